@@ -1,0 +1,73 @@
+"""Finite-difference check of the engine's gradients, like ``torch.autograd.gradcheck``."""
+import numpy as np
+
+from .autograd import no_grad
+from .tensor import Tensor
+
+
+class GradcheckError(RuntimeError):
+    pass
+
+
+def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True):
+    """Compare the analytic gradient of ``fn(*inputs)`` with central differences.
+
+    Every floating input that requires grad is checked in float64 (inputs are cast up
+    for the check), element by element: numeric = (f(x + eps) - f(x - eps)) / (2 eps),
+    where f is the sum of the outputs each weighted by a fixed random vector, so
+    non-scalar outputs are covered too. Returns True, or raises GradcheckError naming
+    the input, the index and both values.
+    """
+    if isinstance(inputs, Tensor):
+        inputs = (inputs,)
+    inputs = [Tensor._wrap(x.data.astype(np.float64)).requires_grad_(x.requires_grad)
+              if isinstance(x, Tensor) and x.dtype.kind == "f" else x for x in inputs]
+    checked = [i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
+    if not checked:
+        raise ValueError("gradcheck: no input requires grad")
+
+    out = fn(*inputs)
+    outs = out if isinstance(out, (tuple, list)) else (out,)
+    rng = np.random.default_rng(0)
+    weights = [rng.standard_normal(o.shape) for o in outs]
+
+    def scalar(*xs):
+        with no_grad():
+            result = fn(*xs)
+        results = result if isinstance(result, (tuple, list)) else (result,)
+        return sum(float(np.sum(r.data.astype(np.float64) * w)) for r, w in zip(results, weights))
+
+    total = None
+    for o, w in zip(outs, weights):
+        if o.requires_grad:
+            term = (o * Tensor._wrap(w.astype(o.dtype))).sum()
+            total = term if total is None else total + term
+    for i in checked:
+        inputs[i].grad = None
+    if total is not None:
+        total.backward()
+
+    for i in checked:
+        x = inputs[i]
+        analytic = np.zeros(x.shape) if x.grad is None else x.grad.data
+        numeric = np.zeros(x.shape)
+        flat = x.data.reshape(-1)   # a view: writes go into x.data
+        for k in range(flat.size):
+            orig = flat[k]
+            flat[k] = orig + eps
+            plus = scalar(*inputs)
+            flat[k] = orig - eps
+            minus = scalar(*inputs)
+            flat[k] = orig
+            numeric.reshape(-1)[k] = (plus - minus) / (2 * eps)
+        bad = ~np.isclose(analytic, numeric, rtol=rtol, atol=atol)
+        if bad.any():
+            idx = tuple(int(v) for v in np.argwhere(bad)[0])
+            message = (f"Jacobian mismatch for output 0 with respect to input {i} "
+                       f"(shape {tuple(x.shape)}) at index {idx}:\n"
+                       f"  numerical: {numeric[idx]!r}\n  analytical: {analytic[idx]!r}\n"
+                       f"  input value there: {x.data[idx]!r}")
+            if raise_exception:
+                raise GradcheckError(message)
+            return False
+    return True
