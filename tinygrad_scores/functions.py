@@ -32,7 +32,13 @@ def unbroadcast(grad, shape):
 
 
 def _contiguous(a):
-    return a if a.flags.c_contiguous else np.ascontiguousarray(a)
+    """``a`` as a writeable C-contiguous array (kernels take no read-only broadcast views)."""
+    return a if a.flags.c_contiguous and a.flags.writeable else np.array(a, order="C")
+
+
+def _writeable(a):
+    """``a`` itself unless it is a read-only view (np.broadcast_to); then a copy."""
+    return a if a.flags.writeable else np.array(a)
 
 
 # ----------------------------------------------------------------------------- arithmetic
@@ -441,7 +447,7 @@ def mm(a, b):
     if a.dtype.type not in _KERNEL_DTYPES:
         return a @ b
     out = np.empty((a.shape[0], b.shape[1]), a.dtype)
-    return matmul_into(a, b, out)
+    return matmul_into(_writeable(a), _writeable(b), out)
 
 
 class MatMul(Function):
@@ -516,10 +522,10 @@ class Linear(Function):
             if bias is not None:
                 out += bias
         elif bias is None:
-            matmul_into(x2, weight.T, out)
+            matmul_into(_writeable(x2), weight.T, out)
         else:
             out[...] = bias
-            matmul_into(x2, weight.T, out, accumulate=True)
+            matmul_into(_writeable(x2), weight.T, out, accumulate=True)
         return out if x.ndim == 2 else out.reshape(lead + (weight.shape[0],))
 
     @staticmethod

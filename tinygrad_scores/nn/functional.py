@@ -73,6 +73,8 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     if logits.dtype.kind != "f":
         raise TypeError(f"cross_entropy: input must be floating point logits, got {logits.dtype}")
     labels = np.ascontiguousarray(labels, dtype=np.int64)
+    if not labels.flags.writeable:          # kernels take no read-only views
+        labels = labels.copy()
     from ..kernels.cross_entropy import first_bad_label
     bad = first_bad_label(labels, c, ignore_index)
     if bad >= 0:
