@@ -50,7 +50,7 @@ def cross_entropy_forward(x, labels, weight, ignore_index, losses, grad, want_gr
             if want_grad:
                 grad[i, j] = e
         log_total = math.log(total)
-        losses[i] = w * (m + log_total - x[i, y])
+        losses[i] = w * (log_total - (x[i, y] - m))
         if want_grad:
             scale = w / total
             for j in range(c):

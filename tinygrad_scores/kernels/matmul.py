@@ -94,6 +94,10 @@ def _gemm_f32(A, B, C, accumulate):
     """C (+)= A @ B in float32; A and B may be any strided views, C is C-contiguous."""
     M, K = A.shape
     N = B.shape[1]
+    if K == 0:                                # an empty sum: C = 0
+        if not accumulate:
+            C[:, :] = 0.0
+        return
     n_ip = -(-M // MR32)
     n_jp = -(-N // NR32)
     kb = _k_block(K)
@@ -160,6 +164,10 @@ def _gemm_f64(A, B, C, accumulate):
     """C (+)= A @ B in float64; A and B may be any strided views, C is C-contiguous."""
     M, K = A.shape
     N = B.shape[1]
+    if K == 0:                                # an empty sum: C = 0
+        if not accumulate:
+            C[:, :] = 0.0
+        return
     n_ip = -(-M // MR64)
     n_jp = -(-N // NR64)
     kb = _k_block(K)

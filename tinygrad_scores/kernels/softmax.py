@@ -51,9 +51,9 @@ def log_softmax_forward(x, out):
         total = 0.0
         for j in range(x.shape[1]):
             total += math.exp(x[i, j] - m)
-        shift = m + math.log(total)
+        log_total = math.log(total)
         for j in range(x.shape[1]):
-            out[i, j] = x[i, j] - shift
+            out[i, j] = (x[i, j] - m) - log_total   # not x - (m + log_total): keeps precision
 
 
 @kernel(_BWD)
