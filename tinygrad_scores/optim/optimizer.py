@@ -116,7 +116,7 @@ class Optimizer:
                 if isinstance(value, Tensor):
                     value = value.data
                 if isinstance(value, np.ndarray):
-                    if value.size != p.data.size:
+                    if value.size not in (0, p.data.size):   # 0: an unused placeholder
                         raise ValueError(f"optimizer state '{key}' for parameter {i} has "
                                          f"{value.size} elements, the parameter has {p.data.size}")
                     value = np.ascontiguousarray(value, dtype=p.dtype).reshape(-1).copy()

@@ -1,0 +1,208 @@
+"""nn modules, optimizers against NumPy transcriptions, save/load, data."""
+import gzip
+import math
+import struct
+
+import numpy as np
+import pytest
+
+import tinygrad_scores as ts
+import tinygrad_scores.nn as nn
+import tinygrad_scores.nn.functional as F
+import tinygrad_scores.optim as optim
+from tinygrad_scores.data import DataLoader, TensorDataset, load_digits, load_idx
+from tinygrad_scores.kernels import reference as ref
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(4, 8)
+        self.relu = nn.ReLU()
+        self.fc2 = nn.Linear(8, 3)
+
+    def forward(self, x):
+        return self.fc2(self.relu(self.fc1(x)))
+
+
+def test_module_registration_and_repr():
+    net = Net()
+    names = [n for n, _ in net.named_parameters()]
+    assert names == ["fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"]
+    assert len(list(net.children())) == 3 and len(list(net.modules())) == 4
+    assert repr(net) == ("Net(\n  (fc1): Linear(in_features=4, out_features=8, bias=True)\n"
+                         "  (relu): ReLU()\n  (fc2): Linear(in_features=8, out_features=3, bias=True)\n)")
+    assert not net.eval().training and net.train().fc1.training
+    seq = nn.Sequential(nn.Linear(2, 2), nn.Identity(), nn.Linear(2, 1, bias=False))
+    assert len(list(seq.parameters())) == 3 and seq[2].bias is None
+    assert seq(ts.randn(5, 2)).shape == (5, 1)
+
+
+def test_linear_init_matches_pytorch_bounds():
+    layer = nn.Linear(100, 50)
+    bound = 1 / math.sqrt(100)
+    w, b = layer.weight.detach().numpy(), layer.bias.detach().numpy()
+    assert w.shape == (50, 100) and np.abs(w).max() <= bound and np.abs(w).max() > 0.9 * bound
+    assert np.abs(b).max() <= bound
+    assert layer.weight.dtype == ts.float32 and layer.weight.requires_grad
+
+
+def test_state_dict_round_trip_and_errors():
+    a, b = Net(), Net()
+    b.load_state_dict(a.state_dict())
+    x = ts.randn(3, 4)
+    np.testing.assert_array_equal(a(x).detach().numpy(), b(x).detach().numpy())
+    state = a.state_dict()
+    del state["fc2.bias"]
+    state["extra"] = ts.zeros(1)
+    state["fc1.weight"] = ts.zeros(2, 2)
+    with pytest.raises(RuntimeError) as err:
+        b.load_state_dict(state)
+    msg = str(err.value)
+    assert 'Missing key(s) in state_dict: "fc2.bias"' in msg
+    assert 'Unexpected key(s) in state_dict: "extra"' in msg
+    assert "size mismatch for fc1.weight: copying a param with shape [2, 2]" in msg
+    assert "[8, 4]" in msg
+
+
+def test_save_load_predicts_bit_identically(tmp_path):
+    net = Net()
+    path = tmp_path / "model.npz"
+    ts.save(net.state_dict(), str(path))
+    other = Net()
+    other.load_state_dict(ts.load(str(path)))
+    x = ts.randn(16, 4)
+    assert np.array_equal(net(x).detach().numpy(), other(x).detach().numpy())
+
+
+def test_load_refuses_pickle_and_truncated_files(tmp_path):
+    evil = tmp_path / "evil.npz"
+    np.savez(evil, x=np.array([{"a": 1}], dtype=object), __structure__=np.frombuffer(b"{}", np.uint8))
+    with pytest.raises(ValueError, match="pickled"):
+        ts.load(str(evil))
+    good = tmp_path / "good.npz"
+    ts.save({"w": ts.ones(1000)}, str(good))
+    truncated = tmp_path / "truncated.npz"
+    truncated.write_bytes(good.read_bytes()[:500])
+    with pytest.raises(ValueError, match="truncated"):
+        ts.load(str(truncated))
+
+
+def _train_pair(opt_cls, twin_cls, steps=60, **kw):
+    """Train a small net with our optimizer and replay its gradients through the NumPy
+    twin; the parameters must agree step after step."""
+    ts.manual_seed(0)
+    net = Net()
+    for p in net.parameters():
+        p.data = p.data.astype(np.float64)
+    twin_params = [p.data.copy() for p in net.parameters()]
+    opt = opt_cls(net.parameters(), **kw)
+    twin = twin_cls(twin_params, **kw)
+    x = ts.randn(32, 4, dtype=ts.float64)
+    y = ts.randint(0, 3, (32,))
+    for _ in range(steps):
+        opt.zero_grad()
+        F.cross_entropy(net(x), y).backward()
+        grads = [p.grad.data.copy() for p in net.parameters()]
+        opt.step()
+        twin.step(grads)
+    for p, q in zip(net.parameters(), twin_params):
+        np.testing.assert_allclose(p.data, q, rtol=1e-9, atol=1e-12)
+    return net
+
+
+@pytest.mark.parametrize("kw", [dict(lr=1e-2), dict(lr=1e-2, weight_decay=0.1),
+                                dict(lr=1e-2, amsgrad=True, betas=(0.8, 0.99))])
+def test_adam_matches_published_algorithm(kw):
+    _train_pair(optim.Adam, ref.Adam, **kw)
+
+
+def test_adamw_matches_published_algorithm():
+    _train_pair(optim.AdamW, lambda params, **kw: ref.Adam(params, decoupled=True, **kw),
+                lr=1e-2, weight_decay=0.05)
+
+
+@pytest.mark.parametrize("kw", [dict(lr=0.1), dict(lr=0.1, momentum=0.9),
+                                dict(lr=0.1, momentum=0.9, nesterov=True, weight_decay=1e-3),
+                                dict(lr=0.1, momentum=0.5, dampening=0.2)])
+def test_sgd_matches_published_algorithm(kw):
+    _train_pair(optim.SGD, ref.SGD, **kw)
+
+
+def test_param_groups_and_lr_change_and_state_dict():
+    net = Net()
+    opt = optim.Adam([{"params": net.fc1.parameters()}, {"params": net.fc2.parameters(), "lr": 0.1}],
+                     lr=0.01)
+    assert opt.param_groups[0]["lr"] == 0.01 and opt.param_groups[1]["lr"] == 0.1
+    F.cross_entropy(net(ts.randn(4, 4)), ts.tensor([0, 1, 2, 0])).backward()
+    opt.step()
+    opt.param_groups[0]["lr"] = 0.5
+    state = opt.state_dict()
+    other = optim.Adam([{"params": net.fc1.parameters()}, {"params": net.fc2.parameters()}], lr=0.01)
+    other.load_state_dict(state)
+    assert other.param_groups[0]["lr"] == 0.5
+    p0 = next(net.parameters())
+    np.testing.assert_array_equal(other.state[id(p0)]["exp_avg"], opt.state[id(p0)]["exp_avg"])
+    opt.zero_grad()
+    assert all(p.grad is None for p in net.parameters())
+
+
+def test_optimizer_rejects_bad_params():
+    with pytest.raises(ValueError, match="empty parameter list"):
+        optim.Adam([])
+    with pytest.raises(TypeError, match="can only optimize Tensors"):
+        optim.SGD([np.zeros(3)], lr=0.1)
+    with pytest.raises(ValueError, match="does not require grad"):
+        optim.SGD([ts.zeros(3)], lr=0.1)
+    with pytest.raises(ValueError, match="Invalid learning rate"):
+        optim.Adam(Net().parameters(), lr=-1)
+
+
+def test_dataloader_batches_shuffle_and_drop_last():
+    x = ts.arange(10).reshape(10, 1)
+    y = ts.arange(10)
+    loader = DataLoader(TensorDataset(x, y), batch_size=4)
+    sizes = [len(b[1]) for b in loader]
+    assert sizes == [4, 4, 2] and len(loader) == 3
+    assert [len(b[1]) for b in DataLoader(TensorDataset(x, y), batch_size=4, drop_last=True)] == [4, 4]
+    g1, g2 = ts.Generator(3), ts.Generator(3)
+    first = [b[1].tolist() for b in DataLoader(TensorDataset(x, y), 4, shuffle=True, generator=g1)]
+    second = [b[1].tolist() for b in DataLoader(TensorDataset(x, y), 4, shuffle=True, generator=g2)]
+    assert first == second and sorted(sum(first, [])) == list(range(10)) and first[0] != [0, 1, 2, 3]
+    with pytest.raises(ValueError, match="Size mismatch"):
+        TensorDataset(ts.zeros(3), ts.zeros(4))
+
+
+def test_digits_split_is_deterministic():
+    (xtr, ytr), (xte, yte) = load_digits()
+    assert xtr.shape == (1438, 64) and xte.shape == (359, 64)
+    assert xtr.dtype == ts.float32 and ytr.dtype == ts.int64
+    assert 0.0 <= xtr.numpy().min() and xtr.numpy().max() <= 1.0
+    (xtr2, _), _ = load_digits()
+    assert np.array_equal(xtr.numpy(), xtr2.numpy())
+    assert set(np.unique(yte.numpy())) == set(range(10))
+
+
+def _write_idx(path, array, type_code=0x08):
+    header = bytes([0, 0, type_code, array.ndim]) + struct.pack(f">{array.ndim}I", *array.shape)
+    data = header + array.astype(">u1" if type_code == 0x08 else ">f4").tobytes()
+    (gzip.open if str(path).endswith(".gz") else open)(path, "wb").write(data)
+    return data
+
+
+def test_load_idx_reads_and_rejects(tmp_path):
+    images = np.arange(2 * 3 * 3, dtype=np.uint8).reshape(2, 3, 3)
+    _write_idx(tmp_path / "img.idx", images)
+    np.testing.assert_array_equal(load_idx(tmp_path / "img.idx"), images)
+    _write_idx(tmp_path / "img.idx.gz", images)
+    np.testing.assert_array_equal(load_idx(tmp_path / "img.idx.gz"), images)
+    floats = np.array([1.5, -2.0], np.float32)
+    _write_idx(tmp_path / "f.idx", floats, 0x0D)
+    np.testing.assert_array_equal(load_idx(tmp_path / "f.idx"), floats)
+    data = (tmp_path / "img.idx").read_bytes()
+    (tmp_path / "short.idx").write_bytes(data[:-5])
+    with pytest.raises(ValueError, match="truncated IDX data"):
+        load_idx(tmp_path / "short.idx")
+    (tmp_path / "bad.idx").write_bytes(b"\x12\x34" + data[2:])
+    with pytest.raises(ValueError, match="not an IDX file"):
+        load_idx(tmp_path / "bad.idx")
