@@ -138,7 +138,7 @@ class Neg(Function):
 
 
 class Cast(Function):
-    """out = a converted to another float dtype;   da = g converted back."""
+    """out = a converted to another float dtype;   da = g converted back to a's dtype."""
 
     @staticmethod
     def forward(ctx, a, dtype):
@@ -417,7 +417,7 @@ class GetItem(Function):
 
 
 class Cat(Function):
-    """out = the inputs joined along ``dim``;   each input gets its slice of g."""
+    """out = the inputs joined along ``dim``;   d_input_k = the slice of g input k filled."""
 
     @staticmethod
     def forward(ctx, *arrays, dim=0):
