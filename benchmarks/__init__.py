@@ -1,0 +1,1 @@
+"""Benchmarks against NumPy: ``python -m benchmarks`` from the repository root."""
