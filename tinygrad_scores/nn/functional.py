@@ -97,7 +97,12 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     """Negative log-likelihood of log-probabilities ``input`` (N, C) at ``target``."""
     _check_reduction(reduction)
     labels = target.data if isinstance(target, Tensor) else np.asarray(target)
-    n = input.shape[0]
+    n, c = input.shape
+    bad = np.flatnonzero((labels < 0) | (labels >= c))
+    if bad.size:   # ignore_index is not implemented here: refuse rather than mis-index
+        raise IndexError(f"nll_loss: target {int(labels[bad[0]])} at position {int(bad[0])} is "
+                         f"out of bounds for {c} classes (ignore_index is only supported by "
+                         f"cross_entropy)")
     picked = -input[np.arange(n), labels]
     if weight is not None:
         w = Tensor._wrap(np.asarray(weight.data if isinstance(weight, Tensor) else weight)[labels])
