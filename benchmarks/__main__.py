@@ -19,10 +19,11 @@ if _n:
         os.environ[var] = _n
 
 # Two thread pools share the cores in one process: OpenBLAS's (NumPy) and Numba's OpenMP
-# team. Each spins after its work by default and so steals the cores from the other when
-# calls alternate, which measures the spinning, not the code. Both are told to sleep.
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")
+# team. Each spin-waits after its work, so the one that ran last steals the cores from the
+# other. OpenBLAS spins 2**28 cycles (~0.1 s) by default; 2**16 (~20 us) keeps it hot
+# between back-to-back calls and quiet soon after. OpenMP keeps its default. measure()
+# also runs each side untimed for a few ms before timing it, so the other pool is asleep.
+os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "16")
 
 from .run import main  # noqa: E402
 

@@ -3,9 +3,11 @@ shapes drawn by hypothesis, strided views where the kernel accepts them."""
 import numpy as np
 import pytest
 from hypothesis import given, strategies as st
+from numba import njit
 
 from tinygrad_scores.kernels import cross_entropy as ce, matmul as mm, optim, reference as ref
-from tinygrad_scores.kernels import relu, softmax
+from tinygrad_scores.kernels import relu, softmax, vecmath
+from tinygrad_scores.kernels._jit import FAST
 
 DTYPES = [np.float32, np.float64]
 TOL = {np.float32: dict(rtol=2e-5, atol=2e-5), np.float64: dict(rtol=1e-12, atol=1e-12)}
@@ -15,8 +17,9 @@ def _rand(rng, shape, dtype, scale=1.0):
     return (rng.standard_normal(shape) * scale).astype(dtype)
 
 
-@pytest.mark.parametrize("dtype", DTYPES)
-@pytest.mark.parametrize("variant", ["small", "serial", "parallel"])
+@pytest.mark.parametrize("dtype,variant", [(np.float32, "small"), (np.float64, "small"),
+                                           (np.float32, "serial"), (np.float64, "serial"),
+                                           (np.float32, "parallel")])
 @given(m=st.integers(0, 70), k=st.integers(0, 300), n=st.integers(0, 70),
        layout=st.sampled_from(["C", "A.T", "B.T", "both.T", "sliced"]), seed=st.integers(0, 2**16))
 def test_matmul_matches_numpy(dtype, variant, m, k, n, layout, seed):
@@ -29,12 +32,15 @@ def test_matmul_matches_numpy(dtype, variant, m, k, n, layout, seed):
     if layout == "sliced":
         a = np.repeat(a, 2, axis=1)[:, ::2]       # non-unit stride along k
     c = np.full((m, n), np.nan, dtype)
-    mm._KERNELS[np.dtype(dtype).name, variant](a, b, c, False)
+    # the kernels take K > 0; matmul_into answers an empty sum itself
+    run = mm._KERNELS[np.dtype(dtype).name, variant] if k else \
+        (lambda a, b, c, accumulate: mm.matmul_into(a, b, c, accumulate))
+    run(a, b, c, False)
     expected = ref.matmul(a.astype(np.float64), b.astype(np.float64))
     tol = 1e-4 * max(1.0, np.sqrt(k)) if dtype == np.float32 else 1e-10
     np.testing.assert_allclose(c, expected, rtol=tol, atol=tol)
     # accumulate=True adds onto what is there
-    mm._KERNELS[np.dtype(dtype).name, variant](a, b, c, True)
+    run(a, b, c, True)
     np.testing.assert_allclose(c, 2 * expected, rtol=tol, atol=2 * tol)
 
 
@@ -71,10 +77,14 @@ def test_relu_keeps_nan():
     assert np.isnan(out[0]) and out[1] == 0
 
 
-@pytest.mark.parametrize("dtype", DTYPES)
+# Each row kernel has a serial build (both dtypes) and a threaded one (float32).
+BUILDS = [(np.float32, "serial"), (np.float64, "serial"), (np.float32, "parallel")]
+
+
+@pytest.mark.parametrize("dtype,build", BUILDS)
 @given(n=st.integers(1, 40), c=st.integers(1, 40), scale=st.sampled_from([1.0, 30.0, 1e4]),
        seed=st.integers(0, 2**16))
-def test_softmax_kernels(dtype, n, c, scale, seed):
+def test_softmax_kernels(dtype, build, n, c, scale, seed):
     rng = np.random.default_rng(seed)
     x = _rand(rng, (n, c), dtype, scale)
     g = _rand(rng, (n, c), dtype)
@@ -82,6 +92,7 @@ def test_softmax_kernels(dtype, n, c, scale, seed):
             (softmax.softmax_forward, softmax.softmax_backward, ref.softmax_forward, ref.softmax_backward),
             (softmax.log_softmax_forward, softmax.log_softmax_backward, ref.log_softmax_forward,
              ref.log_softmax_backward)]:
+        fwd, bwd = getattr(fwd, build), getattr(bwd, build)
         y = np.empty_like(x)
         fwd(x, y)
         assert np.isfinite(y).all()
@@ -94,18 +105,20 @@ def test_softmax_kernels(dtype, n, c, scale, seed):
     np.testing.assert_allclose(y.sum(axis=1), 1.0, rtol=1e-5 if dtype == np.float32 else 1e-12)
 
 
-@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("dtype,build", BUILDS)
 @given(n=st.integers(1, 64), c=st.integers(1, 12), scale=st.sampled_from([1.0, 100.0, 1e4]),
        seed=st.integers(0, 2**16))
-def test_cross_entropy_kernel(dtype, n, c, scale, seed):
+def test_cross_entropy_kernel(dtype, build, n, c, scale, seed):
     rng = np.random.default_rng(seed)
     x = _rand(rng, (n, c), dtype, scale)
     y = rng.integers(0, c, n)
     losses = np.empty(n, dtype)
     grad = np.empty((n, c), dtype)
-    ce.cross_entropy_forward(x, y, np.ones(c, dtype), -100, losses, grad, True)
+    total = getattr(ce.cross_entropy_forward, build)(x, y, np.ones(c, dtype), -100, 1.0, losses, grad, True)
     loss_ref, grad_ref = ref.cross_entropy(x.astype(np.float64), y, "none")
     assert np.isfinite(losses).all() and np.isfinite(grad).all()
+    np.testing.assert_allclose(total, loss_ref.sum(), rtol=1e-5 if dtype == np.float32 else 1e-12,
+                               atol=1e-5 * scale * n if dtype == np.float32 else 1e-9 * n)
     np.testing.assert_allclose(losses, loss_ref, rtol=1e-5 if dtype == np.float32 else 1e-12,
                                atol=1e-5 * scale if dtype == np.float32 else 1e-9)
     np.testing.assert_allclose(grad, grad_ref, **TOL[dtype])
@@ -117,46 +130,126 @@ def test_cross_entropy_extreme_logits_stay_finite():
     y = np.array([0, 0, 1])
     losses = np.empty(3, np.float32)
     grad = np.empty((3, 2), np.float32)
-    ce.cross_entropy_forward(x, y, np.ones(2, np.float32), -100, losses, grad, True)
+    ce.cross_entropy_forward(x, y, np.ones(2, np.float32), -100, 1.0, losses, grad, True)
     np.testing.assert_allclose(losses, [0.0, 2e4, np.log(2)], rtol=1e-6)
     np.testing.assert_allclose(grad, [[0, 0], [-1, 1], [0.5, -0.5]], atol=1e-7)
 
 
-def test_first_bad_label():
-    assert ce.first_bad_label(np.array([0, 2, 1]), 3, -100) == -1
-    assert ce.first_bad_label(np.array([0, 3, 1]), 3, -100) == 1
-    assert ce.first_bad_label(np.array([-1, 0]), 3, -100) == 0
-    assert ce.first_bad_label(np.array([-100, 0]), 3, -100) == -1
+def test_check_labels():
+    w = np.array([1.0, 2.0, 4.0])
+    assert ce.check_labels(np.array([0, 2, 1]), 3, -100, w) == (-1, 7.0)
+    assert ce.check_labels(np.array([0, 3, 1]), 3, -100, w)[0] == 1
+    assert ce.check_labels(np.array([-1, 0]), 3, -100, w)[0] == 0
+    assert ce.check_labels(np.array([-100, 2, 2]), 3, -100, w) == (-1, 8.0)
 
 
 @pytest.mark.parametrize("amsgrad", [False, True])
 @pytest.mark.parametrize("weight_decay,decoupled", [(0.0, False), (0.1, False), (0.1, True)])
-@pytest.mark.parametrize("parallel", [False, True])
-def test_adam_kernel_matches_numpy_over_50_steps(amsgrad, weight_decay, decoupled, parallel):
+@pytest.mark.parametrize("dtype,parallel", [(np.float64, False), (np.float32, False), (np.float32, True)])
+def test_adam_kernel_matches_numpy_over_50_steps(amsgrad, weight_decay, decoupled, dtype, parallel):
     rng = np.random.default_rng(0)
-    p = rng.standard_normal(1000)
-    expected = p.copy()
+    p = rng.standard_normal(1000).astype(dtype)
+    expected = p.astype(np.float64)
     m, v, vmax = np.zeros_like(p), np.zeros_like(p), np.zeros_like(p)
     twin = ref.Adam([expected], lr=1e-2, weight_decay=weight_decay, amsgrad=amsgrad, decoupled=decoupled)
-    update = optim.adam_update_parallel if parallel else optim.adam_update
     for step in range(1, 51):
         g = rng.standard_normal(1000) + 0.1 * p
-        update(p, g, m, v, vmax, 1e-2, 0.9, 0.999, 1e-8, 0.0 if decoupled else weight_decay,
-               weight_decay if decoupled else 0.0, step, amsgrad)
+        optim.adam(p, g.astype(dtype), m, v, vmax, 1e-2, 0.9, 0.999, 1e-8,
+                   0.0 if decoupled else weight_decay, weight_decay if decoupled else 0.0, step,
+                   amsgrad, parallel=parallel)
         twin.step([g])
-    np.testing.assert_allclose(p, expected, rtol=1e-6, atol=1e-6)
+    # float64 to 1e-6 as the issue asks; float32 carries ~1e-7 relative error per step
+    tol = 1e-6 if dtype == np.float64 else 2e-5
+    np.testing.assert_allclose(p, expected, rtol=tol, atol=tol)
 
 
 @pytest.mark.parametrize("nesterov,dampening", [(False, 0.0), (True, 0.0), (False, 0.3)])
-def test_sgd_kernel_matches_numpy(nesterov, dampening):
+@pytest.mark.parametrize("dtype,parallel", [(np.float64, False), (np.float32, False), (np.float32, True)])
+def test_sgd_kernel_matches_numpy(nesterov, dampening, dtype, parallel):
     rng = np.random.default_rng(0)
-    p = rng.standard_normal(500)
-    expected = p.copy()
+    p = rng.standard_normal(500).astype(dtype)
+    expected = p.astype(np.float64)
     buf = np.zeros_like(p)
     twin = ref.SGD([expected], lr=0.05, momentum=0.9, dampening=dampening, weight_decay=0.01,
                    nesterov=nesterov)
     for step in range(30):
         g = rng.standard_normal(500)
-        optim.sgd_update(p, g, buf, 0.05, 0.9, dampening, 0.01, nesterov, step == 0)
+        optim.sgd(p, g.astype(dtype), buf, 0.05, 0.9, dampening, 0.01, nesterov, step == 0,
+                  parallel=parallel)
         twin.step([g])
-    np.testing.assert_allclose(p, expected, rtol=1e-10, atol=1e-12)
+    tol = dict(rtol=1e-10, atol=1e-12) if dtype == np.float64 else dict(rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(p, expected, **tol)
+
+
+# ---------------------------------------------------------------- vecmath: exp and row_max
+
+@njit(["void(float32[::1], float32[::1])", "void(float64[::1], float64[::1])"],
+      fastmath=FAST, error_model="numpy")
+def _exp_loop(x, out):
+    """exp as the kernels use it: inlined into a fast-math loop that LLVM vectorises."""
+    for i in range(x.shape[0]):
+        out[i] = vecmath.exp(x[i])
+
+
+@pytest.mark.parametrize("dtype,lo,hi", [(np.float32, -110.0, 95.0), (np.float64, -760.0, 715.0)])
+def test_exp_within_one_ulp_over_the_whole_range(dtype, lo, hi):
+    rng = np.random.default_rng(0)
+    x = np.concatenate([np.linspace(lo, hi, 400_001), rng.uniform(-1, 1, 100_000)]).astype(dtype)
+    out = np.empty_like(x)
+    _exp_loop(x, out)
+    # float32 against exp in float64 (correctly rounded for our purpose); float64 against NumPy
+    with np.errstate(over="ignore"):
+        exact = np.exp(x.astype(np.float64)) if dtype == np.float32 else np.exp(x)
+        expected = exact.astype(dtype)
+    finite = np.isfinite(expected)
+    assert np.array_equal(np.isinf(out), ~finite)               # overflows exactly where exp does
+    err_ulps = np.abs(out[finite].astype(np.float64) - exact[finite]) / np.spacing(expected[finite])
+    assert err_ulps.max() <= 1.0                                # subnormals and 0 included
+    assert (out[expected == 0] == 0).all()
+
+
+def test_exp_special_values():
+    for dtype in DTYPES:
+        x = np.array([np.nan, -np.inf, np.inf, 0.0, -0.0, 1.0], dtype)
+        out = np.empty_like(x)
+        _exp_loop(x, out)
+        assert np.isnan(out[0]) and out[1] == 0 and out[2] == np.inf
+        np.testing.assert_array_equal(out[3:5], 1.0)
+        np.testing.assert_allclose(out[5], np.e, rtol=np.finfo(dtype).eps)
+
+
+@njit(["void(float32[:, ::1], float32[::1])", "void(float64[:, ::1], float64[::1])"])
+def _row_max_loop(x, out):
+    for i in range(x.shape[0]):
+        out[i] = vecmath.row_max(x, i)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@given(n=st.integers(1, 5), c=st.integers(1, 40), seed=st.integers(0, 2**16))
+def test_row_max_matches_numpy(dtype, n, c, seed):
+    x = _rand(np.random.default_rng(seed), (n, c), dtype)
+    x[:, -1] = -np.inf if c > 1 else x[:, -1]     # -inf entries never win
+    out = np.empty(n, dtype)
+    _row_max_loop(x, out)
+    np.testing.assert_array_equal(out, x.max(axis=1))
+
+
+def test_cross_entropy_kernel_ignore_index_and_grad_scale():
+    x = np.array([[2.0, 0.5, -1.0], [0.1, 0.2, 0.3], [1.0, 1.0, 1.0]])
+    y = np.array([0, -100, 2])
+    w = np.array([1.0, 2.0, 3.0])
+    bad, total_weight = ce.check_labels(y, 3, -100, w)
+    assert (bad, total_weight) == (-1, 4.0)
+    losses, grad = np.empty(3), np.empty((3, 3))
+    total = ce.cross_entropy_forward(x, y, w, -100, 1.0 / total_weight, losses, grad, True)
+    log_p = x - np.log(np.exp(x).sum(1, keepdims=True))
+    expected = np.array([-log_p[0, 0], 0.0, -3 * log_p[2, 2]])
+    np.testing.assert_allclose(losses, expected, rtol=1e-14)
+    assert total == pytest.approx(expected.sum(), rel=1e-14)
+    onehot = np.eye(3)[[0, 0, 2]]
+    expected_grad = (np.exp(log_p) - onehot) * np.array([[1.0], [0.0], [3.0]]) / total_weight
+    np.testing.assert_allclose(grad, expected_grad, rtol=1e-13, atol=1e-16)
+    # the loss alone (no gradient wanted) gives the same losses
+    losses2 = np.empty(3)
+    ce.cross_entropy_forward(x, y, w, -100, 1.0, losses2, np.empty((0, 3)), False)
+    np.testing.assert_array_equal(losses2, losses)

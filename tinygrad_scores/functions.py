@@ -610,32 +610,30 @@ class CrossEntropy(Function):
 
     d loss / d x_i = w[y_i] * (softmax(x_i) - onehot(y_i)) * s, with s = 1 / sum of the
     weights of the counted rows for 'mean', 1 for 'sum', and g_i for 'none'. The kernel
-    computes the loss and the unscaled gradient rows in one pass (cross_entropy.py);
-    backward only scales them.
+    computes the loss and the gradient rows, already times s, in one pass
+    (cross_entropy.py); backward only multiplies by the upstream gradient when it is not 1.
     """
 
     @staticmethod
     def forward(ctx, logits, labels, weight=None, ignore_index=-100, reduction="mean"):
         n, c = logits.shape
         w = weight if weight is not None else np.ones(c, logits.dtype)
+        bad, total_weight = ce_kernels.check_labels(labels, c, ignore_index, w)
+        if bad >= 0:
+            raise IndexError(f"cross_entropy: target {int(labels[bad])} at position {bad} is out "
+                             f"of bounds for {c} classes (valid labels are 0..{c - 1})")
+        # 'mean' over no counted rows is 0/0 = NaN, as in PyTorch
+        scale = 1.0 if reduction != "mean" else 1.0 / total_weight if total_weight else np.nan
         losses = np.empty(n, logits.dtype)
         want_grad = ctx.needs_input_grad is not None and ctx.needs_input_grad[0]
         grad_rows = np.empty((n, c) if want_grad else (0, c), logits.dtype)
-        ce_kernels.cross_entropy_forward(_contiguous(logits), labels, w, ignore_index,
-                                         losses, grad_rows, want_grad)
+        loss_sum = ce_kernels.cross_entropy_forward(_contiguous(logits), labels, w, ignore_index,
+                                                    scale, losses, grad_rows, want_grad)
         ctx.reduction = reduction
-        if reduction == "none":
-            out = losses
-        elif reduction == "sum":
-            out = np.asarray(losses.sum(), logits.dtype)
-            ctx.scale = 1.0
-        else:
-            counted = labels != ignore_index
-            total_weight = w[labels[counted]].sum() if weight is not None else counted.sum()
-            ctx.scale = 1.0 / total_weight if total_weight else np.nan
-            out = np.asarray(losses.sum() * ctx.scale, logits.dtype)
         ctx.save_for_backward(grad_rows)
-        return out
+        if reduction == "none":
+            return losses
+        return np.asarray(loss_sum * scale, logits.dtype)
 
     @staticmethod
     def backward(ctx, grad):
@@ -644,8 +642,8 @@ class CrossEntropy(Function):
             out = np.empty_like(grad_rows)
             ce_kernels.scale_rows(grad_rows, _contiguous(grad), out)
             return out, None, None
-        s = ctx.scale * grad.item()
-        return (grad_rows if s == 1.0 else grad_rows * grad_rows.dtype.type(s)), None, None
+        g = grad.item()
+        return (grad_rows if g == 1.0 else grad_rows * grad_rows.dtype.type(g)), None, None
 
 
 class MSELoss(Function):

@@ -9,8 +9,15 @@ import os
 import types
 import warnings
 
+import numpy as np
+
 from numba import njit
 
+# The fast-math flags that reductions need (reassociation, so sums vectorise; FMA
+# contraction), without "no NaNs / no infs", which softmax's -inf logits rely on.
+FAST = {"reassoc", "contract", "nsz", "arcp"}
+
+_FLOAT32 = np.dtype("float32")
 _CACHE = os.environ.get("TINYGRAD_SCORES_NO_CACHE", "") == ""
 
 
@@ -25,7 +32,10 @@ def kernel(signatures, *, parallel=False, fastmath=False, inline="never"):
     def decorate(fn):
         if parallel:
             fn = _renamed(fn, fn.__name__ + "_parallel")
-        options = dict(parallel=parallel, fastmath=fastmath, nogil=True, inline=inline)
+        # error_model="numpy": x / 0 gives inf as in NumPy instead of raising. Python's
+        # model tests every divisor, and that branch alone keeps LLVM from vectorising a loop.
+        options = dict(parallel=parallel, fastmath=fastmath, nogil=True, inline=inline,
+                       error_model="numpy")
         if _CACHE:
             try:
                 return njit(signatures, cache=True, **options)(fn)
@@ -35,6 +45,36 @@ def kernel(signatures, *, parallel=False, fastmath=False, inline="never"):
         return njit(signatures, cache=False, **options)(fn)
 
     return decorate
+
+
+def kernel_pair(signature, *, parallel_from, fastmath=False):
+    """Compile ``fn`` serial for float32 and float64, and once more with ``prange`` run by
+    threads for float32. ``signature`` is a template with ``{t}`` for the dtype. Calls take
+    the threaded build for float32 arrays of ``parallel_from`` elements or more (below
+    that, waking the threads costs more than they save). float64, the dtype of gradient
+    checks, stays serial: a threaded build costs about a second of compile time each."""
+
+    def decorate(fn):
+        both = [signature.format(t=t) for t in ("float32", "float64")]
+        return SerialOrParallel(kernel(both, fastmath=fastmath)(fn),
+                                kernel(both[:1], fastmath=fastmath, parallel=True)(fn),
+                                parallel_from)
+
+    return decorate
+
+
+class SerialOrParallel:
+    """Two builds of one kernel; ``.serial`` and ``.parallel`` call one of them directly."""
+
+    def __init__(self, serial, parallel, parallel_from):
+        self.serial, self.parallel, self.parallel_from = serial, parallel, parallel_from
+        self.__doc__ = getattr(serial, "py_func", serial).__doc__
+
+    def __call__(self, *args):
+        first = args[0]
+        if first.size >= self.parallel_from and first.dtype == _FLOAT32:
+            return self.parallel(*args)
+        return self.serial(*args)
 
 
 def _renamed(fn, name):
@@ -50,9 +90,13 @@ def _renamed(fn, name):
     return clone
 
 
-def inline_helper(fn):
-    """A small function inlined into the kernels that call it (no cache of its own needed)."""
-    return njit(fn, inline="always", fastmath=True)
+def helper(fn):
+    """A small function the kernels call. Numba compiles it once per signature into each
+    caller's code (no cache of its own needed); LLVM then inlines the call, so the
+    caller's loops still vectorise through it. (Inlining at Numba's level instead, with
+    inline="always", gives the same machine code but retypes the body at every call
+    site: slower to compile.)"""
+    return njit(fn, fastmath=FAST, error_model="numpy")
 
 
 def local_array(n, dtype):
@@ -87,7 +131,6 @@ def _install_local_array():
         return lambda n, dtype: carray(alloca(dtype), size)
 
 
-import numpy as np  # noqa: E402
 from numba import config as _numba_config  # noqa: E402
 
 if not _numba_config.DISABLE_JIT:

@@ -3,59 +3,78 @@
 For row i with logits x, label y and class weight w = weight[y]:
 
     loss_i = w * (logsumexp(x) - x_y)              (0 for a row whose label is ignore_index)
-    d loss_i / d x_j = w * (softmax(x)_j - [j == y])
+    d loss_i / d x_j = w * (softmax(x)_j - [j == y]) * grad_scale
 
-One pass per row computes the loss and writes the unscaled gradient rows, so the
-backward pass only has to scale them by the upstream gradient (and by 1/total weight
-for reduction='mean'). Rows stay in L1 between the three short loops.
+grad_scale is 1 / (total weight of the counted rows) for reduction='mean' and 1 for 'sum',
+so one pass per row gives the loss and the finished gradient: backward has nothing left
+to do unless the upstream gradient is not 1. Rows stay in L1 between the short loops;
+exp and row_max come from vecmath.py so the loops vectorise.
 """
 import math
 
-from ._jit import kernel
+from numba import prange
 
-_SIGS = [f"void({t}[:, ::1], int64[::1], {t}[::1], int64, {t}[::1], {t}[:, ::1], boolean)"
-         for t in ("float32", "float64")]
+from ._jit import FAST, helper, kernel, kernel_pair
+from .vecmath import exp, row_max, strict_sub
+
+PARALLEL_FROM = 1 << 15
+_SIG = "float64({t}[:, ::1], int64[::1], {t}[::1], int64, {t}, {t}[::1], {t}[:, ::1], boolean)"
 
 
-@kernel(["int64(int64[::1], int64, int64)"])
-def first_bad_label(labels, n_classes, ignore_index):
-    """Index of the first label outside [0, n_classes) (ignore_index allowed), else -1."""
+@kernel([f"Tuple((int64, float64))(int64[::1], int64, int64, {t}[::1])" for t in ("float32", "float64")])
+def check_labels(labels, n_classes, ignore_index, weight):
+    """(index of the first label outside [0, n_classes) that is not ignore_index, or -1;
+    total weight of the rows that count, the divisor of reduction='mean')."""
+    total = 0.0
     for i in range(labels.shape[0]):
         y = labels[i]
-        if (y < 0 or y >= n_classes) and y != ignore_index:
-            return i
-    return -1
-
-
-@kernel(_SIGS)
-def cross_entropy_forward(x, labels, weight, ignore_index, losses, grad, want_grad):
-    """losses[i] = weighted loss of row i; grad[i] = its unscaled gradient (if want_grad)."""
-    n, c = x.shape
-    for i in range(n):
-        y = labels[i]
         if y == ignore_index:
-            losses[i] = 0.0
-            if want_grad:
-                for j in range(c):
-                    grad[i, j] = 0.0
             continue
-        w = weight[y]
-        m = -math.inf
-        for j in range(c):
-            m = max(m, x[i, j])
-        total = 0.0
-        for j in range(c):
-            e = math.exp(x[i, j] - m)
-            total += e
-            if want_grad:
-                grad[i, j] = e
-        log_total = math.log(total)
-        losses[i] = w * (log_total - (x[i, y] - m))
+        if y < 0 or y >= n_classes:
+            return i, total
+        total += weight[y]
+    return -1, total
+
+
+@helper
+def _row(x, labels, weight, ignore_index, grad_scale, losses, grad, want_grad, i):
+    """Row i: its loss into losses[i] and (if want_grad) its scaled gradient into grad[i]."""
+    c = x.shape[1]
+    y = labels[i]
+    if y == ignore_index:
+        losses[i] = 0
         if want_grad:
-            scale = w / total
             for j in range(c):
-                grad[i, j] *= scale
-            grad[i, y] -= w
+                grad[i, j] = 0
+        return
+    w = weight[y]
+    m = row_max(x, i)
+    total = x.dtype.type(0)
+    if want_grad:
+        for j in range(c):
+            e = exp(x[i, j] - m)
+            grad[i, j] = e
+            total += e
+        scale = w * grad_scale / total
+        for j in range(c):
+            grad[i, j] *= scale
+        grad[i, y] -= w * grad_scale
+    else:
+        for j in range(c):
+            total += exp(x[i, j] - m)
+    losses[i] = w * strict_sub(math.log(total), x[i, y] - m)   # not (log + m) - x_y
+
+
+@kernel_pair(_SIG, parallel_from=PARALLEL_FROM, fastmath=FAST)
+def cross_entropy_forward(x, labels, weight, ignore_index, grad_scale, losses, grad, want_grad):
+    """losses[i] = weighted loss of row i; grad[i] = its gradient times grad_scale (if
+    want_grad). Returns the sum of the losses, accumulated in float64."""
+    for i in prange(x.shape[0]):
+        _row(x, labels, weight, ignore_index, grad_scale, losses, grad, want_grad, i)
+    loss_sum = 0.0
+    for i in range(x.shape[0]):
+        loss_sum += losses[i]
+    return loss_sum
 
 
 @kernel([f"void({t}[:, ::1], {t}[::1], {t}[:, ::1])" for t in ("float32", "float64")])

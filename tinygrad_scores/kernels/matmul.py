@@ -2,29 +2,30 @@
 
 The shape of the algorithm is the one every fast BLAS uses (Goto and van de Geijn):
 
-1. *Pack* A into row panels and B into column panels, so the innermost loop reads two
-   small contiguous buffers instead of strided matrix rows. Packing is also how a
-   transposed view (``W.T`` in Linear, ``A.T`` in a backward product) is read without
-   ever being copied whole: the packing loops follow whatever strides the view has.
+1. *Pack* B into column panels (and, for float64, A into row panels), so the innermost
+   loop reads small contiguous buffers instead of strided matrix rows. Packing is also
+   how a transposed view (``W.T`` in Linear, ``A.T`` in a backward product) is read
+   without ever being copied whole: the packing loops follow whatever strides it has.
 2. Cut K into blocks of ``KC`` so a packed B panel stays in the L1 cache while every
-   row panel of A streams past it.
+   row of A streams past it.
 3. A *micro-kernel* computes one small MR x NR tile of C with its accumulators held in
    registers for the whole K block: that is where the flops are.
 
 float32 and float64 use different micro-kernels because LLVM vectorises them differently:
 
 - float32, 4 x 16, outer products: per k, one row of the B panel (two 8-wide vectors)
-  times four broadcast A values, into 4 x 16 accumulators (eight AVX registers).
+  times four broadcast A values, into 4 x 16 accumulators (eight AVX registers). A is
+  read in place: four scalars per k, from four rows (or one column of a transposed view).
 - float64, 4 x 3, dot products: A rows and B columns are packed contiguous in k, and LLVM
   vectorises along k, so each of the 12 accumulators is a 4-wide vector of partial sums.
 
 Small products (the 128 x 2 output layer of the seed network) skip packing: a plain
-i-k-j loop is faster there. Large ones run the column panels in parallel with ``prange``.
+i-k-j loop is faster there. Large float32 ones run the column panels in parallel (prange).
 """
 import numpy as np
 from numba import prange
 
-from ._jit import inline_helper, kernel, local_array
+from ._jit import helper, kernel, local_array
 
 KC = 256                 # K block: a float32 B panel (KC x 16) is 16 KiB, half of L1
 MR32, NR32 = 4, 16       # float32 micro-tile
@@ -33,15 +34,11 @@ PARALLEL_FLOPS = 1 << 21  # below ~2 MFLOP (~20 us) a thread team costs more tha
 SMALL_FLOPS = 1 << 16     # below this (or for very thin outputs) packing does not pay
 
 
-def _k_blocks(K):
-    """Split K into equal blocks of at most KC (784 -> 4 x 196, not 256+256+256+16)."""
-    n = max(1, -(-K // KC))
-    return n, -(-K // n)
 
 
 # --------------------------------------------------------------------------- float32
 
-@inline_helper
+@helper
 def _store(C, i, j, value, add):
     if add:
         C[i, j] += value
@@ -49,28 +46,31 @@ def _store(C, i, j, value, add):
         C[i, j] = value
 
 
-@inline_helper
-def _micro_f32(kc, Ap, Bp, C, i0, j0, add):
-    """C[i0:i0+4, j0:j0+16] (+)= Ap^T Bp for packed panels Ap (kc x 4) and Bp (kc x 16).
+@helper
+def _micro_f32(kc, A, pc, Bp, C, i0, j0, add):
+    """C[i0:i0+4, j0:j0+16] (+)= A[i0:i0+4, pc:pc+kc] @ Bp for a packed B panel (kc x 16).
 
     The four accumulator rows live on the stack with constant indices, so LLVM keeps
-    them in eight vector registers; the edge tile's bounds are only checked on the
-    way out, never inside the k loop.
+    them in eight vector registers. A is read in place, four rows side by side (a row
+    past the edge of C re-reads the last row; its sums are never stored), and the edge
+    tile's bounds are only checked on the way out, never inside the k loop.
     """
-    c0 = local_array(16, Ap.dtype)
-    c1 = local_array(16, Ap.dtype)
-    c2 = local_array(16, Ap.dtype)
-    c3 = local_array(16, Ap.dtype)
+    last = C.shape[0] - 1
+    r0, r1, r2, r3 = i0, min(i0 + 1, last), min(i0 + 2, last), min(i0 + 3, last)
+    c0 = local_array(16, Bp.dtype)
+    c1 = local_array(16, Bp.dtype)
+    c2 = local_array(16, Bp.dtype)
+    c3 = local_array(16, Bp.dtype)
     for j in range(16):
         c0[j] = 0.0
         c1[j] = 0.0
         c2[j] = 0.0
         c3[j] = 0.0
     for p in range(kc):
-        a0 = Ap[4 * p]
-        a1 = Ap[4 * p + 1]
-        a2 = Ap[4 * p + 2]
-        a3 = Ap[4 * p + 3]
+        a0 = A[r0, pc + p]
+        a1 = A[r1, pc + p]
+        a2 = A[r2, pc + p]
+        a3 = A[r3, pc + p]
         for j in range(16):
             b = Bp[16 * p + j]
             c0[j] += a0 * b
@@ -90,45 +90,34 @@ def _micro_f32(kc, Ap, Bp, C, i0, j0, add):
                 _store(C, i0 + 3, j0 + j, c3[j], add)
 
 
+@helper
+def _column_panel_f32(A, B, C, jp, kb, accumulate):
+    """C[:, jp*16 : jp*16+16] (+)= A @ B[:, that panel]: pack the panel of B one K block
+    at a time, then sweep the micro-kernel down all rows of C."""
+    K, N = B.shape
+    Bp = np.empty(kb * NR32, B.dtype)
+    j0 = jp * NR32
+    for pc in range(0, K, kb):
+        kc = min(kb, K - pc)
+        for p in range(kc):               # pack B[pc:pc+kc, j0:j0+16], zero-padded
+            for j in range(NR32):
+                Bp[p * NR32 + j] = B[pc + p, j0 + j] if j0 + j < N else 0.0
+        add = accumulate or pc > 0
+        for i0 in range(0, C.shape[0], MR32):
+            _micro_f32(kc, A, pc, Bp, C, i0, j0, add)
+
+
 def _gemm_f32(A, B, C, accumulate):
-    """C (+)= A @ B in float32; A and B may be any strided views, C is C-contiguous."""
-    M, K = A.shape
-    N = B.shape[1]
-    if K == 0:                                # an empty sum: C = 0
-        if not accumulate:
-            C[:, :] = 0.0
-        return
-    n_ip = -(-M // MR32)
-    n_jp = -(-N // NR32)
-    kb = _k_block(K)
-    # Pack all of A once: Ap[ip, kblock, p, i] = A[ip*4 + i, kblock*kb + p], zero rows past M.
-    Ap = np.empty(n_ip * MR32 * K, np.float32)
-    for ip in prange(n_ip):
-        for pc in range(0, K, kb):
-            kc = min(kb, K - pc)
-            base = ip * MR32 * K + pc * MR32
-            for p in range(kc):
-                for i in range(MR32):
-                    row = ip * MR32 + i
-                    Ap[base + p * MR32 + i] = A[row, pc + p] if row < M else 0.0
-    # Each thread owns whole column panels of C: no two threads write the same element.
-    for jp in prange(n_jp):
-        Bp = np.empty(kb * NR32, np.float32)
-        j0 = jp * NR32
-        for pc in range(0, K, kb):
-            kc = min(kb, K - pc)
-            for p in range(kc):               # pack B[pc:pc+kc, j0:j0+16], zero-padded
-                for j in range(NR32):
-                    Bp[p * NR32 + j] = B[pc + p, j0 + j] if j0 + j < N else 0.0
-            add = accumulate or pc > 0
-            for ip in range(n_ip):
-                base = ip * MR32 * K + pc * MR32
-                _micro_f32(kc, Ap[base:base + kc * MR32], Bp, C, ip * MR32, j0, add)
+    """C (+)= A @ B in float32 for K > 0; A and B may be any strided views, C is
+    C-contiguous. Each thread owns whole column panels of C: no two write one element."""
+    kb = _k_block(A.shape[1])
+    for jp in prange(-(-B.shape[1] // NR32)):
+        _column_panel_f32(A, B, C, jp, kb, accumulate)
 
 
 # --------------------------------------------------------------------------- float64
 
-@inline_helper
+@helper
 def _micro_f64(kc, a0, a1, a2, a3, b0, b1, b2, C, i0, j0, add):
     """C[i0:i0+4, j0:j0+3] (+)= the 12 dot products of rows a0..a3 with columns b0..b2."""
     c00 = c01 = c02 = c10 = c11 = c12 = c20 = c21 = c22 = c30 = c31 = c32 = 0.0
@@ -160,41 +149,49 @@ def _micro_f64(kc, a0, a1, a2, a3, b0, b1, b2, C, i0, j0, add):
             _store(C, i0 + i, j0 + j, tile[i][j], add)
 
 
+@helper
+def _pack_a_f64(A, Ap, ip):
+    """Row panel ip of A into Ap: Ap[ip, i, :] = A[ip*4 + i, :], each row contiguous in k."""
+    M, K = A.shape
+    for i in range(MR64):
+        row = ip * MR64 + i
+        base = row * K
+        for p in range(K):
+            Ap[base + p] = A[row, p] if row < M else 0.0
+
+
+@helper
+def _column_panel_f64(Ap, B, C, jp, kb, accumulate):
+    """C[:, jp*3 : jp*3+3] (+)= A @ B[:, that panel], from the packed A."""
+    K, N = B.shape
+    n_ip = -(-C.shape[0] // MR64)
+    j0 = jp * NR64
+    Bp = np.empty(NR64 * K, np.float64)   # columns j0..j0+2 of B, each contiguous in k
+    for j in range(NR64):
+        for p in range(K):
+            Bp[j * K + p] = B[p, j0 + j] if j0 + j < N else 0.0
+    for pc in range(0, K, kb):
+        kc = min(kb, K - pc)
+        add = accumulate or pc > 0
+        b0 = Bp[pc:pc + kc]
+        b1 = Bp[K + pc:K + pc + kc]
+        b2 = Bp[2 * K + pc:2 * K + pc + kc]
+        for ip in range(n_ip):
+            r = ip * MR64 * K + pc
+            _micro_f64(kc, Ap[r:r + kc], Ap[r + K:r + K + kc], Ap[r + 2 * K:r + 2 * K + kc],
+                       Ap[r + 3 * K:r + 3 * K + kc], b0, b1, b2, C, ip * MR64, j0, add)
+
+
 def _gemm_f64(A, B, C, accumulate):
-    """C (+)= A @ B in float64; A and B may be any strided views, C is C-contiguous."""
+    """C (+)= A @ B in float64 for K > 0; A and B may be any strided views, C is C-contiguous."""
     M, K = A.shape
     N = B.shape[1]
-    if K == 0:                                # an empty sum: C = 0
-        if not accumulate:
-            C[:, :] = 0.0
-        return
-    n_ip = -(-M // MR64)
-    n_jp = -(-N // NR64)
     kb = _k_block(K)
-    # Pack all of A once: Ap[ip, i, :] = A[ip*4 + i, :], each row contiguous in k.
-    Ap = np.empty(n_ip * MR64 * K, np.float64)
-    for ip in prange(n_ip):
-        for i in range(MR64):
-            row = ip * MR64 + i
-            base = row * K
-            for p in range(K):
-                Ap[base + p] = A[row, p] if row < M else 0.0
-    for jp in prange(n_jp):
-        j0 = jp * NR64
-        Bp = np.empty(NR64 * K, np.float64)   # columns j0..j0+2 of B, each contiguous in k
-        for j in range(NR64):
-            for p in range(K):
-                Bp[j * K + p] = B[p, j0 + j] if j0 + j < N else 0.0
-        for pc in range(0, K, kb):
-            kc = min(kb, K - pc)
-            add = accumulate or pc > 0
-            b0 = Bp[pc:pc + kc]
-            b1 = Bp[K + pc:K + pc + kc]
-            b2 = Bp[2 * K + pc:2 * K + pc + kc]
-            for ip in range(n_ip):
-                r = ip * MR64 * K + pc
-                _micro_f64(kc, Ap[r:r + kc], Ap[r + K:r + K + kc], Ap[r + 2 * K:r + 2 * K + kc],
-                           Ap[r + 3 * K:r + 3 * K + kc], b0, b1, b2, C, ip * MR64, j0, add)
+    Ap = np.empty(-(-M // MR64) * MR64 * K, np.float64)   # all of A, packed once
+    for ip in range(-(-M // MR64)):
+        _pack_a_f64(A, Ap, ip)
+    for jp in range(-(-N // NR64)):
+        _column_panel_f64(Ap, B, C, jp, kb, accumulate)
 
 
 # --------------------------------------------------------------------------- small
@@ -215,7 +212,7 @@ def _gemm_small(A, B, C, accumulate):
 
 # --------------------------------------------------------------------------- compile
 
-@inline_helper
+@helper
 def _k_block(K):
     """Equal K blocks of at most KC: 784 -> 4 x 196 rather than 256 + 256 + 256 + 16."""
     n = max(1, -(-K // KC))
@@ -229,8 +226,10 @@ def _sigs(dt):
 _KERNELS = {}
 for _dt, _fn in (("float32", _gemm_f32), ("float64", _gemm_f64)):
     _KERNELS[_dt, "serial"] = kernel(_sigs(_dt), fastmath=True)(_fn)
-    _KERNELS[_dt, "parallel"] = kernel(_sigs(_dt), fastmath=True, parallel=True)(_fn)
     _KERNELS[_dt, "small"] = kernel(_sigs(_dt), fastmath=True)(_gemm_small)
+# Threaded for float32 only, like every kernel here (see _jit.kernel_pair): float64 is the
+# dtype of gradient checks, and each threaded build costs about two seconds of compile.
+_KERNELS["float32", "parallel"] = kernel(_sigs("float32"), fastmath=True, parallel=True)(_gemm_f32)
 
 
 def matmul_into(A, B, C, accumulate=False):
@@ -241,10 +240,14 @@ def matmul_into(A, B, C, accumulate=False):
     """
     M, K = A.shape
     N = B.shape[1]
+    if K == 0:                    # an empty sum
+        if not accumulate:
+            C.fill(0)
+        return C
     flops = M * N * K
     if flops < SMALL_FLOPS or N < 4:
         variant = "small"
-    elif flops < PARALLEL_FLOPS:
+    elif flops < PARALLEL_FLOPS or C.dtype != np.float32:
         variant = "serial"
     else:
         variant = "parallel"

@@ -17,56 +17,61 @@ SGD with momentum mu, dampening d (PyTorch's form):
     p   = p - lr * g
 
 NumPy needs one pass (and often a temporary) per line; here each element is read and
-written once. Parameters of a million elements or more are split across threads.
+written once. Parameters of PARALLEL_SIZE elements or more are split across threads.
 """
 import math
 
 from numba import prange
 
-from ._jit import kernel
+from ._jit import kernel_pair
 
-PARALLEL_SIZE = 1 << 20
+PARALLEL_SIZE = 1 << 18
 
 
-def _adam(p, g, m, v, vmax, lr, beta1, beta2, eps, weight_decay, decoupled_decay, step, amsgrad):
-    step_size = lr / (1.0 - beta1 ** step)
-    inv_bc2_sqrt = 1.0 / math.sqrt(1.0 - beta2 ** step)
-    shrink = 1.0 - lr * decoupled_decay
+def adam(p, g, m, v, vmax, lr, beta1, beta2, eps, weight_decay, decoupled_decay, step, amsgrad,
+         parallel=None):
+    """One Adam step on flat arrays, in place. The step's scalars are folded here, in
+    float64, then handed to the kernel in the parameter's dtype, so a float32 update
+    runs in float32 lanes (as PyTorch's does) and LLVM can vectorise it 8 wide.
+    ``parallel=None`` splits float32 parameters of PARALLEL_SIZE elements or more across
+    threads; True or False forces the threaded (float32 only) or the serial build."""
+    update = adam_update if parallel is None else adam_update.parallel if parallel else adam_update.serial
+    update(p, g, m, v, vmax, lr / (1.0 - beta1 ** step), 1.0 / math.sqrt(1.0 - beta2 ** step),
+           beta1, 1.0 - beta1, beta2, 1.0 - beta2, eps, weight_decay, 1.0 - lr * decoupled_decay,
+           amsgrad)
+
+
+def sgd(p, g, buf, lr, momentum, dampening, weight_decay, nesterov, first_step, parallel=None):
+    """One SGD step on flat arrays, in place (see adam for the scalars and ``parallel``)."""
+    update = sgd_update if parallel is None else sgd_update.parallel if parallel else sgd_update.serial
+    update(p, g, buf, lr, momentum, 1.0 - dampening, weight_decay, nesterov, first_step)
+
+
+def _adam(p, g, m, v, vmax, step_size, inv_bc2_sqrt, beta1, one_minus_beta1, beta2,
+          one_minus_beta2, eps, weight_decay, shrink, amsgrad):
     for i in prange(p.shape[0]):
-        pi = p[i] * shrink
         gi = g[i] + weight_decay * p[i]
-        mi = beta1 * m[i] + (1.0 - beta1) * gi
-        vi = beta2 * v[i] + (1.0 - beta2) * gi * gi
+        mi = beta1 * m[i] + one_minus_beta1 * gi
+        vi = beta2 * v[i] + one_minus_beta2 * gi * gi
         m[i] = mi
         v[i] = vi
         if amsgrad:
             vi = max(vmax[i], vi)
             vmax[i] = vi
-        p[i] = pi - step_size * mi / (math.sqrt(vi) * inv_bc2_sqrt + eps)
+        p[i] = p[i] * shrink - step_size * mi / (math.sqrt(vi) * inv_bc2_sqrt + eps)
 
 
-def _sgd(p, g, buf, lr, momentum, dampening, weight_decay, nesterov, first_step):
+def _sgd(p, g, buf, lr, momentum, one_minus_dampening, weight_decay, nesterov, first_step):
     for i in prange(p.shape[0]):
         gi = g[i] + weight_decay * p[i]
-        if momentum != 0.0:
-            b = gi if first_step else momentum * buf[i] + (1.0 - dampening) * gi
+        if momentum != 0:
+            b = gi if first_step else momentum * buf[i] + one_minus_dampening * gi
             buf[i] = b
             gi = gi + momentum * b if nesterov else b
         p[i] -= lr * gi
 
 
-def _adam_sig(t):
-    return (f"void({t}[::1], {t}[::1], {t}[::1], {t}[::1], {t}[::1], "
-            "float64, float64, float64, float64, float64, float64, int64, boolean)")
-
-
-def _sgd_sig(t):
-    return f"void({t}[::1], {t}[::1], {t}[::1], float64, float64, float64, float64, boolean, boolean)"
-
-
-_ADAM = [_adam_sig(t) for t in ("float32", "float64")]
-_SGD = [_sgd_sig(t) for t in ("float32", "float64")]
-adam_update = kernel(_ADAM)(_adam)
-adam_update_parallel = kernel(_ADAM, parallel=True)(_adam)
-sgd_update = kernel(_SGD)(_sgd)
-sgd_update_parallel = kernel(_SGD, parallel=True)(_sgd)
+_ADAM = f"void({', '.join(['{t}[::1]'] * 5)}, {', '.join(['{t}'] * 9)}, boolean)"
+_SGD = "void({t}[::1], {t}[::1], {t}[::1], {t}, {t}, {t}, {t}, boolean, boolean)"
+adam_update = kernel_pair(_ADAM, parallel_from=PARALLEL_SIZE)(_adam)
+sgd_update = kernel_pair(_SGD, parallel_from=PARALLEL_SIZE)(_sgd)

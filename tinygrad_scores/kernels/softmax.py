@@ -7,60 +7,88 @@ not overflow. A row of all -inf gives NaN, as in PyTorch.
                   dx  = y * (g - sum_k g_k y_k)
     log_softmax:  y_j = x_j - m - log(sum_k exp(x_k - m))
                   dx  = g - exp(y) * sum_k g_k
+
+Each ``_row`` function below is the math for one row: a few short loops over memory that
+stays in L1. exp and row_max come from vecmath.py so the loops vectorise, and the sums
+are kept in the array's dtype (8 float32 lanes at a time). Each kernel is the loop over
+rows, built twice (kernel_pair): serial, and for float32 split across threads from
+PARALLEL_FROM elements on.
 """
 import math
 
-from ._jit import kernel
+from numba import prange
 
-_FWD = [f"void({t}[:, ::1], {t}[:, ::1])" for t in ("float32", "float64")]
-_BWD = [f"void({t}[:, ::1], {t}[:, ::1], {t}[:, ::1])" for t in ("float32", "float64")]
+from ._jit import FAST, helper, kernel_pair
+from .vecmath import exp, row_max, strict_sub
+
+PARALLEL_FROM = 1 << 15
+_FWD = "void({t}[:, ::1], {t}[:, ::1])"
+_BWD = "void({t}[:, ::1], {t}[:, ::1], {t}[:, ::1])"
 
 
-@kernel(_FWD)
+@helper
+def _softmax_row(x, out, i):
+    m = row_max(x, i)
+    total = x.dtype.type(0)
+    for j in range(x.shape[1]):
+        e = exp(x[i, j] - m)
+        out[i, j] = e
+        total += e
+    inv = x.dtype.type(1) / total
+    for j in range(x.shape[1]):
+        out[i, j] *= inv
+
+
+@helper
+def _softmax_backward_row(y, grad, grad_in, i):
+    dot = y.dtype.type(0)
+    for j in range(y.shape[1]):
+        dot += grad[i, j] * y[i, j]
+    for j in range(y.shape[1]):
+        grad_in[i, j] = y[i, j] * (grad[i, j] - dot)
+
+
+@helper
+def _log_softmax_row(x, out, i):
+    m = row_max(x, i)
+    total = x.dtype.type(0)
+    for j in range(x.shape[1]):
+        total += exp(x[i, j] - m)
+    log_total = math.log(total)
+    for j in range(x.shape[1]):
+        out[i, j] = strict_sub(x[i, j] - m, log_total)   # x - (m + log_total) loses digits
+
+
+@helper
+def _log_softmax_backward_row(y, grad, grad_in, i):
+    total = y.dtype.type(0)
+    for j in range(y.shape[1]):
+        total += grad[i, j]
+    for j in range(y.shape[1]):
+        grad_in[i, j] = grad[i, j] - exp(y[i, j]) * total
+
+
+@kernel_pair(_FWD, parallel_from=PARALLEL_FROM, fastmath=FAST)
 def softmax_forward(x, out):
-    for i in range(x.shape[0]):
-        m = -math.inf
-        for j in range(x.shape[1]):
-            m = max(m, x[i, j])
-        total = 0.0
-        for j in range(x.shape[1]):
-            e = math.exp(x[i, j] - m)
-            out[i, j] = e
-            total += e
-        inv = 1.0 / total
-        for j in range(x.shape[1]):
-            out[i, j] *= inv
+    if x.shape[1] > 0:
+        for i in prange(x.shape[0]):
+            _softmax_row(x, out, i)
 
 
-@kernel(_BWD)
+@kernel_pair(_BWD, parallel_from=PARALLEL_FROM, fastmath=FAST)
 def softmax_backward(y, grad, grad_in):
-    for i in range(y.shape[0]):
-        dot = 0.0
-        for j in range(y.shape[1]):
-            dot += grad[i, j] * y[i, j]
-        for j in range(y.shape[1]):
-            grad_in[i, j] = y[i, j] * (grad[i, j] - dot)
+    for i in prange(y.shape[0]):
+        _softmax_backward_row(y, grad, grad_in, i)
 
 
-@kernel(_FWD)
+@kernel_pair(_FWD, parallel_from=PARALLEL_FROM, fastmath=FAST)
 def log_softmax_forward(x, out):
-    for i in range(x.shape[0]):
-        m = -math.inf
-        for j in range(x.shape[1]):
-            m = max(m, x[i, j])
-        total = 0.0
-        for j in range(x.shape[1]):
-            total += math.exp(x[i, j] - m)
-        log_total = math.log(total)
-        for j in range(x.shape[1]):
-            out[i, j] = (x[i, j] - m) - log_total   # not x - (m + log_total): keeps precision
+    if x.shape[1] > 0:
+        for i in prange(x.shape[0]):
+            _log_softmax_row(x, out, i)
 
 
-@kernel(_BWD)
+@kernel_pair(_BWD, parallel_from=PARALLEL_FROM, fastmath=FAST)
 def log_softmax_backward(y, grad, grad_in):
-    for i in range(y.shape[0]):
-        total = 0.0
-        for j in range(y.shape[1]):
-            total += grad[i, j]
-        for j in range(y.shape[1]):
-            grad_in[i, j] = grad[i, j] - math.exp(y[i, j]) * total
+    for i in prange(y.shape[0]):
+        _log_softmax_backward_row(y, grad, grad_in, i)

@@ -75,11 +75,6 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     labels = np.ascontiguousarray(labels, dtype=np.int64)
     if not labels.flags.writeable:          # kernels take no read-only views
         labels = labels.copy()
-    from ..kernels.cross_entropy import first_bad_label
-    bad = first_bad_label(labels, c, ignore_index)
-    if bad >= 0:
-        raise IndexError(f"cross_entropy: target {int(labels[bad])} at position {bad} is out of "
-                         f"bounds for {c} classes (valid labels are 0..{c - 1})")
     w = None
     if weight is not None:
         w = np.ascontiguousarray(weight.data if isinstance(weight, Tensor) else weight,
@@ -87,7 +82,7 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
         if w.shape != (c,):
             raise ValueError(f"cross_entropy: weight must have shape ({c},), got {w.shape}")
     out = ops.CrossEntropy.apply(logits, labels, weight=w, ignore_index=int(ignore_index),
-                                 reduction=reduction)
+                                 reduction=reduction)   # raises IndexError on a bad label
     if unbatched and reduction == "none":
         out = out.reshape(())
     return out

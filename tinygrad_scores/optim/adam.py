@@ -37,11 +37,10 @@ class Adam(Optimizer):
         state["step"] += 1
         beta1, beta2 = group["betas"]
         lr, wd = float(group["lr"]), float(group["weight_decay"])
-        update = kernels.adam_update_parallel if p.size >= kernels.PARALLEL_SIZE else kernels.adam_update
-        update(p, grad.reshape(-1), state["exp_avg"], state["exp_avg_sq"], state["max_exp_avg_sq"],
-               lr, float(beta1), float(beta2), float(group["eps"]),
-               0.0 if self.decoupled else wd, wd if self.decoupled else 0.0,
-               int(state["step"]), bool(group["amsgrad"]))
+        kernels.adam(p, grad.reshape(-1), state["exp_avg"], state["exp_avg_sq"], state["max_exp_avg_sq"],
+                     lr, float(beta1), float(beta2), float(group["eps"]),
+                     0.0 if self.decoupled else wd, wd if self.decoupled else 0.0,
+                     int(state["step"]), bool(group["amsgrad"]))
 
 
 class AdamW(Adam):

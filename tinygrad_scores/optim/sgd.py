@@ -27,7 +27,6 @@ class SGD(Optimizer):
             state["momentum_buffer"] = np.zeros(p.size if group["momentum"] else 0, p.dtype)
         first = state["step"] == 0
         state["step"] += 1
-        update = kernels.sgd_update_parallel if p.size >= kernels.PARALLEL_SIZE else kernels.sgd_update
-        update(p, grad.reshape(-1), state["momentum_buffer"], float(group["lr"]),
-               float(group["momentum"]), float(group["dampening"]), float(group["weight_decay"]),
-               bool(group["nesterov"]), first)
+        kernels.sgd(p, grad.reshape(-1), state["momentum_buffer"], float(group["lr"]),
+                    float(group["momentum"]), float(group["dampening"]), float(group["weight_decay"]),
+                    bool(group["nesterov"]), first)
