@@ -79,7 +79,7 @@ def test_detect_anomaly_names_the_op():
     x = ts.tensor([-1.0, 1.0], requires_grad=True)
     with ts.detect_anomaly():
         with pytest.raises(RuntimeError, match=r"'Sqrt'.*nan"), \
-                pytest.warns(RuntimeWarning, match="invalid value"):   # NumPy's own, as torch
+                pytest.warns(RuntimeWarning, match="invalid value"):   # NumPy warns; torch is silent
             x.sqrt()
         y = (x * 0).sqrt()          # sqrt(0): forward fine, backward divides by zero
         with pytest.raises(RuntimeError, match=r"'SqrtBackward0'.*inf"):

@@ -90,6 +90,13 @@ def _renamed(fn, name):
     return clone
 
 
+def row_helper(fn):
+    """The work on one row of a row-wise kernel, inlined into the loop over rows at Numba's
+    level: LLVM does not inline a call that takes several arrays, and a call per row
+    costs more than a short row's work."""
+    return njit(fn, inline="always", fastmath=FAST, error_model="numpy")
+
+
 def helper(fn):
     """A small function the kernels call. Numba compiles it once per signature into each
     caller's code (no cache of its own needed); LLVM then inlines the call, so the

@@ -14,7 +14,7 @@ import math
 
 from numba import prange
 
-from ._jit import FAST, helper, kernel, kernel_pair
+from ._jit import FAST, kernel, kernel_pair
 from .vecmath import exp, row_max, strict_sub
 
 PARALLEL_FROM = 1 << 15
@@ -36,43 +36,38 @@ def check_labels(labels, n_classes, ignore_index, weight):
     return -1, total
 
 
-@helper
-def _row(x, labels, weight, ignore_index, grad_scale, losses, grad, want_grad, i):
-    """Row i: its loss into losses[i] and (if want_grad) its scaled gradient into grad[i]."""
-    c = x.shape[1]
-    y = labels[i]
-    if y == ignore_index:
-        losses[i] = 0
-        if want_grad:
-            for j in range(c):
-                grad[i, j] = 0
-        return
-    w = weight[y]
-    m = row_max(x, i)
-    total = x.dtype.type(0)
-    if want_grad:
-        for j in range(c):
-            e = exp(x[i, j] - m)
-            grad[i, j] = e
-            total += e
-        scale = w * grad_scale / total
-        for j in range(c):
-            grad[i, j] *= scale
-        grad[i, y] -= w * grad_scale
-    else:
-        for j in range(c):
-            total += exp(x[i, j] - m)
-    losses[i] = w * strict_sub(math.log(total), x[i, y] - m)   # not (log + m) - x_y
-
-
 @kernel_pair(_SIG, parallel_from=PARALLEL_FROM, fastmath=FAST)
 def cross_entropy_forward(x, labels, weight, ignore_index, grad_scale, losses, grad, want_grad):
     """losses[i] = weighted loss of row i; grad[i] = its gradient times grad_scale (if
     want_grad). Returns the sum of the losses, accumulated in float64."""
-    for i in prange(x.shape[0]):
-        _row(x, labels, weight, ignore_index, grad_scale, losses, grad, want_grad, i)
-    loss_sum = 0.0
-    for i in range(x.shape[0]):
+    n, c = x.shape
+    for i in prange(n):
+        y = labels[i]
+        loss = x.dtype.type(0)
+        if y == ignore_index:
+            if want_grad:
+                for j in range(c):
+                    grad[i, j] = 0
+        else:
+            w = weight[y]
+            m = row_max(x, i)
+            total = x.dtype.type(0)
+            if want_grad:
+                for j in range(c):
+                    e = exp(x[i, j] - m)
+                    grad[i, j] = e
+                    total += e
+                scale = w * grad_scale / total
+                for j in range(c):
+                    grad[i, j] *= scale
+                grad[i, y] -= w * grad_scale
+            else:
+                for j in range(c):
+                    total += exp(x[i, j] - m)
+            loss = w * strict_sub(math.log(total), x[i, y] - m)   # not (log + m) - x_y
+        losses[i] = loss
+    loss_sum = 0.0      # summed after the rows: a reduction inside this prange trips Numba
+    for i in range(n):
         loss_sum += losses[i]
     return loss_sum
 

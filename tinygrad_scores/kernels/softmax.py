@@ -18,7 +18,7 @@ import math
 
 from numba import prange
 
-from ._jit import FAST, helper, kernel_pair
+from ._jit import FAST, row_helper, kernel_pair
 from .vecmath import exp, row_max, strict_sub
 
 PARALLEL_FROM = 1 << 15
@@ -26,7 +26,7 @@ _FWD = "void({t}[:, ::1], {t}[:, ::1])"
 _BWD = "void({t}[:, ::1], {t}[:, ::1], {t}[:, ::1])"
 
 
-@helper
+@row_helper
 def _softmax_row(x, out, i):
     m = row_max(x, i)
     total = x.dtype.type(0)
@@ -39,7 +39,7 @@ def _softmax_row(x, out, i):
         out[i, j] *= inv
 
 
-@helper
+@row_helper
 def _softmax_backward_row(y, grad, grad_in, i):
     dot = y.dtype.type(0)
     for j in range(y.shape[1]):
@@ -48,7 +48,7 @@ def _softmax_backward_row(y, grad, grad_in, i):
         grad_in[i, j] = y[i, j] * (grad[i, j] - dot)
 
 
-@helper
+@row_helper
 def _log_softmax_row(x, out, i):
     m = row_max(x, i)
     total = x.dtype.type(0)
@@ -59,7 +59,7 @@ def _log_softmax_row(x, out, i):
         out[i, j] = strict_sub(x[i, j] - m, log_total)   # x - (m + log_total) loses digits
 
 
-@helper
+@row_helper
 def _log_softmax_backward_row(y, grad, grad_in, i):
     total = y.dtype.type(0)
     for j in range(y.shape[1]):

@@ -133,7 +133,7 @@ def _taylor13(r, c):
         c[7] + r * (c[8] + r * (c[9] + r * (c[10] + r * (c[11] + r * c[12])))))))))))
 
 
-@njit(fastmath=FAST, error_model="numpy")   # a call LLVM inlines, like exp
+@njit(fastmath=FAST, error_model="numpy", inline="always")   # see _jit.row_helper
 def row_max(x, i):
     """max(x[i, :]) of a 2-D array with at least one column. A NaN may or may not win;
     callers compute exp(x - max), which is NaN for that entry either way."""
