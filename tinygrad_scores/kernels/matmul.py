@@ -236,7 +236,7 @@ def matmul_into(A, B, C, accumulate=False):
     """C = A @ B (or C += A @ B) for 2-D arrays of one float dtype; C must be C-contiguous.
 
     Chooses the unpacked loop for tiny products, the serial blocked kernel for small ones
-    and the parallel blocked kernel for the rest.
+    (and for all float64 ones), and the parallel blocked kernel for the rest.
     """
     M, K = A.shape
     N = B.shape[1]

@@ -24,9 +24,9 @@ Under ``NUMBA_DISABLE_JIT=1`` both are plain Python (``math.exp`` and a loop).
 import math
 
 import numpy as np
-from numba import config, njit
+from numba import config
 
-from ._jit import FAST, helper, local_array
+from ._jit import FAST, helper, local_array, row_helper
 
 
 def exp(x):
@@ -63,8 +63,8 @@ def _install():
         """p * 2**k for a float k that holds an integer in [-150, 128] (float32) or
         [-1076, 1024] (float64). 2**k is built from its bits in two factors, each a
         normal float, and applied in that order (flagged "contract" alone, so never
-        regrouped as p * (2**a * 2**b), which overflows): the one rounding is the last product's,
-        into a subnormal, 0 or inf exactly where exp(x) lands there."""
+        regrouped as p * (2**a * 2**b), which overflows): the one rounding is the last
+        product's, into a subnormal, 0 or inf exactly where exp(x) lands there."""
         if not (isinstance(p, types.Float) and p == k):
             return None
         bits, bias, mantissa = (32, 127, 23) if p.bitwidth == 32 else (64, 1023, 52)
@@ -120,8 +120,8 @@ def _install():
         return impl
 
 
-# (exp(r) - 1) / r by Horner's rule, written out: a loop here would leave a phi node that
-# Numba's inliner warns about.
+# (exp(r) - 1) / r by Horner's rule, written out term by term (a loop over the
+# coefficients made Numba's inliner warn about a phi node).
 @helper
 def _taylor7(r, c):
     return c[0] + r * (c[1] + r * (c[2] + r * (c[3] + r * (c[4] + r * (c[5] + r * c[6])))))
@@ -133,7 +133,7 @@ def _taylor13(r, c):
         c[7] + r * (c[8] + r * (c[9] + r * (c[10] + r * (c[11] + r * c[12])))))))))))
 
 
-@njit(fastmath=FAST, error_model="numpy", inline="always")   # see _jit.row_helper
+@row_helper
 def row_max(x, i):
     """max(x[i, :]) of a 2-D array with at least one column. A NaN may or may not win;
     callers compute exp(x - max), which is NaN for that entry either way."""
