@@ -30,7 +30,7 @@ def test_two_leaves_never_share_a_grad_array():
     a = ts.tensor([1.0, 2.0], requires_grad=True)
     b = ts.tensor([3.0, 4.0], requires_grad=True)
     (a + b).sum().backward()
-    a.grad.data *= 10               # in-place edit of one gradient (as clipping does)
+    a.grad.array *= 10              # in-place edit of one gradient (as clipping does)
     np.testing.assert_array_equal(b.grad.numpy(), [1.0, 1.0])
 
 

@@ -94,8 +94,8 @@ def _train_pair(opt_cls, twin_cls, steps=60, **kw):
     ts.manual_seed(0)
     net = Net()
     for p in net.parameters():
-        p.data = p.data.astype(np.float64)
-    twin_params = [p.data.copy() for p in net.parameters()]
+        p.data = p.data.double()
+    twin_params = [p.array.copy() for p in net.parameters()]
     opt = opt_cls(net.parameters(), **kw)
     twin = twin_cls(twin_params, **kw)
     x = ts.randn(32, 4, dtype=ts.float64)
@@ -103,11 +103,11 @@ def _train_pair(opt_cls, twin_cls, steps=60, **kw):
     for _ in range(steps):
         opt.zero_grad()
         F.cross_entropy(net(x), y).backward()
-        grads = [p.grad.data.copy() for p in net.parameters()]
+        grads = [p.grad.array.copy() for p in net.parameters()]
         opt.step()
         twin.step(grads)
     for p, q in zip(net.parameters(), twin_params):
-        np.testing.assert_allclose(p.data, q, rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(p.array, q, rtol=1e-9, atol=1e-12)
     return net
 
 

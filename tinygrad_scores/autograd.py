@@ -111,7 +111,7 @@ class Function:
     @classmethod
     def apply(cls, *inputs, **options):
         from .tensor import Tensor
-        arrays = [x.data if isinstance(x, Tensor) else x for x in inputs]
+        arrays = [x.array if isinstance(x, Tensor) else x for x in inputs]
         requires_grad = _grad_enabled and any(
             isinstance(x, Tensor) and x.requires_grad for x in inputs)
         ctx = Context(cls, inputs if requires_grad else ())
@@ -155,12 +155,12 @@ def backward(root, gradient=None, retain_graph=False):
         raise RuntimeError("element 0 of tensors does not require grad and does not have a "
                            "grad_fn: call .requires_grad_() on a leaf, or compute it outside no_grad()")
     if gradient is None:
-        if root.data.size != 1:
+        if root.array.size != 1:
             raise RuntimeError(f"grad can be implicitly created only for scalar outputs; "
                                f"this tensor has shape {tuple(root.shape)}: pass gradient=")
         seed = np.ones(root.shape, root.dtype)
     else:
-        seed = np.asarray(gradient.data if isinstance(gradient, Tensor) else gradient,
+        seed = np.asarray(gradient.array if isinstance(gradient, Tensor) else gradient,
                           dtype=root.dtype)
         if seed.shape != root.shape:
             raise RuntimeError(f"Mismatch in shape: gradient has shape {seed.shape} and output "
@@ -224,7 +224,7 @@ def _accumulate_leaf(t, g, handed_out):
         handed_out.add(id(g))
         t.grad = Tensor._wrap(g)
     else:
-        t.grad.data = t.grad.data + g
+        t.grad.array = t.grad.array + g
 
 
 # ----------------------------------------------------------------------------- anomaly

@@ -33,7 +33,7 @@ class TensorDataset(Dataset):
         self.tensors = tensors
 
     def __getitem__(self, index):
-        return tuple(Tensor._wrap(t.data[index]) for t in self.tensors)
+        return tuple(Tensor._wrap(t.array[index]) for t in self.tensors)
 
     def __len__(self):
         return self.tensors[0].shape[0]
@@ -67,10 +67,10 @@ class DataLoader:
             if self.drop_last and len(idx) < self.batch_size:
                 return
             if isinstance(self.dataset, TensorDataset):
-                yield tuple(Tensor._wrap(t.data[idx]) for t in self.dataset.tensors)
+                yield tuple(Tensor._wrap(t.array[idx]) for t in self.dataset.tensors)
             else:
                 samples = [self.dataset[int(i)] for i in idx]
-                yield tuple(Tensor._wrap(np.stack([np.asarray(s[k].data if isinstance(s[k], Tensor)
+                yield tuple(Tensor._wrap(np.stack([np.asarray(s[k].array if isinstance(s[k], Tensor)
                                                               else s[k]) for s in samples]))
                             for k in range(len(samples[0])))
 

@@ -20,7 +20,7 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True):
     """
     if isinstance(inputs, Tensor):
         inputs = (inputs,)
-    inputs = [Tensor._wrap(x.data.astype(np.float64)).requires_grad_(x.requires_grad)
+    inputs = [Tensor._wrap(x.array.astype(np.float64)).requires_grad_(x.requires_grad)
               if isinstance(x, Tensor) and x.dtype.kind == "f" else x for x in inputs]
     checked = [i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
     if not checked:
@@ -35,7 +35,7 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True):
         with no_grad():
             result = fn(*xs)
         results = result if isinstance(result, (tuple, list)) else (result,)
-        return sum(float(np.sum(r.data.astype(np.float64) * w)) for r, w in zip(results, weights))
+        return sum(float(np.sum(r.array.astype(np.float64) * w)) for r, w in zip(results, weights))
 
     total = None
     for o, w in zip(outs, weights):
@@ -49,9 +49,9 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True):
 
     for i in checked:
         x = inputs[i]
-        analytic = np.zeros(x.shape) if x.grad is None else x.grad.data
+        analytic = np.zeros(x.shape) if x.grad is None else x.grad.array
         numeric = np.zeros(x.shape)
-        flat = x.data.reshape(-1)   # a view: writes go into x.data
+        flat = x.array.reshape(-1)   # a view: writes go into x.array
         for k in range(flat.size):
             orig = flat[k]
             flat[k] = orig + eps
@@ -66,7 +66,7 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True):
             message = (f"Jacobian mismatch for output 0 with respect to input {i} "
                        f"(shape {tuple(x.shape)}) at index {idx}:\n"
                        f"  numerical: {numeric[idx]!r}\n  analytical: {analytic[idx]!r}\n"
-                       f"  input value there: {x.data[idx]!r}")
+                       f"  input value there: {x.array[idx]!r}")
             if raise_exception:
                 raise GradcheckError(message)
             return False

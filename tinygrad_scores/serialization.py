@@ -14,7 +14,7 @@ _STRUCTURE = "__structure__"
 def _flatten(obj, arrays):
     if isinstance(obj, Tensor):
         key = f"a{len(arrays)}"
-        arrays[key] = obj.data
+        arrays[key] = obj.array
         return {"__tensor__": key}
     if isinstance(obj, np.ndarray):
         if obj.dtype == object:

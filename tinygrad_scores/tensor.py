@@ -9,6 +9,7 @@ import numpy as np
 
 from . import autograd
 from . import functions as F
+from .tensor_methods import TensorMethods
 
 float32 = np.dtype(np.float32)
 float64 = np.dtype(np.float64)
@@ -41,7 +42,7 @@ def _to_array(data, dtype=None):
     """PyTorch's conversion rules: Python ints -> int64, Python floats -> float32,
     NumPy arrays keep their dtype unless one is asked for."""
     if isinstance(data, Tensor):
-        arr = data.data
+        arr = data.array
     elif isinstance(data, np.ndarray):
         arr = data
     else:
@@ -58,20 +59,20 @@ def _to_array(data, dtype=None):
     return arr
 
 
-class Tensor:
+class Tensor(TensorMethods):
     """An n-dimensional array that can record how it was computed.
 
     ``data`` is the NumPy array; ``grad`` the gradient accumulated by ``backward()``
     (a Tensor, or None); ``grad_fn`` the graph node that produced it (None for leaves).
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "grad_fn", "_retains_grad", "__weakref__")
+    __slots__ = ("array", "grad", "requires_grad", "grad_fn", "_retains_grad", "__weakref__")
     __array_priority__ = 1000   # ndarray op Tensor defers to Tensor's reflected operators
 
     def __init__(self, data, dtype=None, requires_grad=False):
-        self.data = _to_array(data, _as_dtype(dtype))
+        self.array = _to_array(data, _as_dtype(dtype))
         if isinstance(data, Tensor) or (isinstance(data, np.ndarray) and dtype is None):
-            self.data = np.array(self.data)   # a new tensor owns a copy, like torch.tensor
+            self.array = np.array(self.array)   # a new tensor owns a copy, like torch.tensor
         self.grad = None
         self.grad_fn = None
         self._retains_grad = False
@@ -83,7 +84,7 @@ class Tensor:
     def _wrap(cls, array, grad_fn=None):
         """The fast constructor the engine uses: no conversion, no copy."""
         t = object.__new__(Tensor)
-        t.data = array
+        t.array = array
         t.grad = None
         t.grad_fn = grad_fn
         t.requires_grad = grad_fn is not None
@@ -92,25 +93,34 @@ class Tensor:
 
     # ------------------------------------------------------------------ attributes
     @property
+    def data(self):
+        """A tensor sharing this one's storage, outside the graph (``p.data -= ...``)."""
+        return Tensor._wrap(self.array)
+
+    @data.setter
+    def data(self, value):
+        self.array = value.array if isinstance(value, Tensor) else np.asarray(value)
+
+    @property
     def shape(self):
-        return Size(self.data.shape)
+        return Size(self.array.shape)
 
     def size(self, dim=None):
-        return Size(self.data.shape) if dim is None else self.data.shape[dim]
+        return Size(self.array.shape) if dim is None else self.array.shape[dim]
 
     @property
     def dtype(self):
-        return self.data.dtype
+        return self.array.dtype
 
     @property
     def ndim(self):
-        return self.data.ndim
+        return self.array.ndim
 
     def dim(self):
-        return self.data.ndim
+        return self.array.ndim
 
     def numel(self):
-        return int(self.data.size)
+        return int(self.array.size)
 
     @property
     def is_leaf(self):
@@ -125,9 +135,9 @@ class Tensor:
         return "cpu"
 
     def __len__(self):
-        if self.data.ndim == 0:
+        if self.array.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
-        return self.data.shape[0]
+        return self.array.shape[0]
 
     def __iter__(self):
         return (self[i] for i in range(len(self)))
@@ -136,23 +146,23 @@ class Tensor:
         return id(self)
 
     def __array__(self, dtype=None, copy=None):
-        return self.data if dtype is None else self.data.astype(dtype)
+        return self.array if dtype is None else self.array.astype(dtype)
 
     # ------------------------------------------------------------------ conversion
     def numpy(self):
         if self.requires_grad:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. "
                                "Use tensor.detach().numpy() instead.")
-        return self.data
+        return self.array
 
     def item(self):
-        if self.data.size != 1:
-            raise RuntimeError(f"a Tensor with {self.data.size} elements cannot be converted "
+        if self.array.size != 1:
+            raise RuntimeError(f"a Tensor with {self.array.size} elements cannot be converted "
                                f"to Scalar")
-        return self.data.item()
+        return self.array.item()
 
     def tolist(self):
-        return self.data.tolist()
+        return self.array.tolist()
 
     def __float__(self):
         return float(self.item())
@@ -161,20 +171,20 @@ class Tensor:
         return int(self.item())
 
     def __bool__(self):
-        if self.data.size != 1:
+        if self.array.size != 1:
             raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
-        return bool(self.data)
+        return bool(self.array)
 
     def __index__(self):
-        if self.data.dtype.kind not in "iu" or self.data.size != 1:
+        if self.array.dtype.kind not in "iu" or self.array.size != 1:
             raise TypeError("only integer tensors of a single element can be converted to an index")
-        return int(self.data)
+        return int(self.array)
 
     def detach(self):
-        return Tensor._wrap(self.data)
+        return Tensor._wrap(self.array)
 
     def clone(self):
-        return self + 0 if self.requires_grad else Tensor._wrap(self.data.copy())
+        return self + 0 if self.requires_grad else Tensor._wrap(self.array.copy())
 
     def contiguous(self):
         return self
@@ -194,7 +204,7 @@ class Tensor:
         dtype = np.dtype(dtype)
         if self.requires_grad and dtype.kind == "f":
             return F.Cast.apply(self, dtype=dtype)
-        return Tensor._wrap(self.data.astype(dtype))
+        return Tensor._wrap(self.array.astype(dtype))
 
     def float(self):
         return self.to(float32)
@@ -218,9 +228,9 @@ class Tensor:
         autograd.backward(self, gradient, retain_graph=bool(retain_graph))
 
     def requires_grad_(self, requires_grad=True):
-        if requires_grad and self.data.dtype.kind != "f":
+        if requires_grad and self.array.dtype.kind != "f":
             raise RuntimeError(f"only Tensors of floating point dtype can require gradients "
-                               f"(this one is {self.data.dtype})")
+                               f"(this one is {self.array.dtype})")
         if not requires_grad and self.grad_fn is not None:
             raise RuntimeError("you can only change requires_grad flags of leaf variables.")
         self.requires_grad = bool(requires_grad)
@@ -235,26 +245,26 @@ class Tensor:
     def _check_inplace(self):
         if self.requires_grad and autograd.is_grad_enabled():
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
-                               "operation (wrap it in no_grad(), or use .data)")
+                               "operation (wrap it in no_grad(), or use .array)")
 
     def zero_(self):
         self._check_inplace()
-        self.data[...] = 0
+        self.array[...] = 0
         return self
 
     def fill_(self, value):
         self._check_inplace()
-        self.data[...] = value
+        self.array[...] = value
         return self
 
     def copy_(self, src):
         self._check_inplace()
-        self.data[...] = src.data if isinstance(src, Tensor) else src
+        self.array[...] = src.array if isinstance(src, Tensor) else src
         return self
 
     def add_(self, other, alpha=1):
         self._check_inplace()
-        self.data += _raw(other) * alpha if alpha != 1 else _raw(other)
+        self.array += _raw(other) * alpha if alpha != 1 else _raw(other)
         return self
 
     def sub_(self, other, alpha=1):
@@ -262,17 +272,17 @@ class Tensor:
 
     def mul_(self, other):
         self._check_inplace()
-        self.data *= _raw(other)
+        self.array *= _raw(other)
         return self
 
     def div_(self, other):
         self._check_inplace()
-        self.data /= _raw(other)
+        self.array /= _raw(other)
         return self
 
     def __setitem__(self, index, value):
         self._check_inplace()
-        self.data[_index(index)] = _raw(value)
+        self.array[_index(index)] = _raw(value)
 
     # ------------------------------------------------------------------ operators
     def _operand(self, other):
@@ -280,13 +290,13 @@ class Tensor:
         if isinstance(other, Tensor):
             return other
         if isinstance(other, numbers.Number) or (isinstance(other, np.ndarray) and other.ndim == 0):
-            kind = self.data.dtype.kind
+            kind = self.array.dtype.kind
             if kind == "f":
-                dtype = self.data.dtype
+                dtype = self.array.dtype
             elif isinstance(other, (float, np.floating)):
                 dtype = _DEFAULT_FLOAT
             else:
-                dtype = self.data.dtype
+                dtype = self.array.dtype
             return Tensor._wrap(np.asarray(other, dtype=dtype))
         return Tensor._wrap(_to_array(other))
 
@@ -320,12 +330,12 @@ class Tensor:
         return self._binary(F.Mul, other, reverse=True)
 
     def __truediv__(self, other):
-        if self.data.dtype.kind != "f" and not (isinstance(other, Tensor) and other.dtype.kind == "f"):
+        if self.array.dtype.kind != "f" and not (isinstance(other, Tensor) and other.dtype.kind == "f"):
             return self.float() / other
         return self._binary(F.Div, other)
 
     def __rtruediv__(self, other):
-        if self.data.dtype.kind != "f":
+        if self.array.dtype.kind != "f":
             return other / self.float()
         return self._binary(F.Div, other, reverse=True)
 
@@ -347,7 +357,7 @@ class Tensor:
         return Tensor._wrap(_to_array(other)) @ self
 
     def _compare(self, op, other):
-        return Tensor._wrap(op(self.data, _raw(other)))
+        return Tensor._wrap(op(self.array, _raw(other)))
 
     def __lt__(self, other):
         return self._compare(np.less, other)
@@ -411,9 +421,9 @@ class Tensor:
         return F.Sum.apply(self, dim=dim, keepdim=keepdim)
 
     def mean(self, dim=None, keepdim=False):
-        if self.data.dtype.kind != "f":
+        if self.array.dtype.kind != "f":
             raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be "
-                               f"floating point, but got {self.data.dtype}")
+                               f"floating point, but got {self.array.dtype}")
         return F.Mean.apply(self, dim=dim, keepdim=keepdim)
 
     def max(self, dim=None, keepdim=False):
@@ -425,20 +435,20 @@ class Tensor:
 
     def argmax(self, dim=None, keepdim=False):
         if dim is None:
-            return Tensor._wrap(np.asarray(np.argmax(self.data), dtype=np.int64))
-        return Tensor._wrap(np.argmax(self.data, axis=dim, keepdims=keepdim).astype(np.int64))
+            return Tensor._wrap(np.asarray(np.argmax(self.array), dtype=np.int64))
+        return Tensor._wrap(np.asarray(np.argmax(self.array, axis=dim, keepdims=keepdim), np.int64))
 
     # ------------------------------------------------------------------ shape methods
     def reshape(self, *shape):
         shape = _shape_args(shape)
-        if shape == self.data.shape:
+        if shape == self.array.shape:
             return self
         return F.Reshape.apply(self, shape=shape)
 
     view = reshape
 
     def flatten(self, start_dim=0, end_dim=-1):
-        shape = self.data.shape
+        shape = self.array.shape
         if not shape:
             return self.reshape(1)
         end = end_dim % len(shape)
@@ -447,14 +457,14 @@ class Tensor:
 
     def unsqueeze(self, dim):
         dim = dim if dim >= 0 else dim + self.ndim + 1
-        return self.reshape(self.data.shape[:dim] + (1,) + self.data.shape[dim:])
+        return self.reshape(self.array.shape[:dim] + (1,) + self.array.shape[dim:])
 
     def squeeze(self, dim=None):
         if dim is None:
-            return self.reshape(tuple(n for n in self.data.shape if n != 1))
-        if self.data.shape[dim] != 1:
+            return self.reshape(tuple(n for n in self.array.shape if n != 1))
+        if self.array.shape[dim] != 1:
             return self
-        shape = list(self.data.shape)
+        shape = list(self.array.shape)
         del shape[dim]
         return self.reshape(tuple(shape))
 
@@ -476,7 +486,7 @@ class Tensor:
         return self.T
 
     def expand(self, *shape):
-        shape = tuple(o if n == -1 else n for n, o in zip(_shape_args(shape), self.data.shape))
+        shape = tuple(o if n == -1 else n for n, o in zip(_shape_args(shape), self.array.shape))
         return F.Expand.apply(self, shape=shape)
 
     # ------------------------------------------------------------------ printing
@@ -487,7 +497,7 @@ class Tensor:
 
 
 def _format(t):
-    a = t.data
+    a = t.array
     opts = dict(precision=4, separator=", ", threshold=1000, edgeitems=3,
                 prefix="tensor(", floatmode="fixed" if a.dtype.kind == "f" else "maxprec")
     if a.dtype.kind == "f" and a.size and np.all(np.isfinite(a)) and np.all(a == np.round(a)):
@@ -527,15 +537,15 @@ class MaxResult(tuple):
 
 
 def _raw(x):
-    return x.data if isinstance(x, Tensor) else x
+    return x.array if isinstance(x, Tensor) else x
 
 
 def _index(index):
     """Tensors inside an index become their arrays (integer-array indexing)."""
     if isinstance(index, Tensor):
-        return index.data
+        return index.array
     if isinstance(index, tuple):
-        return tuple(i.data if isinstance(i, Tensor) else i for i in index)
+        return tuple(i.array if isinstance(i, Tensor) else i for i in index)
     return index
 
 

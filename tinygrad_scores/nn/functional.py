@@ -54,7 +54,7 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     _check_reduction(reduction)
     if not isinstance(target, Tensor):
         target = Tensor._wrap(np.asarray(target))
-    labels = target.data
+    labels = target.array
     if labels.dtype.kind not in "iu":
         raise TypeError(f"cross_entropy: target must hold integer class indices (int64), got "
                         f"dtype {labels.dtype}; class-probability targets are not supported")
@@ -77,7 +77,7 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
         labels = labels.copy()
     w = None
     if weight is not None:
-        w = np.ascontiguousarray(weight.data if isinstance(weight, Tensor) else weight,
+        w = np.ascontiguousarray(weight.array if isinstance(weight, Tensor) else weight,
                                  dtype=logits.dtype)
         if w.shape != (c,):
             raise ValueError(f"cross_entropy: weight must have shape ({c},), got {w.shape}")
@@ -91,7 +91,7 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
 def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     """Negative log-likelihood of log-probabilities ``input`` (N, C) at ``target``."""
     _check_reduction(reduction)
-    labels = target.data if isinstance(target, Tensor) else np.asarray(target)
+    labels = target.array if isinstance(target, Tensor) else np.asarray(target)
     n, c = input.shape
     bad = np.flatnonzero((labels < 0) | (labels >= c))
     if bad.size:   # ignore_index is not implemented here: refuse rather than mis-index
@@ -100,7 +100,7 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
                          f"cross_entropy)")
     picked = -input[np.arange(n), labels]
     if weight is not None:
-        w = Tensor._wrap(np.asarray(weight.data if isinstance(weight, Tensor) else weight)[labels])
+        w = Tensor._wrap(np.asarray(weight.array if isinstance(weight, Tensor) else weight)[labels])
         picked = picked * w
         if reduction == "mean":
             return picked.sum() / w.sum()

@@ -16,23 +16,23 @@ def _fan_in_out(tensor):
 
 def uniform_(tensor, a=0.0, b=1.0, generator=None):
     with no_grad():
-        tensor.data[...] = _rng(generator).uniform(a, b, tensor.shape)
+        tensor.array[...] = _rng(generator).uniform(a, b, tensor.shape)
     return tensor
 
 
 def normal_(tensor, mean=0.0, std=1.0, generator=None):
     with no_grad():
-        tensor.data[...] = _rng(generator).normal(mean, std, tensor.shape)
+        tensor.array[...] = _rng(generator).normal(mean, std, tensor.shape)
     return tensor
 
 
 def zeros_(tensor):
-    tensor.data[...] = 0
+    tensor.array[...] = 0
     return tensor
 
 
 def ones_(tensor):
-    tensor.data[...] = 1
+    tensor.array[...] = 1
     return tensor
 
 

@@ -15,9 +15,9 @@ class Parameter(Tensor):
     def __init__(self, data=None, requires_grad=True):
         if data is None:
             data = np.empty(0, np.float32)
-        array = data.data if isinstance(data, Tensor) else np.asarray(data)
+        array = data.array if isinstance(data, Tensor) else np.asarray(data)
         Tensor.__init__(self, array)
-        self.data = array if isinstance(data, Tensor) else self.data   # share a tensor's memory
+        self.array = array if isinstance(data, Tensor) else self.array   # share a tensor's memory
         if requires_grad:
             self.requires_grad_(True)
 
@@ -132,7 +132,7 @@ class Module:
             if set_to_none:
                 p.grad = None
             elif p.grad is not None:
-                p.grad.data[...] = 0
+                p.grad.array[...] = 0
 
     def apply(self, fn):
         for child in self.children():
@@ -145,9 +145,9 @@ class Module:
         """Name -> tensor for every parameter and buffer (sharing memory with them)."""
         state = OrderedDict()
         for name, p in self.named_parameters():
-            state[name] = Tensor._wrap(p.data)
+            state[name] = Tensor._wrap(p.array)
         for name, b in self.named_buffers():
-            state[name] = Tensor._wrap(b.data) if isinstance(b, Tensor) else b
+            state[name] = Tensor._wrap(b.array) if isinstance(b, Tensor) else b
         return state
 
     def load_state_dict(self, state_dict, strict=True):
@@ -165,11 +165,11 @@ class Module:
             if key not in state_dict:
                 continue
             value = state_dict[key]
-            array = value.data if isinstance(value, Tensor) else np.asarray(value)
-            if array.shape != target.data.shape:
+            array = value.array if isinstance(value, Tensor) else np.asarray(value)
+            if array.shape != target.array.shape:
                 problems.append(f"size mismatch for {key}: copying a param with shape "
                                 f"{list(array.shape)} from checkpoint, the shape in current "
-                                f"model is {list(target.data.shape)}.")
+                                f"model is {list(target.array.shape)}.")
         if strict and unexpected:
             problems.insert(0, "Unexpected key(s) in state_dict: "
                                + ", ".join(f'"{k}"' for k in unexpected) + ".")
@@ -182,7 +182,7 @@ class Module:
         for key, target in own.items():
             if key in state_dict:
                 value = state_dict[key]
-                target.data[...] = value.data if isinstance(value, Tensor) else value
+                target.array[...] = value.array if isinstance(value, Tensor) else value
         return _IncompatibleKeys(missing, unexpected)
 
     # ------------------------------------------------------------------ printing

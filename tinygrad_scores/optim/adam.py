@@ -27,7 +27,7 @@ class Adam(Optimizer):
                                       weight_decay=weight_decay, amsgrad=amsgrad))
 
     def _update(self, group, param, grad, state):
-        p = param.data.reshape(-1)
+        p = param.array.reshape(-1)
         if "exp_avg" not in state:
             state["exp_avg"] = np.zeros(p.size, p.dtype)
             state["exp_avg_sq"] = np.zeros(p.size, p.dtype)

@@ -9,7 +9,7 @@ from ..tensor import Tensor
 
 class Optimizer:
     """Base class. Subclasses implement ``_update(group, param, grad, state)``, which
-    changes ``param.data`` in place; ``step`` walks the groups and calls it."""
+    changes ``param.array`` in place; ``step`` walks the groups and calls it."""
 
     def __init__(self, params, defaults):
         self.defaults = dict(defaults)
@@ -53,7 +53,7 @@ class Optimizer:
                 if set_to_none:
                     p.grad = None
                 elif p.grad is not None:
-                    p.grad.data[...] = 0
+                    p.grad.array[...] = 0
 
     def step(self, closure=None):
         loss = closure() if closure is not None else None
@@ -61,7 +61,7 @@ class Optimizer:
             for p in group["params"]:
                 if p.grad is None:
                     continue
-                grad = p.grad.data
+                grad = p.grad.array
                 if grad.dtype != p.dtype or not grad.flags.c_contiguous:
                     grad = np.ascontiguousarray(grad, dtype=p.dtype)
                 state = self.state.get(id(p))
@@ -114,11 +114,11 @@ class Optimizer:
             restored = {}
             for key, value in st.items():
                 if isinstance(value, Tensor):
-                    value = value.data
+                    value = value.array
                 if isinstance(value, np.ndarray):
-                    if value.size not in (0, p.data.size):   # 0: an unused placeholder
+                    if value.size not in (0, p.array.size):   # 0: an unused placeholder
                         raise ValueError(f"optimizer state '{key}' for parameter {i} has "
-                                         f"{value.size} elements, the parameter has {p.data.size}")
+                                         f"{value.size} elements, the parameter has {p.array.size}")
                     value = np.ascontiguousarray(value, dtype=p.dtype).reshape(-1).copy()
                 restored[key] = value
             self.state[id(p)] = restored

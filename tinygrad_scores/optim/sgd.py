@@ -22,7 +22,7 @@ class SGD(Optimizer):
                                       weight_decay=weight_decay, nesterov=nesterov))
 
     def _update(self, group, param, grad, state):
-        p = param.data.reshape(-1)
+        p = param.array.reshape(-1)
         if "momentum_buffer" not in state:
             state["momentum_buffer"] = np.zeros(p.size if group["momentum"] else 0, p.dtype)
         first = state["step"] == 0

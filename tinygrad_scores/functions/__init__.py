@@ -1,0 +1,17 @@
+"""Every differentiable operation, one class each: forward and backward side by side.
+
+Read any class top to bottom: the docstring states the derivative, ``forward`` computes
+the value from NumPy arrays and saves what the derivative needs, and ``backward`` turns
+the gradient of the output (``grad``) into one gradient per input, in the order of the
+inputs. The engine in ``autograd.py`` calls them; the hot ones call a kernel in
+``kernels/``. Binary operations broadcast like NumPy, so their backward first sums the
+gradient back to each input's shape (``unbroadcast``).
+"""
+from .arithmetic import *  # noqa: F401,F403
+from .elementwise import *  # noqa: F401,F403
+from .reductions import *  # noqa: F401,F403
+from .shapes import *  # noqa: F401,F403
+from .linalg import *  # noqa: F401,F403
+from .softmax import *  # noqa: F401,F403
+from .losses import *  # noqa: F401,F403
+from ._common import unbroadcast  # noqa: F401

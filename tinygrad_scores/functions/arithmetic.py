@@ -1,0 +1,111 @@
+"""Arithmetic: +, -, *, /, **, negation, dtype casts."""
+import numpy as np
+
+from ..autograd import Function
+from ._common import unbroadcast
+
+class Add(Function):
+    """out = a + b;   da = g,  db = g  (each summed back to its input's shape)."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.shapes = (a.shape, b.shape)
+        return a + b
+
+    @staticmethod
+    def backward(ctx, grad):
+        sa, sb = ctx.shapes
+        return unbroadcast(grad, sa), unbroadcast(grad, sb)
+
+
+class Sub(Function):
+    """out = a - b;   da = g,  db = -g."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.shapes = (a.shape, b.shape)
+        return a - b
+
+    @staticmethod
+    def backward(ctx, grad):
+        sa, sb = ctx.shapes
+        db = unbroadcast(-grad, sb) if ctx.needs_input_grad[1] else None
+        return unbroadcast(grad, sa), db
+
+
+class Mul(Function):
+    """out = a * b;   da = g * b,  db = g * a."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return a * b
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        da = unbroadcast(grad * b, a.shape) if ctx.needs_input_grad[0] else None
+        db = unbroadcast(grad * a, b.shape) if ctx.needs_input_grad[1] else None
+        return da, db
+
+
+class Div(Function):
+    """out = a / b;   da = g / b,  db = -g * a / b**2."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return a / b
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        da = unbroadcast(grad / b, a.shape) if ctx.needs_input_grad[0] else None
+        db = unbroadcast(-grad * a / (b * b), b.shape) if ctx.needs_input_grad[1] else None
+        return da, db
+
+
+class Pow(Function):
+    """out = a ** b;   da = g * b * a**(b-1),  db = g * a**b * log(a)."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        out = np.power(a, b)
+        ctx.save_for_backward(a, b, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b, out = ctx.saved_tensors
+        da = db = None
+        if ctx.needs_input_grad[0]:
+            da = unbroadcast(grad * b * np.power(a, b - 1), a.shape)
+        if ctx.needs_input_grad[1]:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                db = unbroadcast(grad * out * np.log(a), b.shape)
+        return da, db
+
+
+class Neg(Function):
+    """out = -a;   da = -g."""
+
+    @staticmethod
+    def forward(ctx, a):
+        return -a
+
+    @staticmethod
+    def backward(ctx, grad):
+        return -grad
+
+
+class Cast(Function):
+    """out = a converted to another float dtype;   da = g converted back to a's dtype."""
+
+    @staticmethod
+    def forward(ctx, a, dtype):
+        ctx.dtype = a.dtype
+        return a.astype(dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.astype(ctx.dtype)

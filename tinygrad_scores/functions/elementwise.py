@@ -1,0 +1,120 @@
+"""Elementwise functions: exp, log, sqrt, abs, relu, sigmoid, tanh."""
+import numpy as np
+
+from ..autograd import Function
+from ..kernels import relu as relu_kernels
+from ._common import _contiguous, _KERNEL_DTYPES
+
+class Exp(Function):
+    """out = exp(a);   da = g * out."""
+
+    @staticmethod
+    def forward(ctx, a):
+        out = np.exp(a)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return grad * out
+
+
+class Log(Function):
+    """out = log(a);   da = g / a   (log 0 = -inf with gradient inf, as PyTorch)."""
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.log(a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (a,) = ctx.saved_tensors
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return grad / a
+
+
+class Sqrt(Function):
+    """out = sqrt(a);   da = g / (2 * out)."""
+
+    @staticmethod
+    def forward(ctx, a):
+        out = np.sqrt(a)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        with np.errstate(divide="ignore"):
+            return grad / (2 * out)
+
+
+class Abs(Function):
+    """out = |a|;   da = g * sign(a)   (0 at a == 0, as PyTorch)."""
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return np.abs(a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (a,) = ctx.saved_tensors
+        return grad * np.sign(a)
+
+
+class ReLU(Function):
+    """out = max(a, 0);   da = g * (a > 0)   (0 at a == 0, as PyTorch).  Kernel: relu.py."""
+
+    @staticmethod
+    def forward(ctx, a):
+        if a.dtype not in _KERNEL_DTYPES:
+            out = np.maximum(a, 0)
+        else:
+            out = np.empty(a.shape, a.dtype)
+            relu_kernels.relu_forward(_contiguous(a).reshape(-1), out.reshape(-1))
+        ctx.save_for_backward(out)   # out > 0 exactly where a > 0
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        grad_in = np.empty(out.shape, out.dtype)
+        relu_kernels.relu_backward(out.reshape(-1), _contiguous(grad).reshape(-1),
+                                   grad_in.reshape(-1))
+        return grad_in
+
+
+class Sigmoid(Function):
+    """out = 1 / (1 + exp(-a));   da = g * out * (1 - out)."""
+
+    @staticmethod
+    def forward(ctx, a):
+        # exp of a negative number only, so no overflow warning for large |a|
+        e = np.exp(-np.abs(a))
+        out = np.where(a >= 0, 1 / (1 + e), e / (1 + e)).astype(a.dtype, copy=False)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return grad * out * (1 - out)
+
+
+class Tanh(Function):
+    """out = tanh(a);   da = g * (1 - out**2)."""
+
+    @staticmethod
+    def forward(ctx, a):
+        out = np.tanh(a)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return grad * (1 - out * out)

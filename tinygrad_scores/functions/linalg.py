@@ -1,0 +1,112 @@
+"""Matrix products: matmul and the fused Linear."""
+import numpy as np
+
+from ..autograd import Function
+from ..kernels.matmul import matmul_into
+from ._common import unbroadcast, _contiguous, _writeable, _KERNEL_DTYPES
+
+def _check_matmul(a, b):
+    if a.shape[-1] != b.shape[0 if b.ndim == 1 else -2]:
+        sa = "x".join(map(str, a.shape if a.ndim > 1 else (1,) + a.shape))
+        sb = "x".join(map(str, b.shape if b.ndim > 1 else b.shape + (1,)))
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({sa} and {sb})")
+    if a.dtype != b.dtype:
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
+                           f"{a.dtype} != {b.dtype}")
+
+
+def mm(a, b):
+    """a @ b for 2-D arrays of one dtype, on the blocked kernel for float32/float64."""
+    if a.dtype.type not in _KERNEL_DTYPES:
+        return a @ b
+    out = np.empty((a.shape[0], b.shape[1]), a.dtype)
+    return matmul_into(_writeable(a), _writeable(b), out)
+
+
+class MatMul(Function):
+    """out = a @ b;   da = g @ b^T,  db = a^T @ g   (transposes are views, never copies).
+
+    2-D x 2-D, batched 3-D x 3-D (or 3-D x 2-D, where b is shared by the batch), and 1-D
+    vectors on either side as NumPy treats them.
+    """
+
+    @staticmethod
+    def forward(ctx, a, b):
+        if a.ndim == 0 or b.ndim == 0:
+            raise RuntimeError("both arguments to matmul need to be at least 1D, but they are "
+                               f"{a.ndim}D and {b.ndim}D")
+        _check_matmul(a, b)
+        ctx.save_for_backward(a, b)
+        if a.ndim == 2 and b.ndim == 2:
+            return mm(a, b)
+        if a.ndim == 3 and b.ndim == 2:
+            batch, m, k = a.shape
+            return mm(_contiguous(a).reshape(batch * m, k), b).reshape(batch, m, b.shape[1])
+        if a.ndim == 3 and b.ndim == 3 and a.shape[0] == b.shape[0] and a.shape[0] > 0:
+            return np.stack([mm(a[i], b[i]) for i in range(a.shape[0])])
+        return np.matmul(a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        da = db = None
+        if a.ndim == 2 and b.ndim == 2:
+            if ctx.needs_input_grad[0]:
+                da = mm(grad, b.T)
+            if ctx.needs_input_grad[1]:
+                db = mm(a.T, grad)
+            return da, db
+        # vectors and batches: NumPy's matmul on the same formulas
+        a_ = a.reshape(1, -1) if a.ndim == 1 else a
+        b_ = b.reshape(-1, 1) if b.ndim == 1 else b
+        g = grad.reshape(np.matmul(a_, b_).shape)
+        if ctx.needs_input_grad[0]:
+            da = np.matmul(g, np.swapaxes(b_, -1, -2))
+            da = unbroadcast(da, a_.shape).reshape(a.shape)
+        if ctx.needs_input_grad[1]:
+            db = np.matmul(np.swapaxes(a_, -1, -2), g)
+            db = unbroadcast(db, b_.shape).reshape(b.shape)
+        return da, db
+
+
+class Linear(Function):
+    """out = x @ W^T + bias, fused (one kernel call, bias preloaded into the output).
+
+    dx = g @ W,   dW = g^T @ x,   dbias = sum of g over the batch.
+    """
+
+    @staticmethod
+    def forward(ctx, x, weight, bias=None):
+        if x.shape[-1] != weight.shape[1]:
+            rows = int(np.prod(x.shape[:-1]))
+            raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied "
+                               f"({rows}x{x.shape[-1]} and {weight.shape[1]}x{weight.shape[0]})")
+        if x.dtype != weight.dtype:
+            raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got "
+                               f"{x.dtype} and {weight.dtype}")
+        lead = x.shape[:-1]
+        x2 = x if x.ndim == 2 else _contiguous(x).reshape(-1, x.shape[-1])
+        ctx.save_for_backward(x2, weight)
+        ctx.lead = lead
+        ctx.has_bias = bias is not None
+        out = np.empty((x2.shape[0], weight.shape[0]), x.dtype)
+        if x.dtype.type not in _KERNEL_DTYPES:
+            np.matmul(x2, weight.T, out=out)
+            if bias is not None:
+                out += bias
+        elif bias is None:
+            matmul_into(_writeable(x2), weight.T, out)
+        else:
+            out[...] = bias
+            matmul_into(_writeable(x2), weight.T, out, accumulate=True)
+        return out if x.ndim == 2 else out.reshape(lead + (weight.shape[0],))
+
+    @staticmethod
+    def backward(ctx, grad):
+        x2, weight = ctx.saved_tensors
+        g = grad if grad.ndim == 2 else grad.reshape(-1, weight.shape[0])
+        need_x, need_w = ctx.needs_input_grad[0], ctx.needs_input_grad[1]
+        dx = mm(g, weight).reshape(ctx.lead + (weight.shape[1],)) if need_x else None
+        dw = mm(g.T, x2) if need_w else None
+        db = g.sum(axis=0) if ctx.has_bias and ctx.needs_input_grad[2] else None
+        return dx, dw, db
