@@ -95,53 +95,8 @@ def load_digits(test_fraction=0.2, seed=0, flatten=True):
             (Tensor._wrap(x[test]), Tensor._wrap(y[test])))
 
 
-_IDX_TYPES = {0x08: np.uint8, 0x09: np.int8, 0x0B: np.dtype(">i2"), 0x0C: np.dtype(">i4"),
-              0x0D: np.dtype(">f4"), 0x0E: np.dtype(">f8")}
-
-
-def load_idx(path):
-    """Read an IDX file (MNIST's format; ``.gz`` too) into a NumPy array.
-
-    Raises ValueError for a wrong magic number, an unknown type code, or a file shorter
-    than its header says.
-    """
-    opener = gzip.open if str(path).endswith(".gz") else open
-    with opener(path, "rb") as fh:
-        raw = fh.read()
-    if len(raw) < 4:
-        raise ValueError(f"{path}: too short to be an IDX file ({len(raw)} bytes)")
-    zero, type_code, ndim = raw[0] << 8 | raw[1], raw[2], raw[3]
-    if zero != 0 or type_code not in _IDX_TYPES or ndim == 0:
-        raise ValueError(f"{path}: not an IDX file (magic bytes {raw[:4].hex()}; expected "
-                         f"00 00, a type code in {sorted(_IDX_TYPES)} and a dimension count)")
-    header = 4 + 4 * ndim
-    if len(raw) < header:
-        raise ValueError(f"{path}: truncated IDX header ({len(raw)} bytes, need {header})")
-    shape = struct.unpack(f">{ndim}I", raw[4:header])
-    dtype = np.dtype(_IDX_TYPES[type_code])
-    need = int(np.prod(shape)) * dtype.itemsize
-    if len(raw) - header < need:
-        raise ValueError(f"{path}: truncated IDX data: shape {shape} needs {need} bytes, "
-                         f"file has {len(raw) - header}")
-    return np.frombuffer(raw, dtype=dtype, count=int(np.prod(shape)), offset=header).reshape(shape).astype(
-        dtype.newbyteorder("="))
-
-
-def load_mnist(directory, kind="train"):
-    """MNIST images (float32 in [0, 1], flattened) and labels (int64) from IDX files in
-    ``directory`` (``train-images-idx3-ubyte[.gz]`` and so on)."""
-    prefix = "train" if kind == "train" else "t10k"
-    def find(stem):
-        for name in (stem, stem + ".gz"):
-            if os.path.exists(os.path.join(directory, name)):
-                return os.path.join(directory, name)
-        raise FileNotFoundError(f"{stem}[.gz] not found in {directory}")
-    images = load_idx(find(f"{prefix}-images-idx3-ubyte"))
-    labels = load_idx(find(f"{prefix}-labels-idx1-ubyte"))
-    if len(images) != len(labels):
-        raise ValueError(f"{directory}: {len(images)} images but {len(labels)} labels")
-    x = images.reshape(len(images), -1).astype(np.float32) / 255.0
-    return Tensor._wrap(x), Tensor._wrap(labels.astype(np.int64))
+# MNIST lives in datasets/mnist.py; these names stay importable from here.
+from .datasets.mnist import load_idx, load_mnist  # noqa: E402,F401
 
 
 __all__ = ["Dataset", "TensorDataset", "DataLoader", "Generator", "load_digits", "load_idx",
