@@ -1,48 +1,39 @@
-"""The one decorator every kernel uses: Numba's ``njit`` with an on-disk cache.
+"""The decorators every kernel uses: Numba's ``njit`` with an on-disk cache, compiled lazily.
 
-Signatures are given explicitly, so each kernel compiles once per dtype (at first import,
-then loaded from the cache) and the dispatcher never compiles a new specialisation for a
-transposed or sliced view: array arguments are declared with layout ``A`` (any strides)
-where views are expected, and ``C`` where the Python layer guarantees contiguity.
+Signatures are given explicitly, so the dispatcher never compiles a new specialisation for
+a transposed or sliced view: array arguments are declared with layout ``A`` (any strides)
+where views are expected, and ``C`` where the Python layer guarantees contiguity. Nothing
+compiles at import: each kernel compiles (or loads from Numba's cache) for a dtype on its
+first call with that dtype. ``python -m tinygrad_scores.warmup`` compiles everything ahead.
+How that works (and the cache and thread safety) is in compiler.py, which a learner can skip.
 """
-import os
-import types
-import warnings
-
 import numpy as np
-
 from numba import njit
+
+from .compiler import LazyKernel, local_array, renamed  # noqa: F401  (local_array re-exported)
 
 # The fast-math flags that reductions need (reassociation, so sums vectorise; FMA
 # contraction), without "no NaNs / no infs", which softmax's -inf logits rely on.
 FAST = {"reassoc", "contract", "nsz", "arcp"}
 
 _FLOAT32 = np.dtype("float32")
-_CACHE = os.environ.get("TINYGRAD_SCORES_NO_CACHE", "") == ""
 
 
 def kernel(signatures, *, parallel=False, fastmath=False, inline="never"):
-    """Compile ``fn`` for ``signatures`` with ``cache=True``.
+    """``fn`` compiled for ``signatures`` with ``cache=True``, on first use.
 
-    If no cache location is writable (a read-only install with no writable home),
-    Numba refuses ``cache=True``; the kernel is then compiled without a cache and the
-    package still works, only slower to start.
+    If no cache location is writable (a read-only install with no writable home), the
+    kernel is compiled without a cache and the package still works, only slower to start.
     """
 
     def decorate(fn):
         if parallel:
-            fn = _renamed(fn, fn.__name__ + "_parallel")
+            fn = renamed(fn, fn.__name__ + "_parallel")
         # error_model="numpy": x / 0 gives inf as in NumPy instead of raising. Python's
         # model tests every divisor, and that branch alone keeps LLVM from vectorising a loop.
         options = dict(parallel=parallel, fastmath=fastmath, nogil=True, inline=inline,
                        error_model="numpy")
-        if _CACHE:
-            try:
-                return njit(signatures, cache=True, **options)(fn)
-            except RuntimeError as exc:  # "cannot cache function ...: no locator available"
-                warnings.warn(f"tinygrad_scores: compiling {fn.__name__} without a cache ({exc})",
-                              RuntimeWarning, stacklevel=2)
-        return njit(signatures, cache=False, **options)(fn)
+        return LazyKernel(fn, signatures, options, parallel=parallel)
 
     return decorate
 
@@ -68,26 +59,14 @@ class SerialOrParallel:
 
     def __init__(self, serial, parallel, parallel_from):
         self.serial, self.parallel, self.parallel_from = serial, parallel, parallel_from
-        self.__doc__ = getattr(serial, "py_func", serial).__doc__
+        self.py_func = serial.py_func
+        self.__doc__ = serial.__doc__
 
     def __call__(self, *args):
         first = args[0]
         if first.size >= self.parallel_from and first.dtype == _FLOAT32:
             return self.parallel(*args)
         return self.serial(*args)
-
-
-def _renamed(fn, name):
-    """A copy of ``fn`` under another name.
-
-    Numba's cache is keyed by the function's qualified name and signature, not by the
-    ``parallel`` flag, so a serial and a parallel build of one function need two names.
-    """
-    clone = types.FunctionType(fn.__code__, fn.__globals__, name, fn.__defaults__, fn.__closure__)
-    clone.__qualname__ = name
-    clone.__module__ = fn.__module__
-    clone.__doc__ = fn.__doc__
-    return clone
 
 
 def row_helper(fn):
@@ -104,41 +83,3 @@ def helper(fn):
     inline="always", gives the same machine code but retypes the body at every call
     site: slower to compile.)"""
     return njit(fn, fastmath=FAST, error_model="numpy")
-
-
-def local_array(n, dtype):
-    """A small scratch array: on the stack in compiled code, so LLVM keeps it in registers.
-
-    In plain Python (``NUMBA_DISABLE_JIT=1``) it is an ordinary NumPy array.
-    """
-    return np.zeros(n, dtype)
-
-
-def _install_local_array():
-    from numba import types
-    from numba.core import cgutils
-    from numba.extending import intrinsic, overload
-    from numba import carray
-
-    def make_alloca(size):
-        @intrinsic
-        def alloca(typingctx, dtype):
-            def codegen(context, builder, signature, args):
-                element = context.get_value_type(dtype.dtype)
-                return cgutils.alloca_once(builder, element, size=size)
-            return types.CPointer(dtype.dtype)(dtype), codegen
-        return alloca
-
-    @overload(local_array, inline="always")
-    def _local_array(n, dtype):
-        if not isinstance(n, types.IntegerLiteral):
-            return None  # only constant sizes fit on the stack
-        size = n.literal_value
-        alloca = make_alloca(size)
-        return lambda n, dtype: carray(alloca(dtype), size)
-
-
-from numba import config as _numba_config  # noqa: E402
-
-if not _numba_config.DISABLE_JIT:
-    _install_local_array()

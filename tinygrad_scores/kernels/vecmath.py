@@ -19,7 +19,9 @@ stays NaN.
 side; a single running maximum is one long dependency chain, and LLVM will not vectorise
 a max reduction that has to respect NaN.
 
-Under ``NUMBA_DISABLE_JIT=1`` both are plain Python (``math.exp`` and a loop).
+Under ``NUMBA_DISABLE_JIT=1`` both are plain Python (``math.exp`` and a loop). The two
+LLVM-IR helpers exp needs (``ldexp``: 2**k from its bits; ``strict_sub``: a subtraction
+fast-math may not regroup) live in compiler.py.
 """
 import math
 
@@ -27,22 +29,12 @@ import numpy as np
 from numba import config
 
 from ._jit import FAST, helper, local_array, row_helper
+from .compiler import ldexp, strict_sub  # noqa: F401  (LLVM-IR helpers; strict_sub re-exported)
 
 
 def exp(x):
     """exp(x); in compiled kernels the vectorisable polynomial described above."""
     return math.exp(x)
-
-
-def strict_sub(a, b):
-    """a - b, never regrouped with the operations around it.
-
-    The kernels are compiled with reassociation allowed (their sums vectorise that way),
-    and LLVM may then rewrite (x - m) - s as x - (m + s), or merge the two halves of ln 2
-    in exp; both lose digits. Numba adds its fast-math flags only to instructions that
-    have none, so this subtraction is emitted with "contract" alone (it may fuse with a
-    product into one FMA, nothing else)."""
-    return a - b
 
 
 # bits -> (lo, hi, ln2 high part, ln2 low part, polynomial degree). x is clamped to
@@ -54,48 +46,8 @@ _EXP_CONSTANTS = {
 
 
 def _install():
-    from llvmlite import ir
     from numba import types
-    from numba.extending import intrinsic, overload
-
-    @intrinsic
-    def ldexp(typingctx, p, k):
-        """p * 2**k for a float k that holds an integer in [-150, 128] (float32) or
-        [-1076, 1024] (float64). 2**k is built from its bits in two factors, each a
-        normal float, and applied in that order (flagged "contract" alone, so never
-        regrouped as p * (2**a * 2**b), which overflows): the one rounding is the last
-        product's, into a subnormal, 0 or inf exactly where exp(x) lands there."""
-        if not (isinstance(p, types.Float) and p == k):
-            return None
-        bits, bias, mantissa = (32, 127, 23) if p.bitwidth == 32 else (64, 1023, 52)
-
-        def codegen(context, builder, signature, args):
-            int_type = ir.IntType(bits)
-            float_type = context.get_value_type(p)
-            n = builder.fptosi(args[1], int_type)
-            half = builder.ashr(n, ir.Constant(int_type, 1))
-            result = args[0]
-            for part in (half, builder.sub(n, half)):
-                field = builder.shl(builder.add(part, ir.Constant(int_type, bias)),
-                                    ir.Constant(int_type, mantissa))
-                result = builder.fmul(result, builder.bitcast(field, float_type), flags=("contract",))
-            return result
-
-        return p(p, k), codegen
-
-    @intrinsic
-    def _strict_sub(typingctx, a, b):
-        if not (isinstance(a, types.Float) and a == b):
-            return None
-
-        def codegen(context, builder, signature, args):
-            return builder.fsub(args[0], args[1], flags=("contract",))
-
-        return a(a, b), codegen
-
-    @overload(strict_sub, inline="always")
-    def _strict_sub_overload(a, b):
-        return lambda a, b: _strict_sub(a, b)
+    from numba.extending import overload
 
     # Compiled once per dtype and called; LLVM inlines the call into the kernel's loop and
     # vectorises it there (Numba-level inlining would retype it at every call site: slower

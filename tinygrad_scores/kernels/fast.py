@@ -1,0 +1,37 @@
+"""The fast floor's entry points: the tuned kernels of this directory behind the same names
+and signatures as the loop floor's (kernels/loops/). The op layer reaches them through
+``kernels.active()``."""
+import numpy as np
+
+from . import cross_entropy as _ce
+from .matmul import matmul_into
+from .optim import adam, sgd
+from .relu import relu_backward, relu_forward
+from .softmax import log_softmax_backward, log_softmax_forward, softmax_backward, softmax_forward
+
+NAME = "fast"
+check_labels = _ce.check_labels
+
+__all__ = ["matmul_into", "relu_forward", "relu_backward", "softmax_forward", "softmax_backward",
+           "log_softmax_forward", "log_softmax_backward", "check_labels", "cross_entropy_forward",
+           "cross_entropy_backward", "adam", "sgd"]
+
+
+def cross_entropy_forward(x, labels, weight, ignore_index, grad_scale, losses, want_grad):
+    """Fills losses; returns (their sum, what backward needs). Fused: one pass per row
+    also writes the finished gradient rows (times grad_scale), which is what is kept."""
+    grad = np.empty(x.shape if want_grad else (0, x.shape[1]), x.dtype)
+    loss_sum = _ce.cross_entropy_forward(x, labels, weight, ignore_index, grad_scale, losses,
+                                         grad, want_grad)
+    return loss_sum, grad
+
+
+def cross_entropy_backward(saved, labels, weight, ignore_index, grad_scale, grad):
+    """d loss / d logits: the forward's gradient rows times the upstream gradient (a 0-d
+    array for reduction 'mean' or 'sum', one value per row for 'none')."""
+    if grad.ndim == 0:
+        g = grad.item()
+        return saved if g == 1.0 else saved * saved.dtype.type(g)
+    out = np.empty_like(saved)
+    _ce.scale_rows(saved, grad, out)
+    return out
