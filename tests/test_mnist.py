@@ -5,6 +5,7 @@ import hashlib
 import http.server
 import os
 import struct
+import sys
 import threading
 import tracemalloc
 import zlib
@@ -235,3 +236,34 @@ def test_default_root_follows_the_environment(monkeypatch, tmp_path):
     monkeypatch.delenv("TINYGRAD_SCORES_DATA")
     monkeypatch.setenv("HOME", str(tmp_path))
     assert default_root() == os.path.join(str(tmp_path), ".cache", "tinygrad_scores", "mnist")
+
+
+# ----------------------------------------------------------------------------- main job
+
+@pytest.fixture
+def train_mnist():
+    examples = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "examples")
+    sys.path.insert(0, examples)
+    try:
+        import train_mnist
+        yield train_mnist
+    finally:
+        sys.path.remove(examples)
+
+
+def test_train_mnist_learns_and_draws(train_mnist, tmp_path, capsys):
+    pytest.importorskip("matplotlib", reason="the pictures need matplotlib")
+    curves, errors = tmp_path / "curves.png", tmp_path / "errors.png"
+    result = train_mnist.main(["--epochs", "1", "--plot", str(curves), "--show-errors", str(errors)])
+    assert result["test_acc"] >= 0.85
+    assert result["history"]["epoch"] == [1] and len(result["history"]["test_acc"]) == 1
+    printed = capsys.readouterr().out
+    assert "final test accuracy" in printed and "\r" not in printed   # no bar when piped
+    for png in (curves, errors):
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_train_mnist_names_the_missing_matplotlib(train_mnist, monkeypatch, tmp_path):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)       # import matplotlib fails
+    with pytest.raises(SystemExit, match="pip install matplotlib"):
+        train_mnist.main(["--epochs", "1", "--plot", str(tmp_path / "c.png")])
