@@ -4,20 +4,26 @@
     import tinygrad_scores.nn as nn
 
 Start reading at ``Tensor.backward`` (tensor.py) -> ``backward`` (autograd.py) ->
-one ``Function.backward`` (functions.py) -> its kernel (kernels/).
+one ``Function.backward`` (functions/) -> its kernel (kernels/).
 """
-from .autograd import (Function, detect_anomaly, enable_grad, is_grad_enabled, no_grad,
-                       set_grad_enabled, trace)
+from . import dtypes
+from .autograd import (Function, detect_anomaly, enable_grad, inference_mode,
+                       is_grad_enabled, no_grad, set_grad_enabled, trace)
+from .creation import *  # noqa: F401,F403
+from .device import device
+from .dtypes import (bool_, dtype, finfo, float16, float32, float64, get_default_dtype, iinfo,
+                     int8, int16, int32, int64, set_default_dtype, uint8)
 from .gradcheck import gradcheck
+from .random import Generator, default_generator, manual_seed
 from .serialization import load, save
-from .tensor import (Generator, Size, Tensor, arange, bool_, cat, default_generator, empty,
-                     float32, float64, from_numpy, full, get_default_dtype, int32, int64,
-                     manual_seed, ones, ones_like, rand, randint, randn, randperm, stack, tensor,
-                     zeros, zeros_like)
+from .tensor import Size, Tensor
 
 float = float32   # noqa: A001  (torch.float is float32)
 double = float64
+half = float16
 long = int64
+int = int32       # noqa: A001
+short = int16
 bool = bool_      # noqa: A001
 
 __version__ = "0.1.0"

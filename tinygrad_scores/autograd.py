@@ -1,73 +1,190 @@
 """The graph and the engine.
 
-Every differentiable operation is a ``Function`` subclass (see ``functions.py``) with a
+Every differentiable operation is a ``Function`` subclass (see ``functions/``) with a
 ``forward`` and a ``backward``. Calling ``SomeOp.apply(a, b)`` runs ``forward`` on the
 inputs' NumPy arrays and, when gradients are wanted, records a ``Context``: the node of
 the graph. A result's ``grad_fn`` is its node; a node's ``inputs`` are the tensors it was
 computed from. The graph is therefore built while the program runs (define-by-run).
 
 ``backward(root)`` then:
-  1. sorts the nodes reachable from ``root.grad_fn`` topologically, with an explicit
-     stack (no recursion, so a 10,000-op chain is fine);
+  1. orders the nodes reachable from ``root.grad_fn`` so that every node comes after all
+     the nodes that consume its output (a post-order depth-first search with an explicit
+     stack: no recursion, so a 1,000,000-op chain is fine);
   2. seeds d root / d root = 1 (or the ``gradient`` given);
-  3. walks the nodes in reverse order, calling each ``Function.backward`` with the
-     gradient of the node's output and adding what it returns into its inputs':
-     into ``.grad`` for leaf tensors, into the pending gradient of the producing node
-     otherwise. A tensor used twice simply receives two contributions.
+  3. walks the nodes in that order. When a node's turn comes, every consumer has already
+     added its contribution, so the node's gradient is complete; the engine calls its
+     ``Function.backward`` and adds each returned gradient to the pending gradient of the
+     node that produced that input (or, for a leaf, to its ``.grad`` at the end).
+
+Grad mode, anomaly detection and tracing are per thread, as in PyTorch.
 """
-import contextlib
+import functools
+import threading
 import time
+import weakref
 
 import numpy as np
 
-_grad_enabled = True
+_PACKAGE = __name__.rsplit(".", 1)[0]
+Tensor = None   # the Tensor class, registered by tensor.py (so neither module imports the other)
 
 
-def is_grad_enabled():
-    return _grad_enabled
+def register_tensor_type(cls):
+    global Tensor
+    Tensor = cls
 
 
-class set_grad_enabled(contextlib.ContextDecorator):
-    """Context manager and decorator that turns graph building on or off."""
+class _ThreadState(threading.local):
+    grad_enabled = True
+    anomaly = False
+    tracer = None
 
-    def __init__(self, mode):
-        self.mode = bool(mode)
+
+_state = _ThreadState()
+
+
+# ----------------------------------------------------------------------------- modes
+
+class _Switch:
+    """A context manager and decorator that sets one per-thread flag and restores it.
+    As a decorator it enters a fresh switch on every call (safe for recursion and threads).
+    """
+
+    flag = None
+
+    def __init__(self, value):
+        self.value = value
         self.prev = None
 
     def __enter__(self):
-        global _grad_enabled
-        self.prev = _grad_enabled
-        _grad_enabled = self.mode
+        self.prev = getattr(_state, self.flag)
+        setattr(_state, self.flag, self.value)
+        return self
 
     def __exit__(self, *exc):
-        global _grad_enabled
-        _grad_enabled = self.prev
+        setattr(_state, self.flag, self.prev)
         return False
 
+    def _fresh(self):
+        return type(self)(self.value)
 
-class no_grad(set_grad_enabled):
-    """``with no_grad():`` or ``@no_grad()``: run without recording a graph."""
+    def __call__(self, fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with self._fresh():
+                return fn(*args, **kwargs)
+        return wrapper
 
-    def __init__(self):
-        super().__init__(False)
 
-    def __call__(self, fn=None):
-        if fn is None:           # allow @no_grad as well as @no_grad()
-            return self
+def is_grad_enabled():
+    return _state.grad_enabled
+
+
+class set_grad_enabled(_Switch):  # noqa: N801  (PyTorch's name)
+    """Turn graph building on or off: at once when called (``set_grad_enabled(False)``),
+    for a block (``with``), or for a function (decorator), as PyTorch's does."""
+
+    flag = "grad_enabled"
+
+    def __init__(self, mode):
+        super().__init__(bool(mode))
+        self.prev = _state.grad_enabled
+        _state.grad_enabled = self.value
+
+    def __call__(self, fn):
+        _state.grad_enabled = self.prev   # used as a decorator: undo the immediate switch
         return super().__call__(fn)
 
+    def _fresh(self):
+        prev = _state.grad_enabled
+        switch = set_grad_enabled(self.value)
+        _state.grad_enabled = prev
+        return switch
 
-class enable_grad(set_grad_enabled):
-    def __init__(self):
-        super().__init__(True)
 
+class _GradModeBlock(_Switch):
+    flag = "grad_enabled"
+    mode = True
+
+    def __init__(self, *args):
+        super().__init__(self.mode)
+
+    def __new__(cls, fn=None, *args):
+        self = super().__new__(cls)
+        if callable(fn) and not isinstance(fn, bool):   # bare @no_grad
+            self.__init__()
+            return self(fn)
+        return self
+
+    def _fresh(self):
+        return type(self)()
+
+
+class no_grad(_GradModeBlock):  # noqa: N801
+    """``with no_grad():`` or ``@no_grad()``: run without recording a graph."""
+
+    mode = False
+
+
+class enable_grad(_GradModeBlock):  # noqa: N801
+    """Turn graph building back on inside a ``no_grad`` block."""
+
+    mode = True
+
+
+class inference_mode(_GradModeBlock):  # noqa: N801
+    """Like ``no_grad`` (``inference_mode(False)`` leaves grad mode as it is)."""
+
+    mode = False
+
+    def __init__(self, mode=True):
+        super().__init__()
+        self.enabled = bool(mode)
+        self.value = False if self.enabled else None
+
+    def __enter__(self):
+        self.prev = _state.grad_enabled
+        if self.enabled:
+            _state.grad_enabled = False
+        return self
+
+    def _fresh(self):
+        return inference_mode(self.enabled)
+
+
+def is_inference_mode_enabled():
+    return False
+
+
+class detect_anomaly(_Switch):  # noqa: N801
+    """While active, a NaN or inf produced by any op's forward or backward raises a
+    RuntimeError that names the op (PyTorch's ``torch.autograd.detect_anomaly``)."""
+
+    flag = "anomaly"
+
+    def __init__(self, check_nan=True):
+        super().__init__(bool(check_nan))
+
+    def _fresh(self):
+        return detect_anomaly(self.value)
+
+
+def set_detect_anomaly(mode):
+    _state.anomaly = bool(mode)
+
+
+def is_anomaly_enabled():
+    return _state.anomaly
+
+
+# ----------------------------------------------------------------------------- the node
 
 class Context:
     """One node of the graph: which Function made a tensor, from which inputs, and what
     its backward needs (``save_for_backward``)."""
 
     __slots__ = ("function", "inputs", "saved_tensors", "needs_input_grad", "freed",
-                 "out_meta", "__dict__")
+                 "out_meta", "saved_versions", "hooks", "retained", "__dict__")
 
     def __init__(self, function, inputs):
         self.function = function
@@ -76,29 +193,106 @@ class Context:
         self.freed = False
         self.needs_input_grad = None
         self.out_meta = None
+        self.saved_versions = ()
+        self.hooks = None
+        self.retained = None
 
     def save_for_backward(self, *arrays):
         self.saved_tensors = arrays
+
+    # PyTorch's ctx methods that need no work here
+    def mark_non_differentiable(self, *tensors):
+        pass
+
+    def mark_dirty(self, *tensors):
+        pass
+
+    def set_materialize_grads(self, value):
+        pass
+
+    @property
+    def tensor_hooks(self):
+        """Hooks registered on the tensor this node produced (``register_hook``)."""
+        if self.hooks is None:
+            self.hooks = []
+        return self.hooks
+
+    def retain(self, tensor):
+        self.retained = weakref.ref(tensor)
 
     def name(self):
         return self.function.__name__ + "Backward0"
 
     def __repr__(self):
-        return f"<{self.name()}>"
+        return f"<{self.name()} object>"
 
     # PyTorch's name for the edges to the next nodes
     @property
     def next_functions(self):
-        return tuple((t.grad_fn if t is not None else None, 0) for t in self.inputs)
+        return tuple((t.grad_fn if t is not None else None, 0) for t in self.inputs
+                     if isinstance(t, Tensor))
+
+    def _record_versions(self, inputs, output):
+        """Remember the version of every tensor whose storage a saved array is, so a later
+        in-place change to it is caught before backward reads it."""
+        records = []
+        for saved in self.saved_tensors:
+            if isinstance(saved, Tensor):
+                records.append((saved._version, saved._version[0], saved))
+                continue
+            if not isinstance(saved, np.ndarray):
+                continue
+            owner = saved if saved.base is None else saved.base
+            for t in (output, *inputs):
+                if isinstance(t, Tensor) and (t.array is saved or t.array is owner
+                                              or t.array.base is owner and owner is not None):
+                    records.append((t._version, t._version[0], t))
+                    break
+        self.saved_versions = records
+
+    def _check_versions(self):
+        for box, version, t in self.saved_versions:
+            if box[0] != version:
+                kind = {"f": "Float", "i": "Long", "b": "Bool", "u": "Byte"}.get(
+                    t.array.dtype.kind, "")
+                made_by = f"output 0 of {t.grad_fn.name()}" if t.grad_fn is not None else "a leaf"
+                raise RuntimeError(
+                    f"one of the variables needed for gradient computation has been modified "
+                    f"by an inplace operation: [tinygrad_scores.{kind}Tensor "
+                    f"{list(t.array.shape)}], which is {made_by}, is at version {box[0]}; "
+                    f"expected version {version} instead. Hint: the tensor was changed in "
+                    f"place (+=, add_, x[i] = ...) after it was used; use an out-of-place op "
+                    f"(x = x + 1) or clone() it first.")
+
+    def _run_backward(self, grad):
+        if self.function._tensor_api:   # a user's Function: Tensors in and out
+            with no_grad():
+                out = self.function.backward(self, Tensor.wrap(grad))
+            out = out if isinstance(out, tuple) else (out,)
+            return tuple(None if g is None else g.array if isinstance(g, Tensor)
+                         else np.asarray(g) for g in out)
+        out = self.function.backward(self, grad)
+        return out if isinstance(out, tuple) else (out,)
 
 
 class Function:
     """Base class of differentiable operations.
 
-    Subclasses define ``forward(ctx, *arrays, **options)`` returning a NumPy array and
-    ``backward(ctx, grad)`` returning one gradient array (or None) per positional input.
-    Positional inputs that are tensors are graph inputs; keyword options are not.
+    The ops of this package (``functions/``) work on NumPy arrays: ``forward(ctx,
+    *arrays, **options)`` returns an array and ``backward(ctx, grad)`` one gradient array
+    (or None) per positional input. Positional inputs that are tensors are graph inputs;
+    keyword options are not.
+
+    A Function defined outside this package follows PyTorch's contract instead:
+    ``forward(ctx, *tensors)`` and ``backward(ctx, *grads)`` take and return Tensors, and
+    ``ctx.save_for_backward`` keeps Tensors.
     """
+
+    _tensor_api = False
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls._tensor_api = not cls.__module__.startswith(_PACKAGE + ".")
 
     @staticmethod
     def forward(ctx, *args, **kwargs):
@@ -110,188 +304,362 @@ class Function:
 
     @classmethod
     def apply(cls, *inputs, **options):
-        from .tensor import Tensor
+        if cls._tensor_api:
+            return _apply_user_function(cls, inputs, options)
         arrays = [x.array if isinstance(x, Tensor) else x for x in inputs]
-        requires_grad = _grad_enabled and any(
+        requires_grad = _state.grad_enabled and any(
             isinstance(x, Tensor) and x.requires_grad for x in inputs)
         ctx = Context(cls, inputs if requires_grad else ())
         if requires_grad:
             ctx.needs_input_grad = tuple(isinstance(x, Tensor) and x.requires_grad for x in inputs)
         out = cls.forward(ctx, *arrays, **options)
-        if _anomaly_enabled:
+        if _state.anomaly:
             _check_anomaly(cls.__name__, "forward", out)
-        if not requires_grad:
-            return Tensor._wrap(out)
-        ctx.out_meta = (out.shape, out.dtype)
-        return Tensor._wrap(out, ctx)
+        result = Tensor.wrap(out, ctx if requires_grad else None)
+        if requires_grad:
+            ctx.out_meta = (out.shape, out.dtype)
+            if ctx.saved_tensors:
+                ctx._record_versions(inputs, result)
+        base = out.base
+        if base is not None:      # a view of an input: share its version counter
+            for x in inputs:
+                if isinstance(x, Tensor) and (x.array is base or x.array.base is base):
+                    result._version, result._base = x._version, x
+                    break
+        return result
+
+
+def _apply_user_function(cls, inputs, options):
+    requires_grad = _state.grad_enabled and any(
+        isinstance(x, Tensor) and x.requires_grad for x in inputs)
+    ctx = Context(cls, inputs if requires_grad else ())
+    ctx.needs_input_grad = tuple(isinstance(x, Tensor) and x.requires_grad for x in inputs)
+    with no_grad():
+        if "setup_context" in cls.__dict__:   # PyTorch 2's forward without ctx
+            out = cls.forward(*inputs, **options)
+            cls.setup_context(ctx, inputs, out)
+        else:
+            out = cls.forward(ctx, *inputs, **options)
+    if isinstance(out, (tuple, list)):
+        raise NotImplementedError(f"{cls.__name__}.forward returned {len(out)} outputs: custom "
+                                  f"Functions with several outputs are not supported here")
+    array = out.array if isinstance(out, Tensor) else np.asarray(out)
+    result = Tensor.wrap(array, ctx if requires_grad else None)
+    if requires_grad:
+        ctx.out_meta = (array.shape, array.dtype)
+        ctx._record_versions(inputs, result)
+    return result
 
 
 # ----------------------------------------------------------------------------- engine
 
-def _topological_order(root_node):
-    """Nodes reachable from ``root_node``, each after every node that consumes it."""
+def _topological_order(roots):
+    """Every node reachable from ``roots``, each after all the nodes that consume it.
+
+    Post-order depth-first search: a node is appended only once all of its inputs'
+    producers are appended, so the list runs leaves-side first; reversed, every consumer
+    comes before its producers. (Marking a node done when it is first *seen* instead of
+    when it is *finished* is the classic bug: a node reached along a short path and a
+    long one would run before the long path's contribution arrived.)
+    """
     order = []
-    visited = {id(root_node)}
-    stack = [(root_node, False)]
+    visited = set()
+    stack = [(node, False) for node in reversed(roots)]
     while stack:
-        node, expanded = stack.pop()
-        if expanded:
+        node, inputs_done = stack.pop()
+        if inputs_done:
             order.append(node)
             continue
+        if id(node) in visited:
+            continue
+        visited.add(id(node))
         stack.append((node, True))
         for t in node.inputs:
             child = getattr(t, "grad_fn", None)
             if child is not None and id(child) not in visited:
-                visited.add(id(child))
                 stack.append((child, False))
-    order.reverse()   # root first, leaves' producers last
+    order.reverse()
     return order
 
 
-def backward(root, gradient=None, retain_graph=False):
-    """Accumulate d root / d leaf into ``leaf.grad`` for every leaf that requires grad."""
-    from .tensor import Tensor
-    if not root.requires_grad:
-        raise RuntimeError("element 0 of tensors does not require grad and does not have a "
-                           "grad_fn: call .requires_grad_() on a leaf, or compute it outside no_grad()")
+def _seed(root, gradient):
     if gradient is None:
         if root.array.size != 1:
-            raise RuntimeError(f"grad can be implicitly created only for scalar outputs; "
-                               f"this tensor has shape {tuple(root.shape)}: pass gradient=")
-        seed = np.ones(root.shape, root.dtype)
+            raise RuntimeError(f"grad can be implicitly created only for scalar outputs; this "
+                               f"tensor has shape {tuple(root.array.shape)}: pass gradient=")
+        return np.ones(root.array.shape, root.array.dtype)
+    seed = np.asarray(gradient.array if isinstance(gradient, Tensor) else gradient,
+                      dtype=root.array.dtype)
+    if seed.shape != root.array.shape:
+        raise RuntimeError(f"Mismatch in shape: grad_output[0] has a shape of "
+                           f"{list(seed.shape)} and output[0] has a shape of "
+                           f"{list(root.array.shape)}.")
+    return np.array(seed)   # our own copy: it may end up as a leaf's .grad
+
+
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
+    """Accumulate d tensors / d leaf into ``leaf.grad`` (PyTorch's
+    ``torch.autograd.backward``); ``tensors`` is one tensor or a sequence of them."""
+    if create_graph:
+        raise NotImplementedError("create_graph=True (higher-order gradients) is not supported "
+                                  "by tinygrad_scores")
+    roots, seeds = _roots_and_seeds(tensors, grad_tensors)
+    only = None
+    if inputs is not None:
+        inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+        if not inputs:
+            raise RuntimeError("'inputs' argument to backward() cannot be empty.")
+        only = {id(t) for t in inputs}
+    _run(roots, seeds, bool(retain_graph), accumulate_only=only)
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
+         allow_unused=None, materialize_grads=False, is_grads_batched=False):
+    """d outputs / d inputs as a tuple of tensors, leaving every ``.grad`` untouched
+    (PyTorch's ``torch.autograd.grad``, first order)."""
+    if create_graph:
+        raise NotImplementedError("create_graph=True (higher-order gradients) is not supported "
+                                  "by tinygrad_scores")
+    if is_grads_batched:
+        raise NotImplementedError("is_grads_batched=True is not supported by tinygrad_scores")
+    single = isinstance(inputs, Tensor)
+    inputs = [inputs] if single else list(inputs)
+    for t in inputs:
+        if not isinstance(t, Tensor) or not t.requires_grad:
+            raise RuntimeError("One of the differentiated Tensors does not require grad")
+    roots, seeds = _roots_and_seeds(outputs, grad_outputs)
+    found = _run(roots, seeds, bool(retain_graph), capture=inputs)
+    result = []
+    for t in inputs:
+        g = found.get(id(t))
+        if g is None:
+            if materialize_grads:
+                g = np.zeros(t.array.shape, t.array.dtype)
+            elif not allow_unused:
+                raise RuntimeError("One of the differentiated Tensors appears to not have been "
+                                   "used in the graph. Set allow_unused=True if this is the "
+                                   "desired behavior.")
+        result.append(None if g is None else Tensor.wrap(g))
+    return tuple(result)
+
+
+def _roots_and_seeds(tensors, grads):
+    roots = [tensors] if isinstance(tensors, Tensor) else list(tensors)
+    if grads is None:
+        grads = [None] * len(roots)
+    elif isinstance(grads, Tensor):
+        grads = [grads]
     else:
-        seed = np.asarray(gradient.array if isinstance(gradient, Tensor) else gradient,
-                          dtype=root.dtype)
-        if seed.shape != root.shape:
-            raise RuntimeError(f"Mismatch in shape: gradient has shape {seed.shape} and output "
-                               f"has shape {tuple(root.shape)}")
-    node = root.grad_fn
-    if node is None:                       # backward on a leaf: d x / d x = 1
-        _accumulate_leaf(root, seed, set())
-        return
-    order = _topological_order(node)
-    pending = {id(node): seed}
-    handed_out = set()                     # arrays already stored in some leaf's .grad
-    tracer = _active_tracer
-    for node in order:
+        grads = list(grads)
+    if len(grads) != len(roots):
+        raise RuntimeError(f"grad_tensors should have the same length as tensors: got "
+                           f"{len(grads)} gradients for {len(roots)} tensors")
+    for root in roots:
+        if not root.requires_grad:
+            raise RuntimeError("element 0 of tensors does not require grad and does not have "
+                               "a grad_fn")
+    return roots, [_seed(r, g) for r, g in zip(roots, grads)]
+
+
+def _run(roots, seeds, retain_graph, capture=None, accumulate_only=None):
+    """The backward loop. Leaves' gradients are summed over the whole pass, then either
+    added into ``.grad`` or, with ``capture`` (autograd.grad), returned by tensor id."""
+    pending = {}          # id(node) -> its gradient so far
+    leaves = {}           # id(leaf) -> [leaf, its gradient so far]
+    captured = {}
+    capture_nodes = {}
+    if capture is not None:
+        for t in capture:
+            if t.grad_fn is not None:
+                capture_nodes[id(t.grad_fn)] = t
+    root_nodes = []
+    for root, seed in zip(roots, seeds):
+        node = root.grad_fn
+        if node is None:
+            _add_leaf(leaves, root, seed)
+        else:
+            root_nodes.append(node)
+            _add(pending, id(node), seed)
+    tracer = _state.tracer
+    anomaly = _state.anomaly
+    for node in _topological_order(root_nodes):
         grad = pending.pop(id(node), None)
-        if grad is None:                   # no path from root carries a gradient here
+        if grad is None:                  # no path from a root carries a gradient here
             continue
         if node.freed:
             raise RuntimeError(
                 "Trying to backward through the graph a second time (or directly access saved "
                 "tensors after they have already been freed). Saved intermediate values of the "
-                "graph are freed when you call .backward(). Specify retain_graph=True if you need "
-                "to backward through the graph a second time.")
+                "graph are freed when you call .backward() or autograd.grad(). Specify "
+                "retain_graph=True if you need to backward through the graph a second time or "
+                "if you need to access saved tensors after calling backward.")
+        if node.hooks:
+            grad = _run_hooks(node.hooks, grad)
+        if node.retained is not None:
+            kept = node.retained()
+            if kept is not None and capture is None:
+                _accumulate_into_grad(kept, grad, set())
+        if id(node) in capture_nodes:
+            captured[id(capture_nodes[id(node)])] = grad
+        node._check_versions()
         start = time.perf_counter() if tracer is not None else 0.0
-        input_grads = node.function.backward(node, grad)
-        if not isinstance(input_grads, tuple):
-            input_grads = (input_grads,)
+        input_grads = node._run_backward(grad)
         if tracer is not None:
             tracer._record(node, grad, input_grads, time.perf_counter() - start)
-        if _anomaly_enabled:
-            for g in input_grads:
-                if g is not None:
-                    _check_anomaly(node.function.__name__, "backward", g)
-        for t, g, needed in zip(node.inputs, input_grads, node.needs_input_grad):
+        if node.function._tensor_api and len(input_grads) != len(node.inputs):
+            raise RuntimeError(f"function {node.name()} returned an incorrect number of "
+                               f"gradients (expected {len(node.inputs)}, got "
+                               f"{len(input_grads)})")
+        for i, (t, g, needed) in enumerate(zip(node.inputs, input_grads, node.needs_input_grad)):
             if g is None or not needed:
                 continue
-            child = t.grad_fn
-            if child is None:
-                _accumulate_leaf(t, g, handed_out)
+            g = _checked_gradient(node, i, t, g)
+            if anomaly:
+                _check_anomaly(node.function.__name__, "backward", g)
+            if t.grad_fn is None:
+                _add_leaf(leaves, t, g)
             else:
-                if t._retains_grad:
-                    _accumulate_leaf(t, g, handed_out)
-                key = id(child)
-                prev = pending.get(key)
-                pending[key] = g if prev is None else prev + g
+                _add(pending, id(t.grad_fn), g)
         if not retain_graph:
             node.saved_tensors = ()
             node.__dict__.clear()
             node.freed = True
+    handed_out = set()
+    for t, g in leaves.values():
+        if t._hooks:
+            g = _run_hooks(t._hooks, g)
+        if capture is not None:
+            captured[id(t)] = g
+        elif accumulate_only is None or id(t) in accumulate_only:
+            _accumulate_into_grad(t, g, handed_out)
+    return captured
 
 
-def _accumulate_leaf(t, g, handed_out):
-    from .tensor import Tensor
-    if g.shape != t.shape:
-        g = np.broadcast_to(g, t.shape)
-    if g.dtype != t.dtype:
-        g = g.astype(t.dtype)
+def _add(pending, key, g):
+    prev = pending.get(key)
+    pending[key] = g if prev is None else prev + g
+
+
+def _add_leaf(leaves, t, g):
+    if not t.requires_grad:
+        return
+    entry = leaves.get(id(t))
+    if entry is None:
+        leaves[id(t)] = [t, g]
+    else:
+        entry[1] = entry[1] + g
+
+
+def _checked_gradient(node, i, t, g):
+    """A gradient of the input's shape and dtype, or PyTorch's error for a wrong one."""
+    if not isinstance(g, np.ndarray):
+        g = np.asarray(g)
+    shape = t.array.shape
+    if g.shape != shape:
+        if not _expandable(shape, g.shape):
+            raise RuntimeError(f"Function {node.name()} returned an invalid gradient at index "
+                               f"{i} - got {list(g.shape)} but expected shape compatible with "
+                               f"{list(shape)}")
+        g = _sum_to(g, shape)
+    if g.dtype != t.array.dtype:
+        g = g.astype(t.array.dtype)
+    return g
+
+
+def _expandable(shape, to):
+    if len(shape) > len(to):
+        return False
+    return all(n == m or n == 1 for n, m in zip(reversed(shape), reversed(to)))
+
+
+def _sum_to(g, shape):
+    extra = g.ndim - len(shape)
+    if extra:
+        g = g.sum(axis=tuple(range(extra)))
+    stretched = tuple(k for k, n in enumerate(shape) if n == 1 and g.shape[k] != 1)
+    if stretched:
+        g = g.sum(axis=stretched, keepdims=True)
+    return g.reshape(shape)
+
+
+def _run_hooks(hooks, g):
+    for hook in list(hooks):
+        result = hook(Tensor.wrap(g))
+        if result is not None:
+            new = result.array if isinstance(result, Tensor) else np.asarray(result)
+            if new.shape != g.shape:
+                raise RuntimeError(f"hook '{getattr(hook, '__name__', hook)}' has changed the "
+                                   f"size of value: expected {list(g.shape)}, got "
+                                   f"{list(new.shape)}")
+            g = new.astype(g.dtype, copy=False)
+    return g
+
+
+def _accumulate_into_grad(t, g, handed_out):
     if t.grad is None:
-        # Two leaves (or a leaf and the graph) may be handed the same array: copy then.
+        # The same array may reach two leaves (Add hands its gradient to both inputs), and
+        # a view or read-only array may not be ours: copy then, since .grad is edited in place.
         if id(g) in handed_out or g.base is not None or not g.flags.writeable:
             g = np.array(g)
         handed_out.add(id(g))
-        t.grad = Tensor._wrap(g)
+        t.grad = Tensor.wrap(g)
+    elif t.grad.array.shape == g.shape and t.grad.array.flags.writeable:
+        t.grad.array += g
     else:
         t.grad.array = t.grad.array + g
 
 
+class RemovableHandle:
+    """What ``register_hook`` returns: ``handle.remove()`` unregisters the hook."""
+
+    def __init__(self, hooks, hook):
+        self._hooks, self._hook = hooks, hook
+
+    def remove(self):
+        if self._hook in self._hooks:
+            self._hooks.remove(self._hook)
+
+
 # ----------------------------------------------------------------------------- anomaly
-
-_anomaly_enabled = False
-
-
-class detect_anomaly(contextlib.ContextDecorator):
-    """While active, a NaN or inf produced by any op's forward or backward raises a
-    RuntimeError that names the op (PyTorch's ``torch.autograd.detect_anomaly``)."""
-
-    def __enter__(self):
-        global _anomaly_enabled
-        self.prev = _anomaly_enabled
-        _anomaly_enabled = True
-        return self
-
-    def __exit__(self, *exc):
-        global _anomaly_enabled
-        _anomaly_enabled = self.prev
-        return False
-
 
 def _check_anomaly(op_name, phase, array):
     if isinstance(array, np.ndarray) and array.dtype.kind == "f" and not np.isfinite(array).all():
         bad = "nan" if np.isnan(array).any() else "inf"
         what = "output" if phase == "forward" else "gradient"
         raise RuntimeError(f"Function '{op_name}{'' if phase == 'forward' else 'Backward0'}' "
-                           f"produced {bad} values in its {what} (shape {array.shape}); "
+                           f"returned {bad} values in its {what} (shape {array.shape}); "
                            f"detect_anomaly() is on")
 
 
 # ----------------------------------------------------------------------------- trace
 
-_active_tracer = None
-
-
-class trace:
+class trace(_Switch):  # noqa: N801
     """Context manager recording each backward step the engine takes.
 
     ``with trace() as t: loss.backward()`` prints one line per step (op, gradient shape
     coming in, gradient shapes going out, wall time) and keeps them in ``t.records``.
     """
 
+    flag = "tracer"
+
     def __init__(self, print_steps=True, file=None):
+        super().__init__(self)
         self.print_steps = print_steps
         self.file = file
         self.records = []
 
-    def __enter__(self):
-        global _active_tracer
-        self._prev = _active_tracer
-        _active_tracer = self
-        return self
-
-    def __exit__(self, *exc):
-        global _active_tracer
-        _active_tracer = self._prev
-        return False
+    def _fresh(self):
+        return trace(self.print_steps, self.file)
 
     def _record(self, node, grad, input_grads, seconds):
         record = {
             "step": len(self.records),
             "op": node.name(),
             "grad_output_shape": tuple(grad.shape),
-            "input_shapes": tuple(tuple(t.shape) if t is not None else None for t in node.inputs),
-            "grad_input_shapes": tuple(None if g is None else tuple(np.shape(g)) for g in input_grads),
+            "input_shapes": tuple(tuple(t.shape) if t is not None and hasattr(t, "shape")
+                                  else None for t in node.inputs),
+            "grad_input_shapes": tuple(None if g is None else tuple(np.shape(g))
+                                       for g in input_grads),
             "seconds": seconds,
         }
         self.records.append(record)
@@ -301,4 +669,3 @@ class trace:
             out = "x".join(map(str, record["grad_output_shape"])) or "scalar"
             print(f"[backward {record['step']:3d}] {record['op']:<22} grad_out {out:<12} "
                   f"-> grad_in ({ins})  {seconds * 1e6:8.1f} us", file=self.file)
-

@@ -6,7 +6,8 @@ import struct
 
 import numpy as np
 
-from .tensor import Generator, Tensor, _rng
+from .random import Generator, _rng
+from .tensor import Tensor
 
 _DIGITS = os.path.join(os.path.dirname(__file__), "datasets", "digits.npz")
 

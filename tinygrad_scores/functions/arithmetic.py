@@ -66,11 +66,16 @@ class Div(Function):
 
 
 class Pow(Function):
-    """out = a ** b;   da = g * b * a**(b-1),  db = g * a**b * log(a)."""
+    """out = a ** b;   da = g * b * a**(b-1),  db = g * a**b * log(a).
+
+    At a == 0 PyTorch's conventions hold: da is 0 where b == 0 (x ** 0 is constant), and
+    db is 0 where b >= 0 (a**b * log(a) -> 0), instead of 0 * inf = NaN.
+    """
 
     @staticmethod
     def forward(ctx, a, b):
-        out = np.power(a, b)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            out = np.power(a, b)
         ctx.save_for_backward(a, b, out)
         return out
 
@@ -78,11 +83,13 @@ class Pow(Function):
     def backward(ctx, grad):
         a, b, out = ctx.saved_tensors
         da = db = None
-        if ctx.needs_input_grad[0]:
-            da = unbroadcast(grad * b * np.power(a, b - 1), a.shape)
-        if ctx.needs_input_grad[1]:
-            with np.errstate(divide="ignore", invalid="ignore"):
-                db = unbroadcast(grad * out * np.log(a), b.shape)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            if ctx.needs_input_grad[0]:
+                da = np.where(b == 0, 0, grad * b * np.power(a, b - 1)).astype(grad.dtype)
+                da = unbroadcast(da, a.shape)
+            if ctx.needs_input_grad[1]:
+                db = np.where((a == 0) & (b >= 0), 0, grad * out * np.log(a)).astype(grad.dtype)
+                db = unbroadcast(db, b.shape)
         return da, db
 
 
@@ -109,3 +116,15 @@ class Cast(Function):
     @staticmethod
     def backward(ctx, grad):
         return grad.astype(ctx.dtype)
+
+
+class Clone(Function):
+    """out = a copy of a;   da = g."""
+
+    @staticmethod
+    def forward(ctx, a):
+        return np.array(a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad

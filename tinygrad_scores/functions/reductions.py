@@ -4,7 +4,8 @@ import numpy as np
 from ..autograd import Function
 
 def _axes(dim, ndim):
-    if dim is None:
+    """``dim`` as a sorted tuple of axes; None and () mean every axis (PyTorch's rule)."""
+    if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0):
         return tuple(range(ndim))
     dims = dim if isinstance(dim, (tuple, list)) else (dim,)
     out = []
@@ -63,26 +64,36 @@ class Max(Function):
 
     @staticmethod
     def forward(ctx, a, dim=None, keepdim=False):
-        if a.size == 0:
-            raise RuntimeError("max(): Expected reduction dim to be specified for input.numel() "
-                               "== 0. Specify the reduction dim with the 'dim' argument.")
-        ctx.shape, ctx.dim, ctx.keepdim = a.shape, dim, keepdim
+        ctx.shape, ctx.keepdim = a.shape, keepdim
         if dim is None:
+            if a.size == 0:
+                raise RuntimeError("max(): Expected reduction dim to be specified for "
+                                   "input.numel() == 0. Specify the reduction dim with the "
+                                   "'dim' argument.")
+            ctx.dim = None
             out = np.asarray(a.max())
             ctx.save_for_backward(a == out)
             return out
-        d = _axes(dim, a.ndim)[0] if a.ndim else None
+        d = _axes(dim, a.ndim)
+        if a.ndim == 0:               # a 0-d tensor is its own max along dim 0 or -1
+            ctx.dim = ()
+            return np.array(a)
+        d = d[0]
+        if a.shape[d] == 0:
+            raise IndexError(f"max(): Expected reduction dim {d} to have non-zero size.")
         ctx.dim = d
-        idx = np.expand_dims(np.argmax(a, axis=d), d) if a.ndim else None
+        idx = np.expand_dims(np.argmax(a, axis=d), d)
         ctx.indices = idx
-        out = np.take_along_axis(a, idx, axis=d) if a.ndim else a
-        return out if keepdim or not a.ndim else np.squeeze(out, axis=d)
+        out = np.take_along_axis(a, idx, axis=d)
+        return out if keepdim else np.squeeze(out, axis=d)
 
     @staticmethod
     def backward(ctx, grad):
         if ctx.dim is None:
             (ties,) = ctx.saved_tensors
             return (ties * (grad / ties.sum())).astype(grad.dtype)
+        if ctx.dim == ():
+            return grad
         g = grad if ctx.keepdim else np.expand_dims(grad, ctx.dim)
         out = np.zeros(ctx.shape, grad.dtype)
         np.put_along_axis(out, ctx.indices, g, axis=ctx.dim)

@@ -47,20 +47,98 @@ class Expand(Function):
         return unbroadcast(grad, ctx.shape)
 
 
+def _split_index(index):
+    """PyTorch applies integer indices before advanced (array) ones, so
+    ``x[0, 1:, [0, 1, 1]]`` keeps the array's dims where the slice left them; NumPy would
+    move them to the front. Returns (integer part, rest), or (None, index) when NumPy
+    already agrees."""
+    if not isinstance(index, tuple) or any(i is None or i is Ellipsis for i in index):
+        return None, index
+    ints = [isinstance(i, (int, np.integer)) and not isinstance(i, bool) for i in index]
+    advanced = [isinstance(i, (list, np.ndarray)) and np.ndim(i) > 0 for i in index]
+    if not any(ints) or not any(advanced):
+        return None, index
+    first = tuple(i if is_int else slice(None) for i, is_int in zip(index, ints))
+    rest = tuple(i for i, is_int in zip(index, ints) if not is_int)
+    return first, rest
+
+
 class GetItem(Function):
     """out = a[index];   da = zeros with g scattered back to ``index`` (added where an
     integer-array index repeats a position)."""
 
     @staticmethod
     def forward(ctx, a, index):
-        ctx.shape, ctx.index = a.shape, index
-        return np.asarray(a[index])
+        ctx.shape = a.shape
+        ctx.first, ctx.index = _split_index(index)
+        if ctx.first is not None:
+            a = a[ctx.first]
+        try:
+            return np.asarray(a[ctx.index])
+        except IndexError as exc:
+            raise IndexError(str(exc).replace("axis", "dimension")) from None
 
     @staticmethod
     def backward(ctx, grad):
         out = np.zeros(ctx.shape, grad.dtype)
-        np.add.at(out, ctx.index, grad)
+        target = out if ctx.first is None else out[ctx.first]
+        np.add.at(target, ctx.index, grad)
         return out
+
+
+class IndexPut(Function):
+    """out = a with out[index] = v (``a[index] = v``);   da = g with g[index] = 0,
+    dv = g[index] summed back to v's shape."""
+
+    @staticmethod
+    def forward(ctx, a, v, index):
+        ctx.index, ctx.v_shape = index, v.shape
+        out = np.array(a)
+        out[index] = v
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        da = dv = None
+        if ctx.needs_input_grad[0]:
+            da = np.array(grad)
+            da[ctx.index] = 0
+        if ctx.needs_input_grad[1]:
+            dv = unbroadcast(np.asarray(grad[ctx.index]), ctx.v_shape)
+        return da, dv
+
+
+class CopyFrom(Function):
+    """out = src broadcast to a's shape in a's dtype (``a.copy_(src)``);
+    da = 0,  dsrc = g summed back to src's shape."""
+
+    @staticmethod
+    def forward(ctx, a, src):
+        ctx.src_shape, ctx.src_dtype = src.shape, src.dtype
+        try:
+            return np.broadcast_to(src, a.shape).astype(a.dtype)
+        except ValueError:
+            raise RuntimeError(f"The size of tensor a ({list(a.shape)}) must match the size of "
+                               f"tensor b ({list(src.shape)})") from None
+
+    @staticmethod
+    def backward(ctx, grad):
+        da = np.zeros_like(grad) if ctx.needs_input_grad[0] else None
+        ds = unbroadcast(grad, ctx.src_shape).astype(ctx.src_dtype, copy=False) \
+            if ctx.needs_input_grad[1] else None
+        return da, ds
+
+
+class Overwrite(Function):
+    """out = ``values`` everywhere (fill_, zero_, normal_, ...);   da = 0."""
+
+    @staticmethod
+    def forward(ctx, a, values):
+        return np.broadcast_to(np.asarray(values, a.dtype), a.shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return np.zeros_like(grad)
 
 
 class Cat(Function):

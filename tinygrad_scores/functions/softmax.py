@@ -8,60 +8,78 @@ from ._common import _contiguous
 def _rows(x, dim):
     """x with ``dim`` moved last, as a C-contiguous 2-D array of rows."""
     moved = np.moveaxis(x, dim, -1)
-    return _contiguous(moved).reshape(-1, x.shape[dim] if x.ndim else 1), moved.shape
+    return _contiguous(moved).reshape(-1, x.shape[dim]), moved.shape
 
 
 def _unrows(y, moved_shape, dim):
     return np.moveaxis(y.reshape(moved_shape), -1, dim)
 
 
-class Softmax(Function):
+class _RowWise(Function):
+    """A function applied to each row along ``dim`` by a forward and a backward kernel
+    that take 2-D row arrays; subclasses name the kernels and the 0-d case."""
+
+    @staticmethod
+    def forward_kernel(rows, out):
+        raise NotImplementedError
+
+    @staticmethod
+    def backward_kernel(y, grad, grad_in):
+        raise NotImplementedError
+
+    @staticmethod
+    def scalar(x):
+        raise NotImplementedError
+
+    @classmethod
+    def forward(cls, ctx, x, dim):
+        n = max(x.ndim, 1)
+        if not -n <= dim < n:
+            raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, "
+                             f"{n - 1}], but got {dim})")
+        ctx.dim = dim % n
+        if x.ndim == 0 or x.size == 0:        # nothing to normalise over
+            with np.errstate(invalid="ignore"):
+                y = cls.scalar(x) if x.ndim == 0 else np.empty_like(x)
+            ctx.save_for_backward(y)
+            return y
+        rows, moved = _rows(x, ctx.dim)
+        y = np.empty_like(rows)
+        cls.forward_kernel(rows, y)
+        ctx.save_for_backward(y)
+        ctx.moved = moved
+        return _unrows(y, moved, ctx.dim)
+
+    @classmethod
+    def backward(cls, ctx, grad):
+        (y,) = ctx.saved_tensors
+        if grad.ndim == 0 or grad.size == 0:   # a row of one element: the output is constant
+            return np.zeros_like(grad)
+        g, _ = _rows(grad, ctx.dim)
+        dx = np.empty_like(y)
+        cls.backward_kernel(y, g, dx)
+        return _unrows(dx, ctx.moved, ctx.dim)
+
+
+class Softmax(_RowWise):
     """y = exp(x - max) / sum(exp(x - max)) along ``dim``;   dx = y * (g - sum(g * y)).
-    Kernel: softmax.py."""
+    Kernel: softmax.py. A 0-d x gives exp(x - x): 1, or NaN for an inf or NaN."""
+
+    forward_kernel = staticmethod(softmax_kernels.softmax_forward)
+    backward_kernel = staticmethod(softmax_kernels.softmax_backward)
 
     @staticmethod
-    def forward(ctx, x, dim):
-        if x.ndim == 0:
-            return np.ones_like(x)
-        rows, moved = _rows(x, dim)
-        y = np.empty_like(rows)
-        softmax_kernels.softmax_forward(rows, y)
-        ctx.save_for_backward(y)
-        ctx.dim, ctx.moved = dim, moved
-        return _unrows(y, moved, dim)
-
-    @staticmethod
-    def backward(ctx, grad):
-        if grad.ndim == 0:
-            return np.zeros_like(grad)
-        (y,) = ctx.saved_tensors
-        g, _ = _rows(grad, ctx.dim)
-        dx = np.empty_like(y)
-        softmax_kernels.softmax_backward(y, g, dx)
-        return _unrows(dx, ctx.moved, ctx.dim)
+    def scalar(x):
+        return np.exp(x - x)
 
 
-class LogSoftmax(Function):
+class LogSoftmax(_RowWise):
     """y = x - max - log(sum(exp(x - max))) along ``dim``;   dx = g - exp(y) * sum(g).
-    Kernel: softmax.py."""
+    Kernel: softmax.py. A 0-d x gives x - x: 0, or NaN for an inf or NaN."""
+
+    forward_kernel = staticmethod(softmax_kernels.log_softmax_forward)
+    backward_kernel = staticmethod(softmax_kernels.log_softmax_backward)
 
     @staticmethod
-    def forward(ctx, x, dim):
-        if x.ndim == 0:
-            return np.zeros_like(x)
-        rows, moved = _rows(x, dim)
-        y = np.empty_like(rows)
-        softmax_kernels.log_softmax_forward(rows, y)
-        ctx.save_for_backward(y)
-        ctx.dim, ctx.moved = dim, moved
-        return _unrows(y, moved, dim)
-
-    @staticmethod
-    def backward(ctx, grad):
-        if grad.ndim == 0:
-            return np.zeros_like(grad)
-        (y,) = ctx.saved_tensors
-        g, _ = _rows(grad, ctx.dim)
-        dx = np.empty_like(y)
-        softmax_kernels.log_softmax_backward(y, g, dx)
-        return _unrows(dx, ctx.moved, ctx.dim)
+    def scalar(x):
+        return x - x

@@ -4,7 +4,7 @@ import math
 import numpy as np
 
 from ..autograd import no_grad
-from ..tensor import _rng
+from ..random import _rng
 
 
 def _fan_in_out(tensor):
