@@ -142,7 +142,7 @@ def test_param_groups_and_lr_change_and_state_dict():
     other.load_state_dict(state)
     assert other.param_groups[0]["lr"] == 0.5
     p0 = next(net.parameters())
-    np.testing.assert_array_equal(other.state[id(p0)]["exp_avg"], opt.state[id(p0)]["exp_avg"])
+    np.testing.assert_array_equal(other.state[p0]["exp_avg"].numpy(), opt.state[p0]["exp_avg"].numpy())
     opt.zero_grad()
     assert all(p.grad is None for p in net.parameters())
 

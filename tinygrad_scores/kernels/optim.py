@@ -21,11 +21,13 @@ written once. Parameters of PARALLEL_SIZE elements or more are split across thre
 """
 import math
 
+import numpy as np
 from numba import prange
 
 from ._jit import kernel_pair
 
 PARALLEL_SIZE = 1 << 18
+_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
 
 def adam(p, g, m, v, vmax, lr, beta1, beta2, eps, weight_decay, decoupled_decay, step, amsgrad,
@@ -35,6 +37,7 @@ def adam(p, g, m, v, vmax, lr, beta1, beta2, eps, weight_decay, decoupled_decay,
     runs in float32 lanes (as PyTorch's does) and LLVM can vectorise it 8 wide.
     ``parallel=None`` splits float32 parameters of PARALLEL_SIZE elements or more across
     threads; True or False forces the threaded (float32 only) or the serial build."""
+    _check_flat(p, (g, m, v), (vmax,) if amsgrad else ())
     update = adam_update if parallel is None else adam_update.parallel if parallel else adam_update.serial
     update(p, g, m, v, vmax, lr / (1.0 - beta1 ** step), 1.0 / math.sqrt(1.0 - beta2 ** step),
            beta1, 1.0 - beta1, beta2, 1.0 - beta2, eps, weight_decay, 1.0 - lr * decoupled_decay,
@@ -43,8 +46,26 @@ def adam(p, g, m, v, vmax, lr, beta1, beta2, eps, weight_decay, decoupled_decay,
 
 def sgd(p, g, buf, lr, momentum, dampening, weight_decay, nesterov, first_step, parallel=None):
     """One SGD step on flat arrays, in place (see adam for the scalars and ``parallel``)."""
+    _check_flat(p, (g,), (buf,) if momentum != 0 else ())
     update = sgd_update if parallel is None else sgd_update.parallel if parallel else sgd_update.serial
     update(p, g, buf, lr, momentum, 1.0 - dampening, weight_decay, nesterov, first_step)
+
+
+def _check_flat(p, same, used):
+    """The kernels index every array by p's index without bounds checks: a shorter state
+    array would be a segfault. Refuse anything but 1-D C-contiguous arrays of p's size and
+    dtype, writeable but for the gradient (``used``: the state arrays the options read;
+    unused ones may be empty)."""
+    for a in (p,) + tuple(same) + tuple(used):
+        if not isinstance(a, np.ndarray) or a.ndim != 1 or a.dtype != p.dtype \
+                or a.shape[0] != p.shape[0] or not a.flags.c_contiguous \
+                or not (a.flags.writeable or a is same[0]):
+            what = (f"{a.dtype} array of shape {a.shape}" if isinstance(a, np.ndarray)
+                    else type(a).__name__)
+            raise ValueError(f"optimizer kernel: expected 1-D C-contiguous {p.dtype} arrays of "
+                             f"{p.shape[0]} elements, got a {what}")
+    if p.dtype not in _DTYPES:
+        raise TypeError(f"optimizer kernel: no build for dtype {p.dtype} (float32, float64)")
 
 
 def _adam(p, g, m, v, vmax, step_size, inv_bc2_sqrt, beta1, one_minus_beta1, beta2,

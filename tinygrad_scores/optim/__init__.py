@@ -1,9 +1,14 @@
 """Optimizers with PyTorch's names (``import tinygrad_scores.optim as optim``).
 
-In order of increasing complexity: SGD (with momentum), Adam, AdamW. Each update is
-one pass of a fused kernel over each parameter (kernels/optim.py)."""
+SGD (with momentum), Adam and AdamW update each parameter in one pass of a fused kernel
+(kernels/optim.py); RMSprop and Adagrad in a few in-place NumPy passes. Learning-rate
+schedules are in ``optim.lr_scheduler``.
+"""
+from . import lr_scheduler
+from .adagrad import Adagrad
 from .adam import Adam, AdamW
 from .optimizer import Optimizer
+from .rmsprop import RMSprop
 from .sgd import SGD
 
-__all__ = ["Optimizer", "SGD", "Adam", "AdamW"]
+__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "lr_scheduler"]

@@ -2,54 +2,74 @@
 import numpy as np
 
 from ..kernels import optim as kernels
-from .optimizer import Optimizer
+from ..tensor import Tensor
+from .optimizer import Optimizer, _check_nonnegative, _step_tensor
+
+
+def _check_betas(betas):
+    if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+        raise ValueError(f"betas must be a pair of floats, got {betas!r}")
+    for i, beta in enumerate(betas):
+        if not 0.0 <= beta < 1.0:
+            raise ValueError(f"Invalid beta parameter at index {i}: {beta}")
 
 
 class Adam(Optimizer):
     """PyTorch's Adam: bias-corrected first and second moments, L2 ``weight_decay``
-    added to the gradient, optional ``amsgrad``. AdamW differs only in how weight
-    decay is applied (``decoupled``)."""
-
-    decoupled = False
+    added to the gradient (or decoupled, AdamW's way, with ``decoupled_weight_decay``),
+    optional ``amsgrad`` and ``maximize``. ``foreach``, ``capturable``, ``differentiable``
+    and ``fused`` are accepted and kept in the groups; every update runs the one fused
+    CPU kernel."""
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0,
-                 amsgrad=False):
-        if lr < 0:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if eps < 0:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        for i, beta in enumerate(betas):
-            if not 0.0 <= beta < 1.0:
-                raise ValueError(f"Invalid beta parameter at index {i}: {beta}")
-        if weight_decay < 0:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-        super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps,
-                                      weight_decay=weight_decay, amsgrad=amsgrad))
+                 amsgrad=False, *, foreach=None, maximize=False, capturable=False,
+                 differentiable=False, fused=None, decoupled_weight_decay=False):
+        super().__init__(params, dict(lr=lr, betas=tuple(betas) if isinstance(betas, list)
+                                      else betas, eps=eps, weight_decay=weight_decay,
+                                      amsgrad=amsgrad, maximize=maximize, foreach=foreach,
+                                      capturable=capturable, differentiable=differentiable,
+                                      fused=fused, decoupled_weight_decay=decoupled_weight_decay))
 
-    def _update(self, group, param, grad, state):
-        p = param.array.reshape(-1)
-        if "exp_avg" not in state:
-            state["exp_avg"] = np.zeros(p.size, p.dtype)
-            state["exp_avg_sq"] = np.zeros(p.size, p.dtype)
-            state["max_exp_avg_sq"] = np.zeros(p.size if group["amsgrad"] else 0, p.dtype)
-        if group["amsgrad"] and state["max_exp_avg_sq"].size != p.size:
-            state["max_exp_avg_sq"] = np.zeros(p.size, p.dtype)
-        state["step"] += 1
-        beta1, beta2 = group["betas"]
+    def _check_group(self, group):
+        _check_nonnegative("learning rate", group["lr"])
+        _check_nonnegative("epsilon value", group["eps"])
+        _check_betas(group["betas"])
+        _check_nonnegative("weight_decay value", group["weight_decay"])
+
+    def _state_keys(self, group):
+        if group["amsgrad"]:
+            return ("exp_avg", "exp_avg_sq", "max_exp_avg_sq")
+        return ("exp_avg", "exp_avg_sq")
+
+    def _init_state(self, group, p):
+        state = {"step": Tensor._wrap(np.array(0.0, np.float32))}
+        for key in self._state_keys(group):
+            state[key] = Tensor._wrap(np.zeros(p.shape, p.dtype))
+        return state
+
+    def _update(self, group, p, grad, state):
+        step = _step_tensor(state)
+        if group["maximize"]:
+            grad = -grad
+        beta1, beta2 = (float(b) for b in group["betas"])
         lr, wd = float(group["lr"]), float(group["weight_decay"])
-        kernels.adam(p, grad.reshape(-1), state["exp_avg"], state["exp_avg_sq"], state["max_exp_avg_sq"],
-                     lr, float(beta1), float(beta2), float(group["eps"]),
-                     0.0 if self.decoupled else wd, wd if self.decoupled else 0.0,
-                     int(state["step"]), bool(group["amsgrad"]))
+        decoupled = bool(group["decoupled_weight_decay"])
+        amsgrad = bool(group["amsgrad"])
+        vmax = state["max_exp_avg_sq"].array.reshape(-1) if amsgrad else np.empty(0, p.dtype)
+        kernels.adam(p.reshape(-1), grad.reshape(-1), state["exp_avg"].array.reshape(-1),
+                     state["exp_avg_sq"].array.reshape(-1), vmax, lr, beta1, beta2,
+                     float(group["eps"]), 0.0 if decoupled else wd, wd if decoupled else 0.0,
+                     step, amsgrad)
 
 
 class AdamW(Adam):
     """Adam with decoupled weight decay (Loshchilov & Hutter): p *= 1 - lr * weight_decay
     before the Adam step, instead of adding weight_decay * p to the gradient."""
 
-    decoupled = True
-
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2,
-                 amsgrad=False):
+                 amsgrad=False, *, maximize=False, foreach=None, capturable=False,
+                 differentiable=False, fused=None):
         super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
-                         amsgrad=amsgrad)
+                         amsgrad=amsgrad, maximize=maximize, foreach=foreach,
+                         capturable=capturable, differentiable=differentiable, fused=fused,
+                         decoupled_weight_decay=True)

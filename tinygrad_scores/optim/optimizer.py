@@ -1,33 +1,78 @@
-"""``Optimizer``: parameter groups, per-parameter state, zero_grad, state_dict."""
+"""``Optimizer``: parameter groups, per-parameter state, zero_grad, step, state_dict.
+
+Subclasses say which state tensors they keep (``_state_keys``) and implement
+``_update(group, p, grad, state)`` on C-contiguous NumPy arrays of the parameter's shape.
+The base class checks everything a kernel could trip on (layout, dtype, byte order,
+writeability, gradient and state shapes) before any parameter is touched, so a bad input
+is a Python exception, never a crash or a half-applied step.
+"""
 import copy
+import math
 
 import numpy as np
 
 from ..nn.module import Parameter
 from ..tensor import Tensor
 
+# The dtypes the fused kernels are compiled for.
+_KERNEL_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+def _check_nonnegative(name, value):
+    """PyTorch's ``if not 0.0 <= value: raise ValueError(...)``: refuses negatives and NaN."""
+    try:
+        ok = 0.0 <= value
+    except TypeError:
+        raise TypeError(f"{name} must be a number, got {type(value).__name__}") from None
+    if not ok:
+        raise ValueError(f"Invalid {name}: {value}")
+
+
+class _Required:
+    def __repr__(self):
+        return "<required parameter>"
+
+
+required = _Required()
+
 
 class Optimizer:
-    """Base class. Subclasses implement ``_update(group, param, grad, state)``, which
-    changes ``param.array`` in place; ``step`` walks the groups and calls it."""
+    """Base class. ``self.state`` maps each parameter tensor to its state dict, as in
+    PyTorch; state tensors have the parameter's shape and dtype."""
+
+    _nullable = ()   # state keys that may hold None (SGD's momentum_buffer)
 
     def __init__(self, params, defaults):
         self.defaults = dict(defaults)
         self.state = {}
         self.param_groups = []
-        params = list(params) if not isinstance(params, Tensor) else None
-        if params is None:
+        if isinstance(params, Tensor):
             raise TypeError("params argument given to the optimizer should be an iterable of "
                             "Tensors or dicts, but got a Tensor")
+        params = list(params)
         if not params:
             raise ValueError("optimizer got an empty parameter list")
         groups = params if isinstance(params[0], dict) else [{"params": params}]
         for group in groups:
             self.add_param_group(group)
 
-    def add_param_group(self, group):
-        group = dict(group)
-        params = group["params"]
+    # ------------------------------------------------------------------ groups
+    def _check_group(self, group):
+        """Validate a group's hyper-parameters (subclasses; raise ValueError)."""
+
+    def add_param_group(self, param_group):
+        """Add a group of parameters with its own hyper-parameters (missing ones from
+        the optimizer's defaults), e.g. to unfreeze layers while training."""
+        if not isinstance(param_group, dict):
+            raise TypeError(f"param_group must be a dict, but got {type(param_group).__name__}")
+        group = dict(param_group)
+        params = group.get("params")
+        if params is None:
+            raise ValueError("param_group has no 'params' entry")
+        if isinstance(params, set):
+            raise TypeError("optimizer parameters need to be organized in ordered collections, "
+                            "but the ordering of tensors in sets will change between runs. "
+                            "Please use a list instead.")
         params = [params] if isinstance(params, Tensor) else list(params)
         for i, p in enumerate(params):
             if not isinstance(p, Tensor):
@@ -35,93 +80,205 @@ class Optimizer:
                                 f"group is a {type(p).__name__}")
             if not p.requires_grad and not isinstance(p, Parameter):
                 raise ValueError(f"optimizer got a tensor (parameter {i}, shape "
-                                 f"{tuple(p.shape)}) that does not require grad")
-            if p.dtype.kind != "f":
-                raise TypeError(f"optimizer can only optimize floating point Tensors, "
-                                f"parameter {i} has dtype {p.dtype}")
+                                 f"{list(p.shape)}) that does not require grad")
+            if not p.is_leaf:
+                raise ValueError("can't optimize a non-leaf Tensor")
+            _check_param_dtype(p.array.dtype, type(self).__name__, i)
+        if len({id(p) for p in params}) != len(params):
+            raise ValueError("optimizer parameter group contains a parameter more than once")
         seen = {id(p) for g in self.param_groups for p in g["params"]}
         if any(id(p) in seen for p in params):
             raise ValueError("some parameters appear in more than one parameter group")
-        group["params"] = params
         for key, value in self.defaults.items():
+            if value is required and key not in group:
+                raise ValueError(f"parameter group didn't specify a value of required "
+                                 f"optimization parameter {key}")
             group.setdefault(key, value)
+        self._check_group(group)
+        group["params"] = params
         self.param_groups.append(group)
 
     def zero_grad(self, set_to_none=True):
+        """Drop the gradients (``set_to_none``, the default) or fill them with zeros."""
         for group in self.param_groups:
             for p in group["params"]:
                 if set_to_none:
                     p.grad = None
                 elif p.grad is not None:
-                    p.grad.array[...] = 0
+                    p.grad.array = np.zeros_like(p.grad.array)
+
+    # ------------------------------------------------------------------ step
+    def _index(self):
+        """Each parameter's position in the flattened groups: its name in messages and
+        in ``state_dict``."""
+        return {id(p): i for i, p in enumerate(p for g in self.param_groups for p in g["params"])}
+
+    def _state_keys(self, group):
+        """Names of the state tensors shaped like the parameter, for this group's options."""
+        return ()
+
+    def _init_state(self, group, p):
+        """Fresh state for parameter array ``p`` (subclasses)."""
+        return {}
 
     def step(self, closure=None):
-        loss = closure() if closure is not None else None
+        """One update of every parameter that has a gradient. All checks run first, so an
+        error leaves every parameter and state unchanged."""
+        loss = None
+        if closure is not None:
+            from ..autograd import enable_grad
+            with enable_grad():
+                loss = closure()
+        index = self._index()
+        work = []
         for group in self.param_groups:
             for p in group["params"]:
                 if p.grad is None:
                     continue
-                grad = p.grad.array
-                if grad.dtype != p.dtype or not grad.flags.c_contiguous:
-                    grad = np.ascontiguousarray(grad, dtype=p.dtype)
-                state = self.state.get(id(p))
-                if state is None:
-                    state = self.state[id(p)] = {"step": 0}
-                self._update(group, p, grad, state)
+                i = index[id(p)]
+                grad = self._checked_grad(p, i)
+                state = self.state.get(p)
+                if state is not None:
+                    self._check_state(group, p, i, state, loading=False)
+                work.append((group, p, grad, state))
+        for group, p, grad, state in work:
+            arr = p.array
+            direct = arr.flags.c_contiguous and arr.dtype.isnative
+            scratch = arr if direct else np.ascontiguousarray(arr, dtype=arr.dtype.newbyteorder("="))
+            if state is None:
+                state = self.state[p] = self._init_state(group, scratch)
+            self._update(group, scratch, grad, state)
+            if not direct:   # a strided, Fortran-ordered or byte-swapped parameter: copy back
+                arr[...] = scratch
         return loss
 
-    def _update(self, group, param, grad, state):
+    def _checked_grad(self, p, i):
+        """``p.grad`` as a C-contiguous array of ``p``'s shape and (native) dtype, after
+        the checks a kernel cannot do for itself."""
+        name = f"{type(self).__name__}: parameter {i} (shape {list(p.shape)})"
+        arr, grad = p.array, p.grad
+        grad = grad.array if isinstance(grad, Tensor) else grad
+        if not isinstance(grad, np.ndarray):
+            raise RuntimeError(f"{name}: .grad is a {type(grad).__name__}, not a Tensor")
+        _check_param_dtype(arr.dtype, type(self).__name__, i)
+        if not arr.flags.writeable:
+            raise RuntimeError(f"{name} is read-only (its NumPy array is not writeable); the "
+                               f"optimizer updates parameters in place")
+        if grad.shape != arr.shape:
+            raise RuntimeError(f"{name}: gradient has shape {list(grad.shape)}, expected the "
+                               f"parameter's shape {list(arr.shape)}")
+        if grad.dtype.newbyteorder("=") != arr.dtype.newbyteorder("="):
+            raise RuntimeError(f"{name}: gradient has dtype {grad.dtype}, expected the "
+                               f"parameter's dtype {arr.dtype}")
+        if not (grad.flags.c_contiguous and grad.dtype.isnative):
+            grad = np.ascontiguousarray(grad, dtype=grad.dtype.newbyteorder("="))
+        return grad
+
+    def _check_state(self, group, p, i, state, loading):
+        """Every state tensor this group's options use must exist with ``p``'s shape and a
+        floating dtype; a loaded one of another float dtype is cast, as PyTorch does."""
+        name = f"{type(self).__name__}: parameter {i} (shape {list(p.shape)})"
+        dtype = p.array.dtype.newbyteorder("=")
+        if not isinstance(state, dict):
+            raise RuntimeError(f"{name}: state must be a dict, got {type(state).__name__}")
+        for key in self._state_keys(group):
+            value = state.get(key, _MISSING)
+            if value is _MISSING:
+                raise RuntimeError(f"{name}: state '{key}' is missing")
+            if value is None and key in self._nullable:   # made on the next step
+                continue
+            if isinstance(value, Tensor):
+                value = value.array
+            if not isinstance(value, np.ndarray):
+                raise RuntimeError(f"{name}: state '{key}' is a {type(value).__name__}, "
+                                   f"expected a tensor")
+            if value.shape != p.array.shape:
+                raise RuntimeError(f"{name}: state '{key}' has shape {list(value.shape)}, "
+                                   f"expected {list(p.array.shape)}")
+            if value.dtype.kind != "f" or (not loading and value.dtype != dtype):
+                raise RuntimeError(f"{name}: state '{key}' has dtype {value.dtype}, expected "
+                                   f"{dtype}")
+            if loading:
+                state[key] = Tensor._wrap(np.array(value, dtype=dtype, order="C"))
+        if loading and "step" in state:
+            step = state["step"]
+            step = step.array if isinstance(step, Tensor) else np.asarray(step)
+            if step.size != 1 or step.dtype.kind not in "iuf" or not math.isfinite(step.item()) \
+                    or step.item() < 0:
+                raise RuntimeError(f"{name}: state 'step' must be a non-negative number, got "
+                                   f"{state['step']!r}")
+            state["step"] = Tensor._wrap(np.array(step.item(), np.float32))
+
+    def _update(self, group, p, grad, state):
         raise NotImplementedError
 
     # ------------------------------------------------------------------ state
     def state_dict(self):
-        """Hyper-parameters per group and state per parameter, parameters named by index."""
-        index = {}
+        """PyTorch's layout: ``{"state": {index: {...}}, "param_groups": [{..., "params":
+        [indices]}]}``; tensors are copies, so training on does not change it."""
+        index = self._index()
         groups = []
         for group in self.param_groups:
-            packed = {k: v for k, v in group.items() if k != "params"}
-            packed["params"] = []
-            for p in group["params"]:
-                index.setdefault(id(p), len(index))
-                packed["params"].append(index[id(p)])
+            packed = {k: copy.deepcopy(v) for k, v in group.items() if k != "params"}
+            packed["params"] = [index[id(p)] for p in group["params"]]
             groups.append(packed)
         state = {}
         for group in self.param_groups:
             for p in group["params"]:
-                if id(p) in self.state:
-                    state[index[id(p)]] = {k: (Tensor._wrap(v.copy()) if isinstance(v, np.ndarray) else v)
-                                           for k, v in self.state[id(p)].items()}
+                if p in self.state:
+                    state[index[id(p)]] = {
+                        k: Tensor._wrap(v.array.copy()) if isinstance(v, Tensor) else v
+                        for k, v in self.state[p].items()}
         return {"state": state, "param_groups": groups}
 
     def load_state_dict(self, state_dict):
-        groups = state_dict["param_groups"]
+        """Restore hyper-parameters and state. Everything is checked against this
+        optimizer's parameters before anything is replaced."""
+        if not isinstance(state_dict, dict) or "param_groups" not in state_dict \
+                or "state" not in state_dict:
+            raise ValueError("optimizer state_dict must be a dict with 'state' and "
+                             "'param_groups' entries")
+        groups, saved_state = state_dict["param_groups"], state_dict["state"]
+        if not isinstance(groups, (list, tuple)) or not isinstance(saved_state, dict):
+            raise ValueError("optimizer state_dict: 'param_groups' must be a list and 'state' "
+                             "a dict")
         if len(groups) != len(self.param_groups):
-            raise ValueError(f"loaded state dict has {len(groups)} parameter groups, this "
-                             f"optimizer has {len(self.param_groups)}")
-        params_by_index = {}
+            raise ValueError("loaded state dict has a different number of parameter groups")
+        params_by_index, new_groups = {}, []
         for mine, theirs in zip(self.param_groups, groups):
+            if not isinstance(theirs, dict) or not isinstance(theirs.get("params"), (list, tuple)):
+                raise ValueError("optimizer state_dict: each parameter group must be a dict with "
+                                 "a 'params' list")
             if len(mine["params"]) != len(theirs["params"]):
                 raise ValueError("loaded state dict contains a parameter group that doesn't "
                                  "match the size of optimizer's group")
             for p, i in zip(mine["params"], theirs["params"]):
+                if isinstance(i, bool) or not isinstance(i, (int, np.integer)) \
+                        or int(i) in params_by_index:
+                    raise ValueError(f"optimizer state_dict: bad parameter index {i!r}")
                 params_by_index[int(i)] = p
-            for key, value in theirs.items():
-                if key != "params":
-                    mine[key] = copy.deepcopy(value)
-        self.state = {}
-        for i, st in state_dict["state"].items():
+            group = {k: copy.deepcopy(v) for k, v in theirs.items() if k != "params"}
+            group["params"] = mine["params"]
+            if isinstance(group.get("betas"), list):   # a tuple that went through JSON
+                group["betas"] = tuple(group["betas"])
+            self._check_group(group)
+            new_groups.append(group)
+        group_of = {id(p): g for g in new_groups for p in g["params"]}
+        index = self._index()
+        new_state = {}
+        for i, st in saved_state.items():
+            if isinstance(i, bool) or not isinstance(i, (int, np.integer)) \
+                    or int(i) not in params_by_index:
+                raise ValueError(f"optimizer state_dict: state for unknown parameter {i!r}")
             p = params_by_index[int(i)]
-            restored = {}
-            for key, value in st.items():
-                if isinstance(value, Tensor):
-                    value = value.array
-                if isinstance(value, np.ndarray):
-                    if value.size not in (0, p.array.size):   # 0: an unused placeholder
-                        raise ValueError(f"optimizer state '{key}' for parameter {i} has "
-                                         f"{value.size} elements, the parameter has {p.array.size}")
-                    value = np.ascontiguousarray(value, dtype=p.dtype).reshape(-1).copy()
-                restored[key] = value
-            self.state[id(p)] = restored
+            restored = dict(st) if isinstance(st, dict) else st
+            self._check_state(group_of[id(p)], p, index[id(p)], restored, loading=True)
+            new_state[p] = restored
+        self.param_groups[:] = new_groups
+        self.state = new_state
+
+    def __getstate__(self):
+        return {"defaults": self.defaults, "state": self.state, "param_groups": self.param_groups}
 
     def __repr__(self):
         lines = [f"{type(self).__name__} ("]
@@ -131,3 +288,19 @@ class Optimizer:
                 lines.append(f"    {key}: {group[key]}")
         lines.append(")")
         return "\n".join(lines)
+
+
+_MISSING = object()
+
+
+def _check_param_dtype(dtype, optimizer, i):
+    if dtype.newbyteorder("=") not in _KERNEL_DTYPES:
+        raise TypeError(f"{optimizer}: parameter {i} has dtype {dtype}; the optimizers update "
+                        f"float32 and float64 parameters (convert with .float() or .double())")
+
+
+def _step_tensor(state):
+    """Increment PyTorch's float32 ``step`` tensor in place and return the new count."""
+    step = state["step"].array
+    step += 1
+    return int(step)

@@ -1,0 +1,59 @@
+"""Adagrad (Duchi et al.), PyTorch's variant with a decaying learning rate.
+
+For step t (from 1) of each parameter p with gradient g and accumulated squares s:
+
+    g   = -g if maximize;  g = g + weight_decay * p
+    clr = lr / (1 + (t - 1) * lr_decay)
+    s   = s + g^2
+    p   = p - clr * g / (sqrt(s) + eps)
+
+Written with in-place NumPy (no fused kernel).
+"""
+import numpy as np
+
+from ..tensor import Tensor
+from .optimizer import Optimizer, _check_nonnegative, _step_tensor
+
+
+class Adagrad(Optimizer):
+    """PyTorch's Adagrad. State (``step``, ``sum`` filled with ``initial_accumulator_value``)
+    is created at construction, as PyTorch does."""
+
+    def __init__(self, params, lr=1e-2, lr_decay=0.0, weight_decay=0.0,
+                 initial_accumulator_value=0.0, eps=1e-10, foreach=None, *, maximize=False,
+                 differentiable=False, fused=None):
+        super().__init__(params, dict(lr=lr, lr_decay=lr_decay, eps=eps,
+                                      weight_decay=weight_decay,
+                                      initial_accumulator_value=initial_accumulator_value,
+                                      foreach=foreach, maximize=maximize,
+                                      differentiable=differentiable, fused=fused))
+        for group in self.param_groups:
+            for p in group["params"]:
+                self.state[p] = self._init_state(group, p.array)
+
+    def _check_group(self, group):
+        _check_nonnegative("learning rate", group["lr"])
+        _check_nonnegative("lr_decay value", group["lr_decay"])
+        _check_nonnegative("weight_decay value", group["weight_decay"])
+        _check_nonnegative("initial_accumulator_value value", group["initial_accumulator_value"])
+        _check_nonnegative("epsilon value", group["eps"])
+
+    def _state_keys(self, group):
+        return ("sum",)
+
+    def _init_state(self, group, p):
+        return {"step": Tensor._wrap(np.array(0.0, np.float32)),
+                "sum": Tensor._wrap(np.full(p.shape, group["initial_accumulator_value"],
+                                            p.dtype.newbyteorder("=")))}
+
+    def _update(self, group, p, grad, state):
+        step = _step_tensor(state)
+        lr, lr_decay = float(group["lr"]), float(group["lr_decay"])
+        wd, eps = float(group["weight_decay"]), float(group["eps"])
+        g = -grad if group["maximize"] else grad
+        if wd:
+            g = g + wd * p
+        clr = lr / (1 + (step - 1) * lr_decay)
+        s = state["sum"].array
+        s += g * g
+        p -= clr * (g / (np.sqrt(s) + eps))
