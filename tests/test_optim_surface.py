@@ -435,3 +435,152 @@ def test_kernel_entry_points_refuse_mis_sized_arrays_in_a_subprocess():
                          timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["ValueError"] * 4 + ["TypeError"]
+
+
+# ---------------------------------------------------------------- lr_scheduler
+# Expected sequences are worked from the formulas in PyTorch's documentation.
+from tinygrad_scores.optim import lr_scheduler  # noqa: E402
+
+
+def _sgd(lr=1.0, groups=1, **kw):
+    return optim.SGD([{"params": [Parameter(np.zeros(1))]} for _ in range(groups)], lr=lr, **kw)
+
+
+def _run(sched, epochs):
+    lrs = [sched.get_last_lr()[0]]
+    for _ in range(epochs):
+        sched.optimizer.step()
+        sched.step()
+        lrs.append(sched.get_last_lr()[0])
+    return lrs
+
+
+def test_importable_as_in_pytorch():
+    import tinygrad_scores.optim.lr_scheduler as mod
+    assert mod.StepLR is optim.lr_scheduler.StepLR
+
+
+def test_step_multistep_exponential_lambda_linear():
+    assert _run(lr_scheduler.StepLR(_sgd(), step_size=3, gamma=0.5), 7) == \
+        [1, 1, 1, .5, .5, .5, .25, .25]
+    got = _run(lr_scheduler.MultiStepLR(_sgd(), milestones=[2, 5, 5], gamma=0.1), 6)
+    np.testing.assert_allclose(got, [1, 1, .1, .1, .1, 1e-3, 1e-3], rtol=1e-12)
+    np.testing.assert_allclose(_run(lr_scheduler.ExponentialLR(_sgd(), gamma=0.9), 5),
+                               [0.9 ** t for t in range(6)], rtol=1e-12)
+    opt = _sgd(groups=2)
+    sched = lr_scheduler.LambdaLR(opt, [lambda e: 0.5 ** e, lambda e: e + 1])
+    for _ in range(3):
+        opt.step()
+        sched.step()
+    assert sched.get_last_lr() == [0.125, 4.0] and sched.last_epoch == 3
+    np.testing.assert_allclose(
+        _run(lr_scheduler.LinearLR(_sgd(), start_factor=0.25, total_iters=4), 6),
+        [0.25, 0.4375, 0.625, 0.8125, 1.0, 1.0, 1.0], rtol=1e-12)
+
+
+def test_cosine_annealing_recursive_form_as_pytorch():
+    T, eta = 4, 0.1
+    closed = [eta + (1 - eta) * (1 + math.cos(math.pi * t / T)) / 2 for t in range(13)]
+    sched = lr_scheduler.CosineAnnealingLR(_sgd(), T_max=T, eta_min=eta)
+    np.testing.assert_allclose(_run(sched, 12), closed, rtol=1e-12)   # cycles past T_max
+    # The recursive form scales the lr that is there: a hand-set lr carries on.
+    opt = _sgd()
+    sched = lr_scheduler.CosineAnnealingLR(opt, T_max=T, eta_min=eta)
+    opt.step()
+    sched.step()
+    opt.param_groups[0]["lr"] = 0.5
+    opt.step()
+    sched.step()
+    ratio = (1 + math.cos(math.pi * 2 / T)) / (1 + math.cos(math.pi * 1 / T))
+    assert sched.get_last_lr()[0] == pytest.approx(ratio * (0.5 - eta) + eta, rel=1e-12)
+    with pytest.warns(UserWarning, match="epoch parameter"):
+        sched.step(3)                                              # closed form
+    assert sched.get_last_lr()[0] == pytest.approx(closed[3], rel=1e-12)
+
+
+def _cos(start, end, pct):
+    return end + (start - end) / 2 * (math.cos(math.pi * pct) + 1)
+
+
+def test_one_cycle_lr_and_momentum():
+    opt = _sgd(momentum=0.9)
+    sched = lr_scheduler.OneCycleLR(opt, max_lr=1.0, total_steps=10)
+    lo, hi, end = 1.0 / 25, 1.0, 1.0 / 25 / 1e4
+    lrs, moms = [opt.param_groups[0]["lr"]], [opt.param_groups[0]["momentum"]]
+    for _ in range(10):
+        opt.step()
+        sched.step()
+        lrs.append(sched.get_last_lr()[0])
+        moms.append(opt.param_groups[0]["momentum"])
+    up = 0.3 * 10 - 1              # the first phase ends at step 2
+    expect_lr = [_cos(lo, hi, t / up) if t <= up else _cos(hi, end, (t - up) / (9 - up))
+                 for t in range(11)]
+    expect_m = [_cos(0.95, 0.85, t / up) if t <= up else _cos(0.85, 0.95, (t - up) / (9 - up))
+                for t in range(11)]
+    np.testing.assert_allclose(lrs, expect_lr, rtol=1e-12)
+    np.testing.assert_allclose(moms, expect_m, rtol=1e-12)
+    assert lrs[0] == pytest.approx(0.04) and lrs[2] == pytest.approx(1.0)
+    assert lrs[9] == pytest.approx(end)
+    with pytest.raises(ValueError, match="Tried to step 11 times"):
+        sched.step()
+    adam = optim.Adam([Parameter(np.zeros(1))])
+    lr_scheduler.OneCycleLR(adam, max_lr=0.1, epochs=2, steps_per_epoch=5)
+    assert adam.param_groups[0]["betas"] == (0.95, 0.999)
+    with pytest.raises(ValueError, match="either total_steps OR"):
+        lr_scheduler.OneCycleLR(adam, max_lr=0.1)
+
+
+def test_reduce_lr_on_plateau():
+    opt = _sgd()
+    sched = lr_scheduler.ReduceLROnPlateau(opt, factor=0.5, patience=2, threshold=0.1,
+                                           cooldown=1, min_lr=0.2)
+    lrs = []
+    for metric in [10, 9.5, 9.5, 9.5, 9.5] + [8] * 12:
+        sched.step(metric)
+        lrs.append(sched.get_last_lr()[0])
+    assert lrs == [1, 1, 1, .5, .5, .5, .5, .5, .25, .25, .25, .25, .2, .2, .2, .2, .2]
+    with pytest.raises(ValueError, match="Factor should be < 1.0"):
+        lr_scheduler.ReduceLROnPlateau(opt, factor=1.0)
+    with pytest.raises(ValueError, match="mode avg is unknown"):
+        lr_scheduler.ReduceLROnPlateau(opt, mode="avg")
+
+
+@pytest.mark.parametrize("make", [
+    lambda o: lr_scheduler.StepLR(o, 2, gamma=0.5),
+    lambda o: lr_scheduler.MultiStepLR(o, [1, 3]),
+    lambda o: lr_scheduler.CosineAnnealingLR(o, T_max=5),
+    lambda o: lr_scheduler.LinearLR(o, total_iters=3),
+    lambda o: lr_scheduler.OneCycleLR(o, max_lr=1.0, total_steps=20),
+    lambda o: lr_scheduler.LambdaLR(o, lambda e: 1 / (e + 1)),
+])
+def test_scheduler_state_dict_resumes_the_sequence(make):
+    opt_a = _sgd(momentum=0.9)
+    a = make(opt_a)
+    for _ in range(4):
+        opt_a.step()
+        a.step()
+    opt_b = _sgd(momentum=0.9)
+    b = make(opt_b)
+    opt_b.load_state_dict(opt_a.state_dict())
+    b.load_state_dict(a.state_dict())
+    assert b.last_epoch == 4 and b.get_last_lr() == a.get_last_lr()
+    assert "optimizer" not in a.state_dict()
+    for _ in range(4):
+        for o, s in ((opt_a, a), (opt_b, b)):
+            o.step()
+            s.step()
+        assert a.get_last_lr() == b.get_last_lr()
+
+
+def test_plateau_state_dict_and_resume_errors():
+    opt = _sgd()
+    a = lr_scheduler.ReduceLROnPlateau(opt, patience=0)
+    a.step(1.0)
+    a.step(2.0)
+    b = lr_scheduler.ReduceLROnPlateau(_sgd())
+    b.load_state_dict(a.state_dict())
+    assert b.best == 1.0 and b.patience == 0 and b.last_epoch == 2
+    with pytest.raises(KeyError, match="initial_lr"):
+        lr_scheduler.StepLR(_sgd(), 2, last_epoch=3)
+    with pytest.raises(ValueError, match="Starting multiplicative factor"):
+        lr_scheduler.LinearLR(_sgd(), start_factor=0)
