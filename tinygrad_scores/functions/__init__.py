@@ -14,4 +14,7 @@ from .shapes import *  # noqa: F401,F403
 from .linalg import *  # noqa: F401,F403
 from .softmax import *  # noqa: F401,F403
 from .losses import *  # noqa: F401,F403
+from .activations import *  # noqa: F401,F403
+from .normalization import *  # noqa: F401,F403
+from .nn_losses import *  # noqa: F401,F403
 from ._common import unbroadcast  # noqa: F401

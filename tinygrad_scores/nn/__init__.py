@@ -1,9 +1,16 @@
 """Neural-network building blocks with PyTorch's names (``import tinygrad_scores.nn as nn``)."""
-from . import functional, init
-from .layers import Flatten, Identity, Linear, LogSoftmax, ReLU, Sequential, Sigmoid, Softmax, Tanh
-from .loss import CrossEntropyLoss, MSELoss, NLLLoss
+from . import functional, init, utils
+from .container import ModuleDict, ModuleList, Sequential
+from .layers import (ELU, GELU, BatchNorm1d, Dropout, Embedding, Flatten, Hardtanh, Identity,
+                     LayerNorm, LeakyReLU, Linear, LogSoftmax, ReLU, ReLU6, Sigmoid, SiLU,
+                     Softmax, Softplus, Tanh, Unflatten)
+from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, KLDivLoss, L1Loss,
+                   MSELoss, NLLLoss, SmoothL1Loss)
 from .module import Module, Parameter
 
-__all__ = ["Module", "Parameter", "Linear", "ReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax",
-           "Identity", "Flatten", "Sequential", "CrossEntropyLoss", "MSELoss", "NLLLoss",
-           "functional", "init"]
+__all__ = ["Module", "Parameter", "Sequential", "ModuleList", "ModuleDict",
+           "Linear", "Identity", "Flatten", "Unflatten", "Dropout", "BatchNorm1d", "LayerNorm",
+           "Embedding", "ReLU", "ReLU6", "LeakyReLU", "ELU", "GELU", "SiLU", "Softplus",
+           "Hardtanh", "Sigmoid", "Tanh", "Softmax", "LogSoftmax",
+           "CrossEntropyLoss", "NLLLoss", "MSELoss", "L1Loss", "SmoothL1Loss", "HuberLoss",
+           "BCELoss", "BCEWithLogitsLoss", "KLDivLoss", "functional", "init", "utils"]

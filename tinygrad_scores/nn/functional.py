@@ -1,14 +1,112 @@
-"""The functional API (``import tinygrad_scores.nn.functional as F``), PyTorch's names."""
+"""The functional API (``import tinygrad_scores.nn.functional as F``), PyTorch's names,
+defaults and errors. Each function checks its arguments, then calls one op from
+``functions/`` (or composes a few tensor ops); the modules in ``layers.py`` and
+``loss.py`` are thin wrappers over these."""
+import math
+import warnings
+
 import numpy as np
 
 from .. import functions as ops
+from ..autograd import is_grad_enabled
+from ..functions.activations import ELU, GELU, Hardtanh, LeakyReLU, SiLU, Softplus
+from ..functions.nn_losses import (BinaryCrossEntropy, BinaryCrossEntropyWithLogits,
+                                   KLDivPointwise, NLLPerElement, SmoothL1)
+from ..functions.normalization import (ClampMin, ConstantPad, EmbeddingLookup, Standardize,
+                                       VectorNorm)
 from ..tensor import Tensor
+
+try:                                   # the generator moved to random.py; older trees keep it
+    from ..random import _rng          # in tensor.py
+except ImportError:                    # pragma: no cover
+    from ..tensor import _rng
 
 _REDUCTIONS = ("mean", "sum", "none")
 
 
+def _wrap(array):
+    return Tensor._wrap(array)
+
+
+def _tensor(x, dtype=None):
+    """``x`` as a Tensor (arrays, lists and numbers are wrapped, cast to ``dtype``)."""
+    if isinstance(x, Tensor):
+        return x
+    return _wrap(np.asarray(x, dtype=dtype))
+
+
+def _array(x):
+    return x.array if isinstance(x, Tensor) else np.asarray(x)
+
+
+def _dim(dim, ndim):
+    """``dim`` made non-negative, or PyTorch's IndexError."""
+    n = max(ndim, 1)
+    if not -n <= dim < n:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], "
+                         f"but got {dim})")
+    return dim % n
+
+
+# ---------------------------------------------------------------------------- in place
+def _inplace(input, compute):
+    """``compute(input)`` written into ``input`` itself, as PyTorch's ``inplace=True``.
+
+    The tensor's own in-place path (``Tensor._apply_inplace``: version counter, graph
+    rebased onto the new node) is used when it exists; without it, only tensors that
+    record no graph are modified, and the rest are refused rather than silently copied.
+    """
+    apply = getattr(input, "_apply_inplace", None)
+    if apply is not None:
+        return apply(compute)
+    if input.requires_grad and is_grad_enabled():
+        raise RuntimeError("inplace=True is not supported on a tensor that requires grad "
+                           "here; use inplace=False (same values)")
+    input.array[...] = compute(input).array
+    return input
+
+
+def _maybe_inplace(input, inplace, compute):
+    return _inplace(input, compute) if inplace else compute(input)
+
+
+# ---------------------------------------------------------------------------- activations
 def relu(input, inplace=False):
-    return ops.ReLU.apply(input)
+    return _maybe_inplace(input, inplace, ops.ReLU.apply)
+
+
+def relu6(input, inplace=False):
+    return hardtanh(input, 0.0, 6.0, inplace)
+
+
+def leaky_relu(input, negative_slope=0.01, inplace=False):
+    return _maybe_inplace(input, inplace,
+                          lambda x: LeakyReLU.apply(x, negative_slope=negative_slope))
+
+
+def elu(input, alpha=1.0, inplace=False):
+    return _maybe_inplace(input, inplace, lambda x: ELU.apply(x, alpha=alpha))
+
+
+def gelu(input, approximate="none"):
+    if approximate not in ("none", "tanh"):
+        raise RuntimeError("approximate argument must be either none or tanh.")
+    return GELU.apply(input, approximate=approximate)
+
+
+def silu(input, inplace=False):
+    return _maybe_inplace(input, inplace, SiLU.apply)
+
+
+def softplus(input, beta=1.0, threshold=20.0):
+    return Softplus.apply(input, beta=beta, threshold=threshold)
+
+
+def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+    if min_val > max_val:
+        raise ValueError("min_val cannot be greater than max_val")
+    return _maybe_inplace(input, inplace,
+                          lambda x: Hardtanh.apply(x, min_val=min_val, max_val=max_val))
 
 
 def sigmoid(input):
@@ -35,85 +133,460 @@ def log_softmax(input, dim=None, dtype=None):
     return ops.LogSoftmax.apply(input, dim=dim)
 
 
+# ---------------------------------------------------------------------------- layers
 def linear(input, weight, bias=None):
-    """input @ weight.T + bias, as one fused op."""
+    """input @ weight.T + bias, as one fused op (in_features == 0 gives the bias
+    broadcast: the empty product is zero)."""
     if bias is None:
         return ops.Linear.apply(input, weight)
     return ops.Linear.apply(input, weight, bias)
 
 
+def dropout(input, p=0.5, training=True, inplace=False):
+    """Zero each element with probability ``p`` (drawn from the global generator, so
+    ``manual_seed`` repeats it) and scale the rest by 1 / (1 - p); identity when not
+    training."""
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0.0:
+        return input
+    if p == 1.0:
+        mask = np.zeros(input.shape, input.array.dtype)
+    else:
+        keep = _rng(None).random(input.shape) >= p
+        mask = keep * input.array.dtype.type(1.0 / (1.0 - p))
+    return _maybe_inplace(input, inplace, lambda x: x * _wrap(mask.astype(x.dtype, copy=False)))
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
+    """Standardise over the last ``len(normalized_shape)`` dims (biased variance), then
+    scale by ``weight`` and shift by ``bias``."""
+    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    k = len(shape)
+    if k == 0 or input.ndim < k or tuple(input.shape[input.ndim - k:]) != shape:
+        raise RuntimeError(f"Given normalized_shape={list(shape)}, expected input with shape "
+                           f"[*, {', '.join(map(str, shape))}], but got input of size"
+                           f"{list(input.shape)}")
+    out = Standardize.apply(input, axes=tuple(range(input.ndim - k, input.ndim)), eps=eps)
+    if weight is not None:
+        out = out * weight
+    if bias is not None:
+        out = out + bias
+    return out
+
+
+def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,
+               momentum=0.1, eps=1e-5):
+    """Normalise each channel (dim 1) over the batch and any further dims.
+
+    Training: the batch's mean and biased variance normalise; the running estimates
+    become (1 - momentum) * running + momentum * batch statistic, with the unbiased
+    variance, in place. Evaluation: the running estimates normalise.
+    """
+    if input.ndim < 2:
+        raise ValueError(f"batch_norm: expected an input of at least 2 dims (N, C, ...), "
+                         f"got {tuple(input.shape)}")
+    c = input.shape[1]
+    axes = (0,) + tuple(range(2, input.ndim))
+    channel_shape = (1, c) + (1,) * (input.ndim - 2)
+    for name, stat in (("running_mean", running_mean), ("running_var", running_var),
+                       ("weight", weight), ("bias", bias)):
+        if stat is not None and tuple(stat.shape) != (c,):
+            raise RuntimeError(f"batch_norm: {name} should contain {c} elements, got "
+                               f"{tuple(stat.shape)}")
+    if training:
+        count = input.numel() // c if c else 0
+        if count <= 1:
+            raise ValueError(f"Expected more than 1 value per channel when training, got "
+                             f"input size {list(input.shape)}")
+        a = input.array
+        mean = a.mean(axis=axes, keepdims=True)
+        var = a.var(axis=axes, keepdims=True)
+        if running_mean is not None:
+            rm = running_mean.array
+            rm[...] = (1 - momentum) * rm + momentum * mean.reshape(c)
+        if running_var is not None:
+            rv = running_var.array
+            rv[...] = (1 - momentum) * rv + momentum * var.reshape(c) * (count / (count - 1))
+        out = Standardize.apply(input, axes=axes, eps=eps, mean=mean, var=var)
+    else:
+        if running_mean is None or running_var is None:
+            raise RuntimeError("running_mean and running_var must be defined in evaluation "
+                               "mode (or pass training=True)")
+        dtype = input.array.dtype
+        mean = running_mean.array.astype(dtype).reshape(channel_shape)
+        inv_std = (1.0 / np.sqrt(running_var.array.astype(np.float64) + eps)).astype(dtype)
+        out = (input - _wrap(mean)) * _wrap(inv_std.reshape(channel_shape))
+    if weight is not None:
+        out = out * weight.reshape(channel_shape)
+    if bias is not None:
+        out = out + bias.reshape(channel_shape)
+    return out
+
+
+def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
+              scale_grad_by_freq=False, sparse=False):
+    """Rows of ``weight`` picked by the integer tensor ``input`` (any shape); row
+    ``padding_idx`` receives no gradient."""
+    if max_norm is not None or scale_grad_by_freq or sparse:
+        raise NotImplementedError("embedding: max_norm, scale_grad_by_freq and sparse are not "
+                                  "supported")
+    indices = _array(input)
+    if indices.dtype.kind not in "iu":
+        raise RuntimeError(f"Expected tensor for argument #1 'indices' to have one of the "
+                           f"following scalar types: Long, Int; but got {indices.dtype} instead "
+                           f"(while checking arguments for embedding)")
+    n = weight.shape[0]
+    if indices.size and (indices.min() < 0 or indices.max() >= n):
+        raise IndexError("index out of range in self")
+    if padding_idx is not None:
+        if not -n <= padding_idx < n:
+            raise AssertionError("Padding_idx must be within num_embeddings")
+        padding_idx %= n
+    return EmbeddingLookup.apply(weight, indices=indices.astype(np.int64, copy=False),
+                                 padding_idx=padding_idx)
+
+
+def one_hot(tensor, num_classes=-1):
+    """int64 tensor of shape ``tensor.shape + (num_classes,)`` with a 1 at each label
+    (num_classes=-1: one more than the largest label)."""
+    labels = _array(tensor)
+    if labels.dtype != np.int64:
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    if num_classes == -1:
+        if labels.size == 0:
+            raise RuntimeError("Can not infer total number of classes from empty tensor.")
+        num_classes = int(labels.max()) + 1
+    if labels.size:
+        if labels.min() < 0:
+            raise RuntimeError("Class values must be non-negative.")
+        if labels.max() >= num_classes:
+            raise RuntimeError("Class values must be smaller than num_classes.")
+    out = np.zeros(labels.shape + (num_classes,), np.int64)
+    np.put_along_axis(out, labels[..., None], 1, axis=-1)
+    return _wrap(out)
+
+
+def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
+    """input / max(||input||_p, eps), the norm taken along ``dim``."""
+    if out is not None:
+        raise NotImplementedError("normalize: out= is not supported")
+    dim = _dim(dim, input.ndim)
+    norm = VectorNorm.apply(input, p=float(p), dim=dim, keepdim=True)
+    return input / ClampMin.apply(norm, min_val=eps)
+
+
+_PAD_MODES = ("constant", "reflect", "replicate", "circular")
+
+
+def pad(input, pad, mode="constant", value=None):
+    """Pad (or, with negative amounts, crop) the last ``len(pad) // 2`` dims with
+    ``value``; ``pad`` lists (left, right) amounts from the last dim backwards."""
+    if mode != "constant":
+        if mode in _PAD_MODES:
+            raise NotImplementedError(f"pad: mode='{mode}' is not implemented (only "
+                                      f"mode='constant' is)")
+        raise NotImplementedError(f"Unrecognised padding mode {mode}")
+    pad = tuple(int(p) for p in pad)
+    if len(pad) % 2:
+        raise RuntimeError("Padding length must be divisible by 2")
+    if len(pad) // 2 > input.ndim:
+        raise RuntimeError(f"Padding length should be less than or equal to two times the "
+                           f"input dimension but got padding length {len(pad)} and input of "
+                           f"dimension {input.ndim}")
+    return ConstantPad.apply(input, pad=pad, value=0 if value is None else value)
+
+
+# ---------------------------------------------------------------------------- losses
 def _check_reduction(reduction):
     if reduction not in _REDUCTIONS:
         raise ValueError(f"{reduction} is not a valid value for reduction "
                          f"(expected one of {', '.join(_REDUCTIONS)})")
 
 
-def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean"):
-    """Cross-entropy between logits ``input`` (N, C) or (C,) and class indices ``target``
-    (N,) or (), computed from logits in one fused, numerically stable kernel."""
-    _check_reduction(reduction)
-    if not isinstance(target, Tensor):
-        target = Tensor._wrap(np.asarray(target))
-    labels = target.array
-    if labels.dtype.kind not in "iu":
-        raise TypeError(f"cross_entropy: target must hold integer class indices (int64), got "
-                        f"dtype {labels.dtype}; class-probability targets are not supported")
-    logits = input
-    unbatched = input.ndim == 1
-    if unbatched:
-        logits = input.reshape(1, -1)
-        labels = labels.reshape(1)
-    if logits.ndim != 2:
-        raise ValueError(f"cross_entropy: expected input of shape (N, C) or (C,), got "
-                         f"{tuple(input.shape)}")
-    n, c = logits.shape
-    if labels.shape != (n,):
-        raise ValueError(f"cross_entropy: input of shape {tuple(input.shape)} needs target of "
-                         f"shape ({n},) (one class index per row), got {tuple(target.shape)}")
-    if logits.dtype.kind != "f":
-        raise TypeError(f"cross_entropy: input must be floating point logits, got {logits.dtype}")
-    labels = np.ascontiguousarray(labels, dtype=np.int64)
-    if not labels.flags.writeable:          # kernels take no read-only views
-        labels = labels.copy()
-    w = None
-    if weight is not None:
-        w = np.ascontiguousarray(weight.array if isinstance(weight, Tensor) else weight,
-                                 dtype=logits.dtype)
-        if w.shape != (c,):
-            raise ValueError(f"cross_entropy: weight must have shape ({c},), got {w.shape}")
-    out = ops.CrossEntropy.apply(logits, labels, weight=w, ignore_index=int(ignore_index),
-                                 reduction=reduction)   # raises IndexError on a bad label
-    if unbatched and reduction == "none":
-        out = out.reshape(())
-    return out
+def _legacy_reduction(size_average, reduce, reduction):
+    """PyTorch's deprecated size_average / reduce flags turned into ``reduction``."""
+    if size_average is None and reduce is None:
+        return reduction
+    warnings.warn("size_average and reduce args will be deprecated, please use "
+                  "reduction='mean' (or 'sum', 'none') instead.", UserWarning, stacklevel=3)
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    return "mean" if size_average and reduce else "sum" if reduce else "none"
 
 
-def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
-    """Negative log-likelihood of log-probabilities ``input`` (N, C) at ``target``."""
-    _check_reduction(reduction)
-    labels = target.array if isinstance(target, Tensor) else np.asarray(target)
-    n, c = input.shape
-    bad = np.flatnonzero((labels < 0) | (labels >= c))
-    if bad.size:   # ignore_index is not implemented here: refuse rather than mis-index
-        raise IndexError(f"nll_loss: target {int(labels[bad[0]])} at position {int(bad[0])} is "
-                         f"out of bounds for {c} classes (ignore_index is only supported by "
-                         f"cross_entropy)")
-    picked = -input[np.arange(n), labels]
-    if weight is not None:
-        w = Tensor._wrap(np.asarray(weight.array if isinstance(weight, Tensor) else weight)[labels])
-        picked = picked * w
-        if reduction == "mean":
-            return picked.sum() / w.sum()
-    return picked if reduction == "none" else picked.sum() if reduction == "sum" else picked.mean()
+def _reduce(losses, reduction):
+    if reduction == "none":
+        return losses
+    return losses.sum() if reduction == "sum" else losses.mean()
 
 
-def mse_loss(input, target, reduction="mean"):
-    """Mean squared error; the two shapes must match exactly."""
-    _check_reduction(reduction)
-    if not isinstance(target, Tensor):
-        target = Tensor._wrap(np.asarray(target, dtype=input.dtype))
+def _same_shape(input, target, who):
     if tuple(input.shape) != tuple(target.shape):
-        raise ValueError(f"mse_loss: input shape {tuple(input.shape)} and target shape "
+        raise ValueError(f"{who}: input shape {tuple(input.shape)} and target shape "
                          f"{tuple(target.shape)} differ; reshape one of them (broadcasting "
                          f"here is almost always a bug)")
+
+
+def _float_target(target, input, who):
+    """``target`` as a Tensor of ``input``'s float dtype (an integer target is refused,
+    as PyTorch refuses it)."""
+    target = _tensor(target, dtype=input.array.dtype if not isinstance(target, Tensor) else None)
+    if target.dtype.kind != "f":
+        raise RuntimeError(f"{who}: target must be a floating point tensor, got "
+                           f"{target.dtype} (convert it with .float())")
+    return target if target.dtype == input.array.dtype else target.to(input.array.dtype)
+
+
+def _class_labels(target, n_classes, ignore_index, who):
+    """Integer labels as int64, each in [0, n_classes) or equal to ignore_index; anything
+    else (uint64 labels near 2**64 included, which would wrap when cast) is an
+    IndexError before any kernel runs."""
+    labels = _array(target)
+    if labels.dtype.kind not in "iu":
+        raise RuntimeError(f"{who}: expected a target of integer class indices (int64), got "
+                           f"dtype {labels.dtype}; class probabilities need a floating "
+                           f"target of the input's shape")
+    bad = ((labels < 0) | (labels >= n_classes)) & (labels != ignore_index)
+    if bad.any():
+        i = int(np.flatnonzero(bad.reshape(-1))[0])
+        raise IndexError(f"{who}: target {labels.reshape(-1)[i]} at position {i} is out of "
+                         f"bounds for {n_classes} classes (valid labels are 0..{n_classes - 1})")
+    return labels.astype(np.int64, copy=False)
+
+
+def _class_weight(weight, n_classes, dtype):
+    if weight is None:
+        return None
+    w = np.asarray(_array(weight), dtype=dtype)
+    if w.shape != (n_classes,):
+        raise RuntimeError(f"weight tensor should be defined either for all {n_classes} "
+                           f"classes or no classes but got weight tensor of shape: "
+                           f"{list(w.shape)}")
+    return np.ascontiguousarray(w)
+
+
+def _check_label_shape(input, labels):
+    """(N, C, d...) input needs (N, d...) labels; (C,) input a 0-d label."""
+    if input.ndim == 1:
+        if labels.ndim != 0:
+            raise RuntimeError(f"0D target tensor expected for an input of shape "
+                               f"{tuple(input.shape)}, got {tuple(labels.shape)}")
+        return
+    if labels.ndim == 0 or labels.shape[0] != input.shape[0]:
+        got = labels.shape[0] if labels.ndim else "none"
+        raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target "
+                         f"batch_size ({got}).")
+    expected = (input.shape[0],) + tuple(input.shape[2:])
+    if labels.shape != expected:
+        raise RuntimeError(f"Expected target size {list(expected)}, got {list(labels.shape)}")
+
+
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
+             reduction="mean"):
+    """Negative log-likelihood of log-probabilities ``input`` (N, C, d...), (N, C) or (C,)
+    at integer ``target`` (N, d...), (N,) or (); 'mean' divides by the summed weights of
+    the rows that count (all ignored: NaN)."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    if input.ndim == 0:
+        raise ValueError("nll_loss: input must have at least one dimension (C,)")
+    n_classes = input.shape[0] if input.ndim == 1 else input.shape[1]
+    labels = _class_labels(target, n_classes, ignore_index, "nll_loss")
+    _check_label_shape(input, labels)
+    w = _class_weight(weight, n_classes, input.array.dtype)
+    unbatched = input.ndim == 1
+    if unbatched:
+        input, labels = input.reshape(1, n_classes), labels.reshape(1)
+    if w is None:
+        w = np.ones(n_classes, input.array.dtype)
+    losses = NLLPerElement.apply(input, target=labels, weight=w, ignore_index=ignore_index)
+    if reduction == "none":
+        return losses.reshape(()) if unbatched else losses
+    if reduction == "sum":
+        return losses.sum()
+    counted = labels != ignore_index
+    total = float(w[labels[counted]].sum())
+    return losses.sum() * (1.0 / total if total else math.nan)
+
+
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100,
+                  reduce=None, reduction="mean", label_smoothing=0.0):
+    """Cross-entropy of logits ``input`` (N, C, d...), (N, C) or (C,) against class indices
+    (integer target of shape (N, d...)) or class probabilities (float target of the
+    input's shape). The plain (N, C) integer case runs one fused kernel."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    if input.ndim == 0:
+        raise ValueError("cross_entropy: input must have at least one dimension (C,)")
+    if input.array.dtype.kind != "f":
+        raise TypeError(f"cross_entropy: input must be floating point logits, got "
+                        f"{input.array.dtype}")
+    class_dim = 0 if input.ndim == 1 else 1
+    n_classes = input.shape[class_dim]
+    if not isinstance(target, Tensor):
+        target = _wrap(np.asarray(target))
+    if target.dtype.kind == "f":
+        return _cross_entropy_probabilities(input, target, weight, reduction, label_smoothing)
+    labels = _class_labels(target, n_classes, ignore_index, "cross_entropy")
+    _check_label_shape(input, labels)
+    w = _class_weight(weight, n_classes, input.array.dtype)
+    if input.ndim <= 2 and label_smoothing == 0.0:
+        return _cross_entropy_fused(input, labels, w, ignore_index, reduction)
+    logp = log_softmax(input, class_dim)
+    loss = nll_loss(logp, labels, w, ignore_index=ignore_index, reduction=reduction)
+    if label_smoothing == 0.0:
+        return loss
+    # PyTorch: (1 - eps) * nll + eps / C * smooth, smooth = -sum_c w_c logp_c per element
+    weighted = logp if w is None else logp * _wrap(w.reshape((-1,) + (1,) * (input.ndim - 2)))
+    smooth = -weighted.sum(class_dim)
+    counted = labels != ignore_index
+    smooth = smooth * _wrap(counted.astype(input.array.dtype))
+    if reduction == "mean":
+        total = float(counted.sum() if w is None else w[labels[counted]].sum())
+        smooth = smooth.sum() * (1.0 / total if total else math.nan)
+    elif reduction == "sum":
+        smooth = smooth.sum()
+    return loss * (1 - label_smoothing) + smooth * (label_smoothing / n_classes)
+
+
+def _cross_entropy_fused(input, labels, w, ignore_index, reduction):
+    """(N, C) or (C,) logits with integer labels: the fused kernel (functions/losses.py)."""
+    unbatched = input.ndim == 1
+    logits = input.reshape(1, -1) if unbatched else input
+    labels = np.ascontiguousarray(labels.reshape(1) if unbatched else labels)
+    if not labels.flags.writeable:          # kernels take no read-only views
+        labels = labels.copy()
+    out = ops.CrossEntropy.apply(logits, labels, weight=w, ignore_index=int(ignore_index),
+                                 reduction=reduction)
+    return out.reshape(()) if unbatched and reduction == "none" else out
+
+
+def _cross_entropy_probabilities(input, target, weight, reduction, label_smoothing):
+    """-sum_c w_c * t_c * log_softmax(x)_c per element, t smoothed towards uniform;
+    'mean' divides by the number of elements (N * d...), not by the weights."""
+    if tuple(target.shape) != tuple(input.shape):
+        raise RuntimeError(f"cross_entropy: a floating point target holds class probabilities "
+                           f"and must have the input's shape {tuple(input.shape)}, got "
+                           f"{tuple(target.shape)} (class indices need an integer target)")
+    class_dim = 0 if input.ndim == 1 else 1
+    n_classes = input.shape[class_dim]
+    if target.dtype != input.array.dtype:
+        target = target.to(input.array.dtype)
+    if label_smoothing > 0.0:
+        target = target * (1 - label_smoothing) + label_smoothing / n_classes
+    terms = log_softmax(input, class_dim) * target
+    w = _class_weight(weight, n_classes, input.array.dtype)
+    if w is not None:
+        terms = terms * _wrap(w.reshape((-1,) + (1,) * max(input.ndim - 2, 0)))
+    if reduction == "none":
+        return -terms.sum(class_dim)
+    if reduction == "sum":
+        return -terms.sum()
+    count = input.numel() // n_classes if n_classes else 0
+    return -terms.sum() * (1.0 / count if count else math.nan)
+
+
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    """Mean squared error. Unlike PyTorch (which warns and broadcasts), different shapes
+    are an error here: broadcasting (N, 1) against (N,) is almost always a bug."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    if not isinstance(target, Tensor):
+        target = _wrap(np.asarray(target, dtype=input.array.dtype))
+    _same_shape(input, target, "mse_loss")
     return ops.MSELoss.apply(input, target, reduction=reduction)
+
+
+def l1_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    """Mean absolute error (same shapes required, as mse_loss)."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    target = _tensor(target, dtype=input.array.dtype)
+    _same_shape(input, target, "l1_loss")
+    return _reduce((input - target).abs(), reduction)
+
+
+def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
+    """0.5 d**2 / beta where |d| < beta, |d| - beta / 2 elsewhere (d = input - target)."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    if beta < 0:
+        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    target = _tensor(target, dtype=input.array.dtype)
+    _same_shape(input, target, "smooth_l1_loss")
+    return _reduce(SmoothL1.apply(input, target, beta=float(beta)), reduction)
+
+
+def huber_loss(input, target, reduction="mean", delta=1.0):
+    """0.5 d**2 where |d| < delta, delta * (|d| - delta / 2) elsewhere."""
+    _check_reduction(reduction)
+    if delta <= 0:
+        raise RuntimeError("huber_loss does not support non-positive values for delta.")
+    target = _tensor(target, dtype=input.array.dtype)
+    _same_shape(input, target, "huber_loss")
+    return _reduce(SmoothL1.apply(input, target, beta=float(delta), huber=True), reduction)
+
+
+def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,
+                         reduction="mean"):
+    """-(t log p + (1 - t) log(1 - p)) of probabilities ``input``, logs clamped at -100."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    target = _float_target(target, input, "binary_cross_entropy")
+    if tuple(target.shape) != tuple(input.shape):
+        raise ValueError(f"Using a target size ({target.shape}) that is different to the input "
+                         f"size ({input.shape}) is deprecated. Please ensure they have the "
+                         f"same size.")
+    p = input.array
+    if p.size and not ((p >= 0) & (p <= 1)).all():
+        raise RuntimeError("all elements of input should be between 0 and 1")
+    losses = BinaryCrossEntropy.apply(input, target)
+    if weight is not None:
+        losses = losses * _tensor(weight, dtype=input.array.dtype)
+    return _reduce(losses, reduction)
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
+                                     reduction="mean", pos_weight=None):
+    """Binary cross-entropy of sigmoid(input), computed from the logits stably;
+    ``pos_weight`` scales the positive term (broadcast along the last dim)."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    target = _float_target(target, input, "binary_cross_entropy_with_logits")
+    if tuple(target.shape) != tuple(input.shape):
+        raise ValueError(f"Target size ({target.shape}) must be the same as input size "
+                         f"({input.shape})")
+    if pos_weight is not None:
+        pos_weight = _tensor(pos_weight, dtype=input.array.dtype)
+    losses = BinaryCrossEntropyWithLogits.apply(input, target, pos_weight)
+    if weight is not None:
+        losses = losses * _tensor(weight, dtype=input.array.dtype)
+    return _reduce(losses, reduction)
+
+
+_KL_MEAN_WARNING = ("reduction: 'mean' divides the total loss by both the batch size and the "
+                    "support size.'batchmean' divides only by the batch size, and aligns with "
+                    "the KL div math definition.'mean' will be changed to behave the same as "
+                    "'batchmean' in the next major release.")
+
+
+def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
+    """KL(target || exp(input)) pointwise: target * (log target - input) (``input`` holds
+    log-probabilities; with ``log_target`` so does ``target``). 'batchmean' divides the sum
+    by the batch size, the true KL divergence; 'mean' divides by every element (and warns,
+    as PyTorch)."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    if reduction not in _REDUCTIONS + ("batchmean",):
+        raise ValueError(f"{reduction} is not a valid value for reduction "
+                         f"(expected one of mean, batchmean, sum, none)")
+    if reduction == "mean":
+        warnings.warn(_KL_MEAN_WARNING, UserWarning, stacklevel=2)
+    target = _float_target(target, input, "kl_div")
+    losses = KLDivPointwise.apply(input, target, log_target=bool(log_target))
+    if reduction == "batchmean":
+        total = losses.sum()
+        return total / input.shape[0] if input.ndim else total
+    return _reduce(losses, reduction)

@@ -1,64 +1,141 @@
-"""Weight initialisation in place (``nn.init``), drawing from the global generator."""
+"""Weight initialisation in place (``nn.init``), PyTorch's functions and signatures.
+
+Every function writes into ``tensor`` without recording a graph and returns it; random
+ones draw from ``generator`` (a ``tinygrad_scores.Generator``) or the global generator
+that ``manual_seed`` seeds.
+"""
 import math
+import warnings
 
 import numpy as np
 
-from ..autograd import no_grad
-from ..random import _rng
+try:                                   # the generator moved to random.py; older trees keep it
+    from ..random import _rng          # in tensor.py
+except ImportError:                    # pragma: no cover
+    from ..tensor import _rng
+
+_LINEAR_FNS = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
+               "conv_transpose3d", "sigmoid")
 
 
-def _fan_in_out(tensor):
-    if tensor.ndim < 2:
-        raise ValueError("Fan in and fan out can not be computed for tensor with fewer than 2 dimensions")
-    receptive = int(np.prod(tensor.shape[2:])) if tensor.ndim > 2 else 1
-    return tensor.shape[1] * receptive, tensor.shape[0] * receptive
-
-
-def uniform_(tensor, a=0.0, b=1.0, generator=None):
-    with no_grad():
-        tensor.array[...] = _rng(generator).uniform(a, b, tensor.shape)
-    return tensor
-
-
-def normal_(tensor, mean=0.0, std=1.0, generator=None):
-    with no_grad():
-        tensor.array[...] = _rng(generator).normal(mean, std, tensor.shape)
-    return tensor
-
-
-def zeros_(tensor):
-    tensor.array[...] = 0
-    return tensor
-
-
-def ones_(tensor):
-    tensor.array[...] = 1
+def _fill(tensor, values):
+    """Write ``values`` into the tensor's storage (cast to its dtype), outside the graph."""
+    tensor.array[...] = values
     return tensor
 
 
 def calculate_gain(nonlinearity, param=None):
-    if nonlinearity in ("linear", "sigmoid", "conv1d", "conv2d"):
-        return 1.0
+    """The recommended scale of the initial weights for a nonlinearity (PyTorch's table)."""
+    if nonlinearity in _LINEAR_FNS:
+        return 1
     if nonlinearity == "tanh":
         return 5.0 / 3
     if nonlinearity == "relu":
         return math.sqrt(2.0)
     if nonlinearity == "leaky_relu":
-        slope = 0.01 if param is None else param
+        if param is None:
+            slope = 0.01
+        elif not isinstance(param, bool) and isinstance(param, (int, float)):
+            slope = param
+        else:
+            raise ValueError(f"negative_slope {param} not a valid number")
         return math.sqrt(2.0 / (1 + slope ** 2))
+    if nonlinearity == "selu":
+        return 3.0 / 4
     raise ValueError(f"Unsupported nonlinearity {nonlinearity}")
 
 
-def kaiming_uniform_(tensor, a=0.0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
-    """U(-bound, bound) with bound = gain * sqrt(3 / fan). nn.Linear uses a = sqrt(5),
-    which makes bound = 1 / sqrt(fan_in)."""
-    fan_in, fan_out = _fan_in_out(tensor)
-    fan = fan_in if mode == "fan_in" else fan_out
-    bound = calculate_gain(nonlinearity, a) * math.sqrt(3.0 / fan) if fan else 0.0
-    return uniform_(tensor, -bound, bound, generator)
+def _calculate_fan_in_and_fan_out(tensor):
+    if tensor.ndim < 2:
+        raise ValueError("Fan in and fan out can not be computed for tensor with fewer than 2 "
+                         "dimensions")
+    receptive = int(np.prod(tensor.shape[2:])) if tensor.ndim > 2 else 1
+    return tensor.shape[1] * receptive, tensor.shape[0] * receptive
+
+
+def _fan(tensor, mode):
+    if mode not in ("fan_in", "fan_out"):
+        raise ValueError(f"Mode {mode} not supported, please use one of ['fan_in', 'fan_out']")
+    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    return fan_in if mode == "fan_in" else fan_out
+
+
+def uniform_(tensor, a=0.0, b=1.0, generator=None):
+    """Values drawn from U(a, b)."""
+    return _fill(tensor, _rng(generator).uniform(a, b, tensor.shape))
+
+
+def normal_(tensor, mean=0.0, std=1.0, generator=None):
+    """Values drawn from N(mean, std**2)."""
+    return _fill(tensor, _rng(generator).normal(mean, std, tensor.shape))
+
+
+def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
+    """Values drawn from N(mean, std**2) restricted to [a, b] (by redrawing the ones that
+    fall outside; after many rounds any left are clamped, as PyTorch clamps)."""
+    if mean < a - 2 * std or mean > b + 2 * std:
+        warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The "
+                      "distribution of values may be incorrect.", stacklevel=2)
+    rng = _rng(generator)
+    values = rng.normal(mean, std, tensor.shape)
+    for _ in range(1000):
+        outside = (values < a) | (values > b)
+        count = int(outside.sum())
+        if not count:
+            break
+        values[outside] = rng.normal(mean, std, count)
+    return _fill(tensor, np.clip(values, a, b))
+
+
+def constant_(tensor, val):
+    return _fill(tensor, val)
+
+
+def zeros_(tensor):
+    return _fill(tensor, 0)
+
+
+def ones_(tensor):
+    return _fill(tensor, 1)
+
+
+def eye_(tensor):
+    """The identity matrix (ones on the diagonal of a 2-D tensor, zeros elsewhere)."""
+    if tensor.ndim != 2:
+        raise ValueError("Only tensors with 2 dimensions are supported")
+    return _fill(tensor, np.eye(*tensor.shape))
 
 
 def xavier_uniform_(tensor, gain=1.0, generator=None):
-    fan_in, fan_out = _fan_in_out(tensor)
-    bound = gain * math.sqrt(6.0 / (fan_in + fan_out))
+    """U(-b, b) with b = gain * sqrt(6 / (fan_in + fan_out)) (Glorot & Bengio, 2010)."""
+    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    std = gain * math.sqrt(2.0 / float(fan_in + fan_out)) if fan_in + fan_out else 0.0
+    bound = math.sqrt(3.0) * std
     return uniform_(tensor, -bound, bound, generator)
+
+
+def xavier_normal_(tensor, gain=1.0, generator=None):
+    """N(0, std**2) with std = gain * sqrt(2 / (fan_in + fan_out))."""
+    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    std = gain * math.sqrt(2.0 / float(fan_in + fan_out)) if fan_in + fan_out else 0.0
+    return normal_(tensor, 0.0, std, generator)
+
+
+def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
+    """U(-b, b) with b = gain * sqrt(3 / fan) (He et al., 2015). nn.Linear uses
+    a = sqrt(5), which makes b = 1 / sqrt(fan_in)."""
+    if 0 in tensor.shape:
+        warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=2)
+        return tensor
+    fan = _fan(tensor, mode)
+    bound = math.sqrt(3.0) * calculate_gain(nonlinearity, a) / math.sqrt(fan)
+    return uniform_(tensor, -bound, bound, generator)
+
+
+def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
+    """N(0, std**2) with std = gain / sqrt(fan)."""
+    if 0 in tensor.shape:
+        warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=2)
+        return tensor
+    std = calculate_gain(nonlinearity, a) / math.sqrt(_fan(tensor, mode))
+    return normal_(tensor, 0.0, std, generator)

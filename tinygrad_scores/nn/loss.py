@@ -1,38 +1,122 @@
-"""Loss modules: thin wrappers over ``nn.functional``."""
+"""Loss modules: thin wrappers over ``nn.functional`` with PyTorch's constructor
+arguments (the deprecated ``size_average`` / ``reduce`` included). Class weights and
+``pos_weight`` are buffers, as in PyTorch."""
+import numpy as np
+
 from . import functional as F
+from ..tensor import Tensor
 from .module import Module
 
 
-class CrossEntropyLoss(Module):
-    """Cross-entropy of logits (N, C) against class indices (N,), fused with softmax."""
+def _as_tensor(value):
+    return value if value is None or isinstance(value, Tensor) else Tensor._wrap(np.asarray(value))
 
-    def __init__(self, weight=None, ignore_index=-100, reduction="mean"):
+
+class _Loss(Module):
+    def __init__(self, size_average=None, reduce=None, reduction="mean"):
         super().__init__()
-        F._check_reduction(reduction)
-        self.weight = weight
+        self.reduction = F._legacy_reduction(size_average, reduce, reduction)
+        if type(self) is not KLDivLoss:
+            F._check_reduction(self.reduction)
+
+
+class _WeightedLoss(_Loss):
+    def __init__(self, weight=None, size_average=None, reduce=None, reduction="mean"):
+        super().__init__(size_average, reduce, reduction)
+        self.register_buffer("weight", _as_tensor(weight))
+
+
+class CrossEntropyLoss(_WeightedLoss):
+    """Cross-entropy of logits against class indices or class probabilities."""
+
+    def __init__(self, weight=None, size_average=None, ignore_index=-100, reduce=None,
+                 reduction="mean", label_smoothing=0.0):
+        super().__init__(weight, size_average, reduce, reduction)
         self.ignore_index = ignore_index
-        self.reduction = reduction
+        self.label_smoothing = label_smoothing
 
     def forward(self, input, target):
         return F.cross_entropy(input, target, weight=self.weight, ignore_index=self.ignore_index,
-                               reduction=self.reduction)
+                               reduction=self.reduction, label_smoothing=self.label_smoothing)
 
 
-class NLLLoss(CrossEntropyLoss):
+class NLLLoss(_WeightedLoss):
     """Negative log-likelihood of log-probabilities (use after LogSoftmax)."""
+
+    def __init__(self, weight=None, size_average=None, ignore_index=-100, reduce=None,
+                 reduction="mean"):
+        super().__init__(weight, size_average, reduce, reduction)
+        self.ignore_index = ignore_index
 
     def forward(self, input, target):
         return F.nll_loss(input, target, weight=self.weight, ignore_index=self.ignore_index,
                           reduction=self.reduction)
 
 
-class MSELoss(Module):
+class MSELoss(_Loss):
     """Mean squared error between input and target of the same shape."""
-
-    def __init__(self, reduction="mean"):
-        super().__init__()
-        F._check_reduction(reduction)
-        self.reduction = reduction
 
     def forward(self, input, target):
         return F.mse_loss(input, target, reduction=self.reduction)
+
+
+class L1Loss(_Loss):
+    """Mean absolute error between input and target of the same shape."""
+
+    def forward(self, input, target):
+        return F.l1_loss(input, target, reduction=self.reduction)
+
+
+class SmoothL1Loss(_Loss):
+    def __init__(self, size_average=None, reduce=None, reduction="mean", beta=1.0):
+        super().__init__(size_average, reduce, reduction)
+        self.beta = beta
+
+    def forward(self, input, target):
+        return F.smooth_l1_loss(input, target, reduction=self.reduction, beta=self.beta)
+
+
+class HuberLoss(_Loss):
+    def __init__(self, reduction="mean", delta=1.0):
+        super().__init__(reduction=reduction)
+        self.delta = delta
+
+    def forward(self, input, target):
+        return F.huber_loss(input, target, reduction=self.reduction, delta=self.delta)
+
+
+class BCELoss(_WeightedLoss):
+    """Binary cross-entropy of probabilities (after a Sigmoid)."""
+
+    def forward(self, input, target):
+        return F.binary_cross_entropy(input, target, weight=self.weight,
+                                      reduction=self.reduction)
+
+
+class BCEWithLogitsLoss(_Loss):
+    """Binary cross-entropy of logits: sigmoid and BCE in one stable computation."""
+
+    def __init__(self, weight=None, size_average=None, reduce=None, reduction="mean",
+                 pos_weight=None):
+        super().__init__(size_average, reduce, reduction)
+        self.register_buffer("weight", _as_tensor(weight))
+        self.register_buffer("pos_weight", _as_tensor(pos_weight))
+
+    def forward(self, input, target):
+        return F.binary_cross_entropy_with_logits(input, target, self.weight,
+                                                  pos_weight=self.pos_weight,
+                                                  reduction=self.reduction)
+
+
+class KLDivLoss(_Loss):
+    """KL divergence of log-probabilities ``input`` from ``target``; use
+    reduction='batchmean' for the mathematical KL divergence."""
+
+    def __init__(self, size_average=None, reduce=None, reduction="mean", log_target=False):
+        super().__init__(size_average, reduce, reduction)
+        if self.reduction not in F._REDUCTIONS + ("batchmean",):
+            raise ValueError(f"{self.reduction} is not a valid value for reduction")
+        self.log_target = log_target
+
+    def forward(self, input, target):
+        return F.kl_div(input, target, reduction=self.reduction, log_target=self.log_target)

@@ -1,23 +1,35 @@
-"""``nn.Module`` and ``nn.Parameter``: PyTorch's way of holding weights and sub-layers."""
+"""``nn.Module`` and ``nn.Parameter``: PyTorch's way of holding weights, buffers and
+sub-layers, with its traversal, state_dict, mode and conversion methods."""
 from collections import OrderedDict
 
 import numpy as np
 
 from ..tensor import Tensor
 
+_FLOAT_KINDS = "f"
+
 
 class Parameter(Tensor):
     """A tensor that is a module's weight: assigning one to a Module attribute registers
-    it, and it requires grad by default."""
+    it, and it requires grad by default.
+
+    Its storage is always C-contiguous, so optimizers can update it in place: a tensor
+    that is already contiguous is shared (as ``nn.Parameter(t)`` shares ``t``'s
+    storage); a transposed, Fortran-ordered or strided one is copied into C order.
+    """
 
     __slots__ = ()
 
     def __init__(self, data=None, requires_grad=True):
         if data is None:
             data = np.empty(0, np.float32)
-        array = data.array if isinstance(data, Tensor) else np.asarray(data)
+        source = data.array if isinstance(data, Tensor) else np.asarray(data)
+        array = source if source.flags.c_contiguous else np.ascontiguousarray(source)
         Tensor.__init__(self, array)
-        self.array = array if isinstance(data, Tensor) else self.array   # share a tensor's memory
+        if isinstance(data, Tensor) and array is source:
+            self.array = array                           # share the tensor's storage
+            if hasattr(data, "_version"):
+                self._version = data._version
         if requires_grad:
             self.requires_grad_(True)
 
@@ -25,16 +37,28 @@ class Parameter(Tensor):
         return "Parameter containing:\n" + super().__repr__()
 
 
+def _type_name(value):
+    return type(value).__module__ + "." + type(value).__qualname__ \
+        if not isinstance(value, (int, float, str)) else type(value).__name__
+
+
+def _is_cuda(device):
+    return str(device).startswith("cuda")
+
+
 class Module:
     """Base class of layers and models.
 
     Attributes that are Parameters or Modules are registered on assignment, so
-    ``parameters()``, ``state_dict()`` and the printed summary find them.
+    ``parameters()``, ``state_dict()`` and the printed summary find them; tensors that
+    are state but not weights (running statistics) are registered with
+    ``register_buffer``.
     """
 
     def __init__(self):
         object.__setattr__(self, "_parameters", OrderedDict())
         object.__setattr__(self, "_buffers", OrderedDict())
+        object.__setattr__(self, "_non_persistent_buffers_set", set())
         object.__setattr__(self, "_modules", OrderedDict())
         object.__setattr__(self, "training", True)
 
@@ -45,78 +69,191 @@ class Module:
     def __call__(self, *args, **kwargs):
         return self.forward(*args, **kwargs)
 
+    def _get_name(self):
+        return type(self).__name__
+
     # ------------------------------------------------------------------ registration
     def __setattr__(self, name, value):
         if "_parameters" not in self.__dict__:
             raise AttributeError("cannot assign attributes before Module.__init__() call "
                                  "(call super().__init__() first)")
-        for registry in (self._parameters, self._modules, self._buffers):
-            registry.pop(name, None)
+        params, buffers, modules = self._parameters, self._buffers, self._modules
         if isinstance(value, Parameter):
-            self._parameters[name] = value
+            self._forget(name)
+            params[name] = value
+        elif name in params:
+            if value is not None:
+                raise TypeError(f"cannot assign '{_type_name(value)}' as parameter '{name}' "
+                                f"(torch.nn.Parameter or None expected)")
+            params[name] = None
         elif isinstance(value, Module):
-            self._modules[name] = value
+            self._forget(name)
+            modules[name] = value
+        elif name in modules:
+            if value is not None:
+                raise TypeError(f"cannot assign '{_type_name(value)}' as child module '{name}' "
+                                f"(torch.nn.Module or None expected)")
+            modules[name] = None
+        elif name in buffers:
+            if value is not None and not isinstance(value, Tensor):
+                raise TypeError(f"cannot assign '{_type_name(value)}' as buffer '{name}' "
+                                f"(torch.Tensor or None expected)")
+            buffers[name] = value
         object.__setattr__(self, name, value)
 
-    def __delattr__(self, name):
+    def _forget(self, name):
         for registry in (self._parameters, self._modules, self._buffers):
             registry.pop(name, None)
+        self._non_persistent_buffers_set.discard(name)
+
+    def __delattr__(self, name):
+        self._forget(name)
         object.__delattr__(self, name)
 
-    def register_parameter(self, name, param):
-        if param is None:
-            self._parameters.pop(name, None)
-            object.__setattr__(self, name, None)
-        else:
-            setattr(self, name, param)
+    def _check_new_name(self, kind, name):
+        if not isinstance(name, str):
+            raise TypeError(f"{kind} name should be a string. Got {type(name).__name__}")
+        if "." in name:
+            raise KeyError(f"{kind} name can't contain \".\"")
+        if name == "":
+            raise KeyError(f"{kind} name can't be empty string \"\"")
+        registry = {"parameter": self._parameters, "buffer": self._buffers,
+                    "module": self._modules}[kind]
+        if hasattr(self, name) and name not in registry:
+            raise KeyError(f"attribute '{name}' already exists")
 
-    def register_buffer(self, name, tensor):
-        object.__setattr__(self, name, tensor)
+    def register_parameter(self, name, param):
+        """Register ``param`` (a Parameter, or None for an absent one such as a bias)."""
+        if "_parameters" not in self.__dict__:
+            raise AttributeError("cannot assign parameter before Module.__init__() call")
+        self._check_new_name("parameter", name)
+        if param is not None and not isinstance(param, Parameter):
+            raise TypeError(f"cannot assign '{_type_name(param)}' object to parameter '{name}' "
+                            f"(torch.nn.Parameter or None required)")
+        self._forget(name)
+        self._parameters[name] = param
+        object.__setattr__(self, name, param)
+
+    def register_buffer(self, name, tensor, persistent=True):
+        """Register a tensor that is state but not a weight (e.g. running statistics):
+        it moves with ``to()``, and appears in ``state_dict`` when ``persistent``."""
+        if "_buffers" not in self.__dict__:
+            raise AttributeError("cannot assign buffer before Module.__init__() call")
+        self._check_new_name("buffer", name)
+        if tensor is not None and not isinstance(tensor, Tensor):
+            raise TypeError(f"cannot assign '{_type_name(tensor)}' object to buffer '{name}' "
+                            f"(torch Tensor or None required)")
+        self._forget(name)
         self._buffers[name] = tensor
+        if not persistent:
+            self._non_persistent_buffers_set.add(name)
+        object.__setattr__(self, name, tensor)
 
     def add_module(self, name, module):
-        setattr(self, name, module)
+        if module is not None and not isinstance(module, Module):
+            raise TypeError(f"{_type_name(module)} is not a Module subclass")
+        self._check_new_name("module", name)
+        self._forget(name)
+        self._modules[name] = module
+        object.__setattr__(self, name, module)
+
+    register_module = add_module
+
+    def get_submodule(self, target):
+        """The module at dotted path ``target`` ("" is this module)."""
+        if target == "":
+            return self
+        module = self
+        for item in target.split("."):
+            if not hasattr(module, item):
+                raise AttributeError(f"{module._get_name()} has no attribute `{item}`")
+            module = getattr(module, item)
+            if not isinstance(module, Module):
+                raise AttributeError(f"`{item}` is not an nn.Module")
+        return module
+
+    def get_parameter(self, target):
+        """The parameter at dotted path ``target`` (e.g. "fc1.weight")."""
+        module_path, _, name = target.rpartition(".")
+        module = self.get_submodule(module_path)
+        if not hasattr(module, name):
+            raise AttributeError(f"{module._get_name()} has no attribute `{name}`")
+        param = getattr(module, name)
+        if not isinstance(param, Parameter):
+            raise AttributeError(f"`{name}` is not an nn.Parameter")
+        return param
+
+    def get_buffer(self, target):
+        module_path, _, name = target.rpartition(".")
+        module = self.get_submodule(module_path)
+        if not hasattr(module, name):
+            raise AttributeError(f"{module._get_name()} has no attribute `{name}`")
+        if name not in module._buffers:
+            raise AttributeError(f"`{name}` is not a buffer")
+        return getattr(module, name)
 
     # ------------------------------------------------------------------ traversal
-    def named_modules(self, prefix=""):
+    def named_modules(self, memo=None, prefix="", remove_duplicate=True):
+        """(dotted name, module) for this module and every descendant, each once."""
+        if memo is None:
+            memo = set()
+        if remove_duplicate:
+            if id(self) in memo:
+                return
+            memo.add(id(self))
         yield prefix, self
         for name, child in self._modules.items():
             if child is not None:
-                yield from child.named_modules(f"{prefix}.{name}" if prefix else name)
+                yield from child.named_modules(memo, f"{prefix}.{name}" if prefix else name,
+                                               remove_duplicate)
 
     def modules(self):
         for _, m in self.named_modules():
             yield m
 
     def named_children(self):
-        yield from ((n, m) for n, m in self._modules.items() if m is not None)
+        seen = set()
+        for name, m in self._modules.items():
+            if m is not None and id(m) not in seen:
+                seen.add(id(m))
+                yield name, m
 
     def children(self):
         for _, m in self.named_children():
             yield m
 
-    def named_parameters(self, prefix="", recurse=True):
+    def _named_members(self, registry, prefix, recurse, remove_duplicate):
         seen = set()
-        modules = self.named_modules(prefix) if recurse else [(prefix, self)]
+        modules = self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate) \
+            if recurse else [(prefix, self)]
         for module_prefix, module in modules:
-            for name, p in module._parameters.items():
-                if p is not None and id(p) not in seen:
-                    seen.add(id(p))
-                    yield (f"{module_prefix}.{name}" if module_prefix else name), p
+            for name, value in getattr(module, registry).items():
+                if value is None or (remove_duplicate and id(value) in seen):
+                    continue
+                seen.add(id(value))
+                yield (f"{module_prefix}.{name}" if module_prefix else name), value
+
+    def named_parameters(self, prefix="", recurse=True, remove_duplicate=True):
+        yield from self._named_members("_parameters", prefix, recurse, remove_duplicate)
 
     def parameters(self, recurse=True):
         for _, p in self.named_parameters(recurse=recurse):
             yield p
 
-    def named_buffers(self):
-        for module_prefix, module in self.named_modules():
-            for name, b in module._buffers.items():
-                yield (f"{module_prefix}.{name}" if module_prefix else name), b
+    def named_buffers(self, prefix="", recurse=True, remove_duplicate=True):
+        yield from self._named_members("_buffers", prefix, recurse, remove_duplicate)
+
+    def buffers(self, recurse=True):
+        for _, b in self.named_buffers(recurse=recurse):
+            yield b
 
     # ------------------------------------------------------------------ modes
     def train(self, mode=True):
-        for m in self.modules():
-            object.__setattr__(m, "training", bool(mode))
+        if not isinstance(mode, bool):
+            raise ValueError("training mode is expected to be boolean")
+        object.__setattr__(self, "training", mode)
+        for child in self.children():
+            child.train(mode)
         return self
 
     def eval(self):
@@ -135,29 +272,109 @@ class Module:
                 p.grad.array[...] = 0
 
     def apply(self, fn):
+        """Call ``fn`` on every submodule (children first) and then on this module."""
         for child in self.children():
             child.apply(fn)
         fn(self)
         return self
 
+    # ------------------------------------------------------------------ conversion
+    def _convert(self, dtype):
+        """Cast floating parameters, their gradients and floating buffers to ``dtype`` in
+        place: the Parameter objects stay the same (optimizers keep working)."""
+        dtype = np.dtype(dtype)
+        if dtype.kind != "f":
+            raise TypeError(f"nn.Module.to only accepts floating point dtypes, but got "
+                            f"desired dtype={dtype}")
+        if dtype not in (np.float32, np.float64):
+            raise NotImplementedError(f"{dtype} parameters are not supported: tinygrad_scores' "
+                                      f"kernels run in float32 and float64 only")
+        for module in self.modules():
+            for p in module._parameters.values():
+                if p is not None and p.array.dtype.kind in _FLOAT_KINDS and p.array.dtype != dtype:
+                    p.array = p.array.astype(dtype)
+                    if p.grad is not None:
+                        p.grad.array = p.grad.array.astype(dtype)
+            for b in module._buffers.values():
+                if b is not None and b.array.dtype.kind in _FLOAT_KINDS and b.array.dtype != dtype:
+                    b.array = b.array.astype(dtype)
+        return self
+
+    def to(self, *args, **kwargs):
+        """``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(tensor)``: floating
+        parameters and buffers change dtype in place; the only device is the CPU."""
+        device = kwargs.pop("device", None)
+        dtype = kwargs.pop("dtype", None)
+        kwargs.pop("non_blocking", None)
+        if kwargs:
+            raise TypeError(f"to() got unexpected keyword arguments {sorted(kwargs)}")
+        for arg in args:
+            if isinstance(arg, Tensor):
+                dtype = arg.array.dtype
+            elif isinstance(arg, str) or type(arg).__name__ == "device":
+                device = arg
+            elif arg is not None:
+                dtype = arg
+        if device is not None:
+            if _is_cuda(device):
+                self.cuda()
+            if not str(device).startswith("cpu"):
+                raise RuntimeError(f"unknown device {device!r}: tinygrad_scores runs on the "
+                                   f"CPU only")
+        return self if dtype is None else self._convert(dtype)
+
+    def cpu(self):
+        return self
+
+    def cuda(self, device=None):
+        raise RuntimeError("cuda(): tinygrad_scores has no CUDA backend; everything runs on "
+                           "the CPU (use .cpu() or leave the module where it is)")
+
+    def float(self):
+        return self._convert(np.float32)
+
+    def double(self):
+        return self._convert(np.float64)
+
+    def half(self):
+        raise NotImplementedError("half(): float16 parameters are not supported; "
+                                  "tinygrad_scores' kernels run in float32 and float64 only")
+
+    bfloat16 = half
+
+    def type(self, dst_type):
+        return self._convert(dst_type)
+
     # ------------------------------------------------------------------ state
-    def state_dict(self):
-        """Name -> tensor for every parameter and buffer (sharing memory with them)."""
-        state = OrderedDict()
-        for name, p in self.named_parameters():
-            state[name] = Tensor._wrap(p.array)
-        for name, b in self.named_buffers():
-            state[name] = Tensor._wrap(b.array) if isinstance(b, Tensor) else b
+    def state_dict(self, destination=None, prefix="", keep_vars=False):
+        """Name -> tensor for every parameter and persistent buffer, module by module
+        (parameters, then buffers, then children, as PyTorch orders them), sharing
+        memory with them."""
+        state = OrderedDict() if destination is None else destination
+        for name, p in self._parameters.items():
+            if p is not None:
+                state[prefix + name] = p if keep_vars else Tensor._wrap(p.array)
+        for name, b in self._buffers.items():
+            if b is not None and name not in self._non_persistent_buffers_set:
+                state[prefix + name] = b if keep_vars else Tensor._wrap(b.array)
+        for name, child in self._modules.items():
+            if child is not None:
+                child.state_dict(state, prefix + name + ".", keep_vars)
         return state
 
-    def load_state_dict(self, state_dict, strict=True):
-        """Copy values into this module's parameters, checking names and shapes.
+    def _state_targets(self):
+        """The tensors ``state_dict`` would hold, by name (the tensors themselves)."""
+        return self.state_dict(keep_vars=True)
+
+    def load_state_dict(self, state_dict, strict=True, assign=False):
+        """Copy values into this module's parameters and buffers, checking names and shapes.
 
         Raises RuntimeError listing missing and unexpected keys (when ``strict``) and
         every shape mismatch; nothing is copied unless everything fits.
         """
-        own = OrderedDict(self.named_parameters())
-        own.update(self.named_buffers())
+        if assign:
+            raise NotImplementedError("load_state_dict(assign=True) is not supported")
+        own = self._state_targets()
         missing = [k for k in own if k not in state_dict]
         unexpected = [k for k in state_dict if k not in own]
         problems = []
@@ -190,15 +407,23 @@ class Module:
         return ""
 
     def __repr__(self):
-        lines = []
-        for name, child in self._modules.items():
-            child_repr = repr(child).replace("\n", "\n  ")
-            lines.append(f"({name}): {child_repr}")
         extra = self.extra_repr()
-        if not lines:
-            return f"{type(self).__name__}({extra})"
-        body = "\n  ".join(([extra] if extra else []) + lines)
-        return f"{type(self).__name__}(\n  {body}\n)"
+        extra_lines = extra.split("\n") if extra else []
+        child_lines = [f"({name}): " + _addindent(repr(child), 2)
+                       for name, child in self._modules.items()]
+        lines = extra_lines + child_lines
+        body = ""
+        if len(extra_lines) == 1 and not child_lines:
+            body = extra_lines[0]
+        elif lines:
+            body = "\n  " + "\n  ".join(lines) + "\n"
+        return f"{self._get_name()}({body})"
+
+
+def _addindent(text, spaces):
+    """Indent every line but the first (nested module reprs)."""
+    first, *rest = text.split("\n")
+    return "\n".join([first] + [" " * spaces + line for line in rest])
 
 
 class _IncompatibleKeys(tuple):

@@ -1,0 +1,157 @@
+"""Activation functions beyond relu/sigmoid/tanh: leaky_relu, elu, gelu, silu, softplus,
+hardtanh (relu6 is hardtanh(0, 6)) and erf. Each backward uses only saved arrays."""
+import math
+
+import numpy as np
+
+from ..autograd import Function
+from ..kernels import special
+from ._common import _contiguous, _KERNEL_DTYPES
+
+__all__ = ["Erf", "Softplus", "LeakyReLU", "ELU", "GELU", "SiLU", "Hardtanh"]
+
+_SQRT_2 = math.sqrt(2.0)
+_TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
+_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+_SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
+
+
+def erf(x):
+    """erf of a float array, on the Numba kernel (kernels/special.py)."""
+    if x.dtype.type not in _KERNEL_DTYPES:
+        x = x.astype(np.float64)
+    out = np.empty(x.shape, x.dtype)
+    special.erf_forward(_contiguous(x).reshape(-1), out.reshape(-1))
+    return out
+
+
+def _sigmoid(x):
+    """1 / (1 + exp(-x)) without overflow warnings for large |x|."""
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
+
+
+class Erf(Function):
+    """out = erf(a);   da = g * 2 / sqrt(pi) * exp(-a**2)."""
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return erf(a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (a,) = ctx.saved_tensors
+        return grad * (_TWO_OVER_SQRT_PI * np.exp(-a * a)).astype(a.dtype, copy=False)
+
+
+class Softplus(Function):
+    """out = log(1 + exp(beta * a)) / beta, or a itself where beta * a > threshold
+    (PyTorch's linear region);   da = g * sigmoid(beta * a) there, g in the linear region."""
+
+    @staticmethod
+    def forward(ctx, a, beta=1.0, threshold=20.0):
+        z = a * a.dtype.type(beta)
+        linear = z > threshold
+        ctx.save_for_backward(z, linear)
+        soft = (np.logaddexp(0, z) / a.dtype.type(beta)).astype(a.dtype, copy=False)
+        return np.where(linear, a, soft)
+
+    @staticmethod
+    def backward(ctx, grad):
+        z, linear = ctx.saved_tensors
+        return np.where(linear, grad, grad * _sigmoid(z))
+
+
+class LeakyReLU(Function):
+    """out = a if a > 0 else negative_slope * a;   da = g, or g * negative_slope where
+    a <= 0 (PyTorch takes the slope side at 0)."""
+
+    @staticmethod
+    def forward(ctx, a, negative_slope=0.01):
+        positive = a > 0
+        ctx.save_for_backward(positive)
+        ctx.slope = negative_slope
+        return np.where(positive, a, a * a.dtype.type(negative_slope))
+
+    @staticmethod
+    def backward(ctx, grad):
+        (positive,) = ctx.saved_tensors
+        return np.where(positive, grad, grad * grad.dtype.type(ctx.slope))
+
+
+class ELU(Function):
+    """out = a if a > 0 else alpha * (exp(a) - 1);   da = g, or g * alpha * exp(a)
+    (= g * (out + alpha)) where a <= 0."""
+
+    @staticmethod
+    def forward(ctx, a, alpha=1.0):
+        positive = a > 0
+        negative_part = a.dtype.type(alpha) * np.expm1(np.minimum(a, 0))
+        ctx.save_for_backward(positive, negative_part)
+        ctx.alpha = alpha
+        return np.where(positive, a, negative_part)
+
+    @staticmethod
+    def backward(ctx, grad):
+        positive, negative_part = ctx.saved_tensors
+        return np.where(positive, grad, grad * (negative_part + grad.dtype.type(ctx.alpha)))
+
+
+class GELU(Function):
+    """approximate='none':  out = a * Phi(a), Phi(a) = (1 + erf(a / sqrt 2)) / 2;
+        da = g * (Phi(a) + a * phi(a)),  phi(a) = exp(-a**2 / 2) / sqrt(2 pi).
+    approximate='tanh':  out = a / 2 * (1 + t),  t = tanh(k (a + 0.044715 a**3)), k = sqrt(2/pi);
+        da = g * ((1 + t) / 2 + a / 2 * (1 - t**2) * k * (1 + 3 * 0.044715 a**2))."""
+
+    @staticmethod
+    def forward(ctx, a, approximate="none"):
+        ctx.save_for_backward(a)
+        ctx.approximate = approximate
+        if approximate == "tanh":
+            t = np.tanh(_SQRT_2_OVER_PI * (a + 0.044715 * a ** 3))
+            return (0.5 * a * (1 + t)).astype(a.dtype, copy=False)
+        cdf = 0.5 * (1 + erf(a / a.dtype.type(_SQRT_2)))
+        return (a * cdf).astype(a.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (a,) = ctx.saved_tensors
+        if ctx.approximate == "tanh":
+            t = np.tanh(_SQRT_2_OVER_PI * (a + 0.044715 * a ** 3))
+            d = 0.5 * (1 + t) + 0.5 * a * (1 - t * t) * _SQRT_2_OVER_PI * (1 + 3 * 0.044715 * a * a)
+        else:
+            cdf = 0.5 * (1 + erf(a / a.dtype.type(_SQRT_2)))
+            d = cdf + a * _INV_SQRT_2PI * np.exp(-0.5 * a * a)
+        return (grad * d).astype(grad.dtype, copy=False)
+
+
+class SiLU(Function):
+    """out = a * sigmoid(a);   da = g * s * (1 + a * (1 - s)),  s = sigmoid(a)."""
+
+    @staticmethod
+    def forward(ctx, a):
+        s = _sigmoid(a)
+        ctx.save_for_backward(a, s)
+        return a * s
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, s = ctx.saved_tensors
+        return grad * s * (1 + a * (1 - s))
+
+
+class Hardtanh(Function):
+    """out = min(max(a, min_val), max_val);   da = g where min_val < a < max_val, else 0
+    (0 on the boundaries too, as PyTorch's hardtanh_backward)."""
+
+    @staticmethod
+    def forward(ctx, a, min_val=-1.0, max_val=1.0):
+        ctx.save_for_backward((a > min_val) & (a < max_val))
+        # np.clip keeps NaN, as PyTorch
+        return np.clip(a, a.dtype.type(min_val), a.dtype.type(max_val))
+
+    @staticmethod
+    def backward(ctx, grad):
+        (inside,) = ctx.saved_tensors
+        return np.where(inside, grad, grad.dtype.type(0))

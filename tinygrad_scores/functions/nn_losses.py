@@ -1,0 +1,172 @@
+"""Elementwise losses behind nn.functional: per-element NLL (any number of spatial dims,
+class weights, ignore_index), binary cross-entropy (on probabilities and on logits),
+smooth L1 / Huber, and KL divergence. Each returns one loss per element; the caller
+weights and reduces them with ordinary tensor ops."""
+import numpy as np
+
+from ..autograd import Function
+from ._common import unbroadcast
+
+__all__ = ["NLLPerElement", "BinaryCrossEntropy", "BinaryCrossEntropyWithLogits", "SmoothL1",
+           "KLDivPointwise"]
+
+
+class NLLPerElement(Function):
+    """out[n, d...] = -weight[y] * logp[n, y, d...] with y = target[n, d...] (the class
+    axis is 1), and 0 where y == ignore_index;
+    d logp[n, c, d...] = -weight[y] * g[n, d...] where c == y, else 0.
+
+    ``target`` (int64, already checked to be in range or ignore_index) and ``weight``
+    (an array of C floats) are options, not graph inputs.
+    """
+
+    @staticmethod
+    def forward(ctx, logp, target, weight, ignore_index=-100):
+        keep = target != ignore_index
+        safe = np.where(keep, target, 0)
+        w = np.where(keep, weight[safe], 0).astype(logp.dtype, copy=False)
+        picked = np.take_along_axis(logp, np.expand_dims(safe, 1), axis=1).squeeze(1)
+        ctx.safe, ctx.w, ctx.shape = safe, w, logp.shape
+        return -w * picked
+
+    @staticmethod
+    def backward(ctx, grad):
+        dlogp = np.zeros(ctx.shape, grad.dtype)
+        np.put_along_axis(dlogp, np.expand_dims(ctx.safe, 1), np.expand_dims(-ctx.w * grad, 1),
+                          axis=1)
+        return dlogp
+
+
+class BinaryCrossEntropy(Function):
+    """out = -(y * max(log p, -100) + (1 - y) * max(log(1 - p), -100))  (PyTorch clamps
+    the logs at -100 so p = 0 or 1 gives a finite loss);
+    dp = g * (p - y) / max(p * (1 - p), 1e-12),   dy = g * (max(log(1 - p), -100) - max(log p, -100))."""
+
+    @staticmethod
+    def forward(ctx, p, y):
+        with np.errstate(divide="ignore"):
+            log_p = np.maximum(np.log(p), -100)
+            log_q = np.maximum(np.log1p(-p), -100)
+        ctx.save_for_backward(p, y, log_p, log_q)
+        return -(y * log_p + (1 - y) * log_q)
+
+    @staticmethod
+    def backward(ctx, grad):
+        p, y, log_p, log_q = ctx.saved_tensors
+        dp = dy = None
+        if ctx.needs_input_grad[0]:
+            dp = unbroadcast(grad * (p - y) / np.maximum(p * (1 - p), 1e-12), p.shape)
+        if ctx.needs_input_grad[1]:
+            dy = unbroadcast(grad * (log_q - log_p), y.shape)
+        return dp, dy
+
+
+def _softplus(z):
+    """log(1 + exp(z)), exact for large |z| (no overflow at z = 1e4)."""
+    return np.logaddexp(0, z).astype(z.dtype, copy=False)
+
+
+def _sigmoid(z):
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1 / (1 + e), e / (1 + e)).astype(z.dtype, copy=False)
+
+
+class BinaryCrossEntropyWithLogits(Function):
+    """With L = 1 + (pos_weight - 1) * y (L = 1 without pos_weight):
+        out = (1 - y) * x + L * softplus(-x),  = -(pos_weight y log s(x) + (1 - y) log(1 - s(x)));
+        dx = g * ((1 - y) - L * sigmoid(-x)),
+        dy = g * (-x + (pos_weight - 1) * softplus(-x)),
+        dpos_weight = g * y * softplus(-x).
+    softplus is computed as logaddexp(0, .), so logits of +-1e4 give exact, finite values."""
+
+    @staticmethod
+    def forward(ctx, x, y, pos_weight=None):
+        sp = _softplus(-x)
+        big_l = 1 if pos_weight is None else 1 + (pos_weight - 1) * y
+        ctx.save_for_backward(x, y, pos_weight, sp)
+        return ((1 - y) * x + big_l * sp).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y, pos_weight, sp = ctx.saved_tensors
+        big_l = 1 if pos_weight is None else 1 + (pos_weight - 1) * y
+        dx = dy = dpw = None
+        if ctx.needs_input_grad[0]:
+            dx = unbroadcast(grad * ((1 - y) - big_l * _sigmoid(-x)), x.shape)
+        if ctx.needs_input_grad[1]:
+            slope = 0 if pos_weight is None else (pos_weight - 1) * sp
+            dy = unbroadcast(grad * (slope - x), y.shape)
+        if pos_weight is not None and ctx.needs_input_grad[2]:
+            dpw = unbroadcast(grad * y * sp, pos_weight.shape)
+        return dx, dy, dpw
+
+
+class SmoothL1(Function):
+    """With d = a - b:
+    smooth L1 (beta):  out = 0.5 d**2 / beta if |d| < beta else |d| - 0.5 beta;
+                       dd = d / beta inside, sign(d) outside (beta = 0: |d|, sign(d)).
+    Huber (delta):     out = 0.5 d**2 if |d| < delta else delta (|d| - 0.5 delta);
+                       dd = d inside, delta * sign(d) outside.
+    da = g * dd,  db = -g * dd."""
+
+    @staticmethod
+    def forward(ctx, a, b, beta=1.0, huber=False):
+        d = a - b
+        inside = np.abs(d) < beta
+        ctx.save_for_backward(d, inside)
+        ctx.beta, ctx.huber = beta, huber
+        absd = np.abs(d)
+        if huber:
+            out = np.where(inside, 0.5 * d * d, beta * (absd - 0.5 * beta))
+        elif beta == 0:
+            out = absd
+        else:
+            out = np.where(inside, 0.5 * d * d / beta, absd - 0.5 * beta)
+        return out.astype(a.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        d, inside = ctx.saved_tensors
+        beta = ctx.beta
+        if ctx.huber:
+            dd = np.where(inside, d, beta * np.sign(d))
+        elif beta == 0:
+            dd = np.sign(d)
+        else:
+            dd = np.where(inside, d / beta, np.sign(d))
+        da = (grad * dd).astype(grad.dtype, copy=False)
+        return (da if ctx.needs_input_grad[0] else None,
+                -da if ctx.needs_input_grad[1] else None)
+
+
+class KLDivPointwise(Function):
+    """log_target=False: out = t * (log t - x), 0 where t == 0 (xlogy);
+        dx = -g * t,   dt = g * (log t + 1 - x)   (NaN at t == 0, as PyTorch).
+    log_target=True:  out = exp(t) * (t - x);
+        dx = -g * exp(t),   dt = g * exp(t) * (t - x + 1)."""
+
+    @staticmethod
+    def forward(ctx, x, t, log_target=False):
+        ctx.save_for_backward(x, t)
+        ctx.log_target = log_target
+        if log_target:
+            return (np.exp(t) * (t - x)).astype(x.dtype, copy=False)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            xlogy = np.where(t == 0, 0, t * np.log(np.where(t == 0, 1, t)))
+        return (xlogy - t * x).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, t = ctx.saved_tensors
+        dx = dt = None
+        et = np.exp(t) if ctx.log_target else t
+        if ctx.needs_input_grad[0]:
+            dx = unbroadcast(-grad * et, x.shape)
+        if ctx.needs_input_grad[1]:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                if ctx.log_target:
+                    dt = grad * et * (t - x + 1)
+                else:
+                    dt = grad * np.where(t == 0, np.nan, np.log(t) + 1 - x)
+            dt = unbroadcast(dt, t.shape)
+        return dx, dt
