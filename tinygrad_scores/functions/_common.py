@@ -17,6 +17,22 @@ def unbroadcast(grad, shape):
     return grad.reshape(shape)
 
 
+def kernel_array(a, op, dtype=None, layout="C"):
+    """``a`` as the kernels take it: float32 or float64 in native byte order, writeable, and
+    C-contiguous (``layout="A"``: any strides). A big-endian, read-only or strided array is
+    copied; with ``dtype``, ``a`` is cast to it (an upstream gradient to its output's dtype).
+    Any other dtype raises RuntimeError naming the op, before a kernel sees it (PyTorch:
+    '"softmax_lastdim_kernel_impl" not implemented for 'Half'')."""
+    if dtype is None:
+        if a.dtype.kind != "f" or a.dtype.itemsize not in (4, 8):
+            raise RuntimeError(f"{op}: dtype {a.dtype.name} is not supported "
+                               f"(use float32 or float64)")
+        dtype = a.dtype.newbyteorder("=")
+    if a.dtype == dtype and a.flags.writeable and (layout == "A" or a.flags.c_contiguous):
+        return a
+    return np.array(a, dtype=dtype, order="C")
+
+
 def _contiguous(a):
     """``a`` as a writeable C-contiguous array (kernels take no read-only broadcast views)."""
     return a if a.flags.c_contiguous and a.flags.writeable else np.array(a, order="C")

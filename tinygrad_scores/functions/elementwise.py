@@ -2,8 +2,8 @@
 import numpy as np
 
 from ..autograd import Function
-from ..kernels import relu as relu_kernels
-from ._common import _contiguous, _KERNEL_DTYPES
+from .. import kernels
+from ._common import _KERNEL_DTYPES, kernel_array
 
 class Exp(Function):
     """out = exp(a);   da = g * out."""
@@ -71,20 +71,24 @@ class ReLU(Function):
 
     @staticmethod
     def forward(ctx, a):
-        if a.dtype not in _KERNEL_DTYPES:
+        if a.dtype.type not in _KERNEL_DTYPES:   # integers, float16: NumPy (PyTorch takes them)
             out = np.maximum(a, 0)
         else:
+            a = kernel_array(a, "relu")
             out = np.empty(a.shape, a.dtype)
-            relu_kernels.relu_forward(_contiguous(a).reshape(-1), out.reshape(-1))
+            kernels.active().relu_forward(a.reshape(-1), out.reshape(-1))
         ctx.save_for_backward(out)   # out > 0 exactly where a > 0
         return out
 
     @staticmethod
     def backward(ctx, grad):
         (out,) = ctx.saved_tensors
+        if out.dtype.type not in _KERNEL_DTYPES:
+            return grad * (out > 0)
         grad_in = np.empty(out.shape, out.dtype)
-        relu_kernels.relu_backward(out.reshape(-1), _contiguous(grad).reshape(-1),
-                                   grad_in.reshape(-1))
+        kernels.active().relu_backward(out.reshape(-1),
+                                       kernel_array(grad, "relu", out.dtype).reshape(-1),
+                                       grad_in.reshape(-1))
         return grad_in
 
 

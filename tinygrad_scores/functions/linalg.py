@@ -2,8 +2,8 @@
 import numpy as np
 
 from ..autograd import Function
-from ..kernels.matmul import matmul_into
-from ._common import unbroadcast, _contiguous, _writeable, _KERNEL_DTYPES
+from .. import kernels
+from ._common import unbroadcast, _contiguous, _KERNEL_DTYPES, kernel_array
 
 def _check_matmul(a, b):
     if a.shape[-1] != b.shape[0 if b.ndim == 1 else -2]:
@@ -19,8 +19,10 @@ def mm(a, b):
     """a @ b for 2-D arrays of one dtype, on the blocked kernel for float32/float64."""
     if a.dtype.type not in _KERNEL_DTYPES:
         return a @ b
+    a = kernel_array(a, "mm", layout="A")          # native byte order, writeable; any strides
+    b = kernel_array(b, "mm", a.dtype, layout="A")
     out = np.empty((a.shape[0], b.shape[1]), a.dtype)
-    return matmul_into(_writeable(a), _writeable(b), out)
+    return kernels.active().matmul_into(a, b, out)
 
 
 class MatMul(Function):
@@ -89,16 +91,17 @@ class Linear(Function):
         ctx.save_for_backward(x2, weight)
         ctx.lead = lead
         ctx.has_bias = bias is not None
-        out = np.empty((x2.shape[0], weight.shape[0]), x.dtype)
+        out = np.empty((x2.shape[0], weight.shape[0]), x.dtype.newbyteorder("="))
         if x.dtype.type not in _KERNEL_DTYPES:
             np.matmul(x2, weight.T, out=out)
             if bias is not None:
                 out += bias
-        elif bias is None:
-            matmul_into(_writeable(x2), weight.T, out)
         else:
-            out[...] = bias
-            matmul_into(_writeable(x2), weight.T, out, accumulate=True)
+            a = kernel_array(x2, "linear", out.dtype, layout="A")
+            w_t = kernel_array(weight, "linear", out.dtype, layout="A").T
+            if bias is not None:
+                out[...] = bias
+            kernels.active().matmul_into(a, w_t, out, accumulate=bias is not None)
         return out if x.ndim == 2 else out.reshape(lead + (weight.shape[0],))
 
     @staticmethod

@@ -2,8 +2,8 @@
 import numpy as np
 
 from ..autograd import Function
-from ..kernels import softmax as softmax_kernels
-from ._common import _contiguous
+from .. import kernels
+from ._common import _contiguous, kernel_array
 
 def _rows(x, dim):
     """x with ``dim`` moved last, as a C-contiguous 2-D array of rows."""
@@ -17,15 +17,10 @@ def _unrows(y, moved_shape, dim):
 
 class _RowWise(Function):
     """A function applied to each row along ``dim`` by a forward and a backward kernel
-    that take 2-D row arrays; subclasses name the kernels and the 0-d case."""
+    that take 2-D row arrays; subclasses name the op (its kernels are ``<op>_forward`` and
+    ``<op>_backward`` of the active floor, see kernels/__init__.py) and the 0-d case."""
 
-    @staticmethod
-    def forward_kernel(rows, out):
-        raise NotImplementedError
-
-    @staticmethod
-    def backward_kernel(y, grad, grad_in):
-        raise NotImplementedError
+    op = None
 
     @staticmethod
     def scalar(x):
@@ -38,6 +33,7 @@ class _RowWise(Function):
             raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, "
                              f"{n - 1}], but got {dim})")
         ctx.dim = dim % n
+        x = kernel_array(x, cls.op, layout="A")   # refuses float16, integers (as PyTorch)
         if x.ndim == 0 or x.size == 0:        # nothing to normalise over
             with np.errstate(invalid="ignore"):
                 y = cls.scalar(x) if x.ndim == 0 else np.empty_like(x)
@@ -45,7 +41,7 @@ class _RowWise(Function):
             return y
         rows, moved = _rows(x, ctx.dim)
         y = np.empty_like(rows)
-        cls.forward_kernel(rows, y)
+        getattr(kernels.active(), cls.op + "_forward")(rows, y)
         ctx.save_for_backward(y)
         ctx.moved = moved
         return _unrows(y, moved, ctx.dim)
@@ -55,9 +51,9 @@ class _RowWise(Function):
         (y,) = ctx.saved_tensors
         if grad.ndim == 0 or grad.size == 0:   # a row of one element: the output is constant
             return np.zeros_like(grad)
-        g, _ = _rows(grad, ctx.dim)
+        g, _ = _rows(kernel_array(grad, cls.op, y.dtype, layout="A"), ctx.dim)
         dx = np.empty_like(y)
-        cls.backward_kernel(y, g, dx)
+        getattr(kernels.active(), cls.op + "_backward")(y, g, dx)
         return _unrows(dx, ctx.moved, ctx.dim)
 
 
@@ -65,8 +61,7 @@ class Softmax(_RowWise):
     """y = exp(x - max) / sum(exp(x - max)) along ``dim``;   dx = y * (g - sum(g * y)).
     Kernel: softmax.py. A 0-d x gives exp(x - x): 1, or NaN for an inf or NaN."""
 
-    forward_kernel = staticmethod(softmax_kernels.softmax_forward)
-    backward_kernel = staticmethod(softmax_kernels.softmax_backward)
+    op = "softmax"
 
     @staticmethod
     def scalar(x):
@@ -77,8 +72,7 @@ class LogSoftmax(_RowWise):
     """y = x - max - log(sum(exp(x - max))) along ``dim``;   dx = g - exp(y) * sum(g).
     Kernel: softmax.py. A 0-d x gives x - x: 0, or NaN for an inf or NaN."""
 
-    forward_kernel = staticmethod(softmax_kernels.log_softmax_forward)
-    backward_kernel = staticmethod(softmax_kernels.log_softmax_backward)
+    op = "log_softmax"
 
     @staticmethod
     def scalar(x):

@@ -26,6 +26,11 @@ from numba import prange
 
 from ._jit import kernel_pair
 
+
+def _active():
+    from . import active     # the floor switch in kernels/__init__.py (imported late: a cycle)
+    return active()
+
 PARALLEL_SIZE = 1 << 18
 _DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
@@ -38,6 +43,10 @@ def adam(p, g, m, v, vmax, lr, beta1, beta2, eps, weight_decay, decoupled_decay,
     ``parallel=None`` splits float32 parameters of PARALLEL_SIZE elements or more across
     threads; True or False forces the threaded (float32 only) or the serial build."""
     _check_flat(p, (g, m, v), (vmax,) if amsgrad else ())
+    floor = _active()
+    if floor.adam is not adam:     # the loop floor (kernels/loops/optim.py) is switched on
+        return floor.adam(p, g, m, v, vmax, lr, beta1, beta2, eps, weight_decay, decoupled_decay,
+                          step, amsgrad)
     update = adam_update if parallel is None else adam_update.parallel if parallel else adam_update.serial
     update(p, g, m, v, vmax, lr / (1.0 - beta1 ** step), 1.0 / math.sqrt(1.0 - beta2 ** step),
            beta1, 1.0 - beta1, beta2, 1.0 - beta2, eps, weight_decay, 1.0 - lr * decoupled_decay,
@@ -47,6 +56,9 @@ def adam(p, g, m, v, vmax, lr, beta1, beta2, eps, weight_decay, decoupled_decay,
 def sgd(p, g, buf, lr, momentum, dampening, weight_decay, nesterov, first_step, parallel=None):
     """One SGD step on flat arrays, in place (see adam for the scalars and ``parallel``)."""
     _check_flat(p, (g,), (buf,) if momentum != 0 else ())
+    floor = _active()
+    if floor.sgd is not sgd:
+        return floor.sgd(p, g, buf, lr, momentum, dampening, weight_decay, nesterov, first_step)
     update = sgd_update if parallel is None else sgd_update.parallel if parallel else sgd_update.serial
     update(p, g, buf, lr, momentum, 1.0 - dampening, weight_decay, nesterov, first_step)
 
