@@ -14,6 +14,7 @@ from .device import device
 from .dtypes import (bool_, dtype, finfo, float16, float32, float64, get_default_dtype, iinfo,
                      int8, int16, int32, int64, set_default_dtype, uint8)
 from .gradcheck import gradcheck
+from .kernels import set_kernels, set_quiet  # kernel floor: "fast" or "loops"; quiet compile
 from .random import Generator, default_generator, manual_seed
 from .serialization import load, save
 from .tensor import Size, Tensor
