@@ -1,8 +1,13 @@
-"""Datasets and batching: ``TensorDataset``, ``DataLoader``, the shipped digits, and a
-reader for MNIST's IDX files."""
-import gzip
+"""Datasets and batching with PyTorch's names (``torch.utils.data``): ``Dataset``,
+``TensorDataset``, ``Subset``, ``ConcatDataset``, ``random_split``, ``DataLoader`` and its
+default collation; plus the shipped digits and MNIST readers."""
+import bisect
+import itertools
+import math
+import numbers
 import os
-import struct
+import warnings
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -13,25 +18,37 @@ _DIGITS = os.path.join(os.path.dirname(__file__), "datasets", "digits.npz")
 
 
 class Dataset:
-    def __getitem__(self, index):
-        raise NotImplementedError
+    """A map-style dataset: ``dataset[i]`` is sample i, ``len(dataset)`` their number."""
 
-    def __len__(self):
-        raise NotImplementedError
+    def __getitem__(self, index):
+        raise NotImplementedError("Subclasses of Dataset should implement __getitem__.")
+
+    def __add__(self, other):
+        return ConcatDataset([self, other])
 
 
 class TensorDataset(Dataset):
-    """Samples are the i-th rows of each tensor."""
+    """Samples are the i-th rows of each tensor (NumPy arrays are taken as tensors sharing
+    their memory, as ``from_numpy`` does)."""
 
     def __init__(self, *tensors):
         if not tensors:
             raise ValueError("TensorDataset needs at least one tensor")
-        n = tensors[0].shape[0]
-        for t in tensors:
-            if t.shape[0] != n:
-                raise ValueError(f"Size mismatch between tensors: {[tuple(t.shape) for t in tensors]} "
-                                 f"(all must have the same first dimension)")
-        self.tensors = tensors
+        converted = []
+        for i, t in enumerate(tensors):
+            if isinstance(t, np.ndarray):
+                t = Tensor._wrap(t)
+            if not isinstance(t, Tensor):
+                raise TypeError(f"TensorDataset: argument {i} is a {type(t).__name__}; expected "
+                                f"tensors or NumPy arrays")
+            if t.ndim == 0:
+                raise ValueError(f"TensorDataset: argument {i} is a 0-d tensor; samples are "
+                                 f"indexed along the first dimension")
+            converted.append(t)
+        if any(t.shape[0] != converted[0].shape[0] for t in converted):
+            raise ValueError(f"Size mismatch between tensors: {[list(t.shape) for t in converted]} "
+                             f"(all must have the same first dimension)")
+        self.tensors = tuple(converted)
 
     def __getitem__(self, index):
         return tuple(Tensor._wrap(t.array[index]) for t in self.tensors)
@@ -40,41 +57,221 @@ class TensorDataset(Dataset):
         return self.tensors[0].shape[0]
 
 
-class DataLoader:
-    """Batches of a dataset, optionally shuffled by a seeded generator.
+class Subset(Dataset):
+    """The samples of ``dataset`` at ``indices``, in that order."""
 
-    For a TensorDataset a batch is one fancy-indexing slice per tensor (no Python loop
-    over samples); other datasets are indexed sample by sample and stacked.
+    def __init__(self, dataset, indices):
+        self.dataset = dataset
+        self.indices = indices
+
+    def __getitem__(self, idx):
+        if isinstance(idx, list):
+            return self.dataset[[self.indices[i] for i in idx]]
+        return self.dataset[self.indices[idx]]
+
+    def __len__(self):
+        return len(self.indices)
+
+
+class ConcatDataset(Dataset):
+    """Datasets one after another; ``cumulative_sizes[i]`` is the end of dataset i."""
+
+    def __init__(self, datasets):
+        self.datasets = list(datasets)
+        if not self.datasets:
+            raise ValueError("datasets should not be an empty iterable")
+        self.cumulative_sizes = list(itertools.accumulate(len(d) for d in self.datasets))
+
+    def __len__(self):
+        return self.cumulative_sizes[-1]
+
+    def __getitem__(self, idx):
+        if idx < 0:
+            if -idx > len(self):
+                raise ValueError("absolute value of index should not exceed dataset length")
+            idx = len(self) + idx
+        if idx >= len(self):
+            raise IndexError(f"index {idx} is out of range for a dataset of {len(self)} samples")
+        which = bisect.bisect_right(self.cumulative_sizes, idx)
+        start = self.cumulative_sizes[which - 1] if which else 0
+        return self.datasets[which][idx - start]
+
+
+def random_split(dataset, lengths, generator=None):
+    """Split ``dataset`` into non-overlapping Subsets of the given lengths, or of the given
+    fractions of its length (floors, then the remainder handed out one by one from the
+    first split, as PyTorch does). ``generator`` seeds the permutation."""
+    lengths = list(lengths)
+    n = len(dataset)
+    if lengths and math.isclose(sum(lengths), 1) and sum(lengths) <= 1:
+        sizes = []
+        for i, frac in enumerate(lengths):
+            if not 0 <= frac <= 1:
+                raise ValueError(f"Fraction at index {i} is not between 0 and 1")
+            sizes.append(int(math.floor(n * frac)))
+        for i in range(n - sum(sizes)):
+            sizes[i % len(sizes)] += 1
+        for i, size in enumerate(sizes):
+            if size == 0:
+                warnings.warn(f"Length of split at index {i} is 0. This might result in an "
+                              f"empty dataset.", UserWarning, stacklevel=2)
+        lengths = sizes
+    for i, size in enumerate(lengths):
+        if isinstance(size, bool) or not isinstance(size, numbers.Integral) or size < 0:
+            raise ValueError(f"random_split: length at index {i} is {size!r}; lengths must be "
+                             f"non-negative integers or fractions summing to 1")
+    if sum(lengths) != n:
+        raise ValueError("Sum of input lengths does not equal the length of the input dataset!")
+    order = _rng(generator).permutation(n).tolist()
+    return [Subset(dataset, order[end - size:end])
+            for end, size in zip(itertools.accumulate(lengths), lengths)]
+
+
+# ---------------------------------------------------------------------------- collation
+
+_COLLATE_ERROR = ("default_collate: batch must contain tensors, numpy arrays, numbers, dicts "
+                  "or lists; found {}")
+
+
+def _numeric(array):
+    return array.dtype.kind in "biufc"
+
+
+def default_collate(batch):
+    """PyTorch's default collation: tensors and arrays are stacked, Python floats become a
+    float64 tensor and ints an int64 one, strings stay a list; dicts, tuples and lists are
+    collated field by field (a tuple sample gives a list, as in PyTorch)."""
+    elem = batch[0]
+    if isinstance(elem, Tensor):
+        return Tensor._wrap(_stack([t.array for t in batch]))
+    if isinstance(elem, (np.ndarray, np.generic)):
+        if not _numeric(np.asarray(elem)):
+            raise TypeError(_COLLATE_ERROR.format(np.asarray(elem).dtype))
+        return Tensor._wrap(_stack([np.asarray(a) for a in batch]))
+    if isinstance(elem, bool):
+        return Tensor._wrap(np.array(batch, dtype=np.bool_))
+    if isinstance(elem, float):
+        return Tensor._wrap(np.array(batch, dtype=np.float64))
+    if isinstance(elem, int):
+        values = np.array(batch)
+        return Tensor._wrap(values.astype(np.int64 if values.dtype.kind in "iub" else np.float32))
+    if isinstance(elem, (str, bytes)):
+        return batch
+    if isinstance(elem, Mapping):
+        return {key: default_collate([d[key] for d in batch]) for key in elem}
+    if isinstance(elem, tuple) and hasattr(elem, "_fields"):          # namedtuple
+        return type(elem)(*(default_collate(list(s)) for s in zip(*batch)))
+    if isinstance(elem, Sequence):
+        if any(len(s) != len(elem) for s in batch):
+            raise RuntimeError("each element in list of batch should be of equal size")
+        return [default_collate(list(s)) for s in zip(*batch)]
+    raise TypeError(_COLLATE_ERROR.format(type(elem)))
+
+
+def _stack(arrays):
+    shapes = {a.shape for a in arrays}
+    if len(shapes) > 1:
+        first = arrays[0].shape
+        bad = next(i for i, a in enumerate(arrays) if a.shape != first)
+        raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(first)} at "
+                           f"entry 0 and {list(arrays[bad].shape)} at entry {bad}")
+    return np.stack(arrays)
+
+
+def default_convert(data):
+    """The conversion used without batching (``batch_size=None``): NumPy arrays become
+    tensors; numbers, strings and tensors stay; containers are converted inside."""
+    if isinstance(data, Tensor):
+        return data
+    if isinstance(data, (np.ndarray, np.generic)):
+        return Tensor._wrap(np.asarray(data)) if _numeric(np.asarray(data)) else data
+    if isinstance(data, Mapping):
+        return {key: default_convert(value) for key, value in data.items()}
+    if isinstance(data, tuple) and hasattr(data, "_fields"):
+        return type(data)(*(default_convert(d) for d in data))
+    if isinstance(data, Sequence) and not isinstance(data, (str, bytes)):
+        return [default_convert(d) for d in data]
+    return data
+
+
+# ---------------------------------------------------------------------------- loader
+
+class DataLoader:
+    """Batches of a map-style dataset, in order or shuffled by ``generator``.
+
+    Loading happens in the calling process (``num_workers`` must be 0); ``pin_memory``
+    and the worker options are accepted and have no effect. For a TensorDataset with the
+    default collation a batch is one fancy-indexing slice per tensor (no Python loop over
+    samples); other datasets are indexed sample by sample and collated.
     """
 
-    def __init__(self, dataset, batch_size=1, shuffle=False, drop_last=False, generator=None):
-        if batch_size is None or batch_size < 1:
-            raise ValueError(f"batch_size should be a positive integer value, but got batch_size={batch_size}")
+    def __init__(self, dataset, batch_size=1, shuffle=None, sampler=None, batch_sampler=None,
+                 num_workers=0, collate_fn=None, pin_memory=False, drop_last=False, timeout=0,
+                 worker_init_fn=None, multiprocessing_context=None, generator=None, *,
+                 prefetch_factor=None, persistent_workers=False, pin_memory_device="",
+                 in_order=True):
+        if not (hasattr(dataset, "__getitem__") and hasattr(dataset, "__len__")):
+            raise TypeError(f"DataLoader: dataset must have __getitem__ and __len__ (a map-style "
+                            f"dataset), got {type(dataset).__name__}")
+        if isinstance(num_workers, bool) or not isinstance(num_workers, numbers.Integral):
+            raise TypeError(f"num_workers must be an integer, got {num_workers!r}")
+        if num_workers < 0:
+            raise ValueError("num_workers option should be non-negative; use num_workers=0 to "
+                             "disable multiprocessing.")
+        if num_workers > 0:
+            raise ValueError(f"num_workers={num_workers}: this DataLoader loads in the main "
+                             f"process only; use num_workers=0")
+        if timeout < 0:
+            raise ValueError("timeout option should be non-negative")
+        if sampler is not None or batch_sampler is not None:
+            raise ValueError("DataLoader: custom sampler / batch_sampler are not supported; use "
+                             "shuffle= and generator=")
+        if batch_size is None:
+            if drop_last:
+                raise ValueError("batch_size=None option disables auto-batching and is "
+                                 "mutually exclusive with drop_last")
+        elif isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral) \
+                or batch_size <= 0:
+            raise ValueError(f"batch_size should be a positive integer value, but got "
+                             f"batch_size={batch_size}")
+        if collate_fn is not None and not callable(collate_fn):
+            raise TypeError(f"collate_fn must be callable, got {type(collate_fn).__name__}")
+        if generator is not None and not isinstance(generator, Generator):
+            raise TypeError(f"generator must be a Generator, got {type(generator).__name__}")
         self.dataset = dataset
-        self.batch_size = int(batch_size)
-        self.shuffle = shuffle
-        self.drop_last = drop_last
+        self.batch_size = None if batch_size is None else int(batch_size)
+        self.shuffle = bool(shuffle)
+        self.drop_last = bool(drop_last)
+        self.num_workers = 0
+        self.pin_memory = pin_memory
+        self.timeout = timeout
         self.generator = generator
+        self.collate_fn = collate_fn if collate_fn is not None else (
+            default_convert if batch_size is None else default_collate)
+        self._default_collate = collate_fn is None
 
     def __len__(self):
         n = len(self.dataset)
+        if self.batch_size is None:
+            return n
         return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
 
     def __iter__(self):
         n = len(self.dataset)
         order = _rng(self.generator).permutation(n) if self.shuffle else np.arange(n)
+        if self.batch_size is None:
+            for i in order:
+                yield self.collate_fn(self.dataset[int(i)])
+            return
+        fast = self._default_collate and type(self.dataset) is TensorDataset
         for start in range(0, n, self.batch_size):
             idx = order[start:start + self.batch_size]
             if self.drop_last and len(idx) < self.batch_size:
                 return
-            if isinstance(self.dataset, TensorDataset):
-                yield tuple(Tensor._wrap(t.array[idx]) for t in self.dataset.tensors)
+            if fast:
+                yield [Tensor._wrap(t.array[idx]) for t in self.dataset.tensors]
             else:
-                samples = [self.dataset[int(i)] for i in idx]
-                yield tuple(Tensor._wrap(np.stack([np.asarray(s[k].array if isinstance(s[k], Tensor)
-                                                              else s[k]) for s in samples]))
-                            for k in range(len(samples[0])))
-
+                yield self.collate_fn([self.dataset[int(i)] for i in idx])
 
 def load_digits(test_fraction=0.2, seed=0, flatten=True):
     """The shipped 8x8 handwritten digits as ((x_train, y_train), (x_test, y_test)).
@@ -100,5 +297,6 @@ def load_digits(test_fraction=0.2, seed=0, flatten=True):
 from .datasets.mnist import load_idx, load_mnist  # noqa: E402,F401
 
 
-__all__ = ["Dataset", "TensorDataset", "DataLoader", "Generator", "load_digits", "load_idx",
+__all__ = ["Dataset", "TensorDataset", "Subset", "ConcatDataset", "random_split", "DataLoader",
+           "default_collate", "default_convert", "Generator", "load_digits", "load_idx",
            "load_mnist"]
