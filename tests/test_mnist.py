@@ -267,3 +267,14 @@ def test_train_mnist_names_the_missing_matplotlib(train_mnist, monkeypatch, tmp_
     monkeypatch.setitem(sys.modules, "matplotlib", None)       # import matplotlib fails
     with pytest.raises(SystemExit, match="pip install matplotlib"):
         train_mnist.main(["--epochs", "1", "--plot", str(tmp_path / "c.png")])
+
+
+def test_train_mnist_reads_a_full_set_directory(train_mnist, tmp_path, capsys):
+    rng = np.random.default_rng(1)
+    for prefix, n in (("train", 30), ("t10k", 10)):
+        labels = np.arange(n) % 10
+        (tmp_path / f"{prefix}-labels-idx1-ubyte.gz").write_bytes(gzip.compress(idx_bytes(labels)))
+        (tmp_path / f"{prefix}-images-idx3-ubyte").write_bytes(idx_bytes(rng.integers(0, 256, (n, 28, 28))))
+    result = train_mnist.main(["--mnist-dir", str(tmp_path), "--epochs", "1", "--batch-size", "8"])
+    assert "MNIST (full set): 30 train / 10 test images" in capsys.readouterr().out
+    assert tuple(result["x_test"].shape) == (10, 784) and len(result["history"]["loss"]) == 1
