@@ -91,6 +91,10 @@ class set_grad_enabled(_Switch):  # noqa: N801  (PyTorch's name)
         self.prev = _state.grad_enabled
         _state.grad_enabled = self.value
 
+    def __enter__(self):
+        _state.grad_enabled = self.value   # self.prev was taken in __init__
+        return self
+
     def __call__(self, fn):
         _state.grad_enabled = self.prev   # used as a decorator: undo the immediate switch
         return super().__call__(fn)
@@ -183,12 +187,15 @@ class Context:
     """One node of the graph: which Function made a tensor, from which inputs, and what
     its backward needs (``save_for_backward``)."""
 
-    __slots__ = ("function", "inputs", "saved_tensors", "needs_input_grad", "freed",
+    __slots__ = ("function", "inputs", "parents", "saved_tensors", "needs_input_grad", "freed",
                  "out_meta", "saved_versions", "hooks", "retained", "__dict__")
 
     def __init__(self, function, inputs):
         self.function = function
         self.inputs = inputs
+        # The node that produced each input, as it was when this op ran: an in-place op
+        # later gives that tensor a new grad_fn, but this edge still leads to the old one.
+        self.parents = tuple(getattr(x, "grad_fn", None) for x in inputs)
         self.saved_tensors = ()
         self.freed = False
         self.needs_input_grad = None
@@ -229,8 +236,7 @@ class Context:
     # PyTorch's name for the edges to the next nodes
     @property
     def next_functions(self):
-        return tuple((t.grad_fn if t is not None else None, 0) for t in self.inputs
-                     if isinstance(t, Tensor))
+        return tuple((p, 0) for p, t in zip(self.parents, self.inputs) if isinstance(t, Tensor))
 
     def _record_versions(self, inputs, output):
         """Remember the version of every tensor whose storage a saved array is, so a later
@@ -374,8 +380,7 @@ def _topological_order(roots):
             continue
         visited.add(id(node))
         stack.append((node, True))
-        for t in node.inputs:
-            child = getattr(t, "grad_fn", None)
+        for child in node.parents:
             if child is not None and id(child) not in visited:
                 stack.append((child, False))
     order.reverse()
@@ -510,16 +515,17 @@ def _run(roots, seeds, retain_graph, capture=None, accumulate_only=None):
             raise RuntimeError(f"function {node.name()} returned an incorrect number of "
                                f"gradients (expected {len(node.inputs)}, got "
                                f"{len(input_grads)})")
-        for i, (t, g, needed) in enumerate(zip(node.inputs, input_grads, node.needs_input_grad)):
+        for i, (t, parent, g, needed) in enumerate(zip(node.inputs, node.parents, input_grads,
+                                                       node.needs_input_grad)):
             if g is None or not needed:
                 continue
             g = _checked_gradient(node, i, t, g)
             if anomaly:
                 _check_anomaly(node.function.__name__, "backward", g)
-            if t.grad_fn is None:
+            if parent is None:
                 _add_leaf(leaves, t, g)
             else:
-                _add(pending, id(t.grad_fn), g)
+                _add(pending, id(parent), g)
         if not retain_graph:
             node.saved_tensors = ()
             node.__dict__.clear()
