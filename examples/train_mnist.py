@@ -93,7 +93,8 @@ def train(args, out=print):
         train_seconds += time.perf_counter() - start
         bar.close()
         train_acc, test_acc = accuracy(model, x_train, y_train), accuracy(model, x_test, y_test)
-        for key, value in zip(history, (epoch, total / len(loader), train_acc, test_acc, train_seconds)):
+        values = (epoch, total / len(loader), train_acc, test_acc, train_seconds)
+        for key, value in zip(history, values):
             history[key].append(value)
         out(f"epoch {epoch:2d}/{args.epochs}  loss {total / len(loader):.4f}  train acc "
             f"{train_acc:.4f}  test acc {test_acc:.4f}  training time {train_seconds:.2f} s")

@@ -254,7 +254,8 @@ def train_mnist():
 def test_train_mnist_learns_and_draws(train_mnist, tmp_path, capsys):
     pytest.importorskip("matplotlib", reason="the pictures need matplotlib")
     curves, errors = tmp_path / "curves.png", tmp_path / "errors.png"
-    result = train_mnist.main(["--epochs", "1", "--plot", str(curves), "--show-errors", str(errors)])
+    result = train_mnist.main(["--epochs", "1", "--plot", str(curves),
+                               "--show-errors", str(errors)])
     assert result["test_acc"] >= 0.85
     assert result["history"]["epoch"] == [1] and len(result["history"]["test_acc"]) == 1
     printed = capsys.readouterr().out
@@ -274,7 +275,8 @@ def test_train_mnist_reads_a_full_set_directory(train_mnist, tmp_path, capsys):
     for prefix, n in (("train", 30), ("t10k", 10)):
         labels = np.arange(n) % 10
         (tmp_path / f"{prefix}-labels-idx1-ubyte.gz").write_bytes(gzip.compress(idx_bytes(labels)))
-        (tmp_path / f"{prefix}-images-idx3-ubyte").write_bytes(idx_bytes(rng.integers(0, 256, (n, 28, 28))))
+        images = rng.integers(0, 256, (n, 28, 28))
+        (tmp_path / f"{prefix}-images-idx3-ubyte").write_bytes(idx_bytes(images))
     result = train_mnist.main(["--mnist-dir", str(tmp_path), "--epochs", "1", "--batch-size", "8"])
     assert "MNIST (full set): 30 train / 10 test images" in capsys.readouterr().out
     assert tuple(result["x_test"].shape) == (10, 784) and len(result["history"]["loss"]) == 1

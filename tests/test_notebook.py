@@ -3,9 +3,10 @@ import os
 
 import pytest
 
-nbformat = pytest.importorskip("nbformat", reason="needs nbformat (pip install 'tinygrad-scores[notebook]')")
-nbclient = pytest.importorskip("nbclient", reason="needs nbclient (pip install 'tinygrad-scores[notebook]')")
-pytest.importorskip("ipykernel", reason="needs ipykernel (pip install 'tinygrad-scores[notebook]')")
+HOW = "pip install 'tinygrad-scores[notebook]'"
+nbformat = pytest.importorskip("nbformat", reason=f"needs nbformat ({HOW})")
+nbclient = pytest.importorskip("nbclient", reason=f"needs nbclient ({HOW})")
+pytest.importorskip("ipykernel", reason=f"needs ipykernel ({HOW})")
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NOTEBOOK = os.path.join(ROOT, "examples", "backward_walkthrough.ipynb")
@@ -13,7 +14,8 @@ NOTEBOOK = os.path.join(ROOT, "examples", "backward_walkthrough.ipynb")
 
 def test_backward_walkthrough_executes(tmp_path, monkeypatch):
     # the kernel is a child process: let it import this checkout's package
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [ROOT, os.environ.get("PYTHONPATH")])))
+    paths = [ROOT, os.environ.get("PYTHONPATH")]
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(p for p in paths if p))
     monkeypatch.setenv("MPLBACKEND", "Agg")
     nb = nbformat.read(NOTEBOOK, as_version=4)
     for cell in nb.cells:                  # run from a clean slate, not the stored outputs

@@ -31,7 +31,8 @@ def test_names_shapes_and_dtypes_before_backward():
     dot = viz.to_dot(loss, params=dict(model.named_parameters()))
     assert dot.startswith("digraph graph_of_loss {") and dot.rstrip().endswith("}")
     text = "\n".join(labels(dot).values())
-    for expected in ("CrossEntropyBackward0\nout scalar float32", "LinearBackward0\nout 4x3 float32",
+    for expected in ("CrossEntropyBackward0\nout scalar float32",
+                     "LinearBackward0\nout 4x3 float32",
                      "ReLUBackward0\nout 4x5 float32", "0.weight 5x6 float32\nrequires_grad",
                      "2.bias 3 float32", "Tensor 4x6 float32\nconstant", "loss\nscalar float32"):
         assert expected in text

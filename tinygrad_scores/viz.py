@@ -83,7 +83,8 @@ def to_dot(tensor, name="loss", params=None, grads=None):
     if tensor.grad is not None:
         norms.setdefault(root, _norm(tensor.grad.array))
     out_id = node_id(tensor)
-    lines.append(f"  {out_id} [shape=ellipse, style=filled, fillcolor=lightblue, label={_quote(head)}];")
+    lines.append(f"  {out_id} [shape=ellipse, style=filled, fillcolor=lightblue, "
+                 f"label={_quote(head)}];")
     lines.append(f"  {node_id(root)} -> {out_id};")
     stack, seen, ops = [root], {id(root)}, []
     while stack:
@@ -103,7 +104,8 @@ def to_dot(tensor, name="loss", params=None, grads=None):
                 src = node_id(t)
                 if id(t) not in seen:
                     seen.add(id(t))
-                    lines.append(f"  {src} {_leaf_style(t, leaf_names.get(id(t)), grad_line(t.grad))};")
+                    style = _leaf_style(t, leaf_names.get(id(t)), grad_line(t.grad))
+                    lines.append(f"  {src} {style};")
             lines.append(f"  {src} -> {node_id(node)};")
     for node in ops:                               # after the walk: every norm is known
         shape, dtype = node.out_meta if node.out_meta else ((), None)
@@ -144,7 +146,8 @@ def render(tensor, path, name="loss", params=None, grads=None, dot="dot"):
     done = subprocess.run([exe, f"-T{fmt}", "-o", str(path)], input=source.encode(),
                           capture_output=True, timeout=60)
     if done.returncode != 0:
-        raise RuntimeError(f"dot failed (exit {done.returncode}): {done.stderr.decode(errors='replace')}")
+        raise RuntimeError(f"dot failed (exit {done.returncode}): "
+                           f"{done.stderr.decode(errors='replace')}")
     return path
 
 

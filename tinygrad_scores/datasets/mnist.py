@@ -76,7 +76,8 @@ def _read_idx(fh, path, max_bytes):
                          f"00 00, a type code in {sorted(_IDX_TYPES)} and a dimension count)")
     dims = fh.read(4 * ndim)
     if len(dims) < 4 * ndim:
-        raise ValueError(f"{path}: truncated IDX header ({4 + len(dims)} bytes, need {4 + 4 * ndim})")
+        raise ValueError(f"{path}: truncated IDX header ({4 + len(dims)} bytes, "
+                         f"need {4 + 4 * ndim})")
     shape = struct.unpack(f">{ndim}I", dims)
     dtype = np.dtype(_IDX_TYPES[type_code])
     count = math.prod(shape)              # Python ints: no overflow for absurd shapes
@@ -89,7 +90,8 @@ def _read_idx(fh, path, max_bytes):
         raise ValueError(f"{path}: truncated IDX data: shape {shape} needs {need} bytes, "
                          f"file has {len(raw)}")
     if len(raw) > need:
-        raise ValueError(f"{path}: trailing data after the {need} bytes that shape {shape} declares")
+        raise ValueError(f"{path}: trailing data after the {need} bytes that shape {shape} "
+                         f"declares")
     return np.frombuffer(raw, dtype=dtype, count=count).reshape(shape).astype(
         dtype.newbyteorder("="))
 
@@ -158,7 +160,8 @@ def download_mnist(root=None, mirrors=None, resources=None, timeout=60, log=prin
         if os.path.exists(path):
             if _md5(path) == md5:
                 continue
-            log(f"{path}: MD5 does not match the published {md5}; deleting it and downloading again")
+            log(f"{path}: MD5 does not match the published {md5}; deleting it and "
+                f"downloading again")
             os.unlink(path)
         errors = []
         for mirror in mirrors:
@@ -166,14 +169,16 @@ def download_mnist(root=None, mirrors=None, resources=None, timeout=60, log=prin
             log(f"downloading {url}")
             try:
                 tmp = _fetch(url, root, filename, md5, timeout)
-            except (OSError, ValueError, http.client.HTTPException) as exc:  # URLError is an OSError
+            # URLError is an OSError; IncompleteRead an HTTPException
+            except (OSError, ValueError, http.client.HTTPException) as exc:
                 errors.append(f"{url}: {exc}")
                 log(f"  failed, trying the next mirror: {exc}")
                 continue
             os.replace(tmp, path)
             break
         else:
-            raise RuntimeError(f"could not download {filename} from any mirror:\n  " + "\n  ".join(errors))
+            raise RuntimeError(f"could not download {filename} from any mirror:\n  "
+                               + "\n  ".join(errors))
     return root
 
 
