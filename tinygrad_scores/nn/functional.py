@@ -332,10 +332,10 @@ def _float_target(target, input, who):
     """``target`` as a Tensor of ``input``'s float dtype (an integer target is refused,
     as PyTorch refuses it)."""
     target = _tensor(target, dtype=input.array.dtype if not isinstance(target, Tensor) else None)
-    if target.dtype.kind != "f":
+    if target.array.dtype.kind != "f":
         raise RuntimeError(f"{who}: target must be a floating point tensor, got "
-                           f"{target.dtype} (convert it with .float())")
-    return target if target.dtype == input.array.dtype else target.to(input.array.dtype)
+                           f"{target.array.dtype} (convert it with .float())")
+    return target if target.array.dtype == input.array.dtype else target.to(input.array.dtype)
 
 
 def _class_labels(target, n_classes, ignore_index, who):
@@ -426,10 +426,9 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
                         f"{input.array.dtype}")
     class_dim = 0 if input.ndim == 1 else 1
     n_classes = input.shape[class_dim]
-    if not isinstance(target, Tensor):
-        target = _wrap(np.asarray(target))
-    if target.dtype.kind == "f":
-        return _cross_entropy_probabilities(input, target, weight, reduction, label_smoothing)
+    if _array(target).dtype.kind == "f":
+        return _cross_entropy_probabilities(input, _tensor(target), weight, reduction,
+                                            label_smoothing)
     labels = _class_labels(target, n_classes, ignore_index, "cross_entropy")
     _check_label_shape(input, labels)
     w = _class_weight(weight, n_classes, input.array.dtype)
@@ -473,7 +472,7 @@ def _cross_entropy_probabilities(input, target, weight, reduction, label_smoothi
                            f"{tuple(target.shape)} (class indices need an integer target)")
     class_dim = 0 if input.ndim == 1 else 1
     n_classes = input.shape[class_dim]
-    if target.dtype != input.array.dtype:
+    if target.array.dtype != input.array.dtype:
         target = target.to(input.array.dtype)
     if label_smoothing > 0.0:
         target = target * (1 - label_smoothing) + label_smoothing / n_classes
