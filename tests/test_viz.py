@@ -99,3 +99,20 @@ def test_render_writes_svg_and_png(tmp_path):
     assert png.read_bytes()[:4] == b"\x89PNG"
     with pytest.raises(ValueError, match="unsupported image format"):
         viz.render(loss, tmp_path / "g.gif")
+
+
+def test_edges_follow_the_engine_after_an_in_place_op():
+    w = ts.randn(3, requires_grad=True)
+    a = w * 2
+    b = a * 3           # consumes a as it was: the first Mul's output
+    a.add_(1)           # a now has a newer grad_fn; b's edge must still lead to the Mul
+    dot = viz.to_dot((a + b).sum())
+    names = labels(dot)
+    ops = {nid: text.split("\n")[0] for nid, text in names.items() if "Backward0" in text}
+    assert sorted(ops.values()) == ["AddBackward0", "AddBackward0", "MulBackward0",
+                                    "MulBackward0", "SumBackward0"]
+    edges = re.findall(r"^\s*(n\d+) -> (n\d+);", dot, re.M)
+    first_mul = next(nid for nid, op in ops.items() if op == "MulBackward0"
+                     and any(src == nid and ops.get(dst) == "MulBackward0" for src, dst in edges))
+    consumers = sorted(ops[dst] for src, dst in edges if src == first_mul)
+    assert consumers == ["AddBackward0", "MulBackward0"]      # the in-place add_ and b's Mul

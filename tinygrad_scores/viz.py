@@ -90,16 +90,16 @@ def to_dot(tensor, name="loss", params=None, grads=None):
     while stack:
         node = stack.pop()
         ops.append(node)
-        for t in node.inputs:
+        for t, parent in zip(node.inputs, _parents(node)):
             if not hasattr(t, "grad_fn"):          # a plain number or array option
                 continue
-            if t.grad_fn is not None:
-                if t.grad is not None:             # retain_grad() kept this one
-                    norms.setdefault(t.grad_fn, _norm(t.grad.array))
-                src = node_id(t.grad_fn)
-                if id(t.grad_fn) not in seen:
-                    seen.add(id(t.grad_fn))
-                    stack.append(t.grad_fn)
+            if parent is not None:
+                if t.grad is not None and t.grad_fn is parent:   # retain_grad() kept it
+                    norms.setdefault(parent, _norm(t.grad.array))
+                src = node_id(parent)
+                if id(parent) not in seen:
+                    seen.add(id(parent))
+                    stack.append(parent)
             else:
                 src = node_id(t)
                 if id(t) not in seen:
@@ -115,6 +115,13 @@ def to_dot(tensor, name="loss", params=None, grads=None):
         lines.append(f"  {node_id(node)} [shape=box, label={_quote(label)}];")
     lines.append("}")
     return "\n".join(lines)
+
+
+def _parents(node):
+    """The node that produced each input when the op ran (the engine's edges: an in-place
+    op may have given the input tensor a newer grad_fn since)."""
+    parents = getattr(node, "parents", None)
+    return parents if parents is not None else [getattr(t, "grad_fn", None) for t in node.inputs]
 
 
 def _leaf_style(t, leaf_name, grad_text):
