@@ -160,7 +160,7 @@ def _drop_cache_entry(dispatcher, fn, exc):
         cache.disable()
     warnings.warn(f"tinygrad_scores: dropped a damaged Numba cache entry for {fn.__name__} in "
                   f"{cache.cache_path} ({type(exc).__name__}: {exc}); recompiling it",
-                  RuntimeWarning, stacklevel=4)
+                  RuntimeWarning, stacklevel=5)   # the line that called the kernel
 
 
 class _CompileNotice(event.Listener):
