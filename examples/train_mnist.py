@@ -172,7 +172,11 @@ def main(argv=None):
     if args.plot or args.show_errors:
         _pyplot()                  # fail before training if matplotlib is missing
 
-    result = train(args)
+    try:
+        result = train(args)
+    except FileNotFoundError as exc:     # no IDX files in --mnist-dir: say what to do
+        sys.exit(f"{exc}\n(add --download to fetch the full set, or drop --mnist-dir to "
+                 f"train on the shipped subset)")
     print(f"final test accuracy {100 * result['test_acc']:.2f}% after {args.epochs} epochs, "
           f"{result['train_seconds']:.2f} s of training")
     if args.plot:
