@@ -389,3 +389,21 @@ def test_clip_grad_value_and_vector_round_trip():
     assert net[1].bias.tolist() == [12.0]
     with pytest.raises(TypeError, match="expected torch.Tensor"):
         nn.utils.vector_to_parameters([1.0], net.parameters())
+
+
+# ---------------------------------------------------------------------------- example
+def test_binary_mlp_example_trains_and_is_a_pytorch_program():
+    import importlib.util
+    import os
+    path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                        "examples", "train_binary_mlp.py")
+    source = open(path).read()
+    specific = [line for line in source.splitlines() if "tinygrad_scores" in line]
+    assert specific == ["import tinygrad_scores as torch", "import tinygrad_scores.nn as nn",
+                        "import tinygrad_scores.optim as optim",
+                        "from tinygrad_scores.data import DataLoader, TensorDataset"]
+    spec = importlib.util.spec_from_file_location("train_binary_mlp", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    first, last, acc = module.main(["--epochs", "6", "--quiet"])
+    assert last < first and acc > 0.9
