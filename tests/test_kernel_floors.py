@@ -272,3 +272,79 @@ def test_loop_floor_runs_without_the_jit():
                          timeout=300)
     assert out.returncode == 0, out.stderr[-3000:]
     assert out.stdout.strip() == "ok"
+
+
+# ---------------------------------------------------------------- what reaches the kernels
+
+def _inputs():
+    """The same 4 x 3 values as a native float32 array and in the layouts the kernels do not
+    take directly (functions/_common.kernel_array converts them)."""
+    base = np.random.default_rng(0).standard_normal((4, 3)).astype(np.float32)
+    read_only = base.copy()
+    read_only.setflags(write=False)
+    return base, {"native": base, "big-endian": base.astype(">f4"), "read-only": read_only,
+                  "strided": np.ascontiguousarray(np.repeat(base, 2, axis=1))[:, ::2],
+                  "transposed": np.ascontiguousarray(base.T).T,
+                  "broadcast": np.broadcast_to(base[:1], (4, 3))}
+
+
+OPS = {
+    "softmax": lambda x: F.softmax(x, dim=1),
+    "log_softmax": lambda x: F.log_softmax(x, dim=1),
+    "relu": lambda x: x.relu(),
+    "cross_entropy": lambda x: F.cross_entropy(x, ts.tensor([0, 2, 1, 1]), reduction="none"),
+    "matmul": lambda x: x @ x.T,
+    "linear": lambda x: F.linear(x, x[:2], x[0, :2]),
+}
+
+
+@pytest.mark.parametrize("op", sorted(OPS))
+def test_ops_take_other_byte_orders_and_layouts(floor, op):
+    for name, array in _inputs()[1].items():
+        expected_x = ts.tensor(np.array(array, np.float32), requires_grad=True)   # native copy
+        expected = OPS[op](expected_x)
+        expected.sum().backward()
+        x = ts.from_numpy(array).requires_grad_()
+        out = OPS[op](x)
+        np.testing.assert_allclose(out.array, expected.array, rtol=1e-6, atol=1e-6, err_msg=name)
+        out.sum().backward()
+        np.testing.assert_allclose(x.grad.array, expected_x.grad.array, rtol=1e-5, atol=1e-6,
+                                   err_msg=name)
+
+
+@pytest.mark.parametrize("dtype", ["float16", "int64"])
+@pytest.mark.parametrize("op", ["softmax", "log_softmax"])
+def test_softmax_refuses_half_and_integers_as_pytorch(floor, op, dtype):
+    x = ts.from_numpy(np.arange(6).reshape(2, 3).astype(dtype))
+    with pytest.raises(RuntimeError, match=f"{op}: dtype {dtype} is not supported "
+                                           r"\(use float32 or float64\)"):
+        OPS[op](x)
+
+
+def test_cross_entropy_refuses_half(floor):
+    x = ts.from_numpy(np.zeros((2, 3), np.float16))
+    with pytest.raises(RuntimeError, match="cross_entropy: dtype float16 is not supported"):
+        F.cross_entropy(x, ts.tensor([0, 1]))
+
+
+def test_cross_entropy_takes_a_big_endian_weight(floor):
+    x = ts.tensor([[1.0, 2.0, 3.0]])
+    plain = F.cross_entropy(x, ts.tensor([2]), weight=ts.tensor([1.0, 2.0, 3.0]),
+                            reduction="sum").item()
+    swapped = F.cross_entropy(x, ts.tensor([2]), reduction="sum",
+                              weight=ts.from_numpy(np.array([1.0, 2.0, 3.0], ">f4"))).item()
+    assert swapped == pytest.approx(plain) and plain == pytest.approx(3 * np.log1p(np.exp(-1)
+                                                                               + np.exp(-2)))
+
+
+@pytest.mark.parametrize("dtype", ["float16", "int64"])
+def test_relu_and_matmul_take_half_and_integers_through_numpy(floor, dtype):
+    a = np.array([[-2, 1], [3, -4]]).astype(dtype)
+    x = ts.from_numpy(a)
+    assert x.relu().array.dtype == a.dtype
+    np.testing.assert_array_equal(x.relu().array, [[0, 1], [3, 0]])
+    np.testing.assert_array_equal((x @ x).array, a @ a)
+    if dtype == "float16":
+        h = ts.from_numpy(a).requires_grad_()
+        h.relu().sum().backward()
+        np.testing.assert_array_equal(h.grad.array, [[0, 1], [1, 0]])
