@@ -14,7 +14,7 @@ __all__ = ["NLLPerElement", "BinaryCrossEntropy", "BinaryCrossEntropyWithLogits"
 class NLLPerElement(Function):
     """out[n, d...] = -weight[y] * logp[n, y, d...] with y = target[n, d...] (the class
     axis is 1), and 0 where y == ignore_index;
-    d logp[n, c, d...] = -weight[y] * g[n, d...] where c == y, else 0.
+    dlogp = -weight[y] * g[n, d...] at [n, y, d...] (the target class), 0 elsewhere.
 
     ``target`` (int64, already checked to be in range or ignore_index) and ``weight``
     (an array of C floats) are options, not graph inputs.

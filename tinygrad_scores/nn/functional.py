@@ -368,18 +368,18 @@ def _class_weight(weight, n_classes, dtype):
 
 def _check_label_shape(input, labels):
     """(N, C, d...) input needs (N, d...) labels; (C,) input a 0-d label."""
-    if input.ndim == 1:
-        if labels.ndim != 0:
-            raise RuntimeError(f"0D target tensor expected for an input of shape "
-                               f"{tuple(input.shape)}, got {tuple(labels.shape)}")
+    expected = () if input.ndim == 1 else (input.shape[0],) + tuple(input.shape[2:])
+    if labels.shape == expected:
         return
-    if labels.ndim == 0 or labels.shape[0] != input.shape[0]:
+    detail = (f"input of shape {tuple(input.shape)} needs target of shape {expected} (one "
+              f"class index per {'row' if input.ndim == 2 else 'element'}), got "
+              f"{tuple(labels.shape)}")
+    if input.ndim >= 2 and (labels.ndim == 0 or labels.shape[0] != input.shape[0]):
         got = labels.shape[0] if labels.ndim else "none"
         raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target "
-                         f"batch_size ({got}).")
-    expected = (input.shape[0],) + tuple(input.shape[2:])
-    if labels.shape != expected:
-        raise RuntimeError(f"Expected target size {list(expected)}, got {list(labels.shape)}")
+                         f"batch_size ({got}): {detail}")
+    raise RuntimeError(f"Expected target size {list(expected)}, got {list(labels.shape)}: "
+                       f"{detail}")
 
 
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
@@ -426,7 +426,13 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
                         f"{input.array.dtype}")
     class_dim = 0 if input.ndim == 1 else 1
     n_classes = input.shape[class_dim]
-    if _array(target).dtype.kind == "f":
+    target_array = _array(target)
+    if target_array.dtype.kind == "f":
+        if target_array.shape != tuple(input.shape):
+            raise TypeError(f"cross_entropy: a target of shape {target_array.shape} must hold "
+                            f"integer class indices (int64), got dtype {target_array.dtype}; "
+                            f"a floating point target holds class probabilities and has the "
+                            f"input's shape {tuple(input.shape)}")
         return _cross_entropy_probabilities(input, _tensor(target), weight, reduction,
                                             label_smoothing)
     labels = _class_labels(target, n_classes, ignore_index, "cross_entropy")
@@ -466,10 +472,6 @@ def _cross_entropy_fused(input, labels, w, ignore_index, reduction):
 def _cross_entropy_probabilities(input, target, weight, reduction, label_smoothing):
     """-sum_c w_c * t_c * log_softmax(x)_c per element, t smoothed towards uniform;
     'mean' divides by the number of elements (N * d...), not by the weights."""
-    if tuple(target.shape) != tuple(input.shape):
-        raise RuntimeError(f"cross_entropy: a floating point target holds class probabilities "
-                           f"and must have the input's shape {tuple(input.shape)}, got "
-                           f"{tuple(target.shape)} (class indices need an integer target)")
     class_dim = 0 if input.ndim == 1 else 1
     n_classes = input.shape[class_dim]
     if target.array.dtype != input.array.dtype:
