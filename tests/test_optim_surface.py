@@ -342,8 +342,9 @@ def test_non_contiguous_and_byte_swapped_parameters_are_updated_in_place(opt_cls
     arr = {"transposed": base.T, "fortran": np.asfortranarray(base), "strided": base[:, ::2],
            "big-endian": base.astype(">f8")}[layout]
     orig = arr.copy()
-    # A leaf tensor keeps the array's layout (nn.Parameter copies into C order).
-    odd = ts.from_numpy(arr).requires_grad_()
+    # Assigning .data keeps the array as it is (nn.Parameter and from_numpy normalise it).
+    odd = ts.zeros(1, dtype=ts.float64).requires_grad_()
+    odd.data = arr
     plain = Parameter(np.ascontiguousarray(arr, "<f8"))
     assert odd.array is arr
     opts = [opt_cls([odd], **kw), opt_cls([plain], **kw)]
@@ -584,3 +585,53 @@ def test_plateau_state_dict_and_resume_errors():
         lr_scheduler.StepLR(_sgd(), 2, last_epoch=3)
     with pytest.raises(ValueError, match="Starting multiplicative factor"):
         lr_scheduler.LinearLR(_sgd(), start_factor=0)
+
+
+def test_inputs_that_used_to_crash_the_kernels_are_clean_errors_in_a_subprocess():
+    """Each case once reached a Numba kernel with mis-sized or mistyped arrays (a segfault,
+    a hang or a TypingError); now each is a Python exception raised before any kernel."""
+    script = textwrap.dedent("""
+        import numpy as np
+        import tinygrad_scores as ts
+        import tinygrad_scores.optim as optim
+        from tinygrad_scores.nn import Parameter
+
+        def case(fn):
+            try:
+                fn()
+                print("no error")
+            except Exception as exc:
+                print(type(exc).__name__)
+
+        def empty_state():
+            p = Parameter(np.ones(1 << 16))
+            opt = optim.Adam([p], amsgrad=True)
+            sd = opt.state_dict()
+            sd["state"][0] = {"step": ts.tensor(3.0), "exp_avg": ts.zeros(0, dtype=ts.float64),
+                              "exp_avg_sq": ts.zeros(0, dtype=ts.float64),
+                              "max_exp_avg_sq": ts.zeros(0, dtype=ts.float64)}
+            opt.load_state_dict(sd)
+
+        def short_grad():
+            p = Parameter(np.ones(1 << 16))
+            opt = optim.SGD([p], lr=0.1, momentum=0.9)
+            p.grad = ts.ones(3, dtype=ts.float64)
+            opt.step()
+
+        def half():
+            p = Parameter(np.ones(8, np.float16))
+            optim.Adam([p])
+
+        def grad_of_other_dtype():
+            p = Parameter(np.ones(8))
+            opt = optim.Adam([p])
+            p.grad = ts.ones(8, dtype=ts.float32)
+            opt.step()
+
+        for fn in (empty_state, short_grad, half, grad_of_other_dtype):
+            case(fn)
+    """)
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["RuntimeError", "RuntimeError", "TypeError", "RuntimeError"]
