@@ -187,22 +187,23 @@ class Context:
     """One node of the graph: which Function made a tensor, from which inputs, and what
     its backward needs (``save_for_backward``)."""
 
-    __slots__ = ("function", "inputs", "parents", "saved_tensors", "needs_input_grad", "freed",
-                 "out_meta", "saved_versions", "hooks", "retained", "__dict__")
+    __slots__ = ("function", "inputs", "parents", "saved_tensors", "needs_input_grad",
+                 "__dict__")
+    # Rarely set, so class-level defaults rather than per-node slots: a node costs less.
+    freed = False
+    out_meta = None          # (shape, dtype) of the output, for pictures of the graph
+    saved_versions = ()      # (version box, version when saved, tensor) per saved array
+    hooks = None
+    retained = None
 
-    def __init__(self, function, inputs):
+    def __init__(self, function, inputs, parents=()):
         self.function = function
         self.inputs = inputs
         # The node that produced each input, as it was when this op ran: an in-place op
         # later gives that tensor a new grad_fn, but this edge still leads to the old one.
-        self.parents = tuple(getattr(x, "grad_fn", None) for x in inputs)
+        self.parents = parents
         self.saved_tensors = ()
-        self.freed = False
         self.needs_input_grad = None
-        self.out_meta = None
-        self.saved_versions = ()
-        self.hooks = None
-        self.retained = None
 
     def save_for_backward(self, *arrays):
         self.saved_tensors = arrays
@@ -312,12 +313,20 @@ class Function:
     def apply(cls, *inputs, **options):
         if cls._tensor_api:
             return _apply_user_function(cls, inputs, options)
-        arrays = [x.array if isinstance(x, Tensor) else x for x in inputs]
-        requires_grad = _state.grad_enabled and any(
-            isinstance(x, Tensor) and x.requires_grad for x in inputs)
-        ctx = Context(cls, inputs if requires_grad else ())
-        if requires_grad:
+        arrays = []
+        requires_grad = False
+        for x in inputs:
+            if isinstance(x, Tensor):
+                arrays.append(x.array)
+                requires_grad = requires_grad or x.requires_grad
+            else:
+                arrays.append(x)
+        if requires_grad and _state.grad_enabled:
+            ctx = Context(cls, inputs, tuple(getattr(x, "grad_fn", None) for x in inputs))
             ctx.needs_input_grad = tuple(isinstance(x, Tensor) and x.requires_grad for x in inputs)
+        else:
+            requires_grad = False
+            ctx = Context(cls, ())
         out = cls.forward(ctx, *arrays, **options)
         if _state.anomaly:
             _check_anomaly(cls.__name__, "forward", out)
@@ -338,7 +347,8 @@ class Function:
 def _apply_user_function(cls, inputs, options):
     requires_grad = _state.grad_enabled and any(
         isinstance(x, Tensor) and x.requires_grad for x in inputs)
-    ctx = Context(cls, inputs if requires_grad else ())
+    ctx = Context(cls, inputs if requires_grad else (),
+                  tuple(getattr(x, "grad_fn", None) for x in inputs) if requires_grad else ())
     ctx.needs_input_grad = tuple(isinstance(x, Tensor) and x.requires_grad for x in inputs)
     with no_grad():
         if "setup_context" in cls.__dict__:   # PyTorch 2's forward without ctx
@@ -392,7 +402,7 @@ def _seed(root, gradient):
         if root.array.size != 1:
             raise RuntimeError(f"grad can be implicitly created only for scalar outputs; this "
                                f"tensor has shape {tuple(root.array.shape)}: pass gradient=")
-        return np.ones(root.array.shape, root.array.dtype)
+        return np.ones(root.array.shape, root.array.dtype)   # a fresh array: ours to keep
     seed = np.asarray(gradient.array if isinstance(gradient, Tensor) else gradient,
                       dtype=root.array.dtype)
     if seed.shape != root.array.shape:
@@ -472,8 +482,9 @@ def _run(roots, seeds, retain_graph, capture=None, accumulate_only=None):
     pending = {}          # id(node) -> its gradient so far
     leaves = {}           # id(leaf) -> [leaf, its gradient so far]
     captured = {}
-    capture_nodes = {}
+    capture_nodes = None
     if capture is not None:
+        capture_nodes = {}
         for t in capture:
             if t.grad_fn is not None:
                 capture_nodes[id(t.grad_fn)] = t
@@ -484,7 +495,8 @@ def _run(roots, seeds, retain_graph, capture=None, accumulate_only=None):
             _add_leaf(leaves, root, seed)
         else:
             root_nodes.append(node)
-            _add(pending, id(node), seed)
+            prev = pending.get(id(node))
+            pending[id(node)] = seed if prev is None else prev + seed
     tracer = _state.tracer
     anomaly = _state.anomaly
     for node in _topological_order(root_nodes):
@@ -504,28 +516,39 @@ def _run(roots, seeds, retain_graph, capture=None, accumulate_only=None):
             kept = node.retained()
             if kept is not None and capture is None:
                 _accumulate_into_grad(kept, grad, set())
-        if id(node) in capture_nodes:
+        if capture_nodes and id(node) in capture_nodes:
             captured[id(capture_nodes[id(node)])] = grad
-        node._check_versions()
+        if node.saved_versions:
+            node._check_versions()
         start = time.perf_counter() if tracer is not None else 0.0
-        input_grads = node._run_backward(grad)
+        function = node.function
+        if function._tensor_api:
+            input_grads = node._run_backward(grad)
+            if len(input_grads) != len(node.inputs):
+                raise RuntimeError(f"function {node.name()} returned an incorrect number of "
+                                   f"gradients (expected {len(node.inputs)}, got "
+                                   f"{len(input_grads)})")
+        else:
+            input_grads = function.backward(node, grad)
+            if input_grads.__class__ is not tuple:
+                input_grads = (input_grads,)
         if tracer is not None:
             tracer._record(node, grad, input_grads, time.perf_counter() - start)
-        if node.function._tensor_api and len(input_grads) != len(node.inputs):
-            raise RuntimeError(f"function {node.name()} returned an incorrect number of "
-                               f"gradients (expected {len(node.inputs)}, got "
-                               f"{len(input_grads)})")
         for i, (t, parent, g, needed) in enumerate(zip(node.inputs, node.parents, input_grads,
                                                        node.needs_input_grad)):
             if g is None or not needed:
                 continue
-            g = _checked_gradient(node, i, t, g)
+            array = t.array
+            if g.__class__ is not np.ndarray or g.shape != array.shape or g.dtype != array.dtype:
+                g = _checked_gradient(node, i, t, g)
             if anomaly:
-                _check_anomaly(node.function.__name__, "backward", g)
+                _check_anomaly(function.__name__, "backward", g)
             if parent is None:
                 _add_leaf(leaves, t, g)
             else:
-                _add(pending, id(parent), g)
+                key = id(parent)
+                prev = pending.get(key)
+                pending[key] = g if prev is None else prev + g
         if not retain_graph:
             node.saved_tensors = ()
             node.__dict__.clear()
@@ -539,11 +562,6 @@ def _run(roots, seeds, retain_graph, capture=None, accumulate_only=None):
         elif accumulate_only is None or id(t) in accumulate_only:
             _accumulate_into_grad(t, g, handed_out)
     return captured
-
-
-def _add(pending, key, g):
-    prev = pending.get(key)
-    pending[key] = g if prev is None else prev + g
 
 
 def _add_leaf(leaves, t, g):

@@ -1,7 +1,10 @@
 """Reductions: sum, mean, max."""
+import math
+
 import numpy as np
 
 from ..autograd import Function
+
 
 def _axes(dim, ndim):
     """``dim`` as a sorted tuple of axes; None and () mean every axis (PyTorch's rule)."""
@@ -18,10 +21,26 @@ def _axes(dim, ndim):
 
 
 def _expand_reduced(grad, shape, axes, keepdim):
-    """Broadcast the gradient of a reduction back over the reduced axes."""
+    """Broadcast the gradient of a reduction back over the reduced axes (a view)."""
     if not keepdim:
-        grad = np.expand_dims(grad, axes)
+        grad = grad.reshape(_kept_shape(shape, axes))
     return np.broadcast_to(grad, shape)
+
+
+def _kept_shape(shape, axes):
+    """``shape`` with the reduced axes kept as size 1 (the shape of keepdim=True)."""
+    return tuple(1 if i in axes else n for i, n in enumerate(shape))
+
+
+def _spread(grad, ctx):
+    """The gradient of a reduction, spread back over the reduced axes. Small results are
+    written out (a broadcast view costs more to make than to fill); large ones stay views."""
+    grad = grad.reshape(ctx.kept)
+    if len(ctx.shape) and math.prod(ctx.shape) <= 65536:
+        out = np.empty(ctx.shape, grad.dtype)
+        out[...] = grad
+        return out
+    return np.broadcast_to(grad, ctx.shape)
 
 
 class Sum(Function):
@@ -29,12 +48,13 @@ class Sum(Function):
 
     @staticmethod
     def forward(ctx, a, dim=None, keepdim=False):
-        ctx.shape, ctx.axes, ctx.keepdim = a.shape, _axes(dim, a.ndim), keepdim
-        return np.asarray(a.sum(axis=ctx.axes, keepdims=keepdim))
+        axes = _axes(dim, a.ndim)
+        ctx.shape, ctx.kept = a.shape, _kept_shape(a.shape, axes)
+        return np.asarray(a.sum(axis=axes, keepdims=keepdim))
 
     @staticmethod
     def backward(ctx, grad):
-        return _expand_reduced(grad, ctx.shape, ctx.axes, ctx.keepdim)
+        return _spread(grad, ctx)
 
 
 class Mean(Function):
@@ -42,16 +62,16 @@ class Mean(Function):
 
     @staticmethod
     def forward(ctx, a, dim=None, keepdim=False):
-        ctx.shape, ctx.axes, ctx.keepdim = a.shape, _axes(dim, a.ndim), keepdim
-        ctx.count = int(np.prod([a.shape[i] for i in ctx.axes]))
+        axes = _axes(dim, a.ndim)
+        ctx.shape, ctx.kept = a.shape, _kept_shape(a.shape, axes)
+        ctx.count = math.prod(a.shape[i] for i in axes)
         with np.errstate(invalid="ignore", divide="ignore"):
-            return np.asarray(a.mean(axis=ctx.axes, keepdims=keepdim), dtype=a.dtype)
+            return np.asarray(a.mean(axis=axes, keepdims=keepdim), dtype=a.dtype)
 
     @staticmethod
     def backward(ctx, grad):
         scaled = grad / ctx.count if ctx.count else grad * np.nan
-        return _expand_reduced(scaled.astype(grad.dtype, copy=False), ctx.shape, ctx.axes,
-                               ctx.keepdim)
+        return _spread(scaled.astype(grad.dtype, copy=False), ctx)
 
 
 class Max(Function):
