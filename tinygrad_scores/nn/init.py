@@ -9,6 +9,9 @@ import warnings
 
 import numpy as np
 
+from ..autograd import no_grad
+from ..tensor import Tensor
+
 try:                                   # the generator moved to random.py; older trees keep it
     from ..random import _rng          # in tensor.py
 except ImportError:                    # pragma: no cover
@@ -19,8 +22,11 @@ _LINEAR_FNS = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv
 
 
 def _fill(tensor, values):
-    """Write ``values`` into the tensor's storage (cast to its dtype), outside the graph."""
-    tensor.array[...] = values
+    """Write ``values`` into the tensor's storage (cast to its dtype), outside the graph,
+    through ``copy_`` so that the tensor's version moves on (a graph that saved the old
+    values then refuses to backward instead of using the new ones)."""
+    with no_grad():
+        tensor.copy_(Tensor._wrap(np.asarray(values, dtype=tensor.array.dtype)))
     return tensor
 
 

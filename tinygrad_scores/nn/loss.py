@@ -13,11 +13,14 @@ def _as_tensor(value):
 
 
 class _Loss(Module):
+    _reductions = F._REDUCTIONS
+
     def __init__(self, size_average=None, reduce=None, reduction="mean"):
         super().__init__()
         self.reduction = F._legacy_reduction(size_average, reduce, reduction)
-        if type(self) is not KLDivLoss:
-            F._check_reduction(self.reduction)
+        if self.reduction not in self._reductions:
+            raise ValueError(f"{self.reduction} is not a valid value for reduction "
+                             f"(expected one of {', '.join(self._reductions)})")
 
 
 class _WeightedLoss(_Loss):
@@ -112,10 +115,10 @@ class KLDivLoss(_Loss):
     """KL divergence of log-probabilities ``input`` from ``target``; use
     reduction='batchmean' for the mathematical KL divergence."""
 
+    _reductions = F._REDUCTIONS + ("batchmean",)
+
     def __init__(self, size_average=None, reduce=None, reduction="mean", log_target=False):
         super().__init__(size_average, reduce, reduction)
-        if self.reduction not in F._REDUCTIONS + ("batchmean",):
-            raise ValueError(f"{self.reduction} is not a valid value for reduction")
         self.log_target = log_target
 
     def forward(self, input, target):

@@ -1,6 +1,5 @@
 """All parameters as one flat vector, and back."""
-import numpy as np
-
+from ...autograd import no_grad
 from ...functions import Cat
 from ...tensor import Tensor
 
@@ -29,9 +28,9 @@ def vector_to_parameters(vec, parameters):
     if vec.ndim != 1 or vec.numel() != total:
         raise RuntimeError(f"vector_to_parameters(): vec has shape {tuple(vec.shape)}, but the "
                            f"parameters hold {total} elements in all")
-    flat = vec.array
     offset = 0
-    for p in params:
-        n = p.numel()
-        p.array[...] = np.asarray(flat[offset:offset + n]).reshape(p.shape)
-        offset += n
+    with no_grad():                  # copy_ moves each parameter's version on
+        for p in params:
+            n = p.numel()
+            p.copy_(Tensor._wrap(vec.array[offset:offset + n].reshape(p.shape)))
+            offset += n
