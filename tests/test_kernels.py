@@ -33,7 +33,8 @@ def test_matmul_matches_numpy(dtype, variant, m, k, n, layout, seed):
         a = np.repeat(a, 2, axis=1)[:, ::2]       # non-unit stride along k
     c = np.full((m, n), np.nan, dtype)
     # the kernels take K > 0; matmul_into answers an empty sum itself
-    run = mm._KERNELS[np.dtype(dtype).name, variant] if k else \
+    kern = mm._KERNELS[np.dtype(dtype), variant]
+    run = (lambda a, b, c, accumulate: kern(a, b, c, accumulate, 2, m % 2 == 0)) if k else \
         (lambda a, b, c, accumulate: mm.matmul_into(a, b, c, accumulate))
     run(a, b, c, False)
     expected = ref.matmul(a.astype(np.float64), b.astype(np.float64))

@@ -1,203 +1,310 @@
-"""Matrix multiply C = A @ B, blocked and register-tiled.
+"""Matrix multiply C = A @ B (or C += A @ B), blocked and register-tiled.
 
 The shape of the algorithm is the one every fast BLAS uses (Goto and van de Geijn):
 
-1. *Pack* B into column panels (and, for float64, A into row panels), so the innermost
-   loop reads small contiguous buffers instead of strided matrix rows. Packing is also
-   how a transposed view (``W.T`` in Linear, ``A.T`` in a backward product) is read
-   without ever being copied whole: the packing loops follow whatever strides it has.
-2. Cut K into blocks of ``KC`` so a packed B panel stays in the L1 cache while every
-   row of A streams past it.
-3. A *micro-kernel* computes one small MR x NR tile of C with its accumulators held in
-   registers for the whole K block: that is where the flops are.
+1. *Pack* a block of B (``kc`` rows by up to ``NC`` columns) into column panels NR wide,
+   each contiguous, zero-padded at the right edge. The packing loops follow B's strides,
+   so a transposed view (``W.T`` in Linear) is read in place, never copied whole.
+2. Cut K into equal blocks of at most ``KC``: the rows of A that one micro-kernel reads
+   (MR x kc) stay in the L1 cache while the packed B panels stream past from L2.
+3. The *micro-kernel* computes one MR x NR tile of C with its MR * NR / W accumulators
+   held in vector registers for the whole K block: that is where the flops are.
 
-float32 and float64 use different micro-kernels because LLVM vectorises them differently:
+The micro-kernel is written in LLVM IR (``_tile``) with explicit 512-bit vectors: per k,
+two vector loads of the B panel, MR broadcasts of A (read in place through A's strides:
+a transposed view costs nothing) and 2 * MR fused multiply-adds. LLVM's own vectoriser
+would choose 256-bit vectors on this CPU (its prefer-256-bit tuning for Intel server
+chips), which halves the peak; explicit vector types are kept 512 bits wide.
+float32: 8 x 32 tiles; float64: 8 x 16; 16 zmm accumulators either way.
 
-- float32, 4 x 16, outer products: per k, one row of the B panel (two 8-wide vectors)
-  times four broadcast A values, into 4 x 16 accumulators (eight AVX registers). A is
-  read in place: four scalars per k, from four rows (or one column of a transposed view).
-- float64, 4 x 3, dot products: A rows and B columns are packed contiguous in k, and LLVM
-  vectorises along k, so each of the 12 accumulators is a 4-wide vector of partial sums.
-
-Small products (the 128 x 2 output layer of the seed network) skip packing: a plain
-i-k-j loop is faster there. Large float32 ones run the column panels in parallel (prange).
+Tiles at the bottom and right edges are computed into a small scratch tile, then the valid
+part is stored, so the k loop never tests a bound. Threads split the rows of C or its
+columns, whichever gives each thread more whole tiles (see ``_split``); tiny products
+skip all this and run a plain i-k-j loop.
 """
 import numpy as np
-from numba import prange
+from numba import config, prange, types
+from numba.extending import intrinsic, overload
 
-from ._jit import helper, kernel, local_array
+from ._jit import helper, kernel
 
-KC = 256                 # K block: a float32 B panel (KC x 16) is 16 KiB, half of L1
-MR32, NR32 = 4, 16       # float32 micro-tile
-MR64, NR64 = 4, 3        # float64 micro-tile
-PARALLEL_FLOPS = 1 << 21  # below ~2 MFLOP (~20 us) a thread team costs more than it gives
-SMALL_FLOPS = 1 << 16     # below this (or for very thin outputs) packing does not pay
-
-
-
-
-# --------------------------------------------------------------------------- float32
-
-@helper
-def _store(C, i, j, value, add):
-    if add:
-        C[i, j] += value
-    else:
-        C[i, j] = value
+MR = 8                     # rows of the micro-tile
+VECTOR_BYTES = 64          # one zmm register
+NV = 2                     # vectors per row of the micro-tile: NR = 2 * 64 / itemsize
+KC = 512                   # K block: an A micro-panel (8 x 512 float32) is 16 KiB, a third of L1
+PANEL_BYTES = 1 << 20      # packed B block per thread (kc x NC): half of the 2 MiB L2
+PARALLEL_FLOPS = 1 << 21   # below ~2 MFLOP (~20 us) a thread team costs more than it gives
+SMALL_FLOPS = 1 << 14      # below this packing does not pay: the plain loop runs
 
 
-@helper
-def _micro_f32(kc, A, pc, Bp, C, i0, j0, add):
-    """C[i0:i0+4, j0:j0+16] (+)= A[i0:i0+4, pc:pc+kc] @ Bp for a packed B panel (kc x 16).
+# --------------------------------------------------------------------------- micro-kernel
 
-    The four accumulator rows live on the stack with constant indices, so LLVM keeps
-    them in eight vector registers. A is read in place, four rows side by side (a row
-    past the edge of C re-reads the last row; its sums are never stored), and the edge
-    tile's bounds are only checked on the way out, never inside the k loop.
+def _tile(kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add):
+    """T[ti:ti+MR, tj:tj+NR] (+)= A[i0:i0+MR, pc:pc+kc] @ B[p0:p0+kc, j0:j0+NR].
+
+    B's rows must be contiguous (a packed panel, or a C-contiguous matrix read in place).
+    Rows of A past ``i0 + mr - 1`` re-read that last row (their sums are scratch, never
+    stored by the caller). Plain NumPy when the JIT is off; compiled code uses the IR below.
     """
-    last = C.shape[0] - 1
-    r0, r1, r2, r3 = i0, min(i0 + 1, last), min(i0 + 2, last), min(i0 + 3, last)
-    c0 = local_array(16, Bp.dtype)
-    c1 = local_array(16, Bp.dtype)
-    c2 = local_array(16, Bp.dtype)
-    c3 = local_array(16, Bp.dtype)
-    for j in range(16):
-        c0[j] = 0.0
-        c1[j] = 0.0
-        c2[j] = 0.0
-        c3[j] = 0.0
-    for p in range(kc):
-        a0 = A[r0, pc + p]
-        a1 = A[r1, pc + p]
-        a2 = A[r2, pc + p]
-        a3 = A[r3, pc + p]
-        for j in range(16):
-            b = Bp[16 * p + j]
-            c0[j] += a0 * b
-            c1[j] += a1 * b
-            c2[j] += a2 * b
-            c3[j] += a3 * b
-    mr = C.shape[0] - i0
-    nr = C.shape[1] - j0
-    for j in range(16):
-        if j < nr:
-            _store(C, i0, j0 + j, c0[j], add)
-            if mr > 1:
-                _store(C, i0 + 1, j0 + j, c1[j], add)
-            if mr > 2:
-                _store(C, i0 + 2, j0 + j, c2[j], add)
-            if mr > 3:
-                _store(C, i0 + 3, j0 + j, c3[j], add)
+    nr = NV * VECTOR_BYTES // B.itemsize
+    rows = [min(i0 + r, i0 + mr - 1) for r in range(MR)]
+    prod = A[rows, pc:pc + kc] @ B[p0:p0 + kc, j0:j0 + nr]
+    if add:
+        T[ti:ti + MR, tj:tj + nr] += prod
+    else:
+        T[ti:ti + MR, tj:tj + nr] = prod
+
+
+def _install_tile():
+    from llvmlite import ir
+    from numba.core import cgutils
+
+    @intrinsic
+    def tile_ir(typingctx, kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add):
+        def codegen(context, builder, sig, args):
+            kc, a_val, i0, mr, pc, b_val, p0, j0, t_val, ti, tj, add = args
+            a = context.make_array(sig.args[1])(context, builder, a_val)
+            b = context.make_array(sig.args[5])(context, builder, b_val)
+            t = context.make_array(sig.args[8])(context, builder, t_val)
+            elem = context.get_value_type(sig.args[1].dtype)
+            size = context.get_abi_sizeof(elem)
+            width = VECTOR_BYTES // size
+            vec = ir.VectorType(elem, width)
+            vptr = vec.as_pointer()
+            intp = context.get_value_type(types.intp)
+            byte_ptr = ir.IntType(8).as_pointer()
+
+            def const(v):
+                return ir.Constant(intp, v)
+
+            def vec_at(base, byte_offset):
+                return builder.bitcast(builder.gep(base, [byte_offset]), vptr)
+
+            fma = cgutils.get_or_insert_function(
+                builder.module, ir.FunctionType(vec, [vec] * 3),
+                f"llvm.fma.v{width}f{8 * size}")
+            # A's rows, clamped to the last valid one, at column pc (byte pointers)
+            a_row_stride, a_col_stride = cgutils.unpack_tuple(builder, a.strides, 2)
+            a_base = builder.gep(builder.bitcast(a.data, byte_ptr), [builder.mul(pc, a_col_stride)])
+            last = builder.add(i0, builder.sub(mr, const(1)))
+            rows = []
+            for r in range(MR):
+                row = builder.add(i0, const(r))
+                row = builder.select(builder.icmp_signed("<", row, last), row, last)
+                rows.append(builder.gep(a_base, [builder.mul(row, a_row_stride)]))
+            b_row_stride = cgutils.unpack_tuple(builder, b.strides, 2)[0]
+            b_base = builder.gep(builder.bitcast(b.data, byte_ptr),
+                                 [builder.add(builder.mul(p0, b_row_stride), builder.mul(j0, const(size)))])
+            accs = [cgutils.alloca_once_value(builder, ir.Constant(vec, None))
+                    for _ in range(MR * NV)]
+            undef = ir.Constant(vec, ir.Undefined)
+            lane0 = ir.Constant(ir.IntType(32), 0)
+            splat = ir.Constant(ir.VectorType(ir.IntType(32), width), [0] * width)
+            with cgutils.for_range(builder, kc) as loop:
+                p = loop.index
+                b_row = builder.gep(b_base, [builder.mul(p, b_row_stride)])
+                bv = [builder.load(vec_at(b_row, const(v * VECTOR_BYTES)), align=size)
+                      for v in range(NV)]
+                k_off = builder.mul(p, a_col_stride)
+                for r in range(MR):
+                    s = builder.load(builder.bitcast(builder.gep(rows[r], [k_off]),
+                                                     elem.as_pointer()))
+                    av = builder.shuffle_vector(builder.insert_element(undef, s, lane0), undef, splat)
+                    for v in range(NV):
+                        acc = accs[r * NV + v]
+                        builder.store(builder.call(fma, [av, bv[v], builder.load(acc)]), acc)
+            t_row_stride = cgutils.unpack_tuple(builder, t.strides, 2)[0]
+            t_base = builder.gep(builder.bitcast(t.data, byte_ptr),
+                                 [builder.add(builder.mul(ti, t_row_stride), builder.mul(tj, const(size)))])
+            with builder.if_else(add) as (then_add, otherwise):
+                for adding in (True, False):
+                    with (then_add if adding else otherwise):
+                        for r in range(MR):
+                            row = builder.gep(t_base, [builder.mul(const(r), t_row_stride)])
+                            for v in range(NV):
+                                ptr = vec_at(row, const(v * VECTOR_BYTES))
+                                val = builder.load(accs[r * NV + v])
+                                if adding:
+                                    val = builder.fadd(val, builder.load(ptr, align=size))
+                                builder.store(val, ptr, align=size)
+            return context.get_dummy_value()
+
+        return types.none(kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add), codegen
+
+    @overload(_tile, inline="always")
+    def _tile_overload(kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add):
+        return lambda kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add: \
+            tile_ir(kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add)
+
+
+if not config.DISABLE_JIT:
+    _install_tile()
+
+
+# --------------------------------------------------------------------------- blocked GEMM
+
+@helper
+def _pack_b(B, Bp, pc, kc, j0, width):
+    """Bp[:kc, :] = B[pc:pc+kc, j0:j0+width], zero-padded to the panel width. The loop
+    order follows B's layout, so reads run along B's contiguous axis."""
+    nr = Bp.shape[1]
+    if B.strides[1] <= B.strides[0]:
+        for p in range(kc):
+            for j in range(width):
+                Bp[p, j] = B[pc + p, j0 + j]
+            for j in range(width, nr):
+                Bp[p, j] = 0.0
+    else:
+        for j in range(width):
+            for p in range(kc):
+                Bp[p, j] = B[pc + p, j0 + j]
+        for p in range(kc):
+            for j in range(width, nr):
+                Bp[p, j] = 0.0
 
 
 @helper
-def _column_panel_f32(A, B, C, jp, kb, accumulate):
-    """C[:, jp*16 : jp*16+16] (+)= A @ B[:, that panel]: pack the panel of B one K block
-    at a time, then sweep the micro-kernel down all rows of C."""
-    K, N = B.shape
-    Bp = np.empty(kb * NR32, B.dtype)
-    j0 = jp * NR32
-    for pc in range(0, K, kb):
-        kc = min(kb, K - pc)
-        for p in range(kc):               # pack B[pc:pc+kc, j0:j0+16], zero-padded
-            for j in range(NR32):
-                Bp[p * NR32 + j] = B[pc + p, j0 + j] if j0 + j < N else 0.0
-        add = accumulate or pc > 0
-        for i0 in range(0, C.shape[0], MR32):
-            _micro_f32(kc, A, pc, Bp, C, i0, j0, add)
+def _pack_a(A, Ap, i0, mr, pc, kc):
+    """Ap[p, r] = A[i0 + r, pc + p], rows past mr repeating the last: one micro-panel of
+    A, contiguous, for an A whose rows are strided (a transposed view, where reading in
+    place would touch a new cache line, and a new page, at every k)."""
+    if mr == MR:
+        for p in range(kc):
+            for r in range(MR):
+                Ap[p, r] = A[i0 + r, pc + p]
+    else:
+        for p in range(kc):
+            for r in range(MR):
+                Ap[p, r] = A[i0 + min(r, mr - 1), pc + p]
 
-
-def _gemm_f32(A, B, C, accumulate):
-    """C (+)= A @ B in float32 for K > 0; A and B may be any strided views, C is
-    C-contiguous. Each thread owns whole column panels of C: no two write one element."""
-    kb = _k_block(A.shape[1])
-    for jp in prange(-(-B.shape[1] // NR32)):
-        _column_panel_f32(A, B, C, jp, kb, accumulate)
-
-
-# --------------------------------------------------------------------------- float64
 
 @helper
-def _micro_f64(kc, a0, a1, a2, a3, b0, b1, b2, C, i0, j0, add):
-    """C[i0:i0+4, j0:j0+3] (+)= the 12 dot products of rows a0..a3 with columns b0..b2."""
-    c00 = c01 = c02 = c10 = c11 = c12 = c20 = c21 = c22 = c30 = c31 = c32 = 0.0
-    for p in range(kc):
-        x0 = a0[p]
-        x1 = a1[p]
-        x2 = a2[p]
-        x3 = a3[p]
-        y0 = b0[p]
-        y1 = b1[p]
-        y2 = b2[p]
-        c00 += x0 * y0
-        c01 += x0 * y1
-        c02 += x0 * y2
-        c10 += x1 * y0
-        c11 += x1 * y1
-        c12 += x1 * y2
-        c20 += x2 * y0
-        c21 += x2 * y1
-        c22 += x2 * y2
-        c30 += x3 * y0
-        c31 += x3 * y1
-        c32 += x3 * y2
-    tile = ((c00, c01, c02), (c10, c11, c12), (c20, c21, c22), (c30, c31, c32))
-    mr = min(4, C.shape[0] - i0)
-    nr = min(3, C.shape[1] - j0)
-    for i in range(mr):
+def _store_part(S, C, i0, j0, mr, nr, add):
+    """C[i0:i0+mr, j0:j0+nr] (+)= the top-left of the scratch tile S."""
+    for r in range(mr):
         for j in range(nr):
-            _store(C, i0 + i, j0 + j, tile[i][j], add)
+            if add:
+                C[i0 + r, j0 + j] += S[r, j]
+            else:
+                C[i0 + r, j0 + j] = S[r, j]
 
 
 @helper
-def _pack_a_f64(A, Ap, ip):
-    """Row panel ip of A into Ap: Ap[ip, i, :] = A[ip*4 + i, :], each row contiguous in k."""
-    M, K = A.shape
-    for i in range(MR64):
-        row = ip * MR64 + i
-        base = row * K
-        for p in range(K):
-            Ap[base + p] = A[row, p] if row < M else 0.0
+def _put_tile(kc, A, i0, mr, pc, B, p0, j0, C, ci, cj, width, add, S):
+    """One micro-tile into C[ci:ci+mr, cj:cj+width]: straight into C when it is whole,
+    else through the scratch tile S."""
+    if mr == MR and width == S.shape[1]:
+        _tile(kc, A, i0, MR, pc, B, p0, j0, C, ci, cj, add)
+    else:
+        _tile(kc, A, i0, mr, pc, B, p0, j0, S, 0, 0, False)
+        _store_part(S, C, ci, cj, mr, width, add)
 
 
 @helper
-def _column_panel_f64(Ap, B, C, jp, kb, accumulate):
-    """C[:, jp*3 : jp*3+3] (+)= A @ B[:, that panel], from the packed A."""
-    K, N = B.shape
-    n_ip = -(-C.shape[0] // MR64)
-    j0 = jp * NR64
-    Bp = np.empty(NR64 * K, np.float64)   # columns j0..j0+2 of B, each contiguous in k
-    for j in range(NR64):
-        for p in range(K):
-            Bp[j * K + p] = B[p, j0 + j] if j0 + j < N else 0.0
+def _block_a_in_place(A, B, C, accumulate, m0, m1, n0, n1, kb):
+    """C[m0:m1, n0:n1] (+)= A[m0:m1] @ B[:, n0:n1] with A read in place (its rows are
+    contiguous, or there are few of them): per K block, B's columns are packed into
+    panels (up to PANEL_BYTES, in L2), then each MR-row strip of A (in L1) meets every
+    panel. With few rows (M <= 2 * MR) packing B does not pay: C-contiguous B is read
+    in place, and only a last partial panel is packed."""
+    K = A.shape[1]
+    nr = NV * VECTOR_BYTES // C.itemsize
+    pack_b = m1 - m0 > 2 * MR or B.strides[1] != B.itemsize
+    nc_max = max(nr, PANEL_BYTES // (kb * C.itemsize) // nr * nr)
+    n_panels = -(-min(nc_max, n1 - n0) // nr) if pack_b else 1
+    Bp = np.empty((n_panels, kb, nr), C.dtype)
+    S = np.empty((MR, nr), C.dtype)
+    for jc in range(n0, n1, nc_max):
+        nc = min(nc_max, n1 - jc)
+        for pc in range(0, K, kb):
+            kc = min(kb, K - pc)
+            add = accumulate or pc > 0
+            if pack_b:
+                for jp in range(-(-nc // nr)):
+                    _pack_b(B, Bp[jp], pc, kc, jc + jp * nr, min(nr, nc - jp * nr))
+            elif nc % nr:
+                _pack_b(B, Bp[0], pc, kc, jc + nc - nc % nr, nc % nr)
+            for i0 in range(m0, m1, MR):
+                mr = min(MR, m1 - i0)
+                for jp in range(-(-nc // nr)):
+                    j0 = jc + jp * nr
+                    width = min(nr, jc + nc - j0)
+                    if pack_b:
+                        _put_tile(kc, A, i0, mr, pc, Bp[jp], 0, 0, C, i0, j0, width, add, S)
+                    elif width == nr:
+                        _put_tile(kc, A, i0, mr, pc, B, pc, j0, C, i0, j0, width, add, S)
+                    else:
+                        _put_tile(kc, A, i0, mr, pc, Bp[0], 0, 0, C, i0, j0, width, add, S)
+
+
+@helper
+def _block_a_packed(A, B, C, accumulate, m0, m1, n0, n1, kb):
+    """C[m0:m1, n0:n1] (+)= A[m0:m1] @ B[:, n0:n1] for an A with strided rows (a transposed
+    view): per K block, A's rows are packed into MR-row micro-panels (up to PANEL_BYTES,
+    in L2), then each NR-column panel of B, packed into L1, meets every micro-panel."""
+    K = A.shape[1]
+    nr = NV * VECTOR_BYTES // C.itemsize
+    mc_max = max(MR, PANEL_BYTES // (kb * C.itemsize) // MR * MR)
+    Ap = np.empty((-(-min(mc_max, m1 - m0) // MR), kb, MR), C.dtype)
+    Bp = np.empty((kb, nr), C.dtype)
+    S = np.empty((MR, nr), C.dtype)
     for pc in range(0, K, kb):
         kc = min(kb, K - pc)
         add = accumulate or pc > 0
-        b0 = Bp[pc:pc + kc]
-        b1 = Bp[K + pc:K + pc + kc]
-        b2 = Bp[2 * K + pc:2 * K + pc + kc]
-        for ip in range(n_ip):
-            r = ip * MR64 * K + pc
-            _micro_f64(kc, Ap[r:r + kc], Ap[r + K:r + K + kc], Ap[r + 2 * K:r + 2 * K + kc],
-                       Ap[r + 3 * K:r + 3 * K + kc], b0, b1, b2, C, ip * MR64, j0, add)
+        for ic in range(m0, m1, mc_max):
+            n_tiles = -(-min(mc_max, m1 - ic) // MR)
+            for t in range(n_tiles):
+                i0 = ic + t * MR
+                _pack_a(A, Ap[t], i0, min(MR, m1 - i0), pc, kc)
+            for j0 in range(n0, n1, nr):
+                width = min(nr, n1 - j0)
+                _pack_b(B, Bp, pc, kc, j0, width)
+                for t in range(n_tiles):
+                    i0 = ic + t * MR
+                    _put_tile(kc, Ap[t].T, 0, min(MR, m1 - i0), 0, Bp, 0, 0, C, i0, j0, width, add, S)
 
 
-def _gemm_f64(A, B, C, accumulate):
-    """C (+)= A @ B in float64 for K > 0; A and B may be any strided views, C is C-contiguous."""
+@helper
+def _block(A, B, C, accumulate, m0, m1, n0, n1, kb):
+    """One thread's share, C[m0:m1, n0:n1], by whichever blocking suits A's layout."""
+    if A.strides[1] == A.itemsize or m1 - m0 <= 2 * MR:
+        _block_a_in_place(A, B, C, accumulate, m0, m1, n0, n1, kb)
+    else:
+        _block_a_packed(A, B, C, accumulate, m0, m1, n0, n1, kb)
+
+
+@helper
+def _k_block(K):
+    """Equal K blocks of at most KC: 784 -> 2 x 392 rather than 512 + 272."""
+    n = max(1, -(-K // KC))
+    return max(1, -(-K // n))
+
+
+def _gemm(A, B, C, accumulate, parts, by_cols):
+    """C (+)= A @ B for K > 0, in ``parts`` shares of whole tiles: column panels of C when
+    ``by_cols``, else row tiles. One share per thread in the threaded build; no two shares
+    write one element of C."""
     M, K = A.shape
     N = B.shape[1]
     kb = _k_block(K)
-    Ap = np.empty(-(-M // MR64) * MR64 * K, np.float64)   # all of A, packed once
-    for ip in range(-(-M // MR64)):
-        _pack_a_f64(A, Ap, ip)
-    for jp in range(-(-N // NR64)):
-        _column_panel_f64(Ap, B, C, jp, kb, accumulate)
+    nr = NV * VECTOR_BYTES // C.itemsize
+    units = -(-N // nr) if by_cols else -(-M // MR)
+    step = nr if by_cols else MR
+    for part in prange(parts):
+        lo = units * part // parts * step
+        hi = units * (part + 1) // parts * step
+        if by_cols:
+            if lo < min(hi, N):
+                _block(A, B, C, accumulate, 0, M, lo, min(hi, N), kb)
+        elif lo < min(hi, M):
+            _block(A, B, C, accumulate, lo, min(hi, M), 0, N, kb)
 
 
 # --------------------------------------------------------------------------- small
 
-def _gemm_small(A, B, C, accumulate):
-    """The textbook i-k-j loop, no packing: for products too small for packing to pay."""
+def _gemm_small(A, B, C, accumulate, parts, by_cols):
+    """The textbook i-k-j loop, no packing: for products too small for packing to pay.
+    (``parts`` and ``by_cols`` are ignored: the signature is shared with ``_gemm``.)"""
     M, K = A.shape
     N = B.shape[1]
     for i in range(M):
@@ -212,31 +319,35 @@ def _gemm_small(A, B, C, accumulate):
 
 # --------------------------------------------------------------------------- compile
 
-@helper
-def _k_block(K):
-    """Equal K blocks of at most KC: 784 -> 4 x 196 rather than 256 + 256 + 256 + 16."""
-    n = max(1, -(-K // KC))
-    return max(1, -(-K // n))
-
-
 def _sigs(dt):
-    return [f"void({dt}[:,:], {dt}[:,:], {dt}[:,::1], boolean)"]
+    return [f"void({dt}[:,:], {dt}[:,:], {dt}[:,::1], boolean, intp, boolean)"]
 
 
 _KERNELS = {}
-for _dt, _fn in (("float32", _gemm_f32), ("float64", _gemm_f64)):
-    _KERNELS[_dt, "serial"] = kernel(_sigs(_dt), fastmath=True)(_fn)
-    _KERNELS[_dt, "small"] = kernel(_sigs(_dt), fastmath=True)(_gemm_small)
+for _dt in (np.dtype(np.float32), np.dtype(np.float64)):
+    _KERNELS[_dt, "serial"] = kernel(_sigs(_dt.name), fastmath=True)(_gemm)
+    _KERNELS[_dt, "small"] = kernel(_sigs(_dt.name), fastmath=True)(_gemm_small)
 # Threaded for float32 only, like every kernel here (see _jit.kernel_pair): float64 is the
 # dtype of gradient checks, and each threaded build costs about two seconds of compile.
-_KERNELS["float32", "parallel"] = kernel(_sigs("float32"), fastmath=True, parallel=True)(_gemm_f32)
+_KERNELS[np.dtype(np.float32), "parallel"] = kernel(_sigs("float32"), fastmath=True,
+                                                    parallel=True)(_gemm)
+_FLOAT32 = np.dtype(np.float32)
+
+
+def _split(M, N, nr, threads):
+    """(parts, by_cols): split C by column panels when there are enough of them for every
+    thread (each then packs only its own part of B), else by row tiles."""
+    col_units, row_units = -(-N // nr), -(-M // MR)
+    if col_units >= 2 * threads or col_units >= row_units:
+        return min(threads, col_units), True
+    return min(threads, row_units), False
 
 
 def matmul_into(A, B, C, accumulate=False):
     """C = A @ B (or C += A @ B) for 2-D arrays of one float dtype; C must be C-contiguous.
 
     Chooses the unpacked loop for tiny products, the serial blocked kernel for small ones
-    (and for all float64 ones), and the parallel blocked kernel for the rest.
+    (and for all float64 ones), and the threaded blocked kernel for the rest.
     """
     M, K = A.shape
     N = B.shape[1]
@@ -245,11 +356,12 @@ def matmul_into(A, B, C, accumulate=False):
             C.fill(0)
         return C
     flops = M * N * K
-    if flops < SMALL_FLOPS or N < 4:
-        variant = "small"
-    elif flops < PARALLEL_FLOPS or C.dtype != np.float32:
-        variant = "serial"
+    dtype = C.dtype
+    if flops < SMALL_FLOPS:
+        _KERNELS[dtype, "small"](A, B, C, accumulate, 1, True)
+    elif flops < PARALLEL_FLOPS or dtype != _FLOAT32:
+        _KERNELS[dtype, "serial"](A, B, C, accumulate, 1, True)
     else:
-        variant = "parallel"
-    _KERNELS[C.dtype.name, variant](A, B, C, accumulate)
+        parts, by_cols = _split(M, N, 32, 2)
+        _KERNELS[dtype, "parallel"](A, B, C, accumulate, parts, by_cols)
     return C
