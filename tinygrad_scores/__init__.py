@@ -5,17 +5,28 @@
 
 Start reading at ``Tensor.backward`` (tensor.py) -> ``backward`` (autograd.py) ->
 one ``Function.backward`` (functions/) -> its kernel (kernels/).
+
+As with ``import torch``, importing the package alone gives ``nn``, ``nn.functional``,
+``optim``, ``optim.lr_scheduler``, ``utils.data``, ``autograd``, ``cuda`` and
+``backends``. A PyTorch name that is not provided raises
+``NotImplementedError: tinygrad_scores has no torch.<name>`` (docs/pytorch-coverage.md
+lists what exists).
 """
 from . import dtypes
 from .autograd import (Function, detect_anomaly, enable_grad, inference_mode,
-                       is_grad_enabled, no_grad, set_grad_enabled, trace)
+                       is_grad_enabled, is_inference_mode_enabled, no_grad, set_detect_anomaly,
+                       set_grad_enabled, trace)
 from .creation import *  # noqa: F401,F403
 from .device import device
-from .dtypes import (bool_, dtype, finfo, float16, float32, float64, get_default_dtype, iinfo,
-                     int8, int16, int32, int64, set_default_dtype, uint8)
+from .dtypes import (bool_, can_cast, dtype, finfo, float16, float32, float64,
+                     get_default_dtype, iinfo, int8, int16, int32, int64, set_default_dtype,
+                     uint8)
+from .formatting import get_printoptions, set_printoptions
+from .function_forms import *  # noqa: F401,F403
 from .gradcheck import gradcheck
 from .kernels import set_kernels, set_quiet  # kernel floor: "fast" or "loops"; quiet compile
-from .random import Generator, default_generator, manual_seed
+from .random import (Generator, default_generator, get_rng_state, initial_seed, manual_seed,
+                     seed, set_rng_state)
 from .serialization import load, save
 from .tensor import Size, Tensor
 
@@ -30,17 +41,47 @@ bool = bool_      # noqa: A001
 __version__ = "0.1.0"
 
 
-def _unary(name):
-    def fn(t, *args, **kwargs):
-        return getattr(t, name)(*args, **kwargs)
-    fn.__name__ = name
-    fn.__doc__ = f"Function form of ``Tensor.{name}``."
-    return fn
+def trace(input=None, *args, **kwargs):
+    """``torch.trace(matrix)``: the sum of the diagonal. Called without a tensor it is the
+    study tool ``autograd.trace`` (``with tinygrad_scores.trace(): loss.backward()``)."""
+    if isinstance(input, Tensor):
+        return input.trace()
+    return autograd.trace(*(() if input is None else (input,)), *args, **kwargs)
 
 
-exp, log, sqrt, abs, relu, sigmoid, tanh = (_unary(n) for n in  # noqa: A001
-                                            ("exp", "log", "sqrt", "abs", "relu", "sigmoid", "tanh"))
-sum, mean, max, argmax = (_unary(n) for n in ("sum", "mean", "max", "argmax"))  # noqa: A001
-softmax, log_softmax = _unary("softmax"), _unary("log_softmax")
-reshape, transpose, permute, flatten = (_unary(n) for n in ("reshape", "transpose", "permute", "flatten"))
-matmul, mm = _unary("matmul"), _unary("mm")
+def result_type(tensor1, tensor2):
+    """The dtype PyTorch's promotion gives an op on these two (tensors or numbers)."""
+    return dtypes.as_dtype(dtypes.result_type(tensor1, tensor2))
+
+
+def promote_types(type1, type2):
+    t1, t2 = dtypes.as_dtype(type1), dtypes.as_dtype(type2)
+    return dtypes.as_dtype(dtypes._promote((), (), (t1.dtype, t2.dtype)))
+
+
+def use_deterministic_algorithms(mode, *, warn_only=False):
+    """Accepted: every kernel here is deterministic already."""
+    global _deterministic
+    _deterministic = bool(mode)
+
+
+_deterministic = False
+
+
+def are_deterministic_algorithms_enabled():
+    return _deterministic
+
+
+# the sub-packages `import torch` brings along; last, since they import the names above
+from . import autograd, backends, cuda, return_types  # noqa: E402
+from . import nn, optim, utils  # noqa: E402,F401
+from .nn import functional as _functional  # noqa: E402,F401
+from .optim import lr_scheduler as _lr_scheduler  # noqa: E402,F401
+from .utils import data as _data  # noqa: E402,F401
+from .nn import init as _init  # noqa: E402,F401
+
+autograd.gradcheck = gradcheck   # torch.autograd.gradcheck (gradcheck.py imports autograd)
+
+from ._missing import module_getattr as _module_getattr  # noqa: E402
+
+__getattr__ = _module_getattr(__name__, "torch")

@@ -1,149 +1,1304 @@
 """The long tail of PyTorch's Tensor methods (math, reductions, comparisons, shape and
 indexing helpers, conversions), each a thin call to one Function in ``functions/``.
-``Tensor`` inherits them; ``tensor.py`` keeps the essentials."""
+``Tensor`` inherits them; ``tensor.py`` keeps the essentials.
+
+Conventions: arguments are checked here, with PyTorch's exception types and wording, so
+no op in ``functions/`` ever sees a bad dim or an out-of-range index. Integer and bool
+inputs of floating functions (sin, log2, ...) are promoted to the default float dtype,
+as PyTorch does.
+"""
+import math
+import numbers
+
 import numpy as np
 
-from . import dtypes
+from . import dtypes, return_types
 from . import functions as F
+from ._missing import missing
+
+_TYPE_NAMES = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
+               "int64": "LongTensor", "int32": "IntTensor", "int16": "ShortTensor",
+               "int8": "CharTensor", "uint8": "ByteTensor", "bool": "BoolTensor"}
+_BY_TYPE_NAME = {v: k for k, v in _TYPE_NAMES.items()}
 
 
 class TensorMethods:
     __slots__ = ()
 
+    def __getattr__(self, name):
+        # only reached when normal lookup fails: an unset slot or a PyTorch name we lack
+        if name.startswith("_") or name in ("array", "grad", "requires_grad", "grad_fn"):
+            raise AttributeError(f"'Tensor' object has no attribute '{name}'")
+        raise missing(f"Tensor.{name}")
+
+    # ------------------------------------------------------------------ small things
     @property
     def T(self):
         return self.permute(tuple(reversed(range(self.ndim))))
 
-    def contiguous(self):
+    @property
+    def mT(self):
+        if self.ndim < 2:
+            raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. "
+                               f"Got {self.ndim}-D tensor.")
+        return self.transpose(-2, -1)
+
+    @property
+    def is_sparse(self):
+        return False
+
+    @property
+    def layout(self):
+        return "strided"
+
+    def is_floating_point(self):
+        return self.array.dtype.kind == "f"
+
+    def is_complex(self):
+        return False
+
+    def element_size(self):
+        return self.array.dtype.itemsize
+
+    def is_contiguous(self, memory_format=None):
+        return bool(self.array.flags.c_contiguous)
+
+    def contiguous(self, memory_format=None):
+        """Self when its array is C-contiguous, else a contiguous copy (in the graph)."""
+        return self if self.array.flags.c_contiguous else F.Clone.apply(self)
+
+    def stride(self, dim=None):
+        strides = tuple(s // self.array.dtype.itemsize for s in self.array.strides)
+        return strides if dim is None else strides[_dim(dim, self.ndim)]
+
+    def data_ptr(self):
+        return self.array.__array_interface__["data"][0]
+
+    def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
+        from .creation import tensor   # noqa: PLC0415  (creation imports tensor.py)
+        return tensor(data, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+
+    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
+        return self._new(np.zeros, size, dtype, device, requires_grad)
+
+    def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
+        return self._new(np.ones, size, dtype, device, requires_grad)
+
+    def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
+        return self._new(np.empty, size, dtype, device, requires_grad)
+
+    def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
+        return self._new(lambda s, d: np.full(s, fill_value, d), (size,), dtype, device,
+                         requires_grad)
+
+    def _new(self, make, size, dtype, device, requires_grad):
+        from .device import check   # noqa: PLC0415
+        check(device)
+        t = self._wrap(make(_shape_args(size), dtypes.to_numpy(dtype) or self.array.dtype))
+        return t.requires_grad_() if requires_grad else t
+
+    # ------------------------------------------------------------------ devices, dtypes
+    def cpu(self, memory_format=None):
         return self
 
-    def cpu(self):
-        return self
+    def cuda(self, device=None, non_blocking=False, memory_format=None):
+        raise RuntimeError("tinygrad_scores runs on the CPU only: .cuda() is not available "
+                           "(keep tensors on 'cpu'; torch.cuda.is_available() is False)")
 
-    def to(self, dtype=None, *args, **kwargs):
-        """Convert to another dtype (``device`` arguments such as 'cpu' are accepted)."""
-        if isinstance(dtype, str) and dtype.startswith("cpu"):
-            dtype = kwargs.get("dtype")
-        if dtype is None or np.dtype(dtype) == self.dtype:
+    def to(self, *args, **kwargs):
+        """``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(other_tensor)``, with
+        ``non_blocking`` and ``copy`` accepted. Devices other than the CPU are refused."""
+        from .device import check   # noqa: PLC0415
+        dtype = kwargs.pop("dtype", None)
+        check(kwargs.pop("device", None))
+        copy = kwargs.pop("copy", False)
+        kwargs.pop("non_blocking", None)
+        kwargs.pop("memory_format", None)
+        if kwargs:
+            raise TypeError(f"to() got an unexpected keyword argument '{next(iter(kwargs))}'")
+        for arg in args:
+            if isinstance(arg, TensorMethods):
+                dtype = arg.dtype
+            elif isinstance(arg, (dtypes.dtype, np.dtype, type)):
+                dtype = arg
+            elif isinstance(arg, bool):
+                continue        # non_blocking or copy given positionally
+            else:
+                check(arg)      # a device: str, device or int
+        out = self if dtype is None or dtypes.as_dtype(dtype) == self.dtype else self.type(dtype)
+        return out.clone() if copy and out is self else out
+
+    def type(self, dtype=None, non_blocking=False):
+        """No argument: the type name PyTorch prints (``'torch.FloatTensor'``); with a dtype
+        or such a name, the tensor converted to it (kept in the graph between floats)."""
+        if dtype is None:
+            return "torch." + _TYPE_NAMES[self.array.dtype.name]
+        if isinstance(dtype, str) and dtype.split(".")[-1] in _BY_TYPE_NAME:
+            dtype = _BY_TYPE_NAME[dtype.split(".")[-1]]
+        target = dtypes.to_numpy(dtype)
+        if target == self.array.dtype:
             return self
-        return self.type(dtype)
+        if self.requires_grad and target.kind == "f":
+            return F.Cast.apply(self, dtype=target)
+        return self._wrap(self.array.astype(target))
 
-    def type(self, dtype):
-        dtype = np.dtype(dtype)
-        if self.requires_grad and dtype.kind == "f":
-            return F.Cast.apply(self, dtype=dtype)
-        return self._wrap(self.array.astype(dtype))
+    def type_as(self, other):
+        return self.type(other.dtype)
 
-    def float(self):
-        return self.to(dtypes.float32)
+    def float(self, memory_format=None):
+        return self.type(dtypes.float32)
 
-    def double(self):
-        return self.to(dtypes.float64)
+    def double(self, memory_format=None):
+        return self.type(dtypes.float64)
 
-    def long(self):
+    def half(self, memory_format=None):
+        """float16 storage (NumPy computes in float16; no Numba kernel takes it)."""
+        return self.type(dtypes.float16)
+
+    def long(self, memory_format=None):
         return self.type(dtypes.int64)
 
-    def int(self):
+    def int(self, memory_format=None):
         return self.type(dtypes.int32)
 
-    def bool(self):
+    def short(self, memory_format=None):
+        return self.type(dtypes.int16)
+
+    def char(self, memory_format=None):
+        return self.type(dtypes.int8)
+
+    def byte(self, memory_format=None):
+        return self.type(dtypes.uint8)
+
+    def bool(self, memory_format=None):
         return self.type(dtypes.bool_)
 
-    def softmax(self, dim):
-        return F.Softmax.apply(self, dim=dim)
+    # ------------------------------------------------------------------ unary math
+    def _floating(self):
+        """Self, or for integer and bool tensors a copy in the default float dtype."""
+        if self.array.dtype.kind == "f":
+            return self
+        return self._wrap(self.array.astype(dtypes.default_float()))
 
-    def log_softmax(self, dim):
-        return F.LogSoftmax.apply(self, dim=dim)
+    def sin(self):
+        return F.Sin.apply(self._floating())
 
-    def sum(self, dim=None, keepdim=False):
-        return F.Sum.apply(self, dim=dim, keepdim=keepdim)
+    def cos(self):
+        return F.Cos.apply(self._floating())
 
-    def mean(self, dim=None, keepdim=False):
+    def tan(self):
+        return F.Tan.apply(self._floating())
+
+    def asin(self):
+        return F.Asin.apply(self._floating())
+
+    def acos(self):
+        return F.Acos.apply(self._floating())
+
+    def atan(self):
+        return F.Atan.apply(self._floating())
+
+    def sinh(self):
+        return F.Sinh.apply(self._floating())
+
+    def cosh(self):
+        return F.Cosh.apply(self._floating())
+
+    def asinh(self):
+        return F.Asinh.apply(self._floating())
+
+    def acosh(self):
+        return F.Acosh.apply(self._floating())
+
+    def atanh(self):
+        return F.Atanh.apply(self._floating())
+
+    arcsin, arccos, arctan = asin, acos, atan
+    arcsinh, arccosh, arctanh = asinh, acosh, atanh
+
+    def log1p(self):
+        return F.Log1p.apply(self._floating())
+
+    def expm1(self):
+        return F.Expm1.apply(self._floating())
+
+    def log2(self):
+        return F.Log2.apply(self._floating())
+
+    def log10(self):
+        return F.Log10.apply(self._floating())
+
+    def exp2(self):
+        return F.Exp2.apply(self._floating())
+
+    def rsqrt(self):
+        return F.Rsqrt.apply(self._floating())
+
+    def reciprocal(self):
+        return F.Reciprocal.apply(self._floating())
+
+    def square(self):
+        """a * a; integer tensors stay integer (bool becomes int64), as PyTorch."""
+        a = self if self.array.dtype != np.bool_ else self.long()
+        return F.Square.apply(a)
+
+    def erf(self):
+        return F.Erf.apply(self._floating())
+
+    def softplus(self, beta=1.0, threshold=20.0):
+        return F.Softplus.apply(self._floating(), beta=beta, threshold=threshold)
+
+    def sign(self):
+        if self.array.dtype == np.bool_:
+            return self.clone()
+        return F.Rounding.apply(self, op="sign")
+
+    sgn = sign
+
+    def floor(self):
+        return self._round_op("floor")
+
+    def ceil(self):
+        return self._round_op("ceil")
+
+    def trunc(self):
+        return self._round_op("trunc")
+
+    fix = trunc
+
+    def round(self, decimals=0):
+        return self._round_op("round", decimals=decimals)
+
+    def _round_op(self, op, decimals=0):
+        if self.array.dtype.kind != "f":   # integers are already whole
+            return self.clone()
+        return F.Rounding.apply(self, op=op, decimals=decimals)
+
+    def frac(self):
         if self.array.dtype.kind != "f":
+            raise RuntimeError(f"\"frac_cpu\" not implemented for '{_long_name(self)}'")
+        return F.Frac.apply(self)
+
+    def positive(self):
+        return self
+
+    # ------------------------------------------------------------------ binary math
+    def _float_binary(self, fn, other):
+        """A binary op whose result is floating: both sides promoted, ints to float."""
+        dtype = dtypes.result_type(self, _value(other))
+        if dtype.kind != "f":
+            dtype = dtypes.default_float()
+        return self._binary(fn, other, result_dtype=dtype)
+
+    def atan2(self, other):
+        return self._float_binary(F.Atan2, other)
+
+    arctan2 = atan2
+
+    def hypot(self, other):
+        return self._float_binary(F.Hypot, other)
+
+    def logaddexp(self, other):
+        return self._float_binary(F.LogAddExp, other)
+
+    def maximum(self, other):
+        return self._binary(F.Maximum, _tensor_only(other, "maximum"))
+
+    def minimum(self, other):
+        return self._binary(F.Minimum, _tensor_only(other, "minimum"))
+
+    def fmax(self, other):
+        return self._binary(F.Fmax, _tensor_only(other, "fmax"))
+
+    def fmin(self, other):
+        return self._binary(F.Fmin, _tensor_only(other, "fmin"))
+
+    def remainder(self, other):
+        return self._binary(F.Remainder, other)
+
+    def fmod(self, other):
+        return self._binary(F.Fmod, other)
+
+    def __mod__(self, other):
+        return self._binary(F.Remainder, other)
+
+    def __rmod__(self, other):
+        return self._binary(F.Remainder, other, reverse=True)
+
+    def floor_divide(self, other):
+        return self.div(other, rounding_mode="floor")
+
+    def __floordiv__(self, other):
+        return self.div(other, rounding_mode="floor")
+
+    def __rfloordiv__(self, other):
+        return self._operand(other).div(self, rounding_mode="floor")
+
+    def lerp(self, end, weight):
+        """self + weight * (end - self); weight a number or a tensor."""
+        weight = weight if isinstance(weight, TensorMethods) else \
+            self._wrap(np.asarray(weight, self.array.dtype))
+        return F.Lerp.apply(self, end, weight)
+
+    def addcmul(self, tensor1, tensor2, value=1):
+        return self + value * tensor1 * tensor2
+
+    def addcdiv(self, tensor1, tensor2, value=1):
+        return self + value * (tensor1 / tensor2)
+
+    def clamp(self, min=None, max=None):  # noqa: A002
+        """Elementwise min(max(self, min), max); either bound may be None, a number or a
+        tensor. Where min > max every element is max, as PyTorch."""
+        if min is None and max is None:
+            raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+        lo, hi = (_bound(self, b) for b in (min, max))
+        out = self
+        if any(isinstance(b, TensorMethods) and b.dtype != self.dtype for b in (lo, hi)):
+            dtype = dtypes.result_type(self, *(b for b in (lo, hi) if b is not None))
+            out, lo, hi = (None if b is None else b.type(dtype) for b in (self, lo, hi))
+        return F.Clamp.apply(out, lo, hi)
+
+    clip = clamp
+
+    def clamp_min(self, min):  # noqa: A002
+        return self.clamp(min=min)
+
+    def clamp_max(self, max):  # noqa: A002
+        return self.clamp(max=max)
+
+    def where(self, condition, other):
+        """``self`` where ``condition`` holds, else ``other``."""
+        from . import where   # noqa: PLC0415  (the package's function form)
+        return where(condition, self, other)
+
+    # ------------------------------------------------------------------ logic and bits
+    def _logical(self, op, other=None):
+        a = self.array.astype(bool)
+        if other is None:
+            return self._wrap(op(a))
+        return self._wrap(np.asarray(op(a, np.asarray(_value(other)).astype(bool))))
+
+    def logical_not(self):
+        return self._logical(np.logical_not)
+
+    def logical_and(self, other):
+        return self._logical(np.logical_and, other)
+
+    def logical_or(self, other):
+        return self._logical(np.logical_or, other)
+
+    def logical_xor(self, other):
+        return self._logical(np.logical_xor, other)
+
+    def _bitwise(self, op, other, name):
+        if self.array.dtype.kind == "f" or np.asarray(_value(other)).dtype.kind == "f":
+            raise RuntimeError(f"\"{name}_cpu\" not implemented for 'Float'")
+        b = other.array if isinstance(other, TensorMethods) else other
+        out = op(self.array, b)
+        if not isinstance(other, TensorMethods):
+            out = out.astype(self.array.dtype)
+        return self._wrap(np.asarray(out))
+
+    def bitwise_and(self, other):
+        return self._bitwise(np.bitwise_and, other, "bitwise_and")
+
+    def bitwise_or(self, other):
+        return self._bitwise(np.bitwise_or, other, "bitwise_or")
+
+    def bitwise_xor(self, other):
+        return self._bitwise(np.bitwise_xor, other, "bitwise_xor")
+
+    def bitwise_not(self):
+        if self.array.dtype.kind == "f":
+            raise RuntimeError("\"bitwise_not_cpu\" not implemented for 'Float'")
+        return self._wrap(np.invert(self.array))
+
+    __and__ = bitwise_and
+    __or__ = bitwise_or
+    __xor__ = bitwise_xor
+    __invert__ = bitwise_not
+
+    def __rand__(self, other):
+        return self.bitwise_and(other)
+
+    def __ror__(self, other):
+        return self.bitwise_or(other)
+
+    def __rxor__(self, other):
+        return self.bitwise_xor(other)
+
+    # ------------------------------------------------------------------ comparisons
+    def _compare_checked(self, op, other):
+        result = self._compare(op, other)
+        if result is NotImplemented:
+            raise TypeError(f"comparison of a Tensor with {type(other).__name__} is not "
+                            f"supported")
+        return result
+
+    def eq(self, other):
+        return self._compare_checked(np.equal, other)
+
+    def ne(self, other):
+        return self._compare_checked(np.not_equal, other)
+
+    def lt(self, other):
+        return self._compare_checked(np.less, other)
+
+    def le(self, other):
+        return self._compare_checked(np.less_equal, other)
+
+    def gt(self, other):
+        return self._compare_checked(np.greater, other)
+
+    def ge(self, other):
+        return self._compare_checked(np.greater_equal, other)
+
+    not_equal, less, less_equal, greater, greater_equal = ne, lt, le, gt, ge
+
+    def isnan(self):
+        return self._wrap(np.isnan(self.array))
+
+    def isinf(self):
+        return self._wrap(np.isinf(self.array))
+
+    def isfinite(self):
+        return self._wrap(np.isfinite(self.array))
+
+    def isposinf(self):
+        return self._wrap(np.isposinf(self.array))
+
+    def isneginf(self):
+        return self._wrap(np.isneginf(self.array))
+
+    def isclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+        """|self - other| <= atol + rtol * |other|, elementwise."""
+        return self._wrap(np.asarray(np.isclose(self.array, _value(other), rtol, atol,
+                                                equal_nan)))
+
+    def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+        return bool(np.allclose(self.array, _value(other), rtol, atol, equal_nan))
+
+    def equal(self, other):
+        """True when both have the same shape and elements."""
+        other = _value(other)
+        return self.array.shape == np.shape(other) and bool(np.all(self.array == other))
+
+    # ------------------------------------------------------------------ reductions
+    def sum(self, dim=None, keepdim=False, dtype=None):
+        """Sum over ``dim`` (an int, a list, or every dim); integers and bools sum in int64
+        as PyTorch."""
+        a = self._reduction_input(dtype)
+        return F.Sum.apply(a, dim=_dims(dim), keepdim=keepdim)
+
+    def _reduction_input(self, dtype):
+        if dtype is not None:
+            return self.type(dtype)
+        if self.array.dtype.kind in "biu" and self.array.dtype != np.int64:
+            return self.long()
+        return self
+
+    def nansum(self, dim=None, keepdim=False, dtype=None):
+        return self.where(~self.isnan(), 0).sum(dim, keepdim, dtype=dtype)
+
+    def mean(self, dim=None, keepdim=False, dtype=None):
+        a = self.type(dtype) if dtype is not None else self
+        if a.array.dtype.kind != "f":
             raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be "
-                               f"floating point, but got {self.array.dtype}")
-        return F.Mean.apply(self, dim=dim, keepdim=keepdim)
+                               f"either a floating point or complex dtype. Got: "
+                               f"{_long_name(a)}")
+        return F.Mean.apply(a, dim=_dims(dim), keepdim=keepdim)
+
+    def nanmean(self, dim=None, keepdim=False):
+        keep = ~self.isnan()
+        return self.nansum(dim, keepdim) / keep.sum(dim, keepdim)
+
+    def prod(self, dim=None, keepdim=False, dtype=None):
+        a = self._reduction_input(dtype)
+        if dim is not None:
+            dim = _dim(dim, a.ndim)
+            if a.ndim == 0:
+                return a.clone()
+        return F.Prod.apply(a, dim=dim, keepdim=keepdim)
 
     def max(self, dim=None, keepdim=False):
-        """Largest value; with ``dim``, the pair (values, indices) as in PyTorch."""
-        values = F.Max.apply(self, dim=dim, keepdim=keepdim)
+        """max(): the largest element; max(dim): (values, indices); max(other): maximum."""
+        if isinstance(dim, TensorMethods):
+            return self.maximum(dim)
         if dim is None:
-            return values
-        return MaxResult(values, self.argmax(dim, keepdim=keepdim))
+            return F.Max.apply(self, dim=None)
+        dim = _dim(dim, self.ndim)
+        values = F.Max.apply(self, dim=dim, keepdim=keepdim)
+        return return_types.max(values, self.argmax(dim, keepdim=keepdim))
+
+    def min(self, dim=None, keepdim=False):
+        """min(): the smallest element; min(dim): (values, indices); min(other): minimum."""
+        if isinstance(dim, TensorMethods):
+            return self.minimum(dim)
+        if dim is None:
+            if self.array.size == 0:
+                raise RuntimeError("min(): Expected reduction dim to be specified for "
+                                   "input.numel() == 0. Specify the reduction dim with the "
+                                   "'dim' argument.")
+            return F.Amin.apply(self, dim=None)
+        dim = _dim(dim, self.ndim)
+        indices = self.argmin(dim, keepdim=True)
+        return return_types.min(*self._pick_along(indices, dim, keepdim))
+
+    def _pick_along(self, indices, dim, keepdim):
+        """(values, indices) of a selection along ``dim``; ``indices`` keeps dim."""
+        if self.ndim == 0:
+            return self.clone(), indices.reshape(())
+        values = F.Gather.apply(self, index=indices.array, dim=dim)
+        if not keepdim:
+            values, indices = values.squeeze(dim), indices.squeeze(dim)
+        return values, indices
+
+    def amax(self, dim=(), keepdim=False):
+        return F.Amax.apply(self, dim=_dims(dim), keepdim=keepdim)
+
+    def amin(self, dim=(), keepdim=False):
+        return F.Amin.apply(self, dim=_dims(dim), keepdim=keepdim)
+
+    def aminmax(self, *, dim=None, keepdim=False):
+        return return_types.aminmax(self.amin(dim if dim is not None else (), keepdim),
+                                    self.amax(dim if dim is not None else (), keepdim))
+
+    def _arg_extreme(self, find, name, dim, keepdim):
+        if dim is None:
+            if self.array.size == 0:
+                raise RuntimeError(f"{name}(): Expected reduction dim to be specified for "
+                                   f"input.numel() == 0.")
+            return self._wrap(np.asarray(find(self.array), dtype=np.int64))
+        dim = _dim(dim, self.ndim)
+        if self.ndim == 0:
+            return self._wrap(np.zeros((), np.int64))
+        if self.array.shape[dim] == 0:
+            raise IndexError(f"{name}(): Expected reduction dim {dim} to have non-zero size.")
+        return self._wrap(np.asarray(find(self.array, axis=dim, keepdims=keepdim), np.int64))
 
     def argmax(self, dim=None, keepdim=False):
+        return self._arg_extreme(np.argmax, "argmax", dim, keepdim)
+
+    def argmin(self, dim=None, keepdim=False):
+        return self._arg_extreme(np.argmin, "argmin", dim, keepdim)
+
+    def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
+        """Variance over ``dim`` with ``correction`` (default 1, Bessel's) or the older
+        ``unbiased`` flag; ``var(False)`` is the old ``var(unbiased)`` form."""
+        if isinstance(dim, bool):
+            dim, unbiased = None, dim
+        if correction is not None and unbiased is not None:
+            raise RuntimeError("var: can't specify both correction and unbiased")
+        correction = correction if correction is not None else (0 if unbiased is False else 1)
+        if self.array.dtype.kind != "f":
+            raise RuntimeError("std and var only support floating point and complex dtypes")
+        return F.Var.apply(self, dim=_dims(dim), correction=correction, keepdim=keepdim)
+
+    def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
+        """Square root of ``var`` with the same arguments."""
+        return self.var(dim, unbiased, keepdim, correction=correction).sqrt()
+
+    def logsumexp(self, dim, keepdim=False):
+        return F.LogSumExp.apply(self._floating(), dim=_dims(dim), keepdim=keepdim)
+
+    def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
+        """Vector p-norm over ``dim`` (every element when None): p = 2 / 'fro', 1, inf,
+        -inf, 0 or any other number. Matrix norms ('nuc', p over a pair of dims except
+        'fro') are not provided."""
+        a = (self.type(dtype) if dtype is not None else self)._floating()
+        if p == "fro" or p is None:
+            p = 2
+        if isinstance(p, str):
+            raise missing(f"Tensor.norm(p='{p}')")
+        axes = tuple(range(a.ndim)) if dim is None else _dims(dim)
+        axes = tuple(_dim(d, a.ndim) for d in axes) if a.ndim else ()
+        if p == 0:
+            return (a != 0).sum(axes, keepdim).type(a.dtype)
+        if p == -math.inf:
+            return a.abs().amin(axes, keepdim)
+        return F.VectorNorm.apply(a, p=float(p), dim=axes, keepdim=keepdim)
+
+    def cumsum(self, dim, dtype=None):
+        a = self._reduction_input(dtype)
+        if a.ndim == 0:
+            return a.clone()
+        return F.CumSum.apply(a, dim=_dim(dim, a.ndim))
+
+    def cumprod(self, dim, dtype=None):
+        a = self._reduction_input(dtype)
+        if a.ndim == 0:
+            return a.clone()
+        return F.CumProd.apply(a, dim=_dim(dim, a.ndim))
+
+    def all(self, dim=None, keepdim=False):
+        axes = None if dim is None else _axes_tuple(dim, self.ndim)
+        return self._wrap(np.asarray(np.all(self.array, axis=axes, keepdims=keepdim)))
+
+    def any(self, dim=None, keepdim=False):
+        axes = None if dim is None else _axes_tuple(dim, self.ndim)
+        return self._wrap(np.asarray(np.any(self.array, axis=axes, keepdims=keepdim)))
+
+    def count_nonzero(self, dim=None):
+        axes = None if dim is None else _axes_tuple(dim, self.ndim)
+        return self._wrap(np.asarray(np.count_nonzero(self.array, axis=axes), np.int64))
+
+    def sort(self, dim=-1, descending=False, stable=False):
+        """(values, indices) sorted along ``dim``; always stable here; NaN sorts as the
+        largest value, as PyTorch."""
+        if isinstance(dim, bool):   # sort(stable=...) given positionally is not PyTorch's
+            raise TypeError("sort(): dim must be an int")
+        if self.ndim == 0:
+            return return_types.sort(self.clone(), self._wrap(np.zeros((), np.int64)))
+        dim = _dim(dim, self.ndim)
+        indices = self._wrap(_sort_indices(self.array, dim, descending))
+        values = F.Gather.apply(self, index=indices.array, dim=dim)
+        return return_types.sort(values, indices)
+
+    def argsort(self, dim=-1, descending=False, stable=False):
+        return self.sort(dim, descending).indices
+
+    def msort(self):
+        return self.sort(0).values
+
+    def topk(self, k, dim=-1, largest=True, sorted=True):  # noqa: A002
+        """The k largest (or smallest) elements along ``dim``, in sorted order."""
+        size = self.array.shape[_dim(dim, self.ndim)] if self.ndim else 1
+        if not 0 <= k <= size:
+            raise RuntimeError("selected index k out of range")
+        if self.ndim == 0:
+            return return_types.topk(self.clone(), self._wrap(np.zeros((), np.int64)))
+        dim = _dim(dim, self.ndim)
+        order = _sort_indices(self.array, dim, descending=largest)
+        indices = self._wrap(np.take(order, np.arange(k), axis=dim))
+        return return_types.topk(F.Gather.apply(self, index=indices.array, dim=dim), indices)
+
+    def kthvalue(self, k, dim=-1, keepdim=False):
+        """The k-th smallest element (1-based) along ``dim`` and its index."""
+        size = self.array.shape[_dim(dim, self.ndim)] if self.ndim else 1
+        if not 1 <= k <= size:
+            raise IndexError(f"kthvalue(): selected number k out of range for dimension {dim}")
+        if self.ndim == 0:
+            return return_types.kthvalue(self.clone(), self._wrap(np.zeros((), np.int64)))
+        dim = _dim(dim, self.ndim)
+        order = _sort_indices(self.array, dim, descending=False)
+        indices = self._wrap(np.take(order, [k - 1], axis=dim))
+        return return_types.kthvalue(*self._pick_along(indices, dim, keepdim))
+
+    def median(self, dim=None, keepdim=False):
+        """median(): the lower median of all elements (NaN if any is NaN);
+        median(dim): (values, indices) of the lower median along ``dim``."""
+        a = self.array
         if dim is None:
-            return self._wrap(np.asarray(np.argmax(self.array), dtype=np.int64))
-        return self._wrap(np.asarray(np.argmax(self.array, axis=dim, keepdims=keepdim), np.int64))
+            if a.size == 0:
+                return self._wrap(np.asarray(np.nan, a.dtype if a.dtype.kind == "f"
+                                             else np.float32))
+            flat = np.sort(a.reshape(-1))
+            value = flat[-1] if np.isnan(flat[-1]) else flat[(flat.size - 1) // 2]
+            return F.PickValue.apply(self, value=value)
+        dim = _dim(dim, self.ndim)
+        if self.ndim == 0:
+            return return_types.median(self.clone(), self._wrap(np.zeros((), np.int64)))
+        n = a.shape[dim]
+        if n == 0:
+            raise IndexError(f"median(): Expected reduction dim {dim} to have non-zero size.")
+        order = _sort_indices(a, dim, descending=False)
+        nans = np.isnan(a).sum(axis=dim, keepdims=True) if a.dtype.kind == "f" else 0
+        # with NaNs in a slice, its median is the first NaN (they sort last)
+        pos = np.where(nans > 0, n - nans, (n - 1) // 2)
+        pos = np.broadcast_to(pos, a.shape[:dim] + (1,) + a.shape[dim + 1:])
+        indices = self._wrap(np.take_along_axis(order, pos, axis=dim))
+        return return_types.median(*self._pick_along(indices, dim, keepdim))
+
+    def unique(self, sorted=True, return_inverse=False, return_counts=False,  # noqa: A002
+               dim=None):
+        """The distinct elements, sorted (no gradient, as PyTorch)."""
+        values, inverse, counts = np.unique(self.array, return_inverse=True, return_counts=True,
+                                            axis=dim)
+        out = [self._wrap(values)]
+        if return_inverse:
+            out.append(self._wrap(inverse.reshape(self.array.shape if dim is None else -1)
+                                  .astype(np.int64)))
+        if return_counts:
+            out.append(self._wrap(counts.astype(np.int64)))
+        return out[0] if len(out) == 1 else tuple(out)
 
     # ------------------------------------------------------------------ shape methods
     def reshape(self, *shape):
-        shape = _shape_args(shape)
+        shape = _resolve_shape(_shape_args(shape), self.array.size)
         if shape == self.array.shape:
             return self
         return F.Reshape.apply(self, shape=shape)
 
-    view = reshape
+    def view(self, *shape):
+        """A reshape that refuses to copy, as PyTorch's view: a tensor whose memory layout
+        can't be re-described with the new shape (after transpose, permute) raises."""
+        if len(shape) == 1 and isinstance(shape[0], (dtypes.dtype, np.dtype, type)):
+            raise missing("Tensor.view(dtype)")
+        shape = _resolve_shape(_shape_args(shape), self.array.size)
+        try:
+            np.reshape(self.array, shape, copy=False)
+        except ValueError:
+            raise RuntimeError("view size is not compatible with input tensor's size and stride "
+                               "(at least one dimension spans across two contiguous subspaces). "
+                               "Use .reshape(...) instead.") from None
+        return self.reshape(shape)
+
+    def view_as(self, other):
+        return self.view(other.shape)
+
+    def reshape_as(self, other):
+        return self.reshape(other.shape)
 
     def flatten(self, start_dim=0, end_dim=-1):
         shape = self.array.shape
         if not shape:
             return self.reshape(1)
-        end = end_dim % len(shape)
-        start = start_dim % len(shape)
-        return self.reshape(shape[:start] + (-1,) + shape[end + 1:])
+        start, end = _dim(start_dim, self.ndim), _dim(end_dim, self.ndim)
+        if start > end:
+            raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+        middle = int(np.prod(shape[start:end + 1]))
+        return self.reshape(shape[:start] + (middle,) + shape[end + 1:])
+
+    ravel = flatten
+
+    def unflatten(self, dim, sizes):
+        dim = _dim(dim, self.ndim)
+        sizes = _resolve_shape(tuple(sizes), self.array.shape[dim])
+        return self.reshape(self.array.shape[:dim] + sizes + self.array.shape[dim + 1:])
 
     def unsqueeze(self, dim):
-        dim = dim if dim >= 0 else dim + self.ndim + 1
+        dim = _dim(dim, self.ndim + 1)
         return self.reshape(self.array.shape[:dim] + (1,) + self.array.shape[dim:])
 
     def squeeze(self, dim=None):
+        """Drop size-1 dims: all of them, or those of ``dim`` (an int or a tuple) that are 1."""
+        shape = self.array.shape
         if dim is None:
-            return self.reshape(tuple(n for n in self.array.shape if n != 1))
-        if self.array.shape[dim] != 1:
+            drop = {i for i, n in enumerate(shape) if n == 1}
+        else:
+            dims = dim if isinstance(dim, (tuple, list)) else (dim,)
+            drop = {d for d in (_dim(d, self.ndim) for d in dims) if self.ndim and shape[d] == 1}
+        if not drop:
             return self
-        shape = list(self.array.shape)
-        del shape[dim]
-        return self.reshape(tuple(shape))
+        return self.reshape(tuple(n for i, n in enumerate(shape) if i not in drop))
 
     def permute(self, *dims):
         dims = _shape_args(dims)
         if len(dims) != self.ndim:
-            raise RuntimeError(f"permute(): number of dims don't match: got {len(dims)} for a "
-                               f"tensor of {self.ndim} dims")
-        return F.Permute.apply(self, dims=tuple(d % max(self.ndim, 1) for d in dims))
+            raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input "
+                               f"does not match the length of the desired ordering of dimensions "
+                               f"i.e. input.dim() = {self.ndim} is not equal to len(dims) = "
+                               f"{len(dims)}")
+        dims = tuple(_dim(d, self.ndim) for d in dims)
+        if len(set(dims)) != len(dims):
+            raise RuntimeError("permute(): duplicate dims are not allowed.")
+        return F.Permute.apply(self, dims=dims)
 
     def transpose(self, dim0, dim1):
+        dim0, dim1 = _dim(dim0, self.ndim), _dim(dim1, self.ndim)
+        if self.ndim < 2 or dim0 == dim1:
+            return F.Permute.apply(self, dims=tuple(range(self.ndim)))
         dims = list(range(self.ndim))
         dims[dim0], dims[dim1] = dims[dim1], dims[dim0]
         return F.Permute.apply(self, dims=tuple(dims))
+
+    swapaxes = swapdims = transpose
 
     def t(self):
         if self.ndim > 2:
             raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self.ndim}D")
         return self.T
 
-    def expand(self, *shape):
-        shape = tuple(o if n == -1 else n for n, o in zip(_shape_args(shape), self.array.shape))
-        return F.Expand.apply(self, shape=shape)
+    def movedim(self, source, destination):
+        src = [_dim(d, self.ndim) for d in _as_list(source)]
+        dst = [_dim(d, self.ndim) for d in _as_list(destination)]
+        if len(src) != len(dst):
+            raise RuntimeError(f"movedim: Invalid source or destination dims: source ({src} "
+                               f"dims) should contain the same number of dims as destination "
+                               f"({dst} dims)")
+        order = [n for n in range(self.ndim) if n not in src]
+        for d, s in sorted(zip(dst, src)):
+            order.insert(d, s)
+        return self.permute(order)
+
+    moveaxis = movedim
+
+    def expand(self, *sizes):
+        """Broadcast to ``sizes``; new leading dims may be added, -1 keeps a dim."""
+        sizes = _shape_args(sizes)
+        shape = self.array.shape
+        if len(sizes) < len(shape):
+            raise RuntimeError(f"expand(torch.FloatTensor{{{list(shape)}}}, size={list(sizes)}): "
+                               f"the number of sizes provided ({len(sizes)}) must be greater or "
+                               f"equal to the number of dimensions in the tensor ({len(shape)})")
+        lead = len(sizes) - len(shape)
+        target = []
+        for i, n in enumerate(sizes):
+            old = shape[i - lead] if i >= lead else None
+            if n == -1:
+                if old is None:
+                    raise RuntimeError(f"The expanded size of the tensor (-1) isn't allowed in "
+                                       f"a leading, non-existing dimension {i}")
+                n = old
+            elif old is not None and old != 1 and old != n:
+                raise RuntimeError(f"The expanded size of the tensor ({n}) must match the "
+                                   f"existing size ({old}) at non-singleton dimension {i}.  "
+                                   f"Target sizes: {list(sizes)}.  Tensor sizes: {list(shape)}")
+            target.append(n)
+        target = tuple(target)
+        return self if target == shape else F.Expand.apply(self, shape=target)
+
+    def expand_as(self, other):
+        return self.expand(other.shape)
+
+    def broadcast_to(self, size):
+        return self.expand(size)
+
+    def repeat(self, *sizes):
+        """Tile the tensor ``sizes[i]`` times along dim i (new leading dims allowed)."""
+        sizes = _shape_args(sizes)
+        if len(sizes) < self.ndim:
+            raise RuntimeError("Number of dimensions of repeat dims can not be smaller than "
+                               "number of dimensions of tensor")
+        shape = (1,) * (len(sizes) - self.ndim) + self.array.shape
+        # (s0, s1) -> (1, s0, 1, s1) -> broadcast (r0, s0, r1, s1) -> (r0*s0, r1*s1)
+        paired = tuple(n for s in shape for n in (1, s))
+        spread = tuple(n for r, s in zip(sizes, shape) for n in (r, s))
+        return self.reshape(paired).expand(spread).reshape(
+            tuple(r * s for r, s in zip(sizes, shape)))
+
+    def tile(self, *dims):
+        dims = _shape_args(dims)
+        return self.repeat((1,) * (self.ndim - len(dims)) + dims)
+
+    def flip(self, *dims):
+        dims = tuple(_dim(d, self.ndim) for d in _shape_args(dims))
+        return F.Flip.apply(self, dims=dims)
+
+    def fliplr(self):
+        if self.ndim < 2:
+            raise RuntimeError("Input must be >= 2-d.")
+        return self.flip(1)
+
+    def flipud(self):
+        if self.ndim < 1:
+            raise RuntimeError("Input must be >= 1-d.")
+        return self.flip(0)
+
+    def roll(self, shifts, dims=None):
+        if dims is None:
+            return F.Roll.apply(self.flatten(), shifts=shifts, dims=None).view(self.shape)
+        shifts, dims = _as_list(shifts), [_dim(d, self.ndim) for d in _as_list(dims)]
+        if len(shifts) != len(dims):
+            raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, "
+                               f"dims:{len(dims)}")
+        return F.Roll.apply(self, shifts=tuple(shifts), dims=tuple(dims))
+
+    def narrow(self, dim, start, length):
+        dim = _dim(dim, self.ndim)
+        size = self.array.shape[dim]
+        start = int(start) + (size if start < 0 else 0)
+        if not 0 <= start <= size or not 0 <= length <= size - start:
+            raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size "
+                               f"({size}).")
+        return self[(slice(None),) * dim + (slice(start, start + length),)]
+
+    def select(self, dim, index):
+        dim = _dim(dim, self.ndim)
+        size = self.array.shape[dim]
+        if not -size <= index < size:
+            raise IndexError(f"select(): index {index} out of range for tensor of size "
+                             f"{list(self.array.shape)} at dimension {dim}")
+        return self[(slice(None),) * dim + (index,)]
+
+    def split(self, split_size_or_sections, dim=0):
+        dim = _dim(dim, self.ndim)
+        size = self.array.shape[dim]
+        if isinstance(split_size_or_sections, numbers.Integral):
+            step = int(split_size_or_sections)
+            if step <= 0 and size:
+                raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got "
+                                   f"dimension size of {size}")
+            sections = [min(step, size - s) for s in range(0, size, step)] if size else [0]
+        else:
+            sections = [int(n) for n in split_size_or_sections]
+            if sum(sections) != size:
+                raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to "
+                                   f"{size} (input tensor's size at dimension {dim}), but got "
+                                   f"split_sizes={sections}")
+        starts = np.cumsum([0] + sections[:-1])
+        return tuple(self.narrow(dim, int(s), n) for s, n in zip(starts, sections))
+
+    def tensor_split(self, indices_or_sections, dim=0):
+        dim = _dim(dim, self.ndim)
+        return tuple(self[(slice(None),) * dim + (slice(int(s), int(e)),)]
+                     for s, e in _section_bounds(self.array.shape[dim], indices_or_sections))
+
+    def chunk(self, chunks, dim=0):
+        """Split into at most ``chunks`` pieces of ceil(n / chunks) (the last may be shorter,
+        and there may be fewer pieces, as PyTorch)."""
+        if chunks <= 0:
+            raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
+        size = self.array.shape[_dim(dim, self.ndim)]
+        return self.split(max(-(-size // chunks), 1) if size else 1, dim)
+
+    def unbind(self, dim=0):
+        dim = _dim(dim, self.ndim)
+        return tuple(self.select(dim, i) for i in range(self.array.shape[dim]))
+
+    def gather(self, dim, index):
+        """out[i][j] = self[i][index[i][j]] for dim 1 (any dim likewise)."""
+        dim = _dim(dim, self.ndim)
+        idx = _check_index(self, index, dim, "gather", same_rank=True)
+        return F.Gather.apply(self, index=idx, dim=dim)
+
+    def take_along_dim(self, indices, dim=None):
+        if dim is None:
+            return self.flatten().gather(0, indices.flatten())
+        dim = _dim(dim, self.ndim)
+        if indices.ndim != self.ndim:
+            raise RuntimeError("torch.take_along_dim(): input and indices should have the same "
+                               "number of dimensions")
+        a_shape, i_shape = list(self.array.shape), list(indices.shape)
+        a_shape[dim] = i_shape[dim] = 1
+        common = list(np.broadcast_shapes(tuple(a_shape), tuple(i_shape)))
+        a_target, i_target = list(common), list(common)
+        a_target[dim], i_target[dim] = self.array.shape[dim], indices.shape[dim]
+        return self.expand(a_target).gather(dim, indices.expand(i_target))
+
+    def take(self, index):
+        idx = _check_index(self.flatten(), index, 0, "take", same_rank=False)
+        return self.flatten()[idx]
+
+    def index_select(self, dim, index):
+        dim = _dim(dim, self.ndim)
+        idx = _index_array(index, "index_select")
+        if idx.ndim > 1:
+            raise IndexError("index_select(): Index is supposed to be a vector")
+        size = self.array.shape[dim] if self.ndim else 1
+        bad = idx[(idx < -size) | (idx >= size)]
+        if bad.size:
+            raise IndexError(f"index out of range in self")
+        if self.ndim == 0:
+            return self.reshape(1)[idx.reshape(-1)].reshape(idx.shape)
+        return F.IndexSelect.apply(self, index=idx.reshape(-1) % max(size, 1), dim=dim)
+
+    def scatter(self, dim, index, src=None, value=None, reduce=None):
+        """self with self[i][index[i][j]] = src[i][j] (dim 1); ``src`` a tensor or a number.
+        ``reduce='add'`` adds instead of writing."""
+        src = value if src is None else src
+        dim = _dim(dim, self.ndim)
+        idx = _check_index(self, index, dim, "scatter", same_rank=True)
+        if isinstance(src, TensorMethods):
+            _check_src(src, idx, dim)
+            src = src.type(self.dtype)
+        else:
+            src = np.asarray(src, self.array.dtype)
+        if reduce == "add":
+            src = src if isinstance(src, TensorMethods) else \
+                self._wrap(np.broadcast_to(src, idx.shape).copy())
+            return F.ScatterAdd.apply(self, src, index=idx, dim=dim)
+        if reduce is not None:
+            raise missing(f"Tensor.scatter(reduce='{reduce}')")
+        return F.Scatter.apply(self, src, index=idx, dim=dim)
+
+    def scatter_add(self, dim, index, src):
+        dim = _dim(dim, self.ndim)
+        idx = _check_index(self, index, dim, "scatter_add", same_rank=True)
+        _check_src(src, idx, dim)
+        return F.ScatterAdd.apply(self, src.type(self.dtype), index=idx, dim=dim)
+
+    def scatter_(self, dim, index, src=None, value=None, reduce=None):
+        return self._apply_inplace(lambda s: s.scatter(dim, index, src, value, reduce),
+                                   src if isinstance(src, TensorMethods) else None)
+
+    def scatter_add_(self, dim, index, src):
+        return self._apply_inplace(lambda s: s.scatter_add(dim, index, src), src)
+
+    def masked_fill(self, mask, value):
+        """self with ``value`` wherever the bool ``mask`` (broadcast to self) is True."""
+        mask = _bool_mask(mask, "masked_fill")
+        if isinstance(value, TensorMethods):
+            if value.ndim:
+                raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, "
+                                   f"but got tensor with {value.ndim} dimension(s).")
+            value = value.type(self.dtype)
+        else:
+            value = self._wrap(np.asarray(value).astype(self.array.dtype))
+        return F.Where.apply(value, self, cond=mask)
+
+    def masked_fill_(self, mask, value):
+        return self._apply_inplace(lambda s: s.masked_fill(mask, value),
+                                   value if isinstance(value, TensorMethods) else None)
+
+    def masked_select(self, mask):
+        mask = _bool_mask(mask, "masked_select")
+        shape = np.broadcast_shapes(self.array.shape, mask.shape)
+        return self.expand(shape)[np.broadcast_to(mask, shape)]
+
+    def index_fill(self, dim, index, value):
+        mask = np.zeros(self.array.shape[_dim(dim, self.ndim)], bool)
+        mask[_index_array(index, "index_fill")] = True
+        shape = [1] * self.ndim
+        shape[_dim(dim, self.ndim)] = -1
+        return self.masked_fill(self._wrap(mask.reshape(shape)), value)
+
+    def nonzero(self, as_tuple=False):
+        where = np.argwhere(self.array) if self.ndim else np.argwhere(self.array.reshape(1))
+        if as_tuple:
+            return tuple(self._wrap(np.ascontiguousarray(c, dtype=np.int64)) for c in where.T)
+        return self._wrap(where.astype(np.int64))
+
+    def argwhere(self):
+        return self.nonzero()
+
+    def diag(self, diagonal=0):
+        if self.ndim == 1:
+            n = self.array.shape[0] + abs(diagonal)
+            rows = np.arange(self.array.shape[0]) + max(-diagonal, 0)
+            cols = np.arange(self.array.shape[0]) + max(diagonal, 0)
+            zeros = self._wrap(np.zeros((n, n), self.array.dtype))
+            return F.IndexPut.apply(zeros, self, index=(rows, cols))
+        if self.ndim == 2:
+            return self.diagonal(diagonal)
+        raise RuntimeError("diag(): Supports 1D or 2D tensors. Got " + f"{self.ndim}D")
+
+    def diagonal(self, offset=0, dim1=0, dim2=1):
+        a = self.movedim((dim1, dim2), (-2, -1))
+        rows, cols = a.array.shape[-2:]
+        r = np.arange(max(-offset, 0), rows)
+        c = r + offset
+        keep = (c >= 0) & (c < cols)
+        return a[..., r[keep], c[keep]]
+
+    def trace(self):
+        if self.ndim != 2:
+            raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {self.ndim}")
+        return self.diagonal().sum()
+
+    def tril(self, diagonal=0):
+        return self * self._wrap(np.tri(*self.array.shape[-2:], diagonal, bool))
+
+    def triu(self, diagonal=0):
+        return self * self._wrap(~np.tri(*self.array.shape[-2:], diagonal - 1, bool))
+
+    # ------------------------------------------------------------------ products
+    def mm(self, mat2):
+        if self.ndim != 2 or mat2.ndim != 2:
+            raise RuntimeError(f"self must be a matrix" if self.ndim != 2 else
+                               "mat2 must be a matrix")
+        return self @ mat2
+
+    def bmm(self, mat2):
+        if self.ndim != 3 or mat2.ndim != 3:
+            raise RuntimeError(f"batch1 must be a 3D tensor" if self.ndim != 3 else
+                               "batch2 must be a 3D tensor")
+        if self.array.shape[0] != mat2.array.shape[0]:
+            raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
+                               f"[{self.array.shape[0]}, {self.array.shape[2]}] but got: "
+                               f"[{mat2.array.shape[0]}, {mat2.array.shape[1]}].")
+        return self @ mat2
+
+    def mv(self, vec):
+        if self.ndim != 2 or vec.ndim != 1:
+            raise RuntimeError(f"vector + matrix @ vector expected, got {self.ndim}, "
+                               f"{vec.ndim}")
+        return self @ vec
+
+    def dot(self, other):
+        if self.ndim != 1 or other.ndim != 1:
+            raise RuntimeError(f"1D tensors expected, but got {self.ndim}D and {other.ndim}D "
+                               f"tensors")
+        if self.array.shape != other.array.shape:
+            raise RuntimeError(f"inconsistent tensor size, expected tensor [{self.array.shape[0]}]"
+                               f" and src [{other.array.shape[0]}] to have the same number of "
+                               f"elements, but got {self.array.shape[0]} and "
+                               f"{other.array.shape[0]} elements respectively")
+        return (self * other).sum()
+
+    inner = dot
+    vdot = dot
+
+    def outer(self, vec2):
+        return self.reshape(-1, 1) * vec2.reshape(1, -1)
+
+    ger = outer
+
+    # ------------------------------------------------------------------ activations
+    def softmax(self, dim, dtype=None):
+        a = self.type(dtype) if dtype is not None else self
+        return F.Softmax.apply(a._floating(), dim=dim)
+
+    def log_softmax(self, dim, dtype=None):
+        a = self.type(dtype) if dtype is not None else self
+        return F.LogSoftmax.apply(a._floating(), dim=dim)
 
 
-class MaxResult(tuple):
-    """``(values, indices)`` of ``max(dim)``, with PyTorch's attribute names."""
+# ---------------------------------------------------------------------- in-place forms
+def _inplace(name):
+    def method(self, *args, **kwargs):
+        return self._apply_inplace(lambda s: getattr(s, name)(*args, **kwargs),
+                                   *(a for a in args if isinstance(a, TensorMethods)))
+    method.__name__ = name + "_"
+    method.__doc__ = f"In-place ``{name}``."
+    return method
 
-    def __new__(cls, values, indices):
-        return super().__new__(cls, (values, indices))
 
-    @property
-    def values(self):
-        return self[0]
+for _name in ("sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "log1p", "expm1",
+              "log2", "log10", "exp2", "square", "rsqrt", "reciprocal", "sign", "floor", "ceil",
+              "round", "trunc", "frac", "clamp_min", "clamp_max", "lerp", "addcmul", "addcdiv",
+              "remainder", "fmod", "floor_divide", "logical_not", "index_fill", "erf", "t",
+              "transpose", "unsqueeze", "squeeze", "fix", "hypot", "atan2", "cumsum",
+              "maximum", "minimum", "tril", "triu"):
+    setattr(TensorMethods, _name + "_", _inplace(_name))
+del _name
 
-    @property
-    def indices(self):
-        return self[1]
+
+# ---------------------------------------------------------------------- helpers
+def _dim(dim, ndim):
+    """``dim`` wrapped into [0, ndim) (0-d tensors accept 0 and -1), or PyTorch's IndexError."""
+    n = max(ndim, 1)
+    if isinstance(dim, bool) or not isinstance(dim, (numbers.Integral,)):
+        raise TypeError(f"dim must be an int, got {type(dim).__name__}")
+    if not -n <= dim < n:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], "
+                         f"but got {dim})")
+    return int(dim) % n
+
+
+def _dims(dim):
+    """A reduction's dim: None, an int, or a tuple (lists and Sizes become tuples)."""
+    if dim is None or isinstance(dim, numbers.Integral):
+        return dim
+    return tuple(int(d) for d in dim)
+
+
+def _axes_tuple(dim, ndim):
+    return tuple(_dim(d, ndim) for d in (_as_list(dim))) if ndim else None
+
+
+def _as_list(x):
+    return list(x) if isinstance(x, (tuple, list)) else [x]
 
 
 def _shape_args(shape):
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = shape[0]
-    return tuple(int(n) for n in shape)
+    try:
+        return tuple(int(n) for n in shape)
+    except TypeError:
+        raise TypeError(f"expected a sequence of integers as the shape, got "
+                        f"{tuple(type(n).__name__ for n in shape)}") from None
+
+
+def _resolve_shape(shape, numel):
+    """``shape`` with a -1 filled in, checked against ``numel`` (PyTorch's messages)."""
+    unknown = [i for i, n in enumerate(shape) if n == -1]
+    if len(unknown) > 1:
+        raise RuntimeError("only one dimension can be inferred")
+    if any(n < -1 for n in shape):
+        raise RuntimeError(f"invalid shape dimension {min(shape)}")
+    known = int(np.prod([n for n in shape if n != -1]))
+    if unknown:
+        if known == 0 or numel % known:
+            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+        shape = tuple(numel // known if n == -1 else n for n in shape)
+    elif known != numel:
+        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+    return shape
+
+
+def _value(x):
+    """The array or number behind an operand."""
+    return x.array if isinstance(x, TensorMethods) else x
+
+
+def _long_name(t):
+    return {"f": "Float", "i": "Long", "u": "Byte", "b": "Bool"}[t.array.dtype.kind]
+
+
+def _tensor_only(other, name):
+    if not isinstance(other, TensorMethods):
+        raise TypeError(f"{name}(): argument 'other' (position 1) must be Tensor, not "
+                        f"{type(other).__name__}")
+    return other
+
+
+def _bound(t, b):
+    """A clamp bound: None stays None, a number becomes a 0-d array of t's dtype."""
+    if b is None or isinstance(b, TensorMethods):
+        return b
+    dtype = dtypes.result_type(t, b)
+    return t._wrap(np.asarray(b, dtype))
+
+
+def _index_array(index, who):
+    idx = index.array if isinstance(index, TensorMethods) else np.asarray(index)
+    if idx.dtype.kind not in "iu":
+        raise RuntimeError(f"{who}(): Expected dtype int64 for index")
+    return idx.astype(np.int64, copy=False)
+
+
+def _check_index(t, index, dim, who, same_rank):
+    """An int64 index array for ``t`` along ``dim``, every value in range and, for
+    gather/scatter, of t's rank and no bigger than t on the other dims."""
+    idx = _index_array(index, who)
+    if same_rank and idx.ndim != t.ndim and not (idx.ndim <= 1 and t.ndim <= 1):
+        raise RuntimeError(f"Index tensor must have the same number of dimensions as "
+                           f"{'input' if who == 'gather' else 'self'} tensor")
+    size = t.array.shape[dim] if t.ndim else 1
+    bad = idx[(idx < 0) | (idx >= size)] if who != "take" else idx[(idx < -size) | (idx >= size)]
+    if bad.size:
+        raise RuntimeError(f"index {int(bad.reshape(-1)[0])} is out of bounds for dimension "
+                           f"{dim} with size {size}")
+    if same_rank:
+        for d in range(idx.ndim):
+            if d != dim and idx.shape[d] > t.array.shape[d]:
+                raise RuntimeError(f"Size does not match at dimension {d} expected index "
+                                   f"{list(idx.shape)} to be smaller than self "
+                                   f"{list(t.array.shape)} apart from dimension {dim}")
+    return idx if t.ndim else idx.reshape(())
+
+
+def _check_src(src, idx, dim):
+    if src.ndim != idx.ndim and idx.ndim:
+        raise RuntimeError("Index tensor must have the same number of dimensions as src tensor")
+    for d in range(idx.ndim):
+        if idx.shape[d] > src.array.shape[d]:
+            raise RuntimeError(f"Size does not match at dimension {d} expected index "
+                               f"{list(idx.shape)} to be smaller than src "
+                               f"{list(src.array.shape)} apart from dimension {dim}")
+
+
+def _bool_mask(mask, who):
+    m = mask.array if isinstance(mask, TensorMethods) else np.asarray(mask)
+    if m.dtype != np.bool_:
+        raise RuntimeError(f"{who}: expected BoolTensor for mask" if who == "masked_select" else
+                           f"masked_fill_ only supports boolean masks, but got mask with dtype "
+                           f"{dtypes.of(m)}")
+    return m
+
+
+def _sort_indices(a, dim, descending):
+    """Stable sort order of ``a`` along ``dim`` (int64); NaN counts as the largest value."""
+    x = np.moveaxis(a, dim, -1)
+    if descending:
+        if x.dtype.kind == "f":
+            # primary key: NaN first; secondary: -x ascending (lexsort is stable)
+            order = np.lexsort((-x, ~np.isnan(x)), axis=-1)
+        else:
+            key = x.astype(np.int64) if x.dtype.kind in "bu" else x
+            order = np.argsort(~key, axis=-1, kind="stable")   # ~k = -k - 1, no overflow
+    else:
+        order = np.argsort(x, axis=-1, kind="stable")
+    return np.ascontiguousarray(np.moveaxis(order, -1, dim).astype(np.int64))
+
+
+def _section_bounds(size, spec):
+    if isinstance(spec, numbers.Integral):
+        base, extra = divmod(size, int(spec))
+        lengths = [base + (i < extra) for i in range(int(spec))]
+        cuts = np.cumsum([0] + lengths)
+    else:
+        cuts = [0] + [min(int(i), size) for i in spec] + [size]
+    return list(zip(cuts[:-1], cuts[1:]))

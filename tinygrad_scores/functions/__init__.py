@@ -17,4 +17,7 @@ from .losses import *  # noqa: F401,F403
 from .activations import *  # noqa: F401,F403
 from .normalization import *  # noqa: F401,F403
 from .nn_losses import *  # noqa: F401,F403
+from .math import *  # noqa: F401,F403
+from .indexing import *  # noqa: F401,F403
+from .statistics import *  # noqa: F401,F403
 from ._common import unbroadcast  # noqa: F401

@@ -1,0 +1,135 @@
+"""Indexing along a dimension: gather, scatter, scatter_add, index_select, flip, roll.
+
+An ``index`` is never a graph input (integers have no gradient): it is passed as an
+option, already checked by the Tensor method (dtype int64, rank, range).
+"""
+import numpy as np
+
+from ..autograd import Function
+
+__all__ = ["Gather", "Scatter", "ScatterAdd", "IndexSelect", "Flip", "Roll"]
+
+
+def along(index, dim):
+    """The NumPy index tuple that addresses ``a[i][j]...[index[i][j]...]...`` with the
+    index's value on axis ``dim`` and the position itself on every other axis."""
+    grids = list(np.indices(index.shape, sparse=True))
+    grids[dim] = index
+    return tuple(grids)
+
+
+class Gather(Function):
+    """out[i][j] = a[i][index[i][j]] (for dim = 1; likewise on any dim);
+    da = zeros with g added back at those positions (repeats accumulate)."""
+
+    @staticmethod
+    def forward(ctx, a, index, dim):
+        ctx.shape, ctx.where = a.shape, along(index, dim)
+        return a[ctx.where]
+
+    @staticmethod
+    def backward(ctx, grad):
+        out = np.zeros(ctx.shape, grad.dtype)
+        np.add.at(out, ctx.where, grad)
+        return out
+
+
+class Scatter(Function):
+    """out = a with out[i][index[i][j]] = src[i][j] (dim = 1); ``src`` may be a scalar.
+    da = g with the written positions zeroed;  dsrc[i][j] = g[i][index[i][j]] (zero where
+    src is bigger than index). With repeated positions the last write wins (PyTorch leaves
+    that order undefined)."""
+
+    @staticmethod
+    def forward(ctx, a, src, index, dim):
+        ctx.where, ctx.index_shape, ctx.src_shape = along(index, dim), index.shape, np.shape(src)
+        out = np.array(a)
+        out[ctx.where] = _leading(src, index.shape)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        da = dsrc = None
+        if ctx.needs_input_grad[0]:
+            da = np.array(grad)
+            da[ctx.where] = 0
+        if ctx.needs_input_grad[1]:
+            dsrc = _pad_to(grad[ctx.where], ctx.src_shape)
+        return da, dsrc
+
+
+class ScatterAdd(Function):
+    """out = a, then out[i][index[i][j]] += src[i][j] (dim = 1);
+    da = g,  dsrc[i][j] = g[i][index[i][j]]."""
+
+    @staticmethod
+    def forward(ctx, a, src, index, dim):
+        ctx.where, ctx.src_shape = along(index, dim), src.shape
+        out = np.array(a)
+        np.add.at(out, ctx.where, _leading(src, index.shape))
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        dsrc = _pad_to(grad[ctx.where], ctx.src_shape) if ctx.needs_input_grad[1] else None
+        return grad, dsrc
+
+
+def _leading(src, shape):
+    """The leading ``shape`` block of ``src`` (PyTorch lets src be bigger than index)."""
+    if np.ndim(src) == 0:
+        return src
+    return src[tuple(slice(0, n) for n in shape)]
+
+
+def _pad_to(block, shape):
+    if block.shape == tuple(shape):
+        return block
+    out = np.zeros(shape, block.dtype)
+    out[tuple(slice(0, n) for n in block.shape)] = block
+    return out
+
+
+class IndexSelect(Function):
+    """out = a's slices ``index`` along ``dim``;   da = g added back to those slices."""
+
+    @staticmethod
+    def forward(ctx, a, index, dim):
+        ctx.shape, ctx.index, ctx.dim = a.shape, index, dim
+        return np.take(a, index, axis=dim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        out = np.zeros(ctx.shape, grad.dtype)
+        at = [slice(None)] * len(ctx.shape)
+        at[ctx.dim] = ctx.index
+        np.add.at(out, tuple(at), grad)
+        return out
+
+
+class Flip(Function):
+    """out = a reversed along ``dims``;   da = g reversed along the same dims."""
+
+    @staticmethod
+    def forward(ctx, a, dims):
+        ctx.dims = dims
+        return np.flip(a, dims)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return np.flip(grad, ctx.dims)
+
+
+class Roll(Function):
+    """out = a rolled by ``shifts`` along ``dims`` (flattened when dims is None);
+    da = g rolled back by -shifts."""
+
+    @staticmethod
+    def forward(ctx, a, shifts, dims):
+        ctx.shifts, ctx.dims = shifts, dims
+        return np.roll(a, shifts, dims)
+
+    @staticmethod
+    def backward(ctx, grad):
+        back = -np.asarray(ctx.shifts)
+        return np.roll(grad, back if np.ndim(back) else int(back), ctx.dims)

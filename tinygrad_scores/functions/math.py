@@ -1,0 +1,621 @@
+"""Elementwise math beyond exp/log/sqrt: trigonometry, logs and powers of other bases,
+rounding (zero gradient, as PyTorch), clamp, where, maximum/minimum, lerp and the binary
+functions atan2, hypot, logaddexp, remainder and fmod.
+
+Inputs reach these classes already promoted to one floating dtype (tensor_methods.py does
+that), so every backward returns arrays of the gradient's dtype.
+"""
+import math
+
+import numpy as np
+
+from ..autograd import Function
+from ._common import unbroadcast
+
+__all__ = ["Sin", "Cos", "Tan", "Asin", "Acos", "Atan", "Sinh", "Cosh", "Asinh", "Acosh",
+           "Atanh", "Log1p", "Expm1", "Log2", "Log10", "Exp2", "Square", "Rsqrt", "Reciprocal",
+           "Rounding", "Frac", "Clamp", "Where", "Maximum", "Minimum", "Fmax", "Fmin", "Lerp",
+           "Atan2", "Hypot", "LogAddExp", "Remainder", "Fmod", "Einsum"]
+
+_QUIET = dict(divide="ignore", invalid="ignore", over="ignore")
+
+
+def _same(x, like):
+    return np.asarray(x).astype(like.dtype, copy=False)
+
+
+class Sin(Function):
+    """out = sin(a);   da = g * cos(a)."""
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return np.sin(a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (a,) = ctx.saved_tensors
+        return grad * np.cos(a)
+
+
+class Cos(Function):
+    """out = cos(a);   da = -g * sin(a)."""
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return np.cos(a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (a,) = ctx.saved_tensors
+        return -grad * np.sin(a)
+
+
+class Tan(Function):
+    """out = tan(a);   da = g * (1 + out**2)."""
+
+    @staticmethod
+    def forward(ctx, a):
+        out = np.tan(a)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return grad * (1 + out * out)
+
+
+class Asin(Function):
+    """out = asin(a);   da = g / sqrt(1 - a**2)."""
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        with np.errstate(**_QUIET):
+            return np.arcsin(a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (a,) = ctx.saved_tensors
+        with np.errstate(**_QUIET):
+            return grad / np.sqrt(1 - a * a)
+
+
+class Acos(Function):
+    """out = acos(a);   da = -g / sqrt(1 - a**2)."""
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        with np.errstate(**_QUIET):
+            return np.arccos(a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (a,) = ctx.saved_tensors
+        with np.errstate(**_QUIET):
+            return -grad / np.sqrt(1 - a * a)
+
+
+class Atan(Function):
+    """out = atan(a);   da = g / (1 + a**2)."""
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return np.arctan(a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (a,) = ctx.saved_tensors
+        return grad / (1 + a * a)
+
+
+class Sinh(Function):
+    """out = sinh(a);   da = g * cosh(a)."""
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        with np.errstate(over="ignore"):
+            return np.sinh(a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (a,) = ctx.saved_tensors
+        with np.errstate(over="ignore"):
+            return grad * np.cosh(a)
+
+
+class Cosh(Function):
+    """out = cosh(a);   da = g * sinh(a)."""
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        with np.errstate(over="ignore"):
+            return np.cosh(a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (a,) = ctx.saved_tensors
+        with np.errstate(over="ignore"):
+            return grad * np.sinh(a)
+
+
+class Asinh(Function):
+    """out = asinh(a);   da = g / sqrt(a**2 + 1)."""
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return np.arcsinh(a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (a,) = ctx.saved_tensors
+        return grad / np.sqrt(a * a + 1)
+
+
+class Acosh(Function):
+    """out = acosh(a);   da = g / sqrt(a**2 - 1)."""
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        with np.errstate(**_QUIET):
+            return np.arccosh(a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (a,) = ctx.saved_tensors
+        with np.errstate(**_QUIET):
+            return grad / np.sqrt(a * a - 1)
+
+
+class Atanh(Function):
+    """out = atanh(a);   da = g / (1 - a**2)."""
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        with np.errstate(**_QUIET):
+            return np.arctanh(a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (a,) = ctx.saved_tensors
+        with np.errstate(**_QUIET):
+            return grad / (1 - a * a)
+
+
+class Log1p(Function):
+    """out = log(1 + a);   da = g / (1 + a)."""
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        with np.errstate(**_QUIET):
+            return np.log1p(a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (a,) = ctx.saved_tensors
+        with np.errstate(**_QUIET):
+            return grad / (1 + a)
+
+
+class Expm1(Function):
+    """out = exp(a) - 1;   da = g * (out + 1)."""
+
+    @staticmethod
+    def forward(ctx, a):
+        with np.errstate(over="ignore"):
+            out = np.expm1(a)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return grad * (out + 1)
+
+
+class Log2(Function):
+    """out = log2(a);   da = g / (a * ln 2)."""
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        with np.errstate(**_QUIET):
+            return np.log2(a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (a,) = ctx.saved_tensors
+        with np.errstate(**_QUIET):
+            return grad / (a * math.log(2.0))
+
+
+class Log10(Function):
+    """out = log10(a);   da = g / (a * ln 10)."""
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        with np.errstate(**_QUIET):
+            return np.log10(a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (a,) = ctx.saved_tensors
+        with np.errstate(**_QUIET):
+            return grad / (a * math.log(10.0))
+
+
+class Exp2(Function):
+    """out = 2 ** a;   da = g * out * ln 2."""
+
+    @staticmethod
+    def forward(ctx, a):
+        with np.errstate(over="ignore"):
+            out = np.exp2(a)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return grad * out * math.log(2.0)
+
+
+class Square(Function):
+    """out = a * a;   da = 2 * g * a."""
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return a * a
+
+    @staticmethod
+    def backward(ctx, grad):
+        (a,) = ctx.saved_tensors
+        return 2 * grad * a
+
+
+class Rsqrt(Function):
+    """out = 1 / sqrt(a);   da = -g * out**3 / 2."""
+
+    @staticmethod
+    def forward(ctx, a):
+        with np.errstate(**_QUIET):
+            out = 1 / np.sqrt(a)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        with np.errstate(**_QUIET):
+            return -0.5 * grad * out * out * out
+
+
+class Reciprocal(Function):
+    """out = 1 / a;   da = -g * out**2."""
+
+    @staticmethod
+    def forward(ctx, a):
+        with np.errstate(divide="ignore"):
+            out = 1 / a
+        ctx.save_for_backward(out)
+        return _same(out, a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return -grad * out * out
+
+
+class Rounding(Function):
+    """out = sign / floor / ceil / round / trunc of a (``op``);   da = 0: these are
+    piecewise constant, and PyTorch defines their gradient as zero everywhere."""
+
+    @staticmethod
+    def forward(ctx, a, op, decimals=0):
+        if op == "round":
+            # round half to even, as torch.round; decimals scales by 10**decimals first
+            return np.round(a, decimals) if decimals else np.round(a)
+        return getattr(np, op)(a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return np.zeros_like(grad)
+
+
+class Frac(Function):
+    """out = a - trunc(a);   da = g."""
+
+    @staticmethod
+    def forward(ctx, a):
+        return a - np.trunc(a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad
+
+
+class Clamp(Function):
+    """out = min(max(a, lo), hi); lo or hi may be None, a scalar or an array (PyTorch's
+    clamp: where lo > hi every element is hi).
+
+    da = g where lo <= a <= hi;   dlo = g where a < lo and lo < hi;
+    dhi = g where a > hi or hi < lo   (PyTorch's clamp_backward_min_max).
+    """
+
+    @staticmethod
+    def forward(ctx, a, lo, hi):
+        ctx.save_for_backward(a, lo, hi)
+        out = a
+        if lo is not None:
+            out = np.maximum(out, lo)
+        if hi is not None:
+            out = np.minimum(out, hi)
+        return _same(out, a) if out is not a else np.array(a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, lo, hi = ctx.saved_tensors
+        inside = np.ones(a.shape, bool)
+        if lo is not None:
+            inside &= a >= lo
+        if hi is not None:
+            inside &= a <= hi
+        da = unbroadcast(np.where(inside, grad, 0), a.shape) if ctx.needs_input_grad[0] else None
+        dlo = dhi = None
+        if ctx.needs_input_grad[1]:
+            pick = (a < lo) & (lo < hi) if hi is not None else a < lo
+            dlo = unbroadcast(np.where(pick, grad, 0), np.shape(lo))
+        if ctx.needs_input_grad[2]:
+            pick = (a > hi) | (hi < lo) if lo is not None else a > hi
+            dhi = unbroadcast(np.where(pick, grad, 0), np.shape(hi))
+        return tuple(None if d is None else _same(d, grad) for d in (da, dlo, dhi))
+
+
+class Where(Function):
+    """out = x where cond else y (``cond`` an option, broadcast with both);
+    dx = g where cond,  dy = g where not cond (each summed back to its shape)."""
+
+    @staticmethod
+    def forward(ctx, x, y, cond):
+        ctx.cond, ctx.shapes = cond, (np.shape(x), np.shape(y))
+        return np.where(cond, x, y)
+
+    @staticmethod
+    def backward(ctx, grad):
+        sx, sy = ctx.shapes
+        dx = dy = None
+        if ctx.needs_input_grad[0]:
+            dx = unbroadcast(np.where(ctx.cond, grad, 0).astype(grad.dtype), sx)
+        if ctx.needs_input_grad[1]:
+            dy = unbroadcast(np.where(ctx.cond, 0, grad).astype(grad.dtype), sy)
+        return dx, dy
+
+
+class _Extremum(Function):
+    """Shared backward of maximum/minimum: the gradient goes to the input that was picked,
+    split in half where the two are equal (PyTorch's rule)."""
+
+    @staticmethod
+    def _pick(a, b):
+        raise NotImplementedError
+
+    @classmethod
+    def forward(cls, ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return cls._pick(a, b)
+
+    @classmethod
+    def backward(cls, ctx, grad):
+        a, b = ctx.saved_tensors
+        share_a = cls._share(a, b)
+        da = db = None
+        if ctx.needs_input_grad[0]:
+            da = unbroadcast(_same(grad * share_a, grad), a.shape)
+        if ctx.needs_input_grad[1]:
+            db = unbroadcast(_same(grad * (1 - share_a), grad), b.shape)
+        return da, db
+
+
+class Maximum(_Extremum):
+    """out = max(a, b) elementwise (NaN if either is NaN);
+    da = g where a > b, g/2 where a == b;   db = the rest of g."""
+
+    _pick = staticmethod(np.maximum)
+
+    @staticmethod
+    def _share(a, b):
+        return np.where(a == b, 0.5, (a > b).astype(np.float64))
+
+
+class Minimum(_Extremum):
+    """out = min(a, b) elementwise (NaN if either is NaN);
+    da = g where a < b, g/2 where a == b;   db = the rest of g."""
+
+    _pick = staticmethod(np.minimum)
+
+    @staticmethod
+    def _share(a, b):
+        return np.where(a == b, 0.5, (a < b).astype(np.float64))
+
+
+class Fmax(_Extremum):
+    """out = max(a, b) ignoring a NaN on one side;
+    da = g where a >= b or b is NaN;   db = g elsewhere (no split at ties, as PyTorch)."""
+
+    _pick = staticmethod(np.fmax)
+
+    @staticmethod
+    def _share(a, b):
+        return ((a >= b) | np.isnan(b)).astype(np.float64)
+
+
+class Fmin(_Extremum):
+    """out = min(a, b) ignoring a NaN on one side;
+    da = g where a <= b or b is NaN;   db = g elsewhere."""
+
+    _pick = staticmethod(np.fmin)
+
+    @staticmethod
+    def _share(a, b):
+        return ((a <= b) | np.isnan(b)).astype(np.float64)
+
+
+class Lerp(Function):
+    """out = a + w * (b - a);   da = g * (1 - w),  db = g * w,  dw = g * (b - a)."""
+
+    @staticmethod
+    def forward(ctx, a, b, w):
+        ctx.save_for_backward(a, b, w)
+        return _same(a + w * (b - a), a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b, w = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        da = unbroadcast(_same(grad * (1 - w), grad), a.shape) if need[0] else None
+        db = unbroadcast(_same(grad * w, grad), b.shape) if need[1] else None
+        dw = unbroadcast(_same(grad * (b - a), grad), np.shape(w)) if need[2] else None
+        return da, db, dw
+
+
+class Atan2(Function):
+    """out = atan2(a, b) (the angle of the point (b, a));
+    da = g * b / (a**2 + b**2),  db = -g * a / (a**2 + b**2)."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return np.arctan2(a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        with np.errstate(**_QUIET):
+            r2 = a * a + b * b
+            da = unbroadcast(grad * b / r2, a.shape) if ctx.needs_input_grad[0] else None
+            db = unbroadcast(-grad * a / r2, b.shape) if ctx.needs_input_grad[1] else None
+        return da, db
+
+
+class Hypot(Function):
+    """out = sqrt(a**2 + b**2);   da = g * a / out,  db = g * b / out."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        out = np.hypot(a, b)
+        ctx.save_for_backward(a, b, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b, out = ctx.saved_tensors
+        with np.errstate(**_QUIET):
+            da = unbroadcast(grad * a / out, a.shape) if ctx.needs_input_grad[0] else None
+            db = unbroadcast(grad * b / out, b.shape) if ctx.needs_input_grad[1] else None
+        return da, db
+
+
+class LogAddExp(Function):
+    """out = log(exp(a) + exp(b));   da = g * exp(a - out),  db = g * exp(b - out)."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        out = np.logaddexp(a, b)
+        ctx.save_for_backward(a, b, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b, out = ctx.saved_tensors
+        with np.errstate(**_QUIET):
+            da = unbroadcast(grad * np.exp(a - out), a.shape) if ctx.needs_input_grad[0] else None
+            db = unbroadcast(grad * np.exp(b - out), b.shape) if ctx.needs_input_grad[1] else None
+        return da, db
+
+
+class Remainder(Function):
+    """out = a - floor(a / b) * b (Python's %, the sign of b);
+    da = g,  db = -g * floor(a / b)."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        with np.errstate(**_QUIET):
+            return np.asarray(np.mod(a, b))
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        da = unbroadcast(grad, a.shape) if ctx.needs_input_grad[0] else None
+        db = None
+        if ctx.needs_input_grad[1]:
+            with np.errstate(**_QUIET):
+                db = unbroadcast(-grad * np.floor(a / b), b.shape)
+        return da, db
+
+
+class Fmod(Function):
+    """out = a - trunc(a / b) * b (C's fmod, the sign of a);
+    da = g,  db = -g * trunc(a / b)."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        with np.errstate(**_QUIET):
+            return np.asarray(np.fmod(a, b))
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        da = unbroadcast(grad, a.shape) if ctx.needs_input_grad[0] else None
+        db = None
+        if ctx.needs_input_grad[1]:
+            with np.errstate(**_QUIET):
+                db = unbroadcast(-grad * np.trunc(a / b), b.shape)
+        return da, db
+
+
+class Einsum(Function):
+    """out = einsum(equation, *operands) for explicit subscripts without repeated letters
+    in one operand (no diagonals) and without '...'.
+
+    d_operand_i = einsum of (the other operands, g) onto operand i's letters; letters
+    that only operand i has (summed away inside it) are broadcast back.
+    """
+
+    @staticmethod
+    def forward(ctx, *operands, inputs, output):
+        ctx.inputs, ctx.output = inputs, output
+        ctx.save_for_backward(*operands)
+        return np.asarray(np.einsum(",".join(inputs) + "->" + output, *operands))
+
+    @staticmethod
+    def backward(ctx, grad):
+        operands = ctx.saved_tensors
+        grads = []
+        for i, (subs, a) in enumerate(zip(ctx.inputs, operands)):
+            if not ctx.needs_input_grad[i]:
+                grads.append(None)
+                continue
+            others = [(s, x) for j, (s, x) in enumerate(zip(ctx.inputs, operands)) if j != i]
+            seen = set(ctx.output).union(*(set(s) for s, _ in others))
+            present = "".join(c for c in subs if c in seen)
+            spec = ",".join([s for s, _ in others] + [ctx.output]) + "->" + present
+            g = np.einsum(spec, *[x for _, x in others], grad)
+            for axis, c in enumerate(subs):
+                if c not in seen:
+                    g = np.expand_dims(g, axis)
+            grads.append(np.broadcast_to(g, a.shape).astype(a.dtype, copy=False))
+        return tuple(grads)

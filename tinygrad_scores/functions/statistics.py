@@ -1,0 +1,189 @@
+"""Reductions beyond sum/mean/max: amax/amin, var, prod, logsumexp, cumsum, cumprod,
+and the value pick that median() and min() use.
+
+``dim`` follows PyTorch: None or () reduces every axis, an int or a list reduces those.
+"""
+import numpy as np
+
+from ..autograd import Function
+from .reductions import _axes, _expand_reduced
+
+__all__ = ["Amax", "Amin", "PickValue", "Var", "Prod", "LogSumExp", "CumSum", "CumProd"]
+
+_QUIET = dict(divide="ignore", invalid="ignore", over="ignore")
+
+
+class _AmaxAmin(Function):
+    """Shared code of amax/amin: the gradient is split evenly among the elements equal to
+    the result in each reduced slice (PyTorch's rule for amax, amin, max(), min())."""
+
+    _reduce = None
+
+    @classmethod
+    def forward(cls, ctx, a, dim=None, keepdim=False):
+        axes = _axes(dim, a.ndim)
+        if a.size == 0 and (not axes or any(a.shape[i] == 0 for i in axes)):
+            raise IndexError(f"{cls.__name__.lower()}(): Expected reduction dim to have "
+                             f"non-zero size.")
+        out = np.asarray(cls._reduce(a, axis=axes, keepdims=True))
+        ctx.save_for_backward(a, out)
+        ctx.axes, ctx.keepdim = axes, keepdim
+        return out if keepdim else np.squeeze(out, axes)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, out = ctx.saved_tensors
+        hits = a == out
+        count = hits.sum(axis=ctx.axes, keepdims=True)
+        g = grad if ctx.keepdim else np.expand_dims(grad, ctx.axes)
+        return (hits * (g / count)).astype(grad.dtype, copy=False)
+
+
+class Amax(_AmaxAmin):
+    """out = max of a over dims;   da = g / k at each of the k maxima of its slice."""
+
+    _reduce = staticmethod(np.max)
+
+
+class Amin(_AmaxAmin):
+    """out = min of a over dims;   da = g / k at each of the k minima of its slice."""
+
+    _reduce = staticmethod(np.min)
+
+
+class PickValue(Function):
+    """out = ``value``, one element of a chosen by the caller (median()'s lower median);
+    da = g / k at each of the k elements equal to it (PyTorch's evenly_distribute)."""
+
+    @staticmethod
+    def forward(ctx, a, value):
+        out = np.asarray(value, a.dtype)
+        ctx.save_for_backward(a, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, out = ctx.saved_tensors
+        hits = (a == out) | (np.isnan(a) & np.isnan(out))
+        return (hits * (grad / max(int(hits.sum()), 1))).astype(grad.dtype, copy=False)
+
+
+class Var(Function):
+    """out = sum((a - mean)**2) / (n - correction) over dims (n elements each);
+    da = g * 2 * (a - mean) / (n - correction)."""
+
+    @staticmethod
+    def forward(ctx, a, dim=None, correction=1, keepdim=False):
+        axes = _axes(dim, a.ndim)
+        n = int(np.prod([a.shape[i] for i in axes]))
+        centred = a - a.mean(axis=axes, keepdims=True) if n else a
+        dof = max(n - correction, 0)
+        with np.errstate(**_QUIET):
+            out = (centred * centred).sum(axis=axes, keepdims=keepdim) / np.float64(dof)
+        ctx.save_for_backward(centred)
+        ctx.axes, ctx.keepdim, ctx.dof, ctx.shape = axes, keepdim, dof, a.shape
+        return np.asarray(out, a.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (centred,) = ctx.saved_tensors
+        g = _expand_reduced(grad, ctx.shape, ctx.axes, ctx.keepdim)
+        with np.errstate(**_QUIET):
+            return (g * centred * (2.0 / np.float64(ctx.dof))).astype(grad.dtype, copy=False)
+
+
+def _exclusive_products(a):
+    """For each element of the last axis, the product of all the others on its row:
+    products of the elements before times products of those after (exact with zeros)."""
+    ones = np.ones(a.shape[:-1] + (1,), a.dtype)
+    before = np.cumprod(np.concatenate([ones, a[..., :-1]], axis=-1), axis=-1)
+    after = np.flip(np.cumprod(np.concatenate([ones, np.flip(a, -1)[..., :-1]], axis=-1),
+                               axis=-1), -1)
+    return before * after
+
+
+class Prod(Function):
+    """out = product of a over ``dim`` (one axis, or every axis for None);
+    da = g * product of the other elements of the slice (computed without dividing, so
+    zeros are exact)."""
+
+    @staticmethod
+    def forward(ctx, a, dim=None, keepdim=False):
+        ctx.shape, ctx.dim, ctx.keepdim = a.shape, dim, keepdim
+        ctx.save_for_backward(a)
+        if dim is None:
+            return np.asarray(np.prod(a), a.dtype)
+        return np.asarray(np.prod(a, axis=dim, keepdims=keepdim), a.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (a,) = ctx.saved_tensors
+        if ctx.dim is None:
+            others = _exclusive_products(a.reshape(1, -1)).reshape(a.shape)
+            return (grad * others).astype(grad.dtype, copy=False)
+        moved = np.moveaxis(a, ctx.dim, -1)
+        others = np.moveaxis(_exclusive_products(moved), -1, ctx.dim)
+        g = grad if ctx.keepdim else np.expand_dims(grad, ctx.dim)
+        return (g * others).astype(grad.dtype, copy=False)
+
+
+class LogSumExp(Function):
+    """out = log(sum(exp(a))) over dims, computed as m + log(sum(exp(a - m)));
+    da = g * exp(a - out)   (softmax of a)."""
+
+    @staticmethod
+    def forward(ctx, a, dim=None, keepdim=False):
+        axes = _axes(dim, a.ndim)
+        m = a.max(axis=axes, keepdims=True) if a.size else np.zeros([1] * a.ndim, a.dtype)
+        m = np.where(np.isfinite(m), m, 0)
+        with np.errstate(divide="ignore"):
+            out = np.log(np.exp(a - m).sum(axis=axes, keepdims=True)) + m
+        ctx.save_for_backward(a, out.astype(a.dtype, copy=False))
+        ctx.axes, ctx.keepdim = axes, keepdim
+        out = out.astype(a.dtype, copy=False)
+        return out if keepdim else np.squeeze(out, axes)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, out = ctx.saved_tensors
+        g = grad if ctx.keepdim else np.expand_dims(grad, ctx.axes)
+        with np.errstate(invalid="ignore"):
+            return (g * np.exp(a - out)).astype(grad.dtype, copy=False)
+
+
+class CumSum(Function):
+    """out[i] = a[0] + ... + a[i] along ``dim``;
+    da = reversed cumulative sum of g (da[i] = g[i] + ... + g[n-1])."""
+
+    @staticmethod
+    def forward(ctx, a, dim):
+        ctx.dim = dim
+        return np.cumsum(a, axis=dim, dtype=a.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return np.flip(np.cumsum(np.flip(grad, ctx.dim), axis=ctx.dim), ctx.dim)
+
+
+class CumProd(Function):
+    """out[i] = a[0] * ... * a[i] along ``dim``;
+    da = for each i, the sum over j >= i of g[j] * (product of a[0..j] without a[i])
+    (exact with zeros; O(n^2) per row)."""
+
+    @staticmethod
+    def forward(ctx, a, dim):
+        ctx.dim = dim
+        ctx.save_for_backward(a)
+        return np.cumprod(a, axis=dim, dtype=a.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (a,) = ctx.saved_tensors
+        x, g = np.moveaxis(a, ctx.dim, -1), np.moveaxis(grad, ctx.dim, -1)
+        out = np.empty_like(g)
+        for i in range(x.shape[-1]):
+            without = x.copy()
+            without[..., i] = 1
+            partial = np.cumprod(without, axis=-1)
+            out[..., i] = (g[..., i:] * partial[..., i:]).sum(axis=-1)
+        return np.moveaxis(out, -1, ctx.dim)
