@@ -338,15 +338,18 @@ def _float_target(target, input, who):
     return target if target.array.dtype == input.array.dtype else target.to(input.array.dtype)
 
 
-def _class_labels(target, n_classes, ignore_index, who):
+def _class_labels(target, n_classes, ignore_index, who, kernel_checks=False):
     """Integer labels as int64, each in [0, n_classes) or equal to ignore_index; anything
     else (uint64 labels near 2**64 included, which would wrap when cast) is an
-    IndexError before any kernel runs."""
+    IndexError before any kernel runs. ``kernel_checks``: the caller's kernel checks the
+    range itself (the fused cross-entropy does), so signed labels skip the check here."""
     labels = _array(target)
     if labels.dtype.kind not in "iu":
         raise RuntimeError(f"{who}: expected a target of integer class indices (int64), got "
                            f"dtype {labels.dtype}; class probabilities need a floating "
                            f"target of the input's shape")
+    if kernel_checks and labels.dtype.kind == "i":    # casting a signed label cannot wrap
+        return labels.astype(np.int64, copy=False)
     bad = ((labels < 0) | (labels >= n_classes)) & (labels != ignore_index)
     if bad.any():
         i = int(np.flatnonzero(bad.reshape(-1))[0])
@@ -435,10 +438,11 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
                             f"input's shape {tuple(input.shape)}")
         return _cross_entropy_probabilities(input, _tensor(target), weight, reduction,
                                             label_smoothing)
-    labels = _class_labels(target, n_classes, ignore_index, "cross_entropy")
+    fused = input.ndim <= 2 and label_smoothing == 0.0
+    labels = _class_labels(target, n_classes, ignore_index, "cross_entropy", kernel_checks=fused)
     _check_label_shape(input, labels)
     w = _class_weight(weight, n_classes, input.array.dtype)
-    if input.ndim <= 2 and label_smoothing == 0.0:
+    if fused:
         return _cross_entropy_fused(input, labels, w, ignore_index, reduction)
     logp = log_softmax(input, class_dim)
     loss = nll_loss(logp, labels, w, ignore_index=ignore_index, reduction=reduction)
