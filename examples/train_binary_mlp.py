@@ -10,7 +10,7 @@ import argparse
 import tinygrad_scores as torch
 import tinygrad_scores.nn as nn
 import tinygrad_scores.optim as optim
-from tinygrad_scores.data import DataLoader, TensorDataset
+from tinygrad_scores.utils.data import DataLoader, TensorDataset
 
 
 def make_data(n, generator):

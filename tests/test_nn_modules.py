@@ -401,7 +401,7 @@ def test_binary_mlp_example_trains_and_is_a_pytorch_program():
     specific = [line for line in source.splitlines() if "tinygrad_scores" in line]
     assert specific == ["import tinygrad_scores as torch", "import tinygrad_scores.nn as nn",
                         "import tinygrad_scores.optim as optim",
-                        "from tinygrad_scores.data import DataLoader, TensorDataset"]
+                        "from tinygrad_scores.utils.data import DataLoader, TensorDataset"]
     spec = importlib.util.spec_from_file_location("train_binary_mlp", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
