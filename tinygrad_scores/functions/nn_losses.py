@@ -40,7 +40,8 @@ class NLLPerElement(Function):
 class BinaryCrossEntropy(Function):
     """out = -(y * max(log p, -100) + (1 - y) * max(log(1 - p), -100))  (PyTorch clamps
     the logs at -100 so p = 0 or 1 gives a finite loss);
-    dp = g * (p - y) / max(p * (1 - p), 1e-12),   dy = g * (max(log(1 - p), -100) - max(log p, -100))."""
+    dp = g * (p - y) / max(p * (1 - p), 1e-12),
+    dy = g * (max(log(1 - p), -100) - max(log p, -100))."""
 
     @staticmethod
     def forward(ctx, p, y):

@@ -271,6 +271,8 @@ def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
     """input / max(||input||_p, eps), the norm taken along ``dim``."""
     if out is not None:
         raise NotImplementedError("normalize: out= is not supported")
+    if not p > 0:
+        raise NotImplementedError(f"normalize: p={p} is not supported (p must be positive)")
     dim = _dim(dim, input.ndim)
     norm = VectorNorm.apply(input, p=float(p), dim=dim, keepdim=True)
     return input / ClampMin.apply(norm, min_val=eps)

@@ -375,8 +375,8 @@ class Embedding(Module):
         self.padding_idx, self.max_norm, self.norm_type = padding_idx, max_norm, norm_type
         self.scale_grad_by_freq, self.sparse = scale_grad_by_freq, sparse
         if _weight is None:
-            self.weight = Parameter(np.empty((num_embeddings, embedding_dim), _dtype(dtype, device)),
-                                    requires_grad=not _freeze)
+            table = np.empty((num_embeddings, embedding_dim), _dtype(dtype, device))
+            self.weight = Parameter(table, requires_grad=not _freeze)
             self.reset_parameters()
         else:
             if tuple(_weight.shape) != (num_embeddings, embedding_dim):
