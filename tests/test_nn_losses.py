@@ -332,3 +332,12 @@ def test_modules_call_their_functional_forms(module, fn, kwargs):
                                   val(F.nll_loss(F.log_softmax(x, 1), y)))
     np.testing.assert_array_equal(val(nn.BCELoss()(ts.sigmoid(a), b)),
                                   val(F.binary_cross_entropy(ts.sigmoid(a), b)))
+
+
+def test_plain_integer_case_takes_the_fused_kernel():
+    x = ts.randn(4, 3, requires_grad=True)
+    assert F.cross_entropy(x, ts.tensor([0, 1, 2, 1])).grad_fn.name() == "CrossEntropyBackward0"
+    assert F.cross_entropy(x[0], ts.tensor(1)).grad_fn.name() == "CrossEntropyBackward0"
+    # the other cases compose log_softmax with a per-element NLL
+    smoothed = F.cross_entropy(x, ts.tensor([0, 1, 2, 1]), label_smoothing=0.1)
+    assert smoothed.grad_fn.name() != "CrossEntropyBackward0"
