@@ -105,7 +105,10 @@ class Optimizer:
                 if set_to_none:
                     p.grad = None
                 elif p.grad is not None:
-                    p.grad.array = np.zeros_like(p.grad.array)
+                    if p.grad.array.flags.writeable:
+                        p.grad.array[...] = 0      # in place, as PyTorch's grad.zero_()
+                    else:
+                        p.grad.array = np.zeros_like(p.grad.array)
 
     # ------------------------------------------------------------------ step
     def _index(self):
@@ -276,9 +279,6 @@ class Optimizer:
             new_state[p] = restored
         self.param_groups[:] = new_groups
         self.state = new_state
-
-    def __getstate__(self):
-        return {"defaults": self.defaults, "state": self.state, "param_groups": self.param_groups}
 
     def __repr__(self):
         lines = [f"{type(self).__name__} ("]
