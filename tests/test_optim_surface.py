@@ -245,7 +245,7 @@ def test_state_is_keyed_by_parameter_and_round_trips():
     params2 = [Parameter(p.detach().numpy().copy()) for p in params]
     opt2 = optim.Adam(params2, amsgrad=True)
     opt2.load_state_dict(opt.state_dict())
-    for p, q in zip(params + params2[:0], params2):
+    for p, q in zip(params, params2):
         q.grad = p.grad = ts.full(p.shape, 0.5, dtype=ts.float64)
     opt.step()
     opt2.step()
@@ -273,7 +273,8 @@ def test_load_state_dict_checks_every_adam_state_tensor(key, bad):
     before = opt.state_dict()["state"][0]["exp_avg"].detach().numpy()
     with pytest.raises(RuntimeError, match=rf"parameter 0 .*'{key}'"):
         opt.load_state_dict(sd)
-    np.testing.assert_array_equal(opt.state[p]["exp_avg"].detach().numpy(), before)   # nothing replaced
+    # Nothing was replaced.
+    np.testing.assert_array_equal(opt.state[p]["exp_avg"].detach().numpy(), before)
 
 
 def test_load_state_dict_checks_missing_keys_sgd_buffers_and_step():
@@ -321,7 +322,8 @@ def test_step_checks_gradient_shape_and_dtype_before_touching_anything(opt_cls):
         b.grad = bad
         with pytest.raises(RuntimeError, match=rf"parameter 1 .*{what}"):
             opt.step()
-        assert np.all(a.detach().numpy() == 1) and np.all(b.detach().numpy() == 1)   # a was not stepped either
+        # Neither was stepped, a (whose gradient is fine) included.
+        assert np.all(a.detach().numpy() == 1) and np.all(b.detach().numpy() == 1)
 
 
 def test_step_checks_state_that_was_replaced_by_hand():

@@ -147,7 +147,8 @@ class Optimizer:
         for group, p, grad, state in work:
             arr = p.array
             direct = arr.flags.c_contiguous and arr.dtype.isnative
-            scratch = arr if direct else np.ascontiguousarray(arr, dtype=arr.dtype.newbyteorder("="))
+            native = arr.dtype.newbyteorder("=")
+            scratch = arr if direct else np.ascontiguousarray(arr, dtype=native)
             if state is None:
                 state = self.state[p] = self._init_state(group, scratch)
             self._update(group, scratch, grad, state)
