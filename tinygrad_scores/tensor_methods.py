@@ -65,7 +65,7 @@ class TensorMethods:
 
     def contiguous(self, memory_format=None):
         """Self when its array is C-contiguous, else a contiguous copy (in the graph)."""
-        return self if self.array.flags.c_contiguous else F.Clone.apply(self)
+        return self if self.array.flags.c_contiguous else F.Contiguous.apply(self)
 
     def stride(self, dim=None):
         strides = tuple(s // self.array.dtype.itemsize for s in self.array.strides)
@@ -610,7 +610,7 @@ class TensorMethods:
             p = 2
         if isinstance(p, str):
             raise missing(f"Tensor.norm(p='{p}')")
-        axes = tuple(range(a.ndim)) if dim is None else _dims(dim)
+        axes = tuple(range(a.ndim)) if dim is None else tuple(_as_list(dim))
         axes = tuple(_dim(d, a.ndim) for d in axes) if a.ndim else ()
         if p == 0:
             return (a != 0).sum(axes, keepdim).type(a.dtype)

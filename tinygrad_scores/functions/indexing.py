@@ -7,7 +7,7 @@ import numpy as np
 
 from ..autograd import Function
 
-__all__ = ["Gather", "Scatter", "ScatterAdd", "IndexSelect", "Flip", "Roll"]
+__all__ = ["Gather", "Scatter", "ScatterAdd", "IndexSelect", "Flip", "Roll", "Contiguous"]
 
 
 def along(index, dim):
@@ -133,3 +133,15 @@ class Roll(Function):
     def backward(ctx, grad):
         back = -np.asarray(ctx.shifts)
         return np.roll(grad, back if np.ndim(back) else int(back), ctx.dims)
+
+
+class Contiguous(Function):
+    """out = a copied into C order (``contiguous()`` of a transposed tensor);   da = g."""
+
+    @staticmethod
+    def forward(ctx, a):
+        return np.array(a, order="C")
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad
