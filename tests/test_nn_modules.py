@@ -243,6 +243,17 @@ def test_parameter_storage_is_contiguous_and_shared_when_possible():
     assert repr(nn.Parameter(ts.ones(1))).startswith("Parameter containing:\ntensor([1.]")
 
 
+def test_deepcopy_gives_an_independent_model():
+    import copy
+    net = nn.Sequential(nn.Linear(2, 3), nn.BatchNorm1d(3))
+    twin = copy.deepcopy(net)
+    assert isinstance(twin[0].weight, nn.Parameter) and twin[0].weight is not net[0].weight
+    assert twin[0].weight is dict(twin.named_parameters())["0.weight"]
+    with ts.no_grad():
+        twin[0].weight.zero_()
+    assert val(net[0].weight).any()
+
+
 # ---------------------------------------------------------------------------- layers
 def test_activation_modules_call_their_functions():
     x = ts.randn(3, 4)
