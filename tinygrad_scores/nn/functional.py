@@ -8,18 +8,13 @@ import warnings
 import numpy as np
 
 from .. import functions as ops
-from ..autograd import is_grad_enabled
 from ..functions.activations import ELU, GELU, Hardtanh, LeakyReLU, SiLU, Softplus
 from ..functions.nn_losses import (BinaryCrossEntropy, BinaryCrossEntropyWithLogits,
                                    KLDivPointwise, NLLPerElement, SmoothL1)
 from ..functions.normalization import (ClampMin, ConstantPad, EmbeddingLookup, Standardize,
                                        VectorNorm)
+from ..random import _rng
 from ..tensor import Tensor
-
-try:                                   # the generator moved to random.py; older trees keep it
-    from ..random import _rng          # in tensor.py
-except ImportError:                    # pragma: no cover
-    from ..tensor import _rng
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -50,20 +45,10 @@ def _dim(dim, ndim):
 
 # ---------------------------------------------------------------------------- in place
 def _inplace(input, compute):
-    """``compute(input)`` written into ``input`` itself, as PyTorch's ``inplace=True``.
-
-    The tensor's own in-place path (``Tensor._apply_inplace``: version counter, graph
-    rebased onto the new node) is used when it exists; without it, only tensors that
-    record no graph are modified, and the rest are refused rather than silently copied.
-    """
-    apply = getattr(input, "_apply_inplace", None)
-    if apply is not None:
-        return apply(compute)
-    if input.requires_grad and is_grad_enabled():
-        raise RuntimeError("inplace=True is not supported on a tensor that requires grad "
-                           "here; use inplace=False (same values)")
-    input.array[...] = compute(input).array
-    return input
+    """``compute(input)`` written into ``input`` itself, as PyTorch's ``inplace=True``:
+    through the tensor's in-place path (version counter; in a graph, the tensor takes
+    over the new node; a leaf that requires grad is refused)."""
+    return input._apply_inplace(compute)
 
 
 def _maybe_inplace(input, inplace, compute):

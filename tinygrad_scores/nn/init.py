@@ -10,12 +10,8 @@ import warnings
 import numpy as np
 
 from ..autograd import no_grad
+from ..random import _rng
 from ..tensor import Tensor
-
-try:                                   # the generator moved to random.py; older trees keep it
-    from ..random import _rng          # in tensor.py
-except ImportError:                    # pragma: no cover
-    from ..tensor import _rng
 
 _LINEAR_FNS = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
                "conv_transpose3d", "sigmoid")
