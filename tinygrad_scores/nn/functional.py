@@ -140,7 +140,7 @@ def dropout(input, p=0.5, training=True, inplace=False):
     else:
         keep = _rng(None).random(input.shape) >= p
         mask = keep * input.array.dtype.type(1.0 / (1.0 - p))
-    return _maybe_inplace(input, inplace, lambda x: x * _wrap(mask.astype(x.dtype, copy=False)))
+    return _maybe_inplace(input, inplace, lambda x: x * _wrap(mask))
 
 
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
