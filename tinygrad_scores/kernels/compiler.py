@@ -31,7 +31,9 @@ CACHE = os.environ.get("TINYGRAD_SCORES_NO_CACHE", "") == ""
 
 _BUILD_LOCK = threading.RLock()      # two threads' first calls compile a kernel once
 _PARALLEL_LOCK = threading.Lock()
-_serialise_parallel = True           # until the first threaded call shows which layer runs
+_take_turns = None                   # threaded builds take turns: None until the first one
+                                     # has run and shown the threading layer, then whether
+                                     # that layer is workqueue
 _quiet = os.environ.get("TINYGRAD_SCORES_QUIET", "") not in ("", "0")
 _announced = set()
 _registry = []
@@ -86,7 +88,7 @@ class LazyKernel:
             run = self._builds[args[self._arg].dtype]
         except KeyError:
             run = self.build(args[self._arg].dtype)
-        if self.parallel and _serialise_parallel:
+        if self.parallel and _take_turns is not False:
             return _run_serialised(run, args)
         return run(*args)
 
@@ -107,14 +109,15 @@ class LazyKernel:
 
 def _run_serialised(run, args):
     """Run a threaded build holding a lock, while the threading layer may be workqueue."""
-    global _serialise_parallel
+    global _take_turns
     with _PARALLEL_LOCK:
         result = run(*args)
-    try:
-        import numba
-        _serialise_parallel = numba.threading_layer() == "workqueue"
-    except ValueError:   # no thread pool launched (NUMBA_DISABLE_JIT=1): nothing to guard
-        _serialise_parallel = not DISABLE_JIT
+    if _take_turns is None:
+        try:
+            import numba
+            _take_turns = numba.threading_layer() == "workqueue"
+        except ValueError:   # no thread pool launched (NUMBA_DISABLE_JIT=1): nothing to guard
+            _take_turns = False if DISABLE_JIT else None
     return result
 
 
@@ -139,7 +142,7 @@ def _compile(fn, signatures, options):
         except errors.NumbaError:
             raise                          # a real compile error: not the cache's fault
         except Exception as exc:           # EOFError, UnpicklingError, ...: a damaged entry
-            if not CACHE:
+            if not hasattr(dispatcher._cache, "cache_path"):   # no cache: not the cause
                 raise
             _drop_cache_entry(dispatcher, fn, exc)
             dispatcher.compile(sig)
