@@ -638,3 +638,43 @@ def test_set_printoptions_is_honoured():
     finally:
         torch.set_printoptions(profile="default")
     assert repr(torch.tensor([1.23456])) == "tensor([1.2346])"
+
+
+def test_less_common_ops_doc_examples():
+    boundaries = torch.tensor([1, 3, 5, 7, 9])
+    v = torch.tensor([[3, 6, 9], [3, 6, 9]])
+    same(torch.bucketize(v, boundaries), [[1, 3, 4], [1, 3, 4]], torch.int64)
+    same(torch.bucketize(v, boundaries, right=True), [[2, 3, 5], [2, 3, 5]])
+    same(torch.searchsorted(torch.tensor([[1, 3, 5, 7, 9], [2, 4, 6, 8, 10]]), v),
+         [[1, 3, 4], [1, 2, 4]])
+    same(torch.tril_indices(3, 3), [[0, 1, 1, 2, 2, 2], [0, 0, 1, 0, 1, 2]])
+    same(torch.triu_indices(4, 3, -1), [[0, 0, 0, 1, 1, 1, 2, 2, 3], [0, 1, 2, 0, 1, 2, 1, 2, 2]])
+    same(torch.tensordot(torch.arange(60.).reshape(3, 4, 5), torch.arange(24.).reshape(4, 3, 2),
+                         dims=([1, 0], [0, 1])),
+         [[4400., 4730.], [4532., 4874.], [4664., 5018.], [4796., 5162.], [4928., 5306.]])
+    same(torch.kron(torch.eye(2), torch.ones(2, 2)),
+         [[1, 1, 0, 0], [1, 1, 0, 0], [0, 0, 1, 1], [0, 0, 1, 1]])
+    same(torch.nan_to_num(torch.tensor([float('nan'), float('inf'), -float('inf'), 3.14])),
+         [0.0, 3.4028e38, -3.4028e38, 3.14], atol=1e34)
+    same(torch.nan_to_num(torch.tensor([float('nan'), float('inf')]), nan=2.0, posinf=1.0),
+         [2.0, 1.0])
+    a = torch.tensor([-0.3449, -1.5447, 0.0685, -1.5104, -1.1706, 0.2259, 1.4696, -1.3284,
+                      1.9946, -0.8209])
+    same(torch.cummax(a, dim=0).indices, [0, 0, 2, 2, 2, 5, 6, 6, 8, 8])
+    same(torch.cummin(a, dim=0).indices, [0, 1, 1, 1, 1, 1, 1, 1, 1, 1])
+    same(torch.diff(torch.tensor([1, 3, 2])), [2, -1])
+    same(torch.diff(torch.tensor([1, 3, 2]), append=torch.tensor([4, 5])), [2, -1, 2, 1])
+    same(torch.diff(torch.tensor([[1, 2, 3], [3, 4, 5]]), dim=0), [[2, 2, 2]])
+    x = torch.arange(4).view(2, 2)
+    same(torch.rot90(x, 1, [0, 1]), [[1, 3], [0, 2]])
+    same(torch.rot90(x, -1, [0, 1]), [[2, 0], [3, 1]])
+    same(torch.tensor([1, 2, 3]).repeat_interleave(2), [1, 1, 2, 2, 3, 3])
+    same(torch.repeat_interleave(torch.tensor([[1, 2], [3, 4]]), torch.tensor([1, 2]), dim=0),
+         [[1, 2], [3, 4], [3, 4]])
+    same(torch.cross(torch.tensor([[1., 0, 0]]), torch.tensor([[0., 1, 0]]), dim=1), [[0, 0, 1]])
+    same(torch.bincount(torch.tensor([4, 3, 6, 3, 4])), [0, 0, 0, 2, 2, 0, 1], torch.int64)
+    same(torch.addmm(torch.ones(2, 2), torch.eye(2), torch.eye(2), beta=0.5, alpha=2),
+         [[2.5, 0.5], [0.5, 2.5]])
+    same(torch.zeros(3).index_add(0, torch.tensor([0, 2, 0]), torch.ones(3)), [2.0, 0.0, 1.0])
+    same(torch.deg2rad(torch.tensor([180.0, -90.0])), [math.pi, -math.pi / 2])
+    same(torch.signbit(torch.tensor([-0.0, 1.0, -2.0])), [True, False, True])

@@ -104,3 +104,18 @@ def test_function_forms_take_out():
     assert out.shape == (3,)
     with pytest.raises(TypeError, match="must be Tensor"):
         torch.sin(1.0)
+
+
+def test_coverage_table_is_up_to_date():
+    """docs/pytorch-coverage.md is generated from the package: regenerate it with
+    ``python tools/pytorch_coverage.py`` when this fails."""
+    import pathlib
+
+    root = pathlib.Path(__file__).resolve().parents[1]
+    sys.path.insert(0, str(root / "tools"))
+    try:
+        import pytorch_coverage
+    finally:
+        sys.path.pop(0)
+    assert (root / "docs" / "pytorch-coverage.md").read_text() == pytorch_coverage.generate()
+    assert "| `fft` | missing |" in pytorch_coverage.generate()

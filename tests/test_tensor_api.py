@@ -370,3 +370,15 @@ def test_zero_dim_max_and_argmax():
     values.backward()
     assert x.grad.item() == 1.0
     assert ts.tensor(3.0).argmax(dim=0).item() == 0 and ts.tensor(3.0).argmin(0).item() == 0
+
+
+def test_gradients_of_the_composite_ops():
+    rng = np.random.default_rng(1)
+    v = leaf(distinct(rng.standard_normal((3, 3))))
+    for fn in (lambda t: t.cummax(1).values, lambda t: t.cummin(0).values, lambda t: t.rot90(),
+               lambda t: t.repeat_interleave(2, dim=0), lambda t: ts.diff(t, dim=0),
+               lambda t: ts.kron(t, t), lambda t: ts.cross(t, t * 2 + 1),
+               lambda t: ts.nan_to_num(t), lambda t: ts.tensordot(t, t, 1),
+               lambda t: ts.addmm(t, t, t, beta=0.5, alpha=2), lambda t: t.logaddexp2(t * 2),
+               lambda t: ts.zeros(3, 3, dtype=ts.float64).index_add(0, ts.tensor([2, 0, 2]), t)):
+        assert ts.gradcheck(fn, (v,))

@@ -5,6 +5,7 @@ Most are generated: ``torch.name(input, *args, **kwargs)`` calls ``input.name(*a
 **kwargs)``. Those whose arguments differ from the method's (a Python number in first
 place, ``alpha=``, the binary max/min, where, einsum) are written out below.
 """
+import builtins
 import numbers
 
 import numpy as np
@@ -39,7 +40,9 @@ _METHOD_FORMS = (
     "narrow", "select", "split", "chunk", "tensor_split", "unbind", "gather", "scatter",
     "scatter_add", "index_select", "masked_fill", "masked_select", "take_along_dim", "take",
     "nonzero", "argwhere", "diag", "diagonal", "trace", "tril", "triu", "tile",
-    "broadcast_to", "ravel",
+    "broadcast_to", "ravel", "signbit", "isreal", "deg2rad", "rad2deg", "logaddexp2",
+    "nan_to_num", "diff", "rot90", "repeat_interleave", "cummax", "cummin", "index_add",
+    "index_fill",
     # products and activations
     "matmul", "mm", "bmm", "mv", "dot", "inner", "vdot", "outer", "ger", "softmax",
     "log_softmax",
@@ -181,6 +184,134 @@ def _none_if_bool(dim):
     return None if isinstance(dim, bool) else dim
 
 
+def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
+    """beta * input + alpha * (mat1 @ mat2)."""
+    return _into(out, _scaled(input, beta) + _scaled(mat1.mm(mat2), alpha))
+
+
+def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
+    """beta * input + alpha * (mat @ vec)."""
+    return _into(out, _scaled(input, beta) + _scaled(mat.mv(vec), alpha))
+
+
+def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
+    """beta * input + alpha * (batch1 @ batch2), batch by batch."""
+    return _into(out, _scaled(input, beta) + _scaled(batch1.bmm(batch2), alpha))
+
+
+def _scaled(t, factor):
+    # beta = 0 ignores the input entirely (NaN in it does not propagate), as PyTorch
+    return t * 0 if factor == 0 and not t.isnan().any() else (t if factor == 1 else t * factor)
+
+
+def tensordot(a, b, dims=2, out=None):
+    """Sum of products over the last ``dims`` dims of a and the first of b (or the two
+    lists of dims given)."""
+    if isinstance(dims, int):
+        dims_a, dims_b = list(range(a.ndim - dims, a.ndim)), list(range(dims))
+    else:
+        dims_a, dims_b = ([d] if isinstance(d, int) else list(d) for d in dims)
+    dims_a = [d % a.ndim for d in dims_a]
+    dims_b = [d % b.ndim for d in dims_b]
+    letters = iter("abcdefghijklmnopqrstuvwxyz")
+    sub_a = [next(letters) for _ in range(a.ndim)]
+    sub_b = [next(letters) for _ in range(b.ndim)]
+    for da, db in zip(dims_a, dims_b):
+        sub_b[db] = sub_a[da]
+    keep = [c for i, c in enumerate(sub_a) if i not in dims_a] + \
+        [c for i, c in enumerate(sub_b) if i not in dims_b]
+    return _into(out, einsum("".join(sub_a) + "," + "".join(sub_b) + "->" + "".join(keep), a, b))
+
+
+def kron(input, other, *, out=None):
+    """Kronecker product: every element of input times the whole of other."""
+    n = builtins.max(input.ndim, other.ndim)
+    a = input.reshape((1,) * (n - input.ndim) + tuple(input.shape))
+    b = other.reshape((1,) * (n - other.ndim) + tuple(other.shape))
+    spread_a = tuple(x for s in a.shape for x in (s, 1))
+    spread_b = tuple(x for s in b.shape for x in (1, s))
+    product = a.reshape(spread_a) * b.reshape(spread_b)
+    return _into(out, product.reshape(tuple(p * q for p, q in zip(a.shape, b.shape))))
+
+
+def cross(input, other, dim=None, *, out=None):
+    """The 3-vector cross product along ``dim`` (the first dim of size 3 when None)."""
+    if dim is None:
+        dim = next((i for i, n in enumerate(input.shape) if n == 3), None)
+        if dim is None:
+            raise RuntimeError("no dimension of size 3 in input")
+    if input.shape[dim] != 3 or other.shape[dim] != 3:
+        raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got "
+                           f"{input.shape[dim]} and {other.shape[dim]}")
+    a = [input.select(dim, i) for i in range(3)]
+    b = [other.select(dim, i) for i in range(3)]
+    from .creation import stack   # noqa: PLC0415
+    parts = [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]]
+    return _into(out, stack(parts, dim % input.ndim))
+
+
+def bincount(input, weights=None, minlength=0):
+    if input.ndim != 1 or input.array.dtype.kind not in "iu":
+        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    if input.numel() and input.array.min() < 0:
+        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    w = None if weights is None else weights.array
+    counts = np.bincount(input.array, w, minlength)
+    return Tensor.wrap(counts if w is not None else counts.astype(np.int64))
+
+
+def searchsorted(sorted_sequence, values, *, out_int32=False, right=False, side=None,
+                 sorter=None):
+    """Where each value would be inserted to keep each row of ``sorted_sequence`` sorted."""
+    side = side or ("right" if right else "left")
+    seq = sorted_sequence.array
+    vals = values.array if isinstance(values, Tensor) else np.asarray(values)
+    if seq.ndim == 1:
+        found = np.searchsorted(seq, vals, side=side)
+    else:
+        rows_s, rows_v = seq.reshape(-1, seq.shape[-1]), vals.reshape(-1, vals.shape[-1])
+        found = np.stack([np.searchsorted(s, v, side=side) for s, v in zip(rows_s, rows_v)])
+        found = found.reshape(vals.shape)
+    return Tensor.wrap(np.asarray(found, np.int32 if out_int32 else np.int64))
+
+
+def bucketize(input, boundaries, *, out_int32=False, right=False):
+    """The bucket of each value: i with boundaries[i-1] < x <= boundaries[i]
+    (``right=True``: boundaries[i-1] <= x < boundaries[i])."""
+    return searchsorted(boundaries, input, out_int32=out_int32, right=right)
+
+
+def tril_indices(row, col, offset=0, *, dtype=None, device=None):
+    rows, cols = np.tril_indices(row, offset, col)
+    return Tensor.wrap(np.stack([rows, cols]).astype(dtypes.to_numpy(dtype) or np.int64))
+
+
+def triu_indices(row, col, offset=0, *, dtype=None, device=None):
+    rows, cols = np.triu_indices(row, offset, col)
+    return Tensor.wrap(np.stack([rows, cols]).astype(dtypes.to_numpy(dtype) or np.int64))
+
+
+def dropout(input, p=0.5, train=True):
+    from .nn.functional import dropout as _dropout   # noqa: PLC0415  (nn imports this module)
+    return _dropout(input, p, train)
+
+
+def set_num_threads(n):
+    """The most threads a parallel kernel may use (at most Numba's NUMBA_NUM_THREADS)."""
+    from numba import config, set_num_threads as numba_set   # noqa: PLC0415
+    from .kernels.matmul import team_size   # noqa: PLC0415
+    n = int(n)
+    if n < 1:
+        raise RuntimeError("set_num_threads expects a positive integer")
+    team_size.most = team_size.size = builtins.min(n, config.NUMBA_NUM_THREADS)
+    numba_set(team_size.size)
+
+
+def get_num_threads():
+    from .kernels.matmul import team_size   # noqa: PLC0415
+    return team_size.most
+
+
 def is_tensor(obj):
     return isinstance(obj, Tensor)
 
@@ -249,4 +380,6 @@ def einsum(equation, *operands):
 __all__ = list(_METHOD_FORMS) + [
     "add", "sub", "rsub", "pow", "float_power", "max", "min", "argmax", "where", "std_mean",
     "var_mean", "is_tensor", "is_storage", "is_nonzero", "broadcast_shapes",
-    "broadcast_tensors", "einsum"]
+    "broadcast_tensors", "einsum", "addmm", "addmv", "baddbmm", "tensordot", "kron", "cross",
+    "bincount", "searchsorted", "bucketize", "tril_indices", "triu_indices", "dropout",
+    "set_num_threads", "get_num_threads"]

@@ -1082,6 +1082,130 @@ class TensorMethods:
     def triu(self, diagonal=0):
         return self * self._wrap(~np.tri(*self.array.shape[-2:], diagonal - 1, bool))
 
+    # ------------------------------------------------------------------ more elementwise
+    def signbit(self):
+        return self._wrap(np.signbit(self.array))
+
+    def isreal(self):
+        return self._wrap(np.ones(self.array.shape, bool))
+
+    def deg2rad(self):
+        return self._floating() * (math.pi / 180.0)
+
+    def rad2deg(self):
+        return self._floating() * (180.0 / math.pi)
+
+    def logaddexp2(self, other):
+        """log2(2**self + 2**other), as logaddexp on the natural scale."""
+        ln2 = math.log(2.0)
+        return (self * ln2).logaddexp(other * ln2) / ln2
+
+    def nan_to_num(self, nan=0.0, posinf=None, neginf=None):
+        """NaN, +inf and -inf replaced (by 0 and the dtype's largest and smallest finite
+        values unless given); the gradient flows where the value was finite."""
+        if self.array.dtype.kind != "f":
+            return self.clone()
+        info = np.finfo(self.array.dtype)
+        a = self.array
+        fill = np.where(np.isnan(a), nan, np.where(a > 0, info.max if posinf is None else posinf,
+                                                   info.min if neginf is None else neginf))
+        return F.Where.apply(self, self._wrap(fill.astype(a.dtype)), cond=np.isfinite(a))
+
+    def diff(self, n=1, dim=-1, prepend=None, append=None):
+        """n-th forward difference along ``dim`` (after joining prepend / append)."""
+        from .creation import cat   # noqa: PLC0415
+        dim = _dim(dim, self.ndim)
+        out = cat([t for t in (prepend, self, append) if t is not None], dim) \
+            if prepend is not None or append is not None else self
+        for _ in range(n):
+            size = out.shape[dim]
+            if size == 0:
+                break
+            out = out.narrow(dim, 1, size - 1) - out.narrow(dim, 0, size - 1)
+        return out
+
+    def rot90(self, k=1, dims=(0, 1)):
+        """Rotate by 90 degrees k times, from the first dim towards the second."""
+        d0, d1 = (_dim(d, self.ndim) for d in dims)
+        if d0 == d1 or len(dims) != 2:
+            raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {d0} "
+                               f"and dim1 = {d1}")
+        k %= 4
+        if k == 1:
+            return self.flip(d1).transpose(d0, d1)
+        if k == 2:
+            return self.flip(d0, d1)
+        if k == 3:
+            return self.flip(d0).transpose(d0, d1)
+        return self.clone()
+
+    def repeat_interleave(self, repeats, dim=None, output_size=None):
+        """Each element (or slice along ``dim``) repeated ``repeats`` times in place."""
+        source = self.flatten() if dim is None else self
+        dim = 0 if dim is None else _dim(dim, self.ndim)
+        reps = repeats.array if isinstance(repeats, TensorMethods) else repeats
+        positions = np.repeat(np.arange(source.shape[dim]), reps)
+        return source.index_select(dim, self._wrap(positions.astype(np.int64)))
+
+    def _cumulative_extreme(self, better, name, dim):
+        dim = _dim(dim, self.ndim)
+        if self.ndim == 0:
+            return getattr(return_types, name)(self.clone(), self._wrap(np.zeros((), np.int64)))
+        x = np.moveaxis(self.array, dim, -1)
+        idx = np.zeros(x.shape, np.int64)
+        best = x[..., 0].copy()
+        for i in range(1, x.shape[-1]):
+            # PyTorch takes the later position on ties (>=, <=) and keeps a NaN once seen
+            take = better(x[..., i], best) | np.isnan(x[..., i]) if x.dtype.kind == "f" \
+                else better(x[..., i], best)
+            if x.dtype.kind == "f":
+                take &= ~np.isnan(best)
+            best = np.where(take, x[..., i], best)
+            idx[..., i] = np.where(take, i, idx[..., i - 1])
+        indices = self._wrap(np.ascontiguousarray(np.moveaxis(idx, -1, dim)))
+        values = F.Gather.apply(self, index=indices.array, dim=dim)
+        return getattr(return_types, name)(values, indices)
+
+    def cummax(self, dim):
+        return self._cumulative_extreme(np.greater_equal, "cummax", dim)
+
+    def cummin(self, dim):
+        return self._cumulative_extreme(np.less_equal, "cummin", dim)
+
+    def index_add(self, dim, index, source, alpha=1):
+        """self with ``alpha * source`` slices added at ``index`` along ``dim``."""
+        dim = _dim(dim, self.ndim)
+        idx = _index_array(index, "index_add").reshape(-1)
+        shape = [1] * self.ndim
+        shape[dim] = -1
+        full = np.broadcast_to(idx.reshape(shape), source.shape) if self.ndim else idx
+        return self.scatter_add(dim, self._wrap(np.ascontiguousarray(full)), source * alpha)
+
+    def index_add_(self, dim, index, source, alpha=1):
+        return self._apply_inplace(lambda s: s.index_add(dim, index, source, alpha), source)
+
+    def index_fill_(self, dim, index, value):
+        return self._apply_inplace(lambda s: s.index_fill(dim, index, value))
+
+    def random_(self, low=0, high=None, generator=None):
+        """Integers uniform in [low, high) (high defaults to the dtype's range)."""
+        from .random import _rng   # noqa: PLC0415
+        if high is None:
+            low, high = 0, (low or (2 ** 24 if self.array.dtype.kind == "f" else
+                                    int(np.iinfo(self.array.dtype).max)))
+        draws = _rng(generator).integers(low, high, self.array.shape)
+        return self._fill_values(draws.astype(self.array.dtype))
+
+    def bernoulli_(self, p=0.5, generator=None):
+        from .random import _rng   # noqa: PLC0415
+        draws = _rng(generator).random(self.array.shape) < _value(p)
+        return self._fill_values(draws.astype(self.array.dtype))
+
+    def exponential_(self, lambd=1.0, generator=None):
+        from .random import _rng   # noqa: PLC0415
+        return self._fill_values(_rng(generator).exponential(1.0 / lambd, self.array.shape)
+                                 .astype(self.array.dtype))
+
     # ------------------------------------------------------------------ products
     def mm(self, mat2):
         if self.ndim != 2 or mat2.ndim != 2:

@@ -597,7 +597,7 @@ class Einsum(Function):
 
     @staticmethod
     def forward(ctx, *operands, inputs, output):
-        ctx.inputs, ctx.output = inputs, output
+        ctx.subscripts, ctx.output = inputs, output
         ctx.save_for_backward(*operands)
         return np.asarray(np.einsum(",".join(inputs) + "->" + output, *operands))
 
@@ -605,11 +605,11 @@ class Einsum(Function):
     def backward(ctx, grad):
         operands = ctx.saved_tensors
         grads = []
-        for i, (subs, a) in enumerate(zip(ctx.inputs, operands)):
+        for i, (subs, a) in enumerate(zip(ctx.subscripts, operands)):
             if not ctx.needs_input_grad[i]:
                 grads.append(None)
                 continue
-            others = [(s, x) for j, (s, x) in enumerate(zip(ctx.inputs, operands)) if j != i]
+            others = [(s, x) for j, (s, x) in enumerate(zip(ctx.subscripts, operands)) if j != i]
             seen = set(ctx.output).union(*(set(s) for s, _ in others))
             present = "".join(c for c in subs if c in seen)
             spec = ",".join([s for s, _ in others] + [ctx.output]) + "->" + present

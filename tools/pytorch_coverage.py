@@ -1,0 +1,240 @@
+"""Write docs/pytorch-coverage.md: which of PyTorch's commonly used names this package
+provides, which it lacks, and every deliberate difference.
+
+The names are listed here by hand (PyTorch is not installed, so it can't be asked);
+whether each exists is found by introspecting the package, so the table can't drift from
+the code: tests/test_module_layout.py fails when the file is out of date.
+
+    python tools/pytorch_coverage.py           # rewrite the file
+    python tools/pytorch_coverage.py --check   # exit 1 if it is out of date
+"""
+import pathlib
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+OUTPUT = ROOT / "docs" / "pytorch-coverage.md"
+
+NAMES = {
+    "torch": """
+        tensor as_tensor asarray from_numpy scalar_tensor zeros ones full empty zeros_like
+        ones_like full_like empty_like rand_like randn_like randint_like eye arange range
+        linspace logspace rand randn randint randperm normal bernoulli multinomial poisson
+        manual_seed seed initial_seed get_rng_state set_rng_state Generator default_generator
+        cat concat concatenate stack hstack vstack dstack column_stack atleast_1d atleast_2d
+        atleast_3d split chunk tensor_split unbind gather scatter scatter_add scatter_reduce
+        index_select index_add index_copy index_fill masked_select masked_fill take
+        take_along_dim nonzero argwhere where reshape flatten unflatten squeeze unsqueeze
+        transpose swapaxes swapdims permute movedim moveaxis t flip fliplr flipud rot90 roll
+        narrow select tile repeat_interleave broadcast_to broadcast_tensors broadcast_shapes
+        meshgrid diag diagonal diag_embed trace tril triu tril_indices triu_indices
+        abs absolute neg negative positive sign sgn signbit exp exp2 expm1 log log2 log10 log1p
+        sqrt rsqrt square pow float_power reciprocal sin cos tan asin acos atan atan2 arctan2
+        sinh cosh tanh asinh acosh atanh sigmoid relu erf erfc erfinv lgamma digamma floor ceil
+        round trunc fix frac clamp clip clamp_min clamp_max lerp hypot logaddexp logaddexp2
+        maximum minimum fmax fmin max min amax amin aminmax argmax argmin add sub subtract rsub
+        mul multiply div divide true_divide floor_divide remainder fmod addcmul addcdiv addmm
+        addmv baddbmm matmul mm bmm mv dot vdot inner outer ger einsum tensordot kron cross
+        cdist sum nansum mean nanmean prod std var std_mean var_mean logsumexp norm cumsum
+        cumprod cummax cummin all any count_nonzero sort argsort msort topk kthvalue median
+        nanmedian mode unique unique_consecutive bincount histc diff nan_to_num deg2rad
+        rad2deg eq ne lt le gt ge greater greater_equal less less_equal not_equal equal isclose
+        allclose isnan isinf isfinite isposinf isneginf isreal logical_and logical_or
+        logical_not logical_xor bitwise_and bitwise_or bitwise_xor bitwise_not softmax
+        log_softmax dropout clone detach numel is_tensor is_storage is_floating_point
+        is_complex is_nonzero result_type promote_types can_cast get_default_dtype
+        set_default_dtype finfo iinfo set_printoptions get_printoptions no_grad enable_grad
+        set_grad_enabled is_grad_enabled inference_mode is_inference_mode_enabled
+        use_deterministic_algorithms are_deterministic_algorithms_enabled set_num_threads
+        get_num_threads save load device dtype Size Tensor float32 float64 float16 bfloat16
+        int8 int16 int32 int64 uint8 bool float double half long int short complex64 cfloat
+        compile jit fft linalg special distributions sparse autocast amp cuda backends nn optim
+        utils autograd return_types searchsorted bucketize
+    """,
+    "torch.Tensor": """
+        item tolist numpy backward grad requires_grad requires_grad_ detach detach_
+        register_hook retain_grad retains_grad is_leaf grad_fn data to cpu cuda type type_as
+        float double half bfloat16 int long short char byte bool view view_as reshape
+        reshape_as expand expand_as repeat tile contiguous is_contiguous size shape dim ndim
+        numel nelement element_size stride data_ptr T mT H device is_cuda dtype
+        add add_ sub sub_ mul mul_ div div_ pow pow_ neg neg_ abs abs_ exp exp_ log log_ sqrt
+        sqrt_ zero_ fill_ copy_ clamp clamp_ clip clip_ uniform_ normal_ random_ bernoulli_
+        exponential_ scatter scatter_ scatter_add scatter_add_ masked_fill masked_fill_
+        index_fill index_fill_ index_add_ index_copy_ index_put_ apply_ map_ new_zeros new_ones
+        new_full new_empty new_tensor sin cos tan tanh sigmoid relu softmax log_softmax sum
+        mean prod max min amax amin argmax argmin std var norm cumsum cumprod all any sort
+        argsort topk median unique flatten unflatten squeeze unsqueeze permute transpose t
+        flip roll narrow split chunk unbind gather index_select masked_select take_along_dim
+        nonzero eq ne lt le gt ge isnan isclose allclose equal matmul mm bmm dot outer
+        floor ceil round trunc frac sign erf square rsqrt reciprocal lerp maximum minimum
+        logsumexp where unfold as_strided storage share_memory_ pin_memory is_pinned
+        is_floating_point is_complex is_sparse clone __format__ __len__ __iter__ __float__
+        __int__ __bool__ __index__ __floordiv__ __mod__ __and__ __or__ __xor__ __invert__
+        __matmul__ __setitem__ __getitem__
+    """,
+    "torch.nn": """
+        Module Parameter Linear Bilinear Identity Flatten Unflatten Sequential ModuleList
+        ModuleDict ParameterList ParameterDict ReLU ReLU6 LeakyReLU ELU SELU CELU GELU SiLU
+        Mish Softplus Softsign Hardtanh Hardswish Hardsigmoid Sigmoid Tanh Softmax LogSoftmax
+        Softmin Dropout Dropout2d AlphaDropout BatchNorm1d BatchNorm2d LayerNorm GroupNorm
+        InstanceNorm1d Embedding EmbeddingBag Conv1d Conv2d ConvTranspose2d MaxPool1d
+        MaxPool2d AvgPool2d AdaptiveAvgPool2d Upsample RNN LSTM GRU RNNCell LSTMCell
+        Transformer TransformerEncoder TransformerEncoderLayer MultiheadAttention
+        CrossEntropyLoss NLLLoss MSELoss L1Loss SmoothL1Loss HuberLoss BCELoss
+        BCEWithLogitsLoss KLDivLoss CosineEmbeddingLoss MarginRankingLoss TripletMarginLoss
+        functional init utils
+    """,
+    "torch.nn.functional": """
+        relu relu6 leaky_relu elu selu celu gelu silu mish softplus softsign hardtanh
+        hardswish hardsigmoid sigmoid tanh logsigmoid softmax log_softmax softmin glu linear
+        bilinear dropout dropout2d alpha_dropout layer_norm batch_norm group_norm
+        instance_norm normalize embedding one_hot pad conv1d conv2d conv_transpose2d
+        max_pool1d max_pool2d avg_pool2d adaptive_avg_pool2d interpolate unfold fold
+        cross_entropy nll_loss mse_loss l1_loss smooth_l1_loss huber_loss binary_cross_entropy
+        binary_cross_entropy_with_logits kl_div cosine_similarity pairwise_distance
+        triplet_margin_loss margin_ranking_loss poisson_nll_loss gaussian_nll_loss ctc_loss
+        scaled_dot_product_attention
+    """,
+    "torch.nn.init": """
+        uniform_ normal_ constant_ ones_ zeros_ eye_ xavier_uniform_ xavier_normal_
+        kaiming_uniform_ kaiming_normal_ trunc_normal_ orthogonal_ calculate_gain
+    """,
+    "torch.nn.utils": """
+        clip_grad_norm_ clip_grad_value_ parameters_to_vector vector_to_parameters
+        weight_norm spectral_norm rnn
+    """,
+    "torch.optim": """
+        Optimizer SGD Adam AdamW RMSprop Adagrad Adadelta Adamax NAdam RAdam LBFGS
+        lr_scheduler
+    """,
+    "torch.optim.lr_scheduler": """
+        LRScheduler StepLR MultiStepLR ExponentialLR CosineAnnealingLR ReduceLROnPlateau
+        LambdaLR MultiplicativeLR OneCycleLR LinearLR ConstantLR CosineAnnealingWarmRestarts
+        CyclicLR SequentialLR ChainedScheduler PolynomialLR
+    """,
+    "torch.utils.data": """
+        Dataset IterableDataset TensorDataset DataLoader Subset ConcatDataset random_split
+        default_collate Sampler RandomSampler SequentialSampler BatchSampler
+        WeightedRandomSampler SubsetRandomSampler get_worker_info
+    """,
+    "torch.autograd": """
+        Function grad backward gradcheck gradgradcheck no_grad enable_grad set_grad_enabled
+        detect_anomaly set_detect_anomaly functional forward_ad graph
+    """,
+    "torch.cuda": """
+        is_available device_count manual_seed manual_seed_all current_device synchronize
+        empty_cache get_device_name amp
+    """,
+    "torch.backends": "mps cudnn",
+}
+
+# Deliberate differences from PyTorch, by name: kept next to the table they annotate.
+NOTES = {
+    "torch.Generator": "NumPy's PCG64, not PyTorch's Mersenne Twister: the same seed gives "
+                       "other numbers than PyTorch (but always the same ones here); "
+                       "`Generator(seed)` with an int is a shorthand for "
+                       "`Generator().manual_seed(seed)`",
+    "torch.manual_seed": "seeds the global generator (PCG64; see Generator)",
+    "torch.randn": "numbers differ from PyTorch's for the same seed (see Generator)",
+    "torch.get_rng_state": "the state is a uint8 tensor of a different layout than PyTorch's",
+    "torch.empty": "the memory is zero-filled",
+    "torch.empty_like": "the memory is zero-filled",
+    "torch.device": "'cpu' only; any other device raises a RuntimeError saying so",
+    "torch.Tensor.cuda": "raises a RuntimeError: this build runs on the CPU only",
+    "torch.cuda": "present so that `torch.cuda.is_available()` answers False",
+    "torch.cuda.manual_seed": "a no-op, as in PyTorch without CUDA",
+    "torch.cuda.current_device": "raises: no CUDA device",
+    "torch.cuda.synchronize": "raises: no CUDA device",
+    "torch.cuda.get_device_name": "raises: no CUDA device",
+    "torch.backends": "`mps.is_available()` is False; `cudnn` flags are settable and unused",
+    "torch.float16": "storage and NumPy arithmetic only; the Numba kernels refuse float16",
+    "torch.Tensor.half": "float16 storage (see torch.float16)",
+    "torch.sort": "always stable (PyTorch's `stable=True`), whatever `stable` says",
+    "torch.topk": "results always sorted, whatever `sorted` says",
+    "torch.unique": "always sorted",
+    "torch.einsum": "explicit subscripts only: no '...', no letter repeated in one operand "
+                    "(diagonals such as 'ii->')",
+    "torch.norm": "vector norms (p = 2, 'fro', 1, inf, -inf, 0, any number) over any dims; "
+                  "no matrix norms such as 'nuc'",
+    "torch.scatter": "`reduce='add'` only; `reduce='multiply'` raises NotImplementedError",
+    "torch.Tensor.view": "refuses a non-contiguous layout as PyTorch does; `view(dtype)` is "
+                         "not provided",
+    "torch.Tensor.type": "with no argument returns PyTorch's name, e.g. 'torch.FloatTensor'",
+    "torch.Tensor.stride": "NumPy's strides, in elements",
+    "torch.Tensor.is_contiguous": "NumPy's C-contiguity flag",
+    "torch.trace": "called without a tensor it is this package's study tool, "
+                   "`autograd.trace` (`with torch.trace(): ...`)",
+    "torch.use_deterministic_algorithms": "accepted; every kernel here is deterministic",
+    "torch.dtype": "prints as `tinygrad_scores.float32`",
+    "torch.return_types": "named tuples: unpack, index, `.values` / `.indices`",
+    "torch.median": "the lower median, gradient shared among ties (as PyTorch)",
+    "torch.multinomial": "drawn with NumPy (see Generator)",
+    "torch.set_num_threads": "caps the thread team of the parallel kernels (at most "
+                             "NUMBA_NUM_THREADS)",
+    "torch.searchsorted": "`sorter=` is ignored",
+    "torch.Tensor.__getitem__": "integer, slice, mask and integer-array indexing; PyTorch's "
+                                "placement of advanced-index dims",
+}
+
+
+def _resolve(path):
+    import importlib
+
+    import tinygrad_scores   # noqa: F401  (the package's own imports fill its namespaces)
+    module_path = path.replace("torch", "tinygrad_scores", 1)
+    if module_path == "tinygrad_scores.Tensor":
+        return tinygrad_scores.Tensor
+    return importlib.import_module(module_path)
+
+
+def generate():
+    """The markdown text of the coverage table."""
+    lines = [
+        "# PyTorch coverage",
+        "",
+        "GENERATED by `python tools/pytorch_coverage.py` from the package itself: do not edit by hand.",
+        "The names are those of PyTorch's API a training script commonly uses; \"yes\" means",
+        "the name exists here (found by introspection), \"missing\" means using it raises",
+        "`NotImplementedError: tinygrad_scores has no torch.<name>`. Notes give every",
+        "deliberate difference from PyTorch's behaviour.",
+        "",
+    ]
+    summary = []
+    tables = []
+    for namespace, text in NAMES.items():
+        owner = _resolve(namespace)
+        names = text.split()
+        present = [n for n in names if hasattr(owner, n)]
+        summary.append(f"| `{namespace}` | {len(present)} | {len(names) - len(present)} |")
+        rows = [f"## `{namespace}`", "", "| name | here | note |", "|---|---|---|"]
+        for name in names:
+            full = f"{namespace}.{name}"
+            note = NOTES.get(full, "").replace("|", "\\|")
+            rows.append(f"| `{name}` | {'yes' if name in present else 'missing'} | {note} |")
+        missing = [n for n in names if n not in present]
+        rows += ["", f"Missing ({len(missing)}): " + (", ".join(f"`{n}`" for n in missing)
+                                                      or "none"), ""]
+        tables.append("\n".join(rows))
+    lines += ["| namespace | provided | missing |", "|---|---|---|", *summary, ""]
+    lines += tables
+    listed = {f"{ns}.{x}" for ns, text in NAMES.items() for x in text.split()}
+    unused = sorted(set(NOTES) - listed)
+    if unused:
+        raise ValueError(f"notes for names not in the table: {unused}")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def main(argv):
+    text = generate()
+    if "--check" in argv:
+        current = OUTPUT.read_text() if OUTPUT.exists() else ""
+        if current != text:
+            print(f"{OUTPUT.relative_to(ROOT)} is out of date: run python tools/pytorch_coverage.py")
+            return 1
+        return 0
+    OUTPUT.write_text(text)
+    print(f"wrote {OUTPUT.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
