@@ -1,5 +1,5 @@
 """The CIFAR-10 tutorial's loop on synthetic 3x8x8 'images' with an MLP: seeding idioms
-(cudnn flags), DataLoader(num_workers=2), `images, labels = next(iter(loader))`,
+(cudnn flags, use_deterministic_algorithms), DataLoader(num_workers=2), `images, labels = next(iter(loader))`,
 enumerate(loader, 0) with `data[0].to(device)`, per-layer parameter groups, kaiming init,
 ReduceLROnPlateau, an @torch.no_grad() evaluation function, per-class accuracy by zipping
 label and prediction tensors, F.one_hot and torch.inference_mode."""
@@ -21,6 +21,7 @@ def set_seed(seed):
     torch.cuda.manual_seed_all(seed)
     torch.backends.cudnn.deterministic = True
     torch.backends.cudnn.benchmark = False
+    torch.use_deterministic_algorithms(True)
 
 
 set_seed(0)
