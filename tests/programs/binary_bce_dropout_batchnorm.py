@@ -1,6 +1,9 @@
 """Binary classification of two noisy moons: a custom Dataset, nn.BatchNorm1d and nn.Dropout,
-nn.BCEWithLogitsLoss, clip_grad_norm_, AdamW + CosineAnnealingLR, sigmoid > 0.5 predictions."""
+nn.BCEWithLogitsLoss, clip_grad_norm_, AdamW + CosineAnnealingLR, sigmoid > 0.5 predictions,
+and the best epoch's state_dict (BatchNorm buffers included) saved and restored."""
 import math
+import os
+import tempfile
 
 import tinygrad_scores as torch
 import tinygrad_scores.nn as nn
@@ -51,6 +54,22 @@ optimizer = optim.AdamW(model.parameters(), lr=1e-2, weight_decay=1e-2)
 epochs = 15
 scheduler = optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=epochs)
 
+
+
+def evaluate(model, loader):
+    model.eval()
+    correct = 0
+    with torch.no_grad():
+        for xb, yb in loader:
+            probs = torch.sigmoid(model(xb))
+            preds = (probs > 0.5).float()
+            correct += (preds == yb).sum().item()
+    return correct / len(loader.dataset)
+
+
+checkpoint_dir = tempfile.mkdtemp()
+best_path = os.path.join(checkpoint_dir, "best_model.pt")
+best_acc, best_epoch = -1.0, -1
 history = []
 for epoch in range(epochs):
     model.train()
@@ -65,17 +84,15 @@ for epoch in range(epochs):
         epoch_loss += loss.item() * xb.size(0)
     scheduler.step()
     history.append(epoch_loss / (len(train_loader) * 32))
-    print(f"epoch {epoch:2d} loss {history[-1]:.4f} lr {scheduler.get_last_lr()[0]:.5f}")
+    val_acc = evaluate(model, test_loader)
+    if val_acc > best_acc:
+        best_acc, best_epoch = val_acc, epoch
+        torch.save(model.state_dict(), best_path)
+    print(f"epoch {epoch:2d} loss {history[-1]:.4f} lr {scheduler.get_last_lr()[0]:.5f} "
+          f"val {val_acc:.3f}")
 
 assert isinstance(total_norm, torch.Tensor) and total_norm.dim() == 0
-model.eval()
-correct = 0
-with torch.no_grad():
-    for xb, yb in test_loader:
-        probs = torch.sigmoid(model(xb))
-        preds = (probs > 0.5).float()
-        correct += (preds == yb).sum().item()
-accuracy = correct / len(test_ds)
+accuracy = evaluate(model, test_loader)
 print(f"test accuracy {accuracy:.3f}")
 assert history[-1] < history[0], history
 assert accuracy > 0.9, accuracy
@@ -86,4 +103,11 @@ with torch.no_grad():
 bn = model.net[1]
 assert bn.running_mean.shape == (32,) and int(bn.num_batches_tracked) == epochs * 25
 assert scheduler.get_last_lr()[0] < 1e-6
+
+# Restore the best epoch into a fresh model: same buffers, same accuracy.
+best_model = Classifier()
+state = torch.load(best_path, map_location="cpu", weights_only=True)
+best_model.load_state_dict(state)
+assert state["net.1.num_batches_tracked"].shape == ()
+assert abs(evaluate(best_model, test_loader) - best_acc) < 1e-9, best_epoch
 print("ok")
