@@ -1,8 +1,12 @@
-"""A custom autograd.Function (the Legendre polynomial P3 of the 'learning with examples'
-tutorial): staticmethod forward/backward, ctx.save_for_backward, ctx.saved_tensors, .apply."""
+"""Custom autograd.Functions: the Legendre polynomial P3 of the 'learning with examples'
+tutorial (staticmethod forward/backward, ctx.save_for_backward, ctx.saved_tensors, .apply)
+trained by hand, and the 'Extending PyTorch' LinearFunction (optional bias, needs_input_grad,
+one gradient per forward argument) and MulConstant (a non-tensor argument), checked with
+torch.autograd.gradcheck."""
 import math
 
 import tinygrad_scores as torch
+from tinygrad_scores.autograd import Function, gradcheck
 
 
 class LegendrePolynomial3(torch.autograd.Function):
@@ -62,4 +66,48 @@ for t in range(2000):
 
 print(f"Result: y = {a.item()} + {b.item()} * P3({c.item()} + {d.item()} x)")
 assert loss.item() < first / 10 and loss.item() < 50, (first, loss.item())
+
+
+class LinearFunction(Function):
+    @staticmethod
+    def forward(ctx, input, weight, bias=None):
+        ctx.save_for_backward(input, weight, bias)
+        output = input.mm(weight.t())
+        if bias is not None:
+            output += bias.unsqueeze(0).expand_as(output)
+        return output
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        input, weight, bias = ctx.saved_tensors
+        grad_input = grad_weight = grad_bias = None
+        if ctx.needs_input_grad[0]:
+            grad_input = grad_output.mm(weight)
+        if ctx.needs_input_grad[1]:
+            grad_weight = grad_output.t().mm(input)
+        if bias is not None and ctx.needs_input_grad[2]:
+            grad_bias = grad_output.sum(0)
+        return grad_input, grad_weight, grad_bias
+
+
+class MulConstant(Function):
+    @staticmethod
+    def forward(ctx, tensor, constant):
+        ctx.constant = constant
+        return tensor * constant
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        return grad_output * ctx.constant, None
+
+
+linear = LinearFunction.apply
+inputs = (torch.randn(20, 20, dtype=torch.double, requires_grad=True),
+          torch.randn(30, 20, dtype=torch.double, requires_grad=True))
+assert gradcheck(linear, inputs + (torch.randn(30, dtype=torch.double, requires_grad=True),),
+                 eps=1e-6, atol=1e-4)
+assert gradcheck(linear, inputs, eps=1e-6, atol=1e-4)  # bias left out: its gradient is None
+x = torch.ones(3, requires_grad=True)
+MulConstant.apply(x, 5.5).sum().backward()
+assert x.grad.tolist() == [5.5, 5.5, 5.5]
 print("ok")
