@@ -1,0 +1,121 @@
+"""matmul_into against NumPy on the shapes its paths split on: empty and one-element sides,
+edge tiles (not multiples of the 8 x 32 micro-tile), few rows or columns, transposed and
+strided operands, accumulate=True, every kernel variant and thread split."""
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from tinygrad_scores.kernels import matmul as mm
+
+DTYPES = [np.float32, np.float64]
+# sizes around the tile edges (8 rows, 32/16 columns, 4-row dot groups) and the K block
+SIDES = st.one_of(st.integers(0, 3), st.sampled_from([4, 7, 8, 9, 15, 16, 17, 31, 32, 33]),
+                  st.integers(34, 100))
+
+
+def _operand(rng, shape, dtype, layout):
+    """An array of ``shape`` laid out as asked: C order, a transposed view, or a view with
+    gaps between its elements."""
+    if layout == "T":
+        return np.ascontiguousarray(rng.standard_normal(shape[::-1]).astype(dtype).T)
+    if layout == "strided":
+        return rng.standard_normal((shape[0], 2 * shape[1])).astype(dtype)[:, ::2]
+    if layout == "transposed_view":
+        return rng.standard_normal(shape[::-1]).astype(dtype).T
+    return rng.standard_normal(shape).astype(dtype)
+
+
+def _expected(a, b):
+    return a.astype(np.float64) @ b.astype(np.float64)
+
+
+def _tol(dtype, k):
+    return 1e-4 * max(1.0, np.sqrt(k)) if dtype == np.float32 else 1e-10
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@given(m=SIDES, k=SIDES, n=SIDES, seed=st.integers(0, 2**16),
+       a_layout=st.sampled_from(["C", "transposed_view", "strided"]),
+       b_layout=st.sampled_from(["C", "transposed_view", "strided"]),
+       accumulate=st.booleans())
+@settings(max_examples=60)
+def test_matmul_into_matches_numpy(dtype, m, k, n, seed, a_layout, b_layout, accumulate):
+    rng = np.random.default_rng(seed)
+    a = _operand(rng, (m, k), dtype, a_layout)
+    b = _operand(rng, (k, n), dtype, b_layout)
+    start = rng.standard_normal((m, n)).astype(dtype)
+    c = start.copy()
+    a_before, b_before = a.copy(), b.copy()
+    assert mm.matmul_into(a, b, c, accumulate) is c
+    expected = _expected(a, b) + (start if accumulate else 0)
+    tol = _tol(dtype, k)
+    np.testing.assert_allclose(c, expected, rtol=tol, atol=tol)
+    np.testing.assert_array_equal(a, a_before)         # operands are only read
+    np.testing.assert_array_equal(b, b_before)
+
+
+@pytest.mark.parametrize("variant", ["serial", "parallel"])
+@given(m=SIDES, k=st.integers(1, 600), n=SIDES, seed=st.integers(0, 2**16),
+       parts=st.integers(1, 3), by_cols=st.booleans(),
+       a_t=st.booleans(), b_t=st.booleans(), accumulate=st.booleans())
+@settings(max_examples=40)
+def test_blocked_kernel_every_split(variant, m, k, n, seed, parts, by_cols, a_t, b_t, accumulate):
+    """The blocked kernel in any number of shares, by rows or columns: every element of C is
+    written once, the K blocks add up (k up to 600 crosses the 256 block)."""
+    rng = np.random.default_rng(seed)
+    a = _operand(rng, (m, k), np.float32, "transposed_view" if a_t else "C")
+    b = _operand(rng, (k, n), np.float32, "transposed_view" if b_t else "C")
+    c = np.full((m, n), 3.0, np.float32)
+    mm._KERNELS[np.dtype(np.float32), variant](a, b, c, accumulate, parts, by_cols)
+    expected = _expected(a, b) + (3.0 if accumulate else 0.0)
+    tol = _tol(np.float32, k)
+    np.testing.assert_allclose(c, expected, rtol=tol, atol=tol)
+
+
+@pytest.mark.parametrize("dtype,variant", [(np.float32, "dot"), (np.float64, "dot"),
+                                           (np.float32, "dot_parallel")])
+@given(m=SIDES, k=st.integers(1, 300), n=st.integers(0, mm.DOT_MAX_N), seed=st.integers(0, 2**16),
+       parts=st.integers(1, 3), accumulate=st.booleans())
+@settings(max_examples=30)
+def test_dot_kernel(dtype, variant, m, k, n, seed, parts, accumulate):
+    """Few columns: dot products of A's rows with W's rows (B = W.T), in 4-row groups."""
+    rng = np.random.default_rng(seed)
+    a = rng.standard_normal((m, k)).astype(dtype)
+    w = rng.standard_normal((n, k)).astype(dtype)
+    c = np.ones((m, n), dtype)
+    mm._KERNELS[np.dtype(dtype), variant](a, w, c, accumulate, parts, True)
+    expected = _expected(a, w.T) + (1.0 if accumulate else 0.0)
+    np.testing.assert_allclose(c, expected, rtol=_tol(dtype, k), atol=_tol(dtype, k))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_network_products(dtype):
+    """Every product of the benchmark networks (forward x @ W.T, dx = g @ W, dW = g.T @ x),
+    at their real sizes, through matmul_into."""
+    rng = np.random.default_rng(0)
+    for batch, sizes in [(64, (784, 128, 2)), (128, (784, 256, 10)), (512, (784, 1024, 10)),
+                         (8, (4, 16, 3))]:
+        for n_in, n_out in zip(sizes, sizes[1:]):
+            x = rng.standard_normal((batch, n_in)).astype(dtype)
+            w = rng.standard_normal((n_out, n_in)).astype(dtype)
+            g = rng.standard_normal((batch, n_out)).astype(dtype)
+            for a, b in [(x, w.T), (g, w), (g.T, x)]:
+                c = np.empty((a.shape[0], b.shape[1]), dtype)
+                mm.matmul_into(a, b, c)
+                tol = 10 * _tol(dtype, a.shape[1])
+                np.testing.assert_allclose(c, _expected(a, b), rtol=tol, atol=tol)
+
+
+def test_empty_sum_and_empty_sides():
+    for m, k, n in [(3, 0, 4), (0, 5, 4), (3, 5, 0), (0, 0, 0)]:
+        a, b = np.ones((m, k), np.float32), np.ones((k, n), np.float32)
+        c = np.full((m, n), 7.0, np.float32)
+        mm.matmul_into(a, b, c, accumulate=True)
+        np.testing.assert_array_equal(c, np.full((m, n), 7.0, np.float32))
+        mm.matmul_into(a, b, c)
+        np.testing.assert_array_equal(c, np.zeros((m, n), np.float32))
+
+
+def test_team_size_is_between_one_and_the_pool():
+    size = mm.team_size()
+    assert 1 <= size <= max(1, mm.team_size.most)
