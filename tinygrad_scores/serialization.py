@@ -193,7 +193,7 @@ def _read(zf, info, plan):
             done += len(chunk)
         member.read(1)        # reach the end, where zipfile checks the CRC
     array = np.frombuffer(buf, dtype).reshape(shape, order="F" if fortran else "C")
-    return np.ascontiguousarray(array, dtype=dtype.newbyteorder("="))
+    return np.array(array, dtype=dtype.newbyteorder("="), order="C")   # keeps 0-d shapes
 
 
 def _collect(node, refs, depth=0):
