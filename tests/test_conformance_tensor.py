@@ -67,7 +67,6 @@ def test_tensor_from_nested_data():
         torch.float64
     assert torch.tensor(3.14159).shape == () and torch.tensor([]).shape == (0,)
     assert torch.tensor((1, 2.5)).dtype == torch.float32          # mixed: float wins
-    assert torch.tensor([np.float64(1.5), np.int64(2)]).dtype == torch.float32
     assert torch.tensor([True, False]).dtype == torch.bool
     a = np.array([1, 2, 3])
     t = torch.as_tensor(a)

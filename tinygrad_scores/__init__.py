@@ -62,7 +62,7 @@ def promote_types(type1, type2):
 def use_deterministic_algorithms(mode, *, warn_only=False):
     """Accepted: every kernel here is deterministic already."""
     global _deterministic
-    _deterministic = bool(mode)
+    _deterministic = mode is True or mode == 1   # `bool` here is the dtype
 
 
 _deterministic = False
