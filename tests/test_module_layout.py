@@ -119,3 +119,23 @@ def test_coverage_table_is_up_to_date():
         sys.path.pop(0)
     assert (root / "docs" / "pytorch-coverage.md").read_text() == pytorch_coverage.generate()
     assert "| `fft` | missing |" in pytorch_coverage.generate()
+
+
+@pytest.mark.parametrize("where,name", [(torch.nn, "Conv2d"), (torch.nn.functional, "conv2d")])
+def test_missing_nn_names_raise_not_implemented(where, name):
+    with pytest.raises(NotImplementedError, match=f"tinygrad_scores has no torch.nn.*{name}"):
+        getattr(where, name)
+    assert not hasattr(where, name)
+
+
+def test_accepted_no_op_switches():
+    torch.use_deterministic_algorithms(True)
+    assert torch.are_deterministic_algorithms_enabled()
+    torch.use_deterministic_algorithms(False)
+    assert not torch.are_deterministic_algorithms_enabled()
+    before = torch.get_num_threads()
+    try:
+        torch.set_num_threads(1)
+        assert torch.get_num_threads() == 1
+    finally:
+        torch.set_num_threads(before)

@@ -14,3 +14,8 @@ __all__ = ["Module", "Parameter", "Sequential", "ModuleList", "ModuleDict",
            "Hardtanh", "Sigmoid", "Tanh", "Softmax", "LogSoftmax",
            "CrossEntropyLoss", "NLLLoss", "MSELoss", "L1Loss", "SmoothL1Loss", "HuberLoss",
            "BCELoss", "BCEWithLogitsLoss", "KLDivLoss", "functional", "init", "utils"]
+
+
+from .._missing import module_getattr as _module_getattr  # noqa: E402
+
+__getattr__ = _module_getattr(__name__, "torch.nn")   # a PyTorch name not provided here

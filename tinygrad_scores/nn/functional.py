@@ -582,3 +582,8 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
         total = losses.sum()
         return total / input.shape[0] if input.ndim else total
     return _reduce(losses, reduction)
+
+
+from .._missing import module_getattr as _module_getattr  # noqa: E402
+
+__getattr__ = _module_getattr(__name__, "torch.nn.functional")   # a PyTorch name not provided here
