@@ -1,4 +1,5 @@
-"""python -m benchmarks [--quick] [--threads N] [--json PATH] [--plot PATH]"""
+"""python -m benchmarks [--quick] [--threads N] [--json PATH] [--plot PATH] [--only PART]
+python -m benchmarks --matmul [matmul_shapes options]: every product of the networks, 1 and 2 threads"""
 import os
 import sys
 
@@ -12,11 +13,19 @@ def _threads_from_argv(argv):
     return None
 
 
+if "--matmul" in sys.argv[1:]:       # its own subprocesses, one per thread count
+    from .matmul_shapes import main as matmul_main
+    sys.exit(matmul_main([a for a in sys.argv[1:] if a != "--matmul"]))
+
 # Thread counts must be fixed before NumPy's BLAS and Numba start their pools.
 _n = _threads_from_argv(sys.argv[1:])
 if _n:
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
         os.environ[var] = _n
+    # JAX's CPU backend (XLA): one intra-op thread when one is asked for
+    if _n == "1":
+        os.environ.setdefault("XLA_FLAGS", "--xla_cpu_multi_thread_eigen=false "
+                                           "intra_op_parallelism_threads=1")
 
 # Two thread pools share the cores in one process: OpenBLAS's (NumPy) and Numba's OpenMP
 # team. Each spin-waits after its work, so the one that ran last steals the cores from the

@@ -21,8 +21,13 @@ from .baselines import NumpyMLP, numpy_adam_step
 
 try:
     import torch
-except ImportError:      # PyTorch is optional: a third column when present
+except ImportError:      # PyTorch is optional: a column when present
     torch = None
+try:
+    import jax
+    import jax.numpy as jnp
+except ImportError:      # JAX is optional too (pip install jax): a column when present
+    jax = None
 
 
 WARM_S = 0.003   # untimed calls before each timed block: the other thread pool goes quiet
@@ -165,8 +170,89 @@ def step_rows(quick, repeats, min_time):
                 loss.backward()
                 topt.step()
             fns["pytorch"] = pytorch
+        if jax is not None:
+            fns["jax"] = jax_step(params, x.numpy(), y.numpy())
         flops = 3 * 2 * batch * (n_in * hidden + hidden * n_out)
         rows.append(_row("train_step", f"train step {batch}: {n_in}-{hidden}-{n_out}", fns, flops, repeats, min_time))
+    return rows
+
+
+def jax_step(params, x, y, lr=1e-3, b1=0.9, b2=0.999, eps=1e-8):
+    """The same training step in JAX, forward + cross-entropy + backward + Adam in one
+    ``jax.jit`` function; returns a callable that runs one step and waits for it."""
+    def loss_fn(p, x, y):
+        w1, c1, w2, c2 = p
+        s = jnp.maximum(x @ w1.T + c1, 0) @ w2.T + c2
+        return -jnp.mean(jax.nn.log_softmax(s)[jnp.arange(y.shape[0]), y])
+
+    @jax.jit
+    def step(p, m, v, t, x, y):
+        loss, g = jax.value_and_grad(loss_fn)(p, x, y)
+        t = t + 1
+        m = [b1 * mi + (1 - b1) * gi for mi, gi in zip(m, g)]
+        v = [b2 * vi + (1 - b2) * gi * gi for vi, gi in zip(v, g)]
+        p = [pi - lr / (1 - b1 ** t) * mi / (jnp.sqrt(vi / (1 - b2 ** t)) + eps)
+             for pi, mi, vi in zip(p, m, v)]
+        return p, m, v, t, loss
+
+    state = {"p": [jnp.asarray(q) for q in params], "t": jnp.float32(0)}
+    state["m"] = [jnp.zeros_like(q) for q in state["p"]]
+    state["v"] = [jnp.zeros_like(q) for q in state["p"]]
+    xj, yj = jnp.asarray(x), jnp.asarray(y)
+
+    def run():
+        state["p"], state["m"], state["v"], state["t"], loss = step(
+            state["p"], state["m"], state["v"], state["t"], xj, yj)
+        loss.block_until_ready()
+    return run
+
+
+_STARTUP = """
+import time; t0 = time.perf_counter()
+import tinygrad_scores as ts, tinygrad_scores.nn as nn, tinygrad_scores.nn.functional as F
+import tinygrad_scores.optim as optim
+model = nn.Sequential(nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 2))
+opt = optim.Adam(model.parameters(), lr=1e-3)
+x, y = ts.randn(64, 784), ts.randint(0, 2, (64,))
+loss = F.cross_entropy(model(x), y); opt.zero_grad(); loss.backward(); opt.step()
+print(time.perf_counter() - t0)
+"""
+_STARTUP_NUMPY = """
+import time; t0 = time.perf_counter()
+import numpy as np
+from benchmarks.baselines import NumpyMLP
+rng = np.random.default_rng(0)
+params = [rng.standard_normal(s).astype(np.float32) for s in ((128, 784), (128,), (2, 128), (2,))]
+NumpyMLP(params).step(rng.standard_normal((64, 784)).astype(np.float32), rng.integers(0, 2, 64))
+print(time.perf_counter() - t0)
+"""
+
+
+def startup_rows():
+    """Import + one seed training step in a fresh process: cold (an empty Numba cache, so
+    every kernel compiles) and warm (the same cache, second run). NumPy's column is the
+    same step in plain NumPy."""
+    import subprocess
+    import sys
+    import tempfile
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+    def seconds(code, cache):
+        env = dict(os.environ, NUMBA_CACHE_DIR=cache)
+        out = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, check=True,
+                             capture_output=True, text=True)
+        return float(out.stdout.strip().splitlines()[-1])
+
+    rows = []
+    with tempfile.TemporaryDirectory() as cache:
+        numpy_s = min(seconds(_STARTUP_NUMPY, cache) for _ in range(3))
+        for label in ("start-up cold (empty cache)", "start-up warm (cached)"):
+            ours = seconds(_STARTUP, cache)
+            rows.append({"group": "startup", "case": label,
+                         "numpy": {"median_s": numpy_s, "min_s": numpy_s, "max_s": numpy_s,
+                                   "ratio_vs_numpy": 1.0, "gflops": None},
+                         "tinygrad_scores": {"median_s": ours, "min_s": ours, "max_s": ours,
+                                             "ratio_vs_numpy": ours / numpy_s, "gflops": None}})
     return rows
 
 
@@ -184,14 +270,15 @@ def machine():
     except Exception:  # older NumPy has no mode="dicts"
         pass
     return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(), "numpy": np.__version__,
-            "numba": numba.__version__, "blas": blas, "threads": numba.get_num_threads(),
-            "pytorch": getattr(torch, "__version__", None)}
+            "numba": numba.__version__, "blas": blas, "threads": numba.config.NUMBA_NUM_THREADS,
+            "pytorch": getattr(torch, "__version__", None), "jax": getattr(jax, "__version__", None)}
 
 
 def print_table(rows, info):
     print(f"# {info['cpu']}, {info['cores']} cores, {info['threads']} thread(s); NumPy {info['numpy']} "
-          f"({info['blas']}), Numba {info['numba']}" + (f", PyTorch {info['pytorch']}" if info["pytorch"] else ""))
-    impls = ["numpy", "tinygrad_scores"] + (["pytorch"] if info["pytorch"] else [])
+          f"({info['blas']}), Numba {info['numba']}" + (f", PyTorch {info['pytorch']}" if info["pytorch"] else "")
+          + (f", JAX {info['jax']}" if info.get("jax") else ""))
+    impls = ["numpy", "tinygrad_scores"] + [p for p in ("pytorch", "jax") if info.get(p)]
     header = f"{'case':<40}" + "".join(f"{name + ' (us)':>20}" for name in impls) + f"{'ours/numpy':>12}{'GFLOPS ours/np':>18}"
     print(header)
     print("-" * len(header))
@@ -209,6 +296,8 @@ def print_table(rows, info):
 
 
 def plot(rows, path):
+    """The training-step table as grouped bars: one group per network shape, one bar per
+    library, milliseconds per step (lower is better)."""
     try:
         import matplotlib
         matplotlib.use("Agg")
@@ -216,18 +305,22 @@ def plot(rows, path):
     except ImportError:
         print("--plot needs matplotlib, which is not installed: pip install 'tinygrad-scores[plot]'")
         return False
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(14, 6))
-    labels = [r["case"].strip() for r in rows]
-    ax1.barh(labels, [r["tinygrad_scores"]["ratio_vs_numpy"] for r in rows])
-    ax1.axvline(1.0, color="k", lw=1)
-    ax1.set_xlabel("time relative to NumPy (lower is better)")
-    ax1.invert_yaxis()
-    mm = [r for r in rows if r["group"] == "matmul" and r["tinygrad_scores"]["gflops"]]
-    ax2.plot([r["case"].strip() for r in mm], [r["tinygrad_scores"]["gflops"] for r in mm], "o-", label="tinygrad_scores")
-    ax2.plot([r["case"].strip() for r in mm], [r["numpy"]["gflops"] for r in mm], "s-", label="NumPy")
-    ax2.set_ylabel("GFLOPS")
-    ax2.tick_params(axis="x", rotation=80)
-    ax2.legend()
+    steps = [r for r in rows if r["group"] == "train_step"]
+    if not steps:
+        print("--plot draws the training-step rows: run without --only kernels")
+        return False
+    impls = [n for n in ("tinygrad_scores", "numpy", "pytorch", "jax") if n in steps[0]]
+    fig, ax = plt.subplots(figsize=(9, 5))
+    width = 0.8 / len(impls)
+    for i, name in enumerate(impls):
+        xs = [g + i * width for g in range(len(steps))]
+        ax.bar(xs, [r[name]["median_s"] * 1e3 for r in steps], width, label=name)
+    ax.set_xticks([g + width * (len(impls) - 1) / 2 for g in range(len(steps))])
+    ax.set_xticklabels([r["case"].replace("train step ", "batch ") for r in steps])
+    ax.set_ylabel("ms per training step (median)")
+    ax.set_yscale("log")
+    ax.legend()
+    ax.set_title("Linear-ReLU-Linear, cross-entropy, Adam: one step, float32")
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     print(f"wrote {path}")
@@ -241,7 +334,7 @@ def main(argv=None):
     parser.add_argument("--repeats", type=int, default=None, help="interleaved rounds per row")
     parser.add_argument("--json", metavar="PATH", help="write every figure and the machine to PATH")
     parser.add_argument("--plot", metavar="PATH", help="draw ratio bars and GFLOPS (needs matplotlib)")
-    parser.add_argument("--only", choices=["kernels", "steps"], help="run one half")
+    parser.add_argument("--only", choices=["kernels", "steps", "startup"], help="run one part")
     args = parser.parse_args(argv)
     repeats = args.repeats or (3 if args.quick else 7)
     min_time = 0.02 if args.quick else 0.15
@@ -250,6 +343,8 @@ def main(argv=None):
         rows += kernel_rows(args.quick, repeats, min_time)
     if args.only in (None, "steps"):
         rows += step_rows(args.quick, repeats, min_time)
+    if args.only == "startup" or (args.only is None and not args.quick):
+        rows += startup_rows()
     info = machine()
     print_table(rows, info)
     if args.json:
