@@ -104,6 +104,14 @@ def test_function_forms_take_out():
     assert out.shape == (3,)
     with pytest.raises(TypeError, match="must be Tensor"):
         torch.sin(1.0)
+    out = torch.empty(0)
+    assert torch.cat([torch.ones(2), torch.zeros(1)], out=out) is out
+    assert out.tolist() == [1.0, 1.0, 0.0]
+    out = torch.zeros(3, dtype=torch.int64)
+    torch.arange(3, out=out)
+    assert out.tolist() == [0, 1, 2]
+    with pytest.raises(RuntimeError, match="can't be cast"):
+        torch.sin(torch.zeros(2), out=torch.zeros(2, dtype=torch.int64))
 
 
 def test_coverage_table_is_up_to_date():

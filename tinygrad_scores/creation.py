@@ -7,6 +7,7 @@ says so), ``dtype=`` and, where PyTorch has them, ``requires_grad=`` and ``gener
 ``layout``, ``pin_memory`` and ``memory_format`` are accepted and have no effect.
 """
 import builtins
+import functools
 import math
 import numbers
 
@@ -24,6 +25,18 @@ __all__ = ["tensor", "as_tensor", "asarray", "from_numpy", "scalar_tensor", "zer
            "rand_like", "randn_like", "randint_like", "normal", "bernoulli", "multinomial",
            "cat", "concat", "concatenate", "stack", "hstack", "vstack", "dstack",
            "column_stack", "atleast_1d", "atleast_2d", "atleast_3d", "meshgrid"]
+
+
+def _with_out(fn):
+    """Let ``fn`` take PyTorch's ``out=``: the result is written into that tensor."""
+    @functools.wraps(fn)
+    def wrapper(*args, out=None, **kwargs):
+        result = fn(*args, **kwargs)
+        if out is None:
+            return result
+        from .function_forms import _into   # noqa: PLC0415  (function_forms imports tensor)
+        return _into(out, result)
+    return wrapper
 
 
 def _finish(array, requires_grad, device=None):
@@ -80,18 +93,21 @@ def scalar_tensor(s, dtype=None, device=None, requires_grad=False):
 
 
 # ---------------------------------------------------------------------------- constant
+@_with_out
 def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
           pin_memory=False, memory_format=None, **kwargs):
     return _finish(np.zeros(_size(size, kwargs.get("size")), _float_dtype(dtype)),
                    requires_grad, device)
 
 
+@_with_out
 def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
          pin_memory=False, memory_format=None, **kwargs):
     return _finish(np.ones(_size(size, kwargs.get("size")), _float_dtype(dtype)),
                    requires_grad, device)
 
 
+@_with_out
 def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
           pin_memory=False, memory_format=None, **kwargs):
     """Uninitialised memory, as PyTorch: here it happens to hold zeros."""
@@ -99,6 +115,7 @@ def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=F
                    requires_grad, device)
 
 
+@_with_out
 def full(size, fill_value, out=None, dtype=None, layout=None, device=None,
          requires_grad=False, pin_memory=False):
     """``size`` filled with ``fill_value``; the dtype follows the value (bool, int64 or
@@ -136,6 +153,7 @@ def full_like(input, fill_value, dtype=None, layout=None, device=None, requires_
                  requires_grad)
 
 
+@_with_out
 def eye(n, m=None, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     """The n x m identity (m defaults to n)."""
     if n < 0 or (m is not None and m < 0):
@@ -144,6 +162,7 @@ def eye(n, m=None, out=None, dtype=None, layout=None, device=None, requires_grad
 
 
 # ---------------------------------------------------------------------------- ranges
+@_with_out
 def arange(start, end=None, step=1, out=None, dtype=None, layout=None, device=None,
            requires_grad=False):
     """Values start, start + step, ... below end: ceil((end - start) / step) of them, as
@@ -176,6 +195,7 @@ def range(start=0, end=None, step=1, dtype=None, device=None, requires_grad=Fals
     return _finish(values.astype(_float_dtype(dtype)), requires_grad, device)
 
 
+@_with_out
 def linspace(start, end, steps, out=None, dtype=None, layout=None, device=None,
              requires_grad=False):
     """``steps`` values evenly spaced from start to end inclusive. As PyTorch, the first
@@ -195,6 +215,7 @@ def linspace(start, end, steps, out=None, dtype=None, layout=None, device=None,
     return _finish(values.astype(dtype), requires_grad, device)
 
 
+@_with_out
 def logspace(start, end, steps, base=10.0, out=None, dtype=None, layout=None, device=None,
              requires_grad=False):
     """base ** linspace(start, end, steps)."""
@@ -203,6 +224,7 @@ def logspace(start, end, steps, base=10.0, out=None, dtype=None, layout=None, de
 
 
 # ---------------------------------------------------------------------------- random
+@_with_out
 def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
           requires_grad=False, pin_memory=False, **kwargs):
     """Standard normal samples (the default float dtype unless ``dtype`` says otherwise)."""
@@ -211,6 +233,7 @@ def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
     return _finish(_rng(generator).standard_normal(shape).astype(dtype), requires_grad, device)
 
 
+@_with_out
 def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None,
          requires_grad=False, pin_memory=False, **kwargs):
     """Uniform samples in [0, 1)."""
@@ -219,6 +242,7 @@ def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None,
     return _finish(_rng(generator).random(shape).astype(dtype), requires_grad, device)
 
 
+@_with_out
 def randint(low, high=None, size=None, generator=None, out=None, dtype=None, layout=None,
             device=None, requires_grad=False):
     """Integers uniform in [low, high): ``randint(high, size)`` or ``randint(low, high, size)``."""
@@ -235,6 +259,7 @@ def randint(low, high=None, size=None, generator=None, out=None, dtype=None, lay
     return _finish(array.astype(dtypes.to_numpy(dtype) or np.int64), requires_grad, device)
 
 
+@_with_out
 def randperm(n, generator=None, out=None, dtype=None, layout=None, device=None,
              requires_grad=False):
     array = _rng(generator).permutation(int(n)).astype(dtypes.to_numpy(dtype) or np.int64)
@@ -262,6 +287,7 @@ def randint_like(input, low=0, high=None, generator=None, dtype=None, layout=Non
                    dtype=dtype or input.dtype, device=device, requires_grad=requires_grad)
 
 
+@_with_out
 def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, layout=None,
            device=None, requires_grad=False):
     """Normal samples: ``normal(mean_tensor, std_tensor)`` (broadcast together),
@@ -286,6 +312,7 @@ def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, la
     return _finish(np.asarray(samples).astype(out_dtype), requires_grad)
 
 
+@_with_out
 def bernoulli(input, p=None, *, generator=None, out=None):
     """1 with probability ``input`` (or ``p``), else 0, in input's dtype."""
     probs = np.asarray(_value(input) if p is None else p, np.float64)
@@ -295,6 +322,7 @@ def bernoulli(input, p=None, *, generator=None, out=None):
     return Tensor.wrap(draws.astype(input.array.dtype))
 
 
+@_with_out
 def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):
     """``num_samples`` category indices per row, drawn with the row's weights."""
     weights = np.atleast_2d(np.asarray(_value(input), np.float64))
@@ -312,6 +340,7 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
 
 
 # ---------------------------------------------------------------------------- joining
+@_with_out
 def cat(tensors, dim=0, *, out=None):
     """Join tensors along an existing dimension (dtypes promoted; 1-D empty tensors are
     skipped, as PyTorch's legacy rule)."""
@@ -343,6 +372,7 @@ def cat(tensors, dim=0, *, out=None):
 concat = concatenate = cat
 
 
+@_with_out
 def stack(tensors, dim=0, *, out=None):
     """Join equally-shaped tensors along a new dimension."""
     tensors = [t if isinstance(t, Tensor) else tensor(t) for t in tensors]
@@ -385,19 +415,23 @@ def atleast_3d(*tensors):
     return out[0] if len(out) == 1 else tuple(out)
 
 
+@_with_out
 def hstack(tensors, *, out=None):
     tensors = [atleast_1d(t) for t in tensors]
     return cat(tensors, 0 if tensors[0].ndim == 1 else 1)
 
 
+@_with_out
 def vstack(tensors, *, out=None):
     return cat([atleast_2d(t) for t in tensors], 0)
 
 
+@_with_out
 def dstack(tensors, *, out=None):
     return cat([atleast_3d(t) for t in tensors], 2)
 
 
+@_with_out
 def column_stack(tensors, *, out=None):
     return cat([t.reshape(-1, 1) if t.ndim <= 1 else t for t in tensors], 1)
 
