@@ -251,7 +251,7 @@ class TensorMethods:
     def sign(self):
         if self.array.dtype == np.bool_:
             return self.clone()
-        return F.Rounding.apply(self, op="sign")
+        return F.Sign.apply(self)
 
     sgn = sign
 
@@ -272,7 +272,8 @@ class TensorMethods:
     def _round_op(self, op, decimals=0):
         if self.array.dtype.kind != "f":   # integers are already whole
             return self.clone()
-        return F.Rounding.apply(self, op=op, decimals=decimals)
+        op_class = {"floor": F.Floor, "ceil": F.Ceil, "round": F.Round, "trunc": F.Trunc}[op]
+        return op_class.apply(self, decimals=decimals)
 
     def frac(self):
         if self.array.dtype.kind != "f":

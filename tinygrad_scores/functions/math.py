@@ -14,7 +14,7 @@ from ._common import unbroadcast
 
 __all__ = ["Sin", "Cos", "Tan", "Asin", "Acos", "Atan", "Sinh", "Cosh", "Asinh", "Acosh",
            "Atanh", "Log1p", "Expm1", "Log2", "Log10", "Exp2", "Square", "Rsqrt", "Reciprocal",
-           "Rounding", "Frac", "Clamp", "Where", "Maximum", "Minimum", "Fmax", "Fmin", "Lerp",
+           "Floor", "Ceil", "Round", "Trunc", "Sign", "Frac", "Clamp", "Where", "Maximum", "Minimum", "Fmax", "Fmin", "Lerp",
            "Atan2", "Hypot", "LogAddExp", "Remainder", "Fmod", "Einsum"]
 
 _QUIET = dict(divide="ignore", invalid="ignore", over="ignore")
@@ -318,20 +318,46 @@ class Reciprocal(Function):
         return -grad * out * out
 
 
-class Rounding(Function):
-    """out = sign / floor / ceil / round / trunc of a (``op``);   da = 0: these are
+class _Rounding(Function):
+    """out = a rounded (floor, ceil, round, trunc, sign: ``_op``);   da = 0: these are
     piecewise constant, and PyTorch defines their gradient as zero everywhere."""
 
-    @staticmethod
-    def forward(ctx, a, op, decimals=0):
-        if op == "round":
-            # round half to even, as torch.round; decimals scales by 10**decimals first
-            return np.round(a, decimals) if decimals else np.round(a)
-        return getattr(np, op)(a)
+    _op = None
+
+    @classmethod
+    def forward(cls, ctx, a, decimals=0):
+        if cls._op == "round" and decimals:
+            return np.round(a, decimals)   # half to even, as torch.round
+        return getattr(np, cls._op)(a)
 
     @staticmethod
     def backward(ctx, grad):
         return np.zeros_like(grad)
+
+
+class Floor(_Rounding):
+    """out = floor(a);   da = 0."""
+    _op = "floor"
+
+
+class Ceil(_Rounding):
+    """out = ceil(a);   da = 0."""
+    _op = "ceil"
+
+
+class Round(_Rounding):
+    """out = a rounded half to even (to ``decimals`` places);   da = 0."""
+    _op = "round"
+
+
+class Trunc(_Rounding):
+    """out = a rounded towards zero;   da = 0."""
+    _op = "trunc"
+
+
+class Sign(_Rounding):
+    """out = -1, 0 or 1 as a is negative, zero or positive;   da = 0."""
+    _op = "sign"
 
 
 class Frac(Function):
