@@ -80,6 +80,17 @@ def test_missing_name_message_names_torch():
         exec("from tinygrad_scores import fft")
 
 
+def test_traceback_reads_not_implemented_error():
+    done = subprocess.run([sys.executable, "-c", "import tinygrad_scores as torch; torch.fft"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.stderr.strip().endswith("NotImplementedError: tinygrad_scores has no torch.fft")
+    try:
+        torch.fft  # noqa: B018
+    except NotImplementedError as exc:
+        again = pickle.loads(pickle.dumps(exc))
+    assert isinstance(again, NotImplementedError) and str(again) == str(exc)
+
+
 def test_private_names_stay_attribute_errors():
     for where in (torch, torch.zeros(1), torch.cuda):
         with pytest.raises(AttributeError) as info:

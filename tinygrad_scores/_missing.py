@@ -8,7 +8,18 @@ the AttributeError they rely on.
 
 
 class MissingFeatureError(NotImplementedError, AttributeError):
-    """A PyTorch feature tinygrad_scores does not implement."""
+    """A PyTorch feature tinygrad_scores does not implement.
+
+    A traceback prints it as ``NotImplementedError: tinygrad_scores has no torch.fft``
+    (the names below are what Python prints), which is what it is for the reader; code
+    may catch it as NotImplementedError, AttributeError or MissingFeatureError."""
+
+    def __reduce__(self):   # pickled (e.g. across processes) as the plain built-in error
+        return (NotImplementedError, self.args)
+
+
+MissingFeatureError.__module__ = "builtins"
+MissingFeatureError.__qualname__ = "NotImplementedError"
 
 
 def missing(name):
