@@ -1,5 +1,5 @@
 """python -m benchmarks [--quick] [--threads N] [--json PATH] [--plot PATH] [--only PART]
-python -m benchmarks --matmul [matmul_shapes options]: every product of the networks, 1 and 2 threads"""
+python -m benchmarks --matmul [options of benchmarks.matmul_shapes]: every network product"""
 import os
 import sys
 

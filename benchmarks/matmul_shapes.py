@@ -21,7 +21,7 @@ NETWORKS = [("seed", 64, (784, 128, 2)), ("mnist", 128, (784, 256, 10)),
 
 
 def products():
-    """(label, M, K, N, A transposed, B transposed) for every product of every network, forward first."""
+    """(label, M, K, N, A transposed, B transposed) for every product of every network."""
     out = []
     for name, batch, sizes in NETWORKS:
         for layer, (n_in, n_out) in enumerate(zip(sizes, sizes[1:])):

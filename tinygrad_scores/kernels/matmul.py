@@ -101,7 +101,8 @@ def _install_tile():
                 rows.append(builder.gep(a_base, [builder.mul(row, a_row_stride)]))
             b_row_stride = cgutils.unpack_tuple(builder, b.strides, 2)[0]
             b_base = builder.gep(builder.bitcast(b.data, byte_ptr),
-                                 [builder.add(builder.mul(p0, b_row_stride), builder.mul(j0, const(size)))])
+                                 [builder.add(builder.mul(p0, b_row_stride),
+                                              builder.mul(j0, const(size)))])
             accs = [cgutils.alloca_once_value(builder, ir.Constant(vec, None))
                     for _ in range(MR * NV)]
             undef = ir.Constant(vec, ir.Undefined)
@@ -116,13 +117,15 @@ def _install_tile():
                 for r in range(MR):
                     s = builder.load(builder.bitcast(builder.gep(rows[r], [k_off]),
                                                      elem.as_pointer()))
-                    av = builder.shuffle_vector(builder.insert_element(undef, s, lane0), undef, splat)
+                    av = builder.shuffle_vector(builder.insert_element(undef, s, lane0),
+                                                undef, splat)   # broadcast A[r, p]
                     for v in range(NV):
                         acc = accs[r * NV + v]
                         builder.store(builder.call(fma, [av, bv[v], builder.load(acc)]), acc)
             t_row_stride = cgutils.unpack_tuple(builder, t.strides, 2)[0]
             t_base = builder.gep(builder.bitcast(t.data, byte_ptr),
-                                 [builder.add(builder.mul(ti, t_row_stride), builder.mul(tj, const(size)))])
+                                 [builder.add(builder.mul(ti, t_row_stride),
+                                              builder.mul(tj, const(size)))])
             with builder.if_else(add) as (then_add, otherwise):
                 for adding in (True, False):
                     with (then_add if adding else otherwise):
