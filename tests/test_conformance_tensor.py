@@ -677,3 +677,12 @@ def test_less_common_ops_doc_examples():
     same(torch.zeros(3).index_add(0, torch.tensor([0, 2, 0]), torch.ones(3)), [2.0, 0.0, 1.0])
     same(torch.deg2rad(torch.tensor([180.0, -90.0])), [math.pi, -math.pi / 2])
     same(torch.signbit(torch.tensor([-0.0, 1.0, -2.0])), [True, False, True])
+
+
+def test_axis_is_an_alias_of_dim():
+    x = torch.tensor([[1., 5.], [3., 2.]])
+    same(x.argmax(axis=1), [1, 0])
+    same(torch.sum(x, axis=0), [4.0, 7.0])
+    same(x.max(axis=0).values, [3.0, 5.0])
+    with pytest.raises(TypeError, match="alias"):
+        x.sum(dim=0, axis=0)

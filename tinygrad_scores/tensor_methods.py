@@ -7,6 +7,8 @@ no op in ``functions/`` ever sees a bad dim or an out-of-range index. Integer an
 inputs of floating functions (sin, log2, ...) are promoted to the default float dtype,
 as PyTorch does.
 """
+import functools
+import inspect
 import math
 import numbers
 
@@ -1277,6 +1279,26 @@ for _name in ("sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "log1
               "maximum", "minimum", "tril", "triu"):
     setattr(TensorMethods, _name + "_", _inplace(_name))
 del _name
+
+
+# ---------------------------------------------------------------------- axis= for dim=
+def _accept_axis(fn):
+    """``fn`` also taking NumPy's ``axis=`` for ``dim=``, as PyTorch's methods do."""
+    @functools.wraps(fn)
+    def method(self, *args, **kwargs):
+        if "axis" in kwargs:
+            if "dim" in kwargs:
+                raise TypeError(f"{fn.__name__}() got both 'dim' and its alias 'axis'")
+            kwargs["dim"] = kwargs.pop("axis")
+        return fn(self, *args, **kwargs)
+    return method
+
+
+for _name, _fn in list(vars(TensorMethods).items()):
+    if callable(_fn) and not _name.startswith("_") and \
+            "dim" in inspect.signature(_fn).parameters:
+        setattr(TensorMethods, _name, _accept_axis(_fn))
+del _name, _fn
 
 
 # ---------------------------------------------------------------------- helpers
