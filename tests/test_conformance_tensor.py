@@ -686,3 +686,4 @@ def test_axis_is_an_alias_of_dim():
     same(x.max(axis=0).values, [3.0, 5.0])
     with pytest.raises(TypeError, match="alias"):
         x.sum(dim=0, axis=0)
+    assert torch.cat([x, x], axis=1).shape == (2, 4) and torch.stack([x, x], axis=2).shape == (2, 2, 2)

@@ -341,9 +341,10 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
 
 # ---------------------------------------------------------------------------- joining
 @_with_out
-def cat(tensors, dim=0, *, out=None):
+def cat(tensors, dim=0, *, out=None, axis=None):
     """Join tensors along an existing dimension (dtypes promoted; 1-D empty tensors are
-    skipped, as PyTorch's legacy rule)."""
+    skipped, as PyTorch's legacy rule). ``axis`` is an alias of ``dim``."""
+    dim = dim if axis is None else axis
     tensors = [t if isinstance(t, Tensor) else tensor(t) for t in tensors]
     if not tensors:
         raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
@@ -373,8 +374,9 @@ concat = concatenate = cat
 
 
 @_with_out
-def stack(tensors, dim=0, *, out=None):
-    """Join equally-shaped tensors along a new dimension."""
+def stack(tensors, dim=0, *, out=None, axis=None):
+    """Join equally-shaped tensors along a new dimension (``axis`` is an alias of ``dim``)."""
+    dim = dim if axis is None else axis
     tensors = [t if isinstance(t, Tensor) else tensor(t) for t in tensors]
     if not tensors:
         raise RuntimeError("stack expects a non-empty TensorList")
