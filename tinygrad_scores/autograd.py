@@ -524,6 +524,9 @@ def _run(roots, seeds, retain_graph, capture=None, accumulate_only=None):
         function = node.function
         if function._tensor_api:
             input_grads = node._run_backward(grad)
+            extra = input_grads[len(node.inputs):]
+            if extra and all(g is None for g in extra):    # trailing Nones are allowed
+                input_grads = input_grads[:len(node.inputs)]
             if len(input_grads) != len(node.inputs):
                 raise RuntimeError(f"function {node.name()} returned an incorrect number of "
                                    f"gradients (expected {len(node.inputs)}, got "

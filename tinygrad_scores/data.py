@@ -199,8 +199,9 @@ def default_convert(data):
 class DataLoader:
     """Batches of a map-style dataset, in order or shuffled by ``generator``.
 
-    Loading happens in the calling process (``num_workers`` must be 0); ``pin_memory``
-    and the worker options are accepted and have no effect. For a TensorDataset with the
+    Loading happens in the calling process: ``num_workers`` > 0 is accepted and gives the
+    same batches in the same order as PyTorch's worker processes would (the order is drawn
+    in the main process either way); ``pin_memory`` and the worker options have no effect. For a TensorDataset with the
     default collation a batch is one fancy-indexing slice per tensor (no Python loop over
     samples); other datasets are indexed sample by sample and collated.
     """
@@ -218,9 +219,6 @@ class DataLoader:
         if num_workers < 0:
             raise ValueError("num_workers option should be non-negative; use num_workers=0 to "
                              "disable multiprocessing.")
-        if num_workers > 0:
-            raise ValueError(f"num_workers={num_workers}: this DataLoader loads in the main "
-                             f"process only; use num_workers=0")
         if timeout < 0:
             raise ValueError("timeout option should be non-negative")
         if sampler is not None or batch_sampler is not None:
@@ -242,7 +240,7 @@ class DataLoader:
         self.batch_size = None if batch_size is None else int(batch_size)
         self.shuffle = bool(shuffle)
         self.drop_last = bool(drop_last)
-        self.num_workers = 0
+        self.num_workers = num_workers
         self.pin_memory = pin_memory
         self.timeout = timeout
         self.generator = generator

@@ -569,9 +569,21 @@ class Tensor(TensorMethods):
         if rounding_mode not in ("trunc", "floor"):
             raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or "
                              f"'floor' but found '{rounding_mode}'")
-        quotient = self._true_divide(other, reverse=False).detach()
-        rounded = np.trunc(quotient.array) if rounding_mode == "trunc" else np.floor(quotient.array)
-        return Tensor.wrap(rounded.astype(dtypes.result_type(self, other), copy=False))
+        dtype = dtypes.result_type(self, other)
+        a = self.array
+        b = other.array if isinstance(other, Tensor) else np.asarray(other)
+        if dtype.kind in "iub":            # exact integer division, no float round trip
+            a, b = a.astype(dtype, copy=False), b.astype(dtype, copy=False)
+            if (b == 0).any():
+                raise RuntimeError("ZeroDivisionError")
+            floor = np.floor_divide(a, b)
+            if rounding_mode == "floor":
+                return Tensor.wrap(np.asarray(floor))
+            inexact = (floor * b != a) & ((a < 0) != (b < 0))
+            return Tensor.wrap(np.asarray(floor + inexact))
+        quotient = self._true_divide(other, reverse=False).detach().array
+        rounded = np.trunc(quotient) if rounding_mode == "trunc" else np.floor(quotient)
+        return Tensor.wrap(np.asarray(rounded))
 
     divide = div
     true_divide = __truediv__
