@@ -213,13 +213,14 @@ def _put_tile(kc, A, i0, mr, pc, B, p0, j0, C, ci, cj, width, add, S):
 @helper
 def _block_a_in_place(A, B, C, accumulate, m0, m1, n0, n1, kb):
     """C[m0:m1, n0:n1] (+)= A[m0:m1] @ B[:, n0:n1] with A read in place (its rows are
-    contiguous, or there are few of them): per K block, B's columns are packed into
-    panels (up to PANEL_BYTES, in L2), then each MR-row strip of A (in L1) meets every
-    panel. With few rows (M <= 2 * MR) packing B does not pay: C-contiguous B is read
-    in place, and only a last partial panel is packed."""
+    contiguous, or there are few of them): per K block, each MR-row strip of A (in L1)
+    meets every NR-column panel of B. A C-contiguous B is read in place (its rows are the
+    panels' rows already) unless the strip count makes a contiguous copy pay (over 256
+    rows); other layouts (W.T) are packed into panels, up to PANEL_BYTES of them (in L2).
+    A last partial panel is always packed, zero-padded, so tiles never read past B."""
     K = A.shape[1]
     nr = NV * VECTOR_BYTES // C.itemsize
-    pack_b = m1 - m0 > 2 * MR or B.strides[1] != B.itemsize
+    pack_b = B.strides[1] != B.itemsize or m1 - m0 > 256
     nc_max = max(nr, PANEL_BYTES // (kb * C.itemsize) // nr * nr)
     n_panels = -(-min(nc_max, n1 - n0) // nr) if pack_b else 1
     Bp = np.empty((n_panels * kb, nr), C.dtype)    # panel jp in rows jp*kb to jp*kb+kc
@@ -234,17 +235,28 @@ def _block_a_in_place(A, B, C, accumulate, m0, m1, n0, n1, kb):
                     _pack_b(B, Bp, jp * kb, pc, kc, jc + jp * nr, min(nr, nc - jp * nr))
             elif nc % nr:
                 _pack_b(B, Bp, 0, pc, kc, jc + nc - nc % nr, nc % nr)
+            full_panels = nc // nr
             for i0 in range(m0, m1, MR):
                 mr = min(MR, m1 - i0)
-                for jp in range(-(-nc // nr)):
-                    j0 = jc + jp * nr
-                    width = min(nr, jc + nc - j0)
-                    if pack_b:
-                        _put_tile(kc, A, i0, mr, pc, Bp, jp * kb, 0, C, i0, j0, width, add, S)
-                    elif width == nr:
-                        _put_tile(kc, A, i0, mr, pc, B, pc, j0, C, i0, j0, width, add, S)
-                    else:
-                        _put_tile(kc, A, i0, mr, pc, Bp, 0, 0, C, i0, j0, width, add, S)
+                if mr == MR:          # the hot loop: whole tiles straight into C
+                    for jp in range(full_panels):
+                        j0 = jc + jp * nr
+                        if pack_b:
+                            _tile(kc, A, i0, MR, pc, Bp, jp * kb, 0, C, i0, j0, add)
+                        else:
+                            _tile(kc, A, i0, MR, pc, B, pc, j0, C, i0, j0, add)
+                else:
+                    for jp in range(full_panels):
+                        j0 = jc + jp * nr
+                        if pack_b:
+                            _tile(kc, A, i0, mr, pc, Bp, jp * kb, 0, S, 0, 0, False)
+                        else:
+                            _tile(kc, A, i0, mr, pc, B, pc, j0, S, 0, 0, False)
+                        _store_part(S, C, i0, j0, mr, nr, add)
+                if nc % nr:           # the last, partial panel: packed either way
+                    q = full_panels * kb if pack_b else 0
+                    _tile(kc, A, i0, mr, pc, Bp, q, 0, S, 0, 0, False)
+                    _store_part(S, C, i0, jc + full_panels * nr, mr, nc % nr, add)
 
 
 @helper
