@@ -38,7 +38,8 @@ from ._jit import helper, kernel, row_helper
 MR = 8                     # rows of the micro-tile
 VECTOR_BYTES = 64          # one zmm register
 NV = 2                     # vectors per row of the micro-tile: NR = 2 * 64 / itemsize
-KC = 512                   # K block: an A micro-panel (8 x 512 float32) is 16 KiB, a third of L1
+KC_A_IN_PLACE = 512        # K block when A is read in place: an 8 x 512 strip is 16 KiB of L1
+KC_A_PACKED = 256          # ... when A is packed: the packed B panel (256 x 32) is 32 KiB of L1
 PANEL_BYTES = 1 << 20      # packed B block per thread (kc x NC): half of the 2 MiB L2
 PARALLEL_FLOPS = 1 << 21   # below ~2 MFLOP (~20 us) a thread team costs more than it gives
 SMALL_FLOPS = 1 << 14      # below this packing does not pay: the plain loop runs
@@ -285,22 +286,27 @@ def _block_a_packed(A, B, C, accumulate, m0, m1, n0, n1, kb):
                 for t in range(n_tiles):
                     i0 = ic + t * MR
                     mr = min(MR, m1 - i0)
-                    _put_tile(kc, ApT, 0, mr, t * kb, Bp, 0, 0, C, i0, j0, width, add, S)
+                    if mr == MR and width == nr:
+                        _tile(kc, ApT, 0, MR, t * kb, Bp, 0, 0, C, i0, j0, add)
+                    else:
+                        _tile(kc, ApT, 0, mr, t * kb, Bp, 0, 0, S, 0, 0, False)
+                        _store_part(S, C, i0, j0, mr, width, add)
 
 
 @helper
-def _block(A, B, C, accumulate, m0, m1, n0, n1, kb):
+def _block(A, B, C, accumulate, m0, m1, n0, n1):
     """One thread's share, C[m0:m1, n0:n1], by whichever blocking suits A's layout."""
+    K = A.shape[1]
     if A.strides[1] == A.itemsize or m1 - m0 <= 2 * MR:
-        _block_a_in_place(A, B, C, accumulate, m0, m1, n0, n1, kb)
+        _block_a_in_place(A, B, C, accumulate, m0, m1, n0, n1, _k_block(K, KC_A_IN_PLACE))
     else:
-        _block_a_packed(A, B, C, accumulate, m0, m1, n0, n1, kb)
+        _block_a_packed(A, B, C, accumulate, m0, m1, n0, n1, _k_block(K, KC_A_PACKED))
 
 
 @helper
-def _k_block(K):
-    """Equal K blocks of at most KC: 784 -> 2 x 392 rather than 512 + 272."""
-    n = max(1, -(-K // KC))
+def _k_block(K, most):
+    """Equal K blocks of at most ``most``: 784 -> 2 x 392 rather than 512 + 272."""
+    n = max(1, -(-K // most))
     return max(1, -(-K // n))
 
 
@@ -310,7 +316,6 @@ def _gemm(A, B, C, accumulate, parts, by_cols):
     write one element of C."""
     M, K = A.shape
     N = B.shape[1]
-    kb = _k_block(K)
     nr = NV * VECTOR_BYTES // C.itemsize
     units = -(-N // nr) if by_cols else -(-M // MR)
     step = nr if by_cols else MR
@@ -319,9 +324,9 @@ def _gemm(A, B, C, accumulate, parts, by_cols):
         hi = units * (part + 1) // parts * step
         if by_cols:
             if lo < min(hi, N):
-                _block(A, B, C, accumulate, 0, M, lo, min(hi, N), kb)
+                _block(A, B, C, accumulate, 0, M, lo, min(hi, N))
         elif lo < min(hi, M):
-            _block(A, B, C, accumulate, lo, min(hi, M), 0, N, kb)
+            _block(A, B, C, accumulate, lo, min(hi, M), 0, N)
 
 
 # --------------------------------------------------------------------------- few columns
