@@ -1,7 +1,8 @@
 """Device-agnostic code and model surgery: `device = "cuda" if torch.cuda.is_available() else
 "cpu"`, model.to(device) / tensor.to(device), model.apply(init_weights) with nn.init,
 named_parameters, freezing the encoder with requires_grad_(False) and an optimizer over
-filter(lambda p: p.requires_grad, ...), an autoencoder trained with MSELoss."""
+filter(lambda p: p.requires_grad, ...), an autoencoder trained with MSELoss, and intermediate
+activations captured with register_forward_hook."""
 import tinygrad_scores as torch
 import tinygrad_scores.nn as nn
 import tinygrad_scores.optim as optim
@@ -73,6 +74,26 @@ codes = model.encoder(data).detach().cpu().numpy()
 assert codes.shape == (256, 4)
 x = torch.ones(2, 16, device=device)
 assert model(x).shape == (2, 16) and x.is_cuda is False
+# Capture the code layer's activations with a forward hook, then remove it.
+activation = {}
+
+
+def get_activation(name):
+    def hook(model, input, output):
+        activation[name] = output.detach()
+    return hook
+
+
+handle = model.encoder[2].register_forward_hook(get_activation("code"))
+with torch.no_grad():
+    output = model(data[:8])
+assert activation["code"].shape == (8, 4)
+assert torch.allclose(activation["code"], model.encoder(data[:8]))
+handle.remove()
+activation.clear()
+model(data[:8])
+assert activation == {}
+
 model.cpu()
 model.float()
 sd = model.state_dict()
