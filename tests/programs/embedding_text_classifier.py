@@ -1,6 +1,8 @@
 """A bag-of-embeddings text classifier: a vocabulary dict, token ids padded into a LongTensor,
 nn.Embedding(padding_idx=0), masked mean pooling, nn.LayerNorm, CrossEntropyLoss, Adam, with
-a collate_fn DataLoader over a list of (tokens, label) pairs."""
+a collate_fn DataLoader over a list of (tokens, label) pairs; then the text classification
+tutorial's model: nn.EmbeddingBag over concatenated token ids with offsets (cumsum), weights
+initialised with uniform_ / zero_, SGD with StepLR."""
 import random
 
 import tinygrad_scores as torch
@@ -93,4 +95,61 @@ ids, _ = collate_batch([(["great", "movie"], 1)])
 probs = F.softmax(model(ids), dim=1)
 assert probs.shape == (1, 2) and abs(probs.sum().item() - 1.0) < 1e-6
 assert probs.argmax(1).item() == 1
+
+
+def collate_offsets(batch):
+    label_list, text_list, offsets = [], [], [0]
+    for words, label in batch:
+        label_list.append(label)
+        processed_text = torch.tensor([vocab[w] for w in words], dtype=torch.int64)
+        text_list.append(processed_text)
+        offsets.append(processed_text.size(0))
+    label_list = torch.tensor(label_list, dtype=torch.int64)
+    offsets = torch.tensor(offsets[:-1]).cumsum(dim=0)
+    text_list = torch.cat(text_list)
+    return label_list, text_list, offsets
+
+
+class TextClassificationModel(nn.Module):
+    def __init__(self, vocab_size, embed_dim, num_class):
+        super().__init__()
+        self.embedding = nn.EmbeddingBag(vocab_size, embed_dim, sparse=False)
+        self.fc = nn.Linear(embed_dim, num_class)
+        self.init_weights()
+
+    def init_weights(self):
+        initrange = 0.5
+        self.embedding.weight.data.uniform_(-initrange, initrange)
+        self.fc.weight.data.uniform_(-initrange, initrange)
+        self.fc.bias.data.zero_()
+
+    def forward(self, text, offsets):
+        embedded = self.embedding(text, offsets)
+        return self.fc(embedded)
+
+
+labels, text, offsets = collate_offsets(train[:3])
+assert offsets[0].item() == 0 and text.numel() == sum(len(w) for w, _ in train[:3])
+model = TextClassificationModel(len(vocab), 16, 2)
+criterion = torch.nn.CrossEntropyLoss()
+optimizer = torch.optim.SGD(model.parameters(), lr=5)
+scheduler = torch.optim.lr_scheduler.StepLR(optimizer, 1.0, gamma=0.1)
+loader = DataLoader(train, batch_size=16, shuffle=True, collate_fn=collate_offsets)
+for epoch in range(3):
+    model.train()
+    for label, text, offsets in loader:
+        optimizer.zero_grad()
+        predicted_label = model(text, offsets)
+        loss = criterion(predicted_label, label)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 0.1)
+        optimizer.step()
+    scheduler.step()
+model.eval()
+total_acc = 0
+with torch.no_grad():
+    for label, text, offsets in DataLoader(test, batch_size=32, collate_fn=collate_offsets):
+        total_acc += (model(text, offsets).argmax(1) == label).sum().item()
+print(f"EmbeddingBag test accuracy {total_acc / len(test):.3f}")
+assert total_acc / len(test) > 0.9
 print("ok")
