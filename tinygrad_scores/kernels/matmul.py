@@ -63,6 +63,15 @@ def _tile(kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add):
         T[ti:ti + MR, tj:tj + nr] = prod
 
 
+def _transpose_block(S, r0, c0, D, q, j):
+    """D[q:q+W, j:j+W] = S[r0:r0+W, c0:c0+W].T for one W x W block, W = 64 / itemsize (16
+    float32, 8 float64); S's rows must be contiguous. Compiled: W vector loads, a network
+    of W * log2(W) two-vector shuffles, W vector stores (packing W.T into panels, which a
+    scalar loop does at about one element per cycle)."""
+    w = VECTOR_BYTES // S.itemsize
+    D[q:q + w, j:j + w] = S[r0:r0 + w, c0:c0 + w].T
+
+
 def _install_tile():
     from llvmlite import ir
     from numba.core import cgutils
@@ -142,6 +151,51 @@ def _install_tile():
 
         return types.none(kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add), codegen
 
+    @intrinsic
+    def transpose_ir(typingctx, S, r0, c0, D, q, j):
+        def codegen(context, builder, sig, args):
+            s_val, r0, c0, d_val, q, j = args
+            src = context.make_array(sig.args[0])(context, builder, s_val)
+            dst = context.make_array(sig.args[3])(context, builder, d_val)
+            elem = context.get_value_type(sig.args[0].dtype)
+            size = context.get_abi_sizeof(elem)
+            width = VECTOR_BYTES // size
+            vptr = ir.VectorType(elem, width).as_pointer()
+            intp = context.get_value_type(types.intp)
+            byte_ptr = ir.IntType(8).as_pointer()
+            s_row = cgutils.unpack_tuple(builder, src.strides, 2)[0]
+            d_row = cgutils.unpack_tuple(builder, dst.strides, 2)[0]
+
+            def row_ptr(arr, stride, r, c, i):
+                off = builder.add(builder.mul(builder.add(r, ir.Constant(intp, i)), stride),
+                                  builder.mul(c, ir.Constant(intp, size)))
+                return builder.bitcast(builder.gep(builder.bitcast(arr.data, byte_ptr), [off]),
+                                       vptr)
+
+            rows = [builder.load(row_ptr(src, s_row, r0, c0, i), align=size)
+                    for i in range(width)]
+            d = width // 2
+            while d:       # swap the off-diagonal d x d blocks of every 2d x 2d block
+                low = [lane if not lane & d else width + lane - d for lane in range(width)]
+                high = [lane + d if not lane & d else width + lane for lane in range(width)]
+                for i in range(width):
+                    if not i & d:
+                        top, bottom = rows[i], rows[i + d]
+                        rows[i] = builder.shuffle_vector(top, bottom, ir.Constant(
+                            ir.VectorType(ir.IntType(32), width), low))
+                        rows[i + d] = builder.shuffle_vector(top, bottom, ir.Constant(
+                            ir.VectorType(ir.IntType(32), width), high))
+                d //= 2
+            for i in range(width):
+                builder.store(rows[i], row_ptr(dst, d_row, q, j, i), align=size)
+            return context.get_dummy_value()
+
+        return types.none(S, r0, c0, D, q, j), codegen
+
+    @overload(_transpose_block, inline="always")
+    def _transpose_overload(S, r0, c0, D, q, j):
+        return lambda S, r0, c0, D, q, j: transpose_ir(S, r0, c0, D, q, j)
+
     @overload(_tile, inline="always")
     def _tile_overload(kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add):
         return lambda kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add: \
@@ -166,7 +220,17 @@ def _pack_b(B, Bp, q, pc, kc, j0, width):
             for j in range(width, nr):
                 Bp[q + p, j] = 0.0
     else:
-        for j in range(width):
+        w = VECTOR_BYTES // B.itemsize
+        whole_k = kc // w * w
+        whole_j = width // w * w if B.strides[0] == B.itemsize else 0
+        Bt = B.T                   # rows contiguous when B.strides[0] is one element
+        for jb in range(0, whole_j, w):
+            for pb in range(0, whole_k, w):
+                _transpose_block(Bt, j0 + jb, pc + pb, Bp, q + pb, jb)
+        for j in range(whole_j):   # the k tail of the whole blocks' columns
+            for p in range(whole_k, kc):
+                Bp[q + p, j] = B[pc + p, j0 + j]
+        for j in range(whole_j, width):
             for p in range(kc):
                 Bp[q + p, j] = B[pc + p, j0 + j]
         for p in range(kc):
@@ -379,19 +443,38 @@ def _gemm_dot(A, Bt, C, accumulate, parts, by_cols):
 
 # --------------------------------------------------------------------------- small
 
-def _gemm_small(A, B, C, accumulate, parts, by_cols):
-    """The textbook i-k-j loop, no packing: for products too small for packing to pay.
-    (``parts`` and ``by_cols`` are ignored: the signature is shared with ``_gemm``.)"""
+def _gemm_small(A, B, C, accumulate):
+    """Dot products, four columns of C at a time, no packing: for products so small that
+    the call itself is most of the time. (Four independent sums per row of A: the
+    textbook i-k-j loop would add into the same few elements of C at every k, each add
+    waiting on the store before it.)"""
     M, K = A.shape
     N = B.shape[1]
+    zero = C.dtype.type(0)
+    top = N - N % 4
     for i in range(M):
-        if not accumulate:
-            for j in range(N):
-                C[i, j] = 0.0
-        for k in range(K):
-            a = A[i, k]
-            for j in range(N):
-                C[i, j] += a * B[k, j]
+        for j in range(0, top, 4):
+            s0 = s1 = s2 = s3 = zero
+            for k in range(K):
+                a = A[i, k]
+                s0 += a * B[k, j]
+                s1 += a * B[k, j + 1]
+                s2 += a * B[k, j + 2]
+                s3 += a * B[k, j + 3]
+            if accumulate:
+                s0 += C[i, j]
+                s1 += C[i, j + 1]
+                s2 += C[i, j + 2]
+                s3 += C[i, j + 3]
+            C[i, j] = s0
+            C[i, j + 1] = s1
+            C[i, j + 2] = s2
+            C[i, j + 3] = s3
+        for j in range(top, N):
+            s = zero
+            for k in range(K):
+                s += A[i, k] * B[k, j]
+            C[i, j] = C[i, j] + s if accumulate else s
 
 
 # --------------------------------------------------------------------------- compile
@@ -407,7 +490,8 @@ def _dot_sigs(dt):
 _KERNELS = {}
 for _dt in (np.dtype(np.float32), np.dtype(np.float64)):
     _KERNELS[_dt, "serial"] = kernel(_sigs(_dt.name), fastmath=True)(_gemm)
-    _KERNELS[_dt, "small"] = kernel(_sigs(_dt.name), fastmath=True)(_gemm_small)
+    _KERNELS[_dt, "small"] = kernel([_sigs(_dt.name)[0].replace(", intp, boolean)", ")")],
+                                    fastmath=True)(_gemm_small)
     _KERNELS[_dt, "dot"] = kernel(_dot_sigs(_dt.name), fastmath=True)(_gemm_dot)
 # Threaded for float32 only, like every kernel here (see _jit.kernel_pair): float64 is the
 # dtype of gradient checks, and each threaded build costs about two seconds of compile.
@@ -515,7 +599,7 @@ def matmul_into(A, B, C, accumulate=False):
             if not accumulate:
                 C.fill(0)
         else:
-            _DIRECT[dtype, "small"](A, B, C, accumulate, 1, True)
+            _DIRECT[dtype, "small"](A, B, C, accumulate)
         return C
     threads = team_size() if flops >= PARALLEL_FLOPS and dtype == _FLOAT32 else 1
     if N <= DOT_MAX_N and A.flags.c_contiguous and B.flags.f_contiguous:
