@@ -517,13 +517,17 @@ _DIRECT = _Direct()
 DOT_MAX_N = 16             # up to this many columns of C (and B^T contiguous): dot products
 
 
-def _split(M, N, nr, threads):
-    """(parts, by_cols): split C by column panels when there are enough of them for every
-    thread (each then packs only its own part of B), else by row tiles."""
+def _split(M, N, nr, threads, a_packed):
+    """(parts, by_cols): which way to share C among ``threads``. Each thread packs the
+    operand it streams: B's panels when A is read in place (so split by column panels,
+    each thread packing only its own), A's rows when A is packed (so split by row tiles).
+    Either way, only when the other way has too few whole tiles to go round."""
     col_units, row_units = -(-N // nr), -(-M // MR)
-    if col_units >= 2 * threads or col_units >= row_units:
-        return min(threads, col_units), True
-    return min(threads, row_units), False
+    if a_packed:
+        by_cols = row_units < 2 * threads and col_units > row_units
+    else:
+        by_cols = col_units >= 2 * threads or col_units >= row_units
+    return min(threads, col_units if by_cols else row_units), by_cols
 
 
 class _Team:
@@ -607,7 +611,8 @@ def matmul_into(A, B, C, accumulate=False):
         run = _DIRECT[dtype, "dot"] if parts == 1 else _KERNELS[dtype, "dot_parallel"]
         run(A, B.T, C, accumulate, parts, True)
     else:
-        parts, by_cols = _split(M, N, NV * VECTOR_BYTES // C.itemsize, threads)
+        a_packed = A.strides[1] != A.itemsize and M > 2 * MR     # as _block decides
+        parts, by_cols = _split(M, N, NV * VECTOR_BYTES // C.itemsize, threads, a_packed)
         run = _DIRECT[dtype, "serial"] if parts == 1 else _KERNELS[dtype, "parallel"]
         run(A, B, C, accumulate, parts, by_cols)
     return C
