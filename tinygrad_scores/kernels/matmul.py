@@ -47,20 +47,32 @@ SMALL_FLOPS = 1 << 14      # below this packing does not pay: the plain loop run
 
 # --------------------------------------------------------------------------- micro-kernel
 
-def _tile(kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add):
-    """T[ti:ti+MR, tj:tj+NR] (+)= A[i0:i0+MR, pc:pc+kc] @ B[p0:p0+kc, j0:j0+NR].
+def _tile_rows(rows, kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add):
+    """T[ti:ti+rows, tj:tj+NR] (+)= A[i0:i0+rows, pc:pc+kc] @ B[p0:p0+kc, j0:j0+NR].
 
     B's rows must be contiguous (a packed panel, or a C-contiguous matrix read in place).
     Rows of A past ``i0 + mr - 1`` re-read that last row (their sums are scratch, never
     stored by the caller). Plain NumPy when the JIT is off; compiled code uses the IR below.
     """
     nr = NV * VECTOR_BYTES // B.itemsize
-    rows = [min(i0 + r, i0 + mr - 1) for r in range(MR)]
-    prod = A[rows, pc:pc + kc] @ B[p0:p0 + kc, j0:j0 + nr]
+    picked = [min(i0 + r, i0 + mr - 1) for r in range(rows)]
+    prod = A[picked, pc:pc + kc] @ B[p0:p0 + kc, j0:j0 + nr]
     if add:
-        T[ti:ti + MR, tj:tj + nr] += prod
+        T[ti:ti + rows, tj:tj + nr] += prod
     else:
-        T[ti:ti + MR, tj:tj + nr] = prod
+        T[ti:ti + rows, tj:tj + nr] = prod
+
+
+def _tile(kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add):
+    """The MR x NR micro-kernel (see ``_tile_rows``): 16 vector accumulators."""
+    _tile_rows(MR, kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add)
+
+
+def _tile4(kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add):
+    """A 4 x NR micro-kernel for the last rows of a short C (M = 2, 10): an 8-row tile
+    there would compute mostly discarded rows. 8 accumulators: still one FMA per cycle
+    per port with FMA latency 4."""
+    _tile_rows(4, kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add)
 
 
 def _transpose_block(S, r0, c0, D, q, j):
@@ -76,80 +88,87 @@ def _install_tile():
     from llvmlite import ir
     from numba.core import cgutils
 
-    @intrinsic
-    def tile_ir(typingctx, kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add):
-        def codegen(context, builder, sig, args):
-            kc, a_val, i0, mr, pc, b_val, p0, j0, t_val, ti, tj, add = args
-            a = context.make_array(sig.args[1])(context, builder, a_val)
-            b = context.make_array(sig.args[5])(context, builder, b_val)
-            t = context.make_array(sig.args[8])(context, builder, t_val)
-            elem = context.get_value_type(sig.args[1].dtype)
-            size = context.get_abi_sizeof(elem)
-            width = VECTOR_BYTES // size
-            vec = ir.VectorType(elem, width)
-            vptr = vec.as_pointer()
-            intp = context.get_value_type(types.intp)
-            byte_ptr = ir.IntType(8).as_pointer()
+    def make_tile_ir(ROWS):
+        """The ROWS x NR micro-kernel as a Numba intrinsic."""
+        @intrinsic
+        def tile_ir(typingctx, kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add):
+            def codegen(context, builder, sig, args):
+                kc, a_val, i0, mr, pc, b_val, p0, j0, t_val, ti, tj, add = args
+                a = context.make_array(sig.args[1])(context, builder, a_val)
+                b = context.make_array(sig.args[5])(context, builder, b_val)
+                t = context.make_array(sig.args[8])(context, builder, t_val)
+                elem = context.get_value_type(sig.args[1].dtype)
+                size = context.get_abi_sizeof(elem)
+                width = VECTOR_BYTES // size
+                vec = ir.VectorType(elem, width)
+                vptr = vec.as_pointer()
+                intp = context.get_value_type(types.intp)
+                byte_ptr = ir.IntType(8).as_pointer()
 
-            def const(v):
-                return ir.Constant(intp, v)
+                def const(v):
+                    return ir.Constant(intp, v)
 
-            def vec_at(base, byte_offset):
-                return builder.bitcast(builder.gep(base, [byte_offset]), vptr)
+                def vec_at(base, byte_offset):
+                    return builder.bitcast(builder.gep(base, [byte_offset]), vptr)
 
-            fma = cgutils.get_or_insert_function(
-                builder.module, ir.FunctionType(vec, [vec] * 3),
-                f"llvm.fma.v{width}f{8 * size}")
-            # A's rows, clamped to the last valid one, at column pc (byte pointers)
-            a_row_stride, a_col_stride = cgutils.unpack_tuple(builder, a.strides, 2)
-            a_base = builder.gep(builder.bitcast(a.data, byte_ptr), [builder.mul(pc, a_col_stride)])
-            last = builder.add(i0, builder.sub(mr, const(1)))
-            rows = []
-            for r in range(MR):
-                row = builder.add(i0, const(r))
-                row = builder.select(builder.icmp_signed("<", row, last), row, last)
-                rows.append(builder.gep(a_base, [builder.mul(row, a_row_stride)]))
-            b_row_stride = cgutils.unpack_tuple(builder, b.strides, 2)[0]
-            b_base = builder.gep(builder.bitcast(b.data, byte_ptr),
-                                 [builder.add(builder.mul(p0, b_row_stride),
-                                              builder.mul(j0, const(size)))])
-            accs = [cgutils.alloca_once_value(builder, ir.Constant(vec, None))
-                    for _ in range(MR * NV)]
-            undef = ir.Constant(vec, ir.Undefined)
-            lane0 = ir.Constant(ir.IntType(32), 0)
-            splat = ir.Constant(ir.VectorType(ir.IntType(32), width), [0] * width)
-            with cgutils.for_range(builder, kc) as loop:
-                p = loop.index
-                b_row = builder.gep(b_base, [builder.mul(p, b_row_stride)])
-                bv = [builder.load(vec_at(b_row, const(v * VECTOR_BYTES)), align=size)
-                      for v in range(NV)]
-                k_off = builder.mul(p, a_col_stride)
-                for r in range(MR):
-                    s = builder.load(builder.bitcast(builder.gep(rows[r], [k_off]),
-                                                     elem.as_pointer()))
-                    av = builder.shuffle_vector(builder.insert_element(undef, s, lane0),
-                                                undef, splat)   # broadcast A[r, p]
-                    for v in range(NV):
-                        acc = accs[r * NV + v]
-                        builder.store(builder.call(fma, [av, bv[v], builder.load(acc)]), acc)
-            t_row_stride = cgutils.unpack_tuple(builder, t.strides, 2)[0]
-            t_base = builder.gep(builder.bitcast(t.data, byte_ptr),
-                                 [builder.add(builder.mul(ti, t_row_stride),
-                                              builder.mul(tj, const(size)))])
-            with builder.if_else(add) as (then_add, otherwise):
-                for adding in (True, False):
-                    with (then_add if adding else otherwise):
-                        for r in range(MR):
-                            row = builder.gep(t_base, [builder.mul(const(r), t_row_stride)])
-                            for v in range(NV):
-                                ptr = vec_at(row, const(v * VECTOR_BYTES))
-                                val = builder.load(accs[r * NV + v])
-                                if adding:
-                                    val = builder.fadd(val, builder.load(ptr, align=size))
-                                builder.store(val, ptr, align=size)
-            return context.get_dummy_value()
+                fma = cgutils.get_or_insert_function(
+                    builder.module, ir.FunctionType(vec, [vec] * 3),
+                    f"llvm.fma.v{width}f{8 * size}")
+                # A's rows, clamped to the last valid one, at column pc (byte pointers)
+                a_row_stride, a_col_stride = cgutils.unpack_tuple(builder, a.strides, 2)
+                a_base = builder.gep(builder.bitcast(a.data, byte_ptr),
+                                     [builder.mul(pc, a_col_stride)])
+                last = builder.add(i0, builder.sub(mr, const(1)))
+                rows = []
+                for r in range(ROWS):
+                    row = builder.add(i0, const(r))
+                    row = builder.select(builder.icmp_signed("<", row, last), row, last)
+                    rows.append(builder.gep(a_base, [builder.mul(row, a_row_stride)]))
+                b_row_stride = cgutils.unpack_tuple(builder, b.strides, 2)[0]
+                b_base = builder.gep(builder.bitcast(b.data, byte_ptr),
+                                     [builder.add(builder.mul(p0, b_row_stride),
+                                                  builder.mul(j0, const(size)))])
+                accs = [cgutils.alloca_once_value(builder, ir.Constant(vec, None))
+                        for _ in range(ROWS * NV)]
+                undef = ir.Constant(vec, ir.Undefined)
+                lane0 = ir.Constant(ir.IntType(32), 0)
+                splat = ir.Constant(ir.VectorType(ir.IntType(32), width), [0] * width)
+                with cgutils.for_range(builder, kc) as loop:
+                    p = loop.index
+                    b_row = builder.gep(b_base, [builder.mul(p, b_row_stride)])
+                    bv = [builder.load(vec_at(b_row, const(v * VECTOR_BYTES)), align=size)
+                          for v in range(NV)]
+                    k_off = builder.mul(p, a_col_stride)
+                    for r in range(ROWS):
+                        s = builder.load(builder.bitcast(builder.gep(rows[r], [k_off]),
+                                                         elem.as_pointer()))
+                        av = builder.shuffle_vector(builder.insert_element(undef, s, lane0),
+                                                    undef, splat)   # broadcast A[r, p]
+                        for v in range(NV):
+                            acc = accs[r * NV + v]
+                            builder.store(builder.call(fma, [av, bv[v], builder.load(acc)]), acc)
+                t_row_stride = cgutils.unpack_tuple(builder, t.strides, 2)[0]
+                t_base = builder.gep(builder.bitcast(t.data, byte_ptr),
+                                     [builder.add(builder.mul(ti, t_row_stride),
+                                                  builder.mul(tj, const(size)))])
+                with builder.if_else(add) as (then_add, otherwise):
+                    for adding in (True, False):
+                        with (then_add if adding else otherwise):
+                            for r in range(ROWS):
+                                row = builder.gep(t_base, [builder.mul(const(r), t_row_stride)])
+                                for v in range(NV):
+                                    ptr = vec_at(row, const(v * VECTOR_BYTES))
+                                    val = builder.load(accs[r * NV + v])
+                                    if adding:
+                                        val = builder.fadd(val, builder.load(ptr, align=size))
+                                    builder.store(val, ptr, align=size)
+                return context.get_dummy_value()
 
-        return types.none(kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add), codegen
+            return types.none(kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add), codegen
+
+        return tile_ir
+
+    tile8_ir, tile4_ir = make_tile_ir(MR), make_tile_ir(4)
 
     @intrinsic
     def transpose_ir(typingctx, S, r0, c0, D, q, j):
@@ -199,7 +218,12 @@ def _install_tile():
     @overload(_tile, inline="always")
     def _tile_overload(kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add):
         return lambda kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add: \
-            tile_ir(kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add)
+            tile8_ir(kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add)
+
+    @overload(_tile4, inline="always")
+    def _tile4_overload(kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add):
+        return lambda kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add: \
+            tile4_ir(kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add)
 
 
 if not config.DISABLE_JIT:
@@ -310,17 +334,24 @@ def _block_a_in_place(A, B, C, accumulate, m0, m1, n0, n1, kb):
                             _tile(kc, A, i0, MR, pc, Bp, jp * kb, 0, C, i0, j0, add)
                         else:
                             _tile(kc, A, i0, MR, pc, B, pc, j0, C, i0, j0, add)
-                else:
+                else:                 # the last rows: through the scratch tile
                     for jp in range(full_panels):
                         j0 = jc + jp * nr
-                        if pack_b:
+                        if pack_b and mr <= 4:
+                            _tile4(kc, A, i0, mr, pc, Bp, jp * kb, 0, S, 0, 0, False)
+                        elif pack_b:
                             _tile(kc, A, i0, mr, pc, Bp, jp * kb, 0, S, 0, 0, False)
+                        elif mr <= 4:
+                            _tile4(kc, A, i0, mr, pc, B, pc, j0, S, 0, 0, False)
                         else:
                             _tile(kc, A, i0, mr, pc, B, pc, j0, S, 0, 0, False)
                         _store_part(S, C, i0, j0, mr, nr, add)
                 if nc % nr:           # the last, partial panel: packed either way
                     q = full_panels * kb if pack_b else 0
-                    _tile(kc, A, i0, mr, pc, Bp, q, 0, S, 0, 0, False)
+                    if mr <= 4:
+                        _tile4(kc, A, i0, mr, pc, Bp, q, 0, S, 0, 0, False)
+                    else:
+                        _tile(kc, A, i0, mr, pc, Bp, q, 0, S, 0, 0, False)
                     _store_part(S, C, i0, jc + full_panels * nr, mr, nc % nr, add)
 
 
@@ -353,7 +384,10 @@ def _block_a_packed(A, B, C, accumulate, m0, m1, n0, n1, kb):
                     if mr == MR and width == nr:
                         _tile(kc, ApT, 0, MR, t * kb, Bp, 0, 0, C, i0, j0, add)
                     else:
-                        _tile(kc, ApT, 0, mr, t * kb, Bp, 0, 0, S, 0, 0, False)
+                        if mr <= 4:
+                            _tile4(kc, ApT, 0, mr, t * kb, Bp, 0, 0, S, 0, 0, False)
+                        else:
+                            _tile(kc, ApT, 0, mr, t * kb, Bp, 0, 0, S, 0, 0, False)
                         _store_part(S, C, i0, j0, mr, width, add)
 
 
