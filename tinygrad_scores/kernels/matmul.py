@@ -427,6 +427,12 @@ def _gemm(A, B, C, accumulate, parts, by_cols):
             _block(A, B, C, accumulate, lo, min(hi, M), 0, N)
 
 
+def _gemm_serial(A, B, C, accumulate):
+    """C (+)= A @ B for K > 0 on one thread (fewer arguments than ``_gemm``: a call's
+    dispatch costs about 70 ns per argument, a real share of a microsecond product)."""
+    _block(A, B, C, accumulate, 0, A.shape[0], 0, B.shape[1])
+
+
 # --------------------------------------------------------------------------- few columns
 
 @helper
@@ -475,6 +481,11 @@ def _gemm_dot(A, Bt, C, accumulate, parts, by_cols):
         _dot_rows(A, Bt, C, accumulate, lo, hi)
 
 
+def _gemm_dot_serial(A, Bt, C, accumulate):
+    """``_gemm_dot`` on one thread."""
+    _dot_rows(A, Bt, C, accumulate, 0, A.shape[0])
+
+
 # --------------------------------------------------------------------------- small
 
 def _gemm_small(A, B, C, accumulate):
@@ -513,26 +524,23 @@ def _gemm_small(A, B, C, accumulate):
 
 # --------------------------------------------------------------------------- compile
 
-def _sigs(dt):
-    return [f"void({dt}[:,:], {dt}[:,:], {dt}[:,::1], boolean, intp, boolean)"]
-
-
-def _dot_sigs(dt):
-    return [f"void({dt}[:,::1], {dt}[:,::1], {dt}[:,::1], boolean, intp, boolean)"]
+def _sigs(dt, a="[:,:]", b="[:,:]", shares=True):
+    """A, B (any strides unless given), C (C-contiguous), accumulate[, parts, by_cols]."""
+    return [f"void({dt}{a}, {dt}{b}, {dt}[:,::1], boolean" + (", intp, boolean)" if shares else ")")]
 
 
 _KERNELS = {}
 for _dt in (np.dtype(np.float32), np.dtype(np.float64)):
-    _KERNELS[_dt, "serial"] = kernel(_sigs(_dt.name), fastmath=True)(_gemm)
-    _KERNELS[_dt, "small"] = kernel([_sigs(_dt.name)[0].replace(", intp, boolean)", ")")],
-                                    fastmath=True)(_gemm_small)
-    _KERNELS[_dt, "dot"] = kernel(_dot_sigs(_dt.name), fastmath=True)(_gemm_dot)
+    _KERNELS[_dt, "serial"] = kernel(_sigs(_dt.name, shares=False), fastmath=True)(_gemm_serial)
+    _KERNELS[_dt, "small"] = kernel(_sigs(_dt.name, shares=False), fastmath=True)(_gemm_small)
+    _KERNELS[_dt, "dot"] = kernel(_sigs(_dt.name, "[:,::1]", "[:,::1]", shares=False),
+                                  fastmath=True)(_gemm_dot_serial)
 # Threaded for float32 only, like every kernel here (see _jit.kernel_pair): float64 is the
 # dtype of gradient checks, and each threaded build costs about two seconds of compile.
 _KERNELS[np.dtype(np.float32), "parallel"] = kernel(_sigs("float32"), fastmath=True,
                                                     parallel=True)(_gemm)
-_KERNELS[np.dtype(np.float32), "dot_parallel"] = kernel(_dot_sigs("float32"), fastmath=True,
-                                                        parallel=True)(_gemm_dot)
+_KERNELS[np.dtype(np.float32), "dot_parallel"] = kernel(
+    _sigs("float32", "[:,::1]", "[:,::1]"), fastmath=True, parallel=True)(_gemm_dot)
 _FLOAT32 = np.dtype(np.float32)
 
 
@@ -639,14 +647,18 @@ def matmul_into(A, B, C, accumulate=False):
         else:
             _DIRECT[dtype, "small"](A, B, C, accumulate)
         return C
-    threads = team_size() if flops >= PARALLEL_FLOPS and dtype == _FLOAT32 else 1
-    if N <= DOT_MAX_N and A.flags.c_contiguous and B.flags.f_contiguous:
-        parts = min(threads, -(-M // 4))
-        run = _DIRECT[dtype, "dot"] if parts == 1 else _KERNELS[dtype, "dot_parallel"]
-        run(A, B.T, C, accumulate, parts, True)
+    dot = N <= DOT_MAX_N and A.flags.c_contiguous and B.flags.f_contiguous
+    if flops < PARALLEL_FLOPS or dtype != _FLOAT32 or team_size() == 1:
+        if dot:
+            _DIRECT[dtype, "dot"](A, B.T, C, accumulate)
+        else:
+            _DIRECT[dtype, "serial"](A, B, C, accumulate)
+        return C
+    threads = team_size.size
+    if dot:
+        _KERNELS[dtype, "dot_parallel"](A, B.T, C, accumulate, min(threads, -(-M // 4)), True)
     else:
         a_packed = A.strides[1] != A.itemsize and M > 2 * MR     # as _block decides
         parts, by_cols = _split(M, N, NV * VECTOR_BYTES // C.itemsize, threads, a_packed)
-        run = _DIRECT[dtype, "serial"] if parts == 1 else _KERNELS[dtype, "parallel"]
-        run(A, B, C, accumulate, parts, by_cols)
+        _KERNELS[dtype, "parallel"](A, B, C, accumulate, parts, by_cols)
     return C
