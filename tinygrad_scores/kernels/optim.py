@@ -26,16 +26,20 @@ NumPy needs one pass (and often a temporary) per line; here each element is read
 written once. Parameters of PARALLEL_SIZE elements or more are split across threads.
 """
 import math
+import sys
 
 import numpy as np
 from numba import prange
 
 from ._jit import kernel_pair
 
+# The floor switch lives in kernels/__init__.py, which imports this module: hold the
+# package (already in sys.modules while it initialises) and ask it at call time.
+_package = sys.modules[__name__.rpartition(".")[0]]
+
 
 def _active():
-    from . import active     # the floor switch in kernels/__init__.py (imported late: a cycle)
-    return active()
+    return _package.active()
 
 PARALLEL_SIZE = 1 << 18
 _DTYPES = (np.dtype(np.float32), np.dtype(np.float64))

@@ -51,15 +51,18 @@ class Adam(Optimizer):
         step = _step_tensor(state)
         if group["maximize"]:
             grad = -grad
-        beta1, beta2 = (float(b) for b in group["betas"])
+        beta1, beta2 = group["betas"]
         lr, wd = float(group["lr"]), float(group["weight_decay"])
         decoupled = bool(group["decoupled_weight_decay"])
         amsgrad = bool(group["amsgrad"])
-        vmax = state["max_exp_avg_sq"].array.reshape(-1) if amsgrad else np.empty(0, p.dtype)
-        kernels.adam(p.reshape(-1), grad.reshape(-1), state["exp_avg"].array.reshape(-1),
-                     state["exp_avg_sq"].array.reshape(-1), vmax, lr, beta1, beta2,
+        vmax = state["max_exp_avg_sq"].array.ravel() if amsgrad else _EMPTY[p.dtype.char]
+        kernels.adam(p.ravel(), grad.ravel(), state["exp_avg"].array.ravel(),
+                     state["exp_avg_sq"].array.ravel(), vmax, lr, float(beta1), float(beta2),
                      float(group["eps"]), 0.0 if decoupled else wd, wd if decoupled else 0.0,
                      step, amsgrad)
+
+
+_EMPTY = {"f": np.empty(0, np.float32), "d": np.empty(0, np.float64)}   # amsgrad off
 
 
 class AdamW(Adam):

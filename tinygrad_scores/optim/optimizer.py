@@ -132,17 +132,24 @@ class Optimizer:
             from ..autograd import enable_grad
             with enable_grad():
                 loss = closure()
-        index = self._index()
         work = []
         for group in self.param_groups:
+            keys = self._state_keys(group)
             for p in group["params"]:
-                if p.grad is None:
+                g = p.grad
+                if g is None:
                     continue
-                i = index[id(p)]
-                grad = self._checked_grad(p, i)
+                arr = p.array
+                grad = g.array if isinstance(g, Tensor) else g
+                # The common case passes these few comparisons; anything else gets the full
+                # checks, which name the problem (their messages cost more to build).
+                if not (isinstance(grad, np.ndarray) and grad.shape == arr.shape
+                        and grad.dtype == arr.dtype and arr.dtype in _KERNEL_DTYPES
+                        and arr.flags.writeable and grad.flags.c_contiguous):
+                    grad = self._checked_grad(p, self._index()[id(p)])
                 state = self.state.get(p)
-                if state is not None:
-                    self._check_state(group, p, i, state, loading=False)
+                if state is not None and not _state_fits(keys, state, arr):
+                    self._check_state(group, p, self._index()[id(p)], state, loading=False)
                 work.append((group, p, grad, state))
         for group, p, grad, state in work:
             arr = p.array
@@ -292,6 +299,17 @@ class Optimizer:
 
 
 _MISSING = object()
+
+
+def _state_fits(keys, state, arr):
+    """True when every state tensor named in ``keys`` has ``arr``'s shape and dtype."""
+    for key in keys:
+        value = state.get(key)
+        value = value.array if isinstance(value, Tensor) else value
+        if not isinstance(value, np.ndarray) or value.shape != arr.shape \
+                or value.dtype != arr.dtype:
+            return False
+    return True
 
 
 def _check_param_dtype(dtype, optimizer, i):
