@@ -7,27 +7,29 @@ into blocks that stay in cache, and a micro-kernel keeps a whole tile of C in ve
 registers, 16 float32 (8 float64) multiply-adds per instruction; large products split
 across threads.
 
-The shape of the algorithm is the one every fast BLAS uses (Goto and van de Geijn):
+The shape of the algorithm is the one every fast BLAS uses (Goto and van de Geijn): cut K
+into blocks that stay in cache, pack what is read many times into contiguous panels, and
+compute C in register tiles with a *micro-kernel* that holds a whole tile in vector
+registers for a K block. Two blockings, chosen by A's layout (``_block``):
 
-1. *Pack* a block of B (``kc`` rows by up to ``NC`` columns) into column panels NR wide,
-   each contiguous, zero-padded at the right edge. The packing loops follow B's strides,
-   so a transposed view (``W.T`` in Linear) is read in place, never copied whole.
-2. Cut K into equal blocks of at most ``KC``: the rows of A that one micro-kernel reads
-   (MR x kc) stay in the L1 cache while the packed B panels stream past from L2.
-3. The *micro-kernel* computes one MR x NR tile of C with its MR * NR / W accumulators
-   held in vector registers for the whole K block: that is where the flops are.
+- A with contiguous rows (x in ``x @ W.T``, g in ``g @ W``), or few rows: A is read in
+  place, an 8-row strip (8 x up to 512, in L1) meeting every 32-column panel of B. B is
+  packed into panels (in L2) unless it is C-contiguous already; W.T is packed by 16 x 16
+  block transposes written in IR (``_transpose_block``), not element by element.
+- A with strided rows (g.T in ``g.T @ x``): A's 8-row micro-panels are packed (in L2),
+  each K-block of a 32-column panel of B is packed into L1, and meets every micro-panel.
 
 The micro-kernel is written in LLVM IR (``_tile``) with explicit 512-bit vectors: per k,
-two vector loads of the B panel, MR broadcasts of A (read in place through A's strides:
-a transposed view costs nothing) and 2 * MR fused multiply-adds. LLVM's own vectoriser
-would choose 256-bit vectors on this CPU (its prefer-256-bit tuning for Intel server
-chips), which halves the peak; explicit vector types are kept 512 bits wide.
-float32: 8 x 32 tiles; float64: 8 x 16; 16 zmm accumulators either way.
+two vector loads of the B panel, 8 broadcasts of A (through A's strides) and 16 fused
+multiply-adds into 16 zmm accumulators. LLVM's own vectoriser would choose 256-bit vectors
+on this CPU (its prefer-256-bit tuning for Intel server chips), which halves the peak;
+explicit vector types stay 512 bits wide. float32: 8 x 32 tiles; float64: 8 x 16; a 4-row
+variant (``_tile4``) for the last rows of a short C. Edge tiles are computed into a
+scratch tile and the valid part stored, so the k loop never tests a bound.
 
-Tiles at the bottom and right edges are computed into a small scratch tile, then the valid
-part is stored, so the k loop never tests a bound. Threads split the rows of C or its
-columns, whichever gives each thread more whole tiles (see ``_split``); tiny products
-skip all this and run a plain i-k-j loop.
+Besides: C with few columns (an output layer's ``x @ W.T``) is dot products along k
+(``_gemm_dot``); tiny products a plain loop (``_gemm_small``). Threads split C by rows or
+by columns (``_split``), as many as ``team_size`` says are free.
 """
 import numpy as np
 from numba import config, prange, types
@@ -40,9 +42,9 @@ VECTOR_BYTES = 64          # one zmm register
 NV = 2                     # vectors per row of the micro-tile: NR = 2 * 64 / itemsize
 KC_A_IN_PLACE = 512        # K block when A is read in place: an 8 x 512 strip is 16 KiB of L1
 KC_A_PACKED = 256          # ... when A is packed: the packed B panel (256 x 32) is 32 KiB of L1
-PANEL_BYTES = 1 << 20      # packed B block per thread (kc x NC): half of the 2 MiB L2
-PARALLEL_FLOPS = 1 << 21   # below ~2 MFLOP (~20 us) a thread team costs more than it gives
-SMALL_FLOPS = 1 << 14      # below this packing does not pay: the plain loop runs
+PANEL_BYTES = 1 << 20      # a packed block (of B or of A) per thread: half of the 2 MiB L2
+PARALLEL_FLOPS = 1 << 21   # M*N*K below this (~20 us): a thread team costs more than it gives
+SMALL_FLOPS = 1 << 14      # M*N*K below this: the plain loop (the call is most of the time)
 
 
 # --------------------------------------------------------------------------- micro-kernel
