@@ -528,7 +528,8 @@ def _gemm_small(A, B, C, accumulate):
 
 def _sigs(dt, a="[:,:]", b="[:,:]", shares=True):
     """A, B (any strides unless given), C (C-contiguous), accumulate[, parts, by_cols]."""
-    return [f"void({dt}{a}, {dt}{b}, {dt}[:,::1], boolean" + (", intp, boolean)" if shares else ")")]
+    tail = ", intp, boolean)" if shares else ")"
+    return [f"void({dt}{a}, {dt}{b}, {dt}[:,::1], boolean{tail}"]
 
 
 _KERNELS = {}
