@@ -34,12 +34,12 @@ def test_matmul_matches_numpy(dtype, variant, m, k, n, layout, seed):
     c = np.full((m, n), np.nan, dtype)
     # the kernels take K > 0; matmul_into answers an empty sum itself
     kern = mm._KERNELS[np.dtype(dtype), variant]
-    if variant in ("small", "serial"):
-        run = kern
-    elif k:
-        run = (lambda a, b, c, accumulate: kern(a, b, c, accumulate, 2, m % 2 == 0))
-    else:
+    if not k:
         run = (lambda a, b, c, accumulate: mm.matmul_into(a, b, c, accumulate))
+    elif variant in ("small", "serial"):
+        run = kern
+    else:
+        run = (lambda a, b, c, accumulate: kern(a, b, c, accumulate, 2, m % 2 == 0))
     run(a, b, c, False)
     expected = ref.matmul(a.astype(np.float64), b.astype(np.float64))
     tol = 1e-4 * max(1.0, np.sqrt(k)) if dtype == np.float32 else 1e-10
