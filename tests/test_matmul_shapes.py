@@ -127,3 +127,18 @@ def test_empty_sum_and_empty_sides():
 def test_team_size_is_between_one_and_the_pool():
     size = mm.team_size()
     assert 1 <= size <= max(1, mm.team_size.most)
+
+
+def test_team_size_takes_a_users_thread_count_as_its_cap(monkeypatch):
+    import numba
+    before = numba.get_num_threads()
+    monkeypatch.setattr(mm.team_size, "PERIOD", 0.0)
+    monkeypatch.setattr(mm.team_size, "most", max(2, mm.team_size.most))
+    monkeypatch.setattr(mm.team_size, "size", max(2, mm.team_size.most))
+    try:
+        numba.set_num_threads(1)
+        mm.team_size()
+        mm.team_size()               # the second call compares two samples
+        assert mm.team_size.most == 1 and mm.team_size() == 1
+    finally:
+        numba.set_num_threads(before)

@@ -584,7 +584,9 @@ class _Team:
     1.4x slower than one. The estimate is refreshed at most every PERIOD from
     /proc/stat (all CPUs' busy time) less this process's own CPU time, so it costs one
     clock read per call in between; Numba's team size follows it (numba.set_num_threads,
-    which every threaded kernel of this package then honours)."""
+    which every threaded kernel of this package then honours). A user's own
+    set_num_threads becomes the new ceiling; ``team_size.PERIOD = float("inf")`` turns
+    the adjustment off."""
 
     PERIOD = 0.2
 
@@ -618,11 +620,13 @@ class _Team:
         if self._sample is not None and sample[1] is not None:
             wall = now - self._sample[0]
             others = (sample[1] - self._sample[1]) - (sample[2] - self._sample[2])
-            # a thread less for each core others kept at least 80% busy: a core shared
-            # part-time still pays for its thread (measured: 8 ms vs 13 ms a step)
+            # a thread less for each core others kept at least 80% busy: a core they use
+            # part-time still pays for its thread
+            from numba import get_num_threads, set_num_threads
+            if get_num_threads() != self.size:      # set_num_threads by the user: a new cap
+                self.most = max(1, get_num_threads())
             size = max(1, self.most - int(others / wall + 0.2))
             if size != self.size:
-                from numba import set_num_threads
                 set_num_threads(size)
                 self.size = size
         self._last, self._sample = now, sample
