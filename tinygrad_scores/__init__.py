@@ -13,6 +13,7 @@ As with ``import torch``, importing the package alone gives ``nn``, ``nn.functio
 lists what exists).
 """
 from . import dtypes
+from .capture import compile  # noqa: A004  (capture and replay a training step)
 from .autograd import (Function, detect_anomaly, enable_grad, inference_mode,
                        is_grad_enabled, is_inference_mode_enabled, no_grad, set_detect_anomaly,
                        set_grad_enabled, trace)

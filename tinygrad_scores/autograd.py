@@ -38,6 +38,7 @@ class _ThreadState(threading.local):
     grad_enabled = True
     anomaly = False
     tracer = None
+    recorder = None      # a capture.Recorder while compile() records a step
 
 
 _state = _ThreadState()
@@ -335,6 +336,8 @@ class Function:
             ctx.out_meta = (out.shape, out.dtype)
             if ctx.saved_tensors:
                 ctx._record_versions(inputs, result)
+        if _state.recorder is not None:
+            _state.recorder.op(cls, ctx, inputs, options, out)
         base = out.base
         if base is not None:      # a view of an input: share its version counter
             for x in inputs:
@@ -361,6 +364,8 @@ def _apply_user_function(cls, inputs, options):
                                   f"Functions with several outputs are not supported here")
     array = out.array if isinstance(out, Tensor) else np.asarray(out)
     result = Tensor.wrap(array, ctx if requires_grad else None)
+    if _state.recorder is not None:
+        _state.recorder.op(cls, ctx, inputs, options, array)
     if requires_grad:
         ctx.out_meta = (array.shape, array.dtype)
         ctx._record_versions(inputs, result)
@@ -488,18 +493,25 @@ def _run(roots, seeds, retain_graph, capture=None, accumulate_only=None):
         for t in capture:
             if t.grad_fn is not None:
                 capture_nodes[id(t.grad_fn)] = t
-    root_nodes = []
+    root_nodes, root_seeds = [], []
     for root, seed in zip(roots, seeds):
         node = root.grad_fn
         if node is None:
             _add_leaf(leaves, root, seed)
         else:
             root_nodes.append(node)
+            root_seeds.append(seed)
             prev = pending.get(id(node))
             pending[id(node)] = seed if prev is None else prev + seed
     tracer = _state.tracer
     anomaly = _state.anomaly
-    for node in _topological_order(root_nodes):
+    order = _topological_order(root_nodes)
+    recorder = _state.recorder
+    if recorder is not None:
+        if capture is not None or leaves:
+            recorder.fail("autograd.grad, or backward() of a leaf")
+        recorder.backward(root_nodes, root_seeds, order, accumulate_only)
+    for node in order:
         grad = pending.pop(id(node), None)
         if grad is None:                  # no path from a root carries a gradient here
             continue

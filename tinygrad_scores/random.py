@@ -6,9 +6,11 @@ for the same seed; what carries over is PyTorch's contract: the same seed gives 
 numbers, ``get_state``/``set_state`` rewind a generator, and ``generator=`` on a random
 function draws from that generator instead of the global one.
 """
-import pickle
+import json
 
 import numpy as np
+
+from .capture import escape
 
 _DEFAULT_SEED = 67280421310721   # PyTorch's default_generator.initial_seed() at start-up
 
@@ -48,15 +50,18 @@ class Generator:
     def get_state(self):
         """The generator's state as a uint8 tensor (hand it to ``set_state`` to rewind)."""
         from .tensor import Tensor   # noqa: PLC0415  (tensor.py imports this module)
-        blob = pickle.dumps((self._seed, self._rng.bit_generator.state))
+        blob = json.dumps({"seed": self._seed, "state": self._rng.bit_generator.state}).encode()
         return Tensor.wrap(np.frombuffer(blob, np.uint8).copy())
 
     def set_state(self, new_state):
         array = getattr(new_state, "array", new_state)
         if not isinstance(array, np.ndarray) or array.dtype != np.uint8 or array.ndim != 1:
             raise TypeError("expected a torch.ByteTensor, as get_state() returns")
-        try:
-            seed, state = pickle.loads(array.tobytes())
+        try:   # JSON, never pickle: a state handed in from outside cannot run code
+            saved = json.loads(array.tobytes().decode())
+            seed, state = saved["seed"], saved["state"]
+            if state.get("bit_generator") != "PCG64" or not (seed is None or isinstance(seed, int)):
+                raise ValueError
             rng = np.random.default_rng()
             rng.bit_generator.state = state
         except Exception:   # noqa: BLE001  (any corruption of the blob means the same)
@@ -95,6 +100,7 @@ def set_rng_state(new_state):
 
 
 def _rng(generator):
+    escape("random numbers")
     if generator is not None and not isinstance(generator, Generator):
         raise TypeError(f"generator must be a tinygrad_scores.Generator, not "
                         f"{type(generator).__name__}")

@@ -16,6 +16,9 @@ from .formatting import format_tensor
 from .tensor_methods import TensorMethods, _shape_args
 
 
+_STATE = autograd._state      # per-thread engine state (grad mode, capture recorder)
+
+
 class Size(tuple):
     """A shape, printed as PyTorch prints ``torch.Size``."""
 
@@ -186,22 +189,26 @@ class Tensor(TensorMethods):
         return id(self)
 
     def __array__(self, dtype=None, copy=None):
+        _escape("a tensor converted to a NumPy array")
         return self.array if dtype is None else self.array.astype(dtype)
 
     # ------------------------------------------------------------------ conversion
     def numpy(self, force=False):
+        _escape("numpy()")
         if self.requires_grad and not force:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. "
                                "Use tensor.detach().numpy() instead.")
         return self.array
 
     def item(self):
+        _escape("item()")
         if self.array.size != 1:
             raise RuntimeError(f"a Tensor with {self.array.size} elements cannot be converted "
                                f"to Scalar")
         return self.array.item()
 
     def tolist(self):
+        _escape("tolist()")
         return self.array.tolist()
 
     def __float__(self):
@@ -211,11 +218,13 @@ class Tensor(TensorMethods):
         return int(self.item())
 
     def __bool__(self):
+        _escape("a tensor's truth value (if t: ...)")
         if self.array.size != 1:
             raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
         return bool(self.array)
 
     def __index__(self):
+        _escape("a tensor used as an index")
         if self.array.dtype.kind not in "iub" or self.array.size != 1:
             raise TypeError("only integer tensors of a single element can be converted to an index")
         return int(self.array)
@@ -226,6 +235,7 @@ class Tensor(TensorMethods):
         return format(repr(self), spec)
 
     def __repr__(self):
+        _escape("printing a tensor")
         return format_tensor(self)
 
     __str__ = __repr__
@@ -246,6 +256,10 @@ class Tensor(TensorMethods):
 
     def clone(self):
         return F.Clone.apply(self)
+
+    def _converted(self, dtype):
+        """A copy as NumPy dtype ``dtype``, outside the graph."""
+        return converted(self, dtype)
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Accumulate d self / d leaf into ``leaf.grad`` for every leaf that requires grad."""
@@ -302,9 +316,12 @@ class Tensor(TensorMethods):
                 raise RuntimeError("an in-place operation on a view of a tensor that requires "
                                    "grad is not supported here; write it out of place "
                                    "(y = y + 1)")
+        recorder = _STATE.recorder
         if recording:
             source = Tensor.wrap(self.array.copy(), self.grad_fn)
             source.requires_grad = self.requires_grad
+            if recorder is not None:
+                recorder.derived(self, source.array, np.copy)
         else:
             source = self
         result = compute(source)
@@ -321,6 +338,8 @@ class Tensor(TensorMethods):
             raise RuntimeError("this tensor's storage is read-only (a broadcast view, or an "
                                "array NumPy marks read-only): clone() it first")
         np.copyto(self.array, result.array, casting="unsafe")
+        if recorder is not None:
+            recorder.inplace(self, result.array)
         self._version[0] += 1
         if recording:
             self.grad_fn = result.grad_fn
@@ -616,7 +635,28 @@ def _cast(t, dtype):
         return t
     if t.requires_grad and dtype.kind == "f":
         return F.Cast.apply(t, dtype=dtype)
-    return Tensor.wrap(t.array.astype(dtype))
+    return converted(t, dtype)
+
+
+_CONVERTERS = {}
+
+
+def converted(t, dtype):
+    """A new tensor (no graph) holding ``t``'s values as ``dtype`` (a NumPy dtype)."""
+    how = _CONVERTERS.get(dtype)
+    if how is None:
+        how = _CONVERTERS[dtype] = lambda array: array.astype(dtype)
+    out = Tensor.wrap(how(t.array))
+    if _STATE.recorder is not None:
+        _STATE.recorder.derived(t, out.array, how)
+    return out
+
+
+def _escape(reason):
+    """A value leaves the tensor world: a step that does this cannot be replayed."""
+    recorder = _STATE.recorder
+    if recorder is not None and not recorder.paused:
+        recorder.fail(f"it reads tensor values into Python ({reason})")
 
 
 def _type_name(np_dtype):

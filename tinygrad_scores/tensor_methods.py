@@ -142,7 +142,7 @@ class TensorMethods:
             return self
         if self.requires_grad and target.kind == "f":
             return F.Cast.apply(self, dtype=target)
-        return self._wrap(self.array.astype(target))
+        return self._converted(target)
 
     def type_as(self, other):
         return self.type(other.dtype)
@@ -180,7 +180,7 @@ class TensorMethods:
         """Self, or for integer and bool tensors a copy in the default float dtype."""
         if self.array.dtype.kind == "f":
             return self
-        return self._wrap(self.array.astype(dtypes.default_float()))
+        return self._converted(dtypes.default_float())
 
     def sin(self):
         return F.Sin.apply(self._floating())

@@ -129,6 +129,9 @@ NAMES = {
 
 # Deliberate differences from PyTorch, by name: kept next to the table they annotate.
 NOTES = {
+    "torch.compile": "captures a training-step function on two eager calls and replays it "
+                     "(capture.py); a function it cannot follow runs eagerly with a warning; "
+                     "a Module is returned unchanged",
     "torch.Generator": "NumPy's PCG64, not PyTorch's Mersenne Twister: the same seed gives "
                        "other numbers than PyTorch (but always the same ones here); "
                        "`Generator(seed)` with an int is a shorthand for "

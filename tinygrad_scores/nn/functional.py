@@ -13,6 +13,7 @@ from ..functions.nn_losses import (BinaryCrossEntropy, BinaryCrossEntropyWithLog
                                    KLDivPointwise, NLLPerElement, SmoothL1)
 from ..functions.normalization import (ClampMin, ConstantPad, EmbeddingLookup, Standardize,
                                        VectorNorm)
+from ..capture import escape
 from ..random import _rng
 from ..tensor import Tensor
 
@@ -188,6 +189,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         mean = a.mean(axis=axes, keepdims=True)
         var = a.var(axis=axes, keepdims=True)
         if running_mean is not None:
+            escape("BatchNorm's running statistics")
             rm = running_mean.array
             rm[...] = (1 - momentum) * rm + momentum * mean.reshape(c)
         if running_var is not None:

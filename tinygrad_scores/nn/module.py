@@ -4,6 +4,8 @@ from collections import OrderedDict
 
 import numpy as np
 
+from ..autograd import _state as _STATE
+from ..capture import replayable
 from ..tensor import Tensor
 
 _FLOAT_KINDS = "f"
@@ -67,6 +69,8 @@ class Module:
                                   f"\"forward\" function")
 
     def __call__(self, *args, **kwargs):
+        if _STATE.recorder is not None:      # compile() notes train/eval of each module
+            _STATE.recorder.module_called(self)
         return self.forward(*args, **kwargs)
 
     def _get_name(self):
@@ -264,6 +268,7 @@ class Module:
             p.requires_grad_(requires_grad)
         return self
 
+    @replayable
     def zero_grad(self, set_to_none=True):
         for p in self.parameters():
             if set_to_none:

@@ -12,6 +12,7 @@ import warnings
 from bisect import bisect_right
 from collections import Counter
 
+from ..capture import escape, replayable
 from .optimizer import Optimizer
 
 __all__ = ["LRScheduler", "LambdaLR", "StepLR", "MultiStepLR", "ExponentialLR",
@@ -61,6 +62,7 @@ class LRScheduler:
         """The learning rates the last ``step()`` set, one per group."""
         return self._last_lr
 
+    @replayable
     def step(self, epoch=None):
         self._step_count += 1
         if epoch is None:
@@ -402,6 +404,7 @@ class ReduceLROnPlateau:
         return self.cooldown_counter > 0
 
     def step(self, metrics, epoch=None):
+        escape("ReduceLROnPlateau reads the metric")
         current = float(metrics)
         self.last_epoch = self.last_epoch + 1 if epoch is None else epoch
         if self.is_better(current, self.best):

@@ -11,6 +11,7 @@ import math
 
 import numpy as np
 
+from ..capture import replayable
 from ..nn.module import Parameter
 from ..tensor import Tensor
 
@@ -98,6 +99,7 @@ class Optimizer:
         group["params"] = params
         self.param_groups.append(group)
 
+    @replayable
     def zero_grad(self, set_to_none=True):
         """Drop the gradients (``set_to_none``, the default) or fill them with zeros."""
         for group in self.param_groups:
@@ -124,6 +126,7 @@ class Optimizer:
         """Fresh state for parameter array ``p`` (subclasses)."""
         return {}
 
+    @replayable
     def step(self, closure=None):
         """One update of every parameter that has a gradient. All checks run first, so an
         error leaves every parameter and state unchanged."""

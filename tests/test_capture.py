@@ -1,0 +1,196 @@
+"""compile(): a captured training step replays to the same bits as the eager step, and a
+function the tape cannot follow keeps running eagerly (with a warning), never wrongly."""
+import warnings
+
+import numpy as np
+import pytest
+
+import tinygrad_scores as ts
+import tinygrad_scores.nn as nn
+import tinygrad_scores.nn.functional as F
+import tinygrad_scores.optim as optim
+
+
+def _batches(n, batch, features, classes, seed=1):
+    rng = np.random.default_rng(seed)
+    return [(ts.tensor(rng.standard_normal((batch, features)).astype(np.float32)),
+             ts.tensor(rng.integers(0, classes, batch))) for _ in range(n)]
+
+
+def _twins(make_step):
+    """Two identical models with their steps: one run eagerly, one compiled."""
+    ts.manual_seed(0)
+    eager = make_step()
+    ts.manual_seed(0)
+    compiled = make_step()
+    return eager, (compiled[0], ts.compile(compiled[1]))
+
+
+def _adam_step():
+    model = nn.Sequential(nn.Linear(6, 16), nn.ReLU(), nn.Linear(16, 3))
+    opt = optim.Adam(model.parameters(), lr=1e-2)
+
+    def step(x, y):
+        loss = F.cross_entropy(model(x), y)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        return loss
+
+    return model, step
+
+
+def _assert_same_training(eager, compiled, batches):
+    (m1, s1), (m2, s2) = eager, compiled
+    for x, y in batches:
+        a, b = s1(x, y), s2(x, y)
+        for u, v in zip(a if isinstance(a, tuple) else (a,), b if isinstance(b, tuple) else (b,)):
+            np.testing.assert_array_equal(u.array, v.array)
+    for p, q in zip(m1.parameters(), m2.parameters()):
+        np.testing.assert_array_equal(p.array, q.array)
+
+
+def test_replayed_adam_step_matches_eager_bit_for_bit():
+    eager, compiled = _twins(_adam_step)
+    _assert_same_training(eager, compiled, _batches(12, 8, 6, 3))
+    step = compiled[1]
+    assert step.eager_reason is None and step._steps is not None   # it did replay
+
+
+def test_replay_with_sgd_momentum_scheduler_and_two_outputs():
+    def make():
+        model = nn.Sequential(nn.Linear(5, 8), nn.Tanh(), nn.Linear(8, 2))
+        opt = optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+        sched = optim.lr_scheduler.StepLR(opt, step_size=3, gamma=0.5)
+
+        def step(x, y):
+            logits = model(x)
+            loss = F.cross_entropy(logits, y) + (logits * logits).mean() * 0.01
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            sched.step()
+            return loss, logits.detach()
+
+        return model, step
+
+    eager, compiled = _twins(make)
+    _assert_same_training(eager, compiled, _batches(10, 4, 5, 2))
+    assert compiled[1]._steps is not None
+
+
+def test_inplace_ops_inside_the_step_are_replayed():
+    def make():
+        model = nn.Linear(3, 3)
+        opt = optim.SGD(model.parameters(), lr=0.05)
+
+        def step(x, y):
+            h = model(x)
+            h += 1.0
+            h *= 0.5
+            loss = ((h - y) ** 2).mean()
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            return loss
+
+        return model, step
+
+    rng = np.random.default_rng(0)
+    batches = [(ts.tensor(rng.standard_normal((4, 3)).astype(np.float32)),
+                ts.tensor(rng.standard_normal((4, 3)).astype(np.float32))) for _ in range(8)]
+    eager, compiled = _twins(make)
+    _assert_same_training(eager, compiled, batches)
+    assert compiled[1]._steps is not None
+
+
+@pytest.mark.parametrize("what, body", [
+    ("random numbers", lambda model, x: F.dropout(model(x), 0.5)),
+    ("item()", lambda model, x: model(x) * float(model(x).sum().item() > 0)),
+    ("a truth value", lambda model, x: model(x) if (model(x).sum() > -1e9) else model(x)),
+])
+def test_steps_the_tape_cannot_follow_run_eagerly_and_say_why(what, body):
+    def make():
+        model = nn.Linear(4, 2)
+        opt = optim.SGD(model.parameters(), lr=0.1)
+
+        def step(x, y):
+            loss = F.cross_entropy(body(model, x), y)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            return loss
+
+        return model, step
+
+    eager, compiled = _twins(make)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ts.manual_seed(5)
+        first = [compiled[1](x, y).item() for x, y in _batches(4, 6, 4, 2)]
+    assert compiled[1].eager_reason is not None
+    assert any("running eagerly" in str(w.message) for w in caught)
+    ts.manual_seed(5)
+    second = [eager[1](x, y).item() for x, y in _batches(4, 6, 4, 2)]
+    assert first == second
+
+
+def test_new_shapes_run_eagerly_with_a_warning():
+    eager, compiled = _twins(_adam_step)
+    batches = _batches(4, 8, 6, 3)
+    _assert_same_training(eager, compiled, batches)
+    with pytest.warns(RuntimeWarning, match="another shape"):
+        _assert_same_training(eager, compiled, _batches(2, 5, 6, 3, seed=9))
+    _assert_same_training(eager, compiled, batches)        # back on the tape
+
+
+def test_switching_a_module_to_eval_leaves_the_tape():
+    def make():
+        model = nn.Sequential(nn.Linear(4, 8), nn.Dropout(0.5), nn.Linear(8, 2))
+        opt = optim.SGD(model.parameters(), lr=0.1)
+        model.eval()
+
+        def step(x, y):
+            loss = F.cross_entropy(model(x), y)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            return loss
+
+        return model, step
+
+    eager, compiled = _twins(make)
+    batches = _batches(4, 6, 4, 2)
+    _assert_same_training(eager, compiled, batches)
+    assert compiled[1]._steps is not None
+    eager[0].train()
+    compiled[0].train()
+    with pytest.warns(RuntimeWarning, match="train\\(\\) and eval\\(\\)"):
+        ts.manual_seed(3)
+        a = compiled[1](*batches[0])
+    ts.manual_seed(3)
+    b = eager[1](*batches[0])
+    np.testing.assert_array_equal(a.array, b.array)
+
+
+def test_compile_of_a_module_returns_it_and_accepts_pytorchs_arguments():
+    model = nn.Linear(2, 2)
+    assert ts.compile(model) is model
+    assert ts.compile(model, mode="max-autotune", fullgraph=True) is model
+
+    @ts.compile
+    def double(x):
+        return x * 2
+
+    for _ in range(3):
+        np.testing.assert_array_equal(double(ts.ones(2)).array, [2.0, 2.0])
+
+
+def test_results_that_still_need_their_graph_are_not_captured():
+    model = nn.Linear(2, 1)
+    forward = ts.compile(lambda x: model(x).sum())
+    for _ in range(3):
+        out = forward(ts.ones(4, 2))
+        out.backward()                     # the caller's backward still works
+    assert forward.eager_reason is not None
+    assert model.weight.grad is not None
