@@ -625,7 +625,8 @@ class _Team:
             from numba import get_num_threads, set_num_threads
             if get_num_threads() != self.size:      # set_num_threads by the user: a new cap
                 self.most = max(1, get_num_threads())
-            size = max(1, self.most - int(others / wall + 0.2))
+            # (/proc/stat counts in 10 ms ticks, our CPU time finer: clamp the noise)
+            size = max(1, self.most - int(max(0.0, others) / wall + 0.2))
             if size != self.size:
                 set_num_threads(size)
                 self.size = size
