@@ -242,32 +242,38 @@ class Context:
 
     def _record_versions(self, inputs, output):
         """Remember the version of every tensor whose storage a saved array is, so a later
-        in-place change to it is caught before backward reads it."""
+        in-place change to it is caught before backward reads it. Records hold the version
+        box and what the message needs, never the output tensor itself: that would be a
+        reference cycle (node -> output -> node), freed only by the garbage collector."""
         records = []
         for saved in self.saved_tensors:
             if isinstance(saved, Tensor):
-                records.append((saved._version, saved._version[0], saved))
+                records.append((saved._version, saved._version[0], saved.array, saved.grad_fn))
                 continue
             if not isinstance(saved, np.ndarray):
                 continue
             owner = saved if saved.base is None else saved.base
-            for t in (output, *inputs):
+            if output.array is saved or output.array is owner:
+                records.append((output._version, output._version[0], saved, None))
+                continue
+            for t in inputs:
                 if isinstance(t, Tensor) and (t.array is saved or t.array is owner
                                               or t.array.base is owner and owner is not None):
-                    records.append((t._version, t._version[0], t))
+                    records.append((t._version, t._version[0], t.array, t.grad_fn))
                     break
         self.saved_versions = records
 
     def _check_versions(self):
-        for box, version, t in self.saved_versions:
+        for box, version, array, made_by in self.saved_versions:
             if box[0] != version:
                 kind = {"f": "Float", "i": "Long", "b": "Bool", "u": "Byte"}.get(
-                    t.array.dtype.kind, "")
-                made_by = f"output 0 of {t.grad_fn.name()}" if t.grad_fn is not None else "a leaf"
+                    array.dtype.kind, "")
+                made = (f"output 0 of {self.name()}" if made_by is None
+                        else f"output 0 of {made_by.name()}")
                 raise RuntimeError(
                     f"one of the variables needed for gradient computation has been modified "
                     f"by an inplace operation: [tinygrad_scores.{kind}Tensor "
-                    f"{list(t.array.shape)}], which is {made_by}, is at version {box[0]}; "
+                    f"{list(array.shape)}], which is {made}, is at version {box[0]}; "
                     f"expected version {version} instead. Hint: the tensor was changed in "
                     f"place (+=, add_, x[i] = ...) after it was used; use an out-of-place op "
                     f"(x = x + 1) or clone() it first.")

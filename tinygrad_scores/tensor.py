@@ -38,7 +38,7 @@ def _to_array(data, dtype=None):
     elif isinstance(data, np.ndarray):
         arr = data
         if arr.dtype.kind not in "fiub":
-            raise TypeError(f"can't convert np.ndarray of type numpy.{arr.dtype.name}. The only "
+            raise TypeError(f"can't convert np.ndarray of type numpy.{arr.dtype.type.__name__}. The only "
                             f"supported types are: float64, float32, float16, int64, int32, "
                             f"int16, int8, uint8, and bool.")
         if not arr.dtype.isnative:
