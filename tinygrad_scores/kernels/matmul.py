@@ -35,7 +35,7 @@ import numpy as np
 from numba import config, prange, types
 from numba.extending import intrinsic, overload
 
-from ._jit import helper, kernel, row_helper
+from ._jit import helper, kernel, local_array
 
 MR = 8                     # rows of the micro-tile
 VECTOR_BYTES = 64          # one zmm register
@@ -57,6 +57,8 @@ def _tile_rows(rows, kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add):
     stored by the caller). Plain NumPy when the JIT is off; compiled code uses the IR below.
     """
     nr = NV * VECTOR_BYTES // B.itemsize
+    if T.ndim == 1:                      # a flat scratch tile: rows of NR
+        T = T[:MR * nr].reshape(MR, nr)
     picked = [min(i0 + r, i0 + mr - 1) for r in range(rows)]
     prod = A[picked, pc:pc + kc] @ B[p0:p0 + kc, j0:j0 + nr]
     if add:
@@ -149,7 +151,10 @@ def _install_tile():
                         for v in range(NV):
                             acc = accs[r * NV + v]
                             builder.store(builder.call(fma, [av, bv[v], builder.load(acc)]), acc)
-                t_row_stride = cgutils.unpack_tuple(builder, t.strides, 2)[0]
+                if sig.args[8].ndim == 1:              # a flat scratch tile: rows of NR
+                    t_row_stride = const(NV * VECTOR_BYTES)
+                else:
+                    t_row_stride = cgutils.unpack_tuple(builder, t.strides, 2)[0]
                 t_base = builder.gep(builder.bitcast(t.data, byte_ptr),
                                      [builder.add(builder.mul(ti, t_row_stride),
                                                   builder.mul(tj, const(size)))])
@@ -281,24 +286,14 @@ def _pack_a(A, Ap, q, i0, mr, pc, kc):
 
 @helper
 def _store_part(S, C, i0, j0, mr, nr, add):
-    """C[i0:i0+mr, j0:j0+nr] (+)= the top-left of the scratch tile S."""
+    """C[i0:i0+mr, j0:j0+nr] (+)= the top-left of the scratch tile S (flat, rows of NR)."""
+    row = NV * VECTOR_BYTES // C.itemsize
     for r in range(mr):
         for j in range(nr):
             if add:
-                C[i0 + r, j0 + j] += S[r, j]
+                C[i0 + r, j0 + j] += S[r * row + j]
             else:
-                C[i0 + r, j0 + j] = S[r, j]
-
-
-@row_helper   # inlined by Numba: a call per tile costs more than a short k loop's work
-def _put_tile(kc, A, i0, mr, pc, B, p0, j0, C, ci, cj, width, add, S):
-    """One micro-tile into C[ci:ci+mr, cj:cj+width]: straight into C when it is whole,
-    else through the scratch tile S."""
-    if mr == MR and width == S.shape[1]:
-        _tile(kc, A, i0, MR, pc, B, p0, j0, C, ci, cj, add)
-    else:
-        _tile(kc, A, i0, mr, pc, B, p0, j0, S, 0, 0, False)
-        _store_part(S, C, ci, cj, mr, width, add)
+                C[i0 + r, j0 + j] = S[r * row + j]
 
 
 @helper
@@ -315,7 +310,7 @@ def _block_a_in_place(A, B, C, accumulate, m0, m1, n0, n1, kb):
     nc_max = max(nr, PANEL_BYTES // (kb * C.itemsize) // nr * nr)
     n_panels = -(-min(nc_max, n1 - n0) // nr) if pack_b else 1
     Bp = np.empty((n_panels * kb, nr), C.dtype)    # panel jp in rows jp*kb to jp*kb+kc
-    S = np.empty((MR, nr), C.dtype)
+    S = local_array(256, C.dtype)     # the scratch tile, MR x NR on the stack (8 x 32 at most)
     for jc in range(n0, n1, nc_max):
         nc = min(nc_max, n1 - jc)
         for pc in range(0, K, kb):
@@ -368,7 +363,7 @@ def _block_a_packed(A, B, C, accumulate, m0, m1, n0, n1, kb):
     Ap = np.empty((-(-min(mc_max, m1 - m0) // MR) * kb, MR), C.dtype)   # tile t: rows t*kb...
     ApT = Ap.T                          # ... read by the micro-kernel as columns t*kb...
     Bp = np.empty((kb, nr), C.dtype)
-    S = np.empty((MR, nr), C.dtype)
+    S = local_array(256, C.dtype)     # the scratch tile, MR x NR on the stack (8 x 32 at most)
     for pc in range(0, K, kb):
         kc = min(kb, K - pc)
         add = accumulate or pc > 0
