@@ -16,7 +16,7 @@ from . import dtypes
 from .capture import compile  # noqa: A004  (capture and replay a training step)
 from .autograd import (Function, detect_anomaly, enable_grad, inference_mode,
                        is_grad_enabled, is_inference_mode_enabled, no_grad, set_detect_anomaly,
-                       set_grad_enabled, trace)
+                       set_grad_enabled)
 from .creation import *  # noqa: F401,F403
 from .device import device
 from .dtypes import (bool_, can_cast, dtype, finfo, float16, float32, float64,
@@ -81,7 +81,7 @@ from .optim import lr_scheduler as _lr_scheduler  # noqa: E402,F401
 from .utils import data as _data  # noqa: E402,F401
 from .nn import init as _init  # noqa: E402,F401
 
-autograd.gradcheck = gradcheck   # torch.autograd.gradcheck (gradcheck.py imports autograd)
+autograd.gradcheck = gradcheck  # type: ignore[attr-defined]  # torch.autograd.gradcheck
 
 from ._missing import module_getattr as _module_getattr  # noqa: E402
 

@@ -51,7 +51,7 @@ class _Switch:
     As a decorator it enters a fresh switch on every call (safe for recursion and threads).
     """
 
-    flag = None
+    flag = ""     # the name of the per-thread attribute this switch sets
 
     def __init__(self, value):
         self.value = value

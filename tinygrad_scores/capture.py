@@ -277,33 +277,39 @@ def _compile_tape(tape, n_slots):
             readers = tuple(_reader(r) for r in refs)
             forward = cls.forward
 
-            def run(vals, args, forward=forward, ctx=ctx, readers=readers, options=options,
-                    slot=slot):
+            def run_op(vals, args, forward=forward, ctx=ctx, readers=readers, options=options,
+                       slot=slot):
                 vals[slot] = forward(ctx, *[read(vals, args) for read in readers], **options)
+
+            steps.append(run_op)
 
         elif kind == "derived":
             _, how, ref, slot = entry
             read = _reader(ref)
 
-            def run(vals, args, how=how, read=read, slot=slot):
+            def run_derived(vals, args, how=how, read=read, slot=slot):
                 vals[slot] = how(read(vals, args))
+
+            steps.append(run_derived)
 
         elif kind == "inplace":
             read_target, read_result = _reader(entry[1]), _reader(entry[2])
 
-            def run(vals, args, read_target=read_target, read_result=read_result):
+            def run_inplace(vals, args, read_target=read_target, read_result=read_result):
                 np.copyto(read_target(vals, args), read_result(vals, args), casting="unsafe")
+
+            steps.append(run_inplace)
 
         elif kind == "call":
             _, method, obj, call_args, kwargs = entry
             kwargs = dict(kwargs)
 
-            def run(vals, args, method=method, obj=obj, call_args=call_args, kwargs=kwargs):
+            def run_call(vals, args, method=method, obj=obj, call_args=call_args, kwargs=kwargs):
                 method(obj, *call_args, **kwargs)
 
+            steps.append(run_call)
         else:
-            run = _backward_step(entry)
-        steps.append(run)
+            steps.append(_backward_step(entry))
     return steps
 
 

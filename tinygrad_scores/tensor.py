@@ -6,7 +6,11 @@ dtype (``dtypes.py`` holds PyTorch's promotion rules) and calls one ``Function``
 ``x[i] = v``) change the array in place and bump the tensor's version counter, so a
 backward pass that needs the old values refuses to run instead of using the new ones.
 """
+from __future__ import annotations
+
 import numbers
+from collections.abc import Callable, Iterator
+from typing import Any, Union
 
 import numpy as np
 
@@ -17,6 +21,9 @@ from .tensor_methods import TensorMethods, _shape_args
 
 
 _STATE = autograd._state      # per-thread engine state (grad mode, capture recorder)
+
+# What the operators accept besides a Tensor: Python numbers and NumPy arrays.
+Operand = Union["Tensor", float, int, bool, np.ndarray]
 
 
 class Size(tuple):
@@ -87,7 +94,7 @@ class Tensor(TensorMethods):
                  "__weakref__")
     __array_priority__ = 1000   # ndarray op Tensor defers to Tensor's reflected operators
 
-    def __init__(self, *args, dtype=None, requires_grad=False):
+    def __init__(self, *args: Any, dtype: Any = None, requires_grad: bool = False) -> None:
         if len(args) == 1 and not isinstance(args[0], (int, np.integer)) or len(args) == 0:
             data = args[0] if args else []
             if isinstance(data, np.ndarray) and dtype is None:
@@ -110,7 +117,7 @@ class Tensor(TensorMethods):
         self._hooks = None
 
     @classmethod
-    def wrap(cls, array, grad_fn=None):
+    def wrap(cls, array: np.ndarray, grad_fn: autograd.Context | None = None) -> Tensor:
         """The fast constructor the engine uses: no conversion, no copy, no checks.
         ``array`` must be a NumPy ndarray (0-d for a scalar)."""
         t = object.__new__(Tensor)
@@ -121,41 +128,41 @@ class Tensor(TensorMethods):
 
     # ------------------------------------------------------------------ attributes
     @property
-    def data(self):
+    def data(self) -> Tensor:
         """A tensor sharing this one's storage, outside the graph (``p.data -= ...``)."""
         return Tensor.wrap(self.array)
 
     @data.setter
-    def data(self, value):
+    def data(self, value: Tensor | np.ndarray) -> None:
         self.array = value.array if isinstance(value, Tensor) else np.asarray(value)
 
     @property
-    def shape(self):
+    def shape(self) -> Size:
         return Size(self.array.shape)
 
-    def size(self, dim=None):
+    def size(self, dim: int | None = None) -> Any:
         if dim is None:
             return Size(self.array.shape)
         return self.array.shape[_check_dim(dim, self.array.ndim)]
 
     @property
-    def dtype(self):
+    def dtype(self) -> dtypes.dtype:
         return dtypes.of(self.array)
 
     @property
-    def ndim(self):
+    def ndim(self) -> int:
         return self.array.ndim
 
-    def dim(self):
+    def dim(self) -> int:
         return self.array.ndim
 
-    def numel(self):
+    def numel(self) -> int:
         return int(self.array.size)
 
     nelement = numel
 
     @property
-    def is_leaf(self):
+    def is_leaf(self) -> bool:
         return self.grad_fn is None
 
     @property
@@ -175,12 +182,12 @@ class Tensor(TensorMethods):
     def output_nr(self):
         return 0
 
-    def __len__(self):
+    def __len__(self) -> int:
         if self.array.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
         return self.array.shape[0]
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Tensor]:
         if self.array.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
         return (self[i] for i in range(len(self)))
@@ -193,31 +200,31 @@ class Tensor(TensorMethods):
         return self.array if dtype is None else self.array.astype(dtype)
 
     # ------------------------------------------------------------------ conversion
-    def numpy(self, force=False):
+    def numpy(self, force: bool = False) -> np.ndarray:
         _escape("numpy()")
         if self.requires_grad and not force:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. "
                                "Use tensor.detach().numpy() instead.")
         return self.array
 
-    def item(self):
+    def item(self) -> Any:
         _escape("item()")
         if self.array.size != 1:
             raise RuntimeError(f"a Tensor with {self.array.size} elements cannot be converted "
                                f"to Scalar")
         return self.array.item()
 
-    def tolist(self):
+    def tolist(self) -> Any:
         _escape("tolist()")
         return self.array.tolist()
 
-    def __float__(self):
+    def __float__(self) -> float:
         return float(self.item())
 
-    def __int__(self):
+    def __int__(self) -> int:
         return int(self.item())
 
-    def __bool__(self):
+    def __bool__(self) -> bool:
         _escape("a tensor's truth value (if t: ...)")
         if self.array.size != 1:
             raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
@@ -241,7 +248,7 @@ class Tensor(TensorMethods):
     __str__ = __repr__
 
     # ------------------------------------------------------------------ autograd
-    def detach(self):
+    def detach(self) -> Tensor:
         """The same storage and version counter, outside the graph."""
         t = Tensor.wrap(self.array)
         t._version = self._version
@@ -254,19 +261,20 @@ class Tensor(TensorMethods):
         self.requires_grad = False
         return self
 
-    def clone(self):
+    def clone(self) -> Tensor:
         return F.Clone.apply(self)
 
     def _converted(self, dtype):
         """A copy as NumPy dtype ``dtype``, outside the graph."""
         return converted(self, dtype)
 
-    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+    def backward(self, gradient: Tensor | None = None, retain_graph: bool | None = None,
+                 create_graph: bool = False, inputs: Any = None) -> None:
         """Accumulate d self / d leaf into ``leaf.grad`` for every leaf that requires grad."""
         autograd.backward(self, gradient, retain_graph=retain_graph, create_graph=create_graph,
                           inputs=inputs)
 
-    def requires_grad_(self, requires_grad=True):
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         if requires_grad and self.array.dtype.kind != "f":
             raise RuntimeError(f"only Tensors of floating point dtype can require gradients "
                                f"(this one is {self.dtype})")
@@ -277,14 +285,14 @@ class Tensor(TensorMethods):
         self.requires_grad = bool(requires_grad)
         return self
 
-    def retain_grad(self):
+    def retain_grad(self) -> None:
         """Keep ``.grad`` for this non-leaf tensor too (leaves always keep theirs)."""
         if not self.requires_grad:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         if self.grad_fn is not None:
             self.grad_fn.retain(self)
 
-    def register_hook(self, hook):
+    def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> autograd.RemovableHandle:
         """Call ``hook(grad)`` when this tensor's gradient is computed; a tensor it returns
         replaces the gradient. Returns a handle whose ``remove()`` unregisters it."""
         if not self.requires_grad:
@@ -346,20 +354,20 @@ class Tensor(TensorMethods):
             self.requires_grad = True
         return self
 
-    def add_(self, other, alpha=1):
+    def add_(self, other: Operand, alpha: float = 1) -> Tensor:
         if alpha != 1:
             other = other * alpha
         return self._apply_inplace(lambda s: s + other, other)
 
-    def sub_(self, other, alpha=1):
+    def sub_(self, other: Operand, alpha: float = 1) -> Tensor:
         if alpha != 1:
             other = other * alpha
         return self._apply_inplace(lambda s: s - other, other)
 
-    def mul_(self, other):
+    def mul_(self, other: Operand) -> Tensor:
         return self._apply_inplace(lambda s: s * other, other)
 
-    def div_(self, other, rounding_mode=None):
+    def div_(self, other: Operand, rounding_mode: str | None = None) -> Tensor:
         return self._apply_inplace(lambda s: s.div(other, rounding_mode=rounding_mode), other)
 
     def pow_(self, exponent):
@@ -394,22 +402,22 @@ class Tensor(TensorMethods):
 
     clip_ = clamp_
 
-    def __iadd__(self, other):
+    def __iadd__(self, other: Operand) -> Tensor:
         return self.add_(other)
 
-    def __isub__(self, other):
+    def __isub__(self, other: Operand) -> Tensor:
         return self.sub_(other)
 
-    def __imul__(self, other):
+    def __imul__(self, other: Operand) -> Tensor:
         return self.mul_(other)
 
-    def __itruediv__(self, other):
+    def __itruediv__(self, other: Operand) -> Tensor:
         return self.div_(other)
 
-    def __ipow__(self, other):
+    def __ipow__(self, other: Operand) -> Tensor:
         return self.pow_(other)
 
-    def copy_(self, src, non_blocking=False):
+    def copy_(self, src: Operand, non_blocking: bool = False) -> Tensor:
         src = src if isinstance(src, Tensor) else Tensor.wrap(np.asarray(src))
         return self._apply_inplace(lambda s: F.CopyFrom.apply(s, src), src)
 
@@ -417,10 +425,10 @@ class Tensor(TensorMethods):
         """Overwrite every element with ``values`` (no gradient flows to the old ones)."""
         return self._apply_inplace(lambda s: F.Overwrite.apply(s, values=values))
 
-    def zero_(self):
+    def zero_(self) -> Tensor:
         return self._fill_values(np.zeros((), self.array.dtype))
 
-    def fill_(self, value):
+    def fill_(self, value: Operand) -> Tensor:
         value = value.array if isinstance(value, Tensor) else value
         return self._fill_values(np.asarray(value, self.array.dtype))
 
@@ -476,22 +484,22 @@ class Tensor(TensorMethods):
                                    f"broadcastable") from None
             raise
 
-    def __add__(self, other):
+    def __add__(self, other: Operand) -> Tensor:
         return self._binary(F.Add, other)
 
-    def __radd__(self, other):
+    def __radd__(self, other: Operand) -> Tensor:
         return self._binary(F.Add, other, reverse=True)
 
-    def __sub__(self, other):
+    def __sub__(self, other: Operand) -> Tensor:
         return self._binary(F.Sub, other)
 
-    def __rsub__(self, other):
+    def __rsub__(self, other: Operand) -> Tensor:
         return self._binary(F.Sub, other, reverse=True)
 
-    def __mul__(self, other):
+    def __mul__(self, other: Operand) -> Tensor:
         return self._binary(F.Mul, other)
 
-    def __rmul__(self, other):
+    def __rmul__(self, other: Operand) -> Tensor:
         return self._binary(F.Mul, other, reverse=True)
 
     def _true_divide(self, other, reverse):
@@ -502,19 +510,19 @@ class Tensor(TensorMethods):
             dtype = dtypes.default_float()
         return self._binary(F.Div, other, reverse=reverse, result_dtype=dtype)
 
-    def __truediv__(self, other):
+    def __truediv__(self, other: Operand) -> Tensor:
         return self._true_divide(other, reverse=False)
 
-    def __rtruediv__(self, other):
+    def __rtruediv__(self, other: Operand) -> Tensor:
         return self._true_divide(other, reverse=True)
 
-    def __pow__(self, other):
+    def __pow__(self, other: Operand) -> Tensor:
         return self._binary(F.Pow, other)
 
-    def __rpow__(self, other):
+    def __rpow__(self, other: Operand) -> Tensor:
         return self._binary(F.Pow, other, reverse=True)
 
-    def __neg__(self):
+    def __neg__(self) -> Tensor:
         if self.array.dtype == np.bool_:
             raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. "
                                "If you are trying to invert a mask, use the `~` or "
@@ -524,7 +532,7 @@ class Tensor(TensorMethods):
     def __pos__(self):
         return self
 
-    def __matmul__(self, other):
+    def __matmul__(self, other: Tensor) -> Tensor:
         if not isinstance(other, Tensor):
             if isinstance(other, np.ndarray):
                 other = Tensor.wrap(_to_array(other))
@@ -580,7 +588,7 @@ class Tensor(TensorMethods):
     neg = __neg__
     negative = __neg__
 
-    def div(self, other, rounding_mode=None):
+    def div(self, other: Operand, rounding_mode: str | None = None) -> Tensor:
         """True division; ``rounding_mode='trunc'`` or ``'floor'`` rounds the quotient (no
         gradient flows through rounding, as in PyTorch)."""
         if rounding_mode is None:
@@ -607,25 +615,25 @@ class Tensor(TensorMethods):
     divide = div
     true_divide = __truediv__
 
-    def exp(self):
+    def exp(self) -> Tensor:
         return F.Exp.apply(self)
 
-    def log(self):
+    def log(self) -> Tensor:
         return F.Log.apply(self)
 
-    def sqrt(self):
+    def sqrt(self) -> Tensor:
         return F.Sqrt.apply(self)
 
-    def abs(self):
+    def abs(self) -> Tensor:
         return F.Abs.apply(self)
 
-    def relu(self):
+    def relu(self) -> Tensor:
         return F.ReLU.apply(self)
 
-    def sigmoid(self):
+    def sigmoid(self) -> Tensor:
         return F.Sigmoid.apply(self)
 
-    def tanh(self):
+    def tanh(self) -> Tensor:
         return F.Tanh.apply(self)
 
 
@@ -638,7 +646,7 @@ def _cast(t, dtype):
     return converted(t, dtype)
 
 
-_CONVERTERS = {}
+_CONVERTERS: dict[np.dtype, Callable[[np.ndarray], np.ndarray]] = {}
 
 
 def converted(t, dtype):
