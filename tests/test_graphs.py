@@ -304,3 +304,34 @@ def test_backward_of_several_roots_at_once():
     h = x * x
     ts.autograd.backward([h.sum(), (h * 3).sum()])
     np.testing.assert_allclose(x.grad.array, 8 * np.array([1.0, 2.0]))
+
+
+@pytest.mark.parametrize("floor", ["fast", "loops"])
+@settings(max_examples=30)
+@given(st.integers(1, 6), st.integers(1, 5), st.sampled_from(["mean", "sum", "none"]),
+       st.integers(0, 2 ** 31 - 1))
+def test_fused_cross_entropy_is_log_softmax_then_pick(floor, n, c, reduction, seed):
+    """The identity behind the fused kernel: cross_entropy(x, y) equals picking each row's
+    label entry of log_softmax(x), in value and in gradient, on both kernel floors."""
+    import tinygrad_scores.nn.functional as F
+
+    rng = np.random.default_rng(seed)
+    logits = rng.standard_normal((n, c)) * 3
+    labels = ts.tensor(rng.integers(0, c, n))
+    weight = ts.tensor(rng.uniform(0.5, 2.0, c))
+    ts.set_kernels(floor)
+    try:
+        fused_x = ts.tensor(logits, requires_grad=True)
+        plain_x = ts.tensor(logits, requires_grad=True)
+        fused = F.cross_entropy(fused_x, labels, weight=weight, reduction=reduction)
+        picked = -F.log_softmax(plain_x, 1)[ts.arange(n), labels] * weight[labels]
+        plain = {"mean": picked.sum() / weight[labels].sum(), "sum": picked.sum(),
+                 "none": picked}[reduction]
+        np.testing.assert_allclose(fused.array, plain.array, rtol=1e-10, atol=1e-12)
+        upstream = ts.tensor(rng.standard_normal(fused.shape))
+        fused.backward(upstream)
+        plain.backward(upstream)
+        np.testing.assert_allclose(fused_x.grad.array, plain_x.grad.array, rtol=1e-9,
+                                   atol=1e-12)
+    finally:
+        ts.set_kernels("fast")

@@ -1,12 +1,16 @@
 """Losses: fused cross-entropy (kernels/cross_entropy.py) and MSE."""
 import numpy as np
 
-from ..autograd import Function
 from .. import kernels
+from ..autograd import Function
 from ._common import kernel_array
+
 
 class CrossEntropy(Function):
     """Mean (or sum, or per-sample) of  w[y_i] * (logsumexp(x_i) - x_i[y_i]).
+
+    By definition this is log-softmax, then picking each row's label entry:
+    loss_i = -w[y_i] * log_softmax(x_i)[y_i]. Differentiating that composition gives
 
     d loss / d x_i = w[y_i] * (softmax(x_i) - onehot(y_i)) * s, with s = 1 / sum of the
     weights of the counted rows for 'mean', 1 for 'sum', and g_i for 'none'. The fast
