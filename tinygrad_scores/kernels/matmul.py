@@ -297,6 +297,18 @@ def _store_part(S, C, i0, j0, mr, nr, add):
 
 
 @helper
+def _edge_tile(kc, A, i0, mr, pc, Bp, q, S, C, ci, j0, width, add):
+    """An edge tile, C[ci:ci+mr, j0:j0+width] (+)= A[i0:i0+mr, pc:pc+kc] @ Bp[q:q+kc],
+    through the scratch tile S. One function for every edge, so the micro-kernel's code
+    is not repeated at each call site (compile time)."""
+    if mr <= 4:
+        _tile4(kc, A, i0, mr, pc, Bp, q, 0, S, 0, 0, False)
+    else:
+        _tile(kc, A, i0, mr, pc, Bp, q, 0, S, 0, 0, False)
+    _store_part(S, C, ci, j0, mr, width, add)
+
+
+@helper
 def _block_a_in_place(A, B, C, accumulate, m0, m1, n0, n1, kb):
     """C[m0:m1, n0:n1] (+)= A[m0:m1] @ B[:, n0:n1] with A read in place (its rows are
     contiguous, or there are few of them): per K block, each MR-row strip of A (in L1)
@@ -310,6 +322,8 @@ def _block_a_in_place(A, B, C, accumulate, m0, m1, n0, n1, kb):
     nc_max = max(nr, PANEL_BYTES // (kb * C.itemsize) // nr * nr)
     n_panels = -(-min(nc_max, n1 - n0) // nr) if pack_b else 1
     Bp = np.empty((n_panels * kb, nr), C.dtype)    # panel jp in rows jp*kb to jp*kb+kc
+    Be = np.empty((0 if pack_b else kb, nr), C.dtype)   # an unpacked B's panel, for edge rows
+    zero = np.intp(0)   # not the literal 0: each literal argument compiles a helper again
     S = local_array(256, C.dtype)     # the scratch tile, MR x NR on the stack (8 x 32 at most)
     for jc in range(n0, n1, nc_max):
         nc = min(nc_max, n1 - jc)
@@ -320,7 +334,7 @@ def _block_a_in_place(A, B, C, accumulate, m0, m1, n0, n1, kb):
                 for jp in range(-(-nc // nr)):
                     _pack_b(B, Bp, jp * kb, pc, kc, jc + jp * nr, min(nr, nc - jp * nr))
             elif nc % nr:
-                _pack_b(B, Bp, 0, pc, kc, jc + nc - nc % nr, nc % nr)
+                _pack_b(B, Bp, zero, pc, kc, jc + nc - nc % nr, nc % nr)
             full_panels = nc // nr
             for i0 in range(m0, m1, MR):
                 mr = min(MR, m1 - i0)
@@ -334,22 +348,15 @@ def _block_a_in_place(A, B, C, accumulate, m0, m1, n0, n1, kb):
                 else:                 # the last rows: through the scratch tile
                     for jp in range(full_panels):
                         j0 = jc + jp * nr
-                        if pack_b and mr <= 4:
-                            _tile4(kc, A, i0, mr, pc, Bp, jp * kb, 0, S, 0, 0, False)
-                        elif pack_b:
-                            _tile(kc, A, i0, mr, pc, Bp, jp * kb, 0, S, 0, 0, False)
-                        elif mr <= 4:
-                            _tile4(kc, A, i0, mr, pc, B, pc, j0, S, 0, 0, False)
+                        if pack_b:
+                            _edge_tile(kc, A, i0, mr, pc, Bp, jp * kb, S, C, i0, j0, nr, add)
                         else:
-                            _tile(kc, A, i0, mr, pc, B, pc, j0, S, 0, 0, False)
-                        _store_part(S, C, i0, j0, mr, nr, add)
+                            _pack_b(B, Be, zero, pc, kc, j0, nr)
+                            _edge_tile(kc, A, i0, mr, pc, Be, zero, S, C, i0, j0, nr, add)
                 if nc % nr:           # the last, partial panel: packed either way
-                    q = full_panels * kb if pack_b else 0
-                    if mr <= 4:
-                        _tile4(kc, A, i0, mr, pc, Bp, q, 0, S, 0, 0, False)
-                    else:
-                        _tile(kc, A, i0, mr, pc, Bp, q, 0, S, 0, 0, False)
-                    _store_part(S, C, i0, jc + full_panels * nr, mr, nc % nr, add)
+                    q = full_panels * kb if pack_b else zero
+                    _edge_tile(kc, A, i0, mr, pc, Bp, q, S, C, i0, jc + full_panels * nr,
+                               nc % nr, add)
 
 
 @helper
@@ -364,6 +371,7 @@ def _block_a_packed(A, B, C, accumulate, m0, m1, n0, n1, kb):
     ApT = Ap.T                          # ... read by the micro-kernel as columns t*kb...
     Bp = np.empty((kb, nr), C.dtype)
     S = local_array(256, C.dtype)     # the scratch tile, MR x NR on the stack (8 x 32 at most)
+    zero = np.intp(0)   # not the literal 0: each literal argument compiles a helper again
     for pc in range(0, K, kb):
         kc = min(kb, K - pc)
         add = accumulate or pc > 0
@@ -374,18 +382,14 @@ def _block_a_packed(A, B, C, accumulate, m0, m1, n0, n1, kb):
                 _pack_a(A, Ap, t * kb, i0, min(MR, m1 - i0), pc, kc)
             for j0 in range(n0, n1, nr):
                 width = min(nr, n1 - j0)
-                _pack_b(B, Bp, 0, pc, kc, j0, width)
+                _pack_b(B, Bp, zero, pc, kc, j0, width)
                 for t in range(n_tiles):
                     i0 = ic + t * MR
                     mr = min(MR, m1 - i0)
                     if mr == MR and width == nr:
                         _tile(kc, ApT, 0, MR, t * kb, Bp, 0, 0, C, i0, j0, add)
                     else:
-                        if mr <= 4:
-                            _tile4(kc, ApT, 0, mr, t * kb, Bp, 0, 0, S, 0, 0, False)
-                        else:
-                            _tile(kc, ApT, 0, mr, t * kb, Bp, 0, 0, S, 0, 0, False)
-                        _store_part(S, C, i0, j0, mr, width, add)
+                        _edge_tile(kc, ApT, zero, mr, t * kb, Bp, zero, S, C, i0, j0, width, add)
 
 
 @helper
@@ -414,20 +418,23 @@ def _gemm(A, B, C, accumulate, parts, by_cols):
     nr = NV * VECTOR_BYTES // C.itemsize
     units = -(-N // nr) if by_cols else -(-M // MR)
     step = nr if by_cols else MR
+    zero = np.intp(0)   # not the literal 0: each literal argument compiles a helper again
     for part in prange(parts):
         lo = units * part // parts * step
         hi = units * (part + 1) // parts * step
         if by_cols:
-            if lo < min(hi, N):
-                _block(A, B, C, accumulate, 0, M, lo, min(hi, N))
-        elif lo < min(hi, M):
-            _block(A, B, C, accumulate, lo, min(hi, M), 0, N)
+            r0, r1, c0, c1 = zero, M, lo, min(hi, N)
+        else:
+            r0, r1, c0, c1 = lo, min(hi, M), zero, N
+        if r0 < r1 and c0 < c1:
+            _block(A, B, C, accumulate, r0, r1, c0, c1)
 
 
 def _gemm_serial(A, B, C, accumulate):
     """C (+)= A @ B for K > 0 on one thread (fewer arguments than ``_gemm``: a call's
     dispatch costs about 70 ns per argument, a real share of a microsecond product)."""
-    _block(A, B, C, accumulate, 0, A.shape[0], 0, B.shape[1])
+    zero = np.intp(0)   # not the literal 0: each literal argument compiles a helper again
+    _block(A, B, C, accumulate, zero, A.shape[0], zero, B.shape[1])
 
 
 # --------------------------------------------------------------------------- few columns
@@ -480,7 +487,7 @@ def _gemm_dot(A, Bt, C, accumulate, parts, by_cols):
 
 def _gemm_dot_serial(A, Bt, C, accumulate):
     """``_gemm_dot`` on one thread."""
-    _dot_rows(A, Bt, C, accumulate, 0, A.shape[0])
+    _dot_rows(A, Bt, C, accumulate, np.intp(0), A.shape[0])
 
 
 # --------------------------------------------------------------------------- small
