@@ -297,14 +297,15 @@ def _store_part(S, C, i0, j0, mr, nr, add):
 
 
 @helper
-def _edge_tile(kc, A, i0, mr, pc, Bp, q, S, C, ci, j0, width, add):
-    """An edge tile, C[ci:ci+mr, j0:j0+width] (+)= A[i0:i0+mr, pc:pc+kc] @ Bp[q:q+kc],
-    through the scratch tile S. One function for every edge, so the micro-kernel's code
-    is not repeated at each call site (compile time)."""
+def _edge_tile(kc, A, i0, mr, pc, B, p0, bj, S, C, ci, j0, width, add):
+    """An edge tile, C[ci:ci+mr, j0:j0+width] (+)= A[i0:i0+mr, pc:pc+kc] @ B[p0:p0+kc,
+    bj:bj+NR], through the scratch tile S. One function for every edge, so the
+    micro-kernel's code is not repeated at each call site (compile time)."""
+    zero = np.intp(0)
     if mr <= 4:
-        _tile4(kc, A, i0, mr, pc, Bp, q, 0, S, 0, 0, False)
+        _tile4(kc, A, i0, mr, pc, B, p0, bj, S, zero, zero, False)
     else:
-        _tile(kc, A, i0, mr, pc, Bp, q, 0, S, 0, 0, False)
+        _tile(kc, A, i0, mr, pc, B, p0, bj, S, zero, zero, False)
     _store_part(S, C, ci, j0, mr, width, add)
 
 
@@ -322,7 +323,6 @@ def _block_a_in_place(A, B, C, accumulate, m0, m1, n0, n1, kb):
     nc_max = max(nr, PANEL_BYTES // (kb * C.itemsize) // nr * nr)
     n_panels = -(-min(nc_max, n1 - n0) // nr) if pack_b else 1
     Bp = np.empty((n_panels * kb, nr), C.dtype)    # panel jp in rows jp*kb to jp*kb+kc
-    Be = np.empty((0 if pack_b else kb, nr), C.dtype)   # an unpacked B's panel, for edge rows
     zero = np.intp(0)   # not the literal 0: each literal argument compiles a helper again
     S = local_array(256, C.dtype)     # the scratch tile, MR x NR on the stack (8 x 32 at most)
     for jc in range(n0, n1, nc_max):
@@ -349,13 +349,13 @@ def _block_a_in_place(A, B, C, accumulate, m0, m1, n0, n1, kb):
                     for jp in range(full_panels):
                         j0 = jc + jp * nr
                         if pack_b:
-                            _edge_tile(kc, A, i0, mr, pc, Bp, jp * kb, S, C, i0, j0, nr, add)
+                            _edge_tile(kc, A, i0, mr, pc, Bp, jp * kb, zero, S, C, i0, j0, nr,
+                                       add)
                         else:
-                            _pack_b(B, Be, zero, pc, kc, j0, nr)
-                            _edge_tile(kc, A, i0, mr, pc, Be, zero, S, C, i0, j0, nr, add)
+                            _edge_tile(kc, A, i0, mr, pc, B, pc, j0, S, C, i0, j0, nr, add)
                 if nc % nr:           # the last, partial panel: packed either way
                     q = full_panels * kb if pack_b else zero
-                    _edge_tile(kc, A, i0, mr, pc, Bp, q, S, C, i0, jc + full_panels * nr,
+                    _edge_tile(kc, A, i0, mr, pc, Bp, q, zero, S, C, i0, jc + full_panels * nr,
                                nc % nr, add)
 
 
@@ -389,7 +389,8 @@ def _block_a_packed(A, B, C, accumulate, m0, m1, n0, n1, kb):
                     if mr == MR and width == nr:
                         _tile(kc, ApT, 0, MR, t * kb, Bp, 0, 0, C, i0, j0, add)
                     else:
-                        _edge_tile(kc, ApT, zero, mr, t * kb, Bp, zero, S, C, i0, j0, width, add)
+                        _edge_tile(kc, ApT, zero, mr, t * kb, Bp, zero, zero, S, C, i0, j0, width,
+                                   add)
 
 
 @helper
