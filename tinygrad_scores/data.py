@@ -1,13 +1,16 @@
 """Datasets and batching with PyTorch's names (``torch.utils.data``): ``Dataset``,
 ``TensorDataset``, ``Subset``, ``ConcatDataset``, ``random_split``, ``DataLoader`` and its
 default collation; plus the shipped digits and MNIST readers."""
+from __future__ import annotations
+
 import bisect
 import itertools
 import math
 import numbers
 import os
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
 
 import numpy as np
 
@@ -16,22 +19,39 @@ from .tensor import Tensor
 
 _DIGITS = os.path.join(os.path.dirname(__file__), "datasets", "digits.npz")
 
+_T = TypeVar("_T")
+_T_co = TypeVar("_T_co", covariant=True)
 
-class Dataset:
+
+class Dataset(Generic[_T_co]):
     """A map-style dataset: ``dataset[i]`` is sample i, ``len(dataset)`` their number."""
 
-    def __getitem__(self, index):
+    def __getitem__(self, index: Any) -> _T_co:
         raise NotImplementedError("Subclasses of Dataset should implement __getitem__.")
 
-    def __add__(self, other):
+    def __add__(self, other: Dataset[_T_co]) -> ConcatDataset[_T_co]:
         return ConcatDataset([self, other])
 
+    if TYPE_CHECKING:
+        # Subclasses define it (map-style datasets). Declared for type checkers only, so
+        # that hasattr(dataset, "__len__") still tells whether a subclass has one.
+        def __len__(self) -> int: ...
 
-class TensorDataset(Dataset):
+
+class SizedDataset(Protocol[_T_co]):
+    """What DataLoader, Subset and random_split index: anything with ``__getitem__`` and
+    ``__len__`` (a Dataset subclass or not)."""
+
+    def __getitem__(self, index: Any) -> _T_co: ...
+
+    def __len__(self) -> int: ...
+
+
+class TensorDataset(Dataset[tuple[Tensor, ...]]):
     """Samples are the i-th rows of each tensor (NumPy arrays are taken as tensors sharing
     their memory, as ``from_numpy`` does)."""
 
-    def __init__(self, *tensors):
+    def __init__(self, *tensors: Tensor | np.ndarray) -> None:
         if not tensors:
             raise ValueError("TensorDataset needs at least one tensor")
         converted = []
@@ -50,42 +70,42 @@ class TensorDataset(Dataset):
                              f"(all must have the same first dimension)")
         self.tensors = tuple(converted)
 
-    def __getitem__(self, index):
+    def __getitem__(self, index: Any) -> tuple[Tensor, ...]:
         return tuple(Tensor._wrap(t.array[index]) for t in self.tensors)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return self.tensors[0].shape[0]
 
 
-class Subset(Dataset):
+class Subset(Dataset[_T_co]):
     """The samples of ``dataset`` at ``indices``, in that order."""
 
-    def __init__(self, dataset, indices):
+    def __init__(self, dataset: SizedDataset[_T_co], indices: Sequence[int]) -> None:
         self.dataset = dataset
         self.indices = indices
 
-    def __getitem__(self, idx):
+    def __getitem__(self, idx: Any) -> Any:
         if isinstance(idx, list):
             return self.dataset[[self.indices[i] for i in idx]]
         return self.dataset[self.indices[idx]]
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.indices)
 
 
-class ConcatDataset(Dataset):
+class ConcatDataset(Dataset[_T_co]):
     """Datasets one after another; ``cumulative_sizes[i]`` is the end of dataset i."""
 
-    def __init__(self, datasets):
+    def __init__(self, datasets: Iterable[SizedDataset[_T_co]]) -> None:
         self.datasets = list(datasets)
         if not self.datasets:
             raise ValueError("datasets should not be an empty iterable")
         self.cumulative_sizes = list(itertools.accumulate(len(d) for d in self.datasets))
 
-    def __len__(self):
+    def __len__(self) -> int:
         return self.cumulative_sizes[-1]
 
-    def __getitem__(self, idx):
+    def __getitem__(self, idx: int) -> _T_co:
         if idx < 0:
             if -idx > len(self):
                 raise ValueError("absolute value of index should not exceed dataset length")
@@ -97,7 +117,8 @@ class ConcatDataset(Dataset):
         return self.datasets[which][idx - start]
 
 
-def random_split(dataset, lengths, generator=None):
+def random_split(dataset: SizedDataset[_T], lengths: Sequence[int | float],
+                 generator: Generator | None = None) -> list[Subset[_T]]:
     """Split ``dataset`` into non-overlapping Subsets of the given lengths, or of the given
     fractions of its length (floors, then the remainder handed out one by one from the
     first split, as PyTorch does). ``generator`` seeds the permutation."""
@@ -116,9 +137,9 @@ def random_split(dataset, lengths, generator=None):
                 warnings.warn(f"Length of split at index {i} is 0. This might result in an "
                               f"empty dataset.", UserWarning, stacklevel=2)
         lengths = sizes
-    for i, size in enumerate(lengths):
-        if isinstance(size, bool) or not isinstance(size, numbers.Integral) or size < 0:
-            raise ValueError(f"random_split: length at index {i} is {size!r}; lengths must be "
+    for i, length in enumerate(lengths):
+        if isinstance(length, bool) or not isinstance(length, numbers.Integral) or length < 0:
+            raise ValueError(f"random_split: length at index {i} is {length!r}; lengths must be "
                              f"non-negative integers or fractions summing to 1")
     if sum(lengths) != n:
         raise ValueError("Sum of input lengths does not equal the length of the input dataset!")
@@ -137,7 +158,7 @@ def _numeric(array):
     return array.dtype.kind in "biufc"
 
 
-def default_collate(batch):
+def default_collate(batch: Sequence[Any]) -> Any:
     """PyTorch's default collation: tensors and arrays are stacked, Python floats become a
     float64 tensor and ints an int64 one, strings stay a list; dicts, tuples and lists are
     collated field by field (a tuple sample gives a list, as in PyTorch)."""
@@ -178,7 +199,7 @@ def _stack(arrays):
     return np.stack(arrays)
 
 
-def default_convert(data):
+def default_convert(data: Any) -> Any:
     """The conversion used without batching (``batch_size=None``): NumPy arrays become
     tensors; numbers, strings and tensors stay; containers are converted inside."""
     if isinstance(data, Tensor):
@@ -201,16 +222,32 @@ class DataLoader:
 
     Loading happens in the calling process: ``num_workers`` > 0 is accepted and gives the
     same batches in the same order as PyTorch's worker processes would (the order is drawn
-    in the main process either way); ``pin_memory`` and the worker options have no effect. For a TensorDataset with the
-    default collation a batch is one fancy-indexing slice per tensor (no Python loop over
-    samples); other datasets are indexed sample by sample and collated.
+    in the main process either way); ``pin_memory`` and the worker options have no effect.
+    For a TensorDataset with the default collation a batch is one fancy-indexing slice per
+    tensor (no Python loop over samples); other datasets are indexed sample by sample and
+    collated.
     """
 
-    def __init__(self, dataset, batch_size=1, shuffle=None, sampler=None, batch_sampler=None,
-                 num_workers=0, collate_fn=None, pin_memory=False, drop_last=False, timeout=0,
-                 worker_init_fn=None, multiprocessing_context=None, generator=None, *,
-                 prefetch_factor=None, persistent_workers=False, pin_memory_device="",
-                 in_order=True):
+    # Declared: __init__'s isinstance(..., numbers.Integral) checks defer its inference.
+    dataset: SizedDataset[Any]
+    batch_size: int | None
+    shuffle: bool
+    drop_last: bool
+    num_workers: int
+    pin_memory: bool
+    timeout: float
+    generator: Generator | None
+    collate_fn: Callable[[Any], Any]
+    _default_collate: bool
+
+    def __init__(self, dataset: SizedDataset[Any], batch_size: int | None = 1,
+                 shuffle: bool | None = None, sampler: Any = None, batch_sampler: Any = None,
+                 num_workers: int = 0, collate_fn: Callable[[Any], Any] | None = None,
+                 pin_memory: bool = False, drop_last: bool = False, timeout: float = 0,
+                 worker_init_fn: Callable[[int], None] | None = None,
+                 multiprocessing_context: Any = None, generator: Generator | None = None, *,
+                 prefetch_factor: int | None = None, persistent_workers: bool = False,
+                 pin_memory_device: str = "", in_order: bool = True) -> None:
         if not (hasattr(dataset, "__getitem__") and hasattr(dataset, "__len__")):
             raise TypeError(f"DataLoader: dataset must have __getitem__ and __len__ (a map-style "
                             f"dataset), got {type(dataset).__name__}")
@@ -248,13 +285,13 @@ class DataLoader:
             default_convert if batch_size is None else default_collate)
         self._default_collate = collate_fn is None
 
-    def __len__(self):
+    def __len__(self) -> int:
         n = len(self.dataset)
         if self.batch_size is None:
             return n
         return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Any]:
         n = len(self.dataset)
         order = _rng(self.generator).permutation(n) if self.shuffle else np.arange(n)
         if self.batch_size is None:
@@ -267,11 +304,13 @@ class DataLoader:
             if self.drop_last and len(idx) < self.batch_size:
                 return
             if fast:
-                yield [Tensor._wrap(t.array[idx]) for t in self.dataset.tensors]
+                tensors = cast(TensorDataset, self.dataset).tensors
+                yield [Tensor._wrap(t.array[idx]) for t in tensors]
             else:
                 yield self.collate_fn([self.dataset[int(i)] for i in idx])
 
-def load_digits(test_fraction=0.2, seed=0, flatten=True):
+def load_digits(test_fraction: float = 0.2, seed: int = 0, flatten: bool = True
+                ) -> tuple[tuple[Tensor, Tensor], tuple[Tensor, Tensor]]:
     """The shipped 8x8 handwritten digits as ((x_train, y_train), (x_test, y_test)).
 
     Pixels are scaled to [0, 1] (float32), labels are int64. The split is stratified-free

@@ -13,6 +13,8 @@ fsyncs it, then renames it over the target, so a crash mid-save leaves the old f
 structure references, each once, and checks each one's declared shape and dtype against
 its stored size before reading its data, so a small file cannot claim gigabytes.
 """
+from __future__ import annotations
+
 import io
 import json
 import math
@@ -21,11 +23,15 @@ import tempfile
 import zipfile
 import zlib
 from collections import Counter
+from typing import IO, Any, cast
 
 import numpy as np
 from numpy.lib import format as npy
 
 from .tensor import Tensor
+
+# Where a checkpoint goes or comes from: a path, or a binary file object.
+FileLike = str | os.PathLike | IO[bytes]
 
 _STRUCTURE = "__structure__"
 _MAX_DEPTH = 100                      # nesting levels of dicts/lists in one checkpoint
@@ -73,13 +79,13 @@ def _write(fh, arrays, structure):
             npy.write_array(member, np.frombuffer(structure, np.uint8), allow_pickle=False)
 
 
-def save(obj, f, pickle_module=None, pickle_protocol=None,
-         _use_new_zipfile_serialization=True):
+def save(obj: Any, f: FileLike, pickle_module: Any = None, pickle_protocol: Any = None,
+         _use_new_zipfile_serialization: bool = True) -> None:
     """Write ``obj`` (a ``state_dict``, or a dict of them with epochs, names...) to ``f``:
     a path (str or ``os.PathLike``, written exactly there) or a binary file object.
     ``pickle_module`` and ``pickle_protocol`` are accepted for PyTorch's signature and
     unused: nothing is pickled."""
-    arrays = {}
+    arrays: dict[str, np.ndarray] = {}
     structure = json.dumps(_flatten(obj, arrays)).encode()
     if hasattr(f, "write"):
         _write(f, arrays, structure)
@@ -292,14 +298,14 @@ def _load_zip(zf, size):
     return _build(structure, arrays)
 
 
-def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=None,
-         **pickle_load_args):
+def load(f: FileLike, map_location: Any = None, pickle_module: Any = None, *,
+         weights_only: bool = True, mmap: Any = None, **pickle_load_args: Any) -> Any:
     """Read what ``save`` wrote, from a path or a binary file object. Everything is loaded
     onto the CPU, so ``map_location`` is accepted and ignored; so are ``mmap`` and
     ``weights_only`` (nothing is ever unpickled, whatever its value)."""
     if hasattr(f, "read"):
         name = repr(getattr(f, "name", f))
-        fh = opened = f
+        fh = opened = cast(IO[bytes], f)
         if not (hasattr(f, "seekable") and f.seekable()):
             fh = io.BytesIO(f.read())
     else:

@@ -2,8 +2,12 @@
 defaults and errors. Each function checks its arguments, then calls one op from
 ``functions/`` (or composes a few tensor ops); the modules in ``layers.py`` and
 ``loss.py`` are thin wrappers over these."""
+from __future__ import annotations
+
 import math
 import warnings
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -20,22 +24,22 @@ from ..tensor import Tensor
 _REDUCTIONS = ("mean", "sum", "none")
 
 
-def _wrap(array):
+def _wrap(array: np.ndarray) -> Tensor:
     return Tensor._wrap(array)
 
 
-def _tensor(x, dtype=None):
+def _tensor(x: Any, dtype: Any = None) -> Tensor:
     """``x`` as a Tensor (arrays, lists and numbers are wrapped, cast to ``dtype``)."""
     if isinstance(x, Tensor):
         return x
     return _wrap(np.asarray(x, dtype=dtype))
 
 
-def _array(x):
+def _array(x: Any) -> np.ndarray:
     return x.array if isinstance(x, Tensor) else np.asarray(x)
 
 
-def _dim(dim, ndim):
+def _dim(dim: int, ndim: int) -> int:
     """``dim`` made non-negative, or PyTorch's IndexError."""
     n = max(ndim, 1)
     if not -n <= dim < n:
@@ -45,65 +49,66 @@ def _dim(dim, ndim):
 
 
 # ---------------------------------------------------------------------------- in place
-def _inplace(input, compute):
+def _inplace(input: Tensor, compute: Callable[[Tensor], Tensor]) -> Tensor:
     """``compute(input)`` written into ``input`` itself, as PyTorch's ``inplace=True``:
     through the tensor's in-place path (version counter; in a graph, the tensor takes
     over the new node; a leaf that requires grad is refused)."""
     return input._apply_inplace(compute)
 
 
-def _maybe_inplace(input, inplace, compute):
+def _maybe_inplace(input: Tensor, inplace: bool, compute: Callable[[Tensor], Tensor]) -> Tensor:
     return _inplace(input, compute) if inplace else compute(input)
 
 
 # ---------------------------------------------------------------------------- activations
-def relu(input, inplace=False):
+def relu(input: Tensor, inplace: bool = False) -> Tensor:
     return _maybe_inplace(input, inplace, ops.ReLU.apply)
 
 
-def relu6(input, inplace=False):
+def relu6(input: Tensor, inplace: bool = False) -> Tensor:
     return hardtanh(input, 0.0, 6.0, inplace)
 
 
-def leaky_relu(input, negative_slope=0.01, inplace=False):
+def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     return _maybe_inplace(input, inplace,
                           lambda x: LeakyReLU.apply(x, negative_slope=negative_slope))
 
 
-def elu(input, alpha=1.0, inplace=False):
+def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     return _maybe_inplace(input, inplace, lambda x: ELU.apply(x, alpha=alpha))
 
 
-def gelu(input, approximate="none"):
+def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     if approximate not in ("none", "tanh"):
         raise RuntimeError("approximate argument must be either none or tanh.")
     return GELU.apply(input, approximate=approximate)
 
 
-def silu(input, inplace=False):
+def silu(input: Tensor, inplace: bool = False) -> Tensor:
     return _maybe_inplace(input, inplace, SiLU.apply)
 
 
-def softplus(input, beta=1.0, threshold=20.0):
+def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     return Softplus.apply(input, beta=beta, threshold=threshold)
 
 
-def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,
+             inplace: bool = False) -> Tensor:
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
     return _maybe_inplace(input, inplace,
                           lambda x: Hardtanh.apply(x, min_val=min_val, max_val=max_val))
 
 
-def sigmoid(input):
+def sigmoid(input: Tensor) -> Tensor:
     return ops.Sigmoid.apply(input)
 
 
-def tanh(input):
+def tanh(input: Tensor) -> Tensor:
     return ops.Tanh.apply(input)
 
 
-def softmax(input, dim=None, dtype=None):
+def softmax(input: Tensor, dim: int | None = None, dtype: Any = None) -> Tensor:
     if dim is None:
         raise TypeError("softmax() needs dim= (implicit dim choice is deprecated in PyTorch)")
     if dtype is not None:
@@ -111,7 +116,7 @@ def softmax(input, dim=None, dtype=None):
     return ops.Softmax.apply(input, dim=dim)
 
 
-def log_softmax(input, dim=None, dtype=None):
+def log_softmax(input: Tensor, dim: int | None = None, dtype: Any = None) -> Tensor:
     if dim is None:
         raise TypeError("log_softmax() needs dim= (implicit dim choice is deprecated in PyTorch)")
     if dtype is not None:
@@ -120,7 +125,7 @@ def log_softmax(input, dim=None, dtype=None):
 
 
 # ---------------------------------------------------------------------------- layers
-def linear(input, weight, bias=None):
+def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """input @ weight.T + bias, as one fused op (in_features == 0 gives the bias
     broadcast: the empty product is zero)."""
     if bias is None:
@@ -128,7 +133,8 @@ def linear(input, weight, bias=None):
     return ops.Linear.apply(input, weight, bias)
 
 
-def dropout(input, p=0.5, training=True, inplace=False):
+def dropout(input: Tensor, p: float = 0.5, training: bool = True,
+            inplace: bool = False) -> Tensor:
     """Zero each element with probability ``p`` (drawn from the global generator, so
     ``manual_seed`` repeats it) and scale the rest by 1 / (1 - p); identity when not
     training."""
@@ -144,7 +150,9 @@ def dropout(input, p=0.5, training=True, inplace=False):
     return _maybe_inplace(input, inplace, lambda x: x * _wrap(mask))
 
 
-def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
+def layer_norm(input: Tensor, normalized_shape: int | Sequence[int],
+               weight: Tensor | None = None, bias: Tensor | None = None,
+               eps: float = 1e-5) -> Tensor:
     """Standardise over the last ``len(normalized_shape)`` dims (biased variance), then
     scale by ``weight`` and shift by ``bias``."""
     shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
@@ -161,8 +169,9 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     return out
 
 
-def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,
-               momentum=0.1, eps=1e-5):
+def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,
+               weight: Tensor | None = None, bias: Tensor | None = None,
+               training: bool = False, momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
     """Normalise each channel (dim 1) over the batch and any further dims.
 
     Training: the batch's mean and biased variance normalise; the running estimates
@@ -211,8 +220,9 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     return out
 
 
-def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
-              scale_grad_by_freq=False, sparse=False):
+def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,
+              max_norm: float | None = None, norm_type: float = 2.0,
+              scale_grad_by_freq: bool = False, sparse: bool = False) -> Tensor:
     """Rows of ``weight`` picked by the integer tensor ``input`` (any shape); row
     ``padding_idx`` receives no gradient."""
     if max_norm is not None or scale_grad_by_freq or sparse:
@@ -234,7 +244,7 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
                                  padding_idx=padding_idx)
 
 
-def one_hot(tensor, num_classes=-1):
+def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     """int64 tensor of shape ``tensor.shape + (num_classes,)`` with a 1 at each label
     (num_classes=-1: one more than the largest label)."""
     labels = _array(tensor)
@@ -254,7 +264,8 @@ def one_hot(tensor, num_classes=-1):
     return _wrap(out)
 
 
-def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
+def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12,
+              out: Tensor | None = None) -> Tensor:
     """input / max(||input||_p, eps), the norm taken along ``dim``."""
     if out is not None:
         raise NotImplementedError("normalize: out= is not supported")
@@ -268,7 +279,8 @@ def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
 _PAD_MODES = ("constant", "reflect", "replicate", "circular")
 
 
-def pad(input, pad, mode="constant", value=None):
+def pad(input: Tensor, pad: Sequence[int], mode: str = "constant",
+        value: float | None = None) -> Tensor:
     """Pad (or, with negative amounts, crop) the last ``len(pad) // 2`` dims with
     ``value``; ``pad`` lists (left, right) amounts from the last dim backwards."""
     if mode != "constant":
@@ -304,7 +316,7 @@ def _legacy_reduction(size_average, reduce, reduction):
     return "mean" if size_average and reduce else "sum" if reduce else "none"
 
 
-def _reduce(losses, reduction):
+def _reduce(losses: Tensor, reduction: str) -> Tensor:
     if reduction == "none":
         return losses
     return losses.sum() if reduction == "sum" else losses.mean()
@@ -374,8 +386,9 @@ def _check_label_shape(input, labels):
                        f"{detail}")
 
 
-def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
-             reduction="mean"):
+def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,
+             size_average: bool | None = None, ignore_index: int = -100,
+             reduce: bool | None = None, reduction: str = "mean") -> Tensor:
     """Negative log-likelihood of log-probabilities ``input`` (N, C, d...), (N, C) or (C,)
     at integer ``target`` (N, d...), (N,) or (); 'mean' divides by the summed weights of
     the rows that count (all ignored: NaN)."""
@@ -402,8 +415,10 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     return losses.sum() * (1.0 / total if total else math.nan)
 
 
-def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100,
-                  reduce=None, reduction="mean", label_smoothing=0.0):
+def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
+                  size_average: bool | None = None, ignore_index: int = -100,
+                  reduce: bool | None = None, reduction: str = "mean",
+                  label_smoothing: float = 0.0) -> Tensor:
     """Cross-entropy of logits ``input`` (N, C, d...), (N, C) or (C,) against class indices
     (integer target of shape (N, d...)) or class probabilities (float target of the
     input's shape). The plain (N, C) integer case runs one fused kernel."""
@@ -483,7 +498,8 @@ def _cross_entropy_probabilities(input, target, weight, reduction, label_smoothi
     return -terms.sum() * (1.0 / count if count else math.nan)
 
 
-def mse_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+def mse_loss(input: Tensor, target: Tensor, size_average: bool | None = None,
+             reduce: bool | None = None, reduction: str = "mean") -> Tensor:
     """Mean squared error. Unlike PyTorch (which warns and broadcasts), different shapes
     are an error here: broadcasting (N, 1) against (N,) is almost always a bug."""
     reduction = _legacy_reduction(size_average, reduce, reduction)
@@ -494,7 +510,8 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean"):
     return ops.MSELoss.apply(input, target, reduction=reduction)
 
 
-def l1_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+def l1_loss(input: Tensor, target: Tensor, size_average: bool | None = None,
+            reduce: bool | None = None, reduction: str = "mean") -> Tensor:
     """Mean absolute error (same shapes required, as mse_loss)."""
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
@@ -503,7 +520,9 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean"):
     return _reduce((input - target).abs(), reduction)
 
 
-def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
+def smooth_l1_loss(input: Tensor, target: Tensor, size_average: bool | None = None,
+                   reduce: bool | None = None, reduction: str = "mean",
+                   beta: float = 1.0) -> Tensor:
     """0.5 d**2 / beta where |d| < beta, |d| - beta / 2 elsewhere (d = input - target)."""
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
@@ -514,7 +533,8 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     return _reduce(SmoothL1.apply(input, target, beta=float(beta)), reduction)
 
 
-def huber_loss(input, target, reduction="mean", delta=1.0):
+def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean",
+               delta: float = 1.0) -> Tensor:
     """0.5 d**2 where |d| < delta, delta * (|d| - delta / 2) elsewhere."""
     _check_reduction(reduction)
     if delta <= 0:
@@ -524,8 +544,9 @@ def huber_loss(input, target, reduction="mean", delta=1.0):
     return _reduce(SmoothL1.apply(input, target, beta=float(delta), huber=True), reduction)
 
 
-def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,
-                         reduction="mean"):
+def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
+                         size_average: bool | None = None, reduce: bool | None = None,
+                         reduction: str = "mean") -> Tensor:
     """-(t log p + (1 - t) log(1 - p)) of probabilities ``input``, logs clamped at -100."""
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
@@ -543,8 +564,11 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     return _reduce(losses, reduction)
 
 
-def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
-                                     reduction="mean", pos_weight=None):
+def binary_cross_entropy_with_logits(input: Tensor, target: Tensor,
+                                     weight: Tensor | None = None,
+                                     size_average: bool | None = None,
+                                     reduce: bool | None = None, reduction: str = "mean",
+                                     pos_weight: Tensor | None = None) -> Tensor:
     """Binary cross-entropy of sigmoid(input), computed from the logits stably;
     ``pos_weight`` scales the positive term (broadcast along the last dim)."""
     reduction = _legacy_reduction(size_average, reduce, reduction)
@@ -567,7 +591,9 @@ _KL_MEAN_WARNING = ("reduction: 'mean' divides the total loss by both the batch 
                     "'batchmean' in the next major release.")
 
 
-def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
+def kl_div(input: Tensor, target: Tensor, size_average: bool | None = None,
+           reduce: bool | None = None, reduction: str = "mean",
+           log_target: bool = False) -> Tensor:
     """KL(target || exp(input)) pointwise: target * (log target - input) (``input`` holds
     log-probabilities; with ``log_target`` so does ``target``). 'batchmean' divides the sum
     by the batch size, the true KL divergence; 'mean' divides by every element (and warns,

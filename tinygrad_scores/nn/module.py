@@ -1,6 +1,10 @@
 """``nn.Module`` and ``nn.Parameter``: PyTorch's way of holding weights, buffers and
 sub-layers, with its traversal, state_dict, mode and conversion methods."""
+from __future__ import annotations
+
 from collections import OrderedDict
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -9,6 +13,8 @@ from ..capture import replayable
 from ..tensor import Tensor
 
 _FLOAT_KINDS = "f"
+
+_M = TypeVar("_M", bound="Module")      # methods that return self keep the caller's type
 
 
 class Parameter(Tensor):
@@ -22,7 +28,7 @@ class Parameter(Tensor):
 
     __slots__ = ()
 
-    def __init__(self, data=None, requires_grad=True):
+    def __init__(self, data: Any = None, requires_grad: bool = True) -> None:
         if data is None:
             data = np.empty(0, np.float32)
         source = data.array if isinstance(data, Tensor) else np.asarray(data)
@@ -35,7 +41,7 @@ class Parameter(Tensor):
         if requires_grad:
             self.requires_grad_(True)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()
 
 
@@ -57,27 +63,34 @@ class Module:
     ``register_buffer``.
     """
 
-    def __init__(self):
+    # Set in __init__ through object.__setattr__ (declared here for type checkers).
+    training: bool
+    _parameters: dict[str, Parameter | None]
+    _buffers: dict[str, Tensor | None]
+    _non_persistent_buffers_set: set[str]
+    _modules: dict[str, Any]                 # Module, or None for a name set to None
+
+    def __init__(self) -> None:
         object.__setattr__(self, "_parameters", OrderedDict())
         object.__setattr__(self, "_buffers", OrderedDict())
         object.__setattr__(self, "_non_persistent_buffers_set", set())
         object.__setattr__(self, "_modules", OrderedDict())
         object.__setattr__(self, "training", True)
 
-    def forward(self, *args, **kwargs):
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(f"Module [{type(self).__name__}] is missing the required "
                                   f"\"forward\" function")
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if _STATE.recorder is not None:      # compile() notes train/eval of each module
             _STATE.recorder.module_called(self)
         return self.forward(*args, **kwargs)
 
-    def _get_name(self):
+    def _get_name(self) -> str:
         return type(self).__name__
 
     # ------------------------------------------------------------------ registration
-    def __setattr__(self, name, value):
+    def __setattr__(self, name: str, value: Any) -> None:
         if "_parameters" not in self.__dict__:
             raise AttributeError("cannot assign attributes before Module.__init__() call "
                                  "(call super().__init__() first)")
@@ -110,7 +123,7 @@ class Module:
             registry.pop(name, None)
         self._non_persistent_buffers_set.discard(name)
 
-    def __delattr__(self, name):
+    def __delattr__(self, name: str) -> None:
         self._forget(name)
         object.__delattr__(self, name)
 
@@ -126,7 +139,7 @@ class Module:
         if hasattr(self, name) and name not in registry:
             raise KeyError(f"attribute '{name}' already exists")
 
-    def register_parameter(self, name, param):
+    def register_parameter(self, name: str, param: Parameter | None) -> None:
         """Register ``param`` (a Parameter, or None for an absent one such as a bias)."""
         if "_parameters" not in self.__dict__:
             raise AttributeError("cannot assign parameter before Module.__init__() call")
@@ -138,7 +151,7 @@ class Module:
         self._parameters[name] = param
         object.__setattr__(self, name, param)
 
-    def register_buffer(self, name, tensor, persistent=True):
+    def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
         """Register a tensor that is state but not a weight (e.g. running statistics):
         it moves with ``to()``, and appears in ``state_dict`` when ``persistent``."""
         if "_buffers" not in self.__dict__:
@@ -153,7 +166,7 @@ class Module:
             self._non_persistent_buffers_set.add(name)
         object.__setattr__(self, name, tensor)
 
-    def add_module(self, name, module):
+    def add_module(self, name: str, module: Module | None) -> None:
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"{_type_name(module)} is not a Module subclass")
         self._check_new_name("module", name)
@@ -163,7 +176,7 @@ class Module:
 
     register_module = add_module
 
-    def get_submodule(self, target):
+    def get_submodule(self, target: str) -> Module:
         """The module at dotted path ``target`` ("" is this module)."""
         if target == "":
             return self
@@ -176,7 +189,7 @@ class Module:
                 raise AttributeError(f"`{item}` is not an nn.Module")
         return module
 
-    def get_parameter(self, target):
+    def get_parameter(self, target: str) -> Parameter:
         """The parameter at dotted path ``target`` (e.g. "fc1.weight")."""
         module_path, _, name = target.rpartition(".")
         module = self.get_submodule(module_path)
@@ -187,7 +200,7 @@ class Module:
             raise AttributeError(f"`{name}` is not an nn.Parameter")
         return param
 
-    def get_buffer(self, target):
+    def get_buffer(self, target: str) -> Tensor:
         module_path, _, name = target.rpartition(".")
         module = self.get_submodule(module_path)
         if not hasattr(module, name):
@@ -197,7 +210,8 @@ class Module:
         return getattr(module, name)
 
     # ------------------------------------------------------------------ traversal
-    def named_modules(self, memo=None, prefix="", remove_duplicate=True):
+    def named_modules(self, memo: set[int] | None = None, prefix: str = "",
+                      remove_duplicate: bool = True) -> Iterator[tuple[str, Module]]:
         """(dotted name, module) for this module and every descendant, each once."""
         if memo is None:
             memo = set()
@@ -211,18 +225,18 @@ class Module:
                 yield from child.named_modules(memo, f"{prefix}.{name}" if prefix else name,
                                                remove_duplicate)
 
-    def modules(self):
+    def modules(self) -> Iterator[Module]:
         for _, m in self.named_modules():
             yield m
 
-    def named_children(self):
+    def named_children(self) -> Iterator[tuple[str, Module]]:
         seen = set()
         for name, m in self._modules.items():
             if m is not None and id(m) not in seen:
                 seen.add(id(m))
                 yield name, m
 
-    def children(self):
+    def children(self) -> Iterator[Module]:
         for _, m in self.named_children():
             yield m
 
@@ -237,22 +251,24 @@ class Module:
                 seen.add(id(value))
                 yield (f"{module_prefix}.{name}" if module_prefix else name), value
 
-    def named_parameters(self, prefix="", recurse=True, remove_duplicate=True):
+    def named_parameters(self, prefix: str = "", recurse: bool = True,
+                         remove_duplicate: bool = True) -> Iterator[tuple[str, Parameter]]:
         yield from self._named_members("_parameters", prefix, recurse, remove_duplicate)
 
-    def parameters(self, recurse=True):
+    def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
         for _, p in self.named_parameters(recurse=recurse):
             yield p
 
-    def named_buffers(self, prefix="", recurse=True, remove_duplicate=True):
+    def named_buffers(self, prefix: str = "", recurse: bool = True,
+                      remove_duplicate: bool = True) -> Iterator[tuple[str, Tensor]]:
         yield from self._named_members("_buffers", prefix, recurse, remove_duplicate)
 
-    def buffers(self, recurse=True):
+    def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
         for _, b in self.named_buffers(recurse=recurse):
             yield b
 
     # ------------------------------------------------------------------ modes
-    def train(self, mode=True):
+    def train(self: _M, mode: bool = True) -> _M:
         if not isinstance(mode, bool):
             raise ValueError("training mode is expected to be boolean")
         object.__setattr__(self, "training", mode)
@@ -260,23 +276,23 @@ class Module:
             child.train(mode)
         return self
 
-    def eval(self):
+    def eval(self: _M) -> _M:
         return self.train(False)
 
-    def requires_grad_(self, requires_grad=True):
+    def requires_grad_(self: _M, requires_grad: bool = True) -> _M:
         for p in self.parameters():
             p.requires_grad_(requires_grad)
         return self
 
     @replayable
-    def zero_grad(self, set_to_none=True):
+    def zero_grad(self, set_to_none: bool = True) -> None:
         for p in self.parameters():
             if set_to_none:
                 p.grad = None
             elif p.grad is not None:
                 p.grad.array[...] = 0
 
-    def apply(self, fn):
+    def apply(self: _M, fn: Callable[[Module], object]) -> _M:
         """Call ``fn`` on every submodule (children first) and then on this module."""
         for child in self.children():
             child.apply(fn)
@@ -305,7 +321,7 @@ class Module:
                     b.array = b.array.astype(dtype)
         return self
 
-    def to(self, *args, **kwargs):
+    def to(self: _M, *args: Any, **kwargs: Any) -> _M:
         """``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(tensor)``: floating
         parameters and buffers change dtype in place; the only device is the CPU."""
         device = kwargs.pop("device", None)
@@ -328,30 +344,31 @@ class Module:
                                    f"CPU only")
         return self if dtype is None else self._convert(dtype)
 
-    def cpu(self):
+    def cpu(self: _M) -> _M:
         return self
 
-    def cuda(self, device=None):
+    def cuda(self: _M, device: Any = None) -> _M:
         raise RuntimeError("cuda(): tinygrad_scores has no CUDA backend; everything runs on "
                            "the CPU (use .cpu() or leave the module where it is)")
 
-    def float(self):
+    def float(self: _M) -> _M:
         return self._convert(np.float32)
 
-    def double(self):
+    def double(self: _M) -> _M:
         return self._convert(np.float64)
 
-    def half(self):
+    def half(self: _M) -> _M:
         raise NotImplementedError("half(): float16 parameters are not supported; "
                                   "tinygrad_scores' kernels run in float32 and float64 only")
 
     bfloat16 = half
 
-    def type(self, dst_type):
+    def type(self: _M, dst_type: Any) -> _M:
         return self._convert(dst_type)
 
     # ------------------------------------------------------------------ state
-    def state_dict(self, destination=None, prefix="", keep_vars=False):
+    def state_dict(self, destination: dict[str, Tensor] | None = None, prefix: str = "",
+                   keep_vars: bool = False) -> dict[str, Tensor]:
         """Name -> tensor for every parameter and persistent buffer, module by module
         (parameters, then buffers, then children, as PyTorch orders them), sharing
         memory with them."""
@@ -371,7 +388,8 @@ class Module:
         """The tensors ``state_dict`` would hold, by name (the tensors themselves)."""
         return self.state_dict(keep_vars=True)
 
-    def load_state_dict(self, state_dict, strict=True, assign=False):
+    def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True,
+                        assign: bool = False) -> _IncompatibleKeys:
         """Copy values into this module's parameters and buffers, checking names and shapes.
 
         Raises RuntimeError listing missing and unexpected keys (when ``strict``) and
@@ -408,10 +426,10 @@ class Module:
         return _IncompatibleKeys(missing, unexpected)
 
     # ------------------------------------------------------------------ printing
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return ""
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         extra = self.extra_repr()
         extra_lines = extra.split("\n") if extra else []
         child_lines = [f"({name}): " + _addindent(repr(child), 2)
@@ -425,14 +443,14 @@ class Module:
         return f"{self._get_name()}({body})"
 
 
-def _addindent(text, spaces):
+def _addindent(text: str, spaces: int) -> str:
     """Indent every line but the first (nested module reprs)."""
     first, *rest = text.split("\n")
     return "\n".join([first] + [" " * spaces + line for line in rest])
 
 
 class _IncompatibleKeys(tuple):
-    def __new__(cls, missing, unexpected):
+    def __new__(cls, missing: list[str], unexpected: list[str]) -> _IncompatibleKeys:
         return super().__new__(cls, (missing, unexpected))
 
     missing_keys = property(lambda self: self[0])

@@ -9,19 +9,22 @@ For step t (from 1) of each parameter p with gradient g and accumulated squares 
 
 Written with in-place NumPy (no fused kernel).
 """
+from __future__ import annotations
+
 import numpy as np
 
 from ..tensor import Tensor
-from .optimizer import Optimizer, _check_nonnegative, _step_tensor
+from .optimizer import Optimizer, ParamsT, _check_nonnegative, _step_tensor
 
 
 class Adagrad(Optimizer):
     """PyTorch's Adagrad. State (``step``, ``sum`` filled with ``initial_accumulator_value``)
     is created at construction, as PyTorch does."""
 
-    def __init__(self, params, lr=1e-2, lr_decay=0.0, weight_decay=0.0,
-                 initial_accumulator_value=0.0, eps=1e-10, foreach=None, *, maximize=False,
-                 differentiable=False, fused=None):
+    def __init__(self, params: ParamsT, lr: float = 1e-2, lr_decay: float = 0.0,
+                 weight_decay: float = 0.0, initial_accumulator_value: float = 0.0,
+                 eps: float = 1e-10, foreach: bool | None = None, *, maximize: bool = False,
+                 differentiable: bool = False, fused: bool | None = None) -> None:
         super().__init__(params, dict(lr=lr, lr_decay=lr_decay, eps=eps,
                                       weight_decay=weight_decay,
                                       initial_accumulator_value=initial_accumulator_value,

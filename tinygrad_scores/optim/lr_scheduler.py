@@ -6,11 +6,15 @@ A scheduler sets ``group["lr"]`` of its optimizer's groups. Construction counts 
 recursive form (new lr from the current one, so a hand-changed lr carries on), and
 ``step(epoch)`` its closed form where one exists.
 """
+from __future__ import annotations
+
 import math
 import numbers
 import warnings
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from ..capture import escape, replayable
 from .optimizer import Optimizer
@@ -39,7 +43,7 @@ class LRScheduler:
     """Base class: subclasses give ``get_lr()`` (recursive form) and optionally
     ``_get_closed_form_lr()``."""
 
-    def __init__(self, optimizer, last_epoch=-1):
+    def __init__(self, optimizer: Optimizer, last_epoch: int = -1) -> None:
         _check_optimizer(optimizer)
         self.optimizer = optimizer
         if last_epoch == -1:
@@ -55,15 +59,15 @@ class LRScheduler:
         self._step_count = 0
         self.step()
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         raise NotImplementedError
 
-    def get_last_lr(self):
+    def get_last_lr(self) -> list[float]:
         """The learning rates the last ``step()`` set, one per group."""
         return self._last_lr
 
     @replayable
-    def step(self, epoch=None):
+    def step(self, epoch: int | None = None) -> None:
         self._step_count += 1
         if epoch is None:
             self.last_epoch += 1
@@ -81,11 +85,11 @@ class LRScheduler:
     def _current_lrs(self):
         return [group["lr"] for group in self.optimizer.param_groups]
 
-    def state_dict(self):
+    def state_dict(self) -> dict[str, Any]:
         """Everything but the optimizer (PyTorch's ``__dict__`` minus ``optimizer``)."""
         return {k: v for k, v in self.__dict__.items() if k != "optimizer"}
 
-    def load_state_dict(self, state_dict):
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         if not isinstance(state_dict, dict):
             raise TypeError(f"state_dict must be a dict, got {type(state_dict).__name__}")
         self.__dict__.update(state_dict)
@@ -97,7 +101,9 @@ _LRScheduler = LRScheduler
 class LambdaLR(LRScheduler):
     """lr = base_lr * lr_lambda(epoch); ``lr_lambda`` is one function or one per group."""
 
-    def __init__(self, optimizer, lr_lambda, last_epoch=-1):
+    def __init__(self, optimizer: Optimizer,
+                 lr_lambda: Callable[[int], float] | Sequence[Callable[[int], float]],
+                 last_epoch: int = -1) -> None:
         _check_optimizer(optimizer)
         if isinstance(lr_lambda, (list, tuple)):
             if len(lr_lambda) != len(optimizer.param_groups):
@@ -111,17 +117,17 @@ class LambdaLR(LRScheduler):
                 raise TypeError(f"lr_lambda must be callable, got {type(fn).__name__}")
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         return [base * fn(self.last_epoch) for fn, base in zip(self.lr_lambdas, self.base_lrs)]
 
-    def state_dict(self):
+    def state_dict(self) -> dict[str, Any]:
         """Functions are not saved (PyTorch keeps only callable objects' ``__dict__``);
         ``lr_lambdas`` is a list of None, and ``load_state_dict`` keeps the current ones."""
         state = {k: v for k, v in self.__dict__.items() if k not in ("optimizer", "lr_lambdas")}
         state["lr_lambdas"] = [None] * len(self.lr_lambdas)
         return state
 
-    def load_state_dict(self, state_dict):
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         state = dict(state_dict)
         state.pop("lr_lambdas", None)
         super().load_state_dict(state)
@@ -130,7 +136,12 @@ class LambdaLR(LRScheduler):
 class StepLR(LRScheduler):
     """Multiply the lr by ``gamma`` every ``step_size`` epochs."""
 
-    def __init__(self, optimizer, step_size, gamma=0.1, last_epoch=-1):
+    # Declared: __init__'s isinstance(..., numbers.Integral) checks defer its inference.
+    step_size: int
+    gamma: float
+
+    def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1,
+                 last_epoch: int = -1) -> None:
         if isinstance(step_size, bool) or not isinstance(step_size, numbers.Integral) \
                 or step_size <= 0:
             raise ValueError(f"step_size must be a positive integer, got {step_size!r}")
@@ -138,7 +149,7 @@ class StepLR(LRScheduler):
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         if self.last_epoch == 0 or self.last_epoch % self.step_size != 0:
             return self._current_lrs()
         return [lr * self.gamma for lr in self._current_lrs()]
@@ -150,12 +161,13 @@ class StepLR(LRScheduler):
 class MultiStepLR(LRScheduler):
     """Multiply the lr by ``gamma`` at each epoch listed in ``milestones``."""
 
-    def __init__(self, optimizer, milestones, gamma=0.1, last_epoch=-1):
+    def __init__(self, optimizer: Optimizer, milestones: Iterable[int], gamma: float = 0.1,
+                 last_epoch: int = -1) -> None:
         self.milestones = Counter(int(m) for m in milestones)
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         if self.last_epoch not in self.milestones:
             return self._current_lrs()
         return [lr * self.gamma ** self.milestones[self.last_epoch] for lr in self._current_lrs()]
@@ -165,7 +177,7 @@ class MultiStepLR(LRScheduler):
         return [base * self.gamma ** bisect_right(milestones, self.last_epoch)
                 for base in self.base_lrs]
 
-    def load_state_dict(self, state_dict):
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         super().load_state_dict(state_dict)
         # A Counter that went through save/load comes back as a plain dict.
         self.milestones = Counter({int(k): int(v) for k, v in dict(self.milestones).items()})
@@ -174,11 +186,11 @@ class MultiStepLR(LRScheduler):
 class ExponentialLR(LRScheduler):
     """Multiply the lr by ``gamma`` every epoch."""
 
-    def __init__(self, optimizer, gamma, last_epoch=-1):
+    def __init__(self, optimizer: Optimizer, gamma: float, last_epoch: int = -1) -> None:
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         if self.last_epoch == 0:
             return self._current_lrs()
         return [lr * self.gamma for lr in self._current_lrs()]
@@ -191,14 +203,19 @@ class CosineAnnealingLR(LRScheduler):
     """eta_min + (base_lr - eta_min) * (1 + cos(pi * epoch / T_max)) / 2, stepped
     recursively as PyTorch does (so it keeps cycling past T_max, and follows a hand-set lr)."""
 
-    def __init__(self, optimizer, T_max, eta_min=0.0, last_epoch=-1):  # noqa: N803
+    # Declared: __init__'s isinstance(..., numbers.Integral) checks defer its inference.
+    T_max: int
+    eta_min: float
+
+    def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0,  # noqa: N803
+                 last_epoch: int = -1) -> None:
         if isinstance(T_max, bool) or not isinstance(T_max, numbers.Integral) or T_max <= 0:
             raise ValueError(f"T_max must be a positive integer, got {T_max!r}")
         self.T_max = int(T_max)
         self.eta_min = eta_min
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         t, T, eta = self.last_epoch, self.T_max, self.eta_min
         if t == 0:
             return self._current_lrs()
@@ -221,8 +238,13 @@ class LinearLR(LRScheduler):
     """Scale the lr by a factor going linearly from ``start_factor`` to ``end_factor``
     over ``total_iters`` epochs, then keep it."""
 
-    def __init__(self, optimizer, start_factor=1.0 / 3, end_factor=1.0, total_iters=5,
-                 last_epoch=-1):
+    # Declared: __init__'s isinstance(..., numbers.Integral) checks defer its inference.
+    start_factor: float
+    end_factor: float
+    total_iters: int
+
+    def __init__(self, optimizer: Optimizer, start_factor: float = 1.0 / 3,
+                 end_factor: float = 1.0, total_iters: int = 5, last_epoch: int = -1) -> None:
         if not 0 < start_factor <= 1.0:
             raise ValueError("Starting multiplicative factor expected to be greater than 0 "
                              "and less or equal to 1.")
@@ -235,7 +257,7 @@ class LinearLR(LRScheduler):
         self.total_iters = int(total_iters)
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         t, s, e, n = self.last_epoch, self.start_factor, self.end_factor, self.total_iters
         if t == 0:
             return [lr * s for lr in self._current_lrs()]
@@ -253,10 +275,21 @@ class OneCycleLR(LRScheduler):
     ``pct_start`` of the steps, then down to initial_lr/final_div_factor; momentum (or
     Adam's beta1) cycles the other way. Stepped once per batch."""
 
-    def __init__(self, optimizer, max_lr, total_steps=None, epochs=None, steps_per_epoch=None,
-                 pct_start=0.3, anneal_strategy="cos", cycle_momentum=True, base_momentum=0.85,
-                 max_momentum=0.95, div_factor=25.0, final_div_factor=1e4, three_phase=False,
-                 last_epoch=-1):
+    # Declared: __init__'s isinstance(..., numbers.Integral) checks defer its inference.
+    total_steps: int
+    anneal_strategy: str
+    cycle_momentum: bool
+    use_beta1: bool
+    _schedule_phases: list[dict[str, Any]]
+
+    def __init__(self, optimizer: Optimizer, max_lr: float | Sequence[float],
+                 total_steps: int | None = None, epochs: int | None = None,
+                 steps_per_epoch: int | None = None, pct_start: float = 0.3,
+                 anneal_strategy: str = "cos", cycle_momentum: bool = True,
+                 base_momentum: float | Sequence[float] = 0.85,
+                 max_momentum: float | Sequence[float] = 0.95, div_factor: float = 25.0,
+                 final_div_factor: float = 1e4, three_phase: bool = False,
+                 last_epoch: int = -1) -> None:
         _check_optimizer(optimizer)
         self.optimizer = optimizer
         if total_steps is not None:
@@ -326,7 +359,7 @@ class OneCycleLR(LRScheduler):
             return end + (start - end) / 2.0 * (math.cos(math.pi * pct) + 1)
         return (end - start) * pct + start
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         step = self.last_epoch
         if step > self.total_steps:
             raise ValueError(f"Tried to step {step} times. The specified number of total steps "
@@ -357,8 +390,10 @@ class ReduceLROnPlateau:
     """Multiply the lr by ``factor`` once a metric has not improved for ``patience``
     epochs; ``step(metric)`` once per epoch."""
 
-    def __init__(self, optimizer, mode="min", factor=0.1, patience=10, threshold=1e-4,
-                 threshold_mode="rel", cooldown=0, min_lr=0, eps=1e-8):
+    def __init__(self, optimizer: Optimizer, mode: str = "min", factor: float = 0.1,
+                 patience: int = 10, threshold: float = 1e-4, threshold_mode: str = "rel",
+                 cooldown: int = 0, min_lr: float | Sequence[float] = 0,
+                 eps: float = 1e-8) -> None:
         if factor >= 1.0:
             raise ValueError("Factor should be < 1.0.")
         _check_optimizer(optimizer)
@@ -390,7 +425,7 @@ class ReduceLROnPlateau:
         self.cooldown_counter = 0
         self.num_bad_epochs = 0
 
-    def is_better(self, a, best):
+    def is_better(self, a: float, best: float) -> bool:
         if self.mode == "min" and self.threshold_mode == "rel":
             return a < best * (1.0 - self.threshold)
         if self.mode == "min":
@@ -400,10 +435,10 @@ class ReduceLROnPlateau:
         return a > best + self.threshold
 
     @property
-    def in_cooldown(self):
+    def in_cooldown(self) -> bool:
         return self.cooldown_counter > 0
 
-    def step(self, metrics, epoch=None):
+    def step(self, metrics: Any, epoch: int | None = None) -> None:
         escape("ReduceLROnPlateau reads the metric")
         current = float(metrics)
         self.last_epoch = self.last_epoch + 1 if epoch is None else epoch
@@ -428,12 +463,12 @@ class ReduceLROnPlateau:
             if old - new > self.eps:
                 group["lr"] = new
 
-    def get_last_lr(self):
+    def get_last_lr(self) -> list[float]:
         return self._last_lr
 
-    def state_dict(self):
+    def state_dict(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if k != "optimizer"}
 
-    def load_state_dict(self, state_dict):
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         self.__dict__.update(state_dict)
         self._init_is_better(self.mode, self.threshold, self.threshold_mode)

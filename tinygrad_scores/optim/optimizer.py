@@ -6,14 +6,22 @@ The base class checks everything a kernel could trip on (layout, dtype, byte ord
 writeability, gradient and state shapes) before any parameter is touched, so a bad input
 is a Python exception, never a crash or a half-applied step.
 """
+from __future__ import annotations
+
 import copy
 import math
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import numpy as np
 
 from ..capture import replayable
 from ..nn.module import Parameter
 from ..tensor import Tensor
+
+# What an optimizer takes: tensors (``model.parameters()``), or dicts of options with a
+# "params" entry (parameter groups).
+ParamsT = Iterable[Tensor] | Iterable[dict[str, Any]]
 
 # The dtypes the fused kernels are compiled for.
 _KERNEL_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
@@ -30,7 +38,7 @@ def _check_nonnegative(name, value):
 
 
 class _Required:
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "<required parameter>"
 
 
@@ -41,19 +49,23 @@ class Optimizer:
     """Base class. ``self.state`` maps each parameter tensor to its state dict, as in
     PyTorch; state tensors have the parameter's shape and dtype."""
 
-    _nullable = ()   # state keys that may hold None (SGD's momentum_buffer)
+    _nullable: tuple[str, ...] = ()   # state keys that may hold None (SGD's momentum_buffer)
 
-    def __init__(self, params, defaults):
+    defaults: dict[str, Any]
+    state: dict[Tensor, dict[str, Any]]
+    param_groups: list[dict[str, Any]]
+
+    def __init__(self, params: ParamsT, defaults: dict[str, Any]) -> None:
         self.defaults = dict(defaults)
         self.state = {}
         self.param_groups = []
         if isinstance(params, Tensor):
             raise TypeError("params argument given to the optimizer should be an iterable of "
                             "Tensors or dicts, but got a Tensor")
-        params = list(params)
-        if not params:
+        items: list[Any] = list(params)      # tensors, or group dicts
+        if not items:
             raise ValueError("optimizer got an empty parameter list")
-        groups = params if isinstance(params[0], dict) else [{"params": params}]
+        groups = items if isinstance(items[0], dict) else [{"params": items}]
         for group in groups:
             self.add_param_group(group)
 
@@ -61,7 +73,7 @@ class Optimizer:
     def _check_group(self, group):
         """Validate a group's hyper-parameters (subclasses; raise ValueError)."""
 
-    def add_param_group(self, param_group):
+    def add_param_group(self, param_group: dict[str, Any]) -> None:
         """Add a group of parameters with its own hyper-parameters (missing ones from
         the optimizer's defaults), e.g. to unfreeze layers while training."""
         if not isinstance(param_group, dict):
@@ -100,7 +112,7 @@ class Optimizer:
         self.param_groups.append(group)
 
     @replayable
-    def zero_grad(self, set_to_none=True):
+    def zero_grad(self, set_to_none: bool = True) -> None:
         """Drop the gradients (``set_to_none``, the default) or fill them with zeros."""
         for group in self.param_groups:
             for p in group["params"]:
@@ -127,7 +139,7 @@ class Optimizer:
         return {}
 
     @replayable
-    def step(self, closure=None):
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """One update of every parameter that has a gradient. All checks run first, so an
         error leaves every parameter and state unchanged."""
         loss = None
@@ -227,7 +239,7 @@ class Optimizer:
         raise NotImplementedError
 
     # ------------------------------------------------------------------ state
-    def state_dict(self):
+    def state_dict(self) -> dict[str, Any]:
         """PyTorch's layout: ``{"state": {index: {...}}, "param_groups": [{..., "params":
         [indices]}]}``; tensors are copies, so training on does not change it."""
         index = self._index()
@@ -245,7 +257,7 @@ class Optimizer:
                         for k, v in self.state[p].items()}
         return {"state": state, "param_groups": groups}
 
-    def load_state_dict(self, state_dict):
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Restore hyper-parameters and state. Everything is checked against this
         optimizer's parameters before anything is replaced."""
         if not isinstance(state_dict, dict) or "param_groups" not in state_dict \
@@ -291,7 +303,7 @@ class Optimizer:
         self.param_groups[:] = new_groups
         self.state = new_state
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         lines = [f"{type(self).__name__} ("]
         for i, group in enumerate(self.param_groups):
             lines.append(f"Parameter Group {i}")

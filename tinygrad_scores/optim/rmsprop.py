@@ -11,19 +11,22 @@ For each parameter p with gradient g, square average v, and (optional) buffers:
 
 Written with in-place NumPy (a few passes per parameter; no fused kernel).
 """
+from __future__ import annotations
+
 import numpy as np
 
 from ..tensor import Tensor
-from .optimizer import Optimizer, _check_nonnegative, _step_tensor
+from .optimizer import Optimizer, ParamsT, _check_nonnegative, _step_tensor
 
 
 class RMSprop(Optimizer):
     """PyTorch's RMSprop. State per parameter: ``step``, ``square_avg``, plus
     ``momentum_buffer`` when momentum > 0 and ``grad_avg`` when centered."""
 
-    def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0,
-                 centered=False, capturable=False, foreach=None, maximize=False,
-                 differentiable=False):
+    def __init__(self, params: ParamsT, lr: float = 1e-2, alpha: float = 0.99,
+                 eps: float = 1e-8, weight_decay: float = 0.0, momentum: float = 0.0,
+                 centered: bool = False, capturable: bool = False, foreach: bool | None = None,
+                 maximize: bool = False, differentiable: bool = False) -> None:
         super().__init__(params, dict(lr=lr, momentum=momentum, alpha=alpha, eps=eps,
                                       centered=centered, weight_decay=weight_decay,
                                       capturable=capturable, foreach=foreach, maximize=maximize,

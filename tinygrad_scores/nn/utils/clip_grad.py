@@ -1,9 +1,15 @@
 """Gradient clipping, in place on ``p.grad`` (call between backward() and step())."""
+from __future__ import annotations
+
 import math
+from collections.abc import Iterable
 
 import numpy as np
 
 from ...tensor import Tensor
+
+# One tensor, or any iterable of them (``model.parameters()``).
+_Tensors = Tensor | Iterable[Tensor]
 
 
 def _grads(parameters):
@@ -19,7 +25,8 @@ def _scale_in_place(grad, factor):
         grad.array = grad.array * grad.array.dtype.type(factor)
 
 
-def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False, foreach=None):
+def clip_grad_norm_(parameters: _Tensors, max_norm: float, norm_type: float = 2.0,
+                    error_if_nonfinite: bool = False, foreach: bool | None = None) -> Tensor:
     """Scale all gradients together so that their combined ``norm_type``-norm is at most
     ``max_norm``: each is multiplied by min(1, max_norm / (total_norm + 1e-6)).
 
@@ -48,7 +55,8 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     return Tensor._wrap(np.asarray(total, dtype))
 
 
-def clip_grad_value_(parameters, clip_value, foreach=None):
+def clip_grad_value_(parameters: _Tensors, clip_value: float,
+                     foreach: bool | None = None) -> None:
     """Clamp every gradient element into [-clip_value, clip_value], in place."""
     clip_value = float(clip_value)
     for g in _grads(parameters):

@@ -1,4 +1,8 @@
 """All parameters as one flat vector, and back."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
 from ...autograd import no_grad
 from ...functions import Cat
 from ...tensor import Tensor
@@ -10,7 +14,7 @@ def _check(parameters):
     return list(parameters)
 
 
-def parameters_to_vector(parameters):
+def parameters_to_vector(parameters: Iterable[Tensor]) -> Tensor:
     """One 1-D tensor: every parameter flattened, concatenated (differentiable)."""
     params = _check(parameters)
     if not params:
@@ -18,7 +22,7 @@ def parameters_to_vector(parameters):
     return Cat.apply(*[p.reshape(-1) for p in params], dim=0)
 
 
-def vector_to_parameters(vec, parameters):
+def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
     """Copy consecutive slices of ``vec`` into the parameters, in place (their storage
     and identity stay, so optimizers holding them keep working)."""
     if not isinstance(vec, Tensor):
