@@ -309,8 +309,8 @@ class DataLoader:
             else:
                 yield self.collate_fn([self.dataset[int(i)] for i in idx])
 
-def load_digits(test_fraction: float = 0.2, seed: int = 0, flatten: bool = True
-                ) -> tuple[tuple[Tensor, Tensor], tuple[Tensor, Tensor]]:
+def load_digits(test_fraction: float = 0.2, seed: int = 0,
+                flatten: bool = True) -> tuple[tuple[Tensor, Tensor], tuple[Tensor, Tensor]]:
     """The shipped 8x8 handwritten digits as ((x_train, y_train), (x_test, y_test)).
 
     Pixels are scaled to [0, 1] (float32), labels are int64. The split is stratified-free
