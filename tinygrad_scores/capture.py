@@ -26,6 +26,8 @@ Call ``backward()`` inside the function: a replayed result has no graph behind i
 """
 import functools
 import warnings
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 import numpy as np
 
@@ -41,7 +43,10 @@ def escape(reason):
         rec.fail(reason)
 
 
-def replayable(method):
+_Method = TypeVar("_Method", bound=Callable[..., Any])
+
+
+def replayable(method: _Method) -> _Method:
     """Record calls of a stateful method (an optimizer's step, zero_grad, a scheduler's
     step) as one tape entry; the method's own work is not recorded op by op."""
 
@@ -57,7 +62,7 @@ def replayable(method):
         finally:
             rec.paused -= 1
 
-    return wrapper
+    return cast(_Method, wrapper)
 
 
 class Recorder:
