@@ -25,6 +25,8 @@ from .dtypes import (bool_, can_cast, dtype, finfo, float16, float32, float64,
 from .formatting import get_printoptions, set_printoptions
 from .function_forms import *  # noqa: F401,F403
 from .gradcheck import gradcheck
+from .legacy import (BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, HalfTensor,
+                     IntTensor, LongTensor, ShortTensor)
 from .kernels import set_kernels, set_quiet  # kernel floor: "fast" or "loops"; quiet compile
 from .random import (Generator, default_generator, get_rng_state, initial_seed, manual_seed,
                      seed, set_rng_state)
@@ -82,6 +84,9 @@ from .utils import data as _data  # noqa: E402,F401
 from .nn import init as _init  # noqa: E402,F401
 
 autograd.gradcheck = gradcheck  # type: ignore[attr-defined]  # torch.autograd.gradcheck
+from .legacy import Variable as _Variable  # noqa: E402
+
+autograd.Variable = _Variable  # type: ignore[attr-defined]  # torch.autograd.Variable
 
 from ._missing import module_getattr as _module_getattr  # noqa: E402
 

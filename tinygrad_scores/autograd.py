@@ -335,6 +335,8 @@ class Function:
             requires_grad = False
             ctx = Context(cls, ())
         out = cls.forward(ctx, *arrays, **options)
+        if out.__class__ is not np.ndarray:    # NumPy gives scalars for 0-d arithmetic
+            out = np.asarray(out)
         if _state.anomaly:
             _check_anomaly(cls.__name__, "forward", out)
         result = Tensor.wrap(out, ctx if requires_grad else None)

@@ -284,7 +284,8 @@ def _compile_tape(tape, n_slots):
 
             def run_op(vals, args, forward=forward, ctx=ctx, readers=readers, options=options,
                        slot=slot):
-                vals[slot] = forward(ctx, *[read(vals, args) for read in readers], **options)
+                out = forward(ctx, *[read(vals, args) for read in readers], **options)
+                vals[slot] = out if out.__class__ is np.ndarray else np.asarray(out)
 
             steps.append(run_op)
 

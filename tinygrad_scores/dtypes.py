@@ -77,6 +77,8 @@ def as_dtype(spec):
     NumPy reads it; ``float`` is refused by PyTorch too, so callers pass our constants)."""
     if isinstance(spec, dtype):
         return spec
+    if isinstance(spec, type) and isinstance(getattr(spec, "dtype", None), dtype):
+        return spec.dtype      # a legacy type: torch.FloatTensor
     if isinstance(spec, str):
         name = spec.split(".")[-1]
         if name in _ALIASES:

@@ -18,6 +18,7 @@ from ..functions.nn_losses import (BinaryCrossEntropy, BinaryCrossEntropyWithLog
 from ..functions.normalization import (ClampMin, ConstantPad, EmbeddingLookup, Standardize,
                                        VectorNorm)
 from ..capture import escape
+from ..creation import stack
 from ..random import _rng
 from ..tensor import Tensor
 
@@ -242,6 +243,64 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,
         padding_idx %= n
     return EmbeddingLookup.apply(weight, indices=indices.astype(np.int64, copy=False),
                                  padding_idx=padding_idx)
+
+
+def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None,
+                  max_norm: float | None = None, norm_type: float = 2,
+                  scale_grad_by_freq: bool = False, mode: str = "mean", sparse: bool = False,
+                  per_sample_weights: Tensor | None = None, include_last_offset: bool = False,
+                  padding_idx: int | None = None) -> Tensor:
+    """The sum, mean or max of bags of embedding rows: ``input`` (B, N) is B bags of N
+    indices, or 1-D with ``offsets`` giving where each bag starts. Entries equal to
+    ``padding_idx`` are left out of their bag (and of its count for 'mean'); an empty bag
+    gives zeros. Sum and mean are one product of a (bags x indices) weighting matrix with
+    the looked-up rows, so the gradient flows through the ordinary ops."""
+    if mode not in ("sum", "mean", "max"):
+        raise ValueError(f"mode has to be one of sum, mean or max, got {mode!r}")
+    if per_sample_weights is not None and mode != "sum":
+        raise NotImplementedError("embedding_bag: per_sample_weights was not None. "
+                                  "per_sample_weights is only supported for mode='sum'")
+    indices = _array(input)
+    if indices.ndim == 2:
+        if offsets is not None:
+            raise ValueError("if input is 2D, then offsets has to be None")
+        bags, size = indices.shape
+        starts = np.arange(0, bags * size, size)
+        indices = indices.reshape(-1)
+        if per_sample_weights is not None:
+            per_sample_weights = per_sample_weights.reshape(-1)
+    elif indices.ndim == 1:
+        if offsets is None:
+            raise ValueError("offsets has to be a 1D Tensor but got None")
+        starts = _array(offsets).astype(np.int64)
+        if starts.ndim != 1:
+            raise ValueError("offsets has to be a 1D Tensor")
+        if include_last_offset:
+            starts = starts[:-1]
+        if starts.size and (starts[0] != 0 or np.any(np.diff(starts) < 0)
+                            or starts[-1] > indices.size):
+            raise ValueError("offsets must start at 0, not decrease and stay within the input")
+    else:
+        raise ValueError(f"input has to be 1D or 2D Tensor, but got Tensor of dimension "
+                         f"{indices.ndim}")
+    rows = embedding(Tensor._wrap(indices), weight, padding_idx, max_norm, norm_type,
+                     scale_grad_by_freq, sparse)
+    if per_sample_weights is not None:
+        rows = rows * per_sample_weights.unsqueeze(1)
+    ends = np.append(starts[1:], indices.size)
+    keep = np.ones(indices.size, bool) if padding_idx is None else \
+        indices != padding_idx % weight.shape[0]
+    if mode == "max":
+        pooled = [rows[int(a):int(b)][keep[a:b]].max(dim=0).values if keep[a:b].any()
+                  else Tensor._wrap(np.zeros(weight.shape[1], weight.array.dtype))
+                  for a, b in zip(starts, ends)]
+        return stack(pooled) if pooled else rows[:0]
+    bag_of = np.zeros((len(starts), indices.size), weight.array.dtype)
+    for b, (start, end) in enumerate(zip(starts, ends)):
+        members = np.flatnonzero(keep[start:end]) + start
+        if members.size:
+            bag_of[b, members] = 1.0 / members.size if mode == "mean" else 1.0
+    return Tensor._wrap(bag_of) @ rows
 
 
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:

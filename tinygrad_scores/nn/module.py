@@ -2,6 +2,7 @@
 sub-layers, with its traversal, state_dict, mode and conversion methods."""
 from __future__ import annotations
 
+import itertools
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeVar
@@ -54,6 +55,25 @@ def _is_cuda(device):
     return str(device).startswith("cuda")
 
 
+_hook_ids = itertools.count()
+
+
+class _HookHandle:
+    """What ``register_forward_hook`` returns: ``handle.remove()`` unregisters the hook."""
+
+    def __init__(self, hooks: dict[int, Callable[..., Any]], key: int) -> None:
+        self.hooks, self.id = hooks, key
+
+    def remove(self) -> None:
+        self.hooks.pop(self.id, None)
+
+    def __enter__(self) -> _HookHandle:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.remove()
+
+
 class Module:
     """Base class of layers and models.
 
@@ -69,6 +89,9 @@ class Module:
     _buffers: dict[str, Tensor | None]
     _non_persistent_buffers_set: set[str]
     _modules: dict[str, Any]                 # Module, or None for a name set to None
+    # Hooks (class-level empty defaults: a module without hooks stores nothing)
+    _forward_hooks: dict[int, Callable[..., Any]] = {}
+    _forward_pre_hooks: dict[int, Callable[..., Any]] = {}
 
     def __init__(self) -> None:
         object.__setattr__(self, "_parameters", OrderedDict())
@@ -84,7 +107,36 @@ class Module:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if _STATE.recorder is not None:      # compile() notes train/eval of each module
             _STATE.recorder.module_called(self)
-        return self.forward(*args, **kwargs)
+        if not (self._forward_pre_hooks or self._forward_hooks):
+            return self.forward(*args, **kwargs)
+        for hook in list(self._forward_pre_hooks.values()):
+            changed = hook(self, args)
+            if changed is not None:
+                args = changed if isinstance(changed, tuple) else (changed,)
+        output = self.forward(*args, **kwargs)
+        for hook in list(self._forward_hooks.values()):
+            changed = hook(self, args, output)
+            if changed is not None:
+                output = changed
+        return output
+
+    def register_forward_hook(self, hook: Callable[..., Any]) -> _HookHandle:
+        """Call ``hook(module, inputs, output)`` after every forward; a value it returns
+        replaces the output. Returns a handle whose ``remove()`` unregisters it."""
+        return self._add_hook("_forward_hooks", hook)
+
+    def register_forward_pre_hook(self, hook: Callable[..., Any]) -> _HookHandle:
+        """Call ``hook(module, inputs)`` before every forward; a value it returns replaces
+        the inputs."""
+        return self._add_hook("_forward_pre_hooks", hook)
+
+    def _add_hook(self, kind: str, hook: Callable[..., Any]) -> _HookHandle:
+        if kind not in self.__dict__:
+            object.__setattr__(self, kind, OrderedDict())
+        hooks = self.__dict__[kind]
+        key = next(_hook_ids)
+        hooks[key] = hook
+        return _HookHandle(hooks, key)
 
     def _get_name(self) -> str:
         return type(self).__name__

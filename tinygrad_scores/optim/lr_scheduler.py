@@ -142,10 +142,10 @@ class StepLR(LRScheduler):
 
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1,
                  last_epoch: int = -1) -> None:
-        if isinstance(step_size, bool) or not isinstance(step_size, numbers.Integral) \
-                or step_size <= 0:
-            raise ValueError(f"step_size must be a positive integer, got {step_size!r}")
-        self.step_size = int(step_size)
+        if isinstance(step_size, bool) or not isinstance(step_size, numbers.Real) \
+                or not step_size > 0:
+            raise ValueError(f"step_size must be a positive number, got {step_size!r}")
+        self.step_size = step_size      # PyTorch's tutorials pass 1.0 too
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 

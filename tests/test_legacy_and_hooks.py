@@ -1,0 +1,90 @@
+"""Module forward hooks, nn.EmbeddingBag, autograd.Variable and the legacy tensor types
+(torch.FloatTensor, ...), as PyTorch documents them; 0-d arithmetic stays a tensor."""
+import numpy as np
+import pytest
+
+import tinygrad_scores as torch
+import tinygrad_scores.nn as nn
+import tinygrad_scores.nn.functional as F
+from tinygrad_scores.autograd import Variable
+
+
+def test_forward_hook_sees_inputs_and_output_and_can_replace_it():
+    layer = nn.Linear(2, 3)
+    seen = []
+    handle = layer.register_forward_hook(lambda m, inputs, out: seen.append((m, inputs, out)))
+    x = torch.ones(4, 2)
+    out = layer(x)
+    assert seen[0][0] is layer and seen[0][1][0] is x and seen[0][2] is out
+    handle.remove()
+    layer(x)
+    assert len(seen) == 1
+    layer.register_forward_hook(lambda m, inputs, out: out * 0)
+    assert np.all(layer(x).array == 0)
+
+
+def test_forward_pre_hook_can_replace_the_inputs():
+    layer = nn.Identity()
+    layer.register_forward_pre_hook(lambda m, inputs: (inputs[0] + 1,))
+    np.testing.assert_array_equal(layer(torch.zeros(2)).array, [1.0, 1.0])
+
+
+def test_embedding_bag_sum_mean_max_with_offsets():
+    weight = torch.tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0], [7.0, 8.0]], requires_grad=True)
+    text = torch.tensor([0, 1, 2, 3, 3])
+    offsets = torch.tensor([0, 2, 2])               # bags: [0, 1], [], [2, 3, 3]
+    mean = F.embedding_bag(text, weight, offsets)
+    np.testing.assert_allclose(mean.array, [[2.0, 3.0], [0.0, 0.0], [19 / 3, 22 / 3]])
+    total = F.embedding_bag(text, weight, offsets, mode="sum")
+    np.testing.assert_allclose(total.array, [[4.0, 6.0], [0.0, 0.0], [19.0, 22.0]])
+    biggest = F.embedding_bag(text, weight, offsets, mode="max")
+    np.testing.assert_allclose(biggest.array, [[3.0, 4.0], [0.0, 0.0], [7.0, 8.0]])
+    total.sum().backward()
+    np.testing.assert_allclose(weight.grad.array[:, 0], [1.0, 1.0, 1.0, 2.0])
+
+
+def test_embedding_bag_module_with_2d_input_and_padding():
+    bag = nn.EmbeddingBag(5, 3, mode="mean", padding_idx=0)
+    assert np.all(bag.weight.array[0] == 0)
+    out = bag(torch.tensor([[0, 1], [2, 2]]))
+    np.testing.assert_allclose(out.array[0], bag.weight.array[1])   # the pad is left out
+    np.testing.assert_allclose(out.array[1], bag.weight.array[2])
+    assert repr(bag) == "EmbeddingBag(5, 3, mode='mean', padding_idx=0)"
+
+
+def test_variable_is_a_tensor_alias():
+    x = torch.tensor([1.0, 2.0])
+    v = Variable(x, requires_grad=True)
+    assert isinstance(v, torch.Tensor) and isinstance(x, Variable)
+    assert v.requires_grad and v.is_leaf
+    (v * v).sum().backward()
+    np.testing.assert_array_equal(v.grad.array, [2.0, 4.0])
+
+
+def test_legacy_tensor_types():
+    x = torch.FloatTensor([1, 2])
+    assert x.dtype == torch.float32 and isinstance(x, torch.FloatTensor)
+    assert not isinstance(x, torch.LongTensor)
+    assert torch.LongTensor([1.7]).dtype == torch.int64
+    assert torch.FloatTensor(2, 3).shape == (2, 3)
+    assert torch.tensor([1, 2]).type(torch.FloatTensor).dtype == torch.float32
+    assert torch.tensor([1.5]).type(torch.LongTensor).tolist() == [1]
+
+
+def test_zero_dim_arithmetic_gives_writeable_tensors():
+    correct = 0
+    for _ in range(3):
+        correct += (torch.tensor([1, 2]) == torch.tensor([1, 0])).sum()
+    assert correct.item() == 3
+    c = torch.tensor(2.0) * torch.tensor(3.0)
+    assert isinstance(c.array, np.ndarray) and c.array.flags.writeable
+    c += 1
+    assert c.item() == 7.0
+
+
+def test_step_lr_accepts_a_float_step_size():
+    opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=1.0)
+    sched = torch.optim.lr_scheduler.StepLR(opt, 1.0, gamma=0.1)
+    opt.step()
+    sched.step()
+    assert sched.get_last_lr() == pytest.approx([0.1])
