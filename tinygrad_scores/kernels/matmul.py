@@ -50,21 +50,23 @@ SMALL_FLOPS = 1 << 14      # M*N*K below this: the plain loop (the call is most 
 # --------------------------------------------------------------------------- micro-kernel
 
 def _tile_rows(rows, kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add):
-    """T[ti:ti+rows, tj:tj+NR] (+)= A[i0:i0+rows, pc:pc+kc] @ B[p0:p0+kc, j0:j0+NR].
+    """T[ti:ti+mr, tj:tj+NR] (+)= A[i0:i0+mr, pc:pc+kc] @ B[p0:p0+kc, j0:j0+NR] for
+    mr <= rows: the tile is computed for ``rows`` rows (those past ``i0 + mr - 1`` re-read
+    that last row) and its first mr rows are stored.
 
     B's rows must be contiguous (a packed panel, or a C-contiguous matrix read in place).
-    Rows of A past ``i0 + mr - 1`` re-read that last row (their sums are scratch, never
-    stored by the caller). Plain NumPy when the JIT is off; compiled code uses the IR below.
+    Plain NumPy when the JIT is off; compiled code uses the IR below.
     """
     nr = NV * VECTOR_BYTES // B.itemsize
     if T.ndim == 1:                      # a flat scratch tile: rows of NR
         T = T[:MR * nr].reshape(MR, nr)
+    kept = min(rows, mr)
     picked = [min(i0 + r, i0 + mr - 1) for r in range(rows)]
-    prod = A[picked, pc:pc + kc] @ B[p0:p0 + kc, j0:j0 + nr]
+    prod = (A[picked, pc:pc + kc] @ B[p0:p0 + kc, j0:j0 + nr])[:kept]
     if add:
-        T[ti:ti + rows, tj:tj + nr] += prod
+        T[ti:ti + kept, tj:tj + nr] += prod
     else:
-        T[ti:ti + rows, tj:tj + nr] = prod
+        T[ti:ti + kept, tj:tj + nr] = prod
 
 
 def _tile(kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add):
@@ -161,14 +163,18 @@ def _install_tile():
                 with builder.if_else(add) as (then_add, otherwise):
                     for adding in (True, False):
                         with (then_add if adding else otherwise):
-                            for r in range(ROWS):
-                                row = builder.gep(t_base, [builder.mul(const(r), t_row_stride)])
-                                for v in range(NV):
-                                    ptr = vec_at(row, const(v * VECTOR_BYTES))
-                                    val = builder.load(accs[r * NV + v])
-                                    if adding:
-                                        val = builder.fadd(val, builder.load(ptr, align=size))
-                                    builder.store(val, ptr, align=size)
+                            for r in range(ROWS):      # rows 0 .. mr-1 only
+                                keep = builder.icmp_signed("<", const(r), mr)
+                                with builder.if_then(keep, likely=True):
+                                    row = builder.gep(t_base,
+                                                      [builder.mul(const(r), t_row_stride)])
+                                    for v in range(NV):
+                                        ptr = vec_at(row, const(v * VECTOR_BYTES))
+                                        val = builder.load(accs[r * NV + v])
+                                        if adding:
+                                            val = builder.fadd(val,
+                                                               builder.load(ptr, align=size))
+                                        builder.store(val, ptr, align=size)
                 return context.get_dummy_value()
 
             return types.none(kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add), codegen
@@ -297,6 +303,16 @@ def _store_part(S, C, i0, j0, mr, nr, add):
 
 
 @helper
+def _last_rows(kc, A, i0, mr, pc, B, p0, bj, C, ci, j0, add):
+    """C[ci:ci+mr, j0:j0+NR] (+)= A[i0:i0+mr, pc:pc+kc] @ B[p0:p0+kc, bj:bj+NR] for the
+    last mr < MR rows, by the 4-row micro-kernel where it is enough."""
+    if mr <= 4:
+        _tile4(kc, A, i0, mr, pc, B, p0, bj, C, ci, j0, add)
+    else:
+        _tile(kc, A, i0, mr, pc, B, p0, bj, C, ci, j0, add)
+
+
+@helper
 def _edge_tile(kc, A, i0, mr, pc, B, p0, bj, S, C, ci, j0, width, add):
     """An edge tile, C[ci:ci+mr, j0:j0+width] (+)= A[i0:i0+mr, pc:pc+kc] @ B[p0:p0+kc,
     bj:bj+NR], through the scratch tile S. One function for every edge, so the
@@ -345,14 +361,13 @@ def _block_a_in_place(A, B, C, accumulate, m0, m1, n0, n1, kb):
                             _tile(kc, A, i0, MR, pc, Bp, jp * kb, 0, C, i0, j0, add)
                         else:
                             _tile(kc, A, i0, MR, pc, B, pc, j0, C, i0, j0, add)
-                else:                 # the last rows: through the scratch tile
+                else:                 # the last rows: only mr of them stored
                     for jp in range(full_panels):
                         j0 = jc + jp * nr
                         if pack_b:
-                            _edge_tile(kc, A, i0, mr, pc, Bp, jp * kb, zero, S, C, i0, j0, nr,
-                                       add)
+                            _last_rows(kc, A, i0, mr, pc, Bp, jp * kb, zero, C, i0, j0, add)
                         else:
-                            _edge_tile(kc, A, i0, mr, pc, B, pc, j0, S, C, i0, j0, nr, add)
+                            _last_rows(kc, A, i0, mr, pc, B, pc, j0, C, i0, j0, add)
                 if nc % nr:           # the last, partial panel: packed either way
                     q = full_panels * kb if pack_b else zero
                     _edge_tile(kc, A, i0, mr, pc, Bp, q, zero, S, C, i0, jc + full_panels * nr,
@@ -388,6 +403,8 @@ def _block_a_packed(A, B, C, accumulate, m0, m1, n0, n1, kb):
                     mr = min(MR, m1 - i0)
                     if mr == MR and width == nr:
                         _tile(kc, ApT, 0, MR, t * kb, Bp, 0, 0, C, i0, j0, add)
+                    elif width == nr:
+                        _last_rows(kc, ApT, zero, mr, t * kb, Bp, zero, zero, C, i0, j0, add)
                     else:
                         _edge_tile(kc, ApT, zero, mr, t * kb, Bp, zero, zero, S, C, i0, j0, width,
                                    add)
