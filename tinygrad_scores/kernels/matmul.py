@@ -568,17 +568,21 @@ _FLOAT32 = np.dtype(np.float32)
 
 
 class _Direct(dict):
-    """(dtype, variant) -> the compiled serial kernel itself, built on first use: a tiny
-    product's whole run is about as long as one more Python call, so serial calls skip
+    """dtype -> the compiled one-thread kernel ``variant`` itself, built on first use: a
+    tiny product's whole run is about as long as one more Python call, so these calls skip
     the lazy kernel's own dispatch after the first."""
 
-    def __missing__(self, key):
-        lazy = _KERNELS[key]
-        self[key] = run = lazy.build(key[0]) if hasattr(lazy, "build") else lazy
+    def __init__(self, variant):
+        super().__init__()
+        self.variant = variant
+
+    def __missing__(self, dtype):
+        lazy = _KERNELS[dtype, self.variant]
+        self[dtype] = run = lazy.build(dtype) if hasattr(lazy, "build") else lazy
         return run
 
 
-_DIRECT = _Direct()
+_SMALL, _DOT, _SERIAL = _Direct("small"), _Direct("dot"), _Direct("serial")
 DOT_MAX_N = 16             # up to this many columns of C (and B^T contiguous): dot products
 
 
@@ -673,14 +677,14 @@ def matmul_into(A, B, C, accumulate=False):
             if not accumulate:
                 C.fill(0)
         else:
-            _DIRECT[dtype, "small"](A, B, C, accumulate)
+            _SMALL[dtype](A, B, C, accumulate)
         return C
     dot = N <= DOT_MAX_N and A.flags.c_contiguous and B.flags.f_contiguous
     if flops < PARALLEL_FLOPS or dtype != _FLOAT32 or team_size() == 1:
         if dot:
-            _DIRECT[dtype, "dot"](A, B.T, C, accumulate)
+            _DOT[dtype](A, B.T, C, accumulate)
         else:
-            _DIRECT[dtype, "serial"](A, B, C, accumulate)
+            _SERIAL[dtype](A, B, C, accumulate)
         return C
     threads = team_size.size
     if dot:
