@@ -148,3 +148,33 @@ def test_team_size_takes_a_users_thread_count_as_its_cap(monkeypatch):
         assert mm.team_size.most == 1 and mm.team_size() == 1
     finally:
         numba.set_num_threads(before)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@given(m=SIDES, k=st.integers(1, 80), n=SIDES, seed=st.integers(0, 2**16),
+       a_kind=st.sampled_from(["reversed", "broadcast_row", "T_reversed"]),
+       b_kind=st.sampled_from(["reversed", "broadcast_col", "T_reversed"]))
+@settings(max_examples=40)
+def test_negative_and_zero_strides(dtype, m, k, n, seed, a_kind, b_kind):
+    """Views a caller can pass: reversed axes (negative strides) and broadcast rows or
+    columns (zero strides) are read through their strides, never assumed contiguous.
+    (Writeable views: the kernels take writeable arrays, functions/linalg.py sees to it.)"""
+    from numpy.lib.stride_tricks import as_strided
+    rng = np.random.default_rng(seed)
+    if a_kind == "reversed":
+        a = rng.standard_normal((m, k)).astype(dtype)[::-1, ::-1]
+    elif a_kind == "broadcast_row":
+        row = rng.standard_normal(k).astype(dtype)
+        a = as_strided(row, (m, k), (0, row.itemsize))
+    else:
+        a = rng.standard_normal((k, m)).astype(dtype)[::-1].T
+    if b_kind == "reversed":
+        b = rng.standard_normal((k, n)).astype(dtype)[::-1, ::-1]
+    elif b_kind == "broadcast_col":
+        col = rng.standard_normal(k).astype(dtype)
+        b = as_strided(col, (k, n), (col.itemsize, 0))
+    else:
+        b = rng.standard_normal((n, k)).astype(dtype)[:, ::-1].T
+    c = np.empty((m, n), dtype)
+    mm.matmul_into(a, b, c)
+    np.testing.assert_allclose(c, _expected(a, b), rtol=_tol(dtype, k), atol=_tol(dtype, k))
