@@ -1,5 +1,6 @@
 """Regression with MSELoss (the seed article's other loss): fit y = sin(3x) + 0.5x with
 a small Linear -> Tanh -> Linear network trained by Adam."""
+
 import argparse
 
 import numpy as np

@@ -4,6 +4,7 @@ Linear -> ReLU -> Linear, cross-entropy on the logits (the score function) and A
 Here the two classes are separable for real (two Gaussian clouds in 784 dimensions), so
 the falling loss means something; the article used pure noise as a placeholder.
 """
+
 import argparse
 
 import tinygrad_scores as torch
@@ -15,7 +16,10 @@ import tinygrad_scores.optim as optim
 def make_data(n, n_features, generator):
     y = torch.randint(0, 2, (n,), generator=generator)
     direction = torch.randn(n_features, generator=torch.Generator(123))
-    x = torch.randn(n, n_features, generator=generator) + (y.float() * 2 - 1).unsqueeze(1) * direction * 0.1
+    x = (
+        torch.randn(n, n_features, generator=generator)
+        + (y.float() * 2 - 1).unsqueeze(1) * direction * 0.1
+    )
     return x, y
 
 
@@ -32,7 +36,7 @@ def main(argv=None):
     optimizer = optim.Adam(model.parameters(), lr=1e-3)
     first = None
     for step in range(1, args.steps + 1):
-        scores = model(x)                 # the score function: one logit per class
+        scores = model(x)  # the score function: one logit per class
         loss = criterion(scores, y)
         optimizer.zero_grad()
         loss.backward()

@@ -5,6 +5,7 @@ pos_weight), gradient clipping and a cosine learning-rate schedule, on synthetic
 This is a PyTorch program: only its four imports differ (``import torch``, ``torch.nn``,
 ``torch.optim`` and ``torch.utils.data`` in PyTorch).
 """
+
 import argparse
 
 import tinygrad_scores as torch
@@ -15,7 +16,7 @@ from tinygrad_scores.utils.data import DataLoader, TensorDataset
 
 def make_data(n, generator):
     x = torch.rand(n, 2, generator=generator) * 4 - 2
-    y = ((x ** 2).sum(1) < 2.0).float()
+    y = ((x**2).sum(1) < 2.0).float()
     return x, y
 
 
@@ -23,13 +24,19 @@ class MLP(nn.Module):
     def __init__(self, hidden=64, p=0.1):
         super().__init__()
         self.net = nn.Sequential(
-            nn.Linear(2, hidden), nn.BatchNorm1d(hidden), nn.ReLU(), nn.Dropout(p),
-            nn.Linear(hidden, hidden), nn.BatchNorm1d(hidden), nn.ReLU(), nn.Dropout(p),
+            nn.Linear(2, hidden),
+            nn.BatchNorm1d(hidden),
+            nn.ReLU(),
+            nn.Dropout(p),
+            nn.Linear(hidden, hidden),
+            nn.BatchNorm1d(hidden),
+            nn.ReLU(),
+            nn.Dropout(p),
             nn.Linear(hidden, 1),
         )
 
     def forward(self, x):
-        return self.net(x).squeeze(1)       # one logit per point
+        return self.net(x).squeeze(1)  # one logit per point
 
 
 def accuracy(model, x, y):
@@ -53,8 +60,7 @@ def main(argv=None):
     data_gen = torch.Generator().manual_seed(args.seed)
     x_train, y_train = make_data(2000, data_gen)
     x_test, y_test = make_data(1000, data_gen)
-    loader = DataLoader(TensorDataset(x_train, y_train), batch_size=args.batch_size,
-                        shuffle=True)
+    loader = DataLoader(TensorDataset(x_train, y_train), batch_size=args.batch_size, shuffle=True)
 
     model = MLP()
     positives = y_train.sum()
@@ -76,9 +82,11 @@ def main(argv=None):
         scheduler.step()
         losses.append(total / count)
         if not args.quiet:
-            print(f"epoch {epoch + 1:2d}  loss {losses[-1]:.4f}  "
-                  f"lr {scheduler.get_last_lr()[0]:.5f}  "
-                  f"test accuracy {accuracy(model, x_test, y_test):.3f}")
+            print(
+                f"epoch {epoch + 1:2d}  loss {losses[-1]:.4f}  "
+                f"lr {scheduler.get_last_lr()[0]:.5f}  "
+                f"test accuracy {accuracy(model, x_test, y_test):.3f}"
+            )
     acc = accuracy(model, x_test, y_test)
     if not args.quiet:
         print(f"final test accuracy {acc:.3f}")

@@ -4,6 +4,7 @@ handwritten digits shipped with the package (or on MNIST IDX files you have).
     python examples/train_digits.py --epochs 20
     python examples/train_digits.py --mnist-dir ~/data/mnist --hidden 256
 """
+
 import argparse
 import os
 import sys
@@ -46,8 +47,10 @@ def main(argv=None):
 
     torch.manual_seed(args.seed)
     if args.mnist_dir:
-        (x_train, y_train), (x_test, y_test) = load_mnist(args.mnist_dir, "train"), \
-            load_mnist(args.mnist_dir, "test")
+        (x_train, y_train), (x_test, y_test) = (
+            load_mnist(args.mnist_dir, "train"),
+            load_mnist(args.mnist_dir, "test"),
+        )
         n_classes = 10
     else:
         (x_train, y_train), (x_test, y_test) = load_digits(seed=args.seed)
@@ -55,8 +58,10 @@ def main(argv=None):
     model = MLP(x_train.shape[1], args.hidden, n_classes)
     optimizer = optim.Adam(model.parameters(), lr=args.lr)
     loader = DataLoader(TensorDataset(x_train, y_train), batch_size=args.batch_size, shuffle=True)
-    print(f"data: {x_train.shape[0]} train / {x_test.shape[0]} test samples, "
-          f"{x_train.shape[1]} features; model:\n{model}")
+    print(
+        f"data: {x_train.shape[0]} train / {x_test.shape[0]} test samples, "
+        f"{x_train.shape[1]} features; model:\n{model}"
+    )
 
     start = time.perf_counter()
     for epoch in range(1, args.epochs + 1):
@@ -68,17 +73,26 @@ def main(argv=None):
             optimizer.step()
             total += loss.item()
             if not args.quiet and sys.stdout.isatty():
-                print(f"\r  epoch {epoch} [{i:>3}/{batches}] loss {loss.item():.4f}", end="", flush=True)
+                print(
+                    f"\r  epoch {epoch} [{i:>3}/{batches}] loss {loss.item():.4f}",
+                    end="",
+                    flush=True,
+                )
         if not args.quiet and sys.stdout.isatty():
             print("\r", end="")
-        print(f"epoch {epoch:3d}  loss {total / batches:.4f}  train acc {accuracy(model, x_train, y_train):.4f}"
-              f"  test acc {accuracy(model, x_test, y_test):.4f}  ({time.perf_counter() - start:.2f} s)")
+        print(
+            f"epoch {epoch:3d}  loss {total / batches:.4f}  "
+            f"train acc {accuracy(model, x_train, y_train):.4f}  "
+            f"test acc {accuracy(model, x_test, y_test):.4f}  ({time.perf_counter() - start:.2f} s)"
+        )
     test_acc = accuracy(model, x_test, y_test)
     if args.save:
         torch.save(model.state_dict(), args.save)
         print(f"saved the model to {os.path.abspath(args.save)}")
-    print(f"final test accuracy {test_acc:.4f} after {args.epochs} epochs in "
-          f"{time.perf_counter() - start:.2f} s")
+    print(
+        f"final test accuracy {test_acc:.4f} after {args.epochs} epochs in "
+        f"{time.perf_counter() - start:.2f} s"
+    )
     return test_acc
 
 

@@ -9,6 +9,7 @@ split), so it runs offline; ``--mnist-dir`` or ``--download`` switch to the full
     python examples/train_mnist.py --plot curves.png --show-errors errors.png
     python examples/train_mnist.py --download --epochs 5          # full MNIST, cached
 """
+
 import argparse
 import sys
 import time
@@ -30,8 +31,9 @@ def make_model():
 @torch.no_grad()
 def predict(model, x, batch_size=2000):
     """Predicted class per row, in chunks so the full 60k set needs little memory."""
-    return np.concatenate([model(x[i:i + batch_size]).argmax(dim=1).array
-                           for i in range(0, x.shape[0], batch_size)])
+    return np.concatenate(
+        [model(x[i : i + batch_size]).argmax(dim=1).array for i in range(0, x.shape[0], batch_size)]
+    )
 
 
 def accuracy(model, x, y):
@@ -55,7 +57,7 @@ class Progress:
 
     def close(self):
         if self.enabled:
-            print("\r\033[K", end="", flush=True)   # erase the bar before the summary line
+            print("\r\033[K", end="", flush=True)  # erase the bar before the summary line
 
 
 def load_data(args):
@@ -74,8 +76,12 @@ def train(args, out=print):
     out(f"data: {name}: {x_train.shape[0]} train / {x_test.shape[0]} test images")
     model = make_model()
     optimizer = optim.Adam(model.parameters(), lr=args.lr)
-    loader = DataLoader(TensorDataset(x_train, y_train), batch_size=args.batch_size,
-                        shuffle=True, generator=torch.Generator(args.seed))
+    loader = DataLoader(
+        TensorDataset(x_train, y_train),
+        batch_size=args.batch_size,
+        shuffle=True,
+        generator=torch.Generator(args.seed),
+    )
     show_bar = sys.stdout.isatty() and not args.quiet
     history = {"epoch": [], "loss": [], "train_acc": [], "test_acc": [], "seconds": []}
     train_seconds = 0.0
@@ -96,20 +102,31 @@ def train(args, out=print):
         values = (epoch, total / len(loader), train_acc, test_acc, train_seconds)
         for key, value in zip(history, values):
             history[key].append(value)
-        out(f"epoch {epoch:2d}/{args.epochs}  loss {total / len(loader):.4f}  train acc "
-            f"{train_acc:.4f}  test acc {test_acc:.4f}  training time {train_seconds:.2f} s")
-    return {"model": model, "history": history, "test_acc": history["test_acc"][-1],
-            "train_seconds": train_seconds, "x_test": x_test, "y_test": y_test}
+        out(
+            f"epoch {epoch:2d}/{args.epochs}  loss {total / len(loader):.4f}  train acc "
+            f"{train_acc:.4f}  test acc {test_acc:.4f}  training time {train_seconds:.2f} s"
+        )
+    return {
+        "model": model,
+        "history": history,
+        "test_acc": history["test_acc"][-1],
+        "train_seconds": train_seconds,
+        "x_test": x_test,
+        "y_test": y_test,
+    }
 
 
 def _pyplot():
     try:
         import matplotlib
     except ImportError:
-        sys.exit("plotting needs matplotlib: pip install matplotlib  "
-                 "(or pip install 'tinygrad-scores[plot]')")
-    matplotlib.use("Agg")   # files only, no window
+        sys.exit(
+            "plotting needs matplotlib: pip install matplotlib  "
+            "(or pip install 'tinygrad-scores[plot]')"
+        )
+    matplotlib.use("Agg")  # files only, no window
     import matplotlib.pyplot as plt
+
     return plt
 
 
@@ -145,8 +162,10 @@ def plot_errors(model, x_test, y_test, path, limit=40):
         ax.imshow(x_test.array[i].reshape(28, 28), cmap="gray_r", vmin=0, vmax=1)
         ax.set_title(f"pred {predicted[i]}\ntrue {y_test.array[i]}", fontsize=9, color="tab:red")
     total = int((predicted != y_test.array).sum())
-    fig.suptitle(f"misclassified test digits: {len(wrong)} of {total} shown "
-                 f"({total} / {len(predicted)} wrong)")
+    fig.suptitle(
+        f"misclassified test digits: {len(wrong)} of {total} shown "
+        f"({total} / {len(predicted)} wrong)"
+    )
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)
@@ -159,26 +178,37 @@ def main(argv=None):
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--lr", type=float, default=2e-3)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--mnist-dir", default=None,
-                        help="directory with the four MNIST IDX files: train on the full set")
-    parser.add_argument("--download", action="store_true",
-                        help="fetch the full set into --mnist-dir (default ~/.cache/"
-                             "tinygrad_scores/mnist or $TINYGRAD_SCORES_DATA/mnist) if missing")
+    parser.add_argument(
+        "--mnist-dir",
+        default=None,
+        help="directory with the four MNIST IDX files: train on the full set",
+    )
+    parser.add_argument(
+        "--download",
+        action="store_true",
+        help="fetch the full set into --mnist-dir (default ~/.cache/"
+        "tinygrad_scores/mnist or $TINYGRAD_SCORES_DATA/mnist) if missing",
+    )
     parser.add_argument("--plot", metavar="PNG", help="save loss and accuracy curves (matplotlib)")
-    parser.add_argument("--show-errors", metavar="PNG",
-                        help="save a grid of misclassified test digits (matplotlib)")
+    parser.add_argument(
+        "--show-errors", metavar="PNG", help="save a grid of misclassified test digits (matplotlib)"
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
     if args.plot or args.show_errors:
-        _pyplot()                  # fail before training if matplotlib is missing
+        _pyplot()  # fail before training if matplotlib is missing
 
     try:
         result = train(args)
-    except FileNotFoundError as exc:     # no IDX files in --mnist-dir: say what to do
-        sys.exit(f"{exc}\n(add --download to fetch the full set, or drop --mnist-dir to "
-                 f"train on the shipped subset)")
-    print(f"final test accuracy {100 * result['test_acc']:.2f}% after {args.epochs} epochs, "
-          f"{result['train_seconds']:.2f} s of training")
+    except FileNotFoundError as exc:  # no IDX files in --mnist-dir: say what to do
+        sys.exit(
+            f"{exc}\n(add --download to fetch the full set, or drop --mnist-dir to "
+            f"train on the shipped subset)"
+        )
+    print(
+        f"final test accuracy {100 * result['test_acc']:.2f}% after {args.epochs} epochs, "
+        f"{result['train_seconds']:.2f} s of training"
+    )
     if args.plot:
         plot_curves(result["history"], args.plot)
         print(f"curves saved to {args.plot}")

@@ -6,6 +6,7 @@ and ``backward`` walks a topological order built by a recursive depth-first sear
 appends a node only after all of its inputs (the textbook construction). The graph tests
 use it as the second oracle, beside finite differences.
 """
+
 import math
 
 import numpy as np
@@ -17,7 +18,7 @@ class Value:
     def __init__(self, data, parents=()):
         self.data = float(data)
         self.grad = 0.0
-        self.parents = parents          # ((input Value, d self / d input), ...)
+        self.parents = parents  # ((input Value, d self / d input), ...)
 
     def __add__(self, other):
         other = lift(other)
@@ -45,11 +46,11 @@ class Value:
         return self * other.reciprocal()
 
     def reciprocal(self):
-        return Value(1.0 / self.data, ((self, -1.0 / self.data ** 2),))
+        return Value(1.0 / self.data, ((self, -1.0 / self.data**2),))
 
     def __pow__(self, k):
         assert isinstance(k, (int, float))
-        return Value(self.data ** k, ((self, k * self.data ** (k - 1)),))
+        return Value(self.data**k, ((self, k * self.data ** (k - 1)),))
 
     def exp(self):
         e = math.exp(self.data)
@@ -79,7 +80,7 @@ class Value:
             seen.add(id(v))
             for parent, _ in v.parents:
                 visit(parent)
-            order.append(v)          # after every input: a true topological order
+            order.append(v)  # after every input: a true topological order
 
         visit(self)
         self.grad = 1.0
@@ -132,7 +133,7 @@ def softmax(a, axis):
     out = np.empty(moved.shape, dtype=object)
     for index in np.ndindex(moved.shape[:-1]):
         row = moved[index]
-        m = max(v.data for v in row)          # a constant shift: no gradient through it
+        m = max(v.data for v in row)  # a constant shift: no gradient through it
         exps = [(v - m).exp() for v in row]
         total = Value(0.0)
         for e in exps:

@@ -1,4 +1,5 @@
 """Hypothesis strategies shared by the tests: shapes, broadcasting pairs, float arrays."""
+
 import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -19,8 +20,9 @@ def broadcast_pairs(draw):
 
 
 def values(shape, low=-2.0, high=2.0):
-    return hnp.arrays(np.float64, shape, elements=st.floats(low, high, allow_nan=False,
-                                                              allow_subnormal=False))
+    return hnp.arrays(
+        np.float64, shape, elements=st.floats(low, high, allow_nan=False, allow_subnormal=False)
+    )
 
 
 def off_kinks(x, gap=0.1):

@@ -1,5 +1,6 @@
 """compile(): a captured training step replays to the same bits as the eager step, and a
 function the tape cannot follow keeps running eagerly (with a warning), never wrongly."""
+
 import warnings
 
 import numpy as np
@@ -13,8 +14,13 @@ import tinygrad_scores.optim as optim
 
 def _batches(n, batch, features, classes, seed=1):
     rng = np.random.default_rng(seed)
-    return [(ts.tensor(rng.standard_normal((batch, features)).astype(np.float32)),
-             ts.tensor(rng.integers(0, classes, batch))) for _ in range(n)]
+    return [
+        (
+            ts.tensor(rng.standard_normal((batch, features)).astype(np.float32)),
+            ts.tensor(rng.integers(0, classes, batch)),
+        )
+        for _ in range(n)
+    ]
 
 
 def _twins(make_step):
@@ -54,7 +60,7 @@ def test_replayed_adam_step_matches_eager_bit_for_bit():
     eager, compiled = _twins(_adam_step)
     _assert_same_training(eager, compiled, _batches(12, 8, 6, 3))
     step = compiled[1]
-    assert step.eager_reason is None and step._steps is not None   # it did replay
+    assert step.eager_reason is None and step._steps is not None  # it did replay
 
 
 def test_replay_with_sgd_momentum_scheduler_and_two_outputs():
@@ -97,18 +103,26 @@ def test_inplace_ops_inside_the_step_are_replayed():
         return model, step
 
     rng = np.random.default_rng(0)
-    batches = [(ts.tensor(rng.standard_normal((4, 3)).astype(np.float32)),
-                ts.tensor(rng.standard_normal((4, 3)).astype(np.float32))) for _ in range(8)]
+    batches = [
+        (
+            ts.tensor(rng.standard_normal((4, 3)).astype(np.float32)),
+            ts.tensor(rng.standard_normal((4, 3)).astype(np.float32)),
+        )
+        for _ in range(8)
+    ]
     eager, compiled = _twins(make)
     _assert_same_training(eager, compiled, batches)
     assert compiled[1]._steps is not None
 
 
-@pytest.mark.parametrize("what, body", [
-    ("random numbers", lambda model, x: F.dropout(model(x), 0.5)),
-    ("item()", lambda model, x: model(x) * float(model(x).sum().item() > 0)),
-    ("a truth value", lambda model, x: model(x) if (model(x).sum() > -1e9) else model(x)),
-])
+@pytest.mark.parametrize(
+    "what, body",
+    [
+        ("random numbers", lambda model, x: F.dropout(model(x), 0.5)),
+        ("item()", lambda model, x: model(x) * float(model(x).sum().item() > 0)),
+        ("a truth value", lambda model, x: model(x) if (model(x).sum() > -1e9) else model(x)),
+    ],
+)
 def test_steps_the_tape_cannot_follow_run_eagerly_and_say_why(what, body):
     def make():
         model = nn.Linear(4, 2)
@@ -141,7 +155,7 @@ def test_new_shapes_run_eagerly_with_a_warning():
     _assert_same_training(eager, compiled, batches)
     with pytest.warns(RuntimeWarning, match="another shape"):
         _assert_same_training(eager, compiled, _batches(2, 5, 6, 3, seed=9))
-    _assert_same_training(eager, compiled, batches)        # back on the tape
+    _assert_same_training(eager, compiled, batches)  # back on the tape
 
 
 def test_switching_a_module_to_eval_leaves_the_tape():
@@ -192,6 +206,6 @@ def test_results_that_still_need_their_graph_are_not_captured():
     with pytest.warns(RuntimeWarning, match="still needs its graph"):
         for _ in range(3):
             out = forward(ts.ones(4, 2))
-            out.backward()                 # the caller's backward still works
+            out.backward()  # the caller's backward still works
     assert forward.eager_reason is not None
     assert model.weight.grad is not None

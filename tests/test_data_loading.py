@@ -1,5 +1,6 @@
 """Dataset, TensorDataset, Subset, ConcatDataset, random_split, DataLoader and default
 collation against PyTorch's documented behaviour; refusal of bad arguments."""
+
 import collections
 import warnings
 
@@ -8,8 +9,15 @@ import pytest
 
 import tinygrad_scores as ts
 from tinygrad_scores import data
-from tinygrad_scores.data import (ConcatDataset, DataLoader, Dataset, Subset, TensorDataset,
-                                  default_collate, random_split)
+from tinygrad_scores.data import (
+    ConcatDataset,
+    DataLoader,
+    Dataset,
+    Subset,
+    TensorDataset,
+    default_collate,
+    random_split,
+)
 
 
 class Squares(Dataset):
@@ -26,15 +34,23 @@ class Squares(Dataset):
 
 
 def test_all_names_are_exported():
-    for name in ["Dataset", "TensorDataset", "Subset", "ConcatDataset", "random_split",
-                 "DataLoader", "default_collate"]:
+    for name in [
+        "Dataset",
+        "TensorDataset",
+        "Subset",
+        "ConcatDataset",
+        "random_split",
+        "DataLoader",
+        "default_collate",
+    ]:
         assert name in data.__all__ and hasattr(data, name)
 
 
 @pytest.mark.parametrize("bad", [2.5, True, False, 0, -1, "4", 4.0])
 def test_batch_size_must_be_a_positive_integer(bad):
-    with pytest.raises(ValueError, match=f"batch_size should be a positive integer value, but got "
-                                         f"batch_size={bad}"):
+    with pytest.raises(
+        ValueError, match=f"batch_size should be a positive integer value, but got batch_size={bad}"
+    ):
         DataLoader(Squares(3), batch_size=bad)
 
 
@@ -44,8 +60,9 @@ def test_other_loader_arguments():
     with pytest.raises(ValueError, match="num_workers option should be non-negative"):
         DataLoader(Squares(3), num_workers=-1)
     # worker processes are not used, but programs that ask for them get the same batches
-    assert [repr(b) for b in DataLoader(Squares(3), batch_size=2, num_workers=2)] == \
-        [repr(b) for b in DataLoader(Squares(3), batch_size=2)]
+    assert [repr(b) for b in DataLoader(Squares(3), batch_size=2, num_workers=2)] == [
+        repr(b) for b in DataLoader(Squares(3), batch_size=2)
+    ]
     with pytest.raises(ValueError, match="sampler"):
         DataLoader(Squares(3), sampler=[0, 1, 2])
     loader = DataLoader(Squares(3), num_workers=0, pin_memory=True, persistent_workers=False)
@@ -61,9 +78,15 @@ def test_tensor_dataset_batches_are_lists_and_shuffle_is_seeded():
     assert len(loader) == 3 and [len(b[1]) for b in batches] == [4, 4, 2]
     assert isinstance(batches[0], list) and batches[0][0].shape == (4, 1)
     assert len(DataLoader(TensorDataset(x, y), batch_size=4, drop_last=True)) == 2
-    runs = [[b[1].tolist() for b in DataLoader(TensorDataset(x, y), 4, shuffle=True,
-                                               generator=ts.Generator().manual_seed(7))]
-            for _ in range(2)]
+    runs = [
+        [
+            b[1].tolist()
+            for b in DataLoader(
+                TensorDataset(x, y), 4, shuffle=True, generator=ts.Generator().manual_seed(7)
+            )
+        ]
+        for _ in range(2)
+    ]
     assert runs[0] == runs[1] and sorted(sum(runs[0], [])) == list(range(10))
     assert runs[0] != [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]
 

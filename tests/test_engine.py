@@ -1,4 +1,5 @@
 """The engine: graph shapes, accumulation, no_grad/detach, deep chains, error cases."""
+
 import numpy as np
 import pytest
 
@@ -9,9 +10,10 @@ def test_diamond_graph_sums_both_paths():
     x = ts.tensor([2.0, 3.0], requires_grad=True)
     a = x * 3
     b = x.exp()
-    (a * b).sum().backward()        # d/dx (3x e^x) = 3 e^x (1 + x)
-    np.testing.assert_allclose(x.grad.numpy(), 3 * np.exp([2.0, 3.0]) * (1 + np.array([2.0, 3.0])),
-                               rtol=1e-6)
+    (a * b).sum().backward()  # d/dx (3x e^x) = 3 e^x (1 + x)
+    np.testing.assert_allclose(
+        x.grad.numpy(), 3 * np.exp([2.0, 3.0]) * (1 + np.array([2.0, 3.0])), rtol=1e-6
+    )
 
 
 def test_tensor_used_twice_gets_both_contributions():
@@ -30,7 +32,7 @@ def test_two_leaves_never_share_a_grad_array():
     a = ts.tensor([1.0, 2.0], requires_grad=True)
     b = ts.tensor([3.0, 4.0], requires_grad=True)
     (a + b).sum().backward()
-    a.grad.array *= 10              # in-place edit of one gradient (as clipping does)
+    a.grad.array *= 10  # in-place edit of one gradient (as clipping does)
     np.testing.assert_array_equal(b.grad.numpy(), [1.0, 1.0])
 
 
@@ -97,7 +99,7 @@ def test_ten_thousand_op_chain_has_no_recursion_error():
     for _ in range(10_000):
         y = y * 1.0001
     y.backward()
-    assert x.grad.item() == pytest.approx(1.0001 ** 10_000, rel=1e-9)
+    assert x.grad.item() == pytest.approx(1.0001**10_000, rel=1e-9)
 
 
 def test_non_leaf_grad_only_with_retain_grad():

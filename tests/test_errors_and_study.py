@@ -1,7 +1,8 @@
 """Bad input gets a clear error naming the problem; tracing, DOT export, docstrings."""
+
 import inspect
-import re
 import os
+import re
 import subprocess
 import sys
 
@@ -18,7 +19,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def test_matmul_mismatch_names_both_shapes():
-    with pytest.raises(RuntimeError, match=r"mat1 and mat2 shapes cannot be multiplied \(3x4 and 5x6\)"):
+    with pytest.raises(
+        RuntimeError, match=r"mat1 and mat2 shapes cannot be multiplied \(3x4 and 5x6\)"
+    ):
         ts.randn(3, 4) @ ts.randn(5, 6)
     with pytest.raises(RuntimeError, match=r"\(2x7 and 784x128\)"):
         nn.Linear(784, 128)(ts.randn(2, 7))
@@ -37,7 +40,9 @@ def test_cross_entropy_bad_labels():
         F.cross_entropy(logits, ts.tensor([-1, 0, 1, 2]))
     with pytest.raises(TypeError, match=r"integer class indices .*float32"):
         F.cross_entropy(logits, ts.tensor([0.0, 1.0, 1.0, 2.0]))
-    with pytest.raises(ValueError, match=r"input of shape \(4, 3\) needs target of shape \(4,\).*\(5,\)"):
+    with pytest.raises(
+        ValueError, match=r"input of shape \(4, 3\) needs target of shape \(4,\).*\(5,\)"
+    ):
         F.cross_entropy(logits, ts.tensor([0, 1, 1, 2, 0]))
     with pytest.raises(ValueError, match="not a valid value for reduction"):
         nn.CrossEntropyLoss(reduction="avg")
@@ -64,7 +69,7 @@ def test_softmax_and_cross_entropy_edge_values():
     assert p[1, 1] == 0 and np.isfinite(p).all()
     loss = F.cross_entropy(ts.tensor([[1e4, -1e4], [-1e4, 1e4]]), ts.tensor([1, 0]))
     assert loss.item() == pytest.approx(2e4)
-    assert np.isnan(F.softmax(ts.tensor([[-float("inf")] * 2]), dim=1).numpy()).all()   # as PyTorch
+    assert np.isnan(F.softmax(ts.tensor([[-float("inf")] * 2]), dim=1).numpy()).all()  # as PyTorch
 
 
 def test_log_of_zero_is_minus_inf_with_inf_gradient():
@@ -78,10 +83,12 @@ def test_log_of_zero_is_minus_inf_with_inf_gradient():
 def test_detect_anomaly_names_the_op():
     x = ts.tensor([-1.0, 1.0], requires_grad=True)
     with ts.detect_anomaly():
-        with pytest.raises(RuntimeError, match=r"'Sqrt'.*nan"), \
-                pytest.warns(RuntimeWarning, match="invalid value"):   # NumPy warns; torch is silent
+        with (
+            pytest.raises(RuntimeError, match=r"'Sqrt'.*nan"),
+            pytest.warns(RuntimeWarning, match="invalid value"),
+        ):  # NumPy warns; torch is silent
             x.sqrt()
-        y = (x * 0).sqrt()          # sqrt(0): forward fine, backward divides by zero
+        y = (x * 0).sqrt()  # sqrt(0): forward fine, backward divides by zero
         with pytest.raises(RuntimeError, match=r"'SqrtBackward0'.*inf"):
             y.sum().backward()
 
@@ -104,13 +111,23 @@ def test_to_dot_describes_the_graph():
     x = ts.randn(4, 3)
     dot = viz.to_dot((x @ w).relu().sum())
     assert dot.startswith("digraph") and dot.rstrip().endswith("}")
-    for label in ("MatMulBackward0", "ReLUBackward0", "SumBackward0", "requires_grad", "constant", "4x2"):
+    for label in (
+        "MatMulBackward0",
+        "ReLUBackward0",
+        "SumBackward0",
+        "requires_grad",
+        "constant",
+        "4x2",
+    ):
         assert label in dot
 
 
 def test_every_function_states_its_derivative():
-    classes = [c for _, c in inspect.getmembers(functions, inspect.isclass)
-               if issubclass(c, functions.Function) and c is not functions.Function]
+    classes = [
+        c
+        for _, c in inspect.getmembers(functions, inspect.isclass)
+        if issubclass(c, functions.Function) and c is not functions.Function
+    ]
     assert len(classes) >= 25
     for cls in classes:
         doc = cls.__doc__ or ""
@@ -119,17 +136,22 @@ def test_every_function_states_its_derivative():
 
 
 def test_runs_under_numba_disable_jit():
-    code = ("import tinygrad_scores as ts, tinygrad_scores.nn as nn, tinygrad_scores.optim as optim\n"
-            "import tinygrad_scores.nn.functional as F\n"
-            "ts.manual_seed(0); m = nn.Sequential(nn.Linear(6, 5), nn.ReLU(), nn.Linear(5, 3))\n"
-            "opt = optim.Adam(m.parameters(), lr=0.05); x = ts.randn(8, 6); y = ts.randint(0, 3, (8,))\n"
-            "l0 = F.cross_entropy(m(x), y).item()\n"
-            "for _ in range(20):\n"
-            "    opt.zero_grad(); loss = F.cross_entropy(m(x), y); loss.backward(); opt.step()\n"
-            "import numba; assert numba.config.DISABLE_JIT\n"
-            "assert loss.item() < l0, (l0, loss.item()); print('ok', l0, loss.item())\n")
+    code = (
+        "import tinygrad_scores as ts, tinygrad_scores.nn as nn, tinygrad_scores.optim as optim\n"
+        "import tinygrad_scores.nn.functional as F\n"
+        "ts.manual_seed(0); m = nn.Sequential(nn.Linear(6, 5), nn.ReLU(), nn.Linear(5, 3))\n"
+        "opt = optim.Adam(m.parameters(), lr=0.05)\n"
+        "x = ts.randn(8, 6); y = ts.randint(0, 3, (8,))\n"
+        "l0 = F.cross_entropy(m(x), y).item()\n"
+        "for _ in range(20):\n"
+        "    opt.zero_grad(); loss = F.cross_entropy(m(x), y); loss.backward(); opt.step()\n"
+        "import numba; assert numba.config.DISABLE_JIT\n"
+        "assert loss.item() < l0, (l0, loss.item()); print('ok', l0, loss.item())\n"
+    )
     env = dict(os.environ, NUMBA_DISABLE_JIT="1", PYTHONPATH=ROOT)
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith("ok")
 
@@ -137,19 +159,33 @@ def test_runs_under_numba_disable_jit():
 def test_imports_without_a_writable_cache(tmp_path):
     """A read-only install: no writable __pycache__ and no writable cache dir."""
     import shutil
+
     pkg = tmp_path / "site" / "tinygrad_scores"
-    shutil.copytree(os.path.join(ROOT, "tinygrad_scores"), pkg,
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        os.path.join(ROOT, "tinygrad_scores"), pkg, ignore=shutil.ignore_patterns("__pycache__")
+    )
     for root, dirs, files in os.walk(tmp_path / "site"):
         for name in dirs + files:
             os.chmod(os.path.join(root, name), 0o555 if name in dirs else 0o444)
         os.chmod(root, 0o555)
-    env = dict(os.environ, PYTHONPATH=str(tmp_path / "site"), NUMBA_CACHE_DIR="/proc/nonexistent",
-               HOME=str(tmp_path / "nohome"), PYTHONDONTWRITEBYTECODE="1")
-    code = ("import tinygrad_scores as ts; x = ts.randn(3, 4, requires_grad=True);"
-            "(x @ ts.randn(4, 2)).relu().sum().backward(); print('ok', x.grad.shape)")
-    out = subprocess.run([sys.executable, "-W", "ignore", "-c", code], env=env, capture_output=True,
-                         text=True, timeout=600)
+    env = dict(
+        os.environ,
+        PYTHONPATH=str(tmp_path / "site"),
+        NUMBA_CACHE_DIR="/proc/nonexistent",
+        HOME=str(tmp_path / "nohome"),
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    code = (
+        "import tinygrad_scores as ts; x = ts.randn(3, 4, requires_grad=True);"
+        "(x @ ts.randn(4, 2)).relu().sum().backward(); print('ok', x.grad.shape)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-W", "ignore", "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     os.chmod(tmp_path / "site", 0o755)
     assert out.returncode == 0, out.stderr[-3000:]
     assert "Traceback" not in out.stderr and out.stdout.startswith("ok")

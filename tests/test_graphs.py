@@ -14,15 +14,16 @@ each output backpropagated in turn with ``retain_graph=True`` (gradients accumul
 and ``autograd.grad`` (which must leave ``.grad`` untouched). An intermediate picked at
 random calls ``retain_grad()`` and its gradient is checked too.
 """
+
 import numpy as np
 import pytest
+import scalar_engine as se
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-import scalar_engine as se
 import tinygrad_scores as ts
 
-GRAPHS = 300     # random graphs drawn per run (each checked three ways)
+GRAPHS = 300  # random graphs drawn per run (each checked three ways)
 
 
 def _safe_div(a, b):
@@ -35,9 +36,15 @@ UNARY = {
     "tanh": (lambda a: a.tanh(), lambda a: se.elementwise(lambda v: v.tanh(), a)),
     "sigmoid": (lambda a: a.sigmoid(), lambda a: se.elementwise(lambda v: v.sigmoid(), a)),
     "neg": (lambda a: -a, lambda a: se.elementwise(lambda v: -v, a)),
-    "square": (lambda a: a ** 2, lambda a: se.elementwise(lambda v: v ** 2, a)),
-    "log_sq1": (lambda a: (a * a + 1).log(), lambda a: se.elementwise(lambda v: (v * v + 1).log(), a)),
-    "sqrt_sq1": (lambda a: (a * a + 1).sqrt(), lambda a: se.elementwise(lambda v: (v * v + 1).sqrt(), a)),
+    "square": (lambda a: a**2, lambda a: se.elementwise(lambda v: v**2, a)),
+    "log_sq1": (
+        lambda a: (a * a + 1).log(),
+        lambda a: se.elementwise(lambda v: (v * v + 1).log(), a),
+    ),
+    "sqrt_sq1": (
+        lambda a: (a * a + 1).sqrt(),
+        lambda a: se.elementwise(lambda v: (v * v + 1).sqrt(), a),
+    ),
     "affine": (lambda a: a * 0.5 + 1, lambda a: se.elementwise(lambda v: v * 0.5 + 1, a)),
 }
 BINARY = {
@@ -74,22 +81,46 @@ def _apply(op, args, on_tensors):
 @st.composite
 def programs(draw):
     m, n = draw(st.integers(1, 3)), draw(st.integers(1, 3))
-    leaf_shapes = draw(st.lists(st.sampled_from([(m, n), (n,), (m, 1), (1, n), ()]),
-                                min_size=1, max_size=3))
-    leaves = [draw(st.lists(st.floats(-1.5, 1.5, allow_subnormal=False),
-                            min_size=int(np.prod(s)), max_size=int(np.prod(s))))
-              for s in leaf_shapes]
+    leaf_shapes = draw(
+        st.lists(st.sampled_from([(m, n), (n,), (m, 1), (1, n), ()]), min_size=1, max_size=3)
+    )
+    leaves = [
+        draw(
+            st.lists(
+                st.floats(-1.5, 1.5, allow_subnormal=False),
+                min_size=int(np.prod(s)),
+                max_size=int(np.prod(s)),
+            )
+        )
+        for s in leaf_shapes
+    ]
     leaves = [np.array(v, dtype=np.float64).reshape(s) for v, s in zip(leaves, leaf_shapes)]
     shapes = list(leaf_shapes)
     ops = []
     for _ in range(draw(st.integers(3, 12))):
         # prefer intermediates, so that they are reused along paths of different lengths
         pick = st.integers(0, len(shapes) - 1)
-        recent = st.integers(max(len(leaf_shapes), len(shapes) - 4), len(shapes) - 1) \
-            if len(shapes) > len(leaf_shapes) else pick
+        recent = (
+            st.integers(max(len(leaf_shapes), len(shapes) - 4), len(shapes) - 1)
+            if len(shapes) > len(leaf_shapes)
+            else pick
+        )
         first = draw(st.one_of(recent, pick))
-        kind = draw(st.sampled_from(["unary", "unary", "binary", "binary", "binary", "sum",
-                                     "mean", "softmax", "log_softmax"]))
+        kind = draw(
+            st.sampled_from(
+                [
+                    "unary",
+                    "unary",
+                    "binary",
+                    "binary",
+                    "binary",
+                    "sum",
+                    "mean",
+                    "softmax",
+                    "log_softmax",
+                ]
+            )
+        )
         shape = shapes[first]
         if kind in ("sum", "mean", "softmax", "log_softmax") and not shape:
             kind = "unary"
@@ -103,14 +134,25 @@ def programs(draw):
         else:
             axis = draw(st.integers(0, len(shape) - 1))
             ops.append(((kind, None, axis), (first,)))
-            shapes.append(tuple(1 if k == axis else s for k, s in enumerate(shape))
-                          if kind in ("sum", "mean") else shape)
+            shapes.append(
+                tuple(1 if k == axis else s for k, s in enumerate(shape))
+                if kind in ("sum", "mean")
+                else shape
+            )
     intermediates = list(range(len(leaf_shapes), len(shapes)))
     outputs = draw(st.lists(st.sampled_from(intermediates), min_size=1, max_size=3, unique=True))
-    weights = [np.array(draw(st.lists(st.floats(-1, 1, allow_subnormal=False),
-                                      min_size=int(np.prod(shapes[o])),
-                                      max_size=int(np.prod(shapes[o]))))).reshape(shapes[o])
-               for o in outputs]
+    weights = [
+        np.array(
+            draw(
+                st.lists(
+                    st.floats(-1, 1, allow_subnormal=False),
+                    min_size=int(np.prod(shapes[o])),
+                    max_size=int(np.prod(shapes[o])),
+                )
+            )
+        ).reshape(shapes[o])
+        for o in outputs
+    ]
     retained = draw(st.sampled_from(intermediates))
     return leaves, ops, outputs, weights, retained
 
@@ -136,8 +178,9 @@ def _central_differences(leaves, ops, outputs, weights, eps=1e-6):
             minus = [x.copy() for x in leaves]
             plus[k][index] += eps
             minus[k][index] -= eps
-            g[index] = (_loss_numpy(plus, ops, outputs, weights)
-                        - _loss_numpy(minus, ops, outputs, weights)) / (2 * eps)
+            g[index] = (
+                _loss_numpy(plus, ops, outputs, weights) - _loss_numpy(minus, ops, outputs, weights)
+            ) / (2 * eps)
         grads.append(g)
     return grads
 
@@ -150,8 +193,11 @@ def _scalar_reference(leaves, ops, outputs, weights, retained):
         for index in np.ndindex(nodes[o].shape):
             loss = loss + nodes[o][index] * float(w[index])
     loss.backward()
-    return ([se.grads(x) for x in value_leaves], se.grads(nodes[retained]),
-            [se.values(nodes[o]) for o in outputs])
+    return (
+        [se.grads(x) for x in value_leaves],
+        se.grads(nodes[retained]),
+        [se.values(nodes[o]) for o in outputs],
+    )
 
 
 def _grad_or_zeros(t):
@@ -163,9 +209,10 @@ def _grad_or_zeros(t):
 def test_random_graph_gradients_agree_with_both_oracles(program, mode):
     leaves, ops, outputs, weights, retained = program
     reference_grads, reference_retained, reference_outputs = _scalar_reference(
-        leaves, ops, outputs, weights, retained)
+        leaves, ops, outputs, weights, retained
+    )
     for out in reference_outputs:
-        assume(np.all(np.abs(out) < 1e3))    # keep finite differences well conditioned
+        assume(np.all(np.abs(out) < 1e3))  # keep finite differences well conditioned
 
     tensors = [ts.tensor(x, requires_grad=True) for x in leaves]
     nodes = _run_program(tensors, ops, on_tensors=True)
@@ -185,7 +232,7 @@ def test_random_graph_gradients_agree_with_both_oracles(program, mode):
         loss = sum((nodes[o] * ts.tensor(w)).sum() for o, w in zip(outputs, weights))
         found = ts.autograd.grad(loss, tensors, allow_unused=True)
         got = [np.zeros(t.shape) if g is None else g.array for t, g in zip(tensors, found)]
-        assert all(t.grad is None for t in tensors)     # autograd.grad leaves .grad alone
+        assert all(t.grad is None for t in tensors)  # autograd.grad leaves .grad alone
 
     numeric = _central_differences(leaves, ops, outputs, weights)
     for g, ref, num in zip(got, reference_grads, numeric):
@@ -200,6 +247,7 @@ def test_random_graph_gradients_agree_with_both_oracles(program, mode):
 # ----------------------------------------------------------------------------- named graphs
 # The shapes users build every day, each reusing an intermediate along two paths.
 
+
 def _leaf(*shape, seed=0):
     rng = np.random.default_rng(seed)
     return ts.tensor(rng.standard_normal(shape), requires_grad=True)
@@ -213,15 +261,18 @@ def test_intermediate_reused_along_paths_of_different_length():
     x = ts.tensor([1.0], requires_grad=True)
     d = x * 3
     (d + d * 2).sum().backward()
-    assert x.grad.item() == 9.0          # PyTorch's answer; the old engine gave 3
+    assert x.grad.item() == 9.0  # PyTorch's answer; the old engine gave 3
 
 
-@pytest.mark.parametrize("expression", [
-    lambda a: a + a.exp(),
-    lambda a: a.exp() + a,
-    lambda a: a * a.sigmoid(),                          # swish / SiLU
-    lambda a: a.exp() / a.exp().sum(1, keepdim=True),   # a hand-written softmax
-])
+@pytest.mark.parametrize(
+    "expression",
+    [
+        lambda a: a + a.exp(),
+        lambda a: a.exp() + a,
+        lambda a: a * a.sigmoid(),  # swish / SiLU
+        lambda a: a.exp() / a.exp().sum(1, keepdim=True),  # a hand-written softmax
+    ],
+)
 def test_common_expressions_that_reuse_an_intermediate(expression):
     x = _leaf(3, 4)
     _check(lambda t: expression(t * 1.5), x)
@@ -253,13 +304,13 @@ def test_micrograd_more_ops_expression():
     a = ts.tensor(-4.0, dtype=ts.float64, requires_grad=True)
     b = ts.tensor(2.0, dtype=ts.float64, requires_grad=True)
     c = a + b
-    d = a * b + b ** 3
+    d = a * b + b**3
     c = c + c + 1
     c = c + 1 + c + (-a)
     d = d + d * 2 + (b + a).relu()
     d = d + 3 * d + (b - a).relu()
     e = c - d
-    f = e ** 2
+    f = e**2
     g = f / 2.0
     g = g + 10.0 / f
     g.backward()
@@ -295,8 +346,7 @@ def test_two_outputs_backpropagated_one_after_another():
     a, b = h.sum(), (h * h).sum()
     a.backward(retain_graph=True)
     b.backward()
-    np.testing.assert_allclose(x.grad.array, np.exp([1.0, 2.0]) + 2 * np.exp([2.0, 4.0]),
-                               rtol=1e-6)
+    np.testing.assert_allclose(x.grad.array, np.exp([1.0, 2.0]) + 2 * np.exp([2.0, 4.0]), rtol=1e-6)
 
 
 def test_backward_of_several_roots_at_once():
@@ -308,8 +358,12 @@ def test_backward_of_several_roots_at_once():
 
 @pytest.mark.parametrize("floor", ["fast", "loops"])
 @settings(max_examples=30)
-@given(st.integers(1, 6), st.integers(1, 5), st.sampled_from(["mean", "sum", "none"]),
-       st.integers(0, 2 ** 31 - 1))
+@given(
+    st.integers(1, 6),
+    st.integers(1, 5),
+    st.sampled_from(["mean", "sum", "none"]),
+    st.integers(0, 2**31 - 1),
+)
 def test_fused_cross_entropy_is_log_softmax_then_pick(floor, n, c, reduction, seed):
     """The identity behind the fused kernel: cross_entropy(x, y) equals picking each row's
     label entry of log_softmax(x), in value and in gradient, on both kernel floors."""
@@ -325,13 +379,13 @@ def test_fused_cross_entropy_is_log_softmax_then_pick(floor, n, c, reduction, se
         plain_x = ts.tensor(logits, requires_grad=True)
         fused = F.cross_entropy(fused_x, labels, weight=weight, reduction=reduction)
         picked = -F.log_softmax(plain_x, 1)[ts.arange(n), labels] * weight[labels]
-        plain = {"mean": picked.sum() / weight[labels].sum(), "sum": picked.sum(),
-                 "none": picked}[reduction]
+        plain = {"mean": picked.sum() / weight[labels].sum(), "sum": picked.sum(), "none": picked}[
+            reduction
+        ]
         np.testing.assert_allclose(fused.array, plain.array, rtol=1e-10, atol=1e-12)
         upstream = ts.tensor(rng.standard_normal(fused.shape))
         fused.backward(upstream)
         plain.backward(upstream)
-        np.testing.assert_allclose(fused_x.grad.array, plain_x.grad.array, rtol=1e-9,
-                                   atol=1e-12)
+        np.testing.assert_allclose(fused_x.grad.array, plain_x.grad.array, rtol=1e-9, atol=1e-12)
     finally:
         ts.set_kernels("fast")

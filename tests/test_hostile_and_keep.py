@@ -1,6 +1,7 @@
 """Hostile input that used to crash the process, and the properties that must keep
 holding: memory flat over long training and many retain_graph passes, deep graphs, and
 seeded runs bit-identical across processes and thread counts."""
+
 import os
 import subprocess
 import sys
@@ -19,8 +20,14 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def _run(code, **env):
-    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True,
-                          text=True, timeout=300, cwd=ROOT, env={**os.environ, **env})
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+        env={**os.environ, **env},
+    )
 
 
 def test_wrong_shaped_custom_gradient_into_a_kernel_op_is_a_clean_error():
@@ -73,7 +80,7 @@ def test_memory_stays_flat_over_many_training_steps():
     train(200)
     tracemalloc.start()
     try:
-        train(5_000)      # Python's free lists fill up once; after that nothing may grow
+        train(5_000)  # Python's free lists fill up once; after that nothing may grow
         before = tracemalloc.get_traced_memory()[0]
         train(20_000)
         after = tracemalloc.get_traced_memory()[0]
@@ -130,6 +137,8 @@ _SEEDED_RUN = """
 
 
 def test_seeded_runs_are_bit_identical_across_processes_and_thread_counts():
-    outputs = {_run(_SEEDED_RUN, NUMBA_NUM_THREADS=n, OMP_NUM_THREADS=n,
-                    OPENBLAS_NUM_THREADS=n).stdout for n in ("1", "2", "2")}
+    outputs = {
+        _run(_SEEDED_RUN, NUMBA_NUM_THREADS=n, OMP_NUM_THREADS=n, OPENBLAS_NUM_THREADS=n).stdout
+        for n in ("1", "2", "2")
+    }
     assert len(outputs) == 1 and "" not in outputs, outputs

@@ -1,5 +1,6 @@
 """In-place operations, version counters, hooks, autograd.grad, custom Functions and
 per-thread grad mode, each as PyTorch documents it."""
+
 import threading
 
 import numpy as np
@@ -7,30 +8,33 @@ import pytest
 
 import tinygrad_scores as ts
 
-
 # ----------------------------------------------------------------------------- in place
 
-@pytest.mark.parametrize("op, expected", [
-    (lambda x: x.__iadd__(1), [2.0, 3.0]),
-    (lambda x: x.__isub__(ts.tensor([1.0, 1.0])), [0.0, 1.0]),
-    (lambda x: x.__imul__(2), [2.0, 4.0]),
-    (lambda x: x.__itruediv__(2), [0.5, 1.0]),
-    (lambda x: x.add_(ts.tensor([1.0, 1.0]), alpha=3), [4.0, 5.0]),
-    (lambda x: x.sub_(1), [0.0, 1.0]),
-    (lambda x: x.mul_(3), [3.0, 6.0]),
-    (lambda x: x.div_(4), [0.25, 0.5]),
-    (lambda x: x.zero_(), [0.0, 0.0]),
-    (lambda x: x.fill_(7), [7.0, 7.0]),
-    (lambda x: x.copy_(ts.tensor([5.0, 6.0])), [5.0, 6.0]),
-    (lambda x: x.exp_(), list(np.exp([1.0, 2.0]).astype(np.float32))),
-])
+
+@pytest.mark.parametrize(
+    "op, expected",
+    [
+        (lambda x: x.__iadd__(1), [2.0, 3.0]),
+        (lambda x: x.__isub__(ts.tensor([1.0, 1.0])), [0.0, 1.0]),
+        (lambda x: x.__imul__(2), [2.0, 4.0]),
+        (lambda x: x.__itruediv__(2), [0.5, 1.0]),
+        (lambda x: x.add_(ts.tensor([1.0, 1.0]), alpha=3), [4.0, 5.0]),
+        (lambda x: x.sub_(1), [0.0, 1.0]),
+        (lambda x: x.mul_(3), [3.0, 6.0]),
+        (lambda x: x.div_(4), [0.25, 0.5]),
+        (lambda x: x.zero_(), [0.0, 0.0]),
+        (lambda x: x.fill_(7), [7.0, 7.0]),
+        (lambda x: x.copy_(ts.tensor([5.0, 6.0])), [5.0, 6.0]),
+        (lambda x: x.exp_(), list(np.exp([1.0, 2.0]).astype(np.float32))),
+    ],
+)
 def test_inplace_ops_change_storage_and_keep_identity(op, expected):
     x = ts.tensor([1.0, 2.0])
     alias = x
     view = x.array
     out = op(x)
     assert out is x and alias is x
-    np.testing.assert_allclose(view, expected, rtol=1e-6)   # the same storage was written
+    np.testing.assert_allclose(view, expected, rtol=1e-6)  # the same storage was written
     assert x._version[0] == 1
 
 
@@ -59,8 +63,10 @@ def test_manual_sgd_in_no_grad_trains_the_parameters():
 
 def test_inplace_on_leaf_that_requires_grad_raises_in_grad_mode():
     w = ts.tensor([1.0, 2.0], requires_grad=True)
-    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad is being used "
-                                           "in an in-place operation"):
+    with pytest.raises(
+        RuntimeError,
+        match="a leaf Variable that requires grad is being used in an in-place operation",
+    ):
         w += 1
     with pytest.raises(RuntimeError, match="leaf Variable"):
         w.mul_(2)
@@ -84,7 +90,7 @@ def test_inplace_on_non_leaf_is_recorded_in_the_graph():
     b = ts.tensor([3.0, 4.0], requires_grad=True)
     c = a * b
     c += 1
-    assert c.grad_fn.name() == "AddBackward0"     # PyTorch: the in-place op's node
+    assert c.grad_fn.name() == "AddBackward0"  # PyTorch: the in-place op's node
     c.sum().backward()
     np.testing.assert_array_equal(a.grad.array, [3.0, 4.0])
     np.testing.assert_array_equal(b.grad.array, [1.0, 2.0])
@@ -94,7 +100,7 @@ def test_inplace_multiply_by_a_tensor_that_requires_grad():
     a = ts.tensor([1.0, 2.0], requires_grad=True)
     d = ts.tensor([5.0, 7.0], requires_grad=True)
     c = a * 1
-    c *= d                    # the old values of c are needed for d's gradient
+    c *= d  # the old values of c are needed for d's gradient
     c.sum().backward()
     np.testing.assert_array_equal(d.grad.array, [1.0, 2.0])
     np.testing.assert_array_equal(a.grad.array, [5.0, 7.0])
@@ -121,18 +127,21 @@ def test_setitem_into_plain_tensor_from_a_graph_value():
 
 def test_modified_saved_tensor_is_caught_by_the_version_counter():
     x = ts.tensor([1.0, 2.0], requires_grad=True)
-    y = x.exp()             # exp saves its output
+    y = x.exp()  # exp saves its output
     y += 1
-    with pytest.raises(RuntimeError, match="one of the variables needed for gradient "
-                                           "computation has been modified by an inplace "
-                                           "operation"):
+    with pytest.raises(
+        RuntimeError,
+        match="one of the variables needed for gradient "
+        "computation has been modified by an inplace "
+        "operation",
+    ):
         y.sum().backward()
 
 
 def test_modified_saved_input_is_caught():
     x = ts.tensor([1.0, 2.0], requires_grad=True)
     h = x * 1
-    z = h * h               # saves h
+    z = h * h  # saves h
     h.add_(1)
     with pytest.raises(RuntimeError, match="is at version 1; expected version 0"):
         z.sum().backward()
@@ -140,7 +149,7 @@ def test_modified_saved_input_is_caught():
 
 def test_inplace_on_a_tensor_nobody_saved_is_fine():
     x = ts.tensor([1.0, 2.0], requires_grad=True)
-    h = x + 1               # Add saves nothing
+    h = x + 1  # Add saves nothing
     z = h + 2
     h.mul_(2)
     z.sum().backward()
@@ -149,8 +158,9 @@ def test_inplace_on_a_tensor_nobody_saved_is_fine():
 
 def test_inplace_type_errors_match_pytorch():
     i = ts.tensor([1, 2])
-    with pytest.raises(RuntimeError, match="result type Float can't be cast to the desired "
-                                           "output type Long"):
+    with pytest.raises(
+        RuntimeError, match="result type Float can't be cast to the desired output type Long"
+    ):
         i += 1.5
     with pytest.raises(RuntimeError, match="result type Float"):
         i /= 2
@@ -162,7 +172,7 @@ def test_data_is_a_tensor_sharing_storage_outside_the_graph():
     p = ts.tensor([1.0, 2.0], requires_grad=True)
     d = p.data
     assert isinstance(d, ts.Tensor) and not d.requires_grad and d.grad_fn is None
-    p.data -= 1                            # allowed: .data is outside the graph
+    p.data -= 1  # allowed: .data is outside the graph
     np.testing.assert_array_equal(p.array, [0.0, 1.0])
     ts.manual_seed(0)
     p.data.normal_()
@@ -170,7 +180,7 @@ def test_data_is_a_tensor_sharing_storage_outside_the_graph():
     c = p.data.clone()
     c += 1
     assert not np.array_equal(c.array, p.array)
-    p.data = ts.zeros(4)                   # replacing the storage, as PyTorch allows
+    p.data = ts.zeros(4)  # replacing the storage, as PyTorch allows
     assert p.shape == (4,) and p.requires_grad
     np.testing.assert_array_equal(p.detach().numpy(), np.zeros(4))
 
@@ -187,6 +197,7 @@ def test_clamp_uniform_normal_in_place():
 
 
 # ----------------------------------------------------------------------------- hooks, grad
+
 
 def test_register_hook_sees_and_replaces_the_gradient():
     x = ts.tensor([1.0, 2.0], requires_grad=True)
@@ -248,12 +259,12 @@ class MyCube(ts.autograd.Function):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return x ** 3
+        return x**3
 
     @staticmethod
     def backward(ctx, grad_output):
         (x,) = ctx.saved_tensors
-        return grad_output * 3 * x ** 2
+        return grad_output * 3 * x**2
 
 
 class WrongShape(ts.autograd.Function):
@@ -278,10 +289,13 @@ def test_custom_function_with_pytorchs_contract():
 def test_custom_function_returning_a_wrong_shaped_gradient_gets_pytorchs_error():
     x = ts.ones(1000, 1000, requires_grad=True)
     y = WrongShape.apply(x)
-    with pytest.raises(RuntimeError, match=r"Function WrongShapeBackward0 returned an invalid "
-                                           r"gradient at index 0 - got \[3\] but expected shape "
-                                           r"compatible with \[1000, 1000\]"):
-        y.relu().sum().backward()     # the check runs before the ReLU kernel sees it
+    with pytest.raises(
+        RuntimeError,
+        match=r"Function WrongShapeBackward0 returned an invalid "
+        r"gradient at index 0 - got \[3\] but expected shape "
+        r"compatible with \[1000, 1000\]",
+    ):
+        y.relu().sum().backward()  # the check runs before the ReLU kernel sees it
 
 
 def test_backward_inputs_argument_limits_accumulation():
@@ -292,6 +306,7 @@ def test_backward_inputs_argument_limits_accumulation():
 
 
 # ----------------------------------------------------------------------------- grad mode
+
 
 def test_set_grad_enabled_as_function_context_and_decorator():
     x = ts.tensor([1.0], requires_grad=True)
@@ -341,7 +356,7 @@ def test_grad_mode_is_per_thread():
     t = threading.Thread(target=other_thread)
     t.start()
     inside.wait(5)
-    results["main"] = (x * 2).requires_grad    # main thread's grad mode is untouched
+    results["main"] = (x * 2).requires_grad  # main thread's grad mode is untouched
     release.set()
     t.join()
     assert results == {"main": True, "other": False}
@@ -352,7 +367,7 @@ def test_two_threads_toggling_no_grad_leave_grad_mode_on():
     barrier = threading.Barrier(2)
 
     def worker():
-        for _ in range(200):        # both threads wait the same number of times
+        for _ in range(200):  # both threads wait the same number of times
             with ts.no_grad():
                 barrier.wait(5)
 

@@ -1,6 +1,7 @@
 """Both kernel floors (kernels/ tuned, kernels/loops/ plain) through the entry points the op
 layer calls, against the NumPy twins in kernels/reference.py; the floor switch; training
 on the loop floor."""
+
 import inspect
 import os
 import subprocess
@@ -8,7 +9,8 @@ import sys
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import tinygrad_scores as ts
 import tinygrad_scores.nn as nn
@@ -56,16 +58,26 @@ def test_set_kernels_switches_and_refuses_unknown_names():
 
 def test_environment_variable_picks_the_floor():
     code = "from tinygrad_scores import kernels; print(kernels.active().NAME)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
-                         env=dict(os.environ, TINYGRAD_SCORES_KERNELS="loops", PYTHONPATH=ROOT))
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=dict(os.environ, TINYGRAD_SCORES_KERNELS="loops", PYTHONPATH=ROOT),
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "loops"
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
 @settings(max_examples=25, suppress_health_check=FIXTURE_OK)
-@given(m=st.integers(0, 20), k=st.integers(0, 40), n=st.integers(0, 20),
-       layout=st.sampled_from(["C", "A.T", "B.T"]), seed=st.integers(0, 2**16))
+@given(
+    m=st.integers(0, 20),
+    k=st.integers(0, 40),
+    n=st.integers(0, 20),
+    layout=st.sampled_from(["C", "A.T", "B.T"]),
+    seed=st.integers(0, 2**16),
+)
 def test_matmul(floor, dtype, m, k, n, layout, seed):
     rng = np.random.default_rng(seed)
     a, b = _rand(rng, (m, k), dtype), _rand(rng, (k, n), dtype)
@@ -106,8 +118,12 @@ def test_relu_keeps_nan(floor):
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("name", ["softmax", "log_softmax"])
 @settings(max_examples=25, suppress_health_check=FIXTURE_OK)
-@given(n=st.integers(1, 12), c=st.integers(1, 20), scale=st.sampled_from([1.0, 30.0, 1e4]),
-       seed=st.integers(0, 2**16))
+@given(
+    n=st.integers(1, 12),
+    c=st.integers(1, 20),
+    scale=st.sampled_from([1.0, 30.0, 1e4]),
+    seed=st.integers(0, 2**16),
+)
 def test_softmax_and_log_softmax(floor, dtype, name, n, c, scale, seed):
     rng = np.random.default_rng(seed)
     x, g = _rand(rng, (n, c), dtype, scale), _rand(rng, (n, c), dtype)
@@ -116,8 +132,12 @@ def test_softmax_and_log_softmax(floor, dtype, name, n, c, scale, seed):
     assert np.isfinite(y).all()
     np.testing.assert_allclose(y, getattr(ref, name + "_forward")(x), **TOL[dtype])
     getattr(floor, name + "_backward")(y, g, dx)
-    np.testing.assert_allclose(dx, getattr(ref, name + "_backward")(y, g),
-                               rtol=10 * TOL[dtype]["rtol"], atol=10 * TOL[dtype]["atol"])
+    np.testing.assert_allclose(
+        dx,
+        getattr(ref, name + "_backward")(y, g),
+        rtol=10 * TOL[dtype]["rtol"],
+        atol=10 * TOL[dtype]["atol"],
+    )
 
 
 def test_softmax_of_a_row_of_minus_inf_is_nan(floor):
@@ -129,8 +149,12 @@ def test_softmax_of_a_row_of_minus_inf_is_nan(floor):
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
 @settings(max_examples=20, suppress_health_check=FIXTURE_OK)
-@given(n=st.integers(1, 16), c=st.integers(1, 8), scale=st.sampled_from([1.0, 100.0]),
-       seed=st.integers(0, 2**16))
+@given(
+    n=st.integers(1, 16),
+    c=st.integers(1, 8),
+    scale=st.sampled_from([1.0, 100.0]),
+    seed=st.integers(0, 2**16),
+)
 def test_cross_entropy_forward_and_backward(floor, dtype, reduction, n, c, scale, seed):
     rng = np.random.default_rng(seed)
     x = _rand(rng, (n, c), dtype, scale)
@@ -173,35 +197,56 @@ def test_cross_entropy_weights_and_ignore_index(floor):
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
-@pytest.mark.parametrize("amsgrad,weight_decay,decoupled",
-                         [(False, 0.0, False), (True, 0.1, False), (False, 0.1, True)])
+@pytest.mark.parametrize(
+    "amsgrad,weight_decay,decoupled", [(False, 0.0, False), (True, 0.1, False), (False, 0.1, True)]
+)
 def test_adam(floor, dtype, amsgrad, weight_decay, decoupled):
     rng = np.random.default_rng(0)
     p = rng.standard_normal(300).astype(dtype)
     m, v, vmax = np.zeros_like(p), np.zeros_like(p), np.zeros_like(p)
     expected = p.astype(np.float64)
-    twin = ref.Adam([expected], lr=1e-2, weight_decay=weight_decay, amsgrad=amsgrad,
-                    decoupled=decoupled)
+    twin = ref.Adam(
+        [expected], lr=1e-2, weight_decay=weight_decay, amsgrad=amsgrad, decoupled=decoupled
+    )
     for step in range(1, 31):
         g = rng.standard_normal(300) + 0.1 * p
-        floor.adam(p, g.astype(dtype), m, v, vmax, 1e-2, 0.9, 0.999, 1e-8,
-                   0.0 if decoupled else weight_decay, weight_decay if decoupled else 0.0, step,
-                   amsgrad)
+        floor.adam(
+            p,
+            g.astype(dtype),
+            m,
+            v,
+            vmax,
+            1e-2,
+            0.9,
+            0.999,
+            1e-8,
+            0.0 if decoupled else weight_decay,
+            weight_decay if decoupled else 0.0,
+            step,
+            amsgrad,
+        )
         twin.step([g])
     tol = 1e-6 if dtype == np.float64 else 2e-5
     np.testing.assert_allclose(p, expected, rtol=tol, atol=tol)
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
-@pytest.mark.parametrize("momentum,nesterov,dampening", [(0.0, False, 0.0), (0.9, True, 0.0),
-                                                         (0.9, False, 0.3)])
+@pytest.mark.parametrize(
+    "momentum,nesterov,dampening", [(0.0, False, 0.0), (0.9, True, 0.0), (0.9, False, 0.3)]
+)
 def test_sgd(floor, dtype, momentum, nesterov, dampening):
     rng = np.random.default_rng(0)
     p = rng.standard_normal(200).astype(dtype)
     buf = np.zeros_like(p) if momentum else np.empty(0, dtype)
     expected = p.astype(np.float64)
-    twin = ref.SGD([expected], lr=0.05, momentum=momentum, dampening=dampening,
-                   weight_decay=0.01, nesterov=nesterov)
+    twin = ref.SGD(
+        [expected],
+        lr=0.05,
+        momentum=momentum,
+        dampening=dampening,
+        weight_decay=0.01,
+        nesterov=nesterov,
+    )
     for step in range(20):
         g = rng.standard_normal(200)
         floor.sgd(p, g.astype(dtype), buf, 0.05, momentum, dampening, 0.01, nesterov, step == 0)
@@ -233,20 +278,22 @@ def test_op_layer_gives_the_same_answers_on_both_floors():
 
 
 def test_digits_training_learns_on_the_loop_floor():
-    from tinygrad_scores.data import load_digits
     import tinygrad_scores.optim as optim
-    (x_train, y_train), (x_test, y_test) = (tuple(np.asarray(getattr(a, "array", a)) for a in pair)
-                                            for pair in load_digits())
+    from tinygrad_scores.data import load_digits
+
+    (x_train, y_train), (x_test, y_test) = (
+        tuple(np.asarray(getattr(a, "array", a)) for a in pair) for pair in load_digits()
+    )
     ts.set_kernels("loops")
     try:
         ts.manual_seed(0)
         model = nn.Sequential(nn.Linear(64, 32), nn.ReLU(), nn.Linear(32, 10))
         opt = optim.Adam(model.parameters(), lr=1e-2)
         x, y = ts.tensor(x_train), ts.tensor(y_train)
-        for epoch in range(3):
+        for _epoch in range(3):
             for i in range(0, len(x_train), 64):
                 opt.zero_grad()
-                F.cross_entropy(model(x[i:i + 64]), y[i:i + 64]).backward()
+                F.cross_entropy(model(x[i : i + 64]), y[i : i + 64]).backward()
                 opt.step()
         with ts.no_grad():
             accuracy = (model(ts.tensor(x_test)).argmax(dim=1).array == y_test).mean()
@@ -256,25 +303,29 @@ def test_digits_training_learns_on_the_loop_floor():
 
 
 def test_loop_floor_runs_without_the_jit():
-    code = ("import tinygrad_scores as ts, tinygrad_scores.nn as nn, tinygrad_scores.optim as optim\n"
-            "import tinygrad_scores.nn.functional as F, numba\n"
-            "from tinygrad_scores import kernels\n"
-            "assert numba.config.DISABLE_JIT and kernels.active().NAME == 'loops'\n"
-            "ts.manual_seed(0); m = nn.Sequential(nn.Linear(4, 5), nn.ReLU(), nn.Linear(5, 3))\n"
-            "opt = optim.SGD(m.parameters(), lr=0.1, momentum=0.9)\n"
-            "x = ts.randn(6, 4); y = ts.randint(0, 3, (6,))\n"
-            "l0 = F.cross_entropy(m(x), y).item()\n"
-            "for _ in range(10):\n"
-            "    opt.zero_grad(); loss = F.cross_entropy(m(x), y); loss.backward(); opt.step()\n"
-            "assert loss.item() < l0, (l0, loss.item()); print('ok')\n")
+    code = (
+        "import tinygrad_scores as ts, tinygrad_scores.nn as nn, tinygrad_scores.optim as optim\n"
+        "import tinygrad_scores.nn.functional as F, numba\n"
+        "from tinygrad_scores import kernels\n"
+        "assert numba.config.DISABLE_JIT and kernels.active().NAME == 'loops'\n"
+        "ts.manual_seed(0); m = nn.Sequential(nn.Linear(4, 5), nn.ReLU(), nn.Linear(5, 3))\n"
+        "opt = optim.SGD(m.parameters(), lr=0.1, momentum=0.9)\n"
+        "x = ts.randn(6, 4); y = ts.randint(0, 3, (6,))\n"
+        "l0 = F.cross_entropy(m(x), y).item()\n"
+        "for _ in range(10):\n"
+        "    opt.zero_grad(); loss = F.cross_entropy(m(x), y); loss.backward(); opt.step()\n"
+        "assert loss.item() < l0, (l0, loss.item()); print('ok')\n"
+    )
     env = dict(os.environ, NUMBA_DISABLE_JIT="1", TINYGRAD_SCORES_KERNELS="loops", PYTHONPATH=ROOT)
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                         timeout=300)
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300
+    )
     assert out.returncode == 0, out.stderr[-3000:]
     assert out.stdout.strip() == "ok"
 
 
 # ---------------------------------------------------------------- what reaches the kernels
+
 
 def _inputs():
     """The same 4 x 3 values as a native float32 array and in the layouts the kernels do not
@@ -282,10 +333,14 @@ def _inputs():
     base = np.random.default_rng(0).standard_normal((4, 3)).astype(np.float32)
     read_only = base.copy()
     read_only.setflags(write=False)
-    return base, {"native": base, "big-endian": base.astype(">f4"), "read-only": read_only,
-                  "strided": np.ascontiguousarray(np.repeat(base, 2, axis=1))[:, ::2],
-                  "transposed": np.ascontiguousarray(base.T).T,
-                  "broadcast": np.broadcast_to(base[:1], (4, 3))}
+    return base, {
+        "native": base,
+        "big-endian": base.astype(">f4"),
+        "read-only": read_only,
+        "strided": np.ascontiguousarray(np.repeat(base, 2, axis=1))[:, ::2],
+        "transposed": np.ascontiguousarray(base.T).T,
+        "broadcast": np.broadcast_to(base[:1], (4, 3)),
+    }
 
 
 OPS = {
@@ -301,23 +356,27 @@ OPS = {
 @pytest.mark.parametrize("op", sorted(OPS))
 def test_ops_take_other_byte_orders_and_layouts(floor, op):
     for name, array in _inputs()[1].items():
-        expected_x = ts.tensor(np.array(array, np.float32), requires_grad=True)   # native copy
+        expected_x = ts.tensor(np.array(array, np.float32), requires_grad=True)  # native copy
         expected = OPS[op](expected_x)
         expected.sum().backward()
         x = ts.from_numpy(array).requires_grad_()
         out = OPS[op](x)
         np.testing.assert_allclose(out.array, expected.array, rtol=1e-6, atol=1e-6, err_msg=name)
         out.sum().backward()
-        np.testing.assert_allclose(x.grad.array, expected_x.grad.array, rtol=1e-5, atol=1e-6,
-                                   err_msg=name)
+        np.testing.assert_allclose(
+            x.grad.array, expected_x.grad.array, rtol=1e-5, atol=1e-6, err_msg=name
+        )
 
 
 @pytest.mark.parametrize("dtype", ["float16", "int64"])
 @pytest.mark.parametrize("op", ["softmax", "log_softmax"])
 def test_softmax_refuses_half_and_integers_as_pytorch(floor, op, dtype):
     x = ts.from_numpy(np.arange(6).reshape(2, 3).astype(dtype))
-    with pytest.raises(RuntimeError, match=f"{op}: dtype {dtype} is not supported "
-                                           r"\(use float32 or float64\)"):
+    with pytest.raises(
+        RuntimeError,
+        match=f"{op}: dtype {dtype} is not supported "
+        r"\(use float32 or float64\)",
+    ):
         OPS[op](x)
 
 
@@ -329,12 +388,15 @@ def test_cross_entropy_refuses_half(floor):
 
 def test_cross_entropy_takes_a_big_endian_weight(floor):
     x = ts.tensor([[1.0, 2.0, 3.0]])
-    plain = F.cross_entropy(x, ts.tensor([2]), weight=ts.tensor([1.0, 2.0, 3.0]),
-                            reduction="sum").item()
-    swapped = F.cross_entropy(x, ts.tensor([2]), reduction="sum",
-                              weight=ts.from_numpy(np.array([1.0, 2.0, 3.0], ">f4"))).item()
-    assert swapped == pytest.approx(plain) and plain == pytest.approx(3 * np.log1p(np.exp(-1)
-                                                                               + np.exp(-2)))
+    plain = F.cross_entropy(
+        x, ts.tensor([2]), weight=ts.tensor([1.0, 2.0, 3.0]), reduction="sum"
+    ).item()
+    swapped = F.cross_entropy(
+        x, ts.tensor([2]), reduction="sum", weight=ts.from_numpy(np.array([1.0, 2.0, 3.0], ">f4"))
+    ).item()
+    assert swapped == pytest.approx(plain) and plain == pytest.approx(
+        3 * np.log1p(np.exp(-1) + np.exp(-2))
+    )
 
 
 @pytest.mark.parametrize("dtype", ["float16", "int64"])

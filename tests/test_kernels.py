@@ -1,12 +1,16 @@
 """Each Numba kernel against its NumPy twin (kernels/reference.py), both float dtypes,
 shapes drawn by hypothesis, strided views where the kernel accepts them."""
+
 import numpy as np
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 from numba import njit
 
-from tinygrad_scores.kernels import cross_entropy as ce, matmul as mm, optim, reference as ref
-from tinygrad_scores.kernels import relu, softmax, vecmath
+from tinygrad_scores.kernels import cross_entropy as ce
+from tinygrad_scores.kernels import matmul as mm
+from tinygrad_scores.kernels import optim, relu, softmax, vecmath
+from tinygrad_scores.kernels import reference as ref
 from tinygrad_scores.kernels._jit import FAST
 
 DTYPES = [np.float32, np.float64]
@@ -17,29 +21,41 @@ def _rand(rng, shape, dtype, scale=1.0):
     return (rng.standard_normal(shape) * scale).astype(dtype)
 
 
-@pytest.mark.parametrize("dtype,variant", [(np.float32, "small"), (np.float64, "small"),
-                                           (np.float32, "serial"), (np.float64, "serial"),
-                                           (np.float32, "parallel")])
-@given(m=st.integers(0, 70), k=st.integers(0, 300), n=st.integers(0, 70),
-       layout=st.sampled_from(["C", "A.T", "B.T", "both.T", "sliced"]), seed=st.integers(0, 2**16))
+@pytest.mark.parametrize(
+    "dtype,variant",
+    [
+        (np.float32, "small"),
+        (np.float64, "small"),
+        (np.float32, "serial"),
+        (np.float64, "serial"),
+        (np.float32, "parallel"),
+    ],
+)
+@given(
+    m=st.integers(0, 70),
+    k=st.integers(0, 300),
+    n=st.integers(0, 70),
+    layout=st.sampled_from(["C", "A.T", "B.T", "both.T", "sliced"]),
+    seed=st.integers(0, 2**16),
+)
 def test_matmul_matches_numpy(dtype, variant, m, k, n, layout, seed):
     rng = np.random.default_rng(seed)
     a, b = _rand(rng, (m, k), dtype), _rand(rng, (k, n), dtype)
     if layout in ("A.T", "both.T"):
-        a = np.ascontiguousarray(a.T).T           # a transposed view, as in a backward product
+        a = np.ascontiguousarray(a.T).T  # a transposed view, as in a backward product
     if layout in ("B.T", "both.T"):
         b = np.ascontiguousarray(b.T).T
     if layout == "sliced":
-        a = np.repeat(a, 2, axis=1)[:, ::2]       # non-unit stride along k
+        a = np.repeat(a, 2, axis=1)[:, ::2]  # non-unit stride along k
     c = np.full((m, n), np.nan, dtype)
     # the kernels take K > 0; matmul_into answers an empty sum itself
     kern = mm._KERNELS[np.dtype(dtype), variant]
     if not k:
-        run = (lambda a, b, c, accumulate: mm.matmul_into(a, b, c, accumulate))
+        run = lambda a, b, c, accumulate: mm.matmul_into(a, b, c, accumulate)
     elif variant in ("small", "serial"):
         run = kern
     else:
-        run = (lambda a, b, c, accumulate: kern(a, b, c, accumulate, 2, m % 2 == 0))
+        run = lambda a, b, c, accumulate: kern(a, b, c, accumulate, 2, m % 2 == 0)
     run(a, b, c, False)
     expected = ref.matmul(a.astype(np.float64), b.astype(np.float64))
     tol = 1e-4 * max(1.0, np.sqrt(k)) if dtype == np.float32 else 1e-10
@@ -52,13 +68,23 @@ def test_matmul_matches_numpy(dtype, variant, m, k, n, layout, seed):
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_matmul_big_odd_sizes_through_dispatch(dtype):
     rng = np.random.default_rng(1)
-    for m, k, n in [(1, 1000, 1), (1, 513, 257), (257, 513, 1), (129, 1, 131), (64, 784, 128),
-                    (300, 600, 17)]:
+    for m, k, n in [
+        (1, 1000, 1),
+        (1, 513, 257),
+        (257, 513, 1),
+        (129, 1, 131),
+        (64, 784, 128),
+        (300, 600, 17),
+    ]:
         a, b = _rand(rng, (m, k), dtype), _rand(rng, (k, n), dtype)
         c = np.empty((m, n), dtype)
         mm.matmul_into(a, b.T.copy().T, c)
-        np.testing.assert_allclose(c, a.astype(np.float64) @ b, rtol=1e-3 if dtype == np.float32 else 1e-10,
-                                   atol=1e-3 if dtype == np.float32 else 1e-10)
+        np.testing.assert_allclose(
+            c,
+            a.astype(np.float64) @ b,
+            rtol=1e-3 if dtype == np.float32 else 1e-10,
+            atol=1e-3 if dtype == np.float32 else 1e-10,
+        )
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
@@ -66,7 +92,7 @@ def test_matmul_big_odd_sizes_through_dispatch(dtype):
 def test_relu_forward_backward(dtype, n, seed):
     rng = np.random.default_rng(seed)
     x = _rand(rng, n, dtype)
-    x[::7] = 0.0                                   # exact zeros: gradient 0 there
+    x[::7] = 0.0  # exact zeros: gradient 0 there
     out = np.empty_like(x)
     relu.relu_forward(x, out)
     np.testing.assert_array_equal(out, ref.relu_forward(x))
@@ -87,16 +113,30 @@ BUILDS = [(np.float32, "serial"), (np.float64, "serial"), (np.float32, "parallel
 
 
 @pytest.mark.parametrize("dtype,build", BUILDS)
-@given(n=st.integers(1, 40), c=st.integers(1, 40), scale=st.sampled_from([1.0, 30.0, 1e4]),
-       seed=st.integers(0, 2**16))
+@given(
+    n=st.integers(1, 40),
+    c=st.integers(1, 40),
+    scale=st.sampled_from([1.0, 30.0, 1e4]),
+    seed=st.integers(0, 2**16),
+)
 def test_softmax_kernels(dtype, build, n, c, scale, seed):
     rng = np.random.default_rng(seed)
     x = _rand(rng, (n, c), dtype, scale)
     g = _rand(rng, (n, c), dtype)
     for fwd, bwd, rfwd, rbwd in [
-            (softmax.softmax_forward, softmax.softmax_backward, ref.softmax_forward, ref.softmax_backward),
-            (softmax.log_softmax_forward, softmax.log_softmax_backward, ref.log_softmax_forward,
-             ref.log_softmax_backward)]:
+        (
+            softmax.softmax_forward,
+            softmax.softmax_backward,
+            ref.softmax_forward,
+            ref.softmax_backward,
+        ),
+        (
+            softmax.log_softmax_forward,
+            softmax.log_softmax_backward,
+            ref.log_softmax_forward,
+            ref.log_softmax_backward,
+        ),
+    ]:
         fwd, bwd = getattr(fwd, build), getattr(bwd, build)
         y = np.empty_like(x)
         fwd(x, y)
@@ -104,28 +144,44 @@ def test_softmax_kernels(dtype, build, n, c, scale, seed):
         np.testing.assert_allclose(y, rfwd(x), **TOL[dtype])
         dx = np.empty_like(x)
         bwd(y, g, dx)
-        np.testing.assert_allclose(dx, rbwd(y, g), rtol=TOL[dtype]["rtol"] * 10, atol=TOL[dtype]["atol"] * 10)
+        np.testing.assert_allclose(
+            dx, rbwd(y, g), rtol=TOL[dtype]["rtol"] * 10, atol=TOL[dtype]["atol"] * 10
+        )
     y = np.empty_like(x)
     softmax.softmax_forward(x, y)
     np.testing.assert_allclose(y.sum(axis=1), 1.0, rtol=1e-5 if dtype == np.float32 else 1e-12)
 
 
 @pytest.mark.parametrize("dtype,build", BUILDS)
-@given(n=st.integers(1, 64), c=st.integers(1, 12), scale=st.sampled_from([1.0, 100.0, 1e4]),
-       seed=st.integers(0, 2**16))
+@given(
+    n=st.integers(1, 64),
+    c=st.integers(1, 12),
+    scale=st.sampled_from([1.0, 100.0, 1e4]),
+    seed=st.integers(0, 2**16),
+)
 def test_cross_entropy_kernel(dtype, build, n, c, scale, seed):
     rng = np.random.default_rng(seed)
     x = _rand(rng, (n, c), dtype, scale)
     y = rng.integers(0, c, n)
     losses = np.empty(n, dtype)
     grad = np.empty((n, c), dtype)
-    total = getattr(ce.cross_entropy_forward, build)(x, y, np.ones(c, dtype), -100, 1.0, losses, grad, True)
+    total = getattr(ce.cross_entropy_forward, build)(
+        x, y, np.ones(c, dtype), -100, 1.0, losses, grad, True
+    )
     loss_ref, grad_ref = ref.cross_entropy(x.astype(np.float64), y, "none")
     assert np.isfinite(losses).all() and np.isfinite(grad).all()
-    np.testing.assert_allclose(total, loss_ref.sum(), rtol=1e-5 if dtype == np.float32 else 1e-12,
-                               atol=1e-5 * scale * n if dtype == np.float32 else 1e-9 * n)
-    np.testing.assert_allclose(losses, loss_ref, rtol=1e-5 if dtype == np.float32 else 1e-12,
-                               atol=1e-5 * scale if dtype == np.float32 else 1e-9)
+    np.testing.assert_allclose(
+        total,
+        loss_ref.sum(),
+        rtol=1e-5 if dtype == np.float32 else 1e-12,
+        atol=1e-5 * scale * n if dtype == np.float32 else 1e-9 * n,
+    )
+    np.testing.assert_allclose(
+        losses,
+        loss_ref,
+        rtol=1e-5 if dtype == np.float32 else 1e-12,
+        atol=1e-5 * scale if dtype == np.float32 else 1e-9,
+    )
     np.testing.assert_allclose(grad, grad_ref, **TOL[dtype])
     np.testing.assert_allclose(grad.sum(axis=1), 0.0, atol=1e-5 if dtype == np.float32 else 1e-12)
 
@@ -150,18 +206,35 @@ def test_check_labels():
 
 @pytest.mark.parametrize("amsgrad", [False, True])
 @pytest.mark.parametrize("weight_decay,decoupled", [(0.0, False), (0.1, False), (0.1, True)])
-@pytest.mark.parametrize("dtype,parallel", [(np.float64, False), (np.float32, False), (np.float32, True)])
+@pytest.mark.parametrize(
+    "dtype,parallel", [(np.float64, False), (np.float32, False), (np.float32, True)]
+)
 def test_adam_kernel_matches_numpy_over_50_steps(amsgrad, weight_decay, decoupled, dtype, parallel):
     rng = np.random.default_rng(0)
     p = rng.standard_normal(1000).astype(dtype)
     expected = p.astype(np.float64)
     m, v, vmax = np.zeros_like(p), np.zeros_like(p), np.zeros_like(p)
-    twin = ref.Adam([expected], lr=1e-2, weight_decay=weight_decay, amsgrad=amsgrad, decoupled=decoupled)
+    twin = ref.Adam(
+        [expected], lr=1e-2, weight_decay=weight_decay, amsgrad=amsgrad, decoupled=decoupled
+    )
     for step in range(1, 51):
         g = rng.standard_normal(1000) + 0.1 * p
-        optim.adam(p, g.astype(dtype), m, v, vmax, 1e-2, 0.9, 0.999, 1e-8,
-                   0.0 if decoupled else weight_decay, weight_decay if decoupled else 0.0, step,
-                   amsgrad, parallel=parallel)
+        optim.adam(
+            p,
+            g.astype(dtype),
+            m,
+            v,
+            vmax,
+            1e-2,
+            0.9,
+            0.999,
+            1e-8,
+            0.0 if decoupled else weight_decay,
+            weight_decay if decoupled else 0.0,
+            step,
+            amsgrad,
+            parallel=parallel,
+        )
         twin.step([g])
     # float64 to 1e-6 as the issue asks; float32 carries ~1e-7 relative error per step
     tol = 1e-6 if dtype == np.float64 else 2e-5
@@ -169,18 +242,31 @@ def test_adam_kernel_matches_numpy_over_50_steps(amsgrad, weight_decay, decouple
 
 
 @pytest.mark.parametrize("nesterov,dampening", [(False, 0.0), (True, 0.0), (False, 0.3)])
-@pytest.mark.parametrize("dtype,parallel", [(np.float64, False), (np.float32, False), (np.float32, True)])
+@pytest.mark.parametrize(
+    "dtype,parallel", [(np.float64, False), (np.float32, False), (np.float32, True)]
+)
 def test_sgd_kernel_matches_numpy(nesterov, dampening, dtype, parallel):
     rng = np.random.default_rng(0)
     p = rng.standard_normal(500).astype(dtype)
     expected = p.astype(np.float64)
     buf = np.zeros_like(p)
-    twin = ref.SGD([expected], lr=0.05, momentum=0.9, dampening=dampening, weight_decay=0.01,
-                   nesterov=nesterov)
+    twin = ref.SGD(
+        [expected], lr=0.05, momentum=0.9, dampening=dampening, weight_decay=0.01, nesterov=nesterov
+    )
     for step in range(30):
         g = rng.standard_normal(500)
-        optim.sgd(p, g.astype(dtype), buf, 0.05, 0.9, dampening, 0.01, nesterov, step == 0,
-                  parallel=parallel)
+        optim.sgd(
+            p,
+            g.astype(dtype),
+            buf,
+            0.05,
+            0.9,
+            dampening,
+            0.01,
+            nesterov,
+            step == 0,
+            parallel=parallel,
+        )
         twin.step([g])
     tol = dict(rtol=1e-10, atol=1e-12) if dtype == np.float64 else dict(rtol=1e-5, atol=1e-5)
     np.testing.assert_allclose(p, expected, **tol)
@@ -188,8 +274,12 @@ def test_sgd_kernel_matches_numpy(nesterov, dampening, dtype, parallel):
 
 # ---------------------------------------------------------------- vecmath: exp and row_max
 
-@njit(["void(float32[::1], float32[::1])", "void(float64[::1], float64[::1])"],
-      fastmath=FAST, error_model="numpy")
+
+@njit(
+    ["void(float32[::1], float32[::1])", "void(float64[::1], float64[::1])"],
+    fastmath=FAST,
+    error_model="numpy",
+)
 def _exp_loop(x, out):
     """exp as the kernels use it: inlined into a fast-math loop that LLVM vectorises."""
     for i in range(x.shape[0]):
@@ -207,9 +297,9 @@ def test_exp_within_one_ulp_over_the_whole_range(dtype, lo, hi):
         exact = np.exp(x.astype(np.float64)) if dtype == np.float32 else np.exp(x)
         expected = exact.astype(dtype)
     finite = np.isfinite(expected)
-    assert np.array_equal(np.isinf(out), ~finite)               # overflows exactly where exp does
+    assert np.array_equal(np.isinf(out), ~finite)  # overflows exactly where exp does
     err_ulps = np.abs(out[finite].astype(np.float64) - exact[finite]) / np.spacing(expected[finite])
-    assert err_ulps.max() <= 1.0                                # subnormals and 0 included
+    assert err_ulps.max() <= 1.0  # subnormals and 0 included
     assert (out[expected == 0] == 0).all()
 
 
@@ -233,7 +323,7 @@ def _row_max_loop(x, out):
 @given(n=st.integers(1, 5), c=st.integers(1, 40), seed=st.integers(0, 2**16))
 def test_row_max_matches_numpy(dtype, n, c, seed):
     x = _rand(np.random.default_rng(seed), (n, c), dtype)
-    x[:, -1] = -np.inf if c > 1 else x[:, -1]     # -inf entries never win
+    x[:, -1] = -np.inf if c > 1 else x[:, -1]  # -inf entries never win
     out = np.empty(n, dtype)
     _row_max_loop(x, out)
     np.testing.assert_array_equal(out, x.max(axis=1))

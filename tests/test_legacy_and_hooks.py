@@ -1,5 +1,6 @@
 """Module forward hooks, nn.EmbeddingBag, autograd.Variable and the legacy tensor types
 (torch.FloatTensor, ...), as PyTorch documents them; 0-d arithmetic stays a tensor."""
+
 import numpy as np
 import pytest
 
@@ -32,7 +33,7 @@ def test_forward_pre_hook_can_replace_the_inputs():
 def test_embedding_bag_sum_mean_max_with_offsets():
     weight = torch.tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0], [7.0, 8.0]], requires_grad=True)
     text = torch.tensor([0, 1, 2, 3, 3])
-    offsets = torch.tensor([0, 2, 2])               # bags: [0, 1], [], [2, 3, 3]
+    offsets = torch.tensor([0, 2, 2])  # bags: [0, 1], [], [2, 3, 3]
     mean = F.embedding_bag(text, weight, offsets)
     np.testing.assert_allclose(mean.array, [[2.0, 3.0], [0.0, 0.0], [19 / 3, 22 / 3]])
     total = F.embedding_bag(text, weight, offsets, mode="sum")
@@ -47,7 +48,7 @@ def test_embedding_bag_module_with_2d_input_and_padding():
     bag = nn.EmbeddingBag(5, 3, mode="mean", padding_idx=0)
     assert np.all(bag.weight.array[0] == 0)
     out = bag(torch.tensor([[0, 1], [2, 2]]))
-    np.testing.assert_allclose(out.array[0], bag.weight.array[1])   # the pad is left out
+    np.testing.assert_allclose(out.array[0], bag.weight.array[1])  # the pad is left out
     np.testing.assert_allclose(out.array[1], bag.weight.array[2])
     assert repr(bag) == "EmbeddingBag(5, 3, mode='mean', padding_idx=0)"
 

@@ -1,16 +1,19 @@
 """matmul_into against NumPy on the shapes its paths split on: empty and one-element sides,
 edge tiles (not multiples of the 8 x 32 micro-tile), few rows or columns, transposed and
 strided operands, accumulate=True, every kernel variant and thread split."""
+
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tinygrad_scores.kernels import matmul as mm
 
 DTYPES = [np.float32, np.float64]
 # sizes around the tile edges (8 rows, 32/16 columns, 4-row dot groups) and the K block
-SIDES = st.one_of(st.integers(0, 3), st.sampled_from([4, 7, 8, 9, 15, 16, 17, 31, 32, 33]),
-                  st.integers(34, 100))
+SIDES = st.one_of(
+    st.integers(0, 3), st.sampled_from([4, 7, 8, 9, 15, 16, 17, 31, 32, 33]), st.integers(34, 100)
+)
 
 
 def _operand(rng, shape, dtype, layout):
@@ -34,10 +37,15 @@ def _tol(dtype, k):
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
-@given(m=SIDES, k=SIDES, n=SIDES, seed=st.integers(0, 2**16),
-       a_layout=st.sampled_from(["C", "transposed_view", "strided"]),
-       b_layout=st.sampled_from(["C", "transposed_view", "strided"]),
-       accumulate=st.booleans())
+@given(
+    m=SIDES,
+    k=SIDES,
+    n=SIDES,
+    seed=st.integers(0, 2**16),
+    a_layout=st.sampled_from(["C", "transposed_view", "strided"]),
+    b_layout=st.sampled_from(["C", "transposed_view", "strided"]),
+    accumulate=st.booleans(),
+)
 @settings(max_examples=60)
 def test_matmul_into_matches_numpy(dtype, m, k, n, seed, a_layout, b_layout, accumulate):
     rng = np.random.default_rng(seed)
@@ -50,14 +58,22 @@ def test_matmul_into_matches_numpy(dtype, m, k, n, seed, a_layout, b_layout, acc
     expected = _expected(a, b) + (start if accumulate else 0)
     tol = _tol(dtype, k)
     np.testing.assert_allclose(c, expected, rtol=tol, atol=tol)
-    np.testing.assert_array_equal(a, a_before)         # operands are only read
+    np.testing.assert_array_equal(a, a_before)  # operands are only read
     np.testing.assert_array_equal(b, b_before)
 
 
 @pytest.mark.parametrize("variant", ["serial", "parallel"])
-@given(m=SIDES, k=st.integers(1, 600), n=SIDES, seed=st.integers(0, 2**16),
-       parts=st.integers(1, 3), by_cols=st.booleans(),
-       a_t=st.booleans(), b_t=st.booleans(), accumulate=st.booleans())
+@given(
+    m=SIDES,
+    k=st.integers(1, 600),
+    n=SIDES,
+    seed=st.integers(0, 2**16),
+    parts=st.integers(1, 3),
+    by_cols=st.booleans(),
+    a_t=st.booleans(),
+    b_t=st.booleans(),
+    accumulate=st.booleans(),
+)
 @settings(max_examples=40)
 def test_blocked_kernel_every_split(variant, m, k, n, seed, parts, by_cols, a_t, b_t, accumulate):
     """The blocked kernel in any number of shares, by rows or columns: every element of C is
@@ -67,7 +83,7 @@ def test_blocked_kernel_every_split(variant, m, k, n, seed, parts, by_cols, a_t,
     b = _operand(rng, (k, n), np.float32, "transposed_view" if b_t else "C")
     c = np.full((m, n), 3.0, np.float32)
     kern = mm._KERNELS[np.dtype(np.float32), variant]
-    if variant == "serial":          # one share: no parts, no split
+    if variant == "serial":  # one share: no parts, no split
         kern(a, b, c, accumulate)
     else:
         kern(a, b, c, accumulate, parts, by_cols)
@@ -76,10 +92,17 @@ def test_blocked_kernel_every_split(variant, m, k, n, seed, parts, by_cols, a_t,
     np.testing.assert_allclose(c, expected, rtol=tol, atol=tol)
 
 
-@pytest.mark.parametrize("dtype,variant", [(np.float32, "dot"), (np.float64, "dot"),
-                                           (np.float32, "dot_parallel")])
-@given(m=SIDES, k=st.integers(1, 300), n=st.integers(0, mm.DOT_MAX_N), seed=st.integers(0, 2**16),
-       parts=st.integers(1, 3), accumulate=st.booleans())
+@pytest.mark.parametrize(
+    "dtype,variant", [(np.float32, "dot"), (np.float64, "dot"), (np.float32, "dot_parallel")]
+)
+@given(
+    m=SIDES,
+    k=st.integers(1, 300),
+    n=st.integers(0, mm.DOT_MAX_N),
+    seed=st.integers(0, 2**16),
+    parts=st.integers(1, 3),
+    accumulate=st.booleans(),
+)
 @settings(max_examples=30)
 def test_dot_kernel(dtype, variant, m, k, n, seed, parts, accumulate):
     """Few columns: dot products of A's rows with W's rows (B = W.T), in 4-row groups."""
@@ -101,8 +124,12 @@ def test_network_products(dtype):
     """Every product of the benchmark networks (forward x @ W.T, dx = g @ W, dW = g.T @ x),
     at their real sizes, through matmul_into."""
     rng = np.random.default_rng(0)
-    for batch, sizes in [(64, (784, 128, 2)), (128, (784, 256, 10)), (512, (784, 1024, 10)),
-                         (8, (4, 16, 3))]:
+    for batch, sizes in [
+        (64, (784, 128, 2)),
+        (128, (784, 256, 10)),
+        (512, (784, 1024, 10)),
+        (8, (4, 16, 3)),
+    ]:
         for n_in, n_out in zip(sizes, sizes[1:]):
             x = rng.standard_normal((batch, n_in)).astype(dtype)
             w = rng.standard_normal((n_out, n_in)).astype(dtype)
@@ -126,6 +153,7 @@ def test_empty_sum_and_empty_sides():
 
 def test_team_size_is_between_one_and_the_pool(monkeypatch):
     import time
+
     monkeypatch.setattr(mm.team_size, "PERIOD", 0.01)
     for _ in range(3):
         time.sleep(0.02)
@@ -136,13 +164,14 @@ def test_team_size_takes_a_users_thread_count_as_its_cap(monkeypatch):
     import time
 
     import numba
+
     before = numba.get_num_threads()
     monkeypatch.setattr(mm.team_size, "PERIOD", 0.01)
     monkeypatch.setattr(mm.team_size, "most", max(2, mm.team_size.most))
     monkeypatch.setattr(mm.team_size, "size", max(2, mm.team_size.most))
     try:
         numba.set_num_threads(1)
-        for _ in range(3):           # the second call on compares two samples
+        for _ in range(3):  # the second call on compares two samples
             time.sleep(0.02)
             mm.team_size()
         assert mm.team_size.most == 1 and mm.team_size() == 1
@@ -151,15 +180,21 @@ def test_team_size_takes_a_users_thread_count_as_its_cap(monkeypatch):
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
-@given(m=SIDES, k=st.integers(1, 80), n=SIDES, seed=st.integers(0, 2**16),
-       a_kind=st.sampled_from(["reversed", "broadcast_row", "T_reversed"]),
-       b_kind=st.sampled_from(["reversed", "broadcast_col", "T_reversed"]))
+@given(
+    m=SIDES,
+    k=st.integers(1, 80),
+    n=SIDES,
+    seed=st.integers(0, 2**16),
+    a_kind=st.sampled_from(["reversed", "broadcast_row", "T_reversed"]),
+    b_kind=st.sampled_from(["reversed", "broadcast_col", "T_reversed"]),
+)
 @settings(max_examples=40)
 def test_negative_and_zero_strides(dtype, m, k, n, seed, a_kind, b_kind):
     """Views a caller can pass: reversed axes (negative strides) and broadcast rows or
     columns (zero strides) are read through their strides, never assumed contiguous.
     (Writeable views: the kernels take writeable arrays, functions/linalg.py sees to it.)"""
     from numpy.lib.stride_tricks import as_strided
+
     rng = np.random.default_rng(seed)
     if a_kind == "reversed":
         a = rng.standard_normal((m, k)).astype(dtype)[::-1, ::-1]

@@ -1,5 +1,6 @@
 """MNIST: the shipped subset, the hardened IDX reader, and the verified download (served
 from a local HTTP server that the test starts; no test touches the network)."""
+
 import gzip
 import hashlib
 import http.server
@@ -13,10 +14,16 @@ import zlib
 import numpy as np
 import pytest
 
-from tinygrad_scores.data import load_idx as load_idx_from_data, load_mnist as load_mnist_from_data
+from tinygrad_scores.data import load_idx as load_idx_from_data
+from tinygrad_scores.data import load_mnist as load_mnist_from_data
 from tinygrad_scores.datasets import mnist
-from tinygrad_scores.datasets.mnist import (default_root, download_mnist, load_idx, load_mnist,
-                                            load_mnist_subset)
+from tinygrad_scores.datasets.mnist import (
+    default_root,
+    download_mnist,
+    load_idx,
+    load_mnist,
+    load_mnist_subset,
+)
 
 
 def idx_bytes(array, type_code=0x08):
@@ -25,6 +32,7 @@ def idx_bytes(array, type_code=0x08):
 
 
 # ----------------------------------------------------------------------------- shipped subset
+
 
 def test_subset_shapes_dtypes_and_fixed_split():
     x_train, y_train = load_mnist_subset(train=True)
@@ -49,6 +57,7 @@ def test_data_module_reexports_the_loaders():
 
 # ----------------------------------------------------------------------------- IDX reader
 
+
 def test_load_idx_round_trips(tmp_path):
     images = np.arange(2 * 3 * 4, dtype=np.uint8).reshape(2, 3, 4)
     (tmp_path / "a.idx").write_bytes(idx_bytes(images))
@@ -62,15 +71,18 @@ def test_load_idx_round_trips(tmp_path):
     assert out.dtype.isnative
 
 
-@pytest.mark.parametrize("data, message", [
-    (b"\x00\x00", "too short"),
-    (b"\x12\x34\x08\x01" + struct.pack(">I", 1) + b"\x00", "not an IDX file"),
-    (b"\x00\x00\x07\x01" + struct.pack(">I", 1) + b"\x00", "not an IDX file"),     # type code
-    (b"\x00\x00\x08\x03" + struct.pack(">I", 1), "truncated IDX header"),
-    (b"\x00\x00\x08\x01" + struct.pack(">I", 5) + b"\x01\x02", "truncated IDX data"),
-    (b"\x00\x00\x08\x01" + struct.pack(">I", 2) + b"\x01\x02\x03", "trailing data"),
-    (b"\x00\x00\x08\x02" + struct.pack(">2I", 2**31, 2**31), "limit"),              # 4 EiB
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (b"\x00\x00", "too short"),
+        (b"\x12\x34\x08\x01" + struct.pack(">I", 1) + b"\x00", "not an IDX file"),
+        (b"\x00\x00\x07\x01" + struct.pack(">I", 1) + b"\x00", "not an IDX file"),  # type code
+        (b"\x00\x00\x08\x03" + struct.pack(">I", 1), "truncated IDX header"),
+        (b"\x00\x00\x08\x01" + struct.pack(">I", 5) + b"\x01\x02", "truncated IDX data"),
+        (b"\x00\x00\x08\x01" + struct.pack(">I", 2) + b"\x01\x02\x03", "trailing data"),
+        (b"\x00\x00\x08\x02" + struct.pack(">2I", 2**31, 2**31), "limit"),  # 4 EiB
+    ],
+)
 def test_load_idx_rejects(tmp_path, data, message):
     (tmp_path / "bad.idx").write_bytes(data)
     with pytest.raises(ValueError, match=message):
@@ -90,7 +102,7 @@ def test_load_idx_rejects_a_corrupt_gzip_stream(tmp_path):
 def test_gzip_bomb_is_not_inflated(tmp_path):
     """A header declaring 10 bytes followed by 64 MB of zeros (64 KB compressed): refused
     as trailing data after decompressing only 11 bytes past the header."""
-    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)        # 31: gzip container
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)  # 31: gzip container
     chunks = [compressor.compress(b"\x00\x00\x08\x01" + struct.pack(">I", 10))]
     zeros = bytes(1 << 20)
     chunks += [compressor.compress(zeros) for _ in range(64)]
@@ -108,6 +120,7 @@ def test_gzip_bomb_is_not_inflated(tmp_path):
 
 
 # ----------------------------------------------------------------------------- download
+
 
 class Server:
     """A local HTTP server; ``routes`` maps a path to (body, declared Content-Length)."""
@@ -159,10 +172,12 @@ def tiny_mnist(server, monkeypatch):
     """Four small IDX .gz files (5 train, 3 test digits) served under /good/, with their
     MD5 sums installed as mnist.RESOURCES."""
     rng = np.random.default_rng(0)
-    arrays = {"train-images-idx3-ubyte.gz": rng.integers(0, 256, (5, 28, 28)),
-              "train-labels-idx1-ubyte.gz": np.array([0, 1, 2, 3, 9]),
-              "t10k-images-idx3-ubyte.gz": rng.integers(0, 256, (3, 28, 28)),
-              "t10k-labels-idx1-ubyte.gz": np.array([7, 2, 1])}
+    arrays = {
+        "train-images-idx3-ubyte.gz": rng.integers(0, 256, (5, 28, 28)),
+        "train-labels-idx1-ubyte.gz": np.array([0, 1, 2, 3, 9]),
+        "t10k-images-idx3-ubyte.gz": rng.integers(0, 256, (3, 28, 28)),
+        "t10k-labels-idx1-ubyte.gz": np.array([7, 2, 1]),
+    }
     blobs = {name: gzip.compress(idx_bytes(a.astype(np.uint8))) for name, a in arrays.items()}
     for name, blob in blobs.items():
         server.serve(f"/good/{name}", blob)
@@ -184,14 +199,15 @@ def test_download_verifies_and_falls_back_to_the_next_mirror(server, tiny_mnist,
     mirrors = [server.url + "/wrong/", server.url + "/good/"]
     download_mnist(tmp_path, mirrors=mirrors, log=logs.append)
     assert sorted(os.listdir(tmp_path)) == sorted(blobs)
-    assert leftovers(tmp_path) == []                      # refused downloads were deleted
+    assert leftovers(tmp_path) == []  # refused downloads were deleted
     assert sum("does not match the published" in line for line in logs) == 4
     for name, blob in blobs.items():
         assert (tmp_path / name).read_bytes() == blob
     x, y = load_mnist(tmp_path, train=True)
     assert tuple(x.shape) == (5, 784) and y.array.tolist() == [0, 1, 2, 3, 9]
-    np.testing.assert_allclose(x.array[1], arrays["train-images-idx3-ubyte.gz"][1].ravel() / 255.0,
-                               rtol=1e-6)
+    np.testing.assert_allclose(
+        x.array[1], arrays["train-images-idx3-ubyte.gz"][1].ravel() / 255.0, rtol=1e-6
+    )
     x, y = load_mnist(tmp_path, "test", flatten=False)  # the old kind= strings still work
     assert tuple(x.shape) == (3, 28, 28) and y.array.tolist() == [7, 2, 1]
 
@@ -217,10 +233,11 @@ def test_truncated_or_missing_downloads_are_refused(server, tiny_mnist, tmp_path
     server.serve(f"/cut/{name}", blob[: len(blob) // 2], length=len(blob))
     logs = []
     with pytest.raises(RuntimeError, match=f"could not download {name}") as info:
-        download_mnist(tmp_path, mirrors=[server.url + "/cut/", server.url + "/missing/"],
-                       log=logs.append)
+        download_mnist(
+            tmp_path, mirrors=[server.url + "/cut/", server.url + "/missing/"], log=logs.append
+        )
     assert "truncated download" in str(info.value) and "404" in str(info.value)
-    assert os.listdir(tmp_path) == []                      # nothing kept under any name
+    assert os.listdir(tmp_path) == []  # nothing kept under any name
 
 
 def test_missing_files_name_the_way_out(tmp_path):
@@ -240,12 +257,14 @@ def test_default_root_follows_the_environment(monkeypatch, tmp_path):
 
 # ----------------------------------------------------------------------------- main job
 
+
 @pytest.fixture
 def train_mnist():
     examples = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "examples")
     sys.path.insert(0, examples)
     try:
         import train_mnist
+
         yield train_mnist
     finally:
         sys.path.remove(examples)
@@ -254,18 +273,19 @@ def train_mnist():
 def test_train_mnist_learns_and_draws(train_mnist, tmp_path, capsys):
     pytest.importorskip("matplotlib", reason="the pictures need matplotlib")
     curves, errors = tmp_path / "curves.png", tmp_path / "errors.png"
-    result = train_mnist.main(["--epochs", "1", "--plot", str(curves),
-                               "--show-errors", str(errors)])
+    result = train_mnist.main(
+        ["--epochs", "1", "--plot", str(curves), "--show-errors", str(errors)]
+    )
     assert result["test_acc"] >= 0.85
     assert result["history"]["epoch"] == [1] and len(result["history"]["test_acc"]) == 1
     printed = capsys.readouterr().out
-    assert "final test accuracy" in printed and "\r" not in printed   # no bar when piped
+    assert "final test accuracy" in printed and "\r" not in printed  # no bar when piped
     for png in (curves, errors):
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_train_mnist_names_the_missing_matplotlib(train_mnist, monkeypatch, tmp_path):
-    monkeypatch.setitem(sys.modules, "matplotlib", None)       # import matplotlib fails
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib fails
     with pytest.raises(SystemExit, match="pip install matplotlib"):
         train_mnist.main(["--epochs", "1", "--plot", str(tmp_path / "c.png")])
 

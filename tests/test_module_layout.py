@@ -2,6 +2,7 @@
 the sub-packages ``import torch`` gives, CUDA and MPS answer "absent", and a name we do
 not provide fails with a NotImplementedError that names it (while hasattr and private
 lookups still see an AttributeError)."""
+
 import pickle
 import subprocess
 import sys
@@ -13,8 +14,7 @@ import tinygrad_scores as torch
 
 def _fresh(code):
     """Run ``code`` in a new interpreter, so no earlier import of a sub-package helps."""
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=120)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     return done.stdout
 
@@ -30,20 +30,25 @@ def test_import_alone_gives_the_subpackages():
         "         torch.autograd.set_detect_anomaly, torch.autograd.gradcheck,\n"
         "         torch.nn.init.kaiming_uniform_, torch.nn.utils.clip_grad_norm_,\n"
         "         torch.cuda.is_available, torch.backends.cudnn, torch.return_types.max]\n"
-        "print(len(names))\n")
+        "print(len(names))\n"
+    )
     assert out.strip() == "19"
 
 
 def test_submodule_import_paths():
-    _fresh("import tinygrad_scores.utils.data as d; from tinygrad_scores.utils.data import "
-           "DataLoader, Dataset, random_split; assert d.DataLoader is DataLoader")
-    _fresh("from tinygrad_scores.nn import functional as F; import tinygrad_scores.optim."
-           "lr_scheduler; from tinygrad_scores.autograd import Function")
+    _fresh(
+        "import tinygrad_scores.utils.data as d; from tinygrad_scores.utils.data import "
+        "DataLoader, Dataset, random_split; assert d.DataLoader is DataLoader"
+    )
+    _fresh(
+        "from tinygrad_scores.nn import functional as F; import tinygrad_scores.optim."
+        "lr_scheduler; from tinygrad_scores.autograd import Function"
+    )
 
 
 def test_cuda_and_backends_say_absent():
     assert torch.cuda.is_available() is False and torch.cuda.device_count() == 0
-    torch.cuda.manual_seed_all(0)                     # a no-op, as PyTorch without CUDA
+    torch.cuda.manual_seed_all(0)  # a no-op, as PyTorch without CUDA
     with pytest.raises(RuntimeError, match="CPU only"):
         torch.cuda.current_device()
     assert torch.backends.mps.is_available() is False
@@ -55,20 +60,27 @@ def test_cuda_and_backends_say_absent():
     finally:
         torch.backends.cudnn.benchmark = old
         torch.backends.cudnn.deterministic = False
-    device = "cuda" if torch.cuda.is_available() else "cpu"   # the usual idiom runs
+    device = "cuda" if torch.cuda.is_available() else "cpu"  # the usual idiom runs
     assert torch.zeros(2, device=device).device == torch.device("cpu")
     assert str(torch.device("cpu")) == "cpu" and repr(torch.device("cpu")) == "device(type='cpu')"
     with pytest.raises(RuntimeError, match="CPU only"):
         torch.device("cuda")
 
 
-@pytest.mark.parametrize("where,name", [(torch, "fft"), (torch, "jit"),
-                                        (torch.cuda, "amp"), (torch.utils, "tensorboard"),
-                                        (torch.zeros(1), "stft")])
+@pytest.mark.parametrize(
+    "where,name",
+    [
+        (torch, "fft"),
+        (torch, "jit"),
+        (torch.cuda, "amp"),
+        (torch.utils, "tensorboard"),
+        (torch.zeros(1), "stft"),
+    ],
+)
 def test_missing_public_names_raise_not_implemented(where, name):
     with pytest.raises(NotImplementedError, match=f"tinygrad_scores has no .*{name}"):
         getattr(where, name)
-    assert not hasattr(where, name)          # still an AttributeError for hasattr
+    assert not hasattr(where, name)  # still an AttributeError for hasattr
     assert getattr(where, name, "default") == "default"
 
 
@@ -81,8 +93,12 @@ def test_missing_name_message_names_torch():
 
 
 def test_traceback_reads_not_implemented_error():
-    done = subprocess.run([sys.executable, "-c", "import tinygrad_scores as torch; torch.fft"],
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", "import tinygrad_scores as torch; torch.fft"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.stderr.strip().endswith("NotImplementedError: tinygrad_scores has no torch.fft")
     try:
         torch.fft  # noqa: B018
@@ -108,10 +124,10 @@ def test_tensors_still_pickle_copy_and_inspect():
 
 def test_function_forms_take_out():
     out = torch.empty(2)
-    result = torch.add(torch.tensor([1., 2.]), 1, out=out)
+    result = torch.add(torch.tensor([1.0, 2.0]), 1, out=out)
     assert result is out and out.tolist() == [2.0, 3.0]
     out = torch.empty(0)
-    torch.sin(torch.zeros(3), out=out)                # resized, as PyTorch does
+    torch.sin(torch.zeros(3), out=out)  # resized, as PyTorch does
     assert out.shape == (3,)
     with pytest.raises(TypeError, match="must be Tensor"):
         torch.sin(1.0)

@@ -1,17 +1,18 @@
 """nn.functional: activations, dropout, layer/batch norm, embedding, one_hot, normalize,
 pad and linear. Expected values are worked by hand from PyTorch's documented formulas;
 every gradient is checked against central differences on hypothesis-drawn shapes."""
+
 import math
 
 import numpy as np
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
+from strategies import leaf, off_kinks, shapes, values
 
 import tinygrad_scores as ts
 import tinygrad_scores.nn as nn
 import tinygrad_scores.nn.functional as F
-
-from strategies import leaf, off_kinks, shapes, values
 
 
 def val(t):
@@ -31,16 +32,19 @@ def test_activation_values_match_pytorch_formulas():
     np.testing.assert_allclose(val(F.leaky_relu(x)), [-0.02, -0.01, 0, 1, 7])
     np.testing.assert_allclose(val(F.leaky_relu(x, 0.2)), [-0.4, -0.2, 0, 1, 7])
     np.testing.assert_allclose(val(F.elu(x)), [math.exp(-2) - 1, math.exp(-1) - 1, 0, 1, 7])
-    np.testing.assert_allclose(val(F.elu(x, alpha=2.0))[:2], [2 * (math.exp(-2) - 1),
-                                                             2 * (math.exp(-1) - 1)])
+    np.testing.assert_allclose(
+        val(F.elu(x, alpha=2.0))[:2], [2 * (math.exp(-2) - 1), 2 * (math.exp(-1) - 1)]
+    )
     np.testing.assert_allclose(val(F.relu6(x)), [0, 0, 0, 1, 6])
     np.testing.assert_allclose(val(F.hardtanh(x)), [-1, -1, 0, 1, 1])
     np.testing.assert_allclose(val(F.hardtanh(x, -0.5, 2.0)), [-0.5, -0.5, 0, 1, 2])
     np.testing.assert_allclose(val(F.silu(x))[3], 1 / (1 + math.exp(-1)))
-    np.testing.assert_allclose(val(F.gelu(x))[1:4], [-0.15865525393145707, 0,
-                                                     0.8413447460685429], rtol=1e-12)
-    np.testing.assert_allclose(val(F.gelu(x, approximate="tanh"))[3], 0.8411919906082768,
-                               rtol=1e-12)
+    np.testing.assert_allclose(
+        val(F.gelu(x))[1:4], [-0.15865525393145707, 0, 0.8413447460685429], rtol=1e-12
+    )
+    np.testing.assert_allclose(
+        val(F.gelu(x, approximate="tanh"))[3], 0.8411919906082768, rtol=1e-12
+    )
     np.testing.assert_allclose(val(F.softplus(x))[2], math.log(2))
     np.testing.assert_allclose(val(F.softplus(x, beta=2))[3], math.log1p(math.exp(2)) / 2)
     # above the threshold softplus is the identity (PyTorch's linear region)
@@ -53,9 +57,11 @@ def test_activation_values_match_pytorch_formulas():
 
 def test_erf_values_and_dtype():
     from tinygrad_scores.functions import Erf
+
     x = ts.tensor([-2.0, 0.0, 0.5, 1.0, float("inf")], dtype=ts.float64)
-    np.testing.assert_allclose(val(Erf.apply(x)), [math.erf(v) for v in (-2, 0, 0.5, 1)] + [1.0],
-                               rtol=1e-15)
+    np.testing.assert_allclose(
+        val(Erf.apply(x)), [math.erf(v) for v in (-2, 0, 0.5, 1)] + [1.0], rtol=1e-15
+    )
     assert Erf.apply(ts.tensor([0.5])).dtype == ts.float32
     assert math.isnan(val(Erf.apply(ts.tensor([float("nan")])))[0])
 
@@ -84,10 +90,10 @@ def test_activation_gradients(name, fn, kinks, data):
 def test_derivative_at_kinks_is_pytorchs_choice():
     x = leaf(np.array([0.0, -1.0, 1.0]))
     F.leaky_relu(x, 0.1).sum().backward()
-    assert x.grad.tolist() == [0.1, 0.1, 1.0]      # the slope side at 0
+    assert x.grad.tolist() == [0.1, 0.1, 1.0]  # the slope side at 0
     x = leaf(np.array([-1.0, 1.0, 0.0]))
     F.hardtanh(x).sum().backward()
-    assert x.grad.tolist() == [0.0, 0.0, 1.0]      # no gradient on the boundaries
+    assert x.grad.tolist() == [0.0, 0.0, 1.0]  # no gradient on the boundaries
 
 
 def test_gelu_rejects_unknown_approximation():
@@ -166,7 +172,7 @@ def test_layer_norm_values():
 def test_layer_norm_gradients(data):
     shape = data.draw(shapes.filter(lambda s: s[-1] > 1))
     k = data.draw(st.integers(1, len(shape)))
-    norm_shape = shape[len(shape) - k:]
+    norm_shape = shape[len(shape) - k :]
     x = data.draw(values(shape))
     w = data.draw(values(norm_shape))
     b = data.draw(values(norm_shape))
@@ -175,8 +181,11 @@ def test_layer_norm_gradients(data):
 
 
 def test_layer_norm_shape_error():
-    with pytest.raises(RuntimeError, match=r"Given normalized_shape=\[4\], expected input with "
-                                           r"shape \[\*, 4\], but got input of size\[3, 5\]"):
+    with pytest.raises(
+        RuntimeError,
+        match=r"Given normalized_shape=\[4\], expected input with "
+        r"shape \[\*, 4\], but got input of size\[3, 5\]",
+    ):
         F.layer_norm(ts.ones(3, 5), (4,))
 
 
@@ -186,7 +195,7 @@ def test_batch_norm_training_values_and_running_stats():
     rm, rv = ts.zeros(2, dtype=ts.float64), ts.ones(2, dtype=ts.float64)
     out = F.batch_norm(x, rm, rv, training=True, eps=0.0)
     np.testing.assert_allclose(val(out), [[-1, -1], [1, 1]])
-    np.testing.assert_allclose(val(rm), [0.2, 0.4])             # 0.1 * batch mean
+    np.testing.assert_allclose(val(rm), [0.2, 0.4])  # 0.1 * batch mean
     np.testing.assert_allclose(val(rv), [0.9 + 0.2, 0.9 + 0.8])  # unbiased var 2 and 8
     ev = F.batch_norm(x, rm, rv, training=False, eps=0.0)
     np.testing.assert_allclose(val(ev), (val(x) - [0.2, 0.4]) / np.sqrt([1.1, 1.7]))
@@ -253,10 +262,11 @@ def test_normalize_values():
     out = F.normalize(x)
     np.testing.assert_allclose(val(out), [[0.6, 0.8], [0, 0]])
     out.sum().backward()
-    assert np.isfinite(val(x.grad)).all()                   # the zero row: no NaN
+    assert np.isfinite(val(x.grad)).all()  # the zero row: no NaN
     np.testing.assert_allclose(val(F.normalize(x.detach(), p=1, dim=1))[0], [3 / 7, 4 / 7])
-    np.testing.assert_allclose(val(F.normalize(x.detach(), p=float("inf"), dim=0))[:, 0],
-                               [1.0, 0.0])
+    np.testing.assert_allclose(
+        val(F.normalize(x.detach(), p=float("inf"), dim=0))[:, 0], [1.0, 0.0]
+    )
     with pytest.raises(IndexError, match="Dimension out of range"):
         F.normalize(ts.ones(3), dim=1)
 
@@ -289,11 +299,16 @@ def test_pad_constant_and_crop():
 @given(data=st.data())
 def test_pad_gradients(data):
     shape = data.draw(shapes)
-    pads = data.draw(st.lists(st.integers(-1, 2), min_size=2, max_size=2 * len(shape))
-                     .filter(lambda p: len(p) % 2 == 0))
+    pads = data.draw(
+        st.lists(st.integers(-1, 2), min_size=2, max_size=2 * len(shape)).filter(
+            lambda p: len(p) % 2 == 0
+        )
+    )
     x = data.draw(values(shape))
-    dims_ok = all(shape[len(shape) - 1 - k] + pads[2 * k] + pads[2 * k + 1] >= 0
-                  for k in range(len(pads) // 2))
+    dims_ok = all(
+        shape[len(shape) - 1 - k] + pads[2 * k] + pads[2 * k + 1] >= 0
+        for k in range(len(pads) // 2)
+    )
     if not dims_ok:
         with pytest.raises(RuntimeError, match="negative output size"):
             F.pad(leaf(x), pads)
@@ -303,9 +318,9 @@ def test_pad_gradients(data):
 
 # ---------------------------------------------------------------------------- linear
 def test_linear_with_no_input_features_is_the_bias():
-    with pytest.warns(UserWarning, match="zero-element"):   # as PyTorch's kaiming_uniform_
+    with pytest.warns(UserWarning, match="zero-element"):  # as PyTorch's kaiming_uniform_
         layer = nn.Linear(0, 3)
-    np.testing.assert_array_equal(val(layer.bias), 0)   # bound 1/sqrt(0) is taken as 0
+    np.testing.assert_array_equal(val(layer.bias), 0)  # bound 1/sqrt(0) is taken as 0
     with ts.no_grad():
         layer.bias.copy_(ts.tensor([1.0, 2.0, 3.0]))
     out = layer(ts.zeros(2, 0))

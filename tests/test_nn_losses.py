@@ -1,17 +1,18 @@
 """Losses, functional and module forms: values worked from PyTorch's documented formulas,
 reductions, shapes and errors, and every gradient against central differences."""
+
 import math
 import warnings
 
 import numpy as np
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
+from strategies import leaf, off_kinks, values
 
 import tinygrad_scores as ts
 import tinygrad_scores.nn as nn
 import tinygrad_scores.nn.functional as F
-
-from strategies import leaf, off_kinks, values
 
 
 def val(t):
@@ -61,7 +62,7 @@ def test_probability_targets():
     np.testing.assert_allclose(val(got), -(t * lp).sum(1), rtol=1e-12)
     w = np.array([1.0, 2.0, 0.5])
     got = F.cross_entropy(ts.tensor(x), ts.tensor(t), weight=ts.tensor(w))
-    np.testing.assert_allclose(got.item(), -(t * lp * w).sum() / 2, rtol=1e-12)   # / N
+    np.testing.assert_allclose(got.item(), -(t * lp * w).sum() / 2, rtol=1e-12)  # / N
     smoothed = t * 0.8 + 0.2 / 3
     got = F.cross_entropy(ts.tensor(x), ts.tensor(t), label_smoothing=0.2, reduction="sum")
     np.testing.assert_allclose(got.item(), -(smoothed * lp).sum(), rtol=1e-12)
@@ -71,9 +72,9 @@ def test_probability_targets():
 
 def test_spatial_inputs_match_the_flattened_case():
     rng = np.random.default_rng(0)
-    x = rng.standard_normal((2, 4, 3, 2))          # (N, C, d1, d2)
+    x = rng.standard_normal((2, 4, 3, 2))  # (N, C, d1, d2)
     y = rng.integers(0, 4, (2, 3, 2))
-    y[0, 0, 0] = -100                              # ignored
+    y[0, 0, 0] = -100  # ignored
     flat_x = np.moveaxis(x, 1, -1).reshape(-1, 4)
     flat_y = y.reshape(-1)
     for reduction in ("mean", "sum"):
@@ -84,16 +85,20 @@ def test_spatial_inputs_match_the_flattened_case():
     assert none.shape == (2, 3, 2) and val(none)[0, 0, 0] == 0
     with pytest.raises(RuntimeError, match=r"Expected target size \[2, 3, 2\], got \[2, 3\]"):
         F.cross_entropy(ts.tensor(x), ts.tensor(y[:, :, 0]))
-    with pytest.raises(ValueError, match=r"Expected input batch_size \(2\) to match target "
-                                         r"batch_size \(1\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"Expected input batch_size \(2\) to match target "
+        r"batch_size \(1\)",
+    ):
         F.cross_entropy(ts.tensor(x), ts.tensor(y[:1]))
 
 
 def test_ignore_index_in_range_and_all_ignored():
     x = ts.tensor([[1.0, 2.0, 3.0], [3.0, 1.0, 0.0]], dtype=ts.float64)
     one = F.cross_entropy(x[:1], ts.tensor([2]))
-    np.testing.assert_allclose(F.cross_entropy(x, ts.tensor([2, 1]), ignore_index=1).item(),
-                               one.item(), rtol=1e-12)
+    np.testing.assert_allclose(
+        F.cross_entropy(x, ts.tensor([2, 1]), ignore_index=1).item(), one.item(), rtol=1e-12
+    )
     for fn in (F.cross_entropy, lambda a, b, **k: F.nll_loss(F.log_softmax(a, 1), b, **k)):
         assert math.isnan(fn(x, ts.tensor([1, 1]), ignore_index=1).item())
         assert fn(x, ts.tensor([1, 1]), ignore_index=1, reduction="sum").item() == 0
@@ -103,7 +108,7 @@ def test_ignore_index_in_range_and_all_ignored():
 def test_out_of_range_labels_are_index_errors_even_near_2_to_64():
     x = ts.randn(2, 3)
     # uint64 labels (given as a NumPy array: there is no uint64 tensor) would cast to -100
-    wrapped = np.array([2 ** 64 - 100, 1], dtype=np.uint64)
+    wrapped = np.array([2**64 - 100, 1], dtype=np.uint64)
     for fn in (F.cross_entropy, F.nll_loss):
         with pytest.raises(IndexError, match="out of bounds"):
             fn(x, wrapped)
@@ -111,29 +116,49 @@ def test_out_of_range_labels_are_index_errors_even_near_2_to_64():
             fn(x, ts.tensor([0, 3]))
         with pytest.raises(IndexError, match="out of bounds"):
             fn(x, ts.tensor([0, -5]))
-    small = np.array([2, 1], dtype=np.uint8)                   # in range: accepted
-    np.testing.assert_allclose(F.cross_entropy(x, ts.from_numpy(small)).item(),
-                               F.cross_entropy(x, ts.tensor([2, 1])).item(), rtol=1e-6)
+    small = np.array([2, 1], dtype=np.uint8)  # in range: accepted
+    np.testing.assert_allclose(
+        F.cross_entropy(x, ts.from_numpy(small)).item(),
+        F.cross_entropy(x, ts.tensor([2, 1])).item(),
+        rtol=1e-6,
+    )
 
 
-@given(data=st.data(), smoothing=st.sampled_from([0.0, 0.3]), weighted=st.booleans(),
-       spatial=st.booleans())
+@given(
+    data=st.data(),
+    smoothing=st.sampled_from([0.0, 0.3]),
+    weighted=st.booleans(),
+    spatial=st.booleans(),
+)
 def test_cross_entropy_gradients(data, smoothing, weighted, spatial):
     n, c = data.draw(st.integers(1, 3)), data.draw(st.integers(2, 4))
     shape = (n, c, 2) if spatial else (n, c)
     x = data.draw(values(shape))
-    y = np.asarray(data.draw(st.lists(st.integers(-1, c - 1), min_size=n * (1 + spatial),
-                                      max_size=n * (1 + spatial)))).reshape(
-        (n, 2) if spatial else (n,))
+    y = np.asarray(
+        data.draw(
+            st.lists(st.integers(-1, c - 1), min_size=n * (1 + spatial), max_size=n * (1 + spatial))
+        )
+    ).reshape((n, 2) if spatial else (n,))
     w = ts.tensor(data.draw(values((c,), 0.5, 2.0))) if weighted else None
-    fn = lambda x: F.cross_entropy(x, ts.tensor(y), weight=w, ignore_index=-1,  # noqa: E731
-                                   label_smoothing=smoothing)
+    fn = lambda x: F.cross_entropy(
+        x,
+        ts.tensor(y),
+        weight=w,
+        ignore_index=-1,  # noqa: E731
+        label_smoothing=smoothing,
+    )
     if (y == -1).all():
         assert math.isnan(fn(leaf(x)).item())
         return
     assert ts.gradcheck(fn, (leaf(x),))
-    fn_none = lambda x: F.cross_entropy(x, ts.tensor(y), weight=w, ignore_index=-1,  # noqa: E731
-                                        label_smoothing=smoothing, reduction="none")
+    fn_none = lambda x: F.cross_entropy(
+        x,
+        ts.tensor(y),
+        weight=w,
+        ignore_index=-1,  # noqa: E731
+        label_smoothing=smoothing,
+        reduction="none",
+    )
     assert ts.gradcheck(fn_none, (leaf(x),))
 
 
@@ -141,8 +166,7 @@ def test_cross_entropy_gradients(data, smoothing, weighted, spatial):
 def test_probability_target_gradients(data):
     x = data.draw(values((3, 4)))
     t = data.draw(values((3, 4), 0.0, 1.0))
-    assert ts.gradcheck(lambda x, t: F.cross_entropy(x, t, label_smoothing=0.1),
-                        (leaf(x), leaf(t)))
+    assert ts.gradcheck(lambda x, t: F.cross_entropy(x, t, label_smoothing=0.1), (leaf(x), leaf(t)))
 
 
 # ---------------------------------------------------------------------------- nll
@@ -167,19 +191,26 @@ def test_nll_gradients(data):
     y = np.asarray(data.draw(st.lists(st.integers(0, 3), min_size=6, max_size=6))).reshape(3, 2)
     w = ts.tensor(data.draw(values((4,), 0.5, 2.0)))
     for reduction in ("mean", "sum", "none"):
-        assert ts.gradcheck(lambda x: F.nll_loss(x, ts.tensor(y), w, reduction=reduction),
-                            (leaf(x),))
+        assert ts.gradcheck(
+            lambda x: F.nll_loss(x, ts.tensor(y), w, reduction=reduction), (leaf(x),)
+        )
 
 
 # ---------------------------------------------------------------------------- binary
 def test_bce_values_clamp_and_errors():
     p = ts.tensor([0.5, 0.9, 0.0, 1.0], dtype=ts.float64)
     y = ts.tensor([1.0, 0.0, 1.0, 1.0], dtype=ts.float64)
-    np.testing.assert_allclose(val(F.binary_cross_entropy(p, y, reduction="none")),
-                               [math.log(2), -math.log(0.1), 100.0, 0.0], rtol=1e-12)
+    np.testing.assert_allclose(
+        val(F.binary_cross_entropy(p, y, reduction="none")),
+        [math.log(2), -math.log(0.1), 100.0, 0.0],
+        rtol=1e-12,
+    )
     w = ts.tensor([2.0, 1.0, 0.0, 1.0], dtype=ts.float64)
-    np.testing.assert_allclose(F.binary_cross_entropy(p, y, weight=w, reduction="sum").item(),
-                               2 * math.log(2) - math.log(0.1), rtol=1e-12)
+    np.testing.assert_allclose(
+        F.binary_cross_entropy(p, y, weight=w, reduction="sum").item(),
+        2 * math.log(2) - math.log(0.1),
+        rtol=1e-12,
+    )
     with pytest.raises(RuntimeError, match="all elements of input should be between 0 and 1"):
         F.binary_cross_entropy(ts.tensor([1.5]), ts.tensor([1.0]))
     with pytest.raises(ValueError, match="different to the input size"):
@@ -202,13 +233,14 @@ def test_bce_with_logits_matches_bce_and_is_stable():
     got = F.binary_cross_entropy_with_logits(ts.tensor(x), ts.tensor(y), reduction="none")
     np.testing.assert_allclose(val(got), want, rtol=1e-12)
     pw = np.array([3.0])
-    got = F.binary_cross_entropy_with_logits(ts.tensor(x), ts.tensor(y), pos_weight=ts.tensor(pw),
-                                             reduction="none")
-    np.testing.assert_allclose(val(got), -(3 * y * np.log(s) + (1 - y) * np.log(1 - s)),
-                               rtol=1e-12)
+    got = F.binary_cross_entropy_with_logits(
+        ts.tensor(x), ts.tensor(y), pos_weight=ts.tensor(pw), reduction="none"
+    )
+    np.testing.assert_allclose(val(got), -(3 * y * np.log(s) + (1 - y) * np.log(1 - s)), rtol=1e-12)
     big = ts.tensor([1e4, -1e4, 1e4, -1e4], requires_grad=True)
-    loss = F.binary_cross_entropy_with_logits(big, ts.tensor([0.0, 1.0, 1.0, 0.0]),
-                                              reduction="none")
+    loss = F.binary_cross_entropy_with_logits(
+        big, ts.tensor([0.0, 1.0, 1.0, 0.0]), reduction="none"
+    )
     assert val(loss).tolist() == [1e4, 1e4, 0.0, 0.0]
     loss.sum().backward()
     assert val(big.grad).tolist() == [1.0, -1.0, 0.0, 0.0]
@@ -232,10 +264,12 @@ def test_l1_smooth_l1_huber_values():
     b = ts.zeros(3, dtype=ts.float64)
     assert F.l1_loss(a, b).item() == pytest.approx(5.5 / 3)
     np.testing.assert_allclose(val(F.smooth_l1_loss(a, b, reduction="none")), [0.125, 1.5, 2.5])
-    np.testing.assert_allclose(val(F.smooth_l1_loss(a, b, beta=0.0, reduction="none")),
-                               [0.5, 2.0, 3.0])
-    np.testing.assert_allclose(val(F.huber_loss(a, b, delta=2.0, reduction="none")),
-                               [0.125, 2.0, 2.0 * (3.0 - 1.0)])
+    np.testing.assert_allclose(
+        val(F.smooth_l1_loss(a, b, beta=0.0, reduction="none")), [0.5, 2.0, 3.0]
+    )
+    np.testing.assert_allclose(
+        val(F.huber_loss(a, b, delta=2.0, reduction="none")), [0.125, 2.0, 2.0 * (3.0 - 1.0)]
+    )
     with pytest.raises(RuntimeError, match="negative values for beta"):
         F.smooth_l1_loss(a, b, beta=-1.0)
     with pytest.raises(RuntimeError, match="non-positive values for delta"):
@@ -244,18 +278,21 @@ def test_l1_smooth_l1_huber_values():
         F.l1_loss(a, ts.zeros(3, 1))
 
 
-@pytest.mark.parametrize("name,fn", [
-    ("l1", lambda a, b: F.l1_loss(a, b)),
-    ("smooth_l1", lambda a, b: F.smooth_l1_loss(a, b, beta=0.7)),
-    ("smooth_l1_beta0", lambda a, b: F.smooth_l1_loss(a, b, beta=0.0, reduction="sum")),
-    ("huber", lambda a, b: F.huber_loss(a, b, delta=0.7, reduction="none")),
-    ("mse", lambda a, b: F.mse_loss(a, b)),
-])
+@pytest.mark.parametrize(
+    "name,fn",
+    [
+        ("l1", lambda a, b: F.l1_loss(a, b)),
+        ("smooth_l1", lambda a, b: F.smooth_l1_loss(a, b, beta=0.7)),
+        ("smooth_l1_beta0", lambda a, b: F.smooth_l1_loss(a, b, beta=0.0, reduction="sum")),
+        ("huber", lambda a, b: F.huber_loss(a, b, delta=0.7, reduction="none")),
+        ("mse", lambda a, b: F.mse_loss(a, b)),
+    ],
+)
 @given(data=st.data())
 def test_regression_gradients(name, fn, data):
     a = data.draw(values((2, 3)))
     d = off_kinks(data.draw(values((2, 3))), 0.1)
-    d = 0.7 + off_kinks(d - 0.7, 0.05)         # not on the beta / delta boundary either
+    d = 0.7 + off_kinks(d - 0.7, 0.05)  # not on the beta / delta boundary either
     d = -0.7 + off_kinks(d + 0.7, 0.05)
     assert ts.gradcheck(fn, (leaf(a), leaf(a - d)))
 
@@ -285,7 +322,7 @@ def test_kl_div_values_and_reductions():
         got = F.kl_div(logq, ts.tensor(p))
     np.testing.assert_allclose(got.item(), pointwise.mean(), rtol=1e-12)
     zero = F.kl_div(logq, ts.tensor([[0.0, 1.0], [1.0, 0.0]]), reduction="none")
-    assert val(zero)[0, 0] == 0 and val(zero)[1, 1] == 0          # 0 log 0 = 0
+    assert val(zero)[0, 0] == 0 and val(zero)[1, 1] == 0  # 0 log 0 = 0
     with pytest.raises(ValueError, match="not a valid value for reduction"):
         F.kl_div(logq, ts.tensor(p), reduction="average")
 
@@ -316,22 +353,27 @@ def test_loss_modules_reprs_defaults_and_buffers():
         assert nn.MSELoss(reduce=False).reduction == "none"
 
 
-@pytest.mark.parametrize("module,fn,kwargs", [
-    (nn.L1Loss, F.l1_loss, {}),
-    (nn.MSELoss, F.mse_loss, {"reduction": "sum"}),
-    (nn.SmoothL1Loss, F.smooth_l1_loss, {"beta": 0.5}),
-    (nn.HuberLoss, F.huber_loss, {"delta": 0.5}),
-    (nn.BCEWithLogitsLoss, F.binary_cross_entropy_with_logits, {"reduction": "none"}),
-    (nn.KLDivLoss, F.kl_div, {"reduction": "batchmean"}),
-])
+@pytest.mark.parametrize(
+    "module,fn,kwargs",
+    [
+        (nn.L1Loss, F.l1_loss, {}),
+        (nn.MSELoss, F.mse_loss, {"reduction": "sum"}),
+        (nn.SmoothL1Loss, F.smooth_l1_loss, {"beta": 0.5}),
+        (nn.HuberLoss, F.huber_loss, {"delta": 0.5}),
+        (nn.BCEWithLogitsLoss, F.binary_cross_entropy_with_logits, {"reduction": "none"}),
+        (nn.KLDivLoss, F.kl_div, {"reduction": "batchmean"}),
+    ],
+)
 def test_modules_call_their_functional_forms(module, fn, kwargs):
     a, b = ts.rand(3, 2), ts.rand(3, 2)
     np.testing.assert_array_equal(val(module(**kwargs)(a, b)), val(fn(a, b, **kwargs)))
     x, y = ts.randn(4, 3), ts.tensor([0, 2, 1, 1])
-    np.testing.assert_array_equal(val(nn.NLLLoss()(F.log_softmax(x, 1), y)),
-                                  val(F.nll_loss(F.log_softmax(x, 1), y)))
-    np.testing.assert_array_equal(val(nn.BCELoss()(ts.sigmoid(a), b)),
-                                  val(F.binary_cross_entropy(ts.sigmoid(a), b)))
+    np.testing.assert_array_equal(
+        val(nn.NLLLoss()(F.log_softmax(x, 1), y)), val(F.nll_loss(F.log_softmax(x, 1), y))
+    )
+    np.testing.assert_array_equal(
+        val(nn.BCELoss()(ts.sigmoid(a), b)), val(F.binary_cross_entropy(ts.sigmoid(a), b))
+    )
 
 
 def test_plain_integer_case_takes_the_fused_kernel():

@@ -1,5 +1,6 @@
 """nn modules: containers, registration, traversal, conversion, reprs as PyTorch prints
 them, Parameter storage, BatchNorm1d / LayerNorm / Embedding state, nn.init and nn.utils."""
+
 import math
 import warnings
 from collections import OrderedDict
@@ -29,47 +30,56 @@ class Block(nn.Module):
 
 
 # ---------------------------------------------------------------------------- reprs
-@pytest.mark.parametrize("module,text", [
-    (nn.Linear(784, 128), "Linear(in_features=784, out_features=128, bias=True)"),
-    (nn.Linear(2, 1, bias=False), "Linear(in_features=2, out_features=1, bias=False)"),
-    (nn.ReLU(), "ReLU()"),
-    (nn.ReLU(inplace=True), "ReLU(inplace=True)"),
-    (nn.Dropout(), "Dropout(p=0.5, inplace=False)"),
-    (nn.LeakyReLU(), "LeakyReLU(negative_slope=0.01)"),
-    (nn.LeakyReLU(0.2, inplace=True), "LeakyReLU(negative_slope=0.2, inplace=True)"),
-    (nn.ELU(), "ELU(alpha=1.0)"),
-    (nn.GELU(), "GELU(approximate='none')"),
-    (nn.GELU("tanh"), "GELU(approximate='tanh')"),
-    (nn.SiLU(), "SiLU()"),
-    (nn.Softplus(), "Softplus(beta=1.0, threshold=20.0)"),
-    (nn.Hardtanh(), "Hardtanh(min_val=-1.0, max_val=1.0)"),
-    (nn.ReLU6(), "ReLU6()"),
-    (nn.Tanh(), "Tanh()"),
-    (nn.Sigmoid(), "Sigmoid()"),
-    (nn.Softmax(dim=1), "Softmax(dim=1)"),
-    (nn.LogSoftmax(dim=-1), "LogSoftmax(dim=-1)"),
-    (nn.Identity(), "Identity()"),
-    (nn.Flatten(), "Flatten(start_dim=1, end_dim=-1)"),
-    (nn.Unflatten(1, (2, 5)), "Unflatten(dim=1, unflattened_size=(2, 5))"),
-    (nn.BatchNorm1d(100), "BatchNorm1d(100, eps=1e-05, momentum=0.1, affine=True, "
-                          "track_running_stats=True)"),
-    (nn.LayerNorm(10), "LayerNorm((10,), eps=1e-05, elementwise_affine=True)"),
-    (nn.Embedding(10, 3), "Embedding(10, 3)"),
-    (nn.Embedding(10, 3, padding_idx=-1), "Embedding(10, 3, padding_idx=9)"),
-    (nn.MSELoss(), "MSELoss()"),
-])
+@pytest.mark.parametrize(
+    "module,text",
+    [
+        (nn.Linear(784, 128), "Linear(in_features=784, out_features=128, bias=True)"),
+        (nn.Linear(2, 1, bias=False), "Linear(in_features=2, out_features=1, bias=False)"),
+        (nn.ReLU(), "ReLU()"),
+        (nn.ReLU(inplace=True), "ReLU(inplace=True)"),
+        (nn.Dropout(), "Dropout(p=0.5, inplace=False)"),
+        (nn.LeakyReLU(), "LeakyReLU(negative_slope=0.01)"),
+        (nn.LeakyReLU(0.2, inplace=True), "LeakyReLU(negative_slope=0.2, inplace=True)"),
+        (nn.ELU(), "ELU(alpha=1.0)"),
+        (nn.GELU(), "GELU(approximate='none')"),
+        (nn.GELU("tanh"), "GELU(approximate='tanh')"),
+        (nn.SiLU(), "SiLU()"),
+        (nn.Softplus(), "Softplus(beta=1.0, threshold=20.0)"),
+        (nn.Hardtanh(), "Hardtanh(min_val=-1.0, max_val=1.0)"),
+        (nn.ReLU6(), "ReLU6()"),
+        (nn.Tanh(), "Tanh()"),
+        (nn.Sigmoid(), "Sigmoid()"),
+        (nn.Softmax(dim=1), "Softmax(dim=1)"),
+        (nn.LogSoftmax(dim=-1), "LogSoftmax(dim=-1)"),
+        (nn.Identity(), "Identity()"),
+        (nn.Flatten(), "Flatten(start_dim=1, end_dim=-1)"),
+        (nn.Unflatten(1, (2, 5)), "Unflatten(dim=1, unflattened_size=(2, 5))"),
+        (
+            nn.BatchNorm1d(100),
+            "BatchNorm1d(100, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)",
+        ),
+        (nn.LayerNorm(10), "LayerNorm((10,), eps=1e-05, elementwise_affine=True)"),
+        (nn.Embedding(10, 3), "Embedding(10, 3)"),
+        (nn.Embedding(10, 3, padding_idx=-1), "Embedding(10, 3, padding_idx=9)"),
+        (nn.MSELoss(), "MSELoss()"),
+    ],
+)
 def test_reprs_as_pytorch_prints_them(module, text):
     assert repr(module) == text
 
 
 def test_nested_and_module_list_reprs():
     net = nn.Sequential(nn.Linear(2, 2), nn.Sequential(nn.ReLU(), nn.Dropout(0.1)))
-    assert repr(net) == ("Sequential(\n  (0): Linear(in_features=2, out_features=2, bias=True)\n"
-                         "  (1): Sequential(\n    (0): ReLU()\n    (1): Dropout(p=0.1, "
-                         "inplace=False)\n  )\n)")
+    assert repr(net) == (
+        "Sequential(\n  (0): Linear(in_features=2, out_features=2, bias=True)\n"
+        "  (1): Sequential(\n    (0): ReLU()\n    (1): Dropout(p=0.1, "
+        "inplace=False)\n  )\n)"
+    )
     layers = nn.ModuleList([nn.Linear(4, 4) for _ in range(3)] + [nn.ReLU()])
-    assert repr(layers) == ("ModuleList(\n  (0-2): 3 x Linear(in_features=4, out_features=4, "
-                            "bias=True)\n  (3): ReLU()\n)")
+    assert repr(layers) == (
+        "ModuleList(\n  (0-2): 3 x Linear(in_features=4, out_features=4, "
+        "bias=True)\n  (3): ReLU()\n)"
+    )
     assert repr(nn.ModuleList()) == "ModuleList()"
 
 
@@ -133,11 +143,23 @@ def test_module_list_and_dict():
 def test_buffers_persistent_and_not():
     block = Block()
     assert [n for n, _ in block.named_buffers()] == [
-        "scale", "cache", "bn.running_mean", "bn.running_var", "bn.num_batches_tracked"]
+        "scale",
+        "cache",
+        "bn.running_mean",
+        "bn.running_var",
+        "bn.num_batches_tracked",
+    ]
     assert list(block.state_dict()) == [
-        "scale", "fc.weight", "fc.bias", "bn.weight", "bn.bias", "bn.running_mean",
-        "bn.running_var", "bn.num_batches_tracked"]
-    block.scale = ts.full((1,), 2.0)               # assigning a tensor updates the buffer
+        "scale",
+        "fc.weight",
+        "fc.bias",
+        "bn.weight",
+        "bn.bias",
+        "bn.running_mean",
+        "bn.running_var",
+        "bn.num_batches_tracked",
+    ]
+    block.scale = ts.full((1,), 2.0)  # assigning a tensor updates the buffer
     assert block.state_dict()["scale"].tolist() == [2.0]
     with pytest.raises(TypeError, match="buffer"):
         block.scale = 3.0
@@ -148,7 +170,7 @@ def test_buffers_persistent_and_not():
     with pytest.raises(TypeError, match="cannot assign"):
         block.register_buffer("other", [1.0])
     other = Block()
-    other.load_state_dict(block.state_dict())     # non-persistent 'cache' not expected
+    other.load_state_dict(block.state_dict())  # non-persistent 'cache' not expected
     assert other.scale.tolist() == [2.0]
 
 
@@ -177,7 +199,7 @@ def test_parameter_registration_and_lookup():
 def test_traversal_deduplicates_shared_modules():
     shared = nn.Linear(2, 2)
     net = nn.Sequential(shared, nn.ReLU(), shared)
-    assert len(list(net.modules())) == 3            # net, shared, relu
+    assert len(list(net.modules())) == 3  # net, shared, relu
     assert len(list(net.parameters())) == 2
     assert [n for n, _ in net.named_children()] == ["0", "1"]
     assert len(list(net.children())) == 2
@@ -212,7 +234,7 @@ def test_dtype_and_device_conversion():
     assert block.double() is block
     assert block.fc.weight is weight and weight.dtype == ts.float64
     assert weight.grad.dtype == ts.float64 and block.bn.running_mean.dtype == ts.float64
-    assert block.bn.num_batches_tracked.dtype == ts.int64          # integer buffers stay
+    assert block.bn.num_batches_tracked.dtype == ts.int64  # integer buffers stay
     assert block(ts.randn(4, 3, dtype=ts.float64)).dtype == ts.float64
     block.to(ts.float32)
     assert weight.dtype == ts.float32
@@ -232,7 +254,7 @@ def test_dtype_and_device_conversion():
 def test_parameter_storage_is_contiguous_and_shared_when_possible():
     t = ts.tensor([[1.0, 2.0], [3.0, 4.0]])
     p = nn.Parameter(t)
-    p.data.array[0, 0] = 9.0                # same storage as t
+    p.data.array[0, 0] = 9.0  # same storage as t
     assert t.tolist()[0][0] == 9.0 and p.requires_grad
     fortran = np.asfortranarray(np.arange(6.0).reshape(2, 3))
     q = nn.Parameter(ts.from_numpy(fortran))
@@ -245,6 +267,7 @@ def test_parameter_storage_is_contiguous_and_shared_when_possible():
 
 def test_deepcopy_gives_an_independent_model():
     import copy
+
     net = nn.Sequential(nn.Linear(2, 3), nn.BatchNorm1d(3))
     twin = copy.deepcopy(net)
     assert isinstance(twin[0].weight, nn.Parameter) and twin[0].weight is not net[0].weight
@@ -257,12 +280,17 @@ def test_deepcopy_gives_an_independent_model():
 # ---------------------------------------------------------------------------- layers
 def test_activation_modules_call_their_functions():
     x = ts.randn(3, 4)
-    for module, fn in [(nn.LeakyReLU(0.2), lambda x: F.leaky_relu(x, 0.2)),
-                       (nn.ELU(0.5), lambda x: F.elu(x, 0.5)), (nn.GELU("tanh"),
-                       lambda x: F.gelu(x, approximate="tanh")), (nn.SiLU(), F.silu),
-                       (nn.Softplus(2.0, 5.0), lambda x: F.softplus(x, 2.0, 5.0)),
-                       (nn.Hardtanh(-0.5, 0.5), lambda x: F.hardtanh(x, -0.5, 0.5)),
-                       (nn.ReLU6(), F.relu6), (nn.Tanh(), F.tanh), (nn.Sigmoid(), F.sigmoid)]:
+    for module, fn in [
+        (nn.LeakyReLU(0.2), lambda x: F.leaky_relu(x, 0.2)),
+        (nn.ELU(0.5), lambda x: F.elu(x, 0.5)),
+        (nn.GELU("tanh"), lambda x: F.gelu(x, approximate="tanh")),
+        (nn.SiLU(), F.silu),
+        (nn.Softplus(2.0, 5.0), lambda x: F.softplus(x, 2.0, 5.0)),
+        (nn.Hardtanh(-0.5, 0.5), lambda x: F.hardtanh(x, -0.5, 0.5)),
+        (nn.ReLU6(), F.relu6),
+        (nn.Tanh(), F.tanh),
+        (nn.Sigmoid(), F.sigmoid),
+    ]:
         np.testing.assert_array_equal(val(module(x)), val(fn(x)))
     assert nn.Flatten()(ts.zeros(2, 3, 4)).shape == (2, 12)
     assert nn.Unflatten(1, (2, -1))(ts.zeros(3, 8)).shape == (3, 2, 4)
@@ -279,20 +307,21 @@ def test_batch_norm_module_state():
     np.testing.assert_allclose(val(bn.running_var), [1.1, 1.7], rtol=1e-6)
     assert bn.num_batches_tracked.item() == 1
     bn.eval()
-    np.testing.assert_allclose(val(bn(x)), (val(x) - [0.2, 0.4]) / np.sqrt(np.array([1.1, 1.7])
-                                                                           + 1e-5), rtol=1e-5)
-    assert bn.num_batches_tracked.item() == 1           # eval does not count
+    np.testing.assert_allclose(
+        val(bn(x)), (val(x) - [0.2, 0.4]) / np.sqrt(np.array([1.1, 1.7]) + 1e-5), rtol=1e-5
+    )
+    assert bn.num_batches_tracked.item() == 1  # eval does not count
     # momentum=None: cumulative average of the batch statistics
     cum = nn.BatchNorm1d(1, momentum=None)
     cum(ts.tensor([[0.0], [2.0]]))
     cum(ts.tensor([[4.0], [6.0]]))
     np.testing.assert_allclose(val(cum.running_mean), [3.0])
-    np.testing.assert_allclose(val(cum.running_var), [2.0])       # unbiased var 2 both times
+    np.testing.assert_allclose(val(cum.running_var), [2.0])  # unbiased var 2 both times
     # no running statistics: batch statistics in eval mode too
     free = nn.BatchNorm1d(2, affine=False, track_running_stats=False)
     assert list(free.state_dict()) == [] and free.running_mean is None
     np.testing.assert_allclose(val(free.eval()(x)), [[-1, -1], [1, 1]], atol=1e-4)
-    assert nn.BatchNorm1d(3)(ts.randn(1, 3, 4)).shape == (1, 3, 4)   # (N, C, L)
+    assert nn.BatchNorm1d(3)(ts.randn(1, 3, 4)).shape == (1, 3, 4)  # (N, C, L)
     with pytest.raises(ValueError, match=r"expected 2D or 3D input \(got 4D input\)"):
         bn(ts.zeros(2, 2, 2, 2))
     with pytest.raises(ValueError, match="Expected more than 1 value per channel when training"):
@@ -308,7 +337,7 @@ def test_layer_norm_and_embedding_modules():
     ts.manual_seed(0)
     emb = nn.Embedding(1000, 8, padding_idx=0)
     w = val(emb.weight)
-    assert not w[0].any() and abs(w[1:].std() - 1) < 0.05          # N(0, 1) init
+    assert not w[0].any() and abs(w[1:].std() - 1) < 0.05  # N(0, 1) init
     assert emb(ts.tensor([[0, 5]])).shape == (1, 2, 8)
     with pytest.raises(AssertionError, match="Padding_idx must be within num_embeddings"):
         nn.Embedding(3, 2, padding_idx=3)
@@ -354,7 +383,7 @@ def test_init_generator_argument_and_calculate_gain():
     assert nn.init.calculate_gain("linear") == 1 and nn.init.calculate_gain("sigmoid") == 1
     assert nn.init.calculate_gain("tanh") == pytest.approx(5 / 3)
     assert nn.init.calculate_gain("relu") == pytest.approx(math.sqrt(2))
-    assert nn.init.calculate_gain("leaky_relu") == pytest.approx(math.sqrt(2 / (1 + 0.01 ** 2)))
+    assert nn.init.calculate_gain("leaky_relu") == pytest.approx(math.sqrt(2 / (1 + 0.01**2)))
     assert nn.init.calculate_gain("leaky_relu", 0.2) == pytest.approx(math.sqrt(2 / 1.04))
     assert nn.init.calculate_gain("selu") == 0.75
     with pytest.raises(ValueError, match="Unsupported nonlinearity gelu"):
@@ -378,7 +407,7 @@ def test_clip_grad_norm():
     np.testing.assert_allclose(val(b.grad), [4 / (5 + 1e-6)], rtol=1e-6)
     a.grad, b.grad = ts.tensor([0.3, 0.0]), ts.tensor([-0.4])
     assert nn.utils.clip_grad_norm_([a, b], 10.0, norm_type="inf").item() == pytest.approx(0.4)
-    assert val(b.grad).tolist() == pytest.approx([-0.4])           # under the limit: kept
+    assert val(b.grad).tolist() == pytest.approx([-0.4])  # under the limit: kept
     assert nn.utils.clip_grad_norm_(a, 10.0, norm_type=1).item() == pytest.approx(0.3)
     assert nn.utils.clip_grad_norm_([nn.Parameter(ts.zeros(1))], 1.0).item() == 0.0
     b.grad = ts.tensor([float("inf")])
@@ -406,13 +435,20 @@ def test_clip_grad_value_and_vector_round_trip():
 def test_binary_mlp_example_trains_and_is_a_pytorch_program():
     import importlib.util
     import os
-    path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-                        "examples", "train_binary_mlp.py")
+
+    path = os.path.join(
+        os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+        "examples",
+        "train_binary_mlp.py",
+    )
     source = open(path).read()
     specific = [line for line in source.splitlines() if "tinygrad_scores" in line]
-    assert specific == ["import tinygrad_scores as torch", "import tinygrad_scores.nn as nn",
-                        "import tinygrad_scores.optim as optim",
-                        "from tinygrad_scores.utils.data import DataLoader, TensorDataset"]
+    assert specific == [
+        "import tinygrad_scores as torch",
+        "import tinygrad_scores.nn as nn",
+        "import tinygrad_scores.optim as optim",
+        "from tinygrad_scores.utils.data import DataLoader, TensorDataset",
+    ]
     spec = importlib.util.spec_from_file_location("train_binary_mlp", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -1,4 +1,5 @@
 """nn modules, optimizers against NumPy transcriptions, save/load, data."""
+
 import gzip
 import math
 import struct
@@ -30,8 +31,10 @@ def test_module_registration_and_repr():
     names = [n for n, _ in net.named_parameters()]
     assert names == ["fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"]
     assert len(list(net.children())) == 3 and len(list(net.modules())) == 4
-    assert repr(net) == ("Net(\n  (fc1): Linear(in_features=4, out_features=8, bias=True)\n"
-                         "  (relu): ReLU()\n  (fc2): Linear(in_features=8, out_features=3, bias=True)\n)")
+    assert repr(net) == (
+        "Net(\n  (fc1): Linear(in_features=4, out_features=8, bias=True)\n"
+        "  (relu): ReLU()\n  (fc2): Linear(in_features=8, out_features=3, bias=True)\n)"
+    )
     assert not net.eval().training and net.train().fc1.training
     seq = nn.Sequential(nn.Linear(2, 2), nn.Identity(), nn.Linear(2, 1, bias=False))
     assert len(list(seq.parameters())) == 3 and seq[2].bias is None
@@ -77,7 +80,9 @@ def test_save_load_predicts_bit_identically(tmp_path):
 
 def test_load_refuses_pickle_and_truncated_files(tmp_path):
     evil = tmp_path / "evil.npz"
-    np.savez(evil, x=np.array([{"a": 1}], dtype=object), __structure__=np.frombuffer(b"{}", np.uint8))
+    np.savez(
+        evil, x=np.array([{"a": 1}], dtype=object), __structure__=np.frombuffer(b"{}", np.uint8)
+    )
     with pytest.raises(ValueError, match="pickled"):
         ts.load(str(evil))
     good = tmp_path / "good.npz"
@@ -111,38 +116,59 @@ def _train_pair(opt_cls, twin_cls, steps=60, **kw):
     return net
 
 
-@pytest.mark.parametrize("kw", [dict(lr=1e-2), dict(lr=1e-2, weight_decay=0.1),
-                                dict(lr=1e-2, amsgrad=True, betas=(0.8, 0.99))])
+@pytest.mark.parametrize(
+    "kw",
+    [
+        dict(lr=1e-2),
+        dict(lr=1e-2, weight_decay=0.1),
+        dict(lr=1e-2, amsgrad=True, betas=(0.8, 0.99)),
+    ],
+)
 def test_adam_matches_published_algorithm(kw):
     _train_pair(optim.Adam, ref.Adam, **kw)
 
 
 def test_adamw_matches_published_algorithm():
-    _train_pair(optim.AdamW, lambda params, **kw: ref.Adam(params, decoupled=True, **kw),
-                lr=1e-2, weight_decay=0.05)
+    _train_pair(
+        optim.AdamW,
+        lambda params, **kw: ref.Adam(params, decoupled=True, **kw),
+        lr=1e-2,
+        weight_decay=0.05,
+    )
 
 
-@pytest.mark.parametrize("kw", [dict(lr=0.1), dict(lr=0.1, momentum=0.9),
-                                dict(lr=0.1, momentum=0.9, nesterov=True, weight_decay=1e-3),
-                                dict(lr=0.1, momentum=0.5, dampening=0.2)])
+@pytest.mark.parametrize(
+    "kw",
+    [
+        dict(lr=0.1),
+        dict(lr=0.1, momentum=0.9),
+        dict(lr=0.1, momentum=0.9, nesterov=True, weight_decay=1e-3),
+        dict(lr=0.1, momentum=0.5, dampening=0.2),
+    ],
+)
 def test_sgd_matches_published_algorithm(kw):
     _train_pair(optim.SGD, ref.SGD, **kw)
 
 
 def test_param_groups_and_lr_change_and_state_dict():
     net = Net()
-    opt = optim.Adam([{"params": net.fc1.parameters()}, {"params": net.fc2.parameters(), "lr": 0.1}],
-                     lr=0.01)
+    opt = optim.Adam(
+        [{"params": net.fc1.parameters()}, {"params": net.fc2.parameters(), "lr": 0.1}], lr=0.01
+    )
     assert opt.param_groups[0]["lr"] == 0.01 and opt.param_groups[1]["lr"] == 0.1
     F.cross_entropy(net(ts.randn(4, 4)), ts.tensor([0, 1, 2, 0])).backward()
     opt.step()
     opt.param_groups[0]["lr"] = 0.5
     state = opt.state_dict()
-    other = optim.Adam([{"params": net.fc1.parameters()}, {"params": net.fc2.parameters()}], lr=0.01)
+    other = optim.Adam(
+        [{"params": net.fc1.parameters()}, {"params": net.fc2.parameters()}], lr=0.01
+    )
     other.load_state_dict(state)
     assert other.param_groups[0]["lr"] == 0.5
     p0 = next(net.parameters())
-    np.testing.assert_array_equal(other.state[p0]["exp_avg"].numpy(), opt.state[p0]["exp_avg"].numpy())
+    np.testing.assert_array_equal(
+        other.state[p0]["exp_avg"].numpy(), opt.state[p0]["exp_avg"].numpy()
+    )
     opt.zero_grad()
     assert all(p.grad is None for p in net.parameters())
 
@@ -164,11 +190,16 @@ def test_dataloader_batches_shuffle_and_drop_last():
     loader = DataLoader(TensorDataset(x, y), batch_size=4)
     sizes = [len(b[1]) for b in loader]
     assert sizes == [4, 4, 2] and len(loader) == 3
-    assert [len(b[1]) for b in DataLoader(TensorDataset(x, y), batch_size=4, drop_last=True)] == [4, 4]
+    assert [len(b[1]) for b in DataLoader(TensorDataset(x, y), batch_size=4, drop_last=True)] == [
+        4,
+        4,
+    ]
     g1, g2 = ts.Generator(3), ts.Generator(3)
     first = [b[1].tolist() for b in DataLoader(TensorDataset(x, y), 4, shuffle=True, generator=g1)]
     second = [b[1].tolist() for b in DataLoader(TensorDataset(x, y), 4, shuffle=True, generator=g2)]
-    assert first == second and sorted(sum(first, [])) == list(range(10)) and first[0] != [0, 1, 2, 3]
+    assert (
+        first == second and sorted(sum(first, [])) == list(range(10)) and first[0] != [0, 1, 2, 3]
+    )
     with pytest.raises(ValueError, match="Size mismatch"):
         TensorDataset(ts.zeros(3), ts.zeros(4))
 

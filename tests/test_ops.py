@@ -1,13 +1,14 @@
 """Every differentiable op: forward value against NumPy, gradient against central
 differences (gradcheck, float64) on shapes hypothesis draws."""
+
 import numpy as np
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
+from strategies import broadcast_pairs, distinct, leaf, off_kinks, shapes, values
 
 import tinygrad_scores as ts
 from tinygrad_scores.gradcheck import GradcheckError
-
-from strategies import broadcast_pairs, distinct, leaf, off_kinks, shapes, values
 
 BINARY = [
     ("add", lambda a, b: a + b, np.add),
@@ -32,17 +33,24 @@ def test_pow(data):
     shape = data.draw(shapes)
     a = data.draw(values(shape, 0.5, 2.0))
     b = data.draw(values(shape, -2.0, 2.0))
-    np.testing.assert_allclose((leaf(a) ** leaf(b)).data, a ** b, rtol=1e-12)
-    assert ts.gradcheck(lambda x, y: x ** y, (leaf(a), leaf(b)))
-    assert ts.gradcheck(lambda x: x ** 3, (leaf(a),))
-    assert ts.gradcheck(lambda x: 2.0 ** x, (leaf(b),))
+    np.testing.assert_allclose((leaf(a) ** leaf(b)).data, a**b, rtol=1e-12)
+    assert ts.gradcheck(lambda x, y: x**y, (leaf(a), leaf(b)))
+    assert ts.gradcheck(lambda x: x**3, (leaf(a),))
+    assert ts.gradcheck(lambda x: 2.0**x, (leaf(b),))
 
 
 @given(data=st.data())
 def test_scalars_on_either_side(data):
     a = data.draw(values(data.draw(shapes), 0.5, 2.0))
-    fns = [lambda x: 2 * x, lambda x: x - 1, lambda x: 1 - x, lambda x: 3 / x, lambda x: x / 4,
-           lambda x: -x, lambda x: x + 0.5]
+    fns = [
+        lambda x: 2 * x,
+        lambda x: x - 1,
+        lambda x: 1 - x,
+        lambda x: 3 / x,
+        lambda x: x / 4,
+        lambda x: -x,
+        lambda x: x + 0.5,
+    ]
     for fn in fns:
         assert ts.gradcheck(fn, (leaf(a),))
     np.testing.assert_allclose((3 / leaf(a)).data, 3 / a)
@@ -79,7 +87,9 @@ def test_sum_mean(name, data):
     dim = _dims(shape, data)
     keepdim = data.draw(st.booleans())
     out = getattr(leaf(x), name)(dim=dim, keepdim=keepdim)
-    np.testing.assert_allclose(out.data, getattr(np, name)(x, axis=dim, keepdims=keepdim), rtol=1e-12)
+    np.testing.assert_allclose(
+        out.data, getattr(np, name)(x, axis=dim, keepdims=keepdim), rtol=1e-12
+    )
     assert ts.gradcheck(lambda t: getattr(t, name)(dim=dim, keepdim=keepdim), (leaf(x),))
 
 
@@ -132,11 +142,13 @@ def test_linear(data):
     n, i, o = (data.draw(st.integers(1, 6)) for _ in range(3))
     x, w, b = data.draw(values((n, i))), data.draw(values((o, i))), data.draw(values((o,)))
     import tinygrad_scores.nn.functional as F
+
     # a sum of products is only known to within eps * sum of |products| (different orders
     # round differently, and 1 + 1e-45 - 1 may be 0 or 1e-45), so that is the tolerance
     bound = 1e-12 * (np.abs(x) @ np.abs(w).T + np.abs(b))
-    np.testing.assert_array_less(np.abs(F.linear(leaf(x), leaf(w), leaf(b)).data - (x @ w.T + b)),
-                                 bound + 1e-300)
+    np.testing.assert_array_less(
+        np.abs(F.linear(leaf(x), leaf(w), leaf(b)).data - (x @ w.T + b)), bound + 1e-300
+    )
     assert ts.gradcheck(F.linear, (leaf(x), leaf(w), leaf(b)))
     assert ts.gradcheck(F.linear, (leaf(x), leaf(w)))
     x3 = data.draw(values((2, n, i)))
@@ -191,6 +203,7 @@ def test_softmax_and_log_softmax(name, data):
 @given(data=st.data())
 def test_cross_entropy(data):
     import tinygrad_scores.nn.functional as F
+
     n, c = data.draw(st.integers(1, 6)), data.draw(st.integers(1, 5))
     x = data.draw(values((n, c), -4, 4))
     y = np.array(data.draw(st.lists(st.integers(0, c - 1), min_size=n, max_size=n)))
@@ -200,7 +213,9 @@ def test_cross_entropy(data):
         losses = np.log(np.exp(shifted).sum(1)) - shifted[np.arange(n), y]
         expected = {"mean": losses.mean(), "sum": losses.sum(), "none": losses}[reduction]
         np.testing.assert_allclose(out.data, expected, rtol=1e-10, atol=1e-12)
-        assert ts.gradcheck(lambda t: F.cross_entropy(t, ts.tensor(y), reduction=reduction), (leaf(x),))
+        assert ts.gradcheck(
+            lambda t: F.cross_entropy(t, ts.tensor(y), reduction=reduction), (leaf(x),)
+        )
     w = data.draw(values((c,), 0.5, 2))
     assert ts.gradcheck(lambda t: F.cross_entropy(t, ts.tensor(y), weight=ts.tensor(w)), (leaf(x),))
 
@@ -208,13 +223,15 @@ def test_cross_entropy(data):
 @given(data=st.data())
 def test_mse_loss(data):
     import tinygrad_scores.nn.functional as F
+
     shape = data.draw(shapes)
     a, b = data.draw(values(shape)), data.draw(values(shape))
     for reduction in ("mean", "sum", "none"):
         out = F.mse_loss(leaf(a), leaf(b), reduction=reduction)
         sq = (a - b) ** 2
-        np.testing.assert_allclose(out.data, {"mean": sq.mean(), "sum": sq.sum(), "none": sq}[reduction],
-                                   rtol=1e-12)
+        np.testing.assert_allclose(
+            out.data, {"mean": sq.mean(), "sum": sq.sum(), "none": sq}[reduction], rtol=1e-12
+        )
         assert ts.gradcheck(lambda s, t: F.mse_loss(s, t, reduction=reduction), (leaf(a), leaf(b)))
 
 
@@ -246,7 +263,7 @@ def test_gradcheck_catches_a_wrong_backward():
         @staticmethod
         def backward(ctx, grad):
             (a,) = ctx.saved_tensors
-            return grad * a          # should be 2 * a
+            return grad * a  # should be 2 * a
 
     with pytest.raises(GradcheckError, match=r"input 0 .*index"):
         ts.gradcheck(WrongSquare.apply, (leaf(np.array([1.0, 2.0])),))
@@ -255,8 +272,21 @@ def test_gradcheck_catches_a_wrong_backward():
 def test_float32_results_stay_float32():
     x = ts.randn(3, 4, requires_grad=True)
     w = ts.randn(4, 2, requires_grad=True)
-    outs = [x * 2, 2.5 * x, x / 3, x - 1, x ** 2, (x @ w), x.exp(), x.softmax(1), x.mean(),
-            x.relu(), x.sigmoid(), x.tanh(), x.log_softmax(-1)]
+    outs = [
+        x * 2,
+        2.5 * x,
+        x / 3,
+        x - 1,
+        x**2,
+        (x @ w),
+        x.exp(),
+        x.softmax(1),
+        x.mean(),
+        x.relu(),
+        x.sigmoid(),
+        x.tanh(),
+        x.log_softmax(-1),
+    ]
     for out in outs:
         assert out.dtype == ts.float32, out
     (x @ w).sum().backward()

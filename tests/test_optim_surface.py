@@ -1,6 +1,7 @@
 """Optimizers against float64 NumPy transcriptions of PyTorch's published pseudo-code,
 their PyTorch surface (state_dict keys, param_groups, add_param_group, zero_grad), and
 hostile input (bad state, bad gradients, odd layouts and dtypes, NaN hyper-parameters)."""
+
 import math
 import subprocess
 import sys
@@ -19,6 +20,7 @@ SHAPES = [(3, 4), (5,), ()]
 # ---------------------------------------------------------------- the published algorithms
 # Each twin follows the "Algorithm" box of PyTorch's documentation line by line, in float64.
 
+
 def twin_sgd(lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, maximize=False):
     bufs = {}
 
@@ -30,11 +32,19 @@ def twin_sgd(lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, m
             bufs[i] = g.copy() if i not in bufs else momentum * bufs[i] + (1 - dampening) * g
             g = g + momentum * bufs[i] if nesterov else bufs[i]
         return p - lr * g
+
     return step
 
 
-def twin_adam(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False,
-              maximize=False, decoupled=False):
+def twin_adam(
+    lr=1e-3,
+    betas=(0.9, 0.999),
+    eps=1e-8,
+    weight_decay=0,
+    amsgrad=False,
+    maximize=False,
+    decoupled=False,
+):
     m, v, vmax, t = {}, {}, {}, {}
 
     def step(i, p, g):
@@ -54,11 +64,13 @@ def twin_adam(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=Fal
         else:
             v_hat = v[i] / (1 - b2 ** t[i])
         return p - lr * m_hat / (np.sqrt(v_hat) + eps)
+
     return step
 
 
-def twin_rmsprop(lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False,
-                 maximize=False):
+def twin_rmsprop(
+    lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False, maximize=False
+):
     v, b, ga = {}, {}, {}
 
     def step(i, p, g):
@@ -74,11 +86,13 @@ def twin_rmsprop(lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, cent
             b[i] = momentum * b.get(i, 0) + g / (np.sqrt(vt) + eps)
             return p - lr * b[i]
         return p - lr * g / (np.sqrt(vt) + eps)
+
     return step
 
 
-def twin_adagrad(lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10,
-                 maximize=False):
+def twin_adagrad(
+    lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10, maximize=False
+):
     s, t = {}, {}
 
     def step(i, p, g):
@@ -89,6 +103,7 @@ def twin_adagrad(lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=
         clr = lr / (1 + (t[i] - 1) * lr_decay)
         s[i] = s.get(i, initial_accumulator_value) + g * g
         return p - clr * g / (np.sqrt(s[i]) + eps)
+
     return step
 
 
@@ -98,17 +113,36 @@ CASES = [
     (optim.SGD, twin_sgd, dict(lr=0.05, momentum=0.9, nesterov=True, maximize=True)),
     (optim.Adam, twin_adam, dict(lr=0.01, weight_decay=0.1)),
     (optim.Adam, twin_adam, dict(lr=0.01, betas=(0.8, 0.95), amsgrad=True, maximize=True)),
-    (optim.Adam, lambda **kw: twin_adam(decoupled=True, **kw),
-     dict(lr=0.01, weight_decay=0.1, decoupled_weight_decay=True)),
-    (optim.AdamW, lambda **kw: twin_adam(decoupled=True, **kw),
-     dict(lr=0.01, weight_decay=0.1, maximize=True)),
+    (
+        optim.Adam,
+        lambda **kw: twin_adam(decoupled=True, **kw),
+        dict(lr=0.01, weight_decay=0.1, decoupled_weight_decay=True),
+    ),
+    (
+        optim.AdamW,
+        lambda **kw: twin_adam(decoupled=True, **kw),
+        dict(lr=0.01, weight_decay=0.1, maximize=True),
+    ),
     (optim.RMSprop, twin_rmsprop, dict()),
-    (optim.RMSprop, twin_rmsprop, dict(lr=0.01, alpha=0.9, weight_decay=0.1, momentum=0.8,
-                                       centered=True)),
+    (
+        optim.RMSprop,
+        twin_rmsprop,
+        dict(lr=0.01, alpha=0.9, weight_decay=0.1, momentum=0.8, centered=True),
+    ),
     (optim.RMSprop, twin_rmsprop, dict(lr=0.003, momentum=0.5, maximize=True)),
     (optim.Adagrad, twin_adagrad, dict()),
-    (optim.Adagrad, twin_adagrad, dict(lr=0.1, lr_decay=0.05, weight_decay=0.1,
-                                       initial_accumulator_value=0.5, eps=1e-6, maximize=True)),
+    (
+        optim.Adagrad,
+        twin_adagrad,
+        dict(
+            lr=0.1,
+            lr_decay=0.05,
+            weight_decay=0.1,
+            initial_accumulator_value=0.5,
+            eps=1e-6,
+            maximize=True,
+        ),
+    ),
 ]
 
 
@@ -134,8 +168,10 @@ def test_float32_parameters_follow_the_algorithm():
     for opt_cls, twin, kw in CASES:
         p = Parameter(rng.standard_normal((4, 3)).astype(np.float32))
         expected = p.detach().numpy().astype(np.float64)
-        opt, step = opt_cls([p], **kw), twin(**{k: v for k, v in kw.items()
-                                               if k != "decoupled_weight_decay"})
+        opt, step = (
+            opt_cls([p], **kw),
+            twin(**{k: v for k, v in kw.items() if k != "decoupled_weight_decay"}),
+        )
         for _ in range(20):
             g = rng.standard_normal(p.shape).astype(np.float32)
             p.grad = ts.tensor(g)
@@ -147,6 +183,7 @@ def test_float32_parameters_follow_the_algorithm():
 
 # ---------------------------------------------------------------- PyTorch's surface
 
+
 def _stepped(opt_cls, **kw):
     params = [Parameter(np.ones((2, 3))), Parameter(np.ones(4))]
     opt = opt_cls(params, **kw)
@@ -157,17 +194,23 @@ def _stepped(opt_cls, **kw):
     return params, opt
 
 
-@pytest.mark.parametrize("opt_cls, kw, keys", [
-    (optim.Adam, {}, ["step", "exp_avg", "exp_avg_sq"]),
-    (optim.Adam, dict(amsgrad=True), ["step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq"]),
-    (optim.AdamW, {}, ["step", "exp_avg", "exp_avg_sq"]),
-    (optim.SGD, dict(lr=0.1), ["momentum_buffer"]),
-    (optim.SGD, dict(lr=0.1, momentum=0.9), ["momentum_buffer"]),
-    (optim.RMSprop, {}, ["step", "square_avg"]),
-    (optim.RMSprop, dict(momentum=0.9, centered=True),
-     ["step", "square_avg", "momentum_buffer", "grad_avg"]),
-    (optim.Adagrad, {}, ["step", "sum"]),
-])
+@pytest.mark.parametrize(
+    "opt_cls, kw, keys",
+    [
+        (optim.Adam, {}, ["step", "exp_avg", "exp_avg_sq"]),
+        (optim.Adam, dict(amsgrad=True), ["step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq"]),
+        (optim.AdamW, {}, ["step", "exp_avg", "exp_avg_sq"]),
+        (optim.SGD, dict(lr=0.1), ["momentum_buffer"]),
+        (optim.SGD, dict(lr=0.1, momentum=0.9), ["momentum_buffer"]),
+        (optim.RMSprop, {}, ["step", "square_avg"]),
+        (
+            optim.RMSprop,
+            dict(momentum=0.9, centered=True),
+            ["step", "square_avg", "momentum_buffer", "grad_avg"],
+        ),
+        (optim.Adagrad, {}, ["step", "sum"]),
+    ],
+)
 def test_state_dict_has_pytorchs_keys_and_shapes(opt_cls, kw, keys):
     params, opt = _stepped(opt_cls, **kw)
     sd = opt.state_dict()
@@ -186,18 +229,35 @@ def test_state_dict_has_pytorchs_keys_and_shapes(opt_cls, kw, keys):
     assert sd["param_groups"][0]["params"] == [0, 1]
 
 
-@pytest.mark.parametrize("opt_cls, keys", [
-    (optim.SGD, "lr momentum dampening weight_decay nesterov maximize foreach differentiable "
-                "fused"),
-    (optim.Adam, "lr betas eps weight_decay amsgrad maximize foreach capturable differentiable "
-                 "fused decoupled_weight_decay"),
-    (optim.AdamW, "lr betas eps weight_decay amsgrad maximize foreach capturable "
-                  "differentiable fused decoupled_weight_decay"),
-    (optim.RMSprop, "lr momentum alpha eps centered weight_decay capturable foreach maximize "
-                    "differentiable"),
-    (optim.Adagrad, "lr lr_decay eps weight_decay initial_accumulator_value foreach maximize "
-                    "differentiable fused"),
-])
+@pytest.mark.parametrize(
+    "opt_cls, keys",
+    [
+        (
+            optim.SGD,
+            "lr momentum dampening weight_decay nesterov maximize foreach differentiable fused",
+        ),
+        (
+            optim.Adam,
+            "lr betas eps weight_decay amsgrad maximize foreach capturable differentiable "
+            "fused decoupled_weight_decay",
+        ),
+        (
+            optim.AdamW,
+            "lr betas eps weight_decay amsgrad maximize foreach capturable "
+            "differentiable fused decoupled_weight_decay",
+        ),
+        (
+            optim.RMSprop,
+            "lr momentum alpha eps centered weight_decay capturable foreach maximize "
+            "differentiable",
+        ),
+        (
+            optim.Adagrad,
+            "lr lr_decay eps weight_decay initial_accumulator_value foreach maximize "
+            "differentiable fused",
+        ),
+    ],
+)
 def test_param_groups_carry_pytorchs_default_keys(opt_cls, keys):
     opt = opt_cls([Parameter(np.zeros(2))])
     assert set(opt.param_groups[0]) == set(keys.split()) | {"params"}
@@ -255,6 +315,7 @@ def test_state_is_keyed_by_parameter_and_round_trips():
 
 # ---------------------------------------------------------------- hostile input
 
+
 def _adam_state(shape=(2, 3)):
     p = Parameter(np.ones(shape))
     opt = optim.Adam([p], amsgrad=True)
@@ -264,8 +325,9 @@ def _adam_state(shape=(2, 3)):
 
 
 @pytest.mark.parametrize("key", ["exp_avg", "exp_avg_sq", "max_exp_avg_sq"])
-@pytest.mark.parametrize("bad", [np.zeros(0), np.zeros(6), np.zeros((3, 2)),
-                                 np.zeros((2, 3), np.int64), "text", None])
+@pytest.mark.parametrize(
+    "bad", [np.zeros(0), np.zeros(6), np.zeros((3, 2)), np.zeros((2, 3), np.int64), "text", None]
+)
 def test_load_state_dict_checks_every_adam_state_tensor(key, bad):
     p, opt = _adam_state()
     sd = opt.state_dict()
@@ -290,8 +352,12 @@ def test_load_state_dict_checks_missing_keys_sgd_buffers_and_step():
     q = Parameter(np.ones(4))
     sgd = optim.SGD([q], lr=0.1, momentum=0.9)
     with pytest.raises(RuntimeError, match="parameter 0 .*'momentum_buffer' has shape"):
-        sgd.load_state_dict({"state": {0: {"momentum_buffer": ts.zeros(3)}},
-                             "param_groups": sgd.state_dict()["param_groups"]})
+        sgd.load_state_dict(
+            {
+                "state": {0: {"momentum_buffer": ts.zeros(3)}},
+                "param_groups": sgd.state_dict()["param_groups"],
+            }
+        )
     with pytest.raises(ValueError, match="unknown parameter"):
         sgd.load_state_dict({"state": {7: {}}, "param_groups": sgd.state_dict()["param_groups"]})
     with pytest.raises(ValueError, match="different number of parameter groups"):
@@ -315,10 +381,12 @@ def test_step_checks_gradient_shape_and_dtype_before_touching_anything(opt_cls):
     a, b = Parameter(np.ones(3)), Parameter(np.ones((2, 2)))
     opt = opt_cls([a, b], lr=0.1)
     a.grad = ts.ones(3, dtype=ts.float64)
-    for bad, what in [(ts.ones(3, dtype=ts.float64), "shape"), (ts.ones(4, dtype=ts.float64),
-                                                                 "shape"),
-                      (ts.ones(2, 2, dtype=ts.float32), "dtype"),
-                      (ts.ones(2, 2, dtype=ts.int64), "dtype")]:
+    for bad, what in [
+        (ts.ones(3, dtype=ts.float64), "shape"),
+        (ts.ones(4, dtype=ts.float64), "shape"),
+        (ts.ones(2, 2, dtype=ts.float32), "dtype"),
+        (ts.ones(2, 2, dtype=ts.int64), "dtype"),
+    ]:
         b.grad = bad
         with pytest.raises(RuntimeError, match=rf"parameter 1 .*{what}"):
             opt.step()
@@ -333,16 +401,26 @@ def test_step_checks_state_that_was_replaced_by_hand():
         opt.step()
 
 
-@pytest.mark.parametrize("opt_cls, kw", [(optim.SGD, dict(lr=0.1, momentum=0.9)),
-                                         (optim.Adam, dict(lr=0.1)), (optim.AdamW, dict(lr=0.1)),
-                                         (optim.RMSprop, dict(momentum=0.5)),
-                                         (optim.Adagrad, {})])
+@pytest.mark.parametrize(
+    "opt_cls, kw",
+    [
+        (optim.SGD, dict(lr=0.1, momentum=0.9)),
+        (optim.Adam, dict(lr=0.1)),
+        (optim.AdamW, dict(lr=0.1)),
+        (optim.RMSprop, dict(momentum=0.5)),
+        (optim.Adagrad, {}),
+    ],
+)
 @pytest.mark.parametrize("layout", ["transposed", "fortran", "strided", "big-endian"])
 def test_non_contiguous_and_byte_swapped_parameters_are_updated_in_place(opt_cls, kw, layout):
     rng = np.random.default_rng(2)
     base = rng.standard_normal((4, 6))
-    arr = {"transposed": base.T, "fortran": np.asfortranarray(base), "strided": base[:, ::2],
-           "big-endian": base.astype(">f8")}[layout]
+    arr = {
+        "transposed": base.T,
+        "fortran": np.asfortranarray(base),
+        "strided": base[:, ::2],
+        "big-endian": base.astype(">f8"),
+    }[layout]
     orig = arr.copy()
     # Assigning .data keeps the array as it is (nn.Parameter and from_numpy normalise it).
     odd = ts.zeros(1, dtype=ts.float64).requires_grad_()
@@ -383,30 +461,35 @@ def test_read_only_and_unsupported_dtypes_are_refused_clearly():
             optim.Adam([Parameter(np.ones(3, dtype))])
     q = Parameter(np.ones(3))
     opt = optim.SGD([q], lr=0.1)
-    q.data = q.data.to(np.float16)     # a parameter changed after construction
+    q.data = q.data.to(np.float16)  # a parameter changed after construction
     q.grad = ts.ones(3, dtype=np.float16)
     with pytest.raises(TypeError, match="float16"):
         opt.step()
 
 
-@pytest.mark.parametrize("make, message", [
-    (lambda p: optim.Adam(p, lr=math.nan), "Invalid learning rate: nan"),
-    (lambda p: optim.Adam(p, lr=-1e-3), "Invalid learning rate: -0.001"),
-    (lambda p: optim.Adam(p, eps=math.nan), "Invalid epsilon value: nan"),
-    (lambda p: optim.Adam(p, betas=(math.nan, 0.9)), "Invalid beta parameter at index 0: nan"),
-    (lambda p: optim.Adam(p, betas=(0.9, 1.0)), "Invalid beta parameter at index 1: 1.0"),
-    (lambda p: optim.AdamW(p, weight_decay=math.nan), "Invalid weight_decay value: nan"),
-    (lambda p: optim.SGD(p, lr=math.nan), "Invalid learning rate: nan"),
-    (lambda p: optim.SGD(p, momentum=-0.5), "Invalid momentum value: -0.5"),
-    (lambda p: optim.SGD(p, weight_decay=-1), "Invalid weight_decay value: -1"),
-    (lambda p: optim.SGD(p, nesterov=True), "Nesterov momentum requires a momentum"),
-    (lambda p: optim.RMSprop(p, alpha=math.nan), "Invalid alpha value: nan"),
-    (lambda p: optim.RMSprop(p, momentum=-1), "Invalid momentum value: -1"),
-    (lambda p: optim.Adagrad(p, lr_decay=-1), "Invalid lr_decay value: -1"),
-    (lambda p: optim.Adagrad(p, initial_accumulator_value=math.nan),
-     "Invalid initial_accumulator_value value: nan"),
-    (lambda p: optim.Adam([{"params": p, "lr": math.nan}]), "Invalid learning rate: nan"),
-])
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda p: optim.Adam(p, lr=math.nan), "Invalid learning rate: nan"),
+        (lambda p: optim.Adam(p, lr=-1e-3), "Invalid learning rate: -0.001"),
+        (lambda p: optim.Adam(p, eps=math.nan), "Invalid epsilon value: nan"),
+        (lambda p: optim.Adam(p, betas=(math.nan, 0.9)), "Invalid beta parameter at index 0: nan"),
+        (lambda p: optim.Adam(p, betas=(0.9, 1.0)), "Invalid beta parameter at index 1: 1.0"),
+        (lambda p: optim.AdamW(p, weight_decay=math.nan), "Invalid weight_decay value: nan"),
+        (lambda p: optim.SGD(p, lr=math.nan), "Invalid learning rate: nan"),
+        (lambda p: optim.SGD(p, momentum=-0.5), "Invalid momentum value: -0.5"),
+        (lambda p: optim.SGD(p, weight_decay=-1), "Invalid weight_decay value: -1"),
+        (lambda p: optim.SGD(p, nesterov=True), "Nesterov momentum requires a momentum"),
+        (lambda p: optim.RMSprop(p, alpha=math.nan), "Invalid alpha value: nan"),
+        (lambda p: optim.RMSprop(p, momentum=-1), "Invalid momentum value: -1"),
+        (lambda p: optim.Adagrad(p, lr_decay=-1), "Invalid lr_decay value: -1"),
+        (
+            lambda p: optim.Adagrad(p, initial_accumulator_value=math.nan),
+            "Invalid initial_accumulator_value value: nan",
+        ),
+        (lambda p: optim.Adam([{"params": p, "lr": math.nan}]), "Invalid learning rate: nan"),
+    ],
+)
 def test_nan_and_negative_hyper_parameters_are_refused(make, message):
     with pytest.raises(ValueError, match=message):
         make([Parameter(np.zeros(2))])
@@ -434,8 +517,9 @@ def test_kernel_entry_points_refuse_mis_sized_arrays_in_a_subprocess():
         except TypeError as exc:
             print("TypeError")
     """)
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                         timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["ValueError"] * 4 + ["TypeError"]
 
@@ -460,32 +544,46 @@ def _run(sched, epochs):
 
 def test_importable_as_in_pytorch():
     import tinygrad_scores.optim.lr_scheduler as mod
+
     assert mod.StepLR is optim.lr_scheduler.StepLR
 
 
 def test_step_multistep_exponential_lambda_linear():
-    assert _run(lr_scheduler.StepLR(_sgd(), step_size=3, gamma=0.5), 7) == \
-        [1, 1, 1, .5, .5, .5, .25, .25]
+    assert _run(lr_scheduler.StepLR(_sgd(), step_size=3, gamma=0.5), 7) == [
+        1,
+        1,
+        1,
+        0.5,
+        0.5,
+        0.5,
+        0.25,
+        0.25,
+    ]
     got = _run(lr_scheduler.MultiStepLR(_sgd(), milestones=[2, 5, 5], gamma=0.1), 6)
-    np.testing.assert_allclose(got, [1, 1, .1, .1, .1, 1e-3, 1e-3], rtol=1e-12)
-    np.testing.assert_allclose(_run(lr_scheduler.ExponentialLR(_sgd(), gamma=0.9), 5),
-                               [0.9 ** t for t in range(6)], rtol=1e-12)
+    np.testing.assert_allclose(got, [1, 1, 0.1, 0.1, 0.1, 1e-3, 1e-3], rtol=1e-12)
+    np.testing.assert_allclose(
+        _run(lr_scheduler.ExponentialLR(_sgd(), gamma=0.9), 5),
+        [0.9**t for t in range(6)],
+        rtol=1e-12,
+    )
     opt = _sgd(groups=2)
-    sched = lr_scheduler.LambdaLR(opt, [lambda e: 0.5 ** e, lambda e: e + 1])
+    sched = lr_scheduler.LambdaLR(opt, [lambda e: 0.5**e, lambda e: e + 1])
     for _ in range(3):
         opt.step()
         sched.step()
     assert sched.get_last_lr() == [0.125, 4.0] and sched.last_epoch == 3
     np.testing.assert_allclose(
         _run(lr_scheduler.LinearLR(_sgd(), start_factor=0.25, total_iters=4), 6),
-        [0.25, 0.4375, 0.625, 0.8125, 1.0, 1.0, 1.0], rtol=1e-12)
+        [0.25, 0.4375, 0.625, 0.8125, 1.0, 1.0, 1.0],
+        rtol=1e-12,
+    )
 
 
 def test_cosine_annealing_recursive_form_as_pytorch():
     T, eta = 4, 0.1
     closed = [eta + (1 - eta) * (1 + math.cos(math.pi * t / T)) / 2 for t in range(13)]
     sched = lr_scheduler.CosineAnnealingLR(_sgd(), T_max=T, eta_min=eta)
-    np.testing.assert_allclose(_run(sched, 12), closed, rtol=1e-12)   # cycles past T_max
+    np.testing.assert_allclose(_run(sched, 12), closed, rtol=1e-12)  # cycles past T_max
     # The recursive form scales the lr that is there: a hand-set lr carries on.
     opt = _sgd()
     sched = lr_scheduler.CosineAnnealingLR(opt, T_max=T, eta_min=eta)
@@ -497,7 +595,7 @@ def test_cosine_annealing_recursive_form_as_pytorch():
     ratio = (1 + math.cos(math.pi * 2 / T)) / (1 + math.cos(math.pi * 1 / T))
     assert sched.get_last_lr()[0] == pytest.approx(ratio * (0.5 - eta) + eta, rel=1e-12)
     with pytest.warns(UserWarning, match="epoch parameter"):
-        sched.step(3)                                              # closed form
+        sched.step(3)  # closed form
     assert sched.get_last_lr()[0] == pytest.approx(closed[3], rel=1e-12)
 
 
@@ -515,11 +613,14 @@ def test_one_cycle_lr_and_momentum():
         sched.step()
         lrs.append(sched.get_last_lr()[0])
         moms.append(opt.param_groups[0]["momentum"])
-    up = 0.3 * 10 - 1              # the first phase ends at step 2
-    expect_lr = [_cos(lo, hi, t / up) if t <= up else _cos(hi, end, (t - up) / (9 - up))
-                 for t in range(11)]
-    expect_m = [_cos(0.95, 0.85, t / up) if t <= up else _cos(0.85, 0.95, (t - up) / (9 - up))
-                for t in range(11)]
+    up = 0.3 * 10 - 1  # the first phase ends at step 2
+    expect_lr = [
+        _cos(lo, hi, t / up) if t <= up else _cos(hi, end, (t - up) / (9 - up)) for t in range(11)
+    ]
+    expect_m = [
+        _cos(0.95, 0.85, t / up) if t <= up else _cos(0.85, 0.95, (t - up) / (9 - up))
+        for t in range(11)
+    ]
     np.testing.assert_allclose(lrs, expect_lr, rtol=1e-12)
     np.testing.assert_allclose(moms, expect_m, rtol=1e-12)
     assert lrs[0] == pytest.approx(0.04) and lrs[2] == pytest.approx(1.0)
@@ -535,27 +636,49 @@ def test_one_cycle_lr_and_momentum():
 
 def test_reduce_lr_on_plateau():
     opt = _sgd()
-    sched = lr_scheduler.ReduceLROnPlateau(opt, factor=0.5, patience=2, threshold=0.1,
-                                           cooldown=1, min_lr=0.2)
+    sched = lr_scheduler.ReduceLROnPlateau(
+        opt, factor=0.5, patience=2, threshold=0.1, cooldown=1, min_lr=0.2
+    )
     lrs = []
     for metric in [10, 9.5, 9.5, 9.5, 9.5] + [8] * 12:
         sched.step(metric)
         lrs.append(sched.get_last_lr()[0])
-    assert lrs == [1, 1, 1, .5, .5, .5, .5, .5, .25, .25, .25, .25, .2, .2, .2, .2, .2]
+    assert lrs == [
+        1,
+        1,
+        1,
+        0.5,
+        0.5,
+        0.5,
+        0.5,
+        0.5,
+        0.25,
+        0.25,
+        0.25,
+        0.25,
+        0.2,
+        0.2,
+        0.2,
+        0.2,
+        0.2,
+    ]
     with pytest.raises(ValueError, match="Factor should be < 1.0"):
         lr_scheduler.ReduceLROnPlateau(opt, factor=1.0)
     with pytest.raises(ValueError, match="mode avg is unknown"):
         lr_scheduler.ReduceLROnPlateau(opt, mode="avg")
 
 
-@pytest.mark.parametrize("make", [
-    lambda o: lr_scheduler.StepLR(o, 2, gamma=0.5),
-    lambda o: lr_scheduler.MultiStepLR(o, [1, 3]),
-    lambda o: lr_scheduler.CosineAnnealingLR(o, T_max=5),
-    lambda o: lr_scheduler.LinearLR(o, total_iters=3),
-    lambda o: lr_scheduler.OneCycleLR(o, max_lr=1.0, total_steps=20),
-    lambda o: lr_scheduler.LambdaLR(o, lambda e: 1 / (e + 1)),
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda o: lr_scheduler.StepLR(o, 2, gamma=0.5),
+        lambda o: lr_scheduler.MultiStepLR(o, [1, 3]),
+        lambda o: lr_scheduler.CosineAnnealingLR(o, T_max=5),
+        lambda o: lr_scheduler.LinearLR(o, total_iters=3),
+        lambda o: lr_scheduler.OneCycleLR(o, max_lr=1.0, total_steps=20),
+        lambda o: lr_scheduler.LambdaLR(o, lambda e: 1 / (e + 1)),
+    ],
+)
 def test_scheduler_state_dict_resumes_the_sequence(make):
     opt_a = _sgd(momentum=0.9)
     a = make(opt_a)
@@ -633,7 +756,8 @@ def test_inputs_that_used_to_crash_the_kernels_are_clean_errors_in_a_subprocess(
         for fn in (empty_state, short_grad, half, grad_of_other_dtype):
             case(fn)
     """)
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                         timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["RuntimeError", "RuntimeError", "TypeError", "RuntimeError"]

@@ -5,6 +5,7 @@ tinygrad_scores in place of torch; it trains or computes something on synthetic 
 the result (loss fell, accuracy above a bar, a value worked by hand). Here each runs in its own
 process, so one program's failure or global state cannot touch another's.
 """
+
 import os
 import subprocess
 import sys
@@ -23,7 +24,13 @@ def test_the_programs_are_there():
 @pytest.mark.parametrize("name", NAMES)
 def test_program_runs(name, tmp_path):
     env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    out = subprocess.run([sys.executable, os.path.join(PROGRAMS, name)], capture_output=True,
-                         text=True, timeout=300, cwd=tmp_path, env=env)
+    out = subprocess.run(
+        [sys.executable, os.path.join(PROGRAMS, name)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+        env=env,
+    )
     assert out.returncode == 0, f"{name} failed:\n{out.stdout[-2000:]}\n{out.stderr[-4000:]}"
     assert out.stdout.rstrip().endswith("ok"), out.stdout[-2000:]

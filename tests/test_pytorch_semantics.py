@@ -1,6 +1,7 @@
 """PyTorch's behaviour where it is easy to get wrong: expand, 0-d and empty tensors,
 reductions over dim=(), pow at 0, ignore_index, advanced indexing, views into kernels,
 dtype promotion. Expected values are PyTorch's documented results, worked by hand."""
+
 import math
 
 import numpy as np
@@ -9,8 +10,8 @@ import pytest
 import tinygrad_scores as ts
 import tinygrad_scores.nn.functional as F
 
-
 # ----------------------------------------------------------------------------- expand
+
 
 def test_expand_to_more_dims():
     x = ts.tensor([1.0, 2.0, 3.0])
@@ -27,6 +28,7 @@ def test_expand_gradient_sums_over_new_dims():
 
 
 # ----------------------------------------------------------------------------- 0-d tensors
+
 
 def test_max_with_dim_of_a_0d_tensor():
     x = ts.tensor(3.0, requires_grad=True)
@@ -62,6 +64,7 @@ def test_softmax_dim_out_of_range_is_index_error(fn):
 
 # ----------------------------------------------------------------------------- dim=()
 
+
 def test_sum_and_mean_over_empty_dim_tuple_reduce_everything():
     x = ts.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
     assert x.sum(dim=()).item() == 10.0
@@ -73,26 +76,28 @@ def test_sum_and_mean_over_empty_dim_tuple_reduce_everything():
 
 # ----------------------------------------------------------------------------- pow at 0
 
+
 def test_pow_zero_exponent_has_zero_gradient_at_zero():
     x = ts.tensor([0.0, 2.0], requires_grad=True)
-    (x ** 0).sum().backward()
+    (x**0).sum().backward()
     np.testing.assert_array_equal(x.grad.array, [0.0, 0.0])
 
 
 def test_pow_gradient_wrt_exponent_at_zero_base():
     a = ts.tensor([0.0, 0.0, 2.0])
     b = ts.tensor([2.0, 0.0, 3.0], requires_grad=True)
-    (a ** b).sum().backward()
+    (a**b).sum().backward()
     np.testing.assert_allclose(b.grad.array, [0.0, 0.0, 8 * math.log(2)], rtol=1e-6)
 
 
 def test_pow_base_gradient_at_zero_for_positive_exponent():
     x = ts.tensor([0.0], requires_grad=True)
-    (x ** 2).sum().backward()
+    (x**2).sum().backward()
     assert x.grad.item() == 0.0
 
 
 # ----------------------------------------------------------------------------- empty tensors
+
 
 def test_softmax_along_a_size_zero_dim():
     x = ts.zeros(2, 0, requires_grad=True)
@@ -123,7 +128,9 @@ def test_flatten_of_an_empty_tensor():
 def test_max_along_a_dim_of_an_empty_tensor():
     values, indices = ts.zeros(0, 3).max(dim=1)
     assert values.shape == (0,) and indices.shape == (0,)
-    with pytest.raises(IndexError, match="max\\(\\): Expected reduction dim 0 to have non-zero size"):
+    with pytest.raises(
+        IndexError, match="max\\(\\): Expected reduction dim 0 to have non-zero size"
+    ):
         ts.zeros(0, 3).max(dim=0)
 
 
@@ -137,17 +144,19 @@ def test_mse_loss_of_empty_tensors():
 
 # ----------------------------------------------------------------------------- ignore_index
 
+
 def test_nll_loss_ignores_rows_with_ignore_index():
     logp = ts.tensor([[-1.0, -2.0], [-3.0, -4.0], [-5.0, -6.0]], requires_grad=True)
     target = ts.tensor([0, 1, 1])
     loss = F.nll_loss(logp, target, ignore_index=1)
-    assert loss.item() == 1.0                   # only row 0 counts
+    assert loss.item() == 1.0  # only row 0 counts
     loss.backward()
     np.testing.assert_array_equal(logp.grad.array, [[-1.0, 0.0], [0.0, 0.0], [0.0, 0.0]])
     assert math.isnan(F.nll_loss(logp, ts.tensor([1, 1, 1]), ignore_index=1).item())
 
 
 # ----------------------------------------------------------------------------- indexing
+
 
 def test_advanced_indexing_places_dims_as_pytorch():
     x = ts.zeros(3, 3, 2)
@@ -167,6 +176,7 @@ def test_advanced_indexing_gradient_accumulates_repeats():
 
 # ----------------------------------------------------------------------------- views
 
+
 def test_read_only_and_broadcast_weights_work_in_linear():
     x = ts.ones(2, 3)
     frozen = np.ones((4, 3), np.float32)
@@ -179,12 +189,13 @@ def test_read_only_and_broadcast_weights_work_in_linear():
 
 
 def test_transposed_and_sliced_inputs_reach_kernels():
-    x = ts.tensor(np.arange(12.0, dtype=np.float32).reshape(3, 4)).t()   # non-contiguous
+    x = ts.tensor(np.arange(12.0, dtype=np.float32).reshape(3, 4)).t()  # non-contiguous
     np.testing.assert_allclose(F.softmax(x, dim=1).array.sum(1), np.ones(4), rtol=1e-6)
     np.testing.assert_allclose(x.relu().array, np.arange(12.0).reshape(3, 4).T)
 
 
 # ----------------------------------------------------------------------------- promotion
+
 
 def test_int_tensor_plus_python_float_is_default_float():
     assert (ts.tensor([1, 2]) + 1.5).dtype == ts.float32
@@ -210,7 +221,7 @@ def test_true_division_of_ints_is_float():
 
 
 def test_float64_tensor_with_float32_tensor_is_float64_and_grads_keep_their_dtype():
-    a = ts.tensor([1.0, 2.0], requires_grad=True)                  # float32
+    a = ts.tensor([1.0, 2.0], requires_grad=True)  # float32
     b = ts.tensor([3.0, 4.0], dtype=ts.float64, requires_grad=True)
     out = a * b
     assert out.dtype == ts.float64

@@ -1,5 +1,6 @@
 """save / load: round trips of model + optimizer + scheduler state, exact paths, atomic
 writes, and hostile files (bombs, duplicates, broken structures, pickles)."""
+
 import io
 import json
 import os
@@ -53,15 +54,22 @@ def _structure(obj):
 
 # ---------------------------------------------------------------- round trips
 
+
 def test_checkpoint_round_trip_keeps_types(tmp_path):
     net = _net()
     opt = optim.Adam(net.parameters(), amsgrad=True)
     F.cross_entropy(net(ts.randn(5, 4)), ts.tensor([0, 1, 2, 0, 1])).backward()
     opt.step()
     sched = optim.lr_scheduler.MultiStepLR(opt, [2, 4])
-    ckpt = {"epoch": 3, "name": "run-1", "model": net.state_dict(), "opt": opt.state_dict(),
-            "sched": sched.state_dict(), "misc": (1, None, 2.5, True, [float("inf")]),
-            "array": np.arange(6, dtype=np.int32).reshape(2, 3).T}
+    ckpt = {
+        "epoch": 3,
+        "name": "run-1",
+        "model": net.state_dict(),
+        "opt": opt.state_dict(),
+        "sched": sched.state_dict(),
+        "misc": (1, None, 2.5, True, [float("inf")]),
+        "array": np.arange(6, dtype=np.int32).reshape(2, 3).T,
+    }
     path = tmp_path / "ckpt.pt"
     ts.save(ckpt, path)
     back = ts.load(path)
@@ -94,8 +102,10 @@ def test_resuming_from_a_checkpoint_trains_identically(tmp_path):
 
     net, opt, sched = make()
     train(net, opt, sched, 3)
-    ts.save({"model": net.state_dict(), "opt": opt.state_dict(), "sched": sched.state_dict()},
-            str(tmp_path / "ckpt"))
+    ts.save(
+        {"model": net.state_dict(), "opt": opt.state_dict(), "sched": sched.state_dict()},
+        str(tmp_path / "ckpt"),
+    )
     train(net, opt, sched, 4)
 
     net2, opt2, sched2 = make()
@@ -135,6 +145,7 @@ def test_save_refuses_what_it_cannot_store():
 
 # ---------------------------------------------------------------- atomic save
 
+
 def test_a_failed_save_leaves_the_old_checkpoint(tmp_path, monkeypatch):
     path = tmp_path / "ckpt.pt"
     ts.save({"w": ts.ones(3)}, path)
@@ -142,10 +153,11 @@ def test_a_failed_save_leaves_the_old_checkpoint(tmp_path, monkeypatch):
     def broken(fh, arrays, structure):
         fh.write(b"PK\x03\x04 half a checkpoint")
         raise OSError("disk full")
+
     monkeypatch.setattr(serialization, "_write", broken)
     with pytest.raises(OSError, match="disk full"):
         ts.save({"w": ts.zeros(3)}, path)
-    assert os.listdir(tmp_path) == ["ckpt.pt"]          # the temporary file is gone
+    assert os.listdir(tmp_path) == ["ckpt.pt"]  # the temporary file is gone
     monkeypatch.undo()
     assert ts.load(path)["w"].tolist() == [1, 1, 1]
 
@@ -176,6 +188,7 @@ def test_a_process_killed_mid_save_leaves_a_whole_checkpoint(tmp_path):
 
 # ---------------------------------------------------------------- hostile files
 
+
 def test_missing_directory_text_and_npy_files(tmp_path):
     with pytest.raises(FileNotFoundError, match="nope.pt"):
         ts.load(tmp_path / "nope.pt")
@@ -195,20 +208,23 @@ def test_missing_directory_text_and_npy_files(tmp_path):
         ts.load(tmp_path / "other.zip")
 
 
-@pytest.mark.parametrize("structure, message", [
-    (b"{not json", "not valid JSON"),
-    (b"\xff\xfe", "not valid JSON"),
-    (b"[" * 100_000 + b"]" * 100_000, "nested more than"),
-    ({"__dict__": 5}, "__dict__ must be a list"),
-    ({"__dict__": [[1]]}, "__dict__ must be a list"),
-    ([1, 2], "unexpected list node"),
-    ({"a": 1, "b": 2}, "unexpected dict node"),
-    ({"__pickle__": "x"}, "unknown node"),
-    ({"__tensor__": 3}, "must name a member"),
-    ({"__tensor__": "a0"}, "'a0.npy', which is missing"),
-    ({"__list__": [{"__tensor__": "a0"}, {"__tensor__": "a0"}]}, "more than once"),
-    ({"__dict__": [[{"__list__": []}, 1]]}, "unhashable"),
-])
+@pytest.mark.parametrize(
+    "structure, message",
+    [
+        (b"{not json", "not valid JSON"),
+        (b"\xff\xfe", "not valid JSON"),
+        (b"[" * 100_000 + b"]" * 100_000, "nested more than"),
+        ({"__dict__": 5}, "__dict__ must be a list"),
+        ({"__dict__": [[1]]}, "__dict__ must be a list"),
+        ([1, 2], "unexpected list node"),
+        ({"a": 1, "b": 2}, "unexpected dict node"),
+        ({"__pickle__": "x"}, "unknown node"),
+        ({"__tensor__": 3}, "must name a member"),
+        ({"__tensor__": "a0"}, "'a0.npy', which is missing"),
+        ({"__list__": [{"__tensor__": "a0"}, {"__tensor__": "a0"}]}, "more than once"),
+        ({"__dict__": [[{"__list__": []}, 1]]}, "unhashable"),
+    ],
+)
 def test_broken_structures_are_value_errors_naming_the_file(tmp_path, structure, message):
     members = [_structure(structure)]
     if "more than once" in message:
@@ -230,13 +246,17 @@ def test_deep_but_valid_json_nesting_is_refused(tmp_path):
 def test_a_member_claiming_more_data_than_it_stores_is_refused_before_reading(tmp_path):
     # 2 GiB declared, 16 bytes stored.
     bomb = _npy_bytes(header={"descr": "<f8", "fortran_order": False, "shape": (1 << 28,)})
-    path = _zip(tmp_path / "bomb.pt", [_structure({"__tensor__": "a0"}),
-                                       ("a0.npy", bomb + bytes(16))])
+    path = _zip(
+        tmp_path / "bomb.pt", [_structure({"__tensor__": "a0"}), ("a0.npy", bomb + bytes(16))]
+    )
     with pytest.raises(ValueError, match=r"declares shape \(268435456,\).*2147483648 bytes"):
         ts.load(path)
     zeros = _npy_bytes(np.zeros(1 << 16))
-    path = _zip(tmp_path / "deflated.pt", [_structure({"__tensor__": "a0"}), ("a0.npy", zeros)],
-                compression=zipfile.ZIP_DEFLATED)
+    path = _zip(
+        tmp_path / "deflated.pt",
+        [_structure({"__tensor__": "a0"}), ("a0.npy", zeros)],
+        compression=zipfile.ZIP_DEFLATED,
+    )
     with pytest.raises(ValueError, match="compressed"):
         ts.load(path)
 
@@ -252,8 +272,7 @@ def test_duplicate_member_names_are_refused(tmp_path):
 def test_pickled_members_are_refused_even_when_referenced(tmp_path):
     buf = io.BytesIO()
     np.lib.format.write_array(buf, np.array([{"a": 1}], dtype=object), allow_pickle=True)
-    path = _zip(tmp_path / "evil.pt", [_structure({"__array__": "a0"}),
-                                       ("a0.npy", buf.getvalue())])
+    path = _zip(tmp_path / "evil.pt", [_structure({"__array__": "a0"}), ("a0.npy", buf.getvalue())])
     with pytest.raises(ValueError, match="pickled"):
         ts.load(path)
 
@@ -267,7 +286,7 @@ def test_truncated_and_corrupted_checkpoints(tmp_path):
         with pytest.raises(ValueError, match=r"cut\.pt.*(truncated|not a zip)"):
             ts.load(tmp_path / "cut.pt")
     flipped = bytearray(data)
-    flipped[200] ^= 0xFF                        # inside a0's data: the CRC check catches it
+    flipped[200] ^= 0xFF  # inside a0's data: the CRC check catches it
     (tmp_path / "flip.pt").write_bytes(bytes(flipped))
     with pytest.raises(ValueError, match=r"flip\.pt.*(CRC|corrupt)"):
         ts.load(tmp_path / "flip.pt")

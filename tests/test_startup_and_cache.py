@@ -1,5 +1,6 @@
 """Start-up: nothing compiles at import, kernels compile on first use and say so once; the
 warm-up command; a damaged Numba cache is repaired instead of breaking every import."""
+
 import glob
 import io
 import os
@@ -18,8 +19,9 @@ NOTICE = "tinygrad_scores: compiling kernels for float32"
 def _run(code, cache_dir, **env):
     env = dict(os.environ, NUMBA_CACHE_DIR=str(cache_dir), PYTHONPATH=ROOT, **env)
     env.pop("TINYGRAD_SCORES_QUIET", None) if "TINYGRAD_SCORES_QUIET" not in env else None
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                         timeout=300)
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300
+    )
     assert out.returncode == 0, out.stderr[-3000:]
     return out
 
@@ -41,8 +43,8 @@ print("ok")
 def test_import_compiles_nothing_and_first_use_says_so_once(tmp_path):
     first = _run(RELU_BOTH_FLOORS, tmp_path)
     assert first.stderr.count(NOTICE) == 1, first.stderr
-    assert str(tmp_path) in first.stderr                     # says where the cache is
-    again = _run(RELU_BOTH_FLOORS, tmp_path)                 # loaded from the cache: silent
+    assert str(tmp_path) in first.stderr  # says where the cache is
+    again = _run(RELU_BOTH_FLOORS, tmp_path)  # loaded from the cache: silent
     assert NOTICE not in again.stderr, again.stderr
 
 
@@ -68,14 +70,19 @@ def test_warmup_builds_every_kernel_of_a_floor():
     assert len(loops) >= 10
     assert all(k.is_built(np.float64) for k in loops)
     assert warmup.jobs("loops", "float64") == []
-    assert out.getvalue().splitlines()[-1].startswith("warmup: ")   # plain lines: not a TTY
+    assert out.getvalue().splitlines()[-1].startswith("warmup: ")  # plain lines: not a TTY
 
 
 def _corrupt(path, how):
     data = open(path, "rb").read()
     with open(path, "wb") as f:
-        f.write({"truncated": data[:len(data) // 2], "empty": b"",
-                 "garbage": b"\x80\x05not a pickle at all" * 10}[how])
+        f.write(
+            {
+                "truncated": data[: len(data) // 2],
+                "empty": b"",
+                "garbage": b"\x80\x05not a pickle at all" * 10,
+            }[how]
+        )
 
 
 def test_a_damaged_cache_is_dropped_and_recompiled(tmp_path):
@@ -92,5 +99,5 @@ def test_a_damaged_cache_is_dropped_and_recompiled(tmp_path):
     repaired = _run(RELU_BOTH_FLOORS, tmp_path)
     assert repaired.stderr.count("dropped a damaged Numba cache entry") == 4, repaired.stderr
     assert "Traceback" not in repaired.stderr
-    clean = _run(RELU_BOTH_FLOORS, tmp_path)                 # repaired on disk too
+    clean = _run(RELU_BOTH_FLOORS, tmp_path)  # repaired on disk too
     assert "damaged" not in clean.stderr and NOTICE not in clean.stderr, clean.stderr

@@ -4,30 +4,43 @@ against central differences (gradcheck), on hypothesis-drawn shapes and values.
 Values are kept off the points where an op has a kink or a jump (clamp bounds, ties of
 max/min/sort, integer quotients of remainder), where a finite difference straddling the
 kink would disagree with any one-sided derivative."""
+
 import math
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import broadcast_pairs, distinct, leaf, off_kinks, shapes, values
 
 import tinygrad_scores as ts
-from strategies import broadcast_pairs, distinct, leaf, off_kinks, shapes, values
 
 FAST = settings(max_examples=8)
 
 # name, NumPy reference, domain (low, high)
 UNARY = [
-    ("sin", np.sin, (-3, 3)), ("cos", np.cos, (-3, 3)), ("tan", np.tan, (-1.2, 1.2)),
-    ("asin", np.arcsin, (-0.9, 0.9)), ("acos", np.arccos, (-0.9, 0.9)),
-    ("atan", np.arctan, (-3, 3)), ("sinh", np.sinh, (-2, 2)), ("cosh", np.cosh, (-2, 2)),
-    ("asinh", np.arcsinh, (-3, 3)), ("acosh", np.arccosh, (1.1, 3)),
-    ("atanh", np.arctanh, (-0.9, 0.9)), ("log1p", np.log1p, (-0.9, 3)),
-    ("expm1", np.expm1, (-2, 2)), ("log2", np.log2, (0.1, 3)), ("log10", np.log10, (0.1, 3)),
-    ("exp2", np.exp2, (-2, 2)), ("square", np.square, (-2, 2)),
-    ("rsqrt", lambda a: 1 / np.sqrt(a), (0.1, 3)), ("reciprocal", np.reciprocal, (0.2, 3)),
+    ("sin", np.sin, (-3, 3)),
+    ("cos", np.cos, (-3, 3)),
+    ("tan", np.tan, (-1.2, 1.2)),
+    ("asin", np.arcsin, (-0.9, 0.9)),
+    ("acos", np.arccos, (-0.9, 0.9)),
+    ("atan", np.arctan, (-3, 3)),
+    ("sinh", np.sinh, (-2, 2)),
+    ("cosh", np.cosh, (-2, 2)),
+    ("asinh", np.arcsinh, (-3, 3)),
+    ("acosh", np.arccosh, (1.1, 3)),
+    ("atanh", np.arctanh, (-0.9, 0.9)),
+    ("log1p", np.log1p, (-0.9, 3)),
+    ("expm1", np.expm1, (-2, 2)),
+    ("log2", np.log2, (0.1, 3)),
+    ("log10", np.log10, (0.1, 3)),
+    ("exp2", np.exp2, (-2, 2)),
+    ("square", np.square, (-2, 2)),
+    ("rsqrt", lambda a: 1 / np.sqrt(a), (0.1, 3)),
+    ("reciprocal", np.reciprocal, (0.2, 3)),
     ("frac", lambda a: a - np.trunc(a), (0.05, 0.95)),
-    ("erf", None, (-2, 2)), ("softplus", lambda a: np.log1p(np.exp(a)), (-3, 3)),
+    ("erf", None, (-2, 2)),
+    ("softplus", lambda a: np.log1p(np.exp(a)), (-3, 3)),
 ]
 
 
@@ -62,9 +75,13 @@ def test_rounding_matches_numpy_and_has_zero_gradient(name, x):
 
 # name, NumPy reference, domain of both sides
 BINARY = [
-    ("atan2", np.arctan2, (0.2, 2)), ("hypot", np.hypot, (0.2, 2)),
-    ("logaddexp", np.logaddexp, (-3, 3)), ("maximum", np.maximum, (-2, 2)),
-    ("minimum", np.minimum, (-2, 2)), ("fmax", np.fmax, (-2, 2)), ("fmin", np.fmin, (-2, 2)),
+    ("atan2", np.arctan2, (0.2, 2)),
+    ("hypot", np.hypot, (0.2, 2)),
+    ("logaddexp", np.logaddexp, (-3, 3)),
+    ("maximum", np.maximum, (-2, 2)),
+    ("minimum", np.minimum, (-2, 2)),
+    ("fmax", np.fmax, (-2, 2)),
+    ("fmin", np.fmin, (-2, 2)),
 ]
 
 
@@ -74,11 +91,10 @@ BINARY = [
 def test_binary_forward_and_gradient_with_broadcasting(name, reference, domain, data):
     sa, sb = data.draw(broadcast_pairs())
     a, b = data.draw(values(sa, *domain)), data.draw(values(sb, *domain))
-    if name in ("maximum", "minimum", "fmax", "fmin"):   # keep a and b apart: no ties
+    if name in ("maximum", "minimum", "fmax", "fmin"):  # keep a and b apart: no ties
         a, b = _apart(a, b)
     fn = getattr(ts, name)
-    np.testing.assert_allclose(fn(ts.tensor(a), ts.tensor(b)).array, reference(a, b),
-                               rtol=1e-12)
+    np.testing.assert_allclose(fn(ts.tensor(a), ts.tensor(b)).array, reference(a, b), rtol=1e-12)
     assert ts.gradcheck(fn, (leaf(a), leaf(b)))
 
 
@@ -115,7 +131,7 @@ def test_remainder_and_fmod(name, reference, x):
 def test_clamp_with_number_and_tensor_bounds(data):
     shape = data.draw(shapes)
     x = data.draw(values(shape, -2, 2))
-    x = off_kinks(off_kinks(x - 0.5) + 0.5 + 0.5) - 0.5      # away from both bounds
+    x = off_kinks(off_kinks(x - 0.5) + 0.5 + 0.5) - 0.5  # away from both bounds
     np.testing.assert_array_equal(ts.clamp(ts.tensor(x), -0.5, 0.5).array, np.clip(x, -0.5, 0.5))
     assert ts.gradcheck(lambda t: t.clamp(-0.5, 0.5), (leaf(x),))
     assert ts.gradcheck(lambda t: t.clamp(max=0.5), (leaf(x),))
@@ -134,8 +150,9 @@ def test_clamp_with_min_above_max_gives_max_everywhere():
 def test_lerp_where_addcmul_addcdiv(data):
     shape = data.draw(shapes)
     a, b, w = (data.draw(values(shape)) for _ in range(3))
-    np.testing.assert_allclose(ts.lerp(ts.tensor(a), ts.tensor(b), ts.tensor(w)).array,
-                               a + w * (b - a))
+    np.testing.assert_allclose(
+        ts.lerp(ts.tensor(a), ts.tensor(b), ts.tensor(w)).array, a + w * (b - a)
+    )
     assert ts.gradcheck(ts.lerp, (leaf(a), leaf(b), leaf(w)))
     assert ts.gradcheck(lambda s, e: s.lerp(e, 0.25), (leaf(a), leaf(b)))
     cond = a > 0
@@ -158,10 +175,16 @@ def test_var_std_with_correction(data):
     for correction in (0, 1):
         if x.shape[dim] <= correction:
             continue
-        np.testing.assert_allclose(ts.tensor(x).var(dim, correction=correction).array,
-                                   np.var(x, axis=dim, ddof=correction), atol=1e-12)
-        np.testing.assert_allclose(ts.tensor(x).std(dim, unbiased=bool(correction)).array,
-                                   np.std(x, axis=dim, ddof=correction), atol=1e-12)
+        np.testing.assert_allclose(
+            ts.tensor(x).var(dim, correction=correction).array,
+            np.var(x, axis=dim, ddof=correction),
+            atol=1e-12,
+        )
+        np.testing.assert_allclose(
+            ts.tensor(x).std(dim, unbiased=bool(correction)).array,
+            np.std(x, axis=dim, ddof=correction),
+            atol=1e-12,
+        )
         assert ts.gradcheck(lambda t: t.var(dim, correction=correction, keepdim=True), (leaf(x),))
     if x.size > 1:
         assert ts.gradcheck(lambda t: t.std(), (leaf(distinct(x)),))
@@ -178,8 +201,14 @@ def test_prod_cumsum_cumprod_logsumexp(data):
     m = np.max(x, axis=dim, keepdims=True)
     lse = (m + np.log(np.exp(x - m).sum(axis=dim, keepdims=True))).squeeze(dim)
     np.testing.assert_allclose(ts.tensor(x).logsumexp(dim).array, lse)
-    for fn in (lambda t: t.prod(dim), lambda t: t.prod(), lambda t: t.cumsum(dim),
-               lambda t: t.cumprod(dim), lambda t: t.logsumexp(dim), lambda t: t.logsumexp((0,))):
+    for fn in (
+        lambda t: t.prod(dim),
+        lambda t: t.prod(),
+        lambda t: t.cumsum(dim),
+        lambda t: t.cumprod(dim),
+        lambda t: t.logsumexp(dim),
+        lambda t: t.logsumexp((0,)),
+    ):
         assert ts.gradcheck(fn, (leaf(x),))
 
 
@@ -202,18 +231,25 @@ def test_max_min_amax_amin_sort_topk_median(data):
     np.testing.assert_array_equal(t.min(dim).indices.array, x.argmin(axis=dim))
     np.testing.assert_array_equal(t.amax(dim).array, x.max(axis=dim))
     np.testing.assert_array_equal(t.sort(dim).values.array, np.sort(x, axis=dim))
-    np.testing.assert_array_equal(t.sort(dim, descending=True).values.array,
-                                  -np.sort(-x, axis=dim))
+    np.testing.assert_array_equal(t.sort(dim, descending=True).values.array, -np.sort(-x, axis=dim))
     k = x.shape[dim] // 2 + 1
-    np.testing.assert_array_equal(t.topk(k, dim).values.array,
-                                  np.take(-np.sort(-x, axis=dim), range(k), axis=dim))
+    np.testing.assert_array_equal(
+        t.topk(k, dim).values.array, np.take(-np.sort(-x, axis=dim), range(k), axis=dim)
+    )
     lower = np.take(np.sort(x, axis=dim), (x.shape[dim] - 1) // 2, axis=dim)
     np.testing.assert_array_equal(t.median(dim).values.array, lower)
-    for fn in (lambda u: u.min(dim).values, lambda u: u.max(dim, keepdim=True)[0],
-               lambda u: u.amax(dim), lambda u: u.amin((0, dim)), lambda u: u.min(),
-               lambda u: u.sort(dim)[0], lambda u: u.topk(k, dim, largest=False).values,
-               lambda u: u.median(), lambda u: u.median(dim).values,
-               lambda u: u.kthvalue(1, dim).values):
+    for fn in (
+        lambda u: u.min(dim).values,
+        lambda u: u.max(dim, keepdim=True)[0],
+        lambda u: u.amax(dim),
+        lambda u: u.amin((0, dim)),
+        lambda u: u.min(),
+        lambda u: u.sort(dim)[0],
+        lambda u: u.topk(k, dim, largest=False).values,
+        lambda u: u.median(),
+        lambda u: u.median(dim).values,
+        lambda u: u.kthvalue(1, dim).values,
+    ):
         assert ts.gradcheck(fn, (leaf(x),))
 
 
@@ -232,8 +268,9 @@ def test_amax_and_min_split_the_gradient_between_ties():
 def test_norm(p, data):
     x = distinct(off_kinks(data.draw(values(data.draw(shapes)))))
     dim = _dim_of(data, x.ndim)
-    np.testing.assert_allclose(ts.tensor(x).norm(p, dim).array,
-                               np.linalg.norm(x, ord=p, axis=dim), rtol=1e-12)
+    np.testing.assert_allclose(
+        ts.tensor(x).norm(p, dim).array, np.linalg.norm(x, ord=p, axis=dim), rtol=1e-12
+    )
     assert ts.gradcheck(lambda t: t.norm(p, dim), (leaf(x),))
     assert ts.gradcheck(lambda t: t.norm(p), (leaf(x),))
 
@@ -246,8 +283,13 @@ def test_gather_scatter_scatter_add_index_select(data):
     dim = _dim_of(data, x.ndim) % x.ndim
     n = x.shape[dim]
     index_shape = tuple(data.draw(st.integers(1, s)) for s in x.shape)
-    index = data.draw(st.lists(st.integers(0, n - 1), min_size=int(np.prod(index_shape)),
-                               max_size=int(np.prod(index_shape))))
+    index = data.draw(
+        st.lists(
+            st.integers(0, n - 1),
+            min_size=int(np.prod(index_shape)),
+            max_size=int(np.prod(index_shape)),
+        )
+    )
     index = np.array(index, np.int64).reshape(index_shape)
     gathered = ts.tensor(x).gather(dim, ts.tensor(index)).array
     grids = list(np.indices(index_shape))
@@ -257,18 +299,21 @@ def test_gather_scatter_scatter_add_index_select(data):
     src = data.draw(values(index_shape))
     added = np.array(x)
     np.add.at(added, tuple(grids), src)
-    np.testing.assert_allclose(ts.tensor(x).scatter_add(dim, ts.tensor(index), ts.tensor(src))
-                               .array, added)
+    np.testing.assert_allclose(
+        ts.tensor(x).scatter_add(dim, ts.tensor(index), ts.tensor(src)).array, added
+    )
     assert ts.gradcheck(lambda t, s: t.scatter_add(dim, ts.tensor(index), s), (leaf(x), leaf(src)))
     # scatter with distinct positions only, where the result does not depend on write order
-    unique_index = np.argsort(data.draw(values((n,) + x.shape[:dim] + x.shape[dim + 1:])),
-                              axis=0)
+    unique_index = np.argsort(data.draw(values((n,) + x.shape[:dim] + x.shape[dim + 1 :])), axis=0)
     unique_index = np.moveaxis(unique_index, 0, dim)
-    assert ts.gradcheck(lambda t, s: t.scatter(dim, ts.tensor(unique_index), s),
-                        (leaf(x), leaf(data.draw(values(x.shape)))))
+    assert ts.gradcheck(
+        lambda t, s: t.scatter(dim, ts.tensor(unique_index), s),
+        (leaf(x), leaf(data.draw(values(x.shape)))),
+    )
     rows = np.array(data.draw(st.lists(st.integers(0, n - 1), min_size=1, max_size=5)))
-    np.testing.assert_array_equal(ts.tensor(x).index_select(dim, ts.tensor(rows)).array,
-                                  np.take(x, rows, axis=dim))
+    np.testing.assert_array_equal(
+        ts.tensor(x).index_select(dim, ts.tensor(rows)).array, np.take(x, rows, axis=dim)
+    )
     assert ts.gradcheck(lambda t: t.index_select(dim, ts.tensor(rows)), (leaf(x),))
 
 
@@ -277,12 +322,14 @@ def test_gather_scatter_scatter_add_index_select(data):
 def test_masked_fill_select_flip_roll_take_along_dim(data):
     x = data.draw(values(data.draw(shapes)))
     mask = x > 0
-    np.testing.assert_array_equal(ts.tensor(x).masked_fill(ts.tensor(mask), 7.0).array,
-                                  np.where(mask, 7.0, x))
+    np.testing.assert_array_equal(
+        ts.tensor(x).masked_fill(ts.tensor(mask), 7.0).array, np.where(mask, 7.0, x)
+    )
     np.testing.assert_array_equal(ts.tensor(x).masked_select(ts.tensor(mask)).array, x[mask])
     assert ts.gradcheck(lambda t: t.masked_fill(ts.tensor(mask), -1.0), (leaf(x),))
-    assert ts.gradcheck(lambda t: t.masked_select(ts.tensor(mask)) * 1.0 if mask.any()
-                        else t.sum(), (leaf(x),))
+    assert ts.gradcheck(
+        lambda t: t.masked_select(ts.tensor(mask)) * 1.0 if mask.any() else t.sum(), (leaf(x),)
+    )
     dim = _dim_of(data, x.ndim)
     shift = data.draw(st.integers(-5, 5))
     np.testing.assert_array_equal(ts.tensor(x).flip(dim).array, np.flip(x, dim))
@@ -290,8 +337,9 @@ def test_masked_fill_select_flip_roll_take_along_dim(data):
     np.testing.assert_array_equal(ts.tensor(x).roll(shift).array, np.roll(x, shift))
     assert ts.gradcheck(lambda t: t.flip(dim).roll(shift, dim), (leaf(x),))
     order = np.argsort(x, axis=dim)
-    np.testing.assert_array_equal(ts.tensor(x).take_along_dim(ts.tensor(order), dim).array,
-                                  np.take_along_axis(x, order, dim))
+    np.testing.assert_array_equal(
+        ts.tensor(x).take_along_dim(ts.tensor(order), dim).array, np.take_along_axis(x, order, dim)
+    )
     assert ts.gradcheck(lambda t: t.take_along_dim(ts.tensor(order), dim), (leaf(x),))
 
 
@@ -310,8 +358,9 @@ def test_repeat_tile_split_chunk_unbind_narrow_movedim(data):
     assert len(pieces) == len(expected)
     for p, e in zip(pieces, expected):
         np.testing.assert_array_equal(p.array, e)
-    assert ts.gradcheck(lambda t: ts.cat([p * (i + 1) for i, p in enumerate(t.split(size, dim))],
-                                         dim), (leaf(x),))
+    assert ts.gradcheck(
+        lambda t: ts.cat([p * (i + 1) for i, p in enumerate(t.split(size, dim))], dim), (leaf(x),)
+    )
     assert ts.gradcheck(lambda t: ts.stack(t.unbind(dim), 0) * 2, (leaf(x),))
     assert ts.gradcheck(lambda t: t.chunk(2, dim)[0], (leaf(x),))
     assert ts.gradcheck(lambda t: t.narrow(dim, 0, 1), (leaf(x),))
@@ -319,16 +368,26 @@ def test_repeat_tile_split_chunk_unbind_narrow_movedim(data):
     assert ts.gradcheck(lambda t: t.movedim(0, -1), (leaf(x),))
 
 
-@pytest.mark.parametrize("equation,shapes_", [
-    ("ij,jk->ik", [(2, 3), (3, 4)]), ("bi,bi->b", [(3, 4), (3, 4)]), ("ij->ji", [(2, 3)]),
-    ("ij->i", [(2, 3)]), ("i,j->ij", [(2,), (3,)]), ("bij,bjk->bik", [(2, 2, 3), (2, 3, 2)]),
-    ("ij,kj->ik", [(2, 3), (4, 3)]), ("ij,jk", [(2, 3), (3, 4)]), ("i,i", [(3,), (3,)]),
-])
+@pytest.mark.parametrize(
+    "equation,shapes_",
+    [
+        ("ij,jk->ik", [(2, 3), (3, 4)]),
+        ("bi,bi->b", [(3, 4), (3, 4)]),
+        ("ij->ji", [(2, 3)]),
+        ("ij->i", [(2, 3)]),
+        ("i,j->ij", [(2,), (3,)]),
+        ("bij,bjk->bik", [(2, 2, 3), (2, 3, 2)]),
+        ("ij,kj->ik", [(2, 3), (4, 3)]),
+        ("ij,jk", [(2, 3), (3, 4)]),
+        ("i,i", [(3,), (3,)]),
+    ],
+)
 def test_einsum_forward_and_gradient(equation, shapes_):
     rng = np.random.default_rng(0)
     arrays = [rng.standard_normal(s) for s in shapes_]
-    np.testing.assert_allclose(ts.einsum(equation, *map(ts.tensor, arrays)).array,
-                               np.einsum(equation, *arrays), rtol=1e-12)
+    np.testing.assert_allclose(
+        ts.einsum(equation, *map(ts.tensor, arrays)).array, np.einsum(equation, *arrays), rtol=1e-12
+    )
     assert ts.gradcheck(lambda *t: ts.einsum(equation, *t), [leaf(a) for a in arrays])
 
 
@@ -375,10 +434,18 @@ def test_zero_dim_max_and_argmax():
 def test_gradients_of_the_composite_ops():
     rng = np.random.default_rng(1)
     v = leaf(distinct(rng.standard_normal((3, 3))))
-    for fn in (lambda t: t.cummax(1).values, lambda t: t.cummin(0).values, lambda t: t.rot90(),
-               lambda t: t.repeat_interleave(2, dim=0), lambda t: ts.diff(t, dim=0),
-               lambda t: ts.kron(t, t), lambda t: ts.cross(t, t * 2 + 1),
-               lambda t: ts.nan_to_num(t), lambda t: ts.tensordot(t, t, 1),
-               lambda t: ts.addmm(t, t, t, beta=0.5, alpha=2), lambda t: t.logaddexp2(t * 2),
-               lambda t: ts.zeros(3, 3, dtype=ts.float64).index_add(0, ts.tensor([2, 0, 2]), t)):
+    for fn in (
+        lambda t: t.cummax(1).values,
+        lambda t: t.cummin(0).values,
+        lambda t: t.rot90(),
+        lambda t: t.repeat_interleave(2, dim=0),
+        lambda t: ts.diff(t, dim=0),
+        lambda t: ts.kron(t, t),
+        lambda t: ts.cross(t, t * 2 + 1),
+        lambda t: ts.nan_to_num(t),
+        lambda t: ts.tensordot(t, t, 1),
+        lambda t: ts.addmm(t, t, t, beta=0.5, alpha=2),
+        lambda t: t.logaddexp2(t * 2),
+        lambda t: ts.zeros(3, 3, dtype=ts.float64).index_add(0, ts.tensor([2, 0, 2]), t),
+    ):
         assert ts.gradcheck(fn, (v,))

@@ -1,6 +1,7 @@
 """Two threads training two models at once, on the threaded (prange) kernels: with Numba's
 default threading layer (omp or tbb where installed), and with workqueue forced, which
 aborts the whole process if two threads enter it at once unless the kernels take turns."""
+
 import os
 import subprocess
 import sys
@@ -46,8 +47,9 @@ print(numba.threading_layer())
 @pytest.mark.parametrize("layer", ["default", "workqueue"])
 def test_two_threads_train_at_once(layer):
     env = dict(os.environ, PYTHONPATH=ROOT, NUMBA_THREADING_LAYER=layer)
-    out = subprocess.run([sys.executable, "-c", TWO_THREADS], env=env, capture_output=True,
-                         text=True, timeout=300)
+    out = subprocess.run(
+        [sys.executable, "-c", TWO_THREADS], env=env, capture_output=True, text=True, timeout=300
+    )
     assert out.returncode == 0, out.stderr[-3000:]
     if layer == "workqueue":
         assert out.stdout.strip() == "workqueue"

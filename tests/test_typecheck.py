@@ -1,6 +1,7 @@
 """The public API's type hints are checked by mypy ([tool.mypy] in pyproject.toml names the
 modules): a wrong annotation, or a body that contradicts one, fails the suite; and a short
 user program pins the types a caller sees."""
+
 import importlib.util
 import os
 import subprocess
@@ -11,15 +12,23 @@ import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-pytestmark = pytest.mark.skipif(importlib.util.find_spec("mypy") is None,
-                                reason="mypy is not installed (pip install -e '.[test]')")
+pytestmark = pytest.mark.skipif(
+    importlib.util.find_spec("mypy") is None,
+    reason="mypy is not installed (pip install -e '.[test]')",
+)
 
 
 def _mypy(*args):
     """mypy run from the repository root (so pyproject's [tool.mypy] applies); .mypy_cache
     keeps a repeated run to a second or two."""
-    return subprocess.run([sys.executable, "-m", "mypy", *args], cwd=ROOT, capture_output=True,
-                          text=True, timeout=300, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "mypy", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 def test_mypy_passes_on_the_public_api():

@@ -1,4 +1,5 @@
 """viz: DOT text with op names, shapes, dtypes and gradient norms; rendering via Graphviz."""
+
 import re
 import shutil
 
@@ -31,10 +32,15 @@ def test_names_shapes_and_dtypes_before_backward():
     dot = viz.to_dot(loss, params=dict(model.named_parameters()))
     assert dot.startswith("digraph graph_of_loss {") and dot.rstrip().endswith("}")
     text = "\n".join(labels(dot).values())
-    for expected in ("CrossEntropyBackward0\nout scalar float32",
-                     "LinearBackward0\nout 4x3 float32",
-                     "ReLUBackward0\nout 4x5 float32", "0.weight 5x6 float32\nrequires_grad",
-                     "2.bias 3 float32", "Tensor 4x6 float32\nconstant", "loss\nscalar float32"):
+    for expected in (
+        "CrossEntropyBackward0\nout scalar float32",
+        "LinearBackward0\nout 4x3 float32",
+        "ReLUBackward0\nout 4x5 float32",
+        "0.weight 5x6 float32\nrequires_grad",
+        "2.bias 3 float32",
+        "Tensor 4x6 float32\nconstant",
+        "loss\nscalar float32",
+    ):
         assert expected in text
     assert "grad norm" not in dot
     # every edge joins two declared nodes, and each of the 4 ops and 5 leaves appears once
@@ -57,7 +63,7 @@ def test_gradient_norms_after_backward():
         expected = f"grad norm {np.linalg.norm(p.grad.array.astype(np.float64)):.3g}"
         assert expected in by_title[pname], pname
     ops = {t.split("\n")[0]: t for t in text.values() if "Backward0" in t}
-    assert ops["CrossEntropyBackward0"].endswith("grad norm 1")        # d loss / d loss
+    assert ops["CrossEntropyBackward0"].endswith("grad norm 1")  # d loss / d loss
     # the ReLU node receives d loss / d hidden, which retain_grad() also kept
     relu_norm = f"grad norm {np.linalg.norm(hidden.grad.array.astype(np.float64)):.3g}"
     assert ops["ReLUBackward0"].endswith(relu_norm)
@@ -104,15 +110,24 @@ def test_render_writes_svg_and_png(tmp_path):
 def test_edges_follow_the_engine_after_an_in_place_op():
     w = ts.randn(3, requires_grad=True)
     a = w * 2
-    b = a * 3           # consumes a as it was: the first Mul's output
-    a.add_(1)           # a now has a newer grad_fn; b's edge must still lead to the Mul
+    b = a * 3  # consumes a as it was: the first Mul's output
+    a.add_(1)  # a now has a newer grad_fn; b's edge must still lead to the Mul
     dot = viz.to_dot((a + b).sum())
     names = labels(dot)
     ops = {nid: text.split("\n")[0] for nid, text in names.items() if "Backward0" in text}
-    assert sorted(ops.values()) == ["AddBackward0", "AddBackward0", "MulBackward0",
-                                    "MulBackward0", "SumBackward0"]
+    assert sorted(ops.values()) == [
+        "AddBackward0",
+        "AddBackward0",
+        "MulBackward0",
+        "MulBackward0",
+        "SumBackward0",
+    ]
     edges = re.findall(r"^\s*(n\d+) -> (n\d+);", dot, re.M)
-    first_mul = next(nid for nid, op in ops.items() if op == "MulBackward0"
-                     and any(src == nid and ops.get(dst) == "MulBackward0" for src, dst in edges))
+    first_mul = next(
+        nid
+        for nid, op in ops.items()
+        if op == "MulBackward0"
+        and any(src == nid and ops.get(dst) == "MulBackward0" for src, dst in edges)
+    )
     consumers = sorted(ops[dst] for src, dst in edges if src == first_mul)
-    assert consumers == ["AddBackward0", "MulBackward0"]      # the in-place add_ and b's Mul
+    assert consumers == ["AddBackward0", "MulBackward0"]  # the in-place add_ and b's Mul

@@ -12,34 +12,73 @@ As with ``import torch``, importing the package alone gives ``nn``, ``nn.functio
 ``NotImplementedError: tinygrad_scores has no torch.<name>`` (docs/pytorch-coverage.md
 lists what exists).
 """
+
 from . import dtypes
+from .autograd import (
+    Function,
+    detect_anomaly,
+    enable_grad,
+    inference_mode,
+    is_grad_enabled,
+    is_inference_mode_enabled,
+    no_grad,
+    set_detect_anomaly,
+    set_grad_enabled,
+)
 from .capture import compile  # noqa: A004  (capture and replay a training step)
-from .autograd import (Function, detect_anomaly, enable_grad, inference_mode,
-                       is_grad_enabled, is_inference_mode_enabled, no_grad, set_detect_anomaly,
-                       set_grad_enabled)
 from .creation import *  # noqa: F401,F403
 from .device import device
-from .dtypes import (bool_, can_cast, dtype, finfo, float16, float32, float64,
-                     get_default_dtype, iinfo, int8, int16, int32, int64, set_default_dtype,
-                     uint8)
+from .dtypes import (
+    bool_,
+    can_cast,
+    dtype,
+    finfo,
+    float16,
+    float32,
+    float64,
+    get_default_dtype,
+    iinfo,
+    int8,
+    int16,
+    int32,
+    int64,
+    set_default_dtype,
+    uint8,
+)
 from .formatting import get_printoptions, set_printoptions
 from .function_forms import *  # noqa: F401,F403
 from .gradcheck import gradcheck
-from .legacy import (BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, HalfTensor,
-                     IntTensor, LongTensor, ShortTensor)
 from .kernels import set_kernels, set_quiet  # kernel floor: "fast" or "loops"; quiet compile
-from .random import (Generator, default_generator, get_rng_state, initial_seed, manual_seed,
-                     seed, set_rng_state)
+from .legacy import (
+    BoolTensor,
+    ByteTensor,
+    CharTensor,
+    DoubleTensor,
+    FloatTensor,
+    HalfTensor,
+    IntTensor,
+    LongTensor,
+    ShortTensor,
+)
+from .random import (
+    Generator,
+    default_generator,
+    get_rng_state,
+    initial_seed,
+    manual_seed,
+    seed,
+    set_rng_state,
+)
 from .serialization import load, save
 from .tensor import Size, Tensor
 
-float = float32   # noqa: A001  (torch.float is float32)
+float = float32  # noqa: A001  (torch.float is float32)
 double = float64
 half = float16
 long = int64
-int = int32       # noqa: A001
+int = int32  # noqa: A001
 short = int16
-bool = bool_      # noqa: A001
+bool = bool_  # noqa: A001
 
 __version__ = "0.1.0"
 
@@ -65,7 +104,7 @@ def promote_types(type1, type2):
 def use_deterministic_algorithms(mode, *, warn_only=False):
     """Accepted: every kernel here is deterministic already."""
     global _deterministic
-    _deterministic = mode is True or mode == 1   # `bool` here is the dtype
+    _deterministic = mode is True or mode == 1  # `bool` here is the dtype
 
 
 _deterministic = False
@@ -76,12 +115,11 @@ def are_deterministic_algorithms_enabled():
 
 
 # the sub-packages `import torch` brings along; last, since they import the names above
-from . import autograd, backends, cuda, return_types  # noqa: E402
-from . import nn, optim, utils  # noqa: E402,F401
+from . import autograd, backends, cuda, nn, optim, return_types, utils  # noqa: E402  # noqa: E402,F401
 from .nn import functional as _functional  # noqa: E402,F401
+from .nn import init as _init  # noqa: E402,F401
 from .optim import lr_scheduler as _lr_scheduler  # noqa: E402,F401
 from .utils import data as _data  # noqa: E402,F401
-from .nn import init as _init  # noqa: E402,F401
 
 autograd.gradcheck = gradcheck  # type: ignore[attr-defined]  # torch.autograd.gradcheck
 from .legacy import Variable as _Variable  # noqa: E402

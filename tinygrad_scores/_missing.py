@@ -14,7 +14,7 @@ class MissingFeatureError(NotImplementedError, AttributeError):
     (the names below are what Python prints), which is what it is for the reader; code
     may catch it as NotImplementedError, AttributeError or MissingFeatureError."""
 
-    def __reduce__(self):   # pickled (e.g. across processes) as the plain built-in error
+    def __reduce__(self):  # pickled (e.g. across processes) as the plain built-in error
         return (NotImplementedError, self.args)
 
 
@@ -31,8 +31,10 @@ def missing(name):
 def module_getattr(module_name, torch_name):
     """A module-level ``__getattr__`` (PEP 562) for ``module_name``: private-looking names
     raise a plain AttributeError, public ones ``missing(torch_name + '.' + name)``."""
+
     def __getattr__(name):
         if name.startswith("_"):
             raise AttributeError(f"module '{module_name}' has no attribute '{name}'")
         raise missing(f"{torch_name}.{name}")
+
     return __getattr__

@@ -18,6 +18,7 @@ computed from. The graph is therefore built while the program runs (define-by-ru
 
 Grad mode, anomaly detection and tracing are per thread, as in PyTorch.
 """
+
 import functools
 import threading
 import time
@@ -26,7 +27,7 @@ import weakref
 import numpy as np
 
 _PACKAGE = __name__.rsplit(".", 1)[0]
-Tensor = None   # the Tensor class, registered by tensor.py (so neither module imports the other)
+Tensor = None  # the Tensor class, registered by tensor.py (so neither module imports the other)
 
 
 def register_tensor_type(cls):
@@ -38,7 +39,7 @@ class _ThreadState(threading.local):
     grad_enabled = True
     anomaly = False
     tracer = None
-    recorder = None      # a capture.Recorder while compile() records a step
+    recorder = None  # a capture.Recorder while compile() records a step
 
 
 _state = _ThreadState()
@@ -46,12 +47,13 @@ _state = _ThreadState()
 
 # ----------------------------------------------------------------------------- modes
 
+
 class _Switch:
     """A context manager and decorator that sets one per-thread flag and restores it.
     As a decorator it enters a fresh switch on every call (safe for recursion and threads).
     """
 
-    flag = ""     # the name of the per-thread attribute this switch sets
+    flag = ""  # the name of the per-thread attribute this switch sets
 
     def __init__(self, value):
         self.value = value
@@ -74,6 +76,7 @@ class _Switch:
         def wrapper(*args, **kwargs):
             with self._fresh():
                 return fn(*args, **kwargs)
+
         return wrapper
 
 
@@ -93,11 +96,11 @@ class set_grad_enabled(_Switch):  # noqa: N801  (PyTorch's name)
         _state.grad_enabled = self.value
 
     def __enter__(self):
-        _state.grad_enabled = self.value   # self.prev was taken in __init__
+        _state.grad_enabled = self.value  # self.prev was taken in __init__
         return self
 
     def __call__(self, fn):
-        _state.grad_enabled = self.prev   # used as a decorator: undo the immediate switch
+        _state.grad_enabled = self.prev  # used as a decorator: undo the immediate switch
         return super().__call__(fn)
 
     def _fresh(self):
@@ -116,7 +119,7 @@ class _GradModeBlock(_Switch):
 
     def __new__(cls, fn=None, *args):
         self = super().__new__(cls)
-        if callable(fn) and not isinstance(fn, bool):   # bare @no_grad
+        if callable(fn) and not isinstance(fn, bool):  # bare @no_grad
             self.__init__()
             return self(fn)
         return self
@@ -184,16 +187,16 @@ def is_anomaly_enabled():
 
 # ----------------------------------------------------------------------------- the node
 
+
 class Context:
     """One node of the graph: which Function made a tensor, from which inputs, and what
     its backward needs (``save_for_backward``)."""
 
-    __slots__ = ("function", "inputs", "parents", "saved_tensors", "needs_input_grad",
-                 "__dict__")
+    __slots__ = ("function", "inputs", "parents", "saved_tensors", "needs_input_grad", "__dict__")
     # Rarely set, so class-level defaults rather than per-node slots: a node costs less.
     freed = False
-    out_meta = None          # (shape, dtype) of the output, for pictures of the graph
-    saved_versions = ()      # (version box, version when saved, tensor) per saved array
+    out_meta = None  # (shape, dtype) of the output, for pictures of the graph
+    saved_versions = ()  # (version box, version when saved, tensor) per saved array
     hooks = None
     retained = None
 
@@ -257,8 +260,12 @@ class Context:
                 records.append((output._version, output._version[0], saved, None))
                 continue
             for t in inputs:
-                if isinstance(t, Tensor) and (t.array is saved or t.array is owner
-                                              or t.array.base is owner and owner is not None):
+                if isinstance(t, Tensor) and (
+                    t.array is saved
+                    or t.array is owner
+                    or t.array.base is owner
+                    and owner is not None
+                ):
                     records.append((t._version, t._version[0], t.array, t.grad_fn))
                     break
         self.saved_versions = records
@@ -267,24 +274,31 @@ class Context:
         for box, version, array, made_by in self.saved_versions:
             if box[0] != version:
                 kind = {"f": "Float", "i": "Long", "b": "Bool", "u": "Byte"}.get(
-                    array.dtype.kind, "")
-                made = (f"output 0 of {self.name()}" if made_by is None
-                        else f"output 0 of {made_by.name()}")
+                    array.dtype.kind, ""
+                )
+                made = (
+                    f"output 0 of {self.name()}"
+                    if made_by is None
+                    else f"output 0 of {made_by.name()}"
+                )
                 raise RuntimeError(
                     f"one of the variables needed for gradient computation has been modified "
                     f"by an inplace operation: [tinygrad_scores.{kind}Tensor "
                     f"{list(array.shape)}], which is {made}, is at version {box[0]}; "
                     f"expected version {version} instead. Hint: the tensor was changed in "
                     f"place (+=, add_, x[i] = ...) after it was used; use an out-of-place op "
-                    f"(x = x + 1) or clone() it first.")
+                    f"(x = x + 1) or clone() it first."
+                )
 
     def _run_backward(self, grad):
-        if self.function._tensor_api:   # a user's Function: Tensors in and out
+        if self.function._tensor_api:  # a user's Function: Tensors in and out
             with no_grad():
                 out = self.function.backward(self, Tensor.wrap(grad))
             out = out if isinstance(out, tuple) else (out,)
-            return tuple(None if g is None else g.array if isinstance(g, Tensor)
-                         else np.asarray(g) for g in out)
+            return tuple(
+                None if g is None else g.array if isinstance(g, Tensor) else np.asarray(g)
+                for g in out
+            )
         out = self.function.backward(self, grad)
         return out if isinstance(out, tuple) else (out,)
 
@@ -335,7 +349,7 @@ class Function:
             requires_grad = False
             ctx = Context(cls, ())
         out = cls.forward(ctx, *arrays, **options)
-        if out.__class__ is not np.ndarray:    # NumPy gives scalars for 0-d arithmetic
+        if out.__class__ is not np.ndarray:  # NumPy gives scalars for 0-d arithmetic
             out = np.asarray(out)
         if _state.anomaly:
             _check_anomaly(cls.__name__, "forward", out)
@@ -347,7 +361,7 @@ class Function:
         if _state.recorder is not None:
             _state.recorder.op(cls, ctx, inputs, options, out)
         base = out.base
-        if base is not None:      # a view of an input: share its version counter
+        if base is not None:  # a view of an input: share its version counter
             for x in inputs:
                 if isinstance(x, Tensor) and (x.array is base or x.array.base is base):
                     result._version, result._base = x._version, x
@@ -357,19 +371,25 @@ class Function:
 
 def _apply_user_function(cls, inputs, options):
     requires_grad = _state.grad_enabled and any(
-        isinstance(x, Tensor) and x.requires_grad for x in inputs)
-    ctx = Context(cls, inputs if requires_grad else (),
-                  tuple(getattr(x, "grad_fn", None) for x in inputs) if requires_grad else ())
+        isinstance(x, Tensor) and x.requires_grad for x in inputs
+    )
+    ctx = Context(
+        cls,
+        inputs if requires_grad else (),
+        tuple(getattr(x, "grad_fn", None) for x in inputs) if requires_grad else (),
+    )
     ctx.needs_input_grad = tuple(isinstance(x, Tensor) and x.requires_grad for x in inputs)
     with no_grad():
-        if "setup_context" in cls.__dict__:   # PyTorch 2's forward without ctx
+        if "setup_context" in cls.__dict__:  # PyTorch 2's forward without ctx
             out = cls.forward(*inputs, **options)
             cls.setup_context(ctx, inputs, out)
         else:
             out = cls.forward(ctx, *inputs, **options)
     if isinstance(out, (tuple, list)):
-        raise NotImplementedError(f"{cls.__name__}.forward returned {len(out)} outputs: custom "
-                                  f"Functions with several outputs are not supported here")
+        raise NotImplementedError(
+            f"{cls.__name__}.forward returned {len(out)} outputs: custom "
+            f"Functions with several outputs are not supported here"
+        )
     array = out.array if isinstance(out, Tensor) else np.asarray(out)
     result = Tensor.wrap(array, ctx if requires_grad else None)
     if _state.recorder is not None:
@@ -381,6 +401,7 @@ def _apply_user_function(cls, inputs, options):
 
 
 # ----------------------------------------------------------------------------- engine
+
 
 def _topological_order(roots):
     """Every node reachable from ``roots``, each after all the nodes that consume it.
@@ -413,24 +434,30 @@ def _topological_order(roots):
 def _seed(root, gradient):
     if gradient is None:
         if root.array.size != 1:
-            raise RuntimeError(f"grad can be implicitly created only for scalar outputs; this "
-                               f"tensor has shape {tuple(root.array.shape)}: pass gradient=")
-        return np.ones(root.array.shape, root.array.dtype)   # a fresh array: ours to keep
-    seed = np.asarray(gradient.array if isinstance(gradient, Tensor) else gradient,
-                      dtype=root.array.dtype)
+            raise RuntimeError(
+                f"grad can be implicitly created only for scalar outputs; this "
+                f"tensor has shape {tuple(root.array.shape)}: pass gradient="
+            )
+        return np.ones(root.array.shape, root.array.dtype)  # a fresh array: ours to keep
+    seed = np.asarray(
+        gradient.array if isinstance(gradient, Tensor) else gradient, dtype=root.array.dtype
+    )
     if seed.shape != root.array.shape:
-        raise RuntimeError(f"Mismatch in shape: grad_output[0] has a shape of "
-                           f"{list(seed.shape)} and output[0] has a shape of "
-                           f"{list(root.array.shape)}.")
-    return np.array(seed)   # our own copy: it may end up as a leaf's .grad
+        raise RuntimeError(
+            f"Mismatch in shape: grad_output[0] has a shape of "
+            f"{list(seed.shape)} and output[0] has a shape of "
+            f"{list(root.array.shape)}."
+        )
+    return np.array(seed)  # our own copy: it may end up as a leaf's .grad
 
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
     """Accumulate d tensors / d leaf into ``leaf.grad`` (PyTorch's
     ``torch.autograd.backward``); ``tensors`` is one tensor or a sequence of them."""
     if create_graph:
-        raise NotImplementedError("create_graph=True (higher-order gradients) is not supported "
-                                  "by tinygrad_scores")
+        raise NotImplementedError(
+            "create_graph=True (higher-order gradients) is not supported by tinygrad_scores"
+        )
     roots, seeds = _roots_and_seeds(tensors, grad_tensors)
     only = None
     if inputs is not None:
@@ -441,13 +468,22 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     _run(roots, seeds, bool(retain_graph), accumulate_only=only)
 
 
-def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
-         allow_unused=None, materialize_grads=False, is_grads_batched=False):
+def grad(
+    outputs,
+    inputs,
+    grad_outputs=None,
+    retain_graph=None,
+    create_graph=False,
+    allow_unused=None,
+    materialize_grads=False,
+    is_grads_batched=False,
+):
     """d outputs / d inputs as a tuple of tensors, leaving every ``.grad`` untouched
     (PyTorch's ``torch.autograd.grad``, first order)."""
     if create_graph:
-        raise NotImplementedError("create_graph=True (higher-order gradients) is not supported "
-                                  "by tinygrad_scores")
+        raise NotImplementedError(
+            "create_graph=True (higher-order gradients) is not supported by tinygrad_scores"
+        )
     if is_grads_batched:
         raise NotImplementedError("is_grads_batched=True is not supported by tinygrad_scores")
     single = isinstance(inputs, Tensor)
@@ -464,9 +500,11 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
             if materialize_grads:
                 g = np.zeros(t.array.shape, t.array.dtype)
             elif not allow_unused:
-                raise RuntimeError("One of the differentiated Tensors appears to not have been "
-                                   "used in the graph. Set allow_unused=True if this is the "
-                                   "desired behavior.")
+                raise RuntimeError(
+                    "One of the differentiated Tensors appears to not have been "
+                    "used in the graph. Set allow_unused=True if this is the "
+                    "desired behavior."
+                )
         result.append(None if g is None else Tensor.wrap(g))
     return tuple(result)
 
@@ -480,20 +518,23 @@ def _roots_and_seeds(tensors, grads):
     else:
         grads = list(grads)
     if len(grads) != len(roots):
-        raise RuntimeError(f"grad_tensors should have the same length as tensors: got "
-                           f"{len(grads)} gradients for {len(roots)} tensors")
+        raise RuntimeError(
+            f"grad_tensors should have the same length as tensors: got "
+            f"{len(grads)} gradients for {len(roots)} tensors"
+        )
     for root in roots:
         if not root.requires_grad:
-            raise RuntimeError("element 0 of tensors does not require grad and does not have "
-                               "a grad_fn")
+            raise RuntimeError(
+                "element 0 of tensors does not require grad and does not have a grad_fn"
+            )
     return roots, [_seed(r, g) for r, g in zip(roots, grads)]
 
 
 def _run(roots, seeds, retain_graph, capture=None, accumulate_only=None):
     """The backward loop. Leaves' gradients are summed over the whole pass, then either
     added into ``.grad`` or, with ``capture`` (autograd.grad), returned by tensor id."""
-    pending = {}          # id(node) -> its gradient so far
-    leaves = {}           # id(leaf) -> [leaf, its gradient so far]
+    pending = {}  # id(node) -> its gradient so far
+    leaves = {}  # id(leaf) -> [leaf, its gradient so far]
     captured = {}
     capture_nodes = None
     if capture is not None:
@@ -521,7 +562,7 @@ def _run(roots, seeds, retain_graph, capture=None, accumulate_only=None):
         recorder.backward(root_nodes, root_seeds, order, accumulate_only)
     for node in order:
         grad = pending.pop(id(node), None)
-        if grad is None:                  # no path from a root carries a gradient here
+        if grad is None:  # no path from a root carries a gradient here
             continue
         if node.freed:
             raise RuntimeError(
@@ -529,7 +570,8 @@ def _run(roots, seeds, retain_graph, capture=None, accumulate_only=None):
                 "tensors after they have already been freed). Saved intermediate values of the "
                 "graph are freed when you call .backward() or autograd.grad(). Specify "
                 "retain_graph=True if you need to backward through the graph a second time or "
-                "if you need to access saved tensors after calling backward.")
+                "if you need to access saved tensors after calling backward."
+            )
         if node.hooks:
             grad = _run_hooks(node.hooks, grad)
         if node.retained is not None:
@@ -544,21 +586,24 @@ def _run(roots, seeds, retain_graph, capture=None, accumulate_only=None):
         function = node.function
         if function._tensor_api:
             input_grads = node._run_backward(grad)
-            extra = input_grads[len(node.inputs):]
-            if extra and all(g is None for g in extra):    # trailing Nones are allowed
-                input_grads = input_grads[:len(node.inputs)]
+            extra = input_grads[len(node.inputs) :]
+            if extra and all(g is None for g in extra):  # trailing Nones are allowed
+                input_grads = input_grads[: len(node.inputs)]
             if len(input_grads) != len(node.inputs):
-                raise RuntimeError(f"function {node.name()} returned an incorrect number of "
-                                   f"gradients (expected {len(node.inputs)}, got "
-                                   f"{len(input_grads)})")
+                raise RuntimeError(
+                    f"function {node.name()} returned an incorrect number of "
+                    f"gradients (expected {len(node.inputs)}, got "
+                    f"{len(input_grads)})"
+                )
         else:
             input_grads = function.backward(node, grad)
             if input_grads.__class__ is not tuple:
                 input_grads = (input_grads,)
         if tracer is not None:
             tracer._record(node, grad, input_grads, time.perf_counter() - start)
-        for i, (t, parent, g, needed) in enumerate(zip(node.inputs, node.parents, input_grads,
-                                                       node.needs_input_grad)):
+        for i, (t, parent, g, needed) in enumerate(
+            zip(node.inputs, node.parents, input_grads, node.needs_input_grad)
+        ):
             if g is None or not needed:
                 continue
             array = t.array
@@ -604,9 +649,11 @@ def _checked_gradient(node, i, t, g):
     shape = t.array.shape
     if g.shape != shape:
         if not _expandable(shape, g.shape):
-            raise RuntimeError(f"Function {node.name()} returned an invalid gradient at index "
-                               f"{i} - got {list(g.shape)} but expected shape compatible with "
-                               f"{list(shape)}")
+            raise RuntimeError(
+                f"Function {node.name()} returned an invalid gradient at index "
+                f"{i} - got {list(g.shape)} but expected shape compatible with "
+                f"{list(shape)}"
+            )
         g = _sum_to(g, shape)
     if g.dtype != t.array.dtype:
         g = g.astype(t.array.dtype)
@@ -635,9 +682,11 @@ def _run_hooks(hooks, g):
         if result is not None:
             new = result.array if isinstance(result, Tensor) else np.asarray(result)
             if new.shape != g.shape:
-                raise RuntimeError(f"hook '{getattr(hook, '__name__', hook)}' has changed the "
-                                   f"size of value: expected {list(g.shape)}, got "
-                                   f"{list(new.shape)}")
+                raise RuntimeError(
+                    f"hook '{getattr(hook, '__name__', hook)}' has changed the "
+                    f"size of value: expected {list(g.shape)}, got "
+                    f"{list(new.shape)}"
+                )
             g = new.astype(g.dtype, copy=False)
     return g
 
@@ -669,16 +718,20 @@ class RemovableHandle:
 
 # ----------------------------------------------------------------------------- anomaly
 
+
 def _check_anomaly(op_name, phase, array):
     if isinstance(array, np.ndarray) and array.dtype.kind == "f" and not np.isfinite(array).all():
         bad = "nan" if np.isnan(array).any() else "inf"
         what = "output" if phase == "forward" else "gradient"
-        raise RuntimeError(f"Function '{op_name}{'' if phase == 'forward' else 'Backward0'}' "
-                           f"returned {bad} values in its {what} (shape {array.shape}); "
-                           f"detect_anomaly() is on")
+        raise RuntimeError(
+            f"Function '{op_name}{'' if phase == 'forward' else 'Backward0'}' "
+            f"returned {bad} values in its {what} (shape {array.shape}); "
+            f"detect_anomaly() is on"
+        )
 
 
 # ----------------------------------------------------------------------------- trace
+
 
 class trace(_Switch):  # noqa: N801
     """Context manager recording each backward step the engine takes.
@@ -703,16 +756,24 @@ class trace(_Switch):  # noqa: N801
             "step": len(self.records),
             "op": node.name(),
             "grad_output_shape": tuple(grad.shape),
-            "input_shapes": tuple(tuple(t.shape) if t is not None and hasattr(t, "shape")
-                                  else None for t in node.inputs),
-            "grad_input_shapes": tuple(None if g is None else tuple(np.shape(g))
-                                       for g in input_grads),
+            "input_shapes": tuple(
+                tuple(t.shape) if t is not None and hasattr(t, "shape") else None
+                for t in node.inputs
+            ),
+            "grad_input_shapes": tuple(
+                None if g is None else tuple(np.shape(g)) for g in input_grads
+            ),
             "seconds": seconds,
         }
         self.records.append(record)
         if self.print_steps:
-            ins = ", ".join("-" if s is None else "x".join(map(str, s)) or "scalar"
-                            for s in record["grad_input_shapes"])
+            ins = ", ".join(
+                "-" if s is None else "x".join(map(str, s)) or "scalar"
+                for s in record["grad_input_shapes"]
+            )
             out = "x".join(map(str, record["grad_output_shape"])) or "scalar"
-            print(f"[backward {record['step']:3d}] {record['op']:<22} grad_out {out:<12} "
-                  f"-> grad_in ({ins})  {seconds * 1e6:8.1f} us", file=self.file)
+            print(
+                f"[backward {record['step']:3d}] {record['op']:<22} grad_out {out:<12} "
+                f"-> grad_in ({ins})  {seconds * 1e6:8.1f} us",
+                file=self.file,
+            )

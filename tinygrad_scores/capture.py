@@ -24,6 +24,7 @@ draws random numbers (dropout), updates BatchNorm's running statistics, uses hoo
 ``retain_grad``, ``autograd.grad`` or ``trace``, or returns something other than tensors.
 Call ``backward()`` inside the function: a replayed result has no graph behind it.
 """
+
 import functools
 import warnings
 from collections.abc import Callable
@@ -70,13 +71,13 @@ class Recorder:
 
     def __init__(self, args):
         self.entries = []
-        self.slots = {}       # id(array) -> slot number, for arrays the tape computes
+        self.slots = {}  # id(array) -> slot number, for arrays the tape computes
         self.args = {id(a.array): i for i, a in enumerate(args) if isinstance(a, autograd.Tensor)}
-        self.contexts = {}    # id(Context) -> slot number of the op that made it
-        self.keep = []        # every array and node seen, alive, so their ids stay unique
+        self.contexts = {}  # id(Context) -> slot number of the op that made it
+        self.keep = []  # every array and node seen, alive, so their ids stay unique
         self.failure = None
         self.paused = 0
-        self.modules = []     # (module, its training flag) for each module called
+        self.modules = []  # (module, its training flag) for each module called
 
     def module_called(self, module):
         if not self.paused:
@@ -150,8 +151,9 @@ class Recorder:
                 self.fail("a backward pass through a graph built before the captured call")
                 return
             edges = []
-            for k, (t, parent, needed) in enumerate(zip(node.inputs, node.parents,
-                                                        node.needs_input_grad)):
+            for k, (t, parent, needed) in enumerate(
+                zip(node.inputs, node.parents, node.needs_input_grad)
+            ):
                 if not needed:
                     continue
                 if parent is None:
@@ -169,11 +171,16 @@ class Recorder:
 
 # ----------------------------------------------------------------------------- comparing
 
+
 def _same_value(a, b):
     if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
-        return (isinstance(a, np.ndarray) and isinstance(b, np.ndarray)
-                and a.dtype == b.dtype and a.shape == b.shape
-                and np.array_equal(a, b, equal_nan=a.dtype.kind == "f"))
+        return (
+            isinstance(a, np.ndarray)
+            and isinstance(b, np.ndarray)
+            and a.dtype == b.dtype
+            and a.shape == b.shape
+            and np.array_equal(a, b, equal_nan=a.dtype.kind == "f")
+        )
     if isinstance(a, (tuple, list)) and isinstance(b, (tuple, list)):
         return len(a) == len(b) and all(_same_value(x, y) for x, y in zip(a, b))
     if isinstance(a, slice) and isinstance(b, slice):
@@ -219,10 +226,16 @@ def _merge(first, second):
             _, cls, _, refs_a, opts_a, slot = x
             _, cls_b, ctx, refs_b, opts_b, slot_b = y
             refs = tuple(_merge_ref(a, b) for a, b in zip(refs_a, refs_b))
-            if cls is not cls_b or slot != slot_b or None in refs \
-                    or not _same_value(opts_a, opts_b):
-                return None, (f"the inputs of {cls.__name__} changed between calls in a way "
-                              f"the tape cannot follow (a value computed outside the ops?)")
+            if (
+                cls is not cls_b
+                or slot != slot_b
+                or None in refs
+                or not _same_value(opts_a, opts_b)
+            ):
+                return None, (
+                    f"the inputs of {cls.__name__} changed between calls in a way "
+                    f"the tape cannot follow (a value computed outside the ops?)"
+                )
             tape.append(("op", cls, ctx, refs, dict(opts_b), slot))
         elif kind == "derived":
             ref = _merge_ref(x[2], y[2])
@@ -235,28 +248,39 @@ def _merge(first, second):
                 return None, "an in-place write into a tensor made anew on each call"
             tape.append(("inplace", target, result))
         elif kind == "call":
-            if x[1] is not y[1] or x[2] is not y[2] or not _same_value(x[3], y[3]) \
-                    or not _same_value(x[4], y[4]):
+            if (
+                x[1] is not y[1]
+                or x[2] is not y[2]
+                or not _same_value(x[3], y[3])
+                or not _same_value(x[4], y[4])
+            ):
                 return None, "a different optimizer or scheduler call on two calls"
             tape.append(y)
         elif kind == "backward":
             _, roots_a, plan_a, only_a = x
             _, roots_b, plan_b, only_b = y
-            roots = tuple((ra[0], _merge_ref(ra[1], rb[1]))
-                          for ra, rb in zip(roots_a, roots_b))
+            roots = tuple((ra[0], _merge_ref(ra[1], rb[1])) for ra, rb in zip(roots_a, roots_b))
             same_plan = len(plan_a) == len(plan_b) and all(
-                pa[0] == pb[0] and len(pa[2]) == len(pb[2])
-                and all(ea[:2] == eb[:2] and (ea[2] is eb[2] if ea[1] == "leaf" else
-                                             ea[2] == eb[2]) for ea, eb in zip(pa[2], pb[2]))
-                for pa, pb in zip(plan_a, plan_b))
-            if not same_plan or any(r[1] is None or r[0] != rb[0]
-                                    for r, rb in zip(roots, roots_b)) or only_a != only_b:
+                pa[0] == pb[0]
+                and len(pa[2]) == len(pb[2])
+                and all(
+                    ea[:2] == eb[:2] and (ea[2] is eb[2] if ea[1] == "leaf" else ea[2] == eb[2])
+                    for ea, eb in zip(pa[2], pb[2])
+                )
+                for pa, pb in zip(plan_a, plan_b)
+            )
+            if (
+                not same_plan
+                or any(r[1] is None or r[0] != rb[0] for r, rb in zip(roots, roots_b))
+                or only_a != only_b
+            ):
                 return None, "the backward pass took a different path on two calls"
             tape.append(("backward", roots, plan_b, only_b))
     return tape, None
 
 
 # ----------------------------------------------------------------------------- replay
+
 
 def _reader(ref):
     """A function (values, arguments) -> the array ``ref`` names."""
@@ -269,7 +293,7 @@ def _reader(ref):
         return lambda vals, args: what.array
     if kind in ("live_array", "const"):
         return lambda vals, args: what
-    return lambda vals, args: what          # a plain value
+    return lambda vals, args: what  # a plain value
 
 
 def _compile_tape(tape, n_slots):
@@ -282,8 +306,9 @@ def _compile_tape(tape, n_slots):
             readers = tuple(_reader(r) for r in refs)
             forward = cls.forward
 
-            def run_op(vals, args, forward=forward, ctx=ctx, readers=readers, options=options,
-                       slot=slot):
+            def run_op(
+                vals, args, forward=forward, ctx=ctx, readers=readers, options=options, slot=slot
+            ):
                 out = forward(ctx, *[read(vals, args) for read in readers], **options)
                 vals[slot] = out if out.__class__ is np.ndarray else np.asarray(out)
 
@@ -341,8 +366,11 @@ def _backward_step(entry):
                 if g is None:
                     continue
                 t = node.inputs[k]
-                if g.__class__ is not np.ndarray or g.shape != t.array.shape \
-                        or g.dtype != t.array.dtype:
+                if (
+                    g.__class__ is not np.ndarray
+                    or g.shape != t.array.shape
+                    or g.dtype != t.array.dtype
+                ):
                     g = autograd._checked_gradient(node, k, t, g)
                 if kind == "node":
                     prev = pending.get(target)
@@ -369,7 +397,7 @@ class CompiledFunction:
         self._signature = None
         self._outputs = None
         self._slot_values = None
-        self.eager_reason = None     # why the function runs eagerly, once it is known
+        self.eager_reason = None  # why the function runs eagerly, once it is known
         self._warned = False
         self._guards = self._grad_flags = ()
 
@@ -386,25 +414,32 @@ class CompiledFunction:
     def _warn(self, message):
         if not self._warned:
             self._warned = True
-            warnings.warn(f"tinygrad_scores.compile({getattr(self.fn, '__name__', 'fn')}): "
-                          f"{message}; running eagerly", RuntimeWarning, stacklevel=3)
+            warnings.warn(
+                f"tinygrad_scores.compile({getattr(self.fn, '__name__', 'fn')}): "
+                f"{message}; running eagerly",
+                RuntimeWarning,
+                stacklevel=3,
+            )
 
     def __call__(self, *args, **kwargs):
-        if self.eager_reason is not None or _state.tracer is not None or _state.anomaly \
-                or _state.recorder is not None:
+        if (
+            self.eager_reason is not None
+            or _state.tracer is not None
+            or _state.anomaly
+            or _state.recorder is not None
+        ):
             return self.fn(*args, **kwargs)
         signature = self._signature_of(args, kwargs)
         if self._steps is not None:
             if signature == self._signature and self._guards_hold():
                 return self._replay(args, kwargs)
-            self._warn("called with arguments of another shape or dtype than it was "
-                       "captured with")
+            self._warn("called with arguments of another shape or dtype than it was captured with")
             return self.fn(*args, **kwargs)
         return self._record(args, kwargs, signature)
 
     def _record(self, args, kwargs, signature):
         if self._recordings and signature != self._signature:
-            self._recordings = []           # still warming up: start over with these shapes
+            self._recordings = []  # still warming up: start over with these shapes
         self._signature = signature
         rec = Recorder(list(args) + [kwargs[k] for k in sorted(kwargs)])
         _state.recorder = rec
@@ -436,18 +471,20 @@ class CompiledFunction:
         tape, why = _merge(first, second)
         outputs = None
         if tape is not None:
-            outputs = tuple(None if a is None else _merge_ref(a, b)
-                            for a, b in zip(first.outputs, second.outputs))
+            outputs = tuple(
+                None if a is None else _merge_ref(a, b)
+                for a, b in zip(first.outputs, second.outputs)
+            )
             if len(first.outputs) != len(second.outputs) or any(
-                    o is None and a is not None for o, a in zip(outputs, first.outputs)):
+                o is None and a is not None for o, a in zip(outputs, first.outputs)
+            ):
                 tape, why = None, "its results changed between calls"
         self._recordings = []
         if tape is None:
             self.eager_reason = why
             self._warn(f"cannot be captured: {why}")
             return
-        live = {id(r[1]): r[1] for e in tape if e[0] == "op" for r in e[3]
-                if r[0] == "live_tensor"}
+        live = {id(r[1]): r[1] for e in tape if e[0] == "op" for r in e[3] if r[0] == "live_tensor"}
         self._guards = tuple({id(m): (m, flag) for m, flag in second.modules}.values())
         self._grad_flags = tuple((t, t.requires_grad) for t in live.values())
         self._steps = _compile_tape(tape, len(second.slots))
@@ -471,17 +508,29 @@ class CompiledFunction:
 
     def _replay(self, args, kwargs):
         vals = self._slot_values
-        arrays = [a.array if isinstance(a, autograd.Tensor) else a
-                  for a in list(args) + [kwargs[k] for k in sorted(kwargs)]]
+        arrays = [
+            a.array if isinstance(a, autograd.Tensor) else a
+            for a in list(args) + [kwargs[k] for k in sorted(kwargs)]
+        ]
         for step in self._steps:
             step(vals, arrays)
-        results = tuple(None if read is None else autograd.Tensor.wrap(read(vals, arrays))
-                        for read in self._outputs)
+        results = tuple(
+            None if read is None else autograd.Tensor.wrap(read(vals, arrays))
+            for read in self._outputs
+        )
         return results[0] if self._single else results
 
 
-def compile(model=None, *, fullgraph=False, dynamic=None, backend=None, mode=None,  # noqa: A001
-            options=None, disable=False):
+def compile(
+    model=None,
+    *,
+    fullgraph=False,
+    dynamic=None,
+    backend=None,
+    mode=None,  # noqa: A001
+    options=None,
+    disable=False,
+):
     """Capture ``model`` (a training-step function) and replay it on later calls.
 
     Accepts PyTorch's ``torch.compile`` arguments; a Module (or ``disable=True``) is
@@ -489,9 +538,17 @@ def compile(model=None, *, fullgraph=False, dynamic=None, backend=None, mode=Non
     caller makes. Usable as ``@compile`` and ``@compile(...)``.
     """
     if model is None:
-        return lambda fn: compile(fn, fullgraph=fullgraph, dynamic=dynamic, backend=backend,
-                                  mode=mode, options=options, disable=disable)
-    from .nn.module import Module   # noqa: PLC0415  (nn imports this package's core)
+        return lambda fn: compile(
+            fn,
+            fullgraph=fullgraph,
+            dynamic=dynamic,
+            backend=backend,
+            mode=mode,
+            options=options,
+            disable=disable,
+        )
+    from .nn.module import Module  # noqa: PLC0415  (nn imports this package's core)
+
     if disable or isinstance(model, Module):
         return model
     return CompiledFunction(model)

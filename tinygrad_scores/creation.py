@@ -6,6 +6,7 @@ Every function takes ``device=`` (the CPU only: anything else raises a RuntimeEr
 says so), ``dtype=`` and, where PyTorch has them, ``requires_grad=`` and ``generator=``.
 ``layout``, ``pin_memory`` and ``memory_format`` are accepted and have no effect.
 """
+
 import builtins
 import functools
 import math
@@ -19,23 +20,62 @@ from .device import check as check_device
 from .random import _rng
 from .tensor import Tensor, _shape_args, _to_array
 
-__all__ = ["tensor", "as_tensor", "asarray", "from_numpy", "scalar_tensor", "zeros", "ones",
-           "full", "empty", "zeros_like", "ones_like", "full_like", "empty_like", "eye",
-           "arange", "range", "linspace", "logspace", "randn", "rand", "randint", "randperm",
-           "rand_like", "randn_like", "randint_like", "normal", "bernoulli", "multinomial",
-           "cat", "concat", "concatenate", "stack", "hstack", "vstack", "dstack",
-           "column_stack", "atleast_1d", "atleast_2d", "atleast_3d", "meshgrid"]
+__all__ = [
+    "tensor",
+    "as_tensor",
+    "asarray",
+    "from_numpy",
+    "scalar_tensor",
+    "zeros",
+    "ones",
+    "full",
+    "empty",
+    "zeros_like",
+    "ones_like",
+    "full_like",
+    "empty_like",
+    "eye",
+    "arange",
+    "range",
+    "linspace",
+    "logspace",
+    "randn",
+    "rand",
+    "randint",
+    "randperm",
+    "rand_like",
+    "randn_like",
+    "randint_like",
+    "normal",
+    "bernoulli",
+    "multinomial",
+    "cat",
+    "concat",
+    "concatenate",
+    "stack",
+    "hstack",
+    "vstack",
+    "dstack",
+    "column_stack",
+    "atleast_1d",
+    "atleast_2d",
+    "atleast_3d",
+    "meshgrid",
+]
 
 
 def _with_out(fn):
     """Let ``fn`` take PyTorch's ``out=``: the result is written into that tensor."""
+
     @functools.wraps(fn)
     def wrapper(*args, out=None, **kwargs):
         result = fn(*args, **kwargs)
         if out is None:
             return result
-        from .function_forms import _into   # noqa: PLC0415  (function_forms imports tensor)
+        from .function_forms import _into  # noqa: PLC0415  (function_forms imports tensor)
+
         return _into(out, result)
+
     return wrapper
 
 
@@ -94,37 +134,78 @@ def scalar_tensor(s, dtype=None, device=None, requires_grad=False):
 
 # ---------------------------------------------------------------------------- constant
 @_with_out
-def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
-          pin_memory=False, memory_format=None, **kwargs):
-    return _finish(np.zeros(_size(size, kwargs.get("size")), _float_dtype(dtype)),
-                   requires_grad, device)
+def zeros(
+    *size,
+    out=None,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+    pin_memory=False,
+    memory_format=None,
+    **kwargs,
+):
+    return _finish(
+        np.zeros(_size(size, kwargs.get("size")), _float_dtype(dtype)), requires_grad, device
+    )
 
 
 @_with_out
-def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
-         pin_memory=False, memory_format=None, **kwargs):
-    return _finish(np.ones(_size(size, kwargs.get("size")), _float_dtype(dtype)),
-                   requires_grad, device)
+def ones(
+    *size,
+    out=None,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+    pin_memory=False,
+    memory_format=None,
+    **kwargs,
+):
+    return _finish(
+        np.ones(_size(size, kwargs.get("size")), _float_dtype(dtype)), requires_grad, device
+    )
 
 
 @_with_out
-def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
-          pin_memory=False, memory_format=None, **kwargs):
+def empty(
+    *size,
+    out=None,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+    pin_memory=False,
+    memory_format=None,
+    **kwargs,
+):
     """Uninitialised memory, as PyTorch: here it happens to hold zeros."""
-    return _finish(np.zeros(_size(size, kwargs.get("size")), _float_dtype(dtype)),
-                   requires_grad, device)
+    return _finish(
+        np.zeros(_size(size, kwargs.get("size")), _float_dtype(dtype)), requires_grad, device
+    )
 
 
 @_with_out
-def full(size, fill_value, out=None, dtype=None, layout=None, device=None,
-         requires_grad=False, pin_memory=False):
+def full(
+    size,
+    fill_value,
+    out=None,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+    pin_memory=False,
+):
     """``size`` filled with ``fill_value``; the dtype follows the value (bool, int64 or
     the default float) unless ``dtype`` is given."""
     if dtype is None:
         fill = fill_value.item() if isinstance(fill_value, Tensor) else fill_value
         dtype = _to_array(fill).dtype
-    return _finish(np.full(_shape_args((size,)), _value(fill_value), dtypes.to_numpy(dtype)),
-                   requires_grad, device)
+    return _finish(
+        np.full(_shape_args((size,)), _value(fill_value), dtypes.to_numpy(dtype)),
+        requires_grad,
+        device,
+    )
 
 
 def _like(make, t, dtype, device, requires_grad):
@@ -132,25 +213,28 @@ def _like(make, t, dtype, device, requires_grad):
     return _finish(make(t.array.shape, dtype), requires_grad, device)
 
 
-def zeros_like(input, dtype=None, layout=None, device=None, requires_grad=False,
-               memory_format=None):
+def zeros_like(
+    input, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None
+):
     return _like(np.zeros, input, dtype, device, requires_grad)
 
 
-def ones_like(input, dtype=None, layout=None, device=None, requires_grad=False,
-              memory_format=None):
+def ones_like(input, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
     return _like(np.ones, input, dtype, device, requires_grad)
 
 
-def empty_like(input, dtype=None, layout=None, device=None, requires_grad=False,
-               memory_format=None):
+def empty_like(
+    input, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None
+):
     return _like(np.zeros, input, dtype, device, requires_grad)
 
 
-def full_like(input, fill_value, dtype=None, layout=None, device=None, requires_grad=False,
-              memory_format=None):
-    return _like(lambda s, d: np.full(s, _value(fill_value), d), input, dtype, device,
-                 requires_grad)
+def full_like(
+    input, fill_value, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None
+):
+    return _like(
+        lambda s, d: np.full(s, _value(fill_value), d), input, dtype, device, requires_grad
+    )
 
 
 @_with_out
@@ -163,8 +247,9 @@ def eye(n, m=None, out=None, dtype=None, layout=None, device=None, requires_grad
 
 # ---------------------------------------------------------------------------- ranges
 @_with_out
-def arange(start, end=None, step=1, out=None, dtype=None, layout=None, device=None,
-           requires_grad=False):
+def arange(
+    start, end=None, step=1, out=None, dtype=None, layout=None, device=None, requires_grad=False
+):
     """Values start, start + step, ... below end: ceil((end - start) / step) of them, as
     PyTorch counts. int64 when every argument is an integer, else the default float."""
     if end is None:
@@ -196,8 +281,9 @@ def range(start=0, end=None, step=1, dtype=None, device=None, requires_grad=Fals
 
 
 @_with_out
-def linspace(start, end, steps, out=None, dtype=None, layout=None, device=None,
-             requires_grad=False):
+def linspace(
+    start, end, steps, out=None, dtype=None, layout=None, device=None, requires_grad=False
+):
     """``steps`` values evenly spaced from start to end inclusive. As PyTorch, the first
     half counts up from start and the second half down from end, so both ends are exact."""
     start, end = float(_value(start)), float(_value(end))
@@ -216,17 +302,35 @@ def linspace(start, end, steps, out=None, dtype=None, layout=None, device=None,
 
 
 @_with_out
-def logspace(start, end, steps, base=10.0, out=None, dtype=None, layout=None, device=None,
-             requires_grad=False):
+def logspace(
+    start,
+    end,
+    steps,
+    base=10.0,
+    out=None,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+):
     """base ** linspace(start, end, steps)."""
     exponents = linspace(start, end, steps, dtype=dtypes.float64).array
-    return _finish((base ** exponents).astype(_float_dtype(dtype)), requires_grad, device)
+    return _finish((base**exponents).astype(_float_dtype(dtype)), requires_grad, device)
 
 
 # ---------------------------------------------------------------------------- random
 @_with_out
-def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
-          requires_grad=False, pin_memory=False, **kwargs):
+def randn(
+    *size,
+    generator=None,
+    out=None,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+    pin_memory=False,
+    **kwargs,
+):
     """Standard normal samples (the default float dtype unless ``dtype`` says otherwise)."""
     dtype = _float_dtype(dtype)
     shape = _size(size, kwargs.get("size"))
@@ -234,8 +338,17 @@ def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
 
 
 @_with_out
-def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None,
-         requires_grad=False, pin_memory=False, **kwargs):
+def rand(
+    *size,
+    generator=None,
+    out=None,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+    pin_memory=False,
+    **kwargs,
+):
     """Uniform samples in [0, 1)."""
     dtype = _float_dtype(dtype)
     shape = _size(size, kwargs.get("size"))
@@ -243,8 +356,17 @@ def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None,
 
 
 @_with_out
-def randint(low, high=None, size=None, generator=None, out=None, dtype=None, layout=None,
-            device=None, requires_grad=False):
+def randint(
+    low,
+    high=None,
+    size=None,
+    generator=None,
+    out=None,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+):
     """Integers uniform in [low, high): ``randint(high, size)`` or ``randint(low, high, size)``."""
     if size is None:
         if high is None:
@@ -253,43 +375,86 @@ def randint(low, high=None, size=None, generator=None, out=None, dtype=None, lay
     if high is None:
         raise TypeError("randint() missing required argument 'high'")
     if low >= high:
-        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got "
-                           f"from={low} >= to={high}")
+        raise RuntimeError(
+            f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}"
+        )
     array = _rng(generator).integers(low, high, size=_shape_args((size,)), dtype=np.int64)
     return _finish(array.astype(dtypes.to_numpy(dtype) or np.int64), requires_grad, device)
 
 
 @_with_out
-def randperm(n, generator=None, out=None, dtype=None, layout=None, device=None,
-             requires_grad=False):
+def randperm(
+    n, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False
+):
     array = _rng(generator).permutation(int(n)).astype(dtypes.to_numpy(dtype) or np.int64)
     return _finish(array, requires_grad, device)
 
 
-def rand_like(input, generator=None, dtype=None, layout=None, device=None,
-              requires_grad=False, memory_format=None):
+def rand_like(
+    input,
+    generator=None,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+    memory_format=None,
+):
     dtype = dtypes.to_numpy(dtype) or input.array.dtype
     return _finish(_rng(generator).random(input.array.shape).astype(dtype), requires_grad, device)
 
 
-def randn_like(input, generator=None, dtype=None, layout=None, device=None,
-               requires_grad=False, memory_format=None):
+def randn_like(
+    input,
+    generator=None,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+    memory_format=None,
+):
     dtype = dtypes.to_numpy(dtype) or input.array.dtype
-    return _finish(_rng(generator).standard_normal(input.array.shape).astype(dtype),
-                   requires_grad, device)
+    return _finish(
+        _rng(generator).standard_normal(input.array.shape).astype(dtype), requires_grad, device
+    )
 
 
-def randint_like(input, low=0, high=None, generator=None, dtype=None, layout=None,
-                 device=None, requires_grad=False, memory_format=None):
+def randint_like(
+    input,
+    low=0,
+    high=None,
+    generator=None,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+    memory_format=None,
+):
     if high is None:
         low, high = 0, low
-    return randint(low, high, input.array.shape, generator=generator,
-                   dtype=dtype or input.dtype, device=device, requires_grad=requires_grad)
+    return randint(
+        low,
+        high,
+        input.array.shape,
+        generator=generator,
+        dtype=dtype or input.dtype,
+        device=device,
+        requires_grad=requires_grad,
+    )
 
 
 @_with_out
-def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, layout=None,
-           device=None, requires_grad=False):
+def normal(
+    mean,
+    std=1.0,
+    size=None,
+    *,
+    generator=None,
+    out=None,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+):
     """Normal samples: ``normal(mean_tensor, std_tensor)`` (broadcast together),
     ``normal(mean_tensor, std=1.0)``, ``normal(mean, std_tensor)``, or
     ``normal(mean, std, size)`` with two numbers."""
@@ -297,8 +462,10 @@ def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, la
     mean_t, std_t = isinstance(mean, Tensor), isinstance(std, Tensor)
     if not mean_t and not std_t:
         if size is None:
-            raise TypeError("normal() received an invalid combination of arguments: with a "
-                            "float mean and std, give the size: normal(mean, std, size)")
+            raise TypeError(
+                "normal() received an invalid combination of arguments: with a "
+                "float mean and std, give the size: normal(mean, std, size)"
+            )
         shape, out_dtype = _shape_args((size,)), _float_dtype(dtype)
     else:
         if size is not None:
@@ -331,8 +498,9 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
     if np.any(weights.sum(axis=1) <= 0):
         raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
     if not replacement and num_samples > np.count_nonzero(weights, axis=1).min():
-        raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without "
-                           "replacement")
+        raise RuntimeError(
+            "cannot sample n_sample > prob_dist.size(-1) samples without replacement"
+        )
     rng = _rng(generator)
     rows = [rng.choice(w.size, num_samples, replace=replacement, p=w / w.sum()) for w in weights]
     out = np.asarray(rows, np.int64).reshape(len(rows), num_samples)
@@ -354,18 +522,20 @@ def cat(tensors, dim=0, *, out=None, axis=None):
         raise RuntimeError("zero-dimensional tensor (at position 0) cannot be concatenated")
     n = ref.ndim
     if not -n <= dim < n:
-        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], "
-                         f"but got {dim})")
+        raise IndexError(
+            f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})"
+        )
     dim %= n
     for i, t in enumerate(kept):
         if t.ndim != n:
-            raise RuntimeError(f"Tensors must have same number of dimensions: got {n} and "
-                               f"{t.ndim}")
+            raise RuntimeError(f"Tensors must have same number of dimensions: got {n} and {t.ndim}")
         for d in builtins.range(n):
             if d != dim and t.array.shape[d] != ref.array.shape[d]:
-                raise RuntimeError(f"Sizes of tensors must match except in dimension {dim}. "
-                                   f"Expected size {ref.array.shape[d]} but got size "
-                                   f"{t.array.shape[d]} for tensor number {i} in the list.")
+                raise RuntimeError(
+                    f"Sizes of tensors must match except in dimension {dim}. "
+                    f"Expected size {ref.array.shape[d]} but got size "
+                    f"{t.array.shape[d]} for tensor number {i} in the list."
+                )
     dtype = dtypes.result_type(*kept)
     return F.Cat.apply(*(t.type(dtype) for t in kept), dim=dim)
 
@@ -382,13 +552,16 @@ def stack(tensors, dim=0, *, out=None, axis=None):
         raise RuntimeError("stack expects a non-empty TensorList")
     for i, t in enumerate(tensors):
         if t.shape != tensors[0].shape:
-            raise RuntimeError(f"stack expects each tensor to be equal size, but got "
-                               f"{list(tensors[0].shape)} at entry 0 and {list(t.shape)} at "
-                               f"entry {i}")
+            raise RuntimeError(
+                f"stack expects each tensor to be equal size, but got "
+                f"{list(tensors[0].shape)} at entry 0 and {list(t.shape)} at "
+                f"entry {i}"
+            )
     n = tensors[0].ndim + 1
     if not -n <= dim < n:
-        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], "
-                         f"but got {dim})")
+        raise IndexError(
+            f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})"
+        )
     return cat([t.unsqueeze(dim % n) for t in tensors], dim=dim % n)
 
 
@@ -398,8 +571,9 @@ def atleast_1d(*tensors):
 
 
 def atleast_2d(*tensors):
-    out = [t.reshape((1,) * (2 - t.ndim) + tuple(t.shape)) if t.ndim < 2 else t
-           for t in _flat(tensors)]
+    out = [
+        t.reshape((1,) * (2 - t.ndim) + tuple(t.shape)) if t.ndim < 2 else t for t in _flat(tensors)
+    ]
     return out[0] if len(out) == 1 else tuple(out)
 
 
@@ -442,8 +616,9 @@ def meshgrid(*tensors, indexing="ij"):
     """Coordinate grids; PyTorch's default indexing is 'ij' (NumPy's is 'xy')."""
     tensors = _flat(tensors)
     if indexing not in ("ij", "xy"):
-        raise RuntimeError(f"torch.meshgrid: indexing must be one of \"xy\" or \"ij\", but "
-                           f"received: {indexing}")
+        raise RuntimeError(
+            f'torch.meshgrid: indexing must be one of "xy" or "ij", but received: {indexing}'
+        )
     shape = [t.numel() for t in tensors]
     if indexing == "xy" and len(shape) >= 2:
         shape[0], shape[1] = shape[1], shape[0]
@@ -467,4 +642,3 @@ def _value(x):
     if isinstance(x, Tensor):
         return x.array.item() if x.array.size == 1 and x.ndim == 0 else x.array
     return x
-

@@ -1,6 +1,7 @@
 """``torch.cuda`` on a CPU-only build: the queries PyTorch programs make to decide where
 to run answer "no GPU" (``is_available()`` is False, ``device_count()`` is 0), seeding is
 a no-op as in PyTorch without CUDA, and anything that would need a GPU says so."""
+
 from ._missing import module_getattr
 
 _NO_GPU = "tinygrad_scores runs on the CPU only: there is no CUDA device"

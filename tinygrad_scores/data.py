@@ -1,6 +1,7 @@
 """Datasets and batching with PyTorch's names (``torch.utils.data``): ``Dataset``,
 ``TensorDataset``, ``Subset``, ``ConcatDataset``, ``random_split``, ``DataLoader`` and its
 default collation; plus the shipped digits and MNIST readers."""
+
 from __future__ import annotations
 
 import bisect
@@ -59,15 +60,21 @@ class TensorDataset(Dataset[tuple[Tensor, ...]]):
             if isinstance(t, np.ndarray):
                 t = Tensor._wrap(t)
             if not isinstance(t, Tensor):
-                raise TypeError(f"TensorDataset: argument {i} is a {type(t).__name__}; expected "
-                                f"tensors or NumPy arrays")
+                raise TypeError(
+                    f"TensorDataset: argument {i} is a {type(t).__name__}; expected "
+                    f"tensors or NumPy arrays"
+                )
             if t.ndim == 0:
-                raise ValueError(f"TensorDataset: argument {i} is a 0-d tensor; samples are "
-                                 f"indexed along the first dimension")
+                raise ValueError(
+                    f"TensorDataset: argument {i} is a 0-d tensor; samples are "
+                    f"indexed along the first dimension"
+                )
             converted.append(t)
         if any(t.shape[0] != converted[0].shape[0] for t in converted):
-            raise ValueError(f"Size mismatch between tensors: {[list(t.shape) for t in converted]} "
-                             f"(all must have the same first dimension)")
+            raise ValueError(
+                f"Size mismatch between tensors: {[list(t.shape) for t in converted]} "
+                f"(all must have the same first dimension)"
+            )
         self.tensors = tuple(converted)
 
     def __getitem__(self, index: Any) -> tuple[Tensor, ...]:
@@ -117,8 +124,9 @@ class ConcatDataset(Dataset[_T_co]):
         return self.datasets[which][idx - start]
 
 
-def random_split(dataset: SizedDataset[_T], lengths: Sequence[int | float],
-                 generator: Generator | None = None) -> list[Subset[_T]]:
+def random_split(
+    dataset: SizedDataset[_T], lengths: Sequence[int | float], generator: Generator | None = None
+) -> list[Subset[_T]]:
     """Split ``dataset`` into non-overlapping Subsets of the given lengths, or of the given
     fractions of its length (floors, then the remainder handed out one by one from the
     first split, as PyTorch does). ``generator`` seeds the permutation."""
@@ -134,24 +142,32 @@ def random_split(dataset: SizedDataset[_T], lengths: Sequence[int | float],
             sizes[i % len(sizes)] += 1
         for i, size in enumerate(sizes):
             if size == 0:
-                warnings.warn(f"Length of split at index {i} is 0. This might result in an "
-                              f"empty dataset.", UserWarning, stacklevel=2)
+                warnings.warn(
+                    f"Length of split at index {i} is 0. This might result in an empty dataset.",
+                    UserWarning,
+                    stacklevel=2,
+                )
         lengths = sizes
     for i, length in enumerate(lengths):
         if isinstance(length, bool) or not isinstance(length, numbers.Integral) or length < 0:
-            raise ValueError(f"random_split: length at index {i} is {length!r}; lengths must be "
-                             f"non-negative integers or fractions summing to 1")
+            raise ValueError(
+                f"random_split: length at index {i} is {length!r}; lengths must be "
+                f"non-negative integers or fractions summing to 1"
+            )
     if sum(lengths) != n:
         raise ValueError("Sum of input lengths does not equal the length of the input dataset!")
     order = _rng(generator).permutation(n).tolist()
-    return [Subset(dataset, order[end - size:end])
-            for end, size in zip(itertools.accumulate(lengths), lengths)]
+    return [
+        Subset(dataset, order[end - size : end])
+        for end, size in zip(itertools.accumulate(lengths), lengths)
+    ]
 
 
 # ---------------------------------------------------------------------------- collation
 
-_COLLATE_ERROR = ("default_collate: batch must contain tensors, numpy arrays, numbers, dicts "
-                  "or lists; found {}")
+_COLLATE_ERROR = (
+    "default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; found {}"
+)
 
 
 def _numeric(array):
@@ -180,7 +196,7 @@ def default_collate(batch: Sequence[Any]) -> Any:
         return batch
     if isinstance(elem, Mapping):
         return {key: default_collate([d[key] for d in batch]) for key in elem}
-    if isinstance(elem, tuple) and hasattr(elem, "_fields"):          # namedtuple
+    if isinstance(elem, tuple) and hasattr(elem, "_fields"):  # namedtuple
         return type(elem)(*(default_collate(list(s)) for s in zip(*batch)))
     if isinstance(elem, Sequence):
         if any(len(s) != len(elem) for s in batch):
@@ -194,8 +210,10 @@ def _stack(arrays):
     if len(shapes) > 1:
         first = arrays[0].shape
         bad = next(i for i, a in enumerate(arrays) if a.shape != first)
-        raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(first)} at "
-                           f"entry 0 and {list(arrays[bad].shape)} at entry {bad}")
+        raise RuntimeError(
+            f"stack expects each tensor to be equal size, but got {list(first)} at "
+            f"entry 0 and {list(arrays[bad].shape)} at entry {bad}"
+        )
     return np.stack(arrays)
 
 
@@ -216,6 +234,7 @@ def default_convert(data: Any) -> Any:
 
 
 # ---------------------------------------------------------------------------- loader
+
 
 class DataLoader:
     """Batches of a map-style dataset, in order or shuffled by ``generator``.
@@ -240,35 +259,60 @@ class DataLoader:
     collate_fn: Callable[[Any], Any]
     _default_collate: bool
 
-    def __init__(self, dataset: SizedDataset[Any], batch_size: int | None = 1,
-                 shuffle: bool | None = None, sampler: Any = None, batch_sampler: Any = None,
-                 num_workers: int = 0, collate_fn: Callable[[Any], Any] | None = None,
-                 pin_memory: bool = False, drop_last: bool = False, timeout: float = 0,
-                 worker_init_fn: Callable[[int], None] | None = None,
-                 multiprocessing_context: Any = None, generator: Generator | None = None, *,
-                 prefetch_factor: int | None = None, persistent_workers: bool = False,
-                 pin_memory_device: str = "", in_order: bool = True) -> None:
+    def __init__(
+        self,
+        dataset: SizedDataset[Any],
+        batch_size: int | None = 1,
+        shuffle: bool | None = None,
+        sampler: Any = None,
+        batch_sampler: Any = None,
+        num_workers: int = 0,
+        collate_fn: Callable[[Any], Any] | None = None,
+        pin_memory: bool = False,
+        drop_last: bool = False,
+        timeout: float = 0,
+        worker_init_fn: Callable[[int], None] | None = None,
+        multiprocessing_context: Any = None,
+        generator: Generator | None = None,
+        *,
+        prefetch_factor: int | None = None,
+        persistent_workers: bool = False,
+        pin_memory_device: str = "",
+        in_order: bool = True,
+    ) -> None:
         if not (hasattr(dataset, "__getitem__") and hasattr(dataset, "__len__")):
-            raise TypeError(f"DataLoader: dataset must have __getitem__ and __len__ (a map-style "
-                            f"dataset), got {type(dataset).__name__}")
+            raise TypeError(
+                f"DataLoader: dataset must have __getitem__ and __len__ (a map-style "
+                f"dataset), got {type(dataset).__name__}"
+            )
         if isinstance(num_workers, bool) or not isinstance(num_workers, numbers.Integral):
             raise TypeError(f"num_workers must be an integer, got {num_workers!r}")
         if num_workers < 0:
-            raise ValueError("num_workers option should be non-negative; use num_workers=0 to "
-                             "disable multiprocessing.")
+            raise ValueError(
+                "num_workers option should be non-negative; use num_workers=0 to "
+                "disable multiprocessing."
+            )
         if timeout < 0:
             raise ValueError("timeout option should be non-negative")
         if sampler is not None or batch_sampler is not None:
-            raise ValueError("DataLoader: custom sampler / batch_sampler are not supported; use "
-                             "shuffle= and generator=")
+            raise ValueError(
+                "DataLoader: custom sampler / batch_sampler are not supported; use "
+                "shuffle= and generator="
+            )
         if batch_size is None:
             if drop_last:
-                raise ValueError("batch_size=None option disables auto-batching and is "
-                                 "mutually exclusive with drop_last")
-        elif isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral) \
-                or batch_size <= 0:
-            raise ValueError(f"batch_size should be a positive integer value, but got "
-                             f"batch_size={batch_size}")
+                raise ValueError(
+                    "batch_size=None option disables auto-batching and is "
+                    "mutually exclusive with drop_last"
+                )
+        elif (
+            isinstance(batch_size, bool)
+            or not isinstance(batch_size, numbers.Integral)
+            or batch_size <= 0
+        ):
+            raise ValueError(
+                f"batch_size should be a positive integer value, but got batch_size={batch_size}"
+            )
         if collate_fn is not None and not callable(collate_fn):
             raise TypeError(f"collate_fn must be callable, got {type(collate_fn).__name__}")
         if generator is not None and not isinstance(generator, Generator):
@@ -281,8 +325,11 @@ class DataLoader:
         self.pin_memory = pin_memory
         self.timeout = timeout
         self.generator = generator
-        self.collate_fn = collate_fn if collate_fn is not None else (
-            default_convert if batch_size is None else default_collate)
+        self.collate_fn = (
+            collate_fn
+            if collate_fn is not None
+            else (default_convert if batch_size is None else default_collate)
+        )
         self._default_collate = collate_fn is None
 
     def __len__(self) -> int:
@@ -300,7 +347,7 @@ class DataLoader:
             return
         fast = self._default_collate and type(self.dataset) is TensorDataset
         for start in range(0, n, self.batch_size):
-            idx = order[start:start + self.batch_size]
+            idx = order[start : start + self.batch_size]
             if self.drop_last and len(idx) < self.batch_size:
                 return
             if fast:
@@ -309,8 +356,10 @@ class DataLoader:
             else:
                 yield self.collate_fn([self.dataset[int(i)] for i in idx])
 
-def load_digits(test_fraction: float = 0.2, seed: int = 0,
-                flatten: bool = True) -> tuple[tuple[Tensor, Tensor], tuple[Tensor, Tensor]]:
+
+def load_digits(
+    test_fraction: float = 0.2, seed: int = 0, flatten: bool = True
+) -> tuple[tuple[Tensor, Tensor], tuple[Tensor, Tensor]]:
     """The shipped 8x8 handwritten digits as ((x_train, y_train), (x_test, y_test)).
 
     Pixels are scaled to [0, 1] (float32), labels are int64. The split is stratified-free
@@ -326,14 +375,26 @@ def load_digits(test_fraction: float = 0.2, seed: int = 0,
     order = np.random.default_rng(seed).permutation(len(x))
     n_test = int(round(len(x) * test_fraction))
     train, test = order[:-n_test], order[-n_test:]
-    return ((Tensor._wrap(x[train]), Tensor._wrap(y[train])),
-            (Tensor._wrap(x[test]), Tensor._wrap(y[test])))
+    return (
+        (Tensor._wrap(x[train]), Tensor._wrap(y[train])),
+        (Tensor._wrap(x[test]), Tensor._wrap(y[test])),
+    )
 
 
 # MNIST lives in datasets/mnist.py; these names stay importable from here.
 from .datasets.mnist import load_idx, load_mnist  # noqa: E402,F401
 
-
-__all__ = ["Dataset", "TensorDataset", "Subset", "ConcatDataset", "random_split", "DataLoader",
-           "default_collate", "default_convert", "Generator", "load_digits", "load_idx",
-           "load_mnist"]
+__all__ = [
+    "Dataset",
+    "TensorDataset",
+    "Subset",
+    "ConcatDataset",
+    "random_split",
+    "DataLoader",
+    "default_collate",
+    "default_convert",
+    "Generator",
+    "load_digits",
+    "load_idx",
+    "load_mnist",
+]

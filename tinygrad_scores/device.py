@@ -12,13 +12,19 @@ class device:  # noqa: N801  (PyTorch's name)
             type, index = type.type, type.index
         kind, _, number = str(type).partition(":")
         if kind != "cpu":
-            raise RuntimeError(f"tinygrad_scores runs on the CPU only: device '{type}' is not "
-                               f"available (use 'cpu')")
+            raise RuntimeError(
+                f"tinygrad_scores runs on the CPU only: device '{type}' is not "
+                f"available (use 'cpu')"
+            )
         self.type = "cpu"
         self.index = int(number) if number else index
 
     def __repr__(self):
-        return "device(type='cpu')" if self.index is None else f"device(type='cpu', index={self.index})"
+        return (
+            "device(type='cpu')"
+            if self.index is None
+            else f"device(type='cpu', index={self.index})"
+        )
 
     def __str__(self):
         return "cpu" if self.index is None else f"cpu:{self.index}"

@@ -11,6 +11,7 @@ its size comes from the highest tier that holds an operand of that category. So 
 tensor * a float32 tensor is float32, float32 + a 0-d float64 tensor is float32, and an
 int tensor + 2.5 is the default float dtype.
 """
+
 import functools
 
 import numpy as np
@@ -22,7 +23,7 @@ class dtype:  # noqa: N801  (PyTorch's name)
     __slots__ = ("dtype", "name", "is_floating_point", "is_complex", "is_signed", "itemsize")
 
     def __init__(self, np_dtype, name):
-        self.dtype = np.dtype(np_dtype)   # NumPy reads this attribute in np.dtype(obj)
+        self.dtype = np.dtype(np_dtype)  # NumPy reads this attribute in np.dtype(obj)
         self.name = name
         self.is_floating_point = self.dtype.kind == "f"
         self.is_complex = self.dtype.kind == "c"
@@ -68,8 +69,15 @@ float64 = dtype(np.float64, "float64")
 
 ALL = (bool_, uint8, int8, int16, int32, int64, float16, float32, float64)
 _BY_NUMPY = {d.dtype: d for d in ALL}
-_ALIASES = {"float": float32, "double": float64, "half": float16, "long": int64, "int": int32,
-            "short": int16, "bool": bool_}
+_ALIASES = {
+    "float": float32,
+    "double": float64,
+    "half": float16,
+    "long": int64,
+    "int": int32,
+    "short": int16,
+    "bool": bool_,
+}
 
 
 def as_dtype(spec):
@@ -78,7 +86,7 @@ def as_dtype(spec):
     if isinstance(spec, dtype):
         return spec
     if isinstance(spec, type) and isinstance(getattr(spec, "dtype", None), dtype):
-        return spec.dtype      # a legacy type: torch.FloatTensor
+        return spec.dtype  # a legacy type: torch.FloatTensor
     if isinstance(spec, str):
         name = spec.split(".")[-1]
         if name in _ALIASES:
@@ -96,8 +104,10 @@ def as_dtype(spec):
         raise TypeError(f"not a dtype: {spec!r}") from None
     found = _BY_NUMPY.get(np_dtype.newbyteorder("="))
     if found is None:
-        raise TypeError(f"tinygrad_scores has no dtype matching numpy {np_dtype} "
-                        f"(supported: {', '.join(d.name for d in ALL)})")
+        raise TypeError(
+            f"tinygrad_scores has no dtype matching numpy {np_dtype} "
+            f"(supported: {', '.join(d.name for d in ALL)})"
+        )
     return found
 
 
@@ -136,6 +146,7 @@ def default_float():
 
 # ----------------------------------------------------------------------------- promotion
 
+
 def category(np_dtype):
     """0 bool, 1 integer, 2 floating."""
     return {"b": 0, "u": 1, "i": 1, "f": 2}.get(np_dtype.kind, 3)
@@ -165,7 +176,7 @@ def result_type(*operands):
             scalars.append(np.dtype(np.int64))
         elif isinstance(x, (float, np.floating)):
             scalars.append(_default_float)
-        elif isinstance(x, np.ndarray):   # an array operand counts as a tensor
+        elif isinstance(x, np.ndarray):  # an array operand counts as a tensor
             (dims if x.ndim else zero_dims).append(x.dtype)
         else:
             raise TypeError(f"unsupported operand type {type(x).__name__}")
@@ -192,9 +203,11 @@ class finfo:  # noqa: N801
         self.resolution = float(info.resolution)
 
     def __repr__(self):
-        return (f"finfo(resolution={self.resolution}, min={self.min:e}, max={self.max:e}, "
-                f"eps={self.eps:e}, smallest_normal={self.tiny:e}, tiny={self.tiny:e}, "
-                f"dtype={self.dtype})")
+        return (
+            f"finfo(resolution={self.resolution}, min={self.min:e}, max={self.max:e}, "
+            f"eps={self.eps:e}, smallest_normal={self.tiny:e}, tiny={self.tiny:e}, "
+            f"dtype={self.dtype})"
+        )
 
 
 class iinfo:  # noqa: N801

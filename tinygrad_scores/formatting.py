@@ -9,6 +9,7 @@ One format is chosen for the whole tensor from its finite non-zero values:
 every element is right-aligned to the widest, rows wrap at ``linewidth``, and tensors
 over ``threshold`` elements show ``edgeitems`` at each end around ``...``.
 """
+
 import math
 
 import numpy as np
@@ -27,8 +28,9 @@ class _Options:
 PRINT_OPTS = _Options()
 
 
-def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=None,
-                     profile=None, sci_mode=None):
+def set_printoptions(
+    precision=None, threshold=None, edgeitems=None, linewidth=None, profile=None, sci_mode=None
+):
     """PyTorch's print options: ``profile`` 'default', 'short' or 'full' sets the first
     four; ``sci_mode`` True/False forces scientific notation on or off (None: automatic)."""
     if profile == "default":
@@ -42,17 +44,25 @@ def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=N
         PRINT_OPTS.edgeitems, PRINT_OPTS.linewidth = 3, 80
     elif profile is not None:
         raise ValueError(f"profile must be 'default', 'short' or 'full', got {profile!r}")
-    for name, value in (("precision", precision), ("threshold", threshold),
-                        ("edgeitems", edgeitems), ("linewidth", linewidth)):
+    for name, value in (
+        ("precision", precision),
+        ("threshold", threshold),
+        ("edgeitems", edgeitems),
+        ("linewidth", linewidth),
+    ):
         if value is not None:
             setattr(PRINT_OPTS, name, value)
     PRINT_OPTS.sci_mode = sci_mode
 
 
 def get_printoptions():
-    return {"precision": PRINT_OPTS.precision, "threshold": PRINT_OPTS.threshold,
-            "edgeitems": PRINT_OPTS.edgeitems, "linewidth": PRINT_OPTS.linewidth,
-            "sci_mode": PRINT_OPTS.sci_mode}
+    return {
+        "precision": PRINT_OPTS.precision,
+        "threshold": PRINT_OPTS.threshold,
+        "edgeitems": PRINT_OPTS.edgeitems,
+        "linewidth": PRINT_OPTS.linewidth,
+        "sci_mode": PRINT_OPTS.sci_mode,
+    }
 
 
 class _Formatter:
@@ -73,12 +83,15 @@ class _Formatter:
             self.int_mode = bool(np.all(finite == np.ceil(finite)))
             if self.int_mode:
                 self.sci_mode = big / small > 1000.0 or big > 1.0e8
-                widths = [len(f"{v:.{p}e}") if self.sci_mode else len(f"{v:.0f}") + 1
-                          for v in finite.tolist()]
+                widths = [
+                    len(f"{v:.{p}e}") if self.sci_mode else len(f"{v:.0f}") + 1
+                    for v in finite.tolist()
+                ]
             else:
                 self.sci_mode = big / small > 1000.0 or big > 1.0e8 or small < 1.0e-4
-                widths = [len(f"{v:.{p}e}" if self.sci_mode else f"{v:.{p}f}")
-                          for v in finite.tolist()]
+                widths = [
+                    len(f"{v:.{p}e}" if self.sci_mode else f"{v:.{p}f}") for v in finite.tolist()
+                ]
             self.max_width = max(widths)
         if PRINT_OPTS.sci_mode is not None:
             self.sci_mode = PRINT_OPTS.sci_mode
@@ -113,11 +126,14 @@ def _vector(a, indent, summarize, fmt):
     e = PRINT_OPTS.edgeitems
     per_line = max(1, int(math.floor((PRINT_OPTS.linewidth - indent) / (fmt.max_width + 2))))
     if summarize and a.shape[0] > 2 * e:
-        items = ([fmt.format(v) for v in a[:e].tolist()] + [" ..."]
-                 + [fmt.format(v) for v in a[-e:].tolist()])
+        items = (
+            [fmt.format(v) for v in a[:e].tolist()]
+            + [" ..."]
+            + [fmt.format(v) for v in a[-e:].tolist()]
+        )
     else:
         items = [fmt.format(v) for v in a.tolist()]
-    lines = [", ".join(items[i:i + per_line]) for i in range(0, len(items), per_line)]
+    lines = [", ".join(items[i : i + per_line]) for i in range(0, len(items), per_line)]
     return "[" + ("," + "\n" + " " * (indent + 1)).join(lines) + "]"
 
 
@@ -128,9 +144,11 @@ def _nested(a, indent, summarize, fmt):
         return _vector(a, indent, summarize, fmt)
     e = PRINT_OPTS.edgeitems
     if summarize and a.shape[0] > 2 * e:
-        parts = ([_nested(a[i], indent + 1, summarize, fmt) for i in range(e)] + ["..."]
-                 + [_nested(a[i], indent + 1, summarize, fmt)
-                    for i in range(a.shape[0] - e, a.shape[0])])
+        parts = (
+            [_nested(a[i], indent + 1, summarize, fmt) for i in range(e)]
+            + ["..."]
+            + [_nested(a[i], indent + 1, summarize, fmt) for i in range(a.shape[0] - e, a.shape[0])]
+        )
     else:
         parts = [_nested(x, indent + 1, summarize, fmt) for x in a]
     return "[" + ("," + "\n" * (a.ndim - 1) + " " * (indent + 1)).join(parts) + "]"

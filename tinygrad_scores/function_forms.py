@@ -5,6 +5,7 @@ Most are generated: ``torch.name(input, *args, **kwargs)`` calls ``input.name(*a
 **kwargs)``. Those whose arguments differ from the method's (a Python number in first
 place, ``alpha=``, the binary max/min, where, einsum) are written out below.
 """
+
 import builtins
 import numbers
 
@@ -17,46 +18,214 @@ from .tensor import Tensor
 
 _METHOD_FORMS = (
     # elementwise math
-    "abs", "absolute", "exp", "log", "sqrt", "sin", "cos", "tan", "asin", "acos", "atan",
-    "arcsin", "arccos", "arctan", "sinh", "cosh", "asinh", "acosh", "atanh", "arcsinh",
-    "arccosh", "arctanh", "log1p", "expm1", "log2", "log10", "exp2", "square", "rsqrt",
-    "reciprocal", "sign", "sgn", "floor", "ceil", "round", "trunc", "fix", "frac", "neg",
-    "negative", "positive", "relu", "sigmoid", "tanh", "erf", "clamp", "clip", "clamp_min",
-    "clamp_max", "atan2", "arctan2", "hypot", "logaddexp", "maximum", "minimum", "fmax", "fmin",
-    "remainder", "fmod", "lerp", "addcmul", "addcdiv", "true_divide", "floor_divide",
-    "multiply", "mul", "div", "divide", "subtract",
+    "abs",
+    "absolute",
+    "exp",
+    "log",
+    "sqrt",
+    "sin",
+    "cos",
+    "tan",
+    "asin",
+    "acos",
+    "atan",
+    "arcsin",
+    "arccos",
+    "arctan",
+    "sinh",
+    "cosh",
+    "asinh",
+    "acosh",
+    "atanh",
+    "arcsinh",
+    "arccosh",
+    "arctanh",
+    "log1p",
+    "expm1",
+    "log2",
+    "log10",
+    "exp2",
+    "square",
+    "rsqrt",
+    "reciprocal",
+    "sign",
+    "sgn",
+    "floor",
+    "ceil",
+    "round",
+    "trunc",
+    "fix",
+    "frac",
+    "neg",
+    "negative",
+    "positive",
+    "relu",
+    "sigmoid",
+    "tanh",
+    "erf",
+    "clamp",
+    "clip",
+    "clamp_min",
+    "clamp_max",
+    "atan2",
+    "arctan2",
+    "hypot",
+    "logaddexp",
+    "maximum",
+    "minimum",
+    "fmax",
+    "fmin",
+    "remainder",
+    "fmod",
+    "lerp",
+    "addcmul",
+    "addcdiv",
+    "true_divide",
+    "floor_divide",
+    "multiply",
+    "mul",
+    "div",
+    "divide",
+    "subtract",
     # logic and comparison
-    "logical_not", "logical_and", "logical_or", "logical_xor", "bitwise_not", "bitwise_and",
-    "bitwise_or", "bitwise_xor", "eq", "ne", "lt", "le", "gt", "ge", "greater", "greater_equal",
-    "less", "less_equal", "not_equal", "isnan", "isinf", "isfinite", "isposinf", "isneginf",
-    "isclose", "allclose", "equal",
+    "logical_not",
+    "logical_and",
+    "logical_or",
+    "logical_xor",
+    "bitwise_not",
+    "bitwise_and",
+    "bitwise_or",
+    "bitwise_xor",
+    "eq",
+    "ne",
+    "lt",
+    "le",
+    "gt",
+    "ge",
+    "greater",
+    "greater_equal",
+    "less",
+    "less_equal",
+    "not_equal",
+    "isnan",
+    "isinf",
+    "isfinite",
+    "isposinf",
+    "isneginf",
+    "isclose",
+    "allclose",
+    "equal",
     # reductions
-    "sum", "nansum", "mean", "nanmean", "prod", "amax", "amin", "aminmax", "argmax", "argmin",
-    "std", "var", "logsumexp", "norm", "cumsum", "cumprod", "all", "any", "count_nonzero",
-    "sort", "argsort", "msort", "topk", "kthvalue", "median", "unique",
+    "sum",
+    "nansum",
+    "mean",
+    "nanmean",
+    "prod",
+    "amax",
+    "amin",
+    "aminmax",
+    "argmax",
+    "argmin",
+    "std",
+    "var",
+    "logsumexp",
+    "norm",
+    "cumsum",
+    "cumprod",
+    "all",
+    "any",
+    "count_nonzero",
+    "sort",
+    "argsort",
+    "msort",
+    "topk",
+    "kthvalue",
+    "median",
+    "unique",
     # shapes and indexing
-    "reshape", "flatten", "unflatten", "squeeze", "unsqueeze", "transpose", "swapaxes",
-    "swapdims", "permute", "movedim", "moveaxis", "t", "flip", "fliplr", "flipud", "roll",
-    "narrow", "select", "split", "chunk", "tensor_split", "unbind", "gather", "scatter",
-    "scatter_add", "index_select", "masked_fill", "masked_select", "take_along_dim", "take",
-    "nonzero", "argwhere", "diag", "diagonal", "trace", "tril", "triu", "tile",
-    "broadcast_to", "ravel", "signbit", "isreal", "deg2rad", "rad2deg", "logaddexp2",
-    "nan_to_num", "diff", "rot90", "repeat_interleave", "cummax", "cummin", "index_add",
+    "reshape",
+    "flatten",
+    "unflatten",
+    "squeeze",
+    "unsqueeze",
+    "transpose",
+    "swapaxes",
+    "swapdims",
+    "permute",
+    "movedim",
+    "moveaxis",
+    "t",
+    "flip",
+    "fliplr",
+    "flipud",
+    "roll",
+    "narrow",
+    "select",
+    "split",
+    "chunk",
+    "tensor_split",
+    "unbind",
+    "gather",
+    "scatter",
+    "scatter_add",
+    "index_select",
+    "masked_fill",
+    "masked_select",
+    "take_along_dim",
+    "take",
+    "nonzero",
+    "argwhere",
+    "diag",
+    "diagonal",
+    "trace",
+    "tril",
+    "triu",
+    "tile",
+    "broadcast_to",
+    "ravel",
+    "signbit",
+    "isreal",
+    "deg2rad",
+    "rad2deg",
+    "logaddexp2",
+    "nan_to_num",
+    "diff",
+    "rot90",
+    "repeat_interleave",
+    "cummax",
+    "cummin",
+    "index_add",
     "index_fill",
     # products and activations
-    "matmul", "mm", "bmm", "mv", "dot", "inner", "vdot", "outer", "ger", "softmax",
+    "matmul",
+    "mm",
+    "bmm",
+    "mv",
+    "dot",
+    "inner",
+    "vdot",
+    "outer",
+    "ger",
+    "softmax",
     "log_softmax",
     # misc
-    "clone", "detach", "numel", "is_floating_point", "is_complex",
+    "clone",
+    "detach",
+    "numel",
+    "is_floating_point",
+    "is_complex",
 )
 
 
 def _method_form(name):
     def fn(input, *args, out=None, **kwargs):
         if not isinstance(input, Tensor):
-            raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not "
-                            f"{type(input).__name__}")
+            raise TypeError(
+                f"{name}(): argument 'input' (position 1) must be Tensor, not "
+                f"{type(input).__name__}"
+            )
         return _into(out, getattr(input, name)(*args, **kwargs))
+
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = f"Function form of ``Tensor.{name}``."
     return fn
@@ -72,12 +241,15 @@ def _into(out, result):
             _into(o, r)
         return result
     if out.requires_grad and (result.requires_grad or out.grad_fn is None):
-        raise RuntimeError(f"{getattr(result.grad_fn, 'name', lambda: 'op')()}(): functions with "
-                           f"out=... arguments don't support automatic differentiation, but "
-                           f"one of the arguments requires grad.")
+        raise RuntimeError(
+            f"{getattr(result.grad_fn, 'name', lambda: 'op')()}(): functions with "
+            f"out=... arguments don't support automatic differentiation, but "
+            f"one of the arguments requires grad."
+        )
     if not dtypes.can_cast(result.array.dtype, out.array.dtype):
-        raise RuntimeError(f"result type {result.dtype} can't be cast to the desired output "
-                           f"type {out.dtype}")
+        raise RuntimeError(
+            f"result type {result.dtype} can't be cast to the desired output type {out.dtype}"
+        )
     if out.array.shape != result.array.shape:
         out.array = np.empty(result.array.shape, out.array.dtype)
     np.copyto(out.array, result.array, casting="unsafe")
@@ -95,7 +267,8 @@ def _tensor(x, like=None):
         return x
     if like is not None and isinstance(x, numbers.Number):
         return like._operand(x)
-    from .creation import tensor   # noqa: PLC0415  (creation imports this package's tensor)
+    from .creation import tensor  # noqa: PLC0415  (creation imports this package's tensor)
+
     return tensor(x)
 
 
@@ -119,8 +292,7 @@ def rsub(input, other, *, alpha=1):
 
 def pow(input, exponent, *, out=None):  # noqa: A001
     """input ** exponent; either may be a Python number."""
-    return _into(out, input ** exponent if isinstance(input, Tensor) else
-                 exponent.__rpow__(input))
+    return _into(out, input**exponent if isinstance(input, Tensor) else exponent.__rpow__(input))
 
 
 def float_power(input, exponent, *, out=None):
@@ -149,16 +321,20 @@ def where(condition, input=None, other=None, *, out=None):
         return condition.nonzero(as_tuple=True)
     cond = condition.array if isinstance(condition, Tensor) else np.asarray(condition)
     if cond.dtype != np.bool_:
-        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor "
-                           f"with dtype {dtypes.of(cond).name.capitalize()}")
+        raise RuntimeError(
+            f"where expected condition to be a boolean tensor, but got a tensor "
+            f"with dtype {dtypes.of(cond).name.capitalize()}"
+        )
     dtype = dtypes.result_type(*(x for x in (input, other)))
     x, y = (_as_dtype(v, dtype) for v in (input, other))
     try:
         np.broadcast_shapes(cond.shape, x.array.shape, y.array.shape)
     except ValueError:
-        raise RuntimeError(f"The size of tensor a ({list(x.array.shape)}) must match the size "
-                           f"of tensor b ({list(y.array.shape)}): shapes are not "
-                           f"broadcastable with condition {list(cond.shape)}") from None
+        raise RuntimeError(
+            f"The size of tensor a ({list(x.array.shape)}) must match the size "
+            f"of tensor b ({list(y.array.shape)}): shapes are not "
+            f"broadcastable with condition {list(cond.shape)}"
+        ) from None
     return _into(out, F.Where.apply(x, y, cond=cond))
 
 
@@ -170,14 +346,18 @@ def _as_dtype(v, dtype):
 
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """(std, mean) over ``dim``."""
-    return (input.std(dim, unbiased, keepdim, correction=correction),
-            input.mean(_none_if_bool(dim), keepdim))
+    return (
+        input.std(dim, unbiased, keepdim, correction=correction),
+        input.mean(_none_if_bool(dim), keepdim),
+    )
 
 
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """(var, mean) over ``dim``."""
-    return (input.var(dim, unbiased, keepdim, correction=correction),
-            input.mean(_none_if_bool(dim), keepdim))
+    return (
+        input.var(dim, unbiased, keepdim, correction=correction),
+        input.mean(_none_if_bool(dim), keepdim),
+    )
 
 
 def _none_if_bool(dim):
@@ -218,8 +398,9 @@ def tensordot(a, b, dims=2, out=None):
     sub_b = [next(letters) for _ in range(b.ndim)]
     for da, db in zip(dims_a, dims_b):
         sub_b[db] = sub_a[da]
-    keep = [c for i, c in enumerate(sub_a) if i not in dims_a] + \
-        [c for i, c in enumerate(sub_b) if i not in dims_b]
+    keep = [c for i, c in enumerate(sub_a) if i not in dims_a] + [
+        c for i, c in enumerate(sub_b) if i not in dims_b
+    ]
     return _into(out, einsum("".join(sub_a) + "," + "".join(sub_b) + "->" + "".join(keep), a, b))
 
 
@@ -241,11 +422,14 @@ def cross(input, other, dim=None, *, out=None):
         if dim is None:
             raise RuntimeError("no dimension of size 3 in input")
     if input.shape[dim] != 3 or other.shape[dim] != 3:
-        raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got "
-                           f"{input.shape[dim]} and {other.shape[dim]}")
+        raise RuntimeError(
+            f"linalg.cross: inputs dimension {dim} must have length 3. Got "
+            f"{input.shape[dim]} and {other.shape[dim]}"
+        )
     a = [input.select(dim, i) for i in range(3)]
     b = [other.select(dim, i) for i in range(3)]
-    from .creation import stack   # noqa: PLC0415
+    from .creation import stack  # noqa: PLC0415
+
     parts = [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]]
     return _into(out, stack(parts, dim % input.ndim))
 
@@ -260,8 +444,7 @@ def bincount(input, weights=None, minlength=0):
     return Tensor.wrap(counts if w is not None else counts.astype(np.int64))
 
 
-def searchsorted(sorted_sequence, values, *, out_int32=False, right=False, side=None,
-                 sorter=None):
+def searchsorted(sorted_sequence, values, *, out_int32=False, right=False, side=None, sorter=None):
     """Where each value would be inserted to keep each row of ``sorted_sequence`` sorted."""
     side = side or ("right" if right else "left")
     seq = sorted_sequence.array
@@ -292,14 +475,18 @@ def triu_indices(row, col, offset=0, *, dtype=None, device=None):
 
 
 def dropout(input, p=0.5, train=True):
-    from .nn.functional import dropout as _dropout   # noqa: PLC0415  (nn imports this module)
+    from .nn.functional import dropout as _dropout  # noqa: PLC0415  (nn imports this module)
+
     return _dropout(input, p, train)
 
 
 def set_num_threads(n):
     """The most threads a parallel kernel may use (at most Numba's NUMBA_NUM_THREADS)."""
-    from numba import config, set_num_threads as numba_set   # noqa: PLC0415
-    from .kernels.matmul import team_size   # noqa: PLC0415
+    from numba import config  # noqa: PLC0415
+    from numba import set_num_threads as numba_set
+
+    from .kernels.matmul import team_size  # noqa: PLC0415
+
     n = int(n)
     if n < 1:
         raise RuntimeError("set_num_threads expects a positive integer")
@@ -308,7 +495,8 @@ def set_num_threads(n):
 
 
 def get_num_threads():
-    from .kernels.matmul import team_size   # noqa: PLC0415
+    from .kernels.matmul import team_size  # noqa: PLC0415
+
     return team_size.most
 
 
@@ -330,8 +518,9 @@ def broadcast_shapes(*shapes):
     try:
         return Tensor.wrap(np.empty(np.broadcast_shapes(*shapes), bool)).shape
     except ValueError:
-        raise RuntimeError(f"Shape mismatch: objects cannot be broadcast to a single shape: "
-                           f"{list(shapes)}") from None
+        raise RuntimeError(
+            f"Shape mismatch: objects cannot be broadcast to a single shape: {list(shapes)}"
+        ) from None
 
 
 def broadcast_tensors(*tensors):
@@ -351,35 +540,67 @@ def einsum(equation, *operands):
     lhs, arrow, output = equation.partition("->")
     inputs = lhs.split(",")
     if len(inputs) != len(operands):
-        raise RuntimeError(f"einsum(): more operands were provided than specified in the "
-                           f"equation" if len(operands) > len(inputs) else
-                           "einsum(): fewer operands were provided than specified in the equation")
-    if not arrow:   # implicit output: the letters that appear once, alphabetically
+        raise RuntimeError(
+            "einsum(): more operands were provided than specified in the equation"
+            if len(operands) > len(inputs)
+            else "einsum(): fewer operands were provided than specified in the equation"
+        )
+    if not arrow:  # implicit output: the letters that appear once, alphabetically
         letters = "".join(inputs)
         output = "".join(sorted(c for c in set(letters) if letters.count(c) == 1))
     for subs, t in zip(inputs, operands):
         if len(set(subs)) != len(subs):
             raise missing(f"torch.einsum with a repeated subscript in one operand ('{subs}')")
         if len(subs) != t.ndim:
-            raise RuntimeError(f"einsum(): the number of subscripts in the equation "
-                               f"({len(subs)}) does not match the number of dimensions "
-                               f"({t.ndim}) for operand {inputs.index(subs)} and no ellipsis "
-                               f"was given")
+            raise RuntimeError(
+                f"einsum(): the number of subscripts in the equation "
+                f"({len(subs)}) does not match the number of dimensions "
+                f"({t.ndim}) for operand {inputs.index(subs)} and no ellipsis "
+                f"was given"
+            )
     sizes = {}
     for subs, t in zip(inputs, operands):
         for c, n in zip(subs, t.shape):
             if sizes.setdefault(c, n) != n:
-                raise RuntimeError(f"einsum(): operands do not broadcast with remapped shapes "
-                                   f"(original->remapped): subscript '{c}' has size "
-                                   f"{sizes[c]} and {n}")
+                raise RuntimeError(
+                    f"einsum(): operands do not broadcast with remapped shapes "
+                    f"(original->remapped): subscript '{c}' has size "
+                    f"{sizes[c]} and {n}"
+                )
     dtype = dtypes.result_type(*operands)
-    return F.Einsum.apply(*(t.type(dtype) for t in operands), inputs=tuple(inputs),
-                          output=output)
+    return F.Einsum.apply(*(t.type(dtype) for t in operands), inputs=tuple(inputs), output=output)
 
 
 __all__ = list(_METHOD_FORMS) + [
-    "add", "sub", "rsub", "pow", "float_power", "max", "min", "argmax", "where", "std_mean",
-    "var_mean", "is_tensor", "is_storage", "is_nonzero", "broadcast_shapes",
-    "broadcast_tensors", "einsum", "addmm", "addmv", "baddbmm", "tensordot", "kron", "cross",
-    "bincount", "searchsorted", "bucketize", "tril_indices", "triu_indices", "dropout",
-    "set_num_threads", "get_num_threads"]
+    "add",
+    "sub",
+    "rsub",
+    "pow",
+    "float_power",
+    "max",
+    "min",
+    "argmax",
+    "where",
+    "std_mean",
+    "var_mean",
+    "is_tensor",
+    "is_storage",
+    "is_nonzero",
+    "broadcast_shapes",
+    "broadcast_tensors",
+    "einsum",
+    "addmm",
+    "addmv",
+    "baddbmm",
+    "tensordot",
+    "kron",
+    "cross",
+    "bincount",
+    "searchsorted",
+    "bucketize",
+    "tril_indices",
+    "triu_indices",
+    "dropout",
+    "set_num_threads",
+    "get_num_threads",
+]

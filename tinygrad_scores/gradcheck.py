@@ -1,4 +1,5 @@
 """Finite-difference check of the engine's gradients, like ``torch.autograd.gradcheck``."""
+
 import numpy as np
 
 from .autograd import no_grad
@@ -20,8 +21,12 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True):
     """
     if isinstance(inputs, Tensor):
         inputs = (inputs,)
-    inputs = [Tensor._wrap(x.array.astype(np.float64)).requires_grad_(x.requires_grad)
-              if isinstance(x, Tensor) and x.dtype.kind == "f" else x for x in inputs]
+    inputs = [
+        Tensor._wrap(x.array.astype(np.float64)).requires_grad_(x.requires_grad)
+        if isinstance(x, Tensor) and x.dtype.kind == "f"
+        else x
+        for x in inputs
+    ]
     checked = [i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
     if not checked:
         raise ValueError("gradcheck: no input requires grad")
@@ -51,7 +56,7 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True):
         x = inputs[i]
         analytic = np.zeros(x.shape) if x.grad is None else x.grad.array
         numeric = np.zeros(x.shape)
-        flat = x.array.reshape(-1)   # a view: writes go into x.array
+        flat = x.array.reshape(-1)  # a view: writes go into x.array
         for k in range(flat.size):
             orig = flat[k]
             flat[k] = orig + eps
@@ -63,10 +68,12 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True):
         bad = ~np.isclose(analytic, numeric, rtol=rtol, atol=atol)
         if bad.any():
             idx = tuple(int(v) for v in np.argwhere(bad)[0])
-            message = (f"Jacobian mismatch for output 0 with respect to input {i} "
-                       f"(shape {tuple(x.shape)}) at index {idx}:\n"
-                       f"  numerical: {numeric[idx]!r}\n  analytical: {analytic[idx]!r}\n"
-                       f"  input value there: {x.array[idx]!r}")
+            message = (
+                f"Jacobian mismatch for output 0 with respect to input {i} "
+                f"(shape {tuple(x.shape)}) at index {idx}:\n"
+                f"  numerical: {numeric[idx]!r}\n  analytical: {analytic[idx]!r}\n"
+                f"  input value there: {x.array[idx]!r}"
+            )
             if raise_exception:
                 raise GradcheckError(message)
             return False

@@ -3,6 +3,7 @@ older tutorials and textbooks still use: ``torch.FloatTensor([1, 2])``,
 ``torch.LongTensor(3)``, ``x.type(torch.FloatTensor)``, ``isinstance(x, torch.FloatTensor)``,
 ``Variable(x)``. Each type is a constructor for its dtype; tensors are never instances of
 another class."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -28,14 +29,18 @@ class _LegacyType(type):
 def _legacy(name: str, dtype: dtypes.dtype) -> type:
     def __new__(cls: type, *args: Any, **kwargs: Any) -> Tensor:
         if kwargs.pop("device", None) not in (None, "cpu"):
-            raise RuntimeError(f"tinygrad_scores runs on the CPU only: {name} on another "
-                               f"device is not available")
+            raise RuntimeError(
+                f"tinygrad_scores runs on the CPU only: {name} on another device is not available"
+            )
         if len(args) == 1 and not isinstance(args[0], (int, np.integer)):
             return Tensor.wrap(np.array(_to_array(args[0], dtype.dtype)))
-        return Tensor.wrap(np.zeros(_shape_args(args), dtype.dtype))   # FloatTensor(2, 3)
+        return Tensor.wrap(np.zeros(_shape_args(args), dtype.dtype))  # FloatTensor(2, 3)
 
-    return _LegacyType(name, (), {"__new__": __new__, "dtype": dtype,
-                                  "__doc__": f"A constructor for {dtype} tensors."})
+    return _LegacyType(
+        name,
+        (),
+        {"__new__": __new__, "dtype": dtype, "__doc__": f"A constructor for {dtype} tensors."},
+    )
 
 
 FloatTensor = _legacy("FloatTensor", dtypes.float32)
@@ -64,5 +69,15 @@ class Variable(metaclass=_VariableType):
         return t.requires_grad_(requires_grad) if requires_grad else t
 
 
-__all__ = ["FloatTensor", "DoubleTensor", "HalfTensor", "LongTensor", "IntTensor",
-           "ShortTensor", "CharTensor", "ByteTensor", "BoolTensor", "Variable"]
+__all__ = [
+    "FloatTensor",
+    "DoubleTensor",
+    "HalfTensor",
+    "LongTensor",
+    "IntTensor",
+    "ShortTensor",
+    "CharTensor",
+    "ByteTensor",
+    "BoolTensor",
+    "Variable",
+]

@@ -6,13 +6,14 @@ for the same seed; what carries over is PyTorch's contract: the same seed gives 
 numbers, ``get_state``/``set_state`` rewind a generator, and ``generator=`` on a random
 function draws from that generator instead of the global one.
 """
+
 import json
 
 import numpy as np
 
 from .capture import escape
 
-_DEFAULT_SEED = 67280421310721   # PyTorch's default_generator.initial_seed() at start-up
+_DEFAULT_SEED = 67280421310721  # PyTorch's default_generator.initial_seed() at start-up
 
 
 class Generator:
@@ -21,7 +22,8 @@ class Generator:
     def __init__(self, device="cpu"):
         """``Generator()`` or ``Generator("cpu")`` as PyTorch; ``Generator(seed)`` with an int
         is this package's shorthand for ``Generator().manual_seed(seed)``."""
-        from .device import check   # noqa: PLC0415  (device.py imports nothing of ours)
+        from .device import check  # noqa: PLC0415  (device.py imports nothing of ours)
+
         seed = _DEFAULT_SEED
         if isinstance(device, (int, np.integer)) and not isinstance(device, bool):
             seed, device = int(device), "cpu"
@@ -33,7 +35,7 @@ class Generator:
         """Restart the stream from ``seed`` (an int; negative seeds wrap as in PyTorch)."""
         seed = int(seed)
         if not -0x8000_0000_0000_0000 <= seed <= 0xFFFF_FFFF_FFFF_FFFF:
-            raise RuntimeError(f"Overflow when unpacking long long")
+            raise RuntimeError("Overflow when unpacking long long")
         self._seed = seed % (1 << 64)
         self._rng = np.random.default_rng(self._seed)
         return self
@@ -49,7 +51,8 @@ class Generator:
 
     def get_state(self):
         """The generator's state as a uint8 tensor (hand it to ``set_state`` to rewind)."""
-        from .tensor import Tensor   # noqa: PLC0415  (tensor.py imports this module)
+        from .tensor import Tensor  # noqa: PLC0415  (tensor.py imports this module)
+
         blob = json.dumps({"seed": self._seed, "state": self._rng.bit_generator.state}).encode()
         return Tensor.wrap(np.frombuffer(blob, np.uint8).copy())
 
@@ -57,14 +60,14 @@ class Generator:
         array = getattr(new_state, "array", new_state)
         if not isinstance(array, np.ndarray) or array.dtype != np.uint8 or array.ndim != 1:
             raise TypeError("expected a torch.ByteTensor, as get_state() returns")
-        try:   # JSON, never pickle: a state handed in from outside cannot run code
+        try:  # JSON, never pickle: a state handed in from outside cannot run code
             saved = json.loads(array.tobytes().decode())
             seed, state = saved["seed"], saved["state"]
             if state.get("bit_generator") != "PCG64" or not (seed is None or isinstance(seed, int)):
                 raise ValueError
             rng = np.random.default_rng()
             rng.bit_generator.state = state
-        except Exception:   # noqa: BLE001  (any corruption of the blob means the same)
+        except Exception:  # noqa: BLE001  (any corruption of the blob means the same)
             raise RuntimeError("Invalid RNG state: not a state from get_state()") from None
         self._seed, self._rng = seed, rng
         return self
@@ -102,6 +105,7 @@ def set_rng_state(new_state):
 def _rng(generator):
     escape("random numbers")
     if generator is not None and not isinstance(generator, Generator):
-        raise TypeError(f"generator must be a tinygrad_scores.Generator, not "
-                        f"{type(generator).__name__}")
+        raise TypeError(
+            f"generator must be a tinygrad_scores.Generator, not {type(generator).__name__}"
+        )
     return (generator or default_generator)._rng

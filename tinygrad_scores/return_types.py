@@ -1,5 +1,6 @@
 """Named results of the ops that return several tensors (``torch.return_types``):
 ``x.max(dim)`` is a ``max(values=..., indices=...)`` that also unpacks as a tuple."""
+
 from collections import namedtuple
 
 

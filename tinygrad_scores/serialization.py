@@ -13,6 +13,7 @@ fsyncs it, then renames it over the target, so a crash mid-save leaves the old f
 structure references, each once, and checks each one's declared shape and dtype against
 its stored size before reading its data, so a small file cannot claim gigabytes.
 """
+
 from __future__ import annotations
 
 import io
@@ -34,31 +35,39 @@ from .tensor import Tensor
 FileLike = str | os.PathLike | IO[bytes]
 
 _STRUCTURE = "__structure__"
-_MAX_DEPTH = 100                      # nesting levels of dicts/lists in one checkpoint
+_MAX_DEPTH = 100  # nesting levels of dicts/lists in one checkpoint
 _MAX_STRUCTURE_BYTES = 64 << 20
 _MAX_MEMBERS = 1 << 16
 _CHUNK = 16 << 20
-_KINDS = "biufc"                      # bool, integers, floats, complex
+_KINDS = "biufc"  # bool, integers, floats, complex
 
 
 # ---------------------------------------------------------------------------- save
 
+
 def _flatten(obj, arrays, depth=0):
     """The JSON structure of ``obj``; its arrays go into ``arrays`` under keys a0, a1..."""
     if depth > _MAX_DEPTH:
-        raise ValueError(f"save: the object is nested more than {_MAX_DEPTH} levels deep "
-                         f"(or contains itself)")
+        raise ValueError(
+            f"save: the object is nested more than {_MAX_DEPTH} levels deep (or contains itself)"
+        )
     if isinstance(obj, (Tensor, np.ndarray)):
         array = obj.array if isinstance(obj, Tensor) else obj
         if array.dtype.kind not in _KINDS:
-            raise TypeError(f"save: cannot save an array of dtype {array.dtype} (only bool, "
-                            f"integer, float and complex arrays; others would need pickle)")
+            raise TypeError(
+                f"save: cannot save an array of dtype {array.dtype} (only bool, "
+                f"integer, float and complex arrays; others would need pickle)"
+            )
         key = f"a{len(arrays)}"
         arrays[key] = array
         return {"__tensor__" if isinstance(obj, Tensor) else "__array__": key}
     if isinstance(obj, dict):
-        return {"__dict__": [[_flatten(k, arrays, depth + 1), _flatten(v, arrays, depth + 1)]
-                             for k, v in obj.items()]}
+        return {
+            "__dict__": [
+                [_flatten(k, arrays, depth + 1), _flatten(v, arrays, depth + 1)]
+                for k, v in obj.items()
+            ]
+        }
     if isinstance(obj, (list, tuple)):
         tag = "__tuple__" if isinstance(obj, tuple) else "__list__"
         return {tag: [_flatten(v, arrays, depth + 1) for v in obj]}
@@ -66,8 +75,10 @@ def _flatten(obj, arrays, depth=0):
         return obj.item()
     if obj is None or isinstance(obj, (bool, int, float, str)):
         return obj
-    raise TypeError(f"save: cannot save an object of type {type(obj).__name__}; only tensors, "
-                    f"arrays, numbers, strings, None, lists, tuples and dicts")
+    raise TypeError(
+        f"save: cannot save an object of type {type(obj).__name__}; only tensors, "
+        f"arrays, numbers, strings, None, lists, tuples and dicts"
+    )
 
 
 def _write(fh, arrays, structure):
@@ -79,8 +90,13 @@ def _write(fh, arrays, structure):
             npy.write_array(member, np.frombuffer(structure, np.uint8), allow_pickle=False)
 
 
-def save(obj: Any, f: FileLike, pickle_module: Any = None, pickle_protocol: Any = None,
-         _use_new_zipfile_serialization: bool = True) -> None:
+def save(
+    obj: Any,
+    f: FileLike,
+    pickle_module: Any = None,
+    pickle_protocol: Any = None,
+    _use_new_zipfile_serialization: bool = True,
+) -> None:
     """Write ``obj`` (a ``state_dict``, or a dict of them with epochs, names...) to ``f``:
     a path (str or ``os.PathLike``, written exactly there) or a binary file object.
     ``pickle_module`` and ``pickle_protocol`` are accepted for PyTorch's signature and
@@ -98,8 +114,9 @@ def save(obj: Any, f: FileLike, pickle_module: Any = None, pickle_protocol: Any 
         umask = os.umask(0)
         os.umask(umask)
         mode = 0o666 & ~umask
-    fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(os.fsdecode(path)) + ".",
-                               suffix=".tmp", dir=directory)
+    fd, tmp = tempfile.mkstemp(
+        prefix="." + os.path.basename(os.fsdecode(path)) + ".", suffix=".tmp", dir=directory
+    )
     try:
         with os.fdopen(fd, "wb") as fh:
             _write(fh, arrays, structure)
@@ -113,7 +130,7 @@ def save(obj: Any, f: FileLike, pickle_module: Any = None, pickle_protocol: Any 
         except OSError:
             pass
         raise
-    try:                      # make the rename itself durable
+    try:  # make the rename itself durable
         dir_fd = os.open(directory, os.O_RDONLY)
     except OSError:
         return
@@ -126,6 +143,7 @@ def save(obj: Any, f: FileLike, pickle_module: Any = None, pickle_protocol: Any 
 
 
 # ---------------------------------------------------------------------------- load
+
 
 class _Bad(ValueError):
     """A problem with the file; ``load`` adds the file's name."""
@@ -155,8 +173,10 @@ def _check_not_pickled(zf, info):
     except (ValueError, SyntaxError):
         raise _Bad(f"member {info.filename!r} has a malformed .npy header") from None
     if dtype.hasobject:
-        raise _Bad(f"holds pickled Python objects (member {info.filename!r}, dtype {dtype}); "
-                   f"refusing to unpickle them (pickle can run arbitrary code)")
+        raise _Bad(
+            f"holds pickled Python objects (member {info.filename!r}, dtype {dtype}); "
+            f"refusing to unpickle them (pickle can run arbitrary code)"
+        )
 
 
 def _plan(zf, info):
@@ -168,17 +188,23 @@ def _plan(zf, info):
             raise
         raise _Bad(f"member {info.filename!r} has a malformed .npy header ({exc})") from None
     if dtype.hasobject:
-        raise _Bad(f"holds pickled Python objects (member {info.filename!r}); refusing to "
-                   f"unpickle them (pickle can run arbitrary code)")
+        raise _Bad(
+            f"holds pickled Python objects (member {info.filename!r}); refusing to "
+            f"unpickle them (pickle can run arbitrary code)"
+        )
     if dtype.kind not in _KINDS or dtype.fields is not None or dtype.subdtype is not None:
         raise _Bad(f"member {info.filename!r} has unsupported dtype {dtype}")
     if info.compress_type != zipfile.ZIP_STORED:
-        raise _Bad(f"member {info.filename!r} is compressed; save() stores arrays "
-                   f"uncompressed, and a compressed member could expand far beyond the file")
+        raise _Bad(
+            f"member {info.filename!r} is compressed; save() stores arrays "
+            f"uncompressed, and a compressed member could expand far beyond the file"
+        )
     nbytes = math.prod(shape) * dtype.itemsize
     if offset + nbytes != info.file_size:
-        raise _Bad(f"member {info.filename!r} declares shape {tuple(shape)} of {dtype} "
-                   f"({nbytes} bytes) but stores {info.file_size - offset} bytes of data")
+        raise _Bad(
+            f"member {info.filename!r} declares shape {tuple(shape)} of {dtype} "
+            f"({nbytes} bytes) but stores {info.file_size - offset} bytes of data"
+        )
     return shape, fortran, dtype, offset, nbytes
 
 
@@ -195,11 +221,11 @@ def _read(zf, info, plan):
             chunk = member.read(min(_CHUNK, nbytes - done))
             if not chunk:
                 raise _Bad(f"member {info.filename!r} is truncated")
-            view[done:done + len(chunk)] = chunk
+            view[done : done + len(chunk)] = chunk
             done += len(chunk)
-        member.read(1)        # reach the end, where zipfile checks the CRC
+        member.read(1)  # reach the end, where zipfile checks the CRC
     array = np.frombuffer(buf, dtype).reshape(shape, order="F" if fortran else "C")
-    return np.array(array, dtype=dtype.newbyteorder("="), order="C")   # keeps 0-d shapes
+    return np.array(array, dtype=dtype.newbyteorder("="), order="C")  # keeps 0-d shapes
 
 
 def _collect(node, refs, depth=0):
@@ -210,14 +236,15 @@ def _collect(node, refs, depth=0):
         return
     if not isinstance(node, dict) or len(node) != 1:
         raise _Bad(f"malformed structure: unexpected {type(node).__name__} node")
-    (tag, value), = node.items()
+    ((tag, value),) = node.items()
     if tag in ("__tensor__", "__array__"):
         if not isinstance(value, str):
             raise _Bad(f"malformed structure: {tag} must name a member")
         refs.append(value)
     elif tag == "__dict__":
-        if not isinstance(value, list) or not all(isinstance(kv, list) and len(kv) == 2
-                                                  for kv in value):
+        if not isinstance(value, list) or not all(
+            isinstance(kv, list) and len(kv) == 2 for kv in value
+        ):
             raise _Bad("malformed structure: __dict__ must be a list of [key, value] pairs")
         for key, item in value:
             _collect(key, refs, depth + 1)
@@ -234,7 +261,7 @@ def _collect(node, refs, depth=0):
 def _build(node, arrays):
     if not isinstance(node, dict):
         return node
-    (tag, value), = node.items()
+    ((tag, value),) = node.items()
     if tag == "__tensor__":
         return Tensor._wrap(arrays[value])
     if tag == "__array__":
@@ -246,8 +273,9 @@ def _build(node, arrays):
             try:
                 out[key] = _build(item, arrays)
             except TypeError:
-                raise _Bad(f"malformed structure: unhashable dict key of type "
-                           f"{type(key).__name__}") from None
+                raise _Bad(
+                    f"malformed structure: unhashable dict key of type {type(key).__name__}"
+                ) from None
         return out
     items = [_build(v, arrays) for v in value]
     return tuple(items) if tag == "__tuple__" else items
@@ -266,13 +294,17 @@ def _load_zip(zf, size):
             _check_not_pickled(zf, info)
     info = members.get(_STRUCTURE + ".npy")
     if info is None:
-        raise _Bad("a zip archive but not a checkpoint written by save() (no __structure__ "
-                   "member; PyTorch's own .pt files hold pickles, which are never loaded)")
+        raise _Bad(
+            "a zip archive but not a checkpoint written by save() (no __structure__ "
+            "member; PyTorch's own .pt files hold pickles, which are never loaded)"
+        )
     plan = _plan(zf, info)
     shape, _, dtype, _, nbytes = plan
     if dtype != np.uint8 or len(shape) != 1 or nbytes > _MAX_STRUCTURE_BYTES:
-        raise _Bad(f"the __structure__ member must be 1-D uint8 of at most "
-                   f"{_MAX_STRUCTURE_BYTES} bytes, got {dtype} of shape {tuple(shape)}")
+        raise _Bad(
+            f"the __structure__ member must be 1-D uint8 of at most "
+            f"{_MAX_STRUCTURE_BYTES} bytes, got {dtype} of shape {tuple(shape)}"
+        )
     try:
         structure = json.loads(_read(zf, info, plan).tobytes().decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -292,14 +324,22 @@ def _load_zip(zf, size):
         plans[key] = (info, _plan(zf, info))
     total = sum(p[4] for _, p in plans.values())
     if total > size:
-        raise _Bad(f"members declare {total} bytes of data in a file of {size} bytes "
-                   f"(overlapping members)")
+        raise _Bad(
+            f"members declare {total} bytes of data in a file of {size} bytes (overlapping members)"
+        )
     arrays = {key: _read(zf, info, p) for key, (info, p) in plans.items()}
     return _build(structure, arrays)
 
 
-def load(f: FileLike, map_location: Any = None, pickle_module: Any = None, *,
-         weights_only: bool = True, mmap: Any = None, **pickle_load_args: Any) -> Any:
+def load(
+    f: FileLike,
+    map_location: Any = None,
+    pickle_module: Any = None,
+    *,
+    weights_only: bool = True,
+    mmap: Any = None,
+    **pickle_load_args: Any,
+) -> Any:
     """Read what ``save`` wrote, from a path or a binary file object. Everything is loaded
     onto the CPU, so ``map_location`` is accepted and ignored; so are ``mmap`` and
     ``weights_only`` (nothing is ever unpickled, whatever its value)."""
@@ -311,7 +351,7 @@ def load(f: FileLike, map_location: Any = None, pickle_module: Any = None, *,
     else:
         path = os.fspath(f)
         name = repr(os.fsdecode(path))
-        fh = opened = open(path, "rb")     # FileNotFoundError / IsADirectoryError as they are
+        fh = opened = open(path, "rb")  # FileNotFoundError / IsADirectoryError as they are
     try:
         start = fh.tell()
         magic = fh.read(6)
@@ -326,8 +366,13 @@ def load(f: FileLike, map_location: Any = None, pickle_module: Any = None, *,
         try:
             with zipfile.ZipFile(fh) as zf:
                 return _load_zip(zf, size)
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error,
-                NotImplementedError) as exc:
+        except (
+            zipfile.BadZipFile,
+            zipfile.LargeZipFile,
+            EOFError,
+            zlib.error,
+            NotImplementedError,
+        ) as exc:
             raise _Bad(f"truncated or corrupt zip archive ({exc})") from None
         except OSError as exc:
             raise _Bad(f"truncated or unreadable ({exc})") from None

@@ -6,6 +6,7 @@ dtype (``dtypes.py`` holds PyTorch's promotion rules) and calls one ``Function``
 ``x[i] = v``) change the array in place and bump the tensor's version counter, so a
 backward pass that needs the old values refuses to run instead of using the new ones.
 """
+
 from __future__ import annotations
 
 import numbers
@@ -19,8 +20,7 @@ from . import functions as F
 from .formatting import format_tensor
 from .tensor_methods import TensorMethods, _shape_args
 
-
-_STATE = autograd._state      # per-thread engine state (grad mode, capture recorder)
+_STATE = autograd._state  # per-thread engine state (grad mode, capture recorder)
 
 # What the operators accept besides a Tensor: Python numbers and NumPy arrays.
 Operand = Union["Tensor", float, int, bool, np.ndarray]
@@ -45,9 +45,11 @@ def _to_array(data, dtype=None):
     elif isinstance(data, np.ndarray):
         arr = data
         if arr.dtype.kind not in "fiub":
-            raise TypeError(f"can't convert np.ndarray of type numpy.{arr.dtype.type.__name__}. The only "
-                            f"supported types are: float64, float32, float16, int64, int32, "
-                            f"int16, int8, uint8, and bool.")
+            raise TypeError(
+                f"can't convert np.ndarray of type numpy.{arr.dtype.type.__name__}. The only "
+                f"supported types are: float64, float32, float16, int64, int32, "
+                f"int16, int8, uint8, and bool."
+            )
         if not arr.dtype.isnative:
             arr = arr.astype(arr.dtype.newbyteorder("="))
     else:
@@ -59,8 +61,10 @@ def _to_array(data, dtype=None):
         elif arr.dtype.kind in "iu" and dtype is None:
             arr = arr.astype(np.int64)
         elif arr.dtype.kind not in "fiub":
-            raise TypeError(f"can't convert data of type {type(data).__name__} "
-                            f"(numpy dtype {arr.dtype}) to a tensor")
+            raise TypeError(
+                f"can't convert data of type {type(data).__name__} "
+                f"(numpy dtype {arr.dtype}) to a tensor"
+            )
     if dtype is not None and arr.dtype != dtype:
         arr = arr.astype(dtype)
     return arr
@@ -90,15 +94,23 @@ class Tensor(TensorMethods):
     (``Tensor(2, 3)`` is an uninitialised 2x3 tensor); ``tensor(data)`` infers the dtype.
     """
 
-    __slots__ = ("array", "grad", "requires_grad", "grad_fn", "_version", "_base", "_hooks",
-                 "__weakref__")
-    __array_priority__ = 1000   # ndarray op Tensor defers to Tensor's reflected operators
+    __slots__ = (
+        "array",
+        "grad",
+        "requires_grad",
+        "grad_fn",
+        "_version",
+        "_base",
+        "_hooks",
+        "__weakref__",
+    )
+    __array_priority__ = 1000  # ndarray op Tensor defers to Tensor's reflected operators
 
     def __init__(self, *args: Any, dtype: Any = None, requires_grad: bool = False) -> None:
         if len(args) == 1 and not isinstance(args[0], (int, np.integer)) or len(args) == 0:
             data = args[0] if args else []
             if isinstance(data, np.ndarray) and dtype is None:
-                array = np.array(_to_array(data))   # keeps its dtype; a new tensor owns a copy
+                array = np.array(_to_array(data))  # keeps its dtype; a new tensor owns a copy
             else:
                 array = np.array(_to_array(data, dtypes.to_numpy(dtype) or dtypes.default_float()))
         else:
@@ -112,8 +124,8 @@ class Tensor(TensorMethods):
         self.grad = None
         self.grad_fn = grad_fn
         self.requires_grad = grad_fn is not None
-        self._version = [0]      # shared with views of this tensor's storage
-        self._base = None        # the tensor this one is a view of (set by view ops)
+        self._version = [0]  # shared with views of this tensor's storage
+        self._base = None  # the tensor this one is a view of (set by view ops)
         self._hooks = None
 
     @classmethod
@@ -167,7 +179,8 @@ class Tensor(TensorMethods):
 
     @property
     def device(self):
-        from .device import cpu   # noqa: PLC0415  (device.py imports nothing of ours)
+        from .device import cpu  # noqa: PLC0415  (device.py imports nothing of ours)
+
         return cpu
 
     @property
@@ -203,15 +216,18 @@ class Tensor(TensorMethods):
     def numpy(self, force: bool = False) -> np.ndarray:
         _escape("numpy()")
         if self.requires_grad and not force:
-            raise RuntimeError("Can't call numpy() on Tensor that requires grad. "
-                               "Use tensor.detach().numpy() instead.")
+            raise RuntimeError(
+                "Can't call numpy() on Tensor that requires grad. "
+                "Use tensor.detach().numpy() instead."
+            )
         return self.array
 
     def item(self) -> Any:
         _escape("item()")
         if self.array.size != 1:
-            raise RuntimeError(f"a Tensor with {self.array.size} elements cannot be converted "
-                               f"to Scalar")
+            raise RuntimeError(
+                f"a Tensor with {self.array.size} elements cannot be converted to Scalar"
+            )
         return self.array.item()
 
     def tolist(self) -> Any:
@@ -268,20 +284,30 @@ class Tensor(TensorMethods):
         """A copy as NumPy dtype ``dtype``, outside the graph."""
         return converted(self, dtype)
 
-    def backward(self, gradient: Tensor | None = None, retain_graph: bool | None = None,
-                 create_graph: bool = False, inputs: Any = None) -> None:
+    def backward(
+        self,
+        gradient: Tensor | None = None,
+        retain_graph: bool | None = None,
+        create_graph: bool = False,
+        inputs: Any = None,
+    ) -> None:
         """Accumulate d self / d leaf into ``leaf.grad`` for every leaf that requires grad."""
-        autograd.backward(self, gradient, retain_graph=retain_graph, create_graph=create_graph,
-                          inputs=inputs)
+        autograd.backward(
+            self, gradient, retain_graph=retain_graph, create_graph=create_graph, inputs=inputs
+        )
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         if requires_grad and self.array.dtype.kind != "f":
-            raise RuntimeError(f"only Tensors of floating point dtype can require gradients "
-                               f"(this one is {self.dtype})")
+            raise RuntimeError(
+                f"only Tensors of floating point dtype can require gradients "
+                f"(this one is {self.dtype})"
+            )
         if not requires_grad and self.grad_fn is not None:
-            raise RuntimeError("you can only change requires_grad flags of leaf variables. If "
-                               "you want to use a computed variable in a subgraph that doesn't "
-                               "require differentiation use var_no_grad = var.detach().")
+            raise RuntimeError(
+                "you can only change requires_grad flags of leaf variables. If "
+                "you want to use a computed variable in a subgraph that doesn't "
+                "require differentiation use var_no_grad = var.detach()."
+            )
         self.requires_grad = bool(requires_grad)
         return self
 
@@ -315,15 +341,19 @@ class Tensor(TensorMethods):
         requires grad is refused (its ``.grad`` would no longer describe it).
         """
         recording = autograd.is_grad_enabled() and (
-            self.requires_grad or any(getattr(o, "requires_grad", False) for o in operands))
+            self.requires_grad or any(getattr(o, "requires_grad", False) for o in operands)
+        )
         if recording and self.requires_grad:
             if self.grad_fn is None:
-                raise RuntimeError("a leaf Variable that requires grad is being used in an "
-                                   "in-place operation.")
+                raise RuntimeError(
+                    "a leaf Variable that requires grad is being used in an in-place operation."
+                )
             if self._base is not None:
-                raise RuntimeError("an in-place operation on a view of a tensor that requires "
-                                   "grad is not supported here; write it out of place "
-                                   "(y = y + 1)")
+                raise RuntimeError(
+                    "an in-place operation on a view of a tensor that requires "
+                    "grad is not supported here; write it out of place "
+                    "(y = y + 1)"
+                )
         recorder = _STATE.recorder
         if recording:
             source = Tensor.wrap(self.array.copy(), self.grad_fn)
@@ -334,17 +364,23 @@ class Tensor(TensorMethods):
             source = self
         result = compute(source)
         if not dtypes.can_cast(result.array.dtype, self.array.dtype):
-            raise RuntimeError(f"result type {_type_name(result.array.dtype)} can't be cast to "
-                               f"the desired output type {_type_name(self.array.dtype)}")
+            raise RuntimeError(
+                f"result type {_type_name(result.array.dtype)} can't be cast to "
+                f"the desired output type {_type_name(self.array.dtype)}"
+            )
         if result.array.shape != self.array.shape:
             try:
                 np.broadcast_to(result.array, self.array.shape)
             except ValueError:
-                raise RuntimeError(f"output with shape {list(self.array.shape)} doesn't match "
-                                   f"the broadcast shape {list(result.array.shape)}") from None
+                raise RuntimeError(
+                    f"output with shape {list(self.array.shape)} doesn't match "
+                    f"the broadcast shape {list(result.array.shape)}"
+                ) from None
         if not self.array.flags.writeable:
-            raise RuntimeError("this tensor's storage is read-only (a broadcast view, or an "
-                               "array NumPy marks read-only): clone() it first")
+            raise RuntimeError(
+                "this tensor's storage is read-only (a broadcast view, or an "
+                "array NumPy marks read-only): clone() it first"
+            )
         np.copyto(self.array, result.array, casting="unsafe")
         if recorder is not None:
             recorder.inplace(self, result.array)
@@ -371,7 +407,7 @@ class Tensor(TensorMethods):
         return self._apply_inplace(lambda s: s.div(other, rounding_mode=rounding_mode), other)
 
     def pow_(self, exponent):
-        return self._apply_inplace(lambda s: s ** exponent, exponent)
+        return self._apply_inplace(lambda s: s**exponent, exponent)
 
     def neg_(self):
         return self._apply_inplace(lambda s: -s)
@@ -433,14 +469,18 @@ class Tensor(TensorMethods):
         return self._fill_values(np.asarray(value, self.array.dtype))
 
     def normal_(self, mean=0.0, std=1.0, generator=None):
-        from .random import _rng   # noqa: PLC0415  (random.py is leaf-level; no cycle)
-        return self._fill_values(_rng(generator).normal(mean, std, self.array.shape)
-                                 .astype(self.array.dtype))
+        from .random import _rng  # noqa: PLC0415  (random.py is leaf-level; no cycle)
+
+        return self._fill_values(
+            _rng(generator).normal(mean, std, self.array.shape).astype(self.array.dtype)
+        )
 
     def uniform_(self, a=0.0, b=1.0, generator=None):
-        from .random import _rng   # noqa: PLC0415
-        return self._fill_values(_rng(generator).uniform(a, b, self.array.shape)
-                                 .astype(self.array.dtype))
+        from .random import _rng  # noqa: PLC0415
+
+        return self._fill_values(
+            _rng(generator).uniform(a, b, self.array.shape).astype(self.array.dtype)
+        )
 
     def __setitem__(self, index, value):
         index = _index(index)
@@ -456,8 +496,11 @@ class Tensor(TensorMethods):
             return other
         if isinstance(other, numbers.Number) and not isinstance(other, complex):
             kind = self.array.dtype.kind
-            if kind == "f" or (kind in "iu" and not isinstance(other, (float, np.floating))) \
-                    or isinstance(other, (bool, np.bool_)):
+            if (
+                kind == "f"
+                or (kind in "iu" and not isinstance(other, (float, np.floating)))
+                or isinstance(other, (bool, np.bool_))
+            ):
                 return Tensor.wrap(np.asarray(other, dtype=self.array.dtype))
             return Tensor.wrap(np.asarray(other, dtype=dtypes.result_type(self, other)))
         if isinstance(other, np.ndarray):
@@ -472,16 +515,19 @@ class Tensor(TensorMethods):
         except TypeError:
             return NotImplemented
         a, b = (other, self) if reverse else (self, other)
-        dtype = result_dtype or (a.array.dtype if a.array.dtype == b.array.dtype
-                                 else dtypes.result_type(a, b))
+        dtype = result_dtype or (
+            a.array.dtype if a.array.dtype == b.array.dtype else dtypes.result_type(a, b)
+        )
         a, b = _cast(a, dtype), _cast(b, dtype)
         try:
             return fn.apply(a, b)
         except ValueError as exc:
             if "broadcast" in str(exc):
-                raise RuntimeError(f"The size of tensor a ({_size_list(a)}) must match the size "
-                                   f"of tensor b ({_size_list(b)}): shapes are not "
-                                   f"broadcastable") from None
+                raise RuntimeError(
+                    f"The size of tensor a ({_size_list(a)}) must match the size "
+                    f"of tensor b ({_size_list(b)}): shapes are not "
+                    f"broadcastable"
+                ) from None
             raise
 
     def __add__(self, other: Operand) -> Tensor:
@@ -504,8 +550,9 @@ class Tensor(TensorMethods):
 
     def _true_divide(self, other, reverse):
         # int / int is the default float dtype in PyTorch
-        dtype = dtypes.result_type(self, other if not isinstance(other, (list, tuple))
-                                   else _to_array(other))
+        dtype = dtypes.result_type(
+            self, other if not isinstance(other, (list, tuple)) else _to_array(other)
+        )
         if dtype.kind != "f":
             dtype = dtypes.default_float()
         return self._binary(F.Div, other, reverse=reverse, result_dtype=dtype)
@@ -524,9 +571,11 @@ class Tensor(TensorMethods):
 
     def __neg__(self) -> Tensor:
         if self.array.dtype == np.bool_:
-            raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. "
-                               "If you are trying to invert a mask, use the `~` or "
-                               "`logical_not()` operator instead.")
+            raise RuntimeError(
+                "Negation, the `-` operator, on a bool tensor is not supported. "
+                "If you are trying to invert a mask, use the `~` or "
+                "`logical_not()` operator instead."
+            )
         return F.Neg.apply(self)
 
     def __pos__(self):
@@ -551,8 +600,10 @@ class Tensor(TensorMethods):
         try:
             return Tensor.wrap(np.asarray(op(self.array, other)))
         except ValueError:
-            raise RuntimeError(f"The size of tensor a ({list(self.array.shape)}) must match the "
-                               f"size of tensor b ({list(np.shape(other))})") from None
+            raise RuntimeError(
+                f"The size of tensor a ({list(self.array.shape)}) must match the "
+                f"size of tensor b ({list(np.shape(other))})"
+            ) from None
 
     def __lt__(self, other):
         return self._compare(np.less, other)
@@ -594,12 +645,14 @@ class Tensor(TensorMethods):
         if rounding_mode is None:
             return self._true_divide(other, reverse=False)
         if rounding_mode not in ("trunc", "floor"):
-            raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or "
-                             f"'floor' but found '{rounding_mode}'")
+            raise ValueError(
+                f"div expected rounding_mode to be one of None, 'trunc', or "
+                f"'floor' but found '{rounding_mode}'"
+            )
         dtype = dtypes.result_type(self, other)
         a = self.array
         b = other.array if isinstance(other, Tensor) else np.asarray(other)
-        if dtype.kind in "iub":            # exact integer division, no float round trip
+        if dtype.kind in "iub":  # exact integer division, no float round trip
             a, b = a.astype(dtype, copy=False), b.astype(dtype, copy=False)
             if (b == 0).any():
                 raise RuntimeError("ZeroDivisionError")
@@ -678,8 +731,9 @@ def _size_list(t):
 def _check_dim(dim, ndim):
     n = max(ndim, 1)
     if not -n <= dim < n:
-        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], "
-                         f"but got {dim})")
+        raise IndexError(
+            f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})"
+        )
     return dim % n
 
 

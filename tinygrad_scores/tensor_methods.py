@@ -7,6 +7,7 @@ no op in ``functions/`` ever sees a bad dim or an out-of-range index. Integer an
 inputs of floating functions (sin, log2, ...) are promoted to the default float dtype,
 as PyTorch does.
 """
+
 import functools
 import inspect
 import math
@@ -18,9 +19,17 @@ from . import dtypes, return_types
 from . import functions as F
 from ._missing import missing
 
-_TYPE_NAMES = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
-               "int64": "LongTensor", "int32": "IntTensor", "int16": "ShortTensor",
-               "int8": "CharTensor", "uint8": "ByteTensor", "bool": "BoolTensor"}
+_TYPE_NAMES = {
+    "float32": "FloatTensor",
+    "float64": "DoubleTensor",
+    "float16": "HalfTensor",
+    "int64": "LongTensor",
+    "int32": "IntTensor",
+    "int16": "ShortTensor",
+    "int8": "CharTensor",
+    "uint8": "ByteTensor",
+    "bool": "BoolTensor",
+}
 _BY_TYPE_NAME = {v: k for k, v in _TYPE_NAMES.items()}
 
 
@@ -41,8 +50,10 @@ class TensorMethods:
     @property
     def mT(self):
         if self.ndim < 2:
-            raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. "
-                               f"Got {self.ndim}-D tensor.")
+            raise RuntimeError(
+                "tensor.mT is only supported on matrices or batches of matrices. "
+                f"Got {self.ndim}-D tensor."
+            )
         return self.transpose(-2, -1)
 
     @property
@@ -77,7 +88,8 @@ class TensorMethods:
         return self.array.__array_interface__["data"][0]
 
     def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
-        from .creation import tensor   # noqa: PLC0415  (creation imports tensor.py)
+        from .creation import tensor  # noqa: PLC0415  (creation imports tensor.py)
+
         return tensor(data, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
 
     def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
@@ -90,11 +102,13 @@ class TensorMethods:
         return self._new(np.empty, size, dtype, device, requires_grad)
 
     def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
-        return self._new(lambda s, d: np.full(s, fill_value, d), (size,), dtype, device,
-                         requires_grad)
+        return self._new(
+            lambda s, d: np.full(s, fill_value, d), (size,), dtype, device, requires_grad
+        )
 
     def _new(self, make, size, dtype, device, requires_grad):
-        from .device import check   # noqa: PLC0415
+        from .device import check  # noqa: PLC0415
+
         check(device)
         t = self._wrap(make(_shape_args(size), dtypes.to_numpy(dtype) or self.array.dtype))
         return t.requires_grad_() if requires_grad else t
@@ -104,13 +118,16 @@ class TensorMethods:
         return self
 
     def cuda(self, device=None, non_blocking=False, memory_format=None):
-        raise RuntimeError("tinygrad_scores runs on the CPU only: .cuda() is not available "
-                           "(keep tensors on 'cpu'; torch.cuda.is_available() is False)")
+        raise RuntimeError(
+            "tinygrad_scores runs on the CPU only: .cuda() is not available "
+            "(keep tensors on 'cpu'; torch.cuda.is_available() is False)"
+        )
 
     def to(self, *args, **kwargs):
         """``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(other_tensor)``, with
         ``non_blocking`` and ``copy`` accepted. Devices other than the CPU are refused."""
-        from .device import check   # noqa: PLC0415
+        from .device import check  # noqa: PLC0415
+
         dtype = kwargs.pop("dtype", None)
         check(kwargs.pop("device", None))
         copy = kwargs.pop("copy", False)
@@ -124,9 +141,9 @@ class TensorMethods:
             elif isinstance(arg, (dtypes.dtype, np.dtype, type)):
                 dtype = arg
             elif isinstance(arg, bool):
-                continue        # non_blocking or copy given positionally
+                continue  # non_blocking or copy given positionally
             else:
-                check(arg)      # a device: str, device or int
+                check(arg)  # a device: str, device or int
         out = self if dtype is None or dtypes.as_dtype(dtype) == self.dtype else self.type(dtype)
         return out.clone() if copy and out is self else out
 
@@ -272,7 +289,7 @@ class TensorMethods:
         return self._round_op("round", decimals=decimals)
 
     def _round_op(self, op, decimals=0):
-        if self.array.dtype.kind != "f":   # integers are already whole
+        if self.array.dtype.kind != "f":  # integers are already whole
             return self.clone()
         op_class = {"floor": F.Floor, "ceil": F.Ceil, "round": F.Round, "trunc": F.Trunc}[op]
         return op_class.apply(self, decimals=decimals)
@@ -339,8 +356,11 @@ class TensorMethods:
 
     def lerp(self, end, weight):
         """self + weight * (end - self); weight a number or a tensor."""
-        weight = weight if isinstance(weight, TensorMethods) else \
-            self._wrap(np.asarray(weight, self.array.dtype))
+        weight = (
+            weight
+            if isinstance(weight, TensorMethods)
+            else self._wrap(np.asarray(weight, self.array.dtype))
+        )
         return F.Lerp.apply(self, end, weight)
 
     def addcmul(self, tensor1, tensor2, value=1):
@@ -371,7 +391,8 @@ class TensorMethods:
 
     def where(self, condition, other):
         """``self`` where ``condition`` holds, else ``other``."""
-        from . import where   # noqa: PLC0415  (the package's function form)
+        from . import where  # noqa: PLC0415  (the package's function form)
+
         return where(condition, self, other)
 
     # ------------------------------------------------------------------ logic and bits
@@ -434,8 +455,7 @@ class TensorMethods:
     def _compare_checked(self, op, other):
         result = self._compare(op, other)
         if result is NotImplemented:
-            raise TypeError(f"comparison of a Tensor with {type(other).__name__} is not "
-                            f"supported")
+            raise TypeError(f"comparison of a Tensor with {type(other).__name__} is not supported")
         return result
 
     def eq(self, other):
@@ -475,8 +495,7 @@ class TensorMethods:
 
     def isclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
         """|self - other| <= atol + rtol * |other|, elementwise."""
-        return self._wrap(np.asarray(np.isclose(self.array, _value(other), rtol, atol,
-                                                equal_nan)))
+        return self._wrap(np.asarray(np.isclose(self.array, _value(other), rtol, atol, equal_nan)))
 
     def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
         return bool(np.allclose(self.array, _value(other), rtol, atol, equal_nan))
@@ -506,9 +525,11 @@ class TensorMethods:
     def mean(self, dim=None, keepdim=False, dtype=None):
         a = self.type(dtype) if dtype is not None else self
         if a.array.dtype.kind != "f":
-            raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be "
-                               f"either a floating point or complex dtype. Got: "
-                               f"{_long_name(a)}")
+            raise RuntimeError(
+                f"mean(): could not infer output dtype. Input dtype must be "
+                f"either a floating point or complex dtype. Got: "
+                f"{_long_name(a)}"
+            )
         return F.Mean.apply(a, dim=_dims(dim), keepdim=keepdim)
 
     def nanmean(self, dim=None, keepdim=False):
@@ -539,9 +560,11 @@ class TensorMethods:
             return self.minimum(dim)
         if dim is None:
             if self.array.size == 0:
-                raise RuntimeError("min(): Expected reduction dim to be specified for "
-                                   "input.numel() == 0. Specify the reduction dim with the "
-                                   "'dim' argument.")
+                raise RuntimeError(
+                    "min(): Expected reduction dim to be specified for "
+                    "input.numel() == 0. Specify the reduction dim with the "
+                    "'dim' argument."
+                )
             return F.Amin.apply(self, dim=None)
         dim = _dim(dim, self.ndim)
         indices = self.argmin(dim, keepdim=True)
@@ -563,14 +586,17 @@ class TensorMethods:
         return F.Amin.apply(self, dim=_dims(dim), keepdim=keepdim)
 
     def aminmax(self, *, dim=None, keepdim=False):
-        return return_types.aminmax(self.amin(dim if dim is not None else (), keepdim),
-                                    self.amax(dim if dim is not None else (), keepdim))
+        return return_types.aminmax(
+            self.amin(dim if dim is not None else (), keepdim),
+            self.amax(dim if dim is not None else (), keepdim),
+        )
 
     def _arg_extreme(self, find, name, dim, keepdim):
         if dim is None:
             if self.array.size == 0:
-                raise RuntimeError(f"{name}(): Expected reduction dim to be specified for "
-                                   f"input.numel() == 0.")
+                raise RuntimeError(
+                    f"{name}(): Expected reduction dim to be specified for input.numel() == 0."
+                )
             return self._wrap(np.asarray(find(self.array), dtype=np.int64))
         dim = _dim(dim, self.ndim)
         if self.ndim == 0:
@@ -648,7 +674,7 @@ class TensorMethods:
     def sort(self, dim=-1, descending=False, stable=False):
         """(values, indices) sorted along ``dim``; always stable here; NaN sorts as the
         largest value, as PyTorch."""
-        if isinstance(dim, bool):   # sort(stable=...) given positionally is not PyTorch's
+        if isinstance(dim, bool):  # sort(stable=...) given positionally is not PyTorch's
             raise TypeError("sort(): dim must be an int")
         if self.ndim == 0:
             return return_types.sort(self.clone(), self._wrap(np.zeros((), np.int64)))
@@ -693,8 +719,9 @@ class TensorMethods:
         a = self.array
         if dim is None:
             if a.size == 0:
-                return self._wrap(np.asarray(np.nan, a.dtype if a.dtype.kind == "f"
-                                             else np.float32))
+                return self._wrap(
+                    np.asarray(np.nan, a.dtype if a.dtype.kind == "f" else np.float32)
+                )
             flat = np.sort(a.reshape(-1))
             value = flat[-1] if np.isnan(flat[-1]) else flat[(flat.size - 1) // 2]
             return F.PickValue.apply(self, value=value)
@@ -708,19 +735,28 @@ class TensorMethods:
         nans = np.isnan(a).sum(axis=dim, keepdims=True) if a.dtype.kind == "f" else 0
         # with NaNs in a slice, its median is the first NaN (they sort last)
         pos = np.where(nans > 0, n - nans, (n - 1) // 2)
-        pos = np.broadcast_to(pos, a.shape[:dim] + (1,) + a.shape[dim + 1:])
+        pos = np.broadcast_to(pos, a.shape[:dim] + (1,) + a.shape[dim + 1 :])
         indices = self._wrap(np.take_along_axis(order, pos, axis=dim))
         return return_types.median(*self._pick_along(indices, dim, keepdim))
 
-    def unique(self, sorted=True, return_inverse=False, return_counts=False,  # noqa: A002
-               dim=None):
+    def unique(
+        self,
+        sorted=True,
+        return_inverse=False,
+        return_counts=False,  # noqa: A002
+        dim=None,
+    ):
         """The distinct elements, sorted (no gradient, as PyTorch)."""
-        values, inverse, counts = np.unique(self.array, return_inverse=True, return_counts=True,
-                                            axis=dim)
+        values, inverse, counts = np.unique(
+            self.array, return_inverse=True, return_counts=True, axis=dim
+        )
         out = [self._wrap(values)]
         if return_inverse:
-            out.append(self._wrap(inverse.reshape(self.array.shape if dim is None else -1)
-                                  .astype(np.int64)))
+            out.append(
+                self._wrap(
+                    inverse.reshape(self.array.shape if dim is None else -1).astype(np.int64)
+                )
+            )
         if return_counts:
             out.append(self._wrap(counts.astype(np.int64)))
         return out[0] if len(out) == 1 else tuple(out)
@@ -741,9 +777,11 @@ class TensorMethods:
         try:
             np.reshape(self.array, shape, copy=False)
         except ValueError:
-            raise RuntimeError("view size is not compatible with input tensor's size and stride "
-                               "(at least one dimension spans across two contiguous subspaces). "
-                               "Use .reshape(...) instead.") from None
+            raise RuntimeError(
+                "view size is not compatible with input tensor's size and stride "
+                "(at least one dimension spans across two contiguous subspaces). "
+                "Use .reshape(...) instead."
+            ) from None
         return self.reshape(shape)
 
     def view_as(self, other):
@@ -759,15 +797,15 @@ class TensorMethods:
         start, end = _dim(start_dim, self.ndim), _dim(end_dim, self.ndim)
         if start > end:
             raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
-        middle = int(np.prod(shape[start:end + 1]))
-        return self.reshape(shape[:start] + (middle,) + shape[end + 1:])
+        middle = int(np.prod(shape[start : end + 1]))
+        return self.reshape(shape[:start] + (middle,) + shape[end + 1 :])
 
     ravel = flatten
 
     def unflatten(self, dim, sizes):
         dim = _dim(dim, self.ndim)
         sizes = _resolve_shape(tuple(sizes), self.array.shape[dim])
-        return self.reshape(self.array.shape[:dim] + sizes + self.array.shape[dim + 1:])
+        return self.reshape(self.array.shape[:dim] + sizes + self.array.shape[dim + 1 :])
 
     def unsqueeze(self, dim):
         dim = _dim(dim, self.ndim + 1)
@@ -788,10 +826,12 @@ class TensorMethods:
     def permute(self, *dims):
         dims = _shape_args(dims)
         if len(dims) != self.ndim:
-            raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input "
-                               f"does not match the length of the desired ordering of dimensions "
-                               f"i.e. input.dim() = {self.ndim} is not equal to len(dims) = "
-                               f"{len(dims)}")
+            raise RuntimeError(
+                f"permute(sparse_coo): number of dimensions in the tensor input "
+                f"does not match the length of the desired ordering of dimensions "
+                f"i.e. input.dim() = {self.ndim} is not equal to len(dims) = "
+                f"{len(dims)}"
+            )
         dims = tuple(_dim(d, self.ndim) for d in dims)
         if len(set(dims)) != len(dims):
             raise RuntimeError("permute(): duplicate dims are not allowed.")
@@ -809,16 +849,20 @@ class TensorMethods:
 
     def t(self):
         if self.ndim > 2:
-            raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self.ndim}D")
+            raise RuntimeError(
+                f"t() expects a tensor with <= 2 dimensions, but self is {self.ndim}D"
+            )
         return self.T
 
     def movedim(self, source, destination):
         src = [_dim(d, self.ndim) for d in _as_list(source)]
         dst = [_dim(d, self.ndim) for d in _as_list(destination)]
         if len(src) != len(dst):
-            raise RuntimeError(f"movedim: Invalid source or destination dims: source ({src} "
-                               f"dims) should contain the same number of dims as destination "
-                               f"({dst} dims)")
+            raise RuntimeError(
+                f"movedim: Invalid source or destination dims: source ({src} "
+                f"dims) should contain the same number of dims as destination "
+                f"({dst} dims)"
+            )
         order = [n for n in range(self.ndim) if n not in src]
         for d, s in sorted(zip(dst, src)):
             order.insert(d, s)
@@ -831,22 +875,28 @@ class TensorMethods:
         sizes = _shape_args(sizes)
         shape = self.array.shape
         if len(sizes) < len(shape):
-            raise RuntimeError(f"expand(torch.FloatTensor{{{list(shape)}}}, size={list(sizes)}): "
-                               f"the number of sizes provided ({len(sizes)}) must be greater or "
-                               f"equal to the number of dimensions in the tensor ({len(shape)})")
+            raise RuntimeError(
+                f"expand(torch.FloatTensor{{{list(shape)}}}, size={list(sizes)}): "
+                f"the number of sizes provided ({len(sizes)}) must be greater or "
+                f"equal to the number of dimensions in the tensor ({len(shape)})"
+            )
         lead = len(sizes) - len(shape)
         target = []
         for i, n in enumerate(sizes):
             old = shape[i - lead] if i >= lead else None
             if n == -1:
                 if old is None:
-                    raise RuntimeError(f"The expanded size of the tensor (-1) isn't allowed in "
-                                       f"a leading, non-existing dimension {i}")
+                    raise RuntimeError(
+                        f"The expanded size of the tensor (-1) isn't allowed in "
+                        f"a leading, non-existing dimension {i}"
+                    )
                 n = old
             elif old is not None and old != 1 and old != n:
-                raise RuntimeError(f"The expanded size of the tensor ({n}) must match the "
-                                   f"existing size ({old}) at non-singleton dimension {i}.  "
-                                   f"Target sizes: {list(sizes)}.  Tensor sizes: {list(shape)}")
+                raise RuntimeError(
+                    f"The expanded size of the tensor ({n}) must match the "
+                    f"existing size ({old}) at non-singleton dimension {i}.  "
+                    f"Target sizes: {list(sizes)}.  Tensor sizes: {list(shape)}"
+                )
             target.append(n)
         target = tuple(target)
         return self if target == shape else F.Expand.apply(self, shape=target)
@@ -861,14 +911,17 @@ class TensorMethods:
         """Tile the tensor ``sizes[i]`` times along dim i (new leading dims allowed)."""
         sizes = _shape_args(sizes)
         if len(sizes) < self.ndim:
-            raise RuntimeError("Number of dimensions of repeat dims can not be smaller than "
-                               "number of dimensions of tensor")
+            raise RuntimeError(
+                "Number of dimensions of repeat dims can not be smaller than "
+                "number of dimensions of tensor"
+            )
         shape = (1,) * (len(sizes) - self.ndim) + self.array.shape
         # (s0, s1) -> (1, s0, 1, s1) -> broadcast (r0, s0, r1, s1) -> (r0*s0, r1*s1)
         paired = tuple(n for s in shape for n in (1, s))
         spread = tuple(n for r, s in zip(sizes, shape) for n in (r, s))
-        return self.reshape(paired).expand(spread).reshape(
-            tuple(r * s for r, s in zip(sizes, shape)))
+        return (
+            self.reshape(paired).expand(spread).reshape(tuple(r * s for r, s in zip(sizes, shape)))
+        )
 
     def tile(self, *dims):
         dims = _shape_args(dims)
@@ -893,8 +946,9 @@ class TensorMethods:
             return F.Roll.apply(self.flatten(), shifts=shifts, dims=None).view(self.shape)
         shifts, dims = _as_list(shifts), [_dim(d, self.ndim) for d in _as_list(dims)]
         if len(shifts) != len(dims):
-            raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, "
-                               f"dims:{len(dims)}")
+            raise RuntimeError(
+                f"shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(dims)}"
+            )
         return F.Roll.apply(self, shifts=tuple(shifts), dims=tuple(dims))
 
     def narrow(self, dim, start, length):
@@ -902,16 +956,19 @@ class TensorMethods:
         size = self.array.shape[dim]
         start = int(start) + (size if start < 0 else 0)
         if not 0 <= start <= size or not 0 <= length <= size - start:
-            raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size "
-                               f"({size}).")
+            raise RuntimeError(
+                f"start ({start}) + length ({length}) exceeds dimension size ({size})."
+            )
         return self[(slice(None),) * dim + (slice(start, start + length),)]
 
     def select(self, dim, index):
         dim = _dim(dim, self.ndim)
         size = self.array.shape[dim]
         if not -size <= index < size:
-            raise IndexError(f"select(): index {index} out of range for tensor of size "
-                             f"{list(self.array.shape)} at dimension {dim}")
+            raise IndexError(
+                f"select(): index {index} out of range for tensor of size "
+                f"{list(self.array.shape)} at dimension {dim}"
+            )
         return self[(slice(None),) * dim + (index,)]
 
     def split(self, split_size_or_sections, dim=0):
@@ -920,22 +977,28 @@ class TensorMethods:
         if isinstance(split_size_or_sections, numbers.Integral):
             step = int(split_size_or_sections)
             if step <= 0 and size:
-                raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got "
-                                   f"dimension size of {size}")
+                raise RuntimeError(
+                    f"split_size can only be 0 if dimension size is 0, but got "
+                    f"dimension size of {size}"
+                )
             sections = [min(step, size - s) for s in range(0, size, step)] if size else [0]
         else:
             sections = [int(n) for n in split_size_or_sections]
             if sum(sections) != size:
-                raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to "
-                                   f"{size} (input tensor's size at dimension {dim}), but got "
-                                   f"split_sizes={sections}")
+                raise RuntimeError(
+                    f"split_with_sizes expects split_sizes to sum exactly to "
+                    f"{size} (input tensor's size at dimension {dim}), but got "
+                    f"split_sizes={sections}"
+                )
         starts = np.cumsum([0] + sections[:-1])
         return tuple(self.narrow(dim, int(s), n) for s, n in zip(starts, sections))
 
     def tensor_split(self, indices_or_sections, dim=0):
         dim = _dim(dim, self.ndim)
-        return tuple(self[(slice(None),) * dim + (slice(int(s), int(e)),)]
-                     for s, e in _section_bounds(self.array.shape[dim], indices_or_sections))
+        return tuple(
+            self[(slice(None),) * dim + (slice(int(s), int(e)),)]
+            for s, e in _section_bounds(self.array.shape[dim], indices_or_sections)
+        )
 
     def chunk(self, chunks, dim=0):
         """Split into at most ``chunks`` pieces of ceil(n / chunks) (the last may be shorter,
@@ -960,8 +1023,10 @@ class TensorMethods:
             return self.flatten().gather(0, indices.flatten())
         dim = _dim(dim, self.ndim)
         if indices.ndim != self.ndim:
-            raise RuntimeError("torch.take_along_dim(): input and indices should have the same "
-                               "number of dimensions")
+            raise RuntimeError(
+                "torch.take_along_dim(): input and indices should have the same "
+                "number of dimensions"
+            )
         a_shape, i_shape = list(self.array.shape), list(indices.shape)
         a_shape[dim] = i_shape[dim] = 1
         common = list(np.broadcast_shapes(tuple(a_shape), tuple(i_shape)))
@@ -981,7 +1046,7 @@ class TensorMethods:
         size = self.array.shape[dim] if self.ndim else 1
         bad = idx[(idx < -size) | (idx >= size)]
         if bad.size:
-            raise IndexError(f"index out of range in self")
+            raise IndexError("index out of range in self")
         if self.ndim == 0:
             return self.reshape(1)[idx.reshape(-1)].reshape(idx.shape)
         return F.IndexSelect.apply(self, index=idx.reshape(-1) % max(size, 1), dim=dim)
@@ -998,8 +1063,11 @@ class TensorMethods:
         else:
             src = np.asarray(src, self.array.dtype)
         if reduce == "add":
-            src = src if isinstance(src, TensorMethods) else \
-                self._wrap(np.broadcast_to(src, idx.shape).copy())
+            src = (
+                src
+                if isinstance(src, TensorMethods)
+                else self._wrap(np.broadcast_to(src, idx.shape).copy())
+            )
             return F.ScatterAdd.apply(self, src, index=idx, dim=dim)
         if reduce is not None:
             raise missing(f"Tensor.scatter(reduce='{reduce}')")
@@ -1012,8 +1080,10 @@ class TensorMethods:
         return F.ScatterAdd.apply(self, src.type(self.dtype), index=idx, dim=dim)
 
     def scatter_(self, dim, index, src=None, value=None, reduce=None):
-        return self._apply_inplace(lambda s: s.scatter(dim, index, src, value, reduce),
-                                   src if isinstance(src, TensorMethods) else None)
+        return self._apply_inplace(
+            lambda s: s.scatter(dim, index, src, value, reduce),
+            src if isinstance(src, TensorMethods) else None,
+        )
 
     def scatter_add_(self, dim, index, src):
         return self._apply_inplace(lambda s: s.scatter_add(dim, index, src), src)
@@ -1023,16 +1093,20 @@ class TensorMethods:
         mask = _bool_mask(mask, "masked_fill")
         if isinstance(value, TensorMethods):
             if value.ndim:
-                raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, "
-                                   f"but got tensor with {value.ndim} dimension(s).")
+                raise RuntimeError(
+                    f"masked_fill_ only supports a 0-dimensional value tensor, "
+                    f"but got tensor with {value.ndim} dimension(s)."
+                )
             value = value.type(self.dtype)
         else:
             value = self._wrap(np.asarray(value).astype(self.array.dtype))
         return F.Where.apply(value, self, cond=mask)
 
     def masked_fill_(self, mask, value):
-        return self._apply_inplace(lambda s: s.masked_fill(mask, value),
-                                   value if isinstance(value, TensorMethods) else None)
+        return self._apply_inplace(
+            lambda s: s.masked_fill(mask, value),
+            value if isinstance(value, TensorMethods) else None,
+        )
 
     def masked_select(self, mask):
         mask = _bool_mask(mask, "masked_select")
@@ -1110,16 +1184,27 @@ class TensorMethods:
             return self.clone()
         info = np.finfo(self.array.dtype)
         a = self.array
-        fill = np.where(np.isnan(a), nan, np.where(a > 0, info.max if posinf is None else posinf,
-                                                   info.min if neginf is None else neginf))
+        fill = np.where(
+            np.isnan(a),
+            nan,
+            np.where(
+                a > 0,
+                info.max if posinf is None else posinf,
+                info.min if neginf is None else neginf,
+            ),
+        )
         return F.Where.apply(self, self._wrap(fill.astype(a.dtype)), cond=np.isfinite(a))
 
     def diff(self, n=1, dim=-1, prepend=None, append=None):
         """n-th forward difference along ``dim`` (after joining prepend / append)."""
-        from .creation import cat   # noqa: PLC0415
+        from .creation import cat  # noqa: PLC0415
+
         dim = _dim(dim, self.ndim)
-        out = cat([t for t in (prepend, self, append) if t is not None], dim) \
-            if prepend is not None or append is not None else self
+        out = (
+            cat([t for t in (prepend, self, append) if t is not None], dim)
+            if prepend is not None or append is not None
+            else self
+        )
         for _ in range(n):
             size = out.shape[dim]
             if size == 0:
@@ -1131,8 +1216,9 @@ class TensorMethods:
         """Rotate by 90 degrees k times, from the first dim towards the second."""
         d0, d1 = (_dim(d, self.ndim) for d in dims)
         if d0 == d1 or len(dims) != 2:
-            raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {d0} "
-                               f"and dim1 = {d1}")
+            raise RuntimeError(
+                f"expected rotation dims to be different, but got dim0 = {d0} and dim1 = {d1}"
+            )
         k %= 4
         if k == 1:
             return self.flip(d1).transpose(d0, d1)
@@ -1159,8 +1245,11 @@ class TensorMethods:
         best = x[..., 0].copy()
         for i in range(1, x.shape[-1]):
             # PyTorch takes the later position on ties (>=, <=) and keeps a NaN once seen
-            take = better(x[..., i], best) | np.isnan(x[..., i]) if x.dtype.kind == "f" \
+            take = (
+                better(x[..., i], best) | np.isnan(x[..., i])
+                if x.dtype.kind == "f"
                 else better(x[..., i], best)
+            )
             if x.dtype.kind == "f":
                 take &= ~np.isnan(best)
             best = np.where(take, x[..., i], best)
@@ -1192,55 +1281,74 @@ class TensorMethods:
 
     def random_(self, low=0, high=None, generator=None):
         """Integers uniform in [low, high) (high defaults to the dtype's range)."""
-        from .random import _rng   # noqa: PLC0415
+        from .random import _rng  # noqa: PLC0415
+
         if high is None:
-            low, high = 0, (low or (2 ** 24 if self.array.dtype.kind == "f" else
-                                    int(np.iinfo(self.array.dtype).max)))
+            low, high = (
+                0,
+                (
+                    low
+                    or (
+                        2**24
+                        if self.array.dtype.kind == "f"
+                        else int(np.iinfo(self.array.dtype).max)
+                    )
+                ),
+            )
         draws = _rng(generator).integers(low, high, self.array.shape)
         return self._fill_values(draws.astype(self.array.dtype))
 
     def bernoulli_(self, p=0.5, generator=None):
-        from .random import _rng   # noqa: PLC0415
+        from .random import _rng  # noqa: PLC0415
+
         draws = _rng(generator).random(self.array.shape) < _value(p)
         return self._fill_values(draws.astype(self.array.dtype))
 
     def exponential_(self, lambd=1.0, generator=None):
-        from .random import _rng   # noqa: PLC0415
-        return self._fill_values(_rng(generator).exponential(1.0 / lambd, self.array.shape)
-                                 .astype(self.array.dtype))
+        from .random import _rng  # noqa: PLC0415
+
+        return self._fill_values(
+            _rng(generator).exponential(1.0 / lambd, self.array.shape).astype(self.array.dtype)
+        )
 
     # ------------------------------------------------------------------ products
     def mm(self, mat2):
         if self.ndim != 2 or mat2.ndim != 2:
-            raise RuntimeError(f"self must be a matrix" if self.ndim != 2 else
-                               "mat2 must be a matrix")
+            raise RuntimeError(
+                "self must be a matrix" if self.ndim != 2 else "mat2 must be a matrix"
+            )
         return self @ mat2
 
     def bmm(self, mat2):
         if self.ndim != 3 or mat2.ndim != 3:
-            raise RuntimeError(f"batch1 must be a 3D tensor" if self.ndim != 3 else
-                               "batch2 must be a 3D tensor")
+            raise RuntimeError(
+                "batch1 must be a 3D tensor" if self.ndim != 3 else "batch2 must be a 3D tensor"
+            )
         if self.array.shape[0] != mat2.array.shape[0]:
-            raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
-                               f"[{self.array.shape[0]}, {self.array.shape[2]}] but got: "
-                               f"[{mat2.array.shape[0]}, {mat2.array.shape[1]}].")
+            raise RuntimeError(
+                f"Expected size for first two dimensions of batch2 tensor to be: "
+                f"[{self.array.shape[0]}, {self.array.shape[2]}] but got: "
+                f"[{mat2.array.shape[0]}, {mat2.array.shape[1]}]."
+            )
         return self @ mat2
 
     def mv(self, vec):
         if self.ndim != 2 or vec.ndim != 1:
-            raise RuntimeError(f"vector + matrix @ vector expected, got {self.ndim}, "
-                               f"{vec.ndim}")
+            raise RuntimeError(f"vector + matrix @ vector expected, got {self.ndim}, {vec.ndim}")
         return self @ vec
 
     def dot(self, other):
         if self.ndim != 1 or other.ndim != 1:
-            raise RuntimeError(f"1D tensors expected, but got {self.ndim}D and {other.ndim}D "
-                               f"tensors")
+            raise RuntimeError(
+                f"1D tensors expected, but got {self.ndim}D and {other.ndim}D tensors"
+            )
         if self.array.shape != other.array.shape:
-            raise RuntimeError(f"inconsistent tensor size, expected tensor [{self.array.shape[0]}]"
-                               f" and src [{other.array.shape[0]}] to have the same number of "
-                               f"elements, but got {self.array.shape[0]} and "
-                               f"{other.array.shape[0]} elements respectively")
+            raise RuntimeError(
+                f"inconsistent tensor size, expected tensor [{self.array.shape[0]}]"
+                f" and src [{other.array.shape[0]}] to have the same number of "
+                f"elements, but got {self.array.shape[0]} and "
+                f"{other.array.shape[0]} elements respectively"
+            )
         return (self * other).sum()
 
     inner = dot
@@ -1264,19 +1372,63 @@ class TensorMethods:
 # ---------------------------------------------------------------------- in-place forms
 def _inplace(name):
     def method(self, *args, **kwargs):
-        return self._apply_inplace(lambda s: getattr(s, name)(*args, **kwargs),
-                                   *(a for a in args if isinstance(a, TensorMethods)))
+        return self._apply_inplace(
+            lambda s: getattr(s, name)(*args, **kwargs),
+            *(a for a in args if isinstance(a, TensorMethods)),
+        )
+
     method.__name__ = name + "_"
     method.__doc__ = f"In-place ``{name}``."
     return method
 
 
-for _name in ("sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "log1p", "expm1",
-              "log2", "log10", "exp2", "square", "rsqrt", "reciprocal", "sign", "floor", "ceil",
-              "round", "trunc", "frac", "clamp_min", "clamp_max", "lerp", "addcmul", "addcdiv",
-              "remainder", "fmod", "floor_divide", "logical_not", "index_fill", "erf", "t",
-              "transpose", "unsqueeze", "squeeze", "fix", "hypot", "atan2", "cumsum",
-              "maximum", "minimum", "tril", "triu"):
+for _name in (
+    "sin",
+    "cos",
+    "tan",
+    "asin",
+    "acos",
+    "atan",
+    "sinh",
+    "cosh",
+    "log1p",
+    "expm1",
+    "log2",
+    "log10",
+    "exp2",
+    "square",
+    "rsqrt",
+    "reciprocal",
+    "sign",
+    "floor",
+    "ceil",
+    "round",
+    "trunc",
+    "frac",
+    "clamp_min",
+    "clamp_max",
+    "lerp",
+    "addcmul",
+    "addcdiv",
+    "remainder",
+    "fmod",
+    "floor_divide",
+    "logical_not",
+    "index_fill",
+    "erf",
+    "t",
+    "transpose",
+    "unsqueeze",
+    "squeeze",
+    "fix",
+    "hypot",
+    "atan2",
+    "cumsum",
+    "maximum",
+    "minimum",
+    "tril",
+    "triu",
+):
     setattr(TensorMethods, _name + "_", _inplace(_name))
 del _name
 
@@ -1284,6 +1436,7 @@ del _name
 # ---------------------------------------------------------------------- axis= for dim=
 def _accept_axis(fn):
     """``fn`` also taking NumPy's ``axis=`` for ``dim=``, as PyTorch's methods do."""
+
     @functools.wraps(fn)
     def method(self, *args, **kwargs):
         if "axis" in kwargs:
@@ -1291,12 +1444,12 @@ def _accept_axis(fn):
                 raise TypeError(f"{fn.__name__}() got both 'dim' and its alias 'axis'")
             kwargs["dim"] = kwargs.pop("axis")
         return fn(self, *args, **kwargs)
+
     return method
 
 
 for _name, _fn in list(vars(TensorMethods).items()):
-    if callable(_fn) and not _name.startswith("_") and \
-            "dim" in inspect.signature(_fn).parameters:
+    if callable(_fn) and not _name.startswith("_") and "dim" in inspect.signature(_fn).parameters:
         setattr(TensorMethods, _name, _accept_axis(_fn))
 del _name, _fn
 
@@ -1308,8 +1461,9 @@ def _dim(dim, ndim):
     if isinstance(dim, bool) or not isinstance(dim, (numbers.Integral,)):
         raise TypeError(f"dim must be an int, got {type(dim).__name__}")
     if not -n <= dim < n:
-        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], "
-                         f"but got {dim})")
+        raise IndexError(
+            f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})"
+        )
     return int(dim) % n
 
 
@@ -1334,8 +1488,10 @@ def _shape_args(shape):
     try:
         return tuple(int(n) for n in shape)
     except TypeError:
-        raise TypeError(f"expected a sequence of integers as the shape, got "
-                        f"{tuple(type(n).__name__ for n in shape)}") from None
+        raise TypeError(
+            f"expected a sequence of integers as the shape, got "
+            f"{tuple(type(n).__name__ for n in shape)}"
+        ) from None
 
 
 def _resolve_shape(shape, numel):
@@ -1366,8 +1522,9 @@ def _long_name(t):
 
 def _tensor_only(other, name):
     if not isinstance(other, TensorMethods):
-        raise TypeError(f"{name}(): argument 'other' (position 1) must be Tensor, not "
-                        f"{type(other).__name__}")
+        raise TypeError(
+            f"{name}(): argument 'other' (position 1) must be Tensor, not {type(other).__name__}"
+        )
     return other
 
 
@@ -1391,19 +1548,24 @@ def _check_index(t, index, dim, who, same_rank):
     gather/scatter, of t's rank and no bigger than t on the other dims."""
     idx = _index_array(index, who)
     if same_rank and idx.ndim != t.ndim and not (idx.ndim <= 1 and t.ndim <= 1):
-        raise RuntimeError(f"Index tensor must have the same number of dimensions as "
-                           f"{'input' if who == 'gather' else 'self'} tensor")
+        raise RuntimeError(
+            f"Index tensor must have the same number of dimensions as "
+            f"{'input' if who == 'gather' else 'self'} tensor"
+        )
     size = t.array.shape[dim] if t.ndim else 1
     bad = idx[(idx < 0) | (idx >= size)] if who != "take" else idx[(idx < -size) | (idx >= size)]
     if bad.size:
-        raise RuntimeError(f"index {int(bad.reshape(-1)[0])} is out of bounds for dimension "
-                           f"{dim} with size {size}")
+        raise RuntimeError(
+            f"index {int(bad.reshape(-1)[0])} is out of bounds for dimension {dim} with size {size}"
+        )
     if same_rank:
         for d in range(idx.ndim):
             if d != dim and idx.shape[d] > t.array.shape[d]:
-                raise RuntimeError(f"Size does not match at dimension {d} expected index "
-                                   f"{list(idx.shape)} to be smaller than self "
-                                   f"{list(t.array.shape)} apart from dimension {dim}")
+                raise RuntimeError(
+                    f"Size does not match at dimension {d} expected index "
+                    f"{list(idx.shape)} to be smaller than self "
+                    f"{list(t.array.shape)} apart from dimension {dim}"
+                )
     return idx if t.ndim else idx.reshape(())
 
 
@@ -1412,17 +1574,21 @@ def _check_src(src, idx, dim):
         raise RuntimeError("Index tensor must have the same number of dimensions as src tensor")
     for d in range(idx.ndim):
         if idx.shape[d] > src.array.shape[d]:
-            raise RuntimeError(f"Size does not match at dimension {d} expected index "
-                               f"{list(idx.shape)} to be smaller than src "
-                               f"{list(src.array.shape)} apart from dimension {dim}")
+            raise RuntimeError(
+                f"Size does not match at dimension {d} expected index "
+                f"{list(idx.shape)} to be smaller than src "
+                f"{list(src.array.shape)} apart from dimension {dim}"
+            )
 
 
 def _bool_mask(mask, who):
     m = mask.array if isinstance(mask, TensorMethods) else np.asarray(mask)
     if m.dtype != np.bool_:
-        raise RuntimeError(f"{who}: expected BoolTensor for mask" if who == "masked_select" else
-                           f"masked_fill_ only supports boolean masks, but got mask with dtype "
-                           f"{dtypes.of(m)}")
+        raise RuntimeError(
+            f"{who}: expected BoolTensor for mask"
+            if who == "masked_select"
+            else f"masked_fill_ only supports boolean masks, but got mask with dtype {dtypes.of(m)}"
+        )
     return m
 
 
@@ -1435,7 +1601,7 @@ def _sort_indices(a, dim, descending):
             order = np.lexsort((-x, ~np.isnan(x)), axis=-1)
         else:
             key = x.astype(np.int64) if x.dtype.kind in "bu" else x
-            order = np.argsort(~key, axis=-1, kind="stable")   # ~k = -k - 1, no overflow
+            order = np.argsort(~key, axis=-1, kind="stable")  # ~k = -k - 1, no overflow
     else:
         order = np.argsort(x, axis=-1, kind="stable")
     return np.ascontiguousarray(np.moveaxis(order, -1, dim).astype(np.int64))

@@ -11,6 +11,7 @@ Each op is a box (backward node name, output shape and dtype, and after backward
 of the gradient flowing into it), each leaf an ellipse (green when it requires grad, with
 its ``.grad`` norm once it has one).
 """
+
 import shutil
 import subprocess
 
@@ -47,7 +48,7 @@ class record_grads(trace):
 
     def __init__(self):
         super().__init__(print_steps=False)
-        self.norms = {}                   # backward node -> norm of its incoming gradient
+        self.norms = {}  # backward node -> norm of its incoming gradient
 
     def _record(self, node, grad, input_grads, seconds):
         super()._record(node, grad, input_grads, seconds)
@@ -65,8 +66,11 @@ def to_dot(tensor, name="loss", params=None, grads=None):
     """
     norms = dict(getattr(grads, "norms", grads) or {})
     leaf_names = {id(t): n for n, t in (params or {}).items()}
-    lines = ["digraph graph_of_" + "".join(c if c.isalnum() else "_" for c in name) + " {",
-             "  rankdir=LR;", '  node [fontname="Helvetica", fontsize=10];']
+    lines = [
+        "digraph graph_of_" + "".join(c if c.isalnum() else "_" for c in name) + " {",
+        "  rankdir=LR;",
+        '  node [fontname="Helvetica", fontsize=10];',
+    ]
     ids = {}
 
     def node_id(obj):
@@ -83,18 +87,19 @@ def to_dot(tensor, name="loss", params=None, grads=None):
     if tensor.grad is not None:
         norms.setdefault(root, _norm(tensor.grad.array))
     out_id = node_id(tensor)
-    lines.append(f"  {out_id} [shape=ellipse, style=filled, fillcolor=lightblue, "
-                 f"label={_quote(head)}];")
+    lines.append(
+        f"  {out_id} [shape=ellipse, style=filled, fillcolor=lightblue, label={_quote(head)}];"
+    )
     lines.append(f"  {node_id(root)} -> {out_id};")
     stack, seen, ops = [root], {id(root)}, []
     while stack:
         node = stack.pop()
         ops.append(node)
         for t, parent in zip(node.inputs, _parents(node)):
-            if not hasattr(t, "grad_fn"):          # a plain number or array option
+            if not hasattr(t, "grad_fn"):  # a plain number or array option
                 continue
             if parent is not None:
-                if t.grad is not None and t.grad_fn is parent:   # retain_grad() kept it
+                if t.grad is not None and t.grad_fn is parent:  # retain_grad() kept it
                     norms.setdefault(parent, _norm(t.grad.array))
                 src = node_id(parent)
                 if id(parent) not in seen:
@@ -107,7 +112,7 @@ def to_dot(tensor, name="loss", params=None, grads=None):
                     style = _leaf_style(t, leaf_names.get(id(t)), grad_line(t.grad))
                     lines.append(f"  {src} {style};")
             lines.append(f"  {src} -> {node_id(node)};")
-    for node in ops:                               # after the walk: every norm is known
+    for node in ops:  # after the walk: every norm is known
         shape, dtype = node.out_meta if node.out_meta else ((), None)
         label = f"{node.name()}\nout {_shape(shape)} {_dtype(dtype)}"
         if node in norms:
@@ -132,11 +137,13 @@ def _leaf_style(t, leaf_name, grad_text):
     return f"[shape=ellipse, style=filled, fillcolor={color}, label={_quote(label)}]"
 
 
-_INSTALL_HINT = ("Graphviz's `dot` program is needed to draw the graph and was not found on "
-                 "PATH. Install Graphviz itself: `apt-get install graphviz` (Debian/Ubuntu), "
-                 "`brew install graphviz` (macOS) or `conda install graphviz`; "
-                 "`pip install graphviz` is not enough (it installs only Python bindings, "
-                 "not the program). Without it, viz.to_dot(...) still gives the DOT text.")
+_INSTALL_HINT = (
+    "Graphviz's `dot` program is needed to draw the graph and was not found on "
+    "PATH. Install Graphviz itself: `apt-get install graphviz` (Debian/Ubuntu), "
+    "`brew install graphviz` (macOS) or `conda install graphviz`; "
+    "`pip install graphviz` is not enough (it installs only Python bindings, "
+    "not the program). Without it, viz.to_dot(...) still gives the DOT text."
+)
 
 
 def render(tensor, path, name="loss", params=None, grads=None, dot="dot"):
@@ -150,11 +157,13 @@ def render(tensor, path, name="loss", params=None, grads=None, dot="dot"):
     if fmt not in ("svg", "png", "pdf"):
         raise ValueError(f"render: unsupported image format {fmt!r}; use .svg, .png or .pdf")
     source = to_dot(tensor, name=name, params=params, grads=grads)
-    done = subprocess.run([exe, f"-T{fmt}", "-o", str(path)], input=source.encode(),
-                          capture_output=True, timeout=60)
+    done = subprocess.run(
+        [exe, f"-T{fmt}", "-o", str(path)], input=source.encode(), capture_output=True, timeout=60
+    )
     if done.returncode != 0:
-        raise RuntimeError(f"dot failed (exit {done.returncode}): "
-                           f"{done.stderr.decode(errors='replace')}")
+        raise RuntimeError(
+            f"dot failed (exit {done.returncode}): {done.stderr.decode(errors='replace')}"
+        )
     return path
 
 

@@ -6,6 +6,7 @@ Kernels otherwise compile on first use (a few seconds, once: Numba caches the ma
 on disk). Useful after installing, in a Docker image build, or in CI before timing anything.
 Prints a progress bar on a terminal, one line per kernel otherwise.
 """
+
 import argparse
 import sys
 import time
@@ -16,6 +17,7 @@ from .kernels import compiler
 def jobs(floor="all", dtype="all"):
     """(kernel, dtype) pairs still to build for the chosen floor(s) and dtype(s)."""
     from . import kernels  # noqa: F401  (defines every kernel of both floors)
+
     out = []
     for k in compiler.all_kernels():
         if floor not in ("all", k.floor):
@@ -32,7 +34,7 @@ def warmup(floor="all", dtype="all", out=sys.stderr):
     tty = out.isatty()
     start = time.perf_counter()
     was_quiet = compiler._quiet
-    compiler.set_quiet(True)            # this bar replaces the "compiling kernels" line
+    compiler.set_quiet(True)  # this bar replaces the "compiling kernels" line
     try:
         for n, (k, dt) in enumerate(todo, 1):
             k.build(dt)
@@ -52,8 +54,11 @@ def warmup(floor="all", dtype="all", out=sys.stderr):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m tinygrad_scores.warmup", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m tinygrad_scores.warmup",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--floor", choices=["fast", "loops", "all"], default="all")
     parser.add_argument("--dtype", choices=["float32", "float64", "all"], default="all")
     args = parser.parse_args(argv)

@@ -11,6 +11,7 @@ Its rows are sorted by label (500 of each digit), so the split is made here, onc
 stored in the file: per digit 400 training and 100 test images drawn with a fixed seed,
 each split shuffled. Every loader then sees the same 4,000 / 1,000 split.
 """
+
 import argparse
 import gzip
 import os
@@ -52,10 +53,17 @@ def main(argv=None):
     args = parser.parse_args(argv)
     images, labels = read_csv(args.csv)
     train, test = stratified_split(labels, TEST_PER_CLASS, args.seed)
-    np.savez_compressed(args.out, train_images=images[train], train_labels=labels[train],
-                        test_images=images[test], test_labels=labels[test])
-    print(f"wrote {os.path.normpath(args.out)}: {len(train)} train / {len(test)} test images, "
-          f"{os.path.getsize(args.out)} bytes")
+    np.savez_compressed(
+        args.out,
+        train_images=images[train],
+        train_labels=labels[train],
+        test_images=images[test],
+        test_labels=labels[test],
+    )
+    print(
+        f"wrote {os.path.normpath(args.out)}: {len(train)} train / {len(test)} test images, "
+        f"{os.path.getsize(args.out)} bytes"
+    )
 
 
 if __name__ == "__main__":

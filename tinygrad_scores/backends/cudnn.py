@@ -1,6 +1,7 @@
 """``torch.backends.cudnn``: flags a program may set (``benchmark``, ``deterministic``,
 ``enabled``, ``allow_tf32``). They are kept and read back but affect nothing: there is no
 cuDNN here, and the CPU kernels are deterministic already."""
+
 enabled = True
 benchmark = False
 deterministic = False

@@ -10,6 +10,7 @@
 The default ``root`` is ``$TINYGRAD_SCORES_DATA/mnist`` when that variable is set, else
 ``~/.cache/tinygrad_scores/mnist``.
 """
+
 import gzip
 import hashlib
 import http.client
@@ -43,11 +44,18 @@ MAX_DOWNLOAD_BYTES = 64 << 20
 # IDX files declaring more data than this are refused before anything is read.
 MAX_IDX_BYTES = 1 << 30
 
-_IDX_TYPES = {0x08: np.uint8, 0x09: np.int8, 0x0B: np.dtype(">i2"), 0x0C: np.dtype(">i4"),
-              0x0D: np.dtype(">f4"), 0x0E: np.dtype(">f8")}
+_IDX_TYPES = {
+    0x08: np.uint8,
+    0x09: np.int8,
+    0x0B: np.dtype(">i2"),
+    0x0C: np.dtype(">i4"),
+    0x0D: np.dtype(">f4"),
+    0x0E: np.dtype(">f8"),
+}
 
 
 # ----------------------------------------------------------------------------- IDX files
+
 
 def load_idx(path, max_bytes=MAX_IDX_BYTES):
     """Read an IDX file (MNIST's format; ``.gz`` too) into a NumPy array.
@@ -72,31 +80,40 @@ def _read_idx(fh, path, max_bytes):
         raise ValueError(f"{path}: too short to be an IDX file ({len(magic)} bytes)")
     zero, type_code, ndim = magic[0] << 8 | magic[1], magic[2], magic[3]
     if zero != 0 or type_code not in _IDX_TYPES or ndim == 0:
-        raise ValueError(f"{path}: not an IDX file (magic bytes {magic.hex()}; expected "
-                         f"00 00, a type code in {sorted(_IDX_TYPES)} and a dimension count)")
+        raise ValueError(
+            f"{path}: not an IDX file (magic bytes {magic.hex()}; expected "
+            f"00 00, a type code in {sorted(_IDX_TYPES)} and a dimension count)"
+        )
     dims = fh.read(4 * ndim)
     if len(dims) < 4 * ndim:
-        raise ValueError(f"{path}: truncated IDX header ({4 + len(dims)} bytes, "
-                         f"need {4 + 4 * ndim})")
+        raise ValueError(
+            f"{path}: truncated IDX header ({4 + len(dims)} bytes, need {4 + 4 * ndim})"
+        )
     shape = struct.unpack(f">{ndim}I", dims)
     dtype = np.dtype(_IDX_TYPES[type_code])
-    count = math.prod(shape)              # Python ints: no overflow for absurd shapes
+    count = math.prod(shape)  # Python ints: no overflow for absurd shapes
     need = count * dtype.itemsize
     if need > max_bytes:
-        raise ValueError(f"{path}: IDX header declares shape {shape} ({need} bytes), more than "
-                         f"the {max_bytes}-byte limit (max_bytes=)")
-    raw = fh.read(need + 1)               # one byte more than declared: detects trailing data
+        raise ValueError(
+            f"{path}: IDX header declares shape {shape} ({need} bytes), more than "
+            f"the {max_bytes}-byte limit (max_bytes=)"
+        )
+    raw = fh.read(need + 1)  # one byte more than declared: detects trailing data
     if len(raw) < need:
-        raise ValueError(f"{path}: truncated IDX data: shape {shape} needs {need} bytes, "
-                         f"file has {len(raw)}")
+        raise ValueError(
+            f"{path}: truncated IDX data: shape {shape} needs {need} bytes, file has {len(raw)}"
+        )
     if len(raw) > need:
-        raise ValueError(f"{path}: trailing data after the {need} bytes that shape {shape} "
-                         f"declares")
-    return np.frombuffer(raw, dtype=dtype, count=count).reshape(shape).astype(
-        dtype.newbyteorder("="))
+        raise ValueError(
+            f"{path}: trailing data after the {need} bytes that shape {shape} declares"
+        )
+    return (
+        np.frombuffer(raw, dtype=dtype, count=count).reshape(shape).astype(dtype.newbyteorder("="))
+    )
 
 
 # ----------------------------------------------------------------------------- download
+
 
 def default_root():
     """Where ``load_mnist`` keeps the full set unless given a ``root``."""
@@ -136,7 +153,7 @@ def _fetch(url, directory, filename, md5, timeout):
             raise ValueError(f"{url}: truncated download ({size} of {declared} bytes)")
         if digest.hexdigest() != md5:
             raise ValueError(f"{url}: MD5 {digest.hexdigest()} does not match the published {md5}")
-        load_idx(tmp)                     # readable as IDX, with nothing missing or extra
+        load_idx(tmp)  # readable as IDX, with nothing missing or extra
         return tmp
     except BaseException:
         os.unlink(tmp)
@@ -160,8 +177,9 @@ def download_mnist(root=None, mirrors=None, resources=None, timeout=60, log=prin
         if os.path.exists(path):
             if _md5(path) == md5:
                 continue
-            log(f"{path}: MD5 does not match the published {md5}; deleting it and "
-                f"downloading again")
+            log(
+                f"{path}: MD5 does not match the published {md5}; deleting it and downloading again"
+            )
             os.unlink(path)
         errors = []
         for mirror in mirrors:
@@ -177,20 +195,24 @@ def download_mnist(root=None, mirrors=None, resources=None, timeout=60, log=prin
             os.replace(tmp, path)
             break
         else:
-            raise RuntimeError(f"could not download {filename} from any mirror:\n  "
-                               + "\n  ".join(errors))
+            raise RuntimeError(
+                f"could not download {filename} from any mirror:\n  " + "\n  ".join(errors)
+            )
     return root
 
 
 # ----------------------------------------------------------------------------- loaders
+
 
 def _find(directory, stem):
     for name in (stem, stem + ".gz"):
         path = os.path.join(directory, name)
         if os.path.exists(path):
             return path
-    raise FileNotFoundError(f"{stem}[.gz] not found in {directory}; pass download=True to fetch "
-                            f"MNIST there, or use load_mnist_subset() for the 5,000 shipped digits")
+    raise FileNotFoundError(
+        f"{stem}[.gz] not found in {directory}; pass download=True to fetch "
+        f"MNIST there, or use load_mnist_subset() for the 5,000 shipped digits"
+    )
 
 
 def _as_tensors(images, labels, flatten):
@@ -219,8 +241,9 @@ def load_mnist(root=None, train=True, download=False, flatten=True, mirrors=None
     images = load_idx(_find(root, f"{prefix}-images-idx3-ubyte"))
     labels = load_idx(_find(root, f"{prefix}-labels-idx1-ubyte"))
     if images.ndim != 3 or labels.ndim != 1 or len(images) != len(labels):
-        raise ValueError(f"{root}: images of shape {images.shape} do not match labels of shape "
-                         f"{labels.shape}")
+        raise ValueError(
+            f"{root}: images of shape {images.shape} do not match labels of shape {labels.shape}"
+        )
     return _as_tensors(images, labels, flatten)
 
 
@@ -235,5 +258,12 @@ def load_mnist_subset(train=True, flatten=True):
         return _as_tensors(f[f"{split}_images"], f[f"{split}_labels"], flatten)
 
 
-__all__ = ["load_idx", "load_mnist", "load_mnist_subset", "download_mnist", "default_root",
-           "MIRRORS", "RESOURCES"]
+__all__ = [
+    "load_idx",
+    "load_mnist",
+    "load_mnist_subset",
+    "download_mnist",
+    "default_root",
+    "MIRRORS",
+    "RESOURCES",
+]

@@ -7,17 +7,18 @@ inputs. The engine in ``autograd.py`` calls them; the hot ones call a kernel in
 ``kernels/``. Binary operations broadcast like NumPy, so their backward first sums the
 gradient back to each input's shape (``unbroadcast``).
 """
+
+from ._common import unbroadcast  # noqa: F401
+from .activations import *  # noqa: F401,F403
 from .arithmetic import *  # noqa: F401,F403
 from .elementwise import *  # noqa: F401,F403
+from .indexing import *  # noqa: F401,F403
+from .linalg import *  # noqa: F401,F403
+from .losses import *  # noqa: F401,F403
+from .math import *  # noqa: F401,F403
+from .nn_losses import *  # noqa: F401,F403
+from .normalization import *  # noqa: F401,F403
 from .reductions import *  # noqa: F401,F403
 from .shapes import *  # noqa: F401,F403
-from .linalg import *  # noqa: F401,F403
 from .softmax import *  # noqa: F401,F403
-from .losses import *  # noqa: F401,F403
-from .activations import *  # noqa: F401,F403
-from .normalization import *  # noqa: F401,F403
-from .nn_losses import *  # noqa: F401,F403
-from .math import *  # noqa: F401,F403
-from .indexing import *  # noqa: F401,F403
 from .statistics import *  # noqa: F401,F403
-from ._common import unbroadcast  # noqa: F401

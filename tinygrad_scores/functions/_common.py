@@ -1,4 +1,5 @@
 """What every op module shares: unbroadcast, and the array shapes kernels accept."""
+
 import numpy as np
 
 _KERNEL_DTYPES = (np.float32, np.float64)
@@ -25,8 +26,9 @@ def kernel_array(a, op, dtype=None, layout="C"):
     '"softmax_lastdim_kernel_impl" not implemented for 'Half'')."""
     if dtype is None:
         if a.dtype.kind != "f" or a.dtype.itemsize not in (4, 8):
-            raise RuntimeError(f"{op}: dtype {a.dtype.name} is not supported "
-                               f"(use float32 or float64)")
+            raise RuntimeError(
+                f"{op}: dtype {a.dtype.name} is not supported (use float32 or float64)"
+            )
         dtype = a.dtype.newbyteorder("=")
     if a.dtype == dtype and a.flags.writeable and (layout == "A" or a.flags.c_contiguous):
         return a
@@ -41,4 +43,3 @@ def _contiguous(a):
 def _writeable(a):
     """``a`` itself unless it is a read-only view (np.broadcast_to); then a copy."""
     return a if a.flags.writeable else np.array(a)
-

@@ -1,12 +1,13 @@
 """Activation functions beyond relu/sigmoid/tanh: leaky_relu, elu, gelu, silu, softplus,
 hardtanh (relu6 is hardtanh(0, 6)) and erf. Each backward uses only saved arrays."""
+
 import math
 
 import numpy as np
 
 from ..autograd import Function
 from ..kernels import special
-from ._common import _contiguous, _KERNEL_DTYPES
+from ._common import _KERNEL_DTYPES, _contiguous
 
 __all__ = ["Erf", "Softplus", "LeakyReLU", "ELU", "GELU", "SiLU", "Hardtanh"]
 
@@ -109,7 +110,7 @@ class GELU(Function):
         ctx.save_for_backward(a)
         ctx.approximate = approximate
         if approximate == "tanh":
-            t = np.tanh(_SQRT_2_OVER_PI * (a + 0.044715 * a ** 3))
+            t = np.tanh(_SQRT_2_OVER_PI * (a + 0.044715 * a**3))
             return (0.5 * a * (1 + t)).astype(a.dtype, copy=False)
         cdf = 0.5 * (1 + erf(a / a.dtype.type(_SQRT_2)))
         return (a * cdf).astype(a.dtype, copy=False)
@@ -118,7 +119,7 @@ class GELU(Function):
     def backward(ctx, grad):
         (a,) = ctx.saved_tensors
         if ctx.approximate == "tanh":
-            t = np.tanh(_SQRT_2_OVER_PI * (a + 0.044715 * a ** 3))
+            t = np.tanh(_SQRT_2_OVER_PI * (a + 0.044715 * a**3))
             d = 0.5 * (1 + t) + 0.5 * a * (1 - t * t) * _SQRT_2_OVER_PI * (1 + 3 * 0.044715 * a * a)
         else:
             cdf = 0.5 * (1 + erf(a / a.dtype.type(_SQRT_2)))

@@ -1,8 +1,10 @@
 """Arithmetic: +, -, *, /, **, negation, dtype casts."""
+
 import numpy as np
 
 from ..autograd import Function
 from ._common import unbroadcast
+
 
 class Add(Function):
     """out = a + b;   da = g,  db = g  (each summed back to its input's shape)."""

@@ -1,9 +1,11 @@
 """Elementwise functions: exp, log, sqrt, abs, relu, sigmoid, tanh."""
+
 import numpy as np
 
-from ..autograd import Function
 from .. import kernels
+from ..autograd import Function
 from ._common import _KERNEL_DTYPES, kernel_array
+
 
 class Exp(Function):
     """out = exp(a);   da = g * out."""
@@ -71,13 +73,13 @@ class ReLU(Function):
 
     @staticmethod
     def forward(ctx, a):
-        if a.dtype.type not in _KERNEL_DTYPES:   # integers, float16: NumPy (PyTorch takes them)
+        if a.dtype.type not in _KERNEL_DTYPES:  # integers, float16: NumPy (PyTorch takes them)
             out = np.maximum(a, 0)
         else:
             a = kernel_array(a, "relu")
             out = np.empty(a.shape, a.dtype)
             kernels.active().relu_forward(a.reshape(-1), out.reshape(-1))
-        ctx.save_for_backward(out)   # out > 0 exactly where a > 0
+        ctx.save_for_backward(out)  # out > 0 exactly where a > 0
         return out
 
     @staticmethod
@@ -86,9 +88,9 @@ class ReLU(Function):
         if out.dtype.type not in _KERNEL_DTYPES:
             return grad * (out > 0)
         grad_in = np.empty(out.shape, out.dtype)
-        kernels.active().relu_backward(out.reshape(-1),
-                                       kernel_array(grad, "relu", out.dtype).reshape(-1),
-                                       grad_in.reshape(-1))
+        kernels.active().relu_backward(
+            out.reshape(-1), kernel_array(grad, "relu", out.dtype).reshape(-1), grad_in.reshape(-1)
+        )
         return grad_in
 
 

@@ -3,6 +3,7 @@
 An ``index`` is never a graph input (integers have no gradient): it is passed as an
 option, already checked by the Tensor method (dtype int64, rank, range).
 """
+
 import numpy as np
 
 from ..autograd import Function

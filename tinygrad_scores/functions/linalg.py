@@ -1,9 +1,11 @@
 """Matrix products: matmul and the fused Linear."""
+
 import numpy as np
 
-from ..autograd import Function
 from .. import kernels
-from ._common import unbroadcast, _contiguous, _KERNEL_DTYPES, kernel_array
+from ..autograd import Function
+from ._common import _KERNEL_DTYPES, _contiguous, kernel_array, unbroadcast
+
 
 def _check_matmul(a, b):
     if a.shape[-1] != b.shape[0 if b.ndim == 1 else -2]:
@@ -11,15 +13,16 @@ def _check_matmul(a, b):
         sb = "x".join(map(str, b.shape if b.ndim > 1 else b.shape + (1,)))
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({sa} and {sb})")
     if a.dtype != b.dtype:
-        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
-                           f"{a.dtype} != {b.dtype}")
+        raise RuntimeError(
+            f"expected m1 and m2 to have the same dtype, but got: {a.dtype} != {b.dtype}"
+        )
 
 
 def mm(a, b):
     """a @ b for 2-D arrays of one dtype, on the blocked kernel for float32/float64."""
     if a.dtype.type not in _KERNEL_DTYPES:
         return a @ b
-    a = kernel_array(a, "mm", layout="A")          # native byte order, writeable; any strides
+    a = kernel_array(a, "mm", layout="A")  # native byte order, writeable; any strides
     b = kernel_array(b, "mm", a.dtype, layout="A")
     out = np.empty((a.shape[0], b.shape[1]), a.dtype)
     return kernels.active().matmul_into(a, b, out)
@@ -35,8 +38,10 @@ class MatMul(Function):
     @staticmethod
     def forward(ctx, a, b):
         if a.ndim == 0 or b.ndim == 0:
-            raise RuntimeError("both arguments to matmul need to be at least 1D, but they are "
-                               f"{a.ndim}D and {b.ndim}D")
+            raise RuntimeError(
+                "both arguments to matmul need to be at least 1D, but they are "
+                f"{a.ndim}D and {b.ndim}D"
+            )
         _check_matmul(a, b)
         ctx.save_for_backward(a, b)
         if a.ndim == 2 and b.ndim == 2:
@@ -81,11 +86,14 @@ class Linear(Function):
     def forward(ctx, x, weight, bias=None):
         if x.shape[-1] != weight.shape[1]:
             rows = int(np.prod(x.shape[:-1]))
-            raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied "
-                               f"({rows}x{x.shape[-1]} and {weight.shape[1]}x{weight.shape[0]})")
+            raise RuntimeError(
+                f"mat1 and mat2 shapes cannot be multiplied "
+                f"({rows}x{x.shape[-1]} and {weight.shape[1]}x{weight.shape[0]})"
+            )
         if x.dtype != weight.dtype:
-            raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got "
-                               f"{x.dtype} and {weight.dtype}")
+            raise RuntimeError(
+                f"mat1 and mat2 must have the same dtype, but got {x.dtype} and {weight.dtype}"
+            )
         lead = x.shape[:-1]
         x2 = x if x.ndim == 2 else _contiguous(x).reshape(-1, x.shape[-1])
         ctx.save_for_backward(x2, weight)

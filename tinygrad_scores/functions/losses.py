@@ -1,4 +1,5 @@
 """Losses: fused cross-entropy (kernels/cross_entropy.py) and MSE."""
+
 import numpy as np
 
 from .. import kernels
@@ -23,20 +24,26 @@ class CrossEntropy(Function):
     def forward(ctx, logits, labels, weight=None, ignore_index=-100, reduction="mean"):
         logits = kernel_array(logits, "cross_entropy")
         n, c = logits.shape
-        w = (kernel_array(weight, "cross_entropy", logits.dtype) if weight is not None
-             else np.ones(c, logits.dtype))
+        w = (
+            kernel_array(weight, "cross_entropy", logits.dtype)
+            if weight is not None
+            else np.ones(c, logits.dtype)
+        )
         floor = kernels.active()
         bad, total_weight = floor.check_labels(labels, c, ignore_index, w)
         if bad >= 0:
-            raise IndexError(f"cross_entropy: target {int(labels[bad])} at position {bad} is out "
-                             f"of bounds for {c} classes (valid labels are 0..{c - 1})")
+            raise IndexError(
+                f"cross_entropy: target {int(labels[bad])} at position {bad} is out "
+                f"of bounds for {c} classes (valid labels are 0..{c - 1})"
+            )
         # 'mean' over no counted rows is 0/0 = NaN, as in PyTorch
         scale = 1.0 if reduction != "mean" else 1.0 / total_weight if total_weight else np.nan
         losses = np.empty(n, logits.dtype)
         want_grad = ctx.needs_input_grad is not None and ctx.needs_input_grad[0]
-        loss_sum, saved = floor.cross_entropy_forward(logits, labels, w, ignore_index, scale,
-                                                      losses, want_grad)
-        ctx.reduction, ctx.floor = reduction, floor     # backward reads what this floor saved
+        loss_sum, saved = floor.cross_entropy_forward(
+            logits, labels, w, ignore_index, scale, losses, want_grad
+        )
+        ctx.reduction, ctx.floor = reduction, floor  # backward reads what this floor saved
         ctx.labels, ctx.weight, ctx.ignore_index, ctx.scale = labels, w, ignore_index, scale
         ctx.save_for_backward(saved)
         if reduction == "none":
@@ -46,10 +53,18 @@ class CrossEntropy(Function):
     @staticmethod
     def backward(ctx, grad):
         (saved,) = ctx.saved_tensors
-        g = kernel_array(grad, "cross_entropy", saved.dtype) if ctx.reduction == "none" \
+        g = (
+            kernel_array(grad, "cross_entropy", saved.dtype)
+            if ctx.reduction == "none"
             else np.asarray(grad)
-        return ctx.floor.cross_entropy_backward(saved, ctx.labels, ctx.weight, ctx.ignore_index,
-                                                ctx.scale, g), None, None
+        )
+        return (
+            ctx.floor.cross_entropy_backward(
+                saved, ctx.labels, ctx.weight, ctx.ignore_index, ctx.scale, g
+            ),
+            None,
+            None,
+        )
 
 
 class MSELoss(Function):
@@ -73,5 +88,4 @@ class MSELoss(Function):
         (diff,) = ctx.saved_tensors
         scale = 2.0 / max(diff.size, 1) if ctx.reduction == "mean" else 2.0
         da = (diff * (grad * diff.dtype.type(scale))).astype(diff.dtype, copy=False)
-        return (da if ctx.needs_input_grad[0] else None,
-                -da if ctx.needs_input_grad[1] else None)
+        return (da if ctx.needs_input_grad[0] else None, -da if ctx.needs_input_grad[1] else None)

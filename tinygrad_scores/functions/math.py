@@ -5,6 +5,7 @@ functions atan2, hypot, logaddexp, remainder and fmod.
 Inputs reach these classes already promoted to one floating dtype (tensor_methods.py does
 that), so every backward returns arrays of the gradient's dtype.
 """
+
 import math
 
 import numpy as np
@@ -12,10 +13,46 @@ import numpy as np
 from ..autograd import Function
 from ._common import unbroadcast
 
-__all__ = ["Sin", "Cos", "Tan", "Asin", "Acos", "Atan", "Sinh", "Cosh", "Asinh", "Acosh",
-           "Atanh", "Log1p", "Expm1", "Log2", "Log10", "Exp2", "Square", "Rsqrt", "Reciprocal",
-           "Floor", "Ceil", "Round", "Trunc", "Sign", "Frac", "Clamp", "Where", "Maximum", "Minimum", "Fmax", "Fmin", "Lerp",
-           "Atan2", "Hypot", "LogAddExp", "Remainder", "Fmod", "Einsum"]
+__all__ = [
+    "Sin",
+    "Cos",
+    "Tan",
+    "Asin",
+    "Acos",
+    "Atan",
+    "Sinh",
+    "Cosh",
+    "Asinh",
+    "Acosh",
+    "Atanh",
+    "Log1p",
+    "Expm1",
+    "Log2",
+    "Log10",
+    "Exp2",
+    "Square",
+    "Rsqrt",
+    "Reciprocal",
+    "Floor",
+    "Ceil",
+    "Round",
+    "Trunc",
+    "Sign",
+    "Frac",
+    "Clamp",
+    "Where",
+    "Maximum",
+    "Minimum",
+    "Fmax",
+    "Fmin",
+    "Lerp",
+    "Atan2",
+    "Hypot",
+    "LogAddExp",
+    "Remainder",
+    "Fmod",
+    "Einsum",
+]
 
 _QUIET = dict(divide="ignore", invalid="ignore", over="ignore")
 
@@ -327,7 +364,7 @@ class _Rounding(Function):
     @classmethod
     def forward(cls, ctx, a, decimals=0):
         if cls._op == "round" and decimals:
-            return np.round(a, decimals)   # half to even, as torch.round
+            return np.round(a, decimals)  # half to even, as torch.round
         return getattr(np, cls._op)(a)
 
     @staticmethod
@@ -337,26 +374,31 @@ class _Rounding(Function):
 
 class Floor(_Rounding):
     """out = floor(a);   da = 0."""
+
     _op = "floor"
 
 
 class Ceil(_Rounding):
     """out = ceil(a);   da = 0."""
+
     _op = "ceil"
 
 
 class Round(_Rounding):
     """out = a rounded half to even (to ``decimals`` places);   da = 0."""
+
     _op = "round"
 
 
 class Trunc(_Rounding):
     """out = a rounded towards zero;   da = 0."""
+
     _op = "trunc"
 
 
 class Sign(_Rounding):
     """out = -1, 0 or 1 as a is negative, zero or positive;   da = 0."""
+
     _op = "sign"
 
 

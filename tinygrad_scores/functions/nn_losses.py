@@ -2,13 +2,19 @@
 class weights, ignore_index), binary cross-entropy (on probabilities and on logits),
 smooth L1 / Huber, and KL divergence. Each returns one loss per element; the caller
 weights and reduces them with ordinary tensor ops."""
+
 import numpy as np
 
 from ..autograd import Function
 from ._common import unbroadcast
 
-__all__ = ["NLLPerElement", "BinaryCrossEntropy", "BinaryCrossEntropyWithLogits", "SmoothL1",
-           "KLDivPointwise"]
+__all__ = [
+    "NLLPerElement",
+    "BinaryCrossEntropy",
+    "BinaryCrossEntropyWithLogits",
+    "SmoothL1",
+    "KLDivPointwise",
+]
 
 
 class NLLPerElement(Function):
@@ -32,8 +38,9 @@ class NLLPerElement(Function):
     @staticmethod
     def backward(ctx, grad):
         dlogp = np.zeros(ctx.shape, grad.dtype)
-        np.put_along_axis(dlogp, np.expand_dims(ctx.safe, 1), np.expand_dims(-ctx.w * grad, 1),
-                          axis=1)
+        np.put_along_axis(
+            dlogp, np.expand_dims(ctx.safe, 1), np.expand_dims(-ctx.w * grad, 1), axis=1
+        )
         return dlogp
 
 
@@ -136,8 +143,7 @@ class SmoothL1(Function):
         else:
             dd = np.where(inside, d / beta, np.sign(d))
         da = (grad * dd).astype(grad.dtype, copy=False)
-        return (da if ctx.needs_input_grad[0] else None,
-                -da if ctx.needs_input_grad[1] else None)
+        return (da if ctx.needs_input_grad[0] else None, -da if ctx.needs_input_grad[1] else None)
 
 
 class KLDivPointwise(Function):

@@ -1,5 +1,6 @@
 """Normalisation ops: standardise over some axes (batch norm, layer norm), the vector
 p-norm (F.normalize), constant padding, dropout's mask product and the embedding lookup."""
+
 import numpy as np
 
 from ..autograd import Function
@@ -51,7 +52,7 @@ class VectorNorm(Function):
         elif p == 1:
             out = absa.sum(axis=dim, keepdims=True)
         else:
-            out = (absa ** p).sum(axis=dim, keepdims=True) ** (1.0 / p)
+            out = (absa**p).sum(axis=dim, keepdims=True) ** (1.0 / p)
         out = out.astype(a.dtype, copy=False)
         ctx.save_for_backward(a, out)
         ctx.p, ctx.dim, ctx.keepdim = p, dim, keepdim
@@ -94,14 +95,17 @@ def _pad_regions(shape, pad):
     """For F.pad's ``pad`` (last dim first, (left, right) pairs; negative values crop):
     the output shape and the slices of input and output that hold the same values."""
     pairs = [(0, 0)] * (len(shape) - len(pad) // 2) + [
-        (pad[2 * k], pad[2 * k + 1]) for k in reversed(range(len(pad) // 2))]
+        (pad[2 * k], pad[2 * k + 1]) for k in reversed(range(len(pad) // 2))
+    ]
     out_shape, src, dst = [], [], []
     for n, (lo, hi) in zip(shape, pairs):
         size = n + lo + hi
         if size < 0:
-            raise RuntimeError(f"The input size {n}, plus negative padding {lo} and {hi} "
-                               f"resulted in a negative output size, which is invalid. "
-                               f"Check dimension of your input.")
+            raise RuntimeError(
+                f"The input size {n}, plus negative padding {lo} and {hi} "
+                f"resulted in a negative output size, which is invalid. "
+                f"Check dimension of your input."
+            )
         start, stop = max(-lo, 0), n - max(-hi, 0)
         count = max(stop - start, 0)
         out_shape.append(size)
@@ -146,4 +150,3 @@ class EmbeddingLookup(Function):
         if ctx.padding_idx is not None:
             dweight[ctx.padding_idx] = 0
         return dweight
-

@@ -1,4 +1,5 @@
 """Reductions: sum, mean, max."""
+
 import math
 
 import numpy as np
@@ -14,8 +15,10 @@ def _axes(dim, ndim):
     out = []
     for d in dims:
         if not -max(ndim, 1) <= d < max(ndim, 1):
-            raise IndexError(f"Dimension out of range (expected to be in range of "
-                             f"[{-max(ndim, 1)}, {max(ndim, 1) - 1}], but got {d})")
+            raise IndexError(
+                f"Dimension out of range (expected to be in range of "
+                f"[{-max(ndim, 1)}, {max(ndim, 1) - 1}], but got {d})"
+            )
         out.append(d % max(ndim, 1))
     return tuple(sorted(set(out))) if ndim else ()
 
@@ -87,15 +90,17 @@ class Max(Function):
         ctx.shape, ctx.keepdim = a.shape, keepdim
         if dim is None:
             if a.size == 0:
-                raise RuntimeError("max(): Expected reduction dim to be specified for "
-                                   "input.numel() == 0. Specify the reduction dim with the "
-                                   "'dim' argument.")
+                raise RuntimeError(
+                    "max(): Expected reduction dim to be specified for "
+                    "input.numel() == 0. Specify the reduction dim with the "
+                    "'dim' argument."
+                )
             ctx.dim = None
             out = np.asarray(a.max())
             ctx.save_for_backward(a == out)
             return out
         d = _axes(dim, a.ndim)
-        if a.ndim == 0:               # a 0-d tensor is its own max along dim 0 or -1
+        if a.ndim == 0:  # a 0-d tensor is its own max along dim 0 or -1
             ctx.dim = ()
             return np.array(a)
         d = d[0]

@@ -1,8 +1,10 @@
 """Shape ops: reshape, permute, expand, indexing, cat."""
+
 import numpy as np
 
 from ..autograd import Function
 from ._common import unbroadcast
+
 
 class Reshape(Function):
     """out = a viewed with another shape;   da = g reshaped back."""
@@ -13,7 +15,9 @@ class Reshape(Function):
         try:
             return a.reshape(shape)
         except ValueError:
-            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {a.size}") from None
+            raise RuntimeError(
+                f"shape '{list(shape)}' is invalid for input of size {a.size}"
+            ) from None
 
     @staticmethod
     def backward(ctx, grad):
@@ -118,14 +122,19 @@ class CopyFrom(Function):
         try:
             return np.broadcast_to(src, a.shape).astype(a.dtype)
         except ValueError:
-            raise RuntimeError(f"The size of tensor a ({list(a.shape)}) must match the size of "
-                               f"tensor b ({list(src.shape)})") from None
+            raise RuntimeError(
+                f"The size of tensor a ({list(a.shape)}) must match the size of "
+                f"tensor b ({list(src.shape)})"
+            ) from None
 
     @staticmethod
     def backward(ctx, grad):
         da = np.zeros_like(grad) if ctx.needs_input_grad[0] else None
-        ds = unbroadcast(grad, ctx.src_shape).astype(ctx.src_dtype, copy=False) \
-            if ctx.needs_input_grad[1] else None
+        ds = (
+            unbroadcast(grad, ctx.src_shape).astype(ctx.src_dtype, copy=False)
+            if ctx.needs_input_grad[1]
+            else None
+        )
         return da, ds
 
 

@@ -1,9 +1,11 @@
 """Softmax and log-softmax along a dim (kernels/softmax.py)."""
+
 import numpy as np
 
-from ..autograd import Function
 from .. import kernels
+from ..autograd import Function
 from ._common import _contiguous, kernel_array
+
 
 def _rows(x, dim):
     """x with ``dim`` moved last, as a C-contiguous 2-D array of rows."""
@@ -30,11 +32,13 @@ class _RowWise(Function):
     def forward(cls, ctx, x, dim):
         n = max(x.ndim, 1)
         if not -n <= dim < n:
-            raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, "
-                             f"{n - 1}], but got {dim})")
+            raise IndexError(
+                f"Dimension out of range (expected to be in range of [{-n}, "
+                f"{n - 1}], but got {dim})"
+            )
         ctx.dim = dim % n
-        x = kernel_array(x, cls.op, layout="A")   # refuses float16, integers (as PyTorch)
-        if x.ndim == 0 or x.size == 0:        # nothing to normalise over
+        x = kernel_array(x, cls.op, layout="A")  # refuses float16, integers (as PyTorch)
+        if x.ndim == 0 or x.size == 0:  # nothing to normalise over
             with np.errstate(invalid="ignore"):
                 y = cls.scalar(x) if x.ndim == 0 else np.empty_like(x)
             ctx.save_for_backward(y)
@@ -49,7 +53,7 @@ class _RowWise(Function):
     @classmethod
     def backward(cls, ctx, grad):
         (y,) = ctx.saved_tensors
-        if grad.ndim == 0 or grad.size == 0:   # a row of one element: the output is constant
+        if grad.ndim == 0 or grad.size == 0:  # a row of one element: the output is constant
             return np.zeros_like(grad)
         g, _ = _rows(kernel_array(grad, cls.op, y.dtype, layout="A"), ctx.dim)
         dx = np.empty_like(y)

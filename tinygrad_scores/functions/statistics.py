@@ -3,6 +3,7 @@ and the value pick that median() and min() use.
 
 ``dim`` follows PyTorch: None or () reduces every axis, an int or a list reduces those.
 """
+
 import numpy as np
 
 from ..autograd import Function
@@ -23,8 +24,9 @@ class _AmaxAmin(Function):
     def forward(cls, ctx, a, dim=None, keepdim=False):
         axes = _axes(dim, a.ndim)
         if a.size == 0 and (not axes or any(a.shape[i] == 0 for i in axes)):
-            raise IndexError(f"{cls.__name__.lower()}(): Expected reduction dim to have "
-                             f"non-zero size.")
+            raise IndexError(
+                f"{cls.__name__.lower()}(): Expected reduction dim to have non-zero size."
+            )
         out = np.asarray(cls._reduce(a, axis=axes, keepdims=True))
         ctx.save_for_backward(a, out)
         ctx.axes, ctx.keepdim = axes, keepdim
@@ -97,8 +99,9 @@ def _exclusive_products(a):
     products of the elements before times products of those after (exact with zeros)."""
     ones = np.ones(a.shape[:-1] + (1,), a.dtype)
     before = np.cumprod(np.concatenate([ones, a[..., :-1]], axis=-1), axis=-1)
-    after = np.flip(np.cumprod(np.concatenate([ones, np.flip(a, -1)[..., :-1]], axis=-1),
-                               axis=-1), -1)
+    after = np.flip(
+        np.cumprod(np.concatenate([ones, np.flip(a, -1)[..., :-1]], axis=-1), axis=-1), -1
+    )
     return before * after
 
 

@@ -8,6 +8,7 @@ The op layer calls ``active().<entry point>``; switch with ``set_kernels("loops"
 or the environment variable ``TINYGRAD_SCORES_KERNELS`` (read at import).
 compiler.py holds the Numba machinery (lazy compile, cache repair, threads): skippable.
 """
+
 import os
 
 from . import fast, loops

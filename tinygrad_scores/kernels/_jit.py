@@ -7,6 +7,7 @@ compiles at import: each kernel compiles (or loads from Numba's cache) for a dty
 first call with that dtype. ``python -m tinygrad_scores.warmup`` compiles everything ahead.
 How that works (and the cache and thread safety) is in compiler.py, which a learner can skip.
 """
+
 import numpy as np
 from numba import njit
 
@@ -31,8 +32,9 @@ def kernel(signatures, *, parallel=False, fastmath=False, inline="never"):
             fn = renamed(fn, fn.__name__ + "_parallel")
         # error_model="numpy": x / 0 gives inf as in NumPy instead of raising. Python's
         # model tests every divisor, and that branch alone keeps LLVM from vectorising a loop.
-        options = dict(parallel=parallel, fastmath=fastmath, nogil=True, inline=inline,
-                       error_model="numpy")
+        options = dict(
+            parallel=parallel, fastmath=fastmath, nogil=True, inline=inline, error_model="numpy"
+        )
         return LazyKernel(fn, signatures, options, parallel=parallel)
 
     return decorate
@@ -47,9 +49,11 @@ def kernel_pair(signature, *, parallel_from, fastmath=False):
 
     def decorate(fn):
         both = [signature.format(t=t) for t in ("float32", "float64")]
-        return SerialOrParallel(kernel(both, fastmath=fastmath)(fn),
-                                kernel(both[:1], fastmath=fastmath, parallel=True)(fn),
-                                parallel_from)
+        return SerialOrParallel(
+            kernel(both, fastmath=fastmath)(fn),
+            kernel(both[:1], fastmath=fastmath, parallel=True)(fn),
+            parallel_from,
+        )
 
     return decorate
 

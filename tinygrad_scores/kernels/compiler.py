@@ -14,6 +14,7 @@ from several threads.
 - ``local_array`` (a stack buffer: LLVM's alloca), and ``ldexp`` / ``strict_sub``, two
   LLVM-IR helpers for vecmath.py's exp.
 """
+
 import glob
 import os
 import sys
@@ -29,15 +30,15 @@ from numba.core import types as nbtypes
 DISABLE_JIT = bool(config.DISABLE_JIT)
 CACHE = os.environ.get("TINYGRAD_SCORES_NO_CACHE", "") == ""
 
-_BUILD_LOCK = threading.RLock()      # two threads' first calls compile a kernel once
+_BUILD_LOCK = threading.RLock()  # two threads' first calls compile a kernel once
 _PARALLEL_LOCK = threading.Lock()
-_take_turns = None                   # threaded builds take turns: None until the first one
-                                     # has run and shown the threading layer, then whether
-                                     # that layer is workqueue
+_take_turns = None  # threaded builds take turns: None until the first one
+# has run and shown the threading layer, then whether
+# that layer is workqueue
 _quiet = os.environ.get("TINYGRAD_SCORES_QUIET", "") not in ("", "0")
 _announced = set()
 _registry = []
-_kernel_functions = set()            # the Python functions behind LazyKernels (not helpers)
+_kernel_functions = set()  # the Python functions behind LazyKernels (not helpers)
 
 
 def set_quiet(quiet=True):
@@ -65,15 +66,23 @@ class LazyKernel:
         self.__module__, self.__doc__ = fn.__module__, fn.__doc__
         self.options, self.parallel = options, parallel
         self.floor = "loops" if ".loops." in fn.__module__ else "fast"
-        self.groups = {}                 # dtype -> [signature]
-        self._arg = None                 # position of the argument whose dtype picks the group
+        self.groups = {}  # dtype -> [signature]
+        self._arg = None  # position of the argument whose dtype picks the group
         for sig in signatures:
             args, _ = sigutils.normalize_signature(sig)
-            arg = next((i for i, a in enumerate(args) if isinstance(a, nbtypes.Array)
-                        and isinstance(a.dtype, nbtypes.Float)), None)
+            arg = next(
+                (
+                    i
+                    for i, a in enumerate(args)
+                    if isinstance(a, nbtypes.Array) and isinstance(a.dtype, nbtypes.Float)
+                ),
+                None,
+            )
             if arg is None or self._arg not in (None, arg):
-                raise ValueError(f"{fn.__name__}: every signature needs its first float array "
-                                 f"argument in one position")
+                raise ValueError(
+                    f"{fn.__name__}: every signature needs its first float array "
+                    f"argument in one position"
+                )
             self._arg = arg
             self.groups.setdefault(np.dtype(str(args[arg].dtype)), []).append(sig)
         self._builds = {}
@@ -81,7 +90,9 @@ class LazyKernel:
         _kernel_functions.add(fn)
 
     def __repr__(self):
-        return f"<kernel {self.__module__}.{self.__name__} built for {sorted(map(str, self._builds))}>"
+        return (
+            f"<kernel {self.__module__}.{self.__name__} built for {sorted(map(str, self._builds))}>"
+        )
 
     def __call__(self, *args):
         try:
@@ -98,8 +109,10 @@ class LazyKernel:
         with _BUILD_LOCK:
             if dtype not in self._builds:
                 if dtype not in self.groups:
-                    raise TypeError(f"{self.__name__}: no build for arrays of dtype {dtype} "
-                                    f"(built for {', '.join(map(str, self.groups))})")
+                    raise TypeError(
+                        f"{self.__name__}: no build for arrays of dtype {dtype} "
+                        f"(built for {', '.join(map(str, self.groups))})"
+                    )
                 self._builds[dtype] = _compile(self.py_func, self.groups[dtype], self.options)
             return self._builds[dtype]
 
@@ -115,13 +128,15 @@ def _run_serialised(run, args):
     if _take_turns is None:
         try:
             import numba
+
             _take_turns = numba.threading_layer() == "workqueue"
-        except ValueError:   # no thread pool launched (NUMBA_DISABLE_JIT=1): nothing to guard
+        except ValueError:  # no thread pool launched (NUMBA_DISABLE_JIT=1): nothing to guard
             _take_turns = False if DISABLE_JIT else None
     return result
 
 
 # --------------------------------------------------------------------------- compile + cache
+
 
 def _compile(fn, signatures, options):
     """A dispatcher for exactly ``signatures`` (nothing else is compiled at call time)."""
@@ -131,18 +146,21 @@ def _compile(fn, signatures, options):
     if CACHE:
         try:
             dispatcher = njit(cache=True, **options)(fn)
-        except RuntimeError as exc:   # "cannot cache function ...: no locator available"
-            warnings.warn(f"tinygrad_scores: compiling {fn.__name__} without a cache ({exc})",
-                          RuntimeWarning, stacklevel=3)
+        except RuntimeError as exc:  # "cannot cache function ...: no locator available"
+            warnings.warn(
+                f"tinygrad_scores: compiling {fn.__name__} without a cache ({exc})",
+                RuntimeWarning,
+                stacklevel=3,
+            )
     if dispatcher is None:
         dispatcher = njit(cache=False, **options)(fn)
     for sig in signatures:
         try:
             dispatcher.compile(sig)
         except errors.NumbaError:
-            raise                          # a real compile error: not the cache's fault
-        except Exception as exc:           # EOFError, UnpicklingError, ...: a damaged entry
-            if not hasattr(dispatcher._cache, "cache_path"):   # no cache: not the cause
+            raise  # a real compile error: not the cache's fault
+        except Exception as exc:  # EOFError, UnpicklingError, ...: a damaged entry
+            if not hasattr(dispatcher._cache, "cache_path"):  # no cache: not the cause
                 raise
             _drop_cache_entry(dispatcher, fn, exc)
             dispatcher.compile(sig)
@@ -154,16 +172,19 @@ def _drop_cache_entry(dispatcher, fn, exc):
     """Delete ``fn``'s cache files (its index and data files); if they cannot be deleted,
     stop using the cache for it. Warns once per function."""
     cache = dispatcher._cache
-    index = cache._cache_file._index_name            # "<qualname>-<line>.py311.nbi"
-    pattern = os.path.join(cache.cache_path, glob.escape(index[:-len(".nbi")]) + ".*")
+    index = cache._cache_file._index_name  # "<qualname>-<line>.py311.nbi"
+    pattern = os.path.join(cache.cache_path, glob.escape(index[: -len(".nbi")]) + ".*")
     try:
         for path in glob.glob(pattern):
             os.remove(path)
     except OSError:
         cache.disable()
-    warnings.warn(f"tinygrad_scores: dropped a damaged Numba cache entry for {fn.__name__} in "
-                  f"{cache.cache_path} ({type(exc).__name__}: {exc}); recompiling it",
-                  RuntimeWarning, stacklevel=5)   # the line that called the kernel
+    warnings.warn(
+        f"tinygrad_scores: dropped a damaged Numba cache entry for {fn.__name__} in "
+        f"{cache.cache_path} ({type(exc).__name__}: {exc}); recompiling it",
+        RuntimeWarning,
+        stacklevel=5,
+    )  # the line that called the kernel
 
 
 class _CompileNotice(event.Listener):
@@ -173,15 +194,24 @@ class _CompileNotice(event.Listener):
         dispatcher = ev.data["dispatcher"]
         if _quiet or dispatcher.py_func not in _kernel_functions:
             return
-        dtype = next((str(a.dtype) for a in ev.data["args"] if isinstance(a, nbtypes.Array)
-                      and isinstance(a.dtype, nbtypes.Float)), None)
+        dtype = next(
+            (
+                str(a.dtype)
+                for a in ev.data["args"]
+                if isinstance(a, nbtypes.Array) and isinstance(a.dtype, nbtypes.Float)
+            ),
+            None,
+        )
         if dtype in _announced:
             return
         _announced.add(dtype)
         path = getattr(dispatcher._cache, "cache_path", None)
         where = f"first run only; cached in {path}" if path else "no writable cache: every run"
-        print(f"tinygrad_scores: compiling kernels for {dtype or 'integers'} ({where})",
-              file=sys.stderr, flush=True)
+        print(
+            f"tinygrad_scores: compiling kernels for {dtype or 'integers'} ({where})",
+            file=sys.stderr,
+            flush=True,
+        )
 
     def on_end(self, ev):
         pass
@@ -206,6 +236,7 @@ def renamed(fn, name):
 
 # --------------------------------------------------------------------------- LLVM helpers
 
+
 def local_array(n, dtype):
     """A small scratch array: on the stack in compiled code, so LLVM keeps it in registers.
 
@@ -227,7 +258,7 @@ def strict_sub(a, b):
 
 def ldexp(p, k):
     """p * 2**k (k a float holding an integer); compiled code builds 2**k from its bits."""
-    return p * 2.0 ** k
+    return p * 2.0**k
 
 
 def _install():
@@ -242,7 +273,9 @@ def _install():
             def codegen(context, builder, signature, args):
                 element = context.get_value_type(dtype.dtype)
                 return cgutils.alloca_once(builder, element, size=size)
+
             return nbtypes.CPointer(dtype.dtype)(dtype), codegen
+
         return alloca
 
     @overload(local_array, inline="always")
@@ -271,10 +304,12 @@ def _install():
             half = builder.ashr(n, ir.Constant(int_type, 1))
             result = args[0]
             for part in (half, builder.sub(n, half)):
-                field = builder.shl(builder.add(part, ir.Constant(int_type, bias)),
-                                    ir.Constant(int_type, mantissa))
-                result = builder.fmul(result, builder.bitcast(field, float_type),
-                                      flags=("contract",))
+                field = builder.shl(
+                    builder.add(part, ir.Constant(int_type, bias)), ir.Constant(int_type, mantissa)
+                )
+                result = builder.fmul(
+                    result, builder.bitcast(field, float_type), flags=("contract",)
+                )
             return result
 
         return p(p, k), codegen

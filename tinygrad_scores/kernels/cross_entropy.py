@@ -15,6 +15,7 @@ so one pass per row gives the loss and the finished gradient: backward has nothi
 to do unless the upstream gradient is not 1. Rows stay in L1 between the short loops;
 exp and row_max come from vecmath.py so the loops vectorise.
 """
+
 import math
 
 from numba import prange
@@ -26,7 +27,9 @@ PARALLEL_FROM = 1 << 15
 _SIG = "float64({t}[:, ::1], int64[::1], {t}[::1], int64, {t}, {t}[::1], {t}[:, ::1], boolean)"
 
 
-@kernel([f"Tuple((int64, float64))(int64[::1], int64, int64, {t}[::1])" for t in ("float32", "float64")])
+@kernel(
+    [f"Tuple((int64, float64))(int64[::1], int64, int64, {t}[::1])" for t in ("float32", "float64")]
+)
 def check_labels(labels, n_classes, ignore_index, weight):
     """(index of the first label outside [0, n_classes) that is not ignore_index, or -1;
     total weight of the rows that count, the divisor of reduction='mean')."""
@@ -69,9 +72,9 @@ def cross_entropy_forward(x, labels, weight, ignore_index, grad_scale, losses, g
             else:
                 for j in range(c):
                     total += exp(x[i, j] - m)
-            loss = w * strict_sub(math.log(total), x[i, y] - m)   # not (log + m) - x_y
+            loss = w * strict_sub(math.log(total), x[i, y] - m)  # not (log + m) - x_y
         losses[i] = loss
-    loss_sum = 0.0      # summed after the rows: a reduction inside this prange trips Numba
+    loss_sum = 0.0  # summed after the rows: a reduction inside this prange trips Numba
     for i in range(n):
         loss_sum += losses[i]
     return loss_sum

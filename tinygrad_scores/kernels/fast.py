@@ -1,6 +1,7 @@
 """The fast floor's entry points: the tuned kernels of this directory behind the same names
 and signatures as the loop floor's (kernels/loops/). The op layer reaches them through
 ``kernels.active()``."""
+
 import numpy as np
 
 from . import cross_entropy as _ce
@@ -12,17 +13,29 @@ from .softmax import log_softmax_backward, log_softmax_forward, softmax_backward
 NAME = "fast"
 check_labels = _ce.check_labels
 
-__all__ = ["matmul_into", "relu_forward", "relu_backward", "softmax_forward", "softmax_backward",
-           "log_softmax_forward", "log_softmax_backward", "check_labels", "cross_entropy_forward",
-           "cross_entropy_backward", "adam", "sgd"]
+__all__ = [
+    "matmul_into",
+    "relu_forward",
+    "relu_backward",
+    "softmax_forward",
+    "softmax_backward",
+    "log_softmax_forward",
+    "log_softmax_backward",
+    "check_labels",
+    "cross_entropy_forward",
+    "cross_entropy_backward",
+    "adam",
+    "sgd",
+]
 
 
 def cross_entropy_forward(x, labels, weight, ignore_index, grad_scale, losses, want_grad):
     """Fills losses; returns (their sum, what backward needs). Fused: one pass per row
     also writes the finished gradient rows (times grad_scale), which is what is kept."""
     grad = np.empty(x.shape if want_grad else (0, x.shape[1]), x.dtype)
-    loss_sum = _ce.cross_entropy_forward(x, labels, weight, ignore_index, grad_scale, losses,
-                                         grad, want_grad)
+    loss_sum = _ce.cross_entropy_forward(
+        x, labels, weight, ignore_index, grad_scale, losses, grad, want_grad
+    )
     return loss_sum, grad
 
 

@@ -31,23 +31,25 @@ Besides: C with few columns (an output layer's ``x @ W.T``) is dot products alon
 (``_gemm_dot``); tiny products a plain loop (``_gemm_small``). Threads split C by rows or
 by columns (``_split``), as many as ``team_size`` says are free.
 """
+
 import numpy as np
 from numba import config, prange, types
 from numba.extending import intrinsic, overload
 
 from ._jit import helper, kernel, local_array
 
-MR = 8                     # rows of the micro-tile
-VECTOR_BYTES = 64          # one zmm register
-NV = 2                     # vectors per row of the micro-tile: NR = 2 * 64 / itemsize
-KC_A_IN_PLACE = 512        # K block when A is read in place: an 8 x 512 strip is 16 KiB of L1
-KC_A_PACKED = 256          # ... when A is packed: the packed B panel (256 x 32) is 32 KiB of L1
-PANEL_BYTES = 1 << 20      # a packed block (of B or of A) per thread: half of the 2 MiB L2
-PARALLEL_FLOPS = 1 << 21   # M*N*K below this (~20 us): a thread team costs more than it gives
-SMALL_FLOPS = 1 << 14      # M*N*K below this: the plain loop (the call is most of the time)
+MR = 8  # rows of the micro-tile
+VECTOR_BYTES = 64  # one zmm register
+NV = 2  # vectors per row of the micro-tile: NR = 2 * 64 / itemsize
+KC_A_IN_PLACE = 512  # K block when A is read in place: an 8 x 512 strip is 16 KiB of L1
+KC_A_PACKED = 256  # ... when A is packed: the packed B panel (256 x 32) is 32 KiB of L1
+PANEL_BYTES = 1 << 20  # a packed block (of B or of A) per thread: half of the 2 MiB L2
+PARALLEL_FLOPS = 1 << 21  # M*N*K below this (~20 us): a thread team costs more than it gives
+SMALL_FLOPS = 1 << 14  # M*N*K below this: the plain loop (the call is most of the time)
 
 
 # --------------------------------------------------------------------------- micro-kernel
+
 
 def _tile_rows(rows, kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add):
     """T[ti:ti+mr, tj:tj+NR] (+)= A[i0:i0+mr, pc:pc+kc] @ B[p0:p0+kc, j0:j0+NR] for
@@ -58,15 +60,15 @@ def _tile_rows(rows, kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add):
     Plain NumPy when the JIT is off; compiled code uses the IR below.
     """
     nr = NV * VECTOR_BYTES // B.itemsize
-    if T.ndim == 1:                      # a flat scratch tile: rows of NR
-        T = T[:MR * nr].reshape(MR, nr)
+    if T.ndim == 1:  # a flat scratch tile: rows of NR
+        T = T[: MR * nr].reshape(MR, nr)
     kept = min(rows, mr)
     picked = [min(i0 + r, i0 + mr - 1) for r in range(rows)]
-    prod = (A[picked, pc:pc + kc] @ B[p0:p0 + kc, j0:j0 + nr])[:kept]
+    prod = (A[picked, pc : pc + kc] @ B[p0 : p0 + kc, j0 : j0 + nr])[:kept]
     if add:
-        T[ti:ti + kept, tj:tj + nr] += prod
+        T[ti : ti + kept, tj : tj + nr] += prod
     else:
-        T[ti:ti + kept, tj:tj + nr] = prod
+        T[ti : ti + kept, tj : tj + nr] = prod
 
 
 def _tile(kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add):
@@ -87,7 +89,7 @@ def _transpose_block(S, r0, c0, D, q, j):
     of W * log2(W) two-vector shuffles, W vector stores (packing W.T into panels, which a
     scalar loop does at about one element per cycle)."""
     w = VECTOR_BYTES // S.itemsize
-    D[q:q + w, j:j + w] = S[r0:r0 + w, c0:c0 + w].T
+    D[q : q + w, j : j + w] = S[r0 : r0 + w, c0 : c0 + w].T
 
 
 def _install_tile():
@@ -96,6 +98,7 @@ def _install_tile():
 
     def make_tile_ir(ROWS):
         """The ROWS x NR micro-kernel as a Numba intrinsic."""
+
         @intrinsic
         def tile_ir(typingctx, kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add):
             def codegen(context, builder, sig, args):
@@ -118,12 +121,13 @@ def _install_tile():
                     return builder.bitcast(builder.gep(base, [byte_offset]), vptr)
 
                 fma = cgutils.get_or_insert_function(
-                    builder.module, ir.FunctionType(vec, [vec] * 3),
-                    f"llvm.fma.v{width}f{8 * size}")
+                    builder.module, ir.FunctionType(vec, [vec] * 3), f"llvm.fma.v{width}f{8 * size}"
+                )
                 # A's rows, clamped to the last valid one, at column pc (byte pointers)
                 a_row_stride, a_col_stride = cgutils.unpack_tuple(builder, a.strides, 2)
-                a_base = builder.gep(builder.bitcast(a.data, byte_ptr),
-                                     [builder.mul(pc, a_col_stride)])
+                a_base = builder.gep(
+                    builder.bitcast(a.data, byte_ptr), [builder.mul(pc, a_col_stride)]
+                )
                 last = builder.add(i0, builder.sub(mr, const(1)))
                 rows = []
                 for r in range(ROWS):
@@ -131,49 +135,55 @@ def _install_tile():
                     row = builder.select(builder.icmp_signed("<", row, last), row, last)
                     rows.append(builder.gep(a_base, [builder.mul(row, a_row_stride)]))
                 b_row_stride = cgutils.unpack_tuple(builder, b.strides, 2)[0]
-                b_base = builder.gep(builder.bitcast(b.data, byte_ptr),
-                                     [builder.add(builder.mul(p0, b_row_stride),
-                                                  builder.mul(j0, const(size)))])
-                accs = [cgutils.alloca_once_value(builder, ir.Constant(vec, None))
-                        for _ in range(ROWS * NV)]
+                b_base = builder.gep(
+                    builder.bitcast(b.data, byte_ptr),
+                    [builder.add(builder.mul(p0, b_row_stride), builder.mul(j0, const(size)))],
+                )
+                accs = [
+                    cgutils.alloca_once_value(builder, ir.Constant(vec, None))
+                    for _ in range(ROWS * NV)
+                ]
                 undef = ir.Constant(vec, ir.Undefined)
                 lane0 = ir.Constant(ir.IntType(32), 0)
                 splat = ir.Constant(ir.VectorType(ir.IntType(32), width), [0] * width)
                 with cgutils.for_range(builder, kc) as loop:
                     p = loop.index
                     b_row = builder.gep(b_base, [builder.mul(p, b_row_stride)])
-                    bv = [builder.load(vec_at(b_row, const(v * VECTOR_BYTES)), align=size)
-                          for v in range(NV)]
+                    bv = [
+                        builder.load(vec_at(b_row, const(v * VECTOR_BYTES)), align=size)
+                        for v in range(NV)
+                    ]
                     k_off = builder.mul(p, a_col_stride)
                     for r in range(ROWS):
-                        s = builder.load(builder.bitcast(builder.gep(rows[r], [k_off]),
-                                                         elem.as_pointer()))
-                        av = builder.shuffle_vector(builder.insert_element(undef, s, lane0),
-                                                    undef, splat)   # broadcast A[r, p]
+                        s = builder.load(
+                            builder.bitcast(builder.gep(rows[r], [k_off]), elem.as_pointer())
+                        )
+                        av = builder.shuffle_vector(
+                            builder.insert_element(undef, s, lane0), undef, splat
+                        )  # broadcast A[r, p]
                         for v in range(NV):
                             acc = accs[r * NV + v]
                             builder.store(builder.call(fma, [av, bv[v], builder.load(acc)]), acc)
-                if sig.args[8].ndim == 1:              # a flat scratch tile: rows of NR
+                if sig.args[8].ndim == 1:  # a flat scratch tile: rows of NR
                     t_row_stride = const(NV * VECTOR_BYTES)
                 else:
                     t_row_stride = cgutils.unpack_tuple(builder, t.strides, 2)[0]
-                t_base = builder.gep(builder.bitcast(t.data, byte_ptr),
-                                     [builder.add(builder.mul(ti, t_row_stride),
-                                                  builder.mul(tj, const(size)))])
+                t_base = builder.gep(
+                    builder.bitcast(t.data, byte_ptr),
+                    [builder.add(builder.mul(ti, t_row_stride), builder.mul(tj, const(size)))],
+                )
                 with builder.if_else(add) as (then_add, otherwise):
                     for adding in (True, False):
-                        with (then_add if adding else otherwise):
-                            for r in range(ROWS):      # rows 0 .. mr-1 only
+                        with then_add if adding else otherwise:
+                            for r in range(ROWS):  # rows 0 .. mr-1 only
                                 keep = builder.icmp_signed("<", const(r), mr)
                                 with builder.if_then(keep, likely=True):
-                                    row = builder.gep(t_base,
-                                                      [builder.mul(const(r), t_row_stride)])
+                                    row = builder.gep(t_base, [builder.mul(const(r), t_row_stride)])
                                     for v in range(NV):
                                         ptr = vec_at(row, const(v * VECTOR_BYTES))
                                         val = builder.load(accs[r * NV + v])
                                         if adding:
-                                            val = builder.fadd(val,
-                                                               builder.load(ptr, align=size))
+                                            val = builder.fadd(val, builder.load(ptr, align=size))
                                         builder.store(val, ptr, align=size)
                 return context.get_dummy_value()
 
@@ -199,24 +209,28 @@ def _install_tile():
             d_row = cgutils.unpack_tuple(builder, dst.strides, 2)[0]
 
             def row_ptr(arr, stride, r, c, i):
-                off = builder.add(builder.mul(builder.add(r, ir.Constant(intp, i)), stride),
-                                  builder.mul(c, ir.Constant(intp, size)))
-                return builder.bitcast(builder.gep(builder.bitcast(arr.data, byte_ptr), [off]),
-                                       vptr)
+                off = builder.add(
+                    builder.mul(builder.add(r, ir.Constant(intp, i)), stride),
+                    builder.mul(c, ir.Constant(intp, size)),
+                )
+                return builder.bitcast(
+                    builder.gep(builder.bitcast(arr.data, byte_ptr), [off]), vptr
+                )
 
-            rows = [builder.load(row_ptr(src, s_row, r0, c0, i), align=size)
-                    for i in range(width)]
+            rows = [builder.load(row_ptr(src, s_row, r0, c0, i), align=size) for i in range(width)]
             d = width // 2
-            while d:       # swap the off-diagonal d x d blocks of every 2d x 2d block
+            while d:  # swap the off-diagonal d x d blocks of every 2d x 2d block
                 low = [lane if not lane & d else width + lane - d for lane in range(width)]
                 high = [lane + d if not lane & d else width + lane for lane in range(width)]
                 for i in range(width):
                     if not i & d:
                         top, bottom = rows[i], rows[i + d]
-                        rows[i] = builder.shuffle_vector(top, bottom, ir.Constant(
-                            ir.VectorType(ir.IntType(32), width), low))
-                        rows[i + d] = builder.shuffle_vector(top, bottom, ir.Constant(
-                            ir.VectorType(ir.IntType(32), width), high))
+                        rows[i] = builder.shuffle_vector(
+                            top, bottom, ir.Constant(ir.VectorType(ir.IntType(32), width), low)
+                        )
+                        rows[i + d] = builder.shuffle_vector(
+                            top, bottom, ir.Constant(ir.VectorType(ir.IntType(32), width), high)
+                        )
                 d //= 2
             for i in range(width):
                 builder.store(rows[i], row_ptr(dst, d_row, q, j, i), align=size)
@@ -230,13 +244,15 @@ def _install_tile():
 
     @overload(_tile, inline="always")
     def _tile_overload(kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add):
-        return lambda kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add: \
-            tile8_ir(kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add)
+        return lambda kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add: tile8_ir(
+            kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add
+        )
 
     @overload(_tile4, inline="always")
     def _tile4_overload(kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add):
-        return lambda kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add: \
-            tile4_ir(kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add)
+        return lambda kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add: tile4_ir(
+            kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add
+        )
 
 
 if not config.DISABLE_JIT:
@@ -244,6 +260,7 @@ if not config.DISABLE_JIT:
 
 
 # --------------------------------------------------------------------------- blocked GEMM
+
 
 @helper
 def _pack_b(B, Bp, q, pc, kc, j0, width):
@@ -260,11 +277,11 @@ def _pack_b(B, Bp, q, pc, kc, j0, width):
         w = VECTOR_BYTES // B.itemsize
         whole_k = kc // w * w
         whole_j = width // w * w if B.strides[0] == B.itemsize else 0
-        Bt = B.T                   # rows contiguous when B.strides[0] is one element
+        Bt = B.T  # rows contiguous when B.strides[0] is one element
         for jb in range(0, whole_j, w):
             for pb in range(0, whole_k, w):
                 _transpose_block(Bt, j0 + jb, pc + pb, Bp, q + pb, jb)
-        for j in range(whole_j):   # the k tail of the whole blocks' columns
+        for j in range(whole_j):  # the k tail of the whole blocks' columns
             for p in range(whole_k, kc):
                 Bp[q + p, j] = B[pc + p, j0 + j]
         for j in range(whole_j, width):
@@ -338,9 +355,9 @@ def _block_a_in_place(A, B, C, accumulate, m0, m1, n0, n1, kb):
     pack_b = B.strides[1] != B.itemsize or m1 - m0 > 256
     nc_max = max(nr, PANEL_BYTES // (kb * C.itemsize) // nr * nr)
     n_panels = -(-min(nc_max, n1 - n0) // nr) if pack_b else 1
-    Bp = np.empty((n_panels * kb, nr), C.dtype)    # panel jp in rows jp*kb to jp*kb+kc
-    zero = np.intp(0)   # not the literal 0: each literal argument compiles a helper again
-    S = local_array(256, C.dtype)     # the scratch tile, MR x NR on the stack (8 x 32 at most)
+    Bp = np.empty((n_panels * kb, nr), C.dtype)  # panel jp in rows jp*kb to jp*kb+kc
+    zero = np.intp(0)  # not the literal 0: each literal argument compiles a helper again
+    S = local_array(256, C.dtype)  # the scratch tile, MR x NR on the stack (8 x 32 at most)
     for jc in range(n0, n1, nc_max):
         nc = min(nc_max, n1 - jc)
         for pc in range(0, K, kb):
@@ -354,24 +371,38 @@ def _block_a_in_place(A, B, C, accumulate, m0, m1, n0, n1, kb):
             full_panels = nc // nr
             for i0 in range(m0, m1, MR):
                 mr = min(MR, m1 - i0)
-                if mr == MR:          # the hot loop: whole tiles straight into C
+                if mr == MR:  # the hot loop: whole tiles straight into C
                     for jp in range(full_panels):
                         j0 = jc + jp * nr
                         if pack_b:
                             _tile(kc, A, i0, MR, pc, Bp, jp * kb, 0, C, i0, j0, add)
                         else:
                             _tile(kc, A, i0, MR, pc, B, pc, j0, C, i0, j0, add)
-                else:                 # the last rows: only mr of them stored
+                else:  # the last rows: only mr of them stored
                     for jp in range(full_panels):
                         j0 = jc + jp * nr
                         if pack_b:
                             _last_rows(kc, A, i0, mr, pc, Bp, jp * kb, zero, C, i0, j0, add)
                         else:
                             _last_rows(kc, A, i0, mr, pc, B, pc, j0, C, i0, j0, add)
-                if nc % nr:           # the last, partial panel: packed either way
+                if nc % nr:  # the last, partial panel: packed either way
                     q = full_panels * kb if pack_b else zero
-                    _edge_tile(kc, A, i0, mr, pc, Bp, q, zero, S, C, i0, jc + full_panels * nr,
-                               nc % nr, add)
+                    _edge_tile(
+                        kc,
+                        A,
+                        i0,
+                        mr,
+                        pc,
+                        Bp,
+                        q,
+                        zero,
+                        S,
+                        C,
+                        i0,
+                        jc + full_panels * nr,
+                        nc % nr,
+                        add,
+                    )
 
 
 @helper
@@ -382,11 +413,11 @@ def _block_a_packed(A, B, C, accumulate, m0, m1, n0, n1, kb):
     K = A.shape[1]
     nr = NV * VECTOR_BYTES // C.itemsize
     mc_max = max(MR, PANEL_BYTES // (kb * C.itemsize) // MR * MR)
-    Ap = np.empty((-(-min(mc_max, m1 - m0) // MR) * kb, MR), C.dtype)   # tile t: rows t*kb...
-    ApT = Ap.T                          # ... read by the micro-kernel as columns t*kb...
+    Ap = np.empty((-(-min(mc_max, m1 - m0) // MR) * kb, MR), C.dtype)  # tile t: rows t*kb...
+    ApT = Ap.T  # ... read by the micro-kernel as columns t*kb...
     Bp = np.empty((kb, nr), C.dtype)
-    S = local_array(256, C.dtype)     # the scratch tile, MR x NR on the stack (8 x 32 at most)
-    zero = np.intp(0)   # not the literal 0: each literal argument compiles a helper again
+    S = local_array(256, C.dtype)  # the scratch tile, MR x NR on the stack (8 x 32 at most)
+    zero = np.intp(0)  # not the literal 0: each literal argument compiles a helper again
     for pc in range(0, K, kb):
         kc = min(kb, K - pc)
         add = accumulate or pc > 0
@@ -406,8 +437,9 @@ def _block_a_packed(A, B, C, accumulate, m0, m1, n0, n1, kb):
                     elif width == nr:
                         _last_rows(kc, ApT, zero, mr, t * kb, Bp, zero, zero, C, i0, j0, add)
                     else:
-                        _edge_tile(kc, ApT, zero, mr, t * kb, Bp, zero, zero, S, C, i0, j0, width,
-                                   add)
+                        _edge_tile(
+                            kc, ApT, zero, mr, t * kb, Bp, zero, zero, S, C, i0, j0, width, add
+                        )
 
 
 @helper
@@ -436,7 +468,7 @@ def _gemm(A, B, C, accumulate, parts, by_cols):
     nr = NV * VECTOR_BYTES // C.itemsize
     units = -(-N // nr) if by_cols else -(-M // MR)
     step = nr if by_cols else MR
-    zero = np.intp(0)   # not the literal 0: each literal argument compiles a helper again
+    zero = np.intp(0)  # not the literal 0: each literal argument compiles a helper again
     for part in prange(parts):
         lo = units * part // parts * step
         hi = units * (part + 1) // parts * step
@@ -451,11 +483,12 @@ def _gemm(A, B, C, accumulate, parts, by_cols):
 def _gemm_serial(A, B, C, accumulate):
     """C (+)= A @ B for K > 0 on one thread (fewer arguments than ``_gemm``: a call's
     dispatch costs about 70 ns per argument, a real share of a microsecond product)."""
-    zero = np.intp(0)   # not the literal 0: each literal argument compiles a helper again
+    zero = np.intp(0)  # not the literal 0: each literal argument compiles a helper again
     _block(A, B, C, accumulate, zero, A.shape[0], zero, B.shape[1])
 
 
 # --------------------------------------------------------------------------- few columns
+
 
 @helper
 def _dot_rows(A, Bt, C, accumulate, m0, m1):
@@ -510,6 +543,7 @@ def _gemm_dot_serial(A, Bt, C, accumulate):
 
 # --------------------------------------------------------------------------- small
 
+
 def _gemm_small(A, B, C, accumulate):
     """Dot products, four columns of C at a time, no packing: for products so small that
     the call itself is most of the time. (Four independent sums per row of A: the
@@ -546,6 +580,7 @@ def _gemm_small(A, B, C, accumulate):
 
 # --------------------------------------------------------------------------- compile
 
+
 def _sigs(dt, a="[:,:]", b="[:,:]", shares=True):
     """A, B (any strides unless given), C (C-contiguous), accumulate[, parts, by_cols]."""
     tail = ", intp, boolean)" if shares else ")"
@@ -556,14 +591,17 @@ _KERNELS = {}
 for _dt in (np.dtype(np.float32), np.dtype(np.float64)):
     _KERNELS[_dt, "serial"] = kernel(_sigs(_dt.name, shares=False), fastmath=True)(_gemm_serial)
     _KERNELS[_dt, "small"] = kernel(_sigs(_dt.name, shares=False), fastmath=True)(_gemm_small)
-    _KERNELS[_dt, "dot"] = kernel(_sigs(_dt.name, "[:,::1]", "[:,::1]", shares=False),
-                                  fastmath=True)(_gemm_dot_serial)
+    _KERNELS[_dt, "dot"] = kernel(
+        _sigs(_dt.name, "[:,::1]", "[:,::1]", shares=False), fastmath=True
+    )(_gemm_dot_serial)
 # Threaded for float32 only, like every kernel here (see _jit.kernel_pair): float64 is the
 # dtype of gradient checks, and each threaded build costs about two seconds of compile.
-_KERNELS[np.dtype(np.float32), "parallel"] = kernel(_sigs("float32"), fastmath=True,
-                                                    parallel=True)(_gemm)
+_KERNELS[np.dtype(np.float32), "parallel"] = kernel(_sigs("float32"), fastmath=True, parallel=True)(
+    _gemm
+)
 _KERNELS[np.dtype(np.float32), "dot_parallel"] = kernel(
-    _sigs("float32", "[:,::1]", "[:,::1]"), fastmath=True, parallel=True)(_gemm_dot)
+    _sigs("float32", "[:,::1]", "[:,::1]"), fastmath=True, parallel=True
+)(_gemm_dot)
 _FLOAT32 = np.dtype(np.float32)
 
 
@@ -583,7 +621,7 @@ class _Direct(dict):
 
 
 _SMALL, _DOT, _SERIAL = _Direct("small"), _Direct("dot"), _Direct("serial")
-DOT_MAX_N = 16             # up to this many columns of C (and B^T contiguous): dot products
+DOT_MAX_N = 16  # up to this many columns of C (and B^T contiguous): dot products
 
 
 def _split(M, N, nr, threads, a_packed):
@@ -617,6 +655,7 @@ class _Team:
     def __init__(self):
         import os
         import time
+
         self._clock, self._cpu_time = time.monotonic, time.process_time
         self.most = config.NUMBA_NUM_THREADS
         try:
@@ -633,8 +672,8 @@ class _Team:
         except OSError:
             return None
         ticks = [int(x) for x in fields]
-        idle = ticks[3] + (ticks[4] if len(ticks) > 4 else 0)       # idle + iowait
-        return (sum(ticks[:8]) - idle) / 100.0                       # USER_HZ = 100
+        idle = ticks[3] + (ticks[4] if len(ticks) > 4 else 0)  # idle + iowait
+        return (sum(ticks[:8]) - idle) / 100.0  # USER_HZ = 100
 
     def __call__(self):
         now = self._clock()
@@ -647,7 +686,8 @@ class _Team:
             # a thread less for each core others kept at least 80% busy: a core they use
             # part-time still pays for its thread
             from numba import get_num_threads, set_num_threads
-            if get_num_threads() != self.size:      # set_num_threads by the user: a new cap
+
+            if get_num_threads() != self.size:  # set_num_threads by the user: a new cap
                 self.most = max(1, get_num_threads())
             # (/proc/stat counts in 10 ms ticks, our CPU time finer: clamp the noise)
             size = max(1, self.most - int(max(0.0, others) / wall + 0.2))
@@ -673,7 +713,7 @@ def matmul_into(A, B, C, accumulate=False):
     flops = M * N * K
     dtype = C.dtype
     if flops < SMALL_FLOPS:
-        if K == 0:                # an empty sum
+        if K == 0:  # an empty sum
             if not accumulate:
                 C.fill(0)
         else:
@@ -690,7 +730,7 @@ def matmul_into(A, B, C, accumulate=False):
     if dot:
         _KERNELS[dtype, "dot_parallel"](A, B.T, C, accumulate, min(threads, -(-M // 4)), True)
     else:
-        a_packed = A.strides[1] != A.itemsize and M > 2 * MR     # as _block decides
+        a_packed = A.strides[1] != A.itemsize and M > 2 * MR  # as _block decides
         parts, by_cols = _split(M, N, NV * VECTOR_BYTES // C.itemsize, threads, a_packed)
         _KERNELS[dtype, "parallel"](A, B, C, accumulate, parts, by_cols)
     return C

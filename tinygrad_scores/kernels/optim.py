@@ -25,6 +25,7 @@ SGD with momentum mu, dampening d (PyTorch's form):
 NumPy needs one pass (and often a temporary) per line; here each element is read and
 written once. Parameters of PARALLEL_SIZE elements or more are split across threads.
 """
+
 import math
 import sys
 
@@ -41,12 +42,27 @@ _package = sys.modules[__name__.rpartition(".")[0]]
 def _active():
     return _package.active()
 
+
 PARALLEL_SIZE = 1 << 18
 _DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
 
-def adam(p, g, m, v, vmax, lr, beta1, beta2, eps, weight_decay, decoupled_decay, step, amsgrad,
-         parallel=None):
+def adam(
+    p,
+    g,
+    m,
+    v,
+    vmax,
+    lr,
+    beta1,
+    beta2,
+    eps,
+    weight_decay,
+    decoupled_decay,
+    step,
+    amsgrad,
+    parallel=None,
+):
     """One Adam step on flat arrays, in place. The step's scalars are folded here, in
     float64, then handed to the kernel in the parameter's dtype, so a float32 update
     runs in float32 lanes (as PyTorch's does) and LLVM can vectorise it 8 wide.
@@ -54,13 +70,34 @@ def adam(p, g, m, v, vmax, lr, beta1, beta2, eps, weight_decay, decoupled_decay,
     threads; True or False forces the threaded (float32 only) or the serial build."""
     _check_flat(p, (g, m, v), (vmax,) if amsgrad else ())
     floor = _active()
-    if floor.adam is not adam:     # the loop floor (kernels/loops/optim.py) is switched on
-        return floor.adam(p, g, m, v, vmax, lr, beta1, beta2, eps, weight_decay, decoupled_decay,
-                          step, amsgrad)
-    update = adam_update if parallel is None else adam_update.parallel if parallel else adam_update.serial
-    update(p, g, m, v, vmax, lr / (1.0 - beta1 ** step), 1.0 / math.sqrt(1.0 - beta2 ** step),
-           beta1, 1.0 - beta1, beta2, 1.0 - beta2, eps, weight_decay, 1.0 - lr * decoupled_decay,
-           amsgrad)
+    if floor.adam is not adam:  # the loop floor (kernels/loops/optim.py) is switched on
+        return floor.adam(
+            p, g, m, v, vmax, lr, beta1, beta2, eps, weight_decay, decoupled_decay, step, amsgrad
+        )
+    update = (
+        adam_update
+        if parallel is None
+        else adam_update.parallel
+        if parallel
+        else adam_update.serial
+    )
+    update(
+        p,
+        g,
+        m,
+        v,
+        vmax,
+        lr / (1.0 - beta1**step),
+        1.0 / math.sqrt(1.0 - beta2**step),
+        beta1,
+        1.0 - beta1,
+        beta2,
+        1.0 - beta2,
+        eps,
+        weight_decay,
+        1.0 - lr * decoupled_decay,
+        amsgrad,
+    )
 
 
 def sgd(p, g, buf, lr, momentum, dampening, weight_decay, nesterov, first_step, parallel=None):
@@ -69,7 +106,9 @@ def sgd(p, g, buf, lr, momentum, dampening, weight_decay, nesterov, first_step, 
     floor = _active()
     if floor.sgd is not sgd:
         return floor.sgd(p, g, buf, lr, momentum, dampening, weight_decay, nesterov, first_step)
-    update = sgd_update if parallel is None else sgd_update.parallel if parallel else sgd_update.serial
+    update = (
+        sgd_update if parallel is None else sgd_update.parallel if parallel else sgd_update.serial
+    )
     update(p, g, buf, lr, momentum, 1.0 - dampening, weight_decay, nesterov, first_step)
 
 
@@ -79,19 +118,44 @@ def _check_flat(p, same, used):
     dtype, writeable but for the gradient (``used``: the state arrays the options read;
     unused ones may be empty)."""
     for a in (p,) + tuple(same) + tuple(used):
-        if not isinstance(a, np.ndarray) or a.ndim != 1 or a.dtype != p.dtype \
-                or a.shape[0] != p.shape[0] or not a.flags.c_contiguous \
-                or not (a.flags.writeable or a is same[0]):
-            what = (f"{a.dtype} array of shape {a.shape}" if isinstance(a, np.ndarray)
-                    else type(a).__name__)
-            raise ValueError(f"optimizer kernel: expected 1-D C-contiguous {p.dtype} arrays of "
-                             f"{p.shape[0]} elements, got a {what}")
+        if (
+            not isinstance(a, np.ndarray)
+            or a.ndim != 1
+            or a.dtype != p.dtype
+            or a.shape[0] != p.shape[0]
+            or not a.flags.c_contiguous
+            or not (a.flags.writeable or a is same[0])
+        ):
+            what = (
+                f"{a.dtype} array of shape {a.shape}"
+                if isinstance(a, np.ndarray)
+                else type(a).__name__
+            )
+            raise ValueError(
+                f"optimizer kernel: expected 1-D C-contiguous {p.dtype} arrays of "
+                f"{p.shape[0]} elements, got a {what}"
+            )
     if p.dtype not in _DTYPES:
         raise TypeError(f"optimizer kernel: no build for dtype {p.dtype} (float32, float64)")
 
 
-def _adam(p, g, m, v, vmax, step_size, inv_bc2_sqrt, beta1, one_minus_beta1, beta2,
-          one_minus_beta2, eps, weight_decay, shrink, amsgrad):
+def _adam(
+    p,
+    g,
+    m,
+    v,
+    vmax,
+    step_size,
+    inv_bc2_sqrt,
+    beta1,
+    one_minus_beta1,
+    beta2,
+    one_minus_beta2,
+    eps,
+    weight_decay,
+    shrink,
+    amsgrad,
+):
     for i in prange(p.shape[0]):
         gi = g[i] + weight_decay * p[i]
         mi = beta1 * m[i] + one_minus_beta1 * gi

@@ -2,6 +2,7 @@
 benchmarks time them as the baseline. Each is what a careful NumPy user would write
 (stable softmax, in-place updates, no needless temporaries) and doubles as the kernel's
 specification."""
+
 import numpy as np
 
 
@@ -58,8 +59,16 @@ def cross_entropy(logits, labels, reduction="mean"):
 class Adam:
     """Adam as PyTorch publishes it, transcribed line by line with in-place NumPy."""
 
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0,
-                 amsgrad=False, decoupled=False):
+    def __init__(
+        self,
+        params,
+        lr=1e-3,
+        betas=(0.9, 0.999),
+        eps=1e-8,
+        weight_decay=0.0,
+        amsgrad=False,
+        decoupled=False,
+    ):
         self.params = params
         self.lr, self.betas, self.eps = lr, betas, eps
         self.weight_decay, self.amsgrad, self.decoupled = weight_decay, amsgrad, decoupled
@@ -71,8 +80,8 @@ class Adam:
     def step(self, grads):
         self.t += 1
         beta1, beta2 = self.betas
-        bc1 = 1 - beta1 ** self.t
-        bc2_sqrt = np.sqrt(1 - beta2 ** self.t)
+        bc1 = 1 - beta1**self.t
+        bc2_sqrt = np.sqrt(1 - beta2**self.t)
         for p, g, m, v, vmax in zip(self.params, grads, self.m, self.v, self.vmax):
             if self.weight_decay and self.decoupled:
                 p *= 1 - self.lr * self.weight_decay

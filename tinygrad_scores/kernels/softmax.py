@@ -20,11 +20,12 @@ are kept in the array's dtype (8 float32 lanes at a time). Each kernel is the lo
 rows, built twice (kernel_pair): serial, and for float32 split across threads from
 PARALLEL_FROM elements on.
 """
+
 import math
 
 from numba import prange
 
-from ._jit import FAST, row_helper, kernel_pair
+from ._jit import FAST, kernel_pair, row_helper
 from .vecmath import exp, row_max, strict_sub
 
 PARALLEL_FROM = 1 << 15
@@ -62,7 +63,7 @@ def _log_softmax_row(x, out, i):
         total += exp(x[i, j] - m)
     log_total = math.log(total)
     for j in range(x.shape[1]):
-        out[i, j] = strict_sub(x[i, j] - m, log_total)   # x - (m + log_total) loses digits
+        out[i, j] = strict_sub(x[i, j] - m, log_total)  # x - (m + log_total) loses digits
 
 
 @row_helper

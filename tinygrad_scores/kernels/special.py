@@ -3,6 +3,7 @@
 NumPy has no vectorised erf (SciPy does, but it is not a dependency); Numba compiles
 ``math.erf`` to the C library's erf, accurate to about one ulp in float64.
 """
+
 import math
 
 from ._jit import kernel

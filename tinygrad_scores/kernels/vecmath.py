@@ -23,6 +23,7 @@ Under ``NUMBA_DISABLE_JIT=1`` both are plain Python (``math.exp`` and a loop). T
 LLVM-IR helpers exp needs (``ldexp``: 2**k from its bits; ``strict_sub``: a subtraction
 fast-math may not regroup) live in compiler.py.
 """
+
 import math
 
 import numpy as np
@@ -60,12 +61,12 @@ def _install():
         lo, hi, ln2_hi, ln2_lo, degree = _EXP_CONSTANTS[x.bitwidth]
         lo, hi, ln2_hi, ln2_lo = f(lo), f(hi), f(ln2_hi), f(ln2_lo)
         log2e, half, one = f(1 / math.log(2)), f(0.5), f(1)
-        c = tuple(f(1 / math.factorial(n)) for n in range(1, degree + 1))   # 1/n!, n = 1..degree
+        c = tuple(f(1 / math.factorial(n)) for n in range(1, degree + 1))  # 1/n!, n = 1..degree
         taylor = _taylor7 if degree == 7 else _taylor13
 
         def impl(x):
-            k = np.floor(min(max(lo, x), hi) * log2e + half)   # NaN -> lo: k is never NaN
-            x = min(max(x, lo), hi)                             # NaN stays NaN
+            k = np.floor(min(max(lo, x), hi) * log2e + half)  # NaN -> lo: k is never NaN
+            x = min(max(x, lo), hi)  # NaN stays NaN
             r = strict_sub(strict_sub(x, k * ln2_hi), k * ln2_lo)
             return ldexp(taylor(r, c) * r + one, k)
 
@@ -81,8 +82,34 @@ def _taylor7(r, c):
 
 @helper
 def _taylor13(r, c):
-    return c[0] + r * (c[1] + r * (c[2] + r * (c[3] + r * (c[4] + r * (c[5] + r * (c[6] + r * (
-        c[7] + r * (c[8] + r * (c[9] + r * (c[10] + r * (c[11] + r * c[12])))))))))))
+    return c[0] + r * (
+        c[1]
+        + r
+        * (
+            c[2]
+            + r
+            * (
+                c[3]
+                + r
+                * (
+                    c[4]
+                    + r
+                    * (
+                        c[5]
+                        + r
+                        * (
+                            c[6]
+                            + r
+                            * (
+                                c[7]
+                                + r * (c[8] + r * (c[9] + r * (c[10] + r * (c[11] + r * c[12]))))
+                            )
+                        )
+                    )
+                )
+            )
+        )
+    )
 
 
 @row_helper

@@ -1,4 +1,5 @@
 """Containers: Sequential, ModuleList and ModuleDict, indexed as PyTorch's are."""
+
 from __future__ import annotations
 
 import operator
@@ -47,7 +48,7 @@ class Sequential(Module):
         return input
 
     def __getitem__(self, idx: int | slice) -> Any:
-        if isinstance(idx, slice):   # keeps the names, as PyTorch
+        if isinstance(idx, slice):  # keeps the names, as PyTorch
             return type(self)(OrderedDict(list(self._modules.items())[idx]))
         return list(self._modules.values())[_index(idx, len(self))]
 
@@ -70,14 +71,18 @@ class Sequential(Module):
 
     def __add__(self, other: Sequential) -> Sequential:
         if not isinstance(other, Sequential):
-            raise ValueError(f"add operator supports only objects of Sequential class, but "
-                             f"{type(other)} is given.")
+            raise ValueError(
+                f"add operator supports only objects of Sequential class, but "
+                f"{type(other)} is given."
+            )
         return Sequential(*self, *other)
 
     def __iadd__(self, other: Sequential) -> Sequential:
         if not isinstance(other, Sequential):
-            raise ValueError(f"add operator supports only objects of Sequential class, but "
-                             f"{type(other)} is given.")
+            raise ValueError(
+                f"add operator supports only objects of Sequential class, but "
+                f"{type(other)} is given."
+            )
         return self.extend(other)
 
     def append(self, module: Module) -> Sequential:
@@ -148,8 +153,10 @@ class ModuleList(Module):
 
     def extend(self, modules: Iterable[Module]) -> ModuleList:
         if not isinstance(modules, Iterable):
-            raise TypeError("ModuleList.extend should be called with an iterable, but got "
-                            + type(modules).__name__)
+            raise TypeError(
+                "ModuleList.extend should be called with an iterable, but got "
+                + type(modules).__name__
+            )
         for module in list(modules):
             self.append(module)
         return self
@@ -169,7 +176,7 @@ class ModuleList(Module):
         reprs = [repr(m) for m in self]
         if not reprs:
             return f"{self._get_name()}()"
-        runs: list[list[Any]] = []     # [first index, last index, repr]
+        runs: list[list[Any]] = []  # [first index, last index, repr]
         for i, r in enumerate(reprs):
             if runs and runs[-1][2] == r:
                 runs[-1][1] = i
@@ -177,8 +184,11 @@ class ModuleList(Module):
                 runs.append([i, i, r])
         lines = []
         for first, last, r in runs:
-            line = (f"({first}): {r}" if first == last
-                    else f"({first}-{last}): {last - first + 1} x {r}")
+            line = (
+                f"({first}): {r}"
+                if first == last
+                else f"({first}-{last}): {last - first + 1} x {r}"
+            )
             lines.append(_addindent(line, 2))
         return f"{self._get_name()}(\n  " + "\n  ".join(lines) + "\n)"
 
@@ -233,10 +243,13 @@ class ModuleDict(Module):
                 self[key] = module
             return
         if not isinstance(modules, Iterable):
-            raise TypeError("ModuleDict.update should be called with an iterable of key/value "
-                            "pairs, but got " + type(modules).__name__)
+            raise TypeError(
+                "ModuleDict.update should be called with an iterable of key/value "
+                "pairs, but got " + type(modules).__name__
+            )
         for j, pair in enumerate(modules):
             if not isinstance(pair, Iterable) or len(pair) != 2:
-                raise ValueError(f"ModuleDict update sequence element #{j} should be Iterable "
-                                 f"of length 2")
+                raise ValueError(
+                    f"ModuleDict update sequence element #{j} should be Iterable of length 2"
+                )
             self[pair[0]] = pair[1]

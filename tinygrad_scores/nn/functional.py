@@ -2,6 +2,7 @@
 defaults and errors. Each function checks its arguments, then calls one op from
 ``functions/`` (or composes a few tensor ops); the modules in ``layers.py`` and
 ``loss.py`` are thin wrappers over these."""
+
 from __future__ import annotations
 
 import math
@@ -12,13 +13,23 @@ from typing import Any
 import numpy as np
 
 from .. import functions as ops
-from ..functions.activations import ELU, GELU, Hardtanh, LeakyReLU, SiLU, Softplus
-from ..functions.nn_losses import (BinaryCrossEntropy, BinaryCrossEntropyWithLogits,
-                                   KLDivPointwise, NLLPerElement, SmoothL1)
-from ..functions.normalization import (ClampMin, ConstantPad, EmbeddingLookup, Standardize,
-                                       VectorNorm)
 from ..capture import escape
 from ..creation import stack
+from ..functions.activations import ELU, GELU, Hardtanh, LeakyReLU, SiLU, Softplus
+from ..functions.nn_losses import (
+    BinaryCrossEntropy,
+    BinaryCrossEntropyWithLogits,
+    KLDivPointwise,
+    NLLPerElement,
+    SmoothL1,
+)
+from ..functions.normalization import (
+    ClampMin,
+    ConstantPad,
+    EmbeddingLookup,
+    Standardize,
+    VectorNorm,
+)
 from ..random import _rng
 from ..tensor import Tensor
 
@@ -44,8 +55,9 @@ def _dim(dim: int, ndim: int) -> int:
     """``dim`` made non-negative, or PyTorch's IndexError."""
     n = max(ndim, 1)
     if not -n <= dim < n:
-        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], "
-                         f"but got {dim})")
+        raise IndexError(
+            f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})"
+        )
     return dim % n
 
 
@@ -71,8 +83,9 @@ def relu6(input: Tensor, inplace: bool = False) -> Tensor:
 
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
-    return _maybe_inplace(input, inplace,
-                          lambda x: LeakyReLU.apply(x, negative_slope=negative_slope))
+    return _maybe_inplace(
+        input, inplace, lambda x: LeakyReLU.apply(x, negative_slope=negative_slope)
+    )
 
 
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
@@ -93,12 +106,14 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
     return Softplus.apply(input, beta=beta, threshold=threshold)
 
 
-def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,
-             inplace: bool = False) -> Tensor:
+def hardtanh(
+    input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False
+) -> Tensor:
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
-    return _maybe_inplace(input, inplace,
-                          lambda x: Hardtanh.apply(x, min_val=min_val, max_val=max_val))
+    return _maybe_inplace(
+        input, inplace, lambda x: Hardtanh.apply(x, min_val=min_val, max_val=max_val)
+    )
 
 
 def sigmoid(input: Tensor) -> Tensor:
@@ -134,8 +149,7 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     return ops.Linear.apply(input, weight, bias)
 
 
-def dropout(input: Tensor, p: float = 0.5, training: bool = True,
-            inplace: bool = False) -> Tensor:
+def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
     """Zero each element with probability ``p`` (drawn from the global generator, so
     ``manual_seed`` repeats it) and scale the rest by 1 / (1 - p); identity when not
     training."""
@@ -151,17 +165,23 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True,
     return _maybe_inplace(input, inplace, lambda x: x * _wrap(mask))
 
 
-def layer_norm(input: Tensor, normalized_shape: int | Sequence[int],
-               weight: Tensor | None = None, bias: Tensor | None = None,
-               eps: float = 1e-5) -> Tensor:
+def layer_norm(
+    input: Tensor,
+    normalized_shape: int | Sequence[int],
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    eps: float = 1e-5,
+) -> Tensor:
     """Standardise over the last ``len(normalized_shape)`` dims (biased variance), then
     scale by ``weight`` and shift by ``bias``."""
     shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
     k = len(shape)
-    if k == 0 or input.ndim < k or tuple(input.shape[input.ndim - k:]) != shape:
-        raise RuntimeError(f"Given normalized_shape={list(shape)}, expected input with shape "
-                           f"[*, {', '.join(map(str, shape))}], but got input of size"
-                           f"{list(input.shape)}")
+    if k == 0 or input.ndim < k or tuple(input.shape[input.ndim - k :]) != shape:
+        raise RuntimeError(
+            f"Given normalized_shape={list(shape)}, expected input with shape "
+            f"[*, {', '.join(map(str, shape))}], but got input of size"
+            f"{list(input.shape)}"
+        )
     out = Standardize.apply(input, axes=tuple(range(input.ndim - k, input.ndim)), eps=eps)
     if weight is not None:
         out = out * weight
@@ -170,9 +190,16 @@ def layer_norm(input: Tensor, normalized_shape: int | Sequence[int],
     return out
 
 
-def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,
-               weight: Tensor | None = None, bias: Tensor | None = None,
-               training: bool = False, momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
+def batch_norm(
+    input: Tensor,
+    running_mean: Tensor | None,
+    running_var: Tensor | None,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    training: bool = False,
+    momentum: float = 0.1,
+    eps: float = 1e-5,
+) -> Tensor:
     """Normalise each channel (dim 1) over the batch and any further dims.
 
     Training: the batch's mean and biased variance normalise; the running estimates
@@ -180,21 +207,30 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     variance, in place. Evaluation: the running estimates normalise.
     """
     if input.ndim < 2:
-        raise ValueError(f"batch_norm: expected an input of at least 2 dims (N, C, ...), "
-                         f"got {tuple(input.shape)}")
+        raise ValueError(
+            f"batch_norm: expected an input of at least 2 dims (N, C, ...), "
+            f"got {tuple(input.shape)}"
+        )
     c = input.shape[1]
     axes = (0,) + tuple(range(2, input.ndim))
     channel_shape = (1, c) + (1,) * (input.ndim - 2)
-    for name, stat in (("running_mean", running_mean), ("running_var", running_var),
-                       ("weight", weight), ("bias", bias)):
+    for name, stat in (
+        ("running_mean", running_mean),
+        ("running_var", running_var),
+        ("weight", weight),
+        ("bias", bias),
+    ):
         if stat is not None and tuple(stat.shape) != (c,):
-            raise RuntimeError(f"batch_norm: {name} should contain {c} elements, got "
-                               f"{tuple(stat.shape)}")
+            raise RuntimeError(
+                f"batch_norm: {name} should contain {c} elements, got {tuple(stat.shape)}"
+            )
     if training:
         count = input.numel() // c if c else 0
         if count <= 1:
-            raise ValueError(f"Expected more than 1 value per channel when training, got "
-                             f"input size {list(input.shape)}")
+            raise ValueError(
+                f"Expected more than 1 value per channel when training, got "
+                f"input size {list(input.shape)}"
+            )
         a = input.array
         mean = a.mean(axis=axes, keepdims=True)
         var = a.var(axis=axes, keepdims=True)
@@ -208,8 +244,10 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
         out = Standardize.apply(input, axes=axes, eps=eps, mean=mean, var=var)
     else:
         if running_mean is None or running_var is None:
-            raise RuntimeError("running_mean and running_var must be defined in evaluation "
-                               "mode (or pass training=True)")
+            raise RuntimeError(
+                "running_mean and running_var must be defined in evaluation "
+                "mode (or pass training=True)"
+            )
         dtype = input.array.dtype
         mean = running_mean.array.astype(dtype).reshape(channel_shape)
         inv_std = (1.0 / np.sqrt(running_var.array.astype(np.float64) + eps)).astype(dtype)
@@ -221,19 +259,28 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     return out
 
 
-def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,
-              max_norm: float | None = None, norm_type: float = 2.0,
-              scale_grad_by_freq: bool = False, sparse: bool = False) -> Tensor:
+def embedding(
+    input: Tensor,
+    weight: Tensor,
+    padding_idx: int | None = None,
+    max_norm: float | None = None,
+    norm_type: float = 2.0,
+    scale_grad_by_freq: bool = False,
+    sparse: bool = False,
+) -> Tensor:
     """Rows of ``weight`` picked by the integer tensor ``input`` (any shape); row
     ``padding_idx`` receives no gradient."""
     if max_norm is not None or scale_grad_by_freq or sparse:
-        raise NotImplementedError("embedding: max_norm, scale_grad_by_freq and sparse are not "
-                                  "supported")
+        raise NotImplementedError(
+            "embedding: max_norm, scale_grad_by_freq and sparse are not supported"
+        )
     indices = _array(input)
     if indices.dtype.kind not in "iu":
-        raise RuntimeError(f"Expected tensor for argument #1 'indices' to have one of the "
-                           f"following scalar types: Long, Int; but got {indices.dtype} instead "
-                           f"(while checking arguments for embedding)")
+        raise RuntimeError(
+            f"Expected tensor for argument #1 'indices' to have one of the "
+            f"following scalar types: Long, Int; but got {indices.dtype} instead "
+            f"(while checking arguments for embedding)"
+        )
     n = weight.shape[0]
     if indices.size and (indices.min() < 0 or indices.max() >= n):
         raise IndexError("index out of range in self")
@@ -241,15 +288,24 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,
         if not -n <= padding_idx < n:
             raise AssertionError("Padding_idx must be within num_embeddings")
         padding_idx %= n
-    return EmbeddingLookup.apply(weight, indices=indices.astype(np.int64, copy=False),
-                                 padding_idx=padding_idx)
+    return EmbeddingLookup.apply(
+        weight, indices=indices.astype(np.int64, copy=False), padding_idx=padding_idx
+    )
 
 
-def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None,
-                  max_norm: float | None = None, norm_type: float = 2,
-                  scale_grad_by_freq: bool = False, mode: str = "mean", sparse: bool = False,
-                  per_sample_weights: Tensor | None = None, include_last_offset: bool = False,
-                  padding_idx: int | None = None) -> Tensor:
+def embedding_bag(
+    input: Tensor,
+    weight: Tensor,
+    offsets: Tensor | None = None,
+    max_norm: float | None = None,
+    norm_type: float = 2,
+    scale_grad_by_freq: bool = False,
+    mode: str = "mean",
+    sparse: bool = False,
+    per_sample_weights: Tensor | None = None,
+    include_last_offset: bool = False,
+    padding_idx: int | None = None,
+) -> Tensor:
     """The sum, mean or max of bags of embedding rows: ``input`` (B, N) is B bags of N
     indices, or 1-D with ``offsets`` giving where each bag starts. Entries equal to
     ``padding_idx`` are left out of their bag (and of its count for 'mean'); an empty bag
@@ -258,8 +314,10 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None,
     if mode not in ("sum", "mean", "max"):
         raise ValueError(f"mode has to be one of sum, mean or max, got {mode!r}")
     if per_sample_weights is not None and mode != "sum":
-        raise NotImplementedError("embedding_bag: per_sample_weights was not None. "
-                                  "per_sample_weights is only supported for mode='sum'")
+        raise NotImplementedError(
+            "embedding_bag: per_sample_weights was not None. "
+            "per_sample_weights is only supported for mode='sum'"
+        )
     indices = _array(input)
     if indices.ndim == 2:
         if offsets is not None:
@@ -277,23 +335,32 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None,
             raise ValueError("offsets has to be a 1D Tensor")
         if include_last_offset:
             starts = starts[:-1]
-        if starts.size and (starts[0] != 0 or np.any(np.diff(starts) < 0)
-                            or starts[-1] > indices.size):
+        if starts.size and (
+            starts[0] != 0 or np.any(np.diff(starts) < 0) or starts[-1] > indices.size
+        ):
             raise ValueError("offsets must start at 0, not decrease and stay within the input")
     else:
-        raise ValueError(f"input has to be 1D or 2D Tensor, but got Tensor of dimension "
-                         f"{indices.ndim}")
-    rows = embedding(Tensor._wrap(indices), weight, padding_idx, max_norm, norm_type,
-                     scale_grad_by_freq, sparse)
+        raise ValueError(
+            f"input has to be 1D or 2D Tensor, but got Tensor of dimension {indices.ndim}"
+        )
+    rows = embedding(
+        Tensor._wrap(indices), weight, padding_idx, max_norm, norm_type, scale_grad_by_freq, sparse
+    )
     if per_sample_weights is not None:
         rows = rows * per_sample_weights.unsqueeze(1)
     ends = np.append(starts[1:], indices.size)
-    keep = np.ones(indices.size, bool) if padding_idx is None else \
-        indices != padding_idx % weight.shape[0]
+    keep = (
+        np.ones(indices.size, bool)
+        if padding_idx is None
+        else indices != padding_idx % weight.shape[0]
+    )
     if mode == "max":
-        pooled = [rows[int(a):int(b)][keep[a:b]].max(dim=0).values if keep[a:b].any()
-                  else Tensor._wrap(np.zeros(weight.shape[1], weight.array.dtype))
-                  for a, b in zip(starts, ends)]
+        pooled = [
+            rows[int(a) : int(b)][keep[a:b]].max(dim=0).values
+            if keep[a:b].any()
+            else Tensor._wrap(np.zeros(weight.shape[1], weight.array.dtype))
+            for a, b in zip(starts, ends)
+        ]
         return stack(pooled) if pooled else rows[:0]
     bag_of = np.zeros((len(starts), indices.size), weight.array.dtype)
     for b, (start, end) in enumerate(zip(starts, ends)):
@@ -323,8 +390,9 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     return _wrap(out)
 
 
-def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12,
-              out: Tensor | None = None) -> Tensor:
+def normalize(
+    input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out: Tensor | None = None
+) -> Tensor:
     """input / max(||input||_p, eps), the norm taken along ``dim``."""
     if out is not None:
         raise NotImplementedError("normalize: out= is not supported")
@@ -338,38 +406,48 @@ def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12,
 _PAD_MODES = ("constant", "reflect", "replicate", "circular")
 
 
-def pad(input: Tensor, pad: Sequence[int], mode: str = "constant",
-        value: float | None = None) -> Tensor:
+def pad(
+    input: Tensor, pad: Sequence[int], mode: str = "constant", value: float | None = None
+) -> Tensor:
     """Pad (or, with negative amounts, crop) the last ``len(pad) // 2`` dims with
     ``value``; ``pad`` lists (left, right) amounts from the last dim backwards."""
     if mode != "constant":
         if mode in _PAD_MODES:
-            raise NotImplementedError(f"pad: mode='{mode}' is not implemented (only "
-                                      f"mode='constant' is)")
+            raise NotImplementedError(
+                f"pad: mode='{mode}' is not implemented (only mode='constant' is)"
+            )
         raise NotImplementedError(f"Unrecognised padding mode {mode}")
     pad = tuple(int(p) for p in pad)
     if len(pad) % 2:
         raise RuntimeError("Padding length must be divisible by 2")
     if len(pad) // 2 > input.ndim:
-        raise RuntimeError(f"Padding length should be less than or equal to two times the "
-                           f"input dimension but got padding length {len(pad)} and input of "
-                           f"dimension {input.ndim}")
+        raise RuntimeError(
+            f"Padding length should be less than or equal to two times the "
+            f"input dimension but got padding length {len(pad)} and input of "
+            f"dimension {input.ndim}"
+        )
     return ConstantPad.apply(input, pad=pad, value=0 if value is None else value)
 
 
 # ---------------------------------------------------------------------------- losses
 def _check_reduction(reduction):
     if reduction not in _REDUCTIONS:
-        raise ValueError(f"{reduction} is not a valid value for reduction "
-                         f"(expected one of {', '.join(_REDUCTIONS)})")
+        raise ValueError(
+            f"{reduction} is not a valid value for reduction "
+            f"(expected one of {', '.join(_REDUCTIONS)})"
+        )
 
 
 def _legacy_reduction(size_average, reduce, reduction):
     """PyTorch's deprecated size_average / reduce flags turned into ``reduction``."""
     if size_average is None and reduce is None:
         return reduction
-    warnings.warn("size_average and reduce args will be deprecated, please use "
-                  "reduction='mean' (or 'sum', 'none') instead.", UserWarning, stacklevel=3)
+    warnings.warn(
+        "size_average and reduce args will be deprecated, please use "
+        "reduction='mean' (or 'sum', 'none') instead.",
+        UserWarning,
+        stacklevel=3,
+    )
     size_average = True if size_average is None else size_average
     reduce = True if reduce is None else reduce
     return "mean" if size_average and reduce else "sum" if reduce else "none"
@@ -383,9 +461,11 @@ def _reduce(losses: Tensor, reduction: str) -> Tensor:
 
 def _same_shape(input, target, who):
     if tuple(input.shape) != tuple(target.shape):
-        raise ValueError(f"{who}: input shape {tuple(input.shape)} and target shape "
-                         f"{tuple(target.shape)} differ; reshape one of them (broadcasting "
-                         f"here is almost always a bug)")
+        raise ValueError(
+            f"{who}: input shape {tuple(input.shape)} and target shape "
+            f"{tuple(target.shape)} differ; reshape one of them (broadcasting "
+            f"here is almost always a bug)"
+        )
 
 
 def _float_target(target, input, who):
@@ -393,8 +473,10 @@ def _float_target(target, input, who):
     as PyTorch refuses it)."""
     target = _tensor(target, dtype=input.array.dtype if not isinstance(target, Tensor) else None)
     if target.array.dtype.kind != "f":
-        raise RuntimeError(f"{who}: target must be a floating point tensor, got "
-                           f"{target.array.dtype} (convert it with .float())")
+        raise RuntimeError(
+            f"{who}: target must be a floating point tensor, got "
+            f"{target.array.dtype} (convert it with .float())"
+        )
     return target if target.array.dtype == input.array.dtype else target.to(input.array.dtype)
 
 
@@ -405,16 +487,20 @@ def _class_labels(target, n_classes, ignore_index, who, kernel_checks=False):
     range itself (the fused cross-entropy does), so signed labels skip the check here."""
     labels = _array(target)
     if labels.dtype.kind not in "iu":
-        raise RuntimeError(f"{who}: expected a target of integer class indices (int64), got "
-                           f"dtype {labels.dtype}; class probabilities need a floating "
-                           f"target of the input's shape")
-    if kernel_checks and labels.dtype.kind == "i":    # casting a signed label cannot wrap
+        raise RuntimeError(
+            f"{who}: expected a target of integer class indices (int64), got "
+            f"dtype {labels.dtype}; class probabilities need a floating "
+            f"target of the input's shape"
+        )
+    if kernel_checks and labels.dtype.kind == "i":  # casting a signed label cannot wrap
         return labels.astype(np.int64, copy=False)
     bad = ((labels < 0) | (labels >= n_classes)) & (labels != ignore_index)
     if bad.any():
         i = int(np.flatnonzero(bad.reshape(-1))[0])
-        raise IndexError(f"{who}: target {labels.reshape(-1)[i]} at position {i} is out of "
-                         f"bounds for {n_classes} classes (valid labels are 0..{n_classes - 1})")
+        raise IndexError(
+            f"{who}: target {labels.reshape(-1)[i]} at position {i} is out of "
+            f"bounds for {n_classes} classes (valid labels are 0..{n_classes - 1})"
+        )
     return labels.astype(np.int64, copy=False)
 
 
@@ -423,9 +509,11 @@ def _class_weight(weight, n_classes, dtype):
         return None
     w = np.asarray(_array(weight), dtype=dtype)
     if w.shape != (n_classes,):
-        raise RuntimeError(f"weight tensor should be defined either for all {n_classes} "
-                           f"classes or no classes but got weight tensor of shape: "
-                           f"{list(w.shape)}")
+        raise RuntimeError(
+            f"weight tensor should be defined either for all {n_classes} "
+            f"classes or no classes but got weight tensor of shape: "
+            f"{list(w.shape)}"
+        )
     return np.ascontiguousarray(w)
 
 
@@ -434,20 +522,29 @@ def _check_label_shape(input, labels):
     expected = () if input.ndim == 1 else (input.shape[0],) + tuple(input.shape[2:])
     if labels.shape == expected:
         return
-    detail = (f"input of shape {tuple(input.shape)} needs target of shape {expected} (one "
-              f"class index per {'row' if input.ndim == 2 else 'element'}), got "
-              f"{tuple(labels.shape)}")
+    detail = (
+        f"input of shape {tuple(input.shape)} needs target of shape {expected} (one "
+        f"class index per {'row' if input.ndim == 2 else 'element'}), got "
+        f"{tuple(labels.shape)}"
+    )
     if input.ndim >= 2 and (labels.ndim == 0 or labels.shape[0] != input.shape[0]):
         got = labels.shape[0] if labels.ndim else "none"
-        raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target "
-                         f"batch_size ({got}): {detail}")
-    raise RuntimeError(f"Expected target size {list(expected)}, got {list(labels.shape)}: "
-                       f"{detail}")
+        raise ValueError(
+            f"Expected input batch_size ({input.shape[0]}) to match target "
+            f"batch_size ({got}): {detail}"
+        )
+    raise RuntimeError(f"Expected target size {list(expected)}, got {list(labels.shape)}: {detail}")
 
 
-def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,
-             size_average: bool | None = None, ignore_index: int = -100,
-             reduce: bool | None = None, reduction: str = "mean") -> Tensor:
+def nll_loss(
+    input: Tensor,
+    target: Tensor,
+    weight: Tensor | None = None,
+    size_average: bool | None = None,
+    ignore_index: int = -100,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+) -> Tensor:
     """Negative log-likelihood of log-probabilities ``input`` (N, C, d...), (N, C) or (C,)
     at integer ``target`` (N, d...), (N,) or (); 'mean' divides by the summed weights of
     the rows that count (all ignored: NaN)."""
@@ -474,10 +571,16 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,
     return losses.sum() * (1.0 / total if total else math.nan)
 
 
-def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
-                  size_average: bool | None = None, ignore_index: int = -100,
-                  reduce: bool | None = None, reduction: str = "mean",
-                  label_smoothing: float = 0.0) -> Tensor:
+def cross_entropy(
+    input: Tensor,
+    target: Tensor,
+    weight: Tensor | None = None,
+    size_average: bool | None = None,
+    ignore_index: int = -100,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+    label_smoothing: float = 0.0,
+) -> Tensor:
     """Cross-entropy of logits ``input`` (N, C, d...), (N, C) or (C,) against class indices
     (integer target of shape (N, d...)) or class probabilities (float target of the
     input's shape). The plain (N, C) integer case runs one fused kernel."""
@@ -488,19 +591,23 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
     if input.ndim == 0:
         raise ValueError("cross_entropy: input must have at least one dimension (C,)")
     if input.array.dtype.kind != "f":
-        raise TypeError(f"cross_entropy: input must be floating point logits, got "
-                        f"{input.array.dtype}")
+        raise TypeError(
+            f"cross_entropy: input must be floating point logits, got {input.array.dtype}"
+        )
     class_dim = 0 if input.ndim == 1 else 1
     n_classes = input.shape[class_dim]
     target_array = _array(target)
     if target_array.dtype.kind == "f":
         if target_array.shape != tuple(input.shape):
-            raise TypeError(f"cross_entropy: a target of shape {target_array.shape} must hold "
-                            f"integer class indices (int64), got dtype {target_array.dtype}; "
-                            f"a floating point target holds class probabilities and has the "
-                            f"input's shape {tuple(input.shape)}")
-        return _cross_entropy_probabilities(input, _tensor(target), weight, reduction,
-                                            label_smoothing)
+            raise TypeError(
+                f"cross_entropy: a target of shape {target_array.shape} must hold "
+                f"integer class indices (int64), got dtype {target_array.dtype}; "
+                f"a floating point target holds class probabilities and has the "
+                f"input's shape {tuple(input.shape)}"
+            )
+        return _cross_entropy_probabilities(
+            input, _tensor(target), weight, reduction, label_smoothing
+        )
     fused = input.ndim <= 2 and label_smoothing == 0.0
     labels = _class_labels(target, n_classes, ignore_index, "cross_entropy", kernel_checks=fused)
     _check_label_shape(input, labels)
@@ -529,10 +636,11 @@ def _cross_entropy_fused(input, labels, w, ignore_index, reduction):
     unbatched = input.ndim == 1
     logits = input.reshape(1, -1) if unbatched else input
     labels = np.ascontiguousarray(labels.reshape(1) if unbatched else labels)
-    if not labels.flags.writeable:          # kernels take no read-only views
+    if not labels.flags.writeable:  # kernels take no read-only views
         labels = labels.copy()
-    out = ops.CrossEntropy.apply(logits, labels, weight=w, ignore_index=int(ignore_index),
-                                 reduction=reduction)
+    out = ops.CrossEntropy.apply(
+        logits, labels, weight=w, ignore_index=int(ignore_index), reduction=reduction
+    )
     return out.reshape(()) if unbatched and reduction == "none" else out
 
 
@@ -557,8 +665,13 @@ def _cross_entropy_probabilities(input, target, weight, reduction, label_smoothi
     return -terms.sum() * (1.0 / count if count else math.nan)
 
 
-def mse_loss(input: Tensor, target: Tensor, size_average: bool | None = None,
-             reduce: bool | None = None, reduction: str = "mean") -> Tensor:
+def mse_loss(
+    input: Tensor,
+    target: Tensor,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+) -> Tensor:
     """Mean squared error. Unlike PyTorch (which warns and broadcasts), different shapes
     are an error here: broadcasting (N, 1) against (N,) is almost always a bug."""
     reduction = _legacy_reduction(size_average, reduce, reduction)
@@ -569,8 +682,13 @@ def mse_loss(input: Tensor, target: Tensor, size_average: bool | None = None,
     return ops.MSELoss.apply(input, target, reduction=reduction)
 
 
-def l1_loss(input: Tensor, target: Tensor, size_average: bool | None = None,
-            reduce: bool | None = None, reduction: str = "mean") -> Tensor:
+def l1_loss(
+    input: Tensor,
+    target: Tensor,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+) -> Tensor:
     """Mean absolute error (same shapes required, as mse_loss)."""
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
@@ -579,9 +697,14 @@ def l1_loss(input: Tensor, target: Tensor, size_average: bool | None = None,
     return _reduce((input - target).abs(), reduction)
 
 
-def smooth_l1_loss(input: Tensor, target: Tensor, size_average: bool | None = None,
-                   reduce: bool | None = None, reduction: str = "mean",
-                   beta: float = 1.0) -> Tensor:
+def smooth_l1_loss(
+    input: Tensor,
+    target: Tensor,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+    beta: float = 1.0,
+) -> Tensor:
     """0.5 d**2 / beta where |d| < beta, |d| - beta / 2 elsewhere (d = input - target)."""
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
@@ -592,8 +715,9 @@ def smooth_l1_loss(input: Tensor, target: Tensor, size_average: bool | None = No
     return _reduce(SmoothL1.apply(input, target, beta=float(beta)), reduction)
 
 
-def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean",
-               delta: float = 1.0) -> Tensor:
+def huber_loss(
+    input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0
+) -> Tensor:
     """0.5 d**2 where |d| < delta, delta * (|d| - delta / 2) elsewhere."""
     _check_reduction(reduction)
     if delta <= 0:
@@ -603,17 +727,24 @@ def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean",
     return _reduce(SmoothL1.apply(input, target, beta=float(delta), huber=True), reduction)
 
 
-def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
-                         size_average: bool | None = None, reduce: bool | None = None,
-                         reduction: str = "mean") -> Tensor:
+def binary_cross_entropy(
+    input: Tensor,
+    target: Tensor,
+    weight: Tensor | None = None,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+) -> Tensor:
     """-(t log p + (1 - t) log(1 - p)) of probabilities ``input``, logs clamped at -100."""
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     target = _float_target(target, input, "binary_cross_entropy")
     if tuple(target.shape) != tuple(input.shape):
-        raise ValueError(f"Using a target size ({target.shape}) that is different to the input "
-                         f"size ({input.shape}) is deprecated. Please ensure they have the "
-                         f"same size.")
+        raise ValueError(
+            f"Using a target size ({target.shape}) that is different to the input "
+            f"size ({input.shape}) is deprecated. Please ensure they have the "
+            f"same size."
+        )
     p = input.array
     if p.size and not ((p >= 0) & (p <= 1)).all():
         raise RuntimeError("all elements of input should be between 0 and 1")
@@ -623,19 +754,24 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
     return _reduce(losses, reduction)
 
 
-def binary_cross_entropy_with_logits(input: Tensor, target: Tensor,
-                                     weight: Tensor | None = None,
-                                     size_average: bool | None = None,
-                                     reduce: bool | None = None, reduction: str = "mean",
-                                     pos_weight: Tensor | None = None) -> Tensor:
+def binary_cross_entropy_with_logits(
+    input: Tensor,
+    target: Tensor,
+    weight: Tensor | None = None,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+    pos_weight: Tensor | None = None,
+) -> Tensor:
     """Binary cross-entropy of sigmoid(input), computed from the logits stably;
     ``pos_weight`` scales the positive term (broadcast along the last dim)."""
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     target = _float_target(target, input, "binary_cross_entropy_with_logits")
     if tuple(target.shape) != tuple(input.shape):
-        raise ValueError(f"Target size ({target.shape}) must be the same as input size "
-                         f"({input.shape})")
+        raise ValueError(
+            f"Target size ({target.shape}) must be the same as input size ({input.shape})"
+        )
     if pos_weight is not None:
         pos_weight = _tensor(pos_weight, dtype=input.array.dtype)
     losses = BinaryCrossEntropyWithLogits.apply(input, target, pos_weight)
@@ -644,23 +780,32 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor,
     return _reduce(losses, reduction)
 
 
-_KL_MEAN_WARNING = ("reduction: 'mean' divides the total loss by both the batch size and the "
-                    "support size.'batchmean' divides only by the batch size, and aligns with "
-                    "the KL div math definition.'mean' will be changed to behave the same as "
-                    "'batchmean' in the next major release.")
+_KL_MEAN_WARNING = (
+    "reduction: 'mean' divides the total loss by both the batch size and the "
+    "support size.'batchmean' divides only by the batch size, and aligns with "
+    "the KL div math definition.'mean' will be changed to behave the same as "
+    "'batchmean' in the next major release."
+)
 
 
-def kl_div(input: Tensor, target: Tensor, size_average: bool | None = None,
-           reduce: bool | None = None, reduction: str = "mean",
-           log_target: bool = False) -> Tensor:
+def kl_div(
+    input: Tensor,
+    target: Tensor,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+    log_target: bool = False,
+) -> Tensor:
     """KL(target || exp(input)) pointwise: target * (log target - input) (``input`` holds
     log-probabilities; with ``log_target`` so does ``target``). 'batchmean' divides the sum
     by the batch size, the true KL divergence; 'mean' divides by every element (and warns,
     as PyTorch)."""
     reduction = _legacy_reduction(size_average, reduce, reduction)
     if reduction not in _REDUCTIONS + ("batchmean",):
-        raise ValueError(f"{reduction} is not a valid value for reduction "
-                         f"(expected one of mean, batchmean, sum, none)")
+        raise ValueError(
+            f"{reduction} is not a valid value for reduction "
+            f"(expected one of mean, batchmean, sum, none)"
+        )
     if reduction == "mean":
         warnings.warn(_KL_MEAN_WARNING, UserWarning, stacklevel=2)
     target = _float_target(target, input, "kl_div")
@@ -673,4 +818,4 @@ def kl_div(input: Tensor, target: Tensor, size_average: bool | None = None,
 
 from .._missing import module_getattr as _module_getattr  # noqa: E402
 
-__getattr__ = _module_getattr(__name__, "torch.nn.functional")   # a PyTorch name not provided here
+__getattr__ = _module_getattr(__name__, "torch.nn.functional")  # a PyTorch name not provided here

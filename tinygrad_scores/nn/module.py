@@ -1,5 +1,6 @@
 """``nn.Module`` and ``nn.Parameter``: PyTorch's way of holding weights, buffers and
 sub-layers, with its traversal, state_dict, mode and conversion methods."""
+
 from __future__ import annotations
 
 import itertools
@@ -15,7 +16,7 @@ from ..tensor import Tensor
 
 _FLOAT_KINDS = "f"
 
-_M = TypeVar("_M", bound="Module")      # methods that return self keep the caller's type
+_M = TypeVar("_M", bound="Module")  # methods that return self keep the caller's type
 
 
 class Parameter(Tensor):
@@ -36,7 +37,7 @@ class Parameter(Tensor):
         array = source if source.flags.c_contiguous else np.ascontiguousarray(source)
         Tensor.__init__(self, array)
         if isinstance(data, Tensor) and array is source:
-            self.array = array                           # share the tensor's storage
+            self.array = array  # share the tensor's storage
             if hasattr(data, "_version"):
                 self._version = data._version
         if requires_grad:
@@ -47,8 +48,11 @@ class Parameter(Tensor):
 
 
 def _type_name(value):
-    return type(value).__module__ + "." + type(value).__qualname__ \
-        if not isinstance(value, (int, float, str)) else type(value).__name__
+    return (
+        type(value).__module__ + "." + type(value).__qualname__
+        if not isinstance(value, (int, float, str))
+        else type(value).__name__
+    )
 
 
 def _is_cuda(device):
@@ -88,7 +92,7 @@ class Module:
     _parameters: dict[str, Parameter | None]
     _buffers: dict[str, Tensor | None]
     _non_persistent_buffers_set: set[str]
-    _modules: dict[str, Any]                 # Module, or None for a name set to None
+    _modules: dict[str, Any]  # Module, or None for a name set to None
     # Hooks (class-level empty defaults: a module without hooks stores nothing)
     _forward_hooks: dict[int, Callable[..., Any]] = {}
     _forward_pre_hooks: dict[int, Callable[..., Any]] = {}
@@ -101,11 +105,12 @@ class Module:
         object.__setattr__(self, "training", True)
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
-        raise NotImplementedError(f"Module [{type(self).__name__}] is missing the required "
-                                  f"\"forward\" function")
+        raise NotImplementedError(
+            f'Module [{type(self).__name__}] is missing the required "forward" function'
+        )
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if _STATE.recorder is not None:      # compile() notes train/eval of each module
+        if _STATE.recorder is not None:  # compile() notes train/eval of each module
             _STATE.recorder.module_called(self)
         if not (self._forward_pre_hooks or self._forward_hooks):
             return self.forward(*args, **kwargs)
@@ -144,29 +149,37 @@ class Module:
     # ------------------------------------------------------------------ registration
     def __setattr__(self, name: str, value: Any) -> None:
         if "_parameters" not in self.__dict__:
-            raise AttributeError("cannot assign attributes before Module.__init__() call "
-                                 "(call super().__init__() first)")
+            raise AttributeError(
+                "cannot assign attributes before Module.__init__() call "
+                "(call super().__init__() first)"
+            )
         params, buffers, modules = self._parameters, self._buffers, self._modules
         if isinstance(value, Parameter):
             self._forget(name)
             params[name] = value
         elif name in params:
             if value is not None:
-                raise TypeError(f"cannot assign '{_type_name(value)}' as parameter '{name}' "
-                                f"(torch.nn.Parameter or None expected)")
+                raise TypeError(
+                    f"cannot assign '{_type_name(value)}' as parameter '{name}' "
+                    f"(torch.nn.Parameter or None expected)"
+                )
             params[name] = None
         elif isinstance(value, Module):
             self._forget(name)
             modules[name] = value
         elif name in modules:
             if value is not None:
-                raise TypeError(f"cannot assign '{_type_name(value)}' as child module '{name}' "
-                                f"(torch.nn.Module or None expected)")
+                raise TypeError(
+                    f"cannot assign '{_type_name(value)}' as child module '{name}' "
+                    f"(torch.nn.Module or None expected)"
+                )
             modules[name] = None
         elif name in buffers:
             if value is not None and not isinstance(value, Tensor):
-                raise TypeError(f"cannot assign '{_type_name(value)}' as buffer '{name}' "
-                                f"(torch.Tensor or None expected)")
+                raise TypeError(
+                    f"cannot assign '{_type_name(value)}' as buffer '{name}' "
+                    f"(torch.Tensor or None expected)"
+                )
             buffers[name] = value
         object.__setattr__(self, name, value)
 
@@ -183,11 +196,14 @@ class Module:
         if not isinstance(name, str):
             raise TypeError(f"{kind} name should be a string. Got {type(name).__name__}")
         if "." in name:
-            raise KeyError(f"{kind} name can't contain \".\"")
+            raise KeyError(f'{kind} name can\'t contain "."')
         if name == "":
-            raise KeyError(f"{kind} name can't be empty string \"\"")
-        registry = {"parameter": self._parameters, "buffer": self._buffers,
-                    "module": self._modules}[kind]
+            raise KeyError(f'{kind} name can\'t be empty string ""')
+        registry = {
+            "parameter": self._parameters,
+            "buffer": self._buffers,
+            "module": self._modules,
+        }[kind]
         if hasattr(self, name) and name not in registry:
             raise KeyError(f"attribute '{name}' already exists")
 
@@ -197,8 +213,10 @@ class Module:
             raise AttributeError("cannot assign parameter before Module.__init__() call")
         self._check_new_name("parameter", name)
         if param is not None and not isinstance(param, Parameter):
-            raise TypeError(f"cannot assign '{_type_name(param)}' object to parameter '{name}' "
-                            f"(torch.nn.Parameter or None required)")
+            raise TypeError(
+                f"cannot assign '{_type_name(param)}' object to parameter '{name}' "
+                f"(torch.nn.Parameter or None required)"
+            )
         self._forget(name)
         self._parameters[name] = param
         object.__setattr__(self, name, param)
@@ -210,8 +228,10 @@ class Module:
             raise AttributeError("cannot assign buffer before Module.__init__() call")
         self._check_new_name("buffer", name)
         if tensor is not None and not isinstance(tensor, Tensor):
-            raise TypeError(f"cannot assign '{_type_name(tensor)}' object to buffer '{name}' "
-                            f"(torch Tensor or None required)")
+            raise TypeError(
+                f"cannot assign '{_type_name(tensor)}' object to buffer '{name}' "
+                f"(torch Tensor or None required)"
+            )
         self._forget(name)
         self._buffers[name] = tensor
         if not persistent:
@@ -262,8 +282,9 @@ class Module:
         return getattr(module, name)
 
     # ------------------------------------------------------------------ traversal
-    def named_modules(self, memo: set[int] | None = None, prefix: str = "",
-                      remove_duplicate: bool = True) -> Iterator[tuple[str, Module]]:
+    def named_modules(
+        self, memo: set[int] | None = None, prefix: str = "", remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Module]]:
         """(dotted name, module) for this module and every descendant, each once."""
         if memo is None:
             memo = set()
@@ -274,8 +295,9 @@ class Module:
         yield prefix, self
         for name, child in self._modules.items():
             if child is not None:
-                yield from child.named_modules(memo, f"{prefix}.{name}" if prefix else name,
-                                               remove_duplicate)
+                yield from child.named_modules(
+                    memo, f"{prefix}.{name}" if prefix else name, remove_duplicate
+                )
 
     def modules(self) -> Iterator[Module]:
         for _, m in self.named_modules():
@@ -294,8 +316,11 @@ class Module:
 
     def _named_members(self, registry, prefix, recurse, remove_duplicate):
         seen = set()
-        modules = self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate) \
-            if recurse else [(prefix, self)]
+        modules = (
+            self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate)
+            if recurse
+            else [(prefix, self)]
+        )
         for module_prefix, module in modules:
             for name, value in getattr(module, registry).items():
                 if value is None or (remove_duplicate and id(value) in seen):
@@ -303,16 +328,18 @@ class Module:
                 seen.add(id(value))
                 yield (f"{module_prefix}.{name}" if module_prefix else name), value
 
-    def named_parameters(self, prefix: str = "", recurse: bool = True,
-                         remove_duplicate: bool = True) -> Iterator[tuple[str, Parameter]]:
+    def named_parameters(
+        self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Parameter]]:
         yield from self._named_members("_parameters", prefix, recurse, remove_duplicate)
 
     def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
         for _, p in self.named_parameters(recurse=recurse):
             yield p
 
-    def named_buffers(self, prefix: str = "", recurse: bool = True,
-                      remove_duplicate: bool = True) -> Iterator[tuple[str, Tensor]]:
+    def named_buffers(
+        self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Tensor]]:
         yield from self._named_members("_buffers", prefix, recurse, remove_duplicate)
 
     def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
@@ -357,11 +384,14 @@ class Module:
         place: the Parameter objects stay the same (optimizers keep working)."""
         dtype = np.dtype(dtype)
         if dtype.kind != "f":
-            raise TypeError(f"nn.Module.to only accepts floating point dtypes, but got "
-                            f"desired dtype={dtype}")
+            raise TypeError(
+                f"nn.Module.to only accepts floating point dtypes, but got desired dtype={dtype}"
+            )
         if dtype not in (np.float32, np.float64):
-            raise NotImplementedError(f"{dtype} parameters are not supported: tinygrad_scores' "
-                                      f"kernels run in float32 and float64 only")
+            raise NotImplementedError(
+                f"{dtype} parameters are not supported: tinygrad_scores' "
+                f"kernels run in float32 and float64 only"
+            )
         for module in self.modules():
             for p in module._parameters.values():
                 if p is not None and p.array.dtype.kind in _FLOAT_KINDS and p.array.dtype != dtype:
@@ -392,16 +422,19 @@ class Module:
             if _is_cuda(device):
                 self.cuda()
             if not str(device).startswith("cpu"):
-                raise RuntimeError(f"unknown device {device!r}: tinygrad_scores runs on the "
-                                   f"CPU only")
+                raise RuntimeError(
+                    f"unknown device {device!r}: tinygrad_scores runs on the CPU only"
+                )
         return self if dtype is None else self._convert(dtype)
 
     def cpu(self: _M) -> _M:
         return self
 
     def cuda(self: _M, device: Any = None) -> _M:
-        raise RuntimeError("cuda(): tinygrad_scores has no CUDA backend; everything runs on "
-                           "the CPU (use .cpu() or leave the module where it is)")
+        raise RuntimeError(
+            "cuda(): tinygrad_scores has no CUDA backend; everything runs on "
+            "the CPU (use .cpu() or leave the module where it is)"
+        )
 
     def float(self: _M) -> _M:
         return self._convert(np.float32)
@@ -410,8 +443,10 @@ class Module:
         return self._convert(np.float64)
 
     def half(self: _M) -> _M:
-        raise NotImplementedError("half(): float16 parameters are not supported; "
-                                  "tinygrad_scores' kernels run in float32 and float64 only")
+        raise NotImplementedError(
+            "half(): float16 parameters are not supported; "
+            "tinygrad_scores' kernels run in float32 and float64 only"
+        )
 
     bfloat16 = half
 
@@ -419,8 +454,12 @@ class Module:
         return self._convert(dst_type)
 
     # ------------------------------------------------------------------ state
-    def state_dict(self, destination: dict[str, Tensor] | None = None, prefix: str = "",
-                   keep_vars: bool = False) -> dict[str, Tensor]:
+    def state_dict(
+        self,
+        destination: dict[str, Tensor] | None = None,
+        prefix: str = "",
+        keep_vars: bool = False,
+    ) -> dict[str, Tensor]:
         """Name -> tensor for every parameter and persistent buffer, module by module
         (parameters, then buffers, then children, as PyTorch orders them), sharing
         memory with them."""
@@ -440,8 +479,9 @@ class Module:
         """The tensors ``state_dict`` would hold, by name (the tensors themselves)."""
         return self.state_dict(keep_vars=True)
 
-    def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True,
-                        assign: bool = False) -> _IncompatibleKeys:
+    def load_state_dict(
+        self, state_dict: Mapping[str, Any], strict: bool = True, assign: bool = False
+    ) -> _IncompatibleKeys:
         """Copy values into this module's parameters and buffers, checking names and shapes.
 
         Raises RuntimeError listing missing and unexpected keys (when ``strict``) and
@@ -459,18 +499,25 @@ class Module:
             value = state_dict[key]
             array = value.array if isinstance(value, Tensor) else np.asarray(value)
             if array.shape != target.array.shape:
-                problems.append(f"size mismatch for {key}: copying a param with shape "
-                                f"{list(array.shape)} from checkpoint, the shape in current "
-                                f"model is {list(target.array.shape)}.")
+                problems.append(
+                    f"size mismatch for {key}: copying a param with shape "
+                    f"{list(array.shape)} from checkpoint, the shape in current "
+                    f"model is {list(target.array.shape)}."
+                )
         if strict and unexpected:
-            problems.insert(0, "Unexpected key(s) in state_dict: "
-                               + ", ".join(f'"{k}"' for k in unexpected) + ".")
+            problems.insert(
+                0,
+                "Unexpected key(s) in state_dict: " + ", ".join(f'"{k}"' for k in unexpected) + ".",
+            )
         if strict and missing:
-            problems.insert(0, "Missing key(s) in state_dict: "
-                               + ", ".join(f'"{k}"' for k in missing) + ".")
+            problems.insert(
+                0, "Missing key(s) in state_dict: " + ", ".join(f'"{k}"' for k in missing) + "."
+            )
         if problems:
-            raise RuntimeError(f"Error(s) in loading state_dict for {type(self).__name__}:\n\t"
-                               + "\n\t".join(problems))
+            raise RuntimeError(
+                f"Error(s) in loading state_dict for {type(self).__name__}:\n\t"
+                + "\n\t".join(problems)
+            )
         for key, target in own.items():
             if key in state_dict:
                 value = state_dict[key]
@@ -484,8 +531,9 @@ class Module:
     def __repr__(self) -> str:
         extra = self.extra_repr()
         extra_lines = extra.split("\n") if extra else []
-        child_lines = [f"({name}): " + _addindent(repr(child), 2)
-                       for name, child in self._modules.items()]
+        child_lines = [
+            f"({name}): " + _addindent(repr(child), 2) for name, child in self._modules.items()
+        ]
         lines = extra_lines + child_lines
         body = ""
         if len(extra_lines) == 1 and not child_lines:

@@ -4,6 +4,7 @@ SGD (with momentum), Adam and AdamW update each parameter in one pass of a fused
 (kernels/optim.py); RMSprop and Adagrad in a few in-place NumPy passes. Learning-rate
 schedules are in ``optim.lr_scheduler``.
 """
+
 from . import lr_scheduler
 from .adagrad import Adagrad
 from .adam import Adam, AdamW

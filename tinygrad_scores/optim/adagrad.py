@@ -9,6 +9,7 @@ For step t (from 1) of each parameter p with gradient g and accumulated squares 
 
 Written with in-place NumPy (no fused kernel).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -21,15 +22,34 @@ class Adagrad(Optimizer):
     """PyTorch's Adagrad. State (``step``, ``sum`` filled with ``initial_accumulator_value``)
     is created at construction, as PyTorch does."""
 
-    def __init__(self, params: ParamsT, lr: float = 1e-2, lr_decay: float = 0.0,
-                 weight_decay: float = 0.0, initial_accumulator_value: float = 0.0,
-                 eps: float = 1e-10, foreach: bool | None = None, *, maximize: bool = False,
-                 differentiable: bool = False, fused: bool | None = None) -> None:
-        super().__init__(params, dict(lr=lr, lr_decay=lr_decay, eps=eps,
-                                      weight_decay=weight_decay,
-                                      initial_accumulator_value=initial_accumulator_value,
-                                      foreach=foreach, maximize=maximize,
-                                      differentiable=differentiable, fused=fused))
+    def __init__(
+        self,
+        params: ParamsT,
+        lr: float = 1e-2,
+        lr_decay: float = 0.0,
+        weight_decay: float = 0.0,
+        initial_accumulator_value: float = 0.0,
+        eps: float = 1e-10,
+        foreach: bool | None = None,
+        *,
+        maximize: bool = False,
+        differentiable: bool = False,
+        fused: bool | None = None,
+    ) -> None:
+        super().__init__(
+            params,
+            dict(
+                lr=lr,
+                lr_decay=lr_decay,
+                eps=eps,
+                weight_decay=weight_decay,
+                initial_accumulator_value=initial_accumulator_value,
+                foreach=foreach,
+                maximize=maximize,
+                differentiable=differentiable,
+                fused=fused,
+            ),
+        )
         for group in self.param_groups:
             for p in group["params"]:
                 self.state[p] = self._init_state(group, p.array)
@@ -45,9 +65,12 @@ class Adagrad(Optimizer):
         return ("sum",)
 
     def _init_state(self, group, p):
-        return {"step": Tensor._wrap(np.array(0.0, np.float32)),
-                "sum": Tensor._wrap(np.full(p.shape, group["initial_accumulator_value"],
-                                            p.dtype.newbyteorder("=")))}
+        return {
+            "step": Tensor._wrap(np.array(0.0, np.float32)),
+            "sum": Tensor._wrap(
+                np.full(p.shape, group["initial_accumulator_value"], p.dtype.newbyteorder("="))
+            ),
+        }
 
     def _update(self, group, p, grad, state):
         step = _step_tensor(state)

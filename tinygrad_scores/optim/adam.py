@@ -1,4 +1,5 @@
 """Adam and AdamW, written out by hand on one fused kernel (kernels/optim.py)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -23,17 +24,38 @@ class Adam(Optimizer):
     and ``fused`` are accepted and kept in the groups; every update runs the one fused
     CPU kernel."""
 
-    def __init__(self, params: ParamsT, lr: float = 1e-3,
-                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
-                 weight_decay: float = 0.0, amsgrad: bool = False, *,
-                 foreach: bool | None = None, maximize: bool = False, capturable: bool = False,
-                 differentiable: bool = False, fused: bool | None = None,
-                 decoupled_weight_decay: bool = False) -> None:
-        super().__init__(params, dict(lr=lr, betas=tuple(betas) if isinstance(betas, list)
-                                      else betas, eps=eps, weight_decay=weight_decay,
-                                      amsgrad=amsgrad, maximize=maximize, foreach=foreach,
-                                      capturable=capturable, differentiable=differentiable,
-                                      fused=fused, decoupled_weight_decay=decoupled_weight_decay))
+    def __init__(
+        self,
+        params: ParamsT,
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+        amsgrad: bool = False,
+        *,
+        foreach: bool | None = None,
+        maximize: bool = False,
+        capturable: bool = False,
+        differentiable: bool = False,
+        fused: bool | None = None,
+        decoupled_weight_decay: bool = False,
+    ) -> None:
+        super().__init__(
+            params,
+            dict(
+                lr=lr,
+                betas=tuple(betas) if isinstance(betas, list) else betas,
+                eps=eps,
+                weight_decay=weight_decay,
+                amsgrad=amsgrad,
+                maximize=maximize,
+                foreach=foreach,
+                capturable=capturable,
+                differentiable=differentiable,
+                fused=fused,
+                decoupled_weight_decay=decoupled_weight_decay,
+            ),
+        )
 
     def _check_group(self, group):
         _check_nonnegative("learning rate", group["lr"])
@@ -61,25 +83,56 @@ class Adam(Optimizer):
         decoupled = bool(group["decoupled_weight_decay"])
         amsgrad = bool(group["amsgrad"])
         vmax = state["max_exp_avg_sq"].array.ravel() if amsgrad else _EMPTY[p.dtype.char]
-        kernels.adam(p.ravel(), grad.ravel(), state["exp_avg"].array.ravel(),
-                     state["exp_avg_sq"].array.ravel(), vmax, lr, float(beta1), float(beta2),
-                     float(group["eps"]), 0.0 if decoupled else wd, wd if decoupled else 0.0,
-                     step, amsgrad)
+        kernels.adam(
+            p.ravel(),
+            grad.ravel(),
+            state["exp_avg"].array.ravel(),
+            state["exp_avg_sq"].array.ravel(),
+            vmax,
+            lr,
+            float(beta1),
+            float(beta2),
+            float(group["eps"]),
+            0.0 if decoupled else wd,
+            wd if decoupled else 0.0,
+            step,
+            amsgrad,
+        )
 
 
-_EMPTY = {"f": np.empty(0, np.float32), "d": np.empty(0, np.float64)}   # amsgrad off
+_EMPTY = {"f": np.empty(0, np.float32), "d": np.empty(0, np.float64)}  # amsgrad off
 
 
 class AdamW(Adam):
     """Adam with decoupled weight decay (Loshchilov & Hutter): p *= 1 - lr * weight_decay
     before the Adam step, instead of adding weight_decay * p to the gradient."""
 
-    def __init__(self, params: ParamsT, lr: float = 1e-3,
-                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
-                 weight_decay: float = 1e-2, amsgrad: bool = False, *, maximize: bool = False,
-                 foreach: bool | None = None, capturable: bool = False,
-                 differentiable: bool = False, fused: bool | None = None) -> None:
-        super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
-                         amsgrad=amsgrad, maximize=maximize, foreach=foreach,
-                         capturable=capturable, differentiable=differentiable, fused=fused,
-                         decoupled_weight_decay=True)
+    def __init__(
+        self,
+        params: ParamsT,
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 1e-2,
+        amsgrad: bool = False,
+        *,
+        maximize: bool = False,
+        foreach: bool | None = None,
+        capturable: bool = False,
+        differentiable: bool = False,
+        fused: bool | None = None,
+    ) -> None:
+        super().__init__(
+            params,
+            lr=lr,
+            betas=betas,
+            eps=eps,
+            weight_decay=weight_decay,
+            amsgrad=amsgrad,
+            maximize=maximize,
+            foreach=foreach,
+            capturable=capturable,
+            differentiable=differentiable,
+            fused=fused,
+            decoupled_weight_decay=True,
+        )

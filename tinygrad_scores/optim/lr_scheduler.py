@@ -6,6 +6,7 @@ A scheduler sets ``group["lr"]`` of its optimizer's groups. Construction counts 
 recursive form (new lr from the current one, so a hand-changed lr carries on), and
 ``step(epoch)`` its closed form where one exists.
 """
+
 from __future__ import annotations
 
 import math
@@ -19,8 +20,17 @@ from typing import Any
 from ..capture import escape, replayable
 from .optimizer import Optimizer
 
-__all__ = ["LRScheduler", "LambdaLR", "StepLR", "MultiStepLR", "ExponentialLR",
-           "CosineAnnealingLR", "LinearLR", "OneCycleLR", "ReduceLROnPlateau"]
+__all__ = [
+    "LRScheduler",
+    "LambdaLR",
+    "StepLR",
+    "MultiStepLR",
+    "ExponentialLR",
+    "CosineAnnealingLR",
+    "LinearLR",
+    "OneCycleLR",
+    "ReduceLROnPlateau",
+]
 
 
 def _check_optimizer(optimizer):
@@ -32,9 +42,11 @@ def _per_group(name, optimizer, value):
     """One value per parameter group: a list/tuple of that length, or one value for all."""
     if isinstance(value, (list, tuple)):
         if len(value) != len(optimizer.param_groups):
-            raise ValueError(f"{name} must have the same length as optimizer.param_groups. "
-                             f"{name} has {len(value)} values, param_groups has "
-                             f"{len(optimizer.param_groups)}.")
+            raise ValueError(
+                f"{name} must have the same length as optimizer.param_groups. "
+                f"{name} has {len(value)} values, param_groups has "
+                f"{len(optimizer.param_groups)}."
+            )
         return list(value)
     return [value] * len(optimizer.param_groups)
 
@@ -52,8 +64,10 @@ class LRScheduler:
         else:
             for i, group in enumerate(optimizer.param_groups):
                 if "initial_lr" not in group:
-                    raise KeyError(f"param 'initial_lr' is not specified in param_groups[{i}] "
-                                   f"when resuming an optimizer")
+                    raise KeyError(
+                        f"param 'initial_lr' is not specified in param_groups[{i}] "
+                        f"when resuming an optimizer"
+                    )
         self.base_lrs = [group["initial_lr"] for group in optimizer.param_groups]
         self.last_epoch = last_epoch
         self._step_count = 0
@@ -73,8 +87,12 @@ class LRScheduler:
             self.last_epoch += 1
             values = self.get_lr()
         else:
-            warnings.warn("The epoch parameter in `scheduler.step()` was not necessary and is "
-                          "being deprecated where possible.", UserWarning, stacklevel=2)
+            warnings.warn(
+                "The epoch parameter in `scheduler.step()` was not necessary and is "
+                "being deprecated where possible.",
+                UserWarning,
+                stacklevel=2,
+            )
             self.last_epoch = epoch
             closed = getattr(self, "_get_closed_form_lr", None)
             values = closed() if closed is not None else self.get_lr()
@@ -101,14 +119,18 @@ _LRScheduler = LRScheduler
 class LambdaLR(LRScheduler):
     """lr = base_lr * lr_lambda(epoch); ``lr_lambda`` is one function or one per group."""
 
-    def __init__(self, optimizer: Optimizer,
-                 lr_lambda: Callable[[int], float] | Sequence[Callable[[int], float]],
-                 last_epoch: int = -1) -> None:
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        lr_lambda: Callable[[int], float] | Sequence[Callable[[int], float]],
+        last_epoch: int = -1,
+    ) -> None:
         _check_optimizer(optimizer)
         if isinstance(lr_lambda, (list, tuple)):
             if len(lr_lambda) != len(optimizer.param_groups):
-                raise ValueError(f"Expected {len(optimizer.param_groups)} lr_lambdas, but got "
-                                 f"{len(lr_lambda)}")
+                raise ValueError(
+                    f"Expected {len(optimizer.param_groups)} lr_lambdas, but got {len(lr_lambda)}"
+                )
             self.lr_lambdas = list(lr_lambda)
         else:
             self.lr_lambdas = [lr_lambda] * len(optimizer.param_groups)
@@ -140,12 +162,16 @@ class StepLR(LRScheduler):
     step_size: int
     gamma: float
 
-    def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1,
-                 last_epoch: int = -1) -> None:
-        if isinstance(step_size, bool) or not isinstance(step_size, numbers.Real) \
-                or not step_size > 0:
+    def __init__(
+        self, optimizer: Optimizer, step_size: int, gamma: float = 0.1, last_epoch: int = -1
+    ) -> None:
+        if (
+            isinstance(step_size, bool)
+            or not isinstance(step_size, numbers.Real)
+            or not step_size > 0
+        ):
             raise ValueError(f"step_size must be a positive number, got {step_size!r}")
-        self.step_size = step_size      # PyTorch's tutorials pass 1.0 too
+        self.step_size = step_size  # PyTorch's tutorials pass 1.0 too
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
@@ -161,8 +187,13 @@ class StepLR(LRScheduler):
 class MultiStepLR(LRScheduler):
     """Multiply the lr by ``gamma`` at each epoch listed in ``milestones``."""
 
-    def __init__(self, optimizer: Optimizer, milestones: Iterable[int], gamma: float = 0.1,
-                 last_epoch: int = -1) -> None:
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        milestones: Iterable[int],
+        gamma: float = 0.1,
+        last_epoch: int = -1,
+    ) -> None:
         self.milestones = Counter(int(m) for m in milestones)
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
@@ -174,8 +205,9 @@ class MultiStepLR(LRScheduler):
 
     def _get_closed_form_lr(self):
         milestones = sorted(self.milestones.elements())
-        return [base * self.gamma ** bisect_right(milestones, self.last_epoch)
-                for base in self.base_lrs]
+        return [
+            base * self.gamma ** bisect_right(milestones, self.last_epoch) for base in self.base_lrs
+        ]
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         super().load_state_dict(state_dict)
@@ -196,7 +228,7 @@ class ExponentialLR(LRScheduler):
         return [lr * self.gamma for lr in self._current_lrs()]
 
     def _get_closed_form_lr(self):
-        return [base * self.gamma ** self.last_epoch for base in self.base_lrs]
+        return [base * self.gamma**self.last_epoch for base in self.base_lrs]
 
 
 class CosineAnnealingLR(LRScheduler):
@@ -207,8 +239,13 @@ class CosineAnnealingLR(LRScheduler):
     T_max: int
     eta_min: float
 
-    def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0,  # noqa: N803
-                 last_epoch: int = -1) -> None:
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        T_max: int,
+        eta_min: float = 0.0,  # noqa: N803
+        last_epoch: int = -1,
+    ) -> None:
         if isinstance(T_max, bool) or not isinstance(T_max, numbers.Integral) or T_max <= 0:
             raise ValueError(f"T_max must be a positive integer, got {T_max!r}")
         self.T_max = int(T_max)
@@ -219,19 +256,27 @@ class CosineAnnealingLR(LRScheduler):
         t, T, eta = self.last_epoch, self.T_max, self.eta_min
         if t == 0:
             return self._current_lrs()
-        if self._step_count == 1 and t > 0:   # constructed with last_epoch > -1
-            return [eta + (base - eta) * (1 + math.cos(t * math.pi / T)) / 2
-                    for base in self.base_lrs]
-        if (t - 1 - T) % (2 * T) == 0:         # the trough: the ratio below would be 0/0
-            return [lr + (base - eta) * (1 - math.cos(math.pi / T)) / 2
-                    for lr, base in zip(self._current_lrs(), self.base_lrs)]
-        return [(1 + math.cos(math.pi * t / T)) / (1 + math.cos(math.pi * (t - 1) / T))
-                * (lr - eta) + eta for lr in self._current_lrs()]
+        if self._step_count == 1 and t > 0:  # constructed with last_epoch > -1
+            return [
+                eta + (base - eta) * (1 + math.cos(t * math.pi / T)) / 2 for base in self.base_lrs
+            ]
+        if (t - 1 - T) % (2 * T) == 0:  # the trough: the ratio below would be 0/0
+            return [
+                lr + (base - eta) * (1 - math.cos(math.pi / T)) / 2
+                for lr, base in zip(self._current_lrs(), self.base_lrs)
+            ]
+        return [
+            (1 + math.cos(math.pi * t / T)) / (1 + math.cos(math.pi * (t - 1) / T)) * (lr - eta)
+            + eta
+            for lr in self._current_lrs()
+        ]
 
     def _get_closed_form_lr(self):
-        return [self.eta_min + (base - self.eta_min)
-                * (1 + math.cos(math.pi * self.last_epoch / self.T_max)) / 2
-                for base in self.base_lrs]
+        return [
+            self.eta_min
+            + (base - self.eta_min) * (1 + math.cos(math.pi * self.last_epoch / self.T_max)) / 2
+            for base in self.base_lrs
+        ]
 
 
 class LinearLR(LRScheduler):
@@ -243,15 +288,26 @@ class LinearLR(LRScheduler):
     end_factor: float
     total_iters: int
 
-    def __init__(self, optimizer: Optimizer, start_factor: float = 1.0 / 3,
-                 end_factor: float = 1.0, total_iters: int = 5, last_epoch: int = -1) -> None:
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        start_factor: float = 1.0 / 3,
+        end_factor: float = 1.0,
+        total_iters: int = 5,
+        last_epoch: int = -1,
+    ) -> None:
         if not 0 < start_factor <= 1.0:
-            raise ValueError("Starting multiplicative factor expected to be greater than 0 "
-                             "and less or equal to 1.")
+            raise ValueError(
+                "Starting multiplicative factor expected to be greater than 0 "
+                "and less or equal to 1."
+            )
         if not 0 <= end_factor <= 1.0:
             raise ValueError("Ending multiplicative factor expected to be between 0 and 1.")
-        if isinstance(total_iters, bool) or not isinstance(total_iters, numbers.Integral) \
-                or total_iters <= 0:
+        if (
+            isinstance(total_iters, bool)
+            or not isinstance(total_iters, numbers.Integral)
+            or total_iters <= 0
+        ):
             raise ValueError(f"total_iters must be a positive integer, got {total_iters!r}")
         self.start_factor, self.end_factor = start_factor, end_factor
         self.total_iters = int(total_iters)
@@ -282,54 +338,96 @@ class OneCycleLR(LRScheduler):
     use_beta1: bool
     _schedule_phases: list[dict[str, Any]]
 
-    def __init__(self, optimizer: Optimizer, max_lr: float | Sequence[float],
-                 total_steps: int | None = None, epochs: int | None = None,
-                 steps_per_epoch: int | None = None, pct_start: float = 0.3,
-                 anneal_strategy: str = "cos", cycle_momentum: bool = True,
-                 base_momentum: float | Sequence[float] = 0.85,
-                 max_momentum: float | Sequence[float] = 0.95, div_factor: float = 25.0,
-                 final_div_factor: float = 1e4, three_phase: bool = False,
-                 last_epoch: int = -1) -> None:
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        max_lr: float | Sequence[float],
+        total_steps: int | None = None,
+        epochs: int | None = None,
+        steps_per_epoch: int | None = None,
+        pct_start: float = 0.3,
+        anneal_strategy: str = "cos",
+        cycle_momentum: bool = True,
+        base_momentum: float | Sequence[float] = 0.85,
+        max_momentum: float | Sequence[float] = 0.95,
+        div_factor: float = 25.0,
+        final_div_factor: float = 1e4,
+        three_phase: bool = False,
+        last_epoch: int = -1,
+    ) -> None:
         _check_optimizer(optimizer)
         self.optimizer = optimizer
         if total_steps is not None:
-            if isinstance(total_steps, bool) or not isinstance(total_steps, numbers.Integral) \
-                    or total_steps <= 0:
+            if (
+                isinstance(total_steps, bool)
+                or not isinstance(total_steps, numbers.Integral)
+                or total_steps <= 0
+            ):
                 raise ValueError(f"Expected positive integer total_steps, but got {total_steps}")
             self.total_steps = int(total_steps)
         elif epochs is not None and steps_per_epoch is not None:
             if isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral) or epochs <= 0:
                 raise ValueError(f"Expected positive integer epochs, but got {epochs}")
-            if isinstance(steps_per_epoch, bool) or not isinstance(steps_per_epoch,
-                                                                   numbers.Integral) \
-                    or steps_per_epoch <= 0:
-                raise ValueError(f"Expected positive integer steps_per_epoch, but got "
-                                 f"{steps_per_epoch}")
+            if (
+                isinstance(steps_per_epoch, bool)
+                or not isinstance(steps_per_epoch, numbers.Integral)
+                or steps_per_epoch <= 0
+            ):
+                raise ValueError(
+                    f"Expected positive integer steps_per_epoch, but got {steps_per_epoch}"
+                )
             self.total_steps = int(epochs) * int(steps_per_epoch)
         else:
             raise ValueError("You must define either total_steps OR (epochs AND steps_per_epoch)")
         if not isinstance(pct_start, float) or not 0 <= pct_start <= 1:
             raise ValueError(f"Expected float between 0 and 1 pct_start, but got {pct_start}")
         if anneal_strategy not in ("cos", "linear"):
-            raise ValueError(f"anneal_strategy must be one of 'cos' or 'linear', instead got "
-                             f"{anneal_strategy}")
+            raise ValueError(
+                f"anneal_strategy must be one of 'cos' or 'linear', instead got {anneal_strategy}"
+            )
         self.anneal_strategy = anneal_strategy
         up = float(pct_start * self.total_steps) - 1
         if three_phase:
             self._schedule_phases = [
-                dict(end_step=up, start_lr="initial_lr", end_lr="max_lr",
-                     start_momentum="max_momentum", end_momentum="base_momentum"),
-                dict(end_step=float(2 * pct_start * self.total_steps) - 2, start_lr="max_lr",
-                     end_lr="initial_lr", start_momentum="base_momentum",
-                     end_momentum="max_momentum"),
-                dict(end_step=self.total_steps - 1, start_lr="initial_lr", end_lr="min_lr",
-                     start_momentum="max_momentum", end_momentum="max_momentum")]
+                dict(
+                    end_step=up,
+                    start_lr="initial_lr",
+                    end_lr="max_lr",
+                    start_momentum="max_momentum",
+                    end_momentum="base_momentum",
+                ),
+                dict(
+                    end_step=float(2 * pct_start * self.total_steps) - 2,
+                    start_lr="max_lr",
+                    end_lr="initial_lr",
+                    start_momentum="base_momentum",
+                    end_momentum="max_momentum",
+                ),
+                dict(
+                    end_step=self.total_steps - 1,
+                    start_lr="initial_lr",
+                    end_lr="min_lr",
+                    start_momentum="max_momentum",
+                    end_momentum="max_momentum",
+                ),
+            ]
         else:
             self._schedule_phases = [
-                dict(end_step=up, start_lr="initial_lr", end_lr="max_lr",
-                     start_momentum="max_momentum", end_momentum="base_momentum"),
-                dict(end_step=self.total_steps - 1, start_lr="max_lr", end_lr="min_lr",
-                     start_momentum="base_momentum", end_momentum="max_momentum")]
+                dict(
+                    end_step=up,
+                    start_lr="initial_lr",
+                    end_lr="max_lr",
+                    start_momentum="max_momentum",
+                    end_momentum="base_momentum",
+                ),
+                dict(
+                    end_step=self.total_steps - 1,
+                    start_lr="max_lr",
+                    end_lr="min_lr",
+                    start_momentum="base_momentum",
+                    end_momentum="max_momentum",
+                ),
+            ]
         max_lrs = _per_group("max_lr", optimizer, max_lr)
         if last_epoch == -1:
             for group, lr in zip(optimizer.param_groups, max_lrs):
@@ -339,8 +437,9 @@ class OneCycleLR(LRScheduler):
         self.cycle_momentum = cycle_momentum
         if cycle_momentum:
             if "momentum" not in optimizer.defaults and "betas" not in optimizer.defaults:
-                raise ValueError("optimizer must support momentum or beta1 with "
-                                 "`cycle_momentum` option enabled")
+                raise ValueError(
+                    "optimizer must support momentum or beta1 with `cycle_momentum` option enabled"
+                )
             self.use_beta1 = "betas" in optimizer.defaults
             maxes = _per_group("max_momentum", optimizer, max_momentum)
             bases = _per_group("base_momentum", optimizer, base_momentum)
@@ -362,8 +461,10 @@ class OneCycleLR(LRScheduler):
     def get_lr(self) -> list[float]:
         step = self.last_epoch
         if step > self.total_steps:
-            raise ValueError(f"Tried to step {step} times. The specified number of total steps "
-                             f"is {self.total_steps}")
+            raise ValueError(
+                f"Tried to step {step} times. The specified number of total steps "
+                f"is {self.total_steps}"
+            )
         lrs = []
         for group in self.optimizer.param_groups:
             start = 0.0
@@ -373,8 +474,9 @@ class OneCycleLR(LRScheduler):
                     pct = (step - start) / (end - start)
                     lr = self._anneal(group[phase["start_lr"]], group[phase["end_lr"]], pct)
                     if self.cycle_momentum:
-                        momentum = self._anneal(group[phase["start_momentum"]],
-                                                group[phase["end_momentum"]], pct)
+                        momentum = self._anneal(
+                            group[phase["start_momentum"]], group[phase["end_momentum"]], pct
+                        )
                     break
                 start = end
             lrs.append(lr)
@@ -390,10 +492,18 @@ class ReduceLROnPlateau:
     """Multiply the lr by ``factor`` once a metric has not improved for ``patience``
     epochs; ``step(metric)`` once per epoch."""
 
-    def __init__(self, optimizer: Optimizer, mode: str = "min", factor: float = 0.1,
-                 patience: int = 10, threshold: float = 1e-4, threshold_mode: str = "rel",
-                 cooldown: int = 0, min_lr: float | Sequence[float] = 0,
-                 eps: float = 1e-8) -> None:
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        mode: str = "min",
+        factor: float = 0.1,
+        patience: int = 10,
+        threshold: float = 1e-4,
+        threshold_mode: str = "rel",
+        cooldown: int = 0,
+        min_lr: float | Sequence[float] = 0,
+        eps: float = 1e-8,
+    ) -> None:
         if factor >= 1.0:
             raise ValueError("Factor should be < 1.0.")
         _check_optimizer(optimizer)
@@ -401,8 +511,9 @@ class ReduceLROnPlateau:
         self.optimizer = optimizer
         if isinstance(min_lr, (list, tuple)):
             if len(min_lr) != len(optimizer.param_groups):
-                raise ValueError(f"expected {len(optimizer.param_groups)} min_lrs, got "
-                                 f"{len(min_lr)}")
+                raise ValueError(
+                    f"expected {len(optimizer.param_groups)} min_lrs, got {len(min_lr)}"
+                )
             self.min_lrs = list(min_lr)
         else:
             self.min_lrs = [min_lr] * len(optimizer.param_groups)

@@ -6,6 +6,7 @@ The base class checks everything a kernel could trip on (layout, dtype, byte ord
 writeability, gradient and state shapes) before any parameter is touched, so a bad input
 is a Python exception, never a crash or a half-applied step.
 """
+
 from __future__ import annotations
 
 import copy
@@ -49,7 +50,7 @@ class Optimizer:
     """Base class. ``self.state`` maps each parameter tensor to its state dict, as in
     PyTorch; state tensors have the parameter's shape and dtype."""
 
-    _nullable: tuple[str, ...] = ()   # state keys that may hold None (SGD's momentum_buffer)
+    _nullable: tuple[str, ...] = ()  # state keys that may hold None (SGD's momentum_buffer)
 
     defaults: dict[str, Any]
     state: dict[Tensor, dict[str, Any]]
@@ -60,9 +61,11 @@ class Optimizer:
         self.state = {}
         self.param_groups = []
         if isinstance(params, Tensor):
-            raise TypeError("params argument given to the optimizer should be an iterable of "
-                            "Tensors or dicts, but got a Tensor")
-        items: list[Any] = list(params)      # tensors, or group dicts
+            raise TypeError(
+                "params argument given to the optimizer should be an iterable of "
+                "Tensors or dicts, but got a Tensor"
+            )
+        items: list[Any] = list(params)  # tensors, or group dicts
         if not items:
             raise ValueError("optimizer got an empty parameter list")
         groups = items if isinstance(items[0], dict) else [{"params": items}]
@@ -83,17 +86,23 @@ class Optimizer:
         if params is None:
             raise ValueError("param_group has no 'params' entry")
         if isinstance(params, set):
-            raise TypeError("optimizer parameters need to be organized in ordered collections, "
-                            "but the ordering of tensors in sets will change between runs. "
-                            "Please use a list instead.")
+            raise TypeError(
+                "optimizer parameters need to be organized in ordered collections, "
+                "but the ordering of tensors in sets will change between runs. "
+                "Please use a list instead."
+            )
         params = [params] if isinstance(params, Tensor) else list(params)
         for i, p in enumerate(params):
             if not isinstance(p, Tensor):
-                raise TypeError(f"optimizer can only optimize Tensors, but parameter {i} of the "
-                                f"group is a {type(p).__name__}")
+                raise TypeError(
+                    f"optimizer can only optimize Tensors, but parameter {i} of the "
+                    f"group is a {type(p).__name__}"
+                )
             if not p.requires_grad and not isinstance(p, Parameter):
-                raise ValueError(f"optimizer got a tensor (parameter {i}, shape "
-                                 f"{list(p.shape)}) that does not require grad")
+                raise ValueError(
+                    f"optimizer got a tensor (parameter {i}, shape "
+                    f"{list(p.shape)}) that does not require grad"
+                )
             if not p.is_leaf:
                 raise ValueError("can't optimize a non-leaf Tensor")
             _check_param_dtype(p.array.dtype, type(self).__name__, i)
@@ -104,8 +113,10 @@ class Optimizer:
             raise ValueError("some parameters appear in more than one parameter group")
         for key, value in self.defaults.items():
             if value is required and key not in group:
-                raise ValueError(f"parameter group didn't specify a value of required "
-                                 f"optimization parameter {key}")
+                raise ValueError(
+                    f"parameter group didn't specify a value of required "
+                    f"optimization parameter {key}"
+                )
             group.setdefault(key, value)
         self._check_group(group)
         group["params"] = params
@@ -120,7 +131,7 @@ class Optimizer:
                     p.grad = None
                 elif p.grad is not None:
                     if p.grad.array.flags.writeable:
-                        p.grad.array[...] = 0      # in place, as PyTorch's grad.zero_()
+                        p.grad.array[...] = 0  # in place, as PyTorch's grad.zero_()
                     else:
                         p.grad.array = np.zeros_like(p.grad.array)
 
@@ -145,6 +156,7 @@ class Optimizer:
         loss = None
         if closure is not None:
             from ..autograd import enable_grad
+
             with enable_grad():
                 loss = closure()
         work = []
@@ -158,9 +170,14 @@ class Optimizer:
                 grad = g.array if isinstance(g, Tensor) else g
                 # The common case passes these few comparisons; anything else gets the full
                 # checks, which name the problem (their messages cost more to build).
-                if not (isinstance(grad, np.ndarray) and grad.shape == arr.shape
-                        and grad.dtype == arr.dtype and arr.dtype in _KERNEL_DTYPES
-                        and arr.flags.writeable and grad.flags.c_contiguous):
+                if not (
+                    isinstance(grad, np.ndarray)
+                    and grad.shape == arr.shape
+                    and grad.dtype == arr.dtype
+                    and arr.dtype in _KERNEL_DTYPES
+                    and arr.flags.writeable
+                    and grad.flags.c_contiguous
+                ):
                     grad = self._checked_grad(p, self._index()[id(p)])
                 state = self.state.get(p)
                 if state is not None and not _state_fits(keys, state, arr):
@@ -174,7 +191,7 @@ class Optimizer:
             if state is None:
                 state = self.state[p] = self._init_state(group, scratch)
             self._update(group, scratch, grad, state)
-            if not direct:   # a strided, Fortran-ordered or byte-swapped parameter: copy back
+            if not direct:  # a strided, Fortran-ordered or byte-swapped parameter: copy back
                 arr[...] = scratch
         return loss
 
@@ -188,14 +205,20 @@ class Optimizer:
             raise RuntimeError(f"{name}: .grad is a {type(grad).__name__}, not a Tensor")
         _check_param_dtype(arr.dtype, type(self).__name__, i)
         if not arr.flags.writeable:
-            raise RuntimeError(f"{name} is read-only (its NumPy array is not writeable); the "
-                               f"optimizer updates parameters in place")
+            raise RuntimeError(
+                f"{name} is read-only (its NumPy array is not writeable); the "
+                f"optimizer updates parameters in place"
+            )
         if grad.shape != arr.shape:
-            raise RuntimeError(f"{name}: gradient has shape {list(grad.shape)}, expected the "
-                               f"parameter's shape {list(arr.shape)}")
+            raise RuntimeError(
+                f"{name}: gradient has shape {list(grad.shape)}, expected the "
+                f"parameter's shape {list(arr.shape)}"
+            )
         if grad.dtype.newbyteorder("=") != arr.dtype.newbyteorder("="):
-            raise RuntimeError(f"{name}: gradient has dtype {grad.dtype}, expected the "
-                               f"parameter's dtype {arr.dtype}")
+            raise RuntimeError(
+                f"{name}: gradient has dtype {grad.dtype}, expected the "
+                f"parameter's dtype {arr.dtype}"
+            )
         if not (grad.flags.c_contiguous and grad.dtype.isnative):
             grad = np.ascontiguousarray(grad, dtype=grad.dtype.newbyteorder("="))
         return grad
@@ -211,28 +234,37 @@ class Optimizer:
             value = state.get(key, _MISSING)
             if value is _MISSING:
                 raise RuntimeError(f"{name}: state '{key}' is missing")
-            if value is None and key in self._nullable:   # made on the next step
+            if value is None and key in self._nullable:  # made on the next step
                 continue
             if isinstance(value, Tensor):
                 value = value.array
             if not isinstance(value, np.ndarray):
-                raise RuntimeError(f"{name}: state '{key}' is a {type(value).__name__}, "
-                                   f"expected a tensor")
+                raise RuntimeError(
+                    f"{name}: state '{key}' is a {type(value).__name__}, expected a tensor"
+                )
             if value.shape != p.array.shape:
-                raise RuntimeError(f"{name}: state '{key}' has shape {list(value.shape)}, "
-                                   f"expected {list(p.array.shape)}")
+                raise RuntimeError(
+                    f"{name}: state '{key}' has shape {list(value.shape)}, "
+                    f"expected {list(p.array.shape)}"
+                )
             if value.dtype.kind != "f" or (not loading and value.dtype != dtype):
-                raise RuntimeError(f"{name}: state '{key}' has dtype {value.dtype}, expected "
-                                   f"{dtype}")
+                raise RuntimeError(
+                    f"{name}: state '{key}' has dtype {value.dtype}, expected {dtype}"
+                )
             if loading:
                 state[key] = Tensor._wrap(np.array(value, dtype=dtype, order="C"))
         if loading and "step" in state:
             step = state["step"]
             step = step.array if isinstance(step, Tensor) else np.asarray(step)
-            if step.size != 1 or step.dtype.kind not in "iuf" or not math.isfinite(step.item()) \
-                    or step.item() < 0:
-                raise RuntimeError(f"{name}: state 'step' must be a non-negative number, got "
-                                   f"{state['step']!r}")
+            if (
+                step.size != 1
+                or step.dtype.kind not in "iuf"
+                or not math.isfinite(step.item())
+                or step.item() < 0
+            ):
+                raise RuntimeError(
+                    f"{name}: state 'step' must be a non-negative number, got {state['step']!r}"
+                )
             state["step"] = Tensor._wrap(np.array(step.item(), np.float32))
 
     def _update(self, group, p, grad, state):
@@ -254,38 +286,50 @@ class Optimizer:
                 if p in self.state:
                     state[index[id(p)]] = {
                         k: Tensor._wrap(v.array.copy()) if isinstance(v, Tensor) else v
-                        for k, v in self.state[p].items()}
+                        for k, v in self.state[p].items()
+                    }
         return {"state": state, "param_groups": groups}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Restore hyper-parameters and state. Everything is checked against this
         optimizer's parameters before anything is replaced."""
-        if not isinstance(state_dict, dict) or "param_groups" not in state_dict \
-                or "state" not in state_dict:
-            raise ValueError("optimizer state_dict must be a dict with 'state' and "
-                             "'param_groups' entries")
+        if (
+            not isinstance(state_dict, dict)
+            or "param_groups" not in state_dict
+            or "state" not in state_dict
+        ):
+            raise ValueError(
+                "optimizer state_dict must be a dict with 'state' and 'param_groups' entries"
+            )
         groups, saved_state = state_dict["param_groups"], state_dict["state"]
         if not isinstance(groups, (list, tuple)) or not isinstance(saved_state, dict):
-            raise ValueError("optimizer state_dict: 'param_groups' must be a list and 'state' "
-                             "a dict")
+            raise ValueError(
+                "optimizer state_dict: 'param_groups' must be a list and 'state' a dict"
+            )
         if len(groups) != len(self.param_groups):
             raise ValueError("loaded state dict has a different number of parameter groups")
         params_by_index, new_groups = {}, []
         for mine, theirs in zip(self.param_groups, groups):
             if not isinstance(theirs, dict) or not isinstance(theirs.get("params"), (list, tuple)):
-                raise ValueError("optimizer state_dict: each parameter group must be a dict with "
-                                 "a 'params' list")
+                raise ValueError(
+                    "optimizer state_dict: each parameter group must be a dict with a 'params' list"
+                )
             if len(mine["params"]) != len(theirs["params"]):
-                raise ValueError("loaded state dict contains a parameter group that doesn't "
-                                 "match the size of optimizer's group")
+                raise ValueError(
+                    "loaded state dict contains a parameter group that doesn't "
+                    "match the size of optimizer's group"
+                )
             for p, i in zip(mine["params"], theirs["params"]):
-                if isinstance(i, bool) or not isinstance(i, (int, np.integer)) \
-                        or int(i) in params_by_index:
+                if (
+                    isinstance(i, bool)
+                    or not isinstance(i, (int, np.integer))
+                    or int(i) in params_by_index
+                ):
                     raise ValueError(f"optimizer state_dict: bad parameter index {i!r}")
                 params_by_index[int(i)] = p
             group = {k: copy.deepcopy(v) for k, v in theirs.items() if k != "params"}
             group["params"] = mine["params"]
-            if isinstance(group.get("betas"), list):   # a tuple that went through JSON
+            if isinstance(group.get("betas"), list):  # a tuple that went through JSON
                 group["betas"] = tuple(group["betas"])
             self._check_group(group)
             new_groups.append(group)
@@ -293,8 +337,11 @@ class Optimizer:
         index = self._index()
         new_state = {}
         for i, st in saved_state.items():
-            if isinstance(i, bool) or not isinstance(i, (int, np.integer)) \
-                    or int(i) not in params_by_index:
+            if (
+                isinstance(i, bool)
+                or not isinstance(i, (int, np.integer))
+                or int(i) not in params_by_index
+            ):
                 raise ValueError(f"optimizer state_dict: state for unknown parameter {i!r}")
             p = params_by_index[int(i)]
             restored = dict(st) if isinstance(st, dict) else st
@@ -321,16 +368,21 @@ def _state_fits(keys, state, arr):
     for key in keys:
         value = state.get(key)
         value = value.array if isinstance(value, Tensor) else value
-        if not isinstance(value, np.ndarray) or value.shape != arr.shape \
-                or value.dtype != arr.dtype:
+        if (
+            not isinstance(value, np.ndarray)
+            or value.shape != arr.shape
+            or value.dtype != arr.dtype
+        ):
             return False
     return True
 
 
 def _check_param_dtype(dtype, optimizer, i):
     if dtype.newbyteorder("=") not in _KERNEL_DTYPES:
-        raise TypeError(f"{optimizer}: parameter {i} has dtype {dtype}; the optimizers update "
-                        f"float32 and float64 parameters (convert with .float() or .double())")
+        raise TypeError(
+            f"{optimizer}: parameter {i} has dtype {dtype}; the optimizers update "
+            f"float32 and float64 parameters (convert with .float() or .double())"
+        )
 
 
 def _step_tensor(state):

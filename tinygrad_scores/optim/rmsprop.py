@@ -11,6 +11,7 @@ For each parameter p with gradient g, square average v, and (optional) buffers:
 
 Written with in-place NumPy (a few passes per parameter; no fused kernel).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -23,14 +24,35 @@ class RMSprop(Optimizer):
     """PyTorch's RMSprop. State per parameter: ``step``, ``square_avg``, plus
     ``momentum_buffer`` when momentum > 0 and ``grad_avg`` when centered."""
 
-    def __init__(self, params: ParamsT, lr: float = 1e-2, alpha: float = 0.99,
-                 eps: float = 1e-8, weight_decay: float = 0.0, momentum: float = 0.0,
-                 centered: bool = False, capturable: bool = False, foreach: bool | None = None,
-                 maximize: bool = False, differentiable: bool = False) -> None:
-        super().__init__(params, dict(lr=lr, momentum=momentum, alpha=alpha, eps=eps,
-                                      centered=centered, weight_decay=weight_decay,
-                                      capturable=capturable, foreach=foreach, maximize=maximize,
-                                      differentiable=differentiable))
+    def __init__(
+        self,
+        params: ParamsT,
+        lr: float = 1e-2,
+        alpha: float = 0.99,
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+        momentum: float = 0.0,
+        centered: bool = False,
+        capturable: bool = False,
+        foreach: bool | None = None,
+        maximize: bool = False,
+        differentiable: bool = False,
+    ) -> None:
+        super().__init__(
+            params,
+            dict(
+                lr=lr,
+                momentum=momentum,
+                alpha=alpha,
+                eps=eps,
+                centered=centered,
+                weight_decay=weight_decay,
+                capturable=capturable,
+                foreach=foreach,
+                maximize=maximize,
+                differentiable=differentiable,
+            ),
+        )
 
     def _check_group(self, group):
         _check_nonnegative("learning rate", group["lr"])

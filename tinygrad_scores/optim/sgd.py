@@ -1,4 +1,5 @@
 """Stochastic gradient descent with momentum, dampening, Nesterov and weight decay."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -15,20 +16,40 @@ class SGD(Optimizer):
 
     _nullable = ("momentum_buffer",)
 
-    def __init__(self, params: ParamsT, lr: float = 1e-3, momentum: float = 0.0,
-                 dampening: float = 0.0, weight_decay: float = 0.0, nesterov: bool = False, *,
-                 maximize: bool = False, foreach: bool | None = None,
-                 differentiable: bool = False, fused: bool | None = None) -> None:
-        super().__init__(params, dict(lr=lr, momentum=momentum, dampening=dampening,
-                                      weight_decay=weight_decay, nesterov=nesterov,
-                                      maximize=maximize, foreach=foreach,
-                                      differentiable=differentiable, fused=fused))
+    def __init__(
+        self,
+        params: ParamsT,
+        lr: float = 1e-3,
+        momentum: float = 0.0,
+        dampening: float = 0.0,
+        weight_decay: float = 0.0,
+        nesterov: bool = False,
+        *,
+        maximize: bool = False,
+        foreach: bool | None = None,
+        differentiable: bool = False,
+        fused: bool | None = None,
+    ) -> None:
+        super().__init__(
+            params,
+            dict(
+                lr=lr,
+                momentum=momentum,
+                dampening=dampening,
+                weight_decay=weight_decay,
+                nesterov=nesterov,
+                maximize=maximize,
+                foreach=foreach,
+                differentiable=differentiable,
+                fused=fused,
+            ),
+        )
 
     def _check_group(self, group):
         _check_nonnegative("learning rate", group["lr"])
         _check_nonnegative("momentum value", group["momentum"])
         _check_nonnegative("weight_decay value", group["weight_decay"])
-        if group["dampening"] != group["dampening"]:   # NaN; PyTorch does not check it
+        if group["dampening"] != group["dampening"]:  # NaN; PyTorch does not check it
             raise ValueError(f"Invalid dampening value: {group['dampening']}")
         if group["nesterov"] and (group["momentum"] <= 0 or group["dampening"] != 0):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
@@ -47,6 +68,14 @@ class SGD(Optimizer):
         if group["momentum"] and first:
             buf = state["momentum_buffer"] = Tensor._wrap(np.empty(p.shape, p.dtype))
         flat_buf = buf.array.reshape(-1) if group["momentum"] else p.reshape(-1)[:0]
-        kernels.sgd(p.reshape(-1), grad.reshape(-1), flat_buf, float(group["lr"]),
-                    float(group["momentum"]), float(group["dampening"]),
-                    float(group["weight_decay"]), bool(group["nesterov"]), first)
+        kernels.sgd(
+            p.reshape(-1),
+            grad.reshape(-1),
+            flat_buf,
+            float(group["lr"]),
+            float(group["momentum"]),
+            float(group["dampening"]),
+            float(group["weight_decay"]),
+            bool(group["nesterov"]),
+            first,
+        )

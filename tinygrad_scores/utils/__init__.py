@@ -1,4 +1,5 @@
 """``torch.utils``: ``torch.utils.data`` (datasets and the DataLoader)."""
+
 from .._missing import module_getattr
 from . import data  # noqa: F401
 

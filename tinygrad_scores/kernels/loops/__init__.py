@@ -10,6 +10,7 @@ twin here. Switch floors with ``tinygrad_scores.set_kernels("loops")`` or
 
 The entry points below have the same names and signatures as kernels/fast.py's.
 """
+
 from .cross_entropy import check_labels, cross_entropy_backward, cross_entropy_forward
 from .matmul import matmul_into
 from .optim import adam, sgd
@@ -17,3 +18,18 @@ from .relu import relu_backward, relu_forward
 from .softmax import log_softmax_backward, log_softmax_forward, softmax_backward, softmax_forward
 
 NAME = "loops"
+
+__all__ = [
+    "check_labels",
+    "cross_entropy_backward",
+    "cross_entropy_forward",
+    "matmul_into",
+    "adam",
+    "sgd",
+    "relu_backward",
+    "relu_forward",
+    "log_softmax_backward",
+    "log_softmax_forward",
+    "softmax_backward",
+    "softmax_forward",
+]

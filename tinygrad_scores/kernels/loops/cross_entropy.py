@@ -7,6 +7,7 @@ A row whose label is ignore_index has loss 0 and gradient 0. The backward works 
 gradient out from the logits itself (no rows saved by the forward), then multiplies it by
 grad_scale (1 / total weight for reduction='mean', else 1) and by the upstream gradient.
 """
+
 import math
 
 import numpy as np
@@ -51,8 +52,12 @@ def _forward(x, labels, weight, ignore_index, losses):
     return loss_sum
 
 
-@kernel([f"void({t}[:, ::1], int64[::1], {t}[::1], int64, float64, {t}[::1], {t}[:, ::1])"
-         for t in _DTYPES])
+@kernel(
+    [
+        f"void({t}[:, ::1], int64[::1], {t}[::1], int64, float64, {t}[::1], {t}[:, ::1])"
+        for t in _DTYPES
+    ]
+)
 def _backward(x, labels, weight, ignore_index, grad_scale, row_grad, grad_in):
     """grad_in[i, j] = row_grad[i] * grad_scale * w[y_i] * (softmax(x_i)_j - [j == y_i])."""
     n, c = x.shape

@@ -5,6 +5,7 @@
 One loop over rows of C, one over its columns, one over k for the dot product. A and B may
 be any strided views (a transposed weight); C is C-contiguous.
 """
+
 from .._jit import kernel
 
 _SIGS = [f"void({t}[:, :], {t}[:, :], {t}[:, ::1], boolean)" for t in ("float32", "float64")]

@@ -16,6 +16,7 @@ SGD with momentum mu and dampening d:
     g   = g + mu * buf if nesterov else buf
     p   = p - lr * g
 """
+
 import math
 
 from .._jit import kernel
@@ -23,11 +24,15 @@ from .._jit import kernel
 _DTYPES = ("float32", "float64")
 
 
-@kernel([f"void({', '.join([t + '[::1]'] * 5)}, {', '.join(['float64'] * 6)}, int64, boolean)"
-         for t in _DTYPES])
+@kernel(
+    [
+        f"void({', '.join([t + '[::1]'] * 5)}, {', '.join(['float64'] * 6)}, int64, boolean)"
+        for t in _DTYPES
+    ]
+)
 def _adam(p, g, m, v, vmax, lr, beta1, beta2, eps, weight_decay, decoupled_decay, step, amsgrad):
-    bias1 = 1.0 - beta1 ** step
-    bias2 = 1.0 - beta2 ** step
+    bias1 = 1.0 - beta1**step
+    bias2 = 1.0 - beta2**step
     for i in range(p.shape[0]):
         gi = g[i] + weight_decay * p[i]
         p[i] = p[i] * (1.0 - lr * decoupled_decay)
@@ -40,8 +45,12 @@ def _adam(p, g, m, v, vmax, lr, beta1, beta2, eps, weight_decay, decoupled_decay
         p[i] = p[i] - lr / bias1 * m[i] / (math.sqrt(second) / math.sqrt(bias2) + eps)
 
 
-@kernel([f"void({t}[::1], {t}[::1], {t}[::1], float64, float64, float64, float64, boolean, "
-         f"boolean)" for t in _DTYPES])
+@kernel(
+    [
+        f"void({t}[::1], {t}[::1], {t}[::1], float64, float64, float64, float64, boolean, boolean)"
+        for t in _DTYPES
+    ]
+)
 def _sgd(p, g, buf, lr, momentum, dampening, weight_decay, nesterov, first_step):
     for i in range(p.shape[0]):
         gi = g[i] + weight_decay * p[i]
@@ -57,8 +66,22 @@ def _sgd(p, g, buf, lr, momentum, dampening, weight_decay, nesterov, first_step)
         p[i] = p[i] - lr * gi
 
 
-def adam(p, g, m, v, vmax, lr, beta1, beta2, eps, weight_decay, decoupled_decay, step, amsgrad,
-         parallel=None):
+def adam(
+    p,
+    g,
+    m,
+    v,
+    vmax,
+    lr,
+    beta1,
+    beta2,
+    eps,
+    weight_decay,
+    decoupled_decay,
+    step,
+    amsgrad,
+    parallel=None,
+):
     """One Adam step on flat arrays, in place (``parallel`` is ignored: one thread here)."""
     _adam(p, g, m, v, vmax, lr, beta1, beta2, eps, weight_decay, decoupled_decay, step, amsgrad)
 

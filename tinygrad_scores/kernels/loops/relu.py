@@ -2,6 +2,7 @@
 
 (NaN stays NaN in the forward, as in PyTorch; the gradient at x == 0 is 0.)
 """
+
 from .._jit import kernel
 
 _DTYPES = ("float32", "float64")

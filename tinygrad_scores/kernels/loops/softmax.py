@@ -7,6 +7,7 @@ With m = max_k x_k (subtracted so exp never overflows) and s = sum_k exp(x_k - m
 
 A row of all -inf gives NaN, as in PyTorch.
 """
+
 import math
 
 from .._jit import kernel

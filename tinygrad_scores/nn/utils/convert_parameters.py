@@ -1,4 +1,5 @@
 """All parameters as one flat vector, and back."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -30,11 +31,13 @@ def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
     params = _check(parameters)
     total = sum(p.numel() for p in params)
     if vec.ndim != 1 or vec.numel() != total:
-        raise RuntimeError(f"vector_to_parameters(): vec has shape {tuple(vec.shape)}, but the "
-                           f"parameters hold {total} elements in all")
+        raise RuntimeError(
+            f"vector_to_parameters(): vec has shape {tuple(vec.shape)}, but the "
+            f"parameters hold {total} elements in all"
+        )
     offset = 0
-    with no_grad():                  # copy_ moves each parameter's version on
+    with no_grad():  # copy_ moves each parameter's version on
         for p in params:
             n = p.numel()
-            p.copy_(Tensor._wrap(vec.array[offset:offset + n].reshape(p.shape)))
+            p.copy_(Tensor._wrap(vec.array[offset : offset + n].reshape(p.shape)))
             offset += n
