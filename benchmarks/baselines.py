@@ -68,5 +68,14 @@ def numpy_adam_step(p, g, m, v, t, lr=1e-3, b1=0.9, b2=0.999, eps=1e-8, tmp=None
     p -= tmp
 
 
+def numpy_sgd_step(p, g, buf, lr=1e-2, momentum=0.9, tmp=None):
+    """In-place NumPy SGD with momentum (no dampening, after the first step) on one flat
+    parameter (``tmp`` a scratch array of p's size)."""
+    buf *= momentum
+    buf += g
+    np.multiply(buf, lr, out=tmp)
+    p -= tmp
+
+
 def numpy_softmax_ce_fwd_bwd(x, y):
     return ref.cross_entropy(x, y)

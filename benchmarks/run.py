@@ -13,11 +13,10 @@ import tinygrad_scores as ts
 import tinygrad_scores.nn as nn
 import tinygrad_scores.nn.functional as F
 import tinygrad_scores.optim as optim
-from tinygrad_scores.kernels import cross_entropy as ce, optim as optk, relu as reluk, softmax as smk
+from tinygrad_scores import kernels
 from tinygrad_scores.kernels import reference as ref
-from tinygrad_scores.kernels.matmul import matmul_into
 
-from .baselines import NumpyMLP, numpy_adam_step
+from .baselines import NumpyMLP, numpy_adam_step, numpy_sgd_step
 
 try:
     import torch
@@ -45,7 +44,8 @@ def measure(fns, repeats, min_time):
         while time.perf_counter() - t0 < min_time / 4 or n < 1:
             fn()
             n += 1
-        calls[name] = max(1, int(n * 4 * min_time / max(time.perf_counter() - t0, 1e-9) / repeats) or 1)
+        elapsed = max(time.perf_counter() - t0, 1e-9)
+        calls[name] = max(1, int(n * 4 * min_time / elapsed / repeats))
     samples = {name: [] for name in fns}
     for _ in range(repeats):
         for name, fn in fns.items():
@@ -60,7 +60,7 @@ def measure(fns, repeats, min_time):
     return {n: (statistics.median(s), min(s), max(s)) for n, s in samples.items()}
 
 
-def _row(group, label, fns, flops, repeats, min_time):
+def _row(group, label, fns, flops, repeats, min_time, note=None):
     times = measure(fns, repeats, min_time)
     base = times["numpy"][0]
     row = {"group": group, "case": label}
@@ -68,12 +68,25 @@ def _row(group, label, fns, flops, repeats, min_time):
         row[name] = {"median_s": med, "min_s": lo, "max_s": hi,
                      "ratio_vs_numpy": med / base,
                      "gflops": flops / med / 1e9 if flops else None}
+    if note:
+        row["note"] = note
     return row
 
 
+# The loop floor's matmul is the textbook triple loop: 0.1-0.2 s for 512^3 on the CI
+# machine, but 6-9 s for 1024^3 (B's columns no longer fit in cache), so bigger products
+# are left out of its column.
+LOOPS_MATMUL_MAX = 512 ** 3
+
+
 def kernel_rows(quick, repeats, min_time):
+    """One row per kernel case: the fast floor ("tinygrad_scores"), the loop floor
+    ("loops") and the NumPy twin, each called through the floor's entry points (what the
+    op layer calls)."""
     rng = np.random.default_rng(0)
     rows = []
+    fast, loops = kernels.FLOORS["fast"], kernels.FLOORS["loops"]
+    floors = {"tinygrad_scores": fast, "loops": loops}
     shapes = [(64, 784, 128), (256, 256, 256)] if quick else \
         [(64, 784, 128), (256, 256, 256), (512, 512, 512), (1024, 1024, 1024)]
     for m, k, n in shapes:
@@ -83,63 +96,107 @@ def kernel_rows(quick, repeats, min_time):
         out_f, out_da, out_db = np.empty((m, n), np.float32), np.empty((m, k), np.float32), \
             np.empty((k, n), np.float32)
         flops = 2 * m * n * k
-        for label, ours, theirs in [
-                (f"matmul {m}x{k} @ {k}x{n}", lambda: matmul_into(a, b, out_f), lambda: np.matmul(a, b, out=out_f)),
-                (f"  dA = G @ B^T ({m}x{n} @ {n}x{k})", lambda: matmul_into(g, b.T, out_da),
-                 lambda: np.matmul(g, b.T, out=out_da)),
-                (f"  dB = A^T @ G ({k}x{m} @ {m}x{n})", lambda: matmul_into(a.T, g, out_db),
-                 lambda: np.matmul(a.T, g, out=out_db))]:
-            rows.append(_row("matmul", label, {"numpy": theirs, "tinygrad_scores": ours}, flops, repeats, min_time))
+        with_loops = m * k * n <= LOOPS_MATMUL_MAX
+        note = None if with_loops else \
+            f"loop floor left out: over {LOOPS_MATMUL_MAX:,} multiply-adds"
+        for label, lhs, rhs, out in [
+                (f"matmul {m}x{k} @ {k}x{n}", a, b, out_f),
+                (f"  dA = G @ B^T ({m}x{n} @ {n}x{k})", g, b.T, out_da),
+                (f"  dB = A^T @ G ({k}x{m} @ {m}x{n})", a.T, g, out_db)]:
+            fns = {"numpy": lambda lhs=lhs, rhs=rhs, out=out: np.matmul(lhs, rhs, out=out)}
+            for name, fl in floors.items():
+                if name == "tinygrad_scores" or with_loops:
+                    fns[name] = lambda fl=fl, lhs=lhs, rhs=rhs, out=out: \
+                        fl.matmul_into(lhs, rhs, out)
+            rows.append(_row("matmul", label, fns, flops, repeats, min_time, note))
     for size in ([64 * 128] if quick else [64 * 128, 1 << 20]):
         x = rng.standard_normal(size).astype(np.float32)
         gr = rng.standard_normal(size).astype(np.float32)
         out, gin = np.empty_like(x), np.empty_like(x)
 
-        def ours():
-            reluk.relu_forward(x, out)
-            reluk.relu_backward(out, gr, gin)
-
-        def theirs():
+        def relu_numpy():
             y = np.maximum(x, 0, out=out)
             np.multiply(gr, y > 0, out=gin)
-        rows.append(_row("relu", f"relu fwd+bwd {size}", {"numpy": theirs, "tinygrad_scores": ours}, 0,
-                         repeats, min_time))
+
+        def relu_floor(fl):
+            def run():
+                fl.relu_forward(x, out)
+                fl.relu_backward(out, gr, gin)
+            return run
+        rows.append(_row("relu", f"relu fwd+bwd {size}",
+                         {"numpy": relu_numpy, **{k: relu_floor(fl) for k, fl in floors.items()}},
+                         0, repeats, min_time))
     cases = [(64, 2), (128, 10)] if quick else [(64, 2), (128, 10), (512, 10), (4096, 1000)]
     for n, c in cases:
         x = rng.standard_normal((n, c)).astype(np.float32)
+        gr = rng.standard_normal((n, c)).astype(np.float32)
         y = rng.integers(0, c, n)
         w = np.ones(c, np.float32)
-        losses, grad, sm = np.empty(n, np.float32), np.empty((n, c), np.float32), np.empty((n, c), np.float32)
+        one = np.array(1.0, np.float32)     # the upstream gradient of a mean loss
+        losses, out, gin = np.empty(n, np.float32), np.empty((n, c), np.float32), \
+            np.empty((n, c), np.float32)
 
-        def ce_ours():   # what F.cross_entropy runs: label check, then the fused kernel
-            bad, total_weight = ce.check_labels(y, c, -100, w)
-            loss_sum = ce.cross_entropy_forward(x, y, w, -100, 1.0 / total_weight, losses, grad, True)
-            return loss_sum / total_weight, grad
+        def rowwise(fwd, bwd):
+            def run():
+                fwd(x, out)
+                bwd(out, gr, gin)
+            return run
 
-        rows.append(_row("softmax", f"softmax fwd {n}x{c}",
-                         {"numpy": lambda: ref.softmax_forward(x), "tinygrad_scores": lambda: smk.softmax_forward(x, sm)},
-                         0, repeats, min_time))
+        def ce_floor(fl):   # what F.cross_entropy runs: label check, forward, backward
+            def run():
+                bad, total_weight = fl.check_labels(y, c, -100, w)
+                loss_sum, saved = fl.cross_entropy_forward(x, y, w, -100, 1.0 / total_weight,
+                                                           losses, True)
+                return loss_sum / total_weight, fl.cross_entropy_backward(
+                    saved, y, w, -100, 1.0 / total_weight, one)
+            return run
+
+        rows.append(_row("softmax", f"softmax fwd+bwd {n}x{c}",
+                         {"numpy": lambda: ref.softmax_backward(ref.softmax_forward(x), gr),
+                          **{k: rowwise(fl.softmax_forward, fl.softmax_backward)
+                             for k, fl in floors.items()}}, 0, repeats, min_time))
+        rows.append(_row("log_softmax", f"log-softmax fwd+bwd {n}x{c}",
+                         {"numpy": lambda: ref.log_softmax_backward(ref.log_softmax_forward(x), gr),
+                          **{k: rowwise(fl.log_softmax_forward, fl.log_softmax_backward)
+                             for k, fl in floors.items()}}, 0, repeats, min_time))
         rows.append(_row("cross_entropy", f"softmax+CE fwd+bwd {n}x{c}",
-                         {"numpy": lambda: ref.cross_entropy(x, y), "tinygrad_scores": ce_ours}, 0, repeats, min_time))
+                         {"numpy": lambda: ref.cross_entropy(x, y),
+                          **{k: ce_floor(fl) for k, fl in floors.items()}}, 0, repeats, min_time))
     for size in ([100_000] if quick else [100_000, 1_000_000]):
-        p, g = rng.standard_normal(size).astype(np.float32), rng.standard_normal(size).astype(np.float32)
-        m, v, e = np.zeros_like(p), np.zeros_like(p), np.zeros(0, np.float32)
-        pn, mn, vn, tmp = p.copy(), np.zeros_like(p), np.zeros_like(p), np.empty_like(p)
-        rows.append(_row("adam", f"Adam update {size:,} params",
-                         {"numpy": lambda: numpy_adam_step(pn, g, mn, vn, 10, tmp=tmp),
-                          "tinygrad_scores": lambda: optk.adam(p, g, m, v, e, 1e-3, 0.9, 0.999, 1e-8, 0.0, 0.0, 10, False)},
-                         0, repeats, min_time))
+        p0 = rng.standard_normal(size).astype(np.float32)
+        g = rng.standard_normal(size).astype(np.float32)
+        tmp, empty = np.empty_like(p0), np.zeros(0, np.float32)
+        # each column updates its own copy of the parameter and state
+        state = {name: (p0.copy(), np.zeros_like(p0), np.zeros_like(p0))
+                 for name in ("numpy", *floors)}
+        adam = {"numpy": lambda s=state["numpy"]: numpy_adam_step(s[0], g, s[1], s[2], 10, tmp=tmp)}
+        sgd = {"numpy": lambda s=state["numpy"]: numpy_sgd_step(s[0], g, s[1], tmp=tmp)}
+        for name, fl in floors.items():
+            s = state[name]
+            adam[name] = lambda fl=fl, s=s: fl.adam(s[0], g, s[1], s[2], empty, 1e-3, 0.9, 0.999,
+                                                    1e-8, 0.0, 0.0, 10, False)
+            sgd[name] = lambda fl=fl, s=s: fl.sgd(s[0], g, s[1], 1e-2, 0.9, 0.0, 0.0, False, False)
+        rows.append(_row("adam", f"Adam update {size:,} params", adam, 0, repeats, min_time))
+        rows.append(_row("sgd", f"SGD+momentum update {size:,} params", sgd, 0, repeats, min_time))
     return rows
 
 
+def _mlp(n_in, hidden, n_out):
+    ts.manual_seed(0)
+    model = nn.Sequential(nn.Linear(n_in, hidden), nn.ReLU(), nn.Linear(hidden, n_out))
+    return model, optim.Adam(model.parameters(), lr=1e-3)
+
+
 def step_rows(quick, repeats, min_time):
+    """One row per network: the eager step ("tinygrad_scores"), the same step captured by
+    ``tinygrad_scores.compile`` ("captured"), NumPy, and PyTorch / JAX when importable.
+    Each column trains its own copy of the same network."""
     configs = [(64, 784, 128, 2), (8, 4, 16, 3)] if quick else \
         [(64, 784, 128, 2), (128, 784, 256, 10), (512, 784, 1024, 10), (8, 4, 16, 3)]
     rows = []
     for batch, n_in, hidden, n_out in configs:
-        ts.manual_seed(0)
-        model = nn.Sequential(nn.Linear(n_in, hidden), nn.ReLU(), nn.Linear(hidden, n_out))
-        opt = optim.Adam(model.parameters(), lr=1e-3)
+        model, opt = _mlp(n_in, hidden, n_out)
+        cmodel, copt = _mlp(n_in, hidden, n_out)
         params = [p.detach().numpy().copy() for p in model.parameters()]
         x = ts.randn(batch, n_in)
         y = ts.randint(0, n_out, (batch,))
@@ -154,10 +211,30 @@ def step_rows(quick, repeats, min_time):
             opt.zero_grad()
             loss.backward()
             opt.step()
+            return loss
 
-        fns = {"numpy": lambda: npnet.step(x.numpy(), y.numpy()), "tinygrad_scores": ours}
+        def step(x, y):
+            loss = F.cross_entropy(cmodel(x), y)
+            copt.zero_grad()
+            loss.backward()
+            copt.step()
+            return loss
+
+        captured = ts.compile(step)
+        # Warm: two recorded calls, then replays. The two copies train in lockstep here,
+        # so the replayed loss must equal the eager one.
+        for _ in range(4):
+            eager_loss, captured_loss = ours().item(), captured(x, y).item()
+        replays = captured.eager_reason is None and captured._steps is not None
+        if not np.isclose(eager_loss, captured_loss, rtol=1e-5):
+            raise RuntimeError(f"captured step disagrees with eager: {captured_loss} vs "
+                               f"{eager_loss}")
+
+        fns = {"numpy": lambda: npnet.step(x.numpy(), y.numpy()), "tinygrad_scores": ours,
+               "captured": lambda: captured(x, y)}
         if torch is not None:
-            tmodel = torch.nn.Sequential(torch.nn.Linear(n_in, hidden), torch.nn.ReLU(), torch.nn.Linear(hidden, n_out))
+            tmodel = torch.nn.Sequential(torch.nn.Linear(n_in, hidden), torch.nn.ReLU(),
+                                         torch.nn.Linear(hidden, n_out))
             with torch.no_grad():
                 for tp, p in zip(tmodel.parameters(), params):
                     tp.copy_(torch.from_numpy(p))
@@ -173,7 +250,15 @@ def step_rows(quick, repeats, min_time):
         if jax is not None:
             fns["jax"] = jax_step(params, x.numpy(), y.numpy())
         flops = 3 * 2 * batch * (n_in * hidden + hidden * n_out)
-        rows.append(_row("train_step", f"train step {batch}: {n_in}-{hidden}-{n_out}", fns, flops, repeats, min_time))
+        note = None if replays else \
+            f"captured step does NOT replay (runs eagerly: {captured.eager_reason})"
+        row = _row("train_step", f"train step {batch}: {n_in}-{hidden}-{n_out}", fns, flops,
+                   repeats, min_time, note)
+        row["captured_replays"] = replays
+        if "jax" in row:
+            for name in fns:
+                row[name]["ratio_vs_jax"] = row[name]["median_s"] / row["jax"]["median_s"]
+        rows.append(row)
     return rows
 
 
@@ -266,33 +351,87 @@ def machine():
     blas = "unknown"
     try:
         cfg = np.show_config(mode="dicts")
-        blas = f"{cfg['Build Dependencies']['blas']['name']} {cfg['Build Dependencies']['blas'].get('version', '')}"
+        lib = cfg["Build Dependencies"]["blas"]
+        blas = f"{lib['name']} {lib.get('version', '')}"
     except Exception:  # older NumPy has no mode="dicts"
         pass
-    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(), "numpy": np.__version__,
-            "numba": numba.__version__, "blas": blas, "threads": numba.config.NUMBA_NUM_THREADS,
-            "pytorch": getattr(torch, "__version__", None), "jax": getattr(jax, "__version__", None)}
+    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
+            "numpy": np.__version__, "numba": numba.__version__, "blas": blas,
+            "threads": numba.config.NUMBA_NUM_THREADS,
+            "pytorch": getattr(torch, "__version__", None),
+            "jax": getattr(jax, "__version__", None)}
 
 
-def print_table(rows, info):
-    print(f"# {info['cpu']}, {info['cores']} cores, {info['threads']} thread(s); NumPy {info['numpy']} "
-          f"({info['blas']}), Numba {info['numba']}" + (f", PyTorch {info['pytorch']}" if info["pytorch"] else "")
-          + (f", JAX {info['jax']}" if info.get("jax") else ""))
-    impls = ["numpy", "tinygrad_scores"] + [p for p in ("pytorch", "jax") if info.get(p)]
-    header = f"{'case':<40}" + "".join(f"{name + ' (us)':>20}" for name in impls) + f"{'ours/numpy':>12}{'GFLOPS ours/np':>18}"
+def _cell(row, name):
+    if name not in row:
+        return f"{'-':>20}"
+    r = row[name]
+    return f"{r['median_s'] * 1e6:>11.1f} [{r['min_s'] * 1e6:.0f}-{r['max_s'] * 1e6:.0f}]".rjust(20)
+
+
+def _ratio(row, name, key="ratio_vs_numpy", width=10):
+    if name in row and key in row[name]:
+        return f"{row[name][key]:.2f}x".rjust(width)
+    return f"{'-':>{width}}"
+
+
+def _print_part(title, rows, columns, ratios, extra=None):
+    """One table: ``columns`` (key, heading) of times, ``ratios`` (key, ratio key, heading),
+    ``extra`` (heading, row -> text) last; each row's note printed under it."""
+    print(f"\n## {title}")
+    header = f"{'case':<40}" + "".join(f"{head + ' (us)':>20}" for _, head in columns) \
+        + "".join(f"{head:>10}" for _, _, head in ratios) + (f"{extra[0]:>22}" if extra else "")
     print(header)
     print("-" * len(header))
     for row in rows:
-        cells = ""
-        for name in impls:
-            if name in row:
-                r = row[name]
-                cells += f"{r['median_s'] * 1e6:>11.1f} [{r['min_s'] * 1e6:.0f}-{r['max_s'] * 1e6:.0f}]".rjust(20)
-            else:
-                cells += f"{'-':>20}"
-        ours = row["tinygrad_scores"]
-        gf = f"{ours['gflops']:.1f}/{row['numpy']['gflops']:.1f}" if ours["gflops"] else ""
-        print(f"{row['case']:<40}{cells}{ours['ratio_vs_numpy']:>11.2f}x{gf:>18}")
+        line = f"{row['case']:<40}" + "".join(_cell(row, key) for key, _ in columns) \
+            + "".join(_ratio(row, key, rkey) for key, rkey, _ in ratios) \
+            + (f"{extra[1](row):>22}" if extra else "")
+        print(line)
+        if row.get("note"):
+            print(f"    ({row['note']})")
+
+
+def _gflops(row):
+    parts = [row[n]["gflops"] if n in row else None for n in ("loops", "tinygrad_scores", "numpy")]
+    if parts[1] is None:
+        return ""
+    return "/".join("-" if g is None else f"{g:.1f}" for g in parts)
+
+
+def print_table(rows, info):
+    print(f"# {info['cpu']}, {info['cores']} cores, {info['threads']} thread(s); "
+          f"NumPy {info['numpy']} ({info['blas']}), Numba {info['numba']}"
+          + (f", PyTorch {info['pytorch']}" if info["pytorch"] else "")
+          + (f", JAX {info['jax']}" if info.get("jax") else ""))
+    print("# median us per call [min-max over rounds]; ratios: median over NumPy's (or JAX's)")
+    kernel_part = [r for r in rows if r["group"] not in ("train_step", "startup")]
+    steps = [r for r in rows if r["group"] == "train_step"]
+    startup = [r for r in rows if r["group"] == "startup"]
+    if kernel_part:
+        _print_part("kernels: loop floor, fast floor (ours), NumPy", kernel_part,
+                    [("loops", "loops"), ("tinygrad_scores", "fast"), ("numpy", "numpy")],
+                    [("loops", "ratio_vs_numpy", "loops/np"),
+                     ("tinygrad_scores", "ratio_vs_numpy", "fast/np")],
+                    ("GFLOPS loops/fast/np", _gflops))
+        print(f"    (loop-floor matmul only up to {LOOPS_MATMUL_MAX:,} multiply-adds: "
+              "the triple loop takes seconds per call beyond)")
+    if steps:
+        others = [(p, p) for p in ("jax", "pytorch") if any(p in r for r in steps)]
+        ratios = [("tinygrad_scores", "ratio_vs_numpy", "eager/np"),
+                  ("captured", "ratio_vs_numpy", "capt/np")]
+        if any("jax" in r for r in steps):
+            ratios += [("tinygrad_scores", "ratio_vs_jax", "eager/jax"),
+                       ("captured", "ratio_vs_jax", "capt/jax")]
+        _print_part(f"training steps (Linear-ReLU-Linear, cross-entropy, Adam; "
+                    f"{kernels.active().NAME} kernels): eager, captured by tinygrad_scores.compile",
+                    steps, [("tinygrad_scores", "eager"), ("captured", "captured"),
+                            ("numpy", "numpy")] + others, ratios,
+                    ("captured replays", lambda r: "yes" if r.get("captured_replays") else "NO"))
+    if startup:
+        _print_part("start-up: import + one step in a fresh process", startup,
+                    [("tinygrad_scores", "ours"), ("numpy", "numpy")],
+                    [("tinygrad_scores", "ratio_vs_numpy", "ours/numpy")])
 
 
 def plot(rows, path):
@@ -303,13 +442,14 @@ def plot(rows, path):
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError:
-        print("--plot needs matplotlib, which is not installed: pip install 'tinygrad-scores[plot]'")
+        print("--plot needs matplotlib, which is not installed: "
+              "pip install 'tinygrad-scores[plot]'")
         return False
     steps = [r for r in rows if r["group"] == "train_step"]
     if not steps:
         print("--plot draws the training-step rows: run without --only kernels")
         return False
-    impls = [n for n in ("tinygrad_scores", "numpy", "pytorch", "jax") if n in steps[0]]
+    impls = [n for n in ("tinygrad_scores", "captured", "numpy", "pytorch", "jax") if n in steps[0]]
     fig, ax = plt.subplots(figsize=(9, 5))
     width = 0.8 / len(impls)
     for i, name in enumerate(impls):
@@ -330,17 +470,24 @@ def plot(rows, path):
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="a reduced set, under a minute")
-    parser.add_argument("--threads", type=int, default=None, help="threads for NumPy's BLAS and Numba (1 or 2)")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="threads for NumPy's BLAS and Numba (1 or 2)")
     parser.add_argument("--repeats", type=int, default=None, help="interleaved rounds per row")
     parser.add_argument("--json", metavar="PATH", help="write every figure and the machine to PATH")
-    parser.add_argument("--plot", metavar="PATH", help="draw ratio bars and GFLOPS (needs matplotlib)")
+    parser.add_argument("--plot", metavar="PATH",
+                        help="draw the training-step bars (needs matplotlib)")
     parser.add_argument("--only", choices=["kernels", "steps", "startup"], help="run one part")
     args = parser.parse_args(argv)
     repeats = args.repeats or (3 if args.quick else 7)
     min_time = 0.02 if args.quick else 0.15
     rows = []
     if args.only in (None, "kernels"):
-        rows += kernel_rows(args.quick, repeats, min_time)
+        floor = kernels.active().NAME
+        kernels.set_kernels("fast")     # FLOORS["fast"]'s optimizer steps ask the active floor
+        try:
+            rows += kernel_rows(args.quick, repeats, min_time)
+        finally:
+            kernels.set_kernels(floor)
     if args.only in (None, "steps"):
         rows += step_rows(args.quick, repeats, min_time)
     if args.only == "startup" or (args.only is None and not args.quick):
