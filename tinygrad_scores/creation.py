@@ -133,56 +133,33 @@ def scalar_tensor(s, dtype=None, device=None, requires_grad=False):
 
 
 # ---------------------------------------------------------------------------- constant
-@_with_out
-def zeros(
-    *size,
-    out=None,
-    dtype=None,
-    layout=None,
-    device=None,
-    requires_grad=False,
-    pin_memory=False,
-    memory_format=None,
-    **kwargs,
-):
-    return _finish(
-        np.zeros(_size(size, kwargs.get("size")), _float_dtype(dtype)), requires_grad, device
-    )
+def _sized(name, make, doc=None):
+    """A creator with PyTorch's ``zeros``-style signature: ``make(shape, dtype)`` fills it."""
+
+    def create(
+        *size,
+        out=None,
+        dtype=None,
+        layout=None,
+        device=None,
+        requires_grad=False,
+        pin_memory=False,
+        memory_format=None,
+        **kwargs,
+    ):
+        shape = _size(size, kwargs.get("size"))
+        return _finish(make(shape, _float_dtype(dtype)), requires_grad, device)
+
+    create.__name__ = create.__qualname__ = name
+    create.__doc__ = doc
+    return _with_out(create)
 
 
-@_with_out
-def ones(
-    *size,
-    out=None,
-    dtype=None,
-    layout=None,
-    device=None,
-    requires_grad=False,
-    pin_memory=False,
-    memory_format=None,
-    **kwargs,
-):
-    return _finish(
-        np.ones(_size(size, kwargs.get("size")), _float_dtype(dtype)), requires_grad, device
-    )
-
-
-@_with_out
-def empty(
-    *size,
-    out=None,
-    dtype=None,
-    layout=None,
-    device=None,
-    requires_grad=False,
-    pin_memory=False,
-    memory_format=None,
-    **kwargs,
-):
-    """Uninitialised memory, as PyTorch: here it happens to hold zeros."""
-    return _finish(
-        np.zeros(_size(size, kwargs.get("size")), _float_dtype(dtype)), requires_grad, device
-    )
+zeros = _sized("zeros", np.zeros)
+ones = _sized("ones", np.ones)
+empty = _sized(
+    "empty", np.zeros, "Uninitialised memory, as PyTorch: here it happens to hold zeros."
+)
 
 
 @_with_out
@@ -319,40 +296,35 @@ def logspace(
 
 
 # ---------------------------------------------------------------------------- random
-@_with_out
-def randn(
-    *size,
-    generator=None,
-    out=None,
-    dtype=None,
-    layout=None,
-    device=None,
-    requires_grad=False,
-    pin_memory=False,
-    **kwargs,
-):
-    """Standard normal samples (the default float dtype unless ``dtype`` says otherwise)."""
-    dtype = _float_dtype(dtype)
-    shape = _size(size, kwargs.get("size"))
-    return _finish(_rng(generator).standard_normal(shape).astype(dtype), requires_grad, device)
+def _sampled(name, draw, doc):
+    """A sampler with PyTorch's ``randn``-style signature: ``draw(rng, shape)`` gives float64
+    samples, cast to ``dtype`` (the default float dtype unless given)."""
+
+    def sample(
+        *size,
+        generator=None,
+        out=None,
+        dtype=None,
+        layout=None,
+        device=None,
+        requires_grad=False,
+        pin_memory=False,
+        **kwargs,
+    ):
+        dtype, shape = _float_dtype(dtype), _size(size, kwargs.get("size"))
+        return _finish(draw(_rng(generator), shape).astype(dtype), requires_grad, device)
+
+    sample.__name__ = sample.__qualname__ = name
+    sample.__doc__ = doc
+    return _with_out(sample)
 
 
-@_with_out
-def rand(
-    *size,
-    generator=None,
-    out=None,
-    dtype=None,
-    layout=None,
-    device=None,
-    requires_grad=False,
-    pin_memory=False,
-    **kwargs,
-):
-    """Uniform samples in [0, 1)."""
-    dtype = _float_dtype(dtype)
-    shape = _size(size, kwargs.get("size"))
-    return _finish(_rng(generator).random(shape).astype(dtype), requires_grad, device)
+randn = _sampled(
+    "randn",
+    lambda rng, shape: rng.standard_normal(shape),
+    "Standard normal samples (the default float dtype unless ``dtype`` says otherwise).",
+)
+rand = _sampled("rand", lambda rng, shape: rng.random(shape), "Uniform samples in [0, 1).")
 
 
 @_with_out
@@ -399,8 +371,8 @@ def rand_like(
     requires_grad=False,
     memory_format=None,
 ):
-    dtype = dtypes.to_numpy(dtype) or input.array.dtype
-    return _finish(_rng(generator).random(input.array.shape).astype(dtype), requires_grad, device)
+    draw = _rng(generator).random
+    return _like(lambda s, d: draw(s).astype(d), input, dtype, device, requires_grad)
 
 
 def randn_like(
@@ -412,10 +384,8 @@ def randn_like(
     requires_grad=False,
     memory_format=None,
 ):
-    dtype = dtypes.to_numpy(dtype) or input.array.dtype
-    return _finish(
-        _rng(generator).standard_normal(input.array.shape).astype(dtype), requires_grad, device
-    )
+    draw = _rng(generator).standard_normal
+    return _like(lambda s, d: draw(s).astype(d), input, dtype, device, requires_grad)
 
 
 def randint_like(

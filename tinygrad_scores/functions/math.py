@@ -613,46 +613,44 @@ class LogAddExp(Function):
         return da, db
 
 
-class Remainder(Function):
+class _Modulo(Function):
+    """Shared forward and backward of remainder/fmod: out = a - q(a / b) * b with ``_quotient``
+    rounding the quotient (floor or trunc);   da = g,  db = -g * q(a / b)."""
+
+    _op = None  # the NumPy function: np.mod or np.fmod
+    _quotient = None  # how it rounds a / b: np.floor or np.trunc
+
+    @classmethod
+    def forward(cls, ctx, a, b):
+        ctx.save_for_backward(a, b)
+        with np.errstate(**_QUIET):
+            return np.asarray(cls._op(a, b))
+
+    @classmethod
+    def backward(cls, ctx, grad):
+        a, b = ctx.saved_tensors
+        da = unbroadcast(grad, a.shape) if ctx.needs_input_grad[0] else None
+        db = None
+        if ctx.needs_input_grad[1]:
+            with np.errstate(**_QUIET):
+                db = unbroadcast(-grad * cls._quotient(a / b), b.shape)
+        return da, db
+
+
+class Remainder(_Modulo):
     """out = a - floor(a / b) * b (Python's %, the sign of b);
     da = g,  db = -g * floor(a / b)."""
 
-    @staticmethod
-    def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
-        with np.errstate(**_QUIET):
-            return np.asarray(np.mod(a, b))
-
-    @staticmethod
-    def backward(ctx, grad):
-        a, b = ctx.saved_tensors
-        da = unbroadcast(grad, a.shape) if ctx.needs_input_grad[0] else None
-        db = None
-        if ctx.needs_input_grad[1]:
-            with np.errstate(**_QUIET):
-                db = unbroadcast(-grad * np.floor(a / b), b.shape)
-        return da, db
+    _op = staticmethod(np.mod)
+    _quotient = staticmethod(np.floor)
 
 
-class Fmod(Function):
+class Fmod(_Modulo):
     """out = a - trunc(a / b) * b (C's fmod, the sign of a);
     da = g,  db = -g * trunc(a / b)."""
 
-    @staticmethod
-    def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
-        with np.errstate(**_QUIET):
-            return np.asarray(np.fmod(a, b))
-
-    @staticmethod
-    def backward(ctx, grad):
-        a, b = ctx.saved_tensors
-        da = unbroadcast(grad, a.shape) if ctx.needs_input_grad[0] else None
-        db = None
-        if ctx.needs_input_grad[1]:
-            with np.errstate(**_QUIET):
-                db = unbroadcast(-grad * np.trunc(a / b), b.shape)
-        return da, db
+    _op = staticmethod(np.fmod)
+    _quotient = staticmethod(np.trunc)
 
 
 class Einsum(Function):

@@ -139,17 +139,18 @@ def xavier_uniform_(
     tensor: Tensor, gain: float = 1.0, generator: Generator | None = None
 ) -> Tensor:
     """U(-b, b) with b = gain * sqrt(6 / (fan_in + fan_out)) (Glorot & Bengio, 2010)."""
-    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
-    std = gain * math.sqrt(2.0 / float(fan_in + fan_out)) if fan_in + fan_out else 0.0
-    bound = math.sqrt(3.0) * std
+    bound = math.sqrt(3.0) * _xavier_std(tensor, gain)
     return uniform_(tensor, -bound, bound, generator)
 
 
 def xavier_normal_(tensor: Tensor, gain: float = 1.0, generator: Generator | None = None) -> Tensor:
     """N(0, std**2) with std = gain * sqrt(2 / (fan_in + fan_out))."""
+    return normal_(tensor, 0.0, _xavier_std(tensor, gain), generator)
+
+
+def _xavier_std(tensor, gain):
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
-    std = gain * math.sqrt(2.0 / float(fan_in + fan_out)) if fan_in + fan_out else 0.0
-    return normal_(tensor, 0.0, std, generator)
+    return gain * math.sqrt(2.0 / float(fan_in + fan_out)) if fan_in + fan_out else 0.0
 
 
 def kaiming_uniform_(
@@ -161,12 +162,8 @@ def kaiming_uniform_(
 ) -> Tensor:
     """U(-b, b) with b = gain * sqrt(3 / fan) (He et al., 2015). nn.Linear uses
     a = sqrt(5), which makes b = 1 / sqrt(fan_in)."""
-    if 0 in tensor.shape:
-        warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=2)
-        return tensor
-    fan = _fan(tensor, mode)
-    bound = math.sqrt(3.0) * calculate_gain(nonlinearity, a) / math.sqrt(fan)
-    return uniform_(tensor, -bound, bound, generator)
+    bound = _kaiming_scale(tensor, a, mode, nonlinearity, math.sqrt(3.0))
+    return tensor if bound is None else uniform_(tensor, -bound, bound, generator)
 
 
 def kaiming_normal_(
@@ -177,8 +174,15 @@ def kaiming_normal_(
     generator: Generator | None = None,
 ) -> Tensor:
     """N(0, std**2) with std = gain / sqrt(fan)."""
+    std = _kaiming_scale(tensor, a, mode, nonlinearity, 1.0)
+    return tensor if std is None else normal_(tensor, 0.0, std, generator)
+
+
+def _kaiming_scale(tensor, a, mode, nonlinearity, factor):
+    """factor * gain / sqrt(fan): He init's bound (factor sqrt 3) or std (factor 1); None for
+    a zero-element tensor, after PyTorch's warning (which names the caller's line)."""
     if 0 in tensor.shape:
-        warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=2)
-        return tensor
-    std = calculate_gain(nonlinearity, a) / math.sqrt(_fan(tensor, mode))
-    return normal_(tensor, 0.0, std, generator)
+        warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=3)
+        return None
+    fan = _fan(tensor, mode)
+    return factor * calculate_gain(nonlinearity, a) / math.sqrt(fan)

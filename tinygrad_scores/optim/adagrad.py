@@ -15,7 +15,14 @@ from __future__ import annotations
 import numpy as np
 
 from ..tensor import Tensor
-from .optimizer import Optimizer, ParamsT, _check_nonnegative, _step_tensor
+from .optimizer import (
+    Optimizer,
+    ParamsT,
+    _check_nonnegative,
+    _fresh_state,
+    _step_tensor,
+    _weight_decayed,
+)
 
 
 class Adagrad(Optimizer):
@@ -65,20 +72,17 @@ class Adagrad(Optimizer):
         return ("sum",)
 
     def _init_state(self, group, p):
-        return {
-            "step": Tensor._wrap(np.array(0.0, np.float32)),
-            "sum": Tensor._wrap(
-                np.full(p.shape, group["initial_accumulator_value"], p.dtype.newbyteorder("="))
-            ),
-        }
+        state = _fresh_state((), p)
+        state["sum"] = Tensor._wrap(
+            np.full(p.shape, group["initial_accumulator_value"], p.dtype.newbyteorder("="))
+        )
+        return state
 
     def _update(self, group, p, grad, state):
         step = _step_tensor(state)
         lr, lr_decay = float(group["lr"]), float(group["lr_decay"])
-        wd, eps = float(group["weight_decay"]), float(group["eps"])
-        g = -grad if group["maximize"] else grad
-        if wd:
-            g = g + wd * p
+        eps = float(group["eps"])
+        g = _weight_decayed(group, p, grad)
         clr = lr / (1 + (step - 1) * lr_decay)
         s = state["sum"].array
         s += g * g

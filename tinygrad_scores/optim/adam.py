@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..kernels import optim as kernels
-from ..tensor import Tensor
-from .optimizer import Optimizer, ParamsT, _check_nonnegative, _step_tensor
+from .optimizer import Optimizer, ParamsT, _check_nonnegative, _fresh_state, _step_tensor
 
 
 def _check_betas(betas):
@@ -69,10 +68,7 @@ class Adam(Optimizer):
         return ("exp_avg", "exp_avg_sq")
 
     def _init_state(self, group, p):
-        state = {"step": Tensor._wrap(np.array(0.0, np.float32))}
-        for key in self._state_keys(group):
-            state[key] = Tensor._wrap(np.zeros(p.shape, p.dtype))
-        return state
+        return _fresh_state(self._state_keys(group), p)
 
     def _update(self, group, p, grad, state):
         step = _step_tensor(state)

@@ -326,6 +326,13 @@ class LinearLR(LRScheduler):
         return [base * (s + (e - s) * min(n, t) / n) for base in self.base_lrs]
 
 
+def _positive_int(name, value):
+    """``value`` as an int, or ValueError (PyTorch's wording) unless a positive integer."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
+        raise ValueError(f"Expected positive integer {name}, but got {value}")
+    return int(value)
+
+
 class OneCycleLR(LRScheduler):
     """The 1cycle policy (Smith & Topin): lr from max_lr/div_factor up to max_lr over
     ``pct_start`` of the steps, then down to initial_lr/final_div_factor; momentum (or
@@ -358,25 +365,11 @@ class OneCycleLR(LRScheduler):
         _check_optimizer(optimizer)
         self.optimizer = optimizer
         if total_steps is not None:
-            if (
-                isinstance(total_steps, bool)
-                or not isinstance(total_steps, numbers.Integral)
-                or total_steps <= 0
-            ):
-                raise ValueError(f"Expected positive integer total_steps, but got {total_steps}")
-            self.total_steps = int(total_steps)
+            self.total_steps = _positive_int("total_steps", total_steps)
         elif epochs is not None and steps_per_epoch is not None:
-            if isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral) or epochs <= 0:
-                raise ValueError(f"Expected positive integer epochs, but got {epochs}")
-            if (
-                isinstance(steps_per_epoch, bool)
-                or not isinstance(steps_per_epoch, numbers.Integral)
-                or steps_per_epoch <= 0
-            ):
-                raise ValueError(
-                    f"Expected positive integer steps_per_epoch, but got {steps_per_epoch}"
-                )
-            self.total_steps = int(epochs) * int(steps_per_epoch)
+            self.total_steps = _positive_int("epochs", epochs) * _positive_int(
+                "steps_per_epoch", steps_per_epoch
+            )
         else:
             raise ValueError("You must define either total_steps OR (epochs AND steps_per_epoch)")
         if not isinstance(pct_start, float) or not 0 <= pct_start <= 1:
@@ -387,47 +380,37 @@ class OneCycleLR(LRScheduler):
             )
         self.anneal_strategy = anneal_strategy
         up = float(pct_start * self.total_steps) - 1
+        # warm up to max_lr, (three-phase: back down to initial_lr,) then anneal to min_lr
+        self._schedule_phases = [
+            dict(
+                end_step=up,
+                start_lr="initial_lr",
+                end_lr="max_lr",
+                start_momentum="max_momentum",
+                end_momentum="base_momentum",
+            )
+        ]
+        last_lr, last_momentum = "max_lr", "base_momentum"
         if three_phase:
-            self._schedule_phases = [
-                dict(
-                    end_step=up,
-                    start_lr="initial_lr",
-                    end_lr="max_lr",
-                    start_momentum="max_momentum",
-                    end_momentum="base_momentum",
-                ),
+            self._schedule_phases.append(
                 dict(
                     end_step=float(2 * pct_start * self.total_steps) - 2,
                     start_lr="max_lr",
                     end_lr="initial_lr",
                     start_momentum="base_momentum",
                     end_momentum="max_momentum",
-                ),
-                dict(
-                    end_step=self.total_steps - 1,
-                    start_lr="initial_lr",
-                    end_lr="min_lr",
-                    start_momentum="max_momentum",
-                    end_momentum="max_momentum",
-                ),
-            ]
-        else:
-            self._schedule_phases = [
-                dict(
-                    end_step=up,
-                    start_lr="initial_lr",
-                    end_lr="max_lr",
-                    start_momentum="max_momentum",
-                    end_momentum="base_momentum",
-                ),
-                dict(
-                    end_step=self.total_steps - 1,
-                    start_lr="max_lr",
-                    end_lr="min_lr",
-                    start_momentum="base_momentum",
-                    end_momentum="max_momentum",
-                ),
-            ]
+                )
+            )
+            last_lr, last_momentum = "initial_lr", "max_momentum"
+        self._schedule_phases.append(
+            dict(
+                end_step=self.total_steps - 1,
+                start_lr=last_lr,
+                end_lr="min_lr",
+                start_momentum=last_momentum,
+                end_momentum="max_momentum",
+            )
+        )
         max_lrs = _per_group("max_lr", optimizer, max_lr)
         if last_epoch == -1:
             for group, lr in zip(optimizer.param_groups, max_lrs):

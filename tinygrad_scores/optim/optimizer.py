@@ -390,3 +390,19 @@ def _step_tensor(state):
     step = state["step"].array
     step += 1
     return int(step)
+
+
+def _fresh_state(keys, p):
+    """PyTorch's float32 ``step`` counter at 0, and a zero tensor shaped like parameter array
+    ``p`` for each of ``keys``."""
+    state = {"step": Tensor._wrap(np.array(0.0, np.float32))}
+    for key in keys:
+        state[key] = Tensor._wrap(np.zeros(p.shape, p.dtype))
+    return state
+
+
+def _weight_decayed(group, p, grad):
+    """The gradient the update uses: negated under ``maximize``, plus ``weight_decay * p``."""
+    g = -grad if group["maximize"] else grad
+    wd = float(group["weight_decay"])
+    return g + wd * p if wd else g

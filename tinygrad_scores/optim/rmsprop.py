@@ -16,8 +16,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..tensor import Tensor
-from .optimizer import Optimizer, ParamsT, _check_nonnegative, _step_tensor
+from .optimizer import (
+    Optimizer,
+    ParamsT,
+    _check_nonnegative,
+    _fresh_state,
+    _step_tensor,
+    _weight_decayed,
+)
 
 
 class RMSprop(Optimizer):
@@ -70,18 +76,13 @@ class RMSprop(Optimizer):
         return keys
 
     def _init_state(self, group, p):
-        state = {"step": Tensor._wrap(np.array(0.0, np.float32))}
-        for key in self._state_keys(group):
-            state[key] = Tensor._wrap(np.zeros(p.shape, p.dtype))
-        return state
+        return _fresh_state(self._state_keys(group), p)
 
     def _update(self, group, p, grad, state):
         _step_tensor(state)
         alpha, eps, lr = float(group["alpha"]), float(group["eps"]), float(group["lr"])
-        wd, momentum = float(group["weight_decay"]), float(group["momentum"])
-        g = -grad if group["maximize"] else grad
-        if wd:
-            g = g + wd * p
+        momentum = float(group["momentum"])
+        g = _weight_decayed(group, p, grad)
         v = state["square_avg"].array
         v *= alpha
         v += (1 - alpha) * g * g
