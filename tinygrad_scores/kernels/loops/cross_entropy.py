@@ -13,6 +13,7 @@ import math
 import numpy as np
 
 from .._jit import kernel
+from .softmax import row_max_and_sum_exp
 
 _DTYPES = ("float32", "float64")
 
@@ -34,19 +35,13 @@ def check_labels(labels, n_classes, ignore_index, weight):
 @kernel([f"float64({t}[:, ::1], int64[::1], {t}[::1], int64, {t}[::1])" for t in _DTYPES])
 def _forward(x, labels, weight, ignore_index, losses):
     """losses[i] = loss_i; returns their sum."""
-    n, c = x.shape
     loss_sum = 0.0
-    for i in range(n):
+    for i in range(x.shape[0]):
         y = labels[i]
         if y == ignore_index:
             losses[i] = 0.0
             continue
-        m = -math.inf
-        for j in range(c):
-            m = max(m, x[i, j])
-        s = 0.0
-        for j in range(c):
-            s += math.exp(x[i, j] - m)
+        m, s = row_max_and_sum_exp(x, i)
         losses[i] = weight[y] * (math.log(s) - (x[i, y] - m))
         loss_sum += losses[i]
     return loss_sum
@@ -67,12 +62,7 @@ def _backward(x, labels, weight, ignore_index, grad_scale, row_grad, grad_in):
             for j in range(c):
                 grad_in[i, j] = 0.0
             continue
-        m = -math.inf
-        for j in range(c):
-            m = max(m, x[i, j])
-        s = 0.0
-        for j in range(c):
-            s += math.exp(x[i, j] - m)
+        m, s = row_max_and_sum_exp(x, i)
         scale = row_grad[i] * grad_scale * weight[y]
         for j in range(c):
             onehot = 1.0 if j == y else 0.0

@@ -10,11 +10,25 @@ A row of all -inf gives NaN, as in PyTorch.
 
 import math
 
+from numba import njit
+
 from .._jit import kernel
 
 _DTYPES = ("float32", "float64")
 _FWD = [f"void({t}[:, ::1], {t}[:, ::1])" for t in _DTYPES]
 _BWD = [f"void({t}[:, ::1], {t}[:, ::1], {t}[:, ::1])" for t in _DTYPES]
+
+
+@njit(error_model="numpy")  # no fast-math, as the kernels here
+def row_max_and_sum_exp(x, i):
+    """(m, s) of row i: m = max_j x_ij and s = sum_j exp(x_ij - m), in float64."""
+    m = -math.inf
+    for j in range(x.shape[1]):
+        m = max(m, x[i, j])
+    s = 0.0
+    for j in range(x.shape[1]):
+        s += math.exp(x[i, j] - m)
+    return m, s
 
 
 @kernel(_FWD)
@@ -47,12 +61,7 @@ def softmax_backward(y, grad, grad_in):
 def log_softmax_forward(x, out):
     n, c = x.shape
     for i in range(n):
-        m = -math.inf
-        for j in range(c):
-            m = max(m, x[i, j])
-        s = 0.0
-        for j in range(c):
-            s += math.exp(x[i, j] - m)
+        m, s = row_max_and_sum_exp(x, i)
         log_s = math.log(s)
         for j in range(c):
             out[i, j] = (x[i, j] - m) - log_s
