@@ -438,7 +438,7 @@ def _check_reduction(reduction):
         )
 
 
-def _legacy_reduction(size_average, reduce, reduction):
+def _legacy_reduction(size_average, reduce, reduction, stacklevel=3):
     """PyTorch's deprecated size_average / reduce flags turned into ``reduction``."""
     if size_average is None and reduce is None:
         return reduction
@@ -446,11 +446,18 @@ def _legacy_reduction(size_average, reduce, reduction):
         "size_average and reduce args will be deprecated, please use "
         "reduction='mean' (or 'sum', 'none') instead.",
         UserWarning,
-        stacklevel=3,
+        stacklevel=stacklevel,
     )
     size_average = True if size_average is None else size_average
     reduce = True if reduce is None else reduce
     return "mean" if size_average and reduce else "sum" if reduce else "none"
+
+
+def _checked_reduction(size_average, reduce, reduction):
+    """The loss functions' ``reduction``: the legacy flags applied, then checked."""
+    reduction = _legacy_reduction(size_average, reduce, reduction, stacklevel=4)
+    _check_reduction(reduction)
+    return reduction
 
 
 def _reduce(losses: Tensor, reduction: str) -> Tensor:
@@ -548,8 +555,7 @@ def nll_loss(
     """Negative log-likelihood of log-probabilities ``input`` (N, C, d...), (N, C) or (C,)
     at integer ``target`` (N, d...), (N,) or (); 'mean' divides by the summed weights of
     the rows that count (all ignored: NaN)."""
-    reduction = _legacy_reduction(size_average, reduce, reduction)
-    _check_reduction(reduction)
+    reduction = _checked_reduction(size_average, reduce, reduction)
     if input.ndim == 0:
         raise ValueError("nll_loss: input must have at least one dimension (C,)")
     n_classes = input.shape[0] if input.ndim == 1 else input.shape[1]
@@ -584,8 +590,7 @@ def cross_entropy(
     """Cross-entropy of logits ``input`` (N, C, d...), (N, C) or (C,) against class indices
     (integer target of shape (N, d...)) or class probabilities (float target of the
     input's shape). The plain (N, C) integer case runs one fused kernel."""
-    reduction = _legacy_reduction(size_average, reduce, reduction)
-    _check_reduction(reduction)
+    reduction = _checked_reduction(size_average, reduce, reduction)
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
     if input.ndim == 0:
@@ -674,8 +679,7 @@ def mse_loss(
 ) -> Tensor:
     """Mean squared error. Unlike PyTorch (which warns and broadcasts), different shapes
     are an error here: broadcasting (N, 1) against (N,) is almost always a bug."""
-    reduction = _legacy_reduction(size_average, reduce, reduction)
-    _check_reduction(reduction)
+    reduction = _checked_reduction(size_average, reduce, reduction)
     if not isinstance(target, Tensor):
         target = _wrap(np.asarray(target, dtype=input.array.dtype))
     _same_shape(input, target, "mse_loss")
@@ -690,8 +694,7 @@ def l1_loss(
     reduction: str = "mean",
 ) -> Tensor:
     """Mean absolute error (same shapes required, as mse_loss)."""
-    reduction = _legacy_reduction(size_average, reduce, reduction)
-    _check_reduction(reduction)
+    reduction = _checked_reduction(size_average, reduce, reduction)
     target = _tensor(target, dtype=input.array.dtype)
     _same_shape(input, target, "l1_loss")
     return _reduce((input - target).abs(), reduction)
@@ -706,8 +709,7 @@ def smooth_l1_loss(
     beta: float = 1.0,
 ) -> Tensor:
     """0.5 d**2 / beta where |d| < beta, |d| - beta / 2 elsewhere (d = input - target)."""
-    reduction = _legacy_reduction(size_average, reduce, reduction)
-    _check_reduction(reduction)
+    reduction = _checked_reduction(size_average, reduce, reduction)
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
     target = _tensor(target, dtype=input.array.dtype)
@@ -736,8 +738,7 @@ def binary_cross_entropy(
     reduction: str = "mean",
 ) -> Tensor:
     """-(t log p + (1 - t) log(1 - p)) of probabilities ``input``, logs clamped at -100."""
-    reduction = _legacy_reduction(size_average, reduce, reduction)
-    _check_reduction(reduction)
+    reduction = _checked_reduction(size_average, reduce, reduction)
     target = _float_target(target, input, "binary_cross_entropy")
     if tuple(target.shape) != tuple(input.shape):
         raise ValueError(
@@ -765,8 +766,7 @@ def binary_cross_entropy_with_logits(
 ) -> Tensor:
     """Binary cross-entropy of sigmoid(input), computed from the logits stably;
     ``pos_weight`` scales the positive term (broadcast along the last dim)."""
-    reduction = _legacy_reduction(size_average, reduce, reduction)
-    _check_reduction(reduction)
+    reduction = _checked_reduction(size_average, reduce, reduction)
     target = _float_target(target, input, "binary_cross_entropy_with_logits")
     if tuple(target.shape) != tuple(input.shape):
         raise ValueError(

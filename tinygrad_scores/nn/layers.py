@@ -4,7 +4,7 @@ LayerNorm and Embedding, with PyTorch's arguments, defaults, initialisation and 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -81,16 +81,24 @@ class Linear(Module):
 
 
 # ---------------------------------------------------------------------------- activations
-class ReLU(Module):
+class _InplaceActivation(Module):
+    """An activation whose only option is ``inplace``: it calls ``_function``."""
+
+    _function: Callable[..., Tensor]
+
     def __init__(self, inplace: bool = False) -> None:
         super().__init__()
         self.inplace = inplace
 
     def forward(self, input: Tensor) -> Tensor:
-        return F.relu(input, inplace=self.inplace)
+        return type(self)._function(input, inplace=self.inplace)
 
     def extra_repr(self) -> str:
         return "inplace=True" if self.inplace else ""
+
+
+class ReLU(_InplaceActivation):
+    _function = staticmethod(F.relu)
 
 
 class LeakyReLU(Module):
@@ -129,16 +137,8 @@ class GELU(Module):
         return f"approximate={self.approximate!r}"
 
 
-class SiLU(Module):
-    def __init__(self, inplace: bool = False) -> None:
-        super().__init__()
-        self.inplace = inplace
-
-    def forward(self, input: Tensor) -> Tensor:
-        return F.silu(input, inplace=self.inplace)
-
-    def extra_repr(self) -> str:
-        return "inplace=True" if self.inplace else ""
+class SiLU(_InplaceActivation):
+    _function = staticmethod(F.silu)
 
 
 class Softplus(Module):
