@@ -153,34 +153,33 @@ class Module:
                 "cannot assign attributes before Module.__init__() call "
                 "(call super().__init__() first)"
             )
-        params, buffers, modules = self._parameters, self._buffers, self._modules
-        if isinstance(value, Parameter):
-            self._forget(name)
-            params[name] = value
-        elif name in params:
-            if value is not None:
-                raise TypeError(
-                    f"cannot assign '{_type_name(value)}' as parameter '{name}' "
-                    f"(torch.nn.Parameter or None expected)"
-                )
-            params[name] = None
-        elif isinstance(value, Module):
-            self._forget(name)
-            modules[name] = value
-        elif name in modules:
-            if value is not None:
-                raise TypeError(
-                    f"cannot assign '{_type_name(value)}' as child module '{name}' "
-                    f"(torch.nn.Module or None expected)"
-                )
-            modules[name] = None
-        elif name in buffers:
-            if value is not None and not isinstance(value, Tensor):
-                raise TypeError(
-                    f"cannot assign '{_type_name(value)}' as buffer '{name}' "
-                    f"(torch.Tensor or None expected)"
-                )
-            buffers[name] = value
+        # A Parameter (a Module) registers under ``name``; a registered parameter (child
+        # module) name takes only another one or None. A buffer name takes a Tensor or None.
+        registries: tuple[tuple[dict[str, Any], type, str, str], ...] = (
+            (self._parameters, Parameter, "parameter", "torch.nn.Parameter"),
+            (self._modules, Module, "child module", "torch.nn.Module"),
+        )
+        for registry, kind, role, expected in registries:
+            if isinstance(value, kind):
+                self._forget(name)
+                registry[name] = value
+                break
+            if name in registry:
+                if value is not None:
+                    raise TypeError(
+                        f"cannot assign '{_type_name(value)}' as {role} '{name}' "
+                        f"({expected} or None expected)"
+                    )
+                registry[name] = None
+                break
+        else:
+            if name in self._buffers:
+                if value is not None and not isinstance(value, Tensor):
+                    raise TypeError(
+                        f"cannot assign '{_type_name(value)}' as buffer '{name}' "
+                        f"(torch.Tensor or None expected)"
+                    )
+                self._buffers[name] = value
         object.__setattr__(self, name, value)
 
     def _forget(self, name):
