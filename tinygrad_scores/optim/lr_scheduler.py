@@ -38,17 +38,21 @@ def _check_optimizer(optimizer):
         raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
 
 
-def _per_group(name, optimizer, value):
-    """One value per parameter group: a list/tuple of that length, or one value for all."""
+def _per_group(name, optimizer, value, mismatch=None):
+    """One value per parameter group: a list/tuple of that length, or one value for all.
+    ``mismatch`` (with ``{expected}`` and ``{got}``) words a wrong length as PyTorch does
+    for that argument."""
+    groups = len(optimizer.param_groups)
     if isinstance(value, (list, tuple)):
-        if len(value) != len(optimizer.param_groups):
-            raise ValueError(
-                f"{name} must have the same length as optimizer.param_groups. "
-                f"{name} has {len(value)} values, param_groups has "
-                f"{len(optimizer.param_groups)}."
-            )
+        if len(value) != groups:
+            if mismatch is None:
+                mismatch = (
+                    "{name} must have the same length as optimizer.param_groups. "
+                    "{name} has {got} values, param_groups has {expected}."
+                )
+            raise ValueError(mismatch.format(name=name, got=len(value), expected=groups))
         return list(value)
-    return [value] * len(optimizer.param_groups)
+    return [value] * groups
 
 
 class LRScheduler:
@@ -126,14 +130,9 @@ class LambdaLR(LRScheduler):
         last_epoch: int = -1,
     ) -> None:
         _check_optimizer(optimizer)
-        if isinstance(lr_lambda, (list, tuple)):
-            if len(lr_lambda) != len(optimizer.param_groups):
-                raise ValueError(
-                    f"Expected {len(optimizer.param_groups)} lr_lambdas, but got {len(lr_lambda)}"
-                )
-            self.lr_lambdas = list(lr_lambda)
-        else:
-            self.lr_lambdas = [lr_lambda] * len(optimizer.param_groups)
+        self.lr_lambdas = _per_group(
+            "lr_lambda", optimizer, lr_lambda, "Expected {expected} lr_lambdas, but got {got}"
+        )
         for fn in self.lr_lambdas:
             if not callable(fn):
                 raise TypeError(f"lr_lambda must be callable, got {type(fn).__name__}")
@@ -492,14 +491,9 @@ class ReduceLROnPlateau:
         _check_optimizer(optimizer)
         self.factor = factor
         self.optimizer = optimizer
-        if isinstance(min_lr, (list, tuple)):
-            if len(min_lr) != len(optimizer.param_groups):
-                raise ValueError(
-                    f"expected {len(optimizer.param_groups)} min_lrs, got {len(min_lr)}"
-                )
-            self.min_lrs = list(min_lr)
-        else:
-            self.min_lrs = [min_lr] * len(optimizer.param_groups)
+        self.min_lrs = _per_group(
+            "min_lr", optimizer, min_lr, "expected {expected} min_lrs, got {got}"
+        )
         self.patience, self.cooldown, self.eps = patience, cooldown, eps
         self.last_epoch = 0
         self._last_lr = [group["lr"] for group in optimizer.param_groups]
