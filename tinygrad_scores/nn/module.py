@@ -208,34 +208,29 @@ class Module:
 
     def register_parameter(self, name: str, param: Parameter | None) -> None:
         """Register ``param`` (a Parameter, or None for an absent one such as a bias)."""
-        if "_parameters" not in self.__dict__:
-            raise AttributeError("cannot assign parameter before Module.__init__() call")
-        self._check_new_name("parameter", name)
-        if param is not None and not isinstance(param, Parameter):
-            raise TypeError(
-                f"cannot assign '{_type_name(param)}' object to parameter '{name}' "
-                f"(torch.nn.Parameter or None required)"
-            )
-        self._forget(name)
-        self._parameters[name] = param
-        object.__setattr__(self, name, param)
+        self._register("parameter", name, param, Parameter, "torch.nn.Parameter")
 
     def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
         """Register a tensor that is state but not a weight (e.g. running statistics):
         it moves with ``to()``, and appears in ``state_dict`` when ``persistent``."""
-        if "_buffers" not in self.__dict__:
-            raise AttributeError("cannot assign buffer before Module.__init__() call")
-        self._check_new_name("buffer", name)
-        if tensor is not None and not isinstance(tensor, Tensor):
-            raise TypeError(
-                f"cannot assign '{_type_name(tensor)}' object to buffer '{name}' "
-                f"(torch Tensor or None required)"
-            )
-        self._forget(name)
-        self._buffers[name] = tensor
+        self._register("buffer", name, tensor, Tensor, "torch Tensor")
         if not persistent:
             self._non_persistent_buffers_set.add(name)
-        object.__setattr__(self, name, tensor)
+
+    def _register(self, kind, name, value, expected, expected_name):
+        """``value`` (an ``expected`` or None) as the parameter or buffer ``name``."""
+        registry = self.__dict__.get(f"_{kind}s")
+        if registry is None:
+            raise AttributeError(f"cannot assign {kind} before Module.__init__() call")
+        self._check_new_name(kind, name)
+        if value is not None and not isinstance(value, expected):
+            raise TypeError(
+                f"cannot assign '{_type_name(value)}' object to {kind} '{name}' "
+                f"({expected_name} or None required)"
+            )
+        self._forget(name)
+        registry[name] = value
+        object.__setattr__(self, name, value)
 
     def add_module(self, name: str, module: Module | None) -> None:
         if module is not None and not isinstance(module, Module):
