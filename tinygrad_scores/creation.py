@@ -319,12 +319,20 @@ def _sampled(name, draw, doc):
     return _with_out(sample)
 
 
+def _draw_normal(rng, shape):
+    return rng.standard_normal(shape)
+
+
+def _draw_uniform(rng, shape):
+    return rng.random(shape)
+
+
 randn = _sampled(
     "randn",
-    lambda rng, shape: rng.standard_normal(shape),
+    _draw_normal,
     "Standard normal samples (the default float dtype unless ``dtype`` says otherwise).",
 )
-rand = _sampled("rand", lambda rng, shape: rng.random(shape), "Uniform samples in [0, 1).")
+rand = _sampled("rand", _draw_uniform, "Uniform samples in [0, 1).")
 
 
 @_with_out
@@ -362,30 +370,27 @@ def randperm(
     return _finish(array, requires_grad, device)
 
 
-def rand_like(
-    input,
-    generator=None,
-    dtype=None,
-    layout=None,
-    device=None,
-    requires_grad=False,
-    memory_format=None,
-):
-    draw = _rng(generator).random
-    return _like(lambda s, d: draw(s).astype(d), input, dtype, device, requires_grad)
+def _sampled_like(name, draw):
+    """A ``rand_like``-style sampler: ``draw(rng, shape)`` in ``input``'s shape and dtype."""
+
+    def sample_like(
+        input,
+        generator=None,
+        dtype=None,
+        layout=None,
+        device=None,
+        requires_grad=False,
+        memory_format=None,
+    ):
+        rng = _rng(generator)
+        return _like(lambda s, d: draw(rng, s).astype(d), input, dtype, device, requires_grad)
+
+    sample_like.__name__ = sample_like.__qualname__ = name
+    return sample_like
 
 
-def randn_like(
-    input,
-    generator=None,
-    dtype=None,
-    layout=None,
-    device=None,
-    requires_grad=False,
-    memory_format=None,
-):
-    draw = _rng(generator).standard_normal
-    return _like(lambda s, d: draw(s).astype(d), input, dtype, device, requires_grad)
+rand_like = _sampled_like("rand_like", _draw_uniform)
+randn_like = _sampled_like("randn_like", _draw_normal)
 
 
 def randint_like(
