@@ -1,5 +1,6 @@
 """python -m benchmarks [--quick] [--threads N] [--json PATH] [--plot PATH] [--only PART]
 python -m benchmarks --matmul [options of benchmarks.matmul_shapes]: every network product"""
+
 import os
 import sys
 
@@ -13,8 +14,9 @@ def _threads_from_argv(argv):
     return None
 
 
-if "--matmul" in sys.argv[1:]:       # its own subprocesses, one per thread count
+if "--matmul" in sys.argv[1:]:  # its own subprocesses, one per thread count
     from .matmul_shapes import main as matmul_main
+
     sys.exit(matmul_main([a for a in sys.argv[1:] if a != "--matmul"]))
 
 # Thread counts must be fixed before NumPy's BLAS and Numba start their pools.

@@ -1,6 +1,7 @@
 """The NumPy side of the comparison: what a careful NumPy user writes for one training
 step of Linear -> ReLU -> Linear with cross-entropy and Adam (in-place updates, ``out=``,
 no needless temporaries). The kernel baselines are in tinygrad_scores/kernels/reference.py."""
+
 import numpy as np
 
 from tinygrad_scores.kernels import reference as ref
@@ -34,8 +35,8 @@ class NumpyMLP:
         loss, grads = self.loss_and_grads(x, y)
         self.t += 1
         b1, b2 = self.betas
-        step_size = self.lr / (1 - b1 ** self.t)
-        bc2_sqrt = np.sqrt(1 - b2 ** self.t)
+        step_size = self.lr / (1 - b1**self.t)
+        bc2_sqrt = np.sqrt(1 - b2**self.t)
         for p, g, m, v in zip(self.params, grads, self.m, self.v):
             m *= b1
             m += (1 - b1) * g
@@ -61,10 +62,10 @@ def numpy_adam_step(p, g, m, v, t, lr=1e-3, b1=0.9, b2=0.999, eps=1e-8, tmp=None
     tmp *= 1 - b2
     v += tmp
     np.sqrt(v, out=tmp)
-    tmp /= np.sqrt(1 - b2 ** t)
+    tmp /= np.sqrt(1 - b2**t)
     tmp += eps
     np.divide(m, tmp, out=tmp)
-    tmp *= lr / (1 - b1 ** t)
+    tmp *= lr / (1 - b1**t)
     p -= tmp
 
 

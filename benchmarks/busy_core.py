@@ -7,6 +7,7 @@ kernels/matmul.py, ``team_size``), and the default with that adjustment off (the
 team always). Each is timed quiet, then with ``python -c "while True: pass"`` running.
 Milliseconds per step, median over about three seconds.
 """
+
 import os
 import subprocess
 import sys
@@ -45,16 +46,25 @@ def run(setting):
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     code = _STEP.format(networks=NETWORKS)
     mode = "fixed" if setting.startswith("all") else "-"
-    done = subprocess.run([sys.executable, "-c", code, mode], env=env, cwd=root, check=True,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-c", code, mode],
+        env=env,
+        cwd=root,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     *ms, team = done.stdout.split()
     return [float(m) for m in ms], int(team)
 
 
 def main():
     settings = ["1 thread", "default (adaptive team)", "all threads always"]
-    print(f"{'':<14}{'setting':<26}" + "".join(f"{f'batch {n[0]} (ms)':>16}" for n in NETWORKS)
-          + f"{'team':>6}")
+    print(
+        f"{'':<14}{'setting':<26}"
+        + "".join(f"{f'batch {n[0]} (ms)':>16}" for n in NETWORKS)
+        + f"{'team':>6}"
+    )
     for label in ("quiet", "one core busy"):
         busy = None
         if label != "quiet":
@@ -62,8 +72,9 @@ def main():
         try:
             for setting in settings:
                 ms, team = run(setting)
-                print(f"{label:<14}{setting:<26}" + "".join(f"{m:>16.2f}" for m in ms)
-                      + f"{team:>6}")
+                print(
+                    f"{label:<14}{setting:<26}" + "".join(f"{m:>16.2f}" for m in ms) + f"{team:>6}"
+                )
         finally:
             if busy is not None:
                 busy.kill()

@@ -11,13 +11,18 @@ its own subprocess. Per Linear(in, out) with x (B, in), W (out, in) and g (B, ou
 Each product is timed as both sides' steady state (median of interleaved rounds, see
 ``measure``); NumPy writes into a preallocated output like ours does.
 """
+
 import json
 import os
 import subprocess
 import sys
 
-NETWORKS = [("seed", 64, (784, 128, 2)), ("mnist", 128, (784, 256, 10)),
-            ("bigger", 512, (784, 1024, 10)), ("tiny", 8, (4, 16, 3))]
+NETWORKS = [
+    ("seed", 64, (784, 128, 2)),
+    ("mnist", 128, (784, 256, 10)),
+    ("bigger", 512, (784, 1024, 10)),
+    ("tiny", 8, (4, 16, 3)),
+]
 
 
 def products():
@@ -46,6 +51,7 @@ def measure(fns, repeats, min_time):
     a timed block of about ``min_time / repeats`` seconds."""
     import statistics
     import time
+
     calls, samples = {}, {name: [] for name in fns}
     for name, fn in fns.items():
         fn()
@@ -80,13 +86,22 @@ def measure_all(repeats, min_time):
         matmul_into(a, b, c_ours)
         np.matmul(a, b, out=c_np)
         np.testing.assert_allclose(c_ours, c_np, rtol=1e-3, atol=1e-3 * np.sqrt(k))
-        times = measure({"numpy": lambda: np.matmul(a, b, out=c_np),
-                         "ours": lambda: matmul_into(a, b, c_ours)}, repeats, min_time)
+        times = measure(
+            {"numpy": lambda: np.matmul(a, b, out=c_np), "ours": lambda: matmul_into(a, b, c_ours)},
+            repeats,
+            min_time,
+        )
         flops = 2.0 * m * n * k
-        rows.append({"case": label, "shape": f"({m}x{k}) @ ({k}x{n})",
-                     "ours_gflops": flops / times["ours"] / 1e9,
-                     "numpy_gflops": flops / times["numpy"] / 1e9,
-                     "ours_us": times["ours"] * 1e6, "numpy_us": times["numpy"] * 1e6})
+        rows.append(
+            {
+                "case": label,
+                "shape": f"({m}x{k}) @ ({k}x{n})",
+                "ours_gflops": flops / times["ours"] / 1e9,
+                "numpy_gflops": flops / times["numpy"] / 1e9,
+                "ours_us": times["ours"] * 1e6,
+                "numpy_us": times["numpy"] * 1e6,
+            }
+        )
     return rows
 
 
@@ -95,12 +110,15 @@ def run_threads(threads, repeats, min_time):
     env = dict(os.environ)
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
         env[var] = str(threads)
-    env.setdefault("OPENBLAS_THREAD_TIMEOUT", "16")   # see benchmarks/__main__.py
-    code = (f"import json; from benchmarks.matmul_shapes import measure_all; "
-            f"print(json.dumps(measure_all({repeats}, {min_time})))")
+    env.setdefault("OPENBLAS_THREAD_TIMEOUT", "16")  # see benchmarks/__main__.py
+    code = (
+        f"import json; from benchmarks.matmul_shapes import measure_all; "
+        f"print(json.dumps(measure_all({repeats}, {min_time})))"
+    )
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    done = subprocess.run([sys.executable, "-c", code], env=env, cwd=root, check=True,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=root, check=True, capture_output=True, text=True
+    )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -125,8 +143,12 @@ def print_table(by_threads):
 
 def main(argv=None):
     import argparse
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.matmul_shapes", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.matmul_shapes",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--min-time", type=float, default=0.1, help="seconds per product and side")

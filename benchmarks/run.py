@@ -1,4 +1,5 @@
 """Measure each kernel and a full training step against NumPy, in one run, interleaved."""
+
 import argparse
 import json
 import os
@@ -20,16 +21,16 @@ from .baselines import NumpyMLP, numpy_adam_step, numpy_sgd_step
 
 try:
     import torch
-except ImportError:      # PyTorch is optional: a column when present
+except ImportError:  # PyTorch is optional: a column when present
     torch = None
 try:
     import jax
     import jax.numpy as jnp
-except ImportError:      # JAX is optional too (pip install jax): a column when present
+except ImportError:  # JAX is optional too (pip install jax): a column when present
     jax = None
 
 
-WARM_S = 0.003   # untimed calls before each timed block: the other thread pool goes quiet
+WARM_S = 0.003  # untimed calls before each timed block: the other thread pool goes quiet
 
 
 def measure(fns, repeats, min_time):
@@ -65,9 +66,13 @@ def _row(group, label, fns, flops, repeats, min_time, note=None):
     base = times["numpy"][0]
     row = {"group": group, "case": label}
     for name, (med, lo, hi) in times.items():
-        row[name] = {"median_s": med, "min_s": lo, "max_s": hi,
-                     "ratio_vs_numpy": med / base,
-                     "gflops": flops / med / 1e9 if flops else None}
+        row[name] = {
+            "median_s": med,
+            "min_s": lo,
+            "max_s": hi,
+            "ratio_vs_numpy": med / base,
+            "gflops": flops / med / 1e9 if flops else None,
+        }
     if note:
         row["note"] = note
     return row
@@ -76,7 +81,7 @@ def _row(group, label, fns, flops, repeats, min_time, note=None):
 # The loop floor's matmul is the textbook triple loop: 0.1-0.2 s for 512^3 on the CI
 # machine, but 6-9 s for 1024^3 (B's columns no longer fit in cache), so bigger products
 # are left out of its column.
-LOOPS_MATMUL_MAX = 512 ** 3
+LOOPS_MATMUL_MAX = 512**3
 
 
 def kernel_rows(quick, repeats, min_time):
@@ -87,29 +92,38 @@ def kernel_rows(quick, repeats, min_time):
     rows = []
     fast, loops = kernels.FLOORS["fast"], kernels.FLOORS["loops"]
     floors = {"tinygrad_scores": fast, "loops": loops}
-    shapes = [(64, 784, 128), (256, 256, 256)] if quick else \
-        [(64, 784, 128), (256, 256, 256), (512, 512, 512), (1024, 1024, 1024)]
+    shapes = (
+        [(64, 784, 128), (256, 256, 256)]
+        if quick
+        else [(64, 784, 128), (256, 256, 256), (512, 512, 512), (1024, 1024, 1024)]
+    )
     for m, k, n in shapes:
         a = rng.standard_normal((m, k)).astype(np.float32)
         b = rng.standard_normal((k, n)).astype(np.float32)
         g = rng.standard_normal((m, n)).astype(np.float32)
-        out_f, out_da, out_db = np.empty((m, n), np.float32), np.empty((m, k), np.float32), \
-            np.empty((k, n), np.float32)
+        out_f, out_da, out_db = (
+            np.empty((m, n), np.float32),
+            np.empty((m, k), np.float32),
+            np.empty((k, n), np.float32),
+        )
         flops = 2 * m * n * k
         with_loops = m * k * n <= LOOPS_MATMUL_MAX
-        note = None if with_loops else \
-            f"loop floor left out: over {LOOPS_MATMUL_MAX:,} multiply-adds"
+        note = (
+            None if with_loops else f"loop floor left out: over {LOOPS_MATMUL_MAX:,} multiply-adds"
+        )
         for label, lhs, rhs, out in [
-                (f"matmul {m}x{k} @ {k}x{n}", a, b, out_f),
-                (f"  dA = G @ B^T ({m}x{n} @ {n}x{k})", g, b.T, out_da),
-                (f"  dB = A^T @ G ({k}x{m} @ {m}x{n})", a.T, g, out_db)]:
+            (f"matmul {m}x{k} @ {k}x{n}", a, b, out_f),
+            (f"  dA = G @ B^T ({m}x{n} @ {n}x{k})", g, b.T, out_da),
+            (f"  dB = A^T @ G ({k}x{m} @ {m}x{n})", a.T, g, out_db),
+        ]:
             fns = {"numpy": lambda lhs=lhs, rhs=rhs, out=out: np.matmul(lhs, rhs, out=out)}
             for name, fl in floors.items():
                 if name == "tinygrad_scores" or with_loops:
-                    fns[name] = lambda fl=fl, lhs=lhs, rhs=rhs, out=out: \
-                        fl.matmul_into(lhs, rhs, out)
+                    fns[name] = lambda fl=fl, lhs=lhs, rhs=rhs, out=out: fl.matmul_into(
+                        lhs, rhs, out
+                    )
             rows.append(_row("matmul", label, fns, flops, repeats, min_time, note))
-    for size in ([64 * 128] if quick else [64 * 128, 1 << 20]):
+    for size in [64 * 128] if quick else [64 * 128, 1 << 20]:
         x = rng.standard_normal(size).astype(np.float32)
         gr = rng.standard_normal(size).astype(np.float32)
         out, gin = np.empty_like(x), np.empty_like(x)
@@ -122,59 +136,111 @@ def kernel_rows(quick, repeats, min_time):
             def run():
                 fl.relu_forward(x, out)
                 fl.relu_backward(out, gr, gin)
+
             return run
-        rows.append(_row("relu", f"relu fwd+bwd {size}",
-                         {"numpy": relu_numpy, **{k: relu_floor(fl) for k, fl in floors.items()}},
-                         0, repeats, min_time))
+
+        rows.append(
+            _row(
+                "relu",
+                f"relu fwd+bwd {size}",
+                {"numpy": relu_numpy, **{k: relu_floor(fl) for k, fl in floors.items()}},
+                0,
+                repeats,
+                min_time,
+            )
+        )
     cases = [(64, 2), (128, 10)] if quick else [(64, 2), (128, 10), (512, 10), (4096, 1000)]
     for n, c in cases:
         x = rng.standard_normal((n, c)).astype(np.float32)
         gr = rng.standard_normal((n, c)).astype(np.float32)
         y = rng.integers(0, c, n)
         w = np.ones(c, np.float32)
-        one = np.array(1.0, np.float32)     # the upstream gradient of a mean loss
-        losses, out, gin = np.empty(n, np.float32), np.empty((n, c), np.float32), \
-            np.empty((n, c), np.float32)
+        one = np.array(1.0, np.float32)  # the upstream gradient of a mean loss
+        losses, out, gin = (
+            np.empty(n, np.float32),
+            np.empty((n, c), np.float32),
+            np.empty((n, c), np.float32),
+        )
 
         def rowwise(fwd, bwd):
             def run():
                 fwd(x, out)
                 bwd(out, gr, gin)
+
             return run
 
-        def ce_floor(fl):   # what F.cross_entropy runs: label check, forward, backward
+        def ce_floor(fl):  # what F.cross_entropy runs: label check, forward, backward
             def run():
                 bad, total_weight = fl.check_labels(y, c, -100, w)
-                loss_sum, saved = fl.cross_entropy_forward(x, y, w, -100, 1.0 / total_weight,
-                                                           losses, True)
+                loss_sum, saved = fl.cross_entropy_forward(
+                    x, y, w, -100, 1.0 / total_weight, losses, True
+                )
                 return loss_sum / total_weight, fl.cross_entropy_backward(
-                    saved, y, w, -100, 1.0 / total_weight, one)
+                    saved, y, w, -100, 1.0 / total_weight, one
+                )
+
             return run
 
-        rows.append(_row("softmax", f"softmax fwd+bwd {n}x{c}",
-                         {"numpy": lambda: ref.softmax_backward(ref.softmax_forward(x), gr),
-                          **{k: rowwise(fl.softmax_forward, fl.softmax_backward)
-                             for k, fl in floors.items()}}, 0, repeats, min_time))
-        rows.append(_row("log_softmax", f"log-softmax fwd+bwd {n}x{c}",
-                         {"numpy": lambda: ref.log_softmax_backward(ref.log_softmax_forward(x), gr),
-                          **{k: rowwise(fl.log_softmax_forward, fl.log_softmax_backward)
-                             for k, fl in floors.items()}}, 0, repeats, min_time))
-        rows.append(_row("cross_entropy", f"softmax+CE fwd+bwd {n}x{c}",
-                         {"numpy": lambda: ref.cross_entropy(x, y),
-                          **{k: ce_floor(fl) for k, fl in floors.items()}}, 0, repeats, min_time))
-    for size in ([100_000] if quick else [100_000, 1_000_000]):
+        rows.append(
+            _row(
+                "softmax",
+                f"softmax fwd+bwd {n}x{c}",
+                {
+                    "numpy": lambda: ref.softmax_backward(ref.softmax_forward(x), gr),
+                    **{
+                        k: rowwise(fl.softmax_forward, fl.softmax_backward)
+                        for k, fl in floors.items()
+                    },
+                },
+                0,
+                repeats,
+                min_time,
+            )
+        )
+        rows.append(
+            _row(
+                "log_softmax",
+                f"log-softmax fwd+bwd {n}x{c}",
+                {
+                    "numpy": lambda: ref.log_softmax_backward(ref.log_softmax_forward(x), gr),
+                    **{
+                        k: rowwise(fl.log_softmax_forward, fl.log_softmax_backward)
+                        for k, fl in floors.items()
+                    },
+                },
+                0,
+                repeats,
+                min_time,
+            )
+        )
+        rows.append(
+            _row(
+                "cross_entropy",
+                f"softmax+CE fwd+bwd {n}x{c}",
+                {
+                    "numpy": lambda: ref.cross_entropy(x, y),
+                    **{k: ce_floor(fl) for k, fl in floors.items()},
+                },
+                0,
+                repeats,
+                min_time,
+            )
+        )
+    for size in [100_000] if quick else [100_000, 1_000_000]:
         p0 = rng.standard_normal(size).astype(np.float32)
         g = rng.standard_normal(size).astype(np.float32)
         tmp, empty = np.empty_like(p0), np.zeros(0, np.float32)
         # each column updates its own copy of the parameter and state
-        state = {name: (p0.copy(), np.zeros_like(p0), np.zeros_like(p0))
-                 for name in ("numpy", *floors)}
+        state = {
+            name: (p0.copy(), np.zeros_like(p0), np.zeros_like(p0)) for name in ("numpy", *floors)
+        }
         adam = {"numpy": lambda s=state["numpy"]: numpy_adam_step(s[0], g, s[1], s[2], 10, tmp=tmp)}
         sgd = {"numpy": lambda s=state["numpy"]: numpy_sgd_step(s[0], g, s[1], tmp=tmp)}
         for name, fl in floors.items():
             s = state[name]
-            adam[name] = lambda fl=fl, s=s: fl.adam(s[0], g, s[1], s[2], empty, 1e-3, 0.9, 0.999,
-                                                    1e-8, 0.0, 0.0, 10, False)
+            adam[name] = lambda fl=fl, s=s: fl.adam(
+                s[0], g, s[1], s[2], empty, 1e-3, 0.9, 0.999, 1e-8, 0.0, 0.0, 10, False
+            )
             sgd[name] = lambda fl=fl, s=s: fl.sgd(s[0], g, s[1], 1e-2, 0.9, 0.0, 0.0, False, False)
         rows.append(_row("adam", f"Adam update {size:,} params", adam, 0, repeats, min_time))
         rows.append(_row("sgd", f"SGD+momentum update {size:,} params", sgd, 0, repeats, min_time))
@@ -191,8 +257,11 @@ def step_rows(quick, repeats, min_time):
     """One row per network: the eager step ("tinygrad_scores"), the same step captured by
     ``tinygrad_scores.compile`` ("captured"), NumPy, and PyTorch / JAX when importable.
     Each column trains its own copy of the same network."""
-    configs = [(64, 784, 128, 2), (8, 4, 16, 3)] if quick else \
-        [(64, 784, 128, 2), (128, 784, 256, 10), (512, 784, 1024, 10), (8, 4, 16, 3)]
+    configs = (
+        [(64, 784, 128, 2), (8, 4, 16, 3)]
+        if quick
+        else [(64, 784, 128, 2), (128, 784, 256, 10), (512, 784, 1024, 10), (8, 4, 16, 3)]
+    )
     rows = []
     for batch, n_in, hidden, n_out in configs:
         model, opt = _mlp(n_in, hidden, n_out)
@@ -227,14 +296,19 @@ def step_rows(quick, repeats, min_time):
             eager_loss, captured_loss = ours().item(), captured(x, y).item()
         replays = captured.eager_reason is None and captured._steps is not None
         if not np.isclose(eager_loss, captured_loss, rtol=1e-5):
-            raise RuntimeError(f"captured step disagrees with eager: {captured_loss} vs "
-                               f"{eager_loss}")
+            raise RuntimeError(
+                f"captured step disagrees with eager: {captured_loss} vs {eager_loss}"
+            )
 
-        fns = {"numpy": lambda: npnet.step(x.numpy(), y.numpy()), "tinygrad_scores": ours,
-               "captured": lambda: captured(x, y)}
+        fns = {
+            "numpy": lambda: npnet.step(x.numpy(), y.numpy()),
+            "tinygrad_scores": ours,
+            "captured": lambda: captured(x, y),
+        }
         if torch is not None:
-            tmodel = torch.nn.Sequential(torch.nn.Linear(n_in, hidden), torch.nn.ReLU(),
-                                         torch.nn.Linear(hidden, n_out))
+            tmodel = torch.nn.Sequential(
+                torch.nn.Linear(n_in, hidden), torch.nn.ReLU(), torch.nn.Linear(hidden, n_out)
+            )
             with torch.no_grad():
                 for tp, p in zip(tmodel.parameters(), params):
                     tp.copy_(torch.from_numpy(p))
@@ -246,14 +320,25 @@ def step_rows(quick, repeats, min_time):
                 topt.zero_grad()
                 loss.backward()
                 topt.step()
+
             fns["pytorch"] = pytorch
         if jax is not None:
             fns["jax"] = jax_step(params, x.numpy(), y.numpy())
         flops = 3 * 2 * batch * (n_in * hidden + hidden * n_out)
-        note = None if replays else \
-            f"captured step does NOT replay (runs eagerly: {captured.eager_reason})"
-        row = _row("train_step", f"train step {batch}: {n_in}-{hidden}-{n_out}", fns, flops,
-                   repeats, min_time, note)
+        note = (
+            None
+            if replays
+            else f"captured step does NOT replay (runs eagerly: {captured.eager_reason})"
+        )
+        row = _row(
+            "train_step",
+            f"train step {batch}: {n_in}-{hidden}-{n_out}",
+            fns,
+            flops,
+            repeats,
+            min_time,
+            note,
+        )
         row["captured_replays"] = replays
         if "jax" in row:
             for name in fns:
@@ -265,6 +350,7 @@ def step_rows(quick, repeats, min_time):
 def jax_step(params, x, y, lr=1e-3, b1=0.9, b2=0.999, eps=1e-8):
     """The same training step in JAX, forward + cross-entropy + backward + Adam in one
     ``jax.jit`` function; returns a callable that runs one step and waits for it."""
+
     def loss_fn(p, x, y):
         w1, c1, w2, c2 = p
         s = jnp.maximum(x @ w1.T + c1, 0) @ w2.T + c2
@@ -276,8 +362,10 @@ def jax_step(params, x, y, lr=1e-3, b1=0.9, b2=0.999, eps=1e-8):
         t = t + 1
         m = [b1 * mi + (1 - b1) * gi for mi, gi in zip(m, g)]
         v = [b2 * vi + (1 - b2) * gi * gi for vi, gi in zip(v, g)]
-        p = [pi - lr / (1 - b1 ** t) * mi / (jnp.sqrt(vi / (1 - b2 ** t)) + eps)
-             for pi, mi, vi in zip(p, m, v)]
+        p = [
+            pi - lr / (1 - b1**t) * mi / (jnp.sqrt(vi / (1 - b2**t)) + eps)
+            for pi, mi, vi in zip(p, m, v)
+        ]
         return p, m, v, t, loss
 
     state = {"p": [jnp.asarray(q) for q in params], "t": jnp.float32(0)}
@@ -287,8 +375,10 @@ def jax_step(params, x, y, lr=1e-3, b1=0.9, b2=0.999, eps=1e-8):
 
     def run():
         state["p"], state["m"], state["v"], state["t"], loss = step(
-            state["p"], state["m"], state["v"], state["t"], xj, yj)
+            state["p"], state["m"], state["v"], state["t"], xj, yj
+        )
         loss.block_until_ready()
+
     return run
 
 
@@ -320,12 +410,19 @@ def startup_rows():
     import subprocess
     import sys
     import tempfile
+
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
     def seconds(code, cache):
         env = dict(os.environ, NUMBA_CACHE_DIR=cache)
-        out = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, check=True,
-                             capture_output=True, text=True)
+        out = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=root,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
         return float(out.stdout.strip().splitlines()[-1])
 
     rows = []
@@ -333,11 +430,26 @@ def startup_rows():
         numpy_s = min(seconds(_STARTUP_NUMPY, cache) for _ in range(3))
         for label in ("start-up cold (empty cache)", "start-up warm (cached)"):
             ours = seconds(_STARTUP, cache)
-            rows.append({"group": "startup", "case": label,
-                         "numpy": {"median_s": numpy_s, "min_s": numpy_s, "max_s": numpy_s,
-                                   "ratio_vs_numpy": 1.0, "gflops": None},
-                         "tinygrad_scores": {"median_s": ours, "min_s": ours, "max_s": ours,
-                                             "ratio_vs_numpy": ours / numpy_s, "gflops": None}})
+            rows.append(
+                {
+                    "group": "startup",
+                    "case": label,
+                    "numpy": {
+                        "median_s": numpy_s,
+                        "min_s": numpy_s,
+                        "max_s": numpy_s,
+                        "ratio_vs_numpy": 1.0,
+                        "gflops": None,
+                    },
+                    "tinygrad_scores": {
+                        "median_s": ours,
+                        "min_s": ours,
+                        "max_s": ours,
+                        "ratio_vs_numpy": ours / numpy_s,
+                        "gflops": None,
+                    },
+                }
+            )
     return rows
 
 
@@ -355,11 +467,17 @@ def machine():
         blas = f"{lib['name']} {lib.get('version', '')}"
     except Exception:  # older NumPy has no mode="dicts"
         pass
-    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
-            "numpy": np.__version__, "numba": numba.__version__, "blas": blas,
-            "threads": numba.config.NUMBA_NUM_THREADS,
-            "pytorch": getattr(torch, "__version__", None),
-            "jax": getattr(jax, "__version__", None)}
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "numba": numba.__version__,
+        "blas": blas,
+        "threads": numba.config.NUMBA_NUM_THREADS,
+        "pytorch": getattr(torch, "__version__", None),
+        "jax": getattr(jax, "__version__", None),
+    }
 
 
 def _cell(row, name):
@@ -379,14 +497,21 @@ def _print_part(title, rows, columns, ratios, extra=None):
     """One table: ``columns`` (key, heading) of times, ``ratios`` (key, ratio key, heading),
     ``extra`` (heading, row -> text) last; each row's note printed under it."""
     print(f"\n## {title}")
-    header = f"{'case':<40}" + "".join(f"{head + ' (us)':>20}" for _, head in columns) \
-        + "".join(f"{head:>10}" for _, _, head in ratios) + (f"{extra[0]:>22}" if extra else "")
+    header = (
+        f"{'case':<40}"
+        + "".join(f"{head + ' (us)':>20}" for _, head in columns)
+        + "".join(f"{head:>10}" for _, _, head in ratios)
+        + (f"{extra[0]:>22}" if extra else "")
+    )
     print(header)
     print("-" * len(header))
     for row in rows:
-        line = f"{row['case']:<40}" + "".join(_cell(row, key) for key, _ in columns) \
-            + "".join(_ratio(row, key, rkey) for key, rkey, _ in ratios) \
+        line = (
+            f"{row['case']:<40}"
+            + "".join(_cell(row, key) for key, _ in columns)
+            + "".join(_ratio(row, key, rkey) for key, rkey, _ in ratios)
             + (f"{extra[1](row):>22}" if extra else "")
+        )
         print(line)
         if row.get("note"):
             print(f"    ({row['note']})")
@@ -400,38 +525,57 @@ def _gflops(row):
 
 
 def print_table(rows, info):
-    print(f"# {info['cpu']}, {info['cores']} cores, {info['threads']} thread(s); "
-          f"NumPy {info['numpy']} ({info['blas']}), Numba {info['numba']}"
-          + (f", PyTorch {info['pytorch']}" if info["pytorch"] else "")
-          + (f", JAX {info['jax']}" if info.get("jax") else ""))
+    print(
+        f"# {info['cpu']}, {info['cores']} cores, {info['threads']} thread(s); "
+        f"NumPy {info['numpy']} ({info['blas']}), Numba {info['numba']}"
+        + (f", PyTorch {info['pytorch']}" if info["pytorch"] else "")
+        + (f", JAX {info['jax']}" if info.get("jax") else "")
+    )
     print("# median us per call [min-max over rounds]; ratios: median over NumPy's (or JAX's)")
     kernel_part = [r for r in rows if r["group"] not in ("train_step", "startup")]
     steps = [r for r in rows if r["group"] == "train_step"]
     startup = [r for r in rows if r["group"] == "startup"]
     if kernel_part:
-        _print_part("kernels: loop floor, fast floor (ours), NumPy", kernel_part,
-                    [("loops", "loops"), ("tinygrad_scores", "fast"), ("numpy", "numpy")],
-                    [("loops", "ratio_vs_numpy", "loops/np"),
-                     ("tinygrad_scores", "ratio_vs_numpy", "fast/np")],
-                    ("GFLOPS loops/fast/np", _gflops))
-        print(f"    (loop-floor matmul only up to {LOOPS_MATMUL_MAX:,} multiply-adds: "
-              "the triple loop takes seconds per call beyond)")
+        _print_part(
+            "kernels: loop floor, fast floor (ours), NumPy",
+            kernel_part,
+            [("loops", "loops"), ("tinygrad_scores", "fast"), ("numpy", "numpy")],
+            [
+                ("loops", "ratio_vs_numpy", "loops/np"),
+                ("tinygrad_scores", "ratio_vs_numpy", "fast/np"),
+            ],
+            ("GFLOPS loops/fast/np", _gflops),
+        )
+        print(
+            f"    (loop-floor matmul only up to {LOOPS_MATMUL_MAX:,} multiply-adds: "
+            "the triple loop takes seconds per call beyond)"
+        )
     if steps:
         others = [(p, p) for p in ("jax", "pytorch") if any(p in r for r in steps)]
-        ratios = [("tinygrad_scores", "ratio_vs_numpy", "eager/np"),
-                  ("captured", "ratio_vs_numpy", "capt/np")]
+        ratios = [
+            ("tinygrad_scores", "ratio_vs_numpy", "eager/np"),
+            ("captured", "ratio_vs_numpy", "capt/np"),
+        ]
         if any("jax" in r for r in steps):
-            ratios += [("tinygrad_scores", "ratio_vs_jax", "eager/jax"),
-                       ("captured", "ratio_vs_jax", "capt/jax")]
-        _print_part(f"training steps (Linear-ReLU-Linear, cross-entropy, Adam; "
-                    f"{kernels.active().NAME} kernels): eager, captured by tinygrad_scores.compile",
-                    steps, [("tinygrad_scores", "eager"), ("captured", "captured"),
-                            ("numpy", "numpy")] + others, ratios,
-                    ("captured replays", lambda r: "yes" if r.get("captured_replays") else "NO"))
+            ratios += [
+                ("tinygrad_scores", "ratio_vs_jax", "eager/jax"),
+                ("captured", "ratio_vs_jax", "capt/jax"),
+            ]
+        _print_part(
+            f"training steps (Linear-ReLU-Linear, cross-entropy, Adam; "
+            f"{kernels.active().NAME} kernels): eager, captured by tinygrad_scores.compile",
+            steps,
+            [("tinygrad_scores", "eager"), ("captured", "captured"), ("numpy", "numpy")] + others,
+            ratios,
+            ("captured replays", lambda r: "yes" if r.get("captured_replays") else "NO"),
+        )
     if startup:
-        _print_part("start-up: import + one step in a fresh process", startup,
-                    [("tinygrad_scores", "ours"), ("numpy", "numpy")],
-                    [("tinygrad_scores", "ratio_vs_numpy", "ours/numpy")])
+        _print_part(
+            "start-up: import + one step in a fresh process",
+            startup,
+            [("tinygrad_scores", "ours"), ("numpy", "numpy")],
+            [("tinygrad_scores", "ratio_vs_numpy", "ours/numpy")],
+        )
 
 
 def plot(rows, path):
@@ -439,11 +583,13 @@ def plot(rows, path):
     library, milliseconds per step (lower is better)."""
     try:
         import matplotlib
+
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError:
-        print("--plot needs matplotlib, which is not installed: "
-              "pip install 'tinygrad-scores[plot]'")
+        print(
+            "--plot needs matplotlib, which is not installed: pip install 'tinygrad-scores[plot]'"
+        )
         return False
     steps = [r for r in rows if r["group"] == "train_step"]
     if not steps:
@@ -470,12 +616,14 @@ def plot(rows, path):
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="a reduced set, under a minute")
-    parser.add_argument("--threads", type=int, default=None,
-                        help="threads for NumPy's BLAS and Numba (1 or 2)")
+    parser.add_argument(
+        "--threads", type=int, default=None, help="threads for NumPy's BLAS and Numba (1 or 2)"
+    )
     parser.add_argument("--repeats", type=int, default=None, help="interleaved rounds per row")
     parser.add_argument("--json", metavar="PATH", help="write every figure and the machine to PATH")
-    parser.add_argument("--plot", metavar="PATH",
-                        help="draw the training-step bars (needs matplotlib)")
+    parser.add_argument(
+        "--plot", metavar="PATH", help="draw the training-step bars (needs matplotlib)"
+    )
     parser.add_argument("--only", choices=["kernels", "steps", "startup"], help="run one part")
     args = parser.parse_args(argv)
     repeats = args.repeats or (3 if args.quick else 7)
@@ -483,7 +631,7 @@ def main(argv=None):
     rows = []
     if args.only in (None, "kernels"):
         floor = kernels.active().NAME
-        kernels.set_kernels("fast")     # FLOORS["fast"]'s optimizer steps ask the active floor
+        kernels.set_kernels("fast")  # FLOORS["fast"]'s optimizer steps ask the active floor
         try:
             rows += kernel_rows(args.quick, repeats, min_time)
         finally:

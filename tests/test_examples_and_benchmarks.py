@@ -95,11 +95,19 @@ def test_quick_benchmark_structure(tmp_path):
     data = json.loads((tmp_path / "b.json").read_text())
     assert {"cpu", "cores", "numpy", "numba", "blas"} <= set(data["machine"])
     groups = {row["group"] for row in data["rows"]}
-    assert {"matmul", "relu", "softmax", "log_softmax", "cross_entropy", "adam", "sgd",
-            "train_step"} <= groups
+    assert {
+        "matmul",
+        "relu",
+        "softmax",
+        "log_softmax",
+        "cross_entropy",
+        "adam",
+        "sgd",
+        "train_step",
+    } <= groups
     for row in data["rows"]:
         assert row["numpy"]["median_s"] > 0 and row["tinygrad_scores"]["ratio_vs_numpy"] > 0
-        if row["group"] == "train_step":    # the captured step, and it replays
+        if row["group"] == "train_step":  # the captured step, and it replays
             assert row["captured"]["ratio_vs_numpy"] > 0 and row["captured_replays"] is True
-        else:                               # quick's matmuls are small enough for the loops
+        else:  # quick's matmuls are small enough for the loops
             assert row["loops"]["ratio_vs_numpy"] > 0
