@@ -88,23 +88,17 @@ class Recorder:
             self.failure = reason
 
     def ref(self, x):
-        """How to find ``x`` again on replay."""
-        if isinstance(x, autograd.Tensor):
-            array = x.array
-            if id(array) in self.slots:
-                return ("slot", self.slots[id(array)])
-            if id(array) in self.args:
-                return ("arg", self.args[id(array)])
-            self.keep.append(x)
-            return ("tensor", x)
-        if isinstance(x, np.ndarray):
-            if id(x) in self.slots:
-                return ("slot", self.slots[id(x)])
-            if id(x) in self.args:
-                return ("arg", self.args[id(x)])
-            self.keep.append(x)
-            return ("array", x)
-        return ("value", x)
+        """How to find ``x`` (a tensor, an array or a plain value) again on replay."""
+        is_tensor = isinstance(x, autograd.Tensor)
+        if not is_tensor and not isinstance(x, np.ndarray):
+            return ("value", x)
+        array = x.array if is_tensor else x
+        if id(array) in self.slots:
+            return ("slot", self.slots[id(array)])
+        if id(array) in self.args:
+            return ("arg", self.args[id(array)])
+        self.keep.append(x)
+        return ("tensor" if is_tensor else "array", x)
 
     def new_slot(self, array):
         self.keep.append(array)

@@ -409,30 +409,6 @@ class Tensor(TensorMethods):
     def pow_(self, exponent):
         return self._apply_inplace(lambda s: s**exponent, exponent)
 
-    def neg_(self):
-        return self._apply_inplace(lambda s: -s)
-
-    def exp_(self):
-        return self._apply_inplace(lambda s: s.exp())
-
-    def log_(self):
-        return self._apply_inplace(lambda s: s.log())
-
-    def sqrt_(self):
-        return self._apply_inplace(lambda s: s.sqrt())
-
-    def abs_(self):
-        return self._apply_inplace(lambda s: s.abs())
-
-    def relu_(self):
-        return self._apply_inplace(lambda s: s.relu())
-
-    def sigmoid_(self):
-        return self._apply_inplace(lambda s: s.sigmoid())
-
-    def tanh_(self):
-        return self._apply_inplace(lambda s: s.tanh())
-
     def clamp_(self, min=None, max=None):  # noqa: A002
         return self._apply_inplace(lambda s: s.clamp(min, max), min, max)
 

@@ -1383,6 +1383,14 @@ def _inplace(name):
 
 
 for _name in (
+    "neg",
+    "exp",
+    "log",
+    "sqrt",
+    "abs",
+    "relu",
+    "sigmoid",
+    "tanh",
     "sin",
     "cos",
     "tan",
