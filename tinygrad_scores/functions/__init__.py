@@ -6,6 +6,12 @@ the gradient of the output (``grad``) into one gradient per input, in the order 
 inputs. The engine in ``autograd.py`` calls them; the hot ones call a kernel in
 ``kernels/``. Binary operations broadcast like NumPy, so their backward first sums the
 gradient back to each input's shape (``unbroadcast``).
+
+One convention throughout: input i's gradient is computed only ``if
+ctx.needs_input_grad[i]`` (else None). An op with a single tensor input skips the test:
+the engine calls its backward only when that input needs a gradient. Arrays the backward
+needs are saved with ``ctx.save_for_backward``; anything else (shapes, options) is kept
+as a few ctx attributes.
 """
 
 from ._common import unbroadcast  # noqa: F401

@@ -17,7 +17,9 @@ class Add(Function):
     @staticmethod
     def backward(ctx, grad):
         sa, sb = ctx.shapes
-        return unbroadcast(grad, sa), unbroadcast(grad, sb)
+        da = unbroadcast(grad, sa) if ctx.needs_input_grad[0] else None
+        db = unbroadcast(grad, sb) if ctx.needs_input_grad[1] else None
+        return da, db
 
 
 class Sub(Function):

@@ -161,4 +161,5 @@ class Cat(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return tuple(np.split(grad, ctx.bounds, axis=ctx.dim))
+        parts = np.split(grad, ctx.bounds, axis=ctx.dim)
+        return tuple(g if need else None for g, need in zip(parts, ctx.needs_input_grad))
