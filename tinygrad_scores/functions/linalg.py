@@ -7,11 +7,17 @@ from ..autograd import Function
 from ._common import _KERNEL_DTYPES, _contiguous, kernel_array, unbroadcast
 
 
+def shape_mismatch(shape_a, shape_b, note=""):
+    """PyTorch's error for a product whose inner sizes differ, naming both shapes."""
+    sa, sb = ("x".join(map(str, s)) for s in (shape_a, shape_b))
+    return RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({sa} and {sb}){note}")
+
+
 def _check_matmul(a, b):
     if a.shape[-1] != b.shape[0 if b.ndim == 1 else -2]:
-        sa = "x".join(map(str, a.shape if a.ndim > 1 else (1,) + a.shape))
-        sb = "x".join(map(str, b.shape if b.ndim > 1 else b.shape + (1,)))
-        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({sa} and {sb})")
+        raise shape_mismatch(
+            a.shape if a.ndim > 1 else (1,) + a.shape, b.shape if b.ndim > 1 else b.shape + (1,)
+        )
     if a.dtype != b.dtype:
         raise RuntimeError(
             f"expected m1 and m2 to have the same dtype, but got: {a.dtype} != {b.dtype}"
@@ -86,10 +92,7 @@ class Linear(Function):
     def forward(ctx, x, weight, bias=None):
         if x.shape[-1] != weight.shape[1]:
             rows = int(np.prod(x.shape[:-1]))
-            raise RuntimeError(
-                f"mat1 and mat2 shapes cannot be multiplied "
-                f"({rows}x{x.shape[-1]} and {weight.shape[1]}x{weight.shape[0]})"
-            )
+            raise shape_mismatch((rows, x.shape[-1]), (weight.shape[1], weight.shape[0]))
         if x.dtype != weight.dtype:
             raise RuntimeError(
                 f"mat1 and mat2 must have the same dtype, but got {x.dtype} and {weight.dtype}"

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from ..functions.linalg import shape_mismatch
 from ..tensor import Tensor
 from . import functional as F
 from . import init
@@ -65,11 +66,11 @@ class Linear(Module):
         if input.ndim == 0 or input.shape[-1] != self.in_features:
             rows = int(np.prod(input.shape[:-1])) if input.ndim else 1
             cols = input.shape[-1] if input.ndim else 1
-            raise RuntimeError(
-                f"mat1 and mat2 shapes cannot be multiplied ({rows}x{cols} and "
-                f"{self.in_features}x{self.out_features}): {type(self).__name__} "
-                f"expects inputs with {self.in_features} features in the last "
-                f"dimension"
+            raise shape_mismatch(
+                (rows, cols),
+                (self.in_features, self.out_features),
+                f": {type(self).__name__} expects inputs with {self.in_features} features "
+                f"in the last dimension",
             )
         return F.linear(input, self.weight, self.bias)
 
