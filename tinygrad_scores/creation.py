@@ -15,7 +15,7 @@ import numbers
 import numpy as np
 
 from . import dtypes
-from . import functions as F
+from . import functions as ops
 from .device import check as check_device
 from .random import _rng
 from .tensor import Tensor, _shape_args, _to_array
@@ -512,7 +512,7 @@ def cat(tensors, dim=0, *, out=None, axis=None):
                     f"{t.array.shape[d]} for tensor number {i} in the list."
                 )
     dtype = dtypes.result_type(*kept)
-    return F.Cat.apply(*(t.type(dtype) for t in kept), dim=dim)
+    return ops.Cat.apply(*(t.type(dtype) for t in kept), dim=dim)
 
 
 concat = concatenate = cat

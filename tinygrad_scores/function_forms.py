@@ -12,7 +12,7 @@ import numbers
 import numpy as np
 
 from . import dtypes
-from . import functions as F
+from . import functions as ops
 from ._missing import missing
 from .tensor import Tensor
 
@@ -335,7 +335,7 @@ def where(condition, input=None, other=None, *, out=None):
             f"of tensor b ({list(y.array.shape)}): shapes are not "
             f"broadcastable with condition {list(cond.shape)}"
         ) from None
-    return _into(out, F.Where.apply(x, y, cond=cond))
+    return _into(out, ops.Where.apply(x, y, cond=cond))
 
 
 def _as_dtype(v, dtype):
@@ -568,7 +568,7 @@ def einsum(equation, *operands):
                     f"{sizes[c]} and {n}"
                 )
     dtype = dtypes.result_type(*operands)
-    return F.Einsum.apply(*(t.type(dtype) for t in operands), inputs=tuple(inputs), output=output)
+    return ops.Einsum.apply(*(t.type(dtype) for t in operands), inputs=tuple(inputs), output=output)
 
 
 __all__ = list(_METHOD_FORMS) + [

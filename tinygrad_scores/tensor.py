@@ -16,7 +16,7 @@ from typing import Any, Union
 import numpy as np
 
 from . import autograd, dtypes
-from . import functions as F
+from . import functions as ops
 from .formatting import format_tensor
 from .tensor_methods import TensorMethods, _shape_args
 
@@ -278,7 +278,7 @@ class Tensor(TensorMethods):
         return self
 
     def clone(self) -> Tensor:
-        return F.Clone.apply(self)
+        return ops.Clone.apply(self)
 
     def _converted(self, dtype):
         """A copy as NumPy dtype ``dtype``, outside the graph."""
@@ -431,11 +431,11 @@ class Tensor(TensorMethods):
 
     def copy_(self, src: Operand, non_blocking: bool = False) -> Tensor:
         src = src if isinstance(src, Tensor) else Tensor.wrap(np.asarray(src))
-        return self._apply_inplace(lambda s: F.CopyFrom.apply(s, src), src)
+        return self._apply_inplace(lambda s: ops.CopyFrom.apply(s, src), src)
 
     def _fill_values(self, values):
         """Overwrite every element with ``values`` (no gradient flows to the old ones)."""
-        return self._apply_inplace(lambda s: F.Overwrite.apply(s, values=values))
+        return self._apply_inplace(lambda s: ops.Overwrite.apply(s, values=values))
 
     def zero_(self) -> Tensor:
         return self._fill_values(np.zeros((), self.array.dtype))
@@ -462,7 +462,7 @@ class Tensor(TensorMethods):
         index = _index(index)
         if not isinstance(value, Tensor):
             value = Tensor.wrap(np.asarray(value, dtype=self.array.dtype))
-        self._apply_inplace(lambda s: F.IndexPut.apply(s, value, index=index), value)
+        self._apply_inplace(lambda s: ops.IndexPut.apply(s, value, index=index), value)
 
     # ------------------------------------------------------------------ operators
     def _operand(self, other):
@@ -507,22 +507,22 @@ class Tensor(TensorMethods):
             raise
 
     def __add__(self, other: Operand) -> Tensor:
-        return self._binary(F.Add, other)
+        return self._binary(ops.Add, other)
 
     def __radd__(self, other: Operand) -> Tensor:
-        return self._binary(F.Add, other, reverse=True)
+        return self._binary(ops.Add, other, reverse=True)
 
     def __sub__(self, other: Operand) -> Tensor:
-        return self._binary(F.Sub, other)
+        return self._binary(ops.Sub, other)
 
     def __rsub__(self, other: Operand) -> Tensor:
-        return self._binary(F.Sub, other, reverse=True)
+        return self._binary(ops.Sub, other, reverse=True)
 
     def __mul__(self, other: Operand) -> Tensor:
-        return self._binary(F.Mul, other)
+        return self._binary(ops.Mul, other)
 
     def __rmul__(self, other: Operand) -> Tensor:
-        return self._binary(F.Mul, other, reverse=True)
+        return self._binary(ops.Mul, other, reverse=True)
 
     def _true_divide(self, other, reverse):
         # int / int is the default float dtype in PyTorch
@@ -531,7 +531,7 @@ class Tensor(TensorMethods):
         )
         if dtype.kind != "f":
             dtype = dtypes.default_float()
-        return self._binary(F.Div, other, reverse=reverse, result_dtype=dtype)
+        return self._binary(ops.Div, other, reverse=reverse, result_dtype=dtype)
 
     def __truediv__(self, other: Operand) -> Tensor:
         return self._true_divide(other, reverse=False)
@@ -540,10 +540,10 @@ class Tensor(TensorMethods):
         return self._true_divide(other, reverse=True)
 
     def __pow__(self, other: Operand) -> Tensor:
-        return self._binary(F.Pow, other)
+        return self._binary(ops.Pow, other)
 
     def __rpow__(self, other: Operand) -> Tensor:
-        return self._binary(F.Pow, other, reverse=True)
+        return self._binary(ops.Pow, other, reverse=True)
 
     def __neg__(self) -> Tensor:
         if self.array.dtype == np.bool_:
@@ -552,7 +552,7 @@ class Tensor(TensorMethods):
                 "If you are trying to invert a mask, use the `~` or "
                 "`logical_not()` operator instead."
             )
-        return F.Neg.apply(self)
+        return ops.Neg.apply(self)
 
     def __pos__(self):
         return self
@@ -563,7 +563,7 @@ class Tensor(TensorMethods):
                 other = Tensor.wrap(_to_array(other))
             else:
                 return NotImplemented
-        return F.MatMul.apply(self, other)
+        return ops.MatMul.apply(self, other)
 
     def __rmatmul__(self, other):
         return Tensor.wrap(_to_array(other)) @ self
@@ -602,7 +602,7 @@ class Tensor(TensorMethods):
         return True if result is NotImplemented and other is None else result
 
     def __getitem__(self, index):
-        return F.GetItem.apply(self, index=_index(index))
+        return ops.GetItem.apply(self, index=_index(index))
 
     # ------------------------------------------------------------------ math methods
     add = __add__
@@ -645,25 +645,25 @@ class Tensor(TensorMethods):
     true_divide = __truediv__
 
     def exp(self) -> Tensor:
-        return F.Exp.apply(self)
+        return ops.Exp.apply(self)
 
     def log(self) -> Tensor:
-        return F.Log.apply(self)
+        return ops.Log.apply(self)
 
     def sqrt(self) -> Tensor:
-        return F.Sqrt.apply(self)
+        return ops.Sqrt.apply(self)
 
     def abs(self) -> Tensor:
-        return F.Abs.apply(self)
+        return ops.Abs.apply(self)
 
     def relu(self) -> Tensor:
-        return F.ReLU.apply(self)
+        return ops.ReLU.apply(self)
 
     def sigmoid(self) -> Tensor:
-        return F.Sigmoid.apply(self)
+        return ops.Sigmoid.apply(self)
 
     def tanh(self) -> Tensor:
-        return F.Tanh.apply(self)
+        return ops.Tanh.apply(self)
 
 
 def _cast(t, dtype):
@@ -671,7 +671,7 @@ def _cast(t, dtype):
     if t.array.dtype == dtype:
         return t
     if t.requires_grad and dtype.kind == "f":
-        return F.Cast.apply(t, dtype=dtype)
+        return ops.Cast.apply(t, dtype=dtype)
     return converted(t, dtype)
 
 

@@ -16,7 +16,7 @@ import numbers
 import numpy as np
 
 from . import dtypes, return_types
-from . import functions as F
+from . import functions as ops
 from ._missing import missing
 
 _TYPE_NAMES = {
@@ -78,7 +78,7 @@ class TensorMethods:
 
     def contiguous(self, memory_format=None):
         """Self when its array is C-contiguous, else a contiguous copy (in the graph)."""
-        return self if self.array.flags.c_contiguous else F.Contiguous.apply(self)
+        return self if self.array.flags.c_contiguous else ops.Contiguous.apply(self)
 
     def stride(self, dim=None):
         strides = tuple(s // self.array.dtype.itemsize for s in self.array.strides)
@@ -158,7 +158,7 @@ class TensorMethods:
         if target == self.array.dtype:
             return self
         if self.requires_grad and target.kind == "f":
-            return F.Cast.apply(self, dtype=target)
+            return ops.Cast.apply(self, dtype=target)
         return self._converted(target)
 
     def type_as(self, other):
@@ -200,77 +200,77 @@ class TensorMethods:
         return self._converted(dtypes.default_float())
 
     def sin(self):
-        return F.Sin.apply(self._floating())
+        return ops.Sin.apply(self._floating())
 
     def cos(self):
-        return F.Cos.apply(self._floating())
+        return ops.Cos.apply(self._floating())
 
     def tan(self):
-        return F.Tan.apply(self._floating())
+        return ops.Tan.apply(self._floating())
 
     def asin(self):
-        return F.Asin.apply(self._floating())
+        return ops.Asin.apply(self._floating())
 
     def acos(self):
-        return F.Acos.apply(self._floating())
+        return ops.Acos.apply(self._floating())
 
     def atan(self):
-        return F.Atan.apply(self._floating())
+        return ops.Atan.apply(self._floating())
 
     def sinh(self):
-        return F.Sinh.apply(self._floating())
+        return ops.Sinh.apply(self._floating())
 
     def cosh(self):
-        return F.Cosh.apply(self._floating())
+        return ops.Cosh.apply(self._floating())
 
     def asinh(self):
-        return F.Asinh.apply(self._floating())
+        return ops.Asinh.apply(self._floating())
 
     def acosh(self):
-        return F.Acosh.apply(self._floating())
+        return ops.Acosh.apply(self._floating())
 
     def atanh(self):
-        return F.Atanh.apply(self._floating())
+        return ops.Atanh.apply(self._floating())
 
     arcsin, arccos, arctan = asin, acos, atan
     arcsinh, arccosh, arctanh = asinh, acosh, atanh
 
     def log1p(self):
-        return F.Log1p.apply(self._floating())
+        return ops.Log1p.apply(self._floating())
 
     def expm1(self):
-        return F.Expm1.apply(self._floating())
+        return ops.Expm1.apply(self._floating())
 
     def log2(self):
-        return F.Log2.apply(self._floating())
+        return ops.Log2.apply(self._floating())
 
     def log10(self):
-        return F.Log10.apply(self._floating())
+        return ops.Log10.apply(self._floating())
 
     def exp2(self):
-        return F.Exp2.apply(self._floating())
+        return ops.Exp2.apply(self._floating())
 
     def rsqrt(self):
-        return F.Rsqrt.apply(self._floating())
+        return ops.Rsqrt.apply(self._floating())
 
     def reciprocal(self):
-        return F.Reciprocal.apply(self._floating())
+        return ops.Reciprocal.apply(self._floating())
 
     def square(self):
         """a * a; integer tensors stay integer (bool becomes int64), as PyTorch."""
         a = self if self.array.dtype != np.bool_ else self.long()
-        return F.Square.apply(a)
+        return ops.Square.apply(a)
 
     def erf(self):
-        return F.Erf.apply(self._floating())
+        return ops.Erf.apply(self._floating())
 
     def softplus(self, beta=1.0, threshold=20.0):
-        return F.Softplus.apply(self._floating(), beta=beta, threshold=threshold)
+        return ops.Softplus.apply(self._floating(), beta=beta, threshold=threshold)
 
     def sign(self):
         if self.array.dtype == np.bool_:
             return self.clone()
-        return F.Sign.apply(self)
+        return ops.Sign.apply(self)
 
     sgn = sign
 
@@ -291,13 +291,15 @@ class TensorMethods:
     def _round_op(self, op, decimals=0):
         if self.array.dtype.kind != "f":  # integers are already whole
             return self.clone()
-        op_class = {"floor": F.Floor, "ceil": F.Ceil, "round": F.Round, "trunc": F.Trunc}[op]
+        op_class = {"floor": ops.Floor, "ceil": ops.Ceil, "round": ops.Round, "trunc": ops.Trunc}[
+            op
+        ]
         return op_class.apply(self, decimals=decimals)
 
     def frac(self):
         if self.array.dtype.kind != "f":
             raise RuntimeError(f"\"frac_cpu\" not implemented for '{_long_name(self)}'")
-        return F.Frac.apply(self)
+        return ops.Frac.apply(self)
 
     def positive(self):
         return self
@@ -311,39 +313,39 @@ class TensorMethods:
         return self._binary(fn, other, result_dtype=dtype)
 
     def atan2(self, other):
-        return self._float_binary(F.Atan2, other)
+        return self._float_binary(ops.Atan2, other)
 
     arctan2 = atan2
 
     def hypot(self, other):
-        return self._float_binary(F.Hypot, other)
+        return self._float_binary(ops.Hypot, other)
 
     def logaddexp(self, other):
-        return self._float_binary(F.LogAddExp, other)
+        return self._float_binary(ops.LogAddExp, other)
 
     def maximum(self, other):
-        return self._binary(F.Maximum, _tensor_only(other, "maximum"))
+        return self._binary(ops.Maximum, _tensor_only(other, "maximum"))
 
     def minimum(self, other):
-        return self._binary(F.Minimum, _tensor_only(other, "minimum"))
+        return self._binary(ops.Minimum, _tensor_only(other, "minimum"))
 
     def fmax(self, other):
-        return self._binary(F.Fmax, _tensor_only(other, "fmax"))
+        return self._binary(ops.Fmax, _tensor_only(other, "fmax"))
 
     def fmin(self, other):
-        return self._binary(F.Fmin, _tensor_only(other, "fmin"))
+        return self._binary(ops.Fmin, _tensor_only(other, "fmin"))
 
     def remainder(self, other):
-        return self._binary(F.Remainder, other)
+        return self._binary(ops.Remainder, other)
 
     def fmod(self, other):
-        return self._binary(F.Fmod, other)
+        return self._binary(ops.Fmod, other)
 
     def __mod__(self, other):
-        return self._binary(F.Remainder, other)
+        return self._binary(ops.Remainder, other)
 
     def __rmod__(self, other):
-        return self._binary(F.Remainder, other, reverse=True)
+        return self._binary(ops.Remainder, other, reverse=True)
 
     def floor_divide(self, other):
         return self.div(other, rounding_mode="floor")
@@ -361,7 +363,7 @@ class TensorMethods:
             if isinstance(weight, TensorMethods)
             else self._wrap(np.asarray(weight, self.array.dtype))
         )
-        return F.Lerp.apply(self, end, weight)
+        return ops.Lerp.apply(self, end, weight)
 
     def addcmul(self, tensor1, tensor2, value=1):
         return self + value * tensor1 * tensor2
@@ -379,7 +381,7 @@ class TensorMethods:
         if any(isinstance(b, TensorMethods) and b.dtype != self.dtype for b in (lo, hi)):
             dtype = dtypes.result_type(self, *(b for b in (lo, hi) if b is not None))
             out, lo, hi = (None if b is None else b.type(dtype) for b in (self, lo, hi))
-        return F.Clamp.apply(out, lo, hi)
+        return ops.Clamp.apply(out, lo, hi)
 
     clip = clamp
 
@@ -510,7 +512,7 @@ class TensorMethods:
         """Sum over ``dim`` (an int, a list, or every dim); integers and bools sum in int64
         as PyTorch."""
         a = self._reduction_input(dtype)
-        return F.Sum.apply(a, dim=_dims(dim), keepdim=keepdim)
+        return ops.Sum.apply(a, dim=_dims(dim), keepdim=keepdim)
 
     def _reduction_input(self, dtype):
         if dtype is not None:
@@ -530,7 +532,7 @@ class TensorMethods:
                 f"either a floating point or complex dtype. Got: "
                 f"{_long_name(a)}"
             )
-        return F.Mean.apply(a, dim=_dims(dim), keepdim=keepdim)
+        return ops.Mean.apply(a, dim=_dims(dim), keepdim=keepdim)
 
     def nanmean(self, dim=None, keepdim=False):
         keep = ~self.isnan()
@@ -542,16 +544,16 @@ class TensorMethods:
             dim = _dim(dim, a.ndim)
             if a.ndim == 0:
                 return a.clone()
-        return F.Prod.apply(a, dim=dim, keepdim=keepdim)
+        return ops.Prod.apply(a, dim=dim, keepdim=keepdim)
 
     def max(self, dim=None, keepdim=False):
         """max(): the largest element; max(dim): (values, indices); max(other): maximum."""
         if isinstance(dim, TensorMethods):
             return self.maximum(dim)
         if dim is None:
-            return F.Max.apply(self, dim=None)
+            return ops.Max.apply(self, dim=None)
         dim = _dim(dim, self.ndim)
-        values = F.Max.apply(self, dim=dim, keepdim=keepdim)
+        values = ops.Max.apply(self, dim=dim, keepdim=keepdim)
         return return_types.max(values, self.argmax(dim, keepdim=keepdim))
 
     def min(self, dim=None, keepdim=False):
@@ -565,7 +567,7 @@ class TensorMethods:
                     "input.numel() == 0. Specify the reduction dim with the "
                     "'dim' argument."
                 )
-            return F.Amin.apply(self, dim=None)
+            return ops.Amin.apply(self, dim=None)
         dim = _dim(dim, self.ndim)
         indices = self.argmin(dim, keepdim=True)
         return return_types.min(*self._pick_along(indices, dim, keepdim))
@@ -574,16 +576,16 @@ class TensorMethods:
         """(values, indices) of a selection along ``dim``; ``indices`` keeps dim."""
         if self.ndim == 0:
             return self.clone(), indices.reshape(())
-        values = F.Gather.apply(self, index=indices.array, dim=dim)
+        values = ops.Gather.apply(self, index=indices.array, dim=dim)
         if not keepdim:
             values, indices = values.squeeze(dim), indices.squeeze(dim)
         return values, indices
 
     def amax(self, dim=(), keepdim=False):
-        return F.Amax.apply(self, dim=_dims(dim), keepdim=keepdim)
+        return ops.Amax.apply(self, dim=_dims(dim), keepdim=keepdim)
 
     def amin(self, dim=(), keepdim=False):
-        return F.Amin.apply(self, dim=_dims(dim), keepdim=keepdim)
+        return ops.Amin.apply(self, dim=_dims(dim), keepdim=keepdim)
 
     def aminmax(self, *, dim=None, keepdim=False):
         return return_types.aminmax(
@@ -621,14 +623,14 @@ class TensorMethods:
         correction = correction if correction is not None else (0 if unbiased is False else 1)
         if self.array.dtype.kind != "f":
             raise RuntimeError("std and var only support floating point and complex dtypes")
-        return F.Var.apply(self, dim=_dims(dim), correction=correction, keepdim=keepdim)
+        return ops.Var.apply(self, dim=_dims(dim), correction=correction, keepdim=keepdim)
 
     def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
         """Square root of ``var`` with the same arguments."""
         return self.var(dim, unbiased, keepdim, correction=correction).sqrt()
 
     def logsumexp(self, dim, keepdim=False):
-        return F.LogSumExp.apply(self._floating(), dim=_dims(dim), keepdim=keepdim)
+        return ops.LogSumExp.apply(self._floating(), dim=_dims(dim), keepdim=keepdim)
 
     def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
         """Vector p-norm over ``dim`` (every element when None): p = 2 / 'fro', 1, inf,
@@ -645,19 +647,19 @@ class TensorMethods:
             return (a != 0).sum(axes, keepdim).type(a.dtype)
         if p == -math.inf:
             return a.abs().amin(axes, keepdim)
-        return F.VectorNorm.apply(a, p=float(p), dim=axes, keepdim=keepdim)
+        return ops.VectorNorm.apply(a, p=float(p), dim=axes, keepdim=keepdim)
 
     def cumsum(self, dim, dtype=None):
         a = self._reduction_input(dtype)
         if a.ndim == 0:
             return a.clone()
-        return F.CumSum.apply(a, dim=_dim(dim, a.ndim))
+        return ops.CumSum.apply(a, dim=_dim(dim, a.ndim))
 
     def cumprod(self, dim, dtype=None):
         a = self._reduction_input(dtype)
         if a.ndim == 0:
             return a.clone()
-        return F.CumProd.apply(a, dim=_dim(dim, a.ndim))
+        return ops.CumProd.apply(a, dim=_dim(dim, a.ndim))
 
     def all(self, dim=None, keepdim=False):
         axes = None if dim is None else _axes_tuple(dim, self.ndim)
@@ -680,7 +682,7 @@ class TensorMethods:
             return return_types.sort(self.clone(), self._wrap(np.zeros((), np.int64)))
         dim = _dim(dim, self.ndim)
         indices = self._wrap(_sort_indices(self.array, dim, descending))
-        values = F.Gather.apply(self, index=indices.array, dim=dim)
+        values = ops.Gather.apply(self, index=indices.array, dim=dim)
         return return_types.sort(values, indices)
 
     def argsort(self, dim=-1, descending=False, stable=False):
@@ -699,7 +701,7 @@ class TensorMethods:
         dim = _dim(dim, self.ndim)
         order = _sort_indices(self.array, dim, descending=largest)
         indices = self._wrap(np.take(order, np.arange(k), axis=dim))
-        return return_types.topk(F.Gather.apply(self, index=indices.array, dim=dim), indices)
+        return return_types.topk(ops.Gather.apply(self, index=indices.array, dim=dim), indices)
 
     def kthvalue(self, k, dim=-1, keepdim=False):
         """The k-th smallest element (1-based) along ``dim`` and its index."""
@@ -724,7 +726,7 @@ class TensorMethods:
                 )
             flat = np.sort(a.reshape(-1))
             value = flat[-1] if np.isnan(flat[-1]) else flat[(flat.size - 1) // 2]
-            return F.PickValue.apply(self, value=value)
+            return ops.PickValue.apply(self, value=value)
         dim = _dim(dim, self.ndim)
         if self.ndim == 0:
             return return_types.median(self.clone(), self._wrap(np.zeros((), np.int64)))
@@ -766,7 +768,7 @@ class TensorMethods:
         shape = _resolve_shape(_shape_args(shape), self.array.size)
         if shape == self.array.shape:
             return self
-        return F.Reshape.apply(self, shape=shape)
+        return ops.Reshape.apply(self, shape=shape)
 
     def view(self, *shape):
         """A reshape that refuses to copy, as PyTorch's view: a tensor whose memory layout
@@ -835,15 +837,15 @@ class TensorMethods:
         dims = tuple(_dim(d, self.ndim) for d in dims)
         if len(set(dims)) != len(dims):
             raise RuntimeError("permute(): duplicate dims are not allowed.")
-        return F.Permute.apply(self, dims=dims)
+        return ops.Permute.apply(self, dims=dims)
 
     def transpose(self, dim0, dim1):
         dim0, dim1 = _dim(dim0, self.ndim), _dim(dim1, self.ndim)
         if self.ndim < 2 or dim0 == dim1:
-            return F.Permute.apply(self, dims=tuple(range(self.ndim)))
+            return ops.Permute.apply(self, dims=tuple(range(self.ndim)))
         dims = list(range(self.ndim))
         dims[dim0], dims[dim1] = dims[dim1], dims[dim0]
-        return F.Permute.apply(self, dims=tuple(dims))
+        return ops.Permute.apply(self, dims=tuple(dims))
 
     swapaxes = swapdims = transpose
 
@@ -899,7 +901,7 @@ class TensorMethods:
                 )
             target.append(n)
         target = tuple(target)
-        return self if target == shape else F.Expand.apply(self, shape=target)
+        return self if target == shape else ops.Expand.apply(self, shape=target)
 
     def expand_as(self, other):
         return self.expand(other.shape)
@@ -929,7 +931,7 @@ class TensorMethods:
 
     def flip(self, *dims):
         dims = tuple(_dim(d, self.ndim) for d in _shape_args(dims))
-        return F.Flip.apply(self, dims=dims)
+        return ops.Flip.apply(self, dims=dims)
 
     def fliplr(self):
         if self.ndim < 2:
@@ -943,13 +945,13 @@ class TensorMethods:
 
     def roll(self, shifts, dims=None):
         if dims is None:
-            return F.Roll.apply(self.flatten(), shifts=shifts, dims=None).view(self.shape)
+            return ops.Roll.apply(self.flatten(), shifts=shifts, dims=None).view(self.shape)
         shifts, dims = _as_list(shifts), [_dim(d, self.ndim) for d in _as_list(dims)]
         if len(shifts) != len(dims):
             raise RuntimeError(
                 f"shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(dims)}"
             )
-        return F.Roll.apply(self, shifts=tuple(shifts), dims=tuple(dims))
+        return ops.Roll.apply(self, shifts=tuple(shifts), dims=tuple(dims))
 
     def narrow(self, dim, start, length):
         dim = _dim(dim, self.ndim)
@@ -1016,7 +1018,7 @@ class TensorMethods:
         """out[i][j] = self[i][index[i][j]] for dim 1 (any dim likewise)."""
         dim = _dim(dim, self.ndim)
         idx = _check_index(self, index, dim, "gather", same_rank=True)
-        return F.Gather.apply(self, index=idx, dim=dim)
+        return ops.Gather.apply(self, index=idx, dim=dim)
 
     def take_along_dim(self, indices, dim=None):
         if dim is None:
@@ -1049,7 +1051,7 @@ class TensorMethods:
             raise IndexError("index out of range in self")
         if self.ndim == 0:
             return self.reshape(1)[idx.reshape(-1)].reshape(idx.shape)
-        return F.IndexSelect.apply(self, index=idx.reshape(-1) % max(size, 1), dim=dim)
+        return ops.IndexSelect.apply(self, index=idx.reshape(-1) % max(size, 1), dim=dim)
 
     def scatter(self, dim, index, src=None, value=None, reduce=None):
         """self with self[i][index[i][j]] = src[i][j] (dim 1); ``src`` a tensor or a number.
@@ -1068,16 +1070,16 @@ class TensorMethods:
                 if isinstance(src, TensorMethods)
                 else self._wrap(np.broadcast_to(src, idx.shape).copy())
             )
-            return F.ScatterAdd.apply(self, src, index=idx, dim=dim)
+            return ops.ScatterAdd.apply(self, src, index=idx, dim=dim)
         if reduce is not None:
             raise missing(f"Tensor.scatter(reduce='{reduce}')")
-        return F.Scatter.apply(self, src, index=idx, dim=dim)
+        return ops.Scatter.apply(self, src, index=idx, dim=dim)
 
     def scatter_add(self, dim, index, src):
         dim = _dim(dim, self.ndim)
         idx = _check_index(self, index, dim, "scatter_add", same_rank=True)
         _check_src(src, idx, dim)
-        return F.ScatterAdd.apply(self, src.type(self.dtype), index=idx, dim=dim)
+        return ops.ScatterAdd.apply(self, src.type(self.dtype), index=idx, dim=dim)
 
     def scatter_(self, dim, index, src=None, value=None, reduce=None):
         return self._apply_inplace(
@@ -1100,7 +1102,7 @@ class TensorMethods:
             value = value.type(self.dtype)
         else:
             value = self._wrap(np.asarray(value).astype(self.array.dtype))
-        return F.Where.apply(value, self, cond=mask)
+        return ops.Where.apply(value, self, cond=mask)
 
     def masked_fill_(self, mask, value):
         return self._apply_inplace(
@@ -1135,7 +1137,7 @@ class TensorMethods:
             rows = np.arange(self.array.shape[0]) + max(-diagonal, 0)
             cols = np.arange(self.array.shape[0]) + max(diagonal, 0)
             zeros = self._wrap(np.zeros((n, n), self.array.dtype))
-            return F.IndexPut.apply(zeros, self, index=(rows, cols))
+            return ops.IndexPut.apply(zeros, self, index=(rows, cols))
         if self.ndim == 2:
             return self.diagonal(diagonal)
         raise RuntimeError("diag(): Supports 1D or 2D tensors. Got " + f"{self.ndim}D")
@@ -1193,7 +1195,7 @@ class TensorMethods:
                 info.min if neginf is None else neginf,
             ),
         )
-        return F.Where.apply(self, self._wrap(fill.astype(a.dtype)), cond=np.isfinite(a))
+        return ops.Where.apply(self, self._wrap(fill.astype(a.dtype)), cond=np.isfinite(a))
 
     def diff(self, n=1, dim=-1, prepend=None, append=None):
         """n-th forward difference along ``dim`` (after joining prepend / append)."""
@@ -1255,7 +1257,7 @@ class TensorMethods:
             best = np.where(take, x[..., i], best)
             idx[..., i] = np.where(take, i, idx[..., i - 1])
         indices = self._wrap(np.ascontiguousarray(np.moveaxis(idx, -1, dim)))
-        values = F.Gather.apply(self, index=indices.array, dim=dim)
+        values = ops.Gather.apply(self, index=indices.array, dim=dim)
         return getattr(return_types, name)(values, indices)
 
     def cummax(self, dim):
@@ -1362,11 +1364,11 @@ class TensorMethods:
     # ------------------------------------------------------------------ activations
     def softmax(self, dim, dtype=None):
         a = self.type(dtype) if dtype is not None else self
-        return F.Softmax.apply(a._floating(), dim=dim)
+        return ops.Softmax.apply(a._floating(), dim=dim)
 
     def log_softmax(self, dim, dtype=None):
         a = self.type(dtype) if dtype is not None else self
-        return F.LogSoftmax.apply(a._floating(), dim=dim)
+        return ops.LogSoftmax.apply(a._floating(), dim=dim)
 
 
 # ---------------------------------------------------------------------- in-place forms
