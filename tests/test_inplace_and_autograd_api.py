@@ -377,3 +377,34 @@ def test_two_threads_toggling_no_grad_leave_grad_mode_on():
     for t in threads:
         t.join()
     assert ts.is_grad_enabled()
+
+
+# ----------------------------------------------------------------------------- aliasing
+# Found by the random-graph test: a .grad must never share its array with anything else,
+# since .grad is accumulated and edited in place.
+
+
+def test_retained_grad_and_leaf_grad_do_not_share_an_array():
+    l0 = ts.tensor(np.zeros((3, 1)), requires_grad=True)
+    l1 = ts.tensor(np.zeros((3, 1)), requires_grad=True)
+    n2 = l0 * 0.5 + 1
+    n3 = l1 * 0.5 + 1
+    n3.retain_grad()
+    (n3 + l0).sum(dim=0, keepdim=True).backward(ts.tensor([[0.0]]), retain_graph=True)
+    n2.backward(ts.tensor([[0.0], [0.0], [1.0]]))
+    np.testing.assert_array_equal(n3.grad.array.ravel(), [0.0, 0.0, 0.0])
+    np.testing.assert_array_equal(l0.grad.array.ravel(), [0.0, 0.0, 0.5])
+
+
+def test_fused_cross_entropy_gradient_is_not_shared_with_the_graph():
+    import tinygrad_scores.nn.functional as F
+
+    x = ts.randn(4, 3, requires_grad=True)
+    y = ts.tensor([0, 1, 2, 0])
+    loss = F.cross_entropy(x, y)
+    loss.backward(retain_graph=True)
+    first = x.grad.array.copy()
+    x.grad.zero_()  # an in-place edit of .grad must not reach the saved rows
+    loss.backward(retain_graph=True)
+    loss.backward()
+    np.testing.assert_allclose(x.grad.array, 2 * first, rtol=1e-6)

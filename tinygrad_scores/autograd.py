@@ -533,6 +533,7 @@ def _roots_and_seeds(tensors, grads):
 def _run(roots, seeds, retain_graph, capture=None, accumulate_only=None):
     """The backward loop. Leaves' gradients are summed over the whole pass, then either
     added into ``.grad`` or, with ``capture`` (autograd.grad), returned by tensor id."""
+    handed_out = set()  # arrays stored in some .grad: a second holder gets a copy
     pending = {}  # id(node) -> its gradient so far
     leaves = {}  # id(leaf) -> [leaf, its gradient so far]
     captured = {}
@@ -576,8 +577,8 @@ def _run(roots, seeds, retain_graph, capture=None, accumulate_only=None):
             grad = _run_hooks(node.hooks, grad)
         if node.retained is not None:
             kept = node.retained()
-            if kept is not None and capture is None:
-                _accumulate_into_grad(kept, grad, set())
+            if kept is not None and capture is None:  # its own copy: .grad is edited in place
+                _accumulate_into_grad(kept, np.array(grad), handed_out)
         if capture_nodes and id(node) in capture_nodes:
             captured[id(capture_nodes[id(node)])] = grad
         if node.saved_versions:
@@ -612,6 +613,8 @@ def _run(roots, seeds, retain_graph, capture=None, accumulate_only=None):
             if anomaly:
                 _check_anomaly(function.__name__, "backward", g)
             if parent is None:
+                if node.saved_tensors and any(g is a for a in node.saved_tensors):
+                    g = np.array(g)  # a saved array handed back (fused CE): .grad needs its own
                 _add_leaf(leaves, t, g)
             else:
                 key = id(parent)
@@ -621,7 +624,6 @@ def _run(roots, seeds, retain_graph, capture=None, accumulate_only=None):
             node.saved_tensors = ()
             node.__dict__.clear()
             node.freed = True
-    handed_out = set()
     for t, g in leaves.values():
         if t._hooks:
             g = _run_hooks(t._hooks, g)
