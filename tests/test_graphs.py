@@ -15,6 +15,8 @@ and ``autograd.grad`` (which must leave ``.grad`` untouched). An intermediate pi
 random calls ``retain_grad()`` and its gradient is checked too.
 """
 
+import os
+
 import numpy as np
 import pytest
 import scalar_engine as se
@@ -23,7 +25,7 @@ from hypothesis import strategies as st
 
 import tinygrad_scores as ts
 
-GRAPHS = 300  # random graphs drawn per run (each checked three ways)
+GRAPHS = int(os.environ.get("GRAPHS", 300))  # random graphs drawn per run (each checked three ways)
 
 
 def _safe_div(a, b):
@@ -208,9 +210,12 @@ def _grad_or_zeros(t):
 @given(programs(), st.sampled_from(["sum", "retain_graph", "autograd.grad"]))
 def test_random_graph_gradients_agree_with_both_oracles(program, mode):
     leaves, ops, outputs, weights, retained = program
-    reference_grads, reference_retained, reference_outputs = _scalar_reference(
-        leaves, ops, outputs, weights, retained
-    )
+    try:
+        reference_grads, reference_retained, reference_outputs = _scalar_reference(
+            leaves, ops, outputs, weights, retained
+        )
+    except (OverflowError, ZeroDivisionError):
+        assume(False)  # exp of exp of ...: a graph no oracle can check in floating point
     for out in reference_outputs:
         assume(np.all(np.abs(out) < 1e3))  # keep finite differences well conditioned
 
