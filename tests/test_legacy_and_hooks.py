@@ -89,3 +89,39 @@ def test_step_lr_accepts_a_float_step_size():
     opt.step()
     sched.step()
     assert sched.get_last_lr() == pytest.approx([0.1])
+
+
+def test_clamp_gradient_at_its_edges_is_pytorchs():
+    """PyTorch 2: a number bound keeps a tie (the input's gradient there is 0); a tensor
+    bound splits it in half with the input."""
+    x = torch.tensor([0.0, 0.5, 1.0, 2.0], requires_grad=True)
+    x.clamp(0, 1).sum().backward()
+    np.testing.assert_array_equal(x.grad.array, [0.0, 1.0, 0.0, 0.0])
+    x = torch.tensor([0.0, 0.5, 1.0, 2.0, -1.0], requires_grad=True)
+    lo = torch.zeros(5, requires_grad=True)
+    hi = torch.ones(5, requires_grad=True)
+    torch.clamp(x, lo, hi).sum().backward()
+    np.testing.assert_array_equal(x.grad.array, [0.5, 1.0, 0.5, 0.0, 0.0])
+    np.testing.assert_array_equal(lo.grad.array, [0.5, 0.0, 0.0, 0.0, 1.0])
+    np.testing.assert_array_equal(hi.grad.array, [0.0, 0.0, 0.5, 1.0, 0.0])
+    y = torch.tensor([0.0, 1.0], requires_grad=True)
+    y.clamp(1, 0).sum().backward()  # min > max: every element is max
+    np.testing.assert_array_equal(y.grad.array, [0.0, 0.0])
+
+
+def test_numpy_style_axis_and_keepdims_aliases():
+    x = torch.tensor([[1.0, 5.0], [3.0, 2.0]])
+    assert torch.max(x, axis=0).values.tolist() == [3.0, 5.0]
+    assert torch.argmax(x, axis=1).tolist() == [1, 0]
+    assert x.sum(axis=0, keepdims=True).tolist() == [[4.0, 7.0]]
+    assert torch.sum(x, dim=1, keepdims=True).shape == (2, 1)
+    with pytest.raises(TypeError, match="alias"):
+        x.sum(dim=0, axis=0)
+
+
+def test_default_collate_keeps_a_field_of_strings_as_a_tuple():
+    from tinygrad_scores.utils.data import default_collate
+
+    numbers, words = default_collate([[1, "a"], [2, "b"]])
+    assert numbers.tolist() == [1, 2] and words == ("a", "b")
+    assert default_collate(["a", "b"]) == ["a", "b"]

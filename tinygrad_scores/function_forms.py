@@ -8,6 +8,7 @@ place, ``alpha=``, the binary max/min, where, einsum) are written out below.
 
 import builtins
 import numbers
+import types
 
 import numpy as np
 
@@ -15,6 +16,7 @@ from . import dtypes
 from . import functions as ops
 from ._missing import missing
 from .tensor import Tensor
+from .tensor_methods import _accept_axis
 
 _METHOD_FORMS = (
     # elementwise math
@@ -570,6 +572,17 @@ def einsum(equation, *operands):
     dtype = dtypes.result_type(*operands)
     return ops.Einsum.apply(*(t.type(dtype) for t in operands), inputs=tuple(inputs), output=output)
 
+
+for _name, _fn in list(globals().items()):
+    if (
+        callable(_fn)
+        and getattr(_fn, "__module__", None) == __name__
+        and not _name.startswith("_")
+        and isinstance(_fn, types.FunctionType)
+        and "dim" in _fn.__code__.co_varnames
+    ):
+        globals()[_name] = _accept_axis(_fn)
+del _name, _fn
 
 __all__ = list(_METHOD_FORMS) + [
     "add",

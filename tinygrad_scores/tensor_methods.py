@@ -376,12 +376,13 @@ class TensorMethods:
         tensor. Where min > max every element is max, as PyTorch."""
         if min is None and max is None:
             raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+        numbers = tuple(b is not None and not isinstance(b, TensorMethods) for b in (min, max))
         lo, hi = (_bound(self, b) for b in (min, max))
         out = self
         if any(isinstance(b, TensorMethods) and b.dtype != self.dtype for b in (lo, hi)):
             dtype = dtypes.result_type(self, *(b for b in (lo, hi) if b is not None))
             out, lo, hi = (None if b is None else b.type(dtype) for b in (self, lo, hi))
-        return ops.Clamp.apply(out, lo, hi)
+        return ops.Clamp.apply(out, lo, hi, numbers=numbers)
 
     clip = clamp
 
@@ -1444,16 +1445,21 @@ del _name
 
 
 # ---------------------------------------------------------------------- axis= for dim=
+_ALIASES = (("axis", "dim"), ("keepdims", "keepdim"))
+
+
 def _accept_axis(fn):
-    """``fn`` also taking NumPy's ``axis=`` for ``dim=``, as PyTorch's methods do."""
+    """``fn`` also taking NumPy's ``axis=`` / ``keepdims=`` for ``dim=`` / ``keepdim=``, as
+    PyTorch's methods and functions do."""
 
     @functools.wraps(fn)
-    def method(self, *args, **kwargs):
-        if "axis" in kwargs:
-            if "dim" in kwargs:
-                raise TypeError(f"{fn.__name__}() got both 'dim' and its alias 'axis'")
-            kwargs["dim"] = kwargs.pop("axis")
-        return fn(self, *args, **kwargs)
+    def method(*args, **kwargs):
+        for alias, name in _ALIASES:
+            if alias in kwargs:
+                if name in kwargs:
+                    raise TypeError(f"{fn.__name__}() got both '{name}' and its alias '{alias}'")
+                kwargs[name] = kwargs.pop(alias)
+        return fn(*args, **kwargs)
 
     return method
 

@@ -3,6 +3,7 @@
 named_parameters, freezing the encoder with requires_grad_(False) and an optimizer over
 filter(lambda p: p.requires_grad, ...), an autoencoder trained with MSELoss, and intermediate
 activations captured with register_forward_hook."""
+
 import tinygrad_scores as torch
 import tinygrad_scores.nn as nn
 import tinygrad_scores.optim as optim
@@ -81,6 +82,7 @@ activation = {}
 def get_activation(name):
     def hook(model, input, output):
         activation[name] = output.detach()
+
     return hook
 
 

@@ -1,6 +1,7 @@
 """Binary classification of two noisy moons: a custom Dataset, nn.BatchNorm1d and nn.Dropout,
 nn.BCEWithLogitsLoss, clip_grad_norm_, AdamW + CosineAnnealingLR, sigmoid > 0.5 predictions,
 and the best epoch's state_dict (BatchNorm buffers included) saved and restored."""
+
 import math
 import os
 import tempfile
@@ -32,8 +33,14 @@ class Classifier(nn.Module):
     def __init__(self, hidden=32, p=0.2):
         super().__init__()
         self.net = nn.Sequential(
-            nn.Linear(2, hidden), nn.BatchNorm1d(hidden), nn.ReLU(), nn.Dropout(p),
-            nn.Linear(hidden, hidden), nn.BatchNorm1d(hidden), nn.ReLU(), nn.Dropout(p),
+            nn.Linear(2, hidden),
+            nn.BatchNorm1d(hidden),
+            nn.ReLU(),
+            nn.Dropout(p),
+            nn.Linear(hidden, hidden),
+            nn.BatchNorm1d(hidden),
+            nn.ReLU(),
+            nn.Dropout(p),
             nn.Linear(hidden, 1),
         )
 
@@ -53,7 +60,6 @@ criterion = nn.BCEWithLogitsLoss()
 optimizer = optim.AdamW(model.parameters(), lr=1e-2, weight_decay=1e-2)
 epochs = 15
 scheduler = optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=epochs)
-
 
 
 def evaluate(model, loader):
@@ -88,8 +94,10 @@ for epoch in range(epochs):
     if val_acc > best_acc:
         best_acc, best_epoch = val_acc, epoch
         torch.save(model.state_dict(), best_path)
-    print(f"epoch {epoch:2d} loss {history[-1]:.4f} lr {scheduler.get_last_lr()[0]:.5f} "
-          f"val {val_acc:.3f}")
+    print(
+        f"epoch {epoch:2d} loss {history[-1]:.4f} lr {scheduler.get_last_lr()[0]:.5f} "
+        f"val {val_acc:.3f}"
+    )
 
 assert isinstance(total_norm, torch.Tensor) and total_norm.dim() == 0
 accuracy = evaluate(model, test_loader)

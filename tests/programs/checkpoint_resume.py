@@ -1,5 +1,6 @@
 """Saving and loading a general checkpoint: a dict with epoch, model_state_dict,
 optimizer_state_dict and loss; resuming gives exactly what uninterrupted training gives."""
+
 import os
 import tempfile
 
@@ -32,7 +33,7 @@ def run_epoch(net, optimizer):
     total = 0.0
     for i in range(0, inputs.size(0), 32):
         optimizer.zero_grad()
-        loss = criterion(net(inputs[i:i + 32]), labels[i:i + 32])
+        loss = criterion(net(inputs[i : i + 32]), labels[i : i + 32])
         loss.backward()
         optimizer.step()
         total += loss.item()
@@ -47,12 +48,15 @@ for epoch in range(3):
 
 with tempfile.TemporaryDirectory() as tmp:
     PATH = os.path.join(tmp, "model.pt")
-    torch.save({
-        "epoch": epoch,
-        "model_state_dict": net.state_dict(),
-        "optimizer_state_dict": optimizer.state_dict(),
-        "loss": loss,
-    }, PATH)
+    torch.save(
+        {
+            "epoch": epoch,
+            "model_state_dict": net.state_dict(),
+            "optimizer_state_dict": optimizer.state_dict(),
+            "loss": loss,
+        },
+        PATH,
+    )
 
     # Keep training the original for two more epochs: the reference.
     for _ in range(2):

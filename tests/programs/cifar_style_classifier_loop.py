@@ -3,6 +3,7 @@
 enumerate(loader, 0) with `data[0].to(device)`, per-layer parameter groups, kaiming init,
 ReduceLROnPlateau, an @torch.no_grad() evaluation function, per-class accuracy by zipping
 label and prediction tensors, F.one_hot and torch.inference_mode."""
+
 import random
 
 import numpy as np
@@ -47,8 +48,9 @@ print(" ".join(f"{classes[labels[j]]:5s}" for j in range(4)))
 class Net(nn.Module):
     def __init__(self):
         super().__init__()
-        self.features = nn.Sequential(nn.Linear(3 * 8 * 8, 120), nn.ReLU(), nn.Linear(120, 84),
-                                      nn.ReLU())
+        self.features = nn.Sequential(
+            nn.Linear(3 * 8 * 8, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU()
+        )
         self.classifier = nn.Linear(84, 4)
         for m in self.modules():
             if isinstance(m, nn.Linear):
@@ -65,10 +67,14 @@ class Net(nn.Module):
 net = Net()
 net.to(device)
 criterion = nn.CrossEntropyLoss()
-optimizer = optim.SGD([
-    {"params": net.features.parameters()},
-    {"params": net.classifier.parameters(), "lr": 0.01},
-], lr=0.02, momentum=0.9)
+optimizer = optim.SGD(
+    [
+        {"params": net.features.parameters()},
+        {"params": net.classifier.parameters(), "lr": 0.01},
+    ],
+    lr=0.02,
+    momentum=0.9,
+)
 scheduler = optim.lr_scheduler.ReduceLROnPlateau(optimizer, mode="min", factor=0.5, patience=1)
 assert len(optimizer.param_groups) == 2 and optimizer.param_groups[1]["lr"] == 0.01
 

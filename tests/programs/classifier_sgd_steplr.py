@@ -1,5 +1,6 @@
 """A 3-class spiral classifier: nn.CrossEntropyLoss, SGD with momentum and weight decay, StepLR,
 `_, predicted = torch.max(outputs, 1)` / `total += labels.size(0)` accuracy bookkeeping."""
+
 import math
 
 import tinygrad_scores as torch
@@ -22,8 +23,10 @@ assert X.shape == (N * K, 2) and y.shape == (N * K,) and y.dtype == torch.long
 loader = DataLoader(TensorDataset(X, y), batch_size=50, shuffle=True)
 
 model = nn.Sequential(
-    nn.Linear(2, 64), nn.ReLU(),
-    nn.Linear(64, 64), nn.ReLU(),
+    nn.Linear(2, 64),
+    nn.ReLU(),
+    nn.Linear(64, 64),
+    nn.ReLU(),
     nn.Linear(64, K),
 )
 criterion = nn.CrossEntropyLoss()

@@ -3,6 +3,7 @@ nn.Embedding(padding_idx=0), masked mean pooling, nn.LayerNorm, CrossEntropyLoss
 a collate_fn DataLoader over a list of (tokens, label) pairs; then the text classification
 tutorial's model: nn.EmbeddingBag over concatenated token ids with offsets (cumsum), weights
 initialised with uniform_ / zero_, SGD with StepLR."""
+
 import random
 
 import tinygrad_scores as torch
@@ -36,7 +37,7 @@ def collate_batch(batch):
     lengths = [len(words) for words, _ in batch]
     ids = torch.zeros(len(batch), max(lengths), dtype=torch.long)
     for i, (words, _) in enumerate(batch):
-        ids[i, :len(words)] = torch.tensor([vocab[w] for w in words])
+        ids[i, : len(words)] = torch.tensor([vocab[w] for w in words])
     labels = torch.tensor([label for _, label in batch], dtype=torch.int64)
     return ids, labels
 

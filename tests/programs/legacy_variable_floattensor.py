@@ -1,6 +1,7 @@
 """Older-textbook style, still valid PyTorch: torch.autograd.Variable wrappers,
 torch.FloatTensor / torch.LongTensor constructors, x.type(torch.FloatTensor), .data, and
 %-formatting of losses; a linear regression and a logistic regression."""
+
 import numpy as np
 
 import tinygrad_scores as torch
@@ -11,10 +12,46 @@ torch.manual_seed(0)
 np.random.seed(0)
 
 # Linear regression on a small numpy data set.
-x_train = np.array([[3.3], [4.4], [5.5], [6.71], [6.93], [4.168], [9.779], [6.182], [7.59],
-                    [2.167], [7.042], [10.791], [5.313], [7.997], [3.1]], dtype=np.float32)
-y_train = np.array([[1.7], [2.76], [2.09], [3.19], [1.694], [1.573], [3.366], [2.596], [2.53],
-                    [1.221], [2.827], [3.465], [1.65], [2.904], [1.3]], dtype=np.float32)
+x_train = np.array(
+    [
+        [3.3],
+        [4.4],
+        [5.5],
+        [6.71],
+        [6.93],
+        [4.168],
+        [9.779],
+        [6.182],
+        [7.59],
+        [2.167],
+        [7.042],
+        [10.791],
+        [5.313],
+        [7.997],
+        [3.1],
+    ],
+    dtype=np.float32,
+)
+y_train = np.array(
+    [
+        [1.7],
+        [2.76],
+        [2.09],
+        [3.19],
+        [1.694],
+        [1.573],
+        [3.366],
+        [2.596],
+        [2.53],
+        [1.221],
+        [2.827],
+        [3.465],
+        [1.65],
+        [2.904],
+        [1.3],
+    ],
+    dtype=np.float32,
+)
 
 model = nn.Linear(1, 1)
 criterion = nn.MSELoss()
@@ -59,8 +96,8 @@ criterion = nn.CrossEntropyLoss()
 optimizer = torch.optim.SGD(model.parameters(), lr=0.5)
 for epoch in range(50):
     for i in range(0, 300, 50):
-        images = Variable(features[i:i + 50])
-        target = Variable(labels[i:i + 50])
+        images = Variable(features[i : i + 50])
+        target = Variable(labels[i : i + 50])
         optimizer.zero_grad()
         outputs = model(images)
         loss = criterion(outputs, target)
@@ -72,11 +109,11 @@ for epoch in range(50):
 correct = 0
 total = 0
 for i in range(0, 300, 100):
-    images = Variable(features[i:i + 100]).type(torch.FloatTensor)
+    images = Variable(features[i : i + 100]).type(torch.FloatTensor)
     outputs = model(images)
     _, predicted = torch.max(outputs.data, 1)
-    total += labels[i:i + 100].size(0)
-    correct += (predicted == labels[i:i + 100]).sum()
+    total += labels[i : i + 100].size(0)
+    correct += (predicted == labels[i : i + 100]).sum()
 print("Accuracy of the model on the %d points: %d %%" % (total, 100 * correct / total))
 assert isinstance(correct, torch.Tensor) and correct.dtype == torch.int64
 assert 100 * correct / total > 95, correct

@@ -3,6 +3,7 @@ tutorial (staticmethod forward/backward, ctx.save_for_backward, ctx.saved_tensor
 trained by hand, and the 'Extending PyTorch' LinearFunction (optional bias, needs_input_grad,
 one gradient per forward argument) and MulConstant (a non-tensor argument), checked with
 torch.autograd.gradcheck."""
+
 import math
 
 import tinygrad_scores as torch
@@ -15,12 +16,12 @@ class LegendrePolynomial3(torch.autograd.Function):
     @staticmethod
     def forward(ctx, input):
         ctx.save_for_backward(input)
-        return 0.5 * (5 * input ** 3 - 3 * input)
+        return 0.5 * (5 * input**3 - 3 * input)
 
     @staticmethod
     def backward(ctx, grad_output):
-        input, = ctx.saved_tensors
-        return grad_output * 1.5 * (5 * input ** 2 - 1)
+        (input,) = ctx.saved_tensors
+        return grad_output * 1.5 * (5 * input**2 - 1)
 
 
 dtype = torch.float
@@ -102,10 +103,13 @@ class MulConstant(Function):
 
 
 linear = LinearFunction.apply
-inputs = (torch.randn(20, 20, dtype=torch.double, requires_grad=True),
-          torch.randn(30, 20, dtype=torch.double, requires_grad=True))
-assert gradcheck(linear, inputs + (torch.randn(30, dtype=torch.double, requires_grad=True),),
-                 eps=1e-6, atol=1e-4)
+inputs = (
+    torch.randn(20, 20, dtype=torch.double, requires_grad=True),
+    torch.randn(30, 20, dtype=torch.double, requires_grad=True),
+)
+assert gradcheck(
+    linear, inputs + (torch.randn(30, dtype=torch.double, requires_grad=True),), eps=1e-6, atol=1e-4
+)
 assert gradcheck(linear, inputs, eps=1e-6, atol=1e-4)  # bias left out: its gradient is None
 x = torch.ones(3, requires_grad=True)
 MulConstant.apply(x, 5.5).sum().backward()

@@ -1,6 +1,7 @@
 """micrograd-style scalar tests: a tiny scalar autograd engine written here (the reference) and
 the same expressions in torch, values and gradients compared (Karpathy's sanity check and
 'more ops' test), plus retain_grad on intermediates and gradient accumulation."""
+
 import math
 
 import tinygrad_scores as torch
@@ -21,6 +22,7 @@ class Value:
         def _backward():
             self.grad += out.grad
             other.grad += out.grad
+
         out._backward = _backward
         return out
 
@@ -31,14 +33,16 @@ class Value:
         def _backward():
             self.grad += other.data * out.grad
             other.grad += self.data * out.grad
+
         out._backward = _backward
         return out
 
     def __pow__(self, k):
-        out = Value(self.data ** k, (self,))
+        out = Value(self.data**k, (self,))
 
         def _backward():
             self.grad += k * self.data ** (k - 1) * out.grad
+
         out._backward = _backward
         return out
 
@@ -47,6 +51,7 @@ class Value:
 
         def _backward():
             self.grad += (out.data > 0) * out.grad
+
         out._backward = _backward
         return out
 
@@ -56,6 +61,7 @@ class Value:
 
         def _backward():
             self.grad += (1 - t * t) * out.grad
+
         out._backward = _backward
         return out
 
@@ -68,6 +74,7 @@ class Value:
                 for child in v._prev:
                     build(child)
                 topo.append(v)
+
         build(self)
         self.grad = 1.0
         for v in reversed(topo):
@@ -86,10 +93,10 @@ class Value:
         return other + (-self)
 
     def __truediv__(self, other):
-        return self * other ** -1
+        return self * other**-1
 
     def __rtruediv__(self, other):
-        return other * self ** -1
+        return other * self**-1
 
 
 def sanity(x):
@@ -101,13 +108,13 @@ def sanity(x):
 
 def more_ops(a, b):
     c = a + b
-    d = a * b + b ** 3
+    d = a * b + b**3
     c = c + c + 1
     c = c + 1 + c + (-a)
     d = d + d * 2 + (b + a).relu()
     d = d + 3 * d + (b - a).relu()
     e = c - d
-    f = e ** 2
+    f = e**2
     g = f / 2.0
     g = g + 10.0 / f
     return g
@@ -160,6 +167,6 @@ s = torch.tensor(3.0, requires_grad=True)
 (s * s).backward()
 assert s.grad.item() == 12.0
 s.grad.zero_()
-(s ** 3).backward()
+(s**3).backward()
 assert s.grad.item() == 27.0
 print("ok")

@@ -2,6 +2,7 @@
 requires_grad_(), a hand-written log_softmax and negative log likelihood with
 input[range(n), target], manual SGD under no_grad with grad.zero_(); checked against
 F.cross_entropy; then the refactor to nn.Module with nn.Parameter and a residual block."""
+
 import math
 
 import tinygrad_scores as torch
@@ -104,7 +105,7 @@ opt = torch.optim.SGD(res.parameters(), lr=0.05)
 first = F.cross_entropy(res(x_train), y_train).item()
 for epoch in range(5):
     for i in range(0, n, bs):
-        loss = F.cross_entropy(res(x_train[i:i + bs]), y_train[i:i + bs])
+        loss = F.cross_entropy(res(x_train[i : i + bs]), y_train[i : i + bs])
         loss.backward()
         opt.step()
         opt.zero_grad()

@@ -1,5 +1,6 @@
 """Fit y = sin(x) with a cubic a + b x + c x^2 + d x^3: tensors with requires_grad, autograd,
 and a hand-written gradient step under torch.no_grad() (the 'learning with examples' start)."""
+
 import math
 
 import tinygrad_scores as torch
@@ -19,7 +20,7 @@ d = torch.randn((), device=device, dtype=dtype, requires_grad=True)
 learning_rate = 1e-6
 first_loss = None
 for t in range(2000):
-    y_pred = a + b * x + c * x ** 2 + d * x ** 3
+    y_pred = a + b * x + c * x**2 + d * x**3
     loss = (y_pred - y).pow(2).sum()
     if t == 0:
         first_loss = loss.item()

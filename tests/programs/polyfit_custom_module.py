@@ -1,5 +1,6 @@
 """The cubic fit as a custom nn.Module: four scalar nn.Parameters made in __init__, forward, a
 string() method, SGD; then the 'dynamic net' that reuses a parameter a random number of times."""
+
 import math
 import random
 
@@ -15,10 +16,12 @@ class Polynomial3(torch.nn.Module):
         self.d = torch.nn.Parameter(torch.randn(()))
 
     def forward(self, x):
-        return self.a + self.b * x + self.c * x ** 2 + self.d * x ** 3
+        return self.a + self.b * x + self.c * x**2 + self.d * x**3
 
     def string(self):
-        return f"y = {self.a.item()} + {self.b.item()} x + {self.c.item()} x^2 + {self.d.item()} x^3"
+        return (
+            f"y = {self.a.item()} + {self.b.item()} x + {self.c.item()} x^2 + {self.d.item()} x^3"
+        )
 
 
 class DynamicNet(torch.nn.Module):
@@ -31,9 +34,9 @@ class DynamicNet(torch.nn.Module):
         self.e = torch.nn.Parameter(torch.randn(()))
 
     def forward(self, x):
-        y = self.a + self.b * x + self.c * x ** 2 + self.d * x ** 3
+        y = self.a + self.b * x + self.c * x**2 + self.d * x**3
         for exp in range(4, random.randint(4, 6)):
-            y = y + self.e * x ** exp
+            y = y + self.e * x**exp
         return y
 
 

@@ -1,5 +1,6 @@
 """The cubic fit with nn: features x^p stacked by unsqueeze/pow, nn.Sequential(Linear, Flatten),
 MSELoss(reduction='sum'), model.zero_grad() and a manual update over model.parameters()."""
+
 import math
 
 import tinygrad_scores as torch
@@ -34,8 +35,10 @@ for t in range(2000):
             param -= learning_rate * param.grad
 
 linear_layer = model[0]
-print(f"Result: y = {linear_layer.bias.item()} + {linear_layer.weight[:, 0].item()} x + "
-      f"{linear_layer.weight[:, 1].item()} x^2 + {linear_layer.weight[:, 2].item()} x^3")
+print(
+    f"Result: y = {linear_layer.bias.item()} + {linear_layer.weight[:, 0].item()} x + "
+    f"{linear_layer.weight[:, 1].item()} x^2 + {linear_layer.weight[:, 2].item()} x^3"
+)
 assert len(list(model.parameters())) == 2
 assert linear_layer.weight.shape == (1, 3) and linear_layer.bias.shape == (1,)
 assert losses[-1] < losses[0] / 10 and losses[-1] < 50, (losses[0], losses[-1])

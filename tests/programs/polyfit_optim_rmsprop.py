@@ -1,5 +1,6 @@
 """The cubic fit with torch.optim: RMSprop over model.parameters(), optimizer.zero_grad(),
 loss.backward(), optimizer.step()."""
+
 import math
 
 import tinygrad_scores as torch
@@ -27,8 +28,10 @@ for t in range(2000):
     optimizer.step()
 
 linear_layer = model[0]
-print(f"Result: y = {linear_layer.bias.item()} + {linear_layer.weight[:, 0].item()} x + "
-      f"{linear_layer.weight[:, 1].item()} x^2 + {linear_layer.weight[:, 2].item()} x^3")
+print(
+    f"Result: y = {linear_layer.bias.item()} + {linear_layer.weight[:, 0].item()} x + "
+    f"{linear_layer.weight[:, 1].item()} x^2 + {linear_layer.weight[:, 2].item()} x^3"
+)
 assert losses[-1] < losses[0] / 10 and losses[-1] < 50, (losses[0], losses[-1])
 # zero_grad() sets grads to None by default in PyTorch 2.x
 optimizer.zero_grad()

@@ -1,6 +1,7 @@
 """The quickstart: a DataLoader over a TensorDataset of 28x28 'images', a NeuralNetwork with
 nn.Flatten and nn.Sequential, train()/test() functions with model.train()/model.eval(), then
 torch.save(model.state_dict()) and load_state_dict(torch.load(..., weights_only=True))."""
+
 import os
 import tempfile
 
@@ -11,8 +12,18 @@ from tinygrad_scores.utils.data import DataLoader, TensorDataset
 torch.manual_seed(0)
 
 # Synthetic "FashionMNIST": each class is a noisy copy of its own random 28x28 prototype.
-classes = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-           "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
+classes = [
+    "T-shirt/top",
+    "Trouser",
+    "Pullover",
+    "Dress",
+    "Coat",
+    "Sandal",
+    "Shirt",
+    "Sneaker",
+    "Bag",
+    "Ankle boot",
+]
 prototypes = torch.rand(10, 1, 28, 28)
 
 
@@ -36,9 +47,7 @@ for X, y in test_dataloader:
     break
 
 device = (
-    "cuda" if torch.cuda.is_available()
-    else "mps" if torch.backends.mps.is_available()
-    else "cpu"
+    "cuda" if torch.cuda.is_available() else "mps" if torch.backends.mps.is_available() else "cpu"
 )
 print(f"Using {device} device")
 
@@ -96,13 +105,13 @@ def test(dataloader, model, loss_fn):
             correct += (pred.argmax(1) == y).type(torch.float).sum().item()
     test_loss /= num_batches
     correct /= size
-    print(f"Test Error: \n Accuracy: {(100*correct):>0.1f}%, Avg loss: {test_loss:>8f} \n")
+    print(f"Test Error: \n Accuracy: {(100 * correct):>0.1f}%, Avg loss: {test_loss:>8f} \n")
     return correct, test_loss
 
 
 epochs = 5
 for t in range(epochs):
-    print(f"Epoch {t+1}\n-------------------------------")
+    print(f"Epoch {t + 1}\n-------------------------------")
     train(train_dataloader, model, loss_fn, optimizer)
     accuracy, avg_loss = test(test_dataloader, model, loss_fn)
 print("Done!")
@@ -126,7 +135,11 @@ with torch.no_grad():
     print(f'Predicted: "{predicted}", Actual: "{actual}"')
 assert torch.equal(pred, reference)
 assert set(model.state_dict().keys()) == {
-    "linear_relu_stack.0.weight", "linear_relu_stack.0.bias",
-    "linear_relu_stack.2.weight", "linear_relu_stack.2.bias",
-    "linear_relu_stack.4.weight", "linear_relu_stack.4.bias"}
+    "linear_relu_stack.0.weight",
+    "linear_relu_stack.0.bias",
+    "linear_relu_stack.2.weight",
+    "linear_relu_stack.2.bias",
+    "linear_relu_stack.4.weight",
+    "linear_relu_stack.4.bias",
+}
 print("ok")

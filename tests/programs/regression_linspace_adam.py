@@ -1,5 +1,6 @@
 """The classic curve-fitting regression: x = torch.linspace(...).unsqueeze(1), noisy y, a Net
 with one hidden layer using F.relu, nn.MSELoss, Adam; prediction with detach().numpy()."""
+
 import numpy as np
 
 import tinygrad_scores as torch

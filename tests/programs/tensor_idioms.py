@@ -1,6 +1,7 @@
 """The tensor idioms that tutorials use everywhere, each against a value worked by hand:
 creation, cat/stack, view(-1, ...), size(0), torch.max(x, 1), where, clamp, masked_fill, gather,
 argmax, topk, numel, item, tolist, detach().numpy(), formatting, dtype conversions."""
+
 import numpy as np
 
 import tinygrad_scores as torch
@@ -16,7 +17,10 @@ assert torch.equal(x_np, x_data)
 x_ones = torch.ones_like(x_data)
 x_rand = torch.rand_like(x_data, dtype=torch.float)
 assert x_ones.tolist() == [[1, 1], [1, 1]] and x_rand.dtype == torch.float32
-shape = (2, 3,)
+shape = (
+    2,
+    3,
+)
 assert torch.zeros(shape).sum().item() == 0.0 and torch.ones(shape).shape == (2, 3)
 assert torch.arange(5).tolist() == [0, 1, 2, 3, 4]
 assert torch.arange(0, 1, 0.25).tolist() == [0.0, 0.25, 0.5, 0.75]

@@ -2,6 +2,7 @@
 with torch.normal, a shuffling data_iter generator, squared_loss, an sgd(params, lr, batch_size)
 helper), then concisely (data.TensorDataset(*arrays), net[0].weight.data.normal_, an
 Accumulator of float(l.sum()), y_hat.type(y.dtype) == y, CrossEntropyLoss(reduction='none'))."""
+
 import random
 
 import tinygrad_scores as torch
@@ -31,7 +32,7 @@ def data_iter(batch_size, features, labels):
     indices = list(range(num_examples))
     random.shuffle(indices)
     for i in range(0, num_examples, batch_size):
-        batch_indices = torch.tensor(indices[i: min(i + batch_size, num_examples)])
+        batch_indices = torch.tensor(indices[i : min(i + batch_size, num_examples)])
         yield features[batch_indices], labels[batch_indices]
 
 
@@ -150,8 +151,10 @@ for epoch in range(5):
         l.sum().backward()
         sgd([W, b], 0.1, X.shape[0])
         metric.add(float(l.sum()), accuracy(y_hat, y), y.numel())
-    print(f"scratch epoch {epoch + 1}: loss {metric[0] / metric[2]:.3f}, "
-          f"acc {metric[1] / metric[2]:.3f}")
+    print(
+        f"scratch epoch {epoch + 1}: loss {metric[0] / metric[2]:.3f}, "
+        f"acc {metric[1] / metric[2]:.3f}"
+    )
 assert metric[1] / metric[2] > 0.9
 
 

@@ -415,16 +415,19 @@ class Frac(Function):
 
 
 class Clamp(Function):
-    """out = min(max(a, lo), hi); lo or hi may be None, a scalar or an array (PyTorch's
+    """out = min(max(a, lo), hi); lo or hi may be None, a number or an array (PyTorch's
     clamp: where lo > hi every element is hi).
 
-    da = g where lo <= a <= hi;   dlo = g where a < lo and lo < hi;
-    dhi = g where a > hi or hi < lo   (PyTorch's clamp_backward_min_max).
+    With m = max(a, lo):  dm/da = [a > lo],  dm/dlo = [lo > a];  then for out = min(m, hi):
+    dout/dm = [m < hi],  dout/dhi = [hi < m]. At a tie with a tensor bound each side gets
+    half (as max and minimum split ties); at a tie with a number the number keeps it, so
+    a gets 0: PyTorch's gradient at the edges of clamp(x, 0, 1).
     """
 
     @staticmethod
-    def forward(ctx, a, lo, hi):
+    def forward(ctx, a, lo, hi, numbers=(False, False)):
         ctx.save_for_backward(a, lo, hi)
+        ctx.numbers = numbers
         out = a
         if lo is not None:
             out = np.maximum(out, lo)
@@ -435,19 +438,27 @@ class Clamp(Function):
     @staticmethod
     def backward(ctx, grad):
         a, lo, hi = ctx.saved_tensors
-        inside = np.ones(a.shape, bool)
-        if lo is not None:
-            inside &= a >= lo
-        if hi is not None:
-            inside &= a <= hi
-        da = unbroadcast(np.where(inside, grad, 0), a.shape) if ctx.needs_input_grad[0] else None
-        dlo = dhi = None
+        lo_is_number, hi_is_number = ctx.numbers
+        tie_lo = 0.0 if lo_is_number else 0.5
+        tie_hi = 0.0 if hi_is_number else 0.5
+        if lo is None:
+            m, dm_da, dm_dlo = a, 1.0, 0.0
+        else:
+            m = np.maximum(a, lo)
+            dm_da = (a > lo) + tie_lo * (a == lo)
+            dm_dlo = (lo > a) + (0.5 if not lo_is_number else 0.0) * (a == lo)
+        if hi is None:
+            dout_dm, dout_dhi = 1.0, 0.0
+        else:
+            dout_dm = (m < hi) + tie_hi * (m == hi)
+            dout_dhi = (hi < m) + (0.5 if not hi_is_number else 0.0) * (m == hi)
+        da = dlo = dhi = None
+        if ctx.needs_input_grad[0]:
+            da = unbroadcast(grad * (dout_dm * dm_da), a.shape)
         if ctx.needs_input_grad[1]:
-            pick = (a < lo) & (lo < hi) if hi is not None else a < lo
-            dlo = unbroadcast(np.where(pick, grad, 0), np.shape(lo))
+            dlo = unbroadcast(grad * (dout_dm * dm_dlo), np.shape(lo))
         if ctx.needs_input_grad[2]:
-            pick = (a > hi) | (hi < lo) if lo is not None else a > hi
-            dhi = unbroadcast(np.where(pick, grad, 0), np.shape(hi))
+            dhi = unbroadcast(grad * dout_dhi, np.shape(hi))
         return tuple(None if d is None else _same(d, grad) for d in (da, dlo, dhi))
 
 
