@@ -168,6 +168,8 @@ class Tensor(TensorMethods):
     def dim(self) -> int:
         return self.array.ndim
 
+    ndimension = dim
+
     def numel(self) -> int:
         return int(self.array.size)
 
