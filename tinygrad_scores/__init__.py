@@ -80,7 +80,7 @@ int = int32  # noqa: A001
 short = int16
 bool = bool_  # noqa: A001
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 
 def trace(input=None, *args, **kwargs):
