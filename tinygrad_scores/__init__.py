@@ -13,6 +13,8 @@ As with ``import torch``, importing the package alone gives ``nn``, ``nn.functio
 lists what exists).
 """
 
+import math as _math
+
 from . import dtypes
 from .autograd import (
     Function,
@@ -79,6 +81,12 @@ long = int64
 int = int32  # noqa: A001
 short = int16
 bool = bool_  # noqa: A001
+
+pi = _math.pi  # torch.pi
+e = _math.e  # torch.e
+inf = _math.inf  # torch.inf
+nan = _math.nan  # torch.nan
+newaxis = None  # torch.newaxis
 
 __version__ = "0.2.0"
 
