@@ -56,9 +56,10 @@ class Block(nn.Module):
         (nn.Unflatten(1, (2, 5)), "Unflatten(dim=1, unflattened_size=(2, 5))"),
         (
             nn.BatchNorm1d(100),
-            "BatchNorm1d(100, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)",
+            "BatchNorm1d(100, eps=1e-05, momentum=0.1, affine=True, bias=True, "
+            "track_running_stats=True)",
         ),
-        (nn.LayerNorm(10), "LayerNorm((10,), eps=1e-05, elementwise_affine=True)"),
+        (nn.LayerNorm(10), "LayerNorm((10,), eps=1e-05, elementwise_affine=True, bias=True)"),
         (nn.Embedding(10, 3), "Embedding(10, 3)"),
         (nn.Embedding(10, 3, padding_idx=-1), "Embedding(10, 3, padding_idx=9)"),
         (nn.MSELoss(), "MSELoss()"),

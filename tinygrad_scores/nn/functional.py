@@ -140,6 +140,99 @@ def log_softmax(input: Tensor, dim: int | None = None, dtype: Any = None) -> Ten
     return ops.LogSoftmax.apply(input, dim=dim)
 
 
+# SELU's constants (Klambauer et al., 2017), as PyTorch's.
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def selu(input: Tensor, inplace: bool = False) -> Tensor:
+    """scale * elu(input, alpha) with SELU's self-normalising constants."""
+    return _maybe_inplace(input, inplace, lambda x: ELU.apply(x, alpha=_SELU_ALPHA) * _SELU_SCALE)
+
+
+def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    """max(0, x) + min(0, alpha * (exp(x / alpha) - 1)), i.e. alpha * elu(x / alpha)."""
+    if alpha == 0:
+        raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
+    return _maybe_inplace(input, inplace, lambda x: ELU.apply(x / alpha, alpha=1.0) * alpha)
+
+
+def mish(input: Tensor, inplace: bool = False) -> Tensor:
+    """x * tanh(softplus(x))."""
+    return _maybe_inplace(input, inplace, lambda x: x * ops.Tanh.apply(Softplus.apply(x)))
+
+
+def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
+    """relu6(x + 3) / 6: 0 below -3, 1 above 3, linear between (gradient 1/6 strictly
+    inside, 0 on the edges, as PyTorch)."""
+    return _maybe_inplace(
+        input, inplace, lambda x: Hardtanh.apply(x + 3.0, min_val=0.0, max_val=6.0) / 6.0
+    )
+
+
+def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
+    """x * relu6(x + 3) / 6."""
+    return _maybe_inplace(
+        input, inplace, lambda x: x * (Hardtanh.apply(x + 3.0, min_val=0.0, max_val=6.0) / 6.0)
+    )
+
+
+def softsign(input: Tensor) -> Tensor:
+    """x / (1 + |x|)."""
+    return input / (input.abs() + 1.0)
+
+
+def tanhshrink(input: Tensor) -> Tensor:
+    """x - tanh(x)."""
+    return input - ops.Tanh.apply(input)
+
+
+def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
+    """x where x > threshold, else ``value`` (no gradient there)."""
+    return _maybe_inplace(input, inplace, lambda x: x.where(x > threshold, value))
+
+
+def logsigmoid(input: Tensor) -> Tensor:
+    """log(sigmoid(x)) = -softplus(-x), computed without overflow."""
+    return -Softplus.apply(-input, beta=1.0, threshold=math.inf)
+
+
+def glu(input: Tensor, dim: int = -1) -> Tensor:
+    """a * sigmoid(b), with a and b the two halves of ``input`` along ``dim``."""
+    if input.ndim == 0:
+        raise RuntimeError("glu does not support scalars because halving size must be even")
+    d = _dim(dim, input.ndim)
+    size = input.shape[d]
+    if size % 2:
+        raise RuntimeError(f"Halving dimension must be even, but dimension {d} is size {size}")
+    a, b = input.split(size // 2, d)
+    return a * ops.Sigmoid.apply(b)
+
+
+def softmin(
+    input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None
+) -> Tensor:
+    """softmax(-input) along ``dim``."""
+    if dim is None:
+        raise TypeError("softmin() needs dim= (implicit dim choice is deprecated in PyTorch)")
+    return softmax(-input, dim, dtype)
+
+
+def prelu(input: Tensor, weight: Tensor) -> Tensor:
+    """x where x > 0, else weight * x; ``weight`` has one entry, or one per channel
+    (dim 1; a 1-D input has one channel)."""
+    channels = input.shape[1] if input.ndim >= 2 else 1
+    n = weight.numel()
+    if n != 1 and n != channels:
+        raise RuntimeError(
+            f"Mismatch of parameter numbers and input channel size. Found parameter "
+            f"numbers = {n} and channel size = {channels}."
+        )
+    if n != 1 or weight.ndim > 1:
+        weight = weight.reshape((1, n) + (1,) * (input.ndim - 2) if input.ndim >= 2 else (n,))
+    return input.where(input > 0, weight * input)
+
+
 # ---------------------------------------------------------------------------- layers
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """input @ weight.T + bias, as one fused op (in_features == 0 gives the bias
@@ -257,6 +350,65 @@ def batch_norm(
     if bias is not None:
         out = out + bias.reshape(channel_shape)
     return out
+
+
+def group_norm(
+    input: Tensor,
+    num_groups: int,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    eps: float = 1e-5,
+) -> Tensor:
+    """Standardise each sample over each group of channels (and the dims after them), then
+    scale and shift each channel."""
+    if input.ndim < 2:
+        raise RuntimeError(
+            f"Expected at least 2 dimensions for input tensor but received {input.ndim}"
+        )
+    n, c = input.shape[0], input.shape[1]
+    if num_groups <= 0 or c % num_groups:
+        raise RuntimeError(
+            f"Expected number of channels in input to be divisible by num_groups, but got "
+            f"input of shape {list(input.shape)} and num_groups={num_groups}"
+        )
+    for name, param in (("weight", weight), ("bias", bias)):
+        if param is not None and (param.ndim != 1 or param.shape[0] != c):
+            raise RuntimeError(
+                f"Expected {name} to be a vector of size equal to the number of channels in "
+                f"input, but got {name} of shape {list(param.shape)} and input of shape "
+                f"{list(input.shape)}"
+            )
+    grouped = input.reshape(n, num_groups, -1)
+    out = Standardize.apply(grouped, axes=(2,), eps=eps).reshape(tuple(input.shape))
+    channel_shape = (1, c) + (1,) * (input.ndim - 2)
+    if weight is not None:
+        out = out * weight.reshape(channel_shape)
+    if bias is not None:
+        out = out + bias.reshape(channel_shape)
+    return out
+
+
+def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
+    """sum(x1 * x2) / (max(||x1||, eps) * max(||x2||, eps)) along ``dim``, the inputs
+    broadcast together first."""
+    shape = np.broadcast_shapes(tuple(x1.shape), tuple(x2.shape))
+    x1, x2 = x1.broadcast_to(shape), x2.broadcast_to(shape)
+    dim = _dim(dim, len(shape))
+
+    def unit(x: Tensor) -> Tensor:
+        return x / ClampMin.apply(VectorNorm.apply(x, p=2.0, dim=dim, keepdim=True), min_val=eps)
+
+    return (unit(x1) * unit(x2)).sum(dim)
+
+
+def pairwise_distance(
+    x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False
+) -> Tensor:
+    """||x1 - x2 + eps||_p over the last dim."""
+    diff = x1 - x2 + eps
+    if diff.ndim == 0:  # PyTorch treats a 0-d pair as one 1-element vector
+        diff = diff.reshape(1)
+    return diff.norm(p, dim=-1, keepdim=keepdim)
 
 
 def embedding(
@@ -814,6 +966,185 @@ def kl_div(
         total = losses.sum()
         return total / input.shape[0] if input.ndim else total
     return _reduce(losses, reduction)
+
+
+def cosine_embedding_loss(
+    input1: Tensor,
+    input2: Tensor,
+    target: Tensor,
+    margin: float = 0,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+) -> Tensor:
+    """1 - cos(x1, x2) where target is 1, max(0, cos(x1, x2) - margin) where it is -1; cos
+    along dim 1 of (N, D) inputs (dim 0 of (D,) ones), squared norms padded by 1e-12."""
+    reduction = _checked_reduction(size_average, reduce, reduction)
+    if input1.ndim not in (1, 2) or tuple(input1.shape) != tuple(input2.shape):
+        raise RuntimeError(
+            f"cosine_embedding_loss: expected 1D or 2D inputs of one shape, got "
+            f"{list(input1.shape)} and {list(input2.shape)}"
+        )
+    dim = input1.ndim - 1
+    y = _tensor(target, dtype=input1.array.dtype)
+    if tuple(y.shape) != tuple(input1.shape[:dim]):
+        raise RuntimeError(
+            f"cosine_embedding_loss: target of shape {list(y.shape)} does not match the "
+            f"inputs' batch shape {list(input1.shape[:dim])}"
+        )
+    dot = (input1 * input2).sum(dim)
+    norms = ((input1 * input1).sum(dim) + 1e-12) * ((input2 * input2).sum(dim) + 1e-12)
+    cos = dot / norms.sqrt()
+    zero = 0.0
+    losses = (1.0 - cos).where(y == 1, zero) + (cos - margin).clamp_min(0).where(y == -1, zero)
+    return _reduce(losses, reduction)
+
+
+def margin_ranking_loss(
+    input1: Tensor,
+    input2: Tensor,
+    target: Tensor,
+    margin: float = 0,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+) -> Tensor:
+    """max(0, -target * (input1 - input2) + margin)."""
+    reduction = _checked_reduction(size_average, reduce, reduction)
+    target = _tensor(target, dtype=input1.array.dtype)
+    if not (input1.ndim == input2.ndim == target.ndim):
+        raise RuntimeError(
+            f"margin_ranking_loss : All input tensors should have same dimension but got "
+            f"sizes: input1: {input1.shape}, input2: {input2.shape}, target: {target.shape} "
+        )
+    return _reduce((-target * (input1 - input2) + margin).clamp_min(0), reduction)
+
+
+def hinge_embedding_loss(
+    input: Tensor,
+    target: Tensor,
+    margin: float = 1.0,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+) -> Tensor:
+    """x where target is 1, max(0, margin - x) where it is -1 (other targets: both terms)."""
+    reduction = _checked_reduction(size_average, reduce, reduction)
+    y = _tensor(target, dtype=input.array.dtype)
+    zero = 0.0
+    losses = (margin - input).clamp_min(0).where(y != 1, zero) + input.where(y != -1, zero)
+    return _reduce(losses, reduction)
+
+
+def soft_margin_loss(
+    input: Tensor,
+    target: Tensor,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+) -> Tensor:
+    """log(1 + exp(-target * input)), computed without overflow (target broadcast, as
+    PyTorch)."""
+    reduction = _checked_reduction(size_average, reduce, reduction)
+    target = _tensor(target, dtype=input.array.dtype)
+    return _reduce(Softplus.apply(-target * input, beta=1.0, threshold=math.inf), reduction)
+
+
+def poisson_nll_loss(
+    input: Tensor,
+    target: Tensor,
+    log_input: bool = True,
+    full: bool = False,
+    size_average: bool | None = None,
+    eps: float = 1e-8,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+) -> Tensor:
+    """exp(input) - target * input (``log_input``), else input - target * log(input + eps);
+    ``full`` adds Stirling's target * log(target) - target + 0.5 log(2 pi target) where
+    target > 1."""
+    reduction = _checked_reduction(size_average, reduce, reduction)
+    target = _tensor(target, dtype=input.array.dtype)
+    if log_input:
+        losses = input.exp() - target * input
+    else:
+        losses = input - target * (input + eps).log()
+    if full:
+        t = target.array
+        with np.errstate(divide="ignore", invalid="ignore"):
+            stirling = t * np.log(t) - t + 0.5 * np.log(2 * math.pi * t)
+        losses = losses + _wrap(np.where(t > 1, stirling, 0).astype(t.dtype, copy=False))
+    return _reduce(losses, reduction)
+
+
+def gaussian_nll_loss(
+    input: Tensor,
+    target: Tensor,
+    var: Tensor | float,
+    full: bool = False,
+    eps: float = 1e-6,
+    reduction: str = "mean",
+) -> Tensor:
+    """0.5 * (log(max(var, eps)) + (input - target)**2 / max(var, eps)) (+ 0.5 log(2 pi)
+    with ``full``). ``var`` has the input's shape, or lacks its last dim, or has 1 there
+    (one variance for all features), or is a number. The clamp at eps passes the gradient
+    through unchanged, as PyTorch clamps under no_grad."""
+    v = (
+        var
+        if isinstance(var, Tensor)
+        else _wrap(np.full(tuple(input.shape), var, dtype=input.array.dtype))
+    )
+    if tuple(v.shape) != tuple(input.shape):
+        if tuple(input.shape[:-1]) == tuple(v.shape):
+            v = v.unsqueeze(-1)
+        elif not (
+            input.ndim == v.ndim
+            and tuple(input.shape[:-1]) == tuple(v.shape[:-1])
+            and v.shape[-1] == 1
+        ):
+            raise ValueError("var is of incorrect size")
+    if reduction not in _REDUCTIONS:
+        raise ValueError(reduction + " is not valid")
+    if (v.array < 0).any():
+        raise ValueError("var has negative entry/entries")
+    target = _tensor(target, dtype=input.array.dtype)
+    clamped = np.maximum(v.array, v.array.dtype.type(eps))
+    v = v + _wrap(clamped - v.array)  # the clamped value, the identity's gradient
+    losses = 0.5 * (v.log() + (input - target) ** 2 / v)
+    if full:
+        losses = losses + 0.5 * math.log(2 * math.pi)
+    return _reduce(losses, reduction)
+
+
+def triplet_margin_loss(
+    anchor: Tensor,
+    positive: Tensor,
+    negative: Tensor,
+    margin: float = 1.0,
+    p: float = 2,
+    eps: float = 1e-6,
+    swap: bool = False,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+) -> Tensor:
+    """max(0, margin + d(anchor, positive) - d(anchor, negative)), d the pairwise
+    p-distance; ``swap`` uses min(d(a, n), d(p, n)) as the negative distance."""
+    reduction = _checked_reduction(size_average, reduce, reduction)
+    a, pos, neg = anchor.ndim, positive.ndim, negative.ndim
+    if not (a == pos == neg):
+        raise RuntimeError(
+            f"The anchor, positive, and negative tensors are expected to have the same "
+            f"number of dimensions, but got: anchor {a}D, positive {pos}D, and negative "
+            f"{neg}D inputs"
+        )
+    if margin <= 0:
+        raise ValueError(f"margin must be greater than 0, got {margin}")
+    d_pos = pairwise_distance(anchor, positive, p, eps)
+    d_neg = pairwise_distance(anchor, negative, p, eps)
+    if swap:
+        d_neg = d_neg.minimum(pairwise_distance(positive, negative, p, eps))
+    return _reduce((d_pos - d_neg + margin).clamp_min(0), reduction)
 
 
 from .._missing import module_getattr as _module_getattr  # noqa: E402
