@@ -353,6 +353,8 @@ LOSSES = {
     "soft_margin": lambda a, b, y: F.soft_margin_loss(a, y),
     "poisson": lambda a, b, y: F.poisson_nll_loss(a, b * b),
     "poisson_rate": lambda a, b, y: F.poisson_nll_loss(a * a + 0.5, b * b, log_input=False),
+    # Stirling's term is a function of the target, differentiated too (targets above 1)
+    "poisson_full": lambda a, b, y: F.poisson_nll_loss(a, b * b + 1.5, full=True),
     "gaussian": lambda a, b, y: F.gaussian_nll_loss(a, b, y.abs() + 0.5),
     "triplet": lambda a, b, y: F.triplet_margin_loss(a, b, y.reshape(a.shape), swap=True),
 }

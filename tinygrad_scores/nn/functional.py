@@ -1069,11 +1069,11 @@ def poisson_nll_loss(
         losses = input.exp() - target * input
     else:
         losses = input - target * (input + eps).log()
-    if full:
-        t = target.array
-        with np.errstate(divide="ignore", invalid="ignore"):
-            stirling = t * np.log(t) - t + 0.5 * np.log(2 * math.pi * t)
-        losses = losses + _wrap(np.where(t > 1, stirling, 0).astype(t.dtype, copy=False))
+    if full:  # a differentiable term of the target, as in PyTorch
+        counted = target > 1
+        t = target.where(counted, 2.0)  # the logs only ever see targets above 1
+        stirling = t * t.log() - t + 0.5 * (t * (2 * math.pi)).log()
+        losses = losses + stirling.where(counted, 0.0)
     return _reduce(losses, reduction)
 
 
