@@ -58,7 +58,7 @@ class TensorDataset(Dataset[tuple[Tensor, ...]]):
         converted = []
         for i, t in enumerate(tensors):
             if isinstance(t, np.ndarray):
-                t = Tensor._wrap(t)
+                t = Tensor.wrap(t)
             if not isinstance(t, Tensor):
                 raise TypeError(
                     f"TensorDataset: argument {i} is a {type(t).__name__}; expected "
@@ -78,7 +78,7 @@ class TensorDataset(Dataset[tuple[Tensor, ...]]):
         self.tensors = tuple(converted)
 
     def __getitem__(self, index: Any) -> tuple[Tensor, ...]:
-        return tuple(Tensor._wrap(t.array[index]) for t in self.tensors)
+        return tuple(Tensor.wrap(t.array[index]) for t in self.tensors)
 
     def __len__(self) -> int:
         return self.tensors[0].shape[0]
@@ -180,18 +180,18 @@ def default_collate(batch: Sequence[Any]) -> Any:
     collated field by field (a tuple sample gives a list, as in PyTorch)."""
     elem = batch[0]
     if isinstance(elem, Tensor):
-        return Tensor._wrap(_stack([t.array for t in batch]))
+        return Tensor.wrap(_stack([t.array for t in batch]))
     if isinstance(elem, (np.ndarray, np.generic)):
         if not _numeric(np.asarray(elem)):
             raise TypeError(_COLLATE_ERROR.format(np.asarray(elem).dtype))
-        return Tensor._wrap(_stack([np.asarray(a) for a in batch]))
+        return Tensor.wrap(_stack([np.asarray(a) for a in batch]))
     if isinstance(elem, bool):
-        return Tensor._wrap(np.array(batch, dtype=np.bool_))
+        return Tensor.wrap(np.array(batch, dtype=np.bool_))
     if isinstance(elem, float):
-        return Tensor._wrap(np.array(batch, dtype=np.float64))
+        return Tensor.wrap(np.array(batch, dtype=np.float64))
     if isinstance(elem, int):
         values = np.array(batch)
-        return Tensor._wrap(values.astype(np.int64 if values.dtype.kind in "iub" else np.float32))
+        return Tensor.wrap(values.astype(np.int64 if values.dtype.kind in "iub" else np.float32))
     if isinstance(elem, (str, bytes)):
         return batch
     if isinstance(elem, Mapping):
@@ -223,7 +223,7 @@ def default_convert(data: Any) -> Any:
     if isinstance(data, Tensor):
         return data
     if isinstance(data, (np.ndarray, np.generic)):
-        return Tensor._wrap(np.asarray(data)) if _numeric(np.asarray(data)) else data
+        return Tensor.wrap(np.asarray(data)) if _numeric(np.asarray(data)) else data
     if isinstance(data, Mapping):
         return {key: default_convert(value) for key, value in data.items()}
     if isinstance(data, tuple) and hasattr(data, "_fields"):
@@ -352,7 +352,7 @@ class DataLoader:
                 return
             if fast:
                 tensors = cast(TensorDataset, self.dataset).tensors
-                yield [Tensor._wrap(t.array[idx]) for t in tensors]
+                yield [Tensor.wrap(t.array[idx]) for t in tensors]
             else:
                 yield self.collate_fn([self.dataset[int(i)] for i in idx])
 
@@ -376,8 +376,8 @@ def load_digits(
     n_test = int(round(len(x) * test_fraction))
     train, test = order[:-n_test], order[-n_test:]
     return (
-        (Tensor._wrap(x[train]), Tensor._wrap(y[train])),
-        (Tensor._wrap(x[test]), Tensor._wrap(y[test])),
+        (Tensor.wrap(x[train]), Tensor.wrap(y[train])),
+        (Tensor.wrap(x[test]), Tensor.wrap(y[test])),
     )
 
 

@@ -22,7 +22,7 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True):
     if isinstance(inputs, Tensor):
         inputs = (inputs,)
     inputs = [
-        Tensor._wrap(x.array.astype(np.float64)).requires_grad_(x.requires_grad)
+        Tensor.wrap(x.array.astype(np.float64)).requires_grad_(x.requires_grad)
         if isinstance(x, Tensor) and x.dtype.kind == "f"
         else x
         for x in inputs
@@ -45,7 +45,7 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True):
     total = None
     for o, w in zip(outs, weights):
         if o.requires_grad:
-            term = (o * Tensor._wrap(w.astype(o.dtype))).sum()
+            term = (o * Tensor.wrap(w.astype(o.dtype))).sum()
             total = term if total is None else total + term
     for i in checked:
         inputs[i].grad = None

@@ -263,7 +263,7 @@ def _build(node, arrays):
         return node
     ((tag, value),) = node.items()
     if tag == "__tensor__":
-        return Tensor._wrap(arrays[value])
+        return Tensor.wrap(arrays[value])
     if tag == "__array__":
         return arrays[value]
     if tag == "__dict__":

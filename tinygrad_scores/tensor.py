@@ -136,8 +136,6 @@ class Tensor(TensorMethods):
         Tensor._init(t, array, grad_fn)
         return t
 
-    _wrap = wrap
-
     # ------------------------------------------------------------------ attributes
     @property
     def data(self) -> Tensor:

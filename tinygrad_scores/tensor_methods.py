@@ -110,7 +110,7 @@ class TensorMethods:
         from .device import check  # noqa: PLC0415
 
         check(device)
-        t = self._wrap(make(_shape_args(size), dtypes.to_numpy(dtype) or self.array.dtype))
+        t = self.wrap(make(_shape_args(size), dtypes.to_numpy(dtype) or self.array.dtype))
         return t.requires_grad_() if requires_grad else t
 
     # ------------------------------------------------------------------ devices, dtypes
@@ -361,7 +361,7 @@ class TensorMethods:
         weight = (
             weight
             if isinstance(weight, TensorMethods)
-            else self._wrap(np.asarray(weight, self.array.dtype))
+            else self.wrap(np.asarray(weight, self.array.dtype))
         )
         return ops.Lerp.apply(self, end, weight)
 
@@ -402,8 +402,8 @@ class TensorMethods:
     def _logical(self, op, other=None):
         a = self.array.astype(bool)
         if other is None:
-            return self._wrap(op(a))
-        return self._wrap(np.asarray(op(a, np.asarray(_value(other)).astype(bool))))
+            return self.wrap(op(a))
+        return self.wrap(np.asarray(op(a, np.asarray(_value(other)).astype(bool))))
 
     def logical_not(self):
         return self._logical(np.logical_not)
@@ -424,7 +424,7 @@ class TensorMethods:
         out = op(self.array, b)
         if not isinstance(other, TensorMethods):
             out = out.astype(self.array.dtype)
-        return self._wrap(np.asarray(out))
+        return self.wrap(np.asarray(out))
 
     def bitwise_and(self, other):
         return self._bitwise(np.bitwise_and, other, "bitwise_and")
@@ -438,7 +438,7 @@ class TensorMethods:
     def bitwise_not(self):
         if self.array.dtype.kind == "f":
             raise RuntimeError("\"bitwise_not_cpu\" not implemented for 'Float'")
-        return self._wrap(np.invert(self.array))
+        return self.wrap(np.invert(self.array))
 
     __and__ = bitwise_and
     __or__ = bitwise_or
@@ -482,23 +482,23 @@ class TensorMethods:
     not_equal, less, less_equal, greater, greater_equal = ne, lt, le, gt, ge
 
     def isnan(self):
-        return self._wrap(np.isnan(self.array))
+        return self.wrap(np.isnan(self.array))
 
     def isinf(self):
-        return self._wrap(np.isinf(self.array))
+        return self.wrap(np.isinf(self.array))
 
     def isfinite(self):
-        return self._wrap(np.isfinite(self.array))
+        return self.wrap(np.isfinite(self.array))
 
     def isposinf(self):
-        return self._wrap(np.isposinf(self.array))
+        return self.wrap(np.isposinf(self.array))
 
     def isneginf(self):
-        return self._wrap(np.isneginf(self.array))
+        return self.wrap(np.isneginf(self.array))
 
     def isclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
         """|self - other| <= atol + rtol * |other|, elementwise."""
-        return self._wrap(np.asarray(np.isclose(self.array, _value(other), rtol, atol, equal_nan)))
+        return self.wrap(np.asarray(np.isclose(self.array, _value(other), rtol, atol, equal_nan)))
 
     def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
         return bool(np.allclose(self.array, _value(other), rtol, atol, equal_nan))
@@ -600,13 +600,13 @@ class TensorMethods:
                 raise RuntimeError(
                     f"{name}(): Expected reduction dim to be specified for input.numel() == 0."
                 )
-            return self._wrap(np.asarray(find(self.array), dtype=np.int64))
+            return self.wrap(np.asarray(find(self.array), dtype=np.int64))
         dim = _dim(dim, self.ndim)
         if self.ndim == 0:
-            return self._wrap(np.zeros((), np.int64))
+            return self.wrap(np.zeros((), np.int64))
         if self.array.shape[dim] == 0:
             raise IndexError(f"{name}(): Expected reduction dim {dim} to have non-zero size.")
-        return self._wrap(np.asarray(find(self.array, axis=dim, keepdims=keepdim), np.int64))
+        return self.wrap(np.asarray(find(self.array, axis=dim, keepdims=keepdim), np.int64))
 
     def argmax(self, dim=None, keepdim=False):
         return self._arg_extreme(np.argmax, "argmax", dim, keepdim)
@@ -664,15 +664,15 @@ class TensorMethods:
 
     def all(self, dim=None, keepdim=False):
         axes = None if dim is None else _axes_tuple(dim, self.ndim)
-        return self._wrap(np.asarray(np.all(self.array, axis=axes, keepdims=keepdim)))
+        return self.wrap(np.asarray(np.all(self.array, axis=axes, keepdims=keepdim)))
 
     def any(self, dim=None, keepdim=False):
         axes = None if dim is None else _axes_tuple(dim, self.ndim)
-        return self._wrap(np.asarray(np.any(self.array, axis=axes, keepdims=keepdim)))
+        return self.wrap(np.asarray(np.any(self.array, axis=axes, keepdims=keepdim)))
 
     def count_nonzero(self, dim=None):
         axes = None if dim is None else _axes_tuple(dim, self.ndim)
-        return self._wrap(np.asarray(np.count_nonzero(self.array, axis=axes), np.int64))
+        return self.wrap(np.asarray(np.count_nonzero(self.array, axis=axes), np.int64))
 
     def sort(self, dim=-1, descending=False, stable=False):
         """(values, indices) sorted along ``dim``; always stable here; NaN sorts as the
@@ -680,9 +680,9 @@ class TensorMethods:
         if isinstance(dim, bool):  # sort(stable=...) given positionally is not PyTorch's
             raise TypeError("sort(): dim must be an int")
         if self.ndim == 0:
-            return return_types.sort(self.clone(), self._wrap(np.zeros((), np.int64)))
+            return return_types.sort(self.clone(), self.wrap(np.zeros((), np.int64)))
         dim = _dim(dim, self.ndim)
-        indices = self._wrap(_sort_indices(self.array, dim, descending))
+        indices = self.wrap(_sort_indices(self.array, dim, descending))
         values = ops.Gather.apply(self, index=indices.array, dim=dim)
         return return_types.sort(values, indices)
 
@@ -698,10 +698,10 @@ class TensorMethods:
         if not 0 <= k <= size:
             raise RuntimeError("selected index k out of range")
         if self.ndim == 0:
-            return return_types.topk(self.clone(), self._wrap(np.zeros((), np.int64)))
+            return return_types.topk(self.clone(), self.wrap(np.zeros((), np.int64)))
         dim = _dim(dim, self.ndim)
         order = _sort_indices(self.array, dim, descending=largest)
-        indices = self._wrap(np.take(order, np.arange(k), axis=dim))
+        indices = self.wrap(np.take(order, np.arange(k), axis=dim))
         return return_types.topk(ops.Gather.apply(self, index=indices.array, dim=dim), indices)
 
     def kthvalue(self, k, dim=-1, keepdim=False):
@@ -710,10 +710,10 @@ class TensorMethods:
         if not 1 <= k <= size:
             raise IndexError(f"kthvalue(): selected number k out of range for dimension {dim}")
         if self.ndim == 0:
-            return return_types.kthvalue(self.clone(), self._wrap(np.zeros((), np.int64)))
+            return return_types.kthvalue(self.clone(), self.wrap(np.zeros((), np.int64)))
         dim = _dim(dim, self.ndim)
         order = _sort_indices(self.array, dim, descending=False)
-        indices = self._wrap(np.take(order, [k - 1], axis=dim))
+        indices = self.wrap(np.take(order, [k - 1], axis=dim))
         return return_types.kthvalue(*self._pick_along(indices, dim, keepdim))
 
     def median(self, dim=None, keepdim=False):
@@ -722,15 +722,13 @@ class TensorMethods:
         a = self.array
         if dim is None:
             if a.size == 0:
-                return self._wrap(
-                    np.asarray(np.nan, a.dtype if a.dtype.kind == "f" else np.float32)
-                )
+                return self.wrap(np.asarray(np.nan, a.dtype if a.dtype.kind == "f" else np.float32))
             flat = np.sort(a.reshape(-1))
             value = flat[-1] if np.isnan(flat[-1]) else flat[(flat.size - 1) // 2]
             return ops.PickValue.apply(self, value=value)
         dim = _dim(dim, self.ndim)
         if self.ndim == 0:
-            return return_types.median(self.clone(), self._wrap(np.zeros((), np.int64)))
+            return return_types.median(self.clone(), self.wrap(np.zeros((), np.int64)))
         n = a.shape[dim]
         if n == 0:
             raise IndexError(f"median(): Expected reduction dim {dim} to have non-zero size.")
@@ -739,7 +737,7 @@ class TensorMethods:
         # with NaNs in a slice, its median is the first NaN (they sort last)
         pos = np.where(nans > 0, n - nans, (n - 1) // 2)
         pos = np.broadcast_to(pos, a.shape[:dim] + (1,) + a.shape[dim + 1 :])
-        indices = self._wrap(np.take_along_axis(order, pos, axis=dim))
+        indices = self.wrap(np.take_along_axis(order, pos, axis=dim))
         return return_types.median(*self._pick_along(indices, dim, keepdim))
 
     def unique(
@@ -753,15 +751,13 @@ class TensorMethods:
         values, inverse, counts = np.unique(
             self.array, return_inverse=True, return_counts=True, axis=dim
         )
-        out = [self._wrap(values)]
+        out = [self.wrap(values)]
         if return_inverse:
             out.append(
-                self._wrap(
-                    inverse.reshape(self.array.shape if dim is None else -1).astype(np.int64)
-                )
+                self.wrap(inverse.reshape(self.array.shape if dim is None else -1).astype(np.int64))
             )
         if return_counts:
-            out.append(self._wrap(counts.astype(np.int64)))
+            out.append(self.wrap(counts.astype(np.int64)))
         return out[0] if len(out) == 1 else tuple(out)
 
     # ------------------------------------------------------------------ shape methods
@@ -1069,7 +1065,7 @@ class TensorMethods:
             src = (
                 src
                 if isinstance(src, TensorMethods)
-                else self._wrap(np.broadcast_to(src, idx.shape).copy())
+                else self.wrap(np.broadcast_to(src, idx.shape).copy())
             )
             return ops.ScatterAdd.apply(self, src, index=idx, dim=dim)
         if reduce is not None:
@@ -1102,7 +1098,7 @@ class TensorMethods:
                 )
             value = value.type(self.dtype)
         else:
-            value = self._wrap(np.asarray(value).astype(self.array.dtype))
+            value = self.wrap(np.asarray(value).astype(self.array.dtype))
         return ops.Where.apply(value, self, cond=mask)
 
     def masked_fill_(self, mask, value):
@@ -1121,13 +1117,13 @@ class TensorMethods:
         mask[_index_array(index, "index_fill")] = True
         shape = [1] * self.ndim
         shape[_dim(dim, self.ndim)] = -1
-        return self.masked_fill(self._wrap(mask.reshape(shape)), value)
+        return self.masked_fill(self.wrap(mask.reshape(shape)), value)
 
     def nonzero(self, as_tuple=False):
         where = np.argwhere(self.array) if self.ndim else np.argwhere(self.array.reshape(1))
         if as_tuple:
-            return tuple(self._wrap(np.ascontiguousarray(c, dtype=np.int64)) for c in where.T)
-        return self._wrap(where.astype(np.int64))
+            return tuple(self.wrap(np.ascontiguousarray(c, dtype=np.int64)) for c in where.T)
+        return self.wrap(where.astype(np.int64))
 
     def argwhere(self):
         return self.nonzero()
@@ -1137,7 +1133,7 @@ class TensorMethods:
             n = self.array.shape[0] + abs(diagonal)
             rows = np.arange(self.array.shape[0]) + max(-diagonal, 0)
             cols = np.arange(self.array.shape[0]) + max(diagonal, 0)
-            zeros = self._wrap(np.zeros((n, n), self.array.dtype))
+            zeros = self.wrap(np.zeros((n, n), self.array.dtype))
             return ops.IndexPut.apply(zeros, self, index=(rows, cols))
         if self.ndim == 2:
             return self.diagonal(diagonal)
@@ -1157,17 +1153,17 @@ class TensorMethods:
         return self.diagonal().sum()
 
     def tril(self, diagonal=0):
-        return self * self._wrap(np.tri(*self.array.shape[-2:], diagonal, bool))
+        return self * self.wrap(np.tri(*self.array.shape[-2:], diagonal, bool))
 
     def triu(self, diagonal=0):
-        return self * self._wrap(~np.tri(*self.array.shape[-2:], diagonal - 1, bool))
+        return self * self.wrap(~np.tri(*self.array.shape[-2:], diagonal - 1, bool))
 
     # ------------------------------------------------------------------ more elementwise
     def signbit(self):
-        return self._wrap(np.signbit(self.array))
+        return self.wrap(np.signbit(self.array))
 
     def isreal(self):
-        return self._wrap(np.ones(self.array.shape, bool))
+        return self.wrap(np.ones(self.array.shape, bool))
 
     def deg2rad(self):
         return self._floating() * (math.pi / 180.0)
@@ -1196,7 +1192,7 @@ class TensorMethods:
                 info.min if neginf is None else neginf,
             ),
         )
-        return ops.Where.apply(self, self._wrap(fill.astype(a.dtype)), cond=np.isfinite(a))
+        return ops.Where.apply(self, self.wrap(fill.astype(a.dtype)), cond=np.isfinite(a))
 
     def diff(self, n=1, dim=-1, prepend=None, append=None):
         """n-th forward difference along ``dim`` (after joining prepend / append)."""
@@ -1237,12 +1233,12 @@ class TensorMethods:
         dim = 0 if dim is None else _dim(dim, self.ndim)
         reps = repeats.array if isinstance(repeats, TensorMethods) else repeats
         positions = np.repeat(np.arange(source.shape[dim]), reps)
-        return source.index_select(dim, self._wrap(positions.astype(np.int64)))
+        return source.index_select(dim, self.wrap(positions.astype(np.int64)))
 
     def _cumulative_extreme(self, better, name, dim):
         dim = _dim(dim, self.ndim)
         if self.ndim == 0:
-            return getattr(return_types, name)(self.clone(), self._wrap(np.zeros((), np.int64)))
+            return getattr(return_types, name)(self.clone(), self.wrap(np.zeros((), np.int64)))
         x = np.moveaxis(self.array, dim, -1)
         idx = np.zeros(x.shape, np.int64)
         best = x[..., 0].copy()
@@ -1257,7 +1253,7 @@ class TensorMethods:
                 take &= ~np.isnan(best)
             best = np.where(take, x[..., i], best)
             idx[..., i] = np.where(take, i, idx[..., i - 1])
-        indices = self._wrap(np.ascontiguousarray(np.moveaxis(idx, -1, dim)))
+        indices = self.wrap(np.ascontiguousarray(np.moveaxis(idx, -1, dim)))
         values = ops.Gather.apply(self, index=indices.array, dim=dim)
         return getattr(return_types, name)(values, indices)
 
@@ -1274,7 +1270,7 @@ class TensorMethods:
         shape = [1] * self.ndim
         shape[dim] = -1
         full = np.broadcast_to(idx.reshape(shape), source.shape) if self.ndim else idx
-        return self.scatter_add(dim, self._wrap(np.ascontiguousarray(full)), source * alpha)
+        return self.scatter_add(dim, self.wrap(np.ascontiguousarray(full)), source * alpha)
 
     def index_add_(self, dim, index, source, alpha=1):
         return self._apply_inplace(lambda s: s.index_add(dim, index, source, alpha), source)
@@ -1549,7 +1545,7 @@ def _bound(t, b):
     if b is None or isinstance(b, TensorMethods):
         return b
     dtype = dtypes.result_type(t, b)
-    return t._wrap(np.asarray(b, dtype))
+    return t.wrap(np.asarray(b, dtype))
 
 
 def _index_array(index, who):

@@ -219,7 +219,7 @@ def _as_tensors(images, labels, flatten):
     x = images.astype(np.float32) / 255.0
     if flatten:
         x = x.reshape(len(x), -1)
-    return Tensor._wrap(x), Tensor._wrap(labels.astype(np.int64))
+    return Tensor.wrap(x), Tensor.wrap(labels.astype(np.int64))
 
 
 def load_mnist(root=None, train=True, download=False, flatten=True, mirrors=None):

@@ -36,15 +36,11 @@ from ..tensor import Tensor
 _REDUCTIONS = ("mean", "sum", "none")
 
 
-def _wrap(array: np.ndarray) -> Tensor:
-    return Tensor._wrap(array)
-
-
 def _tensor(x: Any, dtype: Any = None) -> Tensor:
     """``x`` as a Tensor (arrays, lists and numbers are wrapped, cast to ``dtype``)."""
     if isinstance(x, Tensor):
         return x
-    return _wrap(np.asarray(x, dtype=dtype))
+    return Tensor.wrap(np.asarray(x, dtype=dtype))
 
 
 def _array(x: Any) -> np.ndarray:
@@ -255,7 +251,7 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     else:
         keep = _rng(None).random(input.shape) >= p
         mask = keep * input.array.dtype.type(1.0 / (1.0 - p))
-    return _maybe_inplace(input, inplace, lambda x: x * _wrap(mask))
+    return _maybe_inplace(input, inplace, lambda x: x * Tensor.wrap(mask))
 
 
 def layer_norm(
@@ -344,7 +340,7 @@ def batch_norm(
         dtype = input.array.dtype
         mean = running_mean.array.astype(dtype).reshape(channel_shape)
         inv_std = (1.0 / np.sqrt(running_var.array.astype(np.float64) + eps)).astype(dtype)
-        out = (input - _wrap(mean)) * _wrap(inv_std.reshape(channel_shape))
+        out = (input - Tensor.wrap(mean)) * Tensor.wrap(inv_std.reshape(channel_shape))
     if weight is not None:
         out = out * weight.reshape(channel_shape)
     if bias is not None:
@@ -496,7 +492,7 @@ def embedding_bag(
             f"input has to be 1D or 2D Tensor, but got Tensor of dimension {indices.ndim}"
         )
     rows = embedding(
-        Tensor._wrap(indices), weight, padding_idx, max_norm, norm_type, scale_grad_by_freq, sparse
+        Tensor.wrap(indices), weight, padding_idx, max_norm, norm_type, scale_grad_by_freq, sparse
     )
     if per_sample_weights is not None:
         rows = rows * per_sample_weights.unsqueeze(1)
@@ -510,7 +506,7 @@ def embedding_bag(
         pooled = [
             rows[int(a) : int(b)][keep[a:b]].max(dim=0).values
             if keep[a:b].any()
-            else Tensor._wrap(np.zeros(weight.shape[1], weight.array.dtype))
+            else Tensor.wrap(np.zeros(weight.shape[1], weight.array.dtype))
             for a, b in zip(starts, ends)
         ]
         return stack(pooled) if pooled else rows[:0]
@@ -519,7 +515,7 @@ def embedding_bag(
         members = np.flatnonzero(keep[start:end]) + start
         if members.size:
             bag_of[b, members] = 1.0 / members.size if mode == "mean" else 1.0
-    return Tensor._wrap(bag_of) @ rows
+    return Tensor.wrap(bag_of) @ rows
 
 
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
@@ -539,7 +535,7 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
             raise RuntimeError("Class values must be smaller than num_classes.")
     out = np.zeros(labels.shape + (num_classes,), np.int64)
     np.put_along_axis(out, labels[..., None], 1, axis=-1)
-    return _wrap(out)
+    return Tensor.wrap(out)
 
 
 def normalize(
@@ -776,10 +772,10 @@ def cross_entropy(
     if label_smoothing == 0.0:
         return loss
     # PyTorch: (1 - eps) * nll + eps / C * smooth, smooth = -sum_c w_c logp_c per element
-    weighted = logp if w is None else logp * _wrap(w.reshape((-1,) + (1,) * (input.ndim - 2)))
+    weighted = logp if w is None else logp * Tensor.wrap(w.reshape((-1,) + (1,) * (input.ndim - 2)))
     smooth = -weighted.sum(class_dim)
     counted = labels != ignore_index
-    smooth = smooth * _wrap(counted.astype(input.array.dtype))
+    smooth = smooth * Tensor.wrap(counted.astype(input.array.dtype))
     if reduction == "mean":
         total = float(counted.sum() if w is None else w[labels[counted]].sum())
         smooth = smooth.sum() * (1.0 / total if total else math.nan)
@@ -813,7 +809,7 @@ def _cross_entropy_probabilities(input, target, weight, reduction, label_smoothi
     terms = log_softmax(input, class_dim) * target
     w = _class_weight(weight, n_classes, input.array.dtype)
     if w is not None:
-        terms = terms * _wrap(w.reshape((-1,) + (1,) * max(input.ndim - 2, 0)))
+        terms = terms * Tensor.wrap(w.reshape((-1,) + (1,) * max(input.ndim - 2, 0)))
     if reduction == "none":
         return -terms.sum(class_dim)
     if reduction == "sum":
@@ -833,7 +829,7 @@ def mse_loss(
     are an error here: broadcasting (N, 1) against (N,) is almost always a bug."""
     reduction = _checked_reduction(size_average, reduce, reduction)
     if not isinstance(target, Tensor):
-        target = _wrap(np.asarray(target, dtype=input.array.dtype))
+        target = Tensor.wrap(np.asarray(target, dtype=input.array.dtype))
     _same_shape(input, target, "mse_loss")
     return ops.MSELoss.apply(input, target, reduction=reduction)
 
@@ -1092,7 +1088,7 @@ def gaussian_nll_loss(
     v = (
         var
         if isinstance(var, Tensor)
-        else _wrap(np.full(tuple(input.shape), var, dtype=input.array.dtype))
+        else Tensor.wrap(np.full(tuple(input.shape), var, dtype=input.array.dtype))
     )
     if tuple(v.shape) != tuple(input.shape):
         if tuple(input.shape[:-1]) == tuple(v.shape):
@@ -1109,7 +1105,7 @@ def gaussian_nll_loss(
         raise ValueError("var has negative entry/entries")
     target = _tensor(target, dtype=input.array.dtype)
     clamped = np.maximum(v.array, v.array.dtype.type(eps))
-    v = v + _wrap(clamped - v.array)  # the clamped value, the identity's gradient
+    v = v + Tensor.wrap(clamped - v.array)  # the clamped value, the identity's gradient
     losses = 0.5 * (v.log() + (input - target) ** 2 / v)
     if full:
         losses = losses + 0.5 * math.log(2 * math.pi)

@@ -34,7 +34,7 @@ def _fill(tensor: Tensor, values: Any) -> Tensor:
     through ``copy_`` so that the tensor's version moves on (a graph that saved the old
     values then refuses to backward instead of using the new ones)."""
     with no_grad():
-        tensor.copy_(Tensor._wrap(np.asarray(values, dtype=tensor.array.dtype)))
+        tensor.copy_(Tensor.wrap(np.asarray(values, dtype=tensor.array.dtype)))
     return tensor
 
 

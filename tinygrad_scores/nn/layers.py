@@ -441,9 +441,9 @@ class _BatchNorm(Module):
             self.register_parameter("weight", None)
             self.register_parameter("bias", None)
         if track_running_stats:
-            self.register_buffer("running_mean", Tensor._wrap(np.zeros(num_features, dtype)))
-            self.register_buffer("running_var", Tensor._wrap(np.ones(num_features, dtype)))
-            self.register_buffer("num_batches_tracked", Tensor._wrap(np.zeros((), np.int64)))
+            self.register_buffer("running_mean", Tensor.wrap(np.zeros(num_features, dtype)))
+            self.register_buffer("running_var", Tensor.wrap(np.ones(num_features, dtype)))
+            self.register_buffer("num_batches_tracked", Tensor.wrap(np.zeros((), np.int64)))
         else:
             self.register_buffer("running_mean", None)
             self.register_buffer("running_var", None)

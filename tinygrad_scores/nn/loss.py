@@ -14,7 +14,7 @@ from .module import Module
 
 
 def _as_tensor(value: Any) -> Tensor | None:
-    return value if value is None or isinstance(value, Tensor) else Tensor._wrap(np.asarray(value))
+    return value if value is None or isinstance(value, Tensor) else Tensor.wrap(np.asarray(value))
 
 
 class _Loss(Module):

@@ -462,10 +462,10 @@ class Module:
         state = OrderedDict() if destination is None else destination
         for name, p in self._parameters.items():
             if p is not None:
-                state[prefix + name] = p if keep_vars else Tensor._wrap(p.array)
+                state[prefix + name] = p if keep_vars else Tensor.wrap(p.array)
         for name, b in self._buffers.items():
             if b is not None and name not in self._non_persistent_buffers_set:
-                state[prefix + name] = b if keep_vars else Tensor._wrap(b.array)
+                state[prefix + name] = b if keep_vars else Tensor.wrap(b.array)
         for name, child in self._modules.items():
             if child is not None:
                 child.state_dict(state, prefix + name + ".", keep_vars)

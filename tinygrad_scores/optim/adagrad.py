@@ -73,7 +73,7 @@ class Adagrad(Optimizer):
 
     def _init_state(self, group, p):
         state = _fresh_state((), p)
-        state["sum"] = Tensor._wrap(
+        state["sum"] = Tensor.wrap(
             np.full(p.shape, group["initial_accumulator_value"], p.dtype.newbyteorder("="))
         )
         return state

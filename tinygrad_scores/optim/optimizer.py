@@ -252,7 +252,7 @@ class Optimizer:
                     f"{name}: state '{key}' has dtype {value.dtype}, expected {dtype}"
                 )
             if loading:
-                state[key] = Tensor._wrap(np.array(value, dtype=dtype, order="C"))
+                state[key] = Tensor.wrap(np.array(value, dtype=dtype, order="C"))
         if loading and "step" in state:
             step = state["step"]
             step = step.array if isinstance(step, Tensor) else np.asarray(step)
@@ -265,7 +265,7 @@ class Optimizer:
                 raise RuntimeError(
                     f"{name}: state 'step' must be a non-negative number, got {state['step']!r}"
                 )
-            state["step"] = Tensor._wrap(np.array(step.item(), np.float32))
+            state["step"] = Tensor.wrap(np.array(step.item(), np.float32))
 
     def _update(self, group, p, grad, state):
         raise NotImplementedError
@@ -285,7 +285,7 @@ class Optimizer:
             for p in group["params"]:
                 if p in self.state:
                     state[index[id(p)]] = {
-                        k: Tensor._wrap(v.array.copy()) if isinstance(v, Tensor) else v
+                        k: Tensor.wrap(v.array.copy()) if isinstance(v, Tensor) else v
                         for k, v in self.state[p].items()
                     }
         return {"state": state, "param_groups": groups}
@@ -395,9 +395,9 @@ def _step_tensor(state):
 def _fresh_state(keys, p):
     """PyTorch's float32 ``step`` counter at 0, and a zero tensor shaped like parameter array
     ``p`` for each of ``keys``."""
-    state = {"step": Tensor._wrap(np.array(0.0, np.float32))}
+    state = {"step": Tensor.wrap(np.array(0.0, np.float32))}
     for key in keys:
-        state[key] = Tensor._wrap(np.zeros(p.shape, p.dtype))
+        state[key] = Tensor.wrap(np.zeros(p.shape, p.dtype))
     return state
 
 

@@ -66,7 +66,7 @@ class SGD(Optimizer):
         buf = state.get("momentum_buffer")
         first = buf is None
         if group["momentum"] and first:
-            buf = state["momentum_buffer"] = Tensor._wrap(np.empty(p.shape, p.dtype))
+            buf = state["momentum_buffer"] = Tensor.wrap(np.empty(p.shape, p.dtype))
         flat_buf = buf.array.reshape(-1) if group["momentum"] else p.reshape(-1)[:0]
         kernels.sgd(
             p.reshape(-1),

@@ -41,7 +41,7 @@ def clip_grad_norm_(
     grads = _grads(parameters)
     norm_type = float(norm_type)
     if not grads:
-        return Tensor._wrap(np.asarray(0.0, np.float32))
+        return Tensor.wrap(np.asarray(0.0, np.float32))
     dtype = grads[0].array.dtype
     if norm_type == math.inf:
         norms = [np.abs(g.array).max() if g.array.size else 0.0 for g in grads]
@@ -62,7 +62,7 @@ def clip_grad_norm_(
     coef = min(float(max_norm) / (total + 1e-6), 1.0)
     for g in grads:
         _scale_in_place(g, coef)
-    return Tensor._wrap(np.asarray(total, dtype))
+    return Tensor.wrap(np.asarray(total, dtype))
 
 
 def clip_grad_value_(parameters: _Tensors, clip_value: float, foreach: bool | None = None) -> None:

@@ -39,5 +39,5 @@ def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
     with no_grad():  # copy_ moves each parameter's version on
         for p in params:
             n = p.numel()
-            p.copy_(Tensor._wrap(vec.array[offset : offset + n].reshape(p.shape)))
+            p.copy_(Tensor.wrap(vec.array[offset : offset + n].reshape(p.shape)))
             offset += n
