@@ -125,3 +125,19 @@ def test_default_collate_keeps_a_field_of_strings_as_a_tuple():
     numbers, words = default_collate([[1, "a"], [2, "b"]])
     assert numbers.tolist() == [1, 2] and words == ("a", "b")
     assert default_collate(["a", "b"]) == ["a", "b"]
+
+
+def test_std_of_a_constant_has_zero_gradient_and_0d_flip():
+    """PyTorch's std_backward masks the 1 / (2 std) where std is 0 (no NaN); flipping a
+    0-d tensor along dim 0 is the tensor itself."""
+    x = torch.zeros(3, requires_grad=True)
+    x.std().backward()
+    np.testing.assert_array_equal(x.grad.array, [0.0, 0.0, 0.0])
+    x = torch.tensor([1.0, 2.0, 4.0], dtype=torch.float64, requires_grad=True)
+    x.std().backward()  # d std / dx_i = (x_i - mean) / ((n - 1) std)
+    mean, std = 7 / 3, np.sqrt(((1 - 7 / 3) ** 2 + (2 - 7 / 3) ** 2 + (4 - 7 / 3) ** 2) / 2)
+    np.testing.assert_allclose(x.grad.array, (np.array([1.0, 2.0, 4.0]) - mean) / (2 * std))
+    y = torch.tensor(2.0, requires_grad=True)
+    flipped = y.flip(0)
+    flipped.backward()
+    assert flipped.item() == 2.0 and y.grad.item() == 1.0

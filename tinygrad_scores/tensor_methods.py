@@ -628,7 +628,7 @@ class TensorMethods:
 
     def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
         """Square root of ``var`` with the same arguments."""
-        return self.var(dim, unbiased, keepdim, correction=correction).sqrt()
+        return ops.Std.apply(self.var(dim, unbiased, keepdim, correction=correction))
 
     def logsumexp(self, dim, keepdim=False):
         return ops.LogSumExp.apply(self._floating(), dim=_dims(dim), keepdim=keepdim)
@@ -928,6 +928,8 @@ class TensorMethods:
 
     def flip(self, *dims):
         dims = tuple(_dim(d, self.ndim) for d in _shape_args(dims))
+        if self.ndim == 0:  # a 0-d tensor flips to itself (dim 0 or -1 accepted)
+            dims = ()
         return ops.Flip.apply(self, dims=dims)
 
     def fliplr(self):

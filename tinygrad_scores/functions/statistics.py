@@ -9,7 +9,7 @@ import numpy as np
 from ..autograd import Function
 from .reductions import _axes, _expand_reduced
 
-__all__ = ["Amax", "Amin", "PickValue", "Var", "Prod", "LogSumExp", "CumSum", "CumProd"]
+__all__ = ["Amax", "Amin", "PickValue", "Var", "Std", "Prod", "LogSumExp", "CumSum", "CumProd"]
 
 _QUIET = dict(divide="ignore", invalid="ignore", over="ignore")
 
@@ -68,6 +68,23 @@ class PickValue(Function):
         a, out = ctx.saved_tensors
         hits = (a == out) | (np.isnan(a) & np.isnan(out))
         return (hits * (grad / max(int(hits.sum()), 1))).astype(grad.dtype, copy=False)
+
+
+class Std(Function):
+    """out = sqrt(v) for a variance v;   dv = g / (2 * out), and 0 where out == 0
+    (PyTorch's std_backward: a constant input has std 0 and gradient 0, not NaN)."""
+
+    @staticmethod
+    def forward(ctx, v):
+        out = np.sqrt(v)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(out == 0, 0, grad / (2 * out)).astype(grad.dtype, copy=False)
 
 
 class Var(Function):
