@@ -141,3 +141,14 @@ def test_std_of_a_constant_has_zero_gradient_and_0d_flip():
     flipped = y.flip(0)
     flipped.backward()
     assert flipped.item() == 2.0 and y.grad.item() == 1.0
+
+
+def test_named_results_print_as_pytorch():
+    result = torch.tensor([3.0, 1.0, 2.0]).sort(descending=True)
+    assert repr(result) == (
+        "tinygrad_scores.return_types.sort(\n"
+        "values=tensor([3., 2., 1.]),\n"
+        "indices=tensor([0, 2, 1]))"
+    )
+    values, indices = result
+    assert result.values is values and result.indices is indices

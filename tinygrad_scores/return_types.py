@@ -4,10 +4,17 @@
 from collections import namedtuple
 
 
+def _repr(self):
+    """PyTorch's layout: the qualified name, then one field a line."""
+    fields = ",\n".join(f"{name}={value!r}" for name, value in zip(self._fields, self))
+    return f"tinygrad_scores.return_types.{type(self).__name__}(\n{fields})"
+
+
 def _pair(name, fields=("values", "indices")):
     cls = namedtuple(name, fields)
     cls.__module__ = __name__
     cls.__doc__ = f"The result of ``{name}``: {', '.join(fields)}."
+    cls.__repr__ = _repr
     return cls
 
 
