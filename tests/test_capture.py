@@ -209,3 +209,83 @@ def test_results_that_still_need_their_graph_are_not_captured():
             out.backward()  # the caller's backward still works
     assert forward.eager_reason is not None
     assert model.weight.grad is not None
+
+
+def _three_calls_then(step, first_args, then_args, eager):
+    """Two recording calls, a third with other values: the compiled result must equal the
+    eager one (falling back to eager is fine, a stale tape is not)."""
+    compiled = ts.compile(step)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        compiled(*first_args)
+        compiled(*first_args)
+        got = compiled(*then_args)
+    return got, eager(*then_args)
+
+
+def test_an_index_from_the_arguments_is_not_frozen_into_the_tape():
+    w = ts.tensor([1.0, 2.0, 3.0], requires_grad=True)
+
+    def step(x, idx):
+        loss = (x[idx] * w[:2]).sum()
+        loss.backward()
+        return loss
+
+    x = ts.tensor([1.0, 2.0, 3.0])
+    got, want = _three_calls_then(step, (x, ts.tensor([0, 1])), (x, ts.tensor([2, 2])), step)
+    assert got.item() == want.item() == 9.0
+
+
+def test_a_value_computed_outside_the_ops_is_not_frozen():
+    w = ts.tensor([1.0, 2.0, 3.0], requires_grad=True)
+
+    def step(x, t):
+        loss = (x * w).sum() * (t > 0.3)
+        loss.backward()
+        return loss
+
+    x = ts.ones(3)
+    got, want = _three_calls_then(step, (x, ts.tensor(0.5)), (x, ts.tensor(0.1)), step)
+    assert got.item() == want.item() == 0.0
+
+
+def test_gradients_into_an_argument_are_not_replayed_into_the_old_one():
+    w = ts.tensor([1.0, 2.0, 3.0])
+    compiled = ts.compile(lambda x: (x * w).sum().backward())
+    x = ts.ones(3, requires_grad=True)
+    x2 = ts.ones(3, requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        compiled(x)
+        compiled(x)
+        compiled(x2)
+    np.testing.assert_array_equal(x2.grad.array, [1.0, 2.0, 3.0])
+    np.testing.assert_array_equal(x.grad.array, [2.0, 4.0, 6.0])
+
+
+def test_a_replaced_parameter_or_a_new_hook_leaves_the_tape():
+    def make():
+        model = nn.Linear(3, 1)
+        opt = optim.SGD(model.parameters(), lr=0.1)
+
+        def step(x):
+            loss = model(x).sum()
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            return loss
+
+        return model, step
+
+    ts.manual_seed(0)
+    model, step = make()
+    compiled = ts.compile(step)
+    x = ts.ones(2, 3)
+    for _ in range(3):
+        compiled(x)
+    assert compiled._steps is not None
+    model.weight = nn.Parameter(ts.zeros(1, 3))
+    bias = model.bias.item()
+    with pytest.warns(RuntimeWarning, match="parameter was replaced"):
+        out = compiled(x)
+    assert out.item() == pytest.approx(2 * bias)  # the new zero weight was used

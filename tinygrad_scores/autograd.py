@@ -527,7 +527,12 @@ def _roots_and_seeds(tensors, grads):
             raise RuntimeError(
                 "element 0 of tensors does not require grad and does not have a grad_fn"
             )
-    return roots, [_seed(r, g) for r, g in zip(roots, grads)]
+    seeds = [_seed(r, g) for r, g in zip(roots, grads)]
+    if _state.recorder is not None:  # the implicit ones are a constant of the tape
+        for seed, g in zip(seeds, grads):
+            if g is None:
+                _state.recorder.constant(seed)
+    return roots, seeds
 
 
 def _run(roots, seeds, retain_graph, capture=None, accumulate_only=None):

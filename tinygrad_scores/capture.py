@@ -20,12 +20,21 @@ How it works, in the spirit of tinygrad's TinyJit:
 
 A function is not captured (it keeps running eagerly, with a one-time warning saying why)
 when it reads tensor values into Python (``item()``, ``float(t)``, ``if t > 0``, ...),
-draws random numbers (dropout), updates BatchNorm's running statistics, uses hooks,
-``retain_grad``, ``autograd.grad`` or ``trace``, or returns something other than tensors.
-Call ``backward()`` inside the function: a replayed result has no graph behind it.
+draws random numbers (dropout), updates BatchNorm's running statistics, indexes with a
+tensor, makes tensors from data outside the ops, uses hooks, ``retain_grad``,
+``autograd.grad`` or ``trace``, or returns something other than tensors. A replay falls
+back to eager when a module switched train/eval, a parameter was replaced, a weight got a
+hook or changed ``requires_grad``, or the arguments' shapes or dtypes changed.
+
+What a tape cannot see: plain Python values the function reads from outside (a global
+``scale``, an attribute ``model.alpha``) are frozen at their value during capture, as in
+tinygrad's TinyJit. Pass such values as arguments (their values are part of the key), or
+do not compile the function. Call ``backward()`` inside the function: a replayed result has
+no graph behind it. Calls are serialised: one tape, one caller at a time.
 """
 
 import functools
+import threading
 import warnings
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
@@ -78,6 +87,12 @@ class Recorder:
         self.failure = None
         self.paused = 0
         self.modules = []  # (module, its training flag) for each module called
+        self.constants = set()  # ids of 0-d arrays made from Python literals (x * 2)
+        self.option_arrays = []  # arrays passed as op options (indices, masks, weights)
+
+    def constant(self, array):
+        self.keep.append(array)
+        self.constants.add(id(array))
 
     def module_called(self, module):
         if not self.paused:
@@ -113,6 +128,16 @@ class Recorder:
         if cls._tensor_api:
             self.fail(f"a user-defined Function ({cls.__name__})")
             return
+        for value in options.values():
+            if isinstance(value, tuple):
+                value = [v for v in value if isinstance(v, np.ndarray)]
+            for array in value if isinstance(value, list) else [value]:
+                if isinstance(array, np.ndarray) and array.ndim > 0:
+                    if id(array) in self.args or id(array) in self.slots:
+                        self.fail(f"{cls.__name__} takes an argument or a result as an index")
+                    self.keep.append(array)
+                    # an index or mask made from data: the tape could not follow it
+                    self.option_arrays.append(array)
         refs = tuple(self.ref(x) for x in inputs)
         self.keep.append(ctx)
         slot = self.new_slot(out)
@@ -154,6 +179,9 @@ class Recorder:
                     if getattr(t, "_hooks", None):
                         self.fail("a hook on a leaf tensor")
                         return
+                    if id(t.array) in self.args:
+                        self.fail("a gradient into an argument of the function")
+                        return
                     self.keep.append(t)
                     edges.append((k, "leaf", t))
                 else:
@@ -185,7 +213,7 @@ def _same_value(a, b):
         return False
 
 
-def _merge_ref(a, b):
+def _merge_ref(a, b, literals=None):
     """The ref to replay from two recordings' refs, or None when they disagree. An outside
     tensor or array that is the same object both times is read live (a weight); one made
     anew each time must hold the same values both times (a constant)."""
@@ -200,8 +228,10 @@ def _merge_ref(a, b):
         return ("live_tensor", a[1]) if kind == "tensor" else ("live_array", a[1])
     va = a[1].array if kind == "tensor" else a[1]
     vb = b[1].array if kind == "tensor" else b[1]
-    # Only scalars (a Python number in ``x * 2``) may be made anew: a larger array made
-    # inside the function outside the ops may hold data the tape cannot follow.
+    # Only Python literals (the 2 in ``x * 2``) may be made anew on each call: anything else
+    # made outside the ops (a comparison, a float() of a tensor) may hold data.
+    if literals is None or id(va) not in literals[0] or id(vb) not in literals[1]:
+        return None
     if va.ndim != 0 or not _same_value(va, vb):
         return None
     return ("const", np.array(va))
@@ -211,6 +241,12 @@ def _merge(first, second):
     """One tape from two recordings of the same function, or (None, why)."""
     if len(first.entries) != len(second.entries):
         return None, "the function ran different ops on two calls"
+    literals = (first.constants, second.constants)
+    for x, y in zip(first.option_arrays, second.option_arrays):
+        if x is not y:
+            return None, "an op took an array made from data as an option (an index or a mask)"
+    if len(first.option_arrays) != len(second.option_arrays):
+        return None, "the function ran different ops on two calls"
     tape = []
     for x, y in zip(first.entries, second.entries):
         if x[0] != y[0]:
@@ -219,7 +255,7 @@ def _merge(first, second):
         if kind == "op":
             _, cls, _, refs_a, opts_a, slot = x
             _, cls_b, ctx, refs_b, opts_b, slot_b = y
-            refs = tuple(_merge_ref(a, b) for a, b in zip(refs_a, refs_b))
+            refs = tuple(_merge_ref(a, b, literals) for a, b in zip(refs_a, refs_b))
             if (
                 cls is not cls_b
                 or slot != slot_b
@@ -253,7 +289,9 @@ def _merge(first, second):
         elif kind == "backward":
             _, roots_a, plan_a, only_a = x
             _, roots_b, plan_b, only_b = y
-            roots = tuple((ra[0], _merge_ref(ra[1], rb[1])) for ra, rb in zip(roots_a, roots_b))
+            roots = tuple(
+                (ra[0], _merge_ref(ra[1], rb[1], literals)) for ra, rb in zip(roots_a, roots_b)
+            )
             same_plan = len(plan_a) == len(plan_b) and all(
                 pa[0] == pb[0]
                 and len(pa[2]) == len(pb[2])
@@ -393,7 +431,8 @@ class CompiledFunction:
         self._slot_values = None
         self.eager_reason = None  # why the function runs eagerly, once it is known
         self._warned = False
-        self._guards = self._grad_flags = ()
+        self._guards = self._grad_flags = self._params = self._leaves = ()
+        self._lock = threading.RLock()  # one tape, one set of slots: one caller at a time
 
     @staticmethod
     def _signature_of(args, kwargs):
@@ -416,6 +455,10 @@ class CompiledFunction:
             )
 
     def __call__(self, *args, **kwargs):
+        with self._lock:
+            return self._call(args, kwargs)
+
+    def _call(self, args, kwargs):
         if (
             self.eager_reason is not None
             or _state.tracer is not None
@@ -479,6 +522,17 @@ class CompiledFunction:
             self._warn(f"cannot be captured: {why}")
             return
         live = {id(r[1]): r[1] for e in tape if e[0] == "op" for r in e[3] if r[0] == "live_tensor"}
+        self._params = tuple(
+            (m, name, p) for m, _ in second.modules for name, p in m._parameters.items()
+        )
+        self._leaves = tuple(
+            t
+            for e in tape
+            if e[0] == "backward"
+            for _, _, edges in e[2]
+            for _, kind, t in edges
+            if kind == "leaf"
+        )
         self._guards = tuple({id(m): (m, flag) for m, flag in second.modules}.values())
         self._grad_flags = tuple((t, t.requires_grad) for t in live.values())
         self._steps = _compile_tape(tape, len(second.slots))
@@ -497,6 +551,14 @@ class CompiledFunction:
         for t, flag in self._grad_flags:
             if t.requires_grad != flag:
                 self._warn("a tensor's requires_grad changed since capture")
+                return False
+        for module, name, param in self._params:
+            if module._parameters.get(name) is not param:
+                self._warn("a module's parameter was replaced since capture")
+                return False
+        for t in self._leaves:
+            if t._hooks:
+                self._warn("a hook was registered on a weight since capture")
                 return False
         return True
 

@@ -477,8 +477,14 @@ class Tensor(TensorMethods):
                 or (kind in "iu" and not isinstance(other, (float, np.floating)))
                 or isinstance(other, (bool, np.bool_))
             ):
-                return Tensor.wrap(np.asarray(other, dtype=self.array.dtype))
-            return Tensor.wrap(np.asarray(other, dtype=dtypes.result_type(self, other)))
+                dtype = self.array.dtype
+            else:
+                dtype = dtypes.result_type(self, other)
+            # astype, not asarray(dtype=): an int out of range wraps around as in PyTorch
+            value = np.array(other).astype(dtype)
+            if _STATE.recorder is not None:
+                _STATE.recorder.constant(value)  # a literal: the same on every call
+            return Tensor.wrap(value)
         if isinstance(other, np.ndarray):
             return Tensor.wrap(_to_array(other))
         if isinstance(other, (list, tuple)):
