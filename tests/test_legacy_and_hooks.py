@@ -152,3 +152,89 @@ def test_named_results_print_as_pytorch():
     )
     values, indices = result
     assert result.values is values and result.indices is indices
+
+
+def test_no_grad_on_a_generator_and_bool_subtraction():
+    @torch.no_grad()
+    def steps(x):
+        for _ in range(2):
+            yield (x * 2).requires_grad
+
+    x = torch.ones(2, requires_grad=True)
+    assert list(steps(x)) == [False, False] and torch.is_grad_enabled()
+    with pytest.raises(NotImplementedError, match="with a bool tensor is not supported"):
+        1 - torch.tensor([True])
+    with pytest.raises(NotImplementedError, match="two bool tensors"):
+        torch.tensor([True]) - torch.tensor([False])
+
+
+def test_integer_scalars_wrap_around_as_in_pytorch():
+    u = torch.tensor([1, 2], dtype=torch.uint8)
+    assert (u + (-1)).tolist() == [0, 1]
+    u[0] = -1
+    assert u.tolist() == [255, 2]
+    assert (torch.tensor([100, 101], dtype=torch.int8) + 200).tolist() == [44, 45]
+
+
+def test_rounded_division_stays_in_the_graph_with_zero_gradient():
+    x = torch.tensor([3.0, 5.0], requires_grad=True)
+    y = x.div(2, rounding_mode="floor")
+    assert y.requires_grad and y.tolist() == [1.0, 2.0]
+    (y * 3).sum().backward()
+    assert x.grad.tolist() == [0.0, 0.0]
+
+
+def test_autograd_grad_of_an_intermediate_runs_only_to_it():
+    x = torch.ones(3, requires_grad=True)
+    h = x * x
+    h.sum().backward()  # frees what Mul saved
+    (g,) = torch.autograd.grad((h * 2).sum(), h)  # needs nothing behind h
+    assert g.tolist() == [2.0, 2.0, 2.0]
+    s = (x + 1).sum()
+    s.backward()
+    s.backward()  # nothing saved: a second pass works, as in PyTorch
+    assert x.grad.tolist() == [4.0, 4.0, 4.0]
+
+
+def test_backward_inputs_may_be_an_intermediate():
+    x = torch.ones(3, requires_grad=True)
+    h = x * 2
+    (h * 3).sum().backward(inputs=[h])
+    assert h.grad.tolist() == [3.0, 3.0, 3.0] and x.grad is None
+
+
+def test_in_place_ops_that_would_skip_a_views_graph_are_refused():
+    a = torch.ones(3, requires_grad=True)
+    w = torch.tensor(2.0, requires_grad=True)
+    x = a * 1
+    v = x[:2]
+    with pytest.raises(RuntimeError, match="shares its storage with a view"):
+        x.mul_(w)
+    base = torch.zeros(3)
+    with pytest.raises(RuntimeError, match="shares its storage with a view"):
+        base[:2].add_(w * 2)
+    assert v.shape == (2,)
+
+
+def test_hook_results_and_custom_function_outputs_never_alias():
+    keep = torch.ones(3)
+    x = torch.ones(3, requires_grad=True)
+    x.register_hook(lambda g: keep)
+    (x * 1).sum().backward()
+    (x * 1).sum().backward()
+    assert keep.tolist() == [1.0, 1.0, 1.0] and x.grad.tolist() == [2.0, 2.0, 2.0]
+
+    class Same(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, t):
+            return t
+
+        @staticmethod
+        def backward(ctx, g):
+            return g
+
+    a = torch.ones(3, requires_grad=True)
+    b = a * 1
+    c = Same.apply(b)
+    c.add_(1)
+    assert b.tolist() == [1.0, 1.0, 1.0]

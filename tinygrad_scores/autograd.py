@@ -20,6 +20,7 @@ Grad mode, anomaly detection and tracing are per thread, as in PyTorch.
 """
 
 import functools
+import inspect
 import threading
 import time
 import weakref
@@ -72,10 +73,41 @@ class _Switch:
         return type(self)(self.value)
 
     def __call__(self, fn):
+        if inspect.isgeneratorfunction(fn):
+            return self._wrap_generator(fn)
+
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
             with self._fresh():
                 return fn(*args, **kwargs)
+
+        return wrapper
+
+    def _wrap_generator(self, fn):
+        """A generator runs in the switched mode each time it resumes, and the caller's mode
+        holds between resumptions (PyTorch's decorators do the same)."""
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            gen = fn(*args, **kwargs)
+            with self._fresh():
+                value = next(gen)
+            while True:
+                try:
+                    sent = yield value
+                except GeneratorExit:
+                    with self._fresh():
+                        gen.close()
+                    raise
+                except BaseException as exc:  # noqa: BLE001  (handed on to the generator)
+                    with self._fresh():
+                        value = gen.throw(exc)
+                else:
+                    try:
+                        with self._fresh():
+                            value = gen.send(sent)
+                    except StopIteration as stop:
+                        return stop.value
 
         return wrapper
 
@@ -251,13 +283,13 @@ class Context:
         records = []
         for saved in self.saved_tensors:
             if isinstance(saved, Tensor):
-                records.append((saved._version, saved._version[0], saved.array, saved.grad_fn))
+                records.append((saved._vbox, saved._vbox[0], saved.array, saved.grad_fn))
                 continue
             if not isinstance(saved, np.ndarray):
                 continue
             owner = saved if saved.base is None else saved.base
             if output.array is saved or output.array is owner:
-                records.append((output._version, output._version[0], saved, None))
+                records.append((output._vbox, output._vbox[0], saved, None))
                 continue
             for t in inputs:
                 if isinstance(t, Tensor) and (
@@ -266,7 +298,7 @@ class Context:
                     or t.array.base is owner
                     and owner is not None
                 ):
-                    records.append((t._version, t._version[0], t.array, t.grad_fn))
+                    records.append((t._vbox, t._vbox[0], t.array, t.grad_fn))
                     break
         self.saved_versions = records
 
@@ -364,7 +396,9 @@ class Function:
         if base is not None:  # a view of an input: share its version counter
             for x in inputs:
                 if isinstance(x, Tensor) and (x.array is base or x.array.base is base):
-                    result._version, result._base = x._version, x
+                    result._vbox, result._base = x._vbox, x
+                    if requires_grad:
+                        x._vbox[1] = True  # in-place on this storage would skip a graph
                     break
         return result
 
@@ -391,6 +425,8 @@ def _apply_user_function(cls, inputs, options):
             f"Functions with several outputs are not supported here"
         )
     array = out.array if isinstance(out, Tensor) else np.asarray(out)
+    if any(isinstance(x, Tensor) and x.array is array for x in inputs):
+        array = array.copy()  # an input returned as is: the output must not alias it
     result = Tensor.wrap(array, ctx if requires_grad else None)
     if _state.recorder is not None:
         _state.recorder.op(cls, ctx, inputs, options, array)
@@ -459,13 +495,17 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
             "create_graph=True (higher-order gradients) is not supported by tinygrad_scores"
         )
     roots, seeds = _roots_and_seeds(tensors, grad_tensors)
-    only = None
-    if inputs is not None:
-        inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
-        if not inputs:
-            raise RuntimeError("'inputs' argument to backward() cannot be empty.")
-        only = {id(t) for t in inputs}
-    _run(roots, seeds, bool(retain_graph), accumulate_only=only)
+    if inputs is None:
+        _run(roots, seeds, bool(retain_graph))
+        return
+    inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+    if not inputs:
+        raise RuntimeError("'inputs' argument to backward() cannot be empty.")
+    found = _run(roots, seeds, bool(retain_graph), capture=inputs)
+    handed_out: set[int] = set()
+    for t in inputs:  # leaves and non-leaves alike get .grad, as in PyTorch
+        if id(t) in found:
+            _accumulate_into_grad(t, np.array(found[id(t)]), handed_out)
 
 
 def grad(
@@ -535,19 +575,24 @@ def _roots_and_seeds(tensors, grads):
     return roots, seeds
 
 
-def _run(roots, seeds, retain_graph, capture=None, accumulate_only=None):
+def _run(roots, seeds, retain_graph, capture=None):
     """The backward loop. Leaves' gradients are summed over the whole pass, then either
-    added into ``.grad`` or, with ``capture`` (autograd.grad), returned by tensor id."""
+    added into ``.grad`` or, with ``capture`` (autograd.grad, backward(inputs=)), the
+    gradients of those tensors only are returned by tensor id, and only the nodes on a
+    path to them run."""
     handed_out = set()  # arrays stored in some .grad: a second holder gets a copy
     pending = {}  # id(node) -> its gradient so far
     leaves = {}  # id(leaf) -> [leaf, its gradient so far]
     captured = {}
     capture_nodes = None
+    capture_leaves: set[int] = set()
     if capture is not None:
         capture_nodes = {}
         for t in capture:
             if t.grad_fn is not None:
                 capture_nodes[id(t.grad_fn)] = t
+            else:
+                capture_leaves.add(id(t))
     root_nodes, root_seeds = [], []
     for root, seed in zip(roots, seeds):
         node = root.grad_fn
@@ -564,20 +609,15 @@ def _run(roots, seeds, retain_graph, capture=None, accumulate_only=None):
     recorder = _state.recorder
     if recorder is not None:
         if capture is not None or leaves:
-            recorder.fail("autograd.grad, or backward() of a leaf")
-        recorder.backward(root_nodes, root_seeds, order, accumulate_only)
+            recorder.fail("autograd.grad, backward(inputs=...) or backward() of a leaf")
+        recorder.backward(root_nodes, root_seeds, order, None)
+    onward = None  # with capture: the nodes whose backward leads on to a target
+    if capture is not None:
+        order, onward = _toward(order, capture_nodes, capture_leaves)
     for node in order:
         grad = pending.pop(id(node), None)
         if grad is None:  # no path from a root carries a gradient here
             continue
-        if node.freed:
-            raise RuntimeError(
-                "Trying to backward through the graph a second time (or directly access saved "
-                "tensors after they have already been freed). Saved intermediate values of the "
-                "graph are freed when you call .backward() or autograd.grad(). Specify "
-                "retain_graph=True if you need to backward through the graph a second time or "
-                "if you need to access saved tensors after calling backward."
-            )
         if node.hooks:
             grad = _run_hooks(node.hooks, grad)
         if node.retained is not None:
@@ -586,6 +626,16 @@ def _run(roots, seeds, retain_graph, capture=None, accumulate_only=None):
                 _accumulate_into_grad(kept, np.array(grad), handed_out)
         if capture_nodes and id(node) in capture_nodes:
             captured[id(capture_nodes[id(node)])] = grad
+        if onward is not None and id(node) not in onward:
+            continue  # a target whose inputs lead to no other target: stop here
+        if node.freed:
+            raise RuntimeError(
+                "Trying to backward through the graph a second time (or directly access saved "
+                "tensors after they have already been freed). Saved intermediate values of the "
+                "graph are freed when you call .backward() or autograd.grad(). Specify "
+                "retain_graph=True if you need to backward through the graph a second time or "
+                "if you need to access saved tensors after calling backward."
+            )
         if node.saved_versions:
             node._check_versions()
         start = time.perf_counter() if tracer is not None else 0.0
@@ -625,18 +675,38 @@ def _run(roots, seeds, retain_graph, capture=None, accumulate_only=None):
                 key = id(parent)
                 prev = pending.get(key)
                 pending[key] = g if prev is None else prev + g
-        if not retain_graph:
+        if not retain_graph and node.saved_tensors:
+            # only what the op saved is freed, so a second backward through nodes that saved
+            # nothing works, as in PyTorch
             node.saved_tensors = ()
             node.__dict__.clear()
             node.freed = True
     for t, g in leaves.values():
+        if capture is not None and id(t) not in capture_leaves:
+            continue
         if t._hooks:
             g = _run_hooks(t._hooks, g)
         if capture is not None:
             captured[id(t)] = g
-        elif accumulate_only is None or id(t) in accumulate_only:
+        else:
             _accumulate_into_grad(t, g, handed_out)
     return captured
+
+
+def _toward(order, target_nodes, target_leaves):
+    """The nodes of ``order`` on a path to a target (a captured node, or a node with a
+    captured leaf among its inputs), and the subset whose backward must run to get there."""
+    leads: set[int] = set()
+    onward: set[int] = set()
+    for node in reversed(order):  # producers first
+        goes_on = any(p is not None and id(p) in leads for p in node.parents) or any(
+            p is None and id(t) in target_leaves for t, p in zip(node.inputs, node.parents)
+        )
+        if goes_on:
+            onward.add(id(node))
+        if goes_on or id(node) in target_nodes:
+            leads.add(id(node))
+    return [node for node in order if id(node) in leads], onward
 
 
 def _add_leaf(leaves, t, g):
@@ -688,6 +758,7 @@ def _run_hooks(hooks, g):
         result = hook(Tensor.wrap(g))
         if result is not None:
             new = result.array if isinstance(result, Tensor) else np.asarray(result)
+            new = np.array(new, dtype=g.dtype)  # our own copy: it may become a .grad
             if new.shape != g.shape:
                 raise RuntimeError(
                     f"hook '{getattr(hook, '__name__', hook)}' has changed the "

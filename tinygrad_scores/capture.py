@@ -89,6 +89,7 @@ class Recorder:
         self.modules = []  # (module, its training flag) for each module called
         self.constants = set()  # ids of 0-d arrays made from Python literals (x * 2)
         self.option_arrays = []  # arrays passed as op options (indices, masks, weights)
+        self.backward_nodes = set()  # ids of the nodes a recorded backward pass went through
 
     def constant(self, array):
         self.keep.append(array)
@@ -161,6 +162,7 @@ class Recorder:
         if self.paused:
             return
         plan = []
+        self.backward_nodes.update(id(node) for node in order)
         for node in order:
             if node.hooks or node.retained is not None:
                 self.fail("a hook or retain_grad() on an intermediate tensor")
@@ -490,7 +492,7 @@ class CompiledFunction:
                 continue
             if not isinstance(o, autograd.Tensor):
                 rec.fail(f"it returns a {type(o).__name__}, not tensors")
-            elif o.grad_fn is not None and not o.grad_fn.freed:
+            elif o.grad_fn is not None and id(o.grad_fn) not in rec.backward_nodes:
                 rec.fail("a result still needs its graph (call backward() inside the function)")
         if rec.failure is not None:
             self.eager_reason = rec.failure

@@ -255,7 +255,7 @@ def _into(out, result):
     if out.array.shape != result.array.shape:
         out.array = np.empty(result.array.shape, out.array.dtype)
     np.copyto(out.array, result.array, casting="unsafe")
-    out._version[0] += 1
+    out._vbox[0] += 1
     return out
 
 

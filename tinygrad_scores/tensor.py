@@ -99,7 +99,7 @@ class Tensor(TensorMethods):
         "grad",
         "requires_grad",
         "grad_fn",
-        "_version",
+        "_vbox",
         "_base",
         "_hooks",
         "__weakref__",
@@ -124,7 +124,9 @@ class Tensor(TensorMethods):
         self.grad = None
         self.grad_fn = grad_fn
         self.requires_grad = grad_fn is not None
-        self._version = [0]  # shared with views of this tensor's storage
+        # the version box: [count of in-place writes, whether a view of this storage is in
+        # a graph], shared with views of this tensor's storage
+        self._vbox = [0, False]
         self._base = None  # the tensor this one is a view of (set by view ops)
         self._hooks = None
 
@@ -172,6 +174,11 @@ class Tensor(TensorMethods):
         return int(self.array.size)
 
     nelement = numel
+
+    @property
+    def _version(self) -> int:
+        """How many in-place writes this storage has had (PyTorch's ``_version``)."""
+        return self._vbox[0]
 
     @property
     def is_leaf(self) -> bool:
@@ -267,7 +274,7 @@ class Tensor(TensorMethods):
     def detach(self) -> Tensor:
         """The same storage and version counter, outside the graph."""
         t = Tensor.wrap(self.array)
-        t._version = self._version
+        t._vbox = self._vbox
         return t
 
     def detach_(self):
@@ -343,16 +350,16 @@ class Tensor(TensorMethods):
         recording = autograd.is_grad_enabled() and (
             self.requires_grad or any(getattr(o, "requires_grad", False) for o in operands)
         )
-        if recording and self.requires_grad:
-            if self.grad_fn is None:
+        if recording:
+            if self.requires_grad and self.grad_fn is None:
                 raise RuntimeError(
                     "a leaf Variable that requires grad is being used in an in-place operation."
                 )
-            if self._base is not None:
+            if self._base is not None or self._vbox[1]:
+                # the other views' graphs would not see the change
                 raise RuntimeError(
-                    "an in-place operation on a view of a tensor that requires "
-                    "grad is not supported here; write it out of place "
-                    "(y = y + 1)"
+                    "an in-place operation on a tensor that shares its storage with a view "
+                    "in the graph is not supported here; write it out of place (y = y + 1)"
                 )
         recorder = _STATE.recorder
         if recording:
@@ -384,7 +391,7 @@ class Tensor(TensorMethods):
         np.copyto(self.array, result.array, casting="unsafe")
         if recorder is not None:
             recorder.inplace(self, result.array)
-        self._version[0] += 1
+        self._vbox[0] += 1
         if recording:
             self.grad_fn = result.grad_fn
             self.requires_grad = True
@@ -442,7 +449,7 @@ class Tensor(TensorMethods):
 
     def fill_(self, value: Operand) -> Tensor:
         value = value.array if isinstance(value, Tensor) else value
-        return self._fill_values(np.asarray(value, self.array.dtype))
+        return self._fill_values(np.array(value).astype(self.array.dtype))
 
     def normal_(self, mean=0.0, std=1.0, generator=None):
         from .random import _rng  # noqa: PLC0415  (random.py is leaf-level; no cycle)
@@ -461,7 +468,7 @@ class Tensor(TensorMethods):
     def __setitem__(self, index, value):
         index = _index(index)
         if not isinstance(value, Tensor):
-            value = Tensor.wrap(np.asarray(value, dtype=self.array.dtype))
+            value = Tensor.wrap(np.array(value).astype(self.array.dtype))  # ints wrap around
         self._apply_inplace(lambda s: ops.IndexPut.apply(s, value, index=index), value)
 
     # ------------------------------------------------------------------ operators
@@ -519,10 +526,14 @@ class Tensor(TensorMethods):
         return self._binary(ops.Add, other, reverse=True)
 
     def __sub__(self, other: Operand) -> Tensor:
+        _no_bool_subtraction(self, other)
         return self._binary(ops.Sub, other)
 
     def __rsub__(self, other: Operand) -> Tensor:
+        _no_bool_subtraction(self, other)
         return self._binary(ops.Sub, other, reverse=True)
+
+    sub = __sub__
 
     def __mul__(self, other: Operand) -> Tensor:
         return self._binary(ops.Mul, other)
@@ -612,7 +623,6 @@ class Tensor(TensorMethods):
 
     # ------------------------------------------------------------------ math methods
     add = __add__
-    sub = __sub__
     subtract = __sub__
     mul = __mul__
     multiply = __mul__
@@ -643,9 +653,8 @@ class Tensor(TensorMethods):
                 return Tensor.wrap(np.asarray(floor))
             inexact = (floor * b != a) & ((a < 0) != (b < 0))
             return Tensor.wrap(np.asarray(floor + inexact))
-        quotient = self._true_divide(other, reverse=False).detach().array
-        rounded = np.trunc(quotient) if rounding_mode == "trunc" else np.floor(quotient)
-        return Tensor.wrap(np.asarray(rounded))
+        quotient = self._true_divide(other, reverse=False)  # zero gradient through rounding
+        return quotient.trunc() if rounding_mode == "trunc" else quotient.floor()
 
     divide = div
     true_divide = __truediv__
@@ -700,6 +709,20 @@ def _escape(reason):
     recorder = _STATE.recorder
     if recorder is not None and not recorder.paused:
         recorder.fail(f"it reads tensor values into Python ({reason})")
+
+
+def _no_bool_subtraction(a, b):
+    bools = sum(isinstance(t, Tensor) and t.array.dtype == np.bool_ for t in (a, b))
+    if bools == 2:
+        raise NotImplementedError(
+            "Subtraction, the `-` operator, with two bool tensors is not supported. Use the "
+            "`^` or `logical_xor()` operator instead."
+        )
+    if bools:
+        raise NotImplementedError(
+            "Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
+            "trying to invert a mask, use the `~` or `logical_not()` operator instead."
+        )
 
 
 def _type_name(np_dtype):

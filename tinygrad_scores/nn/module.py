@@ -38,8 +38,8 @@ class Parameter(Tensor):
         Tensor.__init__(self, array)
         if isinstance(data, Tensor) and array is source:
             self.array = array  # share the tensor's storage
-            if hasattr(data, "_version"):
-                self._version = data._version
+            if hasattr(data, "_vbox"):
+                self._vbox = data._vbox
         if requires_grad:
             self.requires_grad_(True)
 
