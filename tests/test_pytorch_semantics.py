@@ -242,3 +242,11 @@ def test_bool_scalar_and_int_scalar_rules():
     assert (ts.tensor([True, False]) + 1).dtype == ts.int64
     assert (ts.tensor([1, 2], dtype=ts.int32) + 5).dtype == ts.int32
     assert (ts.tensor([1.0], dtype=ts.float64) + 1.5).dtype == ts.float64
+
+
+def test_comparisons_use_pytorchs_promotion():
+    # int64 against a 0-d float32: compared in float32, where 16777217 rounds to 16777216
+    assert (ts.tensor([16777217]) == ts.tensor(16777216.0)).tolist() == [True]
+    # a Python int wraps into a uint8 tensor's range (-1 is 255)
+    assert (ts.tensor([1, 2], dtype=ts.uint8) < -1).tolist() == [True, True]
+    assert (ts.tensor([1, 2]) >= 1.5).tolist() == [False, True]

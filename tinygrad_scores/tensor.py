@@ -586,16 +586,24 @@ class Tensor(TensorMethods):
         return Tensor.wrap(_to_array(other)) @ self
 
     def _compare(self, op, other):
-        if isinstance(other, Tensor):
-            other = other.array
-        elif other is None or not isinstance(other, (numbers.Number, np.ndarray, list, tuple)):
+        """An elementwise comparison in the dtype PyTorch's promotion gives both sides (so
+        an int64 tensor against a 0-d float32 one compares in float32, and a Python int
+        wraps into a uint8 tensor's range)."""
+        if other is None or not isinstance(
+            other, (Tensor, numbers.Number, np.ndarray, list, tuple)
+        ):
             return NotImplemented
+        other = self._operand(other)
+        a, b = self.array, other.array
+        if a.dtype != b.dtype:
+            dtype = dtypes.result_type(self, other)
+            a, b = a.astype(dtype, copy=False), b.astype(dtype, copy=False)
         try:
-            return Tensor.wrap(np.asarray(op(self.array, other)))
+            return Tensor.wrap(np.asarray(op(a, b)))
         except ValueError:
             raise RuntimeError(
-                f"The size of tensor a ({list(self.array.shape)}) must match the "
-                f"size of tensor b ({list(np.shape(other))})"
+                f"The size of tensor a ({list(a.shape)}) must match the "
+                f"size of tensor b ({list(b.shape)})"
             ) from None
 
     def __lt__(self, other):
