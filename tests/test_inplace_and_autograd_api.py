@@ -408,3 +408,13 @@ def test_fused_cross_entropy_gradient_is_not_shared_with_the_graph():
     loss.backward(retain_graph=True)
     loss.backward()
     np.testing.assert_allclose(x.grad.array, 2 * first, rtol=1e-6)
+
+
+def test_retain_grad_survives_an_in_place_op():
+    x = ts.tensor([1.0, 2.0], requires_grad=True)
+    h = x * 2
+    h.retain_grad()
+    h += 1
+    assert h.retains_grad
+    (h * 3).sum().backward()
+    np.testing.assert_array_equal(h.grad.array, [3.0, 3.0])

@@ -393,8 +393,12 @@ class Tensor(TensorMethods):
             recorder.inplace(self, result.array)
         self._vbox[0] += 1
         if recording:
+            old = self.grad_fn
             self.grad_fn = result.grad_fn
             self.requires_grad = True
+            if old is not None and old.retained is not None:
+                old.retained = None  # retain_grad() follows the tensor to its new node
+                self.grad_fn.retain(self)
         return self
 
     def add_(self, other: Operand, alpha: float = 1) -> Tensor:
