@@ -18,6 +18,7 @@ import numpy as np
 from . import autograd, dtypes
 from . import functions as ops
 from .formatting import format_tensor
+from .functions._common import check_dim
 from .tensor_methods import TensorMethods, _shape_args
 
 _STATE = autograd._state  # per-thread engine state (grad mode, capture recorder)
@@ -155,7 +156,7 @@ class Tensor(TensorMethods):
     def size(self, dim: int | None = None) -> Any:
         if dim is None:
             return Size(self.array.shape)
-        return self.array.shape[_check_dim(dim, self.array.ndim)]
+        return self.array.shape[check_dim(dim, self.array.ndim)]
 
     @property
     def dtype(self) -> dtypes.dtype:
@@ -491,8 +492,10 @@ class Tensor(TensorMethods):
                 dtype = self.array.dtype
             else:
                 dtype = dtypes.result_type(self, other)
-            # astype, not asarray(dtype=): an int out of range wraps around as in PyTorch
-            value = np.array(other).astype(dtype)
+            if dtype.kind == "f":
+                value = np.asarray(other, dtype=dtype)
+            else:  # astype, not asarray(dtype=): an int out of range wraps, as in PyTorch
+                value = np.array(other).astype(dtype)
             if _STATE.recorder is not None:
                 _STATE.recorder.constant(value)  # a literal: the same on every call
             return Tensor.wrap(value)
@@ -743,15 +746,6 @@ def _type_name(np_dtype):
 
 def _size_list(t):
     return list(t.array.shape)
-
-
-def _check_dim(dim, ndim):
-    n = max(ndim, 1)
-    if not -n <= dim < n:
-        raise IndexError(
-            f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})"
-        )
-    return dim % n
 
 
 def _raw(x):

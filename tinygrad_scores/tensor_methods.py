@@ -18,6 +18,7 @@ import numpy as np
 from . import dtypes, return_types
 from . import functions as ops
 from ._missing import missing
+from .functions._common import check_dim as _dim
 
 _TYPE_NAMES = {
     "float32": "FloatTensor",
@@ -1452,7 +1453,7 @@ def _accept_axis(fn):
 
     @functools.wraps(fn)
     def method(*args, **kwargs):
-        for alias, name in _ALIASES:
+        for alias, name in _ALIASES if kwargs else ():
             if alias in kwargs:
                 if name in kwargs:
                     raise TypeError(f"{fn.__name__}() got both '{name}' and its alias '{alias}'")
@@ -1469,18 +1470,6 @@ del _name, _fn
 
 
 # ---------------------------------------------------------------------- helpers
-def _dim(dim, ndim):
-    """``dim`` wrapped into [0, ndim) (0-d tensors accept 0 and -1), or PyTorch's IndexError."""
-    n = max(ndim, 1)
-    if isinstance(dim, bool) or not isinstance(dim, (numbers.Integral,)):
-        raise TypeError(f"dim must be an int, got {type(dim).__name__}")
-    if not -n <= dim < n:
-        raise IndexError(
-            f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})"
-        )
-    return int(dim) % n
-
-
 def _dims(dim):
     """A reduction's dim: None, an int, or a tuple (lists and Sizes become tuples)."""
     if dim is None or isinstance(dim, numbers.Integral):

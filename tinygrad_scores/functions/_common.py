@@ -4,6 +4,19 @@ import numpy as np
 
 from ..autograd import _sum_to
 
+
+def check_dim(dim, ndim):
+    """``dim`` wrapped into [0, ndim) (0-d tensors accept 0 and -1), or PyTorch's errors."""
+    n = max(ndim, 1)
+    if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
+        raise TypeError(f"dim must be an int, got {type(dim).__name__}")
+    if not -n <= dim < n:
+        raise IndexError(
+            f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})"
+        )
+    return int(dim) % n
+
+
 _KERNEL_DTYPES = (np.float32, np.float64)
 
 

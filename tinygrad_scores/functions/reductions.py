@@ -5,6 +5,7 @@ import math
 import numpy as np
 
 from ..autograd import Function
+from ._common import check_dim
 
 
 def _axes(dim, ndim):
@@ -12,14 +13,7 @@ def _axes(dim, ndim):
     if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0):
         return tuple(range(ndim))
     dims = dim if isinstance(dim, (tuple, list)) else (dim,)
-    out = []
-    for d in dims:
-        if not -max(ndim, 1) <= d < max(ndim, 1):
-            raise IndexError(
-                f"Dimension out of range (expected to be in range of "
-                f"[{-max(ndim, 1)}, {max(ndim, 1) - 1}], but got {d})"
-            )
-        out.append(d % max(ndim, 1))
+    out = [check_dim(d, ndim) for d in dims]
     return tuple(sorted(set(out))) if ndim else ()
 
 

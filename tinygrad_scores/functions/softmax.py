@@ -4,7 +4,7 @@ import numpy as np
 
 from .. import kernels
 from ..autograd import Function
-from ._common import _contiguous, kernel_array
+from ._common import _contiguous, check_dim, kernel_array
 
 
 def _rows(x, dim):
@@ -30,13 +30,7 @@ class _RowWise(Function):
 
     @classmethod
     def forward(cls, ctx, x, dim):
-        n = max(x.ndim, 1)
-        if not -n <= dim < n:
-            raise IndexError(
-                f"Dimension out of range (expected to be in range of [{-n}, "
-                f"{n - 1}], but got {dim})"
-            )
-        ctx.dim = dim % n
+        ctx.dim = check_dim(dim, x.ndim)
         x = kernel_array(x, cls.op, layout="A")  # refuses float16, integers (as PyTorch)
         if x.ndim == 0 or x.size == 0:  # nothing to normalise over
             with np.errstate(invalid="ignore"):
