@@ -27,6 +27,8 @@ import weakref
 
 import numpy as np
 
+from . import dtypes
+
 _PACKAGE = __name__.rsplit(".", 1)[0]
 Tensor = None  # the Tensor class, registered by tensor.py (so neither module imports the other)
 
@@ -305,9 +307,7 @@ class Context:
     def _check_versions(self):
         for box, version, array, made_by in self.saved_versions:
             if box[0] != version:
-                kind = {"f": "Float", "i": "Long", "b": "Bool", "u": "Byte"}.get(
-                    array.dtype.kind, ""
-                )
+                kind = dtypes.type_name(array.dtype)
                 made = (
                     f"output 0 of {self.name()}"
                     if made_by is None

@@ -80,6 +80,25 @@ _ALIASES = {
 }
 
 
+# PyTorch's scalar type names: "result type Double", "torch.LongTensor"
+_TYPE_NAMES = {
+    "float32": "Float",
+    "float64": "Double",
+    "float16": "Half",
+    "int64": "Long",
+    "int32": "Int",
+    "int16": "Short",
+    "int8": "Char",
+    "uint8": "Byte",
+    "bool": "Bool",
+}
+
+
+def type_name(np_dtype):
+    """PyTorch's name for a NumPy dtype's scalar type: Float, Double, Long, ..."""
+    return _TYPE_NAMES.get(np.dtype(np_dtype).name, str(np_dtype))
+
+
 def as_dtype(spec):
     """Our dtype for a dtype, a NumPy dtype, a name or a Python type (float -> float64 as
     NumPy reads it; ``float`` is refused by PyTorch too, so callers pass our constants)."""

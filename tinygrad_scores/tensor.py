@@ -373,8 +373,8 @@ class Tensor(TensorMethods):
         result = compute(source)
         if not dtypes.can_cast(result.array.dtype, self.array.dtype):
             raise RuntimeError(
-                f"result type {_type_name(result.array.dtype)} can't be cast to "
-                f"the desired output type {_type_name(self.array.dtype)}"
+                f"result type {dtypes.type_name(result.array.dtype)} can't be cast to "
+                f"the desired output type {dtypes.type_name(self.array.dtype)}"
             )
         if result.array.shape != self.array.shape:
             try:
@@ -738,10 +738,6 @@ def _no_bool_subtraction(a, b):
             "Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
             "trying to invert a mask, use the `~` or `logical_not()` operator instead."
         )
-
-
-def _type_name(np_dtype):
-    return {"f": "Float", "i": "Long", "u": "Byte", "b": "Bool"}.get(np_dtype.kind, str(np_dtype))
 
 
 def _size_list(t):

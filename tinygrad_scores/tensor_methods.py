@@ -20,18 +20,7 @@ from . import functions as ops
 from ._missing import missing
 from .functions._common import check_dim as _dim
 
-_TYPE_NAMES = {
-    "float32": "FloatTensor",
-    "float64": "DoubleTensor",
-    "float16": "HalfTensor",
-    "int64": "LongTensor",
-    "int32": "IntTensor",
-    "int16": "ShortTensor",
-    "int8": "CharTensor",
-    "uint8": "ByteTensor",
-    "bool": "BoolTensor",
-}
-_BY_TYPE_NAME = {v: k for k, v in _TYPE_NAMES.items()}
+_BY_TYPE_NAME = {name + "Tensor": dt for dt, name in dtypes._TYPE_NAMES.items()}
 
 
 class TensorMethods:
@@ -152,7 +141,7 @@ class TensorMethods:
         """No argument: the type name PyTorch prints (``'torch.FloatTensor'``); with a dtype
         or such a name, the tensor converted to it (kept in the graph between floats)."""
         if dtype is None:
-            return "torch." + _TYPE_NAMES[self.array.dtype.name]
+            return "torch." + dtypes.type_name(self.array.dtype) + "Tensor"
         if isinstance(dtype, str) and dtype.split(".")[-1] in _BY_TYPE_NAME:
             dtype = _BY_TYPE_NAME[dtype.split(".")[-1]]
         target = dtypes.to_numpy(dtype)
