@@ -12,7 +12,7 @@ compiler.py holds the Numba machinery (lazy compile, cache repair, threads): ski
 import os
 
 from . import fast, loops
-from .compiler import set_quiet
+from .compiler import background, set_quiet
 
 FLOORS = {"fast": fast, "loops": loops}
 ENTRY_POINTS = tuple(fast.__all__)
@@ -33,6 +33,12 @@ def set_kernels(name):
     _active = FLOORS[name]
 
 
-__all__ = ["active", "set_kernels", "set_quiet", "FLOORS", "ENTRY_POINTS"]
+def wait_for_builds(timeout=None):
+    """Block until the threaded builds asked for so far are there (they are built on a
+    background thread: compiler._Background). Benchmarks call it before timing."""
+    return background.wait(timeout)
+
+
+__all__ = ["active", "set_kernels", "set_quiet", "wait_for_builds", "FLOORS", "ENTRY_POINTS"]
 
 set_kernels(os.environ.get("TINYGRAD_SCORES_KERNELS", "fast") or "fast")

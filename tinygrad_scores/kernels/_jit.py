@@ -68,7 +68,11 @@ class SerialOrParallel:
 
     def __call__(self, *args):
         first = args[0]
-        if first.size >= self.parallel_from and first.dtype == _FLOAT32:
+        if (
+            first.size >= self.parallel_from
+            and first.dtype == _FLOAT32
+            and self.parallel.ready(_FLOAT32) is not None  # else being built: see compiler.py
+        ):
             return self.parallel(*args)
         return self.serial(*args)
 
@@ -77,6 +81,13 @@ def row_helper(fn):
     """The work on one row of a row-wise kernel, inlined into the loop over rows at Numba's
     level: LLVM does not inline a call that takes several arrays, and a call per row
     costs more than a short row's work."""
+    return njit(fn, inline="always", fastmath=FAST, error_model="numpy")
+
+
+def inlined(fn):
+    """A helper with one caller, inlined into it at Numba's level. Each Numba function is
+    compiled to machine code in its own module, and again inside every caller that links
+    it; a large helper with one caller costs that twice for nothing."""
     return njit(fn, inline="always", fastmath=FAST, error_model="numpy")
 
 

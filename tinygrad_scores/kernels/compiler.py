@@ -15,10 +15,13 @@ from several threads.
   LLVM-IR helpers for vecmath.py's exp.
 """
 
+import atexit
+import contextlib
 import glob
 import os
 import sys
 import threading
+import time
 import types
 import warnings
 
@@ -113,11 +116,144 @@ class LazyKernel:
                         f"{self.__name__}: no build for arrays of dtype {dtype} "
                         f"(built for {', '.join(map(str, self.groups))})"
                     )
-                self._builds[dtype] = _compile(self.py_func, self.groups[dtype], self.options)
+                with background.foreground_build():
+                    self._builds[dtype] = _compile(self.py_func, self.groups[dtype], self.options)
             return self._builds[dtype]
 
     def is_built(self, dtype):
         return np.dtype(dtype) in self._builds
+
+    def ready(self, dtype):
+        """The build for ``dtype`` if it is built, else None, and it is built on the
+        background thread (see ``_Background``) while the caller runs another build."""
+        run = self._builds.get(dtype)
+        if run is None:
+            background.request(self, dtype)
+            run = self._builds.get(dtype)  # there already if builds are not in the background
+        return run
+
+
+class _Background:
+    """Builds threaded kernels on a worker thread, so that they never hold up a first step.
+
+    A threaded build costs more than its serial twin (Numba's parfor machinery: about two
+    seconds to compile the matmul; and loading one from the cache starts the thread pool,
+    0.2 s), while a first step runs as well on one thread. So the callers that choose
+    between the two (matmul_into, SerialOrParallel) ask ``LazyKernel.ready``, and run the
+    serial build until the threaded one is there. The two give the same numbers: each
+    element is computed by the same code in the same order, only by another thread.
+
+    The worker waits until no kernel has been built in the foreground for QUIET seconds:
+    Numba compiles one function at a time, and a first step must not queue behind it.
+    Most of a build is LLVM's, which runs without the GIL, on the other core. At exit, a
+    build under way is finished (so the cache is complete); those not begun are dropped.
+    ``TINYGRAD_SCORES_BACKGROUND=0`` builds in the foreground instead, at first use.
+    """
+
+    QUIET = 0.5
+
+    def __init__(self):
+        self.enabled = os.environ.get("TINYGRAD_SCORES_BACKGROUND", "") != "0" and not DISABLE_JIT
+        self._reset()
+
+    def _reset(self):
+        self._cond = threading.Condition()
+        self._queue, self._pending, self._failed = [], set(), set()
+        self._thread, self._building, self._stopping = None, False, False
+        self._foreground, self._last_foreground = 0, 0.0
+
+    @contextlib.contextmanager
+    def foreground_build(self):
+        """Around a build: one by any thread but the worker holds the worker back."""
+        if threading.current_thread() is self._thread:
+            yield
+            return
+        self._foreground += 1
+        try:
+            yield
+        finally:
+            self._foreground -= 1
+            self._last_foreground = time.monotonic()
+
+    def request(self, kernel, dtype):
+        if not self.enabled:
+            kernel.build(dtype)
+            return
+        with self._cond:
+            if (kernel, dtype) in self._pending | self._failed or self._stopping:
+                return
+            self._pending.add((kernel, dtype))
+            self._queue.append((kernel, dtype))
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._work, name="tinygrad_scores-kernel-builds", daemon=True
+                )
+                self._thread.start()
+            self._cond.notify_all()
+
+    def _work(self):
+        while True:
+            with self._cond:
+                while not self._queue and not self._stopping:
+                    self._cond.wait()
+                if self._stopping:
+                    return
+                # wait for the foreground to stop building (a first step's kernels)
+                quiet_for = time.monotonic() - self._last_foreground
+                if self._foreground or quiet_for < self.QUIET:
+                    self._cond.wait(max(0.05, self.QUIET - quiet_for))
+                    continue
+                kernel, dtype = self._queue.pop(0)
+                self._building = True
+            try:
+                kernel.build(dtype)
+            except Exception as exc:  # the callers keep to the serial build
+                self._failed.add((kernel, dtype))
+                warnings.warn(
+                    f"tinygrad_scores: building {kernel.__name__} for {dtype} failed in "
+                    f"the background ({type(exc).__name__}: {exc})",
+                    RuntimeWarning,
+                    stacklevel=1,
+                )
+            finally:
+                with self._cond:
+                    self._building = False
+                    self._pending.discard((kernel, dtype))
+                    self._cond.notify_all()
+
+    def wait(self, timeout=None):
+        """Block until every requested build is done (benchmarks call this before timing)."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with self._cond:
+            self._last_foreground = 0.0  # no reason to wait for quiet now
+            self._cond.notify_all()
+            while self._pending and not self._stopping:
+                left = None if deadline is None else deadline - time.monotonic()
+                if left is not None and left <= 0:
+                    return False
+                self._cond.wait(left)
+        return True
+
+    def _stop(self):
+        """At exit: drop what has not begun, finish what has."""
+        with self._cond:
+            self._stopping = True
+            self._cond.notify_all()
+            while self._building:
+                self._cond.wait()
+
+
+def _after_fork_in_child():
+    """A forked child has no worker thread, and no thread to release a lock it held."""
+    global _BUILD_LOCK
+    _BUILD_LOCK = threading.RLock()
+    background._reset()
+
+
+background = _Background()
+atexit.register(background._stop)
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def _run_serialised(run, args):

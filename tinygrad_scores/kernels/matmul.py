@@ -36,7 +36,7 @@ import numpy as np
 from numba import config, prange, types
 from numba.extending import intrinsic, overload
 
-from ._jit import helper, kernel, local_array
+from ._jit import helper, inlined, kernel, local_array
 
 MR = 8  # rows of the micro-tile
 VECTOR_BYTES = 64  # one zmm register
@@ -307,7 +307,7 @@ def _pack_a(A, Ap, q, i0, mr, pc, kc):
                 Ap[q + p, r] = A[i0 + min(r, mr - 1), pc + p]
 
 
-@helper
+@inlined
 def _store_part(S, C, i0, j0, mr, nr, add):
     """C[i0:i0+mr, j0:j0+nr] (+)= the top-left of the scratch tile S (flat, rows of NR)."""
     row = NV * VECTOR_BYTES // C.itemsize
@@ -342,7 +342,7 @@ def _edge_tile(kc, A, i0, mr, pc, B, p0, bj, S, C, ci, j0, width, add):
     _store_part(S, C, ci, j0, mr, width, add)
 
 
-@helper
+@inlined
 def _block_a_in_place(A, B, C, accumulate, m0, m1, n0, n1, kb):
     """C[m0:m1, n0:n1] (+)= A[m0:m1] @ B[:, n0:n1] with A read in place (its rows are
     contiguous, or there are few of them): per K block, each MR-row strip of A (in L1)
@@ -356,6 +356,7 @@ def _block_a_in_place(A, B, C, accumulate, m0, m1, n0, n1, kb):
     nc_max = max(nr, PANEL_BYTES // (kb * C.itemsize) // nr * nr)
     n_panels = -(-min(nc_max, n1 - n0) // nr) if pack_b else 1
     Bp = np.empty((n_panels * kb, nr), C.dtype)  # panel jp in rows jp*kb to jp*kb+kc
+    Bp_any = Bp[:, :]  # typed like B (any strides): the helpers compile once for both
     zero = np.intp(0)  # not the literal 0: each literal argument compiles a helper again
     S = local_array(256, C.dtype)  # the scratch tile, MR x NR on the stack (8 x 32 at most)
     for jc in range(n0, n1, nc_max):
@@ -371,20 +372,16 @@ def _block_a_in_place(A, B, C, accumulate, m0, m1, n0, n1, kb):
             full_panels = nc // nr
             for i0 in range(m0, m1, MR):
                 mr = min(MR, m1 - i0)
-                if mr == MR:  # the hot loop: whole tiles straight into C
-                    for jp in range(full_panels):
-                        j0 = jc + jp * nr
-                        if pack_b:
-                            _tile(kc, A, i0, MR, pc, Bp, jp * kb, 0, C, i0, j0, add)
-                        else:
-                            _tile(kc, A, i0, MR, pc, B, pc, j0, C, i0, j0, add)
-                else:  # the last rows: only mr of them stored
-                    for jp in range(full_panels):
-                        j0 = jc + jp * nr
-                        if pack_b:
-                            _last_rows(kc, A, i0, mr, pc, Bp, jp * kb, zero, C, i0, j0, add)
-                        else:
-                            _last_rows(kc, A, i0, mr, pc, B, pc, j0, C, i0, j0, add)
+                for jp in range(full_panels):
+                    j0 = jc + jp * nr
+                    if pack_b:  # (one call site: each inlined micro-kernel costs compile time)
+                        panel, p0, bj = Bp_any, jp * kb, zero
+                    else:
+                        panel, p0, bj = B, pc, j0
+                    if mr == MR:  # the hot loop: whole tiles straight into C
+                        _tile(kc, A, i0, MR, pc, panel, p0, bj, C, i0, j0, add)
+                    else:  # the last rows: only mr of them stored
+                        _last_rows(kc, A, i0, mr, pc, panel, p0, bj, C, i0, j0, add)
                 if nc % nr:  # the last, partial panel: packed either way
                     q = full_panels * kb if pack_b else zero
                     _edge_tile(
@@ -393,7 +390,7 @@ def _block_a_in_place(A, B, C, accumulate, m0, m1, n0, n1, kb):
                         i0,
                         mr,
                         pc,
-                        Bp,
+                        Bp_any,
                         q,
                         zero,
                         S,
@@ -405,7 +402,7 @@ def _block_a_in_place(A, B, C, accumulate, m0, m1, n0, n1, kb):
                     )
 
 
-@helper
+@inlined
 def _block_a_packed(A, B, C, accumulate, m0, m1, n0, n1, kb):
     """C[m0:m1, n0:n1] (+)= A[m0:m1] @ B[:, n0:n1] for an A with strided rows (a transposed
     view): per K block, A's rows are packed into MR-row micro-panels (up to PANEL_BYTES,
@@ -414,8 +411,9 @@ def _block_a_packed(A, B, C, accumulate, m0, m1, n0, n1, kb):
     nr = NV * VECTOR_BYTES // C.itemsize
     mc_max = max(MR, PANEL_BYTES // (kb * C.itemsize) // MR * MR)
     Ap = np.empty((-(-min(mc_max, m1 - m0) // MR) * kb, MR), C.dtype)  # tile t: rows t*kb...
-    ApT = Ap.T  # ... read by the micro-kernel as columns t*kb...
+    ApT = Ap.T[:, :]  # ... read by the micro-kernel as columns t*kb... (typed like A)
     Bp = np.empty((kb, nr), C.dtype)
+    Bp_any = Bp[:, :]
     S = local_array(256, C.dtype)  # the scratch tile, MR x NR on the stack (8 x 32 at most)
     zero = np.intp(0)  # not the literal 0: each literal argument compiles a helper again
     for pc in range(0, K, kb):
@@ -433,26 +431,28 @@ def _block_a_packed(A, B, C, accumulate, m0, m1, n0, n1, kb):
                     i0 = ic + t * MR
                     mr = min(MR, m1 - i0)
                     if mr == MR and width == nr:
-                        _tile(kc, ApT, 0, MR, t * kb, Bp, 0, 0, C, i0, j0, add)
+                        _tile(kc, ApT, zero, MR, t * kb, Bp_any, zero, zero, C, i0, j0, add)
                     elif width == nr:
-                        _last_rows(kc, ApT, zero, mr, t * kb, Bp, zero, zero, C, i0, j0, add)
+                        _last_rows(kc, ApT, zero, mr, t * kb, Bp_any, zero, zero, C, i0, j0, add)
                     else:
                         _edge_tile(
-                            kc, ApT, zero, mr, t * kb, Bp, zero, zero, S, C, i0, j0, width, add
+                            kc, ApT, zero, mr, t * kb, Bp_any, zero, zero, S, C, i0, j0, width, add
                         )
 
 
 @helper
 def _block(A, B, C, accumulate, m0, m1, n0, n1):
-    """One thread's share, C[m0:m1, n0:n1], by whichever blocking suits A's layout."""
+    """One thread's share, C[m0:m1, n0:n1], by whichever blocking suits A's layout (and
+    the whole of A, not the share: every element of C then gets the same sums, in the
+    same order, however many threads share it)."""
     K = A.shape[1]
-    if A.strides[1] == A.itemsize or m1 - m0 <= 2 * MR:
+    if A.strides[1] == A.itemsize or A.shape[0] <= 2 * MR:
         _block_a_in_place(A, B, C, accumulate, m0, m1, n0, n1, _k_block(K, KC_A_IN_PLACE))
     else:
         _block_a_packed(A, B, C, accumulate, m0, m1, n0, n1, _k_block(K, KC_A_PACKED))
 
 
-@helper
+@inlined
 def _k_block(K, most):
     """Equal K blocks of at most ``most``: 784 -> 2 x 392 rather than 512 + 272."""
     n = max(1, -(-K // most))
@@ -490,7 +490,7 @@ def _gemm_serial(A, B, C, accumulate):
 # --------------------------------------------------------------------------- few columns
 
 
-@helper
+@inlined
 def _dot_rows(A, Bt, C, accumulate, m0, m1):
     """C[m0:m1] (+)= A[m0:m1] @ Bt.T as dot products along k, four rows of A against one
     row of Bt at a time (five loads per four multiply-adds; LLVM vectorises along k)."""
@@ -720,7 +720,10 @@ def matmul_into(A, B, C, accumulate=False):
             _SMALL[dtype](A, B, C, accumulate)
         return C
     dot = N <= DOT_MAX_N and A.flags.c_contiguous and B.flags.f_contiguous
-    if flops < PARALLEL_FLOPS or dtype != _FLOAT32 or team_size() == 1:
+    threaded = None  # (built on a background thread, on first need: compiler._Background)
+    if flops >= PARALLEL_FLOPS and dtype == _FLOAT32 and team_size() > 1:
+        threaded = _KERNELS[dtype, "dot_parallel" if dot else "parallel"].ready(dtype)
+    if threaded is None:
         if dot:
             _DOT[dtype](A, B.T, C, accumulate)
         else:

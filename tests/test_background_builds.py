@@ -1,0 +1,118 @@
+"""Threaded kernel builds happen on a background thread (compiler._Background): the first
+step runs the serial builds, which give the same numbers, and never waits for them."""
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from tinygrad_scores.kernels import matmul
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+F32 = np.dtype(np.float32)
+
+
+def _run(code, cache_dir, **env):
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(cache_dir), PYTHONPATH=ROOT, **env)
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert "Traceback" not in out.stderr, out.stderr[-3000:]
+    return out
+
+
+PRODUCT = """
+import numpy as np
+from tinygrad_scores.kernels import matmul, wait_for_builds
+matmul.team_size.PERIOD = float("inf")  # keep the team at every core, busy machine or not
+if matmul.team_size.most < 2:
+    print("one core"); raise SystemExit
+rng = np.random.default_rng(0)
+A = rng.standard_normal((256, 784)).astype(np.float32)
+B = rng.standard_normal((784, 200)).astype(np.float32)
+threaded = matmul._KERNELS[np.dtype(np.float32), "parallel"]
+first = matmul.matmul_into(A, B, np.empty((256, 200), np.float32))
+built_at_once = threaded.is_built(np.float32)
+"""
+
+
+@pytest.mark.parametrize("background", ["1", "0"])
+def test_the_first_large_product_does_not_wait_for_the_threaded_build(tmp_path, background):
+    code = PRODUCT + (
+        """
+assert np.allclose(first, A.astype(np.float64) @ B, rtol=1e-4, atol=1e-3)
+print("built at once" if built_at_once else "built later")
+assert wait_for_builds(timeout=240)
+assert threaded.is_built(np.float32)
+second = matmul.matmul_into(A, B, np.empty((256, 200), np.float32))
+assert np.array_equal(first, second)  # threads change who computes, not what
+print("ok")
+"""
+    )
+    out = _run(code, tmp_path, TINYGRAD_SCORES_BACKGROUND=background)
+    if "one core" in out.stdout:
+        pytest.skip("one core: no threaded build is ever asked for")
+    assert out.stdout.split()[-1] == "ok"
+    # in the background, the first call ran serial; with TINYGRAD_SCORES_BACKGROUND=0
+    # it built the threaded kernel itself, in the foreground
+    assert ("built later" if background == "1" else "built at once") in out.stdout
+
+
+def test_exit_during_a_background_build_is_clean_and_leaves_a_usable_cache(tmp_path):
+    code = PRODUCT + (
+        """
+import time
+from tinygrad_scores.kernels import compiler
+compiler.background.QUIET = 0.0
+threaded.ready(np.float32)
+deadline = time.monotonic() + 60
+while not compiler.background._building and time.monotonic() < deadline:
+    time.sleep(0.01)
+print("exiting mid-build" if compiler.background._building else "exiting")
+"""
+    )
+    out = _run(code, tmp_path)
+    if "one core" in out.stdout:
+        pytest.skip("one core")
+    again = _run(
+        PRODUCT
+        + """
+threaded.build(np.float32)
+C = np.empty((256, 200), np.float32)
+threaded(A, B, C, False, 2, False)
+assert np.array_equal(C, first)
+print("ok")
+""",
+        tmp_path,
+    )
+    assert again.stdout.split()[-1] == "ok"
+
+
+# A (M, K) as stored, B (K, N): a transposed A has strided rows (the packed blocking);
+# M = 24 splits into shares of 16 and 8 rows, below and above the in-place threshold
+CASES = [
+    (24, 600, 40, True),
+    (24, 600, 40, False),
+    (128, 64, 784, True),  # dW1 = dh.T @ x of the seed network
+    (64, 784, 128, False),  # x @ W1.T
+    (130, 300, 70, True),
+    (9, 1030, 65, False),
+]
+
+
+@pytest.mark.parametrize("M,K,N,transposed", CASES)
+@pytest.mark.parametrize("by_cols", [False, True])
+def test_threaded_and_serial_builds_give_identical_products(M, K, N, transposed, by_cols):
+    rng = np.random.default_rng(M * K + N)
+    A = rng.standard_normal((K, M) if transposed else (M, K)).astype(np.float32)
+    A = A.T if transposed else A
+    B = rng.standard_normal((N, K)).astype(np.float32).T  # W.T: read in place, packed
+    serial = np.empty((M, N), np.float32)
+    matmul._KERNELS[F32, "serial"](A, B, serial, False)
+    for parts in (2, 3):
+        threaded = np.full((M, N), np.nan, np.float32)
+        matmul._KERNELS[F32, "parallel"](A, B, threaded, False, parts, by_cols)
+        assert np.array_equal(serial, threaded), (parts, by_cols)
