@@ -8,7 +8,7 @@ import sys
 import numpy as np
 import pytest
 
-from tinygrad_scores.kernels import matmul
+from tinygrad_scores.kernels import bias, matmul, relu
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 F32 = np.dtype(np.float32)
@@ -116,3 +116,26 @@ def test_threaded_and_serial_builds_give_identical_products(M, K, N, transposed,
         threaded = np.full((M, N), np.nan, np.float32)
         matmul._KERNELS[F32, "parallel"](A, B, threaded, False, parts, by_cols)
         assert np.array_equal(serial, threaded), (parts, by_cols)
+
+
+def test_threaded_relu_and_bias_kernels_match_their_serial_twins():
+    """Above PARALLEL_FROM the threaded builds run (once built); every element is computed
+    as in the serial build, and the column sums add the rows in NumPy's order."""
+    rng = np.random.default_rng(7)
+    x = rng.standard_normal(relu.PARALLEL_FROM + 37).astype(np.float32)
+    x[::7] = 0.0
+    for fn, args in [
+        (relu.relu_forward, (x,)),
+        (relu.relu_backward, (x, rng.standard_normal(x.size).astype(np.float32))),
+    ]:
+        serial, threaded = np.empty_like(x), np.empty_like(x)
+        fn.serial(*args, serial)
+        fn.parallel(*args, threaded)
+        assert np.array_equal(serial, threaded)
+    g = rng.standard_normal((600, bias.PARALLEL_FROM // 600 + 5)).astype(np.float32)
+    sums = np.empty(g.shape[1], np.float32)
+    bias._column_sums(g, sums)  # the threaded build itself
+    assert np.array_equal(sums, g.sum(axis=0))
+    out = np.empty_like(g)
+    bias._bias_rows(out, sums)
+    assert np.array_equal(out, np.broadcast_to(sums, g.shape))

@@ -109,6 +109,19 @@ def test_relu(floor, dtype, n, seed):
     np.testing.assert_array_equal(gi, ref.relu_backward(out, g))
 
 
+@pytest.mark.parametrize("dtype", DTYPES)
+@settings(max_examples=25, suppress_health_check=FIXTURE_OK)
+@given(rows=st.integers(0, 40), cols=st.integers(0, 70), seed=st.integers(0, 2**16))
+def test_linear_bias_rows_and_column_sums(floor, dtype, rows, cols, seed):
+    rng = np.random.default_rng(seed)
+    bias, out = _rand(rng, cols, dtype), np.full((rows, cols), np.nan, dtype)
+    floor.bias_rows(out, bias)
+    np.testing.assert_array_equal(out, np.broadcast_to(bias, (rows, cols)))
+    g, sums = _rand(rng, (rows, cols), dtype), np.full(cols, np.nan, dtype)
+    floor.column_sums(g, sums)
+    np.testing.assert_array_equal(sums, np.add.reduce(g, axis=0))  # rows added in order
+
+
 def test_relu_keeps_nan(floor):
     out = np.empty(2, np.float32)
     floor.relu_forward(np.array([np.nan, -1.0], np.float32), out)

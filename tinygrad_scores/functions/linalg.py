@@ -34,6 +34,15 @@ def mm(a, b):
     return kernels.active().matmul_into(a, b, out)
 
 
+def _bias_grad(g):
+    """d loss / d bias: the upstream gradient summed over the batch (its rows)."""
+    if g.dtype.type not in _KERNEL_DTYPES or not (g.flags.c_contiguous and g.dtype.isnative):
+        return g.sum(axis=0)
+    out = np.empty(g.shape[1], g.dtype)
+    kernels.active().column_sums(g, out)
+    return out
+
+
 class MatMul(Function):
     """out = a @ b;   da = g @ b^T,  db = a^T @ g   (transposes are views, never copies).
 
@@ -110,7 +119,9 @@ class Linear(Function):
         else:
             a = kernel_array(x2, "linear", out.dtype, layout="A")
             w_t = kernel_array(weight, "linear", out.dtype, layout="A").T
-            if bias is not None:
+            if bias is not None and bias.shape == (out.shape[1],):
+                kernels.active().bias_rows(out, kernel_array(bias, "linear", out.dtype))
+            elif bias is not None:  # any other broadcastable shape
                 out[...] = bias
             kernels.active().matmul_into(a, w_t, out, accumulate=bias is not None)
         return out if x.ndim == 2 else out.reshape(lead + (weight.shape[0],))
@@ -122,5 +133,5 @@ class Linear(Function):
         need_x, need_w = ctx.needs_input_grad[0], ctx.needs_input_grad[1]
         dx = mm(g, weight).reshape(ctx.lead + (weight.shape[1],)) if need_x else None
         dw = mm(g.T, x2) if need_w else None
-        db = g.sum(axis=0) if ctx.has_bias and ctx.needs_input_grad[2] else None
+        db = _bias_grad(g) if ctx.has_bias and ctx.needs_input_grad[2] else None
         return dx, dw, db

@@ -5,6 +5,7 @@ and signatures as the loop floor's (kernels/loops/). The op layer reaches them t
 import numpy as np
 
 from . import cross_entropy as _ce
+from .bias import bias_rows, column_sums
 from .matmul import matmul_into
 from .optim import adam, sgd
 from .relu import relu_backward, relu_forward
@@ -14,6 +15,8 @@ NAME = "fast"
 check_labels = _ce.check_labels
 
 __all__ = [
+    "bias_rows",
+    "column_sums",
     "matmul_into",
     "relu_forward",
     "relu_backward",

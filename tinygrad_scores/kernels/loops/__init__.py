@@ -1,16 +1,17 @@
 """The loop floor: every kernel as the plainest correct loop nest, written to be read.
 
-Each file holds one topic (matmul, relu, softmax and log-softmax, cross-entropy, the Adam
-and SGD updates): the formula in the docstring, one loop per idea, no tuning. They are
-Numba kernels too (compiled on first use, cached), so they train the digits in seconds, and
-they run as plain Python under ``NUMBA_DISABLE_JIT=1``. The tuned kernels one directory up
-compute the same things faster; each of their files opens with what it speeds up over its
-twin here. Switch floors with ``tinygrad_scores.set_kernels("loops")`` or
-``TINYGRAD_SCORES_KERNELS=loops``.
+Each file holds one topic (matmul, Linear's bias, relu, softmax and log-softmax,
+cross-entropy, the Adam and SGD updates): the formula in the docstring, one loop per idea,
+no tuning. They are Numba kernels too (compiled on first use, cached), so they train the
+digits in seconds, and they run as plain Python under ``NUMBA_DISABLE_JIT=1``. The tuned
+kernels one directory up compute the same things faster; each of their files opens with
+what it speeds up over its twin here. Switch floors with
+``tinygrad_scores.set_kernels("loops")`` or ``TINYGRAD_SCORES_KERNELS=loops``.
 
 The entry points below have the same names and signatures as kernels/fast.py's.
 """
 
+from .bias import bias_rows, column_sums
 from .cross_entropy import check_labels, cross_entropy_backward, cross_entropy_forward
 from .matmul import matmul_into
 from .optim import adam, sgd
@@ -20,6 +21,8 @@ from .softmax import log_softmax_backward, log_softmax_forward, softmax_backward
 NAME = "loops"
 
 __all__ = [
+    "bias_rows",
+    "column_sums",
     "check_labels",
     "cross_entropy_backward",
     "cross_entropy_forward",
