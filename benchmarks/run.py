@@ -577,6 +577,13 @@ def print_table(rows, info):
             [("tinygrad_scores", "ours"), ("numpy", "numpy")],
             [("tinygrad_scores", "ratio_vs_numpy", "ours/numpy")],
         )
+        import importlib.util
+
+        if importlib.util.find_spec("scipy") is not None:
+            print(
+                "    (SciPy is installed here: Numba imports it when it loads its first "
+                "kernel, about 0.1 s of the warm start-up that a venv without it does not pay)"
+            )
 
 
 def plot(rows, path):

@@ -8,6 +8,8 @@ from several threads.
   ``TINYGRAD_SCORES_QUIET=1`` silences it).
 - A damaged cache entry (a truncated or garbage ``.nbi``/``.nbc`` file left by a full disk
   or a killed process) is dropped and the kernel recompiled, with one warning.
+- ``_Background``: threaded builds are built on a worker thread once the foreground is
+  done compiling, so a first step runs (and waits for) only the serial kernels.
 - Threaded builds run one at a time when the only threading layer is ``workqueue``, which
   aborts the process if two threads enter it at once.
 - ``renamed``: the cache-name workaround for two builds (serial, threaded) of one function.
