@@ -46,7 +46,10 @@ print(numba.threading_layer())
 
 @pytest.mark.parametrize("layer", ["default", "workqueue"])
 def test_two_threads_train_at_once(layer):
-    env = dict(os.environ, PYTHONPATH=ROOT, NUMBA_THREADING_LAYER=layer)
+    # threaded builds in the foreground: every step, from the first, runs the threaded kernels
+    env = dict(
+        os.environ, PYTHONPATH=ROOT, NUMBA_THREADING_LAYER=layer, TINYGRAD_SCORES_BACKGROUND="0"
+    )
     out = subprocess.run(
         [sys.executable, "-c", TWO_THREADS], env=env, capture_output=True, text=True, timeout=300
     )

@@ -5,7 +5,8 @@ Over its loop twin: on arrays of PARALLEL_FROM elements or more (a hidden layer 
 512 x 1024), the rows are split across threads, about 2-3x: each core streams half the
 rows through its own L2. Below that, or before the threaded build is there (it is built
 in the background: compiler._Background), NumPy's own loops, which add the rows in the
-same order, so the numbers are the same either way.
+same order (for 16 columns or more, where the threads take over), so the numbers are the
+same either way.
 """
 
 import numpy as np
@@ -56,6 +57,7 @@ def column_sums(grad, out):
     if (
         grad.size >= PARALLEL_FROM
         and grad.dtype == _FLOAT32
+        and grad.shape[1] >= 16  # (NumPy sums one column pairwise, not row by row)
         and _column_sums.ready(_FLOAT32) is not None
     ):
         _column_sums(grad, out)
