@@ -77,17 +77,12 @@ class SerialOrParallel:
         return self.serial(*args)
 
 
-def row_helper(fn):
-    """The work on one row of a row-wise kernel, inlined into the loop over rows at Numba's
-    level: LLVM does not inline a call that takes several arrays, and a call per row
-    costs more than a short row's work."""
-    return njit(fn, inline="always", fastmath=FAST, error_model="numpy")
-
-
 def inlined(fn):
-    """A helper with one caller, inlined into it at Numba's level. Each Numba function is
-    compiled to machine code in its own module, and again inside every caller that links
-    it; a large helper with one caller costs that twice for nothing."""
+    """A helper inlined into its caller at Numba's level, for two reasons. The work on one
+    row of a row-wise kernel: LLVM does not inline a call that takes several arrays, and a
+    call per row costs more than a short row's work. A large helper with one caller: each
+    Numba function is compiled to machine code in its own module and again inside every
+    caller that links it, which for one caller is twice for nothing."""
     return njit(fn, inline="always", fastmath=FAST, error_model="numpy")
 
 

@@ -722,18 +722,18 @@ def matmul_into(A, B, C, accumulate=False):
     dot = N <= DOT_MAX_N and A.flags.c_contiguous and B.flags.f_contiguous
     threaded = None  # (built on a background thread, on first need: compiler._Background)
     if flops >= PARALLEL_FLOPS and dtype == _FLOAT32 and team_size() > 1:
-        threaded = _KERNELS[dtype, "dot_parallel" if dot else "parallel"].ready(dtype)
+        threaded = _KERNELS[dtype, "dot_parallel" if dot else "parallel"]
+        if threaded.ready(dtype) is None:
+            threaded = None
     if threaded is None:
         if dot:
             _DOT[dtype](A, B.T, C, accumulate)
         else:
             _SERIAL[dtype](A, B, C, accumulate)
-        return C
-    threads = team_size.size
-    if dot:
-        _KERNELS[dtype, "dot_parallel"](A, B.T, C, accumulate, min(threads, -(-M // 4)), True)
+    elif dot:
+        threaded(A, B.T, C, accumulate, min(team_size.size, -(-M // 4)), True)
     else:
         a_packed = A.strides[1] != A.itemsize and M > 2 * MR  # as _block decides
-        parts, by_cols = _split(M, N, NV * VECTOR_BYTES // C.itemsize, threads, a_packed)
-        _KERNELS[dtype, "parallel"](A, B, C, accumulate, parts, by_cols)
+        parts, by_cols = _split(M, N, NV * VECTOR_BYTES // C.itemsize, team_size.size, a_packed)
+        threaded(A, B, C, accumulate, parts, by_cols)
     return C

@@ -25,7 +25,7 @@ import math
 
 from numba import prange
 
-from ._jit import FAST, kernel_pair, row_helper
+from ._jit import FAST, inlined, kernel_pair
 from .vecmath import exp, row_max, strict_sub
 
 PARALLEL_FROM = 1 << 15
@@ -33,7 +33,7 @@ _FWD = "void({t}[:, ::1], {t}[:, ::1])"
 _BWD = "void({t}[:, ::1], {t}[:, ::1], {t}[:, ::1])"
 
 
-@row_helper
+@inlined
 def _softmax_row(x, out, i):
     m = row_max(x, i)
     total = x.dtype.type(0)
@@ -46,7 +46,7 @@ def _softmax_row(x, out, i):
         out[i, j] *= inv
 
 
-@row_helper
+@inlined
 def _softmax_backward_row(y, grad, grad_in, i):
     dot = y.dtype.type(0)
     for j in range(y.shape[1]):
@@ -55,7 +55,7 @@ def _softmax_backward_row(y, grad, grad_in, i):
         grad_in[i, j] = y[i, j] * (grad[i, j] - dot)
 
 
-@row_helper
+@inlined
 def _log_softmax_row(x, out, i):
     m = row_max(x, i)
     total = x.dtype.type(0)
@@ -66,7 +66,7 @@ def _log_softmax_row(x, out, i):
         out[i, j] = strict_sub(x[i, j] - m, log_total)  # x - (m + log_total) loses digits
 
 
-@row_helper
+@inlined
 def _log_softmax_backward_row(y, grad, grad_in, i):
     total = y.dtype.type(0)
     for j in range(y.shape[1]):

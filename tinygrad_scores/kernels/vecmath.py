@@ -29,7 +29,7 @@ import math
 import numpy as np
 from numba import config
 
-from ._jit import FAST, helper, local_array, row_helper
+from ._jit import FAST, helper, inlined, local_array
 from .compiler import ldexp, strict_sub  # noqa: F401  (LLVM-IR helpers; strict_sub re-exported)
 
 
@@ -112,7 +112,7 @@ def _taylor13(r, c):
     )
 
 
-@row_helper
+@inlined
 def row_max(x, i):
     """max(x[i, :]) of a 2-D array with at least one column. A NaN may or may not win;
     callers compute exp(x - max), which is NaN for that entry either way."""
