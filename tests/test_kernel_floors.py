@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from optimizer_twins import run_adam, run_sgd
 
 import tinygrad_scores as ts
 import tinygrad_scores.nn as nn
@@ -220,31 +221,7 @@ def test_cross_entropy_weights_and_ignore_index(floor):
     "amsgrad,weight_decay,decoupled", [(False, 0.0, False), (True, 0.1, False), (False, 0.1, True)]
 )
 def test_adam(floor, dtype, amsgrad, weight_decay, decoupled):
-    rng = np.random.default_rng(0)
-    p = rng.standard_normal(300).astype(dtype)
-    m, v, vmax = np.zeros_like(p), np.zeros_like(p), np.zeros_like(p)
-    expected = p.astype(np.float64)
-    twin = ref.Adam(
-        [expected], lr=1e-2, weight_decay=weight_decay, amsgrad=amsgrad, decoupled=decoupled
-    )
-    for step in range(1, 31):
-        g = rng.standard_normal(300) + 0.1 * p
-        floor.adam(
-            p,
-            g.astype(dtype),
-            m,
-            v,
-            vmax,
-            1e-2,
-            0.9,
-            0.999,
-            1e-8,
-            0.0 if decoupled else weight_decay,
-            weight_decay if decoupled else 0.0,
-            step,
-            amsgrad,
-        )
-        twin.step([g])
+    p, expected = run_adam(floor.adam, dtype, amsgrad, weight_decay, decoupled, 300, 30)
     tol = 1e-6 if dtype == np.float64 else 2e-5
     np.testing.assert_allclose(p, expected, rtol=tol, atol=tol)
 
@@ -254,22 +231,7 @@ def test_adam(floor, dtype, amsgrad, weight_decay, decoupled):
     "momentum,nesterov,dampening", [(0.0, False, 0.0), (0.9, True, 0.0), (0.9, False, 0.3)]
 )
 def test_sgd(floor, dtype, momentum, nesterov, dampening):
-    rng = np.random.default_rng(0)
-    p = rng.standard_normal(200).astype(dtype)
-    buf = np.zeros_like(p) if momentum else np.empty(0, dtype)
-    expected = p.astype(np.float64)
-    twin = ref.SGD(
-        [expected],
-        lr=0.05,
-        momentum=momentum,
-        dampening=dampening,
-        weight_decay=0.01,
-        nesterov=nesterov,
-    )
-    for step in range(20):
-        g = rng.standard_normal(200)
-        floor.sgd(p, g.astype(dtype), buf, 0.05, momentum, dampening, 0.01, nesterov, step == 0)
-        twin.step([g])
+    p, expected = run_sgd(floor.sgd, dtype, momentum, nesterov, dampening, 200, 20)
     tol = dict(rtol=1e-10, atol=1e-12) if dtype == np.float64 else dict(rtol=1e-5, atol=1e-5)
     np.testing.assert_allclose(p, expected, **tol)
 

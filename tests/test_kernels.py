@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from numba import njit
+from optimizer_twins import run_adam, run_sgd
 
 from tinygrad_scores.kernels import cross_entropy as ce
 from tinygrad_scores.kernels import matmul as mm
@@ -210,32 +211,9 @@ def test_check_labels():
     "dtype,parallel", [(np.float64, False), (np.float32, False), (np.float32, True)]
 )
 def test_adam_kernel_matches_numpy_over_50_steps(amsgrad, weight_decay, decoupled, dtype, parallel):
-    rng = np.random.default_rng(0)
-    p = rng.standard_normal(1000).astype(dtype)
-    expected = p.astype(np.float64)
-    m, v, vmax = np.zeros_like(p), np.zeros_like(p), np.zeros_like(p)
-    twin = ref.Adam(
-        [expected], lr=1e-2, weight_decay=weight_decay, amsgrad=amsgrad, decoupled=decoupled
+    p, expected = run_adam(
+        optim.adam, dtype, amsgrad, weight_decay, decoupled, 1000, 50, parallel=parallel
     )
-    for step in range(1, 51):
-        g = rng.standard_normal(1000) + 0.1 * p
-        optim.adam(
-            p,
-            g.astype(dtype),
-            m,
-            v,
-            vmax,
-            1e-2,
-            0.9,
-            0.999,
-            1e-8,
-            0.0 if decoupled else weight_decay,
-            weight_decay if decoupled else 0.0,
-            step,
-            amsgrad,
-            parallel=parallel,
-        )
-        twin.step([g])
     # float64 to 1e-6 as the issue asks; float32 carries ~1e-7 relative error per step
     tol = 1e-6 if dtype == np.float64 else 2e-5
     np.testing.assert_allclose(p, expected, rtol=tol, atol=tol)
@@ -246,28 +224,7 @@ def test_adam_kernel_matches_numpy_over_50_steps(amsgrad, weight_decay, decouple
     "dtype,parallel", [(np.float64, False), (np.float32, False), (np.float32, True)]
 )
 def test_sgd_kernel_matches_numpy(nesterov, dampening, dtype, parallel):
-    rng = np.random.default_rng(0)
-    p = rng.standard_normal(500).astype(dtype)
-    expected = p.astype(np.float64)
-    buf = np.zeros_like(p)
-    twin = ref.SGD(
-        [expected], lr=0.05, momentum=0.9, dampening=dampening, weight_decay=0.01, nesterov=nesterov
-    )
-    for step in range(30):
-        g = rng.standard_normal(500)
-        optim.sgd(
-            p,
-            g.astype(dtype),
-            buf,
-            0.05,
-            0.9,
-            dampening,
-            0.01,
-            nesterov,
-            step == 0,
-            parallel=parallel,
-        )
-        twin.step([g])
+    p, expected = run_sgd(optim.sgd, dtype, 0.9, nesterov, dampening, 500, 30, parallel=parallel)
     tol = dict(rtol=1e-10, atol=1e-12) if dtype == np.float64 else dict(rtol=1e-5, atol=1e-5)
     np.testing.assert_allclose(p, expected, **tol)
 
