@@ -182,38 +182,26 @@ def kernel_rows(quick, repeats, min_time):
 
             return run
 
-        rows.append(
-            _row(
-                "softmax",
-                f"softmax fwd+bwd {n}x{c}",
-                {
-                    "numpy": lambda: ref.softmax_backward(ref.softmax_forward(x), gr),
-                    **{
-                        k: rowwise(fl.softmax_forward, fl.softmax_backward)
-                        for k, fl in floors.items()
+        for name, label in (("softmax", "softmax"), ("log_softmax", "log-softmax")):
+            fwd, bwd = getattr(ref, name + "_forward"), getattr(ref, name + "_backward")
+            rows.append(
+                _row(
+                    name,
+                    f"{label} fwd+bwd {n}x{c}",
+                    {
+                        "numpy": lambda fwd=fwd, bwd=bwd: bwd(fwd(x), gr),
+                        **{
+                            k: rowwise(
+                                getattr(fl, name + "_forward"), getattr(fl, name + "_backward")
+                            )
+                            for k, fl in floors.items()
+                        },
                     },
-                },
-                0,
-                repeats,
-                min_time,
+                    0,
+                    repeats,
+                    min_time,
+                )
             )
-        )
-        rows.append(
-            _row(
-                "log_softmax",
-                f"log-softmax fwd+bwd {n}x{c}",
-                {
-                    "numpy": lambda: ref.log_softmax_backward(ref.log_softmax_forward(x), gr),
-                    **{
-                        k: rowwise(fl.log_softmax_forward, fl.log_softmax_backward)
-                        for k, fl in floors.items()
-                    },
-                },
-                0,
-                repeats,
-                min_time,
-            )
-        )
         rows.append(
             _row(
                 "cross_entropy",
