@@ -139,3 +139,55 @@ def test_threaded_relu_and_bias_kernels_match_their_serial_twins():
     out = np.empty_like(g)
     bias._bias_rows(out, sums)
     assert np.array_equal(out, np.broadcast_to(sums, g.shape))
+
+
+def _large_graph(x, w1, b1, w2, b2):
+    """A hidden layer of 512 x 1024 (above every threaded size) whose activation reaches
+    two outputs along paths of different length; each output backpropagated in turn."""
+    import tinygrad_scores as ts
+    import tinygrad_scores.nn.functional as F
+
+    params = [ts.tensor(a, requires_grad=True) for a in (w1, b1, w2, b2)]
+    h = F.relu(F.linear(ts.tensor(x), params[0], params[1]))
+    out_a = F.linear(h, params[2], params[3]).sum()
+    out_b = (h * h).mean() + h.sum() * 1e-3
+    grads_a = ts.autograd.grad(out_a, params, retain_graph=True)
+    grads_b = ts.autograd.grad(out_b, params[:2])
+    return [g.numpy() for g in grads_a + grads_b]
+
+
+def _large_graph_by_hand(x, w1, b1, w2, b2):
+    """The same gradients in float64 NumPy, written out."""
+    x, w1, b1, w2, b2 = (a.astype(np.float64) for a in (x, w1, b1, w2, b2))
+    z = x @ w1.T + b1
+    h = np.maximum(z, 0)
+    mask = z > 0
+    g_h_a = np.ones((x.shape[0], w2.shape[0])) @ w2  # d out_a / d h
+    g_z_a = g_h_a * mask
+    g_z_b = (2 * h / h.size + 1e-3) * mask
+    return [
+        g_z_a.T @ x,
+        g_z_a.sum(0),
+        np.ones((w2.shape[0], x.shape[0])) @ h,
+        np.full(w2.shape[0], float(x.shape[0])),
+        g_z_b.T @ x,
+        g_z_b.sum(0),
+    ]
+
+
+def test_a_large_graph_gives_the_same_gradients_before_and_after_the_threaded_builds():
+    from tinygrad_scores.kernels import wait_for_builds
+
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((512, 300)).astype(np.float32)
+    w1 = (rng.standard_normal((1024, 300)) * 0.05).astype(np.float32)
+    b1 = (rng.standard_normal(1024) * 0.1).astype(np.float32)
+    w2 = (rng.standard_normal((10, 1024)) * 0.05).astype(np.float32)
+    b2 = np.zeros(10, np.float32)
+    first = _large_graph(x, w1, b1, w2, b2)  # whatever builds are there yet
+    assert wait_for_builds(timeout=240)
+    assert relu.relu_forward.parallel.is_built(F32) and bias._column_sums.is_built(F32)
+    second = _large_graph(x, w1, b1, w2, b2)  # every threaded kernel
+    for a, b, want in zip(first, second, _large_graph_by_hand(x, w1, b1, w2, b2)):
+        assert np.array_equal(a, b)
+        np.testing.assert_allclose(b, want, rtol=2e-4, atol=2e-4 * np.abs(want).max())

@@ -119,6 +119,29 @@ def test_linear_with_no_input_features_returns_the_bias():
     assert w.grad.shape == (3, 0)
 
 
+def test_linear_takes_a_bias_of_shape_out_features_or_0d():
+    # PyTorch's F.linear: "Bias: (out) or ()"; a 0-d bias is added to every output and
+    # its gradient is the sum of every upstream gradient
+    x = ts.tensor([[1.0, 2.0], [3.0, 4.0]])
+    w = ts.tensor([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]], requires_grad=True)
+    b = ts.tensor(0.5, requires_grad=True)
+    out = F.linear(x, w, b)
+    np.testing.assert_array_equal(out.array, [[1.5, 2.5, 3.5], [3.5, 4.5, 7.5]])
+    out.sum().backward()
+    assert b.grad.shape == () and b.grad.item() == 6.0
+
+
+def test_linear_on_an_empty_batch_gives_a_zero_bias_gradient():
+    x = ts.zeros(0, 2)
+    w = ts.ones(3, 2, requires_grad=True)
+    b = ts.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    out = F.linear(x, w, b)
+    assert out.shape == (0, 3)
+    out.sum().backward()
+    np.testing.assert_array_equal(b.grad.array, [0.0, 0.0, 0.0])
+    np.testing.assert_array_equal(w.grad.array, np.zeros((3, 2)))
+
+
 def test_flatten_of_an_empty_tensor():
     x = ts.zeros(0, 2, 3)
     assert x.flatten().shape == (0,)
