@@ -437,6 +437,26 @@ def test_non_contiguous_and_byte_swapped_parameters_are_updated_in_place(opt_cls
     np.testing.assert_array_equal(arr, plain.detach().numpy())
 
 
+@pytest.mark.parametrize("opt_cls, key", [(optim.Adam, "exp_avg"), (optim.SGD, "momentum_buffer")])
+def test_state_replaced_by_a_strided_or_read_only_tensor_is_still_updated(opt_cls, key):
+    # Regression: a Fortran-ordered state tensor was updated through a copy and never
+    # changed. PyTorch updates the state tensor in place (exp_avg.lerp_(grad, 1 - beta1);
+    # momentum_buffer.mul_(momentum).add_(grad)): from zeros and a gradient of ones, one
+    # step leaves exp_avg = 0.1 (beta1 = 0.9) and momentum_buffer = 1.
+    p = ts.zeros(3, 3, dtype=ts.float64, requires_grad=True)
+    opt = opt_cls([p], lr=0.1, **({"momentum": 0.9} if opt_cls is optim.SGD else {}))
+    p.grad = ts.ones(3, 3, dtype=ts.float64)
+    opt.step()
+    expected = {"exp_avg": 0.1, "momentum_buffer": 1.0}[key]
+    for odd in (np.asfortranarray(np.zeros((3, 3))), np.broadcast_to(np.zeros(3), (3, 3))):
+        state = ts.zeros(1, dtype=ts.float64)
+        state.data = odd
+        opt.state[p][key] = state
+        opt.step()
+        assert opt.state[p][key] is state  # the same tensor, updated
+        np.testing.assert_allclose(state.array, np.full((3, 3), expected), rtol=1e-12)
+
+
 def test_strided_1d_view_is_updated():
     base = np.zeros(10)
     p = ts.from_numpy(base[::2]).requires_grad_()

@@ -253,6 +253,16 @@ class Optimizer:
                 )
             if loading:
                 state[key] = Tensor.wrap(np.array(value, dtype=dtype, order="C"))
+            elif not (value.flags.c_contiguous and value.flags.writeable):
+                # the kernels update a flat view in place: a strided or read-only array
+                # gets a C-contiguous copy, its tensor kept (as PyTorch's .data = would)
+                fixed = np.array(value, dtype=dtype, order="C")
+                if isinstance(state[key], Tensor):
+                    state[key].array = fixed
+                else:
+                    state[key] = Tensor.wrap(fixed)
+            elif not isinstance(state[key], Tensor):
+                state[key] = Tensor.wrap(value)
         if loading and "step" in state:
             step = state["step"]
             step = step.array if isinstance(step, Tensor) else np.asarray(step)
@@ -364,14 +374,17 @@ _MISSING = object()
 
 
 def _state_fits(keys, state, arr):
-    """True when every state tensor named in ``keys`` has ``arr``'s shape and dtype."""
+    """True when every state entry named in ``keys`` is a tensor of ``arr``'s shape and
+    dtype whose array the kernels can update in place (C-contiguous, writeable)."""
     for key in keys:
         value = state.get(key)
-        value = value.array if isinstance(value, Tensor) else value
+        if not isinstance(value, Tensor):
+            return False
+        value = value.array
         if (
-            not isinstance(value, np.ndarray)
-            or value.shape != arr.shape
+            value.shape != arr.shape
             or value.dtype != arr.dtype
+            or not (value.flags.c_contiguous and value.flags.writeable)
         ):
             return False
     return True
