@@ -69,6 +69,42 @@ def adam(
     ``parallel=None`` splits float32 parameters of PARALLEL_SIZE elements or more across
     threads; True or False forces the threaded (float32 only) or the serial build."""
     _check_flat(p, (g, m, v), (vmax,) if amsgrad else ())
+    adam_checked(
+        p,
+        g,
+        m,
+        v,
+        vmax,
+        lr,
+        beta1,
+        beta2,
+        eps,
+        weight_decay,
+        decoupled_decay,
+        step,
+        amsgrad,
+        parallel,
+    )
+
+
+def adam_checked(
+    p,
+    g,
+    m,
+    v,
+    vmax,
+    lr,
+    beta1,
+    beta2,
+    eps,
+    weight_decay,
+    decoupled_decay,
+    step,
+    amsgrad,
+    parallel=None,
+):
+    """``adam`` on arrays the caller has checked as ``_check_flat`` does: the optimizers,
+    whose step checks every gradient and state array before it touches any."""
     floor = _active()
     if floor.adam is not adam:  # the loop floor (kernels/loops/optim.py) is switched on
         return floor.adam(
@@ -103,6 +139,13 @@ def adam(
 def sgd(p, g, buf, lr, momentum, dampening, weight_decay, nesterov, first_step, parallel=None):
     """One SGD step on flat arrays, in place (see adam for the scalars and ``parallel``)."""
     _check_flat(p, (g,), (buf,) if momentum != 0 else ())
+    sgd_checked(p, g, buf, lr, momentum, dampening, weight_decay, nesterov, first_step, parallel)
+
+
+def sgd_checked(
+    p, g, buf, lr, momentum, dampening, weight_decay, nesterov, first_step, parallel=None
+):
+    """``sgd`` on arrays the caller has checked (see adam_checked)."""
     floor = _active()
     if floor.sgd is not sgd:
         return floor.sgd(p, g, buf, lr, momentum, dampening, weight_decay, nesterov, first_step)

@@ -79,7 +79,7 @@ class Adam(Optimizer):
         decoupled = bool(group["decoupled_weight_decay"])
         amsgrad = bool(group["amsgrad"])
         vmax = state["max_exp_avg_sq"].array.ravel() if amsgrad else _EMPTY[p.dtype.char]
-        kernels.adam(
+        kernels.adam_checked(  # Optimizer.step checked every array
             p.ravel(),
             grad.ravel(),
             state["exp_avg"].array.ravel(),

@@ -401,8 +401,8 @@ def _check_param_dtype(dtype, optimizer, i):
 def _step_tensor(state):
     """Increment PyTorch's float32 ``step`` tensor in place and return the new count."""
     step = state["step"].array
-    step += 1
-    return int(step)
+    step[()] = step.item() + 1  # (cheaper than a ufunc on a 0-d array)
+    return int(step.item())  # as stored: float32, as PyTorch counts
 
 
 def _fresh_state(keys, p):

@@ -68,7 +68,7 @@ class SGD(Optimizer):
         if group["momentum"] and first:
             buf = state["momentum_buffer"] = Tensor.wrap(np.empty(p.shape, p.dtype))
         flat_buf = buf.array.reshape(-1) if group["momentum"] else p.reshape(-1)[:0]
-        kernels.sgd(
+        kernels.sgd_checked(  # Optimizer.step checked every array
             p.reshape(-1),
             grad.reshape(-1),
             flat_buf,
