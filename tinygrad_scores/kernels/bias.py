@@ -62,4 +62,4 @@ def column_sums(grad, out):
     ):
         _column_sums(grad, out)
     else:
-        np.sum(grad, axis=0, out=out)
+        np.add.reduce(grad, 0, out=out)
