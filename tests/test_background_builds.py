@@ -111,7 +111,7 @@ def test_threaded_and_serial_builds_give_identical_products(M, K, N, transposed,
     A = A.T if transposed else A
     B = rng.standard_normal((N, K)).astype(np.float32).T  # W.T: read in place, packed
     serial = np.empty((M, N), np.float32)
-    matmul._KERNELS[F32, "serial"](A, B, serial, False)
+    matmul._KERNELS[F32, "serial"](A, B, serial, False, 0, M, 0, N)
     for parts in (2, 3):
         threaded = np.full((M, N), np.nan, np.float32)
         matmul._KERNELS[F32, "parallel"](A, B, threaded, False, parts, by_cols)

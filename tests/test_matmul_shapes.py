@@ -83,8 +83,8 @@ def test_blocked_kernel_every_split(variant, m, k, n, seed, parts, by_cols, a_t,
     b = _operand(rng, (k, n), np.float32, "transposed_view" if b_t else "C")
     c = np.full((m, n), 3.0, np.float32)
     kern = mm._KERNELS[np.dtype(np.float32), variant]
-    if variant == "serial":  # one share: no parts, no split
-        kern(a, b, c, accumulate)
+    if variant == "serial":  # one share, the whole of C: no parts, no split
+        kern(a, b, c, accumulate, 0, m, 0, n)
     else:
         kern(a, b, c, accumulate, parts, by_cols)
     expected = _expected(a, b) + (3.0 if accumulate else 0.0)

@@ -444,7 +444,10 @@ def _block_a_packed(A, B, C, accumulate, m0, m1, n0, n1, kb):
 def _block(A, B, C, accumulate, m0, m1, n0, n1):
     """One thread's share, C[m0:m1, n0:n1], by whichever blocking suits A's layout (and
     the whole of A, not the share: every element of C then gets the same sums, in the
-    same order, however many threads share it)."""
+    same order, however many threads share it). Its Python function is also the
+    one-thread kernel, called with the whole of C: a four-argument wrapper would cost a
+    third of a second more of a cold start (one more compile of everything it calls) to
+    save 90 ns a call."""
     K = A.shape[1]
     if A.strides[1] == A.itemsize or A.shape[0] <= 2 * MR:
         _block_a_in_place(A, B, C, accumulate, m0, m1, n0, n1, _k_block(K, KC_A_IN_PLACE))
@@ -478,13 +481,6 @@ def _gemm(A, B, C, accumulate, parts, by_cols):
             r0, r1, c0, c1 = lo, min(hi, M), zero, N
         if r0 < r1 and c0 < c1:
             _block(A, B, C, accumulate, r0, r1, c0, c1)
-
-
-def _gemm_serial(A, B, C, accumulate):
-    """C (+)= A @ B for K > 0 on one thread (fewer arguments than ``_gemm``: a call's
-    dispatch costs about 70 ns per argument, a real share of a microsecond product)."""
-    zero = np.intp(0)  # not the literal 0: each literal argument compiles a helper again
-    _block(A, B, C, accumulate, zero, A.shape[0], zero, B.shape[1])
 
 
 # --------------------------------------------------------------------------- few columns
@@ -581,19 +577,21 @@ def _gemm_small(A, B, C, accumulate):
 # --------------------------------------------------------------------------- compile
 
 
-def _sigs(dt, a="[:,:]", b="[:,:]", shares=True):
-    """A, B (any strides unless given), C (C-contiguous), accumulate[, parts, by_cols]."""
-    tail = ", intp, boolean)" if shares else ")"
-    return [f"void({dt}{a}, {dt}{b}, {dt}[:,::1], boolean{tail}"]
+def _sigs(dt, a="[:,:]", b="[:,:]", tail=", intp, boolean"):
+    """A, B (any strides unless given), C (C-contiguous), accumulate, then ``tail``:
+    parts, by_cols for the threaded kernels; nothing for the others."""
+    return [f"void({dt}{a}, {dt}{b}, {dt}[:,::1], boolean{tail})"]
 
 
 _KERNELS = {}
 for _dt in (np.dtype(np.float32), np.dtype(np.float64)):
-    _KERNELS[_dt, "serial"] = kernel(_sigs(_dt.name, shares=False), fastmath=True)(_gemm_serial)
-    _KERNELS[_dt, "small"] = kernel(_sigs(_dt.name, shares=False), fastmath=True)(_gemm_small)
-    _KERNELS[_dt, "dot"] = kernel(
-        _sigs(_dt.name, "[:,::1]", "[:,::1]", shares=False), fastmath=True
-    )(_gemm_dot_serial)
+    _KERNELS[_dt, "serial"] = kernel(
+        _sigs(_dt.name, tail=", intp, intp, intp, intp"), fastmath=True
+    )(getattr(_block, "py_func", _block))  # (A, B, C, accumulate, 0, M, 0, N); no JIT: itself
+    _KERNELS[_dt, "small"] = kernel(_sigs(_dt.name, tail=""), fastmath=True)(_gemm_small)
+    _KERNELS[_dt, "dot"] = kernel(_sigs(_dt.name, "[:,::1]", "[:,::1]", tail=""), fastmath=True)(
+        _gemm_dot_serial
+    )
 # Threaded for float32 only, like every kernel here (see _jit.kernel_pair): float64 is the
 # dtype of gradient checks, and each threaded build costs about two seconds of compile.
 _KERNELS[np.dtype(np.float32), "parallel"] = kernel(_sigs("float32"), fastmath=True, parallel=True)(
@@ -729,7 +727,7 @@ def matmul_into(A, B, C, accumulate=False):
         if dot:
             _DOT[dtype](A, B.T, C, accumulate)
         else:
-            _SERIAL[dtype](A, B, C, accumulate)
+            _SERIAL[dtype](A, B, C, accumulate, 0, M, 0, N)
     elif dot:
         threaded(A, B.T, C, accumulate, min(team_size.size, -(-M // 4)), True)
     else:
