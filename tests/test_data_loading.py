@@ -63,8 +63,8 @@ def test_other_loader_arguments():
     assert [repr(b) for b in DataLoader(Squares(3), batch_size=2, num_workers=2)] == [
         repr(b) for b in DataLoader(Squares(3), batch_size=2)
     ]
-    with pytest.raises(ValueError, match="sampler"):
-        DataLoader(Squares(3), sampler=[0, 1, 2])
+    with pytest.raises(ValueError, match="sampler option is mutually exclusive with shuffle"):
+        DataLoader(Squares(3), sampler=[0, 1, 2], shuffle=True)
     loader = DataLoader(Squares(3), num_workers=0, pin_memory=True, persistent_workers=False)
     assert len(list(loader)) == 3
     with pytest.raises(TypeError, match="map-style"):

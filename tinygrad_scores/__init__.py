@@ -29,7 +29,7 @@ from .autograd import (
 )
 from .capture import compile  # noqa: A004  (capture and replay a training step)
 from .creation import *  # noqa: F401,F403
-from .device import device
+from .device import device, get_default_device, set_default_device
 from .dtypes import (
     bool_,
     can_cast,
@@ -134,6 +134,7 @@ from .legacy import Variable as _Variable  # noqa: E402
 
 autograd.Variable = _Variable  # type: ignore[attr-defined]  # torch.autograd.Variable
 
+from . import accelerator, onnx  # noqa: E402,F401  (torch.accelerator, torch.onnx)
 from ._missing import module_getattr as _module_getattr  # noqa: E402
 
 __getattr__ = _module_getattr(__name__, "torch")

@@ -15,7 +15,17 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
 
 import numpy as np
 
+from . import dtypes
+from .creation import empty
 from .random import Generator, _rng
+from .samplers import (
+    BatchSampler,
+    RandomSampler,
+    Sampler,
+    SequentialSampler,
+    SubsetRandomSampler,
+    WeightedRandomSampler,
+)
 from .tensor import Tensor
 
 _DIGITS = os.path.join(os.path.dirname(__file__), "datasets", "digits.npz")
@@ -256,6 +266,8 @@ class DataLoader:
     pin_memory: bool
     timeout: float
     generator: Generator | None
+    sampler: Sampler[Any] | Iterable[Any]
+    batch_sampler: Sampler[list[Any]] | Iterable[list[Any]] | None
     collate_fn: Callable[[Any], Any]
     _default_collate: bool
 
@@ -264,8 +276,8 @@ class DataLoader:
         dataset: SizedDataset[Any],
         batch_size: int | None = 1,
         shuffle: bool | None = None,
-        sampler: Any = None,
-        batch_sampler: Any = None,
+        sampler: Sampler[Any] | Iterable[Any] | None = None,
+        batch_sampler: Sampler[list[Any]] | Iterable[list[Any]] | None = None,
         num_workers: int = 0,
         collate_fn: Callable[[Any], Any] | None = None,
         pin_memory: bool = False,
@@ -280,7 +292,9 @@ class DataLoader:
         pin_memory_device: str = "",
         in_order: bool = True,
     ) -> None:
-        if not (hasattr(dataset, "__getitem__") and hasattr(dataset, "__len__")):
+        if not hasattr(dataset, "__getitem__") or (
+            sampler is None and batch_sampler is None and not hasattr(dataset, "__len__")
+        ):
             raise TypeError(
                 f"DataLoader: dataset must have __getitem__ and __len__ (a map-style "
                 f"dataset), got {type(dataset).__name__}"
@@ -294,12 +308,16 @@ class DataLoader:
             )
         if timeout < 0:
             raise ValueError("timeout option should be non-negative")
-        if sampler is not None or batch_sampler is not None:
-            raise ValueError(
-                "DataLoader: custom sampler / batch_sampler are not supported; use "
-                "shuffle= and generator="
-            )
-        if batch_size is None:
+        if sampler is not None and shuffle:
+            raise ValueError("sampler option is mutually exclusive with shuffle")
+        if batch_sampler is not None:
+            if batch_size != 1 or shuffle or sampler is not None or drop_last:
+                raise ValueError(
+                    "batch_sampler option is mutually exclusive with batch_size, shuffle, "
+                    "sampler, and drop_last"
+                )
+            batch_size = None
+        elif batch_size is None:
             if drop_last:
                 raise ValueError(
                     "batch_size=None option disables auto-batching and is "
@@ -317,10 +335,20 @@ class DataLoader:
             raise TypeError(f"collate_fn must be callable, got {type(collate_fn).__name__}")
         if generator is not None and not isinstance(generator, Generator):
             raise TypeError(f"generator must be a Generator, got {type(generator).__name__}")
+        if sampler is None:
+            sampler = (
+                RandomSampler(dataset, generator=generator)
+                if shuffle
+                else SequentialSampler(dataset)
+            )
+        if batch_size is not None and batch_sampler is None:
+            batch_sampler = BatchSampler(sampler, int(batch_size), bool(drop_last))
         self.dataset = dataset
         self.batch_size = None if batch_size is None else int(batch_size)
         self.shuffle = bool(shuffle)
         self.drop_last = bool(drop_last)
+        self.sampler = sampler
+        self.batch_sampler = batch_sampler
         self.num_workers = num_workers
         self.pin_memory = pin_memory
         self.timeout = timeout
@@ -333,28 +361,24 @@ class DataLoader:
         self._default_collate = collate_fn is None
 
     def __len__(self) -> int:
-        n = len(self.dataset)
-        if self.batch_size is None:
-            return n
-        return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
+        return len(self.batch_sampler if self.batch_sampler is not None else self.sampler)
 
     def __iter__(self) -> Iterator[Any]:
-        n = len(self.dataset)
-        order = _rng(self.generator).permutation(n) if self.shuffle else np.arange(n)
-        if self.batch_size is None:
-            for i in order:
-                yield self.collate_fn(self.dataset[int(i)])
+        indices = iter(self.batch_sampler if self.batch_sampler is not None else self.sampler)
+        # PyTorch's iterator draws a base seed for its workers as it starts, whatever the
+        # number of workers; drawn here too, so the generators' streams stay in step.
+        empty((), dtype=dtypes.int64).random_(generator=self.generator)
+        if self.batch_sampler is None:
+            for i in indices:
+                yield self.collate_fn(self.dataset[i])
             return
         fast = self._default_collate and type(self.dataset) is TensorDataset
-        for start in range(0, n, self.batch_size):
-            idx = order[start : start + self.batch_size]
-            if self.drop_last and len(idx) < self.batch_size:
-                return
+        for batch in indices:
             if fast:
                 tensors = cast(TensorDataset, self.dataset).tensors
-                yield [Tensor.wrap(t.array[idx]) for t in tensors]
+                yield [Tensor.wrap(t.array[batch]) for t in tensors]
             else:
-                yield self.collate_fn([self.dataset[int(i)] for i in idx])
+                yield self.collate_fn([self.dataset[i] for i in batch])
 
 
 def load_digits(
@@ -391,6 +415,12 @@ __all__ = [
     "ConcatDataset",
     "random_split",
     "DataLoader",
+    "Sampler",
+    "SequentialSampler",
+    "RandomSampler",
+    "SubsetRandomSampler",
+    "WeightedRandomSampler",
+    "BatchSampler",
     "default_collate",
     "default_convert",
     "Generator",

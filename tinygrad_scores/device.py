@@ -45,3 +45,17 @@ def check(spec):
     """Accept None, 'cpu', device('cpu'); refuse anything else with a clear error."""
     if spec is not None:
         device(spec)
+
+
+_default = cpu
+
+
+def set_default_device(device_spec):
+    """``torch.set_default_device``: 'cpu' (or None, the default) is accepted; any other
+    device raises at once, since this build runs on the CPU only."""
+    global _default
+    _default = cpu if device_spec is None else device(device_spec)
+
+
+def get_default_device():
+    return _default

@@ -125,7 +125,7 @@ __all__ = [
     "utils",
 ]
 
-
 from .._missing import module_getattr as _module_getattr  # noqa: E402
+from . import modules, parameter  # noqa: E402,F401  (PyTorch's module paths: nn.modules.linear)
 
 __getattr__ = _module_getattr(__name__, "torch.nn")  # a PyTorch name not provided here

@@ -1,0 +1,31 @@
+"""``torch.nn.modules.activation``: PyTorch's module path for these classes."""
+
+from ..._missing import module_getattr
+from ..layers import (  # noqa: F401
+    CELU,
+    ELU,
+    GELU,
+    GLU,
+    SELU,
+    Hardsigmoid,
+    Hardswish,
+    Hardtanh,
+    LeakyReLU,
+    LogSigmoid,
+    LogSoftmax,
+    Mish,
+    PReLU,
+    ReLU,
+    ReLU6,
+    Sigmoid,
+    SiLU,
+    Softmax,
+    Softmin,
+    Softplus,
+    Softsign,
+    Tanh,
+    Tanhshrink,
+    Threshold,
+)
+
+__getattr__ = module_getattr(__name__, "torch.nn.modules.activation")
