@@ -361,7 +361,8 @@ class DataLoader:
         self._default_collate = collate_fn is None
 
     def __len__(self) -> int:
-        return len(self.batch_sampler if self.batch_sampler is not None else self.sampler)
+        sampler = self.batch_sampler if self.batch_sampler is not None else self.sampler
+        return len(sampler)  # type: ignore[arg-type]  # TypeError if it has no len, as PyTorch
 
     def __iter__(self) -> Iterator[Any]:
         indices = iter(self.batch_sampler if self.batch_sampler is not None else self.sampler)
