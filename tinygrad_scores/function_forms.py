@@ -12,13 +12,17 @@ import types
 
 import numpy as np
 
-from . import dtypes
+from . import dtypes, histograms
 from . import functions as ops
 from ._missing import missing
 from .tensor import Tensor
 from .tensor_methods import _accept_axis
 
 _METHOD_FORMS = (
+    # counting and binning (histograms.py)
+    "bincount",
+    "histc",
+    "histogram",
     # elementwise math
     "abs",
     "absolute",
@@ -436,34 +440,19 @@ def cross(input, other, dim=None, *, out=None):
     return _into(out, stack(parts, dim % input.ndim))
 
 
-def bincount(input, weights=None, minlength=0):
-    if input.ndim != 1 or input.array.dtype.kind not in "iu":
-        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
-    if input.numel() and input.array.min() < 0:
-        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
-    w = None if weights is None else weights.array
-    counts = np.bincount(input.array, w, minlength)
-    return Tensor.wrap(counts if w is not None else counts.astype(np.int64))
+def searchsorted(
+    sorted_sequence, values, *, out_int32=False, right=False, side=None, out=None, sorter=None
+):
+    """Where each value would be inserted to keep ``sorted_sequence`` sorted."""
+    found = histograms.searchsorted(
+        sorted_sequence, values, out_int32=out_int32, right=right, side=side, sorter=sorter
+    )
+    return _into(out, found)
 
 
-def searchsorted(sorted_sequence, values, *, out_int32=False, right=False, side=None, sorter=None):
-    """Where each value would be inserted to keep each row of ``sorted_sequence`` sorted."""
-    side = side or ("right" if right else "left")
-    seq = sorted_sequence.array
-    vals = values.array if isinstance(values, Tensor) else np.asarray(values)
-    if seq.ndim == 1:
-        found = np.searchsorted(seq, vals, side=side)
-    else:
-        rows_s, rows_v = seq.reshape(-1, seq.shape[-1]), vals.reshape(-1, vals.shape[-1])
-        found = np.stack([np.searchsorted(s, v, side=side) for s, v in zip(rows_s, rows_v)])
-        found = found.reshape(vals.shape)
-    return Tensor.wrap(np.asarray(found, np.int32 if out_int32 else np.int64))
-
-
-def bucketize(input, boundaries, *, out_int32=False, right=False):
-    """The bucket of each value: i with boundaries[i-1] < x <= boundaries[i]
-    (``right=True``: boundaries[i-1] <= x < boundaries[i])."""
-    return searchsorted(boundaries, input, out_int32=out_int32, right=right)
+def bucketize(input, boundaries, *, out_int32=False, right=False, out=None):
+    """The bucket of each value among ``boundaries`` (1-D, increasing)."""
+    return _into(out, histograms.bucketize(input, boundaries, out_int32=out_int32, right=right))
 
 
 def tril_indices(row, col, offset=0, *, dtype=None, device=None):
@@ -608,7 +597,6 @@ __all__ = list(_METHOD_FORMS) + [
     "tensordot",
     "kron",
     "cross",
-    "bincount",
     "searchsorted",
     "bucketize",
     "tril_indices",

@@ -15,7 +15,7 @@ import numbers
 
 import numpy as np
 
-from . import dtypes, return_types
+from . import dtypes, histograms, return_types
 from . import functions as ops
 from ._missing import missing
 from .functions._common import check_dim as _dim
@@ -749,6 +749,15 @@ class TensorMethods:
         if return_counts:
             out.append(self.wrap(counts.astype(np.int64)))
         return out[0] if len(out) == 1 else tuple(out)
+
+    def bincount(self, weights=None, minlength=0):
+        return histograms.bincount(self, weights, minlength)
+
+    def histc(self, bins=100, min=0, max=0):  # noqa: A002  (PyTorch's names)
+        return histograms.histc(self, bins, min, max)
+
+    def histogram(self, bins, *, range=None, weight=None, density=False):  # noqa: A002
+        return histograms.histogram(self, bins, range=range, weight=weight, density=density)
 
     # ------------------------------------------------------------------ shape methods
     def reshape(self, *shape):
