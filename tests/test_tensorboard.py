@@ -18,11 +18,13 @@ def test_without_tensorboard_the_import_names_the_extra():
     # a process where the tensorboard package cannot be imported
     code = (
         "import sys; sys.modules['tensorboard'] = None\n"
+        "import tinygrad_scores as torch\n"
+        "print(hasattr(torch.utils, 'tensorboard'))\n"  # an AttributeError for hasattr
         "from tinygrad_scores.utils.tensorboard import SummaryWriter\n"
     )
     env = dict(os.environ, PYTHONPATH=ROOT)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
-    assert out.returncode == 1
+    assert out.returncode == 1 and out.stdout.strip() == "False"
     last = out.stderr.strip().splitlines()[-1]
     assert last.startswith("ImportError: torch.utils.tensorboard needs the tensorboard package")
     assert 'pip install -e ".[tensorboard]"' in last

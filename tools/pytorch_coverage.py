@@ -49,7 +49,8 @@ NAMES = {
         get_num_threads save load device dtype Size Tensor float32 float64 float16 bfloat16
         int8 int16 int32 int64 uint8 bool float double half long int short complex64 cfloat
         compile jit fft linalg special distributions sparse autocast amp cuda backends nn optim
-        utils autograd return_types searchsorted bucketize
+        utils autograd return_types searchsorted bucketize histogram accelerator onnx
+        serialization set_default_device get_default_device
     """,
     "torch.Tensor": """
         item tolist numpy backward grad requires_grad requires_grad_ detach detach_
@@ -82,7 +83,12 @@ NAMES = {
         Transformer TransformerEncoder TransformerEncoderLayer MultiheadAttention
         CrossEntropyLoss NLLLoss MSELoss L1Loss SmoothL1Loss HuberLoss BCELoss
         BCEWithLogitsLoss KLDivLoss CosineEmbeddingLoss MarginRankingLoss TripletMarginLoss
-        functional init utils
+        functional init utils modules parameter
+    """,
+    "torch.nn.modules": """
+        module linear activation loss container dropout batchnorm normalization sparse
+        flatten distance conv pooling rnn transformer padding upsampling instancenorm
+        pixelshuffle adaptive fold channelshuffle lazy utils
     """,
     "torch.nn.functional": """
         relu relu6 leaky_relu elu selu celu gelu silu mish softplus softsign hardtanh
@@ -115,8 +121,17 @@ NAMES = {
     "torch.utils.data": """
         Dataset IterableDataset TensorDataset DataLoader Subset ConcatDataset random_split
         default_collate Sampler RandomSampler SequentialSampler BatchSampler
-        WeightedRandomSampler SubsetRandomSampler get_worker_info
+        WeightedRandomSampler SubsetRandomSampler get_worker_info dataloader dataset
+        sampler
     """,
+    "torch.serialization": """
+        save load add_safe_globals safe_globals get_safe_globals clear_safe_globals
+        get_unsafe_globals_in_checkpoint
+    """,
+    "torch.accelerator": """
+        is_available current_accelerator device_count current_device_index synchronize
+    """,
+    "torch.onnx": "export is_in_onnx_export",
     "torch.autograd": """
         Function grad backward gradcheck gradgradcheck no_grad enable_grad set_grad_enabled
         detect_anomaly set_detect_anomaly functional forward_ad graph
@@ -174,7 +189,13 @@ NOTES = {
     "torch.multinomial": "drawn with NumPy (see Generator)",
     "torch.set_num_threads": "caps the thread team of the parallel kernels (at most "
     "NUMBA_NUM_THREADS)",
-    "torch.searchsorted": "`sorter=` is ignored",
+    "torch.load": "never unpickles: a saved module or optimizer is rebuilt from its class's "
+    "name and attributes; with `weights_only=True` this package's classes are allowed "
+    "without `add_safe_globals` (PyTorch allows none of torch.nn's)",
+    "torch.set_default_device": "'cpu' only; another device raises at once",
+    "torch.onnx.export": "raises NotImplementedError (no ONNX export)",
+    "torch.accelerator": "answers as PyTorch on a machine without an accelerator",
+    "torch.nn.modules": "each file holds the classes of PyTorch's file that exist here",
     "torch.Tensor.__getitem__": "integer, slice, mask and integer-array indexing; PyTorch's "
     "placement of advanced-index dims",
 }

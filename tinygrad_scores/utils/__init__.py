@@ -12,5 +12,8 @@ _missing_getattr = module_getattr(__name__, "torch.utils")
 
 def __getattr__(name):
     if name == "tensorboard":  # as `torch.utils.tensorboard` after its import
-        return importlib.import_module(".tensorboard", __name__)
+        try:
+            return importlib.import_module(".tensorboard", __name__)
+        except ImportError as exc:  # an attribute lookup fails with AttributeError
+            raise AttributeError(str(exc)) from exc
     return _missing_getattr(name)
