@@ -247,7 +247,10 @@ def default_convert(data: Any) -> Any:
 
 
 class DataLoader:
-    """Batches of a map-style dataset, in order or shuffled by ``generator``.
+    """Batches of a map-style dataset, in the order of a sampler (``samplers.py``): the
+    given ``sampler`` or ``batch_sampler``, else a RandomSampler (``shuffle=True``, drawn
+    from ``generator``) or a SequentialSampler, in batches of ``batch_size`` by a
+    BatchSampler, with PyTorch's rules for combining these arguments.
 
     Loading happens in the calling process: ``num_workers`` > 0 is accepted and gives the
     same batches in the same order as PyTorch's worker processes would (the order is drawn
