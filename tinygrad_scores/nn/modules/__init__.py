@@ -3,79 +3,18 @@
 (``conv``, ``rnn``, ``pooling``...) is reported as missing when imported through
 ``python -m tinygrad_scores.run``."""
 
-from ..._missing import module_getattr
-from .. import (  # noqa: F401  (torch.nn.modules.Linear, as in PyTorch)
-    CELU,
-    ELU,
-    GELU,
-    GLU,
-    SELU,
-    BatchNorm1d,
-    BCELoss,
-    BCEWithLogitsLoss,
-    CosineEmbeddingLoss,
-    CosineSimilarity,
-    CrossEntropyLoss,
-    Dropout,
-    Embedding,
-    EmbeddingBag,
-    Flatten,
-    GaussianNLLLoss,
-    GroupNorm,
-    Hardsigmoid,
-    Hardswish,
-    Hardtanh,
-    HingeEmbeddingLoss,
-    HuberLoss,
-    Identity,
-    KLDivLoss,
-    L1Loss,
-    LayerNorm,
-    LeakyReLU,
-    Linear,
-    LogSigmoid,
-    LogSoftmax,
-    MarginRankingLoss,
-    Mish,
-    Module,
-    ModuleDict,
-    ModuleList,
-    MSELoss,
-    NLLLoss,
-    PairwiseDistance,
-    ParameterDict,
-    ParameterList,
-    PoissonNLLLoss,
-    PReLU,
-    ReLU,
-    ReLU6,
-    Sequential,
-    Sigmoid,
-    SiLU,
-    SmoothL1Loss,
-    SoftMarginLoss,
-    Softmax,
-    Softmin,
-    Softplus,
-    Softsign,
-    Tanh,
-    Tanhshrink,
-    Threshold,
-    TripletMarginLoss,
-    Unflatten,
-)
-from . import (  # noqa: F401
-    activation,
-    batchnorm,
-    container,
-    distance,
-    dropout,
-    flatten,
-    linear,
-    loss,
-    module,
-    normalization,
-    sparse,
-)
+# every class of the files below, as in PyTorch (torch.nn.modules.Linear)
+from ..._missing import module_getattr as _module_getattr
+from .activation import *  # noqa: F403
+from .batchnorm import *  # noqa: F403
+from .container import *  # noqa: F403
+from .distance import *  # noqa: F403
+from .dropout import *  # noqa: F403
+from .flatten import *  # noqa: F403
+from .linear import *  # noqa: F403
+from .loss import *  # noqa: F403
+from .module import *  # noqa: F403
+from .normalization import *  # noqa: F403
+from .sparse import *  # noqa: F403
 
-__getattr__ = module_getattr(__name__, "torch.nn.modules")
+__getattr__ = _module_getattr(__name__, "torch.nn.modules")

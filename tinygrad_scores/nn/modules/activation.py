@@ -1,6 +1,6 @@
 """``torch.nn.modules.activation``: PyTorch's module path for these classes."""
 
-from ..._missing import module_getattr
+from ..._missing import module_getattr as _module_getattr
 from ..layers import (  # noqa: F401
     CELU,
     ELU,
@@ -28,4 +28,4 @@ from ..layers import (  # noqa: F401
     Threshold,
 )
 
-__getattr__ = module_getattr(__name__, "torch.nn.modules.activation")
+__getattr__ = _module_getattr(__name__, "torch.nn.modules.activation")

@@ -1,6 +1,6 @@
 """``torch.nn.modules.container``: PyTorch's module path for these classes."""
 
-from ..._missing import module_getattr
+from ..._missing import module_getattr as _module_getattr
 from ..container import (  # noqa: F401
     ModuleDict,
     ModuleList,
@@ -9,4 +9,4 @@ from ..container import (  # noqa: F401
     Sequential,
 )
 
-__getattr__ = module_getattr(__name__, "torch.nn.modules.container")
+__getattr__ = _module_getattr(__name__, "torch.nn.modules.container")

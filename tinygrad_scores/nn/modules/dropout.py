@@ -1,8 +1,8 @@
 """``torch.nn.modules.dropout``: PyTorch's module path for these classes."""
 
-from ..._missing import module_getattr
+from ..._missing import module_getattr as _module_getattr
 from ..layers import (  # noqa: F401
     Dropout,
 )
 
-__getattr__ = module_getattr(__name__, "torch.nn.modules.dropout")
+__getattr__ = _module_getattr(__name__, "torch.nn.modules.dropout")

@@ -1,9 +1,9 @@
 """``torch.nn.modules.flatten``: PyTorch's module path for these classes."""
 
-from ..._missing import module_getattr
+from ..._missing import module_getattr as _module_getattr
 from ..layers import (  # noqa: F401
     Flatten,
     Unflatten,
 )
 
-__getattr__ = module_getattr(__name__, "torch.nn.modules.flatten")
+__getattr__ = _module_getattr(__name__, "torch.nn.modules.flatten")

@@ -1,6 +1,6 @@
 """``torch.nn.modules.loss``: PyTorch's module path for these classes."""
 
-from ..._missing import module_getattr
+from ..._missing import module_getattr as _module_getattr
 from ..loss import (  # noqa: F401
     BCELoss,
     BCEWithLogitsLoss,
@@ -22,4 +22,4 @@ from ..loss import (  # noqa: F401
     _WeightedLoss,
 )
 
-__getattr__ = module_getattr(__name__, "torch.nn.modules.loss")
+__getattr__ = _module_getattr(__name__, "torch.nn.modules.loss")

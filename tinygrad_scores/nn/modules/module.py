@@ -1,8 +1,8 @@
 """``torch.nn.modules.module``: PyTorch's module path for these classes."""
 
-from ..._missing import module_getattr
+from ..._missing import module_getattr as _module_getattr
 from ..module import (  # noqa: F401
     Module,
 )
 
-__getattr__ = module_getattr(__name__, "torch.nn.modules.module")
+__getattr__ = _module_getattr(__name__, "torch.nn.modules.module")

@@ -1,9 +1,9 @@
 """``torch.nn.modules.normalization``: PyTorch's module path for these classes."""
 
-from ..._missing import module_getattr
+from ..._missing import module_getattr as _module_getattr
 from ..layers import (  # noqa: F401
     GroupNorm,
     LayerNorm,
 )
 
-__getattr__ = module_getattr(__name__, "torch.nn.modules.normalization")
+__getattr__ = _module_getattr(__name__, "torch.nn.modules.normalization")

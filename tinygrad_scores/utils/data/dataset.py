@@ -1,6 +1,6 @@
 """``torch.utils.data.dataset``: PyTorch's module path for these names."""
 
-from ..._missing import module_getattr
+from ..._missing import module_getattr as _module_getattr
 from ...data import (  # noqa: F401
     ConcatDataset,
     Dataset,
@@ -9,4 +9,4 @@ from ...data import (  # noqa: F401
     random_split,
 )
 
-__getattr__ = module_getattr(__name__, "torch.utils.data.dataset")
+__getattr__ = _module_getattr(__name__, "torch.utils.data.dataset")
