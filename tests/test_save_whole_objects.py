@@ -86,14 +86,24 @@ def test_weights_only_refuses_a_class_that_is_not_allowed_with_pytorchs_message(
 
 def test_safe_globals_and_add_safe_globals_allow_the_class():
     model, _, x = _trained()
-    with serialization.safe_globals([Net]):
-        assert serialization.get_safe_globals() == [Net]
+    with serialization.safe_globals([Net, ts.tanh]):  # the class and its act function
+        assert serialization.get_safe_globals() == [Net, ts.tanh]
         loaded = _roundtrip(model, weights_only=True)
     assert serialization.get_safe_globals() == []  # the block's list is gone again
     np.testing.assert_array_equal(loaded(x).detach().numpy(), model(x).detach().numpy())
-    serialization.add_safe_globals([(Net, f"{__name__}.Net")])  # (obj, name) form
+    serialization.add_safe_globals([(Net, f"{__name__}.Net"), ts.tanh])  # (obj, name) form
     assert type(_roundtrip(model)) is Net
     assert ts.serialization is serialization  # torch.serialization
+
+
+def test_a_function_needs_allowing_even_one_of_ours():
+    # PyTorch's weights_only refuses any function not allow-listed (torch.tanh included)
+    model = nn.Linear(2, 2)
+    model.act = ts.tanh
+    with pytest.raises(pickle.UnpicklingError, match="Unsupported global: GLOBAL"):
+        _roundtrip(model)
+    with serialization.safe_globals([ts.tanh]):
+        assert _roundtrip(model).act is ts.tanh
 
 
 def test_this_packages_own_modules_load_with_weights_only():

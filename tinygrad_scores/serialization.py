@@ -164,7 +164,8 @@ _SAFE_GLOBALS: list[Any] = []
 def add_safe_globals(safe_globals: list[Any]) -> None:
     """Allow ``load`` to rebuild these classes (and refer to these functions) from a
     checkpoint, as ``torch.serialization.add_safe_globals`` does for ``weights_only=True``.
-    This package's own classes are always allowed. An entry may be ``(obj, name)``."""
+    This package's own classes are always allowed (its functions are not). An entry may
+    be ``(obj, name)``."""
     _SAFE_GLOBALS.extend(safe_globals)
 
 
@@ -208,7 +209,9 @@ def _resolve(name, weights_only):
             f"the checkpoint refers to {dotted}, which is not defined in this process "
             f"(load never imports a module a file names: import or define it first)"
         )
-    if weights_only and not ours and not _allowed(obj):
+    # weights_only: this package's classes, or what the program allowed; a function
+    # (which a hook or a forward could call) only if allowed, even one of ours
+    if weights_only and not (ours and isinstance(obj, type)) and not _allowed(obj):
         raise _NotAllowed(
             "Weights only load failed. Re-running `load` with `weights_only=False` will "
             "rebuild it (this package still unpickles nothing), or allow the class:\n"
