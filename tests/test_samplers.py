@@ -19,6 +19,7 @@ from tinygrad_scores.utils.data import (
     SubsetRandomSampler,
     TensorDataset,
     WeightedRandomSampler,
+    random_split,
 )
 
 
@@ -197,6 +198,12 @@ def test_iterating_an_unshuffled_loader_advances_the_global_generator_by_one_dra
     assert ts.rand(1).item() == after_loader
 
 
+def test_random_split_takes_one_randperm_as_pytorch():
+    parts = random_split(range(10), [3, 7], generator=ts.Generator().manual_seed(42))
+    order = ts.randperm(10, generator=ts.Generator().manual_seed(42)).tolist()
+    assert [list(p) for p in parts] == [order[:3], order[3:]]
+
+
 _PYTORCH_STREAM = ts.randperm(10, generator=ts.Generator().manual_seed(0)).tolist() == [
     4, 1, 7, 5, 3, 9, 0, 8, 6, 2,
 ]  # fmt: skip
@@ -222,3 +229,5 @@ def test_orders_are_pytorchs_where_the_generator_is():
     ]  # fmt: skip
     g = ts.Generator().manual_seed(3)
     assert list(SubsetRandomSampler([10, 20, 30, 40], generator=g)) == [30, 40, 20, 10]
+    parts = random_split(range(10), [3, 7], generator=ts.Generator().manual_seed(42))
+    assert [list(p) for p in parts] == [[2, 6, 1], [8, 4, 5, 0, 9, 3, 7]]

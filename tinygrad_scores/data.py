@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
 import numpy as np
 
 from . import dtypes
-from .creation import empty
-from .random import Generator, _rng
+from .creation import empty, randperm
+from .random import Generator
 from .samplers import (
     BatchSampler,
     RandomSampler,
@@ -166,7 +166,7 @@ def random_split(
             )
     if sum(lengths) != n:
         raise ValueError("Sum of input lengths does not equal the length of the input dataset!")
-    order = _rng(generator).permutation(n).tolist()
+    order = randperm(n, generator=generator).tolist()  # PyTorch's draw, so its order
     return [
         Subset(dataset, order[end - size : end])
         for end, size in zip(itertools.accumulate(lengths), lengths)
