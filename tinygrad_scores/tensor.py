@@ -15,7 +15,7 @@ from typing import Any, Union
 
 import numpy as np
 
-from . import autograd, dtypes
+from . import autograd, dtypes, numpy_dispatch
 from . import functions as ops
 from .formatting import format_tensor
 from .functions._common import check_dim
@@ -217,8 +217,23 @@ class Tensor(TensorMethods):
         return id(self)
 
     def __array__(self, dtype=None, copy=None):
+        if autograd._state.differentiating is not None:
+            raise numpy_dispatch._not_differentiable("np.asarray")  # it would cut the graph
         _escape("a tensor converted to a NumPy array")
         return self.array if dtype is None else self.array.astype(dtype)
+
+    # NumPy calls on tensors: differentiable inside a create_graph backward (numpy_dispatch)
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        return numpy_dispatch.ufunc(ufunc, method, inputs, kwargs)
+
+    def __array_function__(self, func, types, args, kwargs):
+        return numpy_dispatch.function(func, args, kwargs)
+
+    def astype(self, dtype: Any, copy: bool = True) -> Tensor:
+        """NumPy's name for ``.to(dtype)``: backward formulas read the same on arrays and
+        on tensors."""
+        dtype = dtypes.as_dtype(dtype)
+        return self if dtype.dtype == self.array.dtype else self.to(dtype)
 
     # ------------------------------------------------------------------ conversion
     def numpy(self, force: bool = False) -> np.ndarray:

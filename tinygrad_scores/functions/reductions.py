@@ -33,7 +33,7 @@ def _spread(grad, ctx):
     """The gradient of a reduction, spread back over the reduced axes. Small results are
     written out (a broadcast view costs more to make than to fill); large ones stay views."""
     grad = grad.reshape(ctx.kept)
-    if len(ctx.shape) and math.prod(ctx.shape) <= 65536:
+    if isinstance(grad, np.ndarray) and len(ctx.shape) and math.prod(ctx.shape) <= 65536:
         out = np.empty(ctx.shape, grad.dtype)
         out[...] = grad
         return out
