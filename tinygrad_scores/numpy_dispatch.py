@@ -162,7 +162,8 @@ def _cumsum(a, axis=None, dtype=None, out=None):
 
 
 def _einsum(subscripts, *operands, **_):
-    return ops.Einsum.apply(*_joined(operands), subscripts=subscripts)
+    inputs, output = subscripts.replace(" ", "").split("->")
+    return ops.Einsum.apply(*_joined(operands), inputs=inputs.split(","), output=output)
 
 
 def _abs(a, *args, **kwargs):

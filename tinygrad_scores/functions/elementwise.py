@@ -94,14 +94,22 @@ class ReLU(Function):
         return grad_in
 
 
+def sigmoid(x):
+    """1 / (1 + exp(-x)) without overflow for large |x| (exp of a non-positive number only).
+    On a tensor (a backward formula under create_graph) it is the Sigmoid op itself, whose
+    derivative has no kink at 0, unlike the |x| inside this formula."""
+    if not isinstance(x, np.ndarray):
+        return x.sigmoid()
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
+
+
 class Sigmoid(Function):
     """out = 1 / (1 + exp(-a));   da = g * out * (1 - out)."""
 
     @staticmethod
     def forward(ctx, a):
-        # exp of a negative number only, so no overflow warning for large |a|
-        e = np.exp(-np.abs(a))
-        out = np.where(a >= 0, 1 / (1 + e), e / (1 + e)).astype(a.dtype, copy=False)
+        out = sigmoid(a)
         ctx.save_for_backward(out)
         return out
 

@@ -58,7 +58,10 @@ _QUIET = dict(divide="ignore", invalid="ignore", over="ignore")
 
 
 def _same(x, like):
-    return np.asarray(x).astype(like.dtype, copy=False)
+    """``x`` (an array, a number, or a tensor under create_graph) in ``like``'s dtype."""
+    if not hasattr(x, "astype"):
+        x = np.asarray(x)
+    return x.astype(like.dtype, copy=False)
 
 
 class Sin(Function):
