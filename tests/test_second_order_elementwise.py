@@ -3,6 +3,7 @@ gradgradcheck in float64 on hypothesis-drawn shapes, values kept off kinks, ties
 edges (where a finite difference straddling them would disagree with any derivative)."""
 
 import numpy as np
+import pytest
 from hypothesis import strategies as st
 from second_order import Registry, leaf64
 from strategies import broadcast_pairs, distinct, off_kinks, shapes, values
@@ -198,3 +199,21 @@ def test_cast_through_float32_has_the_second_derivative_of_the_float32_function(
     (h,) = ts.autograd.grad(g.sum(), x)
     assert g.dtype == ts.float64 and h.dtype == ts.float64
     np.testing.assert_allclose(h.array, 6 * x.array, rtol=1e-6)
+
+
+def test_a_product_with_a_number_saves_nothing_so_a_later_inplace_add_is_fine():
+    # PyTorch saves only the scalar for c * 0.5, so this everyday update backpropagates
+    x = ts.tensor([1.0, 2.0], requires_grad=True)
+    c = x * 3
+    c += 1 - c * 0.5
+    c.sum().backward()
+    np.testing.assert_allclose(x.grad.array, [1.5, 1.5])
+
+
+def test_a_product_that_needs_its_factor_still_refuses_a_later_inplace_change():
+    x = ts.tensor([1.0, 2.0], requires_grad=True)
+    c = x * 3
+    e = c * c
+    c += 1
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        e.sum().backward()

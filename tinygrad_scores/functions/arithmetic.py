@@ -38,34 +38,45 @@ class Sub(Function):
 
 
 class Mul(Function):
-    """out = a * b;   da = g * b,  db = g * a."""
+    """out = a * b;   da = g * b,  db = g * a.
+
+    Each factor is saved only if the other's gradient is wanted (PyTorch's rule), so
+    ``c * 0.5`` saves nothing of ``c`` and a later ``c += 1`` does not break its backward."""
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        needs = ctx.needs_input_grad
+        if needs is not None:
+            ctx.shapes = (a.shape, b.shape)
+            ctx.save_for_backward(a if needs[1] else None, b if needs[0] else None)
         return a * b
 
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
-        da = unbroadcast(grad * b, a.shape) if ctx.needs_input_grad[0] else None
-        db = unbroadcast(grad * a, b.shape) if ctx.needs_input_grad[1] else None
+        sa, sb = ctx.shapes
+        da = unbroadcast(grad * b, sa) if ctx.needs_input_grad[0] else None
+        db = unbroadcast(grad * a, sb) if ctx.needs_input_grad[1] else None
         return da, db
 
 
 class Div(Function):
-    """out = a / b;   da = g / b,  db = -g * a / b**2."""
+    """out = a / b;   da = g / b,  db = -g * a / b**2   (a is saved only if db is wanted)."""
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        needs = ctx.needs_input_grad
+        if needs is not None:
+            ctx.shapes = (a.shape, b.shape)
+            ctx.save_for_backward(a if needs[1] else None, b)
         return a / b
 
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
-        da = unbroadcast(grad / b, a.shape) if ctx.needs_input_grad[0] else None
-        db = unbroadcast(-grad * a / (b * b), b.shape) if ctx.needs_input_grad[1] else None
+        sa, sb = ctx.shapes
+        da = unbroadcast(grad / b, sa) if ctx.needs_input_grad[0] else None
+        db = unbroadcast(-grad * a / (b * b), sb) if ctx.needs_input_grad[1] else None
         return da, db
 
 
@@ -73,14 +84,17 @@ class Pow(Function):
     """out = a ** b;   da = g * b * a**(b-1),  db = g * a**b * log(a).
 
     At a == 0 PyTorch's conventions hold: da is 0 where b == 0 (x ** 0 is constant), and
-    db is 0 where b >= 0 (a**b * log(a) -> 0), instead of 0 * inf = NaN.
+    db is 0 where b >= 0 (a**b * log(a) -> 0), instead of 0 * inf = NaN. The output is
+    saved only if db is wanted.
     """
 
     @staticmethod
     def forward(ctx, a, b):
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             out = np.power(a, b)
-        ctx.save_for_backward(a, b, out)
+        needs = ctx.needs_input_grad
+        if needs is not None:
+            ctx.save_for_backward(a, b, out if needs[1] else None)
         return out
 
     @staticmethod
