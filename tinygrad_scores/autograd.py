@@ -650,34 +650,63 @@ def _run(roots, seeds, retain_graph, capture=None, create_graph=False):
         _state.recorder.backward(root_nodes, [pending[id(n)] for n in root_nodes], order, None)
     if targets is not None:
         order = targets.prune(order)
+    plan = [(id(node), node, _edges(node)) for node in order]
+
+    def arrive(node, grad):
+        grad = _on_arrival(node, grad, targets, create_graph)
+        if targets is not None and not targets.goes_on(node):
+            return None  # a target whose inputs lead to no other target: stop here
+        return grad
+
     was_enabled = _state.grad_enabled
     _state.grad_enabled = create_graph
     try:
-        for node in order:
-            grad = pending.pop(id(node), None)
-            if grad is None:  # no path from a root carries a gradient here
-                continue
-            grad = _on_arrival(node, grad, targets, create_graph)
-            if targets is not None and not targets.goes_on(node):
-                continue  # a target whose inputs lead to no other target: stop here
-            input_grads = _call_backward(node, grad, create_graph)
-            for i, (t, parent, g, needed) in enumerate(
-                zip(node.inputs, node.parents, input_grads, node.needs_input_grad)
-            ):
-                if g is None or not needed:
-                    continue
-                g = _checked_gradient(node, i, t, g, create_graph)
-                if parent is None:
-                    if not create_graph and any(g is a for a in node._saved):
-                        g = np.array(g)  # a saved array handed back (fused CE): .grad needs its own
-                    _add_leaf(leaves, t, g)
-                else:
-                    _add_pending(pending, parent, g)
-            if not retain_graph:
-                _free(node)
+        _propagate(plan, pending, leaves, retain_graph, create_graph, arrive)
         return _deliver_to_leaves(leaves, targets, create_graph)
     finally:
         _state.grad_enabled = was_enabled
+
+
+def _edges(node):
+    """Where each wanted input gradient of ``node`` goes: (input index, "node", the
+    producing node's key) or (input index, "leaf", the leaf tensor)."""
+    return tuple(
+        (k, "leaf", t) if parent is None else (k, "node", id(parent))
+        for k, (t, parent, needed) in enumerate(
+            zip(node.inputs, node.parents, node.needs_input_grad)
+        )
+        if needed
+    )
+
+
+def _propagate(plan, pending, leaves, retain_graph, create_graph=False, arrive=None):
+    """The algorithm itself, shared by ``backward`` and a compiled step's replay: walk the
+    nodes consumers-first; a node's gradient is complete when its turn comes; call its
+    backward and add each input's gradient to what the producing node (or leaf) has so far.
+    ``arrive`` (eager only) runs hooks and autograd.grad's bookkeeping on each gradient."""
+    for key, node, edges in plan:
+        grad = pending.pop(key, None)
+        if grad is None:  # no path from a root carries a gradient here
+            continue
+        if arrive is not None:
+            grad = arrive(node, grad)
+            if grad is None:
+                continue
+        input_grads = _call_backward(node, grad, create_graph)
+        for k, kind, target in edges:
+            g = input_grads[k] if k < len(input_grads) else None
+            if g is None:
+                continue
+            g = _checked_gradient(node, k, node.inputs[k], g, create_graph)
+            if kind == "node":
+                prev = pending.get(target)
+                pending[target] = g if prev is None else prev + g
+            else:
+                if not create_graph and any(g is a for a in node._saved):
+                    g = np.array(g)  # a saved array handed back (fused CE): .grad needs its own
+                _add_leaf(leaves, target, g)
+        if not retain_graph:
+            _free(node)
 
 
 def _add_pending(pending, node, g):
@@ -842,6 +871,10 @@ def _add_leaf(leaves, t, g):
 def _checked_gradient(node, i, t, g, create_graph=False):
     """A gradient of the input's shape and dtype, or PyTorch's error for a wrong one."""
     array = t.array
+    if g.__class__ is np.ndarray and g.shape == array.shape and g.dtype == array.dtype:
+        if _state.anomaly:
+            _check_anomaly(node.function.__name__, "backward", g)
+        return g
     if create_graph:
         if g.shape != array.shape:
             g = _sum_to(g, _valid_shape(node, i, array.shape, tuple(g.shape)))
