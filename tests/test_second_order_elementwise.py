@@ -94,6 +94,8 @@ for _name, _fn, _domain in UNARY:
     _register_unary(_name, _fn, _domain)
 for _name, _fn, _domain in KINKED:
     _register_unary(_name, _fn, _domain, kinked=True)
+
+
 def _register_rounding(name, fn):
     def build(data):
         x = _array(data, -3.0, 3.0)
