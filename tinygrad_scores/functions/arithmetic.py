@@ -1,9 +1,12 @@
-"""Arithmetic: +, -, *, /, **, negation, dtype casts."""
+"""Arithmetic: +, -, *, /, **, negation, dtype casts.
+
+Binary ops broadcast like NumPy; their backward returns each gradient at the output's
+shape and the engine sums it back to the input's shape (autograd._sum_to, the one place
+that undoes broadcasting)."""
 
 import numpy as np
 
 from ..autograd import Function
-from ._common import unbroadcast
 
 
 class Add(Function):
@@ -11,14 +14,12 @@ class Add(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.shapes = (a.shape, b.shape)
         return a + b
 
     @staticmethod
     def backward(ctx, grad):
-        sa, sb = ctx.shapes
-        da = unbroadcast(grad, sa) if ctx.needs_input_grad[0] else None
-        db = unbroadcast(grad, sb) if ctx.needs_input_grad[1] else None
+        da = grad if ctx.needs_input_grad[0] else None
+        db = grad if ctx.needs_input_grad[1] else None
         return da, db
 
 
@@ -27,14 +28,12 @@ class Sub(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.shapes = (a.shape, b.shape)
         return a - b
 
     @staticmethod
     def backward(ctx, grad):
-        sa, sb = ctx.shapes
-        db = unbroadcast(-grad, sb) if ctx.needs_input_grad[1] else None
-        return unbroadcast(grad, sa), db
+        db = -grad if ctx.needs_input_grad[1] else None
+        return grad, db
 
 
 class Mul(Function):
@@ -47,16 +46,14 @@ class Mul(Function):
     def forward(ctx, a, b):
         needs = ctx.needs_input_grad
         if needs is not None:
-            ctx.shapes = (a.shape, b.shape)
             ctx.save_for_backward(a if needs[1] else None, b if needs[0] else None)
         return a * b
 
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
-        sa, sb = ctx.shapes
-        da = unbroadcast(grad * b, sa) if ctx.needs_input_grad[0] else None
-        db = unbroadcast(grad * a, sb) if ctx.needs_input_grad[1] else None
+        da = grad * b if ctx.needs_input_grad[0] else None
+        db = grad * a if ctx.needs_input_grad[1] else None
         return da, db
 
 
@@ -67,16 +64,14 @@ class Div(Function):
     def forward(ctx, a, b):
         needs = ctx.needs_input_grad
         if needs is not None:
-            ctx.shapes = (a.shape, b.shape)
             ctx.save_for_backward(a if needs[1] else None, b)
         return a / b
 
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
-        sa, sb = ctx.shapes
-        da = unbroadcast(grad / b, sa) if ctx.needs_input_grad[0] else None
-        db = unbroadcast(-grad * a / (b * b), sb) if ctx.needs_input_grad[1] else None
+        da = grad / b if ctx.needs_input_grad[0] else None
+        db = -grad * a / (b * b) if ctx.needs_input_grad[1] else None
         return da, db
 
 
@@ -104,10 +99,8 @@ class Pow(Function):
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             if ctx.needs_input_grad[0]:
                 da = np.where(b == 0, 0, grad * b * np.power(a, b - 1)).astype(grad.dtype)
-                da = unbroadcast(da, a.shape)
             if ctx.needs_input_grad[1]:
                 db = np.where((a == 0) & (b >= 0), 0, grad * out * np.log(a)).astype(grad.dtype)
-                db = unbroadcast(db, b.shape)
         return da, db
 
 
