@@ -77,7 +77,7 @@ class Std(Function):
 
     @staticmethod
     def forward(ctx, v):
-        out = np.sqrt(v)
+        out = np.asarray(np.sqrt(v))  # an array even when 0-d: it must stay the output
         ctx.save_for_backward(out)
         return out
 
