@@ -315,17 +315,21 @@ class Context:
                 if output.array is saved or output.array is owner:
                     records.append((output._vbox, output._vbox[0], saved, None))
                 else:
+                    # the input that IS this array, else one sharing its storage: another
+                    # input may be a view of it (a.flip(0) * a) and must not take its role
+                    match = None
                     for i, t in enumerate(inputs):
-                        if isinstance(t, Tensor) and (
-                            t.array is saved
-                            or t.array is owner
-                            or t.array.base is owner
-                            and owner is not None
-                        ):
-                            if t.array is saved:
-                                role = i
-                            records.append((t._vbox, t._vbox[0], t.array, t.grad_fn))
+                        if not isinstance(t, Tensor):
+                            continue
+                        if t.array is saved:
+                            match, role = t, i
                             break
+                        if match is None and (
+                            t.array is owner or t.array.base is owner and owner is not None
+                        ):
+                            match = t
+                    if match is not None:
+                        records.append((match._vbox, match._vbox[0], match.array, match.grad_fn))
             roles.append(role)
         self.saved_versions = records
         self.saved_roles = tuple(roles)

@@ -161,6 +161,17 @@ def _cumsum(a, axis=None, dtype=None, out=None):
     return a.reshape(-1).cumsum(0) if axis is None else a.cumsum(axis)
 
 
+def _cumprod(a, axis=None, dtype=None, out=None):
+    a = _tensor(a)
+    return a.reshape(-1).cumprod(0) if axis is None else a.cumprod(axis)
+
+
+def _roll(a, shift, axis=None):
+    shift = tuple(int(s) for s in shift) if np.ndim(shift) else int(shift)
+    axis = tuple(axis) if isinstance(axis, (tuple, list)) else axis
+    return _tensor(a).roll(shift, axis)
+
+
 def _einsum(subscripts, *operands, **_):
     inputs, output = subscripts.replace(" ", "").split("->")
     return ops.Einsum.apply(*_joined(operands), inputs=inputs.split(","), output=output)
@@ -197,6 +208,8 @@ FUNCTIONS = {
     np.take_along_axis: _take_along_axis,
     np.flip: _flip,
     np.cumsum: _cumsum,
+    np.cumprod: _cumprod,
+    np.roll: _roll,
     np.einsum: _einsum,
     np.abs: _abs,
     np.shape: lambda a: tuple(a.shape),

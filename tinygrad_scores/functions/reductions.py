@@ -6,6 +6,7 @@ import numpy as np
 
 from ..autograd import Function
 from ._common import check_dim
+from .indexing import add_at, along
 
 
 def _axes(dim, ndim):
@@ -114,6 +115,4 @@ class Max(Function):
         if ctx.dim == ():
             return grad
         g = grad if ctx.keepdim else np.expand_dims(grad, ctx.dim)
-        out = np.zeros(ctx.shape, grad.dtype)
-        np.put_along_axis(out, ctx.indices, g, axis=ctx.dim)
-        return out
+        return add_at(ctx.shape, along(ctx.indices, ctx.dim), g, unique=True)
