@@ -63,6 +63,8 @@ def _tensor(x, like=None):
 
 
 def _where(condition, x, y):
+    if not isinstance(x, autograd.Tensor) and not isinstance(y, autograd.Tensor):
+        return np.where(_plain(condition), x, y)  # only the condition a tensor: a constant
     like = x if isinstance(x, autograd.Tensor) else y
     cond = condition.array if isinstance(condition, autograd.Tensor) else np.asarray(condition)
     x, y = _tensor(x, like), _tensor(y, like)
