@@ -346,7 +346,7 @@ class Context:
                 live.append(out)
             elif role is not None:
                 live.append(self.inputs[role])
-            elif isinstance(saved, np.ndarray) and saved.dtype.kind in "fc":
+            elif isinstance(saved, (np.ndarray, np.generic)) and saved.dtype.kind in "fc":
                 raise RuntimeError(
                     f"derivative for {self.name()} is not implemented: its backward reads a "
                     f"value computed inside forward, so it cannot be differentiated again "
@@ -434,7 +434,9 @@ class Function:
             ctx = Context(cls, ())
         out = cls.forward(ctx, *arrays, **options)
         if out.__class__ is not np.ndarray:  # NumPy gives scalars for 0-d arithmetic
-            out = np.asarray(out)
+            scalar, out = out, np.asarray(out)
+            if ctx._saved:  # a saved output is the array the tensor holds, not the scalar
+                ctx._saved = tuple(out if s is scalar else s for s in ctx._saved)
         if _state.anomaly:
             _check_anomaly(cls.__name__, "forward", out)
         result = Tensor.wrap(out, ctx if requires_grad else None)

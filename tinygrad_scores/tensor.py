@@ -39,12 +39,13 @@ class Size(tuple):
 
 def _to_array(data, dtype=None):
     """PyTorch's conversion rules: Python ints -> int64, Python floats -> the default
-    float dtype, bools -> bool, NumPy arrays keep their dtype unless one is asked for.
+    float dtype, bools -> bool, NumPy arrays and scalars keep their dtype unless one is
+    asked for.
     ``dtype`` is a NumPy dtype or None."""
     if isinstance(data, Tensor):
         arr = data.array
-    elif isinstance(data, np.ndarray):
-        arr = data
+    elif isinstance(data, (np.ndarray, np.generic)):  # a NumPy scalar keeps its dtype too
+        arr = np.asarray(data)
         if arr.dtype.kind not in "fiub":
             raise TypeError(
                 f"can't convert np.ndarray of type numpy.{arr.dtype.type.__name__}. The only "
