@@ -21,6 +21,7 @@ Grad mode, anomaly detection and tracing are per thread, as in PyTorch.
 
 import functools
 import inspect
+import itertools
 import threading
 import time
 import weakref
@@ -277,7 +278,7 @@ class Context:
     def tensor_hooks(self):
         """Hooks registered on the tensor this node produced (``register_hook``)."""
         if self.hooks is None:
-            self.hooks = []
+            self.hooks = {}
         return self.hooks
 
     def retain(self, tensor):
@@ -931,7 +932,7 @@ def _sum_to(g, shape):
 
 
 def _run_hooks(hooks, g, create_graph=False):
-    for hook in list(hooks):
+    for hook in list(hooks.values()):
         result = hook(g if create_graph else Tensor.wrap(g))
         if result is None:
             continue
@@ -971,15 +972,27 @@ def _accumulate_into_grad(t, g, handed_out):
         t.grad.array = t.grad.array + g
 
 
+_hook_ids = itertools.count()
+
+
 class RemovableHandle:
-    """What ``register_hook`` returns: ``handle.remove()`` unregisters the hook."""
+    """What ``register_hook`` and a module's ``register_forward_hook`` return (PyTorch's
+    ``torch.utils.hooks.RemovableHandle``): it adds ``hook`` to ``hooks`` (a dict, so hooks
+    run in the order they were added) and ``remove()``, or leaving a ``with`` block,
+    unregisters it."""
 
     def __init__(self, hooks, hook):
-        self._hooks, self._hook = hooks, hook
+        self.hooks, self.id = hooks, next(_hook_ids)
+        hooks[self.id] = hook
 
     def remove(self):
-        if self._hook in self._hooks:
-            self._hooks.remove(self._hook)
+        self.hooks.pop(self.id, None)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
 
 
 # ----------------------------------------------------------------------------- anomaly

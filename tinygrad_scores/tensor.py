@@ -351,9 +351,8 @@ class Tensor(TensorMethods):
             hooks = self.grad_fn.tensor_hooks
         else:
             if self._hooks is None:
-                self._hooks = []
+                self._hooks = {}
             hooks = self._hooks
-        hooks.append(hook)
         return autograd.RemovableHandle(hooks, hook)
 
     # ------------------------------------------------------------------ in place
