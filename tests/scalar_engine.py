@@ -13,22 +13,26 @@ import numpy as np
 
 
 class Value:
+    """A scalar with the edges to its inputs. Each edge holds the local derivative
+    d self / d input as a function returning a Value, so that ``backward(create_graph=True)``
+    builds the gradient out of Values too, and a gradient can be differentiated again."""
+
     __slots__ = ("data", "grad", "parents")
 
     def __init__(self, data, parents=()):
         self.data = float(data)
         self.grad = 0.0
-        self.parents = parents  # ((input Value, d self / d input), ...)
+        self.parents = parents  # ((input Value, () -> d self / d input as a Value), ...)
 
     def __add__(self, other):
         other = lift(other)
-        return Value(self.data + other.data, ((self, 1.0), (other, 1.0)))
+        return Value(self.data + other.data, ((self, one), (other, one)))
 
     __radd__ = __add__
 
     def __mul__(self, other):
         other = lift(other)
-        return Value(self.data * other.data, ((self, other.data), (other, self.data)))
+        return Value(self.data * other.data, ((self, lambda: other), (other, lambda: self)))
 
     __rmul__ = __mul__
 
@@ -45,33 +49,37 @@ class Value:
         other = lift(other)
         return self * other.reciprocal()
 
+    def _unary(self, data, local):
+        """A Value of ``data`` whose local derivative is ``local(out)`` (a Value)."""
+        out = Value(data)
+        out.parents = ((self, lambda: local(out)),)
+        return out
+
     def reciprocal(self):
-        return Value(1.0 / self.data, ((self, -1.0 / self.data**2),))
+        return self._unary(1.0 / self.data, lambda out: -(out * out))
 
     def __pow__(self, k):
         assert isinstance(k, (int, float))
-        return Value(self.data**k, ((self, k * self.data ** (k - 1)),))
+        return self._unary(self.data**k, lambda out: k * self ** (k - 1) if k != 1 else one())
 
     def exp(self):
-        e = math.exp(self.data)
-        return Value(e, ((self, e),))
+        return self._unary(math.exp(self.data), lambda out: out)
 
     def log(self):
-        return Value(math.log(self.data), ((self, 1.0 / self.data),))
+        return self._unary(math.log(self.data), lambda out: self.reciprocal())
 
     def sqrt(self):
-        r = math.sqrt(self.data)
-        return Value(r, ((self, 0.5 / r),))
+        return self._unary(math.sqrt(self.data), lambda out: 0.5 * out.reciprocal())
 
     def tanh(self):
-        t = math.tanh(self.data)
-        return Value(t, ((self, 1.0 - t * t),))
+        return self._unary(math.tanh(self.data), lambda out: 1.0 - out * out)
 
     def sigmoid(self):
-        s = 1.0 / (1.0 + math.exp(-self.data))
-        return Value(s, ((self, s * (1.0 - s)),))
+        return self._unary(1.0 / (1.0 + math.exp(-self.data)), lambda out: out * (1.0 - out))
 
-    def backward(self):
+    def backward(self, create_graph=False):
+        """Gradients of self into every Value's ``grad``: numbers, or with ``create_graph``
+        Values whose own graph leads back to the inputs (micrograd's loop, one level up)."""
         order, seen = [], set()
 
         def visit(v):
@@ -83,10 +91,19 @@ class Value:
             order.append(v)  # after every input: a true topological order
 
         visit(self)
-        self.grad = 1.0
+        for v in order:
+            v.grad = Value(0.0) if create_graph else 0.0
+        self.grad = Value(1.0) if create_graph else 1.0
         for v in reversed(order):
             for parent, local in v.parents:
-                parent.grad += local * v.grad
+                if create_graph:
+                    parent.grad = parent.grad + local() * v.grad
+                else:
+                    parent.grad += local().data * v.grad
+
+
+def one():
+    return Value(1.0)
 
 
 def lift(x):
@@ -105,7 +122,10 @@ def values(a):
 
 
 def grads(a):
-    return np.vectorize(lambda v: v.grad, otypes=[float])(a) if a.size else np.zeros(a.shape)
+    def number(v):
+        return v.grad.data if isinstance(v.grad, Value) else v.grad
+
+    return np.vectorize(number, otypes=[float])(a) if a.size else np.zeros(a.shape)
 
 
 def elementwise(fn, *arrays):

@@ -797,3 +797,11 @@ def test_axis_is_an_alias_of_dim():
         2,
         2,
     )
+
+
+def test_a_numpy_scalar_keeps_its_dtype_as_in_pytorch():
+    # torch.tensor(np.float64(0.5)).dtype is torch.float64 (a Python float: the default)
+    assert torch.tensor(np.float64(0.5)).dtype == torch.float64
+    assert torch.tensor(np.float32(0.5)).dtype == torch.float32
+    assert torch.tensor(np.int32(3)).dtype == torch.int32
+    assert torch.tensor(0.5).dtype == torch.float32

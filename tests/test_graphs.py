@@ -249,6 +249,83 @@ def test_random_graph_gradients_agree_with_both_oracles(program, mode):
         np.testing.assert_allclose(got_retained, reference_retained, rtol=1e-9, atol=1e-10)
 
 
+# ----------------------------------------------------------------------------- second order
+# The same random programs, differentiated twice: the Hessian of the loss times a random
+# direction v (a Hessian-vector product), from ``autograd.grad(create_graph=True)`` then a
+# second ``autograd.grad``, against the scalar engine's backward(create_graph=True) and
+# against central differences of the engine's own first-order gradient along v.
+
+SECOND_ORDER_GRAPHS = int(os.environ.get("SECOND_ORDER_GRAPHS", 100))
+
+
+def _first_order_grads(leaves, ops, outputs, weights):
+    tensors = [ts.tensor(x, requires_grad=True) for x in leaves]
+    nodes = _run_program(tensors, ops, on_tensors=True)
+    loss = sum((nodes[o] * ts.tensor(w)).sum() for o, w in zip(outputs, weights))
+    found = ts.autograd.grad(loss, tensors, allow_unused=True)
+    return [np.zeros(t.shape) if g is None else g.array for t, g in zip(tensors, found)]
+
+
+def _scalar_hessian_vector(leaves, ops, outputs, weights, directions):
+    value_leaves = [se.array_of_values(x) for x in leaves]
+    nodes = _run_program(value_leaves, ops, on_tensors=False)
+    loss = se.Value(0.0)
+    for o, w in zip(outputs, weights):
+        for index in np.ndindex(nodes[o].shape):
+            loss = loss + nodes[o][index] * float(w[index])
+    loss.backward(create_graph=True)
+    along = se.Value(0.0)
+    for x, v in zip(value_leaves, directions):
+        for index in np.ndindex(x.shape):
+            along = along + x[index].grad * float(v[index])
+    for x in value_leaves:  # a leaf the second pass does not reach has a zero Hessian row
+        for v in x.flat:
+            v.grad = 0.0
+    along.backward()
+    return [se.grads(x) for x in value_leaves]
+
+
+@settings(max_examples=SECOND_ORDER_GRAPHS)
+@given(programs(), st.randoms(use_true_random=False))
+def test_random_graph_hessian_vector_products_agree_with_both_oracles(program, rnd):
+    leaves, ops, outputs, weights, _ = program
+    directions = [
+        np.array([rnd.uniform(-1, 1) for _ in range(x.size)]).reshape(x.shape) for x in leaves
+    ]
+    try:
+        reference = _scalar_hessian_vector(leaves, ops, outputs, weights, directions)
+    except (OverflowError, ZeroDivisionError):
+        assume(False)
+    for ref in reference:
+        assume(np.all(np.abs(ref) < 1e3))
+
+    tensors = [ts.tensor(x, requires_grad=True) for x in leaves]
+    nodes = _run_program(tensors, ops, on_tensors=True)
+    loss = sum((nodes[o] * ts.tensor(w)).sum() for o, w in zip(outputs, weights))
+    grads = ts.autograd.grad(loss, tensors, create_graph=True, allow_unused=True)
+    along = sum(
+        (g * ts.tensor(v)).sum()
+        for g, v in zip(grads, directions)
+        if g is not None and g.requires_grad
+    )
+    if isinstance(along, ts.Tensor):
+        found = ts.autograd.grad(along, tensors, allow_unused=True)
+        got = [np.zeros(t.shape) if h is None else h.array for t, h in zip(tensors, found)]
+    else:  # every gradient is constant: the Hessian is zero
+        got = [np.zeros(x.shape) for x in leaves]
+
+    eps = 1e-6
+    plus = _first_order_grads(
+        [x + eps * v for x, v in zip(leaves, directions)], ops, outputs, weights
+    )
+    minus = _first_order_grads(
+        [x - eps * v for x, v in zip(leaves, directions)], ops, outputs, weights
+    )
+    for h, ref, p, m in zip(got, reference, plus, minus):
+        np.testing.assert_allclose(h, ref, rtol=1e-8, atol=1e-9)
+        np.testing.assert_allclose(h, (p - m) / (2 * eps), rtol=1e-5, atol=1e-6)
+
+
 # ----------------------------------------------------------------------------- named graphs
 # The shapes users build every day, each reusing an intermediate along two paths.
 

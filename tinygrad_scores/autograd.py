@@ -21,6 +21,7 @@ Grad mode, anomaly detection and tracing are per thread, as in PyTorch.
 
 import functools
 import inspect
+import itertools
 import threading
 import time
 import weakref
@@ -30,6 +31,7 @@ import numpy as np
 from . import dtypes
 
 _PACKAGE = __name__.rsplit(".", 1)[0]
+OUTPUT = "output"  # the role of a saved array that is the node's own output
 Tensor = None  # the Tensor class, registered by tensor.py (so neither module imports the other)
 
 
@@ -43,6 +45,7 @@ class _ThreadState(threading.local):
     anomaly = False
     tracer = None
     recorder = None  # a capture.Recorder while compile() records a step
+    differentiating = None  # the node whose backward runs on Tensors (create_graph)
 
 
 _state = _ThreadState()
@@ -226,11 +229,13 @@ class Context:
     """One node of the graph: which Function made a tensor, from which inputs, and what
     its backward needs (``save_for_backward``)."""
 
-    __slots__ = ("function", "inputs", "parents", "saved_tensors", "needs_input_grad", "__dict__")
+    __slots__ = ("function", "inputs", "parents", "_saved", "needs_input_grad", "__dict__")
     # Rarely set, so class-level defaults rather than per-node slots: a node costs less.
     freed = False
     out_meta = None  # (shape, dtype) of the output, for pictures of the graph
     saved_versions = ()  # (version box, version when saved, tensor) per saved array
+    saved_roles = ()  # per saved array: input index, OUTPUT, or None (a value made inside)
+    live = None  # while a create_graph backward runs this node: its saved values as Tensors
     hooks = None
     retained = None
 
@@ -240,11 +245,24 @@ class Context:
         # The node that produced each input, as it was when this op ran: an in-place op
         # later gives that tensor a new grad_fn, but this edge still leads to the old one.
         self.parents = parents
-        self.saved_tensors = ()
+        self._saved = ()
         self.needs_input_grad = None
 
     def save_for_backward(self, *arrays):
-        self.saved_tensors = arrays
+        self._saved = arrays
+
+    @property
+    def saved_tensors(self):
+        """What ``forward`` saved: arrays in a first-order pass; under ``create_graph`` the
+        same values as Tensors joined to the graph (an input is that input tensor, the
+        output is this node's output), so a backward formula on them is differentiable."""
+        return self._saved if self.live is None else self.live
+
+    def needs(self, i):
+        """Whether input ``i`` will want a gradient (False when no graph is recorded), so a
+        forward saves only what the needed gradients read (PyTorch's rule)."""
+        needs = self.needs_input_grad
+        return needs is not None and needs[i]
 
     # PyTorch's ctx methods that need no work here
     def mark_non_differentiable(self, *tensors):
@@ -260,7 +278,7 @@ class Context:
     def tensor_hooks(self):
         """Hooks registered on the tensor this node produced (``register_hook``)."""
         if self.hooks is None:
-            self.hooks = []
+            self.hooks = {}
         return self.hooks
 
     def retain(self, tensor):
@@ -279,30 +297,65 @@ class Context:
 
     def _record_versions(self, inputs, output):
         """Remember the version of every tensor whose storage a saved array is, so a later
-        in-place change to it is caught before backward reads it. Records hold the version
-        box and what the message needs, never the output tensor itself: that would be a
-        reference cycle (node -> output -> node), freed only by the garbage collector."""
+        in-place change to it is caught before backward reads it, and which tensor each
+        saved array is (``saved_roles``), so a create_graph backward can use the tensor.
+        Records hold the version box and what the message needs, never the output tensor
+        itself: that would be a reference cycle (node -> output -> node)."""
         records = []
-        for saved in self.saved_tensors:
+        roles = []
+        for saved in self._saved:
+            role = None
             if isinstance(saved, Tensor):
                 records.append((saved._vbox, saved._vbox[0], saved.array, saved.grad_fn))
+                roles.append(role)
                 continue
-            if not isinstance(saved, np.ndarray):
-                continue
-            owner = saved if saved.base is None else saved.base
-            if output.array is saved or output.array is owner:
-                records.append((output._vbox, output._vbox[0], saved, None))
-                continue
-            for t in inputs:
-                if isinstance(t, Tensor) and (
-                    t.array is saved
-                    or t.array is owner
-                    or t.array.base is owner
-                    and owner is not None
-                ):
-                    records.append((t._vbox, t._vbox[0], t.array, t.grad_fn))
-                    break
+            if isinstance(saved, np.ndarray):
+                owner = saved if saved.base is None else saved.base
+                if output.array is saved:
+                    role = OUTPUT
+                if output.array is saved or output.array is owner:
+                    records.append((output._vbox, output._vbox[0], saved, None))
+                else:
+                    # the input that IS this array, else one sharing its storage: another
+                    # input may be a view of it (a.flip(0) * a) and must not take its role
+                    match = None
+                    for i, t in enumerate(inputs):
+                        if not isinstance(t, Tensor):
+                            continue
+                        if t.array is saved:
+                            match, role = t, i
+                            break
+                        if match is None and (
+                            t.array is owner or t.array.base is owner and owner is not None
+                        ):
+                            match = t
+                    if match is not None:
+                        records.append((match._vbox, match._vbox[0], match.array, match.grad_fn))
+            roles.append(role)
         self.saved_versions = records
+        self.saved_roles = tuple(roles)
+
+    def _live_saved(self):
+        """The saved values as Tensors for a create_graph backward. A saved float array
+        that is neither an input nor the output was computed inside forward: treating it
+        as a constant would make the second derivative silently wrong, so it is refused."""
+        live = []
+        for saved, role in zip(self._saved, self.saved_roles or (None,) * len(self._saved)):
+            if role is OUTPUT:
+                out = Tensor.wrap(saved, self)
+                out.requires_grad = True
+                live.append(out)
+            elif role is not None:
+                live.append(self.inputs[role])
+            elif isinstance(saved, (np.ndarray, np.generic)) and saved.dtype.kind in "fc":
+                raise RuntimeError(
+                    f"derivative for {self.name()} is not implemented: its backward reads a "
+                    f"value computed inside forward, so it cannot be differentiated again "
+                    f"(create_graph=True)"
+                )
+            else:
+                live.append(saved)  # an index, a mask or a number: a constant
+        return tuple(live)
 
     def _check_versions(self):
         for box, version, array, made_by in self.saved_versions:
@@ -382,7 +435,9 @@ class Function:
             ctx = Context(cls, ())
         out = cls.forward(ctx, *arrays, **options)
         if out.__class__ is not np.ndarray:  # NumPy gives scalars for 0-d arithmetic
-            out = np.asarray(out)
+            scalar, out = out, np.asarray(out)
+            if ctx._saved:  # a saved output is the array the tensor holds, not the scalar
+                ctx._saved = tuple(out if s is scalar else s for s in ctx._saved)
         if _state.anomaly:
             _check_anomaly(cls.__name__, "forward", out)
         result = Tensor.wrap(out, ctx if requires_grad else None)
@@ -467,45 +522,47 @@ def _topological_order(roots):
     return order
 
 
-def _seed(root, gradient):
+def _seed(root, gradient, create_graph):
     if gradient is None:
         if root.array.size != 1:
             raise RuntimeError(
                 f"grad can be implicitly created only for scalar outputs; this "
                 f"tensor has shape {tuple(root.array.shape)}: pass gradient="
             )
-        return np.ones(root.array.shape, root.array.dtype)  # a fresh array: ours to keep
-    seed = np.asarray(
-        gradient.array if isinstance(gradient, Tensor) else gradient, dtype=root.array.dtype
-    )
-    if seed.shape != root.array.shape:
+        seed = np.ones(root.array.shape, root.array.dtype)  # a fresh array: ours to keep
+        return Tensor.wrap(seed) if create_graph else seed
+    array = gradient.array if isinstance(gradient, Tensor) else np.asarray(gradient)
+    if array.shape != root.array.shape:
         raise RuntimeError(
             f"Mismatch in shape: grad_output[0] has a shape of "
-            f"{list(seed.shape)} and output[0] has a shape of "
+            f"{list(array.shape)} and output[0] has a shape of "
             f"{list(root.array.shape)}."
         )
-    return np.array(seed)  # our own copy: it may end up as a leaf's .grad
+    if create_graph:  # a seed with a graph of its own is differentiated through too
+        seed = gradient if isinstance(gradient, Tensor) else Tensor.wrap(array)
+        return seed if array.dtype == root.array.dtype else _cast(seed, root.array.dtype)
+    return np.array(array, dtype=root.array.dtype)  # our own copy: it may become a .grad
 
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
     """Accumulate d tensors / d leaf into ``leaf.grad`` (PyTorch's
-    ``torch.autograd.backward``); ``tensors`` is one tensor or a sequence of them."""
-    if create_graph:
-        raise NotImplementedError(
-            "create_graph=True (higher-order gradients) is not supported by tinygrad_scores"
-        )
-    roots, seeds = _roots_and_seeds(tensors, grad_tensors)
+    ``torch.autograd.backward``); ``tensors`` is one tensor or a sequence of them. With
+    ``create_graph`` the gradients are tensors with a graph of their own."""
+    create_graph = bool(create_graph)
+    retain_graph = create_graph if retain_graph is None else bool(retain_graph)
+    roots, seeds = _roots_and_seeds(tensors, grad_tensors, create_graph)
     if inputs is None:
-        _run(roots, seeds, bool(retain_graph))
+        _run(roots, seeds, retain_graph, create_graph=create_graph)
         return
     inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
     if not inputs:
         raise RuntimeError("'inputs' argument to backward() cannot be empty.")
-    found = _run(roots, seeds, bool(retain_graph), capture=inputs)
+    found = _run(roots, seeds, retain_graph, capture=inputs, create_graph=create_graph)
     handed_out: set[int] = set()
     for t in inputs:  # leaves and non-leaves alike get .grad, as in PyTorch
         if id(t) in found:
-            _accumulate_into_grad(t, np.array(found[id(t)]), handed_out)
+            g = found[id(t)]
+            _accumulate_into_grad(t, g if create_graph else np.array(g), handed_out)
 
 
 def grad(
@@ -519,20 +576,19 @@ def grad(
     is_grads_batched=False,
 ):
     """d outputs / d inputs as a tuple of tensors, leaving every ``.grad`` untouched
-    (PyTorch's ``torch.autograd.grad``, first order)."""
-    if create_graph:
-        raise NotImplementedError(
-            "create_graph=True (higher-order gradients) is not supported by tinygrad_scores"
-        )
+    (PyTorch's ``torch.autograd.grad``). With ``create_graph`` the results have a graph,
+    so they can be differentiated again."""
     if is_grads_batched:
         raise NotImplementedError("is_grads_batched=True is not supported by tinygrad_scores")
+    create_graph = bool(create_graph)
+    retain_graph = create_graph if retain_graph is None else bool(retain_graph)
     single = isinstance(inputs, Tensor)
     inputs = [inputs] if single else list(inputs)
     for t in inputs:
         if not isinstance(t, Tensor) or not t.requires_grad:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
-    roots, seeds = _roots_and_seeds(outputs, grad_outputs)
-    found = _run(roots, seeds, bool(retain_graph), capture=inputs)
+    roots, seeds = _roots_and_seeds(outputs, grad_outputs, create_graph)
+    found = _run(roots, seeds, retain_graph, capture=inputs, create_graph=create_graph)
     result = []
     for t in inputs:
         g = found.get(id(t))
@@ -545,11 +601,11 @@ def grad(
                     "used in the graph. Set allow_unused=True if this is the "
                     "desired behavior."
                 )
-        result.append(None if g is None else Tensor.wrap(g))
+        result.append(None if g is None else g if isinstance(g, Tensor) else Tensor.wrap(g))
     return tuple(result)
 
 
-def _roots_and_seeds(tensors, grads):
+def _roots_and_seeds(tensors, grads, create_graph=False):
     roots = [tensors] if isinstance(tensors, Tensor) else list(tensors)
     if grads is None:
         grads = [None] * len(roots)
@@ -567,146 +623,246 @@ def _roots_and_seeds(tensors, grads):
             raise RuntimeError(
                 "element 0 of tensors does not require grad and does not have a grad_fn"
             )
-    seeds = [_seed(r, g) for r, g in zip(roots, grads)]
-    if _state.recorder is not None:  # the implicit ones are a constant of the tape
-        for seed, g in zip(seeds, grads):
+    seeds = [_seed(r, g, create_graph) for r, g in zip(roots, grads)]
+    if _state.recorder is not None:
+        if create_graph:
+            _state.recorder.fail("create_graph=True")
+        for seed, g in zip(seeds, grads):  # the implicit ones are a constant of the tape
             if g is None:
                 _state.recorder.constant(seed)
     return roots, seeds
 
 
-def _run(roots, seeds, retain_graph, capture=None):
-    """The backward loop. Leaves' gradients are summed over the whole pass, then either
-    added into ``.grad`` or, with ``capture`` (autograd.grad, backward(inputs=)), the
-    gradients of those tensors only are returned by tensor id, and only the nodes on a
-    path to them run."""
-    handed_out = set()  # arrays stored in some .grad: a second holder gets a copy
+def _run(roots, seeds, retain_graph, capture=None, create_graph=False):
+    """The backward loop: order the nodes, seed the roots, then per node call its backward
+    and hand each input its gradient. Leaves' gradients are summed over the whole pass,
+    then added into ``.grad``; with ``capture`` (autograd.grad, backward(inputs=)) the
+    gradients of those tensors are returned by tensor id instead, and only the nodes on a
+    path to them run. With ``create_graph`` gradients are Tensors and every step records
+    a graph (grad mode on, as in PyTorch)."""
     pending = {}  # id(node) -> its gradient so far
     leaves = {}  # id(leaf) -> [leaf, its gradient so far]
-    captured = {}
-    capture_nodes = None
-    capture_leaves: set[int] = set()
-    if capture is not None:
-        capture_nodes = {}
-        for t in capture:
-            if t.grad_fn is not None:
-                capture_nodes[id(t.grad_fn)] = t
-            else:
-                capture_leaves.add(id(t))
-    root_nodes, root_seeds = [], []
+    root_nodes = []
     for root, seed in zip(roots, seeds):
-        node = root.grad_fn
-        if node is None:
+        if root.grad_fn is None:
             _add_leaf(leaves, root, seed)
         else:
-            root_nodes.append(node)
-            root_seeds.append(seed)
-            prev = pending.get(id(node))
-            pending[id(node)] = seed if prev is None else prev + seed
-    tracer = _state.tracer
-    anomaly = _state.anomaly
+            root_nodes.append(root.grad_fn)
+            _add_pending(pending, root.grad_fn, seed)
     order = _topological_order(root_nodes)
-    recorder = _state.recorder
-    if recorder is not None:
+    targets = _Targets(capture) if capture is not None else None
+    if _state.recorder is not None:
         if capture is not None or leaves:
-            recorder.fail("autograd.grad, backward(inputs=...) or backward() of a leaf")
-        recorder.backward(root_nodes, root_seeds, order, None)
-    onward = None  # with capture: the nodes whose backward leads on to a target
-    if capture is not None:
-        order, onward = _toward(order, capture_nodes, capture_leaves)
-    for node in order:
-        grad = pending.pop(id(node), None)
+            _state.recorder.fail("autograd.grad, backward(inputs=...) or backward() of a leaf")
+        _state.recorder.backward(root_nodes, [pending[id(n)] for n in root_nodes], order, None)
+    if targets is not None:
+        order = targets.prune(order)
+    plan = [(id(node), node, _edges(node)) for node in order]
+
+    def arrive(node, grad):
+        grad = _on_arrival(node, grad, targets, create_graph)
+        if targets is not None and not targets.goes_on(node):
+            return None  # a target whose inputs lead to no other target: stop here
+        return grad
+
+    was_enabled = _state.grad_enabled
+    _state.grad_enabled = create_graph
+    try:
+        _propagate(plan, pending, leaves, retain_graph, create_graph, arrive)
+        return _deliver_to_leaves(leaves, targets, create_graph)
+    finally:
+        _state.grad_enabled = was_enabled
+
+
+def _edges(node):
+    """Where each wanted input gradient of ``node`` goes: (input index, "node", the
+    producing node's key) or (input index, "leaf", the leaf tensor)."""
+    return tuple(
+        (k, "leaf", t) if parent is None else (k, "node", id(parent))
+        for k, (t, parent, needed) in enumerate(
+            zip(node.inputs, node.parents, node.needs_input_grad)
+        )
+        if needed
+    )
+
+
+def _propagate(plan, pending, leaves, retain_graph, create_graph=False, arrive=None):
+    """The algorithm itself, shared by ``backward`` and a compiled step's replay: walk the
+    nodes consumers-first; a node's gradient is complete when its turn comes; call its
+    backward and add each input's gradient to what the producing node (or leaf) has so far.
+    ``arrive`` (eager only) runs hooks and autograd.grad's bookkeeping on each gradient."""
+    for key, node, edges in plan:
+        grad = pending.pop(key, None)
         if grad is None:  # no path from a root carries a gradient here
             continue
-        if node.hooks:
-            grad = _run_hooks(node.hooks, grad)
-        if node.retained is not None:
-            kept = node.retained()
-            if kept is not None and capture is None:  # its own copy: .grad is edited in place
-                _accumulate_into_grad(kept, np.array(grad), handed_out)
-        if capture_nodes and id(node) in capture_nodes:
-            captured[id(capture_nodes[id(node)])] = grad
-        if onward is not None and id(node) not in onward:
-            continue  # a target whose inputs lead to no other target: stop here
-        if node.freed:
-            raise RuntimeError(
-                "Trying to backward through the graph a second time (or directly access saved "
-                "tensors after they have already been freed). Saved intermediate values of the "
-                "graph are freed when you call .backward() or autograd.grad(). Specify "
-                "retain_graph=True if you need to backward through the graph a second time or "
-                "if you need to access saved tensors after calling backward."
-            )
-        if node.saved_versions:
-            node._check_versions()
-        start = time.perf_counter() if tracer is not None else 0.0
-        function = node.function
-        if function._tensor_api:
-            input_grads = node._run_backward(grad)
-            extra = input_grads[len(node.inputs) :]
-            if extra and all(g is None for g in extra):  # trailing Nones are allowed
-                input_grads = input_grads[: len(node.inputs)]
-            if len(input_grads) != len(node.inputs):
-                raise RuntimeError(
-                    f"function {node.name()} returned an incorrect number of "
-                    f"gradients (expected {len(node.inputs)}, got "
-                    f"{len(input_grads)})"
-                )
-        else:
-            input_grads = function.backward(node, grad)
-            if input_grads.__class__ is not tuple:
-                input_grads = (input_grads,)
-        if tracer is not None:
-            tracer._record(node, grad, input_grads, time.perf_counter() - start)
-        for i, (t, parent, g, needed) in enumerate(
-            zip(node.inputs, node.parents, input_grads, node.needs_input_grad)
-        ):
-            if g is None or not needed:
+        if arrive is not None:
+            grad = arrive(node, grad)
+            if grad is None:
                 continue
-            array = t.array
-            if g.__class__ is not np.ndarray or g.shape != array.shape or g.dtype != array.dtype:
-                g = _checked_gradient(node, i, t, g)
-            if anomaly:
-                _check_anomaly(function.__name__, "backward", g)
-            if parent is None:
-                if node.saved_tensors and any(g is a for a in node.saved_tensors):
-                    g = np.array(g)  # a saved array handed back (fused CE): .grad needs its own
-                _add_leaf(leaves, t, g)
+        input_grads = _call_backward(node, grad, create_graph)
+        for k, kind, target in edges:
+            g = input_grads[k] if k < len(input_grads) else None
+            if g is None:
+                continue
+            g = _checked_gradient(node, k, node.inputs[k], g, create_graph)
+            if kind == "node":
+                prev = pending.get(target)
+                pending[target] = g if prev is None else prev + g
             else:
-                key = id(parent)
-                prev = pending.get(key)
-                pending[key] = g if prev is None else prev + g
-        if not retain_graph and node.saved_tensors:
-            # only what the op saved is freed, so a second backward through nodes that saved
-            # nothing works, as in PyTorch
-            node.saved_tensors = ()
-            node.__dict__.clear()
-            node.freed = True
+                if not create_graph and any(g is a for a in node._saved):
+                    g = np.array(g)  # a saved array handed back (fused CE): .grad needs its own
+                _add_leaf(leaves, target, g)
+        if not retain_graph:
+            _free(node)
+
+
+def _add_pending(pending, node, g):
+    prev = pending.get(id(node))
+    pending[id(node)] = g if prev is None else prev + g
+
+
+def _on_arrival(node, grad, targets, create_graph):
+    """A node's gradient is complete: run the hooks on its tensor, keep it for a tensor
+    that retains its grad, or take it for a target of autograd.grad."""
+    if node.hooks:
+        grad = _run_hooks(node.hooks, grad, create_graph)
+    if node.retained is not None and targets is None:
+        kept = node.retained()
+        if kept is not None:  # its own copy: .grad is edited in place
+            _accumulate_into_grad(kept, grad if create_graph else np.array(grad), set())
+    if targets is not None:
+        targets.take_node(node, grad)
+    return grad
+
+
+def _call_backward(node, grad, create_graph):
+    """One node's ``Function.backward``, as a tuple of one gradient (or None) per input."""
+    if node.freed:
+        raise RuntimeError(
+            "Trying to backward through the graph a second time (or directly access saved "
+            "tensors after they have already been freed). Saved intermediate values of the "
+            "graph are freed when you call .backward() or autograd.grad(). Specify "
+            "retain_graph=True if you need to backward through the graph a second time or "
+            "if you need to access saved tensors after calling backward."
+        )
+    if node.saved_versions:
+        node._check_versions()
+    tracer = _state.tracer
+    start = time.perf_counter() if tracer is not None else 0.0
+    function = node.function
+    if function._tensor_api:
+        input_grads = _user_backward(node, grad, create_graph)
+    elif create_graph:
+        input_grads = _differentiable_backward(node, grad)
+    else:
+        input_grads = function.backward(node, grad)
+        if input_grads.__class__ is not tuple:
+            input_grads = (input_grads,)
+    if tracer is not None:
+        tracer._record(node, grad, input_grads, time.perf_counter() - start)
+    return input_grads
+
+
+def _differentiable_backward(node, grad):
+    """A package op's backward on Tensors: its saved arrays become the tensors they were,
+    and NumPy calls on tensors dispatch to the package's differentiable ops (Tensor's
+    ``__array_ufunc__`` / ``__array_function__``), so the same formula that runs on arrays
+    in a first-order pass records a graph here."""
+    previous = _state.differentiating
+    node.live = node._live_saved() if node._saved else ()
+    _state.differentiating = node
+    try:
+        out = node.function.backward(node, grad)
+    finally:
+        _state.differentiating = previous
+        node.live = None
+    out = out if out.__class__ is tuple else (out,)
+    return tuple(
+        g if g is None or isinstance(g, Tensor) else Tensor.wrap(np.asarray(g)) for g in out
+    )
+
+
+def _user_backward(node, grad, create_graph):
+    """A user's Function (PyTorch's contract): Tensors in and out; under create_graph its
+    backward records a graph like any other code."""
+    g = grad if create_graph else Tensor.wrap(grad)
+    if create_graph:
+        out = node.function.backward(node, g)
+    else:
+        with no_grad():
+            out = node.function.backward(node, g)
+    out = out if isinstance(out, tuple) else (out,)
+    extra = out[len(node.inputs) :]
+    if extra and all(x is None for x in extra):  # trailing Nones are allowed
+        out = out[: len(node.inputs)]
+    if len(out) != len(node.inputs):
+        raise RuntimeError(
+            f"function {node.name()} returned an incorrect number of "
+            f"gradients (expected {len(node.inputs)}, got {len(out)})"
+        )
+    if create_graph:
+        return tuple(
+            None if x is None else x if isinstance(x, Tensor) else Tensor.wrap(np.asarray(x))
+            for x in out
+        )
+    return tuple(
+        None if x is None else x.array if isinstance(x, Tensor) else np.asarray(x) for x in out
+    )
+
+
+def _free(node):
+    # only what the op saved is freed, so a second backward through nodes that saved
+    # nothing works, as in PyTorch
+    if node._saved:
+        node._saved = ()
+        node.__dict__.clear()
+        node.freed = True
+
+
+class _Targets:
+    """The tensors autograd.grad / backward(inputs=) asks for: which nodes lead to them,
+    and their gradients as they arrive."""
+
+    def __init__(self, tensors):
+        self.nodes = {id(t.grad_fn): t for t in tensors if t.grad_fn is not None}
+        self.leaves = {id(t) for t in tensors if t.grad_fn is None}
+        self.found = {}
+        self.onward: set[int] = set()
+
+    def prune(self, order):
+        """The nodes of ``order`` on a path to a target (a target's node, or a node with a
+        target leaf among its inputs); ``onward`` the subset whose backward must run."""
+        leads: set[int] = set()
+        for node in reversed(order):  # producers first
+            goes_on = any(p is not None and id(p) in leads for p in node.parents) or any(
+                p is None and id(t) in self.leaves for t, p in zip(node.inputs, node.parents)
+            )
+            if goes_on:
+                self.onward.add(id(node))
+            if goes_on or id(node) in self.nodes:
+                leads.add(id(node))
+        return [node for node in order if id(node) in leads]
+
+    def goes_on(self, node):
+        return id(node) in self.onward
+
+    def take_node(self, node, grad):
+        if id(node) in self.nodes:
+            self.found[id(self.nodes[id(node)])] = grad
+
+
+def _deliver_to_leaves(leaves, targets, create_graph):
+    handed_out: set[int] = set()
     for t, g in leaves.values():
-        if capture is not None and id(t) not in capture_leaves:
+        if targets is not None and id(t) not in targets.leaves:
             continue
         if t._hooks:
-            g = _run_hooks(t._hooks, g)
-        if capture is not None:
-            captured[id(t)] = g
+            g = _run_hooks(t._hooks, g, create_graph)
+        if targets is not None:
+            targets.found[id(t)] = g
         else:
             _accumulate_into_grad(t, g, handed_out)
-    return captured
-
-
-def _toward(order, target_nodes, target_leaves):
-    """The nodes of ``order`` on a path to a target (a captured node, or a node with a
-    captured leaf among its inputs), and the subset whose backward must run to get there."""
-    leads: set[int] = set()
-    onward: set[int] = set()
-    for node in reversed(order):  # producers first
-        goes_on = any(p is not None and id(p) in leads for p in node.parents) or any(
-            p is None and id(t) in target_leaves for t, p in zip(node.inputs, node.parents)
-        )
-        if goes_on:
-            onward.add(id(node))
-        if goes_on or id(node) in target_nodes:
-            leads.add(id(node))
-    return [node for node in order if id(node) in leads], onward
+    return targets.found if targets is not None else {}
 
 
 def _add_leaf(leaves, t, g):
@@ -719,22 +875,42 @@ def _add_leaf(leaves, t, g):
         entry[1] = entry[1] + g
 
 
-def _checked_gradient(node, i, t, g):
+def _checked_gradient(node, i, t, g, create_graph=False):
     """A gradient of the input's shape and dtype, or PyTorch's error for a wrong one."""
-    if not isinstance(g, np.ndarray):
-        g = np.asarray(g)
-    shape = t.array.shape
-    if g.shape != shape:
-        if not _expandable(shape, g.shape):
-            raise RuntimeError(
-                f"Function {node.name()} returned an invalid gradient at index "
-                f"{i} - got {list(g.shape)} but expected shape compatible with "
-                f"{list(shape)}"
-            )
-        g = _sum_to(g, shape)
-    if g.dtype != t.array.dtype:
-        g = g.astype(t.array.dtype)
+    array = t.array
+    if g.__class__ is np.ndarray and g.shape == array.shape and g.dtype == array.dtype:
+        if _state.anomaly:
+            _check_anomaly(node.function.__name__, "backward", g)
+        return g
+    if create_graph:
+        if g.shape != array.shape:
+            g = _sum_to(g, _valid_shape(node, i, array.shape, tuple(g.shape)))
+        if g.array.dtype != array.dtype:
+            g = _cast(g, array.dtype)
+    else:
+        if g.__class__ is not np.ndarray:
+            g = np.asarray(g)
+        if g.shape != array.shape:
+            g = _sum_to(g, _valid_shape(node, i, array.shape, g.shape))
+        if g.dtype != array.dtype:
+            g = g.astype(array.dtype)
+    if _state.anomaly:
+        _check_anomaly(node.function.__name__, "backward", g.array if create_graph else g)
     return g
+
+
+def _valid_shape(node, i, shape, got):
+    if not _expandable(shape, got):
+        raise RuntimeError(
+            f"Function {node.name()} returned an invalid gradient at index "
+            f"{i} - got {list(got)} but expected shape compatible with "
+            f"{list(shape)}"
+        )
+    return shape
+
+
+def _cast(t, np_dtype):
+    return t.to(dtypes.as_dtype(np_dtype))
 
 
 def _expandable(shape, to):
@@ -744,6 +920,8 @@ def _expandable(shape, to):
 
 
 def _sum_to(g, shape):
+    """``g`` summed back to ``shape`` over the axes broadcasting added or stretched; works
+    on arrays and (under create_graph) on Tensors alike."""
     extra = g.ndim - len(shape)
     if extra:
         g = g.sum(axis=tuple(range(extra)))
@@ -753,23 +931,34 @@ def _sum_to(g, shape):
     return g.reshape(shape)
 
 
-def _run_hooks(hooks, g):
-    for hook in list(hooks):
-        result = hook(Tensor.wrap(g))
-        if result is not None:
+def _run_hooks(hooks, g, create_graph=False):
+    for hook in list(hooks.values()):
+        result = hook(g if create_graph else Tensor.wrap(g))
+        if result is None:
+            continue
+        if create_graph:
+            new = result if isinstance(result, Tensor) else Tensor.wrap(np.asarray(result))
+        else:
             new = result.array if isinstance(result, Tensor) else np.asarray(result)
             new = np.array(new, dtype=g.dtype)  # our own copy: it may become a .grad
-            if new.shape != g.shape:
-                raise RuntimeError(
-                    f"hook '{getattr(hook, '__name__', hook)}' has changed the "
-                    f"size of value: expected {list(g.shape)}, got "
-                    f"{list(new.shape)}"
-                )
-            g = new.astype(g.dtype, copy=False)
+        if tuple(new.shape) != tuple(g.shape):
+            raise RuntimeError(
+                f"hook '{getattr(hook, '__name__', hook)}' has changed the "
+                f"size of value: expected {list(g.shape)}, got "
+                f"{list(new.shape)}"
+            )
+        g = new
     return g
 
 
 def _accumulate_into_grad(t, g, handed_out):
+    if isinstance(g, Tensor):  # create_graph: .grad keeps the graph, summed out of place
+        if t.grad is None:
+            t.grad = g.clone() if id(g) in handed_out else g
+            handed_out.add(id(g))
+        else:
+            t.grad = t.grad + g
+        return
     if t.grad is None:
         # The same array may reach two leaves (Add hands its gradient to both inputs), and
         # a view or read-only array may not be ours: copy then, since .grad is edited in place.
@@ -783,15 +972,27 @@ def _accumulate_into_grad(t, g, handed_out):
         t.grad.array = t.grad.array + g
 
 
+_hook_ids = itertools.count()
+
+
 class RemovableHandle:
-    """What ``register_hook`` returns: ``handle.remove()`` unregisters the hook."""
+    """What ``register_hook`` and a module's ``register_forward_hook`` return (PyTorch's
+    ``torch.utils.hooks.RemovableHandle``): it adds ``hook`` to ``hooks`` (a dict, so hooks
+    run in the order they were added) and ``remove()``, or leaving a ``with`` block,
+    unregisters it."""
 
     def __init__(self, hooks, hook):
-        self._hooks, self._hook = hooks, hook
+        self.hooks, self.id = hooks, next(_hook_ids)
+        hooks[self.id] = hook
 
     def remove(self):
-        if self._hook in self._hooks:
-            self._hooks.remove(self._hook)
+        self.hooks.pop(self.id, None)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
 
 
 # ----------------------------------------------------------------------------- anomaly

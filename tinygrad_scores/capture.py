@@ -343,6 +343,7 @@ def _compile_tape(tape, n_slots):
             def run_op(
                 vals, args, forward=forward, ctx=ctx, readers=readers, options=options, slot=slot
             ):
+                ctx.__dict__.pop("freed", None)  # the recording's backward freed it
                 out = forward(ctx, *[read(vals, args) for read in readers], **options)
                 vals[slot] = out if out.__class__ is np.ndarray else np.asarray(out)
 
@@ -379,6 +380,8 @@ def _compile_tape(tape, n_slots):
 
 
 def _backward_step(entry):
+    """A recorded backward pass, replayed by the engine's own loop (``_propagate``) over the
+    recorded plan: nodes keyed by tape slot, no ordering, hooks or checks that already ran."""
     _, roots, plan, leaves_only = entry
     root_readers = tuple((slot, _reader(ref)) for slot, ref in roots)
 
@@ -388,30 +391,7 @@ def _backward_step(entry):
             seed = np.array(read(vals, args))
             pending[slot] = seed if slot not in pending else pending[slot] + seed
         leaves = {}
-        for slot, node, edges in plan:
-            grad = pending.pop(slot, None)
-            if grad is None:
-                continue
-            grads = node.function.backward(node, grad)
-            if grads.__class__ is not tuple:
-                grads = (grads,)
-            for k, kind, target in edges:
-                g = grads[k]
-                if g is None:
-                    continue
-                t = node.inputs[k]
-                if (
-                    g.__class__ is not np.ndarray
-                    or g.shape != t.array.shape
-                    or g.dtype != t.array.dtype
-                ):
-                    g = autograd._checked_gradient(node, k, t, g)
-                if kind == "node":
-                    prev = pending.get(target)
-                    pending[target] = g if prev is None else prev + g
-                else:
-                    prev = leaves.get(id(target))
-                    leaves[id(target)] = (target, g if prev is None else prev[1] + g)
+        autograd._propagate(plan, pending, leaves, retain_graph=True)
         handed_out = set()
         for t, g in leaves.values():
             if leaves_only is None or id(t) in leaves_only:

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .autograd import no_grad
+from .autograd import enable_grad, grad, no_grad
 from .tensor import Tensor
 
 
@@ -21,12 +21,7 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True):
     """
     if isinstance(inputs, Tensor):
         inputs = (inputs,)
-    inputs = [
-        Tensor.wrap(x.array.astype(np.float64)).requires_grad_(x.requires_grad)
-        if isinstance(x, Tensor) and x.dtype.kind == "f"
-        else x
-        for x in inputs
-    ]
+    inputs = [_float64(x) for x in inputs]
     checked = [i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
     if not checked:
         raise ValueError("gradcheck: no input requires grad")
@@ -78,3 +73,58 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True):
                 raise GradcheckError(message)
             return False
     return True
+
+
+def gradgradcheck(
+    fn, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True
+):
+    """Check second derivatives, like ``torch.autograd.gradgradcheck``: the gradient of
+    ``fn`` (a vector-Jacobian product with ``grad_outputs``, random if not given), taken
+    with ``create_graph=True``, is itself checked by ``gradcheck`` against central
+    differences, with respect to the inputs and to ``grad_outputs``."""
+    if isinstance(inputs, Tensor):
+        inputs = (inputs,)
+    inputs = [_float64(x) for x in inputs]
+    wanted = [i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
+    if not wanted:
+        raise ValueError("gradgradcheck: no input requires grad")
+    outs = fn(*inputs)
+    outs = list(outs) if isinstance(outs, (tuple, list)) else [outs]
+    if grad_outputs is None:
+        rng = np.random.default_rng(1)
+        grad_outputs = [Tensor.wrap(rng.standard_normal(o.shape)) for o in outs]
+    else:
+        grad_outputs = [grad_outputs] if isinstance(grad_outputs, Tensor) else grad_outputs
+    grad_outputs = [_float64(g).requires_grad_(True) for g in grad_outputs]
+    n = len(inputs)
+
+    def first_derivative(*args):
+        xs, gs = args[:n], args[n:]
+        with enable_grad():
+            results = fn(*xs)
+            results = list(results) if isinstance(results, (tuple, list)) else [results]
+            pairs = [(r, g) for r, g in zip(results, gs) if r.requires_grad]
+            grads = grad(
+                [r for r, _ in pairs],
+                [xs[i] for i in wanted],
+                [g for _, g in pairs],
+                create_graph=True,
+                allow_unused=True,
+                materialize_grads=True,
+            )
+        return tuple(grads)
+
+    return gradcheck(
+        first_derivative,
+        list(inputs) + grad_outputs,
+        eps=eps,
+        atol=atol,
+        rtol=rtol,
+        raise_exception=raise_exception,
+    )
+
+
+def _float64(x):
+    if isinstance(x, Tensor) and x.dtype.kind == "f":
+        return Tensor.wrap(x.array.astype(np.float64)).requires_grad_(x.requires_grad)
+    return x

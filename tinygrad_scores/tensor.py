@@ -15,7 +15,7 @@ from typing import Any, Union
 
 import numpy as np
 
-from . import autograd, dtypes
+from . import autograd, dtypes, numpy_dispatch
 from . import functions as ops
 from .formatting import format_tensor
 from .functions._common import check_dim
@@ -39,12 +39,13 @@ class Size(tuple):
 
 def _to_array(data, dtype=None):
     """PyTorch's conversion rules: Python ints -> int64, Python floats -> the default
-    float dtype, bools -> bool, NumPy arrays keep their dtype unless one is asked for.
+    float dtype, bools -> bool, NumPy arrays and scalars keep their dtype unless one is
+    asked for.
     ``dtype`` is a NumPy dtype or None."""
     if isinstance(data, Tensor):
         arr = data.array
-    elif isinstance(data, np.ndarray):
-        arr = data
+    elif isinstance(data, (np.ndarray, np.generic)):  # a NumPy scalar keeps its dtype too
+        arr = np.asarray(data)
         if arr.dtype.kind not in "fiub":
             raise TypeError(
                 f"can't convert np.ndarray of type numpy.{arr.dtype.type.__name__}. The only "
@@ -217,8 +218,23 @@ class Tensor(TensorMethods):
         return id(self)
 
     def __array__(self, dtype=None, copy=None):
+        if autograd._state.differentiating is not None:
+            raise numpy_dispatch._not_differentiable("np.asarray")  # it would cut the graph
         _escape("a tensor converted to a NumPy array")
         return self.array if dtype is None else self.array.astype(dtype)
+
+    # NumPy calls on tensors: differentiable inside a create_graph backward (numpy_dispatch)
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        return numpy_dispatch.ufunc(ufunc, method, inputs, kwargs)
+
+    def __array_function__(self, func, types, args, kwargs):
+        return numpy_dispatch.function(func, args, kwargs)
+
+    def astype(self, dtype: Any, copy: bool = True) -> Tensor:
+        """NumPy's name for ``.to(dtype)``: backward formulas read the same on arrays and
+        on tensors."""
+        dtype = dtypes.as_dtype(dtype)
+        return self if dtype.dtype == self.array.dtype else self.to(dtype)
 
     # ------------------------------------------------------------------ conversion
     def numpy(self, force: bool = False) -> np.ndarray:
@@ -335,9 +351,8 @@ class Tensor(TensorMethods):
             hooks = self.grad_fn.tensor_hooks
         else:
             if self._hooks is None:
-                self._hooks = []
+                self._hooks = {}
             hooks = self._hooks
-        hooks.append(hook)
         return autograd.RemovableHandle(hooks, hook)
 
     # ------------------------------------------------------------------ in place

@@ -4,8 +4,14 @@ Read any class top to bottom: the docstring states the derivative, ``forward`` c
 the value from NumPy arrays and saves what the derivative needs, and ``backward`` turns
 the gradient of the output (``grad``) into one gradient per input, in the order of the
 inputs. The engine in ``autograd.py`` calls them; the hot ones call a kernel in
-``kernels/``. Binary operations broadcast like NumPy, so their backward first sums the
-gradient back to each input's shape (``unbroadcast``).
+``kernels/``. Binary operations broadcast like NumPy; a backward may return a gradient of
+the broadcast shape, and the engine sums it back to the input's shape in one place
+(``autograd._sum_to``).
+
+The same ``backward`` serves second order: under ``create_graph=True`` it receives Tensors
+(the gradient, and the saved inputs/outputs as the tensors they are), and its NumPy calls
+dispatch to differentiable ops (``numpy_dispatch.py``), so write backward formulas with
+NumPy operators and functions on what ``forward`` saved, never in place.
 
 One convention throughout: input i's gradient is computed only ``if
 ctx.needs_input_grad[i]`` (else None). An op with a single tensor input skips the test:

@@ -7,7 +7,8 @@ import numpy as np
 
 from ..autograd import Function
 from ..kernels import special
-from ._common import _KERNEL_DTYPES, _contiguous
+from ._common import _KERNEL_DTYPES, _contiguous, call_op
+from .elementwise import sigmoid
 
 __all__ = ["Erf", "Softplus", "LeakyReLU", "ELU", "GELU", "SiLU", "Hardtanh"]
 
@@ -24,12 +25,6 @@ def erf(x):
     out = np.empty(x.shape, x.dtype)
     special.erf_forward(_contiguous(x).reshape(-1), out.reshape(-1))
     return out
-
-
-def _sigmoid(x):
-    """1 / (1 + exp(-x)) without overflow warnings for large |x|."""
-    e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
 
 
 class Erf(Function):
@@ -54,14 +49,15 @@ class Softplus(Function):
     def forward(ctx, a, beta=1.0, threshold=20.0):
         z = a * a.dtype.type(beta)
         linear = z > threshold
-        ctx.save_for_backward(z, linear)
+        ctx.save_for_backward(a, linear)
+        ctx.beta = beta
         soft = (np.logaddexp(0, z) / a.dtype.type(beta)).astype(a.dtype, copy=False)
         return np.where(linear, a, soft)
 
     @staticmethod
     def backward(ctx, grad):
-        z, linear = ctx.saved_tensors
-        return np.where(linear, grad, grad * _sigmoid(z))
+        a, linear = ctx.saved_tensors
+        return np.where(linear, grad, grad * sigmoid(a * ctx.beta))
 
 
 class LeakyReLU(Function):
@@ -78,7 +74,7 @@ class LeakyReLU(Function):
     @staticmethod
     def backward(ctx, grad):
         (positive,) = ctx.saved_tensors
-        return np.where(positive, grad, grad * grad.dtype.type(ctx.slope))
+        return np.where(positive, grad, grad * ctx.slope)
 
 
 class ELU(Function):
@@ -88,22 +84,23 @@ class ELU(Function):
     @staticmethod
     def forward(ctx, a, alpha=1.0):
         positive = a > 0
-        negative_part = a.dtype.type(alpha) * np.expm1(np.minimum(a, 0))
-        ctx.save_for_backward(positive, negative_part)
+        out = np.where(positive, a, a.dtype.type(alpha) * np.expm1(np.minimum(a, 0)))
+        ctx.save_for_backward(positive, out)
         ctx.alpha = alpha
-        return np.where(positive, a, negative_part)
+        return out
 
     @staticmethod
     def backward(ctx, grad):
-        positive, negative_part = ctx.saved_tensors
-        return np.where(positive, grad, grad * (negative_part + grad.dtype.type(ctx.alpha)))
+        positive, out = ctx.saved_tensors
+        return np.where(positive, grad, grad * (out + ctx.alpha))
 
 
 class GELU(Function):
     """approximate='none':  out = a * Phi(a), Phi(a) = (1 + erf(a / sqrt 2)) / 2;
         da = g * (Phi(a) + a * phi(a)),  phi(a) = exp(-a**2 / 2) / sqrt(2 pi).
     approximate='tanh':  out = a / 2 * (1 + t),  t = tanh(k (a + 0.044715 a**3)), k = sqrt(2/pi);
-        da = g * ((1 + t) / 2 + a / 2 * (1 - t**2) * k * (1 + 3 * 0.044715 a**2))."""
+        da = g * ((1 + t) / 2 + a / 2 * (1 - t**2) * k * (1 + 3 * 0.044715 a**2)).
+    Second order: erf is the Erf op (call_op), so the same formula is differentiable again."""
 
     @staticmethod
     def forward(ctx, a, approximate="none"):
@@ -122,23 +119,24 @@ class GELU(Function):
             t = np.tanh(_SQRT_2_OVER_PI * (a + 0.044715 * a**3))
             d = 0.5 * (1 + t) + 0.5 * a * (1 - t * t) * _SQRT_2_OVER_PI * (1 + 3 * 0.044715 * a * a)
         else:
-            cdf = 0.5 * (1 + erf(a / a.dtype.type(_SQRT_2)))
+            cdf = 0.5 * (1 + call_op(Erf, a / _SQRT_2))
             d = cdf + a * _INV_SQRT_2PI * np.exp(-0.5 * a * a)
         return (grad * d).astype(grad.dtype, copy=False)
 
 
 class SiLU(Function):
-    """out = a * sigmoid(a);   da = g * s * (1 + a * (1 - s)),  s = sigmoid(a)."""
+    """out = a * sigmoid(a);   da = g * s * (1 + a * (1 - s)),  s = sigmoid(a) (recomputed
+    in backward from a, as PyTorch's silu_backward, so the formula differentiates again)."""
 
     @staticmethod
     def forward(ctx, a):
-        s = _sigmoid(a)
-        ctx.save_for_backward(a, s)
-        return a * s
+        ctx.save_for_backward(a)
+        return a * sigmoid(a)
 
     @staticmethod
     def backward(ctx, grad):
-        a, s = ctx.saved_tensors
+        (a,) = ctx.saved_tensors
+        s = sigmoid(a)
         return grad * s * (1 + a * (1 - s))
 
 
@@ -155,4 +153,4 @@ class Hardtanh(Function):
     @staticmethod
     def backward(ctx, grad):
         (inside,) = ctx.saved_tensors
-        return np.where(inside, grad, grad.dtype.type(0))
+        return np.where(inside, grad, 0)

@@ -1,9 +1,12 @@
-"""Arithmetic: +, -, *, /, **, negation, dtype casts."""
+"""Arithmetic: +, -, *, /, **, negation, dtype casts.
+
+Binary ops broadcast like NumPy; their backward returns each gradient at the output's
+shape and the engine sums it back to the input's shape (autograd._sum_to, the one place
+that undoes broadcasting)."""
 
 import numpy as np
 
 from ..autograd import Function
-from ._common import unbroadcast
 
 
 class Add(Function):
@@ -11,14 +14,12 @@ class Add(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.shapes = (a.shape, b.shape)
         return a + b
 
     @staticmethod
     def backward(ctx, grad):
-        sa, sb = ctx.shapes
-        da = unbroadcast(grad, sa) if ctx.needs_input_grad[0] else None
-        db = unbroadcast(grad, sb) if ctx.needs_input_grad[1] else None
+        da = grad if ctx.needs_input_grad[0] else None
+        db = grad if ctx.needs_input_grad[1] else None
         return da, db
 
 
@@ -27,45 +28,50 @@ class Sub(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.shapes = (a.shape, b.shape)
         return a - b
 
     @staticmethod
     def backward(ctx, grad):
-        sa, sb = ctx.shapes
-        db = unbroadcast(-grad, sb) if ctx.needs_input_grad[1] else None
-        return unbroadcast(grad, sa), db
+        db = -grad if ctx.needs_input_grad[1] else None
+        return grad, db
 
 
 class Mul(Function):
-    """out = a * b;   da = g * b,  db = g * a."""
+    """out = a * b;   da = g * b,  db = g * a.
+
+    Each factor is saved only if the other's gradient is wanted (PyTorch's rule), so
+    ``c * 0.5`` saves nothing of ``c`` and a later ``c += 1`` does not break its backward."""
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        needs = ctx.needs_input_grad
+        if needs is not None:
+            ctx.save_for_backward(a if needs[1] else None, b if needs[0] else None)
         return a * b
 
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
-        da = unbroadcast(grad * b, a.shape) if ctx.needs_input_grad[0] else None
-        db = unbroadcast(grad * a, b.shape) if ctx.needs_input_grad[1] else None
+        da = grad * b if ctx.needs_input_grad[0] else None
+        db = grad * a if ctx.needs_input_grad[1] else None
         return da, db
 
 
 class Div(Function):
-    """out = a / b;   da = g / b,  db = -g * a / b**2."""
+    """out = a / b;   da = g / b,  db = -g * a / b**2   (a is saved only if db is wanted)."""
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        needs = ctx.needs_input_grad
+        if needs is not None:
+            ctx.save_for_backward(a if needs[1] else None, b)
         return a / b
 
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
-        da = unbroadcast(grad / b, a.shape) if ctx.needs_input_grad[0] else None
-        db = unbroadcast(-grad * a / (b * b), b.shape) if ctx.needs_input_grad[1] else None
+        da = grad / b if ctx.needs_input_grad[0] else None
+        db = -grad * a / (b * b) if ctx.needs_input_grad[1] else None
         return da, db
 
 
@@ -73,14 +79,17 @@ class Pow(Function):
     """out = a ** b;   da = g * b * a**(b-1),  db = g * a**b * log(a).
 
     At a == 0 PyTorch's conventions hold: da is 0 where b == 0 (x ** 0 is constant), and
-    db is 0 where b >= 0 (a**b * log(a) -> 0), instead of 0 * inf = NaN.
+    db is 0 where b >= 0 (a**b * log(a) -> 0), instead of 0 * inf = NaN. The output is
+    saved only if db is wanted.
     """
 
     @staticmethod
     def forward(ctx, a, b):
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             out = np.power(a, b)
-        ctx.save_for_backward(a, b, out)
+        needs = ctx.needs_input_grad
+        if needs is not None:
+            ctx.save_for_backward(a, b, out if needs[1] else None)
         return out
 
     @staticmethod
@@ -90,10 +99,8 @@ class Pow(Function):
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             if ctx.needs_input_grad[0]:
                 da = np.where(b == 0, 0, grad * b * np.power(a, b - 1)).astype(grad.dtype)
-                da = unbroadcast(da, a.shape)
             if ctx.needs_input_grad[1]:
                 db = np.where((a == 0) & (b >= 0), 0, grad * out * np.log(a)).astype(grad.dtype)
-                db = unbroadcast(db, b.shape)
         return da, db
 
 

@@ -4,7 +4,7 @@ import numpy as np
 
 from .. import kernels
 from ..autograd import Function
-from ._common import _KERNEL_DTYPES, kernel_array
+from ._common import _KERNEL_DTYPES, call_op, kernel_array
 
 
 class Exp(Function):
@@ -69,7 +69,8 @@ class Abs(Function):
 
 
 class ReLU(Function):
-    """out = max(a, 0);   da = g * (a > 0)   (0 at a == 0, as PyTorch).  Kernel: relu.py."""
+    """out = max(a, 0);   da = g * (a > 0)   (0 at a == 0, as PyTorch): ReluBackward(g, out),
+    an op of its own, so the gradient is differentiable again.  Kernel: relu.py."""
 
     @staticmethod
     def forward(ctx, a):
@@ -85,13 +86,41 @@ class ReLU(Function):
     @staticmethod
     def backward(ctx, grad):
         (out,) = ctx.saved_tensors
-        if out.dtype.type not in _KERNEL_DTYPES:
-            return grad * (out > 0)
-        grad_in = np.empty(out.shape, out.dtype)
+        return call_op(ReluBackward, grad, out)
+
+
+class ReluBackward(Function):
+    """ReLU's gradient: out = g * (y > 0), y = relu(a) (PyTorch's threshold_backward).
+    Linear in g with a piecewise-constant mask:  dg = gg * (y > 0) (ReluBackward again),
+    dy = 0.  Kernel: relu.py."""
+
+    @staticmethod
+    def forward(ctx, grad, y):
+        if ctx.needs(0):
+            ctx.save_for_backward(y)
+        if y.dtype.type not in _KERNEL_DTYPES:
+            return grad * (y > 0)
+        y = kernel_array(y, "relu")
+        grad_in = np.empty(y.shape, y.dtype)
         kernels.active().relu_backward(
-            out.reshape(-1), kernel_array(grad, "relu", out.dtype).reshape(-1), grad_in.reshape(-1)
+            y.reshape(-1), kernel_array(grad, "relu", y.dtype).reshape(-1), grad_in.reshape(-1)
         )
         return grad_in
+
+    @staticmethod
+    def backward(ctx, gg):
+        (y,) = ctx.saved_tensors
+        return call_op(ReluBackward, gg, y) if ctx.needs_input_grad[0] else None, None
+
+
+def sigmoid(x):
+    """1 / (1 + exp(-x)) without overflow for large |x| (exp of a non-positive number only).
+    On a tensor (a backward formula under create_graph) it is the Sigmoid op itself, whose
+    derivative has no kink at 0, unlike the |x| inside this formula."""
+    if not isinstance(x, np.ndarray):
+        return x.sigmoid()
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
 
 
 class Sigmoid(Function):
@@ -99,9 +128,7 @@ class Sigmoid(Function):
 
     @staticmethod
     def forward(ctx, a):
-        # exp of a negative number only, so no overflow warning for large |a|
-        e = np.exp(-np.abs(a))
-        out = np.where(a >= 0, 1 / (1 + e), e / (1 + e)).astype(a.dtype, copy=False)
+        out = sigmoid(a)
         ctx.save_for_backward(out)
         return out
 

@@ -4,8 +4,11 @@ An ``index`` is never a graph input (integers have no gradient): it is passed as
 option, already checked by the Tensor method (dtype int64, rank, range).
 """
 
+import math
+
 import numpy as np
 
+from .. import autograd
 from ..autograd import Function
 
 __all__ = ["Gather", "Scatter", "ScatterAdd", "IndexSelect", "Flip", "Roll", "Contiguous"]
@@ -19,6 +22,36 @@ def along(index, dim):
     return tuple(grids)
 
 
+def add_at(shape, index, grad, unique=False):
+    """zeros(shape) with ``grad`` added at ``index`` (any NumPy index; repeated positions
+    accumulate, ``unique`` says there are none): the backward of every read by index.
+    On arrays NumPy writes it; on Tensors (create_graph) it is ScatterAdd at the flat
+    positions, whose own backward, a gather, is its derivative."""
+    if isinstance(grad, np.ndarray):
+        out = np.zeros(shape, grad.dtype)
+        if unique:
+            out[index] = grad
+        else:
+            np.add.at(out, index, grad)
+        return out
+    positions = np.arange(math.prod(shape)).reshape(shape)[index]
+    zeros = autograd.Tensor.wrap(np.zeros(math.prod(shape), grad.array.dtype))
+    flat = ScatterAdd.apply(zeros, grad.reshape(-1), index=positions.reshape(-1), dim=0)
+    return flat.reshape(shape)
+
+
+def zero_at(grad, index):
+    """``grad`` with the positions ``index`` set to 0 (the gradient of what a write
+    replaced); on Tensors a product with a constant mask, so it stays differentiable."""
+    if isinstance(grad, np.ndarray):
+        out = np.array(grad)
+        out[index] = 0
+        return out
+    mask = np.ones(grad.shape, grad.array.dtype)
+    mask[index] = 0
+    return grad * mask
+
+
 class Gather(Function):
     """out[i][j] = a[i][index[i][j]] (for dim = 1; likewise on any dim);
     da = zeros with g added back at those positions (repeats accumulate)."""
@@ -30,9 +63,7 @@ class Gather(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        out = np.zeros(ctx.shape, grad.dtype)
-        np.add.at(out, ctx.where, grad)
-        return out
+        return add_at(ctx.shape, ctx.where, grad)
 
 
 class Scatter(Function):
@@ -52,8 +83,7 @@ class Scatter(Function):
     def backward(ctx, grad):
         da = dsrc = None
         if ctx.needs_input_grad[0]:
-            da = np.array(grad)
-            da[ctx.where] = 0
+            da = zero_at(grad, ctx.where)
         if ctx.needs_input_grad[1]:
             dsrc = _pad_to(grad[ctx.where], ctx.src_shape)
         return da, dsrc
@@ -86,9 +116,7 @@ def _leading(src, shape):
 def _pad_to(block, shape):
     if block.shape == tuple(shape):
         return block
-    out = np.zeros(shape, block.dtype)
-    out[tuple(slice(0, n) for n in block.shape)] = block
-    return out
+    return add_at(shape, tuple(slice(0, n) for n in block.shape), block, unique=True)
 
 
 class IndexSelect(Function):
@@ -101,11 +129,9 @@ class IndexSelect(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        out = np.zeros(ctx.shape, grad.dtype)
         at = [slice(None)] * len(ctx.shape)
         at[ctx.dim] = ctx.index
-        np.add.at(out, tuple(at), grad)
-        return out
+        return add_at(ctx.shape, tuple(at), grad)
 
 
 class Flip(Function):

@@ -25,7 +25,10 @@ def _check_matmul(a, b):
 
 
 def mm(a, b):
-    """a @ b for 2-D arrays of one dtype, on the blocked kernel for float32/float64."""
+    """a @ b for 2-D arrays of one dtype, on the blocked kernel for float32/float64. On
+    Tensors (a create_graph backward) it is MatMul itself, so the product has a graph."""
+    if not (isinstance(a, np.ndarray) and isinstance(b, np.ndarray)):
+        return np.matmul(a, b)
     if a.dtype.type not in _KERNEL_DTYPES:
         return a @ b
     a = kernel_array(a, "mm", layout="A")  # native byte order, writeable; any strides
@@ -35,9 +38,14 @@ def mm(a, b):
 
 
 def _bias_grad(g):
-    """d loss / d bias: the upstream gradient summed over the batch (its rows)."""
-    if g.dtype.type not in _KERNEL_DTYPES or not (g.flags.c_contiguous and g.dtype.isnative):
-        return g.sum(axis=0)
+    """d loss / d bias: the upstream gradient summed over the batch (its rows); on Tensors
+    (a create_graph backward) the Sum op."""
+    if (
+        not isinstance(g, np.ndarray)
+        or g.dtype.type not in _KERNEL_DTYPES
+        or not (g.flags.c_contiguous and g.dtype.isnative)
+    ):
+        return np.sum(g, axis=0)
     out = np.empty(g.shape[1], g.dtype)
     kernels.active().column_sums(g, out)
     return out
@@ -108,7 +116,7 @@ class Linear(Function):
             )
         lead = x.shape[:-1]
         x2 = x if x.ndim == 2 else _contiguous(x).reshape(-1, x.shape[-1])
-        ctx.save_for_backward(x2, weight)
+        ctx.save_for_backward(x, weight)
         ctx.lead = lead
         ctx.has_bias = bias is not None
         out = np.empty((x2.shape[0], weight.shape[0]), x.dtype.newbyteorder("="))
@@ -128,7 +136,8 @@ class Linear(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        x2, weight = ctx.saved_tensors
+        x, weight = ctx.saved_tensors
+        x2 = x if x.ndim == 2 else x.reshape(-1, x.shape[-1])
         g = grad if grad.ndim == 2 else grad.reshape(-1, weight.shape[0])
         need_x, need_w = ctx.needs_input_grad[0], ctx.needs_input_grad[1]
         dx = mm(g, weight).reshape(ctx.lead + (weight.shape[1],)) if need_x else None

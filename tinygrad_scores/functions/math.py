@@ -11,7 +11,6 @@ import math
 import numpy as np
 
 from ..autograd import Function
-from ._common import unbroadcast
 
 __all__ = [
     "Sin",
@@ -58,7 +57,10 @@ _QUIET = dict(divide="ignore", invalid="ignore", over="ignore")
 
 
 def _same(x, like):
-    return np.asarray(x).astype(like.dtype, copy=False)
+    """``x`` (an array, a number, or a tensor under create_graph) in ``like``'s dtype."""
+    if not hasattr(x, "astype"):
+        x = np.asarray(x)
+    return x.astype(like.dtype, copy=False)
 
 
 class Sin(Function):
@@ -454,11 +456,11 @@ class Clamp(Function):
             dout_dhi = (hi < m) + (0.5 if not hi_is_number else 0.0) * (m == hi)
         da = dlo = dhi = None
         if ctx.needs_input_grad[0]:
-            da = unbroadcast(grad * (dout_dm * dm_da), a.shape)
+            da = grad * (dout_dm * dm_da)
         if ctx.needs_input_grad[1]:
-            dlo = unbroadcast(grad * (dout_dm * dm_dlo), np.shape(lo))
+            dlo = grad * (dout_dm * dm_dlo)
         if ctx.needs_input_grad[2]:
-            dhi = unbroadcast(grad * dout_dhi, np.shape(hi))
+            dhi = grad * dout_dhi
         return tuple(None if d is None else _same(d, grad) for d in (da, dlo, dhi))
 
 
@@ -476,9 +478,9 @@ class Where(Function):
         sx, sy = ctx.shapes
         dx = dy = None
         if ctx.needs_input_grad[0]:
-            dx = unbroadcast(np.where(ctx.cond, grad, 0).astype(grad.dtype), sx)
+            dx = np.where(ctx.cond, grad, 0).astype(grad.dtype)
         if ctx.needs_input_grad[1]:
-            dy = unbroadcast(np.where(ctx.cond, 0, grad).astype(grad.dtype), sy)
+            dy = np.where(ctx.cond, 0, grad).astype(grad.dtype)
         return dx, dy
 
 
@@ -501,9 +503,9 @@ class _Extremum(Function):
         share_a = cls._share(a, b)
         da = db = None
         if ctx.needs_input_grad[0]:
-            da = unbroadcast(_same(grad * share_a, grad), a.shape)
+            da = _same(grad * share_a, grad)
         if ctx.needs_input_grad[1]:
-            db = unbroadcast(_same(grad * (1 - share_a), grad), b.shape)
+            db = _same(grad * (1 - share_a), grad)
         return da, db
 
 
@@ -563,9 +565,9 @@ class Lerp(Function):
     def backward(ctx, grad):
         a, b, w = ctx.saved_tensors
         need = ctx.needs_input_grad
-        da = unbroadcast(_same(grad * (1 - w), grad), a.shape) if need[0] else None
-        db = unbroadcast(_same(grad * w, grad), b.shape) if need[1] else None
-        dw = unbroadcast(_same(grad * (b - a), grad), np.shape(w)) if need[2] else None
+        da = _same(grad * (1 - w), grad) if need[0] else None
+        db = _same(grad * w, grad) if need[1] else None
+        dw = _same(grad * (b - a), grad) if need[2] else None
         return da, db, dw
 
 
@@ -583,8 +585,8 @@ class Atan2(Function):
         a, b = ctx.saved_tensors
         with np.errstate(**_QUIET):
             r2 = a * a + b * b
-            da = unbroadcast(grad * b / r2, a.shape) if ctx.needs_input_grad[0] else None
-            db = unbroadcast(-grad * a / r2, b.shape) if ctx.needs_input_grad[1] else None
+            da = grad * b / r2 if ctx.needs_input_grad[0] else None
+            db = -grad * a / r2 if ctx.needs_input_grad[1] else None
         return da, db
 
 
@@ -601,8 +603,8 @@ class Hypot(Function):
     def backward(ctx, grad):
         a, b, out = ctx.saved_tensors
         with np.errstate(**_QUIET):
-            da = unbroadcast(grad * a / out, a.shape) if ctx.needs_input_grad[0] else None
-            db = unbroadcast(grad * b / out, b.shape) if ctx.needs_input_grad[1] else None
+            da = grad * a / out if ctx.needs_input_grad[0] else None
+            db = grad * b / out if ctx.needs_input_grad[1] else None
         return da, db
 
 
@@ -619,8 +621,8 @@ class LogAddExp(Function):
     def backward(ctx, grad):
         a, b, out = ctx.saved_tensors
         with np.errstate(**_QUIET):
-            da = unbroadcast(grad * np.exp(a - out), a.shape) if ctx.needs_input_grad[0] else None
-            db = unbroadcast(grad * np.exp(b - out), b.shape) if ctx.needs_input_grad[1] else None
+            da = grad * np.exp(a - out) if ctx.needs_input_grad[0] else None
+            db = grad * np.exp(b - out) if ctx.needs_input_grad[1] else None
         return da, db
 
 
@@ -640,11 +642,11 @@ class _Modulo(Function):
     @classmethod
     def backward(cls, ctx, grad):
         a, b = ctx.saved_tensors
-        da = unbroadcast(grad, a.shape) if ctx.needs_input_grad[0] else None
+        da = grad if ctx.needs_input_grad[0] else None
         db = None
         if ctx.needs_input_grad[1]:
             with np.errstate(**_QUIET):
-                db = unbroadcast(-grad * cls._quotient(a / b), b.shape)
+                db = -grad * cls._quotient(a / b)
         return da, db
 
 

@@ -6,7 +6,8 @@ weights and reduces them with ordinary tensor ops."""
 import numpy as np
 
 from ..autograd import Function
-from ._common import unbroadcast
+from ._common import call_op, unbroadcast
+from .elementwise import Sigmoid
 
 __all__ = [
     "NLLPerElement",
@@ -37,34 +38,41 @@ class NLLPerElement(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        dlogp = np.zeros(ctx.shape, grad.dtype)
-        np.put_along_axis(
-            dlogp, np.expand_dims(ctx.safe, 1), np.expand_dims(-ctx.w * grad, 1), axis=1
-        )
-        return dlogp
+        # the target class of each element, as a mask over the class axis: a dense
+        # formula (np.where, not a scatter), so it is differentiable again
+        classes = np.arange(ctx.shape[1]).reshape((-1,) + (1,) * (len(ctx.shape) - 2))
+        at_target = classes == np.expand_dims(ctx.safe, 1)
+        return np.where(at_target, np.expand_dims(-ctx.w * grad, 1), 0)
+
+
+def _clamped_logs(p):
+    """(max(log p, -100), max(log(1 - p), -100)): PyTorch clamps the logs so p = 0 or 1
+    gives a finite loss."""
+    with np.errstate(divide="ignore"):
+        return np.maximum(np.log(p), -100), np.maximum(np.log1p(-p), -100)
 
 
 class BinaryCrossEntropy(Function):
     """out = -(y * max(log p, -100) + (1 - y) * max(log(1 - p), -100))  (PyTorch clamps
     the logs at -100 so p = 0 or 1 gives a finite loss);
     dp = g * (p - y) / max(p * (1 - p), 1e-12),
-    dy = g * (max(log(1 - p), -100) - max(log p, -100))."""
+    dy = g * (max(log(1 - p), -100) - max(log p, -100)).
+    Backward reads only p and y (the logs are recomputed), so it differentiates again."""
 
     @staticmethod
     def forward(ctx, p, y):
-        with np.errstate(divide="ignore"):
-            log_p = np.maximum(np.log(p), -100)
-            log_q = np.maximum(np.log1p(-p), -100)
-        ctx.save_for_backward(p, y, log_p, log_q)
+        log_p, log_q = _clamped_logs(p)
+        ctx.save_for_backward(p, y)
         return -(y * log_p + (1 - y) * log_q)
 
     @staticmethod
     def backward(ctx, grad):
-        p, y, log_p, log_q = ctx.saved_tensors
+        p, y = ctx.saved_tensors
         dp = dy = None
         if ctx.needs_input_grad[0]:
             dp = unbroadcast(grad * (p - y) / np.maximum(p * (1 - p), 1e-12), p.shape)
         if ctx.needs_input_grad[1]:
+            log_p, log_q = _clamped_logs(p)
             dy = unbroadcast(grad * (log_q - log_p), y.shape)
         return dp, dy
 
@@ -74,38 +82,34 @@ def _softplus(z):
     return np.logaddexp(0, z).astype(z.dtype, copy=False)
 
 
-def _sigmoid(z):
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1 / (1 + e), e / (1 + e)).astype(z.dtype, copy=False)
-
-
 class BinaryCrossEntropyWithLogits(Function):
     """With L = 1 + (pos_weight - 1) * y (L = 1 without pos_weight):
         out = (1 - y) * x + L * softplus(-x),  = -(pos_weight y log s(x) + (1 - y) log(1 - s(x)));
         dx = g * ((1 - y) - L * sigmoid(-x)),
         dy = g * (-x + (pos_weight - 1) * softplus(-x)),
         dpos_weight = g * y * softplus(-x).
-    softplus is computed as logaddexp(0, .), so logits of +-1e4 give exact, finite values."""
+    softplus is computed as logaddexp(0, .), so logits of +-1e4 give exact, finite values;
+    sigmoid is the Sigmoid op (call_op), so the formulas differentiate again."""
 
     @staticmethod
     def forward(ctx, x, y, pos_weight=None):
         sp = _softplus(-x)
         big_l = 1 if pos_weight is None else 1 + (pos_weight - 1) * y
-        ctx.save_for_backward(x, y, pos_weight, sp)
+        ctx.save_for_backward(x, y, pos_weight)
         return ((1 - y) * x + big_l * sp).astype(x.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
-        x, y, pos_weight, sp = ctx.saved_tensors
+        x, y, pos_weight = ctx.saved_tensors
         big_l = 1 if pos_weight is None else 1 + (pos_weight - 1) * y
         dx = dy = dpw = None
         if ctx.needs_input_grad[0]:
-            dx = unbroadcast(grad * ((1 - y) - big_l * _sigmoid(-x)), x.shape)
+            dx = unbroadcast(grad * ((1 - y) - big_l * call_op(Sigmoid, -x)), x.shape)
         if ctx.needs_input_grad[1]:
-            slope = 0 if pos_weight is None else (pos_weight - 1) * sp
+            slope = 0 if pos_weight is None else (pos_weight - 1) * _softplus(-x)
             dy = unbroadcast(grad * (slope - x), y.shape)
         if pos_weight is not None and ctx.needs_input_grad[2]:
-            dpw = unbroadcast(grad * y * sp, pos_weight.shape)
+            dpw = unbroadcast(grad * y * _softplus(-x), pos_weight.shape)
         return dx, dy, dpw
 
 
@@ -121,7 +125,7 @@ class SmoothL1(Function):
     def forward(ctx, a, b, beta=1.0, huber=False):
         d = a - b
         inside = np.abs(d) < beta
-        ctx.save_for_backward(d, inside)
+        ctx.save_for_backward(a, b, inside)  # d is recomputed: backward differentiates again
         ctx.beta, ctx.huber = beta, huber
         absd = np.abs(d)
         if huber:
@@ -134,7 +138,8 @@ class SmoothL1(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        d, inside = ctx.saved_tensors
+        a, b, inside = ctx.saved_tensors
+        d = a - b
         beta = ctx.beta
         if ctx.huber:
             dd = np.where(inside, d, beta * np.sign(d))

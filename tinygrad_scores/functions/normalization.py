@@ -4,8 +4,20 @@ p-norm (F.normalize), constant padding, dropout's mask product and the embedding
 import numpy as np
 
 from ..autograd import Function
+from ._common import call_op
 
-__all__ = ["Standardize", "VectorNorm", "ClampMin", "ConstantPad", "EmbeddingLookup"]
+__all__ = [
+    "Standardize",
+    "VectorNorm",
+    "ClampMin",
+    "ConstantPad",
+    "EmbeddingLookup",
+    "EmbeddingBackward",
+]
+
+
+def _inv_std(var, eps, dtype):
+    return (1.0 / np.sqrt(var + eps)).astype(dtype, copy=False)
 
 
 class Standardize(Function):
@@ -14,7 +26,9 @@ class Standardize(Function):
     With xhat = out, s = 1 / sqrt(var + eps) and m the number of elements reduced:
         da = s * (g - mean(g) - xhat * mean(g * xhat)),  means over ``axes``.
     ``mean`` and ``var`` may be passed in (batch norm computes them for its running
-    statistics too); otherwise they are computed here.
+    statistics too); otherwise they are computed here. Either way they are a's own.
+    Second order: under create_graph s is recomputed from a (a tensor), and xhat is the
+    output tensor, so the same formula differentiates again.
     """
 
     @staticmethod
@@ -22,17 +36,24 @@ class Standardize(Function):
         if mean is None:
             mean = a.mean(axis=axes, keepdims=True)
             var = a.var(axis=axes, keepdims=True)
-        inv_std = (1.0 / np.sqrt(var + eps)).astype(a.dtype, copy=False)
+        inv_std = _inv_std(var, eps, a.dtype)
         xhat = ((a - mean) * inv_std).astype(a.dtype, copy=False)
-        ctx.save_for_backward(xhat, inv_std)
-        ctx.axes = axes
+        ctx.save_for_backward(a, xhat)
+        ctx.inv_std, ctx.axes, ctx.eps = inv_std, axes, eps  # inv_std: first order only
         return xhat
 
     @staticmethod
     def backward(ctx, grad):
-        xhat, inv_std = ctx.saved_tensors
-        g_mean = grad.mean(axis=ctx.axes, keepdims=True)
-        gx_mean = (grad * xhat).mean(axis=ctx.axes, keepdims=True)
+        a, xhat = ctx.saved_tensors
+        axes = ctx.axes
+        inv_std = ctx.inv_std
+        if not isinstance(grad, np.ndarray):  # create_graph: s as a function of a
+            centred = a - np.mean(a, axis=axes, keepdims=True)
+            inv_std = _inv_std(
+                np.mean(centred * centred, axis=axes, keepdims=True), ctx.eps, a.dtype
+            )
+        g_mean = np.mean(grad, axis=axes, keepdims=True)
+        gx_mean = np.mean(grad * xhat, axis=axes, keepdims=True)
         return (inv_std * (grad - g_mean - xhat * gx_mean)).astype(grad.dtype, copy=False)
 
 
@@ -54,15 +75,19 @@ class VectorNorm(Function):
         else:
             out = (absa**p).sum(axis=dim, keepdims=True) ** (1.0 / p)
         out = out.astype(a.dtype, copy=False)
-        ctx.save_for_backward(a, out)
+        if not keepdim:
+            out = np.squeeze(out, axis=dim)
+        ctx.save_for_backward(a, out)  # the output itself: create_graph gets its tensor
         ctx.p, ctx.dim, ctx.keepdim = p, dim, keepdim
-        return out if keepdim else np.squeeze(out, axis=dim)
+        return out
 
     @staticmethod
     def backward(ctx, grad):
         a, out = ctx.saved_tensors
         p = ctx.p
-        g = grad if ctx.keepdim else np.expand_dims(grad, ctx.dim)
+        g = grad
+        if not ctx.keepdim:
+            g, out = np.expand_dims(grad, ctx.dim), np.expand_dims(out, ctx.dim)
         with np.errstate(divide="ignore", invalid="ignore"):
             if p == np.inf:
                 at_max = np.abs(a) == out
@@ -88,7 +113,7 @@ class ClampMin(Function):
     @staticmethod
     def backward(ctx, grad):
         (kept,) = ctx.saved_tensors
-        return np.where(kept, grad, grad.dtype.type(0))
+        return np.where(kept, grad, 0)
 
 
 def _pad_regions(shape, pad):
@@ -116,37 +141,62 @@ def _pad_regions(shape, pad):
 
 class ConstantPad(Function):
     """out = a surrounded by ``value`` (``pad`` as F.pad: last dim first; negative pads
-    crop);   da = the part of g where a's values landed."""
+    crop);   da = the part of g where a's values landed = g padded by -pad with zeros
+    (ConstantPad again, as PyTorch's constant_pad_nd_backward), so it differentiates
+    again: linear in g."""
 
     @staticmethod
     def forward(ctx, a, pad, value=0.0):
         out_shape, src, dst = _pad_regions(a.shape, pad)
         out = np.full(out_shape, value, a.dtype)
         out[dst] = a[src]
-        ctx.shape, ctx.src, ctx.dst = a.shape, src, dst
+        ctx.pad = pad
         return out
 
     @staticmethod
     def backward(ctx, grad):
-        da = np.zeros(ctx.shape, grad.dtype)
-        da[ctx.src] = grad[ctx.dst]
-        return da
+        return call_op(ConstantPad, grad, pad=tuple(-n for n in ctx.pad), value=0)
 
 
 class EmbeddingLookup(Function):
     """out = weight[indices] (rows picked by an integer array of any shape);
-    dweight = g's rows added into the rows they came from (np.add.at, so repeated
-    indices add up), except row ``padding_idx``, which gets no gradient."""
+    dweight = g's rows added into the rows they came from, except row ``padding_idx``
+    (EmbeddingBackward, an op of its own, so it differentiates again)."""
 
     @staticmethod
     def forward(ctx, weight, indices, padding_idx=None):
-        ctx.indices, ctx.padding_idx, ctx.shape = indices, padding_idx, weight.shape
+        ctx.indices, ctx.padding_idx, ctx.rows = indices, padding_idx, weight.shape[0]
         return weight[indices]
 
     @staticmethod
     def backward(ctx, grad):
-        dweight = np.zeros(ctx.shape, grad.dtype)
-        np.add.at(dweight, ctx.indices.reshape(-1), grad.reshape(-1, ctx.shape[1]))
-        if ctx.padding_idx is not None:
-            dweight[ctx.padding_idx] = 0
+        return call_op(
+            EmbeddingBackward,
+            grad,
+            indices=ctx.indices,
+            num_weights=ctx.rows,
+            padding_idx=ctx.padding_idx,
+        )
+
+
+class EmbeddingBackward(Function):
+    """EmbeddingLookup's gradient: out = zeros(num_weights, D) with each row of g added
+    into row indices[k] (np.add.at, so repeated indices add up), row ``padding_idx`` left
+    0 (PyTorch's embedding_dense_backward). Linear in g; its derivative is the lookup:
+        dg = gg[indices], 0 where indices == padding_idx."""
+
+    @staticmethod
+    def forward(ctx, grad, indices, num_weights, padding_idx=None):
+        ctx.indices, ctx.padding_idx = indices, padding_idx
+        dweight = np.zeros((num_weights, grad.shape[-1]), grad.dtype)
+        np.add.at(dweight, indices.reshape(-1), grad.reshape(-1, grad.shape[-1]))
+        if padding_idx is not None:
+            dweight[padding_idx] = 0
         return dweight
+
+    @staticmethod
+    def backward(ctx, gg):
+        dg = call_op(EmbeddingLookup, gg, indices=ctx.indices)
+        if ctx.padding_idx is None:
+            return dg
+        return np.where(np.expand_dims(ctx.indices == ctx.padding_idx, -1), 0, dg)

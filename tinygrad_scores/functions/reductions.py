@@ -6,6 +6,7 @@ import numpy as np
 
 from ..autograd import Function
 from ._common import check_dim
+from .indexing import add_at, along
 
 
 def _axes(dim, ndim):
@@ -33,7 +34,7 @@ def _spread(grad, ctx):
     """The gradient of a reduction, spread back over the reduced axes. Small results are
     written out (a broadcast view costs more to make than to fill); large ones stay views."""
     grad = grad.reshape(ctx.kept)
-    if len(ctx.shape) and math.prod(ctx.shape) <= 65536:
+    if isinstance(grad, np.ndarray) and len(ctx.shape) and math.prod(ctx.shape) <= 65536:
         out = np.empty(ctx.shape, grad.dtype)
         out[...] = grad
         return out
@@ -114,6 +115,4 @@ class Max(Function):
         if ctx.dim == ():
             return grad
         g = grad if ctx.keepdim else np.expand_dims(grad, ctx.dim)
-        out = np.zeros(ctx.shape, grad.dtype)
-        np.put_along_axis(out, ctx.indices, g, axis=ctx.dim)
-        return out
+        return add_at(ctx.shape, along(ctx.indices, ctx.dim), g, unique=True)

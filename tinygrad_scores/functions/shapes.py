@@ -4,6 +4,7 @@ import numpy as np
 
 from ..autograd import Function
 from ._common import unbroadcast
+from .indexing import add_at, zero_at
 
 
 class Reshape(Function):
@@ -35,7 +36,7 @@ class Permute(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad.transpose(ctx.inverse)
+        return np.transpose(grad, ctx.inverse)
 
 
 class Expand(Function):
@@ -77,6 +78,7 @@ class GetItem(Function):
         ctx.first, ctx.index = _split_index(index)
         if ctx.first is not None:
             a = a[ctx.first]
+            ctx.first_shape = a.shape
         try:
             return np.asarray(a[ctx.index])
         except IndexError as exc:
@@ -84,10 +86,10 @@ class GetItem(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        out = np.zeros(ctx.shape, grad.dtype)
-        target = out if ctx.first is None else out[ctx.first]
-        np.add.at(target, ctx.index, grad)
-        return out
+        if ctx.first is None:
+            return add_at(ctx.shape, ctx.index, grad)
+        inner = add_at(ctx.first_shape, ctx.index, grad)
+        return add_at(ctx.shape, ctx.first, inner, unique=True)
 
 
 class IndexPut(Function):
@@ -105,10 +107,10 @@ class IndexPut(Function):
     def backward(ctx, grad):
         da = dv = None
         if ctx.needs_input_grad[0]:
-            da = np.array(grad)
-            da[ctx.index] = 0
+            da = zero_at(grad, ctx.index)
         if ctx.needs_input_grad[1]:
-            dv = unbroadcast(np.asarray(grad[ctx.index]), ctx.v_shape)
+            picked = grad[ctx.index]  # NumPy gives a scalar for an all-integer index
+            dv = unbroadcast(np.asarray(picked) if np.isscalar(picked) else picked, ctx.v_shape)
         return da, dv
 
 
@@ -156,10 +158,13 @@ class Cat(Function):
     @staticmethod
     def forward(ctx, *arrays, dim=0):
         ctx.dim = dim
-        ctx.bounds = np.cumsum([a.shape[dim] for a in arrays])[:-1]
+        ctx.bounds = np.cumsum([0] + [a.shape[dim] for a in arrays])
         return np.concatenate(arrays, axis=dim)
 
     @staticmethod
     def backward(ctx, grad):
-        parts = np.split(grad, ctx.bounds, axis=ctx.dim)
-        return tuple(g if need else None for g, need in zip(parts, ctx.needs_input_grad))
+        lead = (slice(None),) * (ctx.dim % grad.ndim)
+        return tuple(
+            grad[lead + (slice(lo, hi),)] if need else None
+            for lo, hi, need in zip(ctx.bounds[:-1], ctx.bounds[1:], ctx.needs_input_grad)
+        )

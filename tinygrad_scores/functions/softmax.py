@@ -1,28 +1,41 @@
-"""Softmax and log-softmax along a dim (kernels/softmax.py)."""
+"""Softmax and log-softmax along a dim (kernels/softmax.py), and their gradients as ops
+of their own (SoftmaxBackward, LogSoftmaxBackward), so a gradient is differentiable again."""
 
 import numpy as np
 
 from .. import kernels
 from ..autograd import Function
-from ._common import _contiguous, check_dim, kernel_array
+from ._common import _contiguous, call_op, check_dim, kernel_array
 
 
 def _rows(x, dim):
     """x with ``dim`` moved last, as a C-contiguous 2-D array of rows."""
-    moved = np.moveaxis(x, dim, -1)
+    moved = x if dim == x.ndim - 1 else np.moveaxis(x, dim, -1)
     return _contiguous(moved).reshape(-1, x.shape[dim]), moved.shape
 
 
 def _unrows(y, moved_shape, dim):
-    return np.moveaxis(y.reshape(moved_shape), -1, dim)
+    y = y.reshape(moved_shape)
+    return y if dim == y.ndim - 1 else np.moveaxis(y, -1, dim)
+
+
+def _row_kernel(op, arrays, dim):
+    """The active floor's kernel ``op`` on the rows (along ``dim``) of ``arrays``, into a
+    new array of their shape."""
+    rows, moved = zip(*(_rows(a, dim) for a in arrays))
+    out = np.empty_like(rows[0])
+    getattr(kernels.active(), op)(*rows, out)
+    return _unrows(out, moved[0], dim)
 
 
 class _RowWise(Function):
-    """A function applied to each row along ``dim`` by a forward and a backward kernel
-    that take 2-D row arrays; subclasses name the op (its kernels are ``<op>_forward`` and
-    ``<op>_backward`` of the active floor, see kernels/__init__.py) and the 0-d case."""
+    """A function applied to each row along ``dim`` by a forward kernel; its backward is
+    the op ``gradient`` (a backward kernel with a derivative of its own). Subclasses name
+    the op (its kernels are ``<op>_forward`` and ``<op>_backward`` of the active floor, see
+    kernels/__init__.py) and the 0-d case."""
 
     op = None
+    gradient: type[Function]
 
     @staticmethod
     def scalar(x):
@@ -35,31 +48,85 @@ class _RowWise(Function):
         if x.ndim == 0 or x.size == 0:  # nothing to normalise over
             with np.errstate(invalid="ignore"):
                 y = cls.scalar(x) if x.ndim == 0 else np.empty_like(x)
-            ctx.save_for_backward(y)
-            return y
-        rows, moved = _rows(x, ctx.dim)
-        y = np.empty_like(rows)
-        getattr(kernels.active(), cls.op + "_forward")(rows, y)
-        ctx.save_for_backward(y)
-        ctx.moved = moved
-        return _unrows(y, moved, ctx.dim)
+        else:
+            y = _row_kernel(cls.op + "_forward", [x], ctx.dim)
+        ctx.save_for_backward(y)  # the output itself: create_graph hands its tensor back
+        return y
 
     @classmethod
     def backward(cls, ctx, grad):
         (y,) = ctx.saved_tensors
-        if grad.ndim == 0 or grad.size == 0:  # a row of one element: the output is constant
+        return call_op(cls.gradient, grad, y, dim=ctx.dim)
+
+
+class _RowWiseBackward(Function):
+    """The gradient of a _RowWise op, dx from (g, y) by the op's backward kernel; a row of
+    one element (0-d) or no rows give zeros: the op's output is constant there."""
+
+    op = None
+
+    @classmethod
+    def forward(cls, ctx, grad, y, dim):
+        ctx.save_for_backward(grad if ctx.needs(1) else None, y)
+        ctx.dim = dim
+        if grad.ndim == 0 or grad.size == 0:
             return np.zeros_like(grad)
-        g, _ = _rows(kernel_array(grad, cls.op, y.dtype, layout="A"), ctx.dim)
-        dx = np.empty_like(y)
-        getattr(kernels.active(), cls.op + "_backward")(y, g, dx)
-        return _unrows(dx, ctx.moved, ctx.dim)
+        y = kernel_array(y, cls.op, layout="A")
+        grad = kernel_array(grad, cls.op, y.dtype, layout="A")
+        return _row_kernel(cls.op + "_backward", [y, grad], dim)
+
+
+class SoftmaxBackward(_RowWiseBackward):
+    """Softmax's gradient: dx = y * (g - sum(g * y)), sums along ``dim``, y = softmax(x).
+    Kernel: softmax.py. Its derivative, for an upstream gg:
+        dg = y * (gg - sum(gg * y))   (SoftmaxBackward again: the Jacobian is symmetric),
+        dy = gg * (g - sum(g * y)) - g * sum(gg * y)."""
+
+    op = "softmax"
+
+    @staticmethod
+    def backward(ctx, gg):
+        g, y = ctx.saved_tensors
+        if gg.ndim == 0 or gg.size == 0:
+            return None, None
+        dim = ctx.dim
+        dg = call_op(SoftmaxBackward, gg, y, dim=dim) if ctx.needs_input_grad[0] else None
+        dy = None
+        if ctx.needs_input_grad[1]:
+            gy = np.sum(g * y, axis=dim, keepdims=True)
+            dy = gg * (g - gy) - g * np.sum(gg * y, axis=dim, keepdims=True)
+        return dg, dy
+
+
+class LogSoftmaxBackward(_RowWiseBackward):
+    """Log-softmax's gradient: dx = g - exp(y) * sum(g), sums along ``dim``,
+    y = log_softmax(x).  Kernel: softmax.py. Its derivative, for an upstream gg:
+        dg = gg - sum(gg * exp(y)),   dy = -gg * exp(y) * sum(g)."""
+
+    op = "log_softmax"
+
+    @staticmethod
+    def backward(ctx, gg):
+        g, y = ctx.saved_tensors
+        if gg.ndim == 0 or gg.size == 0:
+            return None, None
+        dim = ctx.dim
+        p = np.exp(y)
+        dg = dy = None
+        if ctx.needs_input_grad[0]:
+            dg = gg - np.sum(gg * p, axis=dim, keepdims=True)
+        if ctx.needs_input_grad[1]:
+            dy = -gg * p * np.sum(g, axis=dim, keepdims=True)
+        return dg, dy
 
 
 class Softmax(_RowWise):
-    """y = exp(x - max) / sum(exp(x - max)) along ``dim``;   dx = y * (g - sum(g * y)).
-    Kernel: softmax.py. A 0-d x gives exp(x - x): 1, or NaN for an inf or NaN."""
+    """y = exp(x - max) / sum(exp(x - max)) along ``dim``;   dx = y * (g - sum(g * y))
+    (SoftmaxBackward). Kernel: softmax.py. A 0-d x gives exp(x - x): 1, or NaN for an inf
+    or NaN."""
 
     op = "softmax"
+    gradient = SoftmaxBackward
 
     @staticmethod
     def scalar(x):
@@ -67,10 +134,12 @@ class Softmax(_RowWise):
 
 
 class LogSoftmax(_RowWise):
-    """y = x - max - log(sum(exp(x - max))) along ``dim``;   dx = g - exp(y) * sum(g).
-    Kernel: softmax.py. A 0-d x gives x - x: 0, or NaN for an inf or NaN."""
+    """y = x - max - log(sum(exp(x - max))) along ``dim``;   dx = g - exp(y) * sum(g)
+    (LogSoftmaxBackward). Kernel: softmax.py. A 0-d x gives x - x: 0, or NaN for an inf or
+    NaN."""
 
     op = "log_softmax"
+    gradient = LogSoftmaxBackward
 
     @staticmethod
     def scalar(x):

@@ -27,18 +27,19 @@ class _AmaxAmin(Function):
             raise IndexError(
                 f"{cls.__name__.lower()}(): Expected reduction dim to have non-zero size."
             )
-        out = np.asarray(cls._reduce(a, axis=axes, keepdims=True))
+        out = np.asarray(cls._reduce(a, axis=axes, keepdims=keepdim))
         ctx.save_for_backward(a, out)
         ctx.axes, ctx.keepdim = axes, keepdim
-        return out if keepdim else np.squeeze(out, axes)
+        return out
 
     @staticmethod
     def backward(ctx, grad):
         a, out = ctx.saved_tensors
+        if not ctx.keepdim:
+            out, grad = np.expand_dims(out, ctx.axes), np.expand_dims(grad, ctx.axes)
         hits = a == out
-        count = hits.sum(axis=ctx.axes, keepdims=True)
-        g = grad if ctx.keepdim else np.expand_dims(grad, ctx.axes)
-        return (hits * (g / count)).astype(grad.dtype, copy=False)
+        count = np.sum(hits, axis=ctx.axes, keepdims=True)
+        return (hits * (grad / count)).astype(grad.dtype, copy=False)
 
 
 class Amax(_AmaxAmin):
@@ -76,7 +77,7 @@ class Std(Function):
 
     @staticmethod
     def forward(ctx, v):
-        out = np.sqrt(v)
+        out = np.asarray(np.sqrt(v))  # an array even when 0-d: it must stay the output
         ctx.save_for_backward(out)
         return out
 
@@ -99,13 +100,14 @@ class Var(Function):
         dof = max(n - correction, 0)
         with np.errstate(**_QUIET):
             out = (centred * centred).sum(axis=axes, keepdims=keepdim) / np.float64(dof)
-        ctx.save_for_backward(centred)
+        ctx.save_for_backward(a)
         ctx.axes, ctx.keepdim, ctx.dof, ctx.shape = axes, keepdim, dof, a.shape
         return np.asarray(out, a.dtype)
 
     @staticmethod
     def backward(ctx, grad):
-        (centred,) = ctx.saved_tensors
+        (a,) = ctx.saved_tensors
+        centred = a - np.mean(a, axis=ctx.axes, keepdims=True) if a.size else a
         g = _expand_reduced(grad, ctx.shape, ctx.axes, ctx.keepdim)
         with np.errstate(**_QUIET):
             return (g * centred * (2.0 / np.float64(ctx.dof))).astype(grad.dtype, copy=False)
@@ -114,7 +116,7 @@ class Var(Function):
 def _exclusive_products(a):
     """For each element of the last axis, the product of all the others on its row:
     products of the elements before times products of those after (exact with zeros)."""
-    ones = np.ones(a.shape[:-1] + (1,), a.dtype)
+    ones = np.ones_like(a[..., :1])
     before = np.cumprod(np.concatenate([ones, a[..., :-1]], axis=-1), axis=-1)
     after = np.flip(
         np.cumprod(np.concatenate([ones, np.flip(a, -1)[..., :-1]], axis=-1), axis=-1), -1
@@ -158,17 +160,19 @@ class LogSumExp(Function):
         m = np.where(np.isfinite(m), m, 0)
         with np.errstate(divide="ignore"):
             out = np.log(np.exp(a - m).sum(axis=axes, keepdims=True)) + m
-        ctx.save_for_backward(a, out.astype(a.dtype, copy=False))
-        ctx.axes, ctx.keepdim = axes, keepdim
         out = out.astype(a.dtype, copy=False)
-        return out if keepdim else np.squeeze(out, axes)
+        out = out if keepdim else np.squeeze(out, axes)
+        ctx.save_for_backward(a, out)
+        ctx.axes, ctx.keepdim = axes, keepdim
+        return out
 
     @staticmethod
     def backward(ctx, grad):
         a, out = ctx.saved_tensors
-        g = grad if ctx.keepdim else np.expand_dims(grad, ctx.axes)
+        if not ctx.keepdim:
+            out, grad = np.expand_dims(out, ctx.axes), np.expand_dims(grad, ctx.axes)
         with np.errstate(invalid="ignore"):
-            return (g * np.exp(a - out)).astype(grad.dtype, copy=False)
+            return (grad * np.exp(a - out)).astype(grad.dtype, copy=False)
 
 
 class CumSum(Function):
@@ -200,10 +204,11 @@ class CumProd(Function):
     def backward(ctx, grad):
         (a,) = ctx.saved_tensors
         x, g = np.moveaxis(a, ctx.dim, -1), np.moveaxis(grad, ctx.dim, -1)
-        out = np.empty_like(g)
+        one = np.ones_like(x[..., :1])
+        columns = []
         for i in range(x.shape[-1]):
-            without = x.copy()
-            without[..., i] = 1
+            without = np.concatenate([x[..., :i], one, x[..., i + 1 :]], axis=-1)
             partial = np.cumprod(without, axis=-1)
-            out[..., i] = (g[..., i:] * partial[..., i:]).sum(axis=-1)
+            columns.append(np.sum(g[..., i:] * partial[..., i:], axis=-1))
+        out = np.stack(columns, axis=-1) if columns else np.zeros_like(g)
         return np.moveaxis(out, -1, ctx.dim)

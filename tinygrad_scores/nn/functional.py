@@ -15,6 +15,7 @@ import numpy as np
 from .. import functions as ops
 from ..capture import escape
 from ..creation import stack
+from ..functions._common import check_dim
 from ..functions.activations import ELU, GELU, Hardtanh, LeakyReLU, SiLU, Softplus
 from ..functions.nn_losses import (
     BinaryCrossEntropy,
@@ -45,16 +46,6 @@ def _tensor(x: Any, dtype: Any = None) -> Tensor:
 
 def _array(x: Any) -> np.ndarray:
     return x.array if isinstance(x, Tensor) else np.asarray(x)
-
-
-def _dim(dim: int, ndim: int) -> int:
-    """``dim`` made non-negative, or PyTorch's IndexError."""
-    n = max(ndim, 1)
-    if not -n <= dim < n:
-        raise IndexError(
-            f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})"
-        )
-    return dim % n
 
 
 # ---------------------------------------------------------------------------- in place
@@ -197,7 +188,7 @@ def glu(input: Tensor, dim: int = -1) -> Tensor:
     """a * sigmoid(b), with a and b the two halves of ``input`` along ``dim``."""
     if input.ndim == 0:
         raise RuntimeError("glu does not support scalars because halving size must be even")
-    d = _dim(dim, input.ndim)
+    d = check_dim(dim, input.ndim)
     size = input.shape[d]
     if size % 2:
         raise RuntimeError(f"Halving dimension must be even, but dimension {d} is size {size}")
@@ -389,7 +380,7 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
     broadcast together first."""
     shape = np.broadcast_shapes(tuple(x1.shape), tuple(x2.shape))
     x1, x2 = x1.broadcast_to(shape), x2.broadcast_to(shape)
-    dim = _dim(dim, len(shape))
+    dim = check_dim(dim, len(shape))
 
     def unit(x: Tensor) -> Tensor:
         return x / ClampMin.apply(VectorNorm.apply(x, p=2.0, dim=dim, keepdim=True), min_val=eps)
@@ -546,7 +537,7 @@ def normalize(
         raise NotImplementedError("normalize: out= is not supported")
     if not p > 0:
         raise NotImplementedError(f"normalize: p={p} is not supported (p must be positive)")
-    dim = _dim(dim, input.ndim)
+    dim = check_dim(dim, input.ndim)
     norm = VectorNorm.apply(input, p=float(p), dim=dim, keepdim=True)
     return input / ClampMin.apply(norm, min_val=eps)
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from ..functions._common import check_dim
 from ..functions.linalg import shape_mismatch
 from ..tensor import Tensor
 from . import functional as F
@@ -369,7 +370,7 @@ class Unflatten(Module):
 
     def forward(self, input: Tensor) -> Tensor:
         shape = tuple(input.shape)
-        d = F._dim(self.dim, len(shape))
+        d = check_dim(self.dim, len(shape))
         sizes = tuple(int(n) for n in self.unflattened_size)
         known = int(np.prod([n for n in sizes if n != -1]))
         if (-1 not in sizes and known != shape[d]) or (

@@ -3,13 +3,13 @@ sub-layers, with its traversal, state_dict, mode and conversion methods."""
 
 from __future__ import annotations
 
-import itertools
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeVar
 
 import numpy as np
 
+from ..autograd import RemovableHandle
 from ..autograd import _state as _STATE
 from ..capture import replayable
 from ..tensor import Tensor
@@ -59,25 +59,6 @@ def _is_cuda(device):
     return str(device).startswith("cuda")
 
 
-_hook_ids = itertools.count()
-
-
-class _HookHandle:
-    """What ``register_forward_hook`` returns: ``handle.remove()`` unregisters the hook."""
-
-    def __init__(self, hooks: dict[int, Callable[..., Any]], key: int) -> None:
-        self.hooks, self.id = hooks, key
-
-    def remove(self) -> None:
-        self.hooks.pop(self.id, None)
-
-    def __enter__(self) -> _HookHandle:
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.remove()
-
-
 class Module:
     """Base class of layers and models.
 
@@ -125,23 +106,20 @@ class Module:
                 output = changed
         return output
 
-    def register_forward_hook(self, hook: Callable[..., Any]) -> _HookHandle:
+    def register_forward_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
         """Call ``hook(module, inputs, output)`` after every forward; a value it returns
         replaces the output. Returns a handle whose ``remove()`` unregisters it."""
         return self._add_hook("_forward_hooks", hook)
 
-    def register_forward_pre_hook(self, hook: Callable[..., Any]) -> _HookHandle:
+    def register_forward_pre_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
         """Call ``hook(module, inputs)`` before every forward; a value it returns replaces
         the inputs."""
         return self._add_hook("_forward_pre_hooks", hook)
 
-    def _add_hook(self, kind: str, hook: Callable[..., Any]) -> _HookHandle:
+    def _add_hook(self, kind: str, hook: Callable[..., Any]) -> RemovableHandle:
         if kind not in self.__dict__:
             object.__setattr__(self, kind, OrderedDict())
-        hooks = self.__dict__[kind]
-        key = next(_hook_ids)
-        hooks[key] = hook
-        return _HookHandle(hooks, key)
+        return RemovableHandle(self.__dict__[kind], hook)
 
     def _get_name(self) -> str:
         return type(self).__name__

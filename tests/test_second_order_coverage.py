@@ -1,0 +1,32 @@
+"""Every differentiable op of the package is differentiated twice by some test.
+
+The op list is read from ``tinygrad_scores.functions`` (every ``Function`` subclass), so a
+new op without a second-order case fails here until it gets one."""
+
+import inspect
+
+import test_second_order_elementwise as elementwise
+import test_second_order_indexing as indexing
+
+from tinygrad_scores import functions
+from tinygrad_scores.autograd import Function
+
+MODULES = [elementwise, indexing]
+
+# Ops whose backward has no derivative in PyTorch either (derivatives.yaml marks them
+# not_implemented or non-differentiable), so create_graph raises naming them.
+NO_DOUBLE_BACKWARD: set[str] = set()
+
+
+def package_ops():
+    return {
+        name
+        for name, obj in vars(functions).items()
+        if inspect.isclass(obj) and issubclass(obj, Function) and obj is not Function
+    }
+
+
+def test_every_op_has_a_second_order_case():
+    covered = set().union(*(m.REGISTRY.covered() for m in MODULES))
+    missing = package_ops() - covered - NO_DOUBLE_BACKWARD
+    assert not missing, f"ops without a second-order test: {sorted(missing)}"
