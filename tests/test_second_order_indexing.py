@@ -267,35 +267,25 @@ def max_all(data):
     return (lambda a: a.max() ** 2 * a), [_distinct_leaf(data, data.draw(shapes))]
 
 
-@case("Sum")
-def sum_(data):
-    shape = data.draw(shapes)
-    dims, keepdim = _dims(data, len(shape)), data.draw(st.booleans())
-    return (lambda a: a.sum(dims, keepdim=keepdim) ** 2), [_leaf(data, shape)]
+def _over_dims(op, method, make_leaf):
+    """A case for a reduction over a set of dims (some negative), keepdim or not."""
+
+    @case(op, label=method)
+    def build(data):
+        shape = data.draw(shapes)
+        dims, keepdim = _dims(data, len(shape)), data.draw(st.booleans())
+        reduce = getattr(Tensor, method)
+        return (lambda a: reduce(a, dims, keepdim=keepdim) ** 2), [make_leaf(data, shape)]
 
 
-@case("Mean")
-def mean(data):
-    shape = data.draw(shapes)
-    dims, keepdim = _dims(data, len(shape)), data.draw(st.booleans())
-    return (lambda a: a.mean(dims, keepdim=keepdim) ** 2), [_leaf(data, shape)]
+_over_dims("Sum", "sum", _leaf)
+_over_dims("Mean", "mean", _leaf)
+_over_dims("LogSumExp", "logsumexp", _leaf)
+_over_dims("Amax", "amax", _distinct_leaf)  # no ties: the max's gradient is a pick
+_over_dims("Amin", "amin", _distinct_leaf)
 
 
 # ---------------------------------------------------------------- statistics.py
-
-
-@case("Amax")
-def amax(data):
-    shape = data.draw(shapes)
-    dims, keepdim = _dims(data, len(shape)), data.draw(st.booleans())
-    return (lambda a: a.amax(dims, keepdim=keepdim) ** 2), [_distinct_leaf(data, shape)]
-
-
-@case("Amin")
-def amin(data):
-    shape = data.draw(shapes)
-    dims, keepdim = _dims(data, len(shape)), data.draw(st.booleans())
-    return (lambda a: a.amin(dims, keepdim=keepdim) ** 2), [_distinct_leaf(data, shape)]
 
 
 @case("PickValue")
@@ -324,13 +314,6 @@ def prod(data):
         return (lambda a: a.prod()), [_leaf(data, shape)]
     dim, keepdim = _dim(data, len(shape)), data.draw(st.booleans())
     return (lambda a: a.prod(dim, keepdim=keepdim)), [_leaf(data, shape)]
-
-
-@case("LogSumExp")
-def logsumexp(data):
-    shape = data.draw(shapes)
-    dims, keepdim = _dims(data, len(shape)), data.draw(st.booleans())
-    return (lambda a: a.logsumexp(dims, keepdim=keepdim)), [_leaf(data, shape)]
 
 
 def _spread_shape(data):
