@@ -411,3 +411,15 @@ def test_first_order_backward_builds_no_graph(monkeypatch):
     for leaf in (x, w, b):
         assert leaf.grad is not None and leaf.grad.grad_fn is None
         assert not leaf.grad.requires_grad
+
+
+def test_std_of_two_values_is_linear_so_its_hessian_is_zero():
+    """std([x0, x1]) = |x1 - x0| / sqrt(2): linear off x0 == x1. The 0-d std's output is
+    saved for its backward; were it read as a constant, the Hessian would be
+    (I - 1/2) / std instead of 0."""
+    x = ts.tensor([0.3, 1.2], dtype=ts.float64, requires_grad=True)
+    (g,) = ts.autograd.grad(x.std(), x, create_graph=True)
+    np.testing.assert_allclose(g.array, [-(0.5**0.5), 0.5**0.5])
+    for i in range(2):
+        (row,) = ts.autograd.grad(g[i], x, retain_graph=True)
+        np.testing.assert_allclose(row.array, [0.0, 0.0], atol=1e-12)
