@@ -130,6 +130,14 @@ from .optim import lr_scheduler as _lr_scheduler  # noqa: E402,F401
 from .utils import data as _data  # noqa: E402,F401
 
 autograd.gradcheck = gradcheck  # type: ignore[attr-defined]  # torch.autograd.gradcheck
+from . import autograd_function as _autograd_function  # noqa: E402
+from . import autograd_functional as _autograd_functional  # noqa: E402
+from . import func  # noqa: E402,F401  (torch.func)
+from .gradcheck import gradgradcheck as _gradgradcheck  # noqa: E402
+
+autograd.gradgradcheck = _gradgradcheck  # type: ignore[attr-defined]
+autograd.functional = _autograd_functional  # type: ignore[attr-defined]
+autograd.function = _autograd_function  # type: ignore[attr-defined]
 from .legacy import Variable as _Variable  # noqa: E402
 
 autograd.Variable = _Variable  # type: ignore[attr-defined]  # torch.autograd.Variable
