@@ -23,6 +23,7 @@ provided: it raises NotImplementedError.
 
 import functools
 
+from ._missing import module_getattr
 from .autograd import enable_grad, is_grad_enabled, set_grad_enabled
 from .autograd_functional import _grad, _jacobian_of
 from .creation import zeros_like
@@ -504,3 +505,6 @@ def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
         "transform. Loop over the batch (and torch.stack the results), or use jacrev / "
         "torch.autograd.functional.jacobian for Jacobians."
     )
+
+
+__getattr__ = module_getattr(__name__, "torch.func")  # e.g. torch.func.linearize: missing

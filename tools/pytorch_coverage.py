@@ -49,7 +49,7 @@ NAMES = {
         get_num_threads save load device dtype Size Tensor float32 float64 float16 bfloat16
         int8 int16 int32 int64 uint8 bool float double half long int short complex64 cfloat
         compile jit fft linalg special distributions sparse autocast amp cuda backends nn optim
-        utils autograd return_types searchsorted bucketize
+        utils autograd return_types searchsorted bucketize func
     """,
     "torch.Tensor": """
         item tolist numpy backward grad requires_grad requires_grad_ detach detach_
@@ -119,7 +119,12 @@ NAMES = {
     """,
     "torch.autograd": """
         Function grad backward gradcheck gradgradcheck no_grad enable_grad set_grad_enabled
-        detect_anomaly set_detect_anomaly functional forward_ad graph
+        detect_anomaly set_detect_anomaly functional function forward_ad graph
+    """,
+    "torch.autograd.functional": "jacobian hessian vjp jvp hvp vhp",
+    "torch.func": """
+        grad grad_and_value vjp jvp jacrev jacfwd hessian functional_call vmap linearize
+        stack_module_state functionalize
     """,
     "torch.cuda": """
         is_available device_count manual_seed manual_seed_all current_device synchronize
@@ -175,6 +180,18 @@ NOTES = {
     "torch.set_num_threads": "caps the thread team of the parallel kernels (at most "
     "NUMBA_NUM_THREADS)",
     "torch.searchsorted": "`sorter=` is ignored",
+    "torch.autograd.functional.jacobian": "`vectorize=True` runs the same loop (no vmap); "
+    "`strategy='forward-mode'` raises NotImplementedError (no forward-mode AD)",
+    "torch.autograd.functional.hessian": "`outer_jacobian_strategy='forward-mode'` raises "
+    "NotImplementedError (no forward-mode AD)",
+    "torch.autograd.functional.jvp": "by the double-vjp trick: two reverse passes",
+    "torch.func.jvp": "by the double-vjp trick: two reverse passes; `strict=True` raises",
+    "torch.func.jacfwd": "computed by reverse mode (no forward-mode AD): one pass per output "
+    "element",
+    "torch.func.jacrev": "`chunk_size` is accepted and ignored",
+    "torch.func.hessian": "`jacfwd(jacrev(f))`, both by reverse mode",
+    "torch.func.vmap": "NOT implemented: calling it raises NotImplementedError (no batching "
+    "transform)",
     "torch.Tensor.__getitem__": "integer, slice, mask and integer-array indexing; PyTorch's "
     "placement of advanced-index dims",
 }
@@ -188,7 +205,11 @@ def _resolve(path):
     module_path = path.replace("torch", "tinygrad_scores", 1)
     if module_path == "tinygrad_scores.Tensor":
         return tinygrad_scores.Tensor
-    return importlib.import_module(module_path)
+    try:
+        return importlib.import_module(module_path)
+    except ModuleNotFoundError:  # a module set as an attribute (torch.autograd.functional)
+        parent, _, name = module_path.rpartition(".")
+        return getattr(importlib.import_module(parent), name)
 
 
 def generate():
