@@ -44,7 +44,9 @@ def pinn_loss(model, n_points=64):
     t = torch.rand(n_points, 1).requires_grad_(True)
     pde = (residual(model, x, t) ** 2).mean()
     x0 = torch.rand(n_points, 1)  # the start: u(x, 0) = sin(pi x)
-    start = ((model(torch.cat([x0, torch.zeros_like(x0)], 1)) - torch.sin(math.pi * x0)) ** 2).mean()
+    start = (
+        (model(torch.cat([x0, torch.zeros_like(x0)], 1)) - torch.sin(math.pi * x0)) ** 2
+    ).mean()
     tb = torch.rand(n_points, 1)  # the walls: u(0, t) = u(1, t) = 0
     walls = torch.cat([torch.zeros_like(tb), torch.ones_like(tb)])
     edge = (model(torch.cat([walls, torch.cat([tb, tb])], 1)) ** 2).mean()
