@@ -177,6 +177,36 @@ def _call(func, inputs, fn_name, strict):
     return is_tuple, outputs
 
 
+def _last_pass(outputs, pass_, shaped_as, create_graph, strict, stage):
+    """The final reverse pass, d ys / d xs seeded with v (``pass_`` = (ys, xs, v)), and
+    (func's outputs, the result shaped as ``shaped_as``) as PyTorch returns them; each of
+    ``outputs`` and ``shaped_as`` is (tensors, was a tuple)."""
+    ys, xs, v = pass_
+    with set_grad_enabled(create_graph or is_grad_enabled()):
+        grads = _grad(ys, xs, v, create_graph)
+        result = _fill_in_zeros(grads, shaped_as[0], strict, create_graph, stage)
+    return (
+        _unpack(_detached(outputs[0], create_graph), outputs[1]),
+        _unpack(_detached(result, create_graph), shaped_as[1]),
+    )
+
+
+def _one_element(out_is_tuple, out, fn_name):
+    if out_is_tuple:
+        raise RuntimeError(f"The function given to {fn_name} should return a single Tensor")
+    if out.nelement() != 1:
+        raise RuntimeError(
+            f"The Tensor returned by the function given to {fn_name} should contain a "
+            f"single element"
+        )
+
+
+V_FOR_INPUT = (
+    "The vector v can only be None if the input to the user-provided function is a single "
+    "Tensor with a single element."
+)
+
+
 # ----------------------------------------------------------------------------- the API
 
 
@@ -196,12 +226,13 @@ def vjp(func, inputs, v=None, create_graph=False, strict=False):
             "The vector v can only be None if the user-provided function returns a single "
             "Tensor with a single element.",
         )
-    with set_grad_enabled(create_graph or is_grad_enabled()):
-        grads = _grad(outputs, inputs, v, create_graph)
-        result = _fill_in_zeros(grads, inputs, strict, create_graph, "back")
-    return (
-        _unpack(_detached(outputs, create_graph), outputs_tuple),
-        _unpack(_detached(result, create_graph), inputs_tuple),
+    return _last_pass(
+        (outputs, outputs_tuple),
+        (outputs, inputs, v),
+        (inputs, inputs_tuple),
+        create_graph,
+        strict,
+        "back",
     )
 
 
@@ -217,20 +248,20 @@ def jvp(func, inputs, v=None, create_graph=False, strict=False):
             inputs_tuple,
             "jvp",
             create_graph,
-            "The vector v can only be None if the input to the user-provided function is a "
-            "single Tensor with a single element.",
+            V_FOR_INPUT,
         )
         outputs_tuple, outputs = _call(func, inputs, "jvp", strict)
         # g is linear in u, so u's value never shows in J v: zeros (finite) will do
         dummies = tuple(zeros_like(o, requires_grad=True) for o in outputs)
         grad_inputs = _grad(outputs, inputs, dummies, create_graph=True)
         _check_requires_grad(grad_inputs, "grad_inputs", strict)
-    with set_grad_enabled(create_graph or is_grad_enabled()):
-        grads = _grad(grad_inputs, dummies, v, create_graph)
-        result = _fill_in_zeros(grads, outputs, strict, create_graph, "back_trick")
-    return (
-        _unpack(_detached(outputs, create_graph), outputs_tuple),
-        _unpack(_detached(result, create_graph), outputs_tuple),
+    return _last_pass(
+        (outputs, outputs_tuple),
+        (grad_inputs, dummies, v),
+        (outputs, outputs_tuple),
+        create_graph,
+        strict,
+        "back_trick",
     )
 
 
@@ -318,13 +349,7 @@ def hessian(
         out = func(*xs)
         out_tuple, outs = _as_tuple(out, "outputs of the user-provided function", "hessian")
         _check_requires_grad(outs, "outputs", strict)
-        if out_tuple:
-            raise RuntimeError("The function given to hessian should return a single Tensor")
-        if out.nelement() != 1:
-            raise RuntimeError(
-                "The Tensor returned by the function given to hessian should contain a "
-                "single element"
-            )
+        _one_element(out_tuple, out, "hessian")
         return out.squeeze()
 
     def gradient(*xs):
@@ -365,23 +390,17 @@ def _hessian_product(func, inputs, v, create_graph, strict, fn_name):
             inputs_tuple,
             fn_name,
             create_graph,
-            "The vector v can only be None if the input to the user-provided function is a "
-            "single Tensor with a single element.",
+            V_FOR_INPUT,
         )
         outputs_tuple, outputs = _call(func, inputs, fn_name, strict)
-        if outputs_tuple:
-            raise RuntimeError(f"The function given to {fn_name} should return a single Tensor")
-        if outputs[0].nelement() != 1:
-            raise RuntimeError(
-                f"The Tensor returned by the function given to {fn_name} should contain a "
-                f"single element"
-            )
+        _one_element(outputs_tuple, outputs[0], fn_name)
         jac = _grad(outputs, inputs, create_graph=True)
         _check_requires_grad(jac, "jacobian", strict)
-    with set_grad_enabled(create_graph or is_grad_enabled()):
-        grads = _grad(jac, inputs, v, create_graph)
-        result = _fill_in_zeros(grads, inputs, strict, create_graph, "double_back")
-    return (
-        _unpack(_detached(outputs, create_graph), outputs_tuple),
-        _unpack(_detached(result, create_graph), inputs_tuple),
+    return _last_pass(
+        (outputs, outputs_tuple),
+        (jac, inputs, v),
+        (inputs, inputs_tuple),
+        create_graph,
+        strict,
+        "double_back",
     )
