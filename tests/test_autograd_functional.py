@@ -733,3 +733,11 @@ def test_hessian_with_create_graph_differentiates_a_third_time():
     close(h, np.diag(12 * np.array(X) ** 2))
     (d,) = torch.autograd.grad(h.sum(), x)
     close(d, 24 * np.array(X))
+
+
+def test_an_argument_also_read_from_the_closure_is_told_apart():
+    # f(x) = sum(x * c) with c the same tensor as x, read from the closure: d/dx (the
+    # argument only) is c, as in PyTorch, not 2x
+    c = t64(X, requires_grad=True)
+    close(FUNC.grad(lambda x: (x * c).sum())(c), X)
+    close(AF.vjp(lambda x: (x * c).sum(), c, create_graph=True)[1], X)

@@ -55,9 +55,10 @@ def _unpack(result, was_tuple):
 def _fresh_inputs(inputs, create_graph, need_graph=True):
     """New Tensor objects for the inputs, so the function's use of them as arguments is
     told apart from the same tensors captured in its closure: joined to the caller's
-    graph (a view) when ``create_graph`` and the input requires grad, else detached."""
+    graph (a clone: a node of its own, which a view of the same shape is not here) when
+    ``create_graph`` and the input requires grad, else detached."""
     return tuple(
-        x.view_as(x) if create_graph and x.requires_grad else x.detach().requires_grad_(need_graph)
+        x.clone() if create_graph and x.requires_grad else x.detach().requires_grad_(need_graph)
         for x in inputs
     )
 

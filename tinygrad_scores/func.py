@@ -98,7 +98,7 @@ def _spec_text(spec):
 
 def _fresh(tree):
     """The tree with each tensor replaced by a new tensor to differentiate with respect
-    to: a view (still joined to the caller's graph) of one that requires grad, else a
+    to: a clone (still joined to the caller's graph) of one that requires grad, else a
     detached leaf of our own. Returns (new tree, its leaves, ids of our own leaves)."""
     leaves, spec = tree_flatten(tree)
     fresh = []
@@ -109,7 +109,7 @@ def _fresh(tree):
         if x.dtype.kind not in "fc":
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
         if x.requires_grad:
-            fresh.append(x.view_as(x))
+            fresh.append(x.clone())
         else:
             fresh.append(x.detach().requires_grad_(True))
             own.add(id(fresh[-1]))
