@@ -6,8 +6,11 @@ The functions differentiated use the ops whose backward is differentiable on the
 branch (sin, cos, exp, tanh, pow, mul, div, sum, broadcasting); x @ A is written as
 (A * x).sum(1) where a test must not wait for the matmul conversion."""
 
+import json
 import math
+import os
 
+import functional_cases
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -56,6 +59,33 @@ def test_the_names_are_where_pytorch_has_them():
     assert torch.autograd.gradgradcheck is torch.gradcheck.__globals__["gradgradcheck"]
     assert torch.autograd.function.Function is torch.autograd.Function
     assert torch.autograd.function.once_differentiable is once_differentiable
+
+
+# ----------------------------------------------------------------------------- vs PyTorch
+
+GOLDEN = os.path.join(os.path.dirname(__file__), "functional_golden.json")
+
+
+def golden():
+    with open(GOLDEN) as f:
+        cases = json.load(f)["cases"]
+    return {
+        case: {p: np.reshape(a["values"], a["shape"]) for p, a in flat.items()}
+        for case, flat in cases.items()
+    }
+
+
+def test_results_nest_and_equal_pytorchs():
+    """26 calls of the functional API against PyTorch 2.13's results (written by
+    tools/functional_golden.py): the same tuples and dicts, shapes and numbers."""
+    expected = golden()
+    got = functional_cases.results(torch)
+    assert set(got) == set(expected)
+    for case, flat in got.items():
+        assert set(flat) == set(expected[case]), case
+        for path, value in flat.items():
+            assert value.shape == expected[case][path].shape, (case, path)
+            np.testing.assert_allclose(value, expected[case][path], rtol=1e-10, atol=1e-12)
 
 
 # ----------------------------------------------------------------------------- jacobian
