@@ -771,3 +771,13 @@ def test_an_argument_also_read_from_the_closure_is_told_apart():
     c = t64(X, requires_grad=True)
     close(FUNC.grad(lambda x: (x * c).sum())(c), X)
     close(AF.vjp(lambda x: (x * c).sum(), c, create_graph=True)[1], X)
+
+
+def test_importable_by_pytorchs_dotted_names():
+    from tinygrad_scores.autograd.function import once_differentiable as od
+    from tinygrad_scores.autograd.functional import jacobian
+
+    from tinygrad_scores.func import functional_call, grad
+
+    assert jacobian is AF.jacobian and od is once_differentiable
+    assert grad is FUNC.grad and functional_call is FUNC.functional_call

@@ -14,6 +14,7 @@ lists what exists).
 """
 
 import math as _math
+import sys as _sys
 
 from . import dtypes
 from .autograd import (
@@ -138,6 +139,9 @@ from .gradcheck import gradgradcheck as _gradgradcheck  # noqa: E402
 autograd.gradgradcheck = _gradgradcheck  # type: ignore[attr-defined]
 autograd.functional = _autograd_functional  # type: ignore[attr-defined]
 autograd.function = _autograd_function  # type: ignore[attr-defined]
+# importable by PyTorch's dotted names too: from tinygrad_scores.autograd.functional import ...
+_sys.modules[__name__ + ".autograd.functional"] = _autograd_functional
+_sys.modules[__name__ + ".autograd.function"] = _autograd_function
 from .legacy import Variable as _Variable  # noqa: E402
 
 autograd.Variable = _Variable  # type: ignore[attr-defined]  # torch.autograd.Variable

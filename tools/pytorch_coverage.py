@@ -205,11 +205,7 @@ def _resolve(path):
     module_path = path.replace("torch", "tinygrad_scores", 1)
     if module_path == "tinygrad_scores.Tensor":
         return tinygrad_scores.Tensor
-    try:
-        return importlib.import_module(module_path)
-    except ModuleNotFoundError:  # a module set as an attribute (torch.autograd.functional)
-        parent, _, name = module_path.rpartition(".")
-        return getattr(importlib.import_module(parent), name)
+    return importlib.import_module(module_path)
 
 
 def generate():
