@@ -6,6 +6,7 @@ The functions differentiated use the ops whose backward is differentiable on the
 branch (sin, cos, exp, tanh, pow, mul, div, sum, broadcasting); x @ A is written as
 (A * x).sum(1) where a test must not wait for the matmul conversion."""
 
+import collections
 import json
 import math
 import os
@@ -781,3 +782,13 @@ def test_importable_by_pytorchs_dotted_names():
 
     assert jacobian is AF.jacobian and od is once_differentiable
     assert grad is FUNC.grad and functional_call is FUNC.functional_call
+
+
+def test_func_jacrev_keeps_a_named_tuple_output_and_refuses_integers():
+    pair = collections.namedtuple("pair", "square cube")
+    x = t64([3.0, 4.0])
+    jac = FUNC.jacrev(lambda x: pair(x * x, x**3))(x)
+    assert type(jac) is pair
+    close(jac.cube, np.diag([27.0, 48.0]))
+    with pytest.raises(RuntimeError, match="All outputs of f must be floating-point or complex"):
+        FUNC.jacrev(lambda x: torch.max(x * x, dim=0))(x)  # its indices are integers

@@ -78,7 +78,7 @@ def _build(leaves, spec):
     values = [_build(leaves, child) for child in children]
     if kind is dict:
         return dict(zip(keys, values))
-    return kind(values)
+    return kind(*values) if hasattr(kind, "_fields") else kind(values)  # a namedtuple too
 
 
 def _spec_text(spec):
@@ -191,6 +191,12 @@ class _Call:
                 self.own |= own
             self.output, self.aux = _split_aux(func(*args, **kwargs), has_aux, name)
         self.out_leaves, self.out_spec = tree_flatten(self.output)
+        for leaf in self.out_leaves:
+            if isinstance(leaf, Tensor) and leaf.dtype.kind not in "fc":
+                raise RuntimeError(
+                    f"vjp(f, ...): All outputs of f must be floating-point or complex Tensors, "
+                    f"got Tensor with dtype {leaf.dtype}"
+                )
         self.keep_graph = self.outer_grad and _reaches_outside(self.out_leaves, self.own)
 
     def per_argument(self, flat, single):
