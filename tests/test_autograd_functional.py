@@ -485,6 +485,9 @@ def test_func_jvp_values_and_errors():
     close(t2, [1.0, 1.0])
     out, tangent, aux = FUNC.jvp(lambda x: (x**2, x.sum()), (x,), (t64([1.0, 1.0]),), has_aux=True)
     close(aux, 7.0)
+    close(FUNC.jvp(lambda x: x * 2, (x,), (x,), strict=True)[1], [6.0, 8.0])
+    with pytest.raises(RuntimeError, match="The output of f is independent of the inputs"):
+        FUNC.jvp(lambda x: t64([1.0]), (x,), (x,), strict=True)
     with pytest.raises(RuntimeError, match="Expected primals to be a tuple"):
         FUNC.jvp(lambda x: x, x, (x,))
     with pytest.raises(

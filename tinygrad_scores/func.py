@@ -304,8 +304,6 @@ def jvp(func, primals, tangents, *, strict=False, has_aux=False):
             "jvp(f, primals, tangents): Expected primals to be a tuple. E.g. it should be "
             "valid to call f(*primals)."
         )
-    if strict:
-        raise RuntimeError("jvp(f, primals, tangents): strict=True is not supported")
     p_leaves, p_spec = tree_flatten(primals)
     t_leaves, t_spec = tree_flatten(tangents)
     if p_spec != t_spec:
@@ -332,6 +330,11 @@ def jvp(func, primals, tangents, *, strict=False, has_aux=False):
         back = _grad(tuple(outs), call.inputs, dummies, create_graph=True)
     with set_grad_enabled(keep):
         forward = _grad(back, dummies, tuple(t_leaves), keep)
+    if strict and any(f is None for f in forward):
+        raise RuntimeError(
+            "jvp(f, primals, tangents, strict=True): The output of f is independent of the "
+            "inputs. This is not allowed with strict=True."
+        )
     forward = _plain(tree_unflatten(_zeros_for_none(forward, outs), call.out_spec), keep)
     output = _plain(call.output, keep)
     if has_aux:

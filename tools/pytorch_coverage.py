@@ -185,7 +185,7 @@ NOTES = {
     "torch.autograd.functional.hessian": "`outer_jacobian_strategy='forward-mode'` raises "
     "NotImplementedError (no forward-mode AD)",
     "torch.autograd.functional.jvp": "by the double-vjp trick: two reverse passes",
-    "torch.func.jvp": "by the double-vjp trick: two reverse passes; `strict=True` raises",
+    "torch.func.jvp": "by the double-vjp trick: two reverse passes",
     "torch.func.jacfwd": "computed by reverse mode (no forward-mode AD): one pass per output "
     "element",
     "torch.func.jacrev": "`chunk_size` is accepted and ignored",
