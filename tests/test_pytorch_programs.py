@@ -34,3 +34,14 @@ def test_program_runs(name, tmp_path):
     )
     assert out.returncode == 0, f"{name} failed:\n{out.stdout[-2000:]}\n{out.stderr[-4000:]}"
     assert out.stdout.rstrip().endswith("ok"), out.stdout[-2000:]
+
+
+SECOND_ORDER = [  # differentiate a gradient: they need create_graph=True for every op they use
+    "pinn_poisson_second_derivative.py",  # u_xx by autograd.grad twice, a tanh MLP
+    "wgan_gp_toy2d.py",  # the gradient penalty through a ReLU critic
+    "maml_sine_second_order.py",  # the meta-gradient through the inner step, functional_call
+]
+
+
+def test_the_second_order_programs_are_there():
+    assert set(SECOND_ORDER) <= set(NAMES)

@@ -14,6 +14,7 @@ lists what exists).
 """
 
 import math as _math
+import sys as _sys
 
 from . import dtypes
 from .autograd import (
@@ -130,6 +131,17 @@ from .optim import lr_scheduler as _lr_scheduler  # noqa: E402,F401
 from .utils import data as _data  # noqa: E402,F401
 
 autograd.gradcheck = gradcheck  # type: ignore[attr-defined]  # torch.autograd.gradcheck
+from . import autograd_function as _autograd_function  # noqa: E402
+from . import autograd_functional as _autograd_functional  # noqa: E402
+from . import func  # noqa: E402,F401  (torch.func)
+from .gradcheck import gradgradcheck as _gradgradcheck  # noqa: E402
+
+autograd.gradgradcheck = _gradgradcheck  # type: ignore[attr-defined]
+autograd.functional = _autograd_functional  # type: ignore[attr-defined]
+autograd.function = _autograd_function  # type: ignore[attr-defined]
+# importable by PyTorch's dotted names too: from tinygrad_scores.autograd.functional import ...
+_sys.modules[__name__ + ".autograd.functional"] = _autograd_functional
+_sys.modules[__name__ + ".autograd.function"] = _autograd_function
 from .legacy import Variable as _Variable  # noqa: E402
 
 autograd.Variable = _Variable  # type: ignore[attr-defined]  # torch.autograd.Variable

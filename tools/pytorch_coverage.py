@@ -50,7 +50,7 @@ NAMES = {
         int8 int16 int32 int64 uint8 bool float double half long int short complex64 cfloat
         compile jit fft linalg special distributions sparse autocast amp cuda backends nn optim
         utils autograd return_types searchsorted bucketize histogram accelerator onnx
-        serialization set_default_device get_default_device
+        serialization set_default_device get_default_device func
     """,
     "torch.Tensor": """
         item tolist numpy backward grad requires_grad requires_grad_ detach detach_
@@ -134,7 +134,12 @@ NAMES = {
     "torch.onnx": "export is_in_onnx_export",
     "torch.autograd": """
         Function grad backward gradcheck gradgradcheck no_grad enable_grad set_grad_enabled
-        detect_anomaly set_detect_anomaly functional forward_ad graph
+        detect_anomaly set_detect_anomaly functional function forward_ad graph
+    """,
+    "torch.autograd.functional": "jacobian hessian vjp jvp hvp vhp",
+    "torch.func": """
+        grad grad_and_value vjp jvp jacrev jacfwd hessian functional_call vmap linearize
+        stack_module_state functionalize
     """,
     "torch.cuda": """
         is_available device_count manual_seed manual_seed_all current_device synchronize
@@ -196,6 +201,18 @@ NOTES = {
     "torch.onnx.export": "raises NotImplementedError (no ONNX export)",
     "torch.accelerator": "answers as PyTorch on a machine without an accelerator",
     "torch.nn.modules": "each file holds the classes of PyTorch's file that exist here",
+    "torch.autograd.functional.jacobian": "`vectorize=True` runs the same loop (no vmap); "
+    "`strategy='forward-mode'` raises NotImplementedError (no forward-mode AD)",
+    "torch.autograd.functional.hessian": "`outer_jacobian_strategy='forward-mode'` raises "
+    "NotImplementedError (no forward-mode AD)",
+    "torch.autograd.functional.jvp": "by the double-vjp trick: two reverse passes",
+    "torch.func.jvp": "by the double-vjp trick: two reverse passes",
+    "torch.func.jacfwd": "computed by reverse mode (no forward-mode AD): one pass per output "
+    "element",
+    "torch.func.jacrev": "`chunk_size` is accepted and ignored",
+    "torch.func.hessian": "`jacfwd(jacrev(f))`, both by reverse mode",
+    "torch.func.vmap": "NOT implemented: calling it raises NotImplementedError (no batching "
+    "transform)",
     "torch.Tensor.__getitem__": "integer, slice, mask and integer-array indexing; PyTorch's "
     "placement of advanced-index dims",
 }
