@@ -48,12 +48,11 @@ class Standardize(Function):
         axes = ctx.axes
         inv_std = ctx.inv_std
         if not isinstance(grad, np.ndarray):  # create_graph: s as a function of a
-            centred = a - np.mean(a, axis=axes, keepdims=True)
-            inv_std = _inv_std(
-                np.mean(centred * centred, axis=axes, keepdims=True), ctx.eps, a.dtype
-            )
-        g_mean = np.mean(grad, axis=axes, keepdims=True)
-        gx_mean = np.mean(grad * xhat, axis=axes, keepdims=True)
+            centred = a - a.mean(axis=axes, keepdims=True)
+            var = (centred * centred).mean(axis=axes, keepdims=True)
+            inv_std = _inv_std(var, ctx.eps, a.dtype)
+        g_mean = grad.mean(axis=axes, keepdims=True)
+        gx_mean = (grad * xhat).mean(axis=axes, keepdims=True)
         return (inv_std * (grad - g_mean - xhat * gx_mean)).astype(grad.dtype, copy=False)
 
 
