@@ -6,11 +6,12 @@ new op without a second-order case fails here until it gets one."""
 import inspect
 
 import test_second_order_elementwise as elementwise
+import test_second_order_nn as nn
 
 from tinygrad_scores import functions
 from tinygrad_scores.autograd import Function
 
-MODULES = [elementwise]
+MODULES = [elementwise, nn]
 
 # Ops whose backward has no derivative in PyTorch either (derivatives.yaml marks them
 # not_implemented or non-differentiable), so create_graph raises naming them.
