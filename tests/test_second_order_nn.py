@@ -95,20 +95,21 @@ def log_softmax(data):
     return _rowwise(data, lambda a, dim: F.log_softmax(a, dim) * a)
 
 
-@case("SoftmaxBackward")
-def softmax_backward_twice(data):
+def _rowwise_gradient(data, fn):
     shape = _shape(data)
     dim = data.draw(st.integers(-len(shape), len(shape) - 1))
     x, g = leaf64(_array(data, shape)), leaf64(_array(data, shape))
-    return _gradient_of(lambda a: F.softmax(a, dim)), [x, g]
+    return _gradient_of(lambda a: fn(a, dim)), [x, g]
+
+
+@case("SoftmaxBackward")
+def softmax_backward_twice(data):
+    return _rowwise_gradient(data, F.softmax)
 
 
 @case("LogSoftmaxBackward")
 def log_softmax_backward_twice(data):
-    shape = _shape(data)
-    dim = data.draw(st.integers(-len(shape), len(shape) - 1))
-    x, g = leaf64(_array(data, shape)), leaf64(_array(data, shape))
-    return _gradient_of(lambda a: F.log_softmax(a, dim)), [x, g]
+    return _rowwise_gradient(data, F.log_softmax)
 
 
 # ----------------------------------------------------------------------------- cross-entropy
@@ -123,13 +124,20 @@ def _ce_options(data, c):
     return {"weight": weight, "ignore_index": ignore_index, "reduction": reduction}
 
 
-@case("CrossEntropy")
-def cross_entropy_fused(data):
+def _ce_problem(data):
+    """(loss of logits, (n, c) logits, reduction): F.cross_entropy on the fused kernel with
+    drawn labels and options."""
     n, c = data.draw(sides), data.draw(st.integers(2, 5))
     options = _ce_options(data, c)
     labels = _labels(data, n, c, ignore_index=options["ignore_index"])
-    x = leaf64(_array(data, (n, c)))
-    return (lambda a: F.cross_entropy(a, labels, **options)), [x]
+    loss = lambda a: F.cross_entropy(a, labels, **options)  # noqa: E731
+    return loss, leaf64(_array(data, (n, c))), options["reduction"]
+
+
+@case("CrossEntropy")
+def cross_entropy_fused(data):
+    loss, x, _ = _ce_problem(data)
+    return loss, [x]
 
 
 @case("CrossEntropy", label="cross_entropy_unbatched")
@@ -141,12 +149,9 @@ def cross_entropy_one_row(data):
 
 @case("CrossEntropyBackward")
 def cross_entropy_backward_twice(data):
-    n, c = data.draw(sides), data.draw(st.integers(2, 5))
-    options = _ce_options(data, c)
-    labels = _labels(data, n, c, ignore_index=options["ignore_index"])
-    x = leaf64(_array(data, (n, c)))
-    seed = leaf64(_array(data, (n,) if options["reduction"] == "none" else ()))
-    return _gradient_of(lambda a: F.cross_entropy(a, labels, **options)), [x, seed]
+    loss, x, reduction = _ce_problem(data)
+    seed = leaf64(_array(data, tuple(x.shape[:1]) if reduction == "none" else ()))
+    return _gradient_of(loss), [x, seed]
 
 
 @case("LogSoftmax", "NLLPerElement", label="cross_entropy_label_smoothing_and_spatial")
