@@ -32,15 +32,18 @@ def _shape(data, min_dims=1, max_dims=3):
     return tuple(data.draw(st.lists(sides, min_size=min_dims, max_size=max_dims)))
 
 
-def _labels(data, n, c, shape=None, ignore_index=None):
-    """Integer labels in [0, c) of ``shape`` (default (n,)); some set to ignore_index."""
+def _labels(data, n, c, shape=None, ignore_index=-100):
+    """Integer labels in [0, c) of ``shape`` (default (n,)), perhaps the first one
+    ``ignore_index``, the last one always counted ('mean' over no counted label is 0 / 0,
+    NaN as in PyTorch)."""
     shape = shape or (n,)
     size = int(np.prod(shape))
     labels = np.array(data.draw(st.lists(st.integers(0, c - 1), min_size=size, max_size=size)))
-    labels = labels.reshape(shape)
-    if ignore_index is not None and labels.size > 1:
-        labels.reshape(-1)[0] = ignore_index  # one row ignored, the others count
-    return ts.tensor(labels.astype(np.int64))
+    if size > 1 and data.draw(st.booleans()):
+        labels[0] = ignore_index
+    if labels[-1] == ignore_index:
+        labels[-1] = c - 1 - ignore_index
+    return ts.tensor(labels.reshape(shape).astype(np.int64))
 
 
 def _gradient_of(op):
