@@ -474,8 +474,11 @@ def test_cross_entropy_backward_twice_with_retain_graph_adds_up(floor):
         loss = F.cross_entropy(x, ts.tensor([2, 0]))
         loss.backward(retain_graph=True)
         once = x.grad.array.copy()
-        loss.backward()
+        loss.backward(retain_graph=True)
         np.testing.assert_allclose(x.grad.array, 2 * once, rtol=1e-6)
+        (again,) = autograd_grad(loss, x, create_graph=True)  # recomputed from the logits
+        np.testing.assert_allclose(again.array, once, rtol=1e-6)
+        assert again.grad_fn is not None
     finally:
         kernels.set_kernels(previous)
 
