@@ -7,11 +7,12 @@ import inspect
 
 import test_second_order_elementwise as elementwise
 import test_second_order_indexing as indexing
+import test_second_order_nn as nn
 
 from tinygrad_scores import functions
 from tinygrad_scores.autograd import Function
 
-MODULES = [elementwise, indexing]
+MODULES = [elementwise, indexing, nn]
 
 # Ops whose backward has no derivative in PyTorch either (derivatives.yaml marks them
 # not_implemented or non-differentiable), so create_graph raises naming them.

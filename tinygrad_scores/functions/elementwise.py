@@ -100,7 +100,6 @@ class ReluBackward(Function):
             ctx.save_for_backward(y)
         if y.dtype.type not in _KERNEL_DTYPES:
             return grad * (y > 0)
-        y = kernel_array(y, "relu")
         grad_in = np.empty(y.shape, y.dtype)
         kernels.active().relu_backward(
             y.reshape(-1), kernel_array(grad, "relu", y.dtype).reshape(-1), grad_in.reshape(-1)

@@ -83,25 +83,26 @@ class CrossEntropyBackward(Function):
     def forward(ctx, grad, logits, labels, weight, ignore_index, scale, floor, fused=None):
         ctx.save_for_backward(grad, logits)
         ctx.labels, ctx.weight, ctx.ignore_index, ctx.scale = labels, weight, ignore_index, scale
-        x = kernel_array(logits, "cross_entropy")
-        g = kernel_array(grad, "cross_entropy", x.dtype) if grad.ndim else np.asarray(grad)
         if fused is None:  # the forward kernel once more, for what the backward kernel reads
+            x = kernel_array(logits, "cross_entropy")
             losses = np.empty(x.shape[0], x.dtype)
             _, fused = floor.cross_entropy_forward(
                 x, labels, weight, ignore_index, scale, losses, True
             )
+        g = kernel_array(grad, "cross_entropy", fused.dtype) if grad.ndim else np.asarray(grad)
         return floor.cross_entropy_backward(fused, labels, weight, ignore_index, scale, g)
 
     @staticmethod
     def backward(ctx, gg):
         g, x = ctx.saved_tensors
+        dtype = ctx.weight.dtype  # the logits' (a constant's dtype, x may be a tensor)
         counted = ctx.labels != ctx.ignore_index
         safe = np.where(counted, ctx.labels, 0)
-        sw = np.where(counted, ctx.weight[safe] * ctx.weight.dtype.type(ctx.scale), 0)  # s * w[y_i]
+        sw = np.where(counted, ctx.weight[safe] * dtype.type(ctx.scale), 0)  # s * w[y_i]
         p = call_op(Softmax, x, dim=1)
         dg = dx = None
         if ctx.needs_input_grad[0]:
-            onehot = (np.arange(x.shape[1]) == safe[:, None]).astype(x.dtype)
+            onehot = (np.arange(x.shape[1]) == safe[:, None]).astype(dtype)
             per_row = np.sum(gg * (p - onehot), axis=1) * sw
             dg = per_row if g.ndim else np.sum(per_row)
         if ctx.needs_input_grad[1]:
@@ -111,13 +112,14 @@ class CrossEntropyBackward(Function):
 
 class MSELoss(Function):
     """mean (or sum, or each) of (a - b)**2;   da = 2 (a - b) g / n,  db = -da.
-    Backward recomputes a - b from the inputs (saved, as PyTorch's mse_loss does), so the
-    formula differentiates again."""
+    Under create_graph a - b is recomputed from the inputs (saved, as PyTorch's mse_loss
+    does), so the formula differentiates again."""
 
     @staticmethod
     def forward(ctx, a, b, reduction="mean"):
         diff = a - b
         ctx.save_for_backward(a, b)
+        ctx.diff = diff  # for a first-order backward
         ctx.scale = 2.0 / max(diff.size, 1) if reduction == "mean" else 2.0
         sq = diff * diff
         if reduction == "none":
@@ -130,6 +132,6 @@ class MSELoss(Function):
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
-        diff = a - b
+        diff = ctx.diff if isinstance(grad, np.ndarray) else a - b
         da = (diff * (grad * ctx.scale)).astype(diff.dtype, copy=False)
         return (da if ctx.needs_input_grad[0] else None, -da if ctx.needs_input_grad[1] else None)

@@ -48,12 +48,11 @@ class Standardize(Function):
         axes = ctx.axes
         inv_std = ctx.inv_std
         if not isinstance(grad, np.ndarray):  # create_graph: s as a function of a
-            centred = a - np.mean(a, axis=axes, keepdims=True)
-            inv_std = _inv_std(
-                np.mean(centred * centred, axis=axes, keepdims=True), ctx.eps, a.dtype
-            )
-        g_mean = np.mean(grad, axis=axes, keepdims=True)
-        gx_mean = np.mean(grad * xhat, axis=axes, keepdims=True)
+            centred = a - a.mean(axis=axes, keepdims=True)
+            var = (centred * centred).mean(axis=axes, keepdims=True)
+            inv_std = _inv_std(var, ctx.eps, a.dtype)
+        g_mean = grad.mean(axis=axes, keepdims=True)
+        gx_mean = (grad * xhat).mean(axis=axes, keepdims=True)
         return (inv_std * (grad - g_mean - xhat * gx_mean)).astype(grad.dtype, copy=False)
 
 
@@ -61,7 +60,8 @@ class VectorNorm(Function):
     """out = (sum |a|**p)**(1/p) over ``dim`` (p = inf: max |a|);
     da = g * sign(a) * |a|**(p-1) / out**(p-1)   (p = 2: g * a / out; p = 1: g * sign(a);
     p = inf: g * sign(a) shared among the maxima). Where out == 0 the gradient is 0, as
-    PyTorch's vector_norm."""
+    PyTorch's vector_norm; the division there is by 1, so no NaN reaches a second
+    derivative (F.normalize of a zero row differentiates twice to 0)."""
 
     @staticmethod
     def forward(ctx, a, p=2.0, dim=-1, keepdim=True):
@@ -88,6 +88,8 @@ class VectorNorm(Function):
         g = grad
         if not ctx.keepdim:
             g, out = np.expand_dims(grad, ctx.dim), np.expand_dims(out, ctx.dim)
+        zero = out == 0
+        safe = np.where(zero, 1, out)  # no 0 / 0: its NaN would reach a second derivative
         with np.errstate(divide="ignore", invalid="ignore"):
             if p == np.inf:
                 at_max = np.abs(a) == out
@@ -95,10 +97,10 @@ class VectorNorm(Function):
             elif p == 1:
                 d = np.sign(a)
             elif p == 2:
-                d = a / out
+                d = a / safe
             else:
-                d = np.sign(a) * np.abs(a) ** (p - 1) / out ** (p - 1)
-        d = np.where(out == 0, 0, d)
+                d = np.sign(a) * np.abs(a) ** (p - 1) / safe ** (p - 1)
+        d = np.where(zero, 0, d)
         return (g * d).astype(a.dtype, copy=False)
 
 

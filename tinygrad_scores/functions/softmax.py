@@ -75,6 +75,18 @@ class _RowWiseBackward(Function):
         grad = kernel_array(grad, cls.op, y.dtype, layout="A")
         return _row_kernel(cls.op + "_backward", [y, grad], dim)
 
+    @classmethod
+    def backward(cls, ctx, gg):
+        g, y = ctx.saved_tensors
+        if gg.ndim == 0 or gg.size == 0:  # the forward gave constant zeros
+            return None, None
+        return cls.derivative(g, y, gg, ctx.dim, ctx.needs_input_grad)
+
+    @staticmethod
+    def derivative(g, y, gg, dim, needs):
+        """(dg, dy) for the upstream gradient gg, each None where ``needs`` says so."""
+        raise NotImplementedError
+
 
 class SoftmaxBackward(_RowWiseBackward):
     """Softmax's gradient: dx = y * (g - sum(g * y)), sums along ``dim``, y = softmax(x).
@@ -85,14 +97,10 @@ class SoftmaxBackward(_RowWiseBackward):
     op = "softmax"
 
     @staticmethod
-    def backward(ctx, gg):
-        g, y = ctx.saved_tensors
-        if gg.ndim == 0 or gg.size == 0:
-            return None, None
-        dim = ctx.dim
-        dg = call_op(SoftmaxBackward, gg, y, dim=dim) if ctx.needs_input_grad[0] else None
+    def derivative(g, y, gg, dim, needs):
+        dg = call_op(SoftmaxBackward, gg, y, dim=dim) if needs[0] else None
         dy = None
-        if ctx.needs_input_grad[1]:
+        if needs[1]:
             gy = np.sum(g * y, axis=dim, keepdims=True)
             dy = gg * (g - gy) - g * np.sum(gg * y, axis=dim, keepdims=True)
         return dg, dy
@@ -106,16 +114,12 @@ class LogSoftmaxBackward(_RowWiseBackward):
     op = "log_softmax"
 
     @staticmethod
-    def backward(ctx, gg):
-        g, y = ctx.saved_tensors
-        if gg.ndim == 0 or gg.size == 0:
-            return None, None
-        dim = ctx.dim
+    def derivative(g, y, gg, dim, needs):
         p = np.exp(y)
         dg = dy = None
-        if ctx.needs_input_grad[0]:
+        if needs[0]:
             dg = gg - np.sum(gg * p, axis=dim, keepdims=True)
-        if ctx.needs_input_grad[1]:
+        if needs[1]:
             dy = -gg * p * np.sum(g, axis=dim, keepdims=True)
         return dg, dy
 
