@@ -504,3 +504,12 @@ def test_first_order_gradients_carry_no_graph(fn):
 def test_softmax_of_a_zero_dim_tensor_has_zero_second_derivative():
     x = ts.tensor(0.7, dtype=ts.float64, requires_grad=True)
     assert gradgradcheck(lambda a: F.softmax(a, 0) * a, [x])
+
+
+def test_relu_gradient_differentiated_through_its_mask_input_only():
+    # the seed needs no gradient, so ReluBackward saves nothing; differentiating its result
+    # again reaches only y = relu(a), whose gradient through the mask is zero
+    x = ts.tensor([1.0, -2.0, 3.0], requires_grad=True)
+    (g,) = ts.autograd.grad(ts.relu(x * x).sum(), x, create_graph=True)
+    (g * g).sum().backward()
+    np.testing.assert_allclose(x.grad.array, 8 * x.array)  # g = 2x, so d(g.g)/dx = 8x

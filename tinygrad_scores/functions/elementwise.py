@@ -108,8 +108,10 @@ class ReluBackward(Function):
 
     @staticmethod
     def backward(ctx, gg):
+        if not ctx.needs_input_grad[0]:  # only y wants a gradient, and it is zero
+            return None, None
         (y,) = ctx.saved_tensors
-        return call_op(ReluBackward, gg, y) if ctx.needs_input_grad[0] else None, None
+        return call_op(ReluBackward, gg, y), None
 
 
 def sigmoid(x):
