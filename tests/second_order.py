@@ -7,10 +7,12 @@ collects every module's registry and fails while a differentiable op of the pack
 no case (or is not listed among the ops PyTorch itself cannot differentiate twice).
 """
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tinygrad_scores as ts
+from tinygrad_scores.autograd import grad
 from tinygrad_scores.gradcheck import gradgradcheck
 
 SECOND = settings(max_examples=5, deadline=None)
@@ -45,6 +47,35 @@ class Registry:
             assert gradgradcheck(fn, inputs, atol=1e-5, rtol=1e-3)
 
         return test_second_derivative
+
+    def test_equal_plain(self):
+        """Over every case: the create_graph gradient has the plain gradient's values.
+        gradgradcheck differentiates whatever the create_graph gradient computes; where that
+        path recomputes what a plain backward reads (CE's rows, layer norm's 1 / std, MSE's
+        a - b), this checks it computes the same numbers."""
+        import pytest
+
+        @pytest.mark.parametrize("label", sorted(self.cases))
+        @SECOND
+        @given(data=st.data())
+        def test_create_graph_gradient_equals_the_plain_one(label, data):
+            fn, inputs = self.cases[label][1](data)
+            wanted = [x for x in inputs if x.requires_grad]
+
+            def gradients(create_graph):
+                rng = np.random.default_rng(0)
+                outs = fn(*inputs)
+                outs = list(outs) if isinstance(outs, (tuple, list)) else [outs]
+                seeds = [ts.tensor(rng.standard_normal(tuple(o.shape))) for o in outs]
+                found = grad(outs, wanted, seeds, create_graph=create_graph, allow_unused=True)
+                return [None if g is None else g.array for g in found]
+
+            for p, g in zip(gradients(False), gradients(True)):
+                assert (p is None) == (g is None)
+                if p is not None:
+                    np.testing.assert_allclose(g, p, rtol=1e-10, atol=1e-12)
+
+        return test_create_graph_gradient_equals_the_plain_one
 
 
 def leaf64(array):

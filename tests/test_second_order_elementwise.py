@@ -198,6 +198,7 @@ def cast_round_trip_keeps_the_graph(data):
 
 
 test_second_derivative = REGISTRY.test()
+test_create_graph_gradient_equals_the_plain_one = REGISTRY.test_equal_plain()
 
 
 def test_cast_through_float32_has_the_second_derivative_of_the_float32_function():

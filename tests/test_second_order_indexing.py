@@ -368,6 +368,7 @@ def linear(data):
 
 
 test_second_derivative = REGISTRY.test()
+test_create_graph_gradient_equals_the_plain_one = REGISTRY.test_equal_plain()
 
 
 # ---------------------------------------------------------------- first order stays first order

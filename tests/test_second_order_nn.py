@@ -7,9 +7,8 @@ twice."""
 
 import numpy as np
 import pytest
-from hypothesis import given
 from hypothesis import strategies as st
-from second_order import SECOND, Registry, leaf64
+from second_order import Registry, leaf64
 from strategies import distinct, off_kinks, values
 
 import tinygrad_scores as ts
@@ -364,29 +363,7 @@ def dropout(data):
 test_second_derivative = REGISTRY.test()
 
 
-@pytest.mark.parametrize("label", sorted(REGISTRY.cases))
-@SECOND
-@given(data=st.data())
-def test_create_graph_gradient_equals_the_plain_one(label, data):
-    # gradgradcheck differentiates the create_graph gradient, whatever it computes; where
-    # that path recomputes what a plain backward reads (CE's rows, layer norm's 1 / std,
-    # MSE's a - b) this checks it computes the same values
-    fn, inputs = REGISTRY.cases[label][1](data)
-    wanted = [x for x in inputs if x.requires_grad]
-    rng = np.random.default_rng(0)
-
-    def gradients(create_graph):
-        outs = fn(*inputs)
-        outs = list(outs) if isinstance(outs, (tuple, list)) else [outs]
-        seeds = [ts.tensor(rng.standard_normal(tuple(o.shape))) for o in outs]
-        found = autograd_grad(outs, wanted, seeds, create_graph=create_graph, allow_unused=True)
-        return [None if g is None else g.array for g in found]
-
-    plain, rng = gradients(False), np.random.default_rng(0)
-    for p, g in zip(plain, gradients(True)):
-        assert (p is None) == (g is None)
-        if p is not None:
-            np.testing.assert_allclose(g, p, rtol=1e-10, atol=1e-12)
+test_create_graph_gradient_equals_the_plain_one = REGISTRY.test_equal_plain()
 
 
 # ----------------------------------------------------------------------------- by hand
