@@ -28,7 +28,7 @@ from .autograd import (
     set_detect_anomaly,
     set_grad_enabled,
 )
-from .capture import compile  # noqa: A004  (capture and replay a training step)
+from .compiling import compile  # noqa: A004  (capture and replay a training step)
 from .creation import *  # noqa: F401,F403
 from .device import device, get_default_device, set_default_device
 from .dtypes import (

@@ -557,36 +557,3 @@ class CompiledFunction:
             for read in self._outputs
         )
         return results[0] if self._single else results
-
-
-def compile(
-    model=None,
-    *,
-    fullgraph=False,
-    dynamic=None,
-    backend=None,
-    mode=None,  # noqa: A001
-    options=None,
-    disable=False,
-):
-    """Capture ``model`` (a training-step function) and replay it on later calls.
-
-    Accepts PyTorch's ``torch.compile`` arguments; a Module (or ``disable=True``) is
-    returned unchanged, since a module's output needs its graph for a backward pass the
-    caller makes. Usable as ``@compile`` and ``@compile(...)``.
-    """
-    if model is None:
-        return lambda fn: compile(
-            fn,
-            fullgraph=fullgraph,
-            dynamic=dynamic,
-            backend=backend,
-            mode=mode,
-            options=options,
-            disable=disable,
-        )
-    from .nn.module import Module  # noqa: PLC0415  (nn imports this package's core)
-
-    if disable or isinstance(model, Module):
-        return model
-    return CompiledFunction(model)

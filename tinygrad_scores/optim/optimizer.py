@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from ..autograd import enable_grad
 from ..capture import replayable
 from ..nn.module import Parameter
 from ..tensor import Tensor
@@ -155,8 +156,6 @@ class Optimizer:
         error leaves every parameter and state unchanged."""
         loss = None
         if closure is not None:
-            from ..autograd import enable_grad
-
             with enable_grad():
                 loss = closure()
         work = []
