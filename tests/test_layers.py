@@ -11,50 +11,23 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent / "tinygrad_scores"
 
 # Lowest first. A module belongs to the first layer whose prefix matches its dotted name.
 LAYERS = [
-    (
-        "arrays",
-        [
-            "dtypes",
-            "device",
-            "_missing",
-            "return_types",
-            "kernels",
-            "backends",
-            "cuda",
-            "accelerator",
-            "onnx",
-            "random",
-        ],
-    ),
-    ("engine", ["autograd"]),
-    ("ops", ["functions"]),
-    ("tensor", ["numpy_dispatch", "formatting", "tensor_methods", "tensor", "capture"]),
+    ("arrays", "dtypes device _missing return_types kernels backends cuda accelerator onnx random"),
+    ("engine", "autograd"),
+    ("ops", "functions"),
+    ("tensor", "histograms numpy_dispatch formatting tensor_methods tensor capture"),
     (
         "creation",
-        [
-            "creation",
-            "function_forms",
-            "histograms",
-            "legacy",
-            "gradcheck",
-            "viz",
-            "autograd_function",
-            "autograd_functional",
-            "func",
-        ],
+        "creation function_forms legacy gradcheck viz autograd_function autograd_functional func",
     ),
-    (
-        "library",
-        ["nn", "optim", "samplers", "data", "utils", "serialization", "datasets", "warmup"],
-    ),
-    ("entry", ["run", "__init__"]),
+    ("library", "nn optim samplers data utils serialization datasets warmup compiling"),
+    ("entry", "run __init__"),
 ]
 
 
 def layer_of(module):
     name = module.removeprefix("tinygrad_scores").lstrip(".") or "__init__"
     for rank, (_, prefixes) in enumerate(LAYERS):
-        for prefix in prefixes:
+        for prefix in prefixes.split():
             if name == prefix or name.startswith(prefix + "."):
                 return rank
     raise AssertionError(f"{module} is in no layer: add it to LAYERS")
@@ -112,9 +85,13 @@ def test_every_import_points_down_or_within_its_layer():
     assert not upward, "upward imports:\n" + "\n".join(upward)
 
 
-def test_no_import_hides_inside_a_function():
+def test_an_import_inside_a_function_only_defers_a_lower_module():
+    # a lazy import (Numba's kernels at first use) is fine; one that reaches sideways or up
+    # would be dodging a loop
     hidden = [
-        f"{a} imports {b} inside a function, line {line}" for a, b, line, inner in edges() if inner
+        f"{a} imports {b} inside a function, line {line}"
+        for a, b, line, inner in edges()
+        if inner and layer_of(b) >= layer_of(a)
     ]
     assert not hidden, "\n".join(hidden)
 
