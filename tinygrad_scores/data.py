@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
 
 import numpy as np
 
-from .random import Generator, _rng
+from . import random
+from .random import Generator
 from .tensor import Tensor
 
 _DIGITS = os.path.join(os.path.dirname(__file__), "datasets", "digits.npz")
@@ -156,7 +157,7 @@ def random_split(
             )
     if sum(lengths) != n:
         raise ValueError("Sum of input lengths does not equal the length of the input dataset!")
-    order = _rng(generator).permutation(n).tolist()
+    order = random.randperm(n, generator).tolist()  # PyTorch's: the same split for a seed
     return [
         Subset(dataset, order[end - size : end])
         for end, size in zip(itertools.accumulate(lengths), lengths)
@@ -339,8 +340,14 @@ class DataLoader:
         return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
 
     def __iter__(self) -> Iterator[Any]:
+        # PyTorch's iterator draws a base seed for its workers from the loader's generator
+        # when it is created, shuffled or not: the stream moves on as it does there
+        random.random_full(np.empty((), np.int64), self.generator)
+        return self._batches()
+
+    def _batches(self) -> Iterator[Any]:
         n = len(self.dataset)
-        order = _rng(self.generator).permutation(n) if self.shuffle else np.arange(n)
+        order = _random_order(n, self.generator) if self.shuffle else np.arange(n)
         if self.batch_size is None:
             for i in order:
                 yield self.collate_fn(self.dataset[int(i)])
@@ -355,6 +362,19 @@ class DataLoader:
                 yield [Tensor.wrap(t.array[idx]) for t in tensors]
             else:
                 yield self.collate_fn([self.dataset[int(i)] for i in idx])
+
+
+def _random_order(n: int, generator: Generator | None) -> np.ndarray:
+    """RandomSampler's order: randperm(n) from ``generator``, or without one from a fresh
+    generator seeded by a draw from the global one; then one more randperm for the
+    (empty) remainder of num_samples % n, which moves a given generator on as PyTorch's
+    sampler does."""
+    if generator is None:
+        seed = int(random.random_full(np.empty((), np.int64)))
+        generator = Generator().manual_seed(seed)
+    order = random.randperm(n, generator)
+    random.randperm(n, generator)
+    return order
 
 
 def load_digits(

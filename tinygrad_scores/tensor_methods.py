@@ -16,6 +16,7 @@ import numbers
 import numpy as np
 
 from . import dtypes, return_types
+from . import random as _random
 from . import functions as ops
 from ._missing import missing
 from .functions._common import check_dim as _dim
@@ -1270,37 +1271,52 @@ class TensorMethods:
     def index_fill_(self, dim, index, value):
         return self._apply_inplace(lambda s: s.index_fill(dim, index, value))
 
-    def random_(self, low=0, high=None, generator=None):
-        """Integers uniform in [low, high) (high defaults to the dtype's range)."""
-        from .random import _rng  # noqa: PLC0415
-
-        if high is None:
-            low, high = (
-                0,
-                (
-                    low
-                    or (
-                        2**24
-                        if self.array.dtype.kind == "f"
-                        else int(np.iinfo(self.array.dtype).max)
-                    )
-                ),
+    def random_(self, from_=None, to=None, *, generator=None, **kwargs):
+        """``random_()``: integers in [0, 2**mantissa] (floats) or [0, max] (integers);
+        ``random_(to)``: [0, to); ``random_(from, to)``: [from, to); ``to=None``: up to the
+        dtype's largest. PyTorch's stream: random() % range + from (random64() for a range
+        of 2**32 or more)."""
+        if "from" in kwargs:
+            from_ = kwargs.pop("from")
+        elif to is None and from_ is not None:
+            from_, to = 0, from_  # random_(to)
+        if kwargs:
+            raise TypeError(f"random_() got an unexpected keyword argument '{next(iter(kwargs))}'")
+        array = self.array
+        if from_ is None:
+            return self._fill_values(_random.random_full(array, generator))
+        from_ = int(from_)
+        if to is None:
+            if array.dtype == np.int64 and from_ == -(2**63):
+                return self._fill_values(_random.random_full64(array, generator))
+            to = _largest_random(array.dtype) + 1
+        to = int(to)
+        if from_ >= to:
+            raise RuntimeError(
+                f"random_ expects 'from' to be less than 'to', but got from={from_} >= to={to}"
             )
-        draws = _rng(generator).integers(low, high, self.array.shape)
-        return self._fill_values(draws.astype(self.array.dtype))
+        return self._fill_values(_random.random_from_to(array, from_, to, generator))
 
-    def bernoulli_(self, p=0.5, generator=None):
-        from .random import _rng  # noqa: PLC0415
+    def bernoulli_(self, p=0.5, *, generator=None):
+        """1 with probability p (a number, or a tensor broadcast to self), else 0."""
+        if isinstance(p, TensorMethods):
+            probs = np.broadcast_to(p.array, self.array.shape)
+            _check_probabilities(probs)
+            return self._fill_values(_random.bernoulli_tensor(probs, self.array.dtype, generator))
+        if not 0 <= p <= 1:
+            raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p}")
+        return self._fill_values(_random.bernoulli_scalar(self.array, p, generator))
 
-        draws = _rng(generator).random(self.array.shape) < _value(p)
-        return self._fill_values(draws.astype(self.array.dtype))
-
-    def exponential_(self, lambd=1.0, generator=None):
-        from .random import _rng  # noqa: PLC0415
-
-        return self._fill_values(
-            _rng(generator).exponential(1.0 / lambd, self.array.shape).astype(self.array.dtype)
-        )
+    def exponential_(self, lambd=1.0, *, generator=None):
+        """Samples of Exp(lambd): -log1p(-u) / lambd, u a 53-bit uniform."""
+        if self.array.dtype.kind != "f":
+            raise RuntimeError(
+                "Exponential distribution is a continuous probability distribution. dtype must "
+                f"be a floating point but you specified {dtypes.type_name(self.array.dtype)}"
+            )
+        if not lambd > 0:
+            raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={lambd}")
+        return self._fill_values(_random.exponential(self.array, lambd, generator))
 
     # ------------------------------------------------------------------ products
     def mm(self, mat2):
@@ -1506,6 +1522,18 @@ def _resolve_shape(shape, numel):
 def _value(x):
     """The array or number behind an operand."""
     return x.array if isinstance(x, TensorMethods) else x
+
+
+def _largest_random(dtype):
+    """The largest value random_(from) draws: 2**mantissa for floats, max for integers."""
+    if dtype.kind == "f":
+        return 2 ** (np.finfo(dtype).nmant + 1)
+    return 1 if dtype == np.bool_ else int(np.iinfo(dtype).max)
+
+
+def _check_probabilities(probs):
+    if probs.size and not ((probs >= 0) & (probs <= 1)).all():
+        raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.")
 
 
 def _long_name(t):
