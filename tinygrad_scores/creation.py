@@ -391,7 +391,7 @@ def randperm(
     """A random permutation of 0..n-1 (PyTorch's shuffle, so the same for the same seed)."""
     n = int(n)
     if n < 0:
-        raise RuntimeError(f"n must be non-negative, got{n}")
+        raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
     array = random.randperm(n, generator).astype(dtypes.to_numpy(dtype) or np.int64)
     return _finish(array, requires_grad, device)
 

@@ -88,7 +88,7 @@ def _unwrap_nested(data):
 def _float_only(tensor, kernel):
     """PyTorch's error for a float-only random kernel called on another dtype."""
     if tensor.array.dtype.kind != "f":
-        raise RuntimeError(f'"{kernel}" not implemented for {dtypes.type_name(tensor.array.dtype)!r}')
+        raise NotImplementedError(f'"{kernel}" not implemented for {dtypes.type_name(tensor.array.dtype)!r}')
 
 
 class Tensor(TensorMethods):

@@ -24,6 +24,9 @@ from .functions._common import check_dim as _dim
 _BY_TYPE_NAME = {name + "Tensor": dt for dt, name in dtypes._TYPE_NAMES.items()}
 
 
+_UNSET = object()  # random_(from, None) differs from random_(to)
+
+
 class TensorMethods:
     __slots__ = ()
 
@@ -1271,15 +1274,16 @@ class TensorMethods:
     def index_fill_(self, dim, index, value):
         return self._apply_inplace(lambda s: s.index_fill(dim, index, value))
 
-    def random_(self, from_=None, to=None, *, generator=None, **kwargs):
+    def random_(self, from_=None, to=_UNSET, *, generator=None, **kwargs):
         """``random_()``: integers in [0, 2**mantissa] (floats) or [0, max] (integers);
         ``random_(to)``: [0, to); ``random_(from, to)``: [from, to); ``to=None``: up to the
         dtype's largest. PyTorch's stream: random() % range + from (random64() for a range
         of 2**32 or more)."""
         if "from" in kwargs:
             from_ = kwargs.pop("from")
-        elif to is None and from_ is not None:
+        elif to is _UNSET and from_ is not None:
             from_, to = 0, from_  # random_(to)
+        to = None if to is _UNSET else to
         if kwargs:
             raise TypeError(f"random_() got an unexpected keyword argument '{next(iter(kwargs))}'")
         array = self.array
