@@ -221,14 +221,18 @@ def _float_kind(dtype):
 
 
 def _uniform_flat(gen, n, dtype, low, high):
-    """n uniforms in [low, high) as uniform_real_distribution<dtype> draws them."""
+    """n uniforms in [low, high) as uniform_real_distribution<dtype> draws them: the
+    words are written into the output's own bytes (one per float32, two per float64) and
+    turned into floats in place."""
     if dtype == np.float64:
         out = np.empty(n)
-        kernels.uniform_float64(gen._words(2 * n), float(low), float(high) - float(low), out)
+        kernels.mt_words(gen._key, gen._pos, out.view(np.uint32))
+        kernels.uniform_float64(out, float(low), float(high) - float(low))
         return out
     out = np.empty(n, np.float32)
+    kernels.mt_words(gen._key, gen._pos, out.view(np.uint32))
     low32, high32 = np.float32(low), np.float32(high)
-    kernels.uniform_float32(gen._words(n), low32, high32 - low32, out)
+    kernels.uniform_float32(out, low32, high32 - low32)
     return out.astype(dtype, copy=False)
 
 

@@ -400,12 +400,19 @@ def fma(a, b, c):
     """a * b + c with one rounding (a fused multiply-add, as the C compilers of PyTorch's
     CPU kernels emit). Plain Python (``NUMBA_DISABLE_JIT=1``) rounds through float64: exact
     for float32 but for rare double roundings, one more rounding for float64."""
-    return type(c)(a * b + c)
+    return type(c)(float(a) * float(b) + float(c))
+
+
+def sqrt(x):
+    """The correctly rounded square root, in x's precision (in compiled code LLVM's sqrt,
+    one instruction that vectorises, where Numba calls the C library's sqrtf)."""
+    return type(x)(np.sqrt(x))
 
 
 def float_bits(x):
-    """The IEEE-754 bits of a float32 as an int32 (in compiled code a bit cast)."""
-    return np.array(x, np.float32).view(np.int32)[()]
+    """The IEEE-754 bits of a float32 (float64) as an int32 (int64): a bit cast."""
+    x = np.asarray(x)
+    return x.view(np.int32 if x.dtype == np.float32 else np.int64)[()]
 
 
 def bits_float(i):
@@ -500,6 +507,22 @@ def _install():
     def _fma_overload(a, b, c):
         return lambda a, b, c: _fma(a, b, c)
 
+    @intrinsic
+    def _sqrt(typingctx, x):
+        if not isinstance(x, nbtypes.Float):
+            return None
+
+        def codegen(context, builder, signature, args):
+            t = args[0].type
+            fn = builder.module.declare_intrinsic("llvm.sqrt", [t], ir.FunctionType(t, [t]))
+            return builder.call(fn, args)
+
+        return x(x), codegen
+
+    @overload(sqrt, inline="always")
+    def _sqrt_overload(x):
+        return lambda x: _sqrt(x)
+
     def make_bitcast(source, target):
         @intrinsic
         def bitcast(typingctx, x):
@@ -514,10 +537,13 @@ def _install():
         return bitcast
 
     _to_bits = make_bitcast(nbtypes.float32, nbtypes.int32)
+    _to_bits64 = make_bitcast(nbtypes.float64, nbtypes.int64)
     _from_bits = make_bitcast(nbtypes.int32, nbtypes.float32)
 
     @overload(float_bits, inline="always")
     def _float_bits_overload(x):
+        if x == nbtypes.float64:
+            return lambda x: _to_bits64(x)
         return lambda x: _to_bits(x)
 
     @overload(bits_float, inline="always")

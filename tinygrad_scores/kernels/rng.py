@@ -24,8 +24,8 @@ import math
 import numpy as np
 from numba import njit
 
-from ._jit import kernel
-from .compiler import bits_float, float_bits, fma
+from ._jit import kernel, local_array
+from .compiler import bits_float, float_bits, fma, sqrt
 
 N, M = 624, 397  # the Mersenne Twister's state size and shift
 _UPPER, _LOWER = np.uint32(0x80000000), np.uint32(0x7FFFFFFF)
@@ -33,27 +33,36 @@ _MATRIX_A = np.uint32(0x9908B0DF)
 _ONE32, _ZERO32 = np.uint32(1), np.uint32(0)
 _S1, _S7, _S11, _S15, _S18 = (np.uint32(s) for s in (1, 7, 11, 15, 18))
 _B, _C = np.uint32(0x9D2C5680), np.uint32(0xEFC60000)
-_M24 = np.uint32((1 << 24) - 1)
+_I24 = np.int32((1 << 24) - 1)
 _M53, _S32 = np.uint64((1 << 53) - 1), np.uint64(32)
 _TWO_M24, _TWO_M53 = np.float32(2.0**-24), 2.0**-53
 _TWO_PI = 2.0 * math.pi
 
 
 def _exact(fn):
-    """A helper compiled into its callers without fast-math (``_jit.helper`` allows
-    reassociation and contraction, which would change the roundings)."""
-    return njit(fn, error_model="numpy")
+    """A helper inlined into its callers (so their loops vectorise through it), compiled
+    without fast-math: ``_jit.helper`` allows reassociation and contraction, which would
+    change the roundings."""
+    return njit(fn, inline="always", error_model="numpy")
+
+
+@_exact
+def _twist(upper, lower, far):
+    """One word of the next state: far ^ (y >> 1) ^ (MATRIX_A if y is odd), where y takes
+    its top bit from ``upper`` and the other 31 from ``lower``."""
+    y = (upper & _UPPER) | (lower & _LOWER)
+    return far ^ (y >> _S1) ^ (_MATRIX_A if y & _ONE32 else _ZERO32)
 
 
 @_exact
 def _regenerate(key):
-    """The next 624 words of state (std::mt19937's twist), in place."""
-    for i in range(N):
-        y = (key[i] & _UPPER) | (key[(i + 1) % N] & _LOWER)
-        v = key[(i + M) % N] ^ (y >> _S1)
-        if y & _ONE32:
-            v ^= _MATRIX_A
-        key[i] = v
+    """The next 624 words of state (std::mt19937's twist), in place; three loops so that
+    no index wraps around inside one."""
+    for i in range(N - M):
+        key[i] = _twist(key[i], key[i + 1], key[i + M])
+    for i in range(N - M, N - 1):
+        key[i] = _twist(key[i], key[i + 1], key[i + M - N])
+    key[N - 1] = _twist(key[N - 1], key[0], key[M - 1])
 
 
 @_exact
@@ -80,11 +89,12 @@ def mt_words(key, pos, out):
     pos[0], pos[1] = left, nxt
 
 
-@kernel(["void(uint32[::1], float32, float32, float32[::1])"])
-def uniform_float32(words, low, span, out):
-    """out[i] = fma((words[i] & (2**24 - 1)) * 2**-24, span, low)  (span = to - from)."""
-    for i in range(out.shape[0]):
-        out[i] = fma(np.float32(words[i] & _M24) * _TWO_M24, span, low)
+@kernel(["void(float32[::1], float32, float32)"])
+def uniform_float32(buf, low, span):
+    """buf holds one word per element (mt_words wrote into its bytes); each becomes
+    fma((word & (2**24 - 1)) * 2**-24, span, low)  (span = to - from)."""
+    for i in range(buf.shape[0]):
+        buf[i] = fma(np.float32(float_bits(buf[i]) & _I24) * _TWO_M24, span, low)
 
 
 @_exact
@@ -94,11 +104,15 @@ def _u53(words, k):
     return np.float64(bits) * _TWO_M53
 
 
-@kernel(["void(uint32[::1], float64, float64, float64[::1])"])
-def uniform_float64(words, low, span, out):
-    """out[i] = fma(53-bit uniform from words[2i], words[2i+1], span, low)."""
-    for i in range(out.shape[0]):
-        out[i] = fma(_u53(words, 2 * i), span, low)
+@kernel(["void(float64[::1], float64, float64)"])
+def uniform_float64(buf, low, span):
+    """buf holds two words per element, first word at the lower address (little-endian:
+    the low half); each becomes fma(53-bit uniform of random64() = first << 32 | second,
+    span, low)."""
+    for i in range(buf.shape[0]):
+        pair = np.uint64(float_bits(buf[i]))
+        bits = ((pair << _S32) | (pair >> _S32)) & _M53
+        buf[i] = fma(np.float64(bits) * _TWO_M53, span, low)
 
 
 # Cephes single-precision constants, as avx_mathfun.h spells them
@@ -139,10 +153,9 @@ def _log_cephes(x):
     bits = float_bits(x)
     e = np.float32((bits >> _I23) - _I127) + _ONE
     x = bits_float((bits & _MANTISSA) | _HALF_BITS)  # the mantissa, in [0.5, 1)
-    if x < _SQRTHF:
-        e, x = e - _ONE, (x - _ONE) + x
-    else:
-        x = (x - _ONE) + _ZERO
+    small = x < _SQRTHF  # then x = 2m - 1 and e - 1, else m - 1 (selects, not branches)
+    e = e - (_ONE if small else _ZERO)
+    x = (x - _ONE) + (x if small else _ZERO)
     z = x * x
     y = fma(_P0, x, _P1)
     y = fma(fma(fma(fma(fma(fma(fma(y, x, _P2), x, _P3), x, _P4), x, _P5), x, _P6), x, _P7), x, _P8)
@@ -162,28 +175,47 @@ def _sincos_cephes(x):
     c = fma(fma(_COS_P0, z, _COS_P1), z, _COS_P2) * z
     c = fma(c, z, -(z * _HALF)) + _ONE
     s = fma(fma(fma(_SIN_P0, z, _SIN_P1), z, _SIN_P2) * z, x, x)
-    if (j & _I2) == 0:
-        sin, cos = _ZERO + s, (c - _ZERO) + (s - s)
-    else:
-        sin, cos = c + _ZERO, (c - c) + (s - _ZERO)
-    if j & _I4:
-        sin = -sin
-    if ~(j - _I2) & _I4:
-        cos = -cos
+    first = (j & _I2) == 0  # the octant picks the polynomial for each, and the signs
+    sin_from_cos = _ZERO if first else c
+    sin_from_sin = s if first else _ZERO
+    sin = sin_from_cos + sin_from_sin
+    cos = (c - sin_from_cos) + (s - sin_from_sin)
+    sin = -sin if j & _I4 else sin
+    cos = -cos if ~(j - _I2) & _I4 else cos
     return sin, cos
+
+
+@_exact
+def _box_muller32(u1, u2, lanes, mean, std):
+    """Lanes k < lanes: u1[k], u2[k] (uniforms) -> fma(r cos t, std, mean), fma(r sin t,
+    std, mean) with r = sqrt(-2 log(1 - u1[k])), t = 2 pi u2[k]. One loop over contiguous
+    lanes, which LLVM vectorises (a loop of 8 it leaves scalar)."""
+    for k in range(lanes):
+        radius = sqrt(_MINUS_TWO * _log_cephes(_ONE - u1[k]))
+        sin, cos = _sincos_cephes(_TWO_PI32 * u2[k])
+        u1[k] = fma(radius * cos, std, mean)
+        u2[k] = fma(radius * sin, std, mean)
 
 
 @kernel(["void(float32[::1], float32, float32)"])
 def normal_blocks_float32(data, mean, std):
-    """Each whole block of 16 uniforms d becomes 16 normals (normal_fill_16_AVX2):
-    r = sqrt(-2 log(1 - d[j])), t = 2 pi d[j + 8],
-    d[j] = fma(r cos t, std, mean), d[j + 8] = fma(r sin t, std, mean), j < 8."""
-    for b in range(0, data.shape[0] - 15, 16):
-        for j in range(b, b + 8):
-            radius = np.sqrt(_MINUS_TWO * _log_cephes(_ONE - data[j]))
-            sin, cos = _sincos_cephes(_TWO_PI32 * data[j + 8])
-            data[j] = fma(radius * cos, std, mean)
-            data[j + 8] = fma(radius * sin, std, mean)
+    """Each whole block of 16 uniforms d becomes 16 normals (normal_fill_16_AVX2): for
+    j < 8, r = sqrt(-2 log(1 - d[j])), t = 2 pi d[j + 8], d[j] = fma(r cos t, std, mean),
+    d[j + 8] = fma(r sin t, std, mean). 32 blocks at a time, their halves gathered into
+    two scratch rows so that the arithmetic runs 8 or 16 lanes wide."""
+    u1, u2 = local_array(256, np.float32), local_array(256, np.float32)
+    blocks = data.shape[0] // 16
+    for first in range(0, blocks, 32):
+        count = min(32, blocks - first)
+        for b in range(count):
+            for j in range(8):
+                u1[8 * b + j] = data[16 * (first + b) + j]
+                u2[8 * b + j] = data[16 * (first + b) + 8 + j]
+        _box_muller32(u1, u2, 8 * count, mean, std)
+        for b in range(count):
+            for j in range(8):
+                data[16 * (first + b) + j] = u1[8 * b + j]
+                data[16 * (first + b) + 8 + j] = u2[8 * b + j]
 
 
 @kernel(["void(float64[::1], float64, float64)"])
