@@ -117,7 +117,9 @@ def _tensor_cases():
     for d in DTYPES:
         cases.update(
             {
-                f"bernoulli/{d}": lambda torch, d=d: [torch.bernoulli(probs(torch, _dtype(torch, d)))],
+                f"bernoulli/{d}": lambda torch, d=d: [
+                    torch.bernoulli(probs(torch, _dtype(torch, d)))
+                ],
                 f"bernoulli_p/{d}": lambda torch, d=d: [
                     torch.bernoulli(torch.empty(17, dtype=_dtype(torch, d)), 0.25)
                 ],

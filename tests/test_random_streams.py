@@ -254,4 +254,4 @@ def test_random_module_works_on_arrays_below_the_tensor_layer():
     imported = {
         node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level
     }
-    assert imported <= {"capture", "kernels"}, imported
+    assert imported <= {"capture", "device", "kernels"}, imported

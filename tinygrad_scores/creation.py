@@ -14,10 +14,9 @@ import numbers
 
 import numpy as np
 
-from . import dtypes
+from . import dtypes, random
 from . import functions as ops
 from .device import check as check_device
-from . import random
 from .tensor import Tensor, _shape_args, _to_array
 
 __all__ = [
@@ -519,13 +518,18 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
         raise RuntimeError("cannot sample n_sample <= 0 samples")
     weights = np.atleast_2d(input.array)
     if not replacement and num_samples > weights.shape[1]:
-        raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
+        raise RuntimeError(
+            "cannot sample n_sample > prob_dist.size(-1) samples without replacement"
+        )
     if np.any(weights < 0) or np.any(~np.isfinite(weights)):
         raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
     if np.any(weights.sum(axis=1) <= 0):
         raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
     if not replacement and num_samples > np.count_nonzero(weights, axis=1).min():
-        raise RuntimeError("invalid multinomial distribution (with replacement=False, not enough non-negative category to sample)")
+        raise RuntimeError(
+            "invalid multinomial distribution (with replacement=False, not enough "
+            "non-negative category to sample)"
+        )
     out = random.multinomial(weights, int(num_samples), replacement, generator)
     return Tensor.wrap(out if input.ndim == 2 else out[0])
 

@@ -23,6 +23,7 @@ import threading
 import numpy as np
 
 from .capture import escape
+from .device import check as check_device
 from .kernels import rng as kernels
 
 _DEFAULT_SEED = 67280421310721  # PyTorch's default_generator.initial_seed() at start-up
@@ -66,9 +67,8 @@ class Generator:
         seed = _DEFAULT_SEED
         if isinstance(device, (int, np.integer)) and not isinstance(device, bool):
             seed, device = int(device), "cpu"
-        if str(device) != "cpu":
-            raise RuntimeError(f"Generator: only the CPU is supported, not {device!r}")
-        self.device = "cpu"
+        check_device(device)
+        self.device = device
         self._lock = threading.Lock()
         self.manual_seed(seed)
 
@@ -254,7 +254,11 @@ def normal(like, mean=0.0, std=1.0, generator=None):
     with gen._lock:
         if n >= 16 and like.flags.c_contiguous and like.dtype in (np.float32, np.float64):
             dtype = like.dtype.type
-            blocks = kernels.normal_blocks_float32 if dtype == np.float32 else kernels.normal_blocks_float64
+            blocks = (
+                kernels.normal_blocks_float32
+                if dtype == np.float32
+                else kernels.normal_blocks_float64
+            )
             data = _uniform_flat(gen, n, dtype, 0.0, 1.0)
             blocks(data, dtype(mean), dtype(std))
             if n % 16:
@@ -264,7 +268,9 @@ def normal(like, mean=0.0, std=1.0, generator=None):
             return data.reshape(like.shape)
         fresh = -(-(n - int(gen._normal[0])) // 2)  # pairs drawn: 4 words each
         out = np.empty(n)
-        kernels.normal_serial(gen._words(4 * max(fresh, 0)), gen._normal, float(mean), float(std), out)
+        kernels.normal_serial(
+            gen._words(4 * max(fresh, 0)), gen._normal, float(mean), float(std), out
+        )
     return _placed(out.astype(like.dtype), like)
 
 
@@ -274,12 +280,15 @@ def random_from_to(like, low, high, generator=None):
     gen = generator_or_default(generator)
     span = high - low
     with gen._lock:
-        words = gen._words(like.size).astype(np.uint64) if span < 2**32 else gen._random64(like.size)
+        words = (
+            gen._words(like.size).astype(np.uint64) if span < 2**32 else gen._random64(like.size)
+        )
     values = (words % np.uint64(span)).astype(np.int64) + np.int64(low)
     return _placed(values.astype(like.dtype), like)
 
 
-_FULL = {  # random_() without bounds: the modulus of uniform_int<T>, and whether it takes random64()
+# random_() without bounds: the modulus of uniform_int<T>, and whether it takes random64()
+_FULL = {
     np.dtype(np.int64): (2**63, True),
     np.dtype(np.float64): (2**53 + 1, True),
     np.dtype(np.float32): (2**24 + 1, False),

@@ -16,8 +16,8 @@ from typing import Any, Union
 import numpy as np
 
 from . import autograd, dtypes
-from . import random as _random
 from . import functions as ops
+from . import random as _random
 from .formatting import format_tensor
 from .functions._common import check_dim
 from .tensor_methods import TensorMethods, _shape_args
@@ -88,7 +88,9 @@ def _unwrap_nested(data):
 def _float_only(tensor, kernel):
     """PyTorch's error for a float-only random kernel called on another dtype."""
     if tensor.array.dtype.kind != "f":
-        raise NotImplementedError(f'"{kernel}" not implemented for {dtypes.type_name(tensor.array.dtype)!r}')
+        raise NotImplementedError(
+            f'"{kernel}" not implemented for {dtypes.type_name(tensor.array.dtype)!r}'
+        )
 
 
 class Tensor(TensorMethods):

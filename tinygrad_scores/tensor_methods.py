@@ -16,8 +16,8 @@ import numbers
 import numpy as np
 
 from . import dtypes, return_types
-from . import random as _random
 from . import functions as ops
+from . import random as _random
 from ._missing import missing
 from .functions._common import check_dim as _dim
 

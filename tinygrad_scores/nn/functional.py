@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from .. import functions as ops
+from .. import random
 from ..capture import escape
 from ..creation import stack
 from ..functions.activations import ELU, GELU, Hardtanh, LeakyReLU, SiLU, Softplus
@@ -30,7 +31,6 @@ from ..functions.normalization import (
     Standardize,
     VectorNorm,
 )
-from .. import random
 from ..tensor import Tensor
 
 _REDUCTIONS = ("mean", "sum", "none")

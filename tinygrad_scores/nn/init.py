@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd import no_grad
 from .. import random
+from ..autograd import no_grad
 from ..random import Generator
 from ..tensor import Tensor
 
