@@ -255,3 +255,33 @@ def test_random_module_works_on_arrays_below_the_tensor_layer():
         node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level
     }
     assert imported <= {"capture", "device", "kernels"}, imported
+
+
+# ---------------------------------------------------------------------------- kernels and twins
+def test_rng_kernels_equal_their_numpy_twins():
+    from tinygrad_scores.kernels import reference as ref
+    from tinygrad_scores.kernels import rng
+
+    g = torch.Generator().manual_seed(11)
+    ref_words = ref.mt_words(g._key.copy(), g._pos.copy(), 5000)
+    assert np.array_equal(g._words(5000), ref_words)  # across several twists
+    n = 20_000
+    buf = np.empty(n, np.float32)
+    rng.mt_words(g._key, g._pos, buf.view(np.uint32))
+    words = buf.view(np.uint32).copy()
+    low, span = np.float32(-0.25), np.float32(1.75)
+    rng.uniform_float32(buf, low, span)
+    assert np.array_equal(buf, ref.uniform_float32(words, low, span))
+    uniforms = ref.uniform_float32(words, np.float32(0), np.float32(1))
+    normals = uniforms.copy()
+    rng.normal_blocks_float32(normals, np.float32(0.5), np.float32(2.0))
+    expected = ref.normal_blocks_float32(uniforms, np.float32(0.5), np.float32(2.0))
+    assert np.array_equal(normals, expected)
+    buf64 = np.empty(n // 2)
+    rng.mt_words(g._key, g._pos, buf64.view(np.uint32))
+    words = buf64.view(np.uint32).copy()
+    rng.uniform_float64(buf64, 0.0, 1.0)
+    assert np.array_equal(buf64, ref.uniform_float64(words, 0.0, 1.0))
+    perm = np.arange(50)
+    rng.randperm_shuffle(words[:49], perm)
+    assert np.array_equal(perm, ref.randperm_shuffle(words[:49], 50))

@@ -14,7 +14,9 @@ from several threads.
   aborts the process if two threads enter it at once.
 - ``renamed``: the cache-name workaround for two builds (serial, threaded) of one function.
 - ``local_array`` (a stack buffer: LLVM's alloca), and ``ldexp`` / ``strict_sub``, two
-  LLVM-IR helpers for vecmath.py's exp.
+  LLVM-IR helpers for vecmath.py's exp; ``fma``, ``sqrt`` and the bit casts
+  ``float_bits`` / ``bits_float`` for rng.py, which repeats PyTorch's float arithmetic
+  rounding for rounding.
 """
 
 import atexit
