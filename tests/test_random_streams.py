@@ -14,6 +14,8 @@ import sys
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import tinygrad_scores as torch
 import tinygrad_scores.nn.functional as F
@@ -285,3 +287,20 @@ def test_rng_kernels_equal_their_numpy_twins():
     perm = np.arange(50)
     rng.randperm_shuffle(words[:49], perm)
     assert np.array_equal(perm, ref.randperm_shuffle(words[:49], 50))
+
+
+@settings(deadline=None, max_examples=40)
+@given(n=st.integers(16, 300), seed=st.integers(0, 2**64 - 1))
+def test_randn_of_any_size_is_normal_fill_with_its_last_block_redrawn(n, seed):
+    """randn(n), n >= 16: n uniforms, whole blocks of 16 transformed, and when n % 16 != 0
+    16 fresh uniforms transformed into the last 16 places (the NumPy twins' pipeline)."""
+    from tinygrad_scores.kernels import reference as ref
+
+    g = torch.Generator().manual_seed(seed)
+    words = ref.mt_words(g._key, g._pos, n + 16)
+    one, zero = np.float32(1), np.float32(0)
+    expected = ref.normal_blocks_float32(ref.uniform_float32(words[:n], zero, one), zero, one)
+    if n % 16:
+        tail = ref.uniform_float32(words[n:], zero, one)
+        expected[-16:] = ref.normal_blocks_float32(tail, zero, one)
+    assert torch.randn(n, generator=g).numpy().tobytes() == expected.tobytes()
