@@ -252,18 +252,22 @@ def normal(like, mean=0.0, std=1.0, generator=None):
     gen = generator_or_default(generator)
     n = like.size
     with gen._lock:
-        if n >= 16 and like.flags.c_contiguous and like.dtype in (np.float32, np.float64):
-            dtype = like.dtype.type
-            blocks = (
-                kernels.normal_blocks_float32
-                if dtype == np.float32
-                else kernels.normal_blocks_float64
-            )
-            data = _uniform_flat(gen, n, dtype, 0.0, 1.0)
-            blocks(data, dtype(mean), dtype(std))
+        if n >= 16 and like.flags.c_contiguous and like.dtype == np.float32:
+            data, tail = np.empty(n, np.float32), np.empty(16, np.float32)
+            mean32, std32 = np.float32(mean), np.float32(std)
+            kernels.mt_words(gen._key, gen._pos, data.view(np.uint32))
+            kernels.normal_blocks_float32(data, mean32, std32)  # from the words, in place
             if n % 16:
-                tail = _uniform_flat(gen, 16, dtype, 0.0, 1.0)
-                blocks(tail, dtype(mean), dtype(std))
+                kernels.mt_words(gen._key, gen._pos, tail.view(np.uint32))
+                kernels.normal_blocks_float32(tail, mean32, std32)
+                data[-16:] = tail
+            return data.reshape(like.shape)
+        if n >= 16 and like.flags.c_contiguous and like.dtype == np.float64:
+            data = _uniform_flat(gen, n, np.float64, 0.0, 1.0)
+            kernels.normal_blocks_float64(data, float(mean), float(std))
+            if n % 16:
+                tail = _uniform_flat(gen, 16, np.float64, 0.0, 1.0)
+                kernels.normal_blocks_float64(tail, float(mean), float(std))
                 data[-16:] = tail
             return data.reshape(like.shape)
         fresh = -(-(n - int(gen._normal[0])) // 2)  # pairs drawn: 4 words each

@@ -189,8 +189,9 @@ def _sincos_cephes(x):
 
 
 def normal_blocks_float32(data, mean, std):
-    """normal_fill_16_AVX2 on each whole block of 16: the Cephes log and sincos of
-    avx_mathfun.h, operation for operation (with the FMAs its compiler fused)."""
+    """normal_fill_16_AVX2 on each whole block of 16 uniforms (the kernel takes the words
+    and makes the uniforms on the way): the Cephes log and sincos of avx_mathfun.h,
+    operation for operation (with the FMAs its compiler fused)."""
     blocks = data[: len(data) // 16 * 16].reshape(-1, 2, 8)
     radius = np.sqrt(np.float32(-2) * _log_cephes(np.float32(1) - blocks[:, 0]))
     sin, cos = _sincos_cephes(np.float32(2 * np.pi) * blocks[:, 1])

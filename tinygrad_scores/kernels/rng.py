@@ -89,12 +89,18 @@ def mt_words(key, pos, out):
     pos[0], pos[1] = left, nxt
 
 
+@_exact
+def _uniform24(word):
+    """The uniform of a word held as float32 bits: (word & (2**24 - 1)) * 2**-24."""
+    return np.float32(float_bits(word) & _I24) * _TWO_M24
+
+
 @kernel(["void(float32[::1], float32, float32)"])
 def uniform_float32(buf, low, span):
     """buf holds one word per element (mt_words wrote into its bytes); each becomes
     fma((word & (2**24 - 1)) * 2**-24, span, low)  (span = to - from)."""
     for i in range(buf.shape[0]):
-        buf[i] = fma(np.float32(float_bits(buf[i]) & _I24) * _TWO_M24, span, low)
+        buf[i] = fma(_uniform24(buf[i]), span, low)
 
 
 @_exact
@@ -201,18 +207,20 @@ def _box_muller32(u1, u2, lanes, mean, std):
 
 @kernel(["void(float32[::1], float32, float32)"])
 def normal_blocks_float32(data, mean, std):
-    """Each whole block of 16 uniforms d becomes 16 normals (normal_fill_16_AVX2): for
-    j < 8, r = sqrt(-2 log(1 - d[j])), t = 2 pi d[j + 8], d[j] = fma(r cos t, std, mean),
-    d[j + 8] = fma(r sin t, std, mean). 32 blocks at a time, their halves gathered into
-    two scratch rows so that the arithmetic runs 8 or 16 lanes wide."""
+    """data holds one random word per element (as float32 bits, mt_words wrote them);
+    each whole block of 16 becomes 16 normals (normal_fill_16_AVX2): with d the block's
+    uniforms (24 random bits each), for j < 8 r = sqrt(-2 log(1 - d[j])), t = 2 pi d[j + 8],
+    d[j] = fma(r cos t, std, mean), d[j + 8] = fma(r sin t, std, mean). 32 blocks at a
+    time, their halves gathered into two scratch rows (turned into uniforms on the way)
+    so that the arithmetic runs 8 or 16 lanes wide."""
     u1, u2 = local_array(256, np.float32), local_array(256, np.float32)
     blocks = data.shape[0] // 16
     for first in range(0, blocks, 32):
         count = min(32, blocks - first)
         for b in range(count):
             for j in range(8):
-                u1[8 * b + j] = data[16 * (first + b) + j]
-                u2[8 * b + j] = data[16 * (first + b) + 8 + j]
+                u1[8 * b + j] = _uniform24(data[16 * (first + b) + j])
+                u2[8 * b + j] = _uniform24(data[16 * (first + b) + 8 + j])
         _box_muller32(u1, u2, 8 * count, mean, std)
         for b in range(count):
             for j in range(8):
