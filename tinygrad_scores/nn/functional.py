@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from .. import functions as ops
-from .. import random
+from .. import random as _random
 from ..capture import escape
 from ..creation import stack
 from ..functions.activations import ELU, GELU, Hardtanh, LeakyReLU, SiLU, Softplus
@@ -251,7 +251,7 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     if p == 1.0:
         mask = np.zeros(input.shape, dtype)
     else:
-        keep = random.bernoulli_scalar(np.empty_like(input.array), 1.0 - p)
+        keep = _random.bernoulli_scalar(np.empty_like(input.array), 1.0 - p)
         mask = keep * (dtype(1) / dtype(1.0 - p))
     return _maybe_inplace(input, inplace, lambda x: x * Tensor.wrap(mask))
 

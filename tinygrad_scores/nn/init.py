@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import random
+from .. import random as _random
 from ..autograd import no_grad
 from ..random import Generator
 from ..tensor import Tensor
@@ -252,7 +252,7 @@ def sparse_(
     with no_grad():
         values = tensor.normal_(0, std, generator=generator).array.copy()
     for col in range(cols):
-        values[random.randperm(rows)[:num_zeros], col] = 0
+        values[_random.randperm(rows)[:num_zeros], col] = 0
     return _fill(tensor, values)
 
 
