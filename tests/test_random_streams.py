@@ -133,7 +133,9 @@ def test_fork_rng_restores_the_global_stream():
 
 def test_generators_seed_and_report_their_seeds():
     g = torch.Generator()
-    assert g.initial_seed() == 67280421310721
+    assert g.initial_seed() == 67280421310721 and g.device == torch.device("cpu")
+    with pytest.raises(RuntimeError):
+        torch.Generator("cuda")
     assert g.manual_seed(-1) is g and g.initial_seed() == 2**64 - 1
     chosen = g.seed()
     assert isinstance(chosen, int) and g.initial_seed() == chosen
@@ -141,6 +143,19 @@ def test_generators_seed_and_report_their_seeds():
     assert torch.initial_seed() == 2**32 + 9
     with pytest.raises(RuntimeError, match="Overflow"):
         g.manual_seed(2**64)
+
+
+def test_a_copied_generator_continues_the_same_stream():
+    import copy
+    import pickle
+
+    g = torch.Generator().manual_seed(4)
+    torch.randn(3, generator=g, dtype=torch.float64)  # a cached normal travels too
+    twins = [copy.deepcopy(g), pickle.loads(pickle.dumps(g))]
+    expected = torch.randn(5, generator=g, dtype=torch.float64).numpy()
+    for twin in twins:
+        assert twin.initial_seed() == 4
+        assert np.array_equal(torch.randn(5, generator=twin, dtype=torch.float64).numpy(), expected)
 
 
 def test_a_generator_is_its_own_stream():

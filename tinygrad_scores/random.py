@@ -23,7 +23,7 @@ import threading
 import numpy as np
 
 from .capture import escape
-from .device import check as check_device
+from .device import device as _device
 from .kernels import rng as kernels
 
 _DEFAULT_SEED = 67280421310721  # PyTorch's default_generator.initial_seed() at start-up
@@ -67,8 +67,7 @@ class Generator:
         seed = _DEFAULT_SEED
         if isinstance(device, (int, np.integer)) and not isinstance(device, bool):
             seed, device = int(device), "cpu"
-        check_device(device)
-        self.device = device
+        self.device = _device(device)  # refuses anything but the CPU
         self._lock = threading.Lock()
         self.manual_seed(seed)
 
@@ -132,6 +131,13 @@ class Generator:
     def clone_state(self):
         """A copy of this generator (same stream position and cache)."""
         return Generator().set_state(self.get_state())
+
+    def __getstate__(self):  # copy and pickle: the stream, not the lock
+        return {"device": self.device, "state": np.asarray(self.get_state().numpy())}
+
+    def __setstate__(self, saved):
+        self.device, self._lock = saved["device"], threading.Lock()
+        self.set_state(saved["state"])
 
     def __repr__(self):
         return f"<tinygrad_scores.Generator object, initial_seed={self._seed}>"
