@@ -315,7 +315,7 @@ def _sampled(name, draw, doc):
         **kwargs,
     ):
         dtype, shape = _float_dtype(dtype), _size(size, kwargs.get("size"))
-        return _finish(draw(np.empty(shape, dtype), generator), requires_grad, device)
+        return _finish(draw(random.blank(shape, dtype), generator), requires_grad, device)
 
     sample.__name__ = sample.__qualname__ = name
     sample.__doc__ = doc
@@ -379,7 +379,7 @@ def randint(
         raise RuntimeError(
             f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}"
         )
-    like = np.empty(_shape_args((size,)), dtypes.to_numpy(dtype) or np.int64)
+    like = random.blank(_shape_args((size,)), dtypes.to_numpy(dtype) or np.int64)
     return _finish(random.random_from_to(like, low, high, generator), requires_grad, device)
 
 
@@ -475,7 +475,7 @@ def normal(
             )
         if std < 0:
             raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
-        like = np.empty(_shape_args((size,)), _float_dtype(dtype))
+        like = random.blank(_shape_args((size,)), _float_dtype(dtype))
         return _finish(random.normal(like, mean, std, generator), requires_grad)
     if size is not None:
         raise TypeError("normal(): size is only accepted with a float mean and std")
@@ -483,7 +483,7 @@ def normal(
     std_array = np.asarray(_value(std), out_dtype)
     _check_std(std_array)
     shape = np.broadcast_shapes(np.shape(_value(mean)), std_array.shape)
-    like = np.empty(shape, out_dtype)
+    like = random.blank(shape, out_dtype)
     if std_t:
         samples = random.normal(like, 0.0, 1.0, generator) * std_array
     else:

@@ -209,6 +209,22 @@ def generator_or_default(generator):
 
 
 # ---------------------------------------------------------------------------- samplers
+def blank(shape, dtype):
+    """A read-only stand-in for ``np.empty(shape, dtype)`` that owns one element: all a
+    sampler reads of ``like`` is its shape, dtype and layout. A creation function passes
+    it instead of an empty array that would only be thrown away (a second large buffer
+    freed each call makes the C library hand its memory back, and the next draw pays
+    page faults for it)."""
+    shape = tuple(shape)
+    itemsize = np.dtype(dtype).itemsize
+    strides = tuple(
+        int(np.prod(shape[i + 1 :], dtype=np.int64)) * itemsize for i in range(len(shape))
+    )
+    return np.lib.stride_tricks.as_strided(
+        np.empty(1, dtype), shape, strides, subok=False, writeable=False
+    )
+
+
 def _placed(flat, like):
     """``flat`` (the values in draw order) laid out in ``like``'s shape so that writing
     them into ``like`` fills its memory in order: TensorIterator's order, fastest-moving
