@@ -65,6 +65,9 @@ FLOAT_CASES = {
     "normal_": (_filled("normal_", 0.5, 2.0), SIZES + ("t", "s")),
     "exponential_": (_filled("exponential_", 1.5), (1, 17, 100, "s")),
     "bernoulli_scalar": (_filled("bernoulli_", 0.3), (1, 17, 100, "t")),
+    "cauchy_": (_filled("cauchy_", 0.5, 2.0), (1, 17, 100, "t")),
+    "log_normal_": (_filled("log_normal_", 0.3, 0.5), (1, 17, 100, "s")),
+    "geometric_": (_filled("geometric_", 0.3), (1, 17, 100)),
     "rand_like": (_like("rand_like"), ("t", "s")),
     "randn_like": (_like("randn_like"), ("t", "s")),
 }
@@ -88,6 +91,7 @@ def _random_int_cases():
             ],
             "random_/float_from_to": lambda torch: [torch.empty(9).random_(-4, 5)],
             "random_/scalar": lambda torch: [torch.empty((), dtype=torch.int64).random_()],
+            "geometric_/int64": lambda torch: [torch.empty(9, dtype=torch.int64).geometric_(0.7)],
             "randint/high_size_kw": lambda torch: [torch.randint(9, size=(17,))],
             "randint/low_high": lambda torch: [torch.randint(3, 10, (4, 5))],
             "randint/keywords": lambda torch: [torch.randint(low=-2, high=2, size=(16,))],

@@ -239,6 +239,12 @@ def test_random_and_sampler_errors_name_the_problem():
         torch.empty(3).exponential_(0)
     with pytest.raises(RuntimeError, match="p to be in"):
         torch.empty(3).bernoulli_(1.5)
+    with pytest.raises(RuntimeError, match="sigma > 0.0"):
+        torch.empty(3).cauchy_(0, 0)
+    with pytest.raises(RuntimeError, match=r"p to be in \(0, 1\)"):
+        torch.empty(3).geometric_(1.5)
+    with pytest.raises(RuntimeError, match="floating-point"):
+        torch.zeros(3, dtype=torch.int64).log_normal_()
     with pytest.raises(RuntimeError, match="negative dimension"):
         torch.randperm(-1)
 

@@ -292,12 +292,16 @@ def normal(like, mean=0.0, std=1.0, generator=None):
                 kernels.normal_blocks_float64(tail, float(mean), float(std))
                 data[-16:] = tail
             return data.reshape(like.shape)
-        fresh = -(-(n - int(gen._normal[0])) // 2)  # pairs drawn: 4 words each
-        out = np.empty(n)
-        kernels.normal_serial(
-            gen._words(4 * max(fresh, 0)), gen._normal, float(mean), float(std), out
-        )
+        out = _normal_serial(gen, n, mean, std)
     return _placed(out.astype(like.dtype), like)
+
+
+def _normal_serial(gen, n, mean, std):
+    """n samples of normal_distribution<double>(mean, std), the cache used first."""
+    fresh = -(-(n - int(gen._normal[0])) // 2)  # pairs drawn: 4 words each
+    out = np.empty(n)
+    kernels.normal_serial(gen._words(4 * max(fresh, 0)), gen._normal, float(mean), float(std), out)
+    return out
 
 
 def random_from_to(like, low, high, generator=None):
@@ -387,6 +391,34 @@ def exponential(like, lambd=1.0, generator=None):
     with gen._lock:
         kernels.exponential_float64(gen._words(2 * like.size), float(lambd), out)
     return _placed(out.astype(like.dtype), like)
+
+
+def cauchy(like, median=0.0, sigma=1.0, generator=None):
+    """``like.cauchy_(median, sigma)``'s values: median + sigma tan(pi (u - 1/2))."""
+    gen = generator_or_default(generator)
+    out = np.empty(like.size)
+    with gen._lock:
+        kernels.cauchy_float64(gen._words(2 * like.size), float(median), float(sigma), out)
+    return _placed(out.astype(like.dtype), like)
+
+
+def geometric(like, p, generator=None):
+    """``like.geometric_(p)``'s values: ceil(log(u) / log1p(-p)), trials to a success."""
+    gen = generator_or_default(generator)
+    out = np.empty(like.size)
+    with gen._lock:
+        kernels.geometric_float64(gen._words(2 * like.size), float(p), out)
+    return _placed(out.astype(like.dtype), like)
+
+
+def log_normal(like, mean=1.0, std=2.0, generator=None):
+    """``like.log_normal_(mean, std)``'s values: exp of normal_distribution<double>
+    samples, one at a time (so the cached normal is used and left as PyTorch's)."""
+    gen = generator_or_default(generator)
+    with gen._lock:
+        values = _normal_serial(gen, like.size, mean, std)
+    kernels.exp_float64(values)
+    return _placed(values.astype(like.dtype), like)
 
 
 def multinomial(weights, num_samples, replacement, generator=None):

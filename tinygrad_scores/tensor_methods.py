@@ -1311,6 +1311,33 @@ class TensorMethods:
             raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p}")
         return self._fill_values(_random.bernoulli_scalar(self.array, p, generator))
 
+    def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
+        """Samples of the Cauchy distribution: median + sigma tan(pi (u - 1/2))."""
+        self._random_float_only("cauchy")
+        if not sigma > 0:
+            raise RuntimeError(f"cauchy_ expects sigma > 0.0, but found sigma={sigma}")
+        return self._fill_values(_random.cauchy(self.array, median, sigma, generator))
+
+    def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
+        """exp of normal samples with this mean and std (of the logarithm)."""
+        self._random_float_only("log_normal")
+        if not std > 0:
+            raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={std}")
+        return self._fill_values(_random.log_normal(self.array, mean, std, generator))
+
+    def geometric_(self, p, *, generator=None):
+        """The number of Bernoulli(p) trials up to the first success (1, 2, ...)."""
+        if not 0 < p < 1:
+            raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={p}")
+        return self._fill_values(_random.geometric(self.array, p, generator))
+
+    def _random_float_only(self, name):
+        if self.array.dtype.kind != "f":
+            raise RuntimeError(
+                f"{name}_ is implemented for floating-point tensors only, not "
+                f"{dtypes.type_name(self.array.dtype)}"
+            )
+
     def exponential_(self, lambd=1.0, *, generator=None):
         """Samples of Exp(lambd): -log1p(-u) / lambd, u a 53-bit uniform."""
         if self.array.dtype.kind != "f":

@@ -266,6 +266,27 @@ def exponential_float64(words, lambd, out):
         out[i] = scale * math.log1p(-_u53(words, 2 * i))
 
 
+@kernel(["void(uint32[::1], float64, float64, float64[::1])"])
+def cauchy_float64(words, median, sigma, out):
+    """cauchy_distribution<double>: median + sigma * tan(pi (u - 1/2)), u 53 bits."""
+    for i in range(out.shape[0]):
+        out[i] = fma(sigma, math.tan(math.pi * (_u53(words, 2 * i) - 0.5)), median)
+
+
+@kernel(["void(uint32[::1], float64, float64[::1])"])
+def geometric_float64(words, p, out):
+    """geometric_distribution<double>: ceil(log(u) / log1p(-p)), u 53 bits."""
+    for i in range(out.shape[0]):
+        out[i] = math.ceil(math.log(_u53(words, 2 * i)) / math.log1p(-p))
+
+
+@kernel(["void(float64[::1])"])
+def exp_float64(values):
+    """values = exp(values) with the C library's exp (log_normal_ is exp of normals)."""
+    for i in range(values.shape[0]):
+        values[i] = math.exp(values[i])
+
+
 @kernel(["void(uint32[::1], int64[::1])"])
 def randperm_shuffle(words, out):
     """randperm for n < 2**32 / 20: out starts as 0..n-1; for i < n - 1 swap out[i] with
