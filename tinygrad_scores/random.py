@@ -237,11 +237,6 @@ def _placed(flat, like):
     return out
 
 
-def _float_kind(dtype):
-    if dtype not in (np.float32, np.float64):
-        raise TypeError(f"expected a float32 or float64 tensor, got {dtype}")
-
-
 def _uniform_flat(gen, n, dtype, low, high):
     """n uniforms in [low, high) as uniform_real_distribution<dtype> draws them: the
     words are written into the output's own bytes (one per float32, two per float64) and
@@ -274,26 +269,26 @@ def normal(like, mean=0.0, std=1.0, generator=None):
     gen = generator_or_default(generator)
     n = like.size
     with gen._lock:
-        if n >= 16 and like.flags.c_contiguous and like.dtype == np.float32:
-            data, tail = np.empty(n, np.float32), np.empty(16, np.float32)
-            mean32, std32 = np.float32(mean), np.float32(std)
-            kernels.mt_words(gen._key, gen._pos, data.view(np.uint32))
-            kernels.normal_blocks_float32(data, mean32, std32)  # from the words, in place
+        if n >= 16 and like.flags.c_contiguous and like.dtype in (np.float32, np.float64):
+            dtype = like.dtype.type
+            data = _normal_fill(gen, np.empty(n, dtype), dtype(mean), dtype(std))
             if n % 16:
-                kernels.mt_words(gen._key, gen._pos, tail.view(np.uint32))
-                kernels.normal_blocks_float32(tail, mean32, std32)
-                data[-16:] = tail
-            return data.reshape(like.shape)
-        if n >= 16 and like.flags.c_contiguous and like.dtype == np.float64:
-            data = _uniform_flat(gen, n, np.float64, 0.0, 1.0)
-            kernels.normal_blocks_float64(data, float(mean), float(std))
-            if n % 16:
-                tail = _uniform_flat(gen, 16, np.float64, 0.0, 1.0)
-                kernels.normal_blocks_float64(tail, float(mean), float(std))
-                data[-16:] = tail
+                data[-16:] = _normal_fill(gen, np.empty(16, dtype), dtype(mean), dtype(std))
             return data.reshape(like.shape)
         out = _normal_serial(gen, n, mean, std)
     return _placed(out.astype(like.dtype), like)
+
+
+def _normal_fill(gen, data, mean, std):
+    """Random words into data's bytes, then its whole blocks of 16 made normals in place
+    (the float32 kernel makes the uniforms from the words itself)."""
+    kernels.mt_words(gen._key, gen._pos, data.view(np.uint32))
+    if data.dtype == np.float32:
+        kernels.normal_blocks_float32(data, mean, std)
+    else:
+        kernels.uniform_float64(data, 0.0, 1.0)
+        kernels.normal_blocks_float64(data, mean, std)
+    return data
 
 
 def _normal_serial(gen, n, mean, std):
