@@ -14,8 +14,12 @@ PyTorch's CPU kernels apply to its 32-bit words (ATen's ``core/MT19937RNGEngine.
 - ``normal_blocks_float64``: the same blocks with the C library's log, cos and sin.
 - ``normal_serial``: ``normal_distribution<double>``, one pair of 53-bit uniforms per two
   samples, the second sample cached in the generator for the next call.
+- ``exponential_float64``, ``cauchy_float64``, ``geometric_float64``, ``exp_float64``
+  (for log_normal_) and ``randperm_shuffle``: PyTorch's serial kernels for the rest.
 
-Every loop is written for one element; LLVM vectorises the ones without a carried state.
+The words are spent in PyTorch's order, so the caller draws them with ``mt_words`` and
+passes them in (the uniform kernels find them in their output's bytes). Every loop is
+written for one element; LLVM vectorises the ones without a carried state.
 The kernels are compiled without fast-math: each rounding is the one PyTorch's code makes.
 """
 
