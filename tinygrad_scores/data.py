@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
 
 import numpy as np
 
-from . import random
+from . import random as _random
 from .random import Generator
 from .tensor import Tensor
 
@@ -157,7 +157,7 @@ def random_split(
             )
     if sum(lengths) != n:
         raise ValueError("Sum of input lengths does not equal the length of the input dataset!")
-    order = random.randperm(n, generator).tolist()  # PyTorch's: the same split for a seed
+    order = _random.randperm(n, generator).tolist()  # PyTorch's: the same split for a seed
     return [
         Subset(dataset, order[end - size : end])
         for end, size in zip(itertools.accumulate(lengths), lengths)
@@ -342,7 +342,7 @@ class DataLoader:
     def __iter__(self) -> Iterator[Any]:
         # PyTorch's iterator draws a base seed for its workers from the loader's generator
         # when it is created, shuffled or not: the stream moves on as it does there
-        random.random_full(np.empty((), np.int64), self.generator)
+        _random.random_full(np.empty((), np.int64), self.generator)
         return self._batches()
 
     def _batches(self) -> Iterator[Any]:
@@ -370,10 +370,10 @@ def _random_order(n: int, generator: Generator | None) -> np.ndarray:
     (empty) remainder of num_samples % n, which moves a given generator on as PyTorch's
     sampler does."""
     if generator is None:
-        seed = int(random.random_full(np.empty((), np.int64)))
+        seed = int(_random.random_full(np.empty((), np.int64)))
         generator = Generator().manual_seed(seed)
-    order = random.randperm(n, generator)
-    random.randperm(n, generator)
+    order = _random.randperm(n, generator)
+    _random.randperm(n, generator)
     return order
 
 
