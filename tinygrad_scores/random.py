@@ -379,31 +379,29 @@ def bernoulli_tensor(probs, dtype, generator=None):
     return (u.reshape(p.shape) < p).astype(dtype)  # the output is contiguous: C order
 
 
-def exponential(like, lambd=1.0, generator=None):
-    """``like.exponential_(lambd)``'s values: -1 / lambd * log1p(-u), u a 53-bit uniform."""
+def _two_words_each(like, generator, kernel, *params):
+    """``like``'s values from a kernel that turns two words per element (one 53-bit
+    uniform) into a float64 sample, cast to like's dtype."""
     gen = generator_or_default(generator)
     out = np.empty(like.size)
     with gen._lock:
-        kernels.exponential_float64(gen._words(2 * like.size), float(lambd), out)
+        kernel(gen._words(2 * like.size), *params, out)
     return _placed(out.astype(like.dtype), like)
+
+
+def exponential(like, lambd=1.0, generator=None):
+    """``like.exponential_(lambd)``'s values: -1 / lambd * log1p(-u), u a 53-bit uniform."""
+    return _two_words_each(like, generator, kernels.exponential_float64, float(lambd))
 
 
 def cauchy(like, median=0.0, sigma=1.0, generator=None):
     """``like.cauchy_(median, sigma)``'s values: median + sigma tan(pi (u - 1/2))."""
-    gen = generator_or_default(generator)
-    out = np.empty(like.size)
-    with gen._lock:
-        kernels.cauchy_float64(gen._words(2 * like.size), float(median), float(sigma), out)
-    return _placed(out.astype(like.dtype), like)
+    return _two_words_each(like, generator, kernels.cauchy_float64, float(median), float(sigma))
 
 
 def geometric(like, p, generator=None):
     """``like.geometric_(p)``'s values: ceil(log(u) / log1p(-p)), trials to a success."""
-    gen = generator_or_default(generator)
-    out = np.empty(like.size)
-    with gen._lock:
-        kernels.geometric_float64(gen._words(2 * like.size), float(p), out)
-    return _placed(out.astype(like.dtype), like)
+    return _two_words_each(like, generator, kernels.geometric_float64, float(p))
 
 
 def log_normal(like, mean=1.0, std=2.0, generator=None):
