@@ -14,10 +14,9 @@ import numbers
 
 import numpy as np
 
-from . import dtypes
+from . import dtypes, random
 from . import functions as ops
 from .device import check as check_device
-from .random import _rng
 from .tensor import Tensor, _shape_args, _to_array
 
 __all__ = [
@@ -296,9 +295,13 @@ def logspace(
 
 
 # ---------------------------------------------------------------------------- random
+# Each sampler fills a fresh array as PyTorch's does (randn = empty(size).normal_(), ...),
+# so it spends the generator's words in the same order: random.py says how.
+
+
 def _sampled(name, draw, doc):
-    """A sampler with PyTorch's ``randn``-style signature: ``draw(rng, shape)`` gives float64
-    samples, cast to ``dtype`` (the default float dtype unless given)."""
+    """A sampler with PyTorch's ``randn``-style signature: ``draw(like, generator)`` gives
+    the values for an empty array ``like`` of the size and dtype asked for."""
 
     def sample(
         *size,
@@ -312,19 +315,19 @@ def _sampled(name, draw, doc):
         **kwargs,
     ):
         dtype, shape = _float_dtype(dtype), _size(size, kwargs.get("size"))
-        return _finish(draw(_rng(generator), shape).astype(dtype), requires_grad, device)
+        return _finish(draw(random.blank(shape, dtype), generator), requires_grad, device)
 
     sample.__name__ = sample.__qualname__ = name
     sample.__doc__ = doc
     return _with_out(sample)
 
 
-def _draw_normal(rng, shape):
-    return rng.standard_normal(shape)
+def _draw_normal(like, generator):
+    return random.normal(like, 0.0, 1.0, generator)
 
 
-def _draw_uniform(rng, shape):
-    return rng.random(shape)
+def _draw_uniform(like, generator):
+    return random.uniform(like, 0.0, 1.0, generator)
 
 
 randn = _sampled(
@@ -335,11 +338,26 @@ randn = _sampled(
 rand = _sampled("rand", _draw_uniform, "Uniform samples in [0, 1).")
 
 
+def _randint_bounds(bounds):
+    """(low, high) from randint's one or two bounds: ``(high,)`` or ``(low, high)``."""
+    if len(bounds) not in (1, 2):
+        raise TypeError(
+            "randint() received an invalid combination of arguments: expected "
+            "randint(high, size) or randint(low, high, size)"
+        )
+    low, high = (0, bounds[0]) if len(bounds) == 1 else bounds
+    for name, value in (("low", low), ("high", high)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+            raise TypeError(f"randint(): argument '{name}' must be int, not {type(value).__name__}")
+    return int(low), int(high)
+
+
 @_with_out
 def randint(
-    low,
-    high=None,
+    *args,
     size=None,
+    low=None,
+    high=None,
     generator=None,
     out=None,
     dtype=None,
@@ -347,34 +365,43 @@ def randint(
     device=None,
     requires_grad=False,
 ):
-    """Integers uniform in [low, high): ``randint(high, size)`` or ``randint(low, high, size)``."""
+    """Integers uniform in [low, high): ``randint(high, size)`` or ``randint(low, high,
+    size)``, ``size`` positional (a tuple) or a keyword, as PyTorch's overloads;
+    int64 unless ``dtype`` says otherwise."""
+    args = list(args)
     if size is None:
-        if high is None:
-            raise TypeError("randint() missing required argument 'size'")
-        low, high, size = 0, low, high
-    if high is None:
-        raise TypeError("randint() missing required argument 'high'")
+        if not args or not isinstance(args[-1], (tuple, list)):
+            raise TypeError("randint() missing required argument 'size' (a tuple of ints)")
+        size = args.pop()
+    bounds = ([] if low is None else [low]) + args + ([] if high is None else [high])
+    low, high = _randint_bounds(bounds)
     if low >= high:
         raise RuntimeError(
             f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}"
         )
-    array = _rng(generator).integers(low, high, size=_shape_args((size,)), dtype=np.int64)
-    return _finish(array.astype(dtypes.to_numpy(dtype) or np.int64), requires_grad, device)
+    like = random.blank(_shape_args((size,)), dtypes.to_numpy(dtype) or np.int64)
+    return _finish(random.random_from_to(like, low, high, generator), requires_grad, device)
 
 
 @_with_out
 def randperm(
-    n, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False
+    n, *, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False
 ):
-    array = _rng(generator).permutation(int(n)).astype(dtypes.to_numpy(dtype) or np.int64)
+    """A random permutation of 0..n-1 (PyTorch's shuffle, so the same for the same seed)."""
+    n = int(n)
+    if n < 0:
+        raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
+    array = random.randperm(n, generator).astype(dtypes.to_numpy(dtype) or np.int64)
     return _finish(array, requires_grad, device)
 
 
 def _sampled_like(name, draw):
-    """A ``rand_like``-style sampler: ``draw(rng, shape)`` in ``input``'s shape and dtype."""
+    """A ``rand_like``-style sampler: ``draw(like, generator)`` in ``input``'s shape and
+    dtype (and memory order: empty_like keeps a dense input's strides)."""
 
     def sample_like(
         input,
+        *,
         generator=None,
         dtype=None,
         layout=None,
@@ -382,8 +409,9 @@ def _sampled_like(name, draw):
         requires_grad=False,
         memory_format=None,
     ):
-        rng = _rng(generator)
-        return _like(lambda s, d: draw(rng, s).astype(d), input, dtype, device, requires_grad)
+        dtype = dtypes.to_numpy(dtype) or input.array.dtype
+        like = np.empty_like(input.array, dtype=dtype)
+        return _finish(draw(like, generator), requires_grad, device)
 
     sample_like.__name__ = sample_like.__qualname__ = name
     return sample_like
@@ -397,6 +425,7 @@ def randint_like(
     input,
     low=0,
     high=None,
+    *,
     generator=None,
     dtype=None,
     layout=None,
@@ -404,17 +433,19 @@ def randint_like(
     requires_grad=False,
     memory_format=None,
 ):
-    if high is None:
-        low, high = 0, low
-    return randint(
-        low,
-        high,
-        input.array.shape,
-        generator=generator,
-        dtype=dtype or input.dtype,
-        device=device,
-        requires_grad=requires_grad,
-    )
+    """``randint_like(input, high)`` or ``randint_like(input, low, high)``."""
+    low, high = _randint_bounds((low,) if high is None else (low, high))
+    if low >= high:
+        raise RuntimeError(
+            f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}"
+        )
+    like = np.empty_like(input.array, dtype=dtypes.to_numpy(dtype) or input.array.dtype)
+    return _finish(random.random_from_to(like, low, high, generator), requires_grad, device)
+
+
+def _check_std(std):
+    if np.any(std < 0):
+        raise RuntimeError(f"normal expects all elements of std >= 0.0, got {np.min(std)}")
 
 
 @_with_out
@@ -432,7 +463,8 @@ def normal(
 ):
     """Normal samples: ``normal(mean_tensor, std_tensor)`` (broadcast together),
     ``normal(mean_tensor, std=1.0)``, ``normal(mean, std_tensor)``, or
-    ``normal(mean, std, size)`` with two numbers."""
+    ``normal(mean, std, size)`` with two numbers. As PyTorch: standard normals scaled by
+    std, then mean added (two roundings), in the tensor's dtype."""
     check_device(device)
     mean_t, std_t = isinstance(mean, Tensor), isinstance(std, Tensor)
     if not mean_t and not std_t:
@@ -441,44 +473,64 @@ def normal(
                 "normal() received an invalid combination of arguments: with a "
                 "float mean and std, give the size: normal(mean, std, size)"
             )
-        shape, out_dtype = _shape_args((size,)), _float_dtype(dtype)
+        if std < 0:
+            raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
+        like = random.blank(_shape_args((size,)), _float_dtype(dtype))
+        return _finish(random.normal(like, mean, std, generator), requires_grad)
+    if size is not None:
+        raise TypeError("normal(): size is only accepted with a float mean and std")
+    out_dtype = (mean if mean_t else std).array.dtype
+    std_array = np.asarray(_value(std), out_dtype)
+    _check_std(std_array)
+    shape = np.broadcast_shapes(np.shape(_value(mean)), std_array.shape)
+    like = random.blank(shape, out_dtype)
+    if std_t:
+        samples = random.normal(like, 0.0, 1.0, generator) * std_array
     else:
-        if size is not None:
-            raise TypeError("normal(): size is only accepted with a float mean and std")
-        shape = np.broadcast_shapes(np.shape(_value(mean)), np.shape(_value(std)))
-        out_dtype = dtypes.result_type(*(x for x in (mean, std) if isinstance(x, Tensor)))
-    std_array = np.asarray(_value(std), np.float64)
-    if np.any(std_array < 0):
-        raise RuntimeError(f"normal expects std >= 0.0, but found std {std_array.min()}")
-    samples = _rng(generator).normal(np.asarray(_value(mean), np.float64), std_array, shape)
-    return _finish(np.asarray(samples).astype(out_dtype), requires_grad)
+        samples = random.normal(like, 0.0, float(std), generator)
+    samples = samples + np.asarray(_value(mean), out_dtype)
+    return _finish(samples.astype(out_dtype, copy=False), requires_grad)
 
 
 @_with_out
 def bernoulli(input, p=None, *, generator=None, out=None):
     """1 with probability ``input`` (or ``p``), else 0, in input's dtype."""
-    probs = np.asarray(_value(input) if p is None else p, np.float64)
-    if np.any((probs < 0) | (probs > 1)):
+    if p is not None:
+        return input.new_empty(input.shape).bernoulli_(p, generator=generator)
+    probs = input.array
+    if probs.size and not ((probs >= 0) & (probs <= 1)).all():
         raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.")
-    draws = _rng(generator).random(input.array.shape) < probs
-    return Tensor.wrap(draws.astype(input.array.dtype))
+    return Tensor.wrap(random.bernoulli_tensor(probs, probs.dtype, generator))
 
 
 @_with_out
 def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):
-    """``num_samples`` category indices per row, drawn with the row's weights."""
-    weights = np.atleast_2d(np.asarray(_value(input), np.float64))
+    """``num_samples`` category indices per row, drawn with the row's weights (PyTorch's
+    algorithms: random.multinomial)."""
+    if input.ndim not in (1, 2):
+        raise RuntimeError("prob_dist must be 1 or 2 dim")
+    if input.array.dtype.kind != "f":
+        raise RuntimeError(
+            f"multinomial only supports floating-point dtypes for input, got: "
+            f"{dtypes.type_name(input.array.dtype)}"
+        )
+    if num_samples <= 0:
+        raise RuntimeError("cannot sample n_sample <= 0 samples")
+    weights = np.atleast_2d(input.array)
+    if not replacement and num_samples > weights.shape[1]:
+        raise RuntimeError(
+            "cannot sample n_sample > prob_dist.size(-1) samples without replacement"
+        )
     if np.any(weights < 0) or np.any(~np.isfinite(weights)):
         raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
     if np.any(weights.sum(axis=1) <= 0):
         raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
     if not replacement and num_samples > np.count_nonzero(weights, axis=1).min():
         raise RuntimeError(
-            "cannot sample n_sample > prob_dist.size(-1) samples without replacement"
+            "invalid multinomial distribution (with replacement=False, not enough "
+            "non-negative category to sample)"
         )
-    rng = _rng(generator)
-    rows = [rng.choice(w.size, num_samples, replace=replacement, p=w / w.sum()) for w in weights]
-    out = np.asarray(rows, np.int64).reshape(len(rows), num_samples)
+    out = random.multinomial(weights, int(num_samples), replacement, generator)
     return Tensor.wrap(out if input.ndim == 2 else out[0])
 
 

@@ -369,9 +369,13 @@ class DataLoader:
 
     def __iter__(self) -> Iterator[Any]:
         indices = iter(self.batch_sampler if self.batch_sampler is not None else self.sampler)
-        # PyTorch's iterator draws a base seed for its workers as it starts, whatever the
-        # number of workers; drawn here too, so the generators' streams stay in step.
+        # PyTorch's iterator draws a base seed for its workers from the loader's generator
+        # when it is created, whatever the number of workers: drawn here too, at the same
+        # moment, so the generators' streams stay in step with PyTorch's
         empty((), dtype=dtypes.int64).random_(generator=self.generator)
+        return self._batches(indices)
+
+    def _batches(self, indices: Iterator[Any]) -> Iterator[Any]:
         if self.batch_sampler is None:
             for i in indices:
                 yield self.collate_fn(self.dataset[i])

@@ -17,6 +17,7 @@ import numpy as np
 
 from . import autograd, dtypes, numpy_dispatch
 from . import functions as ops
+from . import random as _random
 from .formatting import format_tensor
 from .functions._common import check_dim
 from .tensor_methods import TensorMethods, _shape_args
@@ -83,6 +84,14 @@ def _unwrap_nested(data):
         else:
             out.append(x)
     return out
+
+
+def _float_only(tensor, kernel):
+    """PyTorch's error for a float-only random kernel called on another dtype."""
+    if tensor.array.dtype.kind != "f":
+        raise NotImplementedError(
+            f'"{kernel}" not implemented for {dtypes.type_name(tensor.array.dtype)!r}'
+        )
 
 
 class Tensor(TensorMethods):
@@ -471,19 +480,24 @@ class Tensor(TensorMethods):
         value = value.array if isinstance(value, Tensor) else value
         return self._fill_values(np.array(value).astype(self.array.dtype))
 
-    def normal_(self, mean=0.0, std=1.0, generator=None):
-        from .random import _rng  # noqa: PLC0415  (random.py is leaf-level; no cycle)
+    def normal_(self, mean=0.0, std=1.0, *, generator=None):
+        """Normal samples, PyTorch's stream (random.normal says how they are drawn)."""
+        _float_only(self, "normal_kernel_cpu")
+        if std < 0:
+            raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
+        return self._fill_values(_random.normal(self.array, mean, std, generator))
 
-        return self._fill_values(
-            _rng(generator).normal(mean, std, self.array.shape).astype(self.array.dtype)
-        )
-
-    def uniform_(self, a=0.0, b=1.0, generator=None):
-        from .random import _rng  # noqa: PLC0415
-
-        return self._fill_values(
-            _rng(generator).uniform(a, b, self.array.shape).astype(self.array.dtype)
-        )
+    def uniform_(self, from_=0.0, to=1.0, *, generator=None, **kwargs):
+        """Uniform samples in [from, to) (``from`` is a keyword too, as in PyTorch)."""
+        from_ = kwargs.pop("from", from_)
+        if kwargs:
+            raise TypeError(f"uniform_() got an unexpected keyword argument '{next(iter(kwargs))}'")
+        _float_only(self, "uniform_kernel_cpu")
+        if from_ > to:
+            raise RuntimeError(
+                f"uniform_ expects to return a [from, to) range, but found from={from_} > to={to}"
+            )
+        return self._fill_values(_random.uniform(self.array, from_, to, generator))
 
     def __setitem__(self, index, value):
         index = _index(index)
@@ -775,3 +789,4 @@ def _index(index):
 
 
 autograd.register_tensor_type(Tensor)
+_random.register_tensor_type(Tensor)

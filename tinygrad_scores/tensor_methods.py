@@ -17,10 +17,14 @@ import numpy as np
 
 from . import dtypes, histograms, return_types
 from . import functions as ops
+from . import random as _random
 from ._missing import missing
 from .functions._common import check_dim as _dim
 
 _BY_TYPE_NAME = {name + "Tensor": dt for dt, name in dtypes._TYPE_NAMES.items()}
+
+
+_UNSET = object()  # random_(from, None) differs from random_(to)
 
 
 class TensorMethods:
@@ -1279,37 +1283,80 @@ class TensorMethods:
     def index_fill_(self, dim, index, value):
         return self._apply_inplace(lambda s: s.index_fill(dim, index, value))
 
-    def random_(self, low=0, high=None, generator=None):
-        """Integers uniform in [low, high) (high defaults to the dtype's range)."""
-        from .random import _rng  # noqa: PLC0415
-
-        if high is None:
-            low, high = (
-                0,
-                (
-                    low
-                    or (
-                        2**24
-                        if self.array.dtype.kind == "f"
-                        else int(np.iinfo(self.array.dtype).max)
-                    )
-                ),
+    def random_(self, from_=None, to=_UNSET, *, generator=None, **kwargs):
+        """``random_()``: integers in [0, 2**mantissa] (floats) or [0, max] (integers);
+        ``random_(to)``: [0, to); ``random_(from, to)``: [from, to); ``to=None``: up to the
+        dtype's largest. PyTorch's stream: random() % range + from (random64() for a range
+        of 2**32 or more)."""
+        if "from" in kwargs:
+            from_ = kwargs.pop("from")
+        elif to is _UNSET and from_ is not None:
+            from_, to = 0, from_  # random_(to)
+        to = None if to is _UNSET else to
+        if kwargs:
+            raise TypeError(f"random_() got an unexpected keyword argument '{next(iter(kwargs))}'")
+        array = self.array
+        if from_ is None:
+            return self._fill_values(_random.random_full(array, generator))
+        from_ = int(from_)
+        if to is None:
+            if array.dtype == np.int64 and from_ == -(2**63):
+                return self._fill_values(_random.random_full64(array, generator))
+            to = _largest_random(array.dtype) + 1
+        to = int(to)
+        if from_ >= to:
+            raise RuntimeError(
+                f"random_ expects 'from' to be less than 'to', but got from={from_} >= to={to}"
             )
-        draws = _rng(generator).integers(low, high, self.array.shape)
-        return self._fill_values(draws.astype(self.array.dtype))
+        return self._fill_values(_random.random_from_to(array, from_, to, generator))
 
-    def bernoulli_(self, p=0.5, generator=None):
-        from .random import _rng  # noqa: PLC0415
+    def bernoulli_(self, p=0.5, *, generator=None):
+        """1 with probability p (a number, or a tensor broadcast to self), else 0."""
+        if isinstance(p, TensorMethods):
+            probs = np.broadcast_to(p.array, self.array.shape)
+            _check_probabilities(probs)
+            return self._fill_values(_random.bernoulli_tensor(probs, self.array.dtype, generator))
+        if not 0 <= p <= 1:
+            raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p}")
+        return self._fill_values(_random.bernoulli_scalar(self.array, p, generator))
 
-        draws = _rng(generator).random(self.array.shape) < _value(p)
-        return self._fill_values(draws.astype(self.array.dtype))
+    def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
+        """Samples of the Cauchy distribution: median + sigma tan(pi (u - 1/2))."""
+        self._random_float_only("cauchy")
+        if not sigma > 0:
+            raise RuntimeError(f"cauchy_ expects sigma > 0.0, but found sigma={sigma}")
+        return self._fill_values(_random.cauchy(self.array, median, sigma, generator))
 
-    def exponential_(self, lambd=1.0, generator=None):
-        from .random import _rng  # noqa: PLC0415
+    def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
+        """exp of normal samples with this mean and std (of the logarithm)."""
+        self._random_float_only("log_normal")
+        if not std > 0:
+            raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={std}")
+        return self._fill_values(_random.log_normal(self.array, mean, std, generator))
 
-        return self._fill_values(
-            _rng(generator).exponential(1.0 / lambd, self.array.shape).astype(self.array.dtype)
-        )
+    def geometric_(self, p, *, generator=None):
+        """The number of Bernoulli(p) trials up to the first success (1, 2, ...)."""
+        if not 0 < p < 1:
+            raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={p}")
+        return self._fill_values(_random.geometric(self.array, p, generator))
+
+    def _random_float_only(self, name):
+        if self.array.dtype.kind != "f":
+            raise RuntimeError(
+                f"{name}_ is implemented for floating-point tensors only, not "
+                f"{dtypes.type_name(self.array.dtype)}"
+            )
+
+    def exponential_(self, lambd=1.0, *, generator=None):
+        """Samples of Exp(lambd): -log1p(-u) / lambd, u a 53-bit uniform."""
+        if self.array.dtype.kind != "f":
+            raise RuntimeError(
+                "Exponential distribution is a continuous probability distribution. dtype must "
+                f"be a floating point but you specified {dtypes.type_name(self.array.dtype)}"
+            )
+        if not lambd > 0:
+            raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={lambd}")
+        return self._fill_values(_random.exponential(self.array, lambd, generator))
 
     # ------------------------------------------------------------------ products
     def mm(self, mat2):
@@ -1515,6 +1562,18 @@ def _resolve_shape(shape, numel):
 def _value(x):
     """The array or number behind an operand."""
     return x.array if isinstance(x, TensorMethods) else x
+
+
+def _largest_random(dtype):
+    """The largest value random_(from) draws: 2**mantissa for floats, max for integers."""
+    if dtype.kind == "f":
+        return 2 ** (np.finfo(dtype).nmant + 1)
+    return 1 if dtype == np.bool_ else int(np.iinfo(dtype).max)
+
+
+def _check_probabilities(probs):
+    if probs.size and not ((probs >= 0) & (probs <= 1)).all():
+        raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.")
 
 
 def _long_name(t):

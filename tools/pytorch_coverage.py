@@ -153,13 +153,10 @@ NOTES = {
     "torch.compile": "captures a training-step function on two eager calls and replays it "
     "(capture.py); a function it cannot follow runs eagerly with a warning; "
     "a Module is returned unchanged",
-    "torch.Generator": "NumPy's PCG64, not PyTorch's Mersenne Twister: the same seed gives "
-    "other numbers than PyTorch (but always the same ones here); "
-    "`Generator(seed)` with an int is a shorthand for "
-    "`Generator().manual_seed(seed)`",
-    "torch.manual_seed": "seeds the global generator (PCG64; see Generator)",
-    "torch.randn": "numbers differ from PyTorch's for the same seed (see Generator)",
-    "torch.get_rng_state": "the state is a uint8 tensor of a different layout than PyTorch's",
+    "torch.Generator": "PyTorch's CPU generator: the same seed gives PyTorch's numbers, bit "
+    "for bit on x86-64 with AVX2 (docs/random.md); `Generator(seed)` with an int is a "
+    "shorthand for `Generator().manual_seed(seed)`",
+    "torch.get_rng_state": "PyTorch's 5056-byte state: it loads in either library",
     "torch.empty": "the memory is zero-filled",
     "torch.empty_like": "the memory is zero-filled",
     "torch.device": "'cpu' only; any other device raises a RuntimeError saying so",
@@ -191,7 +188,6 @@ NOTES = {
     "torch.dtype": "prints as `tinygrad_scores.float32`",
     "torch.return_types": "named tuples: unpack, index, `.values` / `.indices`",
     "torch.median": "the lower median, gradient shared among ties (as PyTorch)",
-    "torch.multinomial": "drawn with NumPy (see Generator)",
     "torch.set_num_threads": "caps the thread team of the parallel kernels (at most "
     "NUMBA_NUM_THREADS)",
     "torch.load": "never unpickles: a saved module or optimizer is rebuilt from its class's "

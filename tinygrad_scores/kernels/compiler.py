@@ -14,7 +14,9 @@ from several threads.
   aborts the process if two threads enter it at once.
 - ``renamed``: the cache-name workaround for two builds (serial, threaded) of one function.
 - ``local_array`` (a stack buffer: LLVM's alloca), and ``ldexp`` / ``strict_sub``, two
-  LLVM-IR helpers for vecmath.py's exp.
+  LLVM-IR helpers for vecmath.py's exp; ``fma``, ``sqrt`` and the bit casts
+  ``float_bits`` / ``bits_float`` for rng.py, which repeats PyTorch's float arithmetic
+  rounding for rounding.
 """
 
 import atexit
@@ -75,18 +77,15 @@ class LazyKernel:
         self._arg = None  # position of the argument whose dtype picks the group
         for sig in signatures:
             args, _ = sigutils.normalize_signature(sig)
-            arg = next(
-                (
-                    i
-                    for i, a in enumerate(args)
-                    if isinstance(a, nbtypes.Array) and isinstance(a.dtype, nbtypes.Float)
-                ),
-                None,
-            )
+            arrays = [i for i, a in enumerate(args) if isinstance(a, nbtypes.Array)]
+            floats = [i for i in arrays if isinstance(args[i].dtype, nbtypes.Float)]
+            # the first float array picks the group; a kernel without one (the random
+            # number generator's) is grouped by its first array
+            arg = (floats or arrays or [None])[0]
             if arg is None or self._arg not in (None, arg):
                 raise ValueError(
                     f"{fn.__name__}: every signature needs its first float array "
-                    f"argument in one position"
+                    f"(or, with none, its first array) argument in one position"
                 )
             self._arg = arg
             self.groups.setdefault(np.dtype(str(args[arg].dtype)), []).append(sig)
@@ -399,6 +398,30 @@ def ldexp(p, k):
     return p * 2.0**k
 
 
+def fma(a, b, c):
+    """a * b + c with one rounding (a fused multiply-add, as the C compilers of PyTorch's
+    CPU kernels emit). Plain Python (``NUMBA_DISABLE_JIT=1``) rounds through float64: exact
+    for float32 but for rare double roundings, one more rounding for float64."""
+    return type(c)(float(a) * float(b) + float(c))
+
+
+def sqrt(x):
+    """The correctly rounded square root, in x's precision (in compiled code LLVM's sqrt,
+    one instruction that vectorises, where Numba calls the C library's sqrtf)."""
+    return type(x)(np.sqrt(x))
+
+
+def float_bits(x):
+    """The IEEE-754 bits of a float32 (float64) as an int32 (int64): a bit cast."""
+    x = np.asarray(x)
+    return x.view(np.int32 if x.dtype == np.float32 else np.int64)[()]
+
+
+def bits_float(i):
+    """The float32 whose bits are the int32 ``i`` (the inverse of float_bits)."""
+    return np.array(i, np.int32).view(np.float32)[()]
+
+
 def _install():
     from llvmlite import ir
     from numba import carray
@@ -469,6 +492,65 @@ def _install():
     @overload(strict_sub, inline="always")
     def _strict_sub_overload(a, b):
         return lambda a, b: _strict_sub(a, b)
+
+    @intrinsic
+    def _fma(typingctx, a, b, c):
+        if not (isinstance(a, nbtypes.Float) and a == b == c):
+            return None
+
+        def codegen(context, builder, signature, args):
+            t = args[0].type
+            fn = builder.module.declare_intrinsic("llvm.fma", [t], ir.FunctionType(t, [t, t, t]))
+            return builder.call(fn, args)
+
+        return a(a, b, c), codegen
+
+    @overload(fma, inline="always")
+    def _fma_overload(a, b, c):
+        return lambda a, b, c: _fma(a, b, c)
+
+    @intrinsic
+    def _sqrt(typingctx, x):
+        if not isinstance(x, nbtypes.Float):
+            return None
+
+        def codegen(context, builder, signature, args):
+            t = args[0].type
+            fn = builder.module.declare_intrinsic("llvm.sqrt", [t], ir.FunctionType(t, [t]))
+            return builder.call(fn, args)
+
+        return x(x), codegen
+
+    @overload(sqrt, inline="always")
+    def _sqrt_overload(x):
+        return lambda x: _sqrt(x)
+
+    def make_bitcast(source, target):
+        @intrinsic
+        def bitcast(typingctx, x):
+            if x != source:
+                return None
+
+            def codegen(context, builder, signature, args):
+                return builder.bitcast(args[0], context.get_value_type(target))
+
+            return target(x), codegen
+
+        return bitcast
+
+    _to_bits = make_bitcast(nbtypes.float32, nbtypes.int32)
+    _to_bits64 = make_bitcast(nbtypes.float64, nbtypes.int64)
+    _from_bits = make_bitcast(nbtypes.int32, nbtypes.float32)
+
+    @overload(float_bits, inline="always")
+    def _float_bits_overload(x):
+        if x == nbtypes.float64:
+            return lambda x: _to_bits64(x)
+        return lambda x: _to_bits(x)
+
+    @overload(bits_float, inline="always")
+    def _bits_float_overload(i):
+        return lambda i: _from_bits(np.int32(i))
 
 
 if not DISABLE_JIT:

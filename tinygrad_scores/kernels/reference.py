@@ -119,3 +119,91 @@ class SGD:
                     self.buf[i] += (1 - self.dampening) * g
                 g = g + self.momentum * self.buf[i] if self.nesterov else self.buf[i]
             p -= self.lr * g
+
+
+# ---------------------------------------------------------------------------- random (rng.py)
+# A fused multiply-add in NumPy: the float32 product is exact in float64, so one rounding
+# of the sum to float64 and one to float32 (a double rounding, wrong once in ~2**29 sums).
+def _fma32(a, b, c):
+    return (np.float64(a) * b + c).astype(np.float32)
+
+
+def mt_words(key, pos, n):
+    """The next n words of PyTorch's mt19937 state (key, [left, next]): NumPy's MT19937 is
+    the same generator, its ``pos`` PyTorch's next (624 while a twist is due)."""
+    bits = np.random.MT19937()
+    left, nxt = int(pos[0]), int(pos[1])
+    state = {"key": np.asarray(key, np.uint32), "pos": 624 if left == 1 else nxt}
+    bits.state = {"bit_generator": "MT19937", "state": state}
+    return bits.random_raw(n).astype(np.uint32)
+
+
+def uniform_float32(words, low, span):
+    return _fma32((words & 0xFFFFFF).astype(np.float32) * np.float32(2.0**-24), span, low)
+
+
+def uniform_float64(words, low, span):
+    """Pairs of words -> random64 -> 53-bit uniforms; the product x * span is not exact in
+    float64, so this twin is for span = 1, low = 0 (the kernel fuses the general case)."""
+    pairs = words.astype(np.uint64).reshape(-1, 2)
+    bits = ((pairs[:, 0] << np.uint64(32)) | pairs[:, 1]) & np.uint64((1 << 53) - 1)
+    return bits.astype(np.float64) * 2.0**-53 * span + low
+
+
+def _log_cephes(x):
+    f = np.float32
+    bits = x.view(np.int32)
+    e = ((bits >> 23) - 127).astype(np.float32) + f(1)
+    m = ((bits & ~0x7F800000) | 0x3F000000).view(np.float32)
+    small = m < f(0.707106781186547524)
+    e = e - np.where(small, f(1), f(0))
+    x = (m - f(1)) + np.where(small, m, f(0))
+    z = x * x
+    y = np.full_like(x, f(7.0376836292e-2))
+    for p in (-1.1514610310e-1, 1.1676998740e-1, -1.2420140846e-1, 1.4249322787e-1):
+        y = _fma32(y, x, f(p))
+    for p in (-1.6668057665e-1, 2.0000714765e-1, -2.4999993993e-1, 3.3333331174e-1):
+        y = _fma32(y, x, f(p))
+    y = _fma32(y * x, z, e * f(-2.12194440e-4))
+    y = y - z * f(0.5)
+    return (x + y) + e * f(0.693359375)
+
+
+def _sincos_cephes(x):
+    f = np.float32
+    j = ((x * f(1.27323954473516)).astype(np.int32) + 1) & ~1
+    y = j.astype(np.float32)
+    for dp in (-0.78515625, -2.4187564849853515625e-4, -3.77489497744594108e-8):
+        x = _fma32(y, f(dp), x)
+    z = x * x
+    c = _fma32(
+        _fma32(f(2.443315711809948e-5), z, f(-1.388731625493765e-3)), z, f(4.166664568298827e-2)
+    )
+    c = _fma32(c * z, z, -(z * f(0.5))) + f(1)
+    s = _fma32(_fma32(f(-1.9515295891e-4), z, f(8.3321608736e-3)), z, f(-1.6666654611e-1))
+    s = _fma32(s * z, x, x)
+    first = (j & 2) == 0
+    sin = np.where(first, s, c)
+    cos = np.where(first, c, s)
+    return np.where(j & 4, -sin, sin), np.where(~(j - 2) & 4, -cos, cos)
+
+
+def normal_blocks_float32(data, mean, std):
+    """normal_fill_16_AVX2 on each whole block of 16 uniforms (the kernel takes the words
+    and makes the uniforms on the way): the Cephes log and sincos of avx_mathfun.h,
+    operation for operation (with the FMAs its compiler fused)."""
+    blocks = data[: len(data) // 16 * 16].reshape(-1, 2, 8)
+    radius = np.sqrt(np.float32(-2) * _log_cephes(np.float32(1) - blocks[:, 0]))
+    sin, cos = _sincos_cephes(np.float32(2 * np.pi) * blocks[:, 1])
+    out = data.copy()
+    out[: blocks.size].reshape(-1, 2, 8)[:, 0] = _fma32(radius * cos, std, mean)
+    out[: blocks.size].reshape(-1, 2, 8)[:, 1] = _fma32(radius * sin, std, mean)
+    return out
+
+
+def randperm_shuffle(words, n):
+    out = np.arange(n)
+    for i in range(n - 1):
+        z = i + int(words[i]) % (n - i)
+        out[i], out[z] = out[z], out[i]
+    return out

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from .. import functions as ops
+from .. import random as _random
 from ..capture import escape
 from ..creation import stack
 from ..functions._common import check_dim
@@ -31,7 +32,6 @@ from ..functions.normalization import (
     Standardize,
     VectorNorm,
 )
-from ..random import _rng
 from ..tensor import Tensor
 
 _REDUCTIONS = ("mean", "sum", "none")
@@ -230,18 +230,20 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
 
 
 def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
-    """Zero each element with probability ``p`` (drawn from the global generator, so
-    ``manual_seed`` repeats it) and scale the rest by 1 / (1 - p); identity when not
-    training."""
+    """Zero each element with probability ``p`` and scale the rest by 1 / (1 - p); identity
+    when not training. The mask is PyTorch's: ``empty_like(input).bernoulli_(1 - p)``
+    divided by 1 - p in input's dtype, drawn from the global generator (so ``manual_seed``
+    gives PyTorch's masks)."""
     if p < 0.0 or p > 1.0:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
-    if not training or p == 0.0:
+    if not training or p == 0.0 or input.numel() == 0:
         return input
+    dtype = input.array.dtype.type
     if p == 1.0:
-        mask = np.zeros(input.shape, input.array.dtype)
+        mask = np.zeros(input.shape, dtype)
     else:
-        keep = _rng(None).random(input.shape) >= p
-        mask = keep * input.array.dtype.type(1.0 / (1.0 - p))
+        keep = _random.bernoulli_scalar(np.empty_like(input.array), 1.0 - p)
+        mask = keep * (dtype(1) / dtype(1.0 - p))
     return _maybe_inplace(input, inplace, lambda x: x * Tensor.wrap(mask))
 
 

@@ -2,7 +2,8 @@
 
 Every function writes into ``tensor`` without recording a graph and returns it; random
 ones draw from ``generator`` (a ``tinygrad_scores.Generator``) or the global generator
-that ``manual_seed`` seeds.
+that ``manual_seed`` seeds, through ``Tensor.uniform_`` / ``normal_`` with the bounds
+computed in PyTorch's order, so the values are PyTorch's for the same seed.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from typing import Any
 
 import numpy as np
 
+from .. import random as _random
 from ..autograd import no_grad
-from ..random import Generator, _rng
+from ..random import Generator
 from ..tensor import Tensor
 
 _LINEAR_FNS = (
@@ -79,14 +81,16 @@ def uniform_(
     tensor: Tensor, a: float = 0.0, b: float = 1.0, generator: Generator | None = None
 ) -> Tensor:
     """Values drawn from U(a, b)."""
-    return _fill(tensor, _rng(generator).uniform(a, b, tensor.shape))
+    with no_grad():
+        return tensor.uniform_(a, b, generator=generator)
 
 
 def normal_(
     tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator: Generator | None = None
 ) -> Tensor:
     """Values drawn from N(mean, std**2)."""
-    return _fill(tensor, _rng(generator).normal(mean, std, tensor.shape))
+    with no_grad():
+        return tensor.normal_(mean, std, generator=generator)
 
 
 def trunc_normal_(
@@ -97,23 +101,47 @@ def trunc_normal_(
     b: float = 2.0,
     generator: Generator | None = None,
 ) -> Tensor:
-    """Values drawn from N(mean, std**2) restricted to [a, b] (by redrawing the ones that
-    fall outside; after many rounds any left are clamped, as PyTorch clamps)."""
+    """Values drawn from N(mean, std**2) restricted to [a, b], by PyTorch's rejection
+    sampling: when [a, b] holds more than 30% of the mass, normals redrawn (all of them,
+    kept where they were outside) until all fall inside; otherwise uniforms on [a, b]
+    accepted with probability exp(-((x - mean) / std)**2 / 2) / peak."""
     if mean < a - 2 * std or mean > b + 2 * std:
         warnings.warn(
             "mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The "
             "distribution of values may be incorrect.",
             stacklevel=2,
         )
-    rng = _rng(generator)
-    values = rng.normal(mean, std, tensor.shape)
-    for _ in range(1000):
-        outside = (values < a) | (values > b)
-        count = int(outside.sum())
-        if not count:
-            break
-        values[outside] = rng.normal(mean, std, count)
-    return _fill(tensor, np.clip(values, a, b))
+    dtype = tensor.array.dtype.type
+    with no_grad():
+        if _norm_cdf((b - mean) / std) - _norm_cdf((a - mean) / std) > 0.3:
+            low, high = float(dtype(a)), float(dtype(b))
+            values = tensor.normal_(mean, std, generator=generator).array.copy()
+            while True:
+                outside = (values < low) | (values > high)
+                if not outside.any():
+                    break
+                fresh = tensor.new_empty(tensor.shape).normal_(mean, std, generator=generator)
+                values = np.where(outside, fresh.array, values)
+            return _fill(tensor, values)
+        mode = max(a, min(mean, b))
+        log_peak = -0.5 * ((mode - mean) / std) ** 2
+        values = tensor.uniform_(a, b, generator=generator).array.copy()
+
+        def rejected(x):
+            log_density = (((x - dtype(mean)) / dtype(std)) ** 2 * dtype(-0.5)) - dtype(log_peak)
+            draw = tensor.new_empty(tensor.shape).uniform_(generator=generator).array
+            return np.log(draw) > log_density
+
+        pending = rejected(values)
+        while pending.any():
+            candidates = tensor.new_empty(tensor.shape).uniform_(a, b, generator=generator)
+            values = np.where(pending, candidates.array, values)
+            pending = np.where(pending, rejected(candidates.array), pending)
+        return _fill(tensor, values)
+
+
+def _norm_cdf(x: float) -> float:
+    return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
 
 
 def constant_(tensor: Tensor, val: Any) -> Tensor:
@@ -160,10 +188,13 @@ def kaiming_uniform_(
     nonlinearity: str = "leaky_relu",
     generator: Generator | None = None,
 ) -> Tensor:
-    """U(-b, b) with b = gain * sqrt(3 / fan) (He et al., 2015). nn.Linear uses
+    """U(-b, b) with b = sqrt(3) * gain / sqrt(fan) (He et al., 2015). nn.Linear uses
     a = sqrt(5), which makes b = 1 / sqrt(fan_in)."""
-    bound = _kaiming_scale(tensor, a, mode, nonlinearity, math.sqrt(3.0))
-    return tensor if bound is None else uniform_(tensor, -bound, bound, generator)
+    std = _kaiming_std(tensor, a, mode, nonlinearity)
+    if std is None:
+        return tensor
+    bound = math.sqrt(3.0) * std  # in this order, as PyTorch rounds it
+    return uniform_(tensor, -bound, bound, generator)
 
 
 def kaiming_normal_(
@@ -174,53 +205,54 @@ def kaiming_normal_(
     generator: Generator | None = None,
 ) -> Tensor:
     """N(0, std**2) with std = gain / sqrt(fan)."""
-    std = _kaiming_scale(tensor, a, mode, nonlinearity, 1.0)
+    std = _kaiming_std(tensor, a, mode, nonlinearity)
     return tensor if std is None else normal_(tensor, 0.0, std, generator)
 
 
-def _kaiming_scale(tensor, a, mode, nonlinearity, factor):
-    """factor * gain / sqrt(fan): He init's bound (factor sqrt 3) or std (factor 1); None for
-    a zero-element tensor, after PyTorch's warning (which names the caller's line)."""
+def _kaiming_std(tensor, a, mode, nonlinearity):
+    """gain / sqrt(fan), He init's std; None for a zero-element tensor, after PyTorch's
+    warning (which names the caller's line)."""
     if 0 in tensor.shape:
         warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=3)
         return None
-    fan = _fan(tensor, mode)
-    return factor * calculate_gain(nonlinearity, a) / math.sqrt(fan)
+    return calculate_gain(nonlinearity, a) / math.sqrt(_fan(tensor, mode))
 
 
 def orthogonal_(tensor: Tensor, gain: float = 1, generator: Generator | None = None) -> Tensor:
     """A (semi-)orthogonal matrix times ``gain`` (Saxe et al., 2013): the Q of the QR
-    decomposition of a normal matrix, its signs fixed by R's diagonal so that Q is drawn
-    uniformly; dims after the first are flattened."""
+    decomposition of a normal matrix (drawn as PyTorch draws it), its signs fixed by R's
+    diagonal so that Q is drawn uniformly; dims after the first are flattened."""
     if tensor.ndim < 2:
         raise ValueError("Only tensors with 2 or more dimensions are supported")
     if tensor.numel() == 0:
         return tensor  # no-op
     rows = tensor.shape[0]
     cols = tensor.numel() // rows
-    flat = _rng(generator).normal(0.0, 1.0, (rows, cols))
+    with no_grad():
+        flat = tensor.new_empty((rows, cols)).normal_(0, 1, generator=generator).array
     if rows < cols:
         flat = flat.T
     q, r = np.linalg.qr(flat)
     q = q * np.sign(np.diag(r))
     if rows < cols:
         q = q.T
-    return _fill(tensor, (gain * q).reshape(tensor.shape))
+    return _fill(tensor, (q * gain).reshape(tensor.shape))
 
 
 def sparse_(
     tensor: Tensor, sparsity: float, std: float = 0.01, generator: Generator | None = None
 ) -> Tensor:
     """N(0, std**2) values with a fraction ``sparsity`` of each column set to zero
-    (Martens, 2010)."""
+    (Martens, 2010). As in PyTorch, the zeroed rows come from the global generator
+    (its randperm is not given ``generator``)."""
     if tensor.ndim != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
     rows, cols = tensor.shape
     num_zeros = int(math.ceil(sparsity * rows))
-    rng = _rng(generator)
-    values = rng.normal(0.0, std, (rows, cols))
+    with no_grad():
+        values = tensor.normal_(0, std, generator=generator).array.copy()
     for col in range(cols):
-        values[rng.permutation(rows)[:num_zeros], col] = 0
+        values[_random.randperm(rows)[:num_zeros], col] = 0
     return _fill(tensor, values)
 
 
