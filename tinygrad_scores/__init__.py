@@ -130,6 +130,13 @@ from .nn import init as _init  # noqa: E402,F401
 from .optim import lr_scheduler as _lr_scheduler  # noqa: E402,F401
 from .utils import data as _data  # noqa: E402,F401
 
+
+def dropout(input, p=0.5, train=True):
+    """``torch.dropout``: ``nn.functional.dropout`` under the function form's arguments
+    (defined here, above ``nn``, so the function forms need not import it)."""
+    return _functional.dropout(input, p, train)
+
+
 autograd.gradcheck = gradcheck  # type: ignore[attr-defined]  # torch.autograd.gradcheck
 from . import autograd_function as _autograd_function  # noqa: E402
 from . import autograd_functional as _autograd_functional  # noqa: E402

@@ -7,7 +7,6 @@ says so), ``dtype=`` and, where PyTorch has them, ``requires_grad=`` and ``gener
 ``layout``, ``pin_memory`` and ``memory_format`` are accepted and have no effect.
 """
 
-import builtins
 import functools
 import math
 import numbers
@@ -15,9 +14,9 @@ import numbers
 import numpy as np
 
 from . import dtypes, random
-from . import functions as ops
 from .device import check as check_device
 from .tensor import Tensor, _shape_args, _to_array
+from .tensor_methods import _into, cat_tensors
 
 __all__ = [
     "tensor",
@@ -71,8 +70,6 @@ def _with_out(fn):
         result = fn(*args, **kwargs)
         if out is None:
             return result
-        from .function_forms import _into  # noqa: PLC0415  (function_forms imports tensor)
-
         return _into(out, result)
 
     return wrapper
@@ -540,31 +537,7 @@ def cat(tensors, dim=0, *, out=None, axis=None):
     """Join tensors along an existing dimension (dtypes promoted; 1-D empty tensors are
     skipped, as PyTorch's legacy rule). ``axis`` is an alias of ``dim``."""
     dim = dim if axis is None else axis
-    tensors = [t if isinstance(t, Tensor) else tensor(t) for t in tensors]
-    if not tensors:
-        raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
-    kept = [t for t in tensors if not (t.ndim == 1 and t.array.shape[0] == 0)] or tensors[:1]
-    ref = kept[0]
-    if ref.ndim == 0:
-        raise RuntimeError("zero-dimensional tensor (at position 0) cannot be concatenated")
-    n = ref.ndim
-    if not -n <= dim < n:
-        raise IndexError(
-            f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})"
-        )
-    dim %= n
-    for i, t in enumerate(kept):
-        if t.ndim != n:
-            raise RuntimeError(f"Tensors must have same number of dimensions: got {n} and {t.ndim}")
-        for d in builtins.range(n):
-            if d != dim and t.array.shape[d] != ref.array.shape[d]:
-                raise RuntimeError(
-                    f"Sizes of tensors must match except in dimension {dim}. "
-                    f"Expected size {ref.array.shape[d]} but got size "
-                    f"{t.array.shape[d]} for tensor number {i} in the list."
-                )
-    dtype = dtypes.result_type(*kept)
-    return ops.Cat.apply(*(t.type(dtype) for t in kept), dim=dim)
+    return cat_tensors([t if isinstance(t, Tensor) else tensor(t) for t in tensors], dim)
 
 
 concat = concatenate = cat

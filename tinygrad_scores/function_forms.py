@@ -15,8 +15,9 @@ import numpy as np
 from . import dtypes, histograms
 from . import functions as ops
 from ._missing import missing
+from .creation import stack, tensor
 from .tensor import Tensor
-from .tensor_methods import _accept_axis
+from .tensor_methods import _accept_axis, _into, select_where
 
 _METHOD_FORMS = (
     # counting and binning (histograms.py)
@@ -237,32 +238,6 @@ def _method_form(name):
     return fn
 
 
-def _into(out, result):
-    """Write ``result`` into ``out`` (resized when its shape differs, as PyTorch), or
-    return it unchanged when there is no ``out``."""
-    if out is None:
-        return result
-    if isinstance(out, (tuple, list)):
-        for o, r in zip(out, result):
-            _into(o, r)
-        return result
-    if out.requires_grad and (result.requires_grad or out.grad_fn is None):
-        raise RuntimeError(
-            f"{getattr(result.grad_fn, 'name', lambda: 'op')()}(): functions with "
-            f"out=... arguments don't support automatic differentiation, but "
-            f"one of the arguments requires grad."
-        )
-    if not dtypes.can_cast(result.array.dtype, out.array.dtype):
-        raise RuntimeError(
-            f"result type {result.dtype} can't be cast to the desired output type {out.dtype}"
-        )
-    if out.array.shape != result.array.shape:
-        out.array = np.empty(result.array.shape, out.array.dtype)
-    np.copyto(out.array, result.array, casting="unsafe")
-    out._vbox[0] += 1
-    return out
-
-
 for _name in _METHOD_FORMS:
     globals()[_name] = _method_form(_name)
 del _name
@@ -273,8 +248,6 @@ def _tensor(x, like=None):
         return x
     if like is not None and isinstance(x, numbers.Number):
         return like._operand(x)
-    from .creation import tensor  # noqa: PLC0415  (creation imports this package's tensor)
-
     return tensor(x)
 
 
@@ -325,29 +298,7 @@ def where(condition, input=None, other=None, *, out=None):
     ``where(condition)`` alone is ``nonzero(condition, as_tuple=True)``."""
     if input is None and other is None:
         return condition.nonzero(as_tuple=True)
-    cond = condition.array if isinstance(condition, Tensor) else np.asarray(condition)
-    if cond.dtype != np.bool_:
-        raise RuntimeError(
-            f"where expected condition to be a boolean tensor, but got a tensor "
-            f"with dtype {dtypes.of(cond).name.capitalize()}"
-        )
-    dtype = dtypes.result_type(*(x for x in (input, other)))
-    x, y = (_as_dtype(v, dtype) for v in (input, other))
-    try:
-        np.broadcast_shapes(cond.shape, x.array.shape, y.array.shape)
-    except ValueError:
-        raise RuntimeError(
-            f"The size of tensor a ({list(x.array.shape)}) must match the size "
-            f"of tensor b ({list(y.array.shape)}): shapes are not "
-            f"broadcastable with condition {list(cond.shape)}"
-        ) from None
-    return _into(out, ops.Where.apply(x, y, cond=cond))
-
-
-def _as_dtype(v, dtype):
-    if isinstance(v, Tensor):
-        return v.type(dtype)
-    return Tensor.wrap(np.asarray(v, dtype))
+    return _into(out, select_where(condition, input, other))
 
 
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
@@ -434,8 +385,6 @@ def cross(input, other, dim=None, *, out=None):
         )
     a = [input.select(dim, i) for i in range(3)]
     b = [other.select(dim, i) for i in range(3)]
-    from .creation import stack  # noqa: PLC0415
-
     parts = [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]]
     return _into(out, stack(parts, dim % input.ndim))
 
@@ -463,12 +412,6 @@ def tril_indices(row, col, offset=0, *, dtype=None, device=None):
 def triu_indices(row, col, offset=0, *, dtype=None, device=None):
     rows, cols = np.triu_indices(row, offset, col)
     return Tensor.wrap(np.stack([rows, cols]).astype(dtypes.to_numpy(dtype) or np.int64))
-
-
-def dropout(input, p=0.5, train=True):
-    from .nn.functional import dropout as _dropout  # noqa: PLC0415  (nn imports this module)
-
-    return _dropout(input, p, train)
 
 
 def set_num_threads(n):
@@ -601,7 +544,6 @@ __all__ = list(_METHOD_FORMS) + [
     "bucketize",
     "tril_indices",
     "triu_indices",
-    "dropout",
     "set_num_threads",
     "get_num_threads",
 ]

@@ -18,9 +18,10 @@ import numpy as np
 from . import autograd, dtypes, numpy_dispatch
 from . import functions as ops
 from . import random as _random
+from .device import cpu
 from .formatting import format_tensor
 from .functions._common import check_dim
-from .tensor_methods import TensorMethods, _shape_args
+from .tensor_methods import TensorMethods, _shape_args, _to_array
 
 _STATE = autograd._state  # per-thread engine state (grad mode, capture recorder)
 
@@ -36,54 +37,6 @@ class Size(tuple):
 
     def numel(self):
         return int(np.prod(self))
-
-
-def _to_array(data, dtype=None):
-    """PyTorch's conversion rules: Python ints -> int64, Python floats -> the default
-    float dtype, bools -> bool, NumPy arrays and scalars keep their dtype unless one is
-    asked for.
-    ``dtype`` is a NumPy dtype or None."""
-    if isinstance(data, Tensor):
-        arr = data.array
-    elif isinstance(data, (np.ndarray, np.generic)):  # a NumPy scalar keeps its dtype too
-        arr = np.asarray(data)
-        if arr.dtype.kind not in "fiub":
-            raise TypeError(
-                f"can't convert np.ndarray of type numpy.{arr.dtype.type.__name__}. The only "
-                f"supported types are: float64, float32, float16, int64, int32, "
-                f"int16, int8, uint8, and bool."
-            )
-        if not arr.dtype.isnative:
-            arr = arr.astype(arr.dtype.newbyteorder("="))
-    else:
-        if isinstance(data, (list, tuple)):
-            data = _unwrap_nested(data)
-        arr = np.asarray(data)
-        if arr.dtype.kind == "f" and dtype is None:
-            arr = arr.astype(dtypes.default_float())
-        elif arr.dtype.kind in "iu" and dtype is None:
-            arr = arr.astype(np.int64)
-        elif arr.dtype.kind not in "fiub":
-            raise TypeError(
-                f"can't convert data of type {type(data).__name__} "
-                f"(numpy dtype {arr.dtype}) to a tensor"
-            )
-    if dtype is not None and arr.dtype != dtype:
-        arr = arr.astype(dtype)
-    return arr
-
-
-def _unwrap_nested(data):
-    """Lists of tensors (``tensor([t.item(), t2])``) become lists of their values."""
-    out = []
-    for x in data:
-        if isinstance(x, Tensor):
-            out.append(x.array.tolist())
-        elif isinstance(x, (list, tuple)):
-            out.append(_unwrap_nested(x))
-        else:
-            out.append(x)
-    return out
 
 
 def _float_only(tensor, kernel):
@@ -197,8 +150,6 @@ class Tensor(TensorMethods):
 
     @property
     def device(self):
-        from .device import cpu  # noqa: PLC0415  (device.py imports nothing of ours)
-
         return cpu
 
     @property

@@ -15,10 +15,11 @@ import numbers
 
 import numpy as np
 
-from . import dtypes, histograms, return_types
+from . import autograd, dtypes, histograms, return_types
 from . import functions as ops
 from . import random as _random
 from ._missing import missing
+from .device import check
 from .functions._common import check_dim as _dim
 
 _BY_TYPE_NAME = {name + "Tensor": dt for dt, name in dtypes._TYPE_NAMES.items()}
@@ -82,9 +83,9 @@ class TensorMethods:
         return self.array.__array_interface__["data"][0]
 
     def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
-        from .creation import tensor  # noqa: PLC0415  (creation imports tensor.py)
-
-        return tensor(data, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+        check(device)
+        t = self.wrap(np.array(_to_array(data, dtypes.to_numpy(dtype or self.dtype))))
+        return t.requires_grad_() if requires_grad else t
 
     def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
         return self._new(np.zeros, size, dtype, device, requires_grad)
@@ -101,8 +102,6 @@ class TensorMethods:
         )
 
     def _new(self, make, size, dtype, device, requires_grad):
-        from .device import check  # noqa: PLC0415
-
         check(device)
         t = self.wrap(make(_shape_args(size), dtypes.to_numpy(dtype) or self.array.dtype))
         return t.requires_grad_() if requires_grad else t
@@ -120,8 +119,6 @@ class TensorMethods:
     def to(self, *args, **kwargs):
         """``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(other_tensor)``, with
         ``non_blocking`` and ``copy`` accepted. Devices other than the CPU are refused."""
-        from .device import check  # noqa: PLC0415
-
         dtype = kwargs.pop("dtype", None)
         check(kwargs.pop("device", None))
         copy = kwargs.pop("copy", False)
@@ -388,9 +385,7 @@ class TensorMethods:
 
     def where(self, condition, other):
         """``self`` where ``condition`` holds, else ``other``."""
-        from . import where  # noqa: PLC0415  (the package's function form)
-
-        return where(condition, self, other)
+        return select_where(condition, self, other)
 
     # ------------------------------------------------------------------ logic and bits
     def _logical(self, op, other=None):
@@ -1201,11 +1196,9 @@ class TensorMethods:
 
     def diff(self, n=1, dim=-1, prepend=None, append=None):
         """n-th forward difference along ``dim`` (after joining prepend / append)."""
-        from .creation import cat  # noqa: PLC0415
-
         dim = _dim(dim, self.ndim)
         out = (
-            cat([t for t in (prepend, self, append) if t is not None], dim)
+            cat_tensors([t for t in (prepend, self, append) if t is not None], dim)
             if prepend is not None or append is not None
             else self
         )
@@ -1675,3 +1668,134 @@ def _section_bounds(size, spec):
     else:
         cuts = [0] + [min(int(i), size) for i in spec] + [size]
     return list(zip(cuts[:-1], cuts[1:]))
+
+
+def select_where(condition, input, other):
+    """``input`` where ``condition`` holds, else ``other`` (either may be a number): the
+    method ``where`` and ``torch.where``'s three-argument form."""
+    cond = condition.array if isinstance(condition, TensorMethods) else np.asarray(condition)
+    if cond.dtype != np.bool_:
+        raise RuntimeError(
+            f"where expected condition to be a boolean tensor, but got a tensor "
+            f"with dtype {dtypes.of(cond).name.capitalize()}"
+        )
+    dtype = dtypes.result_type(*(x for x in (input, other)))
+    x, y = (_as_dtype(v, dtype) for v in (input, other))
+    try:
+        np.broadcast_shapes(cond.shape, x.array.shape, y.array.shape)
+    except ValueError:
+        raise RuntimeError(
+            f"The size of tensor a ({list(x.array.shape)}) must match the size "
+            f"of tensor b ({list(y.array.shape)}): shapes are not "
+            f"broadcastable with condition {list(cond.shape)}"
+        ) from None
+    return ops.Where.apply(x, y, cond=cond)
+
+
+def _as_dtype(v, dtype):
+    if isinstance(v, TensorMethods):
+        return v.type(dtype)
+    return autograd.Tensor.wrap(np.asarray(v, dtype))
+
+
+def cat_tensors(tensors, dim):
+    """Tensors joined along an existing dimension, dtypes promoted, 1-D empty ones skipped
+    (PyTorch's legacy rule): ``torch.cat`` once its arguments are tensors."""
+    if not tensors:
+        raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
+    kept = [t for t in tensors if not (t.ndim == 1 and t.array.shape[0] == 0)] or tensors[:1]
+    ref = kept[0]
+    if ref.ndim == 0:
+        raise RuntimeError("zero-dimensional tensor (at position 0) cannot be concatenated")
+    n = ref.ndim
+    if not -n <= dim < n:
+        raise IndexError(
+            f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})"
+        )
+    dim %= n
+    for i, t in enumerate(kept):
+        if t.ndim != n:
+            raise RuntimeError(f"Tensors must have same number of dimensions: got {n} and {t.ndim}")
+        for d in range(n):
+            if d != dim and t.array.shape[d] != ref.array.shape[d]:
+                raise RuntimeError(
+                    f"Sizes of tensors must match except in dimension {dim}. "
+                    f"Expected size {ref.array.shape[d]} but got size "
+                    f"{t.array.shape[d]} for tensor number {i} in the list."
+                )
+    dtype = dtypes.result_type(*kept)
+    return ops.Cat.apply(*(t.type(dtype) for t in kept), dim=dim)
+
+
+def _into(out, result):
+    """Write ``result`` into ``out`` (resized when its shape differs, as PyTorch), or
+    return it unchanged when there is no ``out``."""
+    if out is None:
+        return result
+    if isinstance(out, (tuple, list)):
+        for o, r in zip(out, result):
+            _into(o, r)
+        return result
+    if out.requires_grad and (result.requires_grad or out.grad_fn is None):
+        raise RuntimeError(
+            f"{getattr(result.grad_fn, 'name', lambda: 'op')()}(): functions with "
+            f"out=... arguments don't support automatic differentiation, but "
+            f"one of the arguments requires grad."
+        )
+    if not dtypes.can_cast(result.array.dtype, out.array.dtype):
+        raise RuntimeError(
+            f"result type {result.dtype} can't be cast to the desired output type {out.dtype}"
+        )
+    if out.array.shape != result.array.shape:
+        out.array = np.empty(result.array.shape, out.array.dtype)
+    np.copyto(out.array, result.array, casting="unsafe")
+    out._vbox[0] += 1
+    return out
+
+
+def _to_array(data, dtype=None):
+    """PyTorch's conversion rules: Python ints -> int64, Python floats -> the default
+    float dtype, bools -> bool, NumPy arrays and scalars keep their dtype unless one is
+    asked for.
+    ``dtype`` is a NumPy dtype or None."""
+    if isinstance(data, TensorMethods):
+        arr = data.array
+    elif isinstance(data, (np.ndarray, np.generic)):  # a NumPy scalar keeps its dtype too
+        arr = np.asarray(data)
+        if arr.dtype.kind not in "fiub":
+            raise TypeError(
+                f"can't convert np.ndarray of type numpy.{arr.dtype.type.__name__}. The only "
+                f"supported types are: float64, float32, float16, int64, int32, "
+                f"int16, int8, uint8, and bool."
+            )
+        if not arr.dtype.isnative:
+            arr = arr.astype(arr.dtype.newbyteorder("="))
+    else:
+        if isinstance(data, (list, tuple)):
+            data = _unwrap_nested(data)
+        arr = np.asarray(data)
+        if arr.dtype.kind == "f" and dtype is None:
+            arr = arr.astype(dtypes.default_float())
+        elif arr.dtype.kind in "iu" and dtype is None:
+            arr = arr.astype(np.int64)
+        elif arr.dtype.kind not in "fiub":
+            raise TypeError(
+                f"can't convert data of type {type(data).__name__} "
+                f"(numpy dtype {arr.dtype}) to a tensor"
+            )
+    if dtype is not None and arr.dtype != dtype:
+        arr = arr.astype(dtype)
+    return arr
+
+
+def _unwrap_nested(data):
+    """Lists of tensors (``tensor([t.item(), t2])``) become lists of their values."""
+    out = []
+    for x in data:
+        if isinstance(x, TensorMethods):
+            out.append(x.array.tolist())
+        elif isinstance(x, (list, tuple)):
+            out.append(_unwrap_nested(x))
+        else:
+            out.append(x)
+    return out
