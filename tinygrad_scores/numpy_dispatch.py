@@ -18,6 +18,7 @@ import numpy as np
 
 from . import autograd, dtypes
 from . import functions as ops
+from .tensor_methods import value_of
 
 
 def _axis_kw(kwargs):
@@ -64,7 +65,7 @@ def _tensor(x, like=None):
 
 def _where(condition, x, y):
     if not isinstance(x, autograd.Tensor) and not isinstance(y, autograd.Tensor):
-        return np.where(_plain(condition), x, y)  # only the condition a tensor: a constant
+        return np.where(value_of(condition), x, y)  # only the condition a tensor: a constant
     like = x if isinstance(x, autograd.Tensor) else y
     cond = condition.array if isinstance(condition, autograd.Tensor) else np.asarray(condition)
     x, y = _tensor(x, like), _tensor(y, like)
@@ -217,7 +218,7 @@ FUNCTIONS = {
     np.shape: lambda a: tuple(a.shape),
     np.ndim: lambda a: a.ndim,
     np.size: lambda a, axis=None: a.numel() if axis is None else a.shape[axis],
-    np.result_type: lambda *xs: np.result_type(*(_plain(x) for x in xs)),
+    np.result_type: lambda *xs: np.result_type(*(value_of(x) for x in xs)),
 }
 
 # ufuncs that are Python operators: (method, reflected method), so ``array + tensor``
@@ -309,10 +310,6 @@ _CONSTANT = {
 }
 
 
-def _plain(x):
-    return x.array if isinstance(x, autograd.Tensor) else x
-
-
 def _not_differentiable(what):
     node = autograd._state.differentiating
     op = node.name() if node is not None else "an op"
@@ -339,16 +336,16 @@ def ufunc(ufunc_, method, inputs, kwargs):
                 a, b = _joined(inputs)
                 return getattr(a, _BINARY[ufunc_])(b)
             if ufunc_ in _CONSTANT:
-                return ufunc_(*(_plain(x) for x in inputs), **kwargs)
+                return ufunc_(*(value_of(x) for x in inputs), **kwargs)
     if method == "reduce" and differentiating and ufunc_ in (np.add, np.maximum, np.minimum):
         reduce = {np.add: _sum, np.maximum: _amax, np.minimum: _amin}[ufunc_]
         return reduce(inputs[0], **kwargs)
     if differentiating:
         name = ufunc_.__name__ + ("" if method == "__call__" else f".{method}")
         raise _not_differentiable(f"np.{name}")
-    plain = tuple(_plain(x) for x in inputs)
+    plain = tuple(value_of(x) for x in inputs)
     if "out" in kwargs:
-        kwargs["out"] = tuple(_plain(x) for x in kwargs["out"])
+        kwargs["out"] = tuple(value_of(x) for x in kwargs["out"])
     return getattr(ufunc_, method)(*plain, **kwargs)
 
 

@@ -724,10 +724,6 @@ def _size_list(t):
     return list(t.array.shape)
 
 
-def _raw(x):
-    return x.array if isinstance(x, Tensor) else x
-
-
 def _index(index):
     """Tensors inside an index become their arrays (integer-array and mask indexing)."""
     if isinstance(index, Tensor):

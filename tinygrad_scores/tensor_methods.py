@@ -298,7 +298,7 @@ class TensorMethods:
     # ------------------------------------------------------------------ binary math
     def _float_binary(self, fn, other):
         """A binary op whose result is floating: both sides promoted, ints to float."""
-        dtype = dtypes.result_type(self, _value(other))
+        dtype = dtypes.result_type(self, value_of(other))
         if dtype.kind != "f":
             dtype = dtypes.default_float()
         return self._binary(fn, other, result_dtype=dtype)
@@ -392,7 +392,7 @@ class TensorMethods:
         a = self.array.astype(bool)
         if other is None:
             return self.wrap(op(a))
-        return self.wrap(np.asarray(op(a, np.asarray(_value(other)).astype(bool))))
+        return self.wrap(np.asarray(op(a, np.asarray(value_of(other)).astype(bool))))
 
     def logical_not(self):
         return self._logical(np.logical_not)
@@ -407,7 +407,7 @@ class TensorMethods:
         return self._logical(np.logical_xor, other)
 
     def _bitwise(self, op, other, name):
-        if self.array.dtype.kind == "f" or np.asarray(_value(other)).dtype.kind == "f":
+        if self.array.dtype.kind == "f" or np.asarray(value_of(other)).dtype.kind == "f":
             raise RuntimeError(f"\"{name}_cpu\" not implemented for 'Float'")
         b = other.array if isinstance(other, TensorMethods) else other
         out = op(self.array, b)
@@ -487,14 +487,14 @@ class TensorMethods:
 
     def isclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
         """|self - other| <= atol + rtol * |other|, elementwise."""
-        return self.wrap(np.asarray(np.isclose(self.array, _value(other), rtol, atol, equal_nan)))
+        return self.wrap(np.asarray(np.isclose(self.array, value_of(other), rtol, atol, equal_nan)))
 
     def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
-        return bool(np.allclose(self.array, _value(other), rtol, atol, equal_nan))
+        return bool(np.allclose(self.array, value_of(other), rtol, atol, equal_nan))
 
     def equal(self, other):
         """True when both have the same shape and elements."""
-        other = _value(other)
+        other = value_of(other)
         return self.array.shape == np.shape(other) and bool(np.all(self.array == other))
 
     # ------------------------------------------------------------------ reductions
@@ -1552,8 +1552,9 @@ def _resolve_shape(shape, numel):
     return shape
 
 
-def _value(x):
-    """The array or number behind an operand."""
+def value_of(x):
+    """The array behind a tensor operand; any other operand (a number, an array) as it is.
+    The one such helper: tensor.py, numpy_dispatch.py and the methods here use it."""
     return x.array if isinstance(x, TensorMethods) else x
 
 
