@@ -346,11 +346,6 @@ class Tensor(TensorMethods):
         else:
             source = self
         result = compute(source)
-        if not dtypes.can_cast(result.array.dtype, self.array.dtype):
-            raise RuntimeError(
-                f"result type {dtypes.type_name(result.array.dtype)} can't be cast to "
-                f"the desired output type {dtypes.type_name(self.array.dtype)}"
-            )
         if result.array.shape != self.array.shape:
             try:
                 np.broadcast_to(result.array, self.array.shape)
@@ -364,10 +359,9 @@ class Tensor(TensorMethods):
                 "this tensor's storage is read-only (a broadcast view, or an "
                 "array NumPy marks read-only): clone() it first"
             )
-        np.copyto(self.array, result.array, casting="unsafe")
+        self._store(result.array)
         if recorder is not None:
             recorder.inplace(self, result.array)
-        self._vbox[0] += 1
         if recording:
             old = self.grad_fn
             self.grad_fn = result.grad_fn

@@ -82,6 +82,18 @@ class TensorMethods:
     def data_ptr(self):
         return self.array.__array_interface__["data"][0]
 
+    def _store(self, values):
+        """Write the array ``values`` into this tensor's storage, as every in-place op and
+        ``out=`` do: PyTorch's casting rule, then one more version."""
+        if not dtypes.can_cast(values.dtype, self.array.dtype):
+            raise RuntimeError(
+                f"result type {dtypes.type_name(values.dtype)} can't be cast to "
+                f"the desired output type {dtypes.type_name(self.array.dtype)}"
+            )
+        np.copyto(self.array, values, casting="unsafe")
+        self._vbox[0] += 1
+        return self
+
     def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
         check(device)
         t = self.wrap(np.array(_to_array(data, dtypes.to_numpy(dtype or self.dtype))))
@@ -1743,15 +1755,9 @@ def _into(out, result):
             f"out=... arguments don't support automatic differentiation, but "
             f"one of the arguments requires grad."
         )
-    if not dtypes.can_cast(result.array.dtype, out.array.dtype):
-        raise RuntimeError(
-            f"result type {result.dtype} can't be cast to the desired output type {out.dtype}"
-        )
     if out.array.shape != result.array.shape:
         out.array = np.empty(result.array.shape, out.array.dtype)
-    np.copyto(out.array, result.array, casting="unsafe")
-    out._vbox[0] += 1
-    return out
+    return out._store(result.array)
 
 
 def _to_array(data, dtype=None):
