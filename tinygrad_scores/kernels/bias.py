@@ -28,15 +28,14 @@ def _bias_rows(out, bias):
 
 @kernel(_SIG, parallel=True, fastmath=False)
 def _column_sums(grad, out):
-    """Each thread sums a strip of columns over every row, rows in order, from row 0 as
-    NumPy does (not from 0.0, which would turn a column of -0.0 into +0.0)."""
+    """Each thread sums a strip of columns over every row, rows in order."""
     n = grad.shape[1]
     strips = -(-n // 64)
     for s in prange(strips):
         j0, j1 = s * 64, min(n, s * 64 + 64)
         for j in range(j0, j1):
-            out[j] = grad[0, j]
-        for i in range(1, grad.shape[0]):
+            out[j] = 0.0
+        for i in range(grad.shape[0]):
             for j in range(j0, j1):
                 out[j] += grad[i, j]
 

@@ -21,7 +21,7 @@ import math
 import numpy as np
 from numba import prange
 
-from ._jit import FAST, kernel, kernel_pair
+from ._jit import kernel, kernel_pair
 from .vecmath import exp, row_max, row_sum, strict_add, strict_sub
 
 PARALLEL_FROM = 1 << 15
@@ -45,7 +45,7 @@ def check_labels(labels, n_classes, ignore_index, weight):
     return -1, total
 
 
-@kernel_pair(_SIG, parallel_from=PARALLEL_FROM, fastmath=FAST)
+@kernel_pair(_SIG, parallel_from=PARALLEL_FROM)
 def cross_entropy_forward(x, labels, weight, ignore_index, grad_scale, losses, grad, want_grad):
     """losses[i] = weighted loss of row i; grad[i] = its gradient times grad_scale (if
     want_grad; else grad, x's shape, is scratch). Returns the sum of the losses,

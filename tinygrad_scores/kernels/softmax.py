@@ -26,7 +26,7 @@ import math
 
 from numba import prange
 
-from ._jit import FAST, inlined, kernel_pair
+from ._jit import inlined, kernel_pair
 from .vecmath import exp, row_dot, row_max, row_sum, strict_sub
 
 PARALLEL_FROM = 1 << 15
@@ -73,27 +73,27 @@ def _log_softmax_backward_row(y, grad, grad_in, i):
         grad_in[i, j] = grad[i, j] - exp(y[i, j]) * total
 
 
-@kernel_pair(_FWD, parallel_from=PARALLEL_FROM, fastmath=FAST)
+@kernel_pair(_FWD, parallel_from=PARALLEL_FROM)
 def softmax_forward(x, out):
     if x.shape[1] > 0:
         for i in prange(x.shape[0]):
             _softmax_row(x, out, i)
 
 
-@kernel_pair(_BWD, parallel_from=PARALLEL_FROM, fastmath=FAST)
+@kernel_pair(_BWD, parallel_from=PARALLEL_FROM)
 def softmax_backward(y, grad, grad_in):
     for i in prange(y.shape[0]):
         _softmax_backward_row(y, grad, grad_in, i)
 
 
-@kernel_pair(_FWD, parallel_from=PARALLEL_FROM, fastmath=FAST)
+@kernel_pair(_FWD, parallel_from=PARALLEL_FROM)
 def log_softmax_forward(x, out):
     if x.shape[1] > 0:
         for i in prange(x.shape[0]):
             _log_softmax_row(x, out, i)
 
 
-@kernel_pair(_BWD, parallel_from=PARALLEL_FROM, fastmath=FAST)
+@kernel_pair(_BWD, parallel_from=PARALLEL_FROM)
 def log_softmax_backward(y, grad, grad_in):
     for i in prange(y.shape[0]):
         _log_softmax_backward_row(y, grad, grad_in, i)
