@@ -39,12 +39,13 @@ class Size(tuple):
 
 def _to_array(data, dtype=None):
     """PyTorch's conversion rules: Python ints -> int64, Python floats -> the default
-    float dtype, bools -> bool, NumPy arrays keep their dtype unless one is asked for.
+    float dtype, bools -> bool, NumPy arrays and scalars keep their dtype unless one is
+    asked for.
     ``dtype`` is a NumPy dtype or None."""
     if isinstance(data, Tensor):
         arr = data.array
-    elif isinstance(data, np.ndarray):
-        arr = data
+    elif isinstance(data, (np.ndarray, np.generic)):  # a NumPy scalar keeps its dtype too
+        arr = np.asarray(data)
         if arr.dtype.kind not in "fiub":
             raise TypeError(
                 f"can't convert np.ndarray of type numpy.{arr.dtype.type.__name__}. The only "
@@ -402,14 +403,33 @@ class Tensor(TensorMethods):
                 self.grad_fn.retain(self)
         return self
 
-    def add_(self, other: Operand, alpha: float = 1) -> Tensor:
-        if alpha != 1:
-            other = other * alpha
+    def _times_alpha(self, other: Operand, alpha: Any) -> Operand:
+        """``alpha * other`` for add / sub's ``alpha``, refused where PyTorch refuses it."""
+        result = dtypes.result_type(self, other)
+        if isinstance(alpha, bool) and result != np.bool_:
+            raise RuntimeError("Boolean alpha only supported for Boolean results.")
+        if isinstance(alpha, float) and result.kind in "biu":
+            raise RuntimeError(
+                "For integral input tensors, argument alpha must not be a floating point number."
+            )
+        return other if alpha == 1 else other * alpha
+
+    def add(self, other: Operand, *, alpha: Any = 1) -> Tensor:
+        """self + alpha * other."""
+        return self + self._times_alpha(other, alpha)
+
+    def sub(self, other: Operand, *, alpha: Any = 1) -> Tensor:
+        """self - alpha * other."""
+        return self - self._times_alpha(other, alpha)
+
+    subtract = sub
+
+    def add_(self, other: Operand, *, alpha: Any = 1) -> Tensor:
+        other = self._times_alpha(other, alpha)
         return self._apply_inplace(lambda s: s + other, other)
 
-    def sub_(self, other: Operand, alpha: float = 1) -> Tensor:
-        if alpha != 1:
-            other = other * alpha
+    def sub_(self, other: Operand, *, alpha: Any = 1) -> Tensor:
+        other = self._times_alpha(other, alpha)
         return self._apply_inplace(lambda s: s - other, other)
 
     def mul_(self, other: Operand) -> Tensor:
@@ -540,8 +560,6 @@ class Tensor(TensorMethods):
         _no_bool_subtraction(self, other)
         return self._binary(ops.Sub, other, reverse=True)
 
-    sub = __sub__
-
     def __mul__(self, other: Operand) -> Tensor:
         return self._binary(ops.Mul, other)
 
@@ -637,8 +655,6 @@ class Tensor(TensorMethods):
         return ops.GetItem.apply(self, index=_index(index))
 
     # ------------------------------------------------------------------ math methods
-    add = __add__
-    subtract = __sub__
     mul = __mul__
     multiply = __mul__
     pow = __pow__
