@@ -134,8 +134,11 @@ class Tensor(TensorMethods):
 
     @classmethod
     def wrap(cls, array: np.ndarray, grad_fn: autograd.Context | None = None) -> Tensor:
-        """The fast constructor the engine uses: no conversion, no copy, no checks.
-        ``array`` must be a NumPy ndarray (0-d for a scalar)."""
+        """The fast constructor the engine uses: no copy, no checks. ``array`` is a NumPy
+        ndarray (0-d for a scalar); a NumPy scalar (what indexing one element gives) is
+        made a 0-d array, so ``t.array`` is always an ndarray."""
+        if not isinstance(array, np.ndarray):
+            array = np.asarray(array)
         t = object.__new__(Tensor)
         Tensor._init(t, array, grad_fn)
         return t
