@@ -265,9 +265,13 @@ class Tensor(TensorMethods):
         return int(self.array)
 
     def __format__(self, spec):
-        if self.array.size == 1 and spec:
+        """As PyTorch: a 0-d tensor formats its number (``f"{loss}"``, ``f"{loss:.4f}"``);
+        any other prints as ``str(t)``, and takes no format spec."""
+        if self.array.ndim == 0:
             return format(self.item(), spec)
-        return format(repr(self), spec)
+        if spec:
+            raise TypeError("unsupported format string passed to Tensor.__format__")
+        return repr(self)
 
     def __repr__(self):
         _escape("printing a tensor")

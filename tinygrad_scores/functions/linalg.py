@@ -107,7 +107,8 @@ class Linear(Function):
                 f"mat1 and mat2 must have the same dtype, but got {x.dtype} and {weight.dtype}"
             )
         lead = x.shape[:-1]
-        x2 = x if x.ndim == 2 else _contiguous(x).reshape(-1, x.shape[-1])
+        rows = int(np.prod(x.shape[:-1]))  # (not -1: a (0,) input is one row of nothing)
+        x2 = x if x.ndim == 2 else _contiguous(x).reshape(rows, x.shape[-1])
         ctx.save_for_backward(x2, weight)
         ctx.lead = lead
         ctx.has_bias = bias is not None

@@ -151,15 +151,22 @@ class Overwrite(Function):
 
 
 class Cat(Function):
-    """out = the inputs joined along ``dim``;   d_input_k = the slice of g input k filled."""
+    """out = the inputs joined along ``dim``;   d_input_k = the slice of g input k filled
+    (zeros of shape (0,) for the 1-D empty inputs at ``skip``, which PyTorch's legacy rule
+    leaves out of the join)."""
 
     @staticmethod
-    def forward(ctx, *arrays, dim=0):
-        ctx.dim = dim
-        ctx.bounds = np.cumsum([a.shape[dim] for a in arrays])[:-1]
-        return np.concatenate(arrays, axis=dim)
+    def forward(ctx, *arrays, dim=0, skip=()):
+        joined = [a for i, a in enumerate(arrays) if i not in skip]
+        ctx.dim, ctx.skip = dim, skip
+        ctx.bounds = np.cumsum([a.shape[dim] for a in joined])[:-1]
+        return np.concatenate(joined, axis=dim)
 
     @staticmethod
     def backward(ctx, grad):
-        parts = np.split(grad, ctx.bounds, axis=ctx.dim)
-        return tuple(g if need else None for g, need in zip(parts, ctx.needs_input_grad))
+        parts = iter(np.split(grad, ctx.bounds, axis=ctx.dim))
+        grads = [
+            np.zeros(0, grad.dtype) if i in ctx.skip else next(parts)
+            for i in range(len(ctx.needs_input_grad))
+        ]
+        return tuple(g if need else None for g, need in zip(grads, ctx.needs_input_grad))

@@ -790,7 +790,9 @@ def cross_entropy(
     weighted = logp if w is None else logp * Tensor.wrap(w.reshape((-1,) + (1,) * (input.ndim - 2)))
     smooth = -weighted.sum(class_dim)
     counted = labels != ignore_index
-    smooth = smooth * Tensor.wrap(counted.astype(input.array.dtype))
+    # (a where, not a product: an ignored element's gradient stays 0 when 'mean' of no
+    # counted element is NaN, as PyTorch's)
+    smooth = ops.Where.apply(smooth, Tensor.wrap(np.zeros((), smooth.array.dtype)), cond=counted)
     if reduction == "mean":
         total = float(counted.sum() if w is None else w[labels[counted]].sum())
         smooth = smooth.sum() * (1.0 / total if total else math.nan)
