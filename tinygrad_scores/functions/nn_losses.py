@@ -34,7 +34,8 @@ class NLLPerElement(Function):
         w = np.where(keep, weight[safe], 0).astype(logp.dtype, copy=False)
         picked = np.take_along_axis(logp, np.expand_dims(safe, 1), axis=1).squeeze(1)
         ctx.safe, ctx.w, ctx.keep, ctx.shape = safe, w, keep, logp.shape
-        return np.where(keep, -w * picked, 0).astype(logp.dtype, copy=False)  # -inf: still 0
+        with np.errstate(invalid="ignore"):  # an ignored -inf: 0 * inf, then 0
+            return np.where(keep, -w * picked, 0).astype(logp.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
