@@ -412,6 +412,8 @@ class Tensor(TensorMethods):
 
     def _times_alpha(self, other: Operand, alpha: Any) -> Operand:
         """``alpha * other`` for add / sub's ``alpha``, refused where PyTorch refuses it."""
+        if type(alpha) is int and alpha == 1:  # the default: nothing to check
+            return other
         result = dtypes.result_type(self, other)
         if isinstance(alpha, bool) and result != np.bool_:
             raise RuntimeError("Boolean alpha only supported for Boolean results.")

@@ -143,7 +143,9 @@ class _Background:
     0.2 s), while a first step runs as well on one thread. So the callers that choose
     between the two (matmul_into, SerialOrParallel) ask ``LazyKernel.ready``, and run the
     serial build until the threaded one is there. The two give the same numbers: each
-    element is computed by the same code in the same order, only by another thread.
+    element is computed by the same code in the same order, only by another thread (and
+    the sums in a kernel add in an order its source fixes: vecmath.row_sum), so the step
+    at which one replaces the other changes nothing (tests/test_determinism.py).
 
     The worker waits until no kernel has been built in the foreground for QUIET seconds:
     Numba compiles one function at a time, and a first step must not queue behind it.
