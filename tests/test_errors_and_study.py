@@ -53,8 +53,11 @@ def test_mse_mismatched_shapes_warn_as_pytorch_and_unbroadcastable_ones_raise():
     # input size (torch.Size([4, 1]))...", then broadcasts to (4, 4)
     with pytest.warns(UserWarning, match=r"target size \(.*Size\(\[4\]\)\) that is different"):
         assert F.mse_loss(ts.randn(4, 1), ts.randn(4), reduction="none").shape == (4, 4)
-    with pytest.warns(UserWarning), pytest.raises(
-        RuntimeError, match=r"size of tensor a \(3\) must match the size of tensor b \(4\)"
+    with (
+        pytest.warns(UserWarning),
+        pytest.raises(
+            RuntimeError, match=r"size of tensor a \(3\) must match the size of tensor b \(4\)"
+        ),
     ):
         F.mse_loss(ts.zeros(3), ts.zeros(4))
 
