@@ -21,8 +21,9 @@ F32 = np.dtype(np.float32)
 # 512 x 128 log-softmax and softmax, cross-entropy, the few-column product of a 10-way
 # head, Adam on 307,200 weights. Prints a digest of the final weights' bytes.
 TRAIN = """
-import hashlib, numpy as np
+import hashlib, os, numpy as np
 import tinygrad_scores as torch
+from tinygrad_scores.kernels import wait_for_builds
 import tinygrad_scores.nn as nn
 import tinygrad_scores.nn.functional as F
 
@@ -34,7 +35,10 @@ hidden = nn.Sequential(nn.Linear(300, 1024), nn.ReLU())
 out, head = nn.Linear(1024, 128), nn.Linear(1024, 10)
 params = [*hidden.parameters(), *out.parameters(), *head.parameters()]
 opt = torch.optim.Adam(params, lr=1e-3)
+switch_at = int(os.environ.get("SWITCH_AT", -1))
 for step in range(4):
+    if step == switch_at:  # from here on, the threaded builds (built in the background)
+        assert wait_for_builds(timeout=240)
     h = hidden(x)
     logits = out(h)
     loss = (F.nll_loss(F.log_softmax(logits, dim=1), y) + F.cross_entropy(head(h), y % 10)
@@ -47,8 +51,12 @@ print(digest.hexdigest(), loss.item())
 """
 
 
+SETTINGS = ("TINYGRAD_SCORES_BACKGROUND", "TINYGRAD_SCORES_NO_CACHE", "NUMBA_NUM_THREADS")
+
+
 def _start(cache_dir, **env):
-    env = dict(os.environ, NUMBA_CACHE_DIR=str(cache_dir), PYTHONPATH=ROOT, **env)
+    inherited = {k: v for k, v in os.environ.items() if k not in SETTINGS}
+    env = dict(inherited, NUMBA_CACHE_DIR=str(cache_dir), PYTHONPATH=ROOT, **env)
     return subprocess.Popen(
         [sys.executable, "-c", TRAIN],
         env=env,
@@ -77,8 +85,8 @@ def test_a_seeded_training_loop_gives_the_same_bytes_in_every_cache_state_and_th
             "empty cache, threaded builds at once": _start(
                 tmp_path, TINYGRAD_SCORES_BACKGROUND="0"
             ),
-            # no cache: serial builds first, the threaded ones switched in mid-run,
-            # whenever their background build ends
+            # no cache: serial builds first, the threaded ones switched in whenever
+            # their background build ends (if before the last step)
             "no cache, background builds": _start(
                 tmp_path / "unused", TINYGRAD_SCORES_NO_CACHE="1"
             ),
@@ -87,7 +95,8 @@ def test_a_seeded_training_loop_gives_the_same_bytes_in_every_cache_state_and_th
     runs.update(
         _results(
             {
-                "warm cache, background builds": _start(tmp_path),
+                # serial builds for two steps, the threaded ones from the third
+                "warm cache, switched to threaded builds mid-run": _start(tmp_path, SWITCH_AT="2"),
                 "warm cache, 1 thread": _start(tmp_path, NUMBA_NUM_THREADS="1"),
             }
         )
