@@ -48,9 +48,18 @@ def test_cross_entropy_bad_labels():
         nn.CrossEntropyLoss(reduction="avg")
 
 
-def test_mse_mismatched_shapes():
-    with pytest.raises(ValueError, match=r"input shape \(4, 1\) and target shape \(4,\)"):
-        F.mse_loss(ts.randn(4, 1), ts.randn(4))
+def test_mse_mismatched_shapes_warn_as_pytorch_and_unbroadcastable_ones_raise():
+    # PyTorch: UserWarning "Using a target size (torch.Size([4])) that is different to the
+    # input size (torch.Size([4, 1]))...", then broadcasts to (4, 4)
+    with pytest.warns(UserWarning, match=r"target size \(.*Size\(\[4\]\)\) that is different"):
+        assert F.mse_loss(ts.randn(4, 1), ts.randn(4), reduction="none").shape == (4, 4)
+    with (
+        pytest.warns(UserWarning),
+        pytest.raises(
+            RuntimeError, match=r"size of tensor a \(3\) must match the size of tensor b \(4\)"
+        ),
+    ):
+        F.mse_loss(ts.zeros(3), ts.zeros(4))
 
 
 def test_ignore_index_rows_do_not_count():

@@ -253,16 +253,18 @@ def _tensor(x, like=None):
 
 def add(input, other, *, alpha=1, out=None):
     """input + alpha * other."""
-    if alpha != 1:
-        other = other * alpha
-    return _into(out, input + other if isinstance(input, Tensor) else _tensor(other) + input)
+    if isinstance(input, Tensor):
+        return _into(out, input.add(other, alpha=alpha))
+    other = _tensor(other)
+    return _into(out, other._times_alpha(other, alpha) + input)
 
 
 def sub(input, other, *, alpha=1, out=None):
     """input - alpha * other."""
-    if alpha != 1:
-        other = other * alpha
-    return _into(out, input - other if isinstance(input, Tensor) else input - _tensor(other))
+    if isinstance(input, Tensor):
+        return _into(out, input.sub(other, alpha=alpha))
+    other = _tensor(other)
+    return _into(out, input - other._times_alpha(other, alpha))
 
 
 def rsub(input, other, *, alpha=1):

@@ -96,8 +96,11 @@ class Tensor(TensorMethods):
 
     @classmethod
     def wrap(cls, array: np.ndarray, grad_fn: autograd.Context | None = None) -> Tensor:
-        """The fast constructor the engine uses: no conversion, no copy, no checks.
-        ``array`` must be a NumPy ndarray (0-d for a scalar)."""
+        """The fast constructor the engine uses: no copy, no checks. ``array`` is a NumPy
+        ndarray (0-d for a scalar); a NumPy scalar (what indexing one element gives) is
+        made a 0-d array, so ``t.array`` is always an ndarray."""
+        if not isinstance(array, np.ndarray):
+            array = np.asarray(array)
         t = object.__new__(Tensor)
         Tensor._init(t, array, grad_fn)
         return t
@@ -237,9 +240,13 @@ class Tensor(TensorMethods):
         return int(self.array)
 
     def __format__(self, spec):
-        if self.array.size == 1 and spec:
+        """As PyTorch: a 0-d tensor formats its number (``f"{loss}"``, ``f"{loss:.4f}"``);
+        any other prints as ``str(t)``, and takes no format spec."""
+        if self.array.ndim == 0:
             return format(self.item(), spec)
-        return format(repr(self), spec)
+        if spec:
+            raise TypeError("unsupported format string passed to Tensor.__format__")
+        return repr(self)
 
     def __repr__(self):
         _escape("printing a tensor")
@@ -371,14 +378,35 @@ class Tensor(TensorMethods):
                 self.grad_fn.retain(self)
         return self
 
-    def add_(self, other: Operand, alpha: float = 1) -> Tensor:
-        if alpha != 1:
-            other = other * alpha
+    def _times_alpha(self, other: Operand, alpha: Any) -> Operand:
+        """``alpha * other`` for add / sub's ``alpha``, refused where PyTorch refuses it."""
+        if type(alpha) is int and alpha == 1:  # the default: nothing to check
+            return other
+        result = dtypes.result_type(self, other)
+        if isinstance(alpha, bool) and result != np.bool_:
+            raise RuntimeError("Boolean alpha only supported for Boolean results.")
+        if isinstance(alpha, float) and result.kind in "biu":
+            raise RuntimeError(
+                "For integral input tensors, argument alpha must not be a floating point number."
+            )
+        return other if alpha == 1 else other * alpha
+
+    def add(self, other: Operand, *, alpha: Any = 1) -> Tensor:
+        """self + alpha * other."""
+        return self + self._times_alpha(other, alpha)
+
+    def sub(self, other: Operand, *, alpha: Any = 1) -> Tensor:
+        """self - alpha * other."""
+        return self - self._times_alpha(other, alpha)
+
+    subtract = sub
+
+    def add_(self, other: Operand, *, alpha: Any = 1) -> Tensor:
+        other = self._times_alpha(other, alpha)
         return self._apply_inplace(lambda s: s + other, other)
 
-    def sub_(self, other: Operand, alpha: float = 1) -> Tensor:
-        if alpha != 1:
-            other = other * alpha
+    def sub_(self, other: Operand, *, alpha: Any = 1) -> Tensor:
+        other = self._times_alpha(other, alpha)
         return self._apply_inplace(lambda s: s - other, other)
 
     def mul_(self, other: Operand) -> Tensor:
@@ -514,8 +542,6 @@ class Tensor(TensorMethods):
         _no_bool_subtraction(self, other)
         return self._binary(ops.Sub, other, reverse=True)
 
-    sub = __sub__
-
     def __mul__(self, other: Operand) -> Tensor:
         return self._binary(ops.Mul, other)
 
@@ -611,8 +637,6 @@ class Tensor(TensorMethods):
         return ops.GetItem.apply(self, index=_index(index))
 
     # ------------------------------------------------------------------ math methods
-    add = __add__
-    subtract = __sub__
     mul = __mul__
     multiply = __mul__
     pow = __pow__

@@ -1737,7 +1737,9 @@ def cat_tensors(tensors, dim):
                     f"{t.array.shape[d]} for tensor number {i} in the list."
                 )
     dtype = dtypes.result_type(*kept)
-    return ops.Cat.apply(*(t.type(dtype) for t in kept), dim=dim)
+    # the skipped empties stay inputs (PyTorch gives them a (0,) gradient of zeros)
+    skip = tuple(i for i, t in enumerate(tensors) if n > 1 and t.ndim == 1 and t.shape[0] == 0)
+    return ops.Cat.apply(*(t.type(dtype) for t in tensors), dim=dim, skip=skip)
 
 
 def _into(out, result):

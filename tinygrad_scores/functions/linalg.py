@@ -115,7 +115,8 @@ class Linear(Function):
                 f"mat1 and mat2 must have the same dtype, but got {x.dtype} and {weight.dtype}"
             )
         lead = x.shape[:-1]
-        x2 = x if x.ndim == 2 else _contiguous(x).reshape(-1, x.shape[-1])
+        rows = int(np.prod(x.shape[:-1]))  # (not -1: a (0,) input is one row of nothing)
+        x2 = x if x.ndim == 2 else _contiguous(x).reshape(rows, x.shape[-1])
         ctx.save_for_backward(x, weight)
         ctx.lead = lead
         ctx.has_bias = bias is not None
@@ -137,8 +138,9 @@ class Linear(Function):
     @staticmethod
     def backward(ctx, grad):
         x, weight = ctx.saved_tensors
-        x2 = x if x.ndim == 2 else x.reshape(-1, x.shape[-1])
-        g = grad if grad.ndim == 2 else grad.reshape(-1, weight.shape[0])
+        rows = int(np.prod(x.shape[:-1]))
+        x2 = x if x.ndim == 2 else x.reshape(rows, x.shape[-1])
+        g = grad if grad.ndim == 2 else grad.reshape(rows, weight.shape[0])
         need_x, need_w = ctx.needs_input_grad[0], ctx.needs_input_grad[1]
         dx = mm(g, weight).reshape(ctx.lead + (weight.shape[1],)) if need_x else None
         dw = mm(g.T, x2) if need_w else None

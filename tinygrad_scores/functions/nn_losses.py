@@ -33,7 +33,8 @@ def _at_target(shape, target, values):
 class NLLPerElement(Function):
     """out[n, d...] = -weight[y] * logp[n, y, d...] with y = target[n, d...] (the class
     axis is 1), and 0 where y == ignore_index;
-    dlogp = -weight[y] * g[n, d...] at [n, y, d...] (the target class), 0 elsewhere.
+    dlogp = -weight[y] * g[n, d...] at [n, y, d...] (the target class), 0 elsewhere and
+    0 for an ignored element (even where g is NaN, as PyTorch).
 
     ``target`` (int64, already checked to be in range or ignore_index) and ``weight``
     (an array of C floats) are options, not graph inputs.
@@ -45,12 +46,15 @@ class NLLPerElement(Function):
         safe = np.where(keep, target, 0)
         w = np.where(keep, weight[safe], 0).astype(logp.dtype, copy=False)
         picked = np.take_along_axis(logp, np.expand_dims(safe, 1), axis=1).squeeze(1)
-        ctx.safe, ctx.w, ctx.shape = safe, w, logp.shape
-        return -w * picked
+        ctx.safe, ctx.w, ctx.keep, ctx.shape = safe, w, keep, logp.shape
+        with np.errstate(invalid="ignore"):  # an ignored -inf: 0 * inf, then 0
+            return np.where(keep, -w * picked, 0).astype(logp.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
-        return _at_target(ctx.shape, ctx.safe, np.expand_dims(-ctx.w * grad, 1))
+        # an ignored element's gradient is 0 even where g is NaN (the 'mean' of nothing)
+        picked = np.where(ctx.keep, -ctx.w * grad, 0).astype(grad.dtype, copy=False)
+        return _at_target(ctx.shape, ctx.safe, np.expand_dims(picked, 1))
 
 
 def _clamped_logs(p):

@@ -153,18 +153,27 @@ class Overwrite(Function):
 
 
 class Cat(Function):
-    """out = the inputs joined along ``dim``;   d_input_k = the slice of g input k filled."""
+    """out = the inputs joined along ``dim``;   d_input_k = the slice of g input k filled
+    (zeros of shape (0,) for the 1-D empty inputs at ``skip``, which PyTorch's legacy rule
+    leaves out of the join)."""
 
     @staticmethod
-    def forward(ctx, *arrays, dim=0):
-        ctx.dim = dim
-        ctx.bounds = np.cumsum([0] + [a.shape[dim] for a in arrays])
-        return np.concatenate(arrays, axis=dim)
+    def forward(ctx, *arrays, dim=0, skip=()):
+        ctx.dim, ctx.skip = dim, skip
+        sizes = [0 if i in skip else a.shape[dim] for i, a in enumerate(arrays)]
+        ctx.bounds = np.cumsum([0] + sizes)
+        return np.concatenate([a for i, a in enumerate(arrays) if i not in skip], axis=dim)
 
     @staticmethod
     def backward(ctx, grad):
         lead = (slice(None),) * (ctx.dim % grad.ndim)
         return tuple(
-            grad[lead + (slice(lo, hi),)] if need else None
-            for lo, hi, need in zip(ctx.bounds[:-1], ctx.bounds[1:], ctx.needs_input_grad)
+            None
+            if not need
+            else np.zeros(0, grad.dtype)
+            if i in ctx.skip
+            else grad[lead + (slice(lo, hi),)]
+            for i, (lo, hi, need) in enumerate(
+                zip(ctx.bounds[:-1], ctx.bounds[1:], ctx.needs_input_grad)
+            )
         )

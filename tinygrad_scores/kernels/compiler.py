@@ -13,10 +13,10 @@ from several threads.
 - Threaded builds run one at a time when the only threading layer is ``workqueue``, which
   aborts the process if two threads enter it at once.
 - ``renamed``: the cache-name workaround for two builds (serial, threaded) of one function.
-- ``local_array`` (a stack buffer: LLVM's alloca), and ``ldexp`` / ``strict_sub``, two
-  LLVM-IR helpers for vecmath.py's exp; ``fma``, ``sqrt`` and the bit casts
-  ``float_bits`` / ``bits_float`` for rng.py, which repeats PyTorch's float arithmetic
-  rounding for rounding.
+- ``local_array`` (a stack buffer: LLVM's alloca), and ``ldexp`` / ``strict_sub`` /
+  ``strict_add``, LLVM-IR helpers for vecmath.py's exp and the sums in a fixed order;
+  ``fma``, ``sqrt`` and the bit casts ``float_bits`` / ``bits_float`` for rng.py, which
+  repeats PyTorch's float arithmetic rounding for rounding.
 """
 
 import atexit
@@ -142,7 +142,9 @@ class _Background:
     0.2 s), while a first step runs as well on one thread. So the callers that choose
     between the two (matmul_into, SerialOrParallel) ask ``LazyKernel.ready``, and run the
     serial build until the threaded one is there. The two give the same numbers: each
-    element is computed by the same code in the same order, only by another thread.
+    element is computed by the same code in the same order, only by another thread (and
+    the sums in a kernel add in an order its source fixes: vecmath.row_sum), so the step
+    at which one replaces the other changes nothing (tests/test_determinism.py).
 
     The worker waits until no kernel has been built in the foreground for QUIET seconds:
     Numba compiles one function at a time, and a first step must not queue behind it.
@@ -393,6 +395,50 @@ def strict_sub(a, b):
     return a - b
 
 
+def strict_add(a, b):
+    """a + b, never regrouped with the additions around it (see strict_sub): a sum built
+    from these adds its terms in the order the source gives, whichever way LLVM
+    vectorises or unrolls the loop, so every build of a kernel (serial, threaded, loaded
+    from the cache or compiled now) gives the same bits."""
+    return a + b
+
+
+LANES = 16  # running sums of lanes_sum: two vectors of eight
+FMA_LANES = 32  # ... of lanes_dot: four vectors, so four multiply-adds are under way
+
+
+def lanes_sum(u, n):
+    """u[0] + ... + u[n-1] (n a multiple of LANES, u 1-D contiguous) in one fixed order:
+    LANES running sums from 0.0, lane l adding u[j] for j = l (mod LANES) in increasing j,
+    then combined pairwise: lane l += lane l + w for w = LANES/2, LANES/4, ..., 1.
+    Compiled: two vectors of eight lanes per step, each addition exactly as written (never
+    regrouped), so the order is this definition's, not LLVM's choice of vector width."""
+    return _pairwise([sum_in_order(u[lane:n:LANES]) for lane in range(LANES)])
+
+
+def lanes_dot(u, v, n):
+    """u[0] * v[0] + ... + u[n-1] * v[n-1] in the order of ``lanes_sum`` with FMA_LANES
+    lanes, each step a fused multiply-add (one rounding; plain Python rounds the product
+    as well); n a multiple of FMA_LANES."""
+    return _pairwise(
+        [sum_in_order(u[lane:n:FMA_LANES] * v[lane:n:FMA_LANES]) for lane in range(FMA_LANES)]
+    )
+
+
+def sum_in_order(terms):
+    total = terms.dtype.type(0)
+    for t in terms:
+        total = total + t
+    return total
+
+
+def _pairwise(lanes):
+    while len(lanes) > 1:
+        half = len(lanes) // 2
+        lanes = [lanes[i] + lanes[i + half] for i in range(half)]
+    return lanes[0]
+
+
 def ldexp(p, k):
     """p * 2**k (k a float holding an integer); compiled code builds 2**k from its bits."""
     return p * 2.0**k
@@ -479,19 +525,73 @@ def _install():
     def _ldexp_overload(p, k):
         return lambda p, k: _ldexp(p, k)
 
+    def lanes_codegen(context, builder, signature, args):
+        """lanes_sum(u, n) or lanes_dot(u, v, n): the running sums in two (four for dot)
+        vectors of eight, then combined pairwise by halves, as ``lanes_sum`` says."""
+        dtype = signature.args[0].dtype
+        fused = len(args) == 3
+        vectors = FMA_LANES // 8 if fused else LANES // 8
+        elem = context.get_value_type(dtype)
+        vec = ir.VectorType(elem, 8)
+        ptrs = [
+            builder.bitcast(context.make_array(t)(context, builder, a).data, vec.as_pointer())
+            for t, a in zip(signature.args[:-1], args[:-1])
+        ]
+        n = args[-1]
+
+        def const(v):
+            return ir.Constant(n.type, v)
+
+        def add(a, b):  # "contract" alone: Numba then adds no reassociation flag to it
+            return builder.fadd(a, b, flags=("contract",))
+
+        fma = cgutils.get_or_insert_function(
+            builder.module, ir.FunctionType(vec, [vec] * 3), f"llvm.fma.v8f{dtype.bitwidth}"
+        )
+        slots = [cgutils.alloca_once_value(builder, ir.Constant(vec, None)) for _ in range(vectors)]
+        with cgutils.for_range(builder, builder.sdiv(n, const(8 * vectors))) as loop:
+            for h in range(vectors):
+                at = builder.add(builder.mul(loop.index, const(vectors)), const(h))
+                terms = [builder.load(builder.gep(q, [at]), align=1) for q in ptrs]
+                total = builder.load(slots[h])
+                if fused:
+                    total = builder.call(fma, [terms[0], terms[1], total])
+                else:
+                    total = add(total, terms[0])
+                builder.store(total, slots[h])
+        sums = [builder.load(slot) for slot in slots]
+        while len(sums) > 1:  # lanes l and l + w, whole vectors apart
+            half = len(sums) // 2
+            sums = [add(sums[h], sums[h + half]) for h in range(half)]
+        total, width = sums[0], 8
+        i32 = ir.IntType(32)
+        while width > 1:  # ... then within the vector: its upper half onto its lower
+            width //= 2
+            upper = builder.shuffle_vector(
+                total,
+                total,
+                ir.Constant(ir.VectorType(i32, 8), [width + (lane % width) for lane in range(8)]),
+            )
+            total = add(total, upper)
+        return builder.extract_element(total, ir.Constant(i32, 0))
+
+    def same_float_vectors(*arrays):
+        return all(
+            isinstance(a, nbtypes.Array) and a.ndim == 1 and a.dtype == arrays[0].dtype
+            for a in arrays
+        ) and isinstance(arrays[0].dtype, nbtypes.Float)
+
     @intrinsic
-    def _strict_sub(typingctx, a, b):
-        if not (isinstance(a, nbtypes.Float) and a == b):
-            return None
+    def _lanes_sum(typingctx, u, n):
+        if same_float_vectors(u):
+            return u.dtype(u, n), lanes_codegen
+        return None
 
-        def codegen(context, builder, signature, args):
-            return builder.fsub(args[0], args[1], flags=("contract",))
-
-        return a(a, b), codegen
-
-    @overload(strict_sub, inline="always")
-    def _strict_sub_overload(a, b):
-        return lambda a, b: _strict_sub(a, b)
+    @intrinsic
+    def _lanes_dot(typingctx, u, v, n):
+        if same_float_vectors(u, v):
+            return u.dtype(u, v, n), lanes_codegen
+        return None
 
     @intrinsic
     def _fma(typingctx, a, b, c):
@@ -499,15 +599,45 @@ def _install():
             return None
 
         def codegen(context, builder, signature, args):
-            t = args[0].type
-            fn = builder.module.declare_intrinsic("llvm.fma", [t], ir.FunctionType(t, [t, t, t]))
-            return builder.call(fn, args)
+            t = context.get_value_type(a)
+            f = cgutils.get_or_insert_function(
+                builder.module, ir.FunctionType(t, [t] * 3), f"llvm.fma.f{a.bitwidth}"
+            )
+            return builder.call(f, list(args))
 
         return a(a, b, c), codegen
 
     @overload(fma, inline="always")
     def _fma_overload(a, b, c):
         return lambda a, b, c: _fma(a, b, c)
+
+    @overload(lanes_sum, inline="always")
+    def _lanes_sum_overload(u, n):
+        return lambda u, n: _lanes_sum(u, n)
+
+    @overload(lanes_dot, inline="always")
+    def _lanes_dot_overload(u, v, n):
+        return lambda u, v, n: _lanes_dot(u, v, n)
+
+    def make_strict(emit):
+        @intrinsic
+        def strict(typingctx, a, b):
+            if not (isinstance(a, nbtypes.Float) and a == b):
+                return None
+
+            def codegen(context, builder, signature, args):
+                return emit(builder)(args[0], args[1], flags=("contract",))
+
+            return a(a, b), codegen
+
+        return strict
+
+    _strict_sub = make_strict(lambda builder: builder.fsub)
+    _strict_add = make_strict(lambda builder: builder.fadd)
+
+    @overload(strict_sub, inline="always")
+    def _strict_sub_overload(a, b):
+        return lambda a, b: _strict_sub(a, b)
 
     @intrinsic
     def _sqrt(typingctx, x):
@@ -551,6 +681,10 @@ def _install():
     @overload(bits_float, inline="always")
     def _bits_float_overload(i):
         return lambda i: _from_bits(np.int32(i))
+
+    @overload(strict_add, inline="always")
+    def _strict_add_overload(a, b):
+        return lambda a, b: _strict_add(a, b)
 
 
 if not DISABLE_JIT:

@@ -13,15 +13,16 @@ For row i with logits x, label y and class weight w = weight[y]:
 grad_scale is 1 / (total weight of the counted rows) for reduction='mean' and 1 for 'sum',
 so one pass per row gives the loss and the finished gradient: backward has nothing left
 to do unless the upstream gradient is not 1. Rows stay in L1 between the short loops;
-exp and row_max come from vecmath.py so the loops vectorise.
+exp, row_max and the sums (in a fixed order) come from vecmath.py so the loops vectorise.
 """
 
 import math
 
+import numpy as np
 from numba import prange
 
-from ._jit import FAST, kernel, kernel_pair
-from .vecmath import exp, row_max, strict_sub
+from ._jit import kernel, kernel_pair
+from .vecmath import exp, row_max, row_sum, strict_add, strict_sub
 
 PARALLEL_FROM = 1 << 15
 _SIG = "float64({t}[:, ::1], int64[::1], {t}[::1], int64, {t}, {t}[::1], {t}[:, ::1], boolean)"
@@ -44,10 +45,11 @@ def check_labels(labels, n_classes, ignore_index, weight):
     return -1, total
 
 
-@kernel_pair(_SIG, parallel_from=PARALLEL_FROM, fastmath=FAST)
+@kernel_pair(_SIG, parallel_from=PARALLEL_FROM)
 def cross_entropy_forward(x, labels, weight, ignore_index, grad_scale, losses, grad, want_grad):
     """losses[i] = weighted loss of row i; grad[i] = its gradient times grad_scale (if
-    want_grad). Returns the sum of the losses, accumulated in float64."""
+    want_grad; else grad, x's shape, is scratch). Returns the sum of the losses,
+    accumulated in float64, in row order."""
     n, c = x.shape
     for i in prange(n):
         y = labels[i]
@@ -59,24 +61,19 @@ def cross_entropy_forward(x, labels, weight, ignore_index, grad_scale, losses, g
         else:
             w = weight[y]
             m = row_max(x, i)
-            total = x.dtype.type(0)
+            for j in range(c):
+                grad[i, j] = exp(x[i, j] - m)
+            total = row_sum(grad, i)  # (in a fixed order: see vecmath.py)
             if want_grad:
-                for j in range(c):
-                    e = exp(x[i, j] - m)
-                    grad[i, j] = e
-                    total += e
                 scale = w * grad_scale / total
                 for j in range(c):
                     grad[i, j] *= scale
                 grad[i, y] -= w * grad_scale
-            else:
-                for j in range(c):
-                    total += exp(x[i, j] - m)
             loss = w * strict_sub(math.log(total), x[i, y] - m)  # not (log + m) - x_y
         losses[i] = loss
     loss_sum = 0.0  # summed after the rows: a reduction inside this prange trips Numba
     for i in range(n):
-        loss_sum += losses[i]
+        loss_sum = strict_add(loss_sum, np.float64(losses[i]))  # in row order, in every build
     return loss_sum
 
 

@@ -35,7 +35,7 @@ __all__ = [
 def cross_entropy_forward(x, labels, weight, ignore_index, grad_scale, losses, want_grad):
     """Fills losses; returns (their sum, what backward needs). Fused: one pass per row
     also writes the finished gradient rows (times grad_scale), which is what is kept."""
-    grad = np.empty(x.shape if want_grad else (0, x.shape[1]), x.dtype)
+    grad = np.empty(x.shape, x.dtype)  # without want_grad, scratch for the exps
     loss_sum = _ce.cross_entropy_forward(
         x, labels, weight, ignore_index, grad_scale, losses, grad, want_grad
     )

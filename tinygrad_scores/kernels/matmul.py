@@ -37,6 +37,7 @@ from numba import config, prange, types
 from numba.extending import intrinsic, overload
 
 from ._jit import helper, inlined, kernel, local_array
+from .vecmath import row_dot, strict_add
 
 MR = 8  # rows of the micro-tile
 VECTOR_BYTES = 64  # one zmm register
@@ -488,37 +489,12 @@ def _gemm(A, B, C, accumulate, parts, by_cols):
 
 @inlined
 def _dot_rows(A, Bt, C, accumulate, m0, m1):
-    """C[m0:m1] (+)= A[m0:m1] @ Bt.T as dot products along k, four rows of A against one
-    row of Bt at a time (five loads per four multiply-adds; LLVM vectorises along k)."""
-    K = A.shape[1]
-    N = Bt.shape[0]
-    zero = C.dtype.type(0)
-    top = m0 + (m1 - m0) // 4 * 4
-    for i0 in range(m0, top, 4):
-        a0, a1, a2, a3 = A[i0], A[i0 + 1], A[i0 + 2], A[i0 + 3]
-        for j in range(N):
-            b = Bt[j]
-            s0 = s1 = s2 = s3 = zero
-            for p in range(K):
-                s0 += a0[p] * b[p]
-                s1 += a1[p] * b[p]
-                s2 += a2[p] * b[p]
-                s3 += a3[p] * b[p]
-            if accumulate:
-                s0 += C[i0, j]
-                s1 += C[i0 + 1, j]
-                s2 += C[i0 + 2, j]
-                s3 += C[i0 + 3, j]
-            C[i0, j] = s0
-            C[i0 + 1, j] = s1
-            C[i0 + 2, j] = s2
-            C[i0 + 3, j] = s3
-    for i in range(top, m1):
-        for j in range(N):
-            s = zero
-            for p in range(K):
-                s += A[i, p] * Bt[j, p]
-            C[i, j] = C[i, j] + s if accumulate else s
+    """C[m0:m1] (+)= A[m0:m1] @ Bt.T as dot products along k (vecmath.row_dot: LANES lanes
+    of fused multiply-adds added in a fixed order, so every build gives the same bits)."""
+    for i in range(m0, m1):
+        for j in range(Bt.shape[0]):
+            s = row_dot(A, Bt, i, j)
+            C[i, j] = strict_add(s, C[i, j]) if accumulate else s
 
 
 def _gemm_dot(A, Bt, C, accumulate, parts, by_cols):

@@ -19,7 +19,17 @@ stays NaN.
 side; a single running maximum is one long dependency chain, and LLVM will not vectorise
 a max reduction that has to respect NaN.
 
-Under ``NUMBA_DISABLE_JIT=1`` both are plain Python (``math.exp`` and a loop). The two
+``row_sum`` and ``row_dot`` add in one fixed order, defined in the source, not by the
+compiler: LANES running sums (lane l takes the elements j = l mod LANES of the whole
+groups, in order: compiler.lanes_sum, two explicit vectors), combined pairwise, then the
+tail one by one, each addition one that LLVM may not regroup (``strict_add``). Under
+fast-math reassociation LLVM chose the order itself (how many vectors, how many
+interleaved), and chose differently in a threaded build, or in one loaded from the cache,
+than in the serial build compiled now: the same seed gave other numbers once a threaded
+kernel took over. Written this way, every build adds the same numbers in the same order,
+and the lanes still run as vectors.
+
+Under ``NUMBA_DISABLE_JIT=1`` all are plain Python (``math.exp`` and a loop). The two
 LLVM-IR helpers exp needs (``ldexp``: 2**k from its bits; ``strict_sub``: a subtraction
 fast-math may not regroup) live in compiler.py.
 """
@@ -30,7 +40,7 @@ import numpy as np
 from numba import config
 
 from ._jit import FAST, helper, inlined, local_array
-from .compiler import ldexp, strict_sub  # noqa: F401  (LLVM-IR helpers; strict_sub re-exported)
+from .compiler import FMA_LANES, LANES, fma, lanes_dot, lanes_sum, ldexp, strict_add, strict_sub  # noqa: F401
 
 
 def exp(x):
@@ -132,6 +142,30 @@ def row_max(x, i):
         v = x[i, j]
         m = v if v > m else m
     return m
+
+
+@inlined
+def row_sum(a, i):
+    """sum(a[i, :]) in the fixed order described at the top (a C-contiguous)."""
+    n = a.shape[1]
+    full = n - n % LANES
+    total = lanes_sum(a[i], full) if full else a.dtype.type(0)
+    for j in range(full, n):
+        total = strict_add(total, a[i, j])
+    return total
+
+
+@inlined
+def row_dot(a, b, i, k):
+    """sum over j of a[i, j] * b[k, j] (a, b C-contiguous), in the order of ``row_sum``
+    but with FMA_LANES lanes (four vectors: the multiply-adds' latency hidden), each
+    step a fused multiply-add."""
+    n = a.shape[1]
+    full = n - n % FMA_LANES
+    total = lanes_dot(a[i], b[k], full) if full else a.dtype.type(0)
+    for j in range(full, n):
+        total = fma(a[i, j], b[k, j], total)
+    return total
 
 
 if not config.DISABLE_JIT:

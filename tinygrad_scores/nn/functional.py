@@ -607,13 +607,28 @@ def _reduce(losses: Tensor, reduction: str) -> Tensor:
     return losses.sum() if reduction == "sum" else losses.mean()
 
 
-def _same_shape(input, target, who):
-    if tuple(input.shape) != tuple(target.shape):
-        raise ValueError(
-            f"{who}: input shape {tuple(input.shape)} and target shape "
-            f"{tuple(target.shape)} differ; reshape one of them (broadcasting "
-            f"here is almost always a bug)"
-        )
+def _broadcast_pair(input, target):
+    """``input`` and ``target`` expanded to one shape, as PyTorch's mse / l1 / smooth-l1 /
+    huber losses do: with its UserWarning when the shapes differ ((N, 1) against (N,)
+    is usually a bug), and its error where they do not broadcast."""
+    if tuple(input.shape) == tuple(target.shape):
+        return input, target
+    warnings.warn(
+        f"Using a target size ({target.shape}) that is different to the input size "
+        f"({input.shape}). This will likely lead to incorrect results due to "
+        f"broadcasting. Please ensure they have the same size.",
+        UserWarning,
+        stacklevel=3,
+    )
+    a, b = tuple(input.shape), tuple(target.shape)
+    for dim in range(1, min(len(a), len(b)) + 1):
+        if a[-dim] != b[-dim] and 1 not in (a[-dim], b[-dim]):
+            raise RuntimeError(
+                f"The size of tensor a ({a[-dim]}) must match the size of tensor b "
+                f"({b[-dim]}) at non-singleton dimension {max(len(a), len(b)) - dim}"
+            )
+    shape = np.broadcast_shapes(a, b)
+    return input.expand(shape), target.expand(shape)
 
 
 def _float_target(target, input, who):
@@ -768,7 +783,9 @@ def cross_entropy(
     weighted = logp if w is None else logp * Tensor.wrap(w.reshape((-1,) + (1,) * (input.ndim - 2)))
     smooth = -weighted.sum(class_dim)
     counted = labels != ignore_index
-    smooth = smooth * Tensor.wrap(counted.astype(input.array.dtype))
+    # (a where, not a product: an ignored element's gradient stays 0 when 'mean' of no
+    # counted element is NaN, as PyTorch's)
+    smooth = ops.Where.apply(smooth, Tensor.wrap(np.zeros((), smooth.array.dtype)), cond=counted)
     if reduction == "mean":
         total = float(counted.sum() if w is None else w[labels[counted]].sum())
         smooth = smooth.sum() * (1.0 / total if total else math.nan)
@@ -818,12 +835,11 @@ def mse_loss(
     reduce: bool | None = None,
     reduction: str = "mean",
 ) -> Tensor:
-    """Mean squared error. Unlike PyTorch (which warns and broadcasts), different shapes
-    are an error here: broadcasting (N, 1) against (N,) is almost always a bug."""
+    """Mean squared error (different shapes broadcast, with PyTorch's warning)."""
     reduction = _checked_reduction(size_average, reduce, reduction)
     if not isinstance(target, Tensor):
         target = Tensor.wrap(np.asarray(target, dtype=input.array.dtype))
-    _same_shape(input, target, "mse_loss")
+    input, target = _broadcast_pair(input, target)
     return ops.MSELoss.apply(input, target, reduction=reduction)
 
 
@@ -834,10 +850,10 @@ def l1_loss(
     reduce: bool | None = None,
     reduction: str = "mean",
 ) -> Tensor:
-    """Mean absolute error (same shapes required, as mse_loss)."""
+    """Mean absolute error (different shapes broadcast, as mse_loss)."""
     reduction = _checked_reduction(size_average, reduce, reduction)
     target = _tensor(target, dtype=input.array.dtype)
-    _same_shape(input, target, "l1_loss")
+    input, target = _broadcast_pair(input, target)
     return _reduce((input - target).abs(), reduction)
 
 
@@ -854,7 +870,7 @@ def smooth_l1_loss(
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
     target = _tensor(target, dtype=input.array.dtype)
-    _same_shape(input, target, "smooth_l1_loss")
+    input, target = _broadcast_pair(input, target)
     return _reduce(SmoothL1.apply(input, target, beta=float(beta)), reduction)
 
 
@@ -866,7 +882,7 @@ def huber_loss(
     if delta <= 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
     target = _tensor(target, dtype=input.array.dtype)
-    _same_shape(input, target, "huber_loss")
+    input, target = _broadcast_pair(input, target)
     return _reduce(SmoothL1.apply(input, target, beta=float(delta), huber=True), reduction)
 
 

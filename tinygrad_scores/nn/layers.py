@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import dtypes
 from ..functions._common import check_dim
 from ..functions.linalg import shape_mismatch
 from ..tensor import Tensor
@@ -19,10 +20,11 @@ from .module import Module, Parameter
 
 
 def _dtype(dtype: Any, device: Any = None) -> np.dtype:
-    """The parameter dtype (float32 unless asked), refusing a CUDA device."""
+    """The parameter dtype (the default float dtype unless asked, as PyTorch's factory
+    functions), refusing a CUDA device."""
     if device is not None and str(device).startswith("cuda"):
         raise RuntimeError("tinygrad_scores has no CUDA backend; create layers on the CPU")
-    return np.dtype(dtype or np.float32)
+    return np.dtype(dtype) if dtype else dtypes.default_float()
 
 
 def _inplace_suffix(inplace: bool) -> str:

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from .. import dtypes
 from ..autograd import RemovableHandle
 from ..autograd import _state as _STATE
 from ..capture import replayable
@@ -32,7 +33,7 @@ class Parameter(Tensor):
 
     def __init__(self, data: Any = None, requires_grad: bool = True) -> None:
         if data is None:
-            data = np.empty(0, np.float32)
+            data = np.empty(0, dtypes.default_float())
         source = data.array if isinstance(data, Tensor) else np.asarray(data)
         array = source if source.flags.c_contiguous else np.ascontiguousarray(source)
         Tensor.__init__(self, array)

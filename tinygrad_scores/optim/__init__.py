@@ -5,6 +5,7 @@ SGD (with momentum), Adam and AdamW update each parameter in one pass of a fused
 schedules are in ``optim.lr_scheduler``.
 """
 
+from .._missing import module_getattr
 from . import lr_scheduler
 from .adagrad import Adagrad
 from .adam import Adam, AdamW
@@ -13,3 +14,5 @@ from .rmsprop import RMSprop
 from .sgd import SGD
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "lr_scheduler"]
+
+__getattr__ = module_getattr(__name__, "torch.optim")  # a PyTorch name not provided here

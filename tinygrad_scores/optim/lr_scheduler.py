@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from .._missing import module_getattr
 from ..capture import escape, replayable
 from .optimizer import Optimizer
 
@@ -560,3 +561,6 @@ class ReduceLROnPlateau:
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         self.__dict__.update(state_dict)
         self._init_is_better(self.mode, self.threshold, self.threshold_mode)
+
+
+__getattr__ = module_getattr(__name__, "torch.optim.lr_scheduler")  # a name not provided here

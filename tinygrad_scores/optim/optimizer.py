@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import dtypes
 from ..autograd import enable_grad
 from ..capture import replayable
 from ..nn.module import Parameter
@@ -274,7 +275,7 @@ class Optimizer:
                 raise RuntimeError(
                     f"{name}: state 'step' must be a non-negative number, got {state['step']!r}"
                 )
-            state["step"] = Tensor.wrap(np.array(step.item(), np.float32))
+            state["step"] = Tensor.wrap(np.array(step.item(), dtypes.default_float()))
 
     def _update(self, group, p, grad, state):
         raise NotImplementedError
@@ -401,13 +402,14 @@ def _step_tensor(state):
     """Increment PyTorch's float32 ``step`` tensor in place and return the new count."""
     step = state["step"].array
     step[()] = step.item() + 1  # (cheaper than a ufunc on a 0-d array)
-    return int(step.item())  # as stored: float32, as PyTorch counts
+    return int(step.item())  # as stored: a float, as PyTorch counts
 
 
 def _fresh_state(keys, p):
-    """PyTorch's float32 ``step`` counter at 0, and a zero tensor shaped like parameter array
-    ``p`` for each of ``keys``."""
-    state = {"step": Tensor.wrap(np.array(0.0, np.float32))}
+    """PyTorch's ``step`` counter at 0 (float32, or float64 under that default dtype, as
+    its _get_scalar_dtype), and a zero tensor shaped like parameter array ``p`` for each
+    of ``keys``."""
+    state = {"step": Tensor.wrap(np.array(0.0, dtypes.default_float()))}
     for key in keys:
         state[key] = Tensor.wrap(np.zeros(p.shape, p.dtype))
     return state

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from ... import dtypes
 from ...tensor import Tensor
 
 # One tensor, or any iterable of them (``model.parameters()``).
@@ -41,7 +42,7 @@ def clip_grad_norm_(
     grads = _grads(parameters)
     norm_type = float(norm_type)
     if not grads:
-        return Tensor.wrap(np.asarray(0.0, np.float32))
+        return Tensor.wrap(np.asarray(0.0, dtypes.default_float()))  # torch.tensor(0.0)
     dtype = grads[0].array.dtype
     if norm_type == math.inf:
         norms = [np.abs(g.array).max() if g.array.size else 0.0 for g in grads]
