@@ -4,7 +4,8 @@ estimate they define with the two-loop recursion. ``step(closure)`` runs up to
 ``max_iter`` iterations, each with a fixed step ``lr`` or a strong-Wolfe line search.
 
 All parameters are treated as one flat vector (NumPy, in the parameters' dtype); the
-arithmetic follows PyTorch's step by step, so the iterates agree with it in float64.
+arithmetic follows PyTorch's step by step (its unfused dot of short vectors, its fused
+multiply-add in ``add(alpha=)``), so the iterates agree with it in float64 to rounding.
 """
 
 from __future__ import annotations
@@ -16,6 +17,17 @@ import numpy as np
 
 from ..autograd import enable_grad, no_grad
 from .optimizer import Optimizer, ParamsT
+
+
+def _axpy(a, alpha, b):
+    """a + alpha * b rounded once, as PyTorch's add(alpha=) (a fused multiply-add)."""
+    wide = np.longdouble
+    return (a.astype(wide) + wide(alpha) * b.astype(wide)).astype(a.dtype)
+
+
+def _dot(a, b):
+    """a . b summed as PyTorch sums a short vector (one product at a time, unfused)."""
+    return (a * b).sum()
 
 
 def _cubic_interpolate(x1, f1, g1, x2, f2, g2, bounds=None):
@@ -40,7 +52,7 @@ def _strong_wolfe(obj_func, x, t, d, f, g, gtd, c1=1e-4, c2=0.9, tolerance_chang
     step (growing t by cubic extrapolation), then zooms into the bracket."""
     d_norm = np.abs(d).max()
     f_new, g_new = obj_func(x, t, d)
-    evals, gtd_new = 1, g_new.dot(d)
+    evals, gtd_new = 1, _dot(g_new, d)
     t_prev, f_prev, g_prev, gtd_prev = 0, f, g, gtd
     done, ls_iter = False, 0
     while ls_iter < max_ls:
@@ -73,7 +85,7 @@ def _strong_wolfe(obj_func, x, t, d, f, g, gtd, c1=1e-4, c2=0.9, tolerance_chang
         t_prev, t = t, _cubic_interpolate(t_prev, f_prev, gtd_prev, t, f_new, gtd_new, bounds)
         f_prev, g_prev, gtd_prev = f_new, g_new, gtd_new
         f_new, g_new = obj_func(x, t, d)
-        evals, gtd_new, ls_iter = evals + 1, g_new.dot(d), ls_iter + 1
+        evals, gtd_new, ls_iter = evals + 1, _dot(g_new, d), ls_iter + 1
     if ls_iter == max_ls:
         bracket, b_f, b_g = [0, t], [f, f_new], [g, g_new]
 
@@ -95,7 +107,7 @@ def _strong_wolfe(obj_func, x, t, d, f, g, gtd, c1=1e-4, c2=0.9, tolerance_chang
         else:
             insuf_progress = False
         f_new, g_new = obj_func(x, t, d)
-        evals, gtd_new, ls_iter = evals + 1, g_new.dot(d), ls_iter + 1
+        evals, gtd_new, ls_iter = evals + 1, _dot(g_new, d), ls_iter + 1
         if f_new > (f + c1 * t * gtd) or f_new >= b_f[low]:
             bracket[high], b_f[high], b_g[high], b_gtd[high] = t, f_new, g_new, gtd_new
             low, high = (0, 1) if b_f[0] <= b_f[1] else (1, 0)
@@ -165,7 +177,9 @@ class LBFGS(Optimizer):
         offset = 0
         for p in self._params:
             n = p.array.size
-            p.array[...] += (step_size * update[offset : offset + n]).reshape(p.array.shape)
+            p.array[...] = _axpy(
+                p.array, step_size, update[offset : offset + n].reshape(p.array.shape)
+            )
             offset += n
 
     def _set_param(self, values: list[np.ndarray]) -> None:
@@ -220,25 +234,25 @@ class LBFGS(Optimizer):
                 # two-loop recursion: d = -H g with H from the history
                 y = flat_grad - prev_flat_grad
                 s = d * t
-                ys = y.dot(s)
+                ys = _dot(y, s)
                 if ys > 1e-10:
                     if len(old_dirs) == history_size:
                         old_dirs.pop(0), old_stps.pop(0), ro.pop(0)
                     old_dirs.append(y), old_stps.append(s), ro.append(1.0 / ys)
-                    h_diag = ys / y.dot(y)
+                    h_diag = ys / _dot(y, y)
                 al = [0.0] * len(old_dirs)
                 q = -flat_grad
                 for i in range(len(old_dirs) - 1, -1, -1):
-                    al[i] = old_stps[i].dot(q) * ro[i]
-                    q = q - al[i] * old_dirs[i]
+                    al[i] = _dot(old_stps[i], q) * ro[i]
+                    q = _axpy(q, -al[i], old_dirs[i])
                 d = r = q * h_diag
                 for i in range(len(old_dirs)):
-                    be_i = old_dirs[i].dot(r) * ro[i]
-                    r += (al[i] - be_i) * old_stps[i]
+                    be_i = _dot(old_dirs[i], r) * ro[i]
+                    r[...] = _axpy(r, al[i] - be_i, old_stps[i])
             prev_flat_grad = flat_grad.copy()
             prev_loss = loss
             t = min(1.0, 1.0 / np.abs(flat_grad).sum()) * lr if state["n_iter"] == 1 else lr
-            gtd = flat_grad.dot(d)
+            gtd = _dot(flat_grad, d)
             if gtd > -tolerance_change:  # not a descent direction
                 break
             ls_func_evals = 0
