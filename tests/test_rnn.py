@@ -429,3 +429,35 @@ def test_forward_errors_are_pytorchs():
         cell(ts.zeros(1, 2))
     with pytest.raises(RuntimeError, match="Input batch size 2 doesn't match hidden0 batch size 1"):
         nn.GRUCell(3, 4)(ts.zeros(2, 3), ts.zeros(1, 4))
+
+
+# ---------------------------------------------------------------------------- the fused layer
+def test_fused_lstm_layer_equals_the_composed_steps():
+    """nn.LSTM runs unpacked input through the fused LSTMLayer op and packed input through
+    the per-step ops: with every sequence full length both must give the same values and
+    gradients."""
+    ts.manual_seed(9)
+    m = make("lstm", 3, 4, num_layers=2, bidirectional=True)
+    x = ts.randn(5, 2, 3, dtype=ts.float64, requires_grad=True)
+    results = []
+    for packed in (False, True):
+        m.zero_grad()
+        x.grad = None
+        inp = rnn_utils.pack_padded_sequence(x, [5, 5]) if packed else x
+        out, (h, c) = m(inp)
+        out = rnn_utils.pad_packed_sequence(out)[0] if packed else out
+        (out.sum() + (h * h).sum() + c.sum()).backward()
+        grads = [val(p.grad) for p in m.parameters()]
+        results.append((val(out), val(h), val(c), val(x.grad), grads))
+    for a, b in zip(*results):
+        for u, v in zip(a if isinstance(a, list) else [a], b if isinstance(b, list) else [b]):
+            np.testing.assert_allclose(u, v, rtol=1e-12, atol=1e-14)
+
+
+def test_gradcheck_fused_lstm_every_parameter():
+    ts.manual_seed(10)
+    m = make("lstm", 2, 3, num_layers=2, bidirectional=True)
+    x = ts.randn(3, 2, 2, dtype=ts.float64)
+    h0 = ts.randn(4, 2, 3, dtype=ts.float64)
+    run, params = _with_params(m, lambda: m(x, (h0, h0))[1])
+    assert gradcheck(run, params)

@@ -24,6 +24,7 @@ from .losses import *  # noqa: F401,F403
 from .math import *  # noqa: F401,F403
 from .nn_losses import *  # noqa: F401,F403
 from .normalization import *  # noqa: F401,F403
+from .recurrent import *  # noqa: F401,F403
 from .reductions import *  # noqa: F401,F403
 from .shapes import *  # noqa: F401,F403
 from .softmax import *  # noqa: F401,F403

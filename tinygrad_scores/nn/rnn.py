@@ -23,6 +23,7 @@ import warnings
 from typing import Any
 
 from .. import creation
+from ..functions.recurrent import LSTMLayer
 from ..tensor import Tensor
 from . import functional as F
 from . import init
@@ -92,6 +93,15 @@ def _run_direction(step, xw, state, weights, reverse, masks):
             state = _keep_where(masks[t], new, state)
             outputs[t] = _hidden_of(new) * masks[t]
     return creation.stack(outputs), state
+
+
+def _fused_lstm(xw, state, w_hh, b_hh, reverse):
+    """The same direction as ``_run_direction`` with ``_lstm_step``, as one LSTMLayer op."""
+    if b_hh is not None:
+        xw = xw + b_hh
+    y = LSTMLayer.apply(xw, state[0], state[1], w_hh, reverse=reverse)
+    steps = xw.shape[0]
+    return y[:steps], (y[0 if reverse else steps - 1], y[steps])
 
 
 class RNNBase(Module):
@@ -302,14 +312,18 @@ class RNNBase(Module):
                 b_ih, b_hh = (weights[2], weights[3]) if self.bias else (None, None)
                 w_hr = weights[-1] if self.proj_size else None
                 state = tuple(s[row] for s in states)
-                out, last = _run_direction(
-                    step,
-                    F.linear(x, w_ih, b_ih),
-                    state if self.mode == "LSTM" else state[0],
-                    (w_hh, b_hh, w_hr),
-                    direction == 1,
-                    masks,
-                )
+                xw = F.linear(x, w_ih, b_ih)
+                if self.mode == "LSTM" and w_hr is None and masks is None:
+                    out, last = _fused_lstm(xw, state, w_hh, b_hh, direction == 1)
+                else:
+                    out, last = _run_direction(
+                        step,
+                        xw,
+                        state if self.mode == "LSTM" else state[0],
+                        (w_hh, b_hh, w_hr),
+                        direction == 1,
+                        masks,
+                    )
                 outputs.append(out)
                 for kept, s in zip(finals, last if self.mode == "LSTM" else (last,)):
                     kept.append(s)
