@@ -407,3 +407,40 @@ def test_gradcheck_encoder_layer_input():
     x = ts.randn(3, 2, 4, dtype=ts.float64, requires_grad=True)
     mask = nn.Transformer.generate_square_subsequent_mask(3, dtype=ts.float64)
     assert gradcheck(lambda x: layer(x, src_mask=mask), (x,))
+
+
+# ---------------------------------------------------------------------------- batched products
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("lead", [(3,), (2, 2)])
+def test_batched_matmul_on_the_kernel_and_its_gradients(dtype, lead):
+    """Slices of 40 x 30 x 50 (over the size where the blocked kernel runs per slice): the
+    product and da = g b^T, db = a^T g against NumPy, for 3-D (bmm) and 4-D operands, one
+    of them a transposed view."""
+    rng = np.random.default_rng(7)
+    a = rng.standard_normal(lead + (40, 30)).astype(dtype)
+    b = rng.standard_normal(lead + (50, 30)).astype(dtype)
+    g = rng.standard_normal(lead + (40, 50)).astype(dtype)
+    ta = ts.tensor(a, requires_grad=True)
+    tb = ts.tensor(b, requires_grad=True)
+    out = ta @ tb.transpose(-1, -2)
+    tol = dict(rtol=1e-4, atol=1e-4) if dtype == np.float32 else dict(rtol=1e-12)
+    np.testing.assert_allclose(val(out), a @ np.swapaxes(b, -1, -2), **tol)
+    out.backward(ts.tensor(g))
+    np.testing.assert_allclose(val(ta.grad), g @ b, **tol)
+    np.testing.assert_allclose(val(tb.grad), np.swapaxes(g, -1, -2) @ a, **tol)
+    if len(lead) == 1:
+        np.testing.assert_allclose(val(ta.bmm(tb.transpose(1, 2))), val(out), rtol=0, atol=0)
+
+
+@settings(max_examples=15)
+@given(
+    lead=st.lists(st.integers(1, 3), min_size=1, max_size=2),
+    m=st.integers(1, 3),
+    k=st.integers(1, 3),
+    n=st.integers(1, 3),
+)
+def test_gradcheck_batched_matmul(lead, m, k, n):
+    rng = np.random.default_rng(8)
+    a = ts.tensor(rng.standard_normal(tuple(lead) + (m, k)), requires_grad=True)
+    b = ts.tensor(rng.standard_normal(tuple(lead) + (k, n)), requires_grad=True)
+    assert gradcheck(lambda a, b: a @ b, (a, b))
