@@ -67,6 +67,18 @@ def _split_index(index):
     return first, rest
 
 
+def _basic(index):
+    """Whether ``index`` is NumPy basic indexing (slices, integers, None, Ellipsis)."""
+    items = index if isinstance(index, tuple) else (index,)
+    return all(
+        i is None
+        or i is Ellipsis
+        or isinstance(i, slice)
+        or (isinstance(i, (int, np.integer)) and not isinstance(i, bool))
+        for i in items
+    )
+
+
 class GetItem(Function):
     """out = a[index];   da = zeros with g scattered back to ``index`` (added where an
     integer-array index repeats a position)."""
@@ -86,7 +98,10 @@ class GetItem(Function):
     def backward(ctx, grad):
         out = np.zeros(ctx.shape, grad.dtype)
         target = out if ctx.first is None else out[ctx.first]
-        np.add.at(target, ctx.index, grad)
+        if _basic(ctx.index):  # slices and integers: no position twice, a plain store
+            target[ctx.index] = grad
+        else:
+            np.add.at(target, ctx.index, grad)
         return out
 
 
