@@ -88,12 +88,12 @@ class MultiheadAttention(Module):
 
     def _reset_parameters(self) -> None:
         """PyTorch's order: xavier_uniform_ projections, zero biases, xavier_normal_ bias_k/v."""
-        if self._qkv_same_embed_dim:
+        if self.in_proj_weight is not None:
             init.xavier_uniform_(self.in_proj_weight)
         else:
             for w in (self.q_proj_weight, self.k_proj_weight, self.v_proj_weight):
                 init.xavier_uniform_(w)
-        if self.in_proj_bias is not None:
+        if self.in_proj_bias is not None and self.out_proj.bias is not None:
             init.constant_(self.in_proj_bias, 0.0)
             init.constant_(self.out_proj.bias, 0.0)
         if self.bias_k is not None:

@@ -141,10 +141,10 @@ class RNNBase(Module):
         for name, value in (("bias", bias), ("batch_first", batch_first)):
             if not isinstance(value, bool):
                 raise TypeError(f"{name} should be of type bool, got: {type(value).__name__}")
-        for name, value in (("input_size", input_size), ("hidden_size", hidden_size)):
-            if not isinstance(value, int):
-                raise TypeError(f"{name} should be of type int, got: {type(value).__name__}")
-            if value <= 0:
+        for name, size in (("input_size", input_size), ("hidden_size", hidden_size)):
+            if not isinstance(size, int):
+                raise TypeError(f"{name} should be of type int, got: {type(size).__name__}")
+            if size <= 0:
                 raise ValueError(f"{name} must be greater than zero")
         if num_layers <= 0:
             raise ValueError("num_layers must be greater than zero")
@@ -170,7 +170,7 @@ class RNNBase(Module):
             for direction in range(directions):
                 suffix = "_reverse" if direction == 1 else ""
                 layer_input = input_size if layer == 0 else real_hidden * directions
-                shapes = [
+                shapes: list[tuple[str, tuple[int, ...]]] = [
                     ("weight_ih_l{}{}", (gate_size, layer_input)),
                     ("weight_hh_l{}{}", (gate_size, real_hidden)),
                 ]

@@ -45,6 +45,16 @@ class _FeedForwardLayer(Module):
     """What encoder and decoder layers share: the two-Linear feed-forward block, its
     dropouts and the activation."""
 
+    linear1: Linear
+    linear2: Linear
+    dropout: Dropout
+    norm1: LayerNorm
+    norm2: LayerNorm
+    norm3: LayerNorm
+    dropout1: Dropout
+    dropout2: Dropout
+    dropout3: Dropout
+
     def _feed_forward_init(
         self, d_model, dim_feedforward, dropout, activation, eps, bias, dtype, norms
     ) -> None:
@@ -271,20 +281,34 @@ class Transformer(Module):
         dtype: Any = None,
     ) -> None:
         super().__init__()
-        args = (d_model, nhead, dim_feedforward, dropout, activation, layer_norm_eps)
-        kwargs = dict(batch_first=batch_first, norm_first=norm_first, bias=bias, dtype=dtype)
+        options: dict[str, Any] = dict(
+            dim_feedforward=dim_feedforward,
+            dropout=dropout,
+            activation=activation,
+            layer_norm_eps=layer_norm_eps,
+            batch_first=batch_first,
+            norm_first=norm_first,
+            bias=bias,
+            dtype=dtype,
+        )
+        self.encoder: Module
+        self.decoder: Module
         if custom_encoder is not None:
             self.encoder = custom_encoder
         else:
-            layer = TransformerEncoderLayer(*args, **kwargs)  # type: ignore[arg-type]
-            norm = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
-            self.encoder = TransformerEncoder(layer, num_encoder_layers, norm)
+            self.encoder = TransformerEncoder(
+                TransformerEncoderLayer(d_model, nhead, **options),
+                num_encoder_layers,
+                LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype),
+            )
         if custom_decoder is not None:
             self.decoder = custom_decoder
         else:
-            layer = TransformerDecoderLayer(*args, **kwargs)  # type: ignore[arg-type]
-            norm = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
-            self.decoder = TransformerDecoder(layer, num_decoder_layers, norm)
+            self.decoder = TransformerDecoder(
+                TransformerDecoderLayer(d_model, nhead, **options),
+                num_decoder_layers,
+                LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype),
+            )
         for p in self.parameters():
             if p.ndim > 1:
                 init.xavier_uniform_(p)
