@@ -444,3 +444,52 @@ def test_gradcheck_batched_matmul(lead, m, k, n):
     a = ts.tensor(rng.standard_normal(tuple(lead) + (m, k)), requires_grad=True)
     b = ts.tensor(rng.standard_normal(tuple(lead) + (k, n)), requires_grad=True)
     assert gradcheck(lambda a, b: a @ b, (a, b))
+
+
+# ---------------------------------------------------------------------------- the fused op
+def test_fused_attention_equals_the_composed_ops_with_dropout_and_masks():
+    """SDPA runs as the fused Attention op; MultiheadAttention with need_weights=True runs
+    the composed ops. Same seed, same dropout draw: same output and gradients."""
+    from tinygrad_scores.nn.functional import _attention
+
+    rng = np.random.default_rng(9)
+    q, k, v = (
+        rng.standard_normal((3, 4, 5)),
+        rng.standard_normal((3, 6, 5)),
+        rng.standard_normal((3, 6, 2)),
+    )
+    bias = np.where(rng.random((3, 4, 6)) > 0.3, 0.0, -np.inf)
+    bias[0, 1] = -np.inf  # a row with every key masked
+    results = []
+    for weights in (False, True):
+        ts.manual_seed(11)
+        tq, tk, tv = (ts.tensor(a, requires_grad=True) for a in (q, k, v))
+        out, _ = _attention(tq, tk, tv, ts.tensor(bias), 0.4, 0.3, weights=weights)
+        (out * ts.tensor(np.arange(out.numel()).reshape(out.shape) % 3)).sum().backward()
+        results.append([val(t) for t in (out, tq.grad, tk.grad, tv.grad)])
+    for a, b in zip(*results):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
+
+
+def test_gradcheck_fused_attention_with_a_learned_float_mask():
+    rng = np.random.default_rng(10)
+    q = ts.tensor(rng.standard_normal((2, 3, 2)), requires_grad=True)
+    k = ts.tensor(rng.standard_normal((2, 4, 2)), requires_grad=True)
+    v = ts.tensor(rng.standard_normal((2, 4, 3)), requires_grad=True)
+    mask = ts.tensor(rng.standard_normal((3, 4)), requires_grad=True)
+    assert gradcheck(
+        lambda q, k, v, m: F.scaled_dot_product_attention(q, k, v, attn_mask=m), (q, k, v, mask)
+    )
+    assert gradcheck(
+        lambda q, k, v: F.scaled_dot_product_attention(q, k, v, is_causal=True), (q, k, v)
+    )
+
+
+def test_gradcheck_multihead_attention_without_weights():
+    ts.manual_seed(12)
+    m = nn.MultiheadAttention(4, 2).double()
+    x = ts.randn(3, 2, 4, dtype=ts.float64, requires_grad=True)
+    kpm = ts.tensor([[False, False, True], [False, False, False]])
+    mask = nn.Transformer.generate_square_subsequent_mask(3, dtype=ts.float64)
+    fn = lambda x: m(x, x, x, key_padding_mask=kpm, attn_mask=mask, need_weights=False)[0]  # noqa: E731
+    assert gradcheck(fn, (x,))

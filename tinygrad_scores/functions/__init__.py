@@ -17,6 +17,7 @@ as a few ctx attributes.
 from ._common import unbroadcast  # noqa: F401
 from .activations import *  # noqa: F401,F403
 from .arithmetic import *  # noqa: F401,F403
+from .attention import *  # noqa: F401,F403
 from .elementwise import *  # noqa: F401,F403
 from .indexing import *  # noqa: F401,F403
 from .linalg import *  # noqa: F401,F403

@@ -1156,9 +1156,22 @@ def _float_mask(mask: Tensor | None, dtype: Any, name: str) -> Tensor | None:
     return mask
 
 
-def _attention(q: Tensor, k: Tensor, v: Tensor, bias: Tensor | None, dropout_p, scale):
-    """softmax(q @ k^T * scale + bias) @ v, and the weights. Rows that mask out every key
-    give zero weights (PyTorch's safe softmax), not NaN, and no NaN gradient."""
+def _attention(q, k, v, bias, dropout_p, scale, weights=False, causal=False):
+    """softmax(q @ k^T * scale + bias) @ v, and the weights when asked. Rows that mask out
+    every key give zero weights (PyTorch's safe softmax), not NaN, and no NaN gradient.
+    Without the weights, 3-D operands of one batch size run as the fused Attention op."""
+    if not weights and q.ndim == 3 and k.ndim == 3 and q.shape[0] == k.shape[0] == v.shape[0]:
+        keep = None
+        if dropout_p > 0.0:
+            shape = (q.shape[0], q.shape[1], k.shape[1])
+            drawn = _rng(None).random(shape) >= dropout_p  # the draw F.dropout makes
+            keep = (drawn * (1.0 / (1.0 - dropout_p) if dropout_p < 1 else 0.0)).astype(
+                q.array.dtype
+            )
+        return ops.Attention.apply(q, k, v, bias, scale=scale, causal=causal, keep=keep), None
+    if causal:  # keys after the query's position masked (top-left aligned when L != S)
+        future = np.triu(np.ones((q.shape[-2], k.shape[-2]), bool), 1)
+        bias = Tensor(np.where(future, -np.inf, 0.0).astype(q.array.dtype))
     scores = (q @ k.transpose(-2, -1)) * scale
     dead = None
     if bias is not None:
@@ -1167,12 +1180,12 @@ def _attention(q: Tensor, k: Tensor, v: Tensor, bias: Tensor | None, dropout_p, 
         dead = dead if dead.any() else None
         if dead is not None:
             scores = scores.masked_fill(Tensor(dead), 0.0)
-    weights = ops.Softmax.apply(scores, dim=-1)
+    attn = ops.Softmax.apply(scores, dim=-1)
     if dead is not None:
-        weights = weights.masked_fill(Tensor(dead), 0.0)
+        attn = attn.masked_fill(Tensor(dead), 0.0)
     if dropout_p > 0.0:
-        weights = dropout(weights, dropout_p, True)
-    return weights @ v, weights
+        attn = dropout(attn, dropout_p, True)
+    return attn @ v, attn
 
 
 def scaled_dot_product_attention(
@@ -1219,8 +1232,6 @@ def scaled_dot_product_attention(
     length, source = query.shape[-2], key.shape[-2]
     scale = 1.0 / math.sqrt(query.shape[-1]) if scale is None else scale
     bias = None
-    if is_causal:
-        attn_mask = Tensor(np.tril(np.ones((length, source), bool)))
     if attn_mask is not None:
         if attn_mask.array.dtype == np.bool_:
             bias = Tensor(np.where(attn_mask.array, 0.0, -np.inf).astype(query.array.dtype))
@@ -1233,9 +1244,9 @@ def scaled_dot_product_attention(
         v3 = value.reshape((-1,) + tuple(value.shape[-2:]))
         if bias is not None and bias.ndim > 2:
             bias = bias.expand(tuple(lead) + (length, source)).reshape((-1, length, source))
-        out, _ = _attention(q3, k3, v3, bias, dropout_p, scale)
+        out, _ = _attention(q3, k3, v3, bias, dropout_p, scale, causal=is_causal)
         return out.reshape(tuple(lead) + (length, value.shape[-1]))
-    return _attention(query, key, value, bias, dropout_p, scale)[0]
+    return _attention(query, key, value, bias, dropout_p, scale, causal=is_causal)[0]
 
 
 def multi_head_attention_forward(
@@ -1363,8 +1374,9 @@ def multi_head_attention_forward(
         )
         attn_mask = key_padding_mask if attn_mask is None else attn_mask + key_padding_mask
     out, weights = _attention(
-        q, k, v, attn_mask, dropout_p if training else 0.0, 1.0 / math.sqrt(head_dim)
-    )
+        q, k, v, attn_mask, dropout_p if training else 0.0, 1.0 / math.sqrt(head_dim),
+        weights=need_weights,
+    )  # fmt: skip
     out = out.transpose(0, 1).reshape(tgt_len * bsz, embed_dim)
     out = linear(out, out_proj_weight, out_proj_bias).reshape(tgt_len, bsz, -1)
     if not need_weights:
