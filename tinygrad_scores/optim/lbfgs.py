@@ -56,30 +56,13 @@ def _strong_wolfe(obj_func, x, t, d, f, g, gtd, c1=1e-4, c2=0.9, tolerance_chang
     t_prev, f_prev, g_prev, gtd_prev = 0, f, g, gtd
     done, ls_iter = False, 0
     while ls_iter < max_ls:
-        if f_new > (f + c1 * t * gtd) or (ls_iter > 1 and f_new >= f_prev):
-            bracket, b_f, b_g, b_gtd = (
-                [t_prev, t],
-                [f_prev, f_new],
-                [g_prev, g_new],
-                [
-                    gtd_prev,
-                    gtd_new,
-                ],
-            )
-            break
-        if abs(gtd_new) <= -c2 * gtd:
+        too_high = f_new > (f + c1 * t * gtd) or (ls_iter > 1 and f_new >= f_prev)
+        if not too_high and abs(gtd_new) <= -c2 * gtd:  # both Wolfe conditions hold
             bracket, b_f, b_g, done = [t], [f_new], [g_new], True
             break
-        if gtd_new >= 0:
-            bracket, b_f, b_g, b_gtd = (
-                [t_prev, t],
-                [f_prev, f_new],
-                [g_prev, g_new],
-                [
-                    gtd_prev,
-                    gtd_new,
-                ],
-            )
+        if too_high or gtd_new >= 0:  # a minimum lies between t_prev and t
+            bracket, b_f, b_g = [t_prev, t], [f_prev, f_new], [g_prev, g_new]
+            b_gtd = [gtd_prev, gtd_new]
             break
         bounds = (t + 0.01 * (t - t_prev), t * 10)
         t_prev, t = t, _cubic_interpolate(t_prev, f_prev, gtd_prev, t, f_new, gtd_new, bounds)
