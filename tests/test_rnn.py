@@ -417,6 +417,10 @@ def test_forward_errors_are_pytorchs():
         m(ts.zeros(2, 1, 3), (ts.zeros(1, 1, 4), ts.zeros(2, 1, 4)))
     with pytest.raises(RuntimeError, match="hx and cx should also be 2-D but got \\(3-D, 3-D\\)"):
         m(ts.zeros(2, 3), (ts.zeros(2, 1, 4), ts.zeros(2, 1, 4)))
+    with pytest.raises(RuntimeError, match="Expected sequence length to be larger than 0"):
+        m(ts.zeros(0, 2, 3))
+    out, (h, c) = m(ts.zeros(5, 0, 3))  # an empty batch is fine
+    assert out.shape == (5, 0, 4) and h.shape == (2, 0, 4)
     g = nn.GRU(3, 4)
     with pytest.raises(RuntimeError, match=r"Expected hidden size \(1, 2, 4\), got \[1, 3, 4\]"):
         g(ts.zeros(5, 2, 3), ts.zeros(1, 3, 4))

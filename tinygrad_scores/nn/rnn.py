@@ -287,6 +287,8 @@ class RNNBase(Module):
                 f"input.size(-1) must be equal to input_size. Expected {self.input_size}, "
                 f"got {input.shape[-1]}"
             )
+        if input.shape[0] == 0:
+            raise RuntimeError("Expected sequence length to be larger than 0 in RNN")
         states = self._initial_states(hx, input.shape[1], input.dtype, batched)
         output, finals = self._layers(input, states, masks)
         if packed is not None:
