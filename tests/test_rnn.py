@@ -465,3 +465,51 @@ def test_gradcheck_fused_lstm_every_parameter():
     h0 = ts.randn(4, 2, 3, dtype=ts.float64)
     run, params = _with_params(m, lambda: m(x, (h0, h0))[1])
     assert gradcheck(run, params)
+
+
+@settings(max_examples=20)
+@given(
+    batch=st.integers(0, 4),
+    hidden=st.integers(1, 40),
+    dtype=st.sampled_from([np.float32, np.float64]),
+    seed=st.integers(0, 2**16),
+)
+def test_lstm_cell_kernels_match_their_numpy_twin_on_both_floors(batch, hidden, dtype, seed):
+    from tinygrad_scores.kernels import fast, loops
+    from tinygrad_scores.kernels import reference as ref
+
+    rng = np.random.default_rng(seed)
+    pre = (rng.standard_normal((batch, 4 * hidden)) * 4).astype(dtype)  # some saturated gates
+    c_prev, dh, dc0 = (rng.standard_normal((batch, hidden)).astype(dtype) for _ in range(3))
+    acts_want, c_want, h_want = ref.lstm_cell_forward(pre, c_prev)
+    tol = dict(rtol=1e-5, atol=1e-6) if dtype == np.float32 else dict(rtol=1e-12, atol=1e-14)
+    for floor in (fast, loops):
+        acts, c, h = np.empty_like(pre), np.empty_like(c_prev), np.empty_like(c_prev)
+        floor.lstm_cell_forward(pre, c_prev, acts, c, h)
+        for got, want in ((acts, acts_want), (c, c_want), (h, h_want)):
+            np.testing.assert_allclose(got, want, **tol)
+        dpre_want, dc_want = ref.lstm_cell_backward(acts_want, c_prev, c_want, dh, dc0)
+        dc, dpre = dc0.copy(), np.empty_like(pre)
+        floor.lstm_cell_backward(acts_want, c_prev, c_want, dh, dc, dpre)
+        np.testing.assert_allclose(dpre, dpre_want, **tol)
+        np.testing.assert_allclose(dc, dc_want, **tol)
+
+
+def test_fused_lstm_gives_the_same_on_the_loop_floor():
+    from tinygrad_scores import kernels
+
+    ts.manual_seed(13)
+    m = make("lstm", 3, 5, num_layers=2)
+    x = ts.randn(4, 2, 3, dtype=ts.float64, requires_grad=True)
+    results = []
+    for floor in ("fast", "loops"):
+        kernels.set_kernels(floor)
+        try:
+            x.grad = None
+            out, (h, c) = m(x)
+            (out.sum() + c.sum()).backward()
+            results.append((val(out), val(x.grad)))
+        finally:
+            kernels.set_kernels("fast")
+    for a, b in zip(*results):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)

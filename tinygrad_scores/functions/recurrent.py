@@ -1,22 +1,16 @@
 """A whole LSTM layer direction as one op: the time loop runs inside forward and backward
 (backpropagation through time), so a sequence of T steps is one graph node instead of some
 fifteen per step, and the hidden-to-hidden weight's gradient is one matrix product over all
-steps. nn.LSTM uses it where it applies (no proj_size, no packed input); the composed
+steps. Each step's gates and state update are one kernel pass each way (kernels/loops/
+lstm.py). nn.LSTM uses it where it applies (no proj_size, no packed input); the composed
 per-step ops (nn/rnn.py) remain the reference it is tested against."""
 
 import numpy as np
 
+from .. import kernels
 from ..autograd import Function
+from ._common import kernel_array
 from .linalg import mm
-
-
-def _sigmoid_(x):
-    """x <- sigmoid(x) in place, as 0.5 tanh(x / 2) + 0.5 (no overflow for any x)."""
-    x *= 0.5
-    np.tanh(x, out=x)
-    x *= 0.5
-    x += 0.5
-    return x
 
 
 class LSTMLayer(Function):
@@ -42,16 +36,13 @@ class LSTMLayer(Function):
         acts = np.empty_like(xw)  # i, f, g, o after their nonlinearities
         cells = np.empty((steps, batch, hidden), xw.dtype)
         out = np.empty((steps + 1, batch, hidden), xw.dtype)
-        h, c = h0, c0
+        cell = kernels.active().lstm_cell_forward
+        h, c = h0, kernel_array(c0, "lstm", xw.dtype)
+        pre = np.empty((batch, gates), xw.dtype)
         for t in range(steps - 1, -1, -1) if reverse else range(steps):
-            a = acts[t]
-            np.add(xw[t], mm(h, w_hh.T), out=a)
-            _sigmoid_(a[:, : 2 * hidden])
-            np.tanh(a[:, 2 * hidden : 3 * hidden], out=a[:, 2 * hidden : 3 * hidden])
-            _sigmoid_(a[:, 3 * hidden :])
-            i, f, g, o = (a[:, k * hidden : (k + 1) * hidden] for k in range(4))
-            c = cells[t] = f * c + i * g
-            h = out[t] = o * np.tanh(c)
+            np.add(xw[t], mm(h, w_hh.T), out=pre)
+            cell(pre, c, acts[t], cells[t], out[t])
+            h, c = out[t], cells[t]
         out[steps] = c
         ctx.save_for_backward(acts, cells, out, h0, c0, w_hh)
         ctx.reverse = reverse
@@ -62,25 +53,17 @@ class LSTMLayer(Function):
         acts, cells, out, h0, c0, w_hh = ctx.saved_tensors
         steps, batch, hidden = cells.shape
         order = list(range(steps - 1, -1, -1) if ctx.reverse else range(steps))
+        before = {t: (order[k - 1] if k else None) for k, t in enumerate(order)}
+        cell = kernels.active().lstm_cell_backward
+        c0 = kernel_array(c0, "lstm", out.dtype)
         dpre = np.empty_like(acts)
         dh = np.zeros((batch, hidden), out.dtype)
         dc = np.array(grad[steps], out.dtype)
-        before = {t: (order[k - 1] if k else None) for k, t in enumerate(order)}
         for t in reversed(order):
-            prev = before[t]
-            c_prev = c0 if prev is None else cells[prev]
-            a = acts[t]
-            i, f, g, o = (a[:, k * hidden : (k + 1) * hidden] for k in range(4))
-            dh += grad[t]
-            tanh_c = np.tanh(cells[t])
-            dc += dh * o * (1 - tanh_c * tanh_c)
-            d = dpre[t]
-            d[:, :hidden] = dc * g * i * (1 - i)
-            d[:, hidden : 2 * hidden] = dc * c_prev * f * (1 - f)
-            d[:, 2 * hidden : 3 * hidden] = dc * i * (1 - g * g)
-            d[:, 3 * hidden :] = dh * tanh_c * o * (1 - o)
-            dc *= f
-            dh = mm(d, w_hh)
+            np.add(dh, grad[t], out=dh)
+            c_prev = c0 if before[t] is None else cells[before[t]]
+            cell(acts[t], c_prev, cells[t], dh, dc, dpre[t])
+            dh = mm(dpre[t], w_hh)
         dw_hh = None
         if ctx.needs_input_grad[3]:
             h_before = np.empty_like(cells)  # the h each step started from
