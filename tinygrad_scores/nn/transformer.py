@@ -45,6 +45,8 @@ class _FeedForwardLayer(Module):
     """What encoder and decoder layers share: the two-Linear feed-forward block, its
     dropouts and the activation."""
 
+    self_attn: MultiheadAttention
+    multihead_attn: MultiheadAttention
     linear1: Linear
     linear2: Linear
     dropout: Dropout
@@ -55,9 +57,17 @@ class _FeedForwardLayer(Module):
     dropout2: Dropout
     dropout3: Dropout
 
-    def _feed_forward_init(
-        self, d_model, dim_feedforward, dropout, activation, eps, bias, dtype, norms
-    ) -> None:
+    def _build(self, attentions, norms, d_model, nhead, dim_feedforward, dropout, activation,
+               eps, batch_first, norm_first, bias, dtype) -> None:  # fmt: skip
+        """The sub-modules in PyTorch's order (so the generator draws their weights in
+        the same order): ``attentions`` attention blocks, then the feed-forward block,
+        ``norms`` LayerNorms and as many dropouts."""
+        for name in ("self_attn", "multihead_attn")[:attentions]:
+            attention = MultiheadAttention(
+                d_model, nhead, dropout=dropout, bias=bias, batch_first=batch_first, dtype=dtype
+            )
+            setattr(self, name, attention)
+        self.norm_first = norm_first
         self.linear1 = Linear(d_model, dim_feedforward, bias=bias, dtype=dtype)
         self.dropout = Dropout(dropout)
         self.linear2 = Linear(dim_feedforward, d_model, bias=bias, dtype=dtype)
@@ -102,13 +112,10 @@ class TransformerEncoderLayer(_FeedForwardLayer):
         dtype: Any = None,
     ) -> None:
         super().__init__()
-        self.self_attn = MultiheadAttention(
-            d_model, nhead, dropout=dropout, bias=bias, batch_first=batch_first, dtype=dtype
-        )
-        self._feed_forward_init(
-            d_model, dim_feedforward, dropout, activation, layer_norm_eps, bias, dtype, 2
-        )
-        self.norm_first = norm_first
+        self._build(
+            1, 2, d_model, nhead, dim_feedforward, dropout, activation, layer_norm_eps,
+            batch_first, norm_first, bias, dtype,
+        )  # fmt: skip
 
     def forward(
         self,
@@ -152,16 +159,10 @@ class TransformerDecoderLayer(_FeedForwardLayer):
         dtype: Any = None,
     ) -> None:
         super().__init__()
-        self.self_attn = MultiheadAttention(
-            d_model, nhead, dropout=dropout, bias=bias, batch_first=batch_first, dtype=dtype
-        )
-        self.multihead_attn = MultiheadAttention(
-            d_model, nhead, dropout=dropout, bias=bias, batch_first=batch_first, dtype=dtype
-        )
-        self._feed_forward_init(
-            d_model, dim_feedforward, dropout, activation, layer_norm_eps, bias, dtype, 3
-        )
-        self.norm_first = norm_first
+        self._build(
+            2, 3, d_model, nhead, dim_feedforward, dropout, activation, layer_norm_eps,
+            batch_first, norm_first, bias, dtype,
+        )  # fmt: skip
 
     def forward(
         self,
