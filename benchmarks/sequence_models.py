@@ -17,7 +17,6 @@ interleaved rounds and reads back its seconds, so only one process computes at a
 """
 
 import argparse
-import math
 import os
 import statistics
 import subprocess
@@ -182,7 +181,7 @@ def main(argv=None):
     here = os.path.abspath(__file__)
     env = dict(os.environ, OMP_NUM_THREADS=str(args.threads), NUMBA_NUM_THREADS=str(args.threads))
     env["TINYGRAD_SCORES_QUIET"] = "1"
-    print(f"| model | threads | PyTorch eager ms | ours ms | ours / PyTorch |")
+    print("| model | threads | PyTorch eager ms | ours ms | ours / PyTorch |")
     print("| --- | --- | --- | --- | --- |")
     for name in [args.only] if args.only else MODELS:
         pythons = {"torch": args.torch_python, "ours": sys.executable}
@@ -209,7 +208,8 @@ def main(argv=None):
             p.wait()
         t, o = (statistics.median(times[fw]) * 1e3 for fw in ("torch", "ours"))
         spread = max(times["ours"]) / min(times["ours"])
-        print(f"| {name} | {args.threads} | {t:.2f} | {o:.2f} | {o / t:.2f} |  (ours max/min {spread:.2f})")
+        row = f"| {name} | {args.threads} | {t:.2f} | {o:.2f} | {o / t:.2f} |"
+        print(f"{row}  (ours max/min {spread:.2f})")
     return None
 
 
