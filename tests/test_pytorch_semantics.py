@@ -273,3 +273,14 @@ def test_comparisons_use_pytorchs_promotion():
     # a Python int wraps into a uint8 tensor's range (-1 is 255)
     assert (ts.tensor([1, 2], dtype=ts.uint8) < -1).tolist() == [True, True]
     assert (ts.tensor([1, 2]) >= 1.5).tolist() == [False, True]
+
+
+def test_flip_returns_a_new_contiguous_tensor_as_pytorch():
+    """PyTorch's flip copies: the result views as any shape, and writing to it leaves the
+    source alone (the seq2seq tutorial's ``target.flip(1).view(-1)``)."""
+    src = ts.arange(6.0).reshape(2, 3)
+    flipped = src.flip(1)
+    assert flipped.is_contiguous()
+    assert flipped.view(-1).tolist() == [2.0, 1.0, 0.0, 5.0, 4.0, 3.0]
+    flipped[0, 0] = 100.0
+    assert src[0, 2].item() == 2.0

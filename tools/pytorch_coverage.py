@@ -81,6 +81,7 @@ NAMES = {
         InstanceNorm1d Embedding EmbeddingBag Conv1d Conv2d ConvTranspose2d MaxPool1d
         MaxPool2d AvgPool2d AdaptiveAvgPool2d Upsample RNN LSTM GRU RNNCell LSTMCell
         Transformer TransformerEncoder TransformerEncoderLayer MultiheadAttention
+        GRUCell TransformerDecoder TransformerDecoderLayer
         CrossEntropyLoss NLLLoss MSELoss L1Loss SmoothL1Loss HuberLoss BCELoss
         BCEWithLogitsLoss KLDivLoss CosineEmbeddingLoss MarginRankingLoss TripletMarginLoss
         functional init utils modules parameter
@@ -99,7 +100,7 @@ NAMES = {
         cross_entropy nll_loss mse_loss l1_loss smooth_l1_loss huber_loss binary_cross_entropy
         binary_cross_entropy_with_logits kl_div cosine_similarity pairwise_distance
         triplet_margin_loss margin_ranking_loss poisson_nll_loss gaussian_nll_loss ctc_loss
-        scaled_dot_product_attention
+        scaled_dot_product_attention multi_head_attention_forward
     """,
     "torch.nn.init": """
         uniform_ normal_ constant_ ones_ zeros_ eye_ xavier_uniform_ xavier_normal_

@@ -140,7 +140,7 @@ class Flip(Function):
     @staticmethod
     def forward(ctx, a, dims):
         ctx.dims = dims
-        return np.flip(a, dims)
+        return np.flip(a, dims).copy()  # a new tensor, as PyTorch's flip (not a view)
 
     @staticmethod
     def backward(ctx, grad):

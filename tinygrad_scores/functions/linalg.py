@@ -37,6 +37,27 @@ def mm(a, b):
     return kernels.active().matmul_into(a, b, out)
 
 
+_SMALL_SLICE = 1 << 15  # m * k * n below which NumPy's stacked loop beats a kernel call a slice
+
+
+def bmm(a, b):
+    """a @ b for arrays with the same leading (batch) dims: one blocked-kernel call per
+    slice into one output, or NumPy's stacked loop where the slices are tiny."""
+    lead, (m, k), n = a.shape[:-2], a.shape[-2:], b.shape[-1]
+    if a.dtype.type not in _KERNEL_DTYPES or m * k * n < _SMALL_SLICE or a.size == 0:
+        return np.matmul(a, b)
+    a3 = kernel_array(a, "bmm", layout="A").reshape((-1, m, k))
+    b3 = kernel_array(b, "bmm", a3.dtype, layout="A").reshape((-1, k, n))
+    out = np.empty((a3.shape[0], m, n), a3.dtype)
+    for i in range(a3.shape[0]):
+        kernels.active().matmul_into(a3[i], b3[i], out[i])
+    return out.reshape(lead + (m, n))
+
+
+def _same_batch(a, b):
+    return a.ndim >= 3 and a.ndim == b.ndim and a.shape[:-2] == b.shape[:-2]
+
+
 def _bias_grad(g):
     """d loss / d bias: the upstream gradient summed over the batch (its rows); on Tensors
     (a create_graph backward) the Sum op."""
@@ -54,8 +75,9 @@ def _bias_grad(g):
 class MatMul(Function):
     """out = a @ b;   da = g @ b^T,  db = a^T @ g   (transposes are views, never copies).
 
-    2-D x 2-D, batched 3-D x 3-D (or 3-D x 2-D, where b is shared by the batch), and 1-D
-    vectors on either side as NumPy treats them.
+    2-D x 2-D, batches with the same leading dims (``bmm``: the kernel slice by slice),
+    3-D x 2-D (b shared by the batch), and 1-D vectors or broadcast batches as NumPy
+    treats them.
     """
 
     @staticmethod
@@ -72,8 +94,8 @@ class MatMul(Function):
         if a.ndim == 3 and b.ndim == 2:
             batch, m, k = a.shape
             return mm(_contiguous(a).reshape(batch * m, k), b).reshape(batch, m, b.shape[1])
-        if a.ndim == 3 and b.ndim == 3 and a.shape[0] == b.shape[0] and a.shape[0] > 0:
-            return np.stack([mm(a[i], b[i]) for i in range(a.shape[0])])
+        if _same_batch(a, b):
+            return bmm(a, b)
         return np.matmul(a, b)
 
     @staticmethod
@@ -86,7 +108,11 @@ class MatMul(Function):
             if ctx.needs_input_grad[1]:
                 db = mm(a.T, grad)
             return da, db
-        # vectors and batches: NumPy's matmul on the same formulas
+        if _same_batch(a, b):
+            da = bmm(grad, np.swapaxes(b, -1, -2)) if ctx.needs_input_grad[0] else None
+            db = bmm(np.swapaxes(a, -1, -2), grad) if ctx.needs_input_grad[1] else None
+            return da, db
+        # vectors and broadcast batches: NumPy's matmul on the same formulas
         a_ = a.reshape(1, -1) if a.ndim == 1 else a
         b_ = b.reshape(-1, 1) if b.ndim == 1 else b
         g = grad.reshape(np.matmul(a_, b_).shape)

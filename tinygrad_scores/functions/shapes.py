@@ -68,6 +68,18 @@ def _split_index(index):
     return first, rest
 
 
+def _basic(index):
+    """Whether ``index`` is NumPy basic indexing (slices, integers, None, Ellipsis)."""
+    items = index if isinstance(index, tuple) else (index,)
+    return all(
+        i is None
+        or i is Ellipsis
+        or isinstance(i, slice)
+        or (isinstance(i, (int, np.integer)) and not isinstance(i, bool))
+        for i in items
+    )
+
+
 class GetItem(Function):
     """out = a[index];   da = zeros with g scattered back to ``index`` (added where an
     integer-array index repeats a position)."""
@@ -86,9 +98,10 @@ class GetItem(Function):
 
     @staticmethod
     def backward(ctx, grad):
+        basic = _basic(ctx.index)  # slices and integers: no position twice, a plain store
         if ctx.first is None:
-            return add_at(ctx.shape, ctx.index, grad)
-        inner = add_at(ctx.first_shape, ctx.index, grad)
+            return add_at(ctx.shape, ctx.index, grad, unique=basic)
+        inner = add_at(ctx.first_shape, ctx.index, grad, unique=basic)
         return add_at(ctx.shape, ctx.first, inner, unique=True)
 
 

@@ -6,6 +6,7 @@ import numpy as np
 
 from . import cross_entropy as _ce
 from .bias import bias_rows, column_sums
+from .lstm import lstm_cell_backward, lstm_cell_forward
 from .matmul import matmul_into
 from .optim import adam, sgd
 from .relu import relu_backward, relu_forward
@@ -29,6 +30,8 @@ __all__ = [
     "cross_entropy_backward",
     "adam",
     "sgd",
+    "lstm_cell_forward",
+    "lstm_cell_backward",
 ]
 
 

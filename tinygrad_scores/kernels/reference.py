@@ -207,3 +207,29 @@ def randperm_shuffle(words, n):
         z = i + int(words[i]) % (n - i)
         out[i], out[z] = out[z], out[i]
     return out
+
+
+def lstm_cell_forward(pre, c_prev):
+    """(activated gates, c', h') of one LSTM step from the pre-activations (B, 4H)."""
+    i, f, g, o = np.split(pre, 4, axis=1)
+    i, f, o = (1 / (1 + np.exp(-v)) for v in (i, f, o))
+    g = np.tanh(g)
+    c = f * c_prev + i * g
+    return np.concatenate([i, f, g, o], axis=1), c, o * np.tanh(c)
+
+
+def lstm_cell_backward(acts, c_prev, c, dh, dc):
+    """(d pre-activations, the dc carried to the step before) of one LSTM step."""
+    i, f, g, o = np.split(acts, 4, axis=1)
+    tanh_c = np.tanh(c)
+    dc = dc + dh * o * (1 - tanh_c**2)
+    dpre = np.concatenate(
+        [
+            dc * g * i * (1 - i),
+            dc * c_prev * f * (1 - f),
+            dc * i * (1 - g**2),
+            dh * tanh_c * o * (1 - o),
+        ],
+        axis=1,
+    )
+    return dpre, dc * f

@@ -15,7 +15,7 @@ import numpy as np
 from .. import functions as ops
 from .. import random as _random
 from ..capture import escape
-from ..creation import stack
+from ..creation import cat, stack
 from ..functions._common import check_dim
 from ..functions.activations import ELU, GELU, Hardtanh, LeakyReLU, SiLU, Softplus
 from ..functions.nn_losses import (
@@ -1150,6 +1150,254 @@ def triplet_margin_loss(
     if swap:
         d_neg = d_neg.minimum(pairwise_distance(positive, negative, p, eps))
     return _reduce((d_pos - d_neg + margin).clamp_min(0), reduction)
+
+
+# ---------------------------------------------------------------------------- attention
+def _float_mask(mask: Tensor | None, dtype: Any, name: str) -> Tensor | None:
+    """A bool mask (True = masked out) as an additive float mask: -inf where True."""
+    if mask is None:
+        return None
+    kind = mask.array.dtype.kind
+    if kind == "b":
+        return Tensor(np.where(mask.array, -np.inf, 0.0).astype(dtype))
+    if kind != "f":
+        raise AssertionError(f"only bool and floating types of {name} are supported")
+    return mask
+
+
+def _attention(q, k, v, bias, dropout_p, scale, weights=False, causal=False):
+    """softmax(q @ k^T * scale + bias) @ v, and the weights when asked. Rows that mask out
+    every key give zero weights (PyTorch's safe softmax), not NaN, and no NaN gradient.
+    Without the weights, 3-D operands of one batch size run as the fused Attention op."""
+    if not weights and q.ndim == 3 and k.ndim == 3 and q.shape[0] == k.shape[0] == v.shape[0]:
+        keep = None
+        if dropout_p > 0.0:
+            shape = (q.shape[0], q.shape[1], k.shape[1])
+            dtype = q.array.dtype.type
+            if dropout_p >= 1.0:
+                keep = np.zeros(shape, dtype)
+            else:  # the draw F.dropout makes, from the global generator
+                drawn = _random.bernoulli_scalar(np.empty(shape, dtype), 1.0 - dropout_p)
+                keep = drawn * (dtype(1) / dtype(1.0 - dropout_p))
+        return ops.Attention.apply(q, k, v, bias, scale=scale, causal=causal, keep=keep), None
+    if causal:  # keys after the query's position masked (top-left aligned when L != S)
+        future = np.triu(np.ones((q.shape[-2], k.shape[-2]), bool), 1)
+        bias = Tensor(np.where(future, -np.inf, 0.0).astype(q.array.dtype))
+    scores = (q @ k.transpose(-2, -1)) * scale
+    dead = None
+    if bias is not None:
+        scores = scores + bias
+        dead = np.isneginf(scores.array).all(-1, keepdims=True)
+        dead = dead if dead.any() else None
+        if dead is not None:
+            scores = scores.masked_fill(Tensor(dead), 0.0)
+    attn = ops.Softmax.apply(scores, dim=-1)
+    if dead is not None:
+        attn = attn.masked_fill(Tensor(dead), 0.0)
+    if dropout_p > 0.0:
+        attn = dropout(attn, dropout_p, True)
+    return attn @ v, attn
+
+
+def scaled_dot_product_attention(
+    query: Tensor,
+    key: Tensor,
+    value: Tensor,
+    attn_mask: Tensor | None = None,
+    dropout_p: float = 0.0,
+    is_causal: bool = False,
+    scale: float | None = None,
+    enable_gqa: bool = False,
+) -> Tensor:
+    """softmax(Q K^T * scale + mask) V over the last two dims, scale 1/sqrt(E) by default.
+    A bool ``attn_mask`` says which keys each query may attend to (True = attend); a float
+    one is added to the scores; ``is_causal`` masks the keys after each query;
+    ``enable_gqa`` repeats the key/value heads (dim -3) to match the query's."""
+    if query.ndim < 2 or key.ndim < 2 or value.ndim < 2:
+        raise RuntimeError("scaled_dot_product_attention: query, key and value need 2 or more dims")
+    if query.shape[-1] != key.shape[-1] or key.shape[-2] != value.shape[-2]:
+        raise RuntimeError(
+            f"scaled_dot_product_attention: query {list(query.shape)}, key "
+            f"{list(key.shape)} and value {list(value.shape)} do not fit: expected "
+            "query (..., L, E), key (..., S, E) and value (..., S, Ev)"
+        )
+    if not (query.dtype == key.dtype == value.dtype):
+        raise RuntimeError(
+            "Expected query, key, and value to have the same dtype, but got query.dtype: "
+            f"{query.dtype} key.dtype: {key.dtype} and value.dtype: {value.dtype} instead."
+        )
+    if is_causal and attn_mask is not None:
+        raise RuntimeError(
+            "_scaled_dot_product_attention: Explicit attn_mask should not be set when "
+            "is_causal=True"
+        )
+    if enable_gqa and query.ndim >= 3 and key.shape[-3] != query.shape[-3]:
+        if query.shape[-3] % key.shape[-3]:
+            raise RuntimeError(
+                f"number of heads in key/value ({key.shape[-3]}) must divide the number of "
+                f"heads in query ({query.shape[-3]}) when enable_gqa=True"
+            )
+        repeat = query.shape[-3] // key.shape[-3]
+        key = key.repeat_interleave(repeat, -3)
+        value = value.repeat_interleave(repeat, -3)
+    length, source = query.shape[-2], key.shape[-2]
+    scale = 1.0 / math.sqrt(query.shape[-1]) if scale is None else scale
+    bias = None
+    if attn_mask is not None:
+        if attn_mask.array.dtype == np.bool_:
+            bias = Tensor(np.where(attn_mask.array, 0.0, -np.inf).astype(query.array.dtype))
+        else:
+            bias = attn_mask
+    lead = query.shape[:-2]
+    if query.ndim > 3 and key.shape[:-2] == lead and value.shape[:-2] == lead:
+        flat = (-1,) + tuple(query.shape[-2:])  # one batch dim: the per-slice GEMM path
+        q3, k3 = query.reshape(flat), key.reshape((-1,) + tuple(key.shape[-2:]))
+        v3 = value.reshape((-1,) + tuple(value.shape[-2:]))
+        if bias is not None and bias.ndim > 2:
+            bias = bias.expand(tuple(lead) + (length, source)).reshape((-1, length, source))
+        out, _ = _attention(q3, k3, v3, bias, dropout_p, scale, causal=is_causal)
+        return out.reshape(tuple(lead) + (length, value.shape[-1]))
+    return _attention(query, key, value, bias, dropout_p, scale, causal=is_causal)[0]
+
+
+def multi_head_attention_forward(
+    query: Tensor,
+    key: Tensor,
+    value: Tensor,
+    embed_dim_to_check: int,
+    num_heads: int,
+    in_proj_weight: Tensor | None,
+    in_proj_bias: Tensor | None,
+    bias_k: Tensor | None,
+    bias_v: Tensor | None,
+    add_zero_attn: bool,
+    dropout_p: float,
+    out_proj_weight: Tensor,
+    out_proj_bias: Tensor | None,
+    training: bool = True,
+    key_padding_mask: Tensor | None = None,
+    need_weights: bool = True,
+    attn_mask: Tensor | None = None,
+    use_separate_proj_weight: bool = False,
+    q_proj_weight: Tensor | None = None,
+    k_proj_weight: Tensor | None = None,
+    v_proj_weight: Tensor | None = None,
+    static_k: Tensor | None = None,
+    static_v: Tensor | None = None,
+    average_attn_weights: bool = True,
+    is_causal: bool = False,
+) -> tuple[Tensor, Tensor | None]:
+    """PyTorch's multi-head attention on (L, N, E) query and (S, N, E) key / value (or
+    unbatched (L, E)): project, split into heads, attend, join the heads, project out."""
+    batched = query.ndim == 3
+    if query.ndim not in (2, 3):
+        raise AssertionError(
+            f"query should be unbatched 2D or batched 3D tensor but received {query.ndim}-D "
+            "query tensor"
+        )
+    if key.ndim != query.ndim or value.ndim != query.ndim:
+        kind = "batched (3-D)" if batched else "unbatched (2-D)"
+        raise AssertionError(
+            f"For {kind} `query`, expected `key` and `value` to be {query.ndim}-D but found "
+            f"{key.ndim}-D and {value.ndim}-D tensors respectively"
+        )
+    if not batched:
+        query, key, value = query.unsqueeze(1), key.unsqueeze(1), value.unsqueeze(1)
+        if key_padding_mask is not None:
+            key_padding_mask = key_padding_mask.unsqueeze(0)
+        if attn_mask is not None and attn_mask.ndim == 3:
+            attn_mask = attn_mask.unsqueeze(0).reshape((-1,) + tuple(attn_mask.shape[1:]))
+    tgt_len, bsz, embed_dim = query.shape
+    if is_causal and attn_mask is None:
+        raise RuntimeError(
+            "Need attn_mask if specifying the is_causal hint. You may use the Transformer "
+            "module method `generate_square_subsequent_mask` to create this mask."
+        )
+    if embed_dim != embed_dim_to_check:
+        raise AssertionError(
+            f"was expecting embedding dimension of {embed_dim_to_check}, but got {embed_dim}"
+        )
+    head_dim = embed_dim // num_heads
+    if head_dim * num_heads != embed_dim:
+        raise AssertionError(f"embed_dim {embed_dim} not divisible by num_heads {num_heads}")
+    if tuple(key.shape[:2]) != tuple(value.shape[:2]):
+        raise AssertionError(
+            f"key's sequence and batch dims {tuple(key.shape[:2])} do not match value's "
+            f"{tuple(value.shape[:2])}"
+        )
+    dtype = query.array.dtype
+    key_padding_mask = _float_mask(key_padding_mask, dtype, "key_padding_mask")
+    attn_mask = _float_mask(attn_mask, dtype, "attn_mask")
+    if use_separate_proj_weight:
+        b_q, b_k, b_v = (None,) * 3 if in_proj_bias is None else in_proj_bias.chunk(3)
+        q = linear(query, q_proj_weight, b_q)  # type: ignore[arg-type]
+        k = linear(key, k_proj_weight, b_k)  # type: ignore[arg-type]
+        v = linear(value, v_proj_weight, b_v)  # type: ignore[arg-type]
+    else:
+        w_q, w_k, w_v = in_proj_weight.chunk(3)  # type: ignore[union-attr]
+        b_q, b_k, b_v = (None,) * 3 if in_proj_bias is None else in_proj_bias.chunk(3)
+        if query is key and key is value:  # self-attention: one product for q, k and v
+            q, k, v = linear(query, in_proj_weight, in_proj_bias).chunk(3, -1)  # type: ignore[arg-type]
+        else:
+            q, k, v = linear(query, w_q, b_q), linear(key, w_k, b_k), linear(value, w_v, b_v)
+    src_len = key.shape[0]
+    if attn_mask is not None:
+        want = (tgt_len, src_len) if attn_mask.ndim == 2 else (bsz * num_heads, tgt_len, src_len)
+        if attn_mask.ndim not in (2, 3):
+            raise RuntimeError(f"attn_mask's dimension {attn_mask.ndim} is not supported")
+        if tuple(attn_mask.shape) != want:
+            raise RuntimeError(
+                f"The shape of the {attn_mask.ndim}D attn_mask is "
+                f"torch.Size({list(attn_mask.shape)}), but should be {want}."
+            )
+        if attn_mask.ndim == 2:
+            attn_mask = attn_mask.unsqueeze(0)
+    if bias_k is not None and bias_v is not None:
+        k = cat([k, bias_k.repeat(1, bsz, 1)], 0)
+        v = cat([v, bias_v.repeat(1, bsz, 1)], 0)
+        attn_mask = None if attn_mask is None else pad(attn_mask, (0, 1))
+        key_padding_mask = None if key_padding_mask is None else pad(key_padding_mask, (0, 1))
+    elif (bias_k is None) != (bias_v is None):
+        raise AssertionError("bias_k and bias_v must be set together")
+
+    def heads(t: Tensor, static: Tensor | None) -> Tensor:
+        if static is not None:
+            return static
+        return t.reshape(t.shape[0], bsz * num_heads, head_dim).transpose(0, 1)
+
+    q, k, v = heads(q, None), heads(k, static_k), heads(v, static_v)
+    if add_zero_attn:
+        zeros = Tensor(np.zeros((bsz * num_heads, 1, head_dim), dtype))
+        k, v = cat([k, zeros], 1), cat([v, zeros], 1)
+        attn_mask = None if attn_mask is None else pad(attn_mask, (0, 1))
+        key_padding_mask = None if key_padding_mask is None else pad(key_padding_mask, (0, 1))
+    src_len = k.shape[1]
+    if key_padding_mask is not None:
+        if tuple(key_padding_mask.shape) != (bsz, src_len):
+            raise AssertionError(
+                f"expecting key_padding_mask shape of {(bsz, src_len)}, but got "
+                f"{tuple(key_padding_mask.shape)}"
+            )
+        key_padding_mask = (
+            key_padding_mask.reshape(bsz, 1, 1, src_len)
+            .expand(bsz, num_heads, 1, src_len)
+            .reshape(bsz * num_heads, 1, src_len)
+        )
+        attn_mask = key_padding_mask if attn_mask is None else attn_mask + key_padding_mask
+    out, weights = _attention(
+        q, k, v, attn_mask, dropout_p if training else 0.0, 1.0 / math.sqrt(head_dim),
+        weights=need_weights,
+    )  # fmt: skip
+    out = out.transpose(0, 1).reshape(tgt_len * bsz, embed_dim)
+    out = linear(out, out_proj_weight, out_proj_bias).reshape(tgt_len, bsz, -1)
+    if not need_weights:
+        return (out if batched else out.squeeze(1)), None
+    weights = weights.reshape(bsz, num_heads, tgt_len, src_len)
+    if average_attn_weights:
+        weights = weights.mean(dim=1)
+    if not batched:
+        return out.squeeze(1), weights.squeeze(0)
+    return out, weights
 
 
 from .._missing import module_getattr as _module_getattr  # noqa: E402

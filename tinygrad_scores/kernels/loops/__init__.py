@@ -13,6 +13,7 @@ The entry points below have the same names and signatures as kernels/fast.py's.
 
 from .bias import bias_rows, column_sums
 from .cross_entropy import check_labels, cross_entropy_backward, cross_entropy_forward
+from .lstm import lstm_cell_backward, lstm_cell_forward
 from .matmul import matmul_into
 from .optim import adam, sgd
 from .relu import relu_backward, relu_forward
@@ -35,4 +36,6 @@ __all__ = [
     "log_softmax_forward",
     "softmax_backward",
     "softmax_forward",
+    "lstm_cell_forward",
+    "lstm_cell_backward",
 ]
