@@ -1,6 +1,7 @@
 """Neural-network building blocks with PyTorch's names (``import tinygrad_scores.nn as nn``)."""
 
 from . import functional, init, utils
+from .conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, Fold, Unfold
 from .container import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from .layers import (
     CELU,
@@ -59,6 +60,24 @@ from .loss import (
     TripletMarginLoss,
 )
 from .module import Module, Parameter
+from .pooling import (
+    AdaptiveAvgPool1d,
+    AdaptiveAvgPool2d,
+    AdaptiveMaxPool1d,
+    AdaptiveMaxPool2d,
+    AvgPool1d,
+    AvgPool2d,
+    BatchNorm2d,
+    Dropout2d,
+    InstanceNorm1d,
+    InstanceNorm2d,
+    MaxPool1d,
+    MaxPool2d,
+    MaxUnpool2d,
+    PixelShuffle,
+    PixelUnshuffle,
+    Upsample,
+)
 
 __all__ = [
     "Module",
@@ -120,6 +139,28 @@ __all__ = [
     "PoissonNLLLoss",
     "GaussianNLLLoss",
     "TripletMarginLoss",
+    "Conv1d",
+    "Conv2d",
+    "ConvTranspose1d",
+    "ConvTranspose2d",
+    "Fold",
+    "Unfold",
+    "AdaptiveAvgPool1d",
+    "AdaptiveAvgPool2d",
+    "AdaptiveMaxPool1d",
+    "AdaptiveMaxPool2d",
+    "AvgPool1d",
+    "AvgPool2d",
+    "BatchNorm2d",
+    "Dropout2d",
+    "InstanceNorm1d",
+    "InstanceNorm2d",
+    "MaxPool1d",
+    "MaxPool2d",
+    "MaxUnpool2d",
+    "PixelShuffle",
+    "PixelUnshuffle",
+    "Upsample",
     "functional",
     "init",
     "utils",
