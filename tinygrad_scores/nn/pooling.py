@@ -10,6 +10,7 @@ import numpy as np
 
 from ..tensor import Tensor
 from . import functional as F
+from .functional_conv import ntuple
 from .layers import _BatchNorm, _dtype
 from .module import Module, Parameter
 
@@ -144,9 +145,9 @@ class MaxUnpool2d(Module):
 
     def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0) -> None:
         super().__init__()
-        self.kernel_size = F.ntuple(kernel_size, 2, "kernel_size")
-        self.stride = F.ntuple(stride if stride is not None else kernel_size, 2, "stride")
-        self.padding = F.ntuple(padding, 2, "padding")
+        self.kernel_size = ntuple(kernel_size, 2, "kernel_size")
+        self.stride = ntuple(stride if stride is not None else kernel_size, 2, "stride")
+        self.padding = ntuple(padding, 2, "padding")
 
     def forward(self, input: Tensor, indices: Tensor, output_size: Any = None) -> Tensor:
         return F.max_unpool2d(input, indices, self.kernel_size, self.stride, self.padding, output_size)
