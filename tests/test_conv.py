@@ -23,11 +23,11 @@ def conv_loop(x, w, b, stride, padding, dilation, groups):
     (sh, sw), (ph, pw), (dh, dw) = stride, padding, dilation
     x = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
     N, _, H, W = x.shape
-    O, Cg, KH, KW = w.shape
+    Co, Cg, KH, KW = w.shape
     Ho, Wo = (H - dh * (KH - 1) - 1) // sh + 1, (W - dw * (KW - 1) - 1) // sw + 1
-    out = np.zeros((N, O, Ho, Wo))
-    for n, o, i, j in np.ndindex(N, O, Ho, Wo):
-        c0 = o // (O // groups) * Cg
+    out = np.zeros((N, Co, Ho, Wo))
+    for n, o, i, j in np.ndindex(N, Co, Ho, Wo):
+        c0 = o // (Co // groups) * Cg
         total = 0.0 if b is None else b[o]
         for c, p, q in np.ndindex(Cg, KH, KW):
             total += x[n, c0 + c, i * sh + p * dh, j * sw + q * dw] * w[o, c, p, q]
@@ -59,8 +59,18 @@ def test_conv2d_forward_is_the_direct_loop(case, seed):
     rng = np.random.default_rng(seed)
     x, w, b = rng.standard_normal(xs), rng.standard_normal(ws), rng.standard_normal(ws[0])
     b = b if bias else None
-    out = F.conv2d(ts.tensor(x), ts.tensor(w), None if b is None else ts.tensor(b), stride, padding, dilation, groups)
-    np.testing.assert_allclose(out.numpy(), conv_loop(x, w, b, stride, padding, dilation, groups), atol=1e-12)
+    out = F.conv2d(
+        ts.tensor(x),
+        ts.tensor(w),
+        None if b is None else ts.tensor(b),
+        stride,
+        padding,
+        dilation,
+        groups,
+    )
+    np.testing.assert_allclose(
+        out.numpy(), conv_loop(x, w, b, stride, padding, dilation, groups), atol=1e-12
+    )
 
 
 @pytest.mark.parametrize("floor", ["fast", "loops"])
@@ -75,7 +85,8 @@ def test_conv2d_gradcheck(floor, case, seed):
     kernels.set_kernels(floor)
     try:
         assert ts.gradcheck(
-            lambda *a: F.conv2d(*a[:2], a[2] if bias else None, stride, padding, dilation, groups), args
+            lambda *a: F.conv2d(*a[:2], a[2] if bias else None, stride, padding, dilation, groups),
+            args,
         )
     finally:
         kernels.set_kernels("fast")
@@ -92,24 +103,43 @@ def test_conv_layers_gradcheck_in_every_padding_mode(mode, padding, seed):
     padding_1d = padding[1] if isinstance(padding, tuple) else padding
     layers = (
         (nn.Conv2d(2, 2, 3, padding=padding, padding_mode=mode, dtype=ts.float64), (1, 2, 4, 5)),
-        (nn.Conv1d(2, 4, 2, padding=padding_1d, padding_mode=mode, groups=2, dtype=ts.float64), (2, 2, 5)),
+        (
+            nn.Conv1d(2, 4, 2, padding=padding_1d, padding_mode=mode, groups=2, dtype=ts.float64),
+            (2, 2, 5),
+        ),
     )
     for layer, shape in layers:
-        x, w, b = (leaf(a) for a in (rng.standard_normal(shape), layer.weight.detach().numpy(), layer.bias.detach().numpy()))
+        x, w, b = (
+            leaf(a)
+            for a in (
+                rng.standard_normal(shape),
+                layer.weight.detach().numpy(),
+                layer.bias.detach().numpy(),
+            )
+        )
         assert ts.gradcheck(layer._conv_forward, (x, w, b))
 
 
 @settings(max_examples=15, deadline=None)
 @given(
-    stride=st.integers(1, 3), padding=st.integers(0, 1), output_padding=st.integers(0, 2),
-    dilation=st.integers(1, 2), groups=st.integers(1, 2), seed=st.integers(0, 2**16),
+    stride=st.integers(1, 3),
+    padding=st.integers(0, 1),
+    output_padding=st.integers(0, 2),
+    dilation=st.integers(1, 2),
+    groups=st.integers(1, 2),
+    seed=st.integers(0, 2**16),
 )
 def test_conv_transpose2d_gradcheck(stride, padding, output_padding, dilation, groups, seed):
     if output_padding >= max(stride, dilation):
         return
     rng = np.random.default_rng(seed)
-    x, w, b = (leaf(rng.standard_normal(s)) for s in ((2, 2 * groups, 3, 2), (2 * groups, 2, 2, 3), (2 * groups,)))
-    fn = lambda x, w, b: F.conv_transpose2d(x, w, b, stride, padding, output_padding, groups, dilation)  # noqa: E731
+    x, w, b = (
+        leaf(rng.standard_normal(s))
+        for s in ((2, 2 * groups, 3, 2), (2 * groups, 2, 2, 3), (2 * groups,))
+    )
+    fn = lambda x, w, b: F.conv_transpose2d(
+        x, w, b, stride, padding, output_padding, groups, dilation
+    )  # noqa: E731
     assert ts.gradcheck(fn, (x, w, b))
 
 
@@ -132,13 +162,19 @@ def test_max_pool2d_gradcheck_and_output_size(case, seed):
     fn = lambda t: F.max_pool2d(t, kernel, stride, padding, dilation, ceil_mode)  # noqa: E731
     out = fn(ts.tensor(x))
     assert tuple(out.shape[2:]) == tuple(
-        pool_output_size(s, k, st_, p, d, ceil_mode) for s, k, st_, p, d in zip(shape[2:], kernel, stride, padding, dilation)
+        pool_output_size(s, k, st_, p, d, ceil_mode)
+        for s, k, st_, p, d in zip(shape[2:], kernel, stride, padding, dilation)
     )
     assert ts.gradcheck(fn, (leaf(x),))
 
 
 @settings(max_examples=40, deadline=None)
-@given(case=pools(), include=st.booleans(), divisor=st.sampled_from([None, 3]), seed=st.integers(0, 2**16))
+@given(
+    case=pools(),
+    include=st.booleans(),
+    divisor=st.sampled_from([None, 3]),
+    seed=st.integers(0, 2**16),
+)
 def test_avg_pool2d_gradcheck(case, include, divisor, seed):
     shape, kernel, stride, padding, _, ceil_mode = case
     padding = tuple(min(p, k // 2) for p, k in zip(padding, kernel))
@@ -148,7 +184,13 @@ def test_avg_pool2d_gradcheck(case, include, divisor, seed):
 
 
 @settings(max_examples=20, deadline=None)
-@given(h=st.integers(1, 9), w=st.integers(1, 9), oh=st.integers(1, 5), ow=st.integers(1, 5), seed=st.integers(0, 2**16))
+@given(
+    h=st.integers(1, 9),
+    w=st.integers(1, 9),
+    oh=st.integers(1, 5),
+    ow=st.integers(1, 5),
+    seed=st.integers(0, 2**16),
+)
 def test_adaptive_pools_gradcheck(h, w, oh, ow, seed):
     x = distinct(np.random.default_rng(seed).standard_normal((2, 2, h, w)))
     assert ts.gradcheck(lambda t: F.adaptive_avg_pool2d(t, (oh, ow)), (leaf(x),))
@@ -159,14 +201,18 @@ def test_adaptive_pools_gradcheck(h, w, oh, ow, seed):
 def test_output_size_formulas_are_pytorchs():
     # conv: floor((H + 2p - d(k-1) - 1) / s) + 1
     x = ts.zeros(1, 1, 11, 10)
-    assert F.conv2d(x, ts.zeros(1, 1, 3, 2), stride=(2, 3), padding=(1, 2), dilation=(2, 1)).shape == (1, 1, 5, 5)
+    assert F.conv2d(
+        x, ts.zeros(1, 1, 3, 2), stride=(2, 3), padding=(1, 2), dilation=(2, 1)
+    ).shape == (1, 1, 5, 5)
     # pooling with ceil_mode: a last window starting in the padding is dropped
     assert pool_output_size(7, 3, 2, 1, 1, True) == 4
     assert pool_output_size(6, 2, 2, 1, 1, True) == 4
     assert pool_output_size(5, 2, 2, 0, 1, True) == 3
     assert pool_output_size(5, 2, 2, 0, 1, False) == 2
     # transposed: (H - 1) s - 2p + d(k - 1) + output_padding + 1
-    y = F.conv_transpose2d(ts.zeros(1, 1, 4, 4), ts.zeros(1, 1, 3, 3), stride=2, padding=1, output_padding=1)
+    y = F.conv_transpose2d(
+        ts.zeros(1, 1, 4, 4), ts.zeros(1, 1, 3, 3), stride=2, padding=1, output_padding=1
+    )
     assert y.shape == (1, 1, 8, 8)
 
 
@@ -182,37 +228,83 @@ def test_a_worked_example_by_hand():
 
 
 ERRORS = [
-    (lambda: F.conv2d(ts.zeros(2, 4, 5, 5), ts.zeros(8, 3, 3, 3)),
-     r"Given groups=1, weight of size \[8, 3, 3, 3\], expected input\[2, 4, 5, 5\] to have 3 channels, but got 4 channels instead"),
-    (lambda: F.conv2d(ts.zeros(2, 3), ts.zeros(8, 3, 3, 3)),
-     r"Expected 3D \(unbatched\) or 4D \(batched\) input to conv2d, but got input of size: \[2, 3\]"),
-    (lambda: F.conv2d(ts.zeros(2, 3, 2, 2), ts.zeros(8, 3, 3, 3)),
-     r"Calculated padded input size per channel: \(2 x 2\). Kernel size: \(3 x 3\). Kernel size can't be greater than actual input size"),
-    (lambda: F.conv2d(ts.zeros(2, 3, 5, 5), ts.zeros(8, 3, 3, 3), padding="same", stride=2),
-     "padding='same' is not supported for strided convolutions"),
-    (lambda: F.conv2d(ts.zeros(2, 3, 5, 5), ts.zeros(8, 3, 3, 3), padding="full"), "Invalid padding string: 'full'"),
-    (lambda: F.conv2d(ts.zeros(2, 3, 5, 5), ts.zeros(8, 3, 3, 3), padding=-1), "negative padding is not supported"),
-    (lambda: F.conv2d(ts.zeros(2, 3, 5, 5), ts.zeros(8, 3, 3, 3), stride=0), "non-positive stride is not supported"),
-    (lambda: F.conv2d(ts.zeros(2, 3, 5, 5), ts.zeros(8, 3, 3, 3), dilation=0), "non-positive dilation is not supported"),
-    (lambda: F.conv2d(ts.zeros(2, 4, 5, 5), ts.zeros(3, 2, 3, 3), groups=2),
-     r"Given groups=2, expected weight to be divisible by 2 at dimension 0"),
-    (lambda: F.conv2d(ts.zeros(2, 3, 5, 5), ts.zeros(8, 3, 3, 3), ts.zeros(5)),
-     r"expected bias to be 1-dimensional with 8 elements, but got bias of size \[5\] instead"),
-    (lambda: F.conv2d(ts.zeros(2, 3, 5, 5, dtype=ts.float64), ts.zeros(8, 3, 3, 3)),
-     "expected scalar type Double but found Float"),
-    (lambda: F.conv2d(ts.zeros(2, 3, 5, 5), ts.zeros(8, 3, 3, 3), stride=(1, 2, 3)),
-     "expected stride to be a single integer value or a list of 2 values"),
-    (lambda: F.conv1d(ts.zeros(2, 3, 1), ts.zeros(4, 3, 2)),
-     r"Calculated padded input size per channel: \(1\). Kernel size: \(2\)"),
-    (lambda: F.max_pool2d(ts.zeros(1, 1, 5, 5), 3, padding=2),
-     "pad should be at most half of effective kernel size, but got pad=2, kernel_size=3 and dilation=1"),
-    (lambda: F.max_pool2d(ts.zeros(1, 1, 2, 2), 3),
-     r"Given input size: \(1x2x2\). Calculated output size: \(1x0x0\). Output size is too small"),
+    (
+        lambda: F.conv2d(ts.zeros(2, 4, 5, 5), ts.zeros(8, 3, 3, 3)),
+        r"Given groups=1, weight of size \[8, 3, 3, 3\], expected input\[2, 4, 5, 5\] to have 3 "
+        "channels, but got 4 channels instead",
+    ),
+    (
+        lambda: F.conv2d(ts.zeros(2, 3), ts.zeros(8, 3, 3, 3)),
+        r"Expected 3D \(unbatched\) or 4D \(batched\) input to conv2d, but got input of size: "
+        r"\[2, 3\]",
+    ),
+    (
+        lambda: F.conv2d(ts.zeros(2, 3, 2, 2), ts.zeros(8, 3, 3, 3)),
+        r"Calculated padded input size per channel: \(2 x 2\). Kernel size: \(3 x 3\). Kernel size "
+        "can't be greater than actual input size",
+    ),
+    (
+        lambda: F.conv2d(ts.zeros(2, 3, 5, 5), ts.zeros(8, 3, 3, 3), padding="same", stride=2),
+        "padding='same' is not supported for strided convolutions",
+    ),
+    (
+        lambda: F.conv2d(ts.zeros(2, 3, 5, 5), ts.zeros(8, 3, 3, 3), padding="full"),
+        "Invalid padding string: 'full'",
+    ),
+    (
+        lambda: F.conv2d(ts.zeros(2, 3, 5, 5), ts.zeros(8, 3, 3, 3), padding=-1),
+        "negative padding is not supported",
+    ),
+    (
+        lambda: F.conv2d(ts.zeros(2, 3, 5, 5), ts.zeros(8, 3, 3, 3), stride=0),
+        "non-positive stride is not supported",
+    ),
+    (
+        lambda: F.conv2d(ts.zeros(2, 3, 5, 5), ts.zeros(8, 3, 3, 3), dilation=0),
+        "non-positive dilation is not supported",
+    ),
+    (
+        lambda: F.conv2d(ts.zeros(2, 4, 5, 5), ts.zeros(3, 2, 3, 3), groups=2),
+        r"Given groups=2, expected weight to be divisible by 2 at dimension 0",
+    ),
+    (
+        lambda: F.conv2d(ts.zeros(2, 3, 5, 5), ts.zeros(8, 3, 3, 3), ts.zeros(5)),
+        r"expected bias to be 1-dimensional with 8 elements, but got bias of size \[5\] instead",
+    ),
+    (
+        lambda: F.conv2d(ts.zeros(2, 3, 5, 5, dtype=ts.float64), ts.zeros(8, 3, 3, 3)),
+        "expected scalar type Double but found Float",
+    ),
+    (
+        lambda: F.conv2d(ts.zeros(2, 3, 5, 5), ts.zeros(8, 3, 3, 3), stride=(1, 2, 3)),
+        "expected stride to be a single integer value or a list of 2 values",
+    ),
+    (
+        lambda: F.conv1d(ts.zeros(2, 3, 1), ts.zeros(4, 3, 2)),
+        r"Calculated padded input size per channel: \(1\). Kernel size: \(2\)",
+    ),
+    (
+        lambda: F.max_pool2d(ts.zeros(1, 1, 5, 5), 3, padding=2),
+        "pad should be at most half of effective kernel size, but got pad=2, kernel_size=3 and "
+        "dilation=1",
+    ),
+    (
+        lambda: F.max_pool2d(ts.zeros(1, 1, 2, 2), 3),
+        r"Given input size: \(1x2x2\). Calculated output size: \(1x0x0\). Output size is too small",
+    ),
     (lambda: F.max_pool2d(ts.zeros(1, 1, 5, 5), 2, stride=0), "stride should not be zero"),
-    (lambda: F.adaptive_avg_pool2d(ts.zeros(5, 5), 3), r"adaptive_avg_pool2d\(\): Expected 3D or 4D tensor"),
-    (lambda: F.pad(ts.zeros(1, 1, 3, 3), (3, 3, 0, 0), mode="reflect"),
-     "Padding size should be less than the corresponding input dimension"),
-    (lambda: F.pad(ts.zeros(1, 1, 3, 3), (4, 4, 0, 0), mode="circular"), "wrapping around more than once"),
+    (
+        lambda: F.adaptive_avg_pool2d(ts.zeros(5, 5), 3),
+        r"adaptive_avg_pool2d\(\): Expected 3D or 4D tensor",
+    ),
+    (
+        lambda: F.pad(ts.zeros(1, 1, 3, 3), (3, 3, 0, 0), mode="reflect"),
+        "Padding size should be less than the corresponding input dimension",
+    ),
+    (
+        lambda: F.pad(ts.zeros(1, 1, 3, 3), (4, 4, 0, 0), mode="circular"),
+        "wrapping around more than once",
+    ),
 ]
 
 
@@ -230,8 +322,14 @@ def test_bad_arguments_raise_pytorchs_error_before_any_kernel(call, message, mon
 @pytest.mark.parametrize(
     "make, message",
     [
-        (lambda: nn.Conv2d(3, 8, 3, stride=2, padding="same"), "padding='same' is not supported for strided convolutions"),
-        (lambda: nn.Conv2d(3, 8, 3, padding="foo"), r"Invalid padding string 'foo', should be one of \{'same', 'valid'\}"),
+        (
+            lambda: nn.Conv2d(3, 8, 3, stride=2, padding="same"),
+            "padding='same' is not supported for strided convolutions",
+        ),
+        (
+            lambda: nn.Conv2d(3, 8, 3, padding="foo"),
+            r"Invalid padding string 'foo', should be one of \{'same', 'valid'\}",
+        ),
         (lambda: nn.Conv2d(3, 8, 3, groups=2), "in_channels must be divisible by groups"),
         (lambda: nn.Conv2d(4, 9, 3, groups=2), "out_channels must be divisible by groups"),
         (lambda: nn.Conv2d(4, 8, 3, groups=0), "groups must be a positive integer"),
@@ -261,25 +359,44 @@ def test_conv_layers_keep_pytorchs_state_dict_layout_and_init():
 
 def test_layer_reprs_are_pytorchs():
     assert repr(nn.Conv2d(3, 8, 3)) == "Conv2d(3, 8, kernel_size=(3, 3), stride=(1, 1))"
-    assert repr(nn.Conv2d(3, 8, 3, padding="same")) == "Conv2d(3, 8, kernel_size=(3, 3), stride=(1, 1), padding=same)"
-    assert repr(nn.Conv2d(3, 8, (3, 2), stride=2, padding=1, dilation=2, bias=False, padding_mode="reflect")) == (
-        "Conv2d(3, 8, kernel_size=(3, 2), stride=(2, 2), padding=(1, 1), dilation=(2, 2), bias=False, padding_mode=reflect)"
+    assert (
+        repr(nn.Conv2d(3, 8, 3, padding="same"))
+        == "Conv2d(3, 8, kernel_size=(3, 3), stride=(1, 1), padding=same)"
+    )
+    assert repr(
+        nn.Conv2d(3, 8, (3, 2), stride=2, padding=1, dilation=2, bias=False, padding_mode="reflect")
+    ) == (
+        "Conv2d(3, 8, kernel_size=(3, 2), stride=(2, 2), padding=(1, 1), dilation=(2, 2), "
+        "bias=False, padding_mode=reflect)"
     )
     assert repr(nn.Conv1d(3, 8, 3)) == "Conv1d(3, 8, kernel_size=(3,), stride=(1,))"
-    assert repr(nn.MaxPool2d(2)) == "MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)"
+    assert (
+        repr(nn.MaxPool2d(2))
+        == "MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)"
+    )
     assert repr(nn.AvgPool2d(2)) == "AvgPool2d(kernel_size=2, stride=2, padding=0)"
     assert repr(nn.AvgPool1d(3)) == "AvgPool1d(kernel_size=(3,), stride=(3,), padding=(0,))"
     assert repr(nn.AdaptiveAvgPool2d((1, 1))) == "AdaptiveAvgPool2d(output_size=(1, 1))"
-    assert repr(nn.MaxUnpool2d(2)) == "MaxUnpool2d(kernel_size=(2, 2), stride=(2, 2), padding=(0, 0))"
+    assert (
+        repr(nn.MaxUnpool2d(2)) == "MaxUnpool2d(kernel_size=(2, 2), stride=(2, 2), padding=(0, 0))"
+    )
     assert repr(nn.Upsample(scale_factor=2)) == "Upsample(scale_factor=2.0, mode='nearest')"
     assert repr(nn.PixelShuffle(2)) == "PixelShuffle(upscale_factor=2)"
     assert repr(nn.Dropout2d()) == "Dropout2d(p=0.5, inplace=False)"
-    assert repr(nn.InstanceNorm2d(3)) == "InstanceNorm2d(3, eps=1e-05, momentum=0.1, affine=False, track_running_stats=False)"
-    assert repr(nn.ConvTranspose2d(3, 4, 3)) == "ConvTranspose2d(3, 4, kernel_size=(3, 3), stride=(1, 1))"
+    assert (
+        repr(nn.InstanceNorm2d(3))
+        == "InstanceNorm2d(3, eps=1e-05, momentum=0.1, affine=False, track_running_stats=False)"
+    )
+    assert (
+        repr(nn.ConvTranspose2d(3, 4, 3))
+        == "ConvTranspose2d(3, 4, kernel_size=(3, 3), stride=(1, 1))"
+    )
 
 
 def test_max_pool_indices_and_unpool_round_trip():
-    x = ts.tensor(distinct(np.random.default_rng(1).standard_normal((2, 3, 6, 4))), requires_grad=True)
+    x = ts.tensor(
+        distinct(np.random.default_rng(1).standard_normal((2, 3, 6, 4))), requires_grad=True
+    )
     out, idx = nn.MaxPool2d(2, return_indices=True)(x)
     assert idx.dtype == ts.int64 and idx.shape == out.shape
     back = nn.MaxUnpool2d(2)(out, idx)

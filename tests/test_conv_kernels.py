@@ -37,16 +37,18 @@ def conv_cases(draw):
 def direct_conv(x, w, sh, sw, dh, dw, groups):
     """The definition, one output at a time in float64."""
     N, _, H, W = x.shape
-    O, Cg, KH, KW = w.shape
+    Co, Cg, KH, KW = w.shape
     Ho, Wo = (H - dh * (KH - 1) - 1) // sh + 1, (W - dw * (KW - 1) - 1) // sw + 1
-    out = np.zeros((N, O, Ho, Wo))
+    out = np.zeros((N, Co, Ho, Wo))
     for n in range(N):
-        for o in range(O):
-            c0 = o // (O // groups) * Cg
+        for o in range(Co):
+            c0 = o // (Co // groups) * Cg
             for i in range(Ho):
                 for j in range(Wo):
                     win = x[n, c0 : c0 + Cg, i * sh : i * sh + dh * (KH - 1) + 1 : dh]
-                    out[n, o, i, j] = (win[:, :, j * sw : j * sw + dw * (KW - 1) + 1 : dw] * w[o]).sum()
+                    out[n, o, i, j] = (
+                        win[:, :, j * sw : j * sw + dw * (KW - 1) + 1 : dw] * w[o]
+                    ).sum()
     return out
 
 
@@ -56,7 +58,9 @@ def test_the_twin_is_the_definition(case):
     xs, ws, opts, seed = case
     rng = np.random.default_rng(seed)
     x, w = rng.standard_normal(xs), rng.standard_normal(ws)
-    np.testing.assert_allclose(ref.conv2d_forward(x, w, *opts), direct_conv(x, w, *opts), atol=1e-12)
+    np.testing.assert_allclose(
+        ref.conv2d_forward(x, w, *opts), direct_conv(x, w, *opts), atol=1e-12
+    )
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -105,9 +109,7 @@ def pool_cases(draw):
 
 
 def _valid(starts, counts, step, size):
-    return all(
-        any(0 <= s + k * step < size for k in range(c)) for s, c in zip(starts, counts)
-    )
+    return all(any(0 <= s + k * step < size for k in range(c)) for s, c in zip(starts, counts))
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -133,7 +135,9 @@ def test_max_and_avg_pool_forward_and_backward(floor, dtype, case):
     floor.avg_pool_forward(x, hs, hn, ws, wn, div, out)
     np.testing.assert_allclose(out, ref.avg_pool_forward(x, hs, hn, ws, wn, div), **TOL[dtype])
     floor.avg_pool_backward(g, hs, hn, ws, wn, div, gx)
-    np.testing.assert_allclose(gx, ref.avg_pool_backward(g, hs, hn, ws, wn, div, shape), **TOL[dtype])
+    np.testing.assert_allclose(
+        gx, ref.avg_pool_backward(g, hs, hn, ws, wn, div, shape), **TOL[dtype]
+    )
 
 
 def test_max_pool_lets_nan_win_as_pytorch(floor):

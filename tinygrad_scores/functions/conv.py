@@ -21,7 +21,7 @@ def conv_output_size(size, kernel, stride, dilation):
 class Conv2d(Function):
     """out[n, o, i, j] = b[o] + sum_{c, p, q} x[n, c0 + c, i*sh + p*dh, j*sw + q*dw] w[o, c, p, q]
 
-    (x padded already, w of shape (O, C/groups, KH, KW), c0 the first input channel of o's
+    (x padded already, w of shape (Co, C/groups, KH, KW), c0 the first input channel of o's
     group). Each output is linear in x and in w, so:
 
         dx[n, c0 + c, i*sh + p*dh, j*sw + q*dw] += g[n, o, i, j] w[o, c, p, q]
@@ -37,12 +37,12 @@ class Conv2d(Function):
         w = kernel_array(w, "conv2d", x.dtype)
         (sh, sw), (dh, dw) = stride, dilation
         N, _, H, W = x.shape
-        O, _, KH, KW = w.shape
+        Co, _, KH, KW = w.shape
         Ho, Wo = conv_output_size(H, KH, sh, dh), conv_output_size(W, KW, sw, dw)
-        out = np.empty((N, O, Ho, Wo), x.dtype)
+        out = np.empty((N, Co, Ho, Wo), x.dtype)
         kernels.active().conv2d_forward(x, w, out, sh, sw, dh, dw, groups)
         if b is not None:
-            out += b.astype(x.dtype, copy=False).reshape(1, O, 1, 1)
+            out += b.astype(x.dtype, copy=False).reshape(1, Co, 1, 1)
         ctx.save_for_backward(x, w)
         ctx.options = (sh, sw, dh, dw, groups)
         return out
@@ -132,7 +132,9 @@ class ConvTranspose2d(Function):
             dx = np.ascontiguousarray(full[:, :, : x.shape[2], : x.shape[3]])
         if ctx.needs_input_grad[1]:
             dw = np.empty_like(w)
-            kernels.active().conv2d_backward_weight(g, _pad_to(x, g, w, ctx.options), dw, *ctx.options)
+            kernels.active().conv2d_backward_weight(
+                g, _pad_to(x, g, w, ctx.options), dw, *ctx.options
+            )
         if len(ctx.needs_input_grad) > 2 and ctx.needs_input_grad[2]:
             db = g.sum(axis=(0, 2, 3))
         return dx, dw, db

@@ -7,7 +7,7 @@ output as its own dot product, one multiply-add at a time, reading x across plan
 each sample's windows are copied once into the rows of a matrix (``im2col``: row
 (c, p, q), column (i, j) holds x[c, i*sh + p*dh, j*sw + q*dw]), after which
 
-    forward         out[n]  = W (O, C*KH*KW) @ cols[n]            (per group)
+    forward         out[n]  = W (Co, C*KH*KW) @ cols[n]            (per group)
     input grad      gcols   = W^T @ g[n],  then col2im adds gcols back into gx[n]
     weight grad     gW     += g[n] @ cols[n]^T                    (summed over n)
 
@@ -76,13 +76,13 @@ def _groups(groups, rows_w, rows_cols):
 
 
 def conv2d_forward(x, w, out, sh, sw, dh, dw, groups):
-    """out (N, O, Ho, Wo) = x (N, C, Hp, Wp, padded) convolved with w (O, C/groups, KH, KW)."""
-    O, Cg, KH, KW = w.shape
+    """out (N, Co, Ho, Wo) = x (N, C, Hp, Wp, padded) convolved with w (Co, C/groups, KH, KW)."""
+    Co, Cg, KH, KW = w.shape
     Ho, Wo = out.shape[2:]
-    w2 = w.reshape(O, Cg * KH * KW)
-    parts = _groups(groups, O // groups, Cg * KH * KW)
+    w2 = w.reshape(Co, Cg * KH * KW)
+    parts = _groups(groups, Co // groups, Cg * KH * KW)
     for n, cols in _samples(x, KH, KW, Ho, Wo, sh, sw, dh, dw):
-        o2 = out[n].reshape(O, Ho * Wo)
+        o2 = out[n].reshape(Co, Ho * Wo)
         for rows, ks in parts:
             matmul_into(w2[rows], cols[ks], o2[rows])
     return out
@@ -90,16 +90,16 @@ def conv2d_forward(x, w, out, sh, sw, dh, dw, groups):
 
 def conv2d_backward_input(g, w, gx, sh, sw, dh, dw, groups):
     """gx (N, C, Hp, Wp) = the transposed convolution of g with w: col2im(W^T @ g[n])."""
-    N, O, Ho, Wo = g.shape
+    N, Co, Ho, Wo = g.shape
     C = gx.shape[1]
     _, Cg, KH, KW = w.shape
-    w2 = w.reshape(O, Cg * KH * KW)
-    parts = _groups(groups, O // groups, Cg * KH * KW)
+    w2 = w.reshape(Co, Cg * KH * KW)
+    parts = _groups(groups, Co // groups, Cg * KH * KW)
     direct = KH == KW == 1 and sh == sw == 1
     gcols = None if direct else np.empty((C * KH * KW, Ho, Wo), g.dtype)
     gx[...] = 0.0
     for n in range(N):
-        g2 = g[n].reshape(O, Ho * Wo)
+        g2 = g[n].reshape(Co, Ho * Wo)
         target = gx[n].reshape(C, Ho * Wo) if direct else gcols.reshape(C * KH * KW, Ho * Wo)
         for rows, ks in parts:
             matmul_into(w2[rows].T, g2[rows], target[ks])
@@ -109,14 +109,14 @@ def conv2d_backward_input(g, w, gx, sh, sw, dh, dw, groups):
 
 
 def conv2d_backward_weight(x, g, gw, sh, sw, dh, dw, groups):
-    """gw (O, C/groups, KH, KW) = sum over samples of g[n] @ cols[n]^T."""
-    O, Cg, KH, KW = gw.shape
+    """gw (Co, C/groups, KH, KW) = sum over samples of g[n] @ cols[n]^T."""
+    Co, Cg, KH, KW = gw.shape
     Ho, Wo = g.shape[2:]
-    gw2 = gw.reshape(O, Cg * KH * KW)
-    parts = _groups(groups, O // groups, Cg * KH * KW)
+    gw2 = gw.reshape(Co, Cg * KH * KW)
+    parts = _groups(groups, Co // groups, Cg * KH * KW)
     gw[...] = 0.0
     for n, cols in _samples(x, KH, KW, Ho, Wo, sh, sw, dh, dw):
-        g2 = g[n].reshape(O, Ho * Wo)
+        g2 = g[n].reshape(Co, Ho * Wo)
         for rows, ks in parts:
             matmul_into(g2[rows], cols[ks].T, gw2[rows], accumulate=True)
     return gw

@@ -7,10 +7,11 @@ import numpy as np
 from . import cross_entropy as _ce
 from .bias import bias_rows, column_sums
 from .conv import conv2d_backward_input, conv2d_backward_weight, conv2d_forward
+
+# pooling: the loop floor's kernels (one pass over each window), nothing tuned yet
+from .loops.pooling import avg_pool_backward, avg_pool_forward, max_pool_backward, max_pool_forward
 from .matmul import matmul_into
 from .optim import adam, sgd
-# pooling: the loop floor's kernels (one pass over each window; nothing tuned yet)
-from .loops.pooling import avg_pool_backward, avg_pool_forward, max_pool_backward, max_pool_forward
 from .relu import relu_backward, relu_forward
 from .softmax import log_softmax_backward, log_softmax_forward, softmax_backward, softmax_forward
 

@@ -132,20 +132,20 @@ def _windows(x, KH, KW, sh, sw, dh, dw):
 def conv2d_forward(x, w, sh, sw, dh, dw, groups):
     """out[n, o, i, j] = sum_{c, p, q} x[n, c0 + c, i*sh + p*dh, j*sw + q*dw] * w[o, c, p, q]."""
     N, C = x.shape[:2]
-    O, Cg, KH, KW = w.shape
+    Co, Cg, KH, KW = w.shape
     win = _windows(x, KH, KW, sh, sw, dh, dw)
     Ho, Wo = win.shape[2:4]
     win = win.reshape(N, groups, Cg, Ho, Wo, KH, KW)
-    wg = w.reshape(groups, O // groups, Cg, KH, KW)
-    return np.einsum("ngchwpq,gocpq->ngohw", win, wg).reshape(N, O, Ho, Wo)
+    wg = w.reshape(groups, Co // groups, Cg, KH, KW)
+    return np.einsum("ngchwpq,gocpq->ngohw", win, wg).reshape(N, Co, Ho, Wo)
 
 
 def conv2d_backward_input(g, w, x_shape, sh, sw, dh, dw, groups):
     """gx: each window's share g[n, o, i, j] * w[o] added back where the window was."""
-    N, O, Ho, Wo = g.shape
+    N, Co, Ho, Wo = g.shape
     _, Cg, KH, KW = w.shape
-    gg = g.reshape(N, groups, O // groups, Ho, Wo)
-    wg = w.reshape(groups, O // groups, Cg, KH, KW)
+    gg = g.reshape(N, groups, Co // groups, Ho, Wo)
+    wg = w.reshape(groups, Co // groups, Cg, KH, KW)
     shares = np.einsum("ngohw,gocpq->ngchwpq", gg, wg).reshape(N, groups * Cg, Ho, Wo, KH, KW)
     gx = np.zeros(x_shape, g.dtype)
     for p in range(KH):
@@ -159,11 +159,11 @@ def conv2d_backward_input(g, w, x_shape, sh, sw, dh, dw, groups):
 def conv2d_backward_weight(x, g, w_shape, sh, sw, dh, dw, groups):
     """gw[o, c, p, q] = sum_{n, i, j} g[n, o, i, j] * x[n, c0 + c, i*sh + p*dh, j*sw + q*dw]."""
     N = x.shape[0]
-    O, Cg, KH, KW = w_shape
+    Co, Cg, KH, KW = w_shape
     win = _windows(x, KH, KW, sh, sw, dh, dw)
     Ho, Wo = win.shape[2:4]
     win = win.reshape(N, groups, Cg, Ho, Wo, KH, KW)
-    gg = g.reshape(N, groups, O // groups, Ho, Wo)
+    gg = g.reshape(N, groups, Co // groups, Ho, Wo)
     return np.einsum("ngchwpq,ngohw->gocpq", win, gg).reshape(w_shape)
 
 

@@ -1,8 +1,8 @@
 """Neural-network building blocks with PyTorch's names (``import tinygrad_scores.nn as nn``)."""
 
 from . import functional, init, utils
-from .conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, Fold, Unfold
 from .container import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
+from .conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, Fold, Unfold
 from .layers import (
     CELU,
     ELU,

@@ -71,7 +71,9 @@ class _ConvNd(Module):
         self.groups, self.padding_mode = groups, padding_mode
         dtype = _dtype(dtype, device)
         shape = (
-            (in_channels, out_channels // groups) if self.transposed else (out_channels, in_channels // groups)
+            (in_channels, out_channels // groups)
+            if self.transposed
+            else (out_channels, in_channels // groups)
         )
         self.weight = Parameter(np.empty(shape + self.kernel_size, dtype))
         if bias:
@@ -108,8 +110,16 @@ class _ConvNd(Module):
     def _conv_forward(self, input: Tensor, weight: Tensor, bias: Tensor | None) -> Tensor:
         n = self._n
         return convolution(
-            input, weight, bias, self.stride, self.padding, self.dilation, self.groups, n,
-            f"conv{n}d", self.padding_mode,
+            input,
+            weight,
+            bias,
+            self.stride,
+            self.padding,
+            self.dilation,
+            self.groups,
+            n,
+            f"conv{n}d",
+            self.padding_mode,
         )
 
     def forward(self, input: Tensor) -> Tensor:
@@ -152,8 +162,18 @@ class _ConvTransposeNd(_ConvNd):
         if isinstance(padding, str):
             raise ValueError(f"{type(self).__name__}: padding must be ints, got {padding!r}")
         super().__init__(
-            in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
-            padding_mode, device, dtype, output_padding,
+            in_channels,
+            out_channels,
+            kernel_size,
+            stride,
+            padding,
+            dilation,
+            groups,
+            bias,
+            padding_mode,
+            device,
+            dtype,
+            output_padding,
         )
 
     def forward(self, input: Tensor, output_size: Any = None) -> Tensor:
@@ -161,8 +181,14 @@ class _ConvTransposeNd(_ConvNd):
             raise NotImplementedError(f"{type(self).__name__}: output_size= is not supported")
         transpose = F.conv_transpose1d if self._n == 1 else F.conv_transpose2d
         return transpose(
-            input, self.weight, self.bias, self.stride, self.padding, self.output_padding,
-            self.groups, self.dilation,
+            input,
+            self.weight,
+            self.bias,
+            self.stride,
+            self.padding,
+            self.output_padding,
+            self.groups,
+            self.dilation,
         )
 
 
@@ -200,12 +226,21 @@ class Unfold(Module):
 class Fold(Unfold):
     """Columns (N, C*KH*KW, L) summed back into (N, C, H, W): F.fold, the adjoint of Unfold."""
 
-    def __init__(self, output_size: Any, kernel_size: Any, dilation: Any = 1, padding: Any = 0, stride: Any = 1):
+    def __init__(
+        self,
+        output_size: Any,
+        kernel_size: Any,
+        dilation: Any = 1,
+        padding: Any = 0,
+        stride: Any = 1,
+    ):
         super().__init__(kernel_size, dilation, padding, stride)
         self.output_size = output_size
 
     def forward(self, input: Tensor) -> Tensor:
-        return F.fold(input, self.output_size, self.kernel_size, self.dilation, self.padding, self.stride)
+        return F.fold(
+            input, self.output_size, self.kernel_size, self.dilation, self.padding, self.stride
+        )
 
     def extra_repr(self) -> str:
         return f"output_size={self.output_size}, " + super().extra_repr()

@@ -32,7 +32,13 @@ from ..functions.normalization import (
 )
 from ..random import _rng
 from ..tensor import Tensor
-from .functional_conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d, pad_by_copies
+from .functional_conv import (  # noqa: F401  (re-exported: F.conv2d, ...)
+    conv1d,
+    conv2d,
+    conv_transpose1d,
+    conv_transpose2d,
+    pad_by_copies,
+)
 from .functional_pooling import *  # noqa: F401,F403  (pooling, unfold/fold, interpolate, ...)
 
 _REDUCTIONS = ("mean", "sum", "none")
@@ -574,7 +580,7 @@ def pad(
         )
     if mode != "constant":
         if value:
-            raise NotImplementedError(f"Padding mode \"{mode}\" doesn't take in value argument.")
+            raise NotImplementedError(f'Padding mode "{mode}" doesn\'t take in value argument.')
         return pad_by_copies(input, pad, mode)
     return ConstantPad.apply(input, pad=pad, value=0 if value is None else value)
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from ..functions.conv import AxisMaps, Conv2d, ConvTranspose2d, conv_output_size, copy_map
+from ..functions.conv import AxisMaps, Conv2d, ConvTranspose2d, copy_map
 from ..functions.normalization import ConstantPad
 from ..tensor import Tensor
 
@@ -117,10 +117,13 @@ def _check_conv(input, weight, bias, groups, n, who):
     if dt.kind != "f" or dt.itemsize not in (4, 8):
         raise RuntimeError(f"{who}: dtype {dt.name} is not supported (use float32 or float64)")
     if weight.array.dtype != dt:
-        raise RuntimeError(f"expected scalar type {_ctype(dt)} but found {_ctype(weight.array.dtype)}")
+        raise RuntimeError(
+            f"expected scalar type {_ctype(dt)} but found {_ctype(weight.array.dtype)}"
+        )
     if bias is not None and bias.array.dtype != dt:
         raise RuntimeError(
-            f"Input type ({_cname(dt)}) and bias type ({_cname(bias.array.dtype)}) should be the same"
+            f"Input type ({_cname(dt)}) and bias type ({_cname(bias.array.dtype)}) "
+            "should be the same"
         )
 
 
@@ -229,7 +232,9 @@ def conv_transpose_output_size(size, kernel, stride, padding, output_padding, di
     return (size - 1) * stride - 2 * padding + dilation * (kernel - 1) + output_padding + 1
 
 
-def transposed_convolution(input, weight, bias, stride, padding, output_padding, groups, dilation, n, who):
+def transposed_convolution(
+    input, weight, bias, stride, padding, output_padding, groups, dilation, n, who
+):
     """conv_transpose1d / 2d: the full transposed convolution, then the padding cropped."""
     if input.ndim not in (n + 1, n + 2) or weight.ndim != n + 2:
         raise RuntimeError(
@@ -247,7 +252,10 @@ def transposed_convolution(input, weight, bias, stride, padding, output_padding,
         )
     _check_conv(input, weight, None, 1, n, who)
     stride, padding = ntuple(stride, n, "stride"), ntuple(padding, n, "padding")
-    dilation, output_padding = ntuple(dilation, n, "dilation"), ntuple(output_padding, n, "output_padding")
+    dilation, output_padding = (
+        ntuple(dilation, n, "dilation"),
+        ntuple(output_padding, n, "output_padding"),
+    )
     if any(s <= 0 for s in stride) or any(d <= 0 for d in dilation):
         raise RuntimeError("non-positive stride or dilation is not supported")
     if any(p < 0 for p in padding):
@@ -270,7 +278,9 @@ def transposed_convolution(input, weight, bias, stride, padding, output_padding,
         raise RuntimeError(f"{who}: in_channels ({weight.shape[0]}) must be divisible by groups")
     kernel = tuple(weight.shape[2:])
     out_size = [
-        conv_transpose_output_size(x.shape[2 + i], kernel[i], stride[i], padding[i], output_padding[i], dilation[i])
+        conv_transpose_output_size(
+            x.shape[2 + i], kernel[i], stride[i], padding[i], output_padding[i], dilation[i]
+        )
         for i in range(n)
     ]
     if any(s <= 0 for s in out_size):
@@ -279,7 +289,9 @@ def transposed_convolution(input, weight, bias, stride, padding, output_padding,
     if n == 1:
         x, weight = x.unsqueeze(2), weight.unsqueeze(2)
         stride, dilation, full = (1, *stride), (1, *dilation), (1, *full)
-    out = ConvTranspose2d.apply(x, weight, bias, stride=stride, dilation=dilation, groups=groups, size=full)
+    out = ConvTranspose2d.apply(
+        x, weight, bias, stride=stride, dilation=dilation, groups=groups, size=full
+    )
     if any(padding):
         out = ConstantPad.apply(out, pad=tuple(-p for p in _pad_amounts(padding)), value=0)
     if n == 1:
@@ -288,21 +300,51 @@ def transposed_convolution(input, weight, bias, stride, padding, output_padding,
 
 
 def conv_transpose1d(
-    input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1,
-    padding: Any = 0, output_padding: Any = 0, groups: int = 1, dilation: Any = 1,
+    input: Tensor,
+    weight: Tensor,
+    bias: Tensor | None = None,
+    stride: Any = 1,
+    padding: Any = 0,
+    output_padding: Any = 0,
+    groups: int = 1,
+    dilation: Any = 1,
 ) -> Tensor:
     """The transposed 1-D convolution; weight (in_channels, out_channels / groups, K)."""
     return transposed_convolution(
-        input, weight, bias, stride, padding, output_padding, groups, dilation, 1, "conv_transpose1d"
+        input,
+        weight,
+        bias,
+        stride,
+        padding,
+        output_padding,
+        groups,
+        dilation,
+        1,
+        "conv_transpose1d",
     )
 
 
 def conv_transpose2d(
-    input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1,
-    padding: Any = 0, output_padding: Any = 0, groups: int = 1, dilation: Any = 1,
+    input: Tensor,
+    weight: Tensor,
+    bias: Tensor | None = None,
+    stride: Any = 1,
+    padding: Any = 0,
+    output_padding: Any = 0,
+    groups: int = 1,
+    dilation: Any = 1,
 ) -> Tensor:
     """The transposed 2-D convolution (the adjoint of conv2d in its input); weight
     (in_channels, out_channels / groups, KH, KW)."""
     return transposed_convolution(
-        input, weight, bias, stride, padding, output_padding, groups, dilation, 2, "conv_transpose2d"
+        input,
+        weight,
+        bias,
+        stride,
+        padding,
+        output_padding,
+        groups,
+        dilation,
+        2,
+        "conv_transpose2d",
     )

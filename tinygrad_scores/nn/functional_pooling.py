@@ -7,7 +7,6 @@ functions/pooling.py or functions/conv.py runs."""
 from __future__ import annotations
 
 import math
-from typing import Any
 
 import numpy as np
 
@@ -40,7 +39,9 @@ def _pool_args(input, kernel_size, stride, padding, dilation, ceil_mode, n, who)
             f"got {list(input.shape)}"
         )
     kernel = ntuple(kernel_size, n, "kernel_size")
-    stride = kernel if stride is None or stride == [] or stride == () else ntuple(stride, n, "stride")
+    stride = (
+        kernel if stride is None or stride == [] or stride == () else ntuple(stride, n, "stride")
+    )
     padding, dilation = ntuple(padding, n, "padding"), ntuple(dilation, n, "dilation")
     if any(k <= 0 for k in kernel):
         raise RuntimeError(f"{who}: kernel_size must be greater than zero, but got {list(kernel)}")
@@ -88,7 +89,9 @@ def _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_i
         windows = [(np.zeros(1, _I64), np.ones(1, _I64))] + windows
         dilation = (1, *dilation)
     (hs, hn), (ws, wn) = windows
-    return _max_windows(_as_2d(input, n), hs, hn, dilation[0], ws, wn, dilation[1], return_indices, n)
+    return _max_windows(
+        _as_2d(input, n), hs, hn, dilation[0], ws, wn, dilation[1], return_indices, n
+    )
 
 
 def _max_windows(x, hs, hn, dh, ws, wn, dw, return_indices, n):
@@ -99,16 +102,24 @@ def _max_windows(x, hs, hn, dh, ws, wn, dw, return_indices, n):
     return out, _from_2d(Tensor.wrap(idx), n)
 
 
-def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+def max_pool1d(
+    input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False
+):
     """The largest value of each window of (N, C, L) or (C, L) input (with return_indices,
     also where it was)."""
-    return _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, 1, "max_pool1d")
+    return _max_pool(
+        input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, 1, "max_pool1d"
+    )
 
 
-def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+def max_pool2d(
+    input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False
+):
     """The largest value of each window of (N, C, H, W) or (C, H, W) input (with
     return_indices, also where it was: h * W + w)."""
-    return _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, 2, "max_pool2d")
+    return _max_pool(
+        input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, 2, "max_pool2d"
+    )
 
 
 def _avg_divisors(size, kernel, stride, padding, out, count_include_pad):
@@ -121,13 +132,19 @@ def _avg_divisors(size, kernel, stride, padding, out, count_include_pad):
     return np.minimum(end, size) - np.maximum(start, 0)
 
 
-def _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, n, who):
-    kernel, stride, padding, _, out = _pool_args(input, kernel_size, stride, padding, 1, ceil_mode, n, who)
+def _avg_pool(
+    input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, n, who
+):
+    kernel, stride, padding, _, out = _pool_args(
+        input, kernel_size, stride, padding, 1, ceil_mode, n, who
+    )
     if divisor_override is not None and divisor_override == 0:
         raise RuntimeError("divisor must be not zero")
     sizes = input.shape[-n:]
     windows = [_fixed_windows(*a) for a in zip(out, kernel, stride, padding)]
-    lengths = [_avg_divisors(*a, count_include_pad) for a in zip(sizes, kernel, stride, padding, out)]
+    lengths = [
+        _avg_divisors(*a, count_include_pad) for a in zip(sizes, kernel, stride, padding, out)
+    ]
     if n == 1:
         windows = [(np.zeros(1, _I64), np.ones(1, _I64))] + windows
         lengths = [np.ones(1, _I64)] + lengths
@@ -140,16 +157,32 @@ def _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad,
 
 def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
     """The mean of each window of (N, C, L) or (C, L) input."""
-    return _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad, None, 1, "avg_pool1d")
+    return _avg_pool(
+        input, kernel_size, stride, padding, ceil_mode, count_include_pad, None, 1, "avg_pool1d"
+    )
 
 
 def avg_pool2d(
-    input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None
+    input,
+    kernel_size,
+    stride=None,
+    padding=0,
+    ceil_mode=False,
+    count_include_pad=True,
+    divisor_override=None,
 ):
     """The mean of each window of (N, C, H, W) or (C, H, W) input (the sum divided by
     divisor_override if given)."""
     return _avg_pool(
-        input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, 2, "avg_pool2d"
+        input,
+        kernel_size,
+        stride,
+        padding,
+        ceil_mode,
+        count_include_pad,
+        divisor_override,
+        2,
+        "avg_pool2d",
     )
 
 
@@ -163,14 +196,23 @@ def _adaptive_windows(size, out):
 
 def _adaptive_args(input, output_size, n, who):
     if input.ndim not in (n + 1, n + 2):
-        raise RuntimeError(f"{who}(): Expected {n + 1}D or {n + 2}D tensor, but got {list(input.shape)}")
+        raise RuntimeError(
+            f"{who}(): Expected {n + 1}D or {n + 2}D tensor, but got {list(input.shape)}"
+        )
     if any(s == 0 for s in input.shape[-n - 1 :]):
-        raise RuntimeError(f"{who}(): Expected input to have non-zero size for non-batch dimensions, but input has sizes {list(input.shape)}")
+        raise RuntimeError(
+            f"{who}(): Expected input to have non-zero size for non-batch dimensions, "
+            f"but input has sizes {list(input.shape)}"
+        )
     if isinstance(output_size, (int, np.integer)):
         output_size = (output_size,) * n
-    output_size = tuple(input.shape[-n + i] if s is None else int(s) for i, s in enumerate(output_size))
+    output_size = tuple(
+        input.shape[-n + i] if s is None else int(s) for i, s in enumerate(output_size)
+    )
     if len(output_size) != n or any(s < 0 for s in output_size):
-        raise RuntimeError(f"{who}: output_size must be {n} non-negative ints, got {list(output_size)}")
+        raise RuntimeError(
+            f"{who}: output_size must be {n} non-negative ints, got {list(output_size)}"
+        )
     windows = [_adaptive_windows(size, out) for size, out in zip(input.shape[-n:], output_size)]
     if n == 1:
         windows = [(np.zeros(1, _I64), np.ones(1, _I64))] + windows
@@ -215,12 +257,18 @@ def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_siz
             f"{list(input.shape)} and indices {list(indices.shape)}"
         )
     if output_size is None:
-        size = tuple((s - 1) * st - 2 * p + k for s, st, p, k in zip(input.shape[-2:], stride, padding, kernel))
+        size = tuple(
+            (s - 1) * st - 2 * p + k
+            for s, st, p, k in zip(input.shape[-2:], stride, padding, kernel)
+        )
     else:
         size = tuple(int(s) for s in tuple(output_size)[-2:])
     idx = np.asarray(indices.array if isinstance(indices, Tensor) else indices, np.int64)
     if idx.size and (idx.min() < 0 or idx.max() >= size[0] * size[1]):
-        raise RuntimeError(f"Found an invalid max index: {int(idx.max())} (output volumes are of size {size[0]}x{size[1]})")
+        raise RuntimeError(
+            f"Found an invalid max index: {int(idx.max())} (output volumes are of size "
+            f"{size[0]}x{size[1]})"
+        )
     batched = input.ndim == 4
     x = input if batched else input.unsqueeze(0)
     out = MaxUnpool.apply(x, idx=idx.reshape(x.shape), size=size)
@@ -239,7 +287,9 @@ def _one_hot_kernels(channels, kernel, dtype):
 def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     """Sliding windows of (N, C, H, W) input as columns: (N, C * KH * KW, L)."""
     if input.ndim not in (3, 4):
-        raise NotImplementedError(f"Input Error: Only 3D or 4D input Tensors are supported (got {input.ndim}D)")
+        raise NotImplementedError(
+            f"Input Error: Only 3D or 4D input Tensors are supported (got {input.ndim}D)"
+        )
     kernel, dilation = ntuple(kernel_size, 2, "kernel_size"), ntuple(dilation, 2, "dilation")
     padding, stride = ntuple(padding, 2, "padding"), ntuple(stride, 2, "stride")
     batched = input.ndim == 4
@@ -265,12 +315,17 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
     dilation, padding = ntuple(dilation, 2, "dilation"), ntuple(padding, 2, "padding")
     stride = ntuple(stride, 2, "stride")
     if input.ndim not in (2, 3):
-        raise NotImplementedError(f"Input Error: Only unbatched (2D) or batched (3D) input Tensors are supported (got {input.ndim}D)")
+        raise NotImplementedError(
+            "Input Error: Only unbatched (2D) or batched (3D) input Tensors are supported "
+            f"(got {input.ndim}D)"
+        )
     batched = input.ndim == 3
     x = input if batched else input.unsqueeze(0)
     k = kernel[0] * kernel[1]
     full = tuple(s + 2 * p for s, p in zip(size, padding))
-    blocks = [(f - d * (kk - 1) - 1) // st + 1 for f, d, kk, st in zip(full, dilation, kernel, stride)]
+    blocks = [
+        (f - d * (kk - 1) - 1) // st + 1 for f, d, kk, st in zip(full, dilation, kernel, stride)
+    ]
     if x.shape[1] % k or min(blocks) <= 0 or blocks[0] * blocks[1] != x.shape[2]:
         raise RuntimeError(
             f"Expected size of input's dimension 1 to be divisible by the product of kernel_size, "
@@ -283,7 +338,9 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
     w = _one_hot_kernels(c, kernel, x.array.dtype)
     out = ConvTranspose2d.apply(x, w, None, stride=stride, dilation=dilation, groups=c, size=full)
     if any(padding):
-        out = ConstantPad.apply(out, pad=(-padding[1], -padding[1], -padding[0], -padding[0]), value=0)
+        out = ConstantPad.apply(
+            out, pad=(-padding[1], -padding[1], -padding[0], -padding[0]), value=0
+        )
     return out if batched else out.squeeze(0)
 
 
@@ -317,13 +374,20 @@ _LINEAR_MODES = {"linear": 3, "bilinear": 4}
 
 
 def interpolate(
-    input, size=None, scale_factor=None, mode="nearest", align_corners=None,
-    recompute_scale_factor=None, antialias=False,
+    input,
+    size=None,
+    scale_factor=None,
+    mode="nearest",
+    align_corners=None,
+    recompute_scale_factor=None,
+    antialias=False,
 ):
     """Resize the spatial dims of (N, C, L) or (N, C, H, W) input: 'nearest' copies the
     nearest (floor) source pixel, 'linear' / 'bilinear' interpolate between the two nearest."""
     if mode not in ("nearest", "linear", "bilinear") or antialias:
-        raise NotImplementedError(f"interpolate: mode '{mode}' is not implemented (nearest, linear, bilinear are)")
+        raise NotImplementedError(
+            f"interpolate: mode '{mode}' is not implemented (nearest, linear, bilinear are)"
+        )
     if mode == "nearest" and align_corners is not None:
         raise ValueError(
             "align_corners option can only be set with the interpolating modes: "
@@ -334,7 +398,10 @@ def interpolate(
             f"Got {input.ndim}D input, but {mode} mode needs {_LINEAR_MODES[mode]}D input"
         )
     if input.ndim not in (3, 4):
-        raise NotImplementedError(f"Input Error: Only 3D and 4D input Tensors are supported (got {input.ndim}D) for the modes: nearest | linear | bilinear")
+        raise NotImplementedError(
+            f"Input Error: Only 3D and 4D input Tensors are supported (got {input.ndim}D) "
+            "for the modes: nearest | linear | bilinear"
+        )
     n = input.ndim - 2
     if (size is None) == (scale_factor is None):
         raise ValueError("only one of size or scale_factor should be defined")
@@ -343,9 +410,15 @@ def interpolate(
         out_sizes = ntuple(size, n, "size")
         scales = [None] * n
     else:
-        scales = list(scale_factor) if isinstance(scale_factor, (tuple, list)) else [scale_factor] * n
+        scales = (
+            list(scale_factor) if isinstance(scale_factor, (tuple, list)) else [scale_factor] * n
+        )
         if len(scales) != n:
-            raise ValueError(f"Input and scale_factor must have the same number of spatial dimensions, but got input with spatial dimensions of {list(in_sizes)} and scale_factor of shape {scales}.")
+            raise ValueError(
+                "Input and scale_factor must have the same number of spatial dimensions, but "
+                f"got input with spatial dimensions of {list(in_sizes)} and scale_factor of "
+                f"shape {scales}."
+            )
         out_sizes = tuple(int(math.floor(s * f)) for s, f in zip(in_sizes, scales))
         if recompute_scale_factor:
             scales = [None] * n
@@ -354,7 +427,10 @@ def interpolate(
     if mode == "nearest":
         maps = [_nearest_map(i, o, s) for i, o, s in zip(in_sizes, out_sizes, scales)]
     else:
-        maps = [_linear_map(i, o, s, bool(align_corners)) for i, o, s in zip(in_sizes, out_sizes, scales)]
+        maps = [
+            _linear_map(i, o, s, bool(align_corners))
+            for i, o, s in zip(in_sizes, out_sizes, scales)
+        ]
     return AxisMaps.apply(input, maps=tuple(maps))
 
 
@@ -411,9 +487,14 @@ def dropout2d(input, p=0.5, training=True, inplace=False):
 
 
 def instance_norm(
-    input: Tensor, running_mean: Tensor | None = None, running_var: Tensor | None = None,
-    weight: Tensor | None = None, bias: Tensor | None = None, use_input_stats: bool = True,
-    momentum: float = 0.1, eps: float = 1e-5,
+    input: Tensor,
+    running_mean: Tensor | None = None,
+    running_var: Tensor | None = None,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    use_input_stats: bool = True,
+    momentum: float = 0.1,
+    eps: float = 1e-5,
 ) -> Tensor:
     """Standardise each channel of each sample over its spatial dims, then scale and shift
     each channel; running estimates (if given) track the mean over the batch of the
@@ -427,7 +508,9 @@ def instance_norm(
         out = Standardize.apply(input, axes=axes, eps=eps)
         a = input.array
         if running_mean is not None:
-            running_mean.array[...] = (1 - momentum) * running_mean.array + momentum * a.mean(axis=axes).mean(0)
+            running_mean.array[...] = (1 - momentum) * running_mean.array + momentum * a.mean(
+                axis=axes
+            ).mean(0)
         if running_var is not None:
             count = int(np.prod(input.shape[2:]))
             var = a.var(axis=axes).mean(0) * count / max(count - 1, 1)
@@ -444,8 +527,20 @@ def instance_norm(
 
 
 __all__ = [
-    "max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d", "adaptive_avg_pool1d",
-    "adaptive_avg_pool2d", "adaptive_max_pool1d", "adaptive_max_pool2d", "max_unpool2d",
-    "unfold", "fold", "interpolate", "pixel_shuffle", "pixel_unshuffle", "dropout2d",
+    "max_pool1d",
+    "max_pool2d",
+    "avg_pool1d",
+    "avg_pool2d",
+    "adaptive_avg_pool1d",
+    "adaptive_avg_pool2d",
+    "adaptive_max_pool1d",
+    "adaptive_max_pool2d",
+    "max_unpool2d",
+    "unfold",
+    "fold",
+    "interpolate",
+    "pixel_shuffle",
+    "pixel_unshuffle",
+    "dropout2d",
     "instance_norm",
 ]

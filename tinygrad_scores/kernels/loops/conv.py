@@ -21,12 +21,12 @@ _SIGS = [
 
 @kernel(_SIGS)
 def conv2d_forward(x, w, out, sh, sw, dh, dw, groups):
-    """out (N, O, Ho, Wo) = x (N, C, Hp, Wp) convolved with w (O, C/groups, KH, KW)."""
-    N, O, Ho, Wo = out.shape
+    """out (N, Co, Ho, Wo) = x (N, C, Hp, Wp) convolved with w (Co, C/groups, KH, KW)."""
+    N, Co, Ho, Wo = out.shape
     Cg, KH, KW = w.shape[1], w.shape[2], w.shape[3]
-    Og = O // groups
+    Og = Co // groups
     for n in range(N):
-        for o in range(O):
+        for o in range(Co):
             c0 = (o // Og) * Cg
             for i in range(Ho):
                 for j in range(Wo):
@@ -34,35 +34,39 @@ def conv2d_forward(x, w, out, sh, sw, dh, dw, groups):
                     for c in range(Cg):
                         for p in range(KH):
                             for q in range(KW):
-                                total += x[n, c0 + c, i * sh + p * dh, j * sw + q * dw] * w[o, c, p, q]
+                                total += (
+                                    x[n, c0 + c, i * sh + p * dh, j * sw + q * dw] * w[o, c, p, q]
+                                )
                     out[n, o, i, j] = total
 
 
 @kernel(_SIGS)
 def conv2d_backward_input(g, w, gx, sh, sw, dh, dw, groups):
     """gx (N, C, Hp, Wp) = d loss / d x: each g[n, o, i, j] spread back over its window."""
-    N, O, Ho, Wo = g.shape
+    N, Co, Ho, Wo = g.shape
     Cg, KH, KW = w.shape[1], w.shape[2], w.shape[3]
-    Og = O // groups
+    Og = Co // groups
     gx[...] = 0.0
     for n in range(N):
-        for o in range(O):
+        for o in range(Co):
             c0 = (o // Og) * Cg
             for i in range(Ho):
                 for j in range(Wo):
                     for c in range(Cg):
                         for p in range(KH):
                             for q in range(KW):
-                                gx[n, c0 + c, i * sh + p * dh, j * sw + q * dw] += g[n, o, i, j] * w[o, c, p, q]
+                                gx[n, c0 + c, i * sh + p * dh, j * sw + q * dw] += (
+                                    g[n, o, i, j] * w[o, c, p, q]
+                                )
 
 
 @kernel(_SIGS)
 def conv2d_backward_weight(x, g, gw, sh, sw, dh, dw, groups):
-    """gw (O, C/groups, KH, KW) = d loss / d w: x's windows weighted by g, summed."""
-    N, O, Ho, Wo = g.shape
+    """gw (Co, C/groups, KH, KW) = d loss / d w: x's windows weighted by g, summed."""
+    N, Co, Ho, Wo = g.shape
     Cg, KH, KW = gw.shape[1], gw.shape[2], gw.shape[3]
-    Og = O // groups
-    for o in range(O):
+    Og = Co // groups
+    for o in range(Co):
         c0 = (o // Og) * Cg
         for c in range(Cg):
             for p in range(KH):
@@ -71,5 +75,7 @@ def conv2d_backward_weight(x, g, gw, sh, sw, dh, dw, groups):
                     for n in range(N):
                         for i in range(Ho):
                             for j in range(Wo):
-                                total += g[n, o, i, j] * x[n, c0 + c, i * sh + p * dh, j * sw + q * dw]
+                                total += (
+                                    g[n, o, i, j] * x[n, c0 + c, i * sh + p * dh, j * sw + q * dw]
+                                )
                     gw[o, c, p, q] = total

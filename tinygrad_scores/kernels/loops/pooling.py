@@ -16,7 +16,10 @@ from .._jit import kernel
 
 _T = ("float32", "float64")
 _I = "int64[::1]"
-_MAX = [f"void({t}[:, :, ::1], {_I}, {_I}, intp, {_I}, {_I}, intp, {t}[:, :, ::1], int64[:, :, ::1])" for t in _T]
+_MAX = [
+    f"void({t}[:, :, ::1], {_I}, {_I}, intp, {_I}, {_I}, intp, {t}[:, :, ::1], int64[:, :, ::1])"
+    for t in _T
+]
 _MAX_BACK = [f"void({t}[:, :, ::1], int64[:, :, ::1], {t}[:, :, ::1])" for t in _T]
 _AVG = [f"void({t}[:, :, ::1], {_I}, {_I}, {_I}, {_I}, {t}[:, ::1], {t}[:, :, ::1])" for t in _T]
 
