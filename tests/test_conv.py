@@ -434,3 +434,17 @@ def test_dropout2d_zeroes_whole_channels_and_batchnorm2d_normalises_channels():
     np.testing.assert_allclose(out.mean(axis=(0, 2, 3)), 0, atol=1e-5)
     with pytest.raises(ValueError, match="expected 4D input"):
         bn(ts.randn(4, 3, 5))
+
+
+def test_adadelta_steps_as_pytorch():
+    """Three steps on sum(c * p^2) with weight decay; the values are PyTorch 2's."""
+    p = ts.tensor([1.0, -2.0, 0.5], dtype=ts.float64, requires_grad=True)
+    opt = ts.optim.Adadelta([p], lr=1.0, rho=0.9, eps=1e-6, weight_decay=0.1)
+    for _ in range(3):
+        opt.zero_grad()
+        (p**2 * ts.tensor([1.0, 2.0, 3.0], dtype=ts.float64)).sum().backward()
+        opt.step()
+    np.testing.assert_allclose(
+        p.detach().numpy(), [0.9903090445069902, -1.9903007500587007, 0.4903256746759684], rtol=1e-12
+    )
+    assert sorted(opt.state[p]) == ["acc_delta", "square_avg", "step"]
