@@ -444,7 +444,6 @@ def test_adadelta_steps_as_pytorch():
         opt.zero_grad()
         (p**2 * ts.tensor([1.0, 2.0, 3.0], dtype=ts.float64)).sum().backward()
         opt.step()
-    np.testing.assert_allclose(
-        p.detach().numpy(), [0.9903090445069902, -1.9903007500587007, 0.4903256746759684], rtol=1e-12
-    )
+    want = [0.9903090445069902, -1.9903007500587007, 0.4903256746759684]
+    np.testing.assert_allclose(p.detach().numpy(), want, rtol=1e-12)
     assert sorted(opt.state[p]) == ["acc_delta", "square_avg", "step"]

@@ -146,3 +146,15 @@ def test_max_pool_lets_nan_win_as_pytorch(floor):
     one = np.zeros(1, np.int64), np.ones(1, np.int64)
     floor.max_pool_forward(x, *one, 1, np.zeros(1, np.int64), np.full(1, 4), 1, out, idx)
     assert np.isnan(out[0, 0, 0]) and idx[0, 0, 0] == 1
+
+
+def test_max_pool_on_the_mnist_cnns_planes_runs_the_threaded_path(floor):
+    x = np.random.default_rng(0).standard_normal((64 * 64, 24, 24)).astype(np.float32)
+    starts, counts = np.arange(12, dtype=np.int64) * 2, np.full(12, 2, np.int64)
+    out, idx = np.empty((64 * 64, 12, 12), np.float32), np.empty((64 * 64, 12, 12), np.int64)
+    floor.max_pool_forward(x, starts, counts, 1, starts, counts, 1, out, idx)
+    want = x.reshape(-1, 12, 2, 12, 2).max(axis=(2, 4))
+    np.testing.assert_array_equal(out, want)
+    gx = np.empty_like(x)
+    floor.max_pool_backward(out, idx, gx)
+    np.testing.assert_array_equal(gx, np.where(x == np.repeat(np.repeat(want, 2, 1), 2, 2), x, 0))
