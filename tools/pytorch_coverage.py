@@ -82,6 +82,8 @@ NAMES = {
         Transformer TransformerEncoder TransformerEncoderLayer MultiheadAttention
         CrossEntropyLoss NLLLoss MSELoss L1Loss SmoothL1Loss HuberLoss BCELoss
         BCEWithLogitsLoss KLDivLoss CosineEmbeddingLoss MarginRankingLoss TripletMarginLoss
+        ConvTranspose1d AvgPool1d AdaptiveAvgPool1d AdaptiveMaxPool1d AdaptiveMaxPool2d
+        MaxUnpool2d Unfold Fold PixelShuffle PixelUnshuffle InstanceNorm2d
         functional init utils
     """,
     "torch.nn.functional": """
@@ -93,7 +95,8 @@ NAMES = {
         cross_entropy nll_loss mse_loss l1_loss smooth_l1_loss huber_loss binary_cross_entropy
         binary_cross_entropy_with_logits kl_div cosine_similarity pairwise_distance
         triplet_margin_loss margin_ranking_loss poisson_nll_loss gaussian_nll_loss ctc_loss
-        scaled_dot_product_attention
+        scaled_dot_product_attention conv_transpose1d avg_pool1d adaptive_avg_pool1d
+        adaptive_max_pool1d adaptive_max_pool2d max_unpool2d pixel_shuffle pixel_unshuffle
     """,
     "torch.nn.init": """
         uniform_ normal_ constant_ ones_ zeros_ eye_ xavier_uniform_ xavier_normal_
