@@ -22,13 +22,14 @@ class Conv2d(Function):
     """out[n, o, i, j] = b[o] + sum_{c, p, q} x[n, c0 + c, i*sh + p*dh, j*sw + q*dw] w[o, c, p, q]
 
     (x padded already, w of shape (Co, C/groups, KH, KW), c0 the first input channel of o's
-    group). Each output is linear in x and in w, so:
+    group). Each output is linear in x and in w, so dx = the transposed convolution of g
+    with w, dw = the convolution of x with g, db = g summed over n, i, j; term by term:
 
         dx[n, c0 + c, i*sh + p*dh, j*sw + q*dw] += g[n, o, i, j] w[o, c, p, q]
-            the transposed convolution of g with w;
         dw[o, c, p, q] = sum_{n, i, j} g[n, o, i, j] x[n, c0 + c, i*sh + p*dh, j*sw + q*dw]
-            the convolution of x with g (g's planes as the kernel);
-        db[o] = sum_{n, i, j} g[n, o, i, j].
+        db[o] = sum_{n, i, j} g[n, o, i, j]
+
+    (the weight gradient's kernel is g's planes, dilated by the stride).
     """
 
     @staticmethod
@@ -67,8 +68,8 @@ class AxisMaps(Function):
     """out = a with each of its last k axes sent through a matrix M_axis (out_len x in_len):
     for 2 axes, out[..., i, j] = sum_{h, w} Mh[i, h] Mw[j, w] a[..., h, w]. One-hot rows
     copy (padding by reflection, replication or wrap-around; nearest-neighbour resizing),
-    rows of two weights interpolate (bilinear). Linear, so
-    da[..., h, w] = sum_{i, j} Mh[i, h] Mw[j, w] g[..., i, j]: the same maps, transposed."""
+    rows of two weights interpolate (bilinear). Linear, so da = g through the same maps,
+    transposed: da[..., h, w] = sum_{i, j} Mh[i, h] Mw[j, w] g[..., i, j]."""
 
     @staticmethod
     def forward(ctx, a, maps):

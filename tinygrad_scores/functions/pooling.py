@@ -31,7 +31,8 @@ def max_pool_with_indices(a, hs, hn, dh, ws, wn, dw):
 
 class MaxPool(Function):
     """out[n, c, i, j] = max of a[n, c] over window (i, j);
-    da[n, c, h, w] = sum of g[n, c, i, j] over the windows whose max sat at (h, w)."""
+    da = g sent to where each max was: da[n, c, h, w] = sum of g[n, c, i, j] over the
+    windows whose max sat at (h, w)."""
 
     @staticmethod
     def forward(ctx, a, hs, hn, dh, ws, wn, dw):
@@ -50,7 +51,8 @@ class MaxPool(Function):
 
 class AvgPool(Function):
     """out[n, c, i, j] = (sum of a[n, c] over window (i, j)) / div[i, j];
-    da[n, c, h, w] = sum over the windows (i, j) holding (h, w) of g[n, c, i, j] / div[i, j]."""
+    da = g / div spread over each window: da[n, c, h, w] = sum over the windows (i, j)
+    holding (h, w) of g[n, c, i, j] / div[i, j]."""
 
     @staticmethod
     def forward(ctx, a, hs, hn, ws, wn, div):
@@ -72,7 +74,7 @@ class AvgPool(Function):
 
 class MaxUnpool(Function):
     """out[n, c].flat[idx[n, c, i, j]] = a[n, c, i, j], zeros elsewhere;
-    da[n, c, i, j] = g[n, c].flat[idx[n, c, i, j]] (the gradient read back where a went)."""
+    da = g read back where a went: da[n, c, i, j] = g[n, c].flat[idx[n, c, i, j]]."""
 
     @staticmethod
     def forward(ctx, a, idx, size):

@@ -53,10 +53,11 @@ def pad_by_copies(input: Tensor, pad: Sequence[int], mode: str) -> Tensor:
     """F.pad with mode 'reflect', 'replicate' or 'circular' (pad lists (left, right)
     amounts from the last dim backwards)."""
     k = len(pad) // 2
-    if k > input.ndim - 1 or k > 3:
+    if k not in (1, 2, 3) or input.ndim not in (k + 1, k + 2):
         raise NotImplementedError(
-            f"pad: mode='{mode}' pads at most the last 3 dims and not the first, got "
-            f"{len(pad)} pad values for an input of {input.ndim} dims"
+            f"Padding size {len(pad)} is not supported for {input.ndim}D input tensor. "
+            f"Supported combinations for non-constant padding: 2D or 3D input with padding "
+            f"size 2, 3D or 4D with 4, 4D or 5D with 6"
         )
     maps = []
     for axis in range(input.ndim - k, input.ndim):
