@@ -11,7 +11,7 @@ import numpy as np
 from ..tensor import Tensor
 from . import functional as F
 from .functional_conv import ntuple
-from .layers import _BatchNorm, _dtype
+from .layers import Dropout, _BatchNorm, _dtype
 from .module import Module, Parameter
 
 
@@ -31,6 +31,18 @@ class _MaxPoolNd(Module):
         self.padding, self.dilation = padding, dilation
         self.return_indices, self.ceil_mode = return_indices, ceil_mode
 
+    def forward(self, input: Tensor) -> Any:
+        pool = F.max_pool1d if isinstance(self, MaxPool1d) else F.max_pool2d
+        return pool(
+            input,
+            self.kernel_size,
+            self.stride,
+            self.padding,
+            self.dilation,
+            self.ceil_mode,
+            self.return_indices,
+        )
+
     def extra_repr(self) -> str:
         return (
             f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
@@ -41,31 +53,9 @@ class _MaxPoolNd(Module):
 class MaxPool1d(_MaxPoolNd):
     """The largest value of each window of (N, C, L) input."""
 
-    def forward(self, input: Tensor) -> Any:
-        return F.max_pool1d(
-            input,
-            self.kernel_size,
-            self.stride,
-            self.padding,
-            self.dilation,
-            self.ceil_mode,
-            self.return_indices,
-        )
-
 
 class MaxPool2d(_MaxPoolNd):
     """The largest value of each window of (N, C, H, W) input."""
-
-    def forward(self, input: Tensor) -> Any:
-        return F.max_pool2d(
-            input,
-            self.kernel_size,
-            self.stride,
-            self.padding,
-            self.dilation,
-            self.ceil_mode,
-            self.return_indices,
-        )
 
 
 def _single(v: Any) -> Any:
@@ -255,21 +245,12 @@ class PixelUnshuffle(Module):
         return f"downscale_factor={self.downscale_factor}"
 
 
-class Dropout2d(Module):
+class Dropout2d(Dropout):
     """In training, zeroes whole channels with probability p and scales the rest by
     1 / (1 - p); in eval mode, the identity."""
 
-    def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
-        super().__init__()
-        if p < 0 or p > 1:
-            raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
-        self.p, self.inplace = p, inplace
-
     def forward(self, input: Tensor) -> Tensor:
         return F.dropout2d(input, self.p, self.training, self.inplace)
-
-    def extra_repr(self) -> str:
-        return f"p={self.p}, inplace={self.inplace}"
 
 
 class BatchNorm2d(_BatchNorm):
