@@ -2,7 +2,8 @@
 blocked GEMM of matmul.py.
 
 Over its loop twin (loops/conv.py): the MNIST CNN's second layer (batch 64, 32 -> 64
-channels, 3 x 3 on 26 x 26) forward 1.4 GFLOP, TIMING_PLACEHOLDER. The twin computes each
+channels, 3 x 3 on 26 x 26, 1.4 GFLOP) forward 2,564 -> 59 ms on one thread (43x; 0.5 ->
+23 GFLOPS on the shared 2-core machine, 2026-12-05). The twin computes each
 output as its own dot product, one multiply-add at a time, reading x across planes; here
 each sample's windows are copied once into the rows of a matrix (``im2col``: row
 (c, p, q), column (i, j) holds x[c, i*sh + p*dh, j*sw + q*dw]), after which
