@@ -447,3 +447,29 @@ def test_adadelta_steps_as_pytorch():
     want = [0.9903090445069902, -1.9903007500587007, 0.4903256746759684]
     np.testing.assert_allclose(p.detach().numpy(), want, rtol=1e-12)
     assert sorted(opt.state[p]) == ["acc_delta", "square_avg", "step"]
+
+
+@settings(max_examples=10, deadline=None)
+@given(seed=st.integers(0, 2**16), mode=st.sampled_from(["reflect", "replicate", "circular"]))
+def test_resampling_ops_gradcheck(seed, mode):
+    rng = np.random.default_rng(seed)
+    x = leaf(rng.standard_normal((2, 4, 4, 5)))
+    assert ts.gradcheck(lambda t: F.pad(t, (2, 1, 0, 3), mode=mode), (x,))
+    assert ts.gradcheck(lambda t: F.unfold(t, (2, 3), padding=1, stride=(1, 2)), (x,))
+    cols = leaf(rng.standard_normal((2, 8, 8)))
+    assert ts.gradcheck(lambda t: F.fold(t, (3, 4), 2, padding=(1, 0), stride=(1, 2)), (cols,))
+    assert ts.gradcheck(lambda t: F.interpolate(t, size=(7, 3)), (x,))
+    for corners in (False, True):
+        fn = lambda t: F.interpolate(t, scale_factor=1.5, mode="bilinear", align_corners=corners)  # noqa: E731
+        assert ts.gradcheck(fn, (x,))
+    assert ts.gradcheck(lambda t: F.pixel_shuffle(t, 2), (x,))
+    assert ts.gradcheck(lambda t: F.instance_norm(t), (x,))
+
+
+def test_an_empty_batch_gives_empty_outputs_and_zero_weight_gradients():
+    layer = nn.Conv2d(2, 3, 3, dtype=ts.float64)
+    out = layer(ts.zeros(0, 2, 5, 5, dtype=ts.float64))
+    assert out.shape == (0, 3, 3, 3)
+    out.sum().backward()
+    assert (layer.weight.grad.numpy() == 0).all() and (layer.bias.grad.numpy() == 0).all()
+    assert F.max_pool2d(ts.zeros(0, 2, 4, 4), 2).shape == (0, 2, 2, 2)
