@@ -7,6 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tinygrad_scores import kernels
+from tinygrad_scores.kernels import conv
 from tinygrad_scores.kernels import reference as ref
 
 FIXTURE_OK = [HealthCheck.function_scoped_fixture]
@@ -158,3 +159,21 @@ def test_max_pool_on_the_mnist_cnns_planes_runs_the_threaded_path(floor):
     gx = np.empty_like(x)
     floor.max_pool_backward(out, idx, gx)
     np.testing.assert_array_equal(gx, np.where(x == np.repeat(np.repeat(want, 2, 1), 2, 2), x, 0))
+
+
+@pytest.mark.parametrize("chunk", [1, 300, 1 << 20])
+def test_conv2d_in_chunks_of_samples(chunk, monkeypatch):
+    """The fast floor's chunks of samples (one, some with a remainder, the whole batch)."""
+    monkeypatch.setattr(conv, "CHUNK_ELEMENTS", chunk)
+    rng = np.random.default_rng(3)
+    x, w = rng.standard_normal((5, 4, 6, 7)), rng.standard_normal((6, 2, 2, 3))
+    opts = (1, 2, 2, 1, 2)
+    out = np.empty((5, 6, 4, 3))
+    conv.conv2d_forward(x, w, out, *opts)
+    np.testing.assert_allclose(out, ref.conv2d_forward(x, w, *opts), atol=1e-12)
+    g = rng.standard_normal(out.shape)
+    gx, gw = np.empty_like(x), np.empty_like(w)
+    conv.conv2d_backward_input(g, w, gx, *opts)
+    conv.conv2d_backward_weight(x, g, gw, *opts)
+    np.testing.assert_allclose(gx, ref.conv2d_backward_input(g, w, x.shape, *opts), atol=1e-12)
+    np.testing.assert_allclose(gw, ref.conv2d_backward_weight(x, g, w.shape, *opts), atol=1e-12)
