@@ -162,9 +162,11 @@ def test_max_pool_on_the_mnist_cnns_planes_runs_the_threaded_path(floor):
 
 
 @pytest.mark.parametrize("chunk", [1, 300, 1 << 20])
-def test_conv2d_in_chunks_of_samples(chunk, monkeypatch):
+@pytest.mark.parametrize("alone", [1, 1 << 17])
+def test_conv2d_in_chunks_of_samples(chunk, alone, monkeypatch):
     """The fast floor's chunks of samples (one, some with a remainder, the whole batch)."""
     monkeypatch.setattr(conv, "CHUNK_ELEMENTS", chunk)
+    monkeypatch.setattr(conv, "ALONE_FROM", alone)
     rng = np.random.default_rng(3)
     x, w = rng.standard_normal((5, 4, 6, 7)), rng.standard_normal((6, 2, 2, 3))
     opts = (1, 2, 2, 1, 2)
