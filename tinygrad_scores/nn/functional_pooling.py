@@ -516,6 +516,10 @@ def instance_norm(
             var = a.var(axis=axes).mean(0) * count / max(count - 1, 1)
             running_var.array[...] = (1 - momentum) * running_var.array + momentum * var
     else:
+        if running_mean is None or running_var is None:
+            raise RuntimeError(
+                "Expected running_mean and running_var to be defined when use_input_stats is false"
+            )
         mean = running_mean.array.astype(input.array.dtype).reshape(channel_shape)
         inv = (1.0 / np.sqrt(running_var.array.astype(np.float64) + eps)).astype(input.array.dtype)
         out = (input - Tensor.wrap(mean)) * Tensor.wrap(inv.reshape(channel_shape))
