@@ -473,3 +473,13 @@ def test_an_empty_batch_gives_empty_outputs_and_zero_weight_gradients():
     out.sum().backward()
     assert (layer.weight.grad.numpy() == 0).all() and (layer.bias.grad.numpy() == 0).all()
     assert F.max_pool2d(ts.zeros(0, 2, 4, 4), 2).shape == (0, 2, 2, 2)
+
+
+def test_conv_transpose_output_size_picks_the_output_padding():
+    up = nn.ConvTranspose2d(2, 3, 3, stride=2, padding=1)
+    x = ts.randn(1, 2, 4, 4)
+    assert up(x).shape == (1, 3, 7, 7)
+    assert up(x, output_size=[8, 8]).shape == (1, 3, 8, 8)
+    assert up(x, output_size=(1, 3, 7, 8)).shape == (1, 3, 7, 8)
+    with pytest.raises(ValueError, match=r"valid sizes range from \[7, 7\] to \[8, 8\]"):
+        up(x, output_size=(9, 9))

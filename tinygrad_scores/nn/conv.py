@@ -11,7 +11,7 @@ import numpy as np
 from ..tensor import Tensor
 from . import functional as F
 from . import init
-from .functional_conv import PADDING_MODES, convolution, ntuple
+from .functional_conv import PADDING_MODES, conv_transpose_output_size, convolution, ntuple
 from .layers import _dtype
 from .module import Module, Parameter
 
@@ -177,8 +177,23 @@ class _ConvTransposeNd(_ConvNd):
         )
 
     def forward(self, input: Tensor, output_size: Any = None) -> Tensor:
-        if output_size is not None:
-            raise NotImplementedError(f"{type(self).__name__}: output_size= is not supported")
+        output_padding = self.output_padding
+        if output_size is not None:  # the output_padding that gives this size
+            n = self._n
+            wanted = [int(s) for s in tuple(output_size)[-n:]]
+            smallest = [
+                conv_transpose_output_size(size, k, s, p, 0, d)
+                for size, k, s, p, d in zip(
+                    input.shape[-n:], self.kernel_size, self.stride, self.padding, self.dilation
+                )
+            ]
+            output_padding = tuple(w - s for w, s in zip(wanted, smallest))
+            largest = [x + max(st, d) - 1 for x, st, d in zip(smallest, self.stride, self.dilation)]
+            if any(not lo <= w <= hi for w, lo, hi in zip(wanted, smallest, largest)):
+                raise ValueError(
+                    f"requested an output size of {wanted}, but valid sizes range from "
+                    f"{smallest} to {largest} (for an input of {list(input.shape[-n:])})"
+                )
         transpose = F.conv_transpose1d if self._n == 1 else F.conv_transpose2d
         return transpose(
             input,
@@ -186,7 +201,7 @@ class _ConvTransposeNd(_ConvNd):
             self.bias,
             self.stride,
             self.padding,
-            self.output_padding,
+            output_padding,
             self.groups,
             self.dilation,
         )
