@@ -483,3 +483,24 @@ def test_conv_transpose_output_size_picks_the_output_padding():
     assert up(x, output_size=(1, 3, 7, 8)).shape == (1, 3, 7, 8)
     with pytest.raises(ValueError, match=r"valid sizes range from \[7, 7\] to \[8, 8\]"):
         up(x, output_size=(9, 9))
+
+
+def test_padding_and_upsampling_layers():
+    x = ts.tensor([[[[1.0, 2.0], [3.0, 4.0]]]])
+    assert nn.ReflectionPad2d(1)(x).tolist()[0][0] == [
+        [4, 3, 4, 3],
+        [2, 1, 2, 1],
+        [4, 3, 4, 3],
+        [2, 1, 2, 1],
+    ]
+    row = ts.tensor([[[1.0, 2.0, 3.0]]])
+    assert nn.ReplicationPad1d((1, 2))(row).tolist() == [[[1, 1, 2, 3, 3, 3]]]
+    assert nn.CircularPad1d(1)(row).tolist() == [[[3, 1, 2, 3, 1]]]
+    assert nn.ConstantPad1d(2, 3.5)(row).tolist() == [[[3.5, 3.5, 1, 2, 3, 3.5, 3.5]]]
+    assert nn.ZeroPad2d((1, 0, 0, 1))(ts.tensor([[[[5.0]]]])).tolist() == [[[[0, 5], [0, 0]]]]
+    pair = ts.tensor([[[[0.0, 2.0]]]])
+    assert nn.UpsamplingNearest2d(scale_factor=2)(pair).tolist() == [[[[0, 0, 2, 2]] * 2]]
+    assert nn.UpsamplingBilinear2d(size=(1, 3))(pair).tolist() == [[[[0, 1, 2]]]]
+    assert repr(nn.ZeroPad2d(2)) == "ZeroPad2d((2, 2, 2, 2))"
+    assert repr(nn.ConstantPad1d(2, 3.5)) == "ConstantPad1d(padding=(2, 2), value=3.5)"
+    assert repr(nn.UpsamplingBilinear2d(size=4)) == "UpsamplingBilinear2d(size=4, mode='bilinear')"

@@ -84,6 +84,8 @@ NAMES = {
         BCEWithLogitsLoss KLDivLoss CosineEmbeddingLoss MarginRankingLoss TripletMarginLoss
         ConvTranspose1d AvgPool1d AdaptiveAvgPool1d AdaptiveMaxPool1d AdaptiveMaxPool2d
         MaxUnpool2d Unfold Fold PixelShuffle PixelUnshuffle InstanceNorm2d
+        ZeroPad2d ConstantPad2d ReflectionPad2d ReplicationPad2d UpsamplingNearest2d
+        UpsamplingBilinear2d
         functional init utils
     """,
     "torch.nn.functional": """
