@@ -201,32 +201,34 @@ class Upsample(Module):
         return info + f", mode={self.mode!r}"
 
 
-class PixelShuffle(Module):
+class _Shuffle(Module):
+    """PixelShuffle and PixelUnshuffle: one factor, kept under PyTorch's attribute name."""
+
+    def __init__(self, name: str, factor: int) -> None:
+        super().__init__()
+        self._factor_name = name
+        setattr(self, name, factor)
+
+    def forward(self, input: Tensor) -> Tensor:
+        shuffle = F.pixel_shuffle if self._factor_name == "upscale_factor" else F.pixel_unshuffle
+        return shuffle(input, getattr(self, self._factor_name))
+
+    def extra_repr(self) -> str:
+        return f"{self._factor_name}={getattr(self, self._factor_name)}"
+
+
+class PixelShuffle(_Shuffle):
     """(*, C * r^2, H, W) -> (*, C, H * r, W * r)."""
 
     def __init__(self, upscale_factor: int) -> None:
-        super().__init__()
-        self.upscale_factor = upscale_factor
-
-    def forward(self, input: Tensor) -> Tensor:
-        return F.pixel_shuffle(input, self.upscale_factor)
-
-    def extra_repr(self) -> str:
-        return f"upscale_factor={self.upscale_factor}"
+        super().__init__("upscale_factor", upscale_factor)
 
 
-class PixelUnshuffle(Module):
+class PixelUnshuffle(_Shuffle):
     """(*, C, H * r, W * r) -> (*, C * r^2, H, W)."""
 
     def __init__(self, downscale_factor: int) -> None:
-        super().__init__()
-        self.downscale_factor = downscale_factor
-
-    def forward(self, input: Tensor) -> Tensor:
-        return F.pixel_unshuffle(input, self.downscale_factor)
-
-    def extra_repr(self) -> str:
-        return f"downscale_factor={self.downscale_factor}"
+        super().__init__("downscale_factor", downscale_factor)
 
 
 class Dropout2d(Dropout):
