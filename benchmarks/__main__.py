@@ -1,5 +1,6 @@
 """python -m benchmarks [--quick] [--threads N] [--json PATH] [--plot PATH] [--only PART]
-python -m benchmarks --matmul [options of benchmarks.matmul_shapes]: every network product"""
+python -m benchmarks --matmul [options of benchmarks.matmul_shapes]: every network product
+python -m benchmarks --cnn [options of benchmarks.cnn]: CNN steps against PyTorch and NumPy"""
 
 import os
 import sys
@@ -18,6 +19,11 @@ if "--matmul" in sys.argv[1:]:  # its own subprocesses, one per thread count
     from .matmul_shapes import main as matmul_main
 
     sys.exit(matmul_main([a for a in sys.argv[1:] if a != "--matmul"]))
+
+if "--cnn" in sys.argv[1:]:  # a process per framework and thread count
+    from .cnn import main as cnn_main
+
+    sys.exit(cnn_main([a for a in sys.argv[1:] if a != "--cnn"]))
 
 # Thread counts must be fixed before NumPy's BLAS and Numba start their pools.
 _n = _threads_from_argv(sys.argv[1:])

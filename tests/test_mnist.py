@@ -284,6 +284,13 @@ def test_train_mnist_learns_and_draws(train_mnist, tmp_path, capsys):
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def test_train_mnist_trains_the_cnn(train_mnist, capsys):
+    result = train_mnist.main(["--model", "cnn", "--epochs", "1", "--quiet"])
+    assert result["test_acc"] >= 0.85  # 90.6% after one epoch; 97.3% after the default 8
+    layers = [type(m).__name__ for m in result["model"]]
+    assert layers.count("Conv2d") == 2 and layers.count("MaxPool2d") == 2
+
+
 def test_train_mnist_names_the_missing_matplotlib(train_mnist, monkeypatch, tmp_path):
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib fails
     with pytest.raises(SystemExit, match="pip install matplotlib"):

@@ -288,8 +288,9 @@ def test_pad_constant_and_crop():
     out = F.pad(x, (0, 1, 1, 0), value=9.0)
     assert out.tolist() == [[9, 9, 9, 9], [1, 2, 3, 9], [4, 5, 6, 9]]
     assert F.pad(x, (-1, 0)).tolist() == [[2, 3], [5, 6]]
-    with pytest.raises(NotImplementedError, match="reflect"):
-        F.pad(x, (1, 1), mode="reflect")
+    assert F.pad(x, (1, 1), mode="reflect").tolist() == [[2, 1, 2, 3, 2], [5, 4, 5, 6, 5]]
+    with pytest.raises(NotImplementedError, match="Padding size 2 is not supported for 1D"):
+        F.pad(ts.ones(3), (1, 1), mode="reflect")
     with pytest.raises(RuntimeError, match="divisible by 2"):
         F.pad(x, (1,))
     with pytest.raises(RuntimeError, match="Padding length should be less than or equal"):

@@ -84,6 +84,10 @@ NAMES = {
         GRUCell TransformerDecoder TransformerDecoderLayer
         CrossEntropyLoss NLLLoss MSELoss L1Loss SmoothL1Loss HuberLoss BCELoss
         BCEWithLogitsLoss KLDivLoss CosineEmbeddingLoss MarginRankingLoss TripletMarginLoss
+        ConvTranspose1d AvgPool1d AdaptiveAvgPool1d AdaptiveMaxPool1d AdaptiveMaxPool2d
+        MaxUnpool2d Unfold Fold PixelShuffle PixelUnshuffle InstanceNorm2d
+        ZeroPad2d ConstantPad2d ReflectionPad2d ReplicationPad2d UpsamplingNearest2d
+        UpsamplingBilinear2d
         functional init utils modules parameter
     """,
     "torch.nn.modules": """
@@ -101,6 +105,8 @@ NAMES = {
         binary_cross_entropy_with_logits kl_div cosine_similarity pairwise_distance
         triplet_margin_loss margin_ranking_loss poisson_nll_loss gaussian_nll_loss ctc_loss
         scaled_dot_product_attention multi_head_attention_forward
+        conv_transpose1d avg_pool1d adaptive_avg_pool1d
+        adaptive_max_pool1d adaptive_max_pool2d max_unpool2d pixel_shuffle pixel_unshuffle
     """,
     "torch.nn.init": """
         uniform_ normal_ constant_ ones_ zeros_ eye_ xavier_uniform_ xavier_normal_

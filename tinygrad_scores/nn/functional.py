@@ -33,6 +33,14 @@ from ..functions.normalization import (
     VectorNorm,
 )
 from ..tensor import Tensor
+from .functional_conv import (  # noqa: F401  (re-exported: F.conv2d, ...)
+    conv1d,
+    conv2d,
+    conv_transpose1d,
+    conv_transpose2d,
+    pad_by_copies,
+)
+from .functional_pooling import *  # noqa: F401,F403  (pooling, unfold/fold, interpolate, ...)
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -552,11 +560,7 @@ def pad(
 ) -> Tensor:
     """Pad (or, with negative amounts, crop) the last ``len(pad) // 2`` dims with
     ``value``; ``pad`` lists (left, right) amounts from the last dim backwards."""
-    if mode != "constant":
-        if mode in _PAD_MODES:
-            raise NotImplementedError(
-                f"pad: mode='{mode}' is not implemented (only mode='constant' is)"
-            )
+    if mode not in _PAD_MODES:
         raise NotImplementedError(f"Unrecognised padding mode {mode}")
     pad = tuple(int(p) for p in pad)
     if len(pad) % 2:
@@ -567,6 +571,10 @@ def pad(
             f"input dimension but got padding length {len(pad)} and input of "
             f"dimension {input.ndim}"
         )
+    if mode != "constant":
+        if value:
+            raise NotImplementedError(f'Padding mode "{mode}" doesn\'t take in value argument.')
+        return pad_by_copies(input, pad, mode)
     return ConstantPad.apply(input, pad=pad, value=0 if value is None else value)
 
 
