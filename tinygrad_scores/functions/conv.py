@@ -8,9 +8,10 @@ import numpy as np
 
 from .. import kernels
 from ..autograd import Function
-from ._common import kernel_array
+from ._common import call_op, kernel_array
+from .normalization import ConstantPad
 
-__all__ = ["Conv2d", "ConvTranspose2d", "AxisMaps"]
+__all__ = ["Conv2d", "ConvTranspose2d", "Conv2dWeightBackward", "AxisMaps"]
 
 
 def conv_output_size(size, kernel, stride, dilation):
@@ -29,11 +30,14 @@ class Conv2d(Function):
         dw[o, c, p, q] = sum_{n, i, j} g[n, o, i, j] x[n, c0 + c, i*sh + p*dh, j*sw + q*dw]
         db[o] = sum_{n, i, j} g[n, o, i, j]
 
-    (the weight gradient's kernel is g's planes, dilated by the stride).
+    (the weight gradient's kernel is g's planes, dilated by the stride). Each product is
+    an op of its own, so the gradient differentiates again: dx = ConvTranspose2d(g, w),
+    dw = Conv2dWeightBackward(x, g) (PyTorch's convolution_backward, likewise).
     """
 
     @staticmethod
     def forward(ctx, x, w, b=None, stride=(1, 1), dilation=(1, 1), groups=1):
+        ctx.save_for_backward(x, w)  # the inputs themselves, so create_graph finds them
         x = kernel_array(x, "conv2d")
         w = kernel_array(w, "conv2d", x.dtype)
         (sh, sw), (dh, dw) = stride, dilation
@@ -44,24 +48,50 @@ class Conv2d(Function):
         kernels.active().conv2d_forward(x, w, out, sh, sw, dh, dw, groups)
         if b is not None:
             out += b.astype(x.dtype, copy=False).reshape(1, Co, 1, 1)
-        ctx.save_for_backward(x, w)
-        ctx.options = (sh, sw, dh, dw, groups)
+        ctx.options = dict(stride=(sh, sw), dilation=(dh, dw), groups=groups)
         return out
 
     @staticmethod
     def backward(ctx, grad):
         x, w = ctx.saved_tensors
-        g = kernel_array(grad, "conv2d", x.dtype)
         dx = dw = db = None
         if ctx.needs_input_grad[0]:
-            dx = np.empty_like(x)
-            kernels.active().conv2d_backward_input(g, w, dx, *ctx.options)
+            dx = call_op(ConvTranspose2d, grad, w, size=tuple(x.shape[2:]), **ctx.options)
         if ctx.needs_input_grad[1]:
-            dw = np.empty_like(w)
-            kernels.active().conv2d_backward_weight(x, g, dw, *ctx.options)
+            dw = call_op(Conv2dWeightBackward, x, grad, kernel=tuple(w.shape[2:]), **ctx.options)
         if len(ctx.needs_input_grad) > 2 and ctx.needs_input_grad[2]:
-            db = g.sum(axis=(0, 2, 3))
+            db = np.sum(grad, axis=(0, 2, 3))
         return dx, dw, db
+
+
+class Conv2dWeightBackward(Function):
+    """Conv2d's weight gradient: out[o, c, p, q] = sum_{n, i, j} g[n, o, i, j]
+    x[n, c0 + c, i*sh + p*dh, j*sw + q*dw], of shape (Co, C/groups, KH, KW) with ``kernel``
+    = (KH, KW). Bilinear in x and g; with G the gradient of out (a weight's shape):
+        dx = ConvTranspose2d(g, G)  (the input gradient of Conv2d(x, G));
+        dg = Conv2d(x, G)           (g's windows are exactly Conv2d's outputs).
+    """
+
+    @staticmethod
+    def forward(ctx, x, g, kernel, stride=(1, 1), dilation=(1, 1), groups=1):
+        ctx.save_for_backward(x if ctx.needs(1) else None, g if ctx.needs(0) else None)
+        x = kernel_array(x, "conv2d")
+        g = kernel_array(g, "conv2d", x.dtype)
+        out = np.empty((g.shape[1], x.shape[1] // groups) + tuple(kernel), x.dtype)
+        kernels.active().conv2d_backward_weight(x, g, out, *stride, *dilation, groups)
+        ctx.options = dict(stride=stride, dilation=dilation, groups=groups)
+        ctx.size = tuple(x.shape[2:])
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, g = ctx.saved_tensors
+        dx = dg = None
+        if ctx.needs_input_grad[0]:
+            dx = call_op(ConvTranspose2d, g, grad, size=ctx.size, **ctx.options)
+        if ctx.needs_input_grad[1]:
+            dg = call_op(Conv2d, x, grad, **ctx.options)
+        return dx, dg
 
 
 class AxisMaps(Function):
@@ -69,24 +99,21 @@ class AxisMaps(Function):
     for 2 axes, out[..., i, j] = sum_{h, w} Mh[i, h] Mw[j, w] a[..., h, w]. One-hot rows
     copy (padding by reflection, replication or wrap-around; nearest-neighbour resizing),
     rows of two weights interpolate (bilinear). Linear, so da = g through the same maps,
-    transposed: da[..., h, w] = sum_{i, j} Mh[i, h] Mw[j, w] g[..., i, j]."""
+    transposed: da[..., h, w] = sum_{i, j} Mh[i, h] Mw[j, w] g[..., i, j], i.e. AxisMaps
+    of g with the maps M^T: an op again, so it differentiates again."""
 
     @staticmethod
     def forward(ctx, a, maps):
         ctx.maps = maps
-        return _apply_maps(a, [m.astype(a.dtype, copy=False) for m in maps], transpose=False)
+        first = a.ndim - len(maps)
+        for axis, m in zip(range(first, a.ndim), maps):
+            moved = np.moveaxis(a, axis, -1)
+            a = np.moveaxis(moved @ m.astype(a.dtype, copy=False).T, -1, axis)
+        return np.ascontiguousarray(a)
 
     @staticmethod
     def backward(ctx, grad):
-        return _apply_maps(grad, [m.astype(grad.dtype, copy=False) for m in ctx.maps], True)
-
-
-def _apply_maps(a, maps, transpose):
-    first = a.ndim - len(maps)
-    for axis, m in zip(range(first, a.ndim), maps):
-        moved = np.moveaxis(a, axis, -1)
-        a = np.moveaxis(moved @ (m if transpose else m.T), -1, axis)
-    return np.ascontiguousarray(a)
+        return call_op(AxisMaps, grad, maps=tuple(m.T for m in ctx.maps))
 
 
 def copy_map(index, size):
@@ -107,54 +134,49 @@ class ConvTranspose2d(Function):
              i*sh + p*dh, j*sw + q*dw] w[o, c, p, q];
         dw[o, c, p, q] = sum_{n, i, j} x[n, o, i, j] g[n, c0 + c, i*sh + p*dh, j*sw + q*dw];
         db[c] = sum of g over n and the plane.
+    Each product is an op of its own, so the gradient differentiates again:
+    dx = Conv2d(g, w) cropped to x (ConstantPad with negative pads), dw =
+    Conv2dWeightBackward(g, x padded with zeros to Conv2d(g, w)'s size).
     """
 
     @staticmethod
     def forward(ctx, x, w, b=None, stride=(1, 1), dilation=(1, 1), groups=1, size=None):
+        ctx.save_for_backward(x, w)  # the inputs themselves, so create_graph finds them
         x = kernel_array(x, "conv_transpose2d")
         w = kernel_array(w, "conv_transpose2d", x.dtype)
         out = np.empty((x.shape[0], w.shape[1] * groups) + tuple(size), x.dtype)
-        options = (*stride, *dilation, groups)
-        kernels.active().conv2d_backward_input(x, w, out, *options)
+        kernels.active().conv2d_backward_input(x, w, out, *stride, *dilation, groups)
         if b is not None:
             out += b.astype(x.dtype, copy=False).reshape(1, -1, 1, 1)
-        ctx.save_for_backward(x, w)
-        ctx.options = options
+        ctx.options = dict(stride=stride, dilation=dilation, groups=groups)
         return out
 
     @staticmethod
     def backward(ctx, grad):
         x, w = ctx.saved_tensors
-        g = kernel_array(grad, "conv_transpose2d", x.dtype)
         dx = dw = db = None
+        # x's windows reach the first rows and columns of Conv2d(g, w); output_padding may
+        # have made g larger, and what Conv2d computes beyond x is dropped
+        full = _full_out(grad.shape, w.shape, **ctx.options)
+        extra = (0, x.shape[3] - full[1], 0, x.shape[2] - full[0])
         if ctx.needs_input_grad[0]:
-            full = np.empty(x.shape[:2] + _full_out(g.shape, w.shape, ctx.options), x.dtype)
-            kernels.active().conv2d_forward(g, w, full, *ctx.options)
-            dx = np.ascontiguousarray(full[:, :, : x.shape[2], : x.shape[3]])
+            dx = call_op(Conv2d, grad, w, **ctx.options)
+            if any(extra):
+                dx = call_op(ConstantPad, dx, pad=extra, value=0)
         if ctx.needs_input_grad[1]:
-            dw = np.empty_like(w)
-            kernels.active().conv2d_backward_weight(
-                g, _pad_to(x, g, w, ctx.options), dw, *ctx.options
+            padded = call_op(ConstantPad, x, pad=tuple(-n for n in extra)) if any(extra) else x
+            dw = call_op(
+                Conv2dWeightBackward, grad, padded, kernel=tuple(w.shape[2:]), **ctx.options
             )
         if len(ctx.needs_input_grad) > 2 and ctx.needs_input_grad[2]:
-            db = g.sum(axis=(0, 2, 3))
+            db = np.sum(grad, axis=(0, 2, 3))
         return dx, dw, db
 
 
-def _full_out(g_shape, w_shape, options):
-    sh, sw, dh, dw, _ = options
+def _full_out(g_shape, w_shape, stride, dilation, groups):
+    """The size of Conv2d(g, w)'s output planes."""
+    (sh, sw), (dh, dw) = stride, dilation
     return (
         conv_output_size(g_shape[2], w_shape[2], sh, dh),
         conv_output_size(g_shape[3], w_shape[3], sw, dw),
     )
-
-
-def _pad_to(x, g, w, options):
-    """x, as the output gradient of the convolution whose input is g: x with zero rows and
-    columns added where output_padding made g larger than x's windows reach."""
-    H, W = _full_out(g.shape, w.shape, options)
-    if (H, W) == x.shape[2:]:
-        return x
-    out = np.zeros(x.shape[:2] + (H, W), x.dtype)
-    out[:, :, : x.shape[2], : x.shape[3]] = x
-    return out

@@ -9,9 +9,9 @@ import numpy as np
 
 from .. import kernels
 from ..autograd import Function
-from ._common import kernel_array
+from ._common import call_op, kernel_array
 
-__all__ = ["MaxPool", "AvgPool", "MaxUnpool"]
+__all__ = ["MaxPool", "MaxPoolBackward", "AvgPool", "AvgPoolBackward", "MaxUnpool"]
 
 
 def _planes(a, op):
@@ -32,7 +32,7 @@ def max_pool_with_indices(a, hs, hn, dh, ws, wn, dw):
 class MaxPool(Function):
     """out[n, c, i, j] = max of a[n, c] over window (i, j);
     da = g sent to where each max was: da[n, c, h, w] = sum of g[n, c, i, j] over the
-    windows whose max sat at (h, w)."""
+    windows whose max sat at (h, w) (MaxPoolBackward, an op of its own)."""
 
     @staticmethod
     def forward(ctx, a, hs, hn, dh, ws, wn, dw):
@@ -42,17 +42,34 @@ class MaxPool(Function):
 
     @staticmethod
     def backward(ctx, grad):
+        return call_op(MaxPoolBackward, grad, idx=ctx.idx, shape=ctx.shape)
+
+
+class MaxPoolBackward(Function):
+    """MaxPool's gradient: out[n, c].flat[idx[n, c, i, j]] += g[n, c, i, j] (``shape``: the
+    pooled input's). Linear in g, with piecewise-constant positions:
+    dg[n, c, i, j] = G[n, c].flat[idx[n, c, i, j]], G the gradient of out (a gather, as
+    PyTorch's max_pool_double_backward)."""
+
+    @staticmethod
+    def forward(ctx, grad, idx, shape):
         g = _planes(grad, "max_pool2d")
-        gx = np.empty((g.shape[0],) + ctx.shape[-2:], g.dtype)
-        idx = ctx.idx.reshape(g.shape)
-        kernels.active().max_pool_backward(g, idx, gx)
-        return gx.reshape(ctx.shape)
+        gx = np.empty((g.shape[0],) + shape[-2:], g.dtype)
+        kernels.active().max_pool_backward(g, idx.reshape(g.shape), gx)
+        ctx.idx = idx
+        return gx.reshape(shape)
+
+    @staticmethod
+    def backward(ctx, gg):
+        planes = np.reshape(gg, (-1, gg.shape[-2] * gg.shape[-1]))
+        flat = ctx.idx.reshape(planes.shape[0], -1)
+        return planes[np.arange(planes.shape[0])[:, None], flat].reshape(ctx.idx.shape)
 
 
 class AvgPool(Function):
     """out[n, c, i, j] = (sum of a[n, c] over window (i, j)) / div[i, j];
     da = g / div spread over each window: da[n, c, h, w] = sum over the windows (i, j)
-    holding (h, w) of g[n, c, i, j] / div[i, j]."""
+    holding (h, w) of g[n, c, i, j] / div[i, j] (AvgPoolBackward, an op of its own)."""
 
     @staticmethod
     def forward(ctx, a, hs, hn, ws, wn, div):
@@ -60,16 +77,31 @@ class AvgPool(Function):
         div = div.astype(x.dtype)
         out = np.empty((x.shape[0], len(hs), len(ws)), x.dtype)
         kernels.active().avg_pool_forward(x, hs, hn, ws, wn, div, out)
-        ctx.windows, ctx.shape = (hs, hn, ws, wn, div), a.shape
+        ctx.windows, ctx.shape = dict(hs=hs, hn=hn, ws=ws, wn=wn, div=div), a.shape
         return out.reshape(a.shape[:-2] + out.shape[1:])
 
     @staticmethod
     def backward(ctx, grad):
+        return call_op(AvgPoolBackward, grad, shape=ctx.shape, **ctx.windows)
+
+
+class AvgPoolBackward(Function):
+    """AvgPool's gradient, the spread: out[n, c, h, w] = sum over the windows (i, j)
+    holding (h, w) of g[n, c, i, j] / div[i, j] (``shape``: the pooled input's). Linear in
+    g, the adjoint of AvgPool: dg = AvgPool(G) over the same windows, G the gradient of
+    out."""
+
+    @staticmethod
+    def forward(ctx, grad, shape, hs, hn, ws, wn, div):
         g = _planes(grad, "avg_pool2d")
-        gx = np.empty((g.shape[0],) + ctx.shape[-2:], g.dtype)
-        hs, hn, ws, wn, div = ctx.windows
+        gx = np.empty((g.shape[0],) + shape[-2:], g.dtype)
         kernels.active().avg_pool_backward(g, hs, hn, ws, wn, div.astype(g.dtype), gx)
-        return gx.reshape(ctx.shape)
+        ctx.windows = dict(hs=hs, hn=hn, ws=ws, wn=wn, div=div)
+        return gx.reshape(shape)
+
+    @staticmethod
+    def backward(ctx, gg):
+        return call_op(AvgPool, gg, **ctx.windows)
 
 
 class MaxUnpool(Function):
