@@ -25,6 +25,7 @@ THREAD_VARS = (
     "NUMBA_NUM_THREADS",
     "BENCH_THREADS",
 )
+CLOCK = {"clock": "wall"}  # set by run.main from --clock
 # Between two requests: the worker that just ran lets its spinning threads go quiet
 # before the next process starts its block.
 PAUSE_S = 0.002
@@ -40,6 +41,7 @@ class Worker:
         env = dict(os.environ, PYTHONPATH=os.pathsep.join([ROOT, os.environ.get("PYTHONPATH", "")]))
         for var in THREAD_VARS:
             env[var] = str(threads)
+        env["BENCH_CLOCK"] = CLOCK["clock"]
         # What a user's program runs with: the spin timeout that this process sets for
         # its own two pools (benchmarks/__main__.py) is not theirs.
         if os.environ.get("OPENBLAS_THREAD_TIMEOUT") == "16":
@@ -183,7 +185,7 @@ def step_rows(quick, repeats, min_time, threads, pythons, versions, notes):
             batch, n_in, hidden, n_out = shape
             row = {
                 "group": "train_step",
-                "case": f"train step {label} ({n} thr)",
+                "case": f"train step {batch}: {n_in}-{hidden}-{n_out} ({n} thr)",
                 "threads": n,
                 **summarise(samples[label], ("numpy", "jax", "pytorch")),
             }

@@ -366,9 +366,11 @@ def _gflops(row):
     return "/".join("-" if g is None else f"{g:.1f}" for g in parts)
 
 
-def _versions(info, threads):
+def _versions(info, threads, clock=None):
+    clock = clock or info.get("clock", "wall")
     return (
-        f"    ({info['cpu']}, {info['cores']} cores, {threads}; Python {info['python']}, "
+        f"    ({info['cpu']}, {info['cores']} cores, {threads}, {clock} clock; "
+        f"Python {info['python']}, "
         f"NumPy {info['numpy']} ({info['blas']}), Numba {info['numba']}"
         + (f", PyTorch {info['pytorch']}" if info.get("pytorch") else "")
         + (f", JAX {info['jax']}" if info.get("jax") else "")
@@ -402,7 +404,7 @@ def print_table(rows, info):
             f"    (loop-floor matmul only up to {LOOPS_MATMUL_MAX:,} multiply-adds: "
             "the triple loop takes seconds per call beyond)"
         )
-        print(_versions(info, f"{info['threads']} thread(s)"))
+        print(_versions(info, f"{info['threads']} thread(s)", "wall"))
     if steps:
         others = [(p, p) for p in ("pytorch", "jax") if any(p in r for r in steps)]
         ratios = [
@@ -443,7 +445,7 @@ def print_table(rows, info):
             [("tinygrad_scores", "ours"), ("numpy", "numpy")],
             [("tinygrad_scores", "ratio_vs_numpy", "ours/numpy")],
         )
-        print(_versions(info, "default threads"))
+        print(_versions(info, "default threads", "wall"))
         import importlib.util
 
         if importlib.util.find_spec("scipy") is not None:
@@ -513,6 +515,12 @@ def main(argv=None):
     parser.add_argument(
         "--only", choices=["kernels", "steps", "ops", "startup"], help="run one part"
     )
+    parser.add_argument(
+        "--clock",
+        choices=["wall", "cpu"],
+        default="wall",
+        help="what the workers time: wall time, or their CPU time (one thread on a busy machine)",
+    )
     parser.add_argument("--torch-python", metavar="PATH", help="a Python that imports torch")
     parser.add_argument("--jax-python", metavar="PATH", help="a Python that imports jax")
     args = parser.parse_args(argv)
@@ -520,6 +528,7 @@ def main(argv=None):
     min_time = 0.02 if args.quick else 0.15
     threads = args.threads or [os.cpu_count() or 1]
     info = machine()
+    procs.CLOCK["clock"] = info["clock"] = args.clock
     notes, versions = [], {}
     pythons = {"numpy": sys.executable, "tinygrad_scores": sys.executable}
     pythons["captured"] = sys.executable
