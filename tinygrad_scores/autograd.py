@@ -428,8 +428,10 @@ class Function:
             else:
                 arrays.append(x)
         if requires_grad and _state.grad_enabled:
-            ctx = Context(cls, inputs, tuple(getattr(x, "grad_fn", None) for x in inputs))
-            ctx.needs_input_grad = tuple(isinstance(x, Tensor) and x.requires_grad for x in inputs)
+            ctx = Context(cls, inputs, tuple([getattr(x, "grad_fn", None) for x in inputs]))
+            ctx.needs_input_grad = tuple(
+                [isinstance(x, Tensor) and x.requires_grad for x in inputs]
+            )
         else:
             requires_grad = False
             ctx = Context(cls, ())
@@ -443,7 +445,7 @@ class Function:
         result = Tensor.wrap(out, ctx if requires_grad else None)
         if requires_grad:
             ctx.out_meta = (out.shape, out.dtype)
-            if ctx.saved_tensors:
+            if ctx._saved:  # forward's own node: never live, so saved_tensors is _saved
                 ctx._record_versions(inputs, result)
         if _state.recorder is not None:
             _state.recorder.op(cls, ctx, inputs, options, out)
@@ -709,7 +711,7 @@ def _propagate(plan, pending, leaves, retain_graph, create_graph=False, arrive=N
                 prev = pending.get(target)
                 pending[target] = g if prev is None else prev + g
             else:
-                if not create_graph and any(g is a for a in node._saved):
+                if not create_graph and node._saved and any(g is a for a in node._saved):
                     g = np.array(g)  # a saved array handed back (fused CE): .grad needs its own
                 _add_leaf(leaves, target, g)
         if not retain_graph:

@@ -512,7 +512,7 @@ def cat(tensors, dim=0, *, out=None, axis=None):
                     f"{t.array.shape[d]} for tensor number {i} in the list."
                 )
     dtype = dtypes.result_type(*kept)
-    return ops.Cat.apply(*(t.type(dtype) for t in kept), dim=dim)
+    return ops.Cat.apply(*(t if t.array.dtype == dtype else t.type(dtype) for t in kept), dim=dim)
 
 
 concat = concatenate = cat

@@ -35,7 +35,8 @@ class TensorMethods:
     # ------------------------------------------------------------------ small things
     @property
     def T(self):
-        return self.permute(tuple(reversed(range(self.ndim))))
+        # every axis reversed: always a valid order, so permute's checks are skipped
+        return ops.Permute.apply(self, dims=tuple(range(self.ndim - 1, -1, -1)))
 
     @property
     def mT(self):
@@ -772,15 +773,17 @@ class TensorMethods:
         if len(shape) == 1 and isinstance(shape[0], (dtypes.dtype, np.dtype, type)):
             raise missing("Tensor.view(dtype)")
         shape = _resolve_shape(_shape_args(shape), self.array.size)
+        if shape == self.array.shape:
+            return self
         try:
-            np.reshape(self.array, shape, copy=False)
+            self.array.reshape(shape, copy=False)
         except ValueError:
             raise RuntimeError(
                 "view size is not compatible with input tensor's size and stride "
                 "(at least one dimension spans across two contiguous subspaces). "
                 "Use .reshape(...) instead."
             ) from None
-        return self.reshape(shape)
+        return ops.Reshape.apply(self, shape=shape)
 
     def view_as(self, other):
         return self.view(other.shape)
@@ -1502,7 +1505,7 @@ def _resolve_shape(shape, numel):
         raise RuntimeError("only one dimension can be inferred")
     if any(n < -1 for n in shape):
         raise RuntimeError(f"invalid shape dimension {min(shape)}")
-    known = int(np.prod([n for n in shape if n != -1]))
+    known = math.prod([n for n in shape if n != -1])
     if unknown:
         if known == 0 or numel % known:
             raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")

@@ -48,7 +48,7 @@ class Sum(Function):
     def forward(ctx, a, dim=None, keepdim=False):
         axes = _axes(dim, a.ndim)
         ctx.shape, ctx.kept = a.shape, _kept_shape(a.shape, axes)
-        return np.asarray(a.sum(axis=axes, keepdims=keepdim))
+        return np.asarray(np.add.reduce(a, axis=axes, keepdims=keepdim))  # ndarray.sum's call
 
     @staticmethod
     def backward(ctx, grad):

@@ -1,5 +1,7 @@
 """Shape ops: reshape, permute, expand, indexing, cat."""
 
+import itertools
+
 import numpy as np
 
 from ..autograd import Function
@@ -31,7 +33,7 @@ class Permute(Function):
 
     @staticmethod
     def forward(ctx, a, dims):
-        ctx.inverse = np.argsort(dims)
+        ctx.inverse = tuple(sorted(range(len(dims)), key=dims.__getitem__))  # argsort
         return a.transpose(dims)
 
     @staticmethod
@@ -158,7 +160,7 @@ class Cat(Function):
     @staticmethod
     def forward(ctx, *arrays, dim=0):
         ctx.dim = dim
-        ctx.bounds = np.cumsum([0] + [a.shape[dim] for a in arrays])
+        ctx.bounds = list(itertools.accumulate((a.shape[dim] for a in arrays), initial=0))
         return np.concatenate(arrays, axis=dim)
 
     @staticmethod
