@@ -59,11 +59,15 @@ def _split_index(index):
     ``x[0, 1:, [0, 1, 1]]`` keeps the array's dims where the slice left them; NumPy would
     move them to the front. Returns (integer part, rest), or (None, index) when NumPy
     already agrees."""
-    if not isinstance(index, tuple) or any(i is None or i is Ellipsis for i in index):
+    if not isinstance(index, tuple):
         return None, index
-    ints = [isinstance(i, (int, np.integer)) and not isinstance(i, bool) for i in index]
-    advanced = [isinstance(i, (list, np.ndarray)) and np.ndim(i) > 0 for i in index]
-    if not any(ints) or not any(advanced):
+    ints, advanced = [], False  # one pass: most indices (a[2:5, 1]) stop here
+    for i in index:
+        if i is None or i is Ellipsis:
+            return None, index
+        ints.append(isinstance(i, (int, np.integer)) and not isinstance(i, bool))
+        advanced = advanced or isinstance(i, (list, np.ndarray)) and np.ndim(i) > 0
+    if not advanced or not any(ints):
         return None, index
     first = tuple(i if is_int else slice(None) for i, is_int in zip(index, ints))
     rest = tuple(i for i, is_int in zip(index, ints) if not is_int)
