@@ -303,17 +303,18 @@ class Context:
         itself: that would be a reference cycle (node -> output -> node)."""
         records = []
         roles = []
+        out_array = output.array
         for saved in self._saved:
             role = None
-            if isinstance(saved, Tensor):
+            if saved.__class__ is not np.ndarray and isinstance(saved, Tensor):
                 records.append((saved._vbox, saved._vbox[0], saved.array, saved.grad_fn))
                 roles.append(role)
                 continue
             if isinstance(saved, np.ndarray):
                 owner = saved if saved.base is None else saved.base
-                if output.array is saved:
+                if out_array is saved:
                     role = OUTPUT
-                if output.array is saved or output.array is owner:
+                if out_array is saved or out_array is owner:
                     records.append((output._vbox, output._vbox[0], saved, None))
                 else:
                     # the input that IS this array, else one sharing its storage: another
@@ -322,11 +323,12 @@ class Context:
                     for i, t in enumerate(inputs):
                         if not isinstance(t, Tensor):
                             continue
-                        if t.array is saved:
+                        array = t.array
+                        if array is saved:
                             match, role = t, i
                             break
                         if match is None and (
-                            t.array is owner or t.array.base is owner and owner is not None
+                            array is owner or array.base is owner and owner is not None
                         ):
                             match = t
                     if match is not None:
