@@ -511,7 +511,9 @@ def cat(tensors, dim=0, *, out=None, axis=None):
                     f"Expected size {ref.array.shape[d]} but got size "
                     f"{t.array.shape[d]} for tensor number {i} in the list."
                 )
-    dtype = dtypes.result_type(*kept)
+    dtype = ref.array.dtype  # one dtype throughout: PyTorch's promotion keeps it
+    if any(t.array.dtype != dtype for t in kept):
+        dtype = dtypes.result_type(*kept)
     return ops.Cat.apply(*(t if t.array.dtype == dtype else t.type(dtype) for t in kept), dim=dim)
 
 
