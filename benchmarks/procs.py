@@ -139,6 +139,16 @@ def compare(cases, workers, repeats, min_time):
     return samples, checks
 
 
+def run_cases(cases, pythons, threads, repeats, min_time, notes, versions):
+    """``compare`` on fresh workers at ``threads`` threads, closed afterwards."""
+    workers = start_workers(pythons, threads, notes, versions)
+    try:
+        return compare(cases, workers, repeats, min_time)
+    finally:
+        for worker in workers.values():
+            worker.close()
+
+
 def summarise(samples, bases):
     """A row's framework -> {median_s, min_s, max_s, ratio_vs_BASE...}: each ratio the
     median over rounds of the ratio within the round."""
@@ -175,12 +185,7 @@ def step_rows(quick, repeats, min_time, threads, pythons, versions, notes):
     cases = {label: {"kind": "step", "shape": list(shape)} for label, shape in shapes.items()}
     rows = []
     for n in threads:
-        workers = start_workers(pythons, n, notes, versions)
-        try:
-            samples, checks = compare(cases, workers, repeats, min_time)
-        finally:
-            for worker in workers.values():
-                worker.close()
+        samples, checks = run_cases(cases, pythons, n, repeats, min_time, notes, versions)
         for label, shape in shapes.items():
             batch, n_in, hidden, n_out = shape
             row = {
@@ -226,12 +231,7 @@ def op_rows(repeats, min_time, threads, pythons, versions, notes):
         for op in OPS
     }
     pythons = {k: pythons[k] for k in ("tinygrad_scores", "pytorch") if k in pythons}
-    workers = start_workers(pythons, threads, notes, versions)
-    try:
-        samples, checks = compare(cases, workers, repeats, min_time)
-    finally:
-        for worker in workers.values():
-            worker.close()
+    samples, checks = run_cases(cases, pythons, threads, repeats, min_time, notes, versions)
     rows = []
     for label in cases:
         row = {"group": "op", "case": label, "threads": threads}
