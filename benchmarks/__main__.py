@@ -1,4 +1,5 @@
-"""python -m benchmarks [--quick] [--threads N] [--json PATH] [--plot PATH] [--only PART]
+"""python -m benchmarks [--quick] [--threads N[,M]] [--json PATH] [--plot PATH] [--only PART]
+    [--torch-python PATH] [--jax-python PATH]
 python -m benchmarks --matmul [options of benchmarks.matmul_shapes]: every network product
 python -m benchmarks --cnn [options of benchmarks.cnn]: CNN steps against PyTorch and NumPy"""
 
@@ -26,15 +27,12 @@ if "--cnn" in sys.argv[1:]:  # a process per framework and thread count
     sys.exit(cnn_main([a for a in sys.argv[1:] if a != "--cnn"]))
 
 # Thread counts must be fixed before NumPy's BLAS and Numba start their pools.
+# The kernel table runs in this process at the first count of --threads (the workers of
+# the other tables get theirs from benchmarks.procs).
 _n = _threads_from_argv(sys.argv[1:])
 if _n:
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
-        os.environ[var] = _n
-    # JAX (XLA) keeps a thread pool of its own whatever XLA_FLAGS say (measured: 1.9 CPUs
-    # busy per wall second with intra_op_parallelism_threads=1), so for one thread the
-    # whole process is held to one CPU.
-    if _n == "1" and hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+        os.environ[var] = _n.split(",")[0]
 
 # Two thread pools share the cores in one process: OpenBLAS's (NumPy) and Numba's OpenMP
 # team. Each spin-waits after its work, so the one that ran last steals the cores from the

@@ -1,34 +1,22 @@
-"""Measure each kernel and a full training step against NumPy, in one run, interleaved."""
+"""Measure each kernel against NumPy in this process; the training steps and the per-op
+costs of NumPy, PyTorch, JAX and ours each in its own process (benchmarks.procs)."""
 
 import argparse
 import json
 import os
 import platform
 import statistics
+import sys
 import time
 
 import numba
 import numpy as np
 
-import tinygrad_scores as ts
-import tinygrad_scores.nn as nn
-import tinygrad_scores.nn.functional as F
-import tinygrad_scores.optim as optim
 from tinygrad_scores import kernels
 from tinygrad_scores.kernels import reference as ref
 
-from .baselines import NumpyMLP, numpy_adam_step, numpy_sgd_step
-
-try:
-    import torch
-except ImportError:  # PyTorch is optional: a column when present
-    torch = None
-try:
-    import jax
-    import jax.numpy as jnp
-except ImportError:  # JAX is optional too (pip install jax): a column when present
-    jax = None
-
+from . import procs
+from .baselines import numpy_adam_step, numpy_sgd_step
 
 WARM_S = 0.003  # untimed calls before each timed block: the other thread pool goes quiet
 
@@ -236,141 +224,6 @@ def kernel_rows(quick, repeats, min_time):
     return rows
 
 
-def _mlp(n_in, hidden, n_out):
-    ts.manual_seed(0)
-    model = nn.Sequential(nn.Linear(n_in, hidden), nn.ReLU(), nn.Linear(hidden, n_out))
-    return model, optim.Adam(model.parameters(), lr=1e-3)
-
-
-def step_rows(quick, repeats, min_time):
-    """One row per network: the eager step ("tinygrad_scores"), the same step captured by
-    ``tinygrad_scores.compile`` ("captured"), NumPy, and PyTorch / JAX when importable.
-    Each column trains its own copy of the same network."""
-    configs = (
-        [(64, 784, 128, 2), (8, 4, 16, 3)]
-        if quick
-        else [(64, 784, 128, 2), (128, 784, 256, 10), (512, 784, 1024, 10), (8, 4, 16, 3)]
-    )
-    rows = []
-    for batch, n_in, hidden, n_out in configs:
-        model, opt = _mlp(n_in, hidden, n_out)
-        cmodel, copt = _mlp(n_in, hidden, n_out)
-        params = [p.detach().numpy().copy() for p in model.parameters()]
-        x = ts.randn(batch, n_in)
-        y = ts.randint(0, n_out, (batch,))
-        npnet = NumpyMLP(params)
-        ours_loss = F.cross_entropy(model(x), y).item()
-        theirs_loss = npnet.loss_and_grads(x.numpy(), y.numpy())[0]
-        if not np.isclose(ours_loss, theirs_loss, rtol=1e-4):
-            raise RuntimeError(f"losses disagree before timing: {ours_loss} vs {theirs_loss}")
-
-        def ours():
-            loss = F.cross_entropy(model(x), y)
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            return loss
-
-        def step(x, y):
-            loss = F.cross_entropy(cmodel(x), y)
-            copt.zero_grad()
-            loss.backward()
-            copt.step()
-            return loss
-
-        captured = ts.compile(step)
-        # Warm: two recorded calls, then replays. The two copies train in lockstep here,
-        # so the replayed loss must equal the eager one.
-        for _ in range(4):
-            eager_loss, captured_loss = ours().item(), captured(x, y).item()
-        replays = captured.eager_reason is None and captured._steps is not None
-        if not np.isclose(eager_loss, captured_loss, rtol=1e-5):
-            raise RuntimeError(
-                f"captured step disagrees with eager: {captured_loss} vs {eager_loss}"
-            )
-
-        fns = {
-            "numpy": lambda: npnet.step(x.numpy(), y.numpy()),
-            "tinygrad_scores": ours,
-            "captured": lambda: captured(x, y),
-        }
-        if torch is not None:
-            tmodel = torch.nn.Sequential(
-                torch.nn.Linear(n_in, hidden), torch.nn.ReLU(), torch.nn.Linear(hidden, n_out)
-            )
-            with torch.no_grad():
-                for tp, p in zip(tmodel.parameters(), params):
-                    tp.copy_(torch.from_numpy(p))
-            topt = torch.optim.Adam(tmodel.parameters(), lr=1e-3)
-            tx, ty = torch.from_numpy(x.numpy()), torch.from_numpy(y.numpy())
-
-            def pytorch():
-                loss = torch.nn.functional.cross_entropy(tmodel(tx), ty)
-                topt.zero_grad()
-                loss.backward()
-                topt.step()
-
-            fns["pytorch"] = pytorch
-        if jax is not None:
-            fns["jax"] = jax_step(params, x.numpy(), y.numpy())
-        flops = 3 * 2 * batch * (n_in * hidden + hidden * n_out)
-        note = (
-            None
-            if replays
-            else f"captured step does NOT replay (runs eagerly: {captured.eager_reason})"
-        )
-        row = _row(
-            "train_step",
-            f"train step {batch}: {n_in}-{hidden}-{n_out}",
-            fns,
-            flops,
-            repeats,
-            min_time,
-            note,
-        )
-        row["captured_replays"] = replays
-        if "jax" in row:
-            for name in fns:
-                row[name]["ratio_vs_jax"] = row[name]["median_s"] / row["jax"]["median_s"]
-        rows.append(row)
-    return rows
-
-
-def jax_step(params, x, y, lr=1e-3, b1=0.9, b2=0.999, eps=1e-8):
-    """The same training step in JAX, forward + cross-entropy + backward + Adam in one
-    ``jax.jit`` function; returns a callable that runs one step and waits for it."""
-
-    def loss_fn(p, x, y):
-        w1, c1, w2, c2 = p
-        s = jnp.maximum(x @ w1.T + c1, 0) @ w2.T + c2
-        return -jnp.mean(jax.nn.log_softmax(s)[jnp.arange(y.shape[0]), y])
-
-    @jax.jit
-    def step(p, m, v, t, x, y):
-        loss, g = jax.value_and_grad(loss_fn)(p, x, y)
-        t = t + 1
-        m = [b1 * mi + (1 - b1) * gi for mi, gi in zip(m, g)]
-        v = [b2 * vi + (1 - b2) * gi * gi for vi, gi in zip(v, g)]
-        p = [
-            pi - lr / (1 - b1**t) * mi / (jnp.sqrt(vi / (1 - b2**t)) + eps)
-            for pi, mi, vi in zip(p, m, v)
-        ]
-        return p, m, v, t, loss
-
-    state = {"p": [jnp.asarray(q) for q in params], "t": jnp.float32(0)}
-    state["m"] = [jnp.zeros_like(q) for q in state["p"]]
-    state["v"] = [jnp.zeros_like(q) for q in state["p"]]
-    xj, yj = jnp.asarray(x), jnp.asarray(y)
-
-    def run():
-        state["p"], state["m"], state["v"], state["t"], loss = step(
-            state["p"], state["m"], state["v"], state["t"], xj, yj
-        )
-        loss.block_until_ready()
-
-    return run
-
-
 _STARTUP = """
 import time; t0 = time.perf_counter()
 import tinygrad_scores as ts, tinygrad_scores.nn as nn, tinygrad_scores.nn.functional as F
@@ -464,8 +317,8 @@ def machine():
         "numba": numba.__version__,
         "blas": blas,
         "threads": numba.config.NUMBA_NUM_THREADS,
-        "pytorch": getattr(torch, "__version__", None),
-        "jax": getattr(jax, "__version__", None),
+        "pytorch": None,
+        "jax": None,
     }
 
 
@@ -513,20 +366,32 @@ def _gflops(row):
     return "/".join("-" if g is None else f"{g:.1f}" for g in parts)
 
 
+def _versions(info, threads, clock=None):
+    clock = clock or info.get("clock", "wall")
+    return (
+        f"    ({info['cpu']}, {info['cores']} cores, {threads}, {clock} clock; "
+        f"Python {info['python']}, "
+        f"NumPy {info['numpy']} ({info['blas']}), Numba {info['numba']}"
+        + (f", PyTorch {info['pytorch']}" if info.get("pytorch") else "")
+        + (f", JAX {info['jax']}" if info.get("jax") else "")
+        + ")"
+    )
+
+
 def print_table(rows, info):
     print(
-        f"# {info['cpu']}, {info['cores']} cores, {info['threads']} thread(s); "
-        f"NumPy {info['numpy']} ({info['blas']}), Numba {info['numba']}"
-        + (f", PyTorch {info['pytorch']}" if info["pytorch"] else "")
-        + (f", JAX {info['jax']}" if info.get("jax") else "")
+        "# median us per call [min-max over rounds]; a ratio is the median over rounds of "
+        "the ratio within each round"
     )
-    print("# median us per call [min-max over rounds]; ratios: median over NumPy's (or JAX's)")
-    kernel_part = [r for r in rows if r["group"] not in ("train_step", "startup")]
+    for note in info.get("notes", []):
+        print(f"# {note}")
+    kernel_part = [r for r in rows if r["group"] not in ("train_step", "startup", "op")]
     steps = [r for r in rows if r["group"] == "train_step"]
+    ops = [r for r in rows if r["group"] == "op"]
     startup = [r for r in rows if r["group"] == "startup"]
     if kernel_part:
         _print_part(
-            "kernels: loop floor, fast floor (ours), NumPy",
+            "kernels: loop floor, fast floor (ours), NumPy (one process)",
             kernel_part,
             [("loops", "loops"), ("tinygrad_scores", "fast"), ("numpy", "numpy")],
             [
@@ -539,25 +404,40 @@ def print_table(rows, info):
             f"    (loop-floor matmul only up to {LOOPS_MATMUL_MAX:,} multiply-adds: "
             "the triple loop takes seconds per call beyond)"
         )
+        print(_versions(info, f"{info['threads']} thread(s)", "wall"))
     if steps:
-        others = [(p, p) for p in ("jax", "pytorch") if any(p in r for r in steps)]
+        others = [(p, p) for p in ("pytorch", "jax") if any(p in r for r in steps)]
         ratios = [
             ("tinygrad_scores", "ratio_vs_numpy", "eager/np"),
             ("captured", "ratio_vs_numpy", "capt/np"),
+            ("tinygrad_scores", "ratio_vs_pytorch", "eager/pt"),
+            ("captured", "ratio_vs_jax", "capt/jax"),
         ]
-        if any("jax" in r for r in steps):
-            ratios += [
-                ("tinygrad_scores", "ratio_vs_jax", "eager/jax"),
-                ("captured", "ratio_vs_jax", "capt/jax"),
-            ]
         _print_part(
-            f"training steps (Linear-ReLU-Linear, cross-entropy, Adam; "
-            f"{kernels.active().NAME} kernels): eager, captured by tinygrad_scores.compile",
+            "training steps (Linear-ReLU-Linear, cross-entropy, Adam, loss read each step; "
+            f"{kernels.active().NAME} kernels), each framework in its own process",
             steps,
             [("tinygrad_scores", "eager"), ("captured", "captured"), ("numpy", "numpy")] + others,
             ratios,
             ("captured replays", lambda r: "yes" if r.get("captured_replays") else "NO"),
         )
+        threads = sorted({r["threads"] for r in steps})
+        print(_versions(info, "threads " + "/".join(map(str, threads))))
+    if ops:
+        _print_part(
+            "per-op cost, float32 (fwd: no grad; fwd grad: inputs require grad; "
+            "fwd+bwd: backward with a given gradient), each framework in its own process",
+            ops,
+            [("tinygrad_scores", "ours"), ("pytorch", "pytorch")],
+            [("tinygrad_scores", "ratio_vs_pytorch", "ours/pt")],
+        )
+        ratios = [r["tinygrad_scores"]["ratio_vs_pytorch"] for r in ops if "pytorch" in r]
+        if ratios:
+            print(
+                f"    ({sum(x <= 1.0 for x in ratios)} of {len(ratios)} ratios <= 1.00; "
+                f"median ratio {statistics.median(ratios):.2f})"
+            )
+        print(_versions(info, f"{ops[0]['threads']} thread(s)"))
     if startup:
         _print_part(
             "start-up: import + one step in a fresh process",
@@ -565,6 +445,7 @@ def print_table(rows, info):
             [("tinygrad_scores", "ours"), ("numpy", "numpy")],
             [("tinygrad_scores", "ratio_vs_numpy", "ours/numpy")],
         )
+        print(_versions(info, "default threads", "wall"))
         import importlib.util
 
         if importlib.util.find_spec("scipy") is not None:
@@ -609,21 +490,57 @@ def plot(rows, path):
     return True
 
 
+def _thread_counts(text):
+    counts = [int(n) for n in text.split(",")]
+    if not counts or min(counts) < 1:
+        raise argparse.ArgumentTypeError(f"thread counts must be positive: {text!r}")
+    return counts
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="a reduced set, under a minute")
     parser.add_argument(
-        "--threads", type=int, default=None, help="threads for NumPy's BLAS and Numba (1 or 2)"
+        "--threads",
+        type=_thread_counts,
+        default=None,
+        help="threads per process, a list such as 1,2: the step table runs each; the kernel "
+        "and per-op tables run the first (default: every core)",
     )
     parser.add_argument("--repeats", type=int, default=None, help="interleaved rounds per row")
     parser.add_argument("--json", metavar="PATH", help="write every figure and the machine to PATH")
     parser.add_argument(
         "--plot", metavar="PATH", help="draw the training-step bars (needs matplotlib)"
     )
-    parser.add_argument("--only", choices=["kernels", "steps", "startup"], help="run one part")
+    parser.add_argument(
+        "--only", choices=["kernels", "steps", "ops", "startup"], help="run one part"
+    )
+    parser.add_argument(
+        "--clock",
+        choices=["wall", "cpu"],
+        default="wall",
+        help="what the workers time: wall time, or their CPU time (one thread on a busy machine)",
+    )
+    parser.add_argument("--torch-python", metavar="PATH", help="a Python that imports torch")
+    parser.add_argument("--jax-python", metavar="PATH", help="a Python that imports jax")
     args = parser.parse_args(argv)
     repeats = args.repeats or (3 if args.quick else 7)
     min_time = 0.02 if args.quick else 0.15
+    threads = args.threads or [os.cpu_count() or 1]
+    info = machine()
+    procs.CLOCK["clock"] = info["clock"] = args.clock
+    notes, versions = [], {}
+    pythons = {"numpy": sys.executable, "tinygrad_scores": sys.executable}
+    pythons["captured"] = sys.executable
+    for name, module, option in (
+        ("pytorch", "torch", args.torch_python),
+        ("jax", "jax", args.jax_python),
+    ):
+        python, why = procs.find_python(option, module)
+        if python:
+            pythons[name] = python
+        else:
+            notes.append(why)
     rows = []
     if args.only in (None, "kernels"):
         floor = kernels.active().NAME
@@ -633,10 +550,12 @@ def main(argv=None):
         finally:
             kernels.set_kernels(floor)
     if args.only in (None, "steps"):
-        rows += step_rows(args.quick, repeats, min_time)
+        rows += procs.step_rows(args.quick, repeats, min_time, threads, pythons, versions, notes)
+    if args.only == "ops" or (args.only is None and not args.quick):
+        rows += procs.op_rows(repeats, min_time / 5, threads[0], pythons, versions, notes)
     if args.only == "startup" or (args.only is None and not args.quick):
         rows += startup_rows()
-    info = machine()
+    info.update(pytorch=versions.get("pytorch"), jax=versions.get("jax"), notes=notes)
     print_table(rows, info)
     if args.json:
         with open(args.json, "w") as f:

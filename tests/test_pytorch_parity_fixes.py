@@ -316,7 +316,7 @@ def test_power_by_a_number_has_the_right_gradient(exponent):
 @pytest.mark.parametrize(
     "module,name,full",
     [
-        ("optim", "LBFGS", "torch.optim.LBFGS"),
+        ("optim", "SparseAdam", "torch.optim.SparseAdam"),
         ("optim.lr_scheduler", "CyclicLR", "torch.optim.lr_scheduler.CyclicLR"),
     ],
 )

@@ -56,11 +56,20 @@ def test_onnx_imports_and_export_says_it_is_not_provided():
         ),
         ("nn.modules.module", "Module"),
         ("nn.modules.linear", "Linear Identity"),
-        ("nn.modules.activation", "ReLU GELU Softmax LogSoftmax PReLU"),
+        ("nn.modules.activation", "ReLU GELU Softmax LogSoftmax PReLU MultiheadAttention"),
+        ("nn.modules.conv", "Conv1d Conv2d ConvTranspose1d ConvTranspose2d"),
+        ("nn.modules.pooling", "MaxPool2d AvgPool2d AdaptiveAvgPool2d MaxUnpool2d"),
+        ("nn.modules.rnn", "RNN LSTM GRU LSTMCell GRUCell RNNCell"),
+        ("nn.modules.transformer", "Transformer TransformerEncoderLayer TransformerDecoder"),
+        ("nn.modules.padding", "ZeroPad2d ReflectionPad2d ReplicationPad1d CircularPad2d"),
+        ("nn.modules.upsampling", "Upsample UpsamplingNearest2d UpsamplingBilinear2d"),
+        ("nn.modules.fold", "Fold Unfold"),
+        ("nn.modules.pixelshuffle", "PixelShuffle PixelUnshuffle"),
+        ("nn.modules.instancenorm", "InstanceNorm1d InstanceNorm2d"),
         ("nn.modules.loss", "_Loss _WeightedLoss CrossEntropyLoss MSELoss BCEWithLogitsLoss"),
         ("nn.modules.container", "Sequential ModuleList ModuleDict ParameterList"),
-        ("nn.modules.dropout", "Dropout"),
-        ("nn.modules.batchnorm", "BatchNorm1d _BatchNorm"),
+        ("nn.modules.dropout", "Dropout Dropout2d"),
+        ("nn.modules.batchnorm", "BatchNorm1d BatchNorm2d _BatchNorm"),
         ("nn.modules.normalization", "LayerNorm GroupNorm"),
         ("nn.modules.sparse", "Embedding EmbeddingBag"),
         ("nn.modules.flatten", "Flatten Unflatten"),
@@ -88,4 +97,4 @@ def test_a_name_missing_from_a_module_path_says_so():
     ):
         ts.utils.data.sampler.DistributedSampler  # noqa: B018
     with pytest.raises(ModuleNotFoundError):
-        importlib.import_module("tinygrad_scores.nn.modules.conv")  # not provided
+        importlib.import_module("tinygrad_scores.nn.modules.lazy")  # not provided

@@ -303,17 +303,18 @@ class Context:
         itself: that would be a reference cycle (node -> output -> node)."""
         records = []
         roles = []
+        out_array = output.array
         for saved in self._saved:
             role = None
-            if isinstance(saved, Tensor):
+            if saved.__class__ is not np.ndarray and isinstance(saved, Tensor):
                 records.append((saved._vbox, saved._vbox[0], saved.array, saved.grad_fn))
                 roles.append(role)
                 continue
             if isinstance(saved, np.ndarray):
                 owner = saved if saved.base is None else saved.base
-                if output.array is saved:
+                if out_array is saved:
                     role = OUTPUT
-                if output.array is saved or output.array is owner:
+                if out_array is saved or out_array is owner:
                     records.append((output._vbox, output._vbox[0], saved, None))
                 else:
                     # the input that IS this array, else one sharing its storage: another
@@ -322,11 +323,12 @@ class Context:
                     for i, t in enumerate(inputs):
                         if not isinstance(t, Tensor):
                             continue
-                        if t.array is saved:
+                        array = t.array
+                        if array is saved:
                             match, role = t, i
                             break
                         if match is None and (
-                            t.array is owner or t.array.base is owner and owner is not None
+                            array is owner or array.base is owner and owner is not None
                         ):
                             match = t
                     if match is not None:
@@ -428,8 +430,10 @@ class Function:
             else:
                 arrays.append(x)
         if requires_grad and _state.grad_enabled:
-            ctx = Context(cls, inputs, tuple(getattr(x, "grad_fn", None) for x in inputs))
-            ctx.needs_input_grad = tuple(isinstance(x, Tensor) and x.requires_grad for x in inputs)
+            ctx = Context(cls, inputs, tuple([getattr(x, "grad_fn", None) for x in inputs]))
+            ctx.needs_input_grad = tuple(
+                [isinstance(x, Tensor) and x.requires_grad for x in inputs]
+            )
         else:
             requires_grad = False
             ctx = Context(cls, ())
@@ -443,7 +447,7 @@ class Function:
         result = Tensor.wrap(out, ctx if requires_grad else None)
         if requires_grad:
             ctx.out_meta = (out.shape, out.dtype)
-            if ctx.saved_tensors:
+            if ctx._saved:  # forward's own node: never live, so saved_tensors is _saved
                 ctx._record_versions(inputs, result)
         if _state.recorder is not None:
             _state.recorder.op(cls, ctx, inputs, options, out)
@@ -709,7 +713,7 @@ def _propagate(plan, pending, leaves, retain_graph, create_graph=False, arrive=N
                 prev = pending.get(target)
                 pending[target] = g if prev is None else prev + g
             else:
-                if not create_graph and any(g is a for a in node._saved):
+                if not create_graph and node._saved and any(g is a for a in node._saved):
                     g = np.array(g)  # a saved array handed back (fused CE): .grad needs its own
                 _add_leaf(leaves, target, g)
         if not retain_graph:

@@ -508,15 +508,16 @@ class Tensor(TensorMethods):
         raise TypeError(f"unsupported operand type: Tensor and {type(other).__name__}")
 
     def _binary(self, fn, other, reverse=False, result_dtype=None):
-        try:
-            other = self._operand(other)
-        except TypeError:
-            return NotImplemented
+        if not isinstance(other, Tensor):
+            try:
+                other = self._operand(other)
+            except TypeError:
+                return NotImplemented
         a, b = (other, self) if reverse else (self, other)
-        dtype = result_dtype or (
-            a.array.dtype if a.array.dtype == b.array.dtype else dtypes.result_type(a, b)
-        )
-        a, b = _cast(a, dtype), _cast(b, dtype)
+        dtype = a.array.dtype
+        if result_dtype is not None or dtype != b.array.dtype:  # else both keep theirs
+            dtype = result_dtype or dtypes.result_type(a, b)
+            a, b = _cast(a, dtype), _cast(b, dtype)
         try:
             return fn.apply(a, b)
         except ValueError as exc:

@@ -40,7 +40,8 @@ class TensorMethods:
     # ------------------------------------------------------------------ small things
     @property
     def T(self):
-        return self.permute(tuple(reversed(range(self.ndim))))
+        # every axis reversed: always a valid order, so permute's checks are skipped
+        return ops.Permute.apply(self, dims=tuple(range(self.ndim - 1, -1, -1)))
 
     @property
     def mT(self):
@@ -783,15 +784,17 @@ class TensorMethods:
         if len(shape) == 1 and isinstance(shape[0], (dtypes.dtype, np.dtype, type)):
             raise missing("Tensor.view(dtype)")
         shape = _resolve_shape(_shape_args(shape), self.array.size)
+        if shape == self.array.shape:
+            return self
         try:
-            np.reshape(self.array, shape, copy=False)
+            self.array.reshape(shape, copy=False)
         except ValueError:
             raise RuntimeError(
                 "view size is not compatible with input tensor's size and stride "
                 "(at least one dimension spans across two contiguous subspaces). "
                 "Use .reshape(...) instead."
             ) from None
-        return self.reshape(shape)
+        return ops.Reshape.apply(self, shape=shape)
 
     def view_as(self, other):
         return self.view(other.shape)
@@ -1554,7 +1557,7 @@ def _resolve_shape(shape, numel):
         raise RuntimeError("only one dimension can be inferred")
     if any(n < -1 for n in shape):
         raise RuntimeError(f"invalid shape dimension {min(shape)}")
-    known = int(np.prod([n for n in shape if n != -1]))
+    known = math.prod([n for n in shape if n != -1])
     if unknown:
         if known == 0 or numel % known:
             raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
@@ -1736,10 +1739,14 @@ def cat_tensors(tensors, dim):
                     f"Expected size {ref.array.shape[d]} but got size "
                     f"{t.array.shape[d]} for tensor number {i} in the list."
                 )
-    dtype = dtypes.result_type(*kept)
+    dtype = ref.array.dtype  # one dtype throughout: PyTorch's promotion keeps it
+    if any(t.array.dtype != dtype for t in kept):
+        dtype = dtypes.result_type(*kept)
     # the skipped empties stay inputs (PyTorch gives them a (0,) gradient of zeros)
     skip = tuple(i for i, t in enumerate(tensors) if n > 1 and t.ndim == 1 and t.shape[0] == 0)
-    return ops.Cat.apply(*(t.type(dtype) for t in tensors), dim=dim, skip=skip)
+    return ops.Cat.apply(
+        *(t if t.array.dtype == dtype else t.type(dtype) for t in tensors), dim=dim, skip=skip
+    )
 
 
 def _into(out, result):

@@ -35,12 +35,15 @@ def kernel_array(a, op, dtype=None, layout="C"):
     Any other dtype raises RuntimeError naming the op, before a kernel sees it (PyTorch:
     '"softmax_lastdim_kernel_impl" not implemented for 'Half'')."""
     if dtype is None:
-        if a.dtype.kind != "f" or a.dtype.itemsize not in (4, 8):
+        dtype = a.dtype
+        if dtype.kind != "f" or dtype.itemsize not in (4, 8):
             raise RuntimeError(
                 f"{op}: dtype {a.dtype.name} is not supported (use float32 or float64)"
             )
-        dtype = a.dtype.newbyteorder("=")
-    if a.dtype == dtype and a.flags.writeable and (layout == "A" or a.flags.c_contiguous):
+        if not dtype.isnative:  # (a native dtype is its own newbyteorder("="))
+            dtype = dtype.newbyteorder("=")
+    flags = a.flags
+    if a.dtype == dtype and flags.writeable and (layout == "A" or flags.c_contiguous):
         return a
     return np.array(a, dtype=dtype, order="C")
 

@@ -121,7 +121,8 @@ def sigmoid(x):
     if not isinstance(x, np.ndarray):
         return x.sigmoid()
     e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
+    d = 1 + e
+    return np.where(x >= 0, 1 / d, e / d).astype(x.dtype, copy=False)
 
 
 class Sigmoid(Function):

@@ -42,7 +42,10 @@ _SMALL_SLICE = 1 << 15  # m * k * n below which NumPy's stacked loop beats a ker
 
 def bmm(a, b):
     """a @ b for arrays with the same leading (batch) dims: one blocked-kernel call per
-    slice into one output, or NumPy's stacked loop where the slices are tiny."""
+    slice into one output, or NumPy's stacked loop where the slices are tiny. On Tensors
+    (a create_graph backward) it is MatMul itself."""
+    if not (isinstance(a, np.ndarray) and isinstance(b, np.ndarray)):
+        return np.matmul(a, b)
     lead, (m, k), n = a.shape[:-2], a.shape[-2:], b.shape[-1]
     if a.dtype.type not in _KERNEL_DTYPES or m * k * n < _SMALL_SLICE or a.size == 0:
         return np.matmul(a, b)

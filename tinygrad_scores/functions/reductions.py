@@ -48,7 +48,7 @@ class Sum(Function):
     def forward(ctx, a, dim=None, keepdim=False):
         axes = _axes(dim, a.ndim)
         ctx.shape, ctx.kept = a.shape, _kept_shape(a.shape, axes)
-        return np.asarray(a.sum(axis=axes, keepdims=keepdim))
+        return np.asarray(np.add.reduce(a, axis=axes, keepdims=keepdim))  # ndarray.sum's call
 
     @staticmethod
     def backward(ctx, grad):
@@ -62,9 +62,15 @@ class Mean(Function):
     def forward(ctx, a, dim=None, keepdim=False):
         axes = _axes(dim, a.ndim)
         ctx.shape, ctx.kept = a.shape, _kept_shape(a.shape, axes)
-        ctx.count = math.prod(a.shape[i] for i in axes)
+        ctx.count = math.prod([a.shape[i] for i in axes])
         with np.errstate(invalid="ignore", divide="ignore"):
-            return np.asarray(a.mean(axis=axes, keepdims=keepdim), dtype=a.dtype)
+            if not ctx.count or a.dtype.type not in (np.float32, np.float64):
+                return np.asarray(a.mean(axis=axes, keepdims=keepdim), dtype=a.dtype)
+            # ndarray.mean's own steps for these dtypes, without its Python wrapper
+            total, count = np.add.reduce(a, axis=axes, keepdims=keepdim), np.intp(ctx.count)
+            if total.__class__ is np.ndarray:
+                return np.true_divide(total, count, out=total, casting="unsafe")
+            return np.asarray(total.dtype.type(total / count), dtype=a.dtype)
 
     @staticmethod
     def backward(ctx, grad):

@@ -1,5 +1,7 @@
 """Shape ops: reshape, permute, expand, indexing, cat."""
 
+import itertools
+
 import numpy as np
 
 from ..autograd import Function
@@ -31,7 +33,7 @@ class Permute(Function):
 
     @staticmethod
     def forward(ctx, a, dims):
-        ctx.inverse = np.argsort(dims)
+        ctx.inverse = tuple(sorted(range(len(dims)), key=dims.__getitem__))  # argsort
         return a.transpose(dims)
 
     @staticmethod
@@ -57,11 +59,15 @@ def _split_index(index):
     ``x[0, 1:, [0, 1, 1]]`` keeps the array's dims where the slice left them; NumPy would
     move them to the front. Returns (integer part, rest), or (None, index) when NumPy
     already agrees."""
-    if not isinstance(index, tuple) or any(i is None or i is Ellipsis for i in index):
+    if not isinstance(index, tuple):
         return None, index
-    ints = [isinstance(i, (int, np.integer)) and not isinstance(i, bool) for i in index]
-    advanced = [isinstance(i, (list, np.ndarray)) and np.ndim(i) > 0 for i in index]
-    if not any(ints) or not any(advanced):
+    ints, advanced = [], False  # one pass: most indices (a[2:5, 1]) stop here
+    for i in index:
+        if i is None or i is Ellipsis:
+            return None, index
+        ints.append(isinstance(i, (int, np.integer)) and not isinstance(i, bool))
+        advanced = advanced or isinstance(i, (list, np.ndarray)) and np.ndim(i) > 0
+    if not advanced or not any(ints):
         return None, index
     first = tuple(i if is_int else slice(None) for i, is_int in zip(index, ints))
     rest = tuple(i for i, is_int in zip(index, ints) if not is_int)
@@ -173,8 +179,8 @@ class Cat(Function):
     @staticmethod
     def forward(ctx, *arrays, dim=0, skip=()):
         ctx.dim, ctx.skip = dim, skip
-        sizes = [0 if i in skip else a.shape[dim] for i, a in enumerate(arrays)]
-        ctx.bounds = np.cumsum([0] + sizes)
+        sizes = (0 if i in skip else a.shape[dim] for i, a in enumerate(arrays))
+        ctx.bounds = list(itertools.accumulate(sizes, initial=0))
         return np.concatenate([a for i, a in enumerate(arrays) if i not in skip], axis=dim)
 
     @staticmethod

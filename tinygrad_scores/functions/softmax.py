@@ -22,10 +22,11 @@ def _unrows(y, moved_shape, dim):
 def _row_kernel(op, arrays, dim):
     """The active floor's kernel ``op`` on the rows (along ``dim``) of ``arrays``, into a
     new array of their shape."""
-    rows, moved = zip(*(_rows(a, dim) for a in arrays))
-    out = np.empty_like(rows[0])
-    getattr(kernels.active(), op)(*rows, out)
-    return _unrows(out, moved[0], dim)
+    rows = [_rows(a, dim)[0] for a in arrays[1:]]  # the first one also gives the shape
+    first, moved = _rows(arrays[0], dim)
+    out = np.empty_like(first)
+    getattr(kernels.active(), op)(first, *rows, out)
+    return _unrows(out, moved, dim)
 
 
 class _RowWise(Function):

@@ -7,7 +7,7 @@ and the value pick that median() and min() use.
 import numpy as np
 
 from ..autograd import Function
-from .reductions import _axes, _expand_reduced
+from .reductions import _axes, _expand_reduced, _kept_shape
 
 __all__ = ["Amax", "Amin", "PickValue", "Var", "Std", "Prod", "LogSumExp", "CumSum", "CumProd"]
 
@@ -35,23 +35,24 @@ class _AmaxAmin(Function):
     @staticmethod
     def backward(ctx, grad):
         a, out = ctx.saved_tensors
-        if not ctx.keepdim:
-            out, grad = np.expand_dims(out, ctx.axes), np.expand_dims(grad, ctx.axes)
+        if not ctx.keepdim:  # np.expand_dims(x, axes), without its Python wrapper
+            kept = _kept_shape(a.shape, ctx.axes)
+            out, grad = out.reshape(kept), grad.reshape(kept)
         hits = a == out
-        count = np.sum(hits, axis=ctx.axes, keepdims=True)
+        count = np.add.reduce(hits, axis=ctx.axes, keepdims=True)
         return (hits * (grad / count)).astype(grad.dtype, copy=False)
 
 
 class Amax(_AmaxAmin):
     """out = max of a over dims;   da = g / k at each of the k maxima of its slice."""
 
-    _reduce = staticmethod(np.max)
+    _reduce = staticmethod(np.maximum.reduce)  # np.max without its Python wrapper
 
 
 class Amin(_AmaxAmin):
     """out = min of a over dims;   da = g / k at each of the k minima of its slice."""
 
-    _reduce = staticmethod(np.min)
+    _reduce = staticmethod(np.minimum.reduce)  # np.min without its Python wrapper
 
 
 class PickValue(Function):

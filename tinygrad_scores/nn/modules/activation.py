@@ -1,6 +1,7 @@
 """``torch.nn.modules.activation``: PyTorch's module path for these classes."""
 
 from ..._missing import module_getattr as _module_getattr
+from ..attention import MultiheadAttention  # noqa: F401
 from ..layers import (  # noqa: F401
     CELU,
     ELU,

@@ -5,5 +5,6 @@ from ..layers import (  # noqa: F401
     BatchNorm1d,
     _BatchNorm,
 )
+from ..pooling import BatchNorm2d  # noqa: F401
 
 __getattr__ = _module_getattr(__name__, "torch.nn.modules.batchnorm")

@@ -4,5 +4,6 @@ from ..._missing import module_getattr as _module_getattr
 from ..layers import (  # noqa: F401
     Dropout,
 )
+from ..pooling import Dropout2d  # noqa: F401
 
 __getattr__ = _module_getattr(__name__, "torch.nn.modules.dropout")
