@@ -6,10 +6,11 @@ ops in nn/functional.py remain the reference it is tested against."""
 
 import numpy as np
 
-from .. import kernels
+from .. import autograd, kernels
 from ..autograd import Function
 from ._common import kernel_array, unbroadcast
 from .linalg import bmm
+from .softmax import Softmax
 
 
 class Attention(Function):
@@ -20,6 +21,12 @@ class Attention(Function):
     q (N, L, E), k (N, S, E), v (N, S, Ev), bias broadcastable to (N, L, S):
         dv = P'^T @ g;   dP = (g @ v^T) * keep;   dS = P * (dP - sum(dP * P) over the keys);
         dq = dS @ k * scale;   dk = dS^T @ q * scale;   dbias = dS summed to bias's shape.
+
+    Second order: under create_graph the backward rebuilds the composed forward (the
+    products, the mask, Softmax, the dropout mask) from differentiable ops on the input
+    tensors, as nn.functional's unfused path does, and returns autograd.grad of it against
+    ``grad`` with create_graph, so the gradient differentiates again; the first-order pass
+    keeps the fused kernels and reads P kept by forward.
     """
 
     @staticmethod
@@ -45,14 +52,18 @@ class Attention(Function):
         if dead is not None:
             p[dead] = 0.0
         dropped = p if keep is None else p * keep
-        ctx.save_for_backward(q, k, v, p, dropped)
-        ctx.scale, ctx.keep = scale, keep
+        ctx.save_for_backward(q, k, v, bias)
+        ctx.p, ctx.dropped = p, dropped  # for a first-order backward
+        ctx.scale, ctx.keep, ctx.causal = scale, keep, causal
         ctx.bias_shape = None if bias is None else bias.shape
         return bmm(dropped, v)
 
     @staticmethod
     def backward(ctx, grad):
-        q, k, v, p, dropped = ctx.saved_tensors
+        q, k, v, _ = ctx.saved_tensors
+        if not isinstance(grad, np.ndarray):
+            return _composed_gradient(ctx, grad)
+        p, dropped = ctx.p, ctx.dropped
         need = ctx.needs_input_grad
         dv = bmm(np.swapaxes(dropped, -1, -2), grad) if need[2] else None
         dp = bmm(grad, np.swapaxes(v, -1, -2))
@@ -70,3 +81,29 @@ class Attention(Function):
         if len(need) > 3 and need[3]:
             dbias = unbroadcast(ds, ctx.bias_shape)
         return dq, dk, dv, dbias
+
+
+def _composed_gradient(ctx, grad):
+    """The create_graph gradient: the forward rebuilt from differentiable ops on the input
+    tensors (the mask and the dead rows are constants), differentiated against ``grad``."""
+    inputs = ctx.saved_tensors
+    q, k, v, bias = inputs
+    scores = (q @ k.transpose(-2, -1)) * ctx.scale
+    length, source = scores.shape[-2:]
+    if ctx.causal:
+        future = np.triu(np.ones((length, source), bool), 1)
+        scores = scores + np.where(future, -np.inf, 0.0).astype(scores.array.dtype)
+    if bias is not None:
+        scores = scores + bias
+    dead = np.isneginf(scores.array).all(-1, keepdims=True)
+    if dead.any():  # every key masked: P = 0 there, as forward
+        scores = scores.masked_fill(dead, 0.0)
+    p = Softmax.apply(scores, dim=-1)
+    if dead.any():
+        p = p.masked_fill(dead, 0.0)
+    if ctx.keep is not None:
+        p = p * ctx.keep
+    out = p @ v
+    wanted = [t for t, need in zip(inputs, ctx.needs_input_grad) if need]
+    found = iter(autograd.grad(out, wanted, grad, create_graph=True))
+    return tuple(next(found) if need else None for need in ctx.needs_input_grad)

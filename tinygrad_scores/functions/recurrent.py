@@ -7,7 +7,7 @@ per-step ops (nn/rnn.py) remain the reference it is tested against."""
 
 import numpy as np
 
-from .. import kernels
+from .. import autograd, kernels
 from ..autograd import Function
 from ._common import kernel_array
 from .linalg import mm
@@ -27,6 +27,12 @@ class LSTMLayer(Function):
         di = dc g;   df = dc c;   dg = dc i;   dc <- dc f;
         dpre = (di i(1-i), df f(1-f), dg (1-g^2), do o(1-o));   dh <- dpre W_hh.
     d xw[t] = dpre[t];   d W_hh = sum_t dpre[t]^T h_before_t;   d h0, d c0 = the final dh, dc.
+
+    Second order: under create_graph the backward rebuilds the same steps from the
+    package's differentiable ops on the saved inputs (as nn/rnn.py's per-step cells do)
+    and returns autograd.grad of that graph against ``grad`` with create_graph, so the
+    gradient is a graph of ops that differentiate again; the first-order pass keeps the
+    kernels and reads the gates and cells kept by forward.
     """
 
     @staticmethod
@@ -45,13 +51,17 @@ class LSTMLayer(Function):
             cell(pre, c, acts[t], cells[t], out[t])
             h, c = out[t], cells[t]
         out[steps] = c
-        ctx.save_for_backward(acts, cells, out, h0, c0, w_hh)
+        ctx.save_for_backward(xw, h0, c0, w_hh, out)
+        ctx.acts, ctx.cells = acts, cells  # for a first-order backward
         ctx.reverse = reverse
         return out
 
     @staticmethod
     def backward(ctx, grad):
-        acts, cells, out, h0, c0, w_hh = ctx.saved_tensors
+        xw, h0, c0, w_hh, out = ctx.saved_tensors
+        if not isinstance(grad, np.ndarray):
+            return _composed_gradient(ctx, grad)
+        acts, cells = ctx.acts, ctx.cells
         steps, batch, hidden = cells.shape
         order = list(range(steps - 1, -1, -1) if ctx.reverse else range(steps))
         before = {t: (order[k - 1] if k else None) for k, t in enumerate(order)}
@@ -77,3 +87,21 @@ class LSTMLayer(Function):
             dc if ctx.needs_input_grad[2] else None,
             dw_hh,
         )
+
+
+def _composed_gradient(ctx, grad):
+    """The create_graph gradient: the same steps rebuilt from differentiable ops on the
+    input tensors, differentiated against ``grad`` with create_graph."""
+    xw, h, c, w_hh = ctx.saved_tensors[:4]
+    steps = xw.shape[0]
+    hs = [None] * steps
+    w_t = w_hh.transpose(0, 1)
+    for t in range(steps - 1, -1, -1) if ctx.reverse else range(steps):
+        i, f, g, o = (xw[t] + h @ w_t).chunk(4, -1)
+        c = f.sigmoid() * c + i.sigmoid() * g.tanh()
+        h = o.sigmoid() * c.tanh()
+        hs[t] = h
+    y = np.stack(hs + [c])
+    wanted = [t for t, need in zip(ctx.saved_tensors[:4], ctx.needs_input_grad) if need]
+    found = iter(autograd.grad(y, wanted, grad, create_graph=True))
+    return tuple(next(found) if need else None for need in ctx.needs_input_grad)
