@@ -5,6 +5,7 @@ new op without a second-order case fails here until it gets one."""
 
 import inspect
 
+import test_second_order_conv_seq as conv_seq
 import test_second_order_elementwise as elementwise
 import test_second_order_indexing as indexing
 import test_second_order_nn as nn
@@ -12,7 +13,7 @@ import test_second_order_nn as nn
 from tinygrad_scores import functions
 from tinygrad_scores.autograd import Function
 
-MODULES = [elementwise, indexing, nn]
+MODULES = [elementwise, indexing, nn, conv_seq]
 
 # Ops whose backward has no derivative in PyTorch either (derivatives.yaml marks them
 # not_implemented or non-differentiable), so create_graph raises naming them.
