@@ -54,6 +54,7 @@ class Conv2d(Function):
     @staticmethod
     def backward(ctx, grad):
         x, w = ctx.saved_tensors
+        grad = _as_kernel_grad(grad, "conv2d", x)
         dx = dw = db = None
         if ctx.needs_input_grad[0]:
             dx = call_op(ConvTranspose2d, grad, w, size=tuple(x.shape[2:]), **ctx.options)
@@ -62,6 +63,12 @@ class Conv2d(Function):
         if len(ctx.needs_input_grad) > 2 and ctx.needs_input_grad[2]:
             db = np.sum(grad, axis=(0, 2, 3))
         return dx, dw, db
+
+
+def _as_kernel_grad(grad, op, x):
+    """An array gradient converted once for the two kernels that read it (a broadcast
+    seed would be copied by each); a Tensor (create_graph) goes to the ops as it is."""
+    return kernel_array(grad, op, x.dtype) if isinstance(grad, np.ndarray) else grad
 
 
 class Conv2dWeightBackward(Function):
@@ -154,6 +161,7 @@ class ConvTranspose2d(Function):
     @staticmethod
     def backward(ctx, grad):
         x, w = ctx.saved_tensors
+        grad = _as_kernel_grad(grad, "conv_transpose2d", x)
         dx = dw = db = None
         # x's windows reach the first rows and columns of Conv2d(g, w); output_padding may
         # have made g larger, and what Conv2d computes beyond x is dropped
