@@ -148,11 +148,16 @@ def max_pool(data):
     return (lambda a: F.max_pool2d(a, **options) ** 2), [leaf64(_pool_input(data))]
 
 
+def _pool_backward_twice(data, pool):
+    """The gradient of pool(x)**2 as a function of (x, g): the pool's backward op inside."""
+    x, options = leaf64(_pool_input(data)), _pool_options(data)
+    g = leaf64(_array(data, pool(x, **options).shape))
+    return _gradient_of(lambda a: pool(a, **options) ** 2), [x, g]
+
+
 @case("MaxPoolBackward")
 def max_pool_backward_twice(data):
-    x, options = leaf64(_pool_input(data)), _pool_options(data)
-    g = leaf64(_array(data, F.max_pool2d(x, **options).shape))
-    return _gradient_of(lambda a: F.max_pool2d(a, **options) ** 2), [x, g]
+    return _pool_backward_twice(data, F.max_pool2d)
 
 
 @case("AvgPool")
@@ -170,9 +175,7 @@ def adaptive_avg_pool(data):
 
 @case("AvgPoolBackward")
 def avg_pool_backward_twice(data):
-    x, options = leaf64(_pool_input(data)), _pool_options(data)
-    g = leaf64(_array(data, F.avg_pool2d(x, **options).shape))
-    return _gradient_of(lambda a: F.avg_pool2d(a, **options) ** 2), [x, g]
+    return _pool_backward_twice(data, F.avg_pool2d)
 
 
 @case("MaxUnpool")
