@@ -148,16 +148,13 @@ def max_pool(data):
     return (lambda a: F.max_pool2d(a, **options) ** 2), [leaf64(_pool_input(data))]
 
 
-def _pool_backward_twice(data, pool):
+@case("MaxPoolBackward", "AvgPoolBackward")
+def pool_backward_twice(data):
     """The gradient of pool(x)**2 as a function of (x, g): the pool's backward op inside."""
+    pool = data.draw(st.sampled_from([F.max_pool2d, F.avg_pool2d]))
     x, options = leaf64(_pool_input(data)), _pool_options(data)
     g = leaf64(_array(data, pool(x, **options).shape))
     return _gradient_of(lambda a: pool(a, **options) ** 2), [x, g]
-
-
-@case("MaxPoolBackward")
-def max_pool_backward_twice(data):
-    return _pool_backward_twice(data, F.max_pool2d)
 
 
 @case("AvgPool")
@@ -171,11 +168,6 @@ def avg_pool(data):
 def adaptive_avg_pool(data):
     size = (data.draw(st.integers(1, 4)), data.draw(st.integers(1, 5)))
     return (lambda a: F.adaptive_avg_pool2d(a, size) ** 2), [leaf64(_pool_input(data))]
-
-
-@case("AvgPoolBackward")
-def avg_pool_backward_twice(data):
-    return _pool_backward_twice(data, F.avg_pool2d)
 
 
 @case("MaxUnpool")
