@@ -253,3 +253,24 @@ def test_conv_gradient_under_create_graph_is_a_graph_of_conv_ops():
     assert dw.grad_fn.name().startswith("Conv2dWeightBackward")
     np.testing.assert_array_equal(dx.array[0, 0], [[1, 2, 1], [2, 4, 2], [1, 2, 1]])
     np.testing.assert_array_equal(dw.array[0, 0], [[4, 4], [4, 4]])
+
+
+@pytest.mark.parametrize(
+    "shape, fn",
+    [
+        ((1, 1, 4, 6), lambda x: F.conv2d(x, ts.ones(2, 1, 2, 2, dtype=ts.float64))),
+        ((1, 2, 2, 3), lambda x: F.conv_transpose2d(x, ts.ones(2, 1, 2, 2, dtype=ts.float64))),
+        ((1, 1, 4, 6), lambda x: F.max_pool2d(x, 2) + F.avg_pool2d(x, 2)),
+        ((1, 1, 4, 6), lambda x: F.pad(x, (1, 1, 1, 1), mode="reflect")),
+        ((2, 3, 4), lambda x: F.scaled_dot_product_attention(x, x, x)),
+        (
+            (3, 1, 4),
+            lambda x: LSTMLayer.apply(x, *[ts.zeros(1, 1, dtype=ts.float64)] * 2, x[0].t()),
+        ),
+    ],
+)
+def test_first_order_gradients_carry_no_graph(shape, fn):
+    x = ts.tensor(np.arange(float(np.prod(shape))).reshape(shape) / 10, requires_grad=True)
+    out = fn(x)
+    out.backward(ts.ones_like(out))
+    assert x.grad.grad_fn is None and not x.grad.requires_grad
