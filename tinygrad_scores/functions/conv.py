@@ -37,7 +37,8 @@ class Conv2d(Function):
 
     @staticmethod
     def forward(ctx, x, w, b=None, stride=(1, 1), dilation=(1, 1), groups=1):
-        ctx.save_for_backward(x, w)  # the inputs themselves, so create_graph finds them
+        # the inputs themselves (create_graph finds them), each only where a gradient reads it
+        ctx.save_for_backward(x if ctx.needs(1) else None, w if ctx.needs(0) else None)
         x = kernel_array(x, "conv2d")
         w = kernel_array(w, "conv2d", x.dtype)
         (sh, sw), (dh, dw) = stride, dilation
@@ -49,26 +50,28 @@ class Conv2d(Function):
         if b is not None:
             out += b.astype(x.dtype, copy=False).reshape(1, Co, 1, 1)
         ctx.options = dict(stride=(sh, sw), dilation=(dh, dw), groups=groups)
+        ctx.shapes, ctx.dtype = (x.shape, w.shape), x.dtype
         return out
 
     @staticmethod
     def backward(ctx, grad):
         x, w = ctx.saved_tensors
-        grad = _as_kernel_grad(grad, "conv2d", x)
+        x_shape, w_shape = ctx.shapes
+        grad = _as_kernel_grad(grad, "conv2d", ctx.dtype)
         dx = dw = db = None
         if ctx.needs_input_grad[0]:
-            dx = call_op(ConvTranspose2d, grad, w, size=tuple(x.shape[2:]), **ctx.options)
+            dx = call_op(ConvTranspose2d, grad, w, size=x_shape[2:], **ctx.options)
         if ctx.needs_input_grad[1]:
-            dw = call_op(Conv2dWeightBackward, x, grad, kernel=tuple(w.shape[2:]), **ctx.options)
+            dw = call_op(Conv2dWeightBackward, x, grad, kernel=w_shape[2:], **ctx.options)
         if len(ctx.needs_input_grad) > 2 and ctx.needs_input_grad[2]:
             db = np.sum(grad, axis=(0, 2, 3))
         return dx, dw, db
 
 
-def _as_kernel_grad(grad, op, x):
+def _as_kernel_grad(grad, op, dtype):
     """An array gradient converted once for the two kernels that read it (a broadcast
     seed would be copied by each); a Tensor (create_graph) goes to the ops as it is."""
-    return kernel_array(grad, op, x.dtype) if isinstance(grad, np.ndarray) else grad
+    return kernel_array(grad, op, dtype) if isinstance(grad, np.ndarray) else grad
 
 
 class Conv2dWeightBackward(Function):
@@ -148,7 +151,8 @@ class ConvTranspose2d(Function):
 
     @staticmethod
     def forward(ctx, x, w, b=None, stride=(1, 1), dilation=(1, 1), groups=1, size=None):
-        ctx.save_for_backward(x, w)  # the inputs themselves, so create_graph finds them
+        # the inputs themselves (create_graph finds them), each only where a gradient reads it
+        ctx.save_for_backward(x if ctx.needs(1) else None, w if ctx.needs(0) else None)
         x = kernel_array(x, "conv_transpose2d")
         w = kernel_array(w, "conv_transpose2d", x.dtype)
         out = np.empty((x.shape[0], w.shape[1] * groups) + tuple(size), x.dtype)
@@ -156,26 +160,26 @@ class ConvTranspose2d(Function):
         if b is not None:
             out += b.astype(x.dtype, copy=False).reshape(1, -1, 1, 1)
         ctx.options = dict(stride=stride, dilation=dilation, groups=groups)
+        ctx.shapes, ctx.dtype = (x.shape, w.shape), x.dtype
         return out
 
     @staticmethod
     def backward(ctx, grad):
         x, w = ctx.saved_tensors
-        grad = _as_kernel_grad(grad, "conv_transpose2d", x)
+        x_shape, w_shape = ctx.shapes
+        grad = _as_kernel_grad(grad, "conv_transpose2d", ctx.dtype)
         dx = dw = db = None
         # x's windows reach the first rows and columns of Conv2d(g, w); output_padding may
         # have made g larger, and what Conv2d computes beyond x is dropped
-        full = _full_out(grad.shape, w.shape, **ctx.options)
-        extra = (0, x.shape[3] - full[1], 0, x.shape[2] - full[0])
+        full = _full_out(grad.shape, w_shape, **ctx.options)
+        extra = (0, x_shape[3] - full[1], 0, x_shape[2] - full[0])
         if ctx.needs_input_grad[0]:
             dx = call_op(Conv2d, grad, w, **ctx.options)
             if any(extra):
                 dx = call_op(ConstantPad, dx, pad=extra, value=0)
         if ctx.needs_input_grad[1]:
             padded = call_op(ConstantPad, x, pad=tuple(-n for n in extra)) if any(extra) else x
-            dw = call_op(
-                Conv2dWeightBackward, grad, padded, kernel=tuple(w.shape[2:]), **ctx.options
-            )
+            dw = call_op(Conv2dWeightBackward, grad, padded, kernel=w_shape[2:], **ctx.options)
         if len(ctx.needs_input_grad) > 2 and ctx.needs_input_grad[2]:
             db = np.sum(grad, axis=(0, 2, 3))
         return dx, dw, db
