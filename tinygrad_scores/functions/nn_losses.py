@@ -6,7 +6,7 @@ weights and reduces them with ordinary tensor ops."""
 import numpy as np
 
 from ..autograd import Function
-from ._common import call_op, unbroadcast
+from ._common import call_op
 from .elementwise import Sigmoid
 
 __all__ = [
@@ -82,10 +82,10 @@ class BinaryCrossEntropy(Function):
         p, y = ctx.saved_tensors
         dp = dy = None
         if ctx.needs_input_grad[0]:
-            dp = unbroadcast(grad * (p - y) / np.maximum(p * (1 - p), 1e-12), p.shape)
+            dp = grad * (p - y) / np.maximum(p * (1 - p), 1e-12)
         if ctx.needs_input_grad[1]:
             log_p, log_q = _clamped_logs(p)
-            dy = unbroadcast(grad * (log_q - log_p), y.shape)
+            dy = grad * (log_q - log_p)
         return dp, dy
 
 
@@ -116,12 +116,12 @@ class BinaryCrossEntropyWithLogits(Function):
         big_l = 1 if pos_weight is None else 1 + (pos_weight - 1) * y
         dx = dy = dpw = None
         if ctx.needs_input_grad[0]:
-            dx = unbroadcast(grad * ((1 - y) - big_l * call_op(Sigmoid, -x)), x.shape)
+            dx = grad * ((1 - y) - big_l * call_op(Sigmoid, -x))
         if ctx.needs_input_grad[1]:
             slope = 0 if pos_weight is None else (pos_weight - 1) * _softplus(-x)
-            dy = unbroadcast(grad * (slope - x), y.shape)
+            dy = grad * (slope - x)
         if pos_weight is not None and ctx.needs_input_grad[2]:
-            dpw = unbroadcast(grad * y * _softplus(-x), pos_weight.shape)
+            dpw = grad * y * _softplus(-x)
         return dx, dy, dpw
 
 
@@ -185,12 +185,12 @@ class KLDivPointwise(Function):
         dx = dt = None
         et = np.exp(t) if ctx.log_target else t
         if ctx.needs_input_grad[0]:
-            dx = unbroadcast(-grad * et, x.shape)
+            dx = -grad * et
         if ctx.needs_input_grad[1]:
             with np.errstate(divide="ignore", invalid="ignore"):
                 if ctx.log_target:
                     dt = grad * et * (t - x + 1)
                 else:
                     dt = grad * np.where(t == 0, np.nan, np.log(t) + 1 - x)
-            dt = unbroadcast(dt, t.shape)
+            dt = dt
         return dx, dt

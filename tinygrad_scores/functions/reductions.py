@@ -41,6 +41,15 @@ def _spread(grad, ctx):
     return np.broadcast_to(grad, ctx.shape)
 
 
+def share_among_ties(hits, grad, axes=None):
+    """The gradient of an extreme (max(), amax/amin, median's pick): ``grad`` split evenly
+    among the ``hits`` (the elements equal to the result) of each slice reduced over
+    ``axes`` (all of them by default), PyTorch's evenly_distribute rule. The one place
+    this rule is written."""
+    count = np.add.reduce(hits, axis=axes, keepdims=True) if axes is not None else hits.sum()
+    return (hits * (grad / np.maximum(count, 1))).astype(grad.dtype, copy=False)
+
+
 class Sum(Function):
     """out = sum of a over dims;   da = g broadcast back over those dims."""
 
@@ -117,7 +126,7 @@ class Max(Function):
     def backward(ctx, grad):
         if ctx.dim is None:
             (ties,) = ctx.saved_tensors
-            return (ties * (grad / ties.sum())).astype(grad.dtype)
+            return share_among_ties(ties, grad)
         if ctx.dim == ():
             return grad
         g = grad if ctx.keepdim else np.expand_dims(grad, ctx.dim)

@@ -7,7 +7,7 @@ and the value pick that median() and min() use.
 import numpy as np
 
 from ..autograd import Function
-from .reductions import _axes, _expand_reduced, _kept_shape
+from .reductions import _axes, _expand_reduced, _kept_shape, share_among_ties
 
 __all__ = ["Amax", "Amin", "PickValue", "Var", "Std", "Prod", "LogSumExp", "CumSum", "CumProd"]
 
@@ -38,9 +38,7 @@ class _AmaxAmin(Function):
         if not ctx.keepdim:  # np.expand_dims(x, axes), without its Python wrapper
             kept = _kept_shape(a.shape, ctx.axes)
             out, grad = out.reshape(kept), grad.reshape(kept)
-        hits = a == out
-        count = np.add.reduce(hits, axis=ctx.axes, keepdims=True)
-        return (hits * (grad / count)).astype(grad.dtype, copy=False)
+        return share_among_ties(a == out, grad, ctx.axes)
 
 
 class Amax(_AmaxAmin):
@@ -68,8 +66,7 @@ class PickValue(Function):
     @staticmethod
     def backward(ctx, grad):
         a, out = ctx.saved_tensors
-        hits = (a == out) | (np.isnan(a) & np.isnan(out))
-        return (hits * (grad / max(int(hits.sum()), 1))).astype(grad.dtype, copy=False)
+        return share_among_ties((a == out) | (np.isnan(a) & np.isnan(out)), grad)
 
 
 class Std(Function):
