@@ -187,13 +187,19 @@ def _central_differences(leaves, ops, outputs, weights, eps=1e-6):
     return grads
 
 
-def _scalar_reference(leaves, ops, outputs, weights, retained):
+def _scalar_program(leaves, ops, outputs, weights):
+    """The program on scalar Values: its leaves, its nodes, and the weighted loss."""
     value_leaves = [se.array_of_values(x) for x in leaves]
     nodes = _run_program(value_leaves, ops, on_tensors=False)
     loss = se.Value(0.0)
     for o, w in zip(outputs, weights):
         for index in np.ndindex(nodes[o].shape):
             loss = loss + nodes[o][index] * float(w[index])
+    return value_leaves, nodes, loss
+
+
+def _scalar_reference(leaves, ops, outputs, weights, retained):
+    value_leaves, nodes, loss = _scalar_program(leaves, ops, outputs, weights)
     loss.backward()
     return (
         [se.grads(x) for x in value_leaves],
@@ -267,12 +273,7 @@ def _first_order_grads(leaves, ops, outputs, weights):
 
 
 def _scalar_hessian_vector(leaves, ops, outputs, weights, directions):
-    value_leaves = [se.array_of_values(x) for x in leaves]
-    nodes = _run_program(value_leaves, ops, on_tensors=False)
-    loss = se.Value(0.0)
-    for o, w in zip(outputs, weights):
-        for index in np.ndindex(nodes[o].shape):
-            loss = loss + nodes[o][index] * float(w[index])
+    value_leaves, _, loss = _scalar_program(leaves, ops, outputs, weights)
     loss.backward(create_graph=True)
     along = se.Value(0.0)
     for x, v in zip(value_leaves, directions):

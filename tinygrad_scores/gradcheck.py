@@ -19,12 +19,7 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True):
     non-scalar outputs are covered too. Returns True, or raises GradcheckError naming
     the input, the index and both values.
     """
-    if isinstance(inputs, Tensor):
-        inputs = (inputs,)
-    inputs = [_float64(x) for x in inputs]
-    checked = [i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
-    if not checked:
-        raise ValueError("gradcheck: no input requires grad")
+    inputs, checked = _checked_inputs(inputs, "gradcheck")
 
     out = fn(*inputs)
     outs = out if isinstance(out, (tuple, list)) else (out,)
@@ -82,12 +77,7 @@ def gradgradcheck(
     ``fn`` (a vector-Jacobian product with ``grad_outputs``, random if not given), taken
     with ``create_graph=True``, is itself checked by ``gradcheck`` against central
     differences, with respect to the inputs and to ``grad_outputs``."""
-    if isinstance(inputs, Tensor):
-        inputs = (inputs,)
-    inputs = [_float64(x) for x in inputs]
-    wanted = [i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
-    if not wanted:
-        raise ValueError("gradgradcheck: no input requires grad")
+    inputs, wanted = _checked_inputs(inputs, "gradgradcheck")
     outs = fn(*inputs)
     outs = list(outs) if isinstance(outs, (tuple, list)) else [outs]
     if grad_outputs is None:
@@ -128,3 +118,12 @@ def _float64(x):
     if isinstance(x, Tensor) and x.dtype.kind == "f":
         return Tensor.wrap(x.array.astype(np.float64)).requires_grad_(x.requires_grad)
     return x
+
+
+def _checked_inputs(inputs, name):
+    """The inputs in float64 (a list) and the positions of those that require grad."""
+    inputs = [_float64(x) for x in ((inputs,) if isinstance(inputs, Tensor) else inputs)]
+    wanted = [i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
+    if not wanted:
+        raise ValueError(f"{name}: no input requires grad")
+    return inputs, wanted
