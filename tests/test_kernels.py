@@ -303,7 +303,17 @@ def test_cross_entropy_kernel_ignore_index_and_grad_scale():
     onehot = np.eye(3)[[0, 0, 2]]
     expected_grad = (np.exp(log_p) - onehot) * np.array([[1.0], [0.0], [3.0]]) / total_weight
     np.testing.assert_allclose(grad, expected_grad, rtol=1e-13, atol=1e-16)
-    # the loss alone (no gradient wanted) gives the same losses
+    # the loss alone (no gradient wanted) gives the same losses; grad is then scratch
     losses2 = np.empty(3)
-    ce.cross_entropy_forward(x, y, w, -100, 1.0, losses2, np.empty((0, 3)), False)
+    ce.cross_entropy_forward(x, y, w, -100, 1.0, losses2, np.empty_like(x), False)
     np.testing.assert_array_equal(losses2, losses)
+
+
+def test_cross_entropy_kernel_refuses_a_scratch_of_another_shape():
+    # the kernel writes its exps into grad even when no gradient is wanted: a smaller
+    # array was written past its end (heap corruption: a rare crash of a later GC or exit)
+    x = np.zeros((3, 3))
+    with pytest.raises(ValueError, match="grad must have x's shape"):
+        ce.cross_entropy_forward(
+            x, np.zeros(3, np.int64), np.ones(3), -100, 1.0, np.empty(3), np.empty((0, 3)), False
+        )

@@ -51,6 +51,8 @@ def cross_entropy_forward(x, labels, weight, ignore_index, grad_scale, losses, g
     want_grad; else grad, x's shape, is scratch). Returns the sum of the losses,
     accumulated in float64, in row order."""
     n, c = x.shape
+    if grad.shape[0] != n or grad.shape[1] != c:  # it is written even without want_grad
+        raise ValueError("cross_entropy_forward: grad must have x's shape (it is scratch)")
     for i in prange(n):
         y = labels[i]
         loss = x.dtype.type(0)
