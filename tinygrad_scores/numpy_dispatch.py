@@ -21,12 +21,6 @@ from . import functions as ops
 from .tensor_methods import value_of
 
 
-def _axis_kw(kwargs):
-    axis = kwargs.pop("axis", None)
-    keepdims = kwargs.pop("keepdims", False)
-    return axis, keepdims
-
-
 def _sum(a, axis=None, dtype=None, out=None, keepdims=False, **_):
     return _reduce_as(a, "sum", axis, keepdims)
 
@@ -43,13 +37,11 @@ def _reduce_as(a, name, axis, keepdims):
 
 
 def _amax(a, axis=None, out=None, keepdims=False, **_):
-    a = _tensor(a)
-    return a.amax(tuple(range(a.ndim)) if axis is None else axis, keepdim=keepdims)
+    return _reduce_as(a, "amax", axis, keepdims)
 
 
 def _amin(a, axis=None, out=None, keepdims=False, **_):
-    a = _tensor(a)
-    return a.amin(tuple(range(a.ndim)) if axis is None else axis, keepdim=keepdims)
+    return _reduce_as(a, "amin", axis, keepdims)
 
 
 def _tensor(x, like=None):
@@ -110,7 +102,7 @@ def _squeeze(a, axis=None):
     return a
 
 
-def _joined(arrays, like=None):
+def _joined(arrays):
     like = next((a for a in arrays if isinstance(a, autograd.Tensor)), None)
     tensors = [_tensor(a, like) for a in arrays]
     dtype = dtypes.result_type(*tensors)
