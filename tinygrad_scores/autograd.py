@@ -781,9 +781,7 @@ def _differentiable_backward(node, grad):
         _state.differentiating = previous
         node.live = None
     out = out if out.__class__ is tuple else (out,)
-    return tuple(
-        g if g is None or isinstance(g, Tensor) else Tensor.wrap(np.asarray(g)) for g in out
-    )
+    return tuple(None if g is None else _as_tensor(g) for g in out)
 
 
 def _user_backward(node, grad, create_graph):
@@ -805,13 +803,15 @@ def _user_backward(node, grad, create_graph):
             f"gradients (expected {len(node.inputs)}, got {len(out)})"
         )
     if create_graph:
-        return tuple(
-            None if x is None else x if isinstance(x, Tensor) else Tensor.wrap(np.asarray(x))
-            for x in out
-        )
+        return tuple(None if x is None else _as_tensor(x) for x in out)
     return tuple(
         None if x is None else x.array if isinstance(x, Tensor) else np.asarray(x) for x in out
     )
+
+
+def _as_tensor(x):
+    """A gradient under create_graph: a tensor as it is, an array (a constant) wrapped."""
+    return x if isinstance(x, Tensor) else Tensor.wrap(np.asarray(x))
 
 
 def _free(node):
@@ -941,7 +941,7 @@ def _run_hooks(hooks, g, create_graph=False):
         if result is None:
             continue
         if create_graph:
-            new = result if isinstance(result, Tensor) else Tensor.wrap(np.asarray(result))
+            new = _as_tensor(result)
         else:
             new = result.array if isinstance(result, Tensor) else np.asarray(result)
             new = np.array(new, dtype=g.dtype)  # our own copy: it may become a .grad
