@@ -289,3 +289,22 @@ def test_a_replaced_parameter_or_a_new_hook_leaves_the_tape():
     with pytest.warns(RuntimeWarning, match="parameter was replaced"):
         out = compiled(x)
     assert out.item() == pytest.approx(2 * bias)  # the new zero weight was used
+
+
+def test_a_replayed_backward_of_one_root_given_twice_seeds_it_once_each_time():
+    # backward([y, y]) adds both seeds into y's node: eager and replay must agree (a replay
+    # that recorded the summed seed per root counted it twice)
+    w = ts.tensor([3.0, 4.0], requires_grad=True)
+    opt = optim.SGD([w], lr=0.0)
+
+    def step(x):
+        opt.zero_grad()
+        y = (w * x).sum()
+        ts.autograd.backward([y, y])
+        return y
+
+    compiled = ts.compile(step)
+    x = ts.tensor([1.0, 1.0])
+    for _ in range(4):  # two recordings, then replays
+        compiled(x)
+        np.testing.assert_array_equal(w.grad.array, [2.0, 2.0])

@@ -377,18 +377,6 @@ class Context:
                     f"(x = x + 1) or clone() it first."
                 )
 
-    def _run_backward(self, grad):
-        if self.function._tensor_api:  # a user's Function: Tensors in and out
-            with no_grad():
-                out = self.function.backward(self, Tensor.wrap(grad))
-            out = out if isinstance(out, tuple) else (out,)
-            return tuple(
-                None if g is None else g.array if isinstance(g, Tensor) else np.asarray(g)
-                for g in out
-            )
-        out = self.function.backward(self, grad)
-        return out if isinstance(out, tuple) else (out,)
-
 
 class Function:
     """Base class of differentiable operations.
@@ -544,7 +532,7 @@ def _seed(root, gradient, create_graph):
         )
     if create_graph:  # a seed with a graph of its own is differentiated through too
         seed = gradient if isinstance(gradient, Tensor) else Tensor.wrap(array)
-        return seed if array.dtype == root.array.dtype else _cast(seed, root.array.dtype)
+        return seed.astype(root.array.dtype)
     return np.array(array, dtype=root.array.dtype)  # our own copy: it may become a .grad
 
 
@@ -646,28 +634,32 @@ def _run(roots, seeds, retain_graph, capture=None, create_graph=False):
     a graph (grad mode on, as in PyTorch)."""
     pending = {}  # id(node) -> its gradient so far
     leaves = {}  # id(leaf) -> [leaf, its gradient so far]
-    root_nodes = []
+    root_nodes, root_seeds = [], []
     for root, seed in zip(roots, seeds):
         if root.grad_fn is None:
             _add_leaf(leaves, root, seed)
         else:
             root_nodes.append(root.grad_fn)
+            root_seeds.append(seed)
             _add_pending(pending, root.grad_fn, seed)
     order = _topological_order(root_nodes)
     targets = _Targets(capture) if capture is not None else None
     if _state.recorder is not None:
         if capture is not None or leaves:
             _state.recorder.fail("autograd.grad, backward(inputs=...) or backward() of a leaf")
-        _state.recorder.backward(root_nodes, [pending[id(n)] for n in root_nodes], order, None)
+        _state.recorder.backward(root_nodes, root_seeds, order, None)  # each root's own seed
     if targets is not None:
         order = targets.prune(order)
-    plan = [(id(node), node, _edges(node)) for node in order]
+    plan = [(id(node), node, None) for node in order]  # edges are read as nodes are reached
 
     def arrive(node, grad):
         grad = _on_arrival(node, grad, targets, create_graph)
         if targets is not None and not targets.goes_on(node):
             return None  # a target whose inputs lead to no other target: stop here
         return grad
+
+    if targets is None and not any(n.hooks or n.retained is not None for n in order):
+        arrive = None  # nothing to do as gradients arrive: no call per node for it
 
     was_enabled = _state.grad_enabled
     _state.grad_enabled = create_graph
@@ -694,7 +686,9 @@ def _propagate(plan, pending, leaves, retain_graph, create_graph=False, arrive=N
     """The algorithm itself, shared by ``backward`` and a compiled step's replay: walk the
     nodes consumers-first; a node's gradient is complete when its turn comes; call its
     backward and add each input's gradient to what the producing node (or leaf) has so far.
-    ``arrive`` (eager only) runs hooks and autograd.grad's bookkeeping on each gradient."""
+    ``arrive`` (eager only) runs hooks and autograd.grad's bookkeeping on each gradient.
+    A plan's edges are None where they are read from the node when it is reached."""
+    check_all = create_graph or _state.anomaly
     for key, node, edges in plan:
         grad = pending.pop(key, None)
         if grad is None:  # no path from a root carries a gradient here
@@ -704,11 +698,15 @@ def _propagate(plan, pending, leaves, retain_graph, create_graph=False, arrive=N
             if grad is None:
                 continue
         input_grads = _call_backward(node, grad, create_graph)
-        for k, kind, target in edges:
+        for k, kind, target in _edges(node) if edges is None else edges:
             g = input_grads[k] if k < len(input_grads) else None
             if g is None:
                 continue
-            g = _checked_gradient(node, k, node.inputs[k], g, create_graph)
+            array = node.inputs[k].array
+            if check_all or not (
+                g.__class__ is np.ndarray and g.shape == array.shape and g.dtype == array.dtype
+            ):
+                g = _checked_gradient(node, k, node.inputs[k], g, create_graph)
             if kind == "node":
                 prev = pending.get(target)
                 pending[target] = g if prev is None else prev + g
@@ -716,7 +714,7 @@ def _propagate(plan, pending, leaves, retain_graph, create_graph=False, arrive=N
                 if not create_graph and node._saved and any(g is a for a in node._saved):
                     g = np.array(g)  # a saved array handed back (fused CE): .grad needs its own
                 _add_leaf(leaves, target, g)
-        if not retain_graph:
+        if not retain_graph and node._saved:
             _free(node)
 
 
@@ -889,8 +887,7 @@ def _checked_gradient(node, i, t, g, create_graph=False):
     if create_graph:
         if g.shape != array.shape:
             g = _sum_to(g, _valid_shape(node, i, array.shape, tuple(g.shape)))
-        if g.array.dtype != array.dtype:
-            g = _cast(g, array.dtype)
+        g = g.astype(array.dtype)
     else:
         if g.__class__ is not np.ndarray:
             g = np.asarray(g)
@@ -911,10 +908,6 @@ def _valid_shape(node, i, shape, got):
             f"{list(shape)}"
         )
     return shape
-
-
-def _cast(t, np_dtype):
-    return t.to(dtypes.as_dtype(np_dtype))
 
 
 def _expandable(shape, to):
