@@ -172,10 +172,6 @@ def _einsum(subscripts, *operands, **_):
     return ops.Einsum.apply(*_joined(operands), inputs=inputs.split(","), output=output)
 
 
-def _abs(a, *args, **kwargs):
-    return _tensor(a).abs()
-
-
 FUNCTIONS = {
     np.sum: _sum,
     np.mean: _mean,
@@ -206,7 +202,6 @@ FUNCTIONS = {
     np.cumprod: _cumprod,
     np.roll: _roll,
     np.einsum: _einsum,
-    np.abs: _abs,
     np.shape: lambda a: tuple(a.shape),
     np.ndim: lambda a: a.ndim,
     np.size: lambda a, axis=None: a.numel() if axis is None else a.shape[axis],

@@ -44,9 +44,7 @@ class Mul(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        needs = ctx.needs_input_grad
-        if needs is not None:
-            ctx.save_for_backward(a if needs[1] else None, b if needs[0] else None)
+        ctx.save_for_backward(a if ctx.needs(1) else None, b if ctx.needs(0) else None)
         return a * b
 
     @staticmethod
@@ -62,9 +60,7 @@ class Div(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        needs = ctx.needs_input_grad
-        if needs is not None:
-            ctx.save_for_backward(a if needs[1] else None, b)
+        ctx.save_for_backward(a if ctx.needs(1) else None, b)
         return a / b
 
     @staticmethod
@@ -106,8 +102,9 @@ def power(a, b):
     elif not e.is_integer():  # NaN for a finite a < 0 (not -0.0, not -inf: pow's rules),
         with np.errstate(invalid="ignore"):  # without a branch per element (a random
             nan_where_negative = np.sqrt(np.minimum(a, 0)) * 0  # mask costs 10x this)
-        if np.isneginf(a).any():
-            nan_where_negative[np.isneginf(a)] = 0
+        negative_infinity = np.isneginf(a)
+        if negative_infinity.any():
+            nan_where_negative[negative_infinity] = 0
         out += nan_where_negative
     return out
 
@@ -124,9 +121,7 @@ class Pow(Function):
     def forward(ctx, a, b):
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             out = power(a, b)
-        needs = ctx.needs_input_grad
-        if needs is not None:
-            ctx.save_for_backward(a, b, out if needs[1] else None)
+        ctx.save_for_backward(a, b, out if ctx.needs(1) else None)
         return out
 
     @staticmethod

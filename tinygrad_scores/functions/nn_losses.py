@@ -115,13 +115,14 @@ class BinaryCrossEntropyWithLogits(Function):
         x, y, pos_weight = ctx.saved_tensors
         big_l = 1 if pos_weight is None else 1 + (pos_weight - 1) * y
         dx = dy = dpw = None
+        soft = None if pos_weight is None else _softplus(-x)  # read by dy and dpw
         if ctx.needs_input_grad[0]:
             dx = grad * ((1 - y) - big_l * call_op(Sigmoid, -x))
         if ctx.needs_input_grad[1]:
-            slope = 0 if pos_weight is None else (pos_weight - 1) * _softplus(-x)
+            slope = 0 if pos_weight is None else (pos_weight - 1) * soft
             dy = grad * (slope - x)
         if pos_weight is not None and ctx.needs_input_grad[2]:
-            dpw = grad * y * _softplus(-x)
+            dpw = grad * y * soft
         return dx, dy, dpw
 
 
@@ -192,5 +193,4 @@ class KLDivPointwise(Function):
                     dt = grad * et * (t - x + 1)
                 else:
                     dt = grad * np.where(t == 0, np.nan, np.log(t) + 1 - x)
-            dt = dt
         return dx, dt

@@ -1341,13 +1341,12 @@ def multi_head_attention_forward(
         q = linear(query, q_proj_weight, b_q)  # type: ignore[arg-type]
         k = linear(key, k_proj_weight, b_k)  # type: ignore[arg-type]
         v = linear(value, v_proj_weight, b_v)  # type: ignore[arg-type]
+    elif query is key and key is value:  # self-attention: one product for q, k and v
+        q, k, v = linear(query, in_proj_weight, in_proj_bias).chunk(3, -1)  # type: ignore[arg-type]
     else:
         w_q, w_k, w_v = in_proj_weight.chunk(3)  # type: ignore[union-attr]
         b_q, b_k, b_v = (None,) * 3 if in_proj_bias is None else in_proj_bias.chunk(3)
-        if query is key and key is value:  # self-attention: one product for q, k and v
-            q, k, v = linear(query, in_proj_weight, in_proj_bias).chunk(3, -1)  # type: ignore[arg-type]
-        else:
-            q, k, v = linear(query, w_q, b_q), linear(key, w_k, b_k), linear(value, w_v, b_v)
+        q, k, v = linear(query, w_q, b_q), linear(key, w_k, b_k), linear(value, w_v, b_v)
     src_len = key.shape[0]
     if attn_mask is not None:
         want = (tgt_len, src_len) if attn_mask.ndim == 2 else (bsz * num_heads, tgt_len, src_len)

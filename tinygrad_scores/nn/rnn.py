@@ -305,11 +305,12 @@ class RNNBase(Module):
         step = _STEPS[self.mode]
         directions = 2 if self.bidirectional else 1
         finals: list[list[Tensor]] = [[] for _ in states]
+        all_weights = self.all_weights  # a property that builds the whole list
         for layer in range(self.num_layers):
             outputs = []
             for direction in range(directions):
                 row = layer * directions + direction
-                weights = self.all_weights[row]
+                weights = all_weights[row]
                 w_ih, w_hh = weights[0], weights[1]
                 b_ih, b_hh = (weights[2], weights[3]) if self.bias else (None, None)
                 w_hr = weights[-1] if self.proj_size else None
