@@ -650,7 +650,6 @@ def _run(roots, seeds, retain_graph, capture=None, create_graph=False):
         _state.recorder.backward(root_nodes, root_seeds, order, None)  # each root's own seed
     if targets is not None:
         order = targets.prune(order)
-    plan = [(id(node), node, None) for node in order]  # edges are read as nodes are reached
 
     def arrive(node, grad):
         grad = _on_arrival(node, grad, targets, create_graph)
@@ -664,33 +663,20 @@ def _run(roots, seeds, retain_graph, capture=None, create_graph=False):
     was_enabled = _state.grad_enabled
     _state.grad_enabled = create_graph
     try:
-        _propagate(plan, pending, leaves, retain_graph, create_graph, arrive)
+        _propagate(order, pending, leaves, retain_graph, create_graph, arrive)
         return _deliver_to_leaves(leaves, targets, create_graph)
     finally:
         _state.grad_enabled = was_enabled
 
 
-def _edges(node):
-    """Where each wanted input gradient of ``node`` goes: (input index, "node", the
-    producing node's key) or (input index, "leaf", the leaf tensor)."""
-    return tuple(
-        (k, "leaf", t) if parent is None else (k, "node", id(parent))
-        for k, (t, parent, needed) in enumerate(
-            zip(node.inputs, node.parents, node.needs_input_grad)
-        )
-        if needed
-    )
-
-
-def _propagate(plan, pending, leaves, retain_graph, create_graph=False, arrive=None):
+def _propagate(order, pending, leaves, retain_graph, create_graph=False, arrive=None):
     """The algorithm itself, shared by ``backward`` and a compiled step's replay: walk the
     nodes consumers-first; a node's gradient is complete when its turn comes; call its
     backward and add each input's gradient to what the producing node (or leaf) has so far.
-    ``arrive`` (eager only) runs hooks and autograd.grad's bookkeeping on each gradient.
-    A plan's edges are None where they are read from the node when it is reached."""
+    ``arrive`` (eager only) runs hooks and autograd.grad's bookkeeping on each gradient."""
     check_all = create_graph or _state.anomaly
-    for key, node, edges in plan:
-        grad = pending.pop(key, None)
+    for node in order:
+        grad = pending.pop(id(node), None)
         if grad is None:  # no path from a root carries a gradient here
             continue
         if arrive is not None:
@@ -698,22 +684,24 @@ def _propagate(plan, pending, leaves, retain_graph, create_graph=False, arrive=N
             if grad is None:
                 continue
         input_grads = _call_backward(node, grad, create_graph)
-        for k, kind, target in _edges(node) if edges is None else edges:
-            g = input_grads[k] if k < len(input_grads) else None
-            if g is None:
+        for k, (t, parent, g, needed) in enumerate(
+            zip(node.inputs, node.parents, input_grads, node.needs_input_grad)
+        ):
+            if g is None or not needed:
                 continue
-            array = node.inputs[k].array
+            array = t.array
             if check_all or not (
                 g.__class__ is np.ndarray and g.shape == array.shape and g.dtype == array.dtype
             ):
-                g = _checked_gradient(node, k, node.inputs[k], g, create_graph)
-            if kind == "node":
-                prev = pending.get(target)
-                pending[target] = g if prev is None else prev + g
+                g = _checked_gradient(node, k, t, g, create_graph)
+            if parent is not None:
+                key = id(parent)
+                prev = pending.get(key)
+                pending[key] = g if prev is None else prev + g
             else:
                 if not create_graph and node._saved and any(g is a for a in node._saved):
                     g = np.array(g)  # a saved array handed back (fused CE): .grad needs its own
-                _add_leaf(leaves, target, g)
+                _add_leaf(leaves, t, g)
         if not retain_graph and node._saved:
             _free(node)
 

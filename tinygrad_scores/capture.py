@@ -381,17 +381,20 @@ def _compile_tape(tape, n_slots):
 
 def _backward_step(entry):
     """A recorded backward pass, replayed by the engine's own loop (``_propagate``) over the
-    recorded plan: nodes keyed by tape slot, no ordering, hooks or checks that already ran."""
+    recorded nodes in their recorded order: no ordering, hooks or checks that already ran.
+    The nodes are the second recording's, which the replayed forwards refill."""
     _, roots, plan, leaves_only = entry
-    root_readers = tuple((slot, _reader(ref)) for slot, ref in roots)
+    node_of = {slot: node for slot, node, _ in plan}
+    order = tuple(node for _, node, _ in plan)
+    root_readers = tuple((id(node_of[slot]), _reader(ref)) for slot, ref in roots)
 
     def run(vals, args):
         pending = {}
-        for slot, read in root_readers:
+        for key, read in root_readers:
             seed = np.array(read(vals, args))
-            pending[slot] = seed if slot not in pending else pending[slot] + seed
+            pending[key] = seed if key not in pending else pending[key] + seed
         leaves = {}
-        autograd._propagate(plan, pending, leaves, retain_graph=True)
+        autograd._propagate(order, pending, leaves, retain_graph=True)
         handed_out = set()
         for t, g in leaves.values():
             if leaves_only is None or id(t) in leaves_only:
