@@ -368,6 +368,16 @@ def bernoulli_scalar(like, p, generator=None):
     return _placed((u < p).astype(like.dtype), like)
 
 
+def dropout_mask(like, p, generator=None):
+    """PyTorch's dropout mask shaped (and laid out) as ``like``: ``empty_like(like).
+    bernoulli_(1 - p)`` divided by 1 - p in like's dtype, zeros for p = 1. F.dropout,
+    dropout2d and attention's dropout all draw it here."""
+    dtype = like.dtype.type
+    if p >= 1.0:
+        return np.zeros(like.shape, dtype)
+    return bernoulli_scalar(like, 1.0 - p, generator) * (dtype(1) / dtype(1.0 - p))
+
+
 def bernoulli_tensor(probs, dtype, generator=None):
     """``bernoulli(probs)``: per element, a uniform of probs' precision (24 random bits
     for float32 probabilities, 53 for float64) below the probability."""

@@ -246,12 +246,7 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
     if not training or p == 0.0 or input.numel() == 0:
         return input
-    dtype = input.array.dtype.type
-    if p == 1.0:
-        mask = np.zeros(input.shape, dtype)
-    else:
-        keep = _random.bernoulli_scalar(np.empty_like(input.array), 1.0 - p)
-        mask = keep * (dtype(1) / dtype(1.0 - p))
+    mask = _random.dropout_mask(np.empty_like(input.array), p)
     return _maybe_inplace(input, inplace, lambda x: x * Tensor.wrap(mask))
 
 
@@ -1181,12 +1176,7 @@ def _attention(q, k, v, bias, dropout_p, scale, weights=False, causal=False):
         keep = None
         if dropout_p > 0.0:
             shape = (q.shape[0], q.shape[1], k.shape[1])
-            dtype = q.array.dtype.type
-            if dropout_p >= 1.0:
-                keep = np.zeros(shape, dtype)
-            else:  # the draw F.dropout makes, from the global generator
-                drawn = _random.bernoulli_scalar(np.empty(shape, dtype), 1.0 - dropout_p)
-                keep = drawn * (dtype(1) / dtype(1.0 - dropout_p))
+            keep = _random.dropout_mask(np.empty(shape, q.array.dtype), dropout_p)
         return ops.Attention.apply(q, k, v, bias, scale=scale, causal=causal, keep=keep), None
     if causal:  # keys after the query's position masked (top-left aligned when L != S)
         future = np.triu(np.ones((q.shape[-2], k.shape[-2]), bool), 1)

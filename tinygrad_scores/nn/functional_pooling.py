@@ -476,13 +476,9 @@ def dropout2d(input, p=0.5, training=True, inplace=False):
         raise RuntimeError(f"dropout2d: expected a 3D or 4D input, got {input.ndim}D")
     if not training or p == 0.0:
         return input
-    dtype = input.array.dtype.type
     channels = tuple(input.shape[: input.ndim - 2])
-    if p == 1.0:
-        mask = np.zeros(channels, dtype)
-    else:  # PyTorch's feature dropout: new_empty((N, C, 1, 1)).bernoulli_(1 - p) / (1 - p)
-        keep = _random.bernoulli_scalar(np.empty(channels, dtype), 1.0 - p)
-        mask = keep * (dtype(1) / dtype(1.0 - p))
+    # PyTorch's feature dropout: new_empty((N, C, 1, 1)).bernoulli_(1 - p) / (1 - p)
+    mask = _random.dropout_mask(np.empty(channels, input.array.dtype), p)
     mask = Tensor.wrap(mask.reshape(channels + (1, 1)))
     if inplace:
         return input._apply_inplace(lambda x: x * mask)
