@@ -89,6 +89,15 @@ class LSTMLayer(Function):
         )
 
 
+def lstm_cell(pre, c):
+    """One LSTM step on tensors from its pre-activations (gates i, f, g, o, PyTorch's order):
+    (h', c'). The composed form both nn.LSTM's per-step path and this op's create_graph
+    gradient use."""
+    i, f, g, o = pre.chunk(4, -1)
+    c = f.sigmoid() * c + i.sigmoid() * g.tanh()
+    return o.sigmoid() * c.tanh(), c
+
+
 def _composed_gradient(ctx, grad):
     """The create_graph gradient: the same steps rebuilt from differentiable ops on the
     input tensors, differentiated against ``grad`` with create_graph."""
@@ -97,9 +106,7 @@ def _composed_gradient(ctx, grad):
     hs = [None] * steps
     w_t = w_hh.transpose(0, 1)
     for t in range(steps - 1, -1, -1) if ctx.reverse else range(steps):
-        i, f, g, o = (xw[t] + h @ w_t).chunk(4, -1)
-        c = f.sigmoid() * c + i.sigmoid() * g.tanh()
-        h = o.sigmoid() * c.tanh()
+        h, c = lstm_cell(xw[t] + h @ w_t, c)
         hs[t] = h
     y = np.stack(hs + [c])
     wanted = [t for t, need in zip(ctx.saved_tensors[:4], ctx.needs_input_grad) if need]

@@ -23,7 +23,7 @@ import warnings
 from typing import Any
 
 from .. import creation
-from ..functions.recurrent import LSTMLayer
+from ..functions.recurrent import LSTMLayer, lstm_cell
 from ..tensor import Tensor
 from . import functional as F
 from . import init
@@ -46,9 +46,7 @@ def _rnn_step(activation):
 
 def _lstm_step(xw, state, w_hh, b_hh, w_hr=None):
     h, c = state
-    i, f, g, o = (xw + F.linear(h, w_hh, b_hh)).chunk(4, -1)
-    c = f.sigmoid() * c + i.sigmoid() * g.tanh()
-    h = o.sigmoid() * c.tanh()
+    h, c = lstm_cell(xw + F.linear(h, w_hh, b_hh), c)
     return (h if w_hr is None else F.linear(h, w_hr)), c
 
 
