@@ -1,6 +1,6 @@
 """Every differentiable op of the package is differentiated twice by some test.
 
-The op list is read from ``tinygrad_scores.functions`` (every ``Function`` subclass), so a
+The op list is read from ``tinygrad_scores.functions`` (every ``ArrayFunction`` subclass), so a
 new op without a second-order case fails here until it gets one."""
 
 import inspect
@@ -11,7 +11,7 @@ import test_second_order_indexing as indexing
 import test_second_order_nn as nn
 
 from tinygrad_scores import functions
-from tinygrad_scores.autograd import Function
+from tinygrad_scores.autograd import ArrayFunction
 
 MODULES = [elementwise, indexing, nn, conv_seq]
 
@@ -24,7 +24,7 @@ def package_ops():
     return {
         name
         for name, obj in vars(functions).items()
-        if inspect.isclass(obj) and issubclass(obj, Function) and obj is not Function
+        if inspect.isclass(obj) and issubclass(obj, ArrayFunction) and obj is not ArrayFunction
     }
 
 

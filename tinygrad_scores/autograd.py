@@ -30,7 +30,6 @@ import numpy as np
 
 from . import dtypes
 
-_PACKAGE = __name__.rsplit(".", 1)[0]
 OUTPUT = "output"  # the role of a saved array that is the node's own output
 Tensor = None  # the Tensor class, registered by tensor.py (so neither module imports the other)
 
@@ -259,10 +258,10 @@ class Context:
         return self._saved if self.live is None else self.live
 
     def needs(self, i):
-        """Whether input ``i`` will want a gradient (False when no graph is recorded), so a
-        forward saves only what the needed gradients read (PyTorch's rule)."""
-        needs = self.needs_input_grad
-        return needs is not None and needs[i]
+        """Whether input ``i``'s gradient will be computed (it requires grad and this call
+        records a graph), so a forward saves only what the needed gradients read (PyTorch's
+        rule)."""
+        return bool(self.inputs) and self.needs_input_grad[i]
 
     # PyTorch's ctx methods that need no work here
     def mark_non_differentiable(self, *tensors):
@@ -379,26 +378,41 @@ class Context:
 
 
 class Function:
-    """Base class of differentiable operations.
+    """Base class of differentiable operations, with one contract for the package's ops and
+    users' (PyTorch's ``torch.autograd.Function``):
 
-    The ops of this package (``functions/``) work on NumPy arrays: ``forward(ctx,
-    *arrays, **options)`` returns an array and ``backward(ctx, grad)`` one gradient array
-    (or None) per positional input. Positional inputs that are tensors are graph inputs;
-    keyword options are not.
+    - ``forward(ctx, *inputs, **options)`` returns the output; positional inputs that are
+      tensors are the graph's inputs, keyword options are not. (Or PyTorch 2's form:
+      ``forward(*inputs)`` without ``ctx`` and ``setup_context(ctx, inputs, output)``.)
+    - ``ctx.save_for_backward(...)`` keeps what backward reads, ``ctx.saved_tensors`` gives
+      it back, ``ctx.needs_input_grad[i]`` says whether input ``i`` wants a gradient.
+    - ``backward(ctx, grad)`` returns one gradient (or None) per positional input.
 
-    A Function defined outside this package follows PyTorch's contract instead:
-    ``forward(ctx, *tensors)`` and ``backward(ctx, *grads)`` take and return Tensors, and
-    ``ctx.save_for_backward`` keeps Tensors.
+    What the values are is the one choice a Function makes, ``on_arrays``:
+
+    - False (the default, PyTorch's): forward gets the input tensors and runs without
+      recording a graph; backward gets and returns tensors, and under ``create_graph``
+      records a graph like any other code.
+    - True (``ArrayFunction``, every op of this package): forward gets the inputs' NumPy
+      arrays and returns an array, so it can call a kernel with no tensor in between;
+      backward gets arrays in a first-order pass and, under ``create_graph``, the same
+      values as tensors (``saved_tensors`` too), on which the same NumPy formula dispatches
+      to the package's differentiable ops.
     """
 
-    _tensor_api = False
+    on_arrays = False
+    _setup = False  # whether forward leaves ctx to setup_context (PyTorch 2's form)
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        cls._tensor_api = not cls.__module__.startswith(_PACKAGE + ".")
+        cls._setup = cls.setup_context is not Function.setup_context
 
     @staticmethod
     def forward(ctx, *args, **kwargs):
+        raise NotImplementedError
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
         raise NotImplementedError
 
     @staticmethod
@@ -407,25 +421,29 @@ class Function:
 
     @classmethod
     def apply(cls, *inputs, **options):
-        if cls._tensor_api:
-            return _apply_user_function(cls, inputs, options)
-        arrays = []
+        values = []
+        flags = []
         requires_grad = False
         for x in inputs:
             if isinstance(x, Tensor):
-                arrays.append(x.array)
+                values.append(x.array)
+                flags.append(x.requires_grad)
                 requires_grad = requires_grad or x.requires_grad
             else:
-                arrays.append(x)
+                values.append(x)
+                flags.append(False)
         if requires_grad and _state.grad_enabled:
             ctx = Context(cls, inputs, tuple([getattr(x, "grad_fn", None) for x in inputs]))
-            ctx.needs_input_grad = tuple(
-                [isinstance(x, Tensor) and x.requires_grad for x in inputs]
-            )
         else:
             requires_grad = False
             ctx = Context(cls, ())
-        out = cls.forward(ctx, *arrays, **options)
+        ctx.needs_input_grad = tuple(flags)
+        if not cls.on_arrays:
+            out = _forward_on_tensors(cls, ctx, inputs, options)
+        elif cls._setup:
+            out = _forward_then_setup(cls, ctx, values, options)
+        else:
+            out = cls.forward(ctx, *values, **options)
         if out.__class__ is not np.ndarray:  # NumPy gives scalars for 0-d arithmetic
             scalar, out = out, np.asarray(out)
             if ctx._saved:  # a saved output is the array the tensor holds, not the scalar
@@ -450,20 +468,26 @@ class Function:
         return result
 
 
-def _apply_user_function(cls, inputs, options):
-    requires_grad = _state.grad_enabled and any(
-        isinstance(x, Tensor) and x.requires_grad for x in inputs
-    )
-    ctx = Context(
-        cls,
-        inputs if requires_grad else (),
-        tuple(getattr(x, "grad_fn", None) for x in inputs) if requires_grad else (),
-    )
-    ctx.needs_input_grad = tuple(isinstance(x, Tensor) and x.requires_grad for x in inputs)
+class ArrayFunction(Function):
+    """A Function whose forward and backward compute on NumPy arrays (``on_arrays``): every
+    op of this package, and a user's op that calls a kernel or NumPy directly."""
+
+    on_arrays = True
+
+
+def _forward_then_setup(cls, ctx, values, options):
+    """PyTorch 2's form: forward without ctx, then ``setup_context`` fills it."""
+    out = cls.forward(*values, **options)
+    cls.setup_context(ctx, tuple(values), out)
+    return out
+
+
+def _forward_on_tensors(cls, ctx, inputs, options):
+    """PyTorch's forward: on the input tensors themselves, recording no graph; the output
+    as an array of its own."""
     with no_grad():
-        if "setup_context" in cls.__dict__:  # PyTorch 2's forward without ctx
-            out = cls.forward(*inputs, **options)
-            cls.setup_context(ctx, inputs, out)
+        if cls._setup:
+            out = _forward_then_setup(cls, ctx, inputs, options)
         else:
             out = cls.forward(ctx, *inputs, **options)
     if isinstance(out, (tuple, list)):
@@ -474,13 +498,7 @@ def _apply_user_function(cls, inputs, options):
     array = out.array if isinstance(out, Tensor) else np.asarray(out)
     if any(isinstance(x, Tensor) and x.array is array for x in inputs):
         array = array.copy()  # an input returned as is: the output must not alias it
-    result = Tensor.wrap(array, ctx if requires_grad else None)
-    if _state.recorder is not None:
-        _state.recorder.op(cls, ctx, inputs, options, array)
-    if requires_grad:
-        ctx.out_meta = (array.shape, array.dtype)
-        ctx._record_versions(inputs, result)
-    return result
+    return array
 
 
 # ----------------------------------------------------------------------------- engine
@@ -740,59 +758,57 @@ def _call_backward(node, grad, create_graph):
     tracer = _state.tracer
     start = time.perf_counter() if tracer is not None else 0.0
     function = node.function
-    if function._tensor_api:
-        input_grads = _user_backward(node, grad, create_graph)
-    elif create_graph:
+    if create_graph:
         input_grads = _differentiable_backward(node, grad)
-    else:
+    elif function.on_arrays:
         input_grads = function.backward(node, grad)
-        if input_grads.__class__ is not tuple:
-            input_grads = (input_grads,)
+    else:
+        with no_grad():
+            input_grads = function.backward(node, Tensor.wrap(grad))
+    if input_grads.__class__ is not tuple:
+        input_grads = (input_grads,)
+    if len(input_grads) != len(node.inputs):
+        input_grads = _one_per_input(node, input_grads)
+    if create_graph:
+        input_grads = tuple([None if g is None else _as_tensor(g) for g in input_grads])
+    elif not function.on_arrays:
+        input_grads = tuple([None if g is None else _as_array(g) for g in input_grads])
     if tracer is not None:
         tracer._record(node, grad, input_grads, time.perf_counter() - start)
     return input_grads
 
 
 def _differentiable_backward(node, grad):
-    """A package op's backward on Tensors: its saved arrays become the tensors they were,
-    and NumPy calls on tensors dispatch to the package's differentiable ops (Tensor's
+    """A backward that records a graph (create_graph). PyTorch's Functions compute on
+    tensors anyway. An ArrayFunction's saved arrays become the tensors they were, and NumPy
+    calls on tensors dispatch to the package's differentiable ops (Tensor's
     ``__array_ufunc__`` / ``__array_function__``), so the same formula that runs on arrays
     in a first-order pass records a graph here."""
+    if not node.function.on_arrays:
+        return node.function.backward(node, grad)
     previous = _state.differentiating
     node.live = node._live_saved() if node._saved else ()
     _state.differentiating = node
     try:
-        out = node.function.backward(node, grad)
+        return node.function.backward(node, grad)
     finally:
         _state.differentiating = previous
         node.live = None
-    out = out if out.__class__ is tuple else (out,)
-    return tuple(None if g is None else _as_tensor(g) for g in out)
 
 
-def _user_backward(node, grad, create_graph):
-    """A user's Function (PyTorch's contract): Tensors in and out; under create_graph its
-    backward records a graph like any other code."""
-    g = grad if create_graph else Tensor.wrap(grad)
-    if create_graph:
-        out = node.function.backward(node, g)
-    else:
-        with no_grad():
-            out = node.function.backward(node, g)
-    out = out if isinstance(out, tuple) else (out,)
-    extra = out[len(node.inputs) :]
-    if extra and all(x is None for x in extra):  # trailing Nones are allowed
-        out = out[: len(node.inputs)]
-    if len(out) != len(node.inputs):
-        raise RuntimeError(
-            f"function {node.name()} returned an incorrect number of "
-            f"gradients (expected {len(node.inputs)}, got {len(out)})"
-        )
-    if create_graph:
-        return tuple(None if x is None else _as_tensor(x) for x in out)
-    return tuple(
-        None if x is None else x.array if isinstance(x, Tensor) else np.asarray(x) for x in out
+def _one_per_input(node, grads):
+    """Trailing Nones past the inputs are allowed (PyTorch); any other count is an error."""
+    extra = grads[len(node.inputs) :]
+    if extra and all(g is None for g in extra):
+        return grads[: len(node.inputs)]
+    raise RuntimeError(
+        f"function {node.name()} returned an incorrect number of "
+        f"gradients (expected {len(node.inputs)}, got {len(grads)})"
     )
+
+
+def _as_array(x):
+    return x.array if isinstance(x, Tensor) else np.asarray(x)
 
 
 def _as_tensor(x):

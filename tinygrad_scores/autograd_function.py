@@ -12,7 +12,7 @@ import functools
 
 import numpy as np
 
-from .autograd import Function, is_grad_enabled, no_grad
+from .autograd import ArrayFunction, Function, is_grad_enabled, no_grad
 from .tensor import Tensor
 
 __all__ = ["Function", "once_differentiable"]
@@ -20,7 +20,7 @@ __all__ = ["Function", "once_differentiable"]
 TWICE = "trying to differentiate twice a function that was marked with @once_differentiable"
 
 
-class DelayedError(Function):
+class DelayedError(ArrayFunction):
     """The identity, whose derivative is an error: it marks a gradient computed by a
     ``@once_differentiable`` backward. d out / d x = I, refused with ``TWICE``."""
 

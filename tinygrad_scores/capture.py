@@ -126,7 +126,7 @@ class Recorder:
     def op(self, cls, ctx, inputs, options, out):
         if self.paused:
             return
-        if cls._tensor_api:
+        if not cls.on_arrays:
             self.fail(f"a user-defined Function ({cls.__name__})")
             return
         for value in options.values():

@@ -1,7 +1,9 @@
 """Every differentiable operation, one class each: forward and backward side by side.
 
-Read any class top to bottom: the docstring states the derivative, ``forward`` computes
-the value from NumPy arrays and saves what the derivative needs, and ``backward`` turns
+Each is an ``autograd.ArrayFunction``: PyTorch's ``autograd.Function`` contract (forward,
+``ctx.save_for_backward``, backward returning one gradient per input), computing on NumPy
+arrays. Read any class top to bottom: the docstring states the derivative, ``forward``
+computes the value from NumPy arrays and saves what the derivative needs, and ``backward`` turns
 the gradient of the output (``grad``) into one gradient per input, in the order of the
 inputs. The engine in ``autograd.py`` calls them; the hot ones call a kernel in
 ``kernels/``. Binary operations broadcast like NumPy; a backward may return a gradient of

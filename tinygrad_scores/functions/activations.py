@@ -5,7 +5,7 @@ import math
 
 import numpy as np
 
-from ..autograd import Function
+from ..autograd import ArrayFunction
 from ..kernels import special
 from ._common import _KERNEL_DTYPES, _contiguous, call_op
 from .elementwise import sigmoid
@@ -27,7 +27,7 @@ def erf(x):
     return out
 
 
-class Erf(Function):
+class Erf(ArrayFunction):
     """out = erf(a);   da = g * 2 / sqrt(pi) * exp(-a**2)."""
 
     @staticmethod
@@ -41,7 +41,7 @@ class Erf(Function):
         return grad * (_TWO_OVER_SQRT_PI * np.exp(-a * a)).astype(a.dtype, copy=False)
 
 
-class Softplus(Function):
+class Softplus(ArrayFunction):
     """out = log(1 + exp(beta * a)) / beta, or a itself where beta * a > threshold
     (PyTorch's linear region);   da = g * sigmoid(beta * a) there, g in the linear region."""
 
@@ -60,7 +60,7 @@ class Softplus(Function):
         return np.where(linear, grad, grad * sigmoid(a * ctx.beta))
 
 
-class LeakyReLU(Function):
+class LeakyReLU(ArrayFunction):
     """out = a if a > 0 else negative_slope * a;   da = g, or g * negative_slope where
     a <= 0 (PyTorch takes the slope side at 0)."""
 
@@ -77,7 +77,7 @@ class LeakyReLU(Function):
         return np.where(positive, grad, grad * ctx.slope)
 
 
-class ELU(Function):
+class ELU(ArrayFunction):
     """out = a if a > 0 else alpha * (exp(a) - 1);   da = g, or g * alpha * exp(a)
     (= g * (out + alpha)) where a <= 0."""
 
@@ -95,7 +95,7 @@ class ELU(Function):
         return np.where(positive, grad, grad * (out + ctx.alpha))
 
 
-class GELU(Function):
+class GELU(ArrayFunction):
     """approximate='none':  out = a * Phi(a), Phi(a) = (1 + erf(a / sqrt 2)) / 2;
         da = g * (Phi(a) + a * phi(a)),  phi(a) = exp(-a**2 / 2) / sqrt(2 pi).
     approximate='tanh':  out = a / 2 * (1 + t),  t = tanh(k (a + 0.044715 a**3)), k = sqrt(2/pi);
@@ -124,7 +124,7 @@ class GELU(Function):
         return (grad * d).astype(grad.dtype, copy=False)
 
 
-class SiLU(Function):
+class SiLU(ArrayFunction):
     """out = a * sigmoid(a);   da = g * s * (1 + a * (1 - s)),  s = sigmoid(a) (recomputed
     in backward from a, as PyTorch's silu_backward, so the formula differentiates again)."""
 
@@ -140,7 +140,7 @@ class SiLU(Function):
         return grad * s * (1 + a * (1 - s))
 
 
-class Hardtanh(Function):
+class Hardtanh(ArrayFunction):
     """out = min(max(a, min_val), max_val);   da = g where min_val < a < max_val, else 0
     (0 on the boundaries too, as PyTorch's hardtanh_backward)."""
 

@@ -6,10 +6,10 @@ that undoes broadcasting)."""
 
 import numpy as np
 
-from ..autograd import Function
+from ..autograd import ArrayFunction
 
 
-class Add(Function):
+class Add(ArrayFunction):
     """out = a + b;   da = g,  db = g  (each summed back to its input's shape)."""
 
     @staticmethod
@@ -23,7 +23,7 @@ class Add(Function):
         return da, db
 
 
-class Sub(Function):
+class Sub(ArrayFunction):
     """out = a - b;   da = g,  db = -g."""
 
     @staticmethod
@@ -36,7 +36,7 @@ class Sub(Function):
         return grad, db
 
 
-class Mul(Function):
+class Mul(ArrayFunction):
     """out = a * b;   da = g * b,  db = g * a.
 
     Each factor is saved only if the other's gradient is wanted (PyTorch's rule), so
@@ -55,7 +55,7 @@ class Mul(Function):
         return da, db
 
 
-class Div(Function):
+class Div(ArrayFunction):
     """out = a / b;   da = g / b,  db = -g * a / b**2   (a is saved only if db is wanted)."""
 
     @staticmethod
@@ -109,7 +109,7 @@ def power(a, b):
     return out
 
 
-class Pow(Function):
+class Pow(ArrayFunction):
     """out = a ** b;   da = g * b * a**(b-1),  db = g * a**b * log(a).
 
     At a == 0 PyTorch's conventions hold: da is 0 where b == 0 (x ** 0 is constant), and
@@ -136,7 +136,7 @@ class Pow(Function):
         return da, db
 
 
-class Neg(Function):
+class Neg(ArrayFunction):
     """out = -a;   da = -g."""
 
     @staticmethod
@@ -148,7 +148,7 @@ class Neg(Function):
         return -grad
 
 
-class Cast(Function):
+class Cast(ArrayFunction):
     """out = a converted to another float dtype;   da = g converted back to a's dtype."""
 
     @staticmethod
@@ -161,7 +161,7 @@ class Cast(Function):
         return grad.astype(ctx.dtype)
 
 
-class Clone(Function):
+class Clone(ArrayFunction):
     """out = a copy of a;   da = g."""
 
     @staticmethod

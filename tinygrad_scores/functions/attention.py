@@ -7,13 +7,13 @@ ops in nn/functional.py remain the reference it is tested against."""
 import numpy as np
 
 from .. import autograd, kernels
-from ..autograd import Function
+from ..autograd import ArrayFunction
 from ._common import kernel_array, unbroadcast
 from .linalg import bmm
 from .softmax import Softmax
 
 
-class Attention(Function):
+class Attention(ArrayFunction):
     """out = P' @ v with S = q @ k^T * scale + bias (-inf above the diagonal if ``causal``),
     P = softmax(S) along the keys (a row whose keys are all masked gives P = 0, as
     PyTorch), P' = P * keep (``keep``: the dropout mask already scaled by 1 / (1 - p)).

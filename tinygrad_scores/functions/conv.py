@@ -7,7 +7,7 @@ Conv2d sees an input that is padded already; conv1d is conv2d on a height of 1.
 import numpy as np
 
 from .. import kernels
-from ..autograd import Function
+from ..autograd import ArrayFunction
 from ._common import call_op, kernel_array
 from .normalization import ConstantPad
 
@@ -19,7 +19,7 @@ def conv_output_size(size, kernel, stride, dilation):
     return (size - dilation * (kernel - 1) - 1) // stride + 1
 
 
-class Conv2d(Function):
+class Conv2d(ArrayFunction):
     """out[n, o, i, j] = b[o] + sum_{c, p, q} x[n, c0 + c, i*sh + p*dh, j*sw + q*dw] w[o, c, p, q]
 
     (x padded already, w of shape (Co, C/groups, KH, KW), c0 the first input channel of o's
@@ -74,7 +74,7 @@ def _as_kernel_grad(grad, op, dtype):
     return kernel_array(grad, op, dtype) if isinstance(grad, np.ndarray) else grad
 
 
-class Conv2dWeightBackward(Function):
+class Conv2dWeightBackward(ArrayFunction):
     """Conv2d's weight gradient: out[o, c, p, q] = sum_{n, i, j} g[n, o, i, j]
     x[n, c0 + c, i*sh + p*dh, j*sw + q*dw], of shape (Co, C/groups, KH, KW) with ``kernel``
     = (KH, KW). Bilinear in x and g; with G the gradient of out (a weight's shape):
@@ -104,7 +104,7 @@ class Conv2dWeightBackward(Function):
         return dx, dg
 
 
-class AxisMaps(Function):
+class AxisMaps(ArrayFunction):
     """out = a with each of its last k axes sent through a matrix M_axis (out_len x in_len):
     for 2 axes, out[..., i, j] = sum_{h, w} Mh[i, h] Mw[j, w] a[..., h, w]. One-hot rows
     copy (padding by reflection, replication or wrap-around; nearest-neighbour resizing),
@@ -133,7 +133,7 @@ def copy_map(index, size):
     return m
 
 
-class ConvTranspose2d(Function):
+class ConvTranspose2d(ArrayFunction):
     """The adjoint of Conv2d in its input: out = the transposed convolution of x with w
     (w of shape (C_in, C_out/groups, KH, KW)), before cropping the padding:
 

@@ -3,11 +3,11 @@
 import numpy as np
 
 from .. import kernels
-from ..autograd import Function
+from ..autograd import ArrayFunction
 from ._common import _KERNEL_DTYPES, call_op, kernel_array
 
 
-class Exp(Function):
+class Exp(ArrayFunction):
     """out = exp(a);   da = g * out."""
 
     @staticmethod
@@ -22,7 +22,7 @@ class Exp(Function):
         return grad * out
 
 
-class Log(Function):
+class Log(ArrayFunction):
     """out = log(a);   da = g / a   (log 0 = -inf with gradient inf, as PyTorch)."""
 
     @staticmethod
@@ -38,7 +38,7 @@ class Log(Function):
             return grad / a
 
 
-class Sqrt(Function):
+class Sqrt(ArrayFunction):
     """out = sqrt(a);   da = g / (2 * out)."""
 
     @staticmethod
@@ -54,7 +54,7 @@ class Sqrt(Function):
             return grad / (2 * out)
 
 
-class Abs(Function):
+class Abs(ArrayFunction):
     """out = |a|;   da = g * sign(a)   (0 at a == 0, as PyTorch)."""
 
     @staticmethod
@@ -68,7 +68,7 @@ class Abs(Function):
         return grad * np.sign(a)
 
 
-class ReLU(Function):
+class ReLU(ArrayFunction):
     """out = max(a, 0);   da = g * (a > 0)   (0 at a == 0, as PyTorch): ReluBackward(g, out),
     an op of its own, so the gradient is differentiable again.  Kernel: relu.py."""
 
@@ -89,7 +89,7 @@ class ReLU(Function):
         return call_op(ReluBackward, grad, out)
 
 
-class ReluBackward(Function):
+class ReluBackward(ArrayFunction):
     """ReLU's gradient: out = g * (y > 0), y = relu(a) (PyTorch's threshold_backward).
     Linear in g with a piecewise-constant mask:  dg = gg * (y > 0) (ReluBackward again),
     dy = 0.  Kernel: relu.py."""
@@ -125,7 +125,7 @@ def sigmoid(x):
     return np.where(x >= 0, 1 / d, e / d).astype(x.dtype, copy=False)
 
 
-class Sigmoid(Function):
+class Sigmoid(ArrayFunction):
     """out = 1 / (1 + exp(-a));   da = g * out * (1 - out)."""
 
     @staticmethod
@@ -140,7 +140,7 @@ class Sigmoid(Function):
         return grad * out * (1 - out)
 
 
-class Tanh(Function):
+class Tanh(ArrayFunction):
     """out = tanh(a);   da = g * (1 - out**2)."""
 
     @staticmethod

@@ -9,7 +9,7 @@ import math
 import numpy as np
 
 from .. import autograd
-from ..autograd import Function
+from ..autograd import ArrayFunction
 
 __all__ = ["Gather", "Scatter", "ScatterAdd", "IndexSelect", "Flip", "Roll", "Contiguous"]
 
@@ -52,7 +52,7 @@ def zero_at(grad, index):
     return grad * mask
 
 
-class Gather(Function):
+class Gather(ArrayFunction):
     """out[i][j] = a[i][index[i][j]] (for dim = 1; likewise on any dim);
     da = zeros with g added back at those positions (repeats accumulate)."""
 
@@ -66,7 +66,7 @@ class Gather(Function):
         return add_at(ctx.shape, ctx.where, grad)
 
 
-class Scatter(Function):
+class Scatter(ArrayFunction):
     """out = a with out[i][index[i][j]] = src[i][j] (dim = 1); ``src`` may be a scalar.
     da = g with the written positions zeroed;  dsrc[i][j] = g[i][index[i][j]] (zero where
     src is bigger than index). With repeated positions the last write wins (PyTorch leaves
@@ -89,7 +89,7 @@ class Scatter(Function):
         return da, dsrc
 
 
-class ScatterAdd(Function):
+class ScatterAdd(ArrayFunction):
     """out = a, then out[i][index[i][j]] += src[i][j] (dim = 1);
     da = g,  dsrc[i][j] = g[i][index[i][j]]."""
 
@@ -119,7 +119,7 @@ def _pad_to(block, shape):
     return add_at(shape, tuple(slice(0, n) for n in block.shape), block, unique=True)
 
 
-class IndexSelect(Function):
+class IndexSelect(ArrayFunction):
     """out = a's slices ``index`` along ``dim``;   da = g added back to those slices."""
 
     @staticmethod
@@ -134,7 +134,7 @@ class IndexSelect(Function):
         return add_at(ctx.shape, tuple(at), grad)
 
 
-class Flip(Function):
+class Flip(ArrayFunction):
     """out = a reversed along ``dims``;   da = g reversed along the same dims."""
 
     @staticmethod
@@ -147,7 +147,7 @@ class Flip(Function):
         return np.flip(grad, ctx.dims)
 
 
-class Roll(Function):
+class Roll(ArrayFunction):
     """out = a rolled by ``shifts`` along ``dims`` (flattened when dims is None);
     da = g rolled back by -shifts."""
 
@@ -162,7 +162,7 @@ class Roll(Function):
         return np.roll(grad, back if np.ndim(back) else int(back), ctx.dims)
 
 
-class Contiguous(Function):
+class Contiguous(ArrayFunction):
     """out = a copied into C order (``contiguous()`` of a transposed tensor);   da = g."""
 
     @staticmethod

@@ -3,7 +3,7 @@
 import numpy as np
 
 from .. import kernels
-from ..autograd import Function
+from ..autograd import ArrayFunction
 from ._common import _KERNEL_DTYPES, _contiguous, kernel_array, unbroadcast
 
 
@@ -75,7 +75,7 @@ def _bias_grad(g):
     return out
 
 
-class MatMul(Function):
+class MatMul(ArrayFunction):
     """out = a @ b;   da = g @ b^T,  db = a^T @ g   (transposes are views, never copies).
 
     2-D x 2-D, batches with the same leading dims (``bmm``: the kernel slice by slice),
@@ -128,7 +128,7 @@ class MatMul(Function):
         return da, db
 
 
-class Linear(Function):
+class Linear(ArrayFunction):
     """out = x @ W^T + bias, fused (one kernel call, bias preloaded into the output).
 
     dx = g @ W,   dW = g^T @ x,   dbias = sum of g over the batch.

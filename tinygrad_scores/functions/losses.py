@@ -3,12 +3,12 @@
 import numpy as np
 
 from .. import kernels
-from ..autograd import Function
+from ..autograd import ArrayFunction
 from ._common import call_op, kernel_array
 from .softmax import Softmax, SoftmaxBackward
 
 
-class CrossEntropy(Function):
+class CrossEntropy(ArrayFunction):
     """Mean (or sum, or per-sample) of  w[y_i] * (logsumexp(x_i) - x_i[y_i]).
 
     By definition this is log-softmax, then picking each row's label entry:
@@ -71,7 +71,7 @@ class CrossEntropy(Function):
         return call_op(CrossEntropyBackward, grad, logits, fused=fused, **ctx.options), None, None
 
 
-class CrossEntropyBackward(Function):
+class CrossEntropyBackward(ArrayFunction):
     """CrossEntropy's gradient: out_i = c_i * (softmax(x_i) - onehot(y_i)), c_i = g_i * s *
     w[y_i] (g 0-d for 'mean' and 'sum': one c for all rows; c_i = 0 for ignored rows).
     Kernel: cross_entropy.py (``fused``: the rows the forward's fused kernel finished).
@@ -110,7 +110,7 @@ class CrossEntropyBackward(Function):
         return dg, dx
 
 
-class MSELoss(Function):
+class MSELoss(ArrayFunction):
     """mean (or sum, or each) of (a - b)**2;   da = 2 (a - b) g / n,  db = -da.
     Under create_graph a - b is recomputed from the inputs (saved, as PyTorch's mse_loss
     does), so the formula differentiates again."""

@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from ..autograd import Function
+from ..autograd import ArrayFunction
 
 __all__ = [
     "Sin",
@@ -63,7 +63,7 @@ def _same(x, like):
     return x.astype(like.dtype, copy=False)
 
 
-class Sin(Function):
+class Sin(ArrayFunction):
     """out = sin(a);   da = g * cos(a)."""
 
     @staticmethod
@@ -77,7 +77,7 @@ class Sin(Function):
         return grad * np.cos(a)
 
 
-class Cos(Function):
+class Cos(ArrayFunction):
     """out = cos(a);   da = -g * sin(a)."""
 
     @staticmethod
@@ -91,7 +91,7 @@ class Cos(Function):
         return -grad * np.sin(a)
 
 
-class Tan(Function):
+class Tan(ArrayFunction):
     """out = tan(a);   da = g * (1 + out**2)."""
 
     @staticmethod
@@ -106,7 +106,7 @@ class Tan(Function):
         return grad * (1 + out * out)
 
 
-class Asin(Function):
+class Asin(ArrayFunction):
     """out = asin(a);   da = g / sqrt(1 - a**2)."""
 
     @staticmethod
@@ -122,7 +122,7 @@ class Asin(Function):
             return grad / np.sqrt(1 - a * a)
 
 
-class Acos(Function):
+class Acos(ArrayFunction):
     """out = acos(a);   da = -g / sqrt(1 - a**2)."""
 
     @staticmethod
@@ -138,7 +138,7 @@ class Acos(Function):
             return -grad / np.sqrt(1 - a * a)
 
 
-class Atan(Function):
+class Atan(ArrayFunction):
     """out = atan(a);   da = g / (1 + a**2)."""
 
     @staticmethod
@@ -152,7 +152,7 @@ class Atan(Function):
         return grad / (1 + a * a)
 
 
-class Sinh(Function):
+class Sinh(ArrayFunction):
     """out = sinh(a);   da = g * cosh(a)."""
 
     @staticmethod
@@ -168,7 +168,7 @@ class Sinh(Function):
             return grad * np.cosh(a)
 
 
-class Cosh(Function):
+class Cosh(ArrayFunction):
     """out = cosh(a);   da = g * sinh(a)."""
 
     @staticmethod
@@ -184,7 +184,7 @@ class Cosh(Function):
             return grad * np.sinh(a)
 
 
-class Asinh(Function):
+class Asinh(ArrayFunction):
     """out = asinh(a);   da = g / sqrt(a**2 + 1)."""
 
     @staticmethod
@@ -198,7 +198,7 @@ class Asinh(Function):
         return grad / np.sqrt(a * a + 1)
 
 
-class Acosh(Function):
+class Acosh(ArrayFunction):
     """out = acosh(a);   da = g / sqrt(a**2 - 1)."""
 
     @staticmethod
@@ -214,7 +214,7 @@ class Acosh(Function):
             return grad / np.sqrt(a * a - 1)
 
 
-class Atanh(Function):
+class Atanh(ArrayFunction):
     """out = atanh(a);   da = g / (1 - a**2)."""
 
     @staticmethod
@@ -230,7 +230,7 @@ class Atanh(Function):
             return grad / (1 - a * a)
 
 
-class Log1p(Function):
+class Log1p(ArrayFunction):
     """out = log(1 + a);   da = g / (1 + a)."""
 
     @staticmethod
@@ -246,7 +246,7 @@ class Log1p(Function):
             return grad / (1 + a)
 
 
-class Expm1(Function):
+class Expm1(ArrayFunction):
     """out = exp(a) - 1;   da = g * (out + 1)."""
 
     @staticmethod
@@ -262,7 +262,7 @@ class Expm1(Function):
         return grad * (out + 1)
 
 
-class Log2(Function):
+class Log2(ArrayFunction):
     """out = log2(a);   da = g / (a * ln 2)."""
 
     @staticmethod
@@ -278,7 +278,7 @@ class Log2(Function):
             return grad / (a * math.log(2.0))
 
 
-class Log10(Function):
+class Log10(ArrayFunction):
     """out = log10(a);   da = g / (a * ln 10)."""
 
     @staticmethod
@@ -294,7 +294,7 @@ class Log10(Function):
             return grad / (a * math.log(10.0))
 
 
-class Exp2(Function):
+class Exp2(ArrayFunction):
     """out = 2 ** a;   da = g * out * ln 2."""
 
     @staticmethod
@@ -310,7 +310,7 @@ class Exp2(Function):
         return grad * out * math.log(2.0)
 
 
-class Square(Function):
+class Square(ArrayFunction):
     """out = a * a;   da = 2 * g * a."""
 
     @staticmethod
@@ -324,7 +324,7 @@ class Square(Function):
         return 2 * grad * a
 
 
-class Rsqrt(Function):
+class Rsqrt(ArrayFunction):
     """out = 1 / sqrt(a);   da = -g * out**3 / 2."""
 
     @staticmethod
@@ -341,7 +341,7 @@ class Rsqrt(Function):
             return -0.5 * grad * out * out * out
 
 
-class Reciprocal(Function):
+class Reciprocal(ArrayFunction):
     """out = 1 / a;   da = -g * out**2."""
 
     @staticmethod
@@ -357,7 +357,7 @@ class Reciprocal(Function):
         return -grad * out * out
 
 
-class _Rounding(Function):
+class _Rounding(ArrayFunction):
     """out = a rounded (floor, ceil, round, trunc, sign: ``_op``);   da = 0: these are
     piecewise constant, and PyTorch defines their gradient as zero everywhere."""
 
@@ -404,7 +404,7 @@ class Sign(_Rounding):
     _op = "sign"
 
 
-class Frac(Function):
+class Frac(ArrayFunction):
     """out = a - trunc(a);   da = g."""
 
     @staticmethod
@@ -416,7 +416,7 @@ class Frac(Function):
         return grad
 
 
-class Clamp(Function):
+class Clamp(ArrayFunction):
     """out = min(max(a, lo), hi); lo or hi may be None, a number or an array (PyTorch's
     clamp: where lo > hi every element is hi).
 
@@ -464,7 +464,7 @@ class Clamp(Function):
         return tuple(None if d is None else _same(d, grad) for d in (da, dlo, dhi))
 
 
-class Where(Function):
+class Where(ArrayFunction):
     """out = x where cond else y (``cond`` an option, broadcast with both);
     dx = g where cond,  dy = g where not cond (each summed back to its shape)."""
 
@@ -484,7 +484,7 @@ class Where(Function):
         return dx, dy
 
 
-class _Extremum(Function):
+class _Extremum(ArrayFunction):
     """Shared backward of maximum/minimum: the gradient goes to the input that was picked,
     split in half where the two are equal (PyTorch's rule)."""
 
@@ -553,7 +553,7 @@ class Fmin(_Extremum):
         return ((a <= b) | np.isnan(b)).astype(np.float64)
 
 
-class Lerp(Function):
+class Lerp(ArrayFunction):
     """out = a + w * (b - a);   da = g * (1 - w),  db = g * w,  dw = g * (b - a)."""
 
     @staticmethod
@@ -571,7 +571,7 @@ class Lerp(Function):
         return da, db, dw
 
 
-class Atan2(Function):
+class Atan2(ArrayFunction):
     """out = atan2(a, b) (the angle of the point (b, a));
     da = g * b / (a**2 + b**2),  db = -g * a / (a**2 + b**2)."""
 
@@ -590,7 +590,7 @@ class Atan2(Function):
         return da, db
 
 
-class Hypot(Function):
+class Hypot(ArrayFunction):
     """out = sqrt(a**2 + b**2);   da = g * a / out,  db = g * b / out."""
 
     @staticmethod
@@ -608,7 +608,7 @@ class Hypot(Function):
         return da, db
 
 
-class LogAddExp(Function):
+class LogAddExp(ArrayFunction):
     """out = log(exp(a) + exp(b));   da = g * exp(a - out),  db = g * exp(b - out)."""
 
     @staticmethod
@@ -626,7 +626,7 @@ class LogAddExp(Function):
         return da, db
 
 
-class _Modulo(Function):
+class _Modulo(ArrayFunction):
     """Shared forward and backward of remainder/fmod: out = a - q(a / b) * b with ``_quotient``
     rounding the quotient (floor or trunc);   da = g,  db = -g * q(a / b)."""
 
@@ -666,7 +666,7 @@ class Fmod(_Modulo):
     _quotient = staticmethod(np.trunc)
 
 
-class Einsum(Function):
+class Einsum(ArrayFunction):
     """out = einsum(equation, *operands) for explicit subscripts without repeated letters
     in one operand (no diagonals) and without '...'.
 

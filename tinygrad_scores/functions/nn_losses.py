@@ -5,7 +5,7 @@ weights and reduces them with ordinary tensor ops."""
 
 import numpy as np
 
-from ..autograd import Function
+from ..autograd import ArrayFunction
 from ._common import call_op
 from .elementwise import Sigmoid
 
@@ -30,7 +30,7 @@ def _at_target(shape, target, values):
     return np.where(classes == np.expand_dims(target, 1), values, 0)
 
 
-class NLLPerElement(Function):
+class NLLPerElement(ArrayFunction):
     """out[n, d...] = -weight[y] * logp[n, y, d...] with y = target[n, d...] (the class
     axis is 1), and 0 where y == ignore_index;
     dlogp = -weight[y] * g[n, d...] at [n, y, d...] (the target class), 0 elsewhere and
@@ -64,7 +64,7 @@ def _clamped_logs(p):
         return np.maximum(np.log(p), -100), np.maximum(np.log1p(-p), -100)
 
 
-class BinaryCrossEntropy(Function):
+class BinaryCrossEntropy(ArrayFunction):
     """out = -(y * max(log p, -100) + (1 - y) * max(log(1 - p), -100))  (PyTorch clamps
     the logs at -100 so p = 0 or 1 gives a finite loss);
     dp = g * (p - y) / max(p * (1 - p), 1e-12),
@@ -94,7 +94,7 @@ def _softplus(z):
     return np.logaddexp(0, z).astype(z.dtype, copy=False)
 
 
-class BinaryCrossEntropyWithLogits(Function):
+class BinaryCrossEntropyWithLogits(ArrayFunction):
     """With L = 1 + (pos_weight - 1) * y (L = 1 without pos_weight):
         out = (1 - y) * x + L * softplus(-x),  = -(pos_weight y log s(x) + (1 - y) log(1 - s(x)));
         dx = g * ((1 - y) - L * sigmoid(-x)),
@@ -126,7 +126,7 @@ class BinaryCrossEntropyWithLogits(Function):
         return dx, dy, dpw
 
 
-class SmoothL1(Function):
+class SmoothL1(ArrayFunction):
     """With d = a - b:
     smooth L1 (beta):  out = 0.5 d**2 / beta if |d| < beta else |d| - 0.5 beta;
                        dd = d / beta inside, sign(d) outside (beta = 0: |d|, sign(d)).
@@ -164,7 +164,7 @@ class SmoothL1(Function):
         return (da if ctx.needs_input_grad[0] else None, -da if ctx.needs_input_grad[1] else None)
 
 
-class KLDivPointwise(Function):
+class KLDivPointwise(ArrayFunction):
     """log_target=False: out = t * (log t - x), 0 where t == 0 (xlogy);
         dx = -g * t,   dt = g * (log t + 1 - x)   (NaN at t == 0, as PyTorch).
     log_target=True:  out = exp(t) * (t - x);

@@ -3,7 +3,7 @@ p-norm (F.normalize), constant padding, dropout's mask product and the embedding
 
 import numpy as np
 
-from ..autograd import Function
+from ..autograd import ArrayFunction
 from ._common import call_op
 
 __all__ = [
@@ -20,7 +20,7 @@ def _inv_std(var, eps, dtype):
     return (1.0 / np.sqrt(var + eps)).astype(dtype, copy=False)
 
 
-class Standardize(Function):
+class Standardize(ArrayFunction):
     """out = (a - mean) / sqrt(var + eps), mean and biased var taken over ``axes``.
 
     With xhat = out, s = 1 / sqrt(var + eps) and m the number of elements reduced:
@@ -56,7 +56,7 @@ class Standardize(Function):
         return (inv_std * (grad - g_mean - xhat * gx_mean)).astype(grad.dtype, copy=False)
 
 
-class VectorNorm(Function):
+class VectorNorm(ArrayFunction):
     """out = (sum |a|**p)**(1/p) over ``dim`` (p = inf: max |a|);
     da = g * sign(a) * |a|**(p-1) / out**(p-1)   (p = 2: g * a / out; p = 1: g * sign(a);
     p = inf: g * sign(a) shared among the maxima). Where out == 0 the gradient is 0, as
@@ -104,7 +104,7 @@ class VectorNorm(Function):
         return (g * d).astype(a.dtype, copy=False)
 
 
-class ClampMin(Function):
+class ClampMin(ArrayFunction):
     """out = max(a, min_val);   da = g where a >= min_val, else 0 (PyTorch's clamp_min)."""
 
     @staticmethod
@@ -141,7 +141,7 @@ def _pad_regions(shape, pad):
     return tuple(out_shape), tuple(src), tuple(dst)
 
 
-class ConstantPad(Function):
+class ConstantPad(ArrayFunction):
     """out = a surrounded by ``value`` (``pad`` as F.pad: last dim first; negative pads
     crop);   da = the part of g where a's values landed = g padded by -pad with zeros
     (ConstantPad again, as PyTorch's constant_pad_nd_backward), so it differentiates
@@ -160,7 +160,7 @@ class ConstantPad(Function):
         return call_op(ConstantPad, grad, pad=tuple(-n for n in ctx.pad), value=0)
 
 
-class EmbeddingLookup(Function):
+class EmbeddingLookup(ArrayFunction):
     """out = weight[indices] (rows picked by an integer array of any shape);
     dweight = g's rows added into the rows they came from, except row ``padding_idx``
     (EmbeddingBackward, an op of its own, so it differentiates again)."""
@@ -181,7 +181,7 @@ class EmbeddingLookup(Function):
         )
 
 
-class EmbeddingBackward(Function):
+class EmbeddingBackward(ArrayFunction):
     """EmbeddingLookup's gradient: out = zeros(num_weights, D) with each row of g added
     into row indices[k] (np.add.at, so repeated indices add up), row ``padding_idx`` left
     0 (PyTorch's embedding_dense_backward). Linear in g; its derivative is the lookup:

@@ -8,7 +8,7 @@ input skipped. Inputs are (N, C, H, W); the kernels see (N*C, H, W) planes.
 import numpy as np
 
 from .. import kernels
-from ..autograd import Function
+from ..autograd import ArrayFunction
 from ._common import call_op, kernel_array
 
 __all__ = ["MaxPool", "MaxPoolBackward", "AvgPool", "AvgPoolBackward", "MaxUnpool"]
@@ -29,7 +29,7 @@ def max_pool_with_indices(a, hs, hn, dh, ws, wn, dw):
     return out.reshape(shape), idx.reshape(shape)
 
 
-class MaxPool(Function):
+class MaxPool(ArrayFunction):
     """out[n, c, i, j] = max of a[n, c] over window (i, j);
     da = g sent to where each max was: da[n, c, h, w] = sum of g[n, c, i, j] over the
     windows whose max sat at (h, w) (MaxPoolBackward, an op of its own)."""
@@ -45,7 +45,7 @@ class MaxPool(Function):
         return call_op(MaxPoolBackward, grad, idx=ctx.idx, shape=ctx.shape)
 
 
-class MaxPoolBackward(Function):
+class MaxPoolBackward(ArrayFunction):
     """MaxPool's gradient: out[n, c].flat[idx[n, c, i, j]] += g[n, c, i, j] (``shape``: the
     pooled input's). Linear in g, with piecewise-constant positions:
     dg[n, c, i, j] = G[n, c].flat[idx[n, c, i, j]], G the gradient of out (a gather, as
@@ -66,7 +66,7 @@ class MaxPoolBackward(Function):
         return planes[np.arange(planes.shape[0])[:, None], flat].reshape(ctx.idx.shape)
 
 
-class AvgPool(Function):
+class AvgPool(ArrayFunction):
     """out[n, c, i, j] = (sum of a[n, c] over window (i, j)) / div[i, j];
     da = g / div spread over each window: da[n, c, h, w] = sum over the windows (i, j)
     holding (h, w) of g[n, c, i, j] / div[i, j] (AvgPoolBackward, an op of its own)."""
@@ -85,7 +85,7 @@ class AvgPool(Function):
         return call_op(AvgPoolBackward, grad, shape=ctx.shape, **ctx.windows)
 
 
-class AvgPoolBackward(Function):
+class AvgPoolBackward(ArrayFunction):
     """AvgPool's gradient, the spread: out[n, c, h, w] = sum over the windows (i, j)
     holding (h, w) of g[n, c, i, j] / div[i, j] (``shape``: the pooled input's). Linear in
     g, the adjoint of AvgPool: dg = AvgPool(G) over the same windows, G the gradient of
@@ -104,7 +104,7 @@ class AvgPoolBackward(Function):
         return call_op(AvgPool, gg, **ctx.windows)
 
 
-class MaxUnpool(Function):
+class MaxUnpool(ArrayFunction):
     """out[n, c].flat[idx[n, c, i, j]] = a[n, c, i, j], zeros elsewhere;
     da = g read back where a went: da[n, c, i, j] = g[n, c].flat[idx[n, c, i, j]]."""
 

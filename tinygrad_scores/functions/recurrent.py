@@ -8,12 +8,12 @@ per-step ops (nn/rnn.py) remain the reference it is tested against."""
 import numpy as np
 
 from .. import autograd, kernels
-from ..autograd import Function
+from ..autograd import ArrayFunction
 from ._common import kernel_array
 from .linalg import mm
 
 
-class LSTMLayer(Function):
+class LSTMLayer(ArrayFunction):
     """One direction of an LSTM layer over a sequence, from the projected input
     xw[t] = W_ih x_t + b_ih + b_hh (T, B, 4H), the initial h0, c0 (B, H) and W_hh (4H, H).
 

@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 
-from ..autograd import Function
+from ..autograd import ArrayFunction
 from ._common import check_dim
 from .indexing import add_at, along
 
@@ -50,7 +50,7 @@ def share_among_ties(hits, grad, axes=None):
     return (hits * (grad / np.maximum(count, 1))).astype(grad.dtype, copy=False)
 
 
-class Sum(Function):
+class Sum(ArrayFunction):
     """out = sum of a over dims;   da = g broadcast back over those dims."""
 
     @staticmethod
@@ -64,7 +64,7 @@ class Sum(Function):
         return _spread(grad, ctx)
 
 
-class Mean(Function):
+class Mean(ArrayFunction):
     """out = mean of a over dims (n elements each);   da = g / n broadcast back."""
 
     @staticmethod
@@ -87,7 +87,7 @@ class Mean(Function):
         return _spread(scaled.astype(grad.dtype, copy=False), ctx)
 
 
-class Max(Function):
+class Max(ArrayFunction):
     """out = max of a over ``dim``.
 
     With a dim, the gradient goes to the element ``argmax`` picks (the first maximum),

@@ -4,12 +4,12 @@ import itertools
 
 import numpy as np
 
-from ..autograd import Function
+from ..autograd import ArrayFunction
 from ._common import unbroadcast
 from .indexing import add_at, zero_at
 
 
-class Reshape(Function):
+class Reshape(ArrayFunction):
     """out = a viewed with another shape;   da = g reshaped back."""
 
     @staticmethod
@@ -27,7 +27,7 @@ class Reshape(Function):
         return grad.reshape(ctx.shape)
 
 
-class Permute(Function):
+class Permute(ArrayFunction):
     """out = a with axes reordered by ``dims`` (transpose is a swap of two);
     da = g with the inverse permutation."""
 
@@ -41,7 +41,7 @@ class Permute(Function):
         return np.transpose(grad, ctx.inverse)
 
 
-class Expand(Function):
+class Expand(ArrayFunction):
     """out = a broadcast to ``shape``;   da = g summed back to a's shape."""
 
     @staticmethod
@@ -86,7 +86,7 @@ def _basic(index):
     )
 
 
-class GetItem(Function):
+class GetItem(ArrayFunction):
     """out = a[index];   da = zeros with g scattered back to ``index`` (added where an
     integer-array index repeats a position)."""
 
@@ -111,7 +111,7 @@ class GetItem(Function):
         return add_at(ctx.shape, ctx.first, inner, unique=True)
 
 
-class IndexPut(Function):
+class IndexPut(ArrayFunction):
     """out = a with out[index] = v (``a[index] = v``);   da = g with g[index] = 0,
     dv = g[index] summed back to v's shape."""
 
@@ -133,7 +133,7 @@ class IndexPut(Function):
         return da, dv
 
 
-class CopyFrom(Function):
+class CopyFrom(ArrayFunction):
     """out = src broadcast to a's shape in a's dtype (``a.copy_(src)``);
     da = 0,  dsrc = g summed back to src's shape."""
 
@@ -159,7 +159,7 @@ class CopyFrom(Function):
         return da, ds
 
 
-class Overwrite(Function):
+class Overwrite(ArrayFunction):
     """out = ``values`` everywhere (fill_, zero_, normal_, ...);   da = 0."""
 
     @staticmethod
@@ -171,7 +171,7 @@ class Overwrite(Function):
         return np.zeros_like(grad)
 
 
-class Cat(Function):
+class Cat(ArrayFunction):
     """out = the inputs joined along ``dim``;   d_input_k = the slice of g input k filled
     (zeros of shape (0,) for the 1-D empty inputs at ``skip``, which PyTorch's legacy rule
     leaves out of the join)."""

@@ -4,7 +4,7 @@ of their own (SoftmaxBackward, LogSoftmaxBackward), so a gradient is differentia
 import numpy as np
 
 from .. import kernels
-from ..autograd import Function
+from ..autograd import ArrayFunction
 from ._common import _contiguous, call_op, check_dim, kernel_array
 
 
@@ -29,14 +29,14 @@ def _row_kernel(op, arrays, dim):
     return _unrows(out, moved, dim)
 
 
-class _RowWise(Function):
+class _RowWise(ArrayFunction):
     """A function applied to each row along ``dim`` by a forward kernel; its backward is
     the op ``gradient`` (a backward kernel with a derivative of its own). Subclasses name
     the op (its kernels are ``<op>_forward`` and ``<op>_backward`` of the active floor, see
     kernels/__init__.py) and the 0-d case."""
 
     op = None
-    gradient: type[Function]
+    gradient: type[ArrayFunction]
 
     @staticmethod
     def scalar(x):
@@ -60,7 +60,7 @@ class _RowWise(Function):
         return call_op(cls.gradient, grad, y, dim=ctx.dim)
 
 
-class _RowWiseBackward(Function):
+class _RowWiseBackward(ArrayFunction):
     """The gradient of a _RowWise op, dx from (g, y) by the op's backward kernel; a row of
     one element (0-d) or no rows give zeros: the op's output is constant there."""
 

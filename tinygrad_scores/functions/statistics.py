@@ -6,7 +6,7 @@ and the value pick that median() and min() use.
 
 import numpy as np
 
-from ..autograd import Function
+from ..autograd import ArrayFunction
 from .reductions import _axes, _expand_reduced, _kept_shape, share_among_ties
 
 __all__ = ["Amax", "Amin", "PickValue", "Var", "Std", "Prod", "LogSumExp", "CumSum", "CumProd"]
@@ -14,7 +14,7 @@ __all__ = ["Amax", "Amin", "PickValue", "Var", "Std", "Prod", "LogSumExp", "CumS
 _QUIET = dict(divide="ignore", invalid="ignore", over="ignore")
 
 
-class _AmaxAmin(Function):
+class _AmaxAmin(ArrayFunction):
     """Shared code of amax/amin: the gradient is split evenly among the elements equal to
     the result in each reduced slice (PyTorch's rule for amax, amin, max(), min())."""
 
@@ -53,7 +53,7 @@ class Amin(_AmaxAmin):
     _reduce = staticmethod(np.minimum.reduce)  # np.min without its Python wrapper
 
 
-class PickValue(Function):
+class PickValue(ArrayFunction):
     """out = ``value``, one element of a chosen by the caller (median()'s lower median);
     da = g / k at each of the k elements equal to it (PyTorch's evenly_distribute)."""
 
@@ -69,7 +69,7 @@ class PickValue(Function):
         return share_among_ties((a == out) | (np.isnan(a) & np.isnan(out)), grad)
 
 
-class Std(Function):
+class Std(ArrayFunction):
     """out = sqrt(v) for a variance v;   dv = g / (2 * out), and 0 where out == 0
     (PyTorch's std_backward: a constant input has std 0 and gradient 0, not NaN)."""
 
@@ -86,7 +86,7 @@ class Std(Function):
             return np.where(out == 0, 0, grad / (2 * out)).astype(grad.dtype, copy=False)
 
 
-class Var(Function):
+class Var(ArrayFunction):
     """out = sum((a - mean)**2) / (n - correction) over dims (n elements each);
     da = g * 2 * (a - mean) / (n - correction)."""
 
@@ -122,7 +122,7 @@ def _exclusive_products(a):
     return before * after
 
 
-class Prod(Function):
+class Prod(ArrayFunction):
     """out = product of a over ``dim`` (one axis, or every axis for None);
     da = g * product of the other elements of the slice (computed without dividing, so
     zeros are exact)."""
@@ -147,7 +147,7 @@ class Prod(Function):
         return (g * others).astype(grad.dtype, copy=False)
 
 
-class LogSumExp(Function):
+class LogSumExp(ArrayFunction):
     """out = log(sum(exp(a))) over dims, computed as m + log(sum(exp(a - m)));
     da = g * exp(a - out)   (softmax of a)."""
 
@@ -173,7 +173,7 @@ class LogSumExp(Function):
             return (grad * np.exp(a - out)).astype(grad.dtype, copy=False)
 
 
-class CumSum(Function):
+class CumSum(ArrayFunction):
     """out[i] = a[0] + ... + a[i] along ``dim``;
     da = reversed cumulative sum of g (da[i] = g[i] + ... + g[n-1])."""
 
@@ -187,7 +187,7 @@ class CumSum(Function):
         return np.flip(np.cumsum(np.flip(grad, ctx.dim), axis=ctx.dim), ctx.dim)
 
 
-class CumProd(Function):
+class CumProd(ArrayFunction):
     """out[i] = a[0] * ... * a[i] along ``dim``;
     da = for each i, the sum over j >= i of g[j] * (product of a[0..j] without a[i])
     (exact with zeros; O(n^2) per row)."""

@@ -1,0 +1,227 @@
+"""One Function contract for the package's ops and users' (issue 21): the same forward /
+setup_context / ctx / backward rules whichever values a Function computes on, tensors
+(PyTorch's default) or NumPy arrays (``ArrayFunction``, as every op of the package)."""
+
+import numpy as np
+import pytest
+
+import tinygrad_scores as ts
+from tinygrad_scores.autograd import ArrayFunction, Function
+from tinygrad_scores.functions import Mul
+
+X = [0.5, -1.25, 2.0]
+
+
+class CubeOnArrays(ArrayFunction):
+    """A user's op on NumPy arrays: out = x**3;  dx = g * 3 x**2."""
+
+    @staticmethod
+    def forward(ctx, x):
+        assert type(x) is np.ndarray
+        ctx.save_for_backward(x)
+        return x * x * x
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad * 3 * x * x
+
+
+class CubeOnTensors(Function):
+    """The same op in PyTorch's form, with a separate setup_context (PyTorch 2)."""
+
+    @staticmethod
+    def forward(x):
+        assert isinstance(x, ts.Tensor) and not ts.is_grad_enabled()
+        return x * x * x
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        ctx.save_for_backward(inputs[0])
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad * 3 * x * x
+
+
+class CubeOnArraysWithSetup(ArrayFunction):
+    """setup_context works on arrays too: out = x**3;  dx = g * 3 x**2."""
+
+    @staticmethod
+    def forward(x):
+        return x * x * x
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        ctx.save_for_backward(inputs[0])
+
+    backward = CubeOnArrays.backward
+
+
+CUBES = [CubeOnArrays, CubeOnTensors, CubeOnArraysWithSetup]
+
+
+def x64():
+    return ts.tensor(X, dtype=ts.float64, requires_grad=True)
+
+
+@pytest.mark.parametrize("cube", CUBES, ids=lambda c: c.__name__)
+def test_first_and_second_derivative_whatever_the_values(cube):
+    x = x64()
+    y = cube.apply(x)
+    assert y.grad_fn.name() == cube.__name__ + "Backward0"
+    (g,) = ts.autograd.grad(y.sum(), x, create_graph=True)
+    np.testing.assert_allclose(g.detach().numpy(), 3 * np.array(X) ** 2)
+    (h,) = ts.autograd.grad(g.sum(), x)
+    np.testing.assert_allclose(h.numpy(), 6 * np.array(X))
+    assert ts.autograd.gradgradcheck(cube.apply, (x64(),))
+
+
+class CubeOnTensorsWithCtx(Function):
+    """PyTorch's older form, ctx in forward: out = x**3;  dx = g * 3 x**2."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x * x * x
+
+    backward = CubeOnTensors.backward
+
+
+@pytest.mark.parametrize(
+    "kind", [CubeOnArrays, CubeOnTensorsWithCtx, Mul], ids=lambda c: c.__name__
+)
+def test_needs_input_grad_is_the_inputs_requires_grad_even_without_a_graph(kind):
+    # PyTorch: under no_grad a custom Function's ctx.needs_input_grad still says which
+    # inputs require grad
+    seen = []
+
+    class Spy(kind):
+        @staticmethod
+        def forward(ctx, *args):
+            seen.append(ctx.needs_input_grad)
+            return kind.forward(ctx, *args)
+
+    args = (x64(),) if kind is not Mul else (x64(), ts.ones(3, dtype=ts.float64))
+    with ts.no_grad():
+        Spy.apply(*args)
+    Spy.apply(*args)
+    expected = (True,) if kind is not Mul else (True, False)
+    assert seen == [expected, expected]
+
+
+def test_needs_is_false_without_a_graph_so_nothing_is_saved():
+    x = x64()
+    with ts.no_grad():
+        y = x * x
+    assert y.grad_fn is None
+    ctx = ts.autograd.Context(Mul, ())
+    ctx.needs_input_grad = (True, True)
+    assert not ctx.needs(0)
+
+
+class TwoGradientsForOne(ArrayFunction):
+    """out = 2x;  dx = 2g (but backward returns one gradient too many)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        return 2 * x
+
+    @staticmethod
+    def backward(ctx, grad):
+        return 2 * grad, 2 * grad
+
+
+class TwoGradientsForOneOnTensors(Function):
+    forward = TwoGradientsForOne.forward
+    backward = TwoGradientsForOne.backward
+
+
+@pytest.mark.parametrize("kind", [TwoGradientsForOne, TwoGradientsForOneOnTensors])
+def test_a_wrong_number_of_gradients_is_the_same_error(kind):
+    with pytest.raises(
+        RuntimeError, match=r"returned an incorrect number of gradients \(expected 1, got 2\)"
+    ):
+        kind.apply(x64()).sum().backward()
+
+
+class NaNOnTensors(Function):
+    @staticmethod
+    def forward(ctx, x):
+        return np.full(x.shape, np.nan)  # no op of the package sees this NaN
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad
+
+
+def test_anomaly_mode_checks_a_tensor_functions_forward_too():
+    with ts.autograd.detect_anomaly(), pytest.raises(RuntimeError, match="NaNOnTensors"):
+        NaNOnTensors.apply(ts.tensor([-1.0], requires_grad=True))
+
+
+class Flatten(Function):
+    """A view of the input in PyTorch's form: out = x.view(-1);  dx = g.view(x.shape)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.shape = x.shape
+        return x.view(-1)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.view(ctx.shape)
+
+
+def test_a_tensor_function_returning_a_view_shares_its_inputs_storage_and_version():
+    # as PyTorch: the output is the input's storage, so changes to one are the other's
+    x = ts.ones(2, 2)
+    flat = Flatten.apply(x)
+    x.add_(1)
+    np.testing.assert_array_equal(flat.numpy(), 2 * np.ones(4))
+    assert flat._version == x._version == 1
+    w = ts.ones(2, 2, requires_grad=True)
+    (Flatten.apply(w) * ts.arange(4.0)).sum().backward()
+    np.testing.assert_array_equal(w.grad.numpy(), [[0.0, 1.0], [2.0, 3.0]])
+
+
+def test_a_users_array_function_is_captured_by_compile():
+    # an ArrayFunction's forward runs on arrays, so a compiled step can replay it (a
+    # Function on tensors runs tensor code the tape does not see, and stays eager)
+    w = ts.tensor(X, dtype=ts.float64, requires_grad=True)
+    opt = ts.optim.SGD([w], lr=0.0)
+
+    def step(x):
+        opt.zero_grad()
+        loss = CubeOnArrays.apply(w * x).sum()
+        loss.backward()
+        return loss
+
+    compiled = ts.compile(step)
+    for k in range(4):
+        x = ts.tensor([1.0 + k, 2.0, -1.0], dtype=ts.float64)
+        loss = compiled(x)
+        expected = (np.array(X) * x.numpy()) ** 3
+        np.testing.assert_array_equal(loss.item(), expected.sum())
+        np.testing.assert_allclose(w.grad.numpy(), 3 * expected / np.array(X))
+    assert compiled._steps is not None and compiled.eager_reason is None
+
+
+class ScaleOnArrays(ArrayFunction):
+    """out = s * x for a number s;  dx = s g (ds: None, and a trailing None beyond)."""
+
+    @staticmethod
+    def forward(ctx, x, s):
+        ctx.s = s
+        return s * x
+
+    @staticmethod
+    def backward(ctx, grad):
+        return ctx.s * grad, None, None
+
+
+def test_trailing_nones_past_the_inputs_are_allowed_on_arrays_too():
+    x = x64()
+    ScaleOnArrays.apply(x, 3.0).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [3.0, 3.0, 3.0])
