@@ -308,3 +308,48 @@ def test_a_replayed_backward_of_one_root_given_twice_seeds_it_once_each_time():
     for _ in range(4):  # two recordings, then replays
         compiled(x)
         np.testing.assert_array_equal(w.grad.array, [2.0, 2.0])
+
+
+def test_grad_set_to_none_by_hand_inside_the_step_is_replayed():
+    # a hand-written SGD loop clears .grad itself; the replay must clear it too, or each
+    # step would add its gradient to the last one's
+    def make():
+        model = nn.Linear(4, 2)
+        opt = optim.SGD(model.parameters(), lr=0.1)
+
+        def step(x, y):
+            for p in model.parameters():
+                p.grad = None
+            loss = F.cross_entropy(model(x), y)
+            loss.backward()
+            opt.step()
+            return loss
+
+        return model, step
+
+    eager, compiled = _twins(make)
+    _assert_same_training(eager, compiled, _batches(4, 6, 4, 2))
+    assert compiled[1]._steps is not None
+
+
+def test_a_tensor_assigned_to_grad_inside_the_step_runs_eagerly():
+    def make():
+        model = nn.Linear(4, 2)
+        opt = optim.SGD(model.parameters(), lr=0.1)
+
+        def step(x, y):
+            for p in model.parameters():
+                p.grad = ts.zeros_like(p)
+            loss = F.cross_entropy(model(x), y)
+            loss.backward()
+            opt.step()
+            return loss
+
+        return model, step
+
+    eager, compiled = _twins(make)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        _assert_same_training(eager, compiled, _batches(4, 6, 4, 2))
+    assert "assigned to .grad" in compiled[1].eager_reason
+    assert any("running eagerly" in str(w.message) for w in caught)

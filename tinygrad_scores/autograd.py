@@ -955,10 +955,10 @@ def _run_hooks(hooks, g, create_graph=False):
 def _accumulate_into_grad(t, g, handed_out):
     if isinstance(g, Tensor):  # create_graph: .grad keeps the graph, summed out of place
         if t.grad is None:
-            t.grad = g.clone() if id(g) in handed_out else g
+            t._grad = g.clone() if id(g) in handed_out else g
             handed_out.add(id(g))
         else:
-            t.grad = t.grad + g
+            t._grad = t.grad + g
         return
     if t.grad is None:
         # The same array may reach two leaves (Add hands its gradient to both inputs), and
@@ -966,7 +966,7 @@ def _accumulate_into_grad(t, g, handed_out):
         if id(g) in handed_out or g.base is not None or not g.flags.writeable:
             g = np.array(g)
         handed_out.add(id(g))
-        t.grad = Tensor.wrap(g)
+        t._grad = Tensor.wrap(g)
     elif t.grad.array.shape == g.shape and t.grad.array.flags.writeable:
         t.grad.array += g
     else:

@@ -75,6 +75,10 @@ def replayable(method: _Method) -> _Method:
     return cast(_Method, wrapper)
 
 
+def _drop_grad(tensor):
+    tensor.grad = None
+
+
 class Recorder:
     """The tape of one eager call of the captured function."""
 
@@ -152,6 +156,15 @@ class Recorder:
             return
         ref = self.ref(source)
         self.entries.append(("derived", how, ref, self.new_slot(array)))
+
+    def grad_assigned(self, tensor, value):
+        """``p.grad = None`` in the step is replayed; a tensor put there cannot be."""
+        if self.paused:
+            return
+        if value is None:
+            self.entries.append(("call", _drop_grad, tensor, (), ()))
+        else:
+            self.fail("a tensor assigned to .grad")
 
     def inplace(self, target, result):
         if self.paused:

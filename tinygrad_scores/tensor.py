@@ -60,7 +60,7 @@ class Tensor(TensorMethods):
 
     __slots__ = (
         "array",
-        "grad",
+        "_grad",
         "requires_grad",
         "grad_fn",
         "_vbox",
@@ -85,7 +85,7 @@ class Tensor(TensorMethods):
 
     def _init(self, array, grad_fn):
         self.array = array
-        self.grad = None
+        self._grad = None
         self.grad_fn = grad_fn
         self.requires_grad = grad_fn is not None
         # the version box: [count of in-place writes, whether a view of this storage is in
@@ -93,6 +93,17 @@ class Tensor(TensorMethods):
         self._vbox = [0, False]
         self._base = None  # the tensor this one is a view of (set by view ops)
         self._hooks = None
+
+    @property
+    def grad(self) -> Tensor | None:
+        """The gradient ``backward()`` accumulated here (None until one arrives)."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: Tensor | None) -> None:
+        if _STATE.recorder is not None:  # a compiled step must repeat ``p.grad = None``
+            _STATE.recorder.grad_assigned(self, value)
+        self._grad = value
 
     @classmethod
     def wrap(cls, array: np.ndarray, grad_fn: autograd.Context | None = None) -> Tensor:
