@@ -531,11 +531,6 @@ def test_func_hessian_of_the_quadratic_form_and_of_two_arguments():
     close(h[1][1], np.zeros((2, 2)))
 
 
-def test_func_vmap_says_it_is_missing():
-    with pytest.raises(NotImplementedError, match="vmap is not implemented in tinygrad_scores"):
-        torch.func.vmap(lambda x: x)
-
-
 # ----------------------------------------------------------------------------- functional_call
 
 

@@ -141,6 +141,7 @@ autograd.gradcheck = gradcheck  # type: ignore[attr-defined]  # torch.autograd.g
 from . import autograd_function as _autograd_function  # noqa: E402
 from . import autograd_functional as _autograd_functional  # noqa: E402
 from . import func  # noqa: E402,F401  (torch.func)
+from .func import vmap  # noqa: E402,F401  (torch.vmap)
 from .gradcheck import gradgradcheck as _gradgradcheck  # noqa: E402
 
 autograd.gradgradcheck = _gradgradcheck  # type: ignore[attr-defined]

@@ -11,7 +11,7 @@ Every function here is a few calls of ``autograd.grad``; none has an engine of i
                       (equal, H being symmetric; both kept for PyTorch's API).
 
 Inputs and outputs are a Tensor or a tuple of Tensors, and results are nested exactly as
-PyTorch's are. ``vectorize=True`` is accepted and runs the same loop (there is no vmap
+PyTorch's are. ``vectorize=True`` is accepted and runs the same loop (vmap is a loop
 here); ``strategy="forward-mode"`` raises, as there is no forward-mode AD.
 """
 
@@ -272,7 +272,7 @@ def jacobian(
     """d func(inputs) / d inputs, each block of shape output.shape + input.shape: a
     Tensor, a tuple over inputs or over outputs, or a tuple (outputs) of tuples (inputs),
     as PyTorch nests it. One reverse pass per output element; ``vectorize`` changes
-    nothing here (no vmap), ``strategy="forward-mode"`` is refused (no forward mode)."""
+    nothing here (vmap is a loop), ``strategy="forward-mode"`` is refused (no forward mode)."""
     if strategy not in ("forward-mode", "reverse-mode"):
         raise AssertionError(
             'Expected strategy to be either "forward-mode" or "reverse-mode". Hint: If your '

@@ -17,16 +17,17 @@ Each transform is built on ``autograd.grad``, the one reverse-mode engine:
 - ``hessian``                    ``jacfwd(jacrev(f))``.
 
 Arguments and results may be pytrees: tensors in (nested) tuples, lists and dicts, e.g.
-the ``dict(model.named_parameters())`` that ``functional_call`` takes. ``vmap`` is not
-provided: it raises NotImplementedError.
+the ``dict(model.named_parameters())`` that ``functional_call`` takes. ``vmap`` is the
+loop over the batch that its documentation defines it to be.
 """
 
 import functools
 
+from . import random
 from ._missing import module_getattr
 from .autograd import enable_grad, is_grad_enabled, set_grad_enabled
 from .autograd_functional import _grad, _jacobian_of
-from .creation import zeros_like
+from .creation import stack, zeros, zeros_like
 from .tensor import Tensor
 
 __all__ = [
@@ -508,12 +509,176 @@ def _put(owner, attr, registry, value):
 
 
 def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
-    """Not provided: tinygrad_scores has no batching transform."""
-    raise NotImplementedError(
-        "torch.func.vmap is not implemented in tinygrad_scores: there is no batching "
-        "transform. Loop over the batch (and torch.stack the results), or use jacrev / "
-        "torch.autograd.functional.jacobian for Jacobians."
-    )
+    """``func`` mapped over a dimension of its inputs, the results stacked along
+    ``out_dims`` (``torch.func.vmap``, also ``torch.vmap``).
+
+    PyTorch's documentation defines vmap as the loop that calls ``func`` on each sample
+    and stacks the results; here it IS that loop: one call of ``func`` per sample, so it
+    costs what the loop costs (PyTorch batches the ops instead). ``in_dims``: an int or
+    None for every input, or a tuple with one entry per positional argument (each an int,
+    None, or a pytree matching that argument); keyword arguments are not mapped.
+    ``randomness``: "error" (a random op inside raises, PyTorch's default), "different"
+    (each sample draws its own numbers, in order), "same" (every sample draws the numbers
+    one call would). ``chunk_size`` is accepted (the loop holds one sample at a time).
+    Unlike PyTorch's, data-dependent Python (``if x.sum() > 0``, ``.item()``) works."""
+    if randomness not in ("error", "different", "same"):
+        raise RuntimeError(
+            f"Only allowed values for randomness are 'error', 'different', or 'same'. "
+            f"Got {randomness}"
+        )
+    if chunk_size is not None and (not isinstance(chunk_size, int) or chunk_size < 1):
+        raise ValueError(f"vmap: chunk_size should be None or greater than 0. (got {chunk_size})")
+    name = getattr(func, "__name__", repr(func))
+
+    @functools.wraps(func)
+    def mapped(*args, **kwargs):
+        call = f"vmap({name}, in_dims={in_dims!r}, ...)(<inputs>)"
+        if not args:
+            raise ValueError(
+                f"vmap({name})(<inputs>): got no inputs. Maybe you forgot to add inputs, or "
+                f"you are trying to vmap over a function with no inputs. The latter is "
+                f"unsupported."
+            )
+        leaves, spec = tree_flatten(args)
+        dims = _in_dims_per_leaf(in_dims, args, call)
+        size = _batch_size(leaves, dims, call)
+        saved = random.default_generator.get_state() if randomness == "same" else None
+        previous = random.vmap_state.randomness
+        random.vmap_state.randomness = randomness
+        try:
+            outputs = []
+            for i in range(max(size, 1)):  # an empty batch: one sample of zeros, for shapes
+                if saved is not None:
+                    random.default_generator.set_state(saved)
+                sample = [
+                    x if d is None else x.select(d, i) if size else _zeros_sample(x, d)
+                    for x, d in zip(leaves, dims)
+                ]
+                outputs.append(func(*tree_unflatten(sample, spec), **kwargs))
+        finally:
+            random.vmap_state.randomness = previous
+        return _stack_outputs(outputs, size, out_dims, name)
+
+    return mapped
+
+
+def _zeros_sample(x, d):
+    """What a sample of ``x`` along ``d`` looks like, for an empty batch."""
+    shape = list(x.shape)
+    del shape[d]
+    return zeros(shape, dtype=x.dtype)
+
+
+def _in_dims_per_leaf(in_dims, args, call):
+    if not isinstance(in_dims, (int, tuple)) or isinstance(in_dims, bool):
+        raise ValueError(
+            f"{call}: expected `in_dims` to be int or a (potentially nested) tuple matching "
+            f"the structure of inputs, got: {type(in_dims)}."
+        )
+    try:
+        return _broadcast(in_dims, tree_flatten(args)[1])
+    except _Incompatible:
+        raise ValueError(
+            f"{call}: in_dims is not compatible with the structure of `inputs`. in_dims "
+            f"has structure {_spec_text(tree_flatten(in_dims)[1])} but inputs has structure "
+            f"{_spec_text(tree_flatten(args)[1])}."
+        ) from None
+
+
+class _Incompatible(Exception):
+    pass
+
+
+def _broadcast(dims, spec):
+    """One dim per leaf of ``spec``: an int or None stands for its whole subtree."""
+    if dims is None or isinstance(dims, int):
+        return [dims] * _leaf_count(spec)
+    if spec == LEAF or not isinstance(dims, (tuple, list, dict)):
+        raise _Incompatible
+    _, keys, children = spec
+    if keys is not None:
+        if not isinstance(dims, dict) or set(dims) != set(keys):
+            raise _Incompatible
+        parts = [dims[k] for k in keys]
+    elif isinstance(dims, dict) or len(dims) != len(children):
+        raise _Incompatible
+    else:
+        parts = list(dims)
+    return [d for part, child in zip(parts, children) for d in _broadcast(part, child)]
+
+
+def _leaf_count(spec):
+    return 1 if spec == LEAF else sum(_leaf_count(c) for c in spec[2])
+
+
+def _batch_size(leaves, dims, call):
+    sizes = []
+    for i, (x, d) in enumerate(zip(leaves, dims)):
+        if d is None:
+            continue
+        if not isinstance(x, Tensor):
+            raise ValueError(
+                f"{call}: Got in_dim={d} for an input but the input is of type {type(x)}. "
+                f"We cannot vmap over non-Tensor arguments, please use None as the "
+                f"respective in_dim"
+            )
+        n = x.dim()
+        if not -n <= d < n:
+            raise ValueError(
+                f"{call}: Got in_dim={d} for some input, but that input is a Tensor of "
+                f"dimensionality {n} so expected in_dim to satisfy -{n} <= in_dim < {n}."
+            )
+        dims[i] = d % n
+        sizes.append(x.shape[d])
+    if not sizes:
+        raise ValueError("vmap: Expected at least one Tensor to vmap over")
+    if len(set(sizes)) > 1:
+        raise ValueError(
+            f"vmap: Expected all tensors to have the same size in the mapped dimension, "
+            f"got sizes {sizes} for the mapped dimension"
+        )
+    return sizes[0]
+
+
+def _stack_outputs(outputs, size, out_dims, name):
+    """Each output leaf stacked over the samples along its out_dim (None: not mapped,
+    which only a value that is the same for every sample may be)."""
+    flat = [tree_flatten(o) for o in outputs]
+    spec = flat[0][1]
+    try:
+        dims = _broadcast(out_dims, spec)
+    except _Incompatible:
+        raise ValueError(
+            f"vmap({name}, ..., out_dims={out_dims!r})(<inputs>): out_dims is not "
+            f"compatible with the structure of `outputs`. out_dims has structure "
+            f"{_spec_text(tree_flatten(out_dims)[1])} but outputs has structure "
+            f"{_spec_text(spec)}."
+        ) from None
+    stacked = []
+    for k, d in enumerate(dims):
+        values = [leaves[k] for leaves, _ in flat]
+        if d is None:
+            if any(not _same(v, values[0]) for v in values[1:]):
+                raise ValueError(
+                    f"vmap({name}, ...): `{name}` can not return a BatchedTensor when "
+                    f"out_dim is None"
+                )
+            stacked.append(values[0])
+            continue
+        if not isinstance(values[0], Tensor):
+            raise ValueError(
+                f"vmap({name}, ...): `{name}` must only return Tensors, got type "
+                f"{type(values[0])}. Did you mean to set out_dims= to None for output?"
+            )
+        out = stack(values, dim=d)  # stack checks d against the sample's dims
+        stacked.append(out if size else out.narrow(d % out.dim(), 0, 0))
+    return tree_unflatten(stacked, spec)
+
+
+def _same(a, b):
+    if isinstance(a, Tensor) and isinstance(b, Tensor):
+        return a is b or a.shape == b.shape and bool((a == b).all())
+    return a is b or a == b
 
 
 __getattr__ = module_getattr(__name__, "torch.func")  # e.g. torch.func.linearize: missing

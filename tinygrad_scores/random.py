@@ -196,9 +196,22 @@ def fork_rng(
         default_generator.set_state(saved)
 
 
+class _VmapState(threading.local):
+    randomness = None  # inside torch.func.vmap: its randomness mode
+
+
+vmap_state = _VmapState()
+
+
 def generator_or_default(generator):
     """``generator``, or the global one for None (and tell a capture that it drew)."""
     escape("random numbers")
+    if vmap_state.randomness == "error":
+        raise RuntimeError(
+            "vmap: called random operation while in randomness error mode. Please either "
+            "use the 'same' or 'different' randomness flags on vmap or perform the "
+            "randomness operation out of vmap"
+        )
     if generator is None:
         return default_generator
     if not isinstance(generator, Generator):

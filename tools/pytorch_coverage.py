@@ -50,7 +50,7 @@ NAMES = {
         int8 int16 int32 int64 uint8 bool float double half long int short complex64 cfloat
         compile jit fft linalg special distributions sparse autocast amp cuda backends nn optim
         utils autograd return_types searchsorted bucketize histogram accelerator onnx
-        serialization set_default_device get_default_device func
+        serialization set_default_device get_default_device func vmap
     """,
     "torch.Tensor": """
         item tolist numpy backward grad requires_grad requires_grad_ detach detach_
@@ -204,7 +204,7 @@ NOTES = {
     "torch.onnx.export": "raises NotImplementedError (no ONNX export)",
     "torch.accelerator": "answers as PyTorch on a machine without an accelerator",
     "torch.nn.modules": "each file holds the classes of PyTorch's file that exist here",
-    "torch.autograd.functional.jacobian": "`vectorize=True` runs the same loop (no vmap); "
+    "torch.autograd.functional.jacobian": "`vectorize=True` runs the same loop; "
     "`strategy='forward-mode'` raises NotImplementedError (no forward-mode AD)",
     "torch.autograd.functional.hessian": "`outer_jacobian_strategy='forward-mode'` raises "
     "NotImplementedError (no forward-mode AD)",
@@ -214,8 +214,9 @@ NOTES = {
     "element",
     "torch.func.jacrev": "`chunk_size` is accepted and ignored",
     "torch.func.hessian": "`jacfwd(jacrev(f))`, both by reverse mode",
-    "torch.func.vmap": "NOT implemented: calling it raises NotImplementedError (no batching "
-    "transform)",
+    "torch.func.vmap": "the loop over the batch that PyTorch's docs define it as: one call "
+    "per sample (no batched ops); data-dependent Python works",
+    "torch.vmap": "`torch.func.vmap`",
     "torch.Tensor.__getitem__": "integer, slice, mask and integer-array indexing; PyTorch's "
     "placement of advanced-index dims",
 }
