@@ -64,7 +64,7 @@ def torch_like_step(T, captured, batch, n_in, hidden, n_out):
     for _ in range(2):  # the second recorded call, then a replay
         run(tx, ty)
     note = None
-    if run.eager_reason is not None or run._steps is None:
+    if run.eager_reason is not None or run._replay_step is None:
         note = f"captured step does NOT replay (runs eagerly: {run.eager_reason})"
     return lambda: run(tx, ty).item(), note, first
 

@@ -60,7 +60,7 @@ def test_replayed_adam_step_matches_eager_bit_for_bit():
     eager, compiled = _twins(_adam_step)
     _assert_same_training(eager, compiled, _batches(12, 8, 6, 3))
     step = compiled[1]
-    assert step.eager_reason is None and step._steps is not None  # it did replay
+    assert step.eager_reason is None and step._replay_step is not None  # it did replay
 
 
 def test_replay_with_sgd_momentum_scheduler_and_two_outputs():
@@ -82,7 +82,7 @@ def test_replay_with_sgd_momentum_scheduler_and_two_outputs():
 
     eager, compiled = _twins(make)
     _assert_same_training(eager, compiled, _batches(10, 4, 5, 2))
-    assert compiled[1]._steps is not None
+    assert compiled[1]._replay_step is not None
 
 
 def test_inplace_ops_inside_the_step_are_replayed():
@@ -112,7 +112,7 @@ def test_inplace_ops_inside_the_step_are_replayed():
     ]
     eager, compiled = _twins(make)
     _assert_same_training(eager, compiled, batches)
-    assert compiled[1]._steps is not None
+    assert compiled[1]._replay_step is not None
 
 
 @pytest.mark.parametrize(
@@ -176,7 +176,7 @@ def test_switching_a_module_to_eval_leaves_the_tape():
     eager, compiled = _twins(make)
     batches = _batches(4, 6, 4, 2)
     _assert_same_training(eager, compiled, batches)
-    assert compiled[1]._steps is not None
+    assert compiled[1]._replay_step is not None
     eager[0].train()
     compiled[0].train()
     with pytest.warns(RuntimeWarning, match="train\\(\\) and eval\\(\\)"):
@@ -283,7 +283,7 @@ def test_a_replaced_parameter_or_a_new_hook_leaves_the_tape():
     x = ts.ones(2, 3)
     for _ in range(3):
         compiled(x)
-    assert compiled._steps is not None
+    assert compiled._replay_step is not None
     model.weight = nn.Parameter(ts.zeros(1, 3))
     bias = model.bias.item()
     with pytest.warns(RuntimeWarning, match="parameter was replaced"):

@@ -15,7 +15,7 @@ LAYERS = [
     ("engine", "autograd"),
     ("ops", "functions"),
     # random works on arrays; it sits here because a draw tells capture's recorder
-    ("tensor", "histograms numpy_dispatch formatting tensor_methods tensor capture random"),
+    ("tensor", "histograms numpy_dispatch formatting tensor_methods tensor codegen capture random"),
     (
         "creation",
         "creation function_forms legacy gradcheck viz autograd_function autograd_functional func",

@@ -42,6 +42,7 @@ from typing import Any, TypeVar, cast
 import numpy as np
 
 from . import autograd
+from .codegen import generate
 
 _state = autograd._state
 
@@ -84,7 +85,9 @@ class Recorder:
 
     def __init__(self, args):
         self.entries = []
+        self.n_args = len(args)  # positional and keyword arguments, as the replay gets them
         self.slots = {}  # id(array) -> slot number, for arrays the tape computes
+        self.slot_arrays = []  # the array of each slot, as this call computed it
         self.args = {id(a.array): i for i, a in enumerate(args) if isinstance(a, autograd.Tensor)}
         self.contexts = {}  # id(Context) -> slot number of the op that made it
         self.keep = []  # every array and node seen, alive, so their ids stay unique
@@ -121,7 +124,7 @@ class Recorder:
         return ("tensor" if is_tensor else "array", x)
 
     def new_slot(self, array):
-        self.keep.append(array)
+        self.slot_arrays.append(array)
         slot = len(self.slots)
         self.slots[id(array)] = slot
         return slot
@@ -326,96 +329,6 @@ def _merge(first, second):
     return tape, None
 
 
-# ----------------------------------------------------------------------------- replay
-
-
-def _reader(ref):
-    """A function (values, arguments) -> the array ``ref`` names."""
-    kind, what = ref
-    if kind == "slot":
-        return lambda vals, args: vals[what]
-    if kind == "arg":
-        return lambda vals, args: args[what]
-    if kind == "live_tensor":
-        return lambda vals, args: what.array
-    if kind in ("live_array", "const"):
-        return lambda vals, args: what
-    return lambda vals, args: what  # a plain value
-
-
-def _compile_tape(tape, n_slots):
-    """The tape as a list of small closures over a list of slot values."""
-    steps = []
-    for entry in tape:
-        kind = entry[0]
-        if kind == "op":
-            _, cls, ctx, refs, options, slot = entry
-            readers = tuple(_reader(r) for r in refs)
-            forward = cls.forward
-
-            def run_op(
-                vals, args, forward=forward, ctx=ctx, readers=readers, options=options, slot=slot
-            ):
-                ctx.__dict__.pop("freed", None)  # the recording's backward freed it
-                out = forward(ctx, *[read(vals, args) for read in readers], **options)
-                vals[slot] = out if out.__class__ is np.ndarray else np.asarray(out)
-
-            steps.append(run_op)
-
-        elif kind == "derived":
-            _, how, ref, slot = entry
-            read = _reader(ref)
-
-            def run_derived(vals, args, how=how, read=read, slot=slot):
-                vals[slot] = how(read(vals, args))
-
-            steps.append(run_derived)
-
-        elif kind == "inplace":
-            read_target, read_result = _reader(entry[1]), _reader(entry[2])
-
-            def run_inplace(vals, args, read_target=read_target, read_result=read_result):
-                np.copyto(read_target(vals, args), read_result(vals, args), casting="unsafe")
-
-            steps.append(run_inplace)
-
-        elif kind == "call":
-            _, method, obj, call_args, kwargs = entry
-            kwargs = dict(kwargs)
-
-            def run_call(vals, args, method=method, obj=obj, call_args=call_args, kwargs=kwargs):
-                method(obj, *call_args, **kwargs)
-
-            steps.append(run_call)
-        else:
-            steps.append(_backward_step(entry))
-    return steps
-
-
-def _backward_step(entry):
-    """A recorded backward pass, replayed by the engine's own loop (``_propagate``) over the
-    recorded nodes in their recorded order: no ordering, hooks or checks that already ran.
-    The nodes are the second recording's, which the replayed forwards refill."""
-    _, roots, plan, leaves_only = entry
-    node_of = {slot: node for slot, node, _ in plan}
-    order = tuple(node for _, node, _ in plan)
-    root_readers = tuple((id(node_of[slot]), _reader(ref)) for slot, ref in roots)
-
-    def run(vals, args):
-        pending = {}
-        for key, read in root_readers:
-            seed = np.array(read(vals, args))
-            pending[key] = seed if key not in pending else pending[key] + seed
-        leaves = {}
-        autograd._propagate(order, pending, leaves, retain_graph=True)
-        handed_out = set()
-        for t, g in leaves.values():
-            if leaves_only is None or id(t) in leaves_only:
-                autograd._accumulate_into_grad(t, g, handed_out)
-
-    return run
-
-
 class CompiledFunction:
     """What ``compile(fn)`` returns: call it as you would call ``fn``."""
 
@@ -423,10 +336,9 @@ class CompiledFunction:
         self.fn = fn
         functools.update_wrapper(self, fn)
         self._recordings = []
-        self._steps = None
+        self._replay_step = None  # the tape as one generated function, once captured
+        self._source = None
         self._signature = None
-        self._outputs = None
-        self._slot_values = None
         self.eager_reason = None  # why the function runs eagerly, once it is known
         self._warned = False
         self._guards = self._grad_flags = self._params = self._leaves = ()
@@ -465,7 +377,7 @@ class CompiledFunction:
         ):
             return self.fn(*args, **kwargs)
         signature = self._signature_of(args, kwargs)
-        if self._steps is not None:
+        if self._replay_step is not None:
             if signature == self._signature and self._guards_hold():
                 return self._replay(args, kwargs)
             self._warn("called with arguments of another shape or dtype than it was captured with")
@@ -533,11 +445,14 @@ class CompiledFunction:
         )
         self._guards = tuple({id(m): (m, flag) for m, flag in second.modules}.values())
         self._grad_flags = tuple((t, t.requires_grad) for t in live.values())
-        self._steps = _compile_tape(tape, len(second.slots))
-        self._slot_values = [None] * len(second.slots)
-        self._outputs = tuple(None if o is None else _reader(o) for o in outputs)
+        self._replay_step, self._source = generate(
+            tape,
+            second.n_args,
+            outputs,
+            dict(enumerate(second.slot_arrays)),
+            getattr(self.fn, "__name__", "step"),
+        )
         self._single = second.single
-        self._n_args = len(second.args)
 
     def _guards_hold(self):
         """The modules are in the mode (train/eval) and the outside tensors require grad
@@ -561,15 +476,20 @@ class CompiledFunction:
         return True
 
     def _replay(self, args, kwargs):
-        vals = self._slot_values
         arrays = [
             a.array if isinstance(a, autograd.Tensor) else a
             for a in list(args) + [kwargs[k] for k in sorted(kwargs)]
         ]
-        for step in self._steps:
-            step(vals, arrays)
-        results = tuple(
-            None if read is None else autograd.Tensor.wrap(read(vals, arrays))
-            for read in self._outputs
-        )
+        results = self._replay_step(*arrays)
         return results[0] if self._single else results
+
+    def source(self):
+        """The Python source the captured step replays: one line per op (a comment names
+        it), the backward pass node by node, the optimizer's calls."""
+        if self._source is None:
+            raise RuntimeError(
+                "no captured step yet: a compiled function is captured on its first two "
+                "calls"
+                + (f" (this one runs eagerly: {self.eager_reason})" if self.eager_reason else "")
+            )
+        return self._source

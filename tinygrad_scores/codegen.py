@@ -1,0 +1,213 @@
+"""A captured step's tape (capture.py) as one generated Python function.
+
+Each tape entry becomes a line of straight-line source: an op's forward called directly
+on its slot variables, a copy or conversion, an in-place write, an optimizer's or a
+scheduler's call. A backward pass becomes, per node in the recorded order, a direct call
+of its Function's backward and one line per gradient edge: the same steps, in the same
+order, as the engine's loop (``autograd._propagate``), so the numbers are the eager
+ones bit for bit. The source is compiled once, when the tape is built; no dict lookups,
+no dispatch on the kind of an entry, no closures per op at replay.
+
+Names in the source: ``a0..`` the arguments' arrays, ``s0..`` the arrays the tape
+computes (one per slot), ``n0..`` the ops' nodes (their contexts, refilled by each
+forward), ``t0..`` tensors from outside the step (weights, read live), ``c0..``
+constants, ``g0..`` the gradient reaching a node, ``l0..`` the gradient reaching a leaf.
+"""
+
+import functools
+import math
+import re
+
+import numpy as np
+
+from . import autograd
+
+_LITERALS = (bool, int, str, type(None))
+
+
+def _grad_into(prev, d, node, k):
+    """Input ``k`` of ``node`` gets gradient ``d``: checked as _propagate checks it (the
+    rare wrong shape or dtype goes to the engine's fix-up or error), added to ``prev``."""
+    if d is None:
+        return prev
+    array = node.inputs[k].array
+    if not (d.__class__ is np.ndarray and d.shape == array.shape and d.dtype == array.dtype):
+        d = autograd._checked_gradient(node, k, node.inputs[k], d)
+    return d if prev is None else prev + d
+
+
+def _grad_into_leaf(prev, d, node, k):
+    """``_grad_into`` for a leaf: a saved array handed back (fused CE) is copied, since
+    the leaf's ``.grad`` is edited in place."""
+    if d is None:
+        return prev
+    array = node.inputs[k].array
+    if not (d.__class__ is np.ndarray and d.shape == array.shape and d.dtype == array.dtype):
+        d = autograd._checked_gradient(node, k, node.inputs[k], d)
+    if node._saved and any(d is a for a in node._saved):
+        d = np.array(d)
+    return d if prev is None else prev + d
+
+
+def _scalar_output(node, out):
+    """A forward that returned a NumPy scalar (0-d arithmetic): the array the tensor
+    would hold, and saved as such (Function.apply's rule)."""
+    array = np.asarray(out)
+    if node._saved:
+        node._saved = tuple(array if s is out else s for s in node._saved)
+    return array
+
+
+def _as_grads(result, n):
+    """A backward's result as a tuple of (at least) ``n`` gradients, as _call_backward."""
+    if result.__class__ is not tuple:
+        result = (result,)
+    return result + (None,) * (n - len(result)) if len(result) < n else result
+
+
+class _Source:
+    """The lines of the function and the objects its names are bound to."""
+
+    def __init__(self):
+        self.lines = []
+        self.env = {
+            "array": np.array,
+            "copyto": np.copyto,
+            "ndarray": np.ndarray,
+            "wrap": autograd.Tensor.wrap,
+            "accumulate": autograd._accumulate_into_grad,
+            "grad_into": _grad_into,
+            "grad_into_leaf": _grad_into_leaf,
+            "scalar_output": _scalar_output,
+            "as_grads": _as_grads,
+        }
+        self.names = {}  # (kind, id(obj)) -> name
+        self.counts = {}  # kind -> how many names of that kind so far
+
+    def bind(self, kind, obj, label=None):
+        """A name for ``obj`` in the source: ``label`` (made unique) or ``kind`` and a
+        number. The same object of the same kind always gets the same name."""
+        key = (kind, id(obj))
+        name = self.names.get(key)
+        if name is None:
+            base = re.sub(r"\W", "_", label) if label else kind
+            count = self.counts[kind] = self.counts.get(kind, -1) + 1
+            name = base if label and base not in self.env else f"{base}{count}"
+            self.names[key] = name
+            self.env[name] = obj
+        return name
+
+    def emit(self, line, comment=""):
+        self.lines.append(f"    {line}  # {comment}" if comment else f"    {line}")
+
+
+def _node(src, slot, ctx):
+    return src.bind("n", ctx, f"n{slot}")
+
+
+def _expression(src, ref):
+    """The source text that reads ``ref`` (a tape reference) on replay."""
+    kind, what = ref
+    if kind == "slot":
+        return f"s{what}"
+    if kind == "arg":
+        return f"a{what}"
+    if kind == "live_tensor":  # read live: an optimizer may have replaced its array
+        return f"{src.bind('t', what)}.array"
+    if _is_literal(what):
+        return repr(what)  # a plain value written as itself (repr round-trips these)
+    return src.bind("c", what)
+
+
+def _is_literal(value):
+    if type(value) is tuple:
+        return all(_is_literal(v) for v in value)
+    return type(value) in _LITERALS or (type(value) is float and math.isfinite(value))
+
+
+def _describe(array):
+    return f"{array.dtype} {list(array.shape)}" if isinstance(array, np.ndarray) else ""
+
+
+def _op_lines(src, entry, out_arrays):
+    _, cls, ctx, refs, options, slot = entry
+    forward = src.bind("f", cls.forward, f"{cls.__name__}_forward")
+    args = [_node(src, slot, ctx)] + [_expression(src, r) for r in refs]
+    args += [f"{k}={_expression(src, ('value', v))}" for k, v in options.items()]
+    src.emit(
+        f"s{slot} = {forward}({', '.join(args)})",
+        f"{cls.__name__} -> {_describe(out_arrays.get(slot))}",
+    )
+    if getattr(out_arrays.get(slot), "ndim", 0) == 0:  # a 0-d result may come as a scalar
+        src.emit(f"if s{slot}.__class__ is not ndarray: s{slot} = scalar_output(n{slot}, s{slot})")
+
+
+def _backward_lines(src, entry):
+    _, roots, plan, leaves_only = entry
+    leaf_names = {}  # id(leaf tensor) -> its gradient's variable
+    for _, _, edges in plan:
+        for _, kind, t in edges:
+            if kind == "leaf" and id(t) not in leaf_names:
+                leaf_names[id(t)] = (f"d{src.bind('t', t)}", t)
+    src.emit(f"# backward: {len(plan)} nodes, {len(leaf_names)} leaves")
+    seeded = set()
+    for slot, ref in roots:  # a fresh seed each time: it may become a .grad
+        seed = f"array({_expression(src, ref)})"
+        src.emit(f"ds{slot} = {seed}" if slot not in seeded else f"ds{slot} = ds{slot} + {seed}")
+        seeded.add(slot)
+    unseeded = [f"ds{slot}" for slot, _, _ in plan if slot not in seeded]
+    unseeded += [name for name, _ in leaf_names.values()]
+    if unseeded:
+        src.emit(" = ".join(unseeded) + " = None")
+    for slot, node, edges in plan:
+        name = node.function.__name__
+        backward = src.bind("f", node.function.backward, f"{name}_backward")
+        call = f"as_grads({backward}({_node(src, slot, node)}, ds{slot}), {len(node.inputs)})"
+        src.emit(f"if ds{slot} is not None:", f"{name} backward")
+        src.emit(f"    r = {call}")
+        for k, kind, target in edges:
+            if kind == "leaf":
+                var = leaf_names[id(target)][0]
+                src.emit(f"    {var} = grad_into_leaf({var}, r[{k}], n{slot}, {k})")
+            else:
+                src.emit(f"    ds{target} = grad_into(ds{target}, r[{k}], n{slot}, {k})")
+    src.emit("handed_out = set()")
+    for var, t in leaf_names.values():
+        if leaves_only is None or id(t) in leaves_only:
+            line = f"if {var} is not None: accumulate({var[1:]}, {var}, handed_out)"
+            src.emit(line, f"leaf {_describe(t.array)}")
+
+
+def generate(tape, n_args, outputs, out_arrays, name="step"):
+    """The tape as Python source and the function compiled from it: ``function(*arrays)``
+    replays one step on the arguments' arrays and returns the outputs as Tensors (None
+    where the step returned None). ``out_arrays``: slot -> the array a recording held
+    there (for the comments and 0-d results); ``outputs``: tape references."""
+    src = _Source()
+    for entry in tape:
+        kind = entry[0]
+        if kind == "op":
+            entry[2].__dict__.pop("freed", None)  # the recording's backward freed it
+            _op_lines(src, entry, out_arrays)
+        elif kind == "derived":
+            _, how, ref, slot = entry
+            how_name = src.bind("f", how, getattr(how, "__name__", "derive"))
+            src.emit(f"s{slot} = {how_name}({_expression(src, ref)})", "copy or conversion")
+        elif kind == "inplace":
+            target, result = (_expression(src, r) for r in entry[1:])
+            src.emit(f"copyto({target}, {result}, casting='unsafe')", "in-place write")
+        elif kind == "call":
+            _, method, obj, call_args, kwargs = entry
+            what = f"{type(obj).__name__}.{method.__name__}"
+            bound = functools.partial(method, obj, *call_args, **dict(kwargs))
+            src.emit(f"{src.bind('call', bound, what)}()", what)
+        else:
+            _backward_lines(src, entry)
+    results = [_expression(src, o) if o is not None else None for o in outputs]
+    wrapped = ", ".join("None" if r is None else f"wrap({r})" for r in results)
+    src.emit(f"return ({wrapped},)")
+    params = ", ".join(f"a{i}" for i in range(n_args))
+    source = f"def {name}({params}):\n" + "\n".join(src.lines) + "\n"
+    namespace = dict(src.env)
+    exec(compile(source, f"<compiled step {name}>", "exec"), namespace)  # noqa: S102
+    return namespace[name], source
