@@ -329,7 +329,7 @@ def test_grad_set_to_none_by_hand_inside_the_step_is_replayed():
 
     eager, compiled = _twins(make)
     _assert_same_training(eager, compiled, _batches(4, 6, 4, 2))
-    assert compiled[1]._steps is not None
+    assert compiled[1]._replay_step is not None
 
 
 def test_a_tensor_assigned_to_grad_inside_the_step_runs_eagerly():
@@ -353,3 +353,74 @@ def test_a_tensor_assigned_to_grad_inside_the_step_runs_eagerly():
         _assert_same_training(eager, compiled, _batches(4, 6, 4, 2))
     assert "assigned to .grad" in compiled[1].eager_reason
     assert any("running eagerly" in str(w.message) for w in caught)
+
+
+def test_the_replay_is_the_generated_function_and_matches_eager():
+    eager, compiled = _twins(_adam_step)
+    step = compiled[1]
+    batches = _batches(6, 8, 6, 3)
+    for x, y in batches[:2]:  # the two recorded calls
+        np.testing.assert_array_equal(eager[1](x, y).array, step(x, y).array)
+    generated, calls = step._replay_step, []
+    step._replay_step = lambda *arrays: calls.append(len(arrays)) or generated(*arrays)
+    for x, y in batches[2:]:
+        np.testing.assert_array_equal(eager[1](x, y).array, step(x, y).array)
+    assert calls == [2] * 4  # every later call ran the generated code, on both arguments
+    assert generated.__code__.co_filename.startswith("<compiled step")
+
+
+def test_source_names_each_op_of_a_small_mlp_step_once():
+    _, step = _twins(_adam_step)[1]
+    with pytest.raises(RuntimeError, match="no captured step yet"):
+        step.source()
+    for x, y in _batches(3, 8, 6, 3):
+        step(x, y)
+    source = step.source()
+    lines = source.splitlines()
+    assert lines[0] == "def step(a0, a1):"
+    forwards = [line for line in lines if "_forward(" in line]
+    assert [line.split("# ")[1].split(" ->")[0] for line in forwards] == [
+        "Linear",
+        "ReLU",
+        "Linear",
+        "CrossEntropy",
+    ]
+    for name in ("CrossEntropy", "Linear", "ReLU"):
+        assert f"{name}_backward(" in source
+    assert source.index("# Adam.zero_grad") < source.index("# backward: 4 nodes, 4 leaves")
+    assert source.index("# backward:") < source.index("# Adam.step")
+    compile(source, "<test>", "exec")  # the text is the Python that runs
+
+
+def test_a_generated_step_keeps_eager_bits_with_a_shared_weight_and_adamw_amsgrad():
+    # float64, a weight used twice (two gradients summed into one leaf), a 0-d op between
+    # the loss terms, and AdamW with amsgrad: the replay's gradients and updates stay eager's
+    def make():
+        model = nn.Sequential(nn.Linear(5, 5), nn.Tanh(), nn.Linear(5, 2)).double()
+        opt = optim.AdamW(model.parameters(), lr=1e-2, weight_decay=0.1, amsgrad=True)
+
+        def step(x, y):
+            h = model[1](model[0](x))
+            h = model[1](model[0](h))  # the first layer's weight twice
+            logits = model[2](h)
+            loss = F.cross_entropy(logits, y) + logits.pow(2).mean() * 0.5
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            return loss
+
+        return model, step
+
+    rng = np.random.default_rng(3)
+    batches = [
+        (ts.tensor(rng.standard_normal((7, 5))), ts.tensor(rng.integers(0, 2, 7))) for _ in range(8)
+    ]
+    eager, compiled = _twins(make)
+    for x, y in batches:
+        a, b = eager[1](x, y), compiled[1](x, y)
+        np.testing.assert_array_equal(a.array, b.array)
+        for p, q in zip(eager[0].parameters(), compiled[0].parameters()):
+            np.testing.assert_array_equal(p.grad.array, q.grad.array)
+            np.testing.assert_array_equal(p.array, q.array)
+    assert compiled[1]._replay_step is not None
+    assert "AdamW.step" in compiled[1].source()

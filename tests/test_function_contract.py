@@ -205,7 +205,7 @@ def test_a_users_array_function_is_captured_by_compile():
         expected = (np.array(X) * x.numpy()) ** 3
         np.testing.assert_array_equal(loss.item(), expected.sum())
         np.testing.assert_allclose(w.grad.numpy(), 3 * expected / np.array(X))
-    assert compiled._steps is not None and compiled.eager_reason is None
+    assert compiled._replay_step is not None and compiled.eager_reason is None
 
 
 class ScaleOnArrays(ArrayFunction):
