@@ -1,5 +1,7 @@
 """Matrix products: matmul and the fused Linear."""
 
+import math
+
 import numpy as np
 
 from .. import kernels
@@ -137,14 +139,14 @@ class Linear(ArrayFunction):
     @staticmethod
     def forward(ctx, x, weight, bias=None):
         if x.shape[-1] != weight.shape[1]:
-            rows = int(np.prod(x.shape[:-1]))
+            rows = math.prod(x.shape[:-1])
             raise shape_mismatch((rows, x.shape[-1]), (weight.shape[1], weight.shape[0]))
         if x.dtype != weight.dtype:
             raise RuntimeError(
                 f"mat1 and mat2 must have the same dtype, but got {x.dtype} and {weight.dtype}"
             )
         lead = x.shape[:-1]
-        rows = int(np.prod(x.shape[:-1]))  # (not -1: a (0,) input is one row of nothing)
+        rows = math.prod(x.shape[:-1])  # (not -1: a (0,) input is one row of nothing)
         x2 = x if x.ndim == 2 else _contiguous(x).reshape(rows, x.shape[-1])
         ctx.save_for_backward(x, weight)
         ctx.lead = lead
@@ -167,7 +169,7 @@ class Linear(ArrayFunction):
     @staticmethod
     def backward(ctx, grad):
         x, weight = ctx.saved_tensors
-        rows = int(np.prod(x.shape[:-1]))
+        rows = math.prod(x.shape[:-1])
         x2 = x if x.ndim == 2 else x.reshape(rows, x.shape[-1])
         g = grad if grad.ndim == 2 else grad.reshape(rows, weight.shape[0])
         need_x, need_w = ctx.needs_input_grad[0], ctx.needs_input_grad[1]
