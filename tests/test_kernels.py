@@ -13,6 +13,7 @@ from tinygrad_scores.kernels import matmul as mm
 from tinygrad_scores.kernels import optim, relu, softmax, vecmath
 from tinygrad_scores.kernels import reference as ref
 from tinygrad_scores.kernels._jit import FAST
+from tinygrad_scores.kernels.loops import optim as loop_optim
 
 DTYPES = [np.float32, np.float64]
 TOL = {np.float32: dict(rtol=2e-5, atol=2e-5), np.float64: dict(rtol=1e-12, atol=1e-12)}
@@ -219,6 +220,50 @@ def test_adam_kernel_matches_numpy_over_50_steps(amsgrad, weight_decay, decouple
     # float64 to 1e-6 as the issue asks; float32 carries ~1e-7 relative error per step
     tol = 1e-6 if dtype == np.float64 else 2e-5
     np.testing.assert_allclose(p, expected, rtol=tol, atol=tol)
+
+
+def _adam_group_run(update, dtype, sizes, weight_decay, decoupled, steps=6):
+    """``update`` (an adam_group) on parameters of ``sizes`` beside kernels/optim.py's
+    ``adam`` on copies of them, one by one, and reference.Adam in float64."""
+    rng = np.random.default_rng(1)
+    ps = [rng.standard_normal(n).astype(dtype) for n in sizes]
+    ms, vs = [np.zeros_like(p) for p in ps], [np.zeros_like(p) for p in ps]
+    one = [[a.copy() for a in arrays] for arrays in (ps, ms, vs)]
+    twin_ps = [p.astype(np.float64) for p in ps]
+    twin = ref.Adam(twin_ps, lr=1e-2, weight_decay=weight_decay, decoupled=decoupled)
+    options = (1e-2, 0.9, 0.999, 1e-8) + ((0.0, weight_decay) if decoupled else (weight_decay, 0.0))
+    for step in range(1, steps + 1):
+        gs = [rng.standard_normal(n).astype(dtype) for n in sizes]
+        update(ps, gs, ms, vs, *options, step)
+        for p, g, m, v in zip(*one[:1], gs, *one[1:]):
+            optim.adam(p, g, m, v, np.empty(0, dtype), *options, step, False)
+        twin.step([g.astype(np.float64) for g in gs])
+    return ps + ms + vs, one[0] + one[1] + one[2], twin_ps
+
+
+@pytest.mark.parametrize("weight_decay,decoupled", [(0.0, False), (0.1, False), (0.1, True)])
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_adam_group_gives_every_parameter_adams_own_bits(weight_decay, decoupled, dtype):
+    # six parameters: a full group of four and a padded one; 0 and 1 elements at the edges
+    sizes = [64, 16, 0, 3, 1, 130]
+    got, one_by_one, twin = _adam_group_run(optim.adam_group, dtype, sizes, weight_decay, decoupled)
+    for a, b in zip(got, one_by_one):
+        np.testing.assert_array_equal(a, b)
+    for p, q in zip(got, twin):
+        np.testing.assert_allclose(p, q, **TOL[np.float32])
+
+
+def test_adam_group_sends_a_large_parameter_to_adams_threaded_build():
+    sizes = [optim.PARALLEL_SIZE, 5]
+    got, one_by_one, _ = _adam_group_run(optim.adam_group, np.float32, sizes, 0.0, False, 3)
+    for a, b in zip(got, one_by_one):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_adam_groups_loop_twin_matches_numpy():
+    got, _, twin = _adam_group_run(loop_optim.adam_group, np.float64, [7, 3], 0.1, True)
+    for p, q in zip(got, twin):  # (the parameters come first)
+        np.testing.assert_allclose(p, q, rtol=1e-12, atol=1e-12)
 
 
 @pytest.mark.parametrize("nesterov,dampening", [(False, 0.0), (True, 0.0), (False, 0.3)])

@@ -137,6 +137,39 @@ def test_adamw_matches_published_algorithm():
     )
 
 
+@pytest.mark.parametrize("opt_cls", [optim.Adam, optim.AdamW])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_adams_fused_step_gives_steps_bits_and_falls_back_where_it_must(opt_cls, dtype):
+    # what a compiled step's replay runs in place of step(): two groups, six parameters
+    # (more than one fused call), then a step with one gradient missing, then amsgrad
+    rng = np.random.default_rng(0)
+    shapes = [(5, 3), (3,), (2, 2), (4,), (1,), (6, 2)]
+    start = [rng.standard_normal(s).astype(dtype) for s in shapes]
+    twins = []
+    for _ in range(2):
+        ps = [nn.Parameter(ts.tensor(a.copy())) for a in start]
+        groups = [{"params": ps[:4]}, {"params": ps[4:], "lr": 0.05, "weight_decay": 0.2}]
+        twins.append((ps, opt_cls(groups, lr=1e-2, weight_decay=0.01)))
+    (ps1, step_opt), (ps2, fused_opt) = twins
+    for n in range(9):
+        grads = [rng.standard_normal(s).astype(dtype) for s in shapes]
+        for ps in (ps1, ps2):
+            for p, g in zip(ps, grads):
+                p.grad = None if n == 5 and p is ps[2] else ts.tensor(g.copy())
+        if n == 7:
+            for opt in (step_opt, fused_opt):
+                opt.param_groups[1]["amsgrad"] = True
+                for p in opt.param_groups[1]["params"]:
+                    opt.state[p]["max_exp_avg_sq"] = ts.zeros_like(p)
+        step_opt.step()
+        fused_opt._fused_step()
+        for p, q in zip(ps1, ps2):
+            np.testing.assert_array_equal(p.array, q.array)
+    for p, q in zip(ps1, ps2):
+        for key, value in step_opt.state[p].items():
+            np.testing.assert_array_equal(value.array, fused_opt.state[q][key].array)
+
+
 @pytest.mark.parametrize(
     "kw",
     [

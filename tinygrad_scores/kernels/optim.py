@@ -30,9 +30,9 @@ import math
 import sys
 
 import numpy as np
-from numba import prange
+from numba import njit, prange
 
-from ._jit import kernel_pair
+from ._jit import kernel, kernel_pair
 
 # The floor switch lives in kernels/__init__.py, which imports this module: hold the
 # package (already in sys.modules while it initialises) and ask it at call time.
@@ -123,6 +123,14 @@ def adam_checked(
         m,
         v,
         vmax,
+        *_adam_scalars(lr, beta1, beta2, eps, weight_decay, decoupled_decay, step),
+        amsgrad,
+    )
+
+
+def _adam_scalars(lr, beta1, beta2, eps, weight_decay, decoupled_decay, step):
+    """The step's scalars as the kernel takes them, folded once in float64."""
+    return (
         lr / (1.0 - beta1**step),
         1.0 / math.sqrt(1.0 - beta2**step),
         beta1,
@@ -132,8 +140,39 @@ def adam_checked(
         eps,
         weight_decay,
         1.0 - lr * decoupled_decay,
-        amsgrad,
     )
+
+
+GROUP = 4  # parameters per call of adam_tuples: one build serves any count (tuples padded)
+_NONE = {dt: np.empty(0, dt) for dt in _DTYPES}  # a padding parameter, and amsgrad's vmax
+
+
+def adam_group(ps, gs, ms, vs, lr, beta1, beta2, eps, weight_decay, decoupled_decay, step):
+    """``adam_checked`` (amsgrad off) for several flat parameters of one dtype that share
+    the step count ``step``, each with its gradient and moments (lists in one order). The
+    parameters under PARALLEL_SIZE elements are updated GROUP at a time, one kernel call
+    per group, with the scalars adam folds, in the parameter's dtype as adam's dispatcher
+    passes them: each parameter gets exactly adam's bits. Larger ones (adam's threaded
+    build) and every one under the loop floor go through adam_checked, one by one. The
+    loop twin is loops/optim.py's ``adam_group``, the NumPy twin reference.Adam."""
+    fast = _active().adam is adam
+    big = [j for j, p in enumerate(ps) if not fast or p.shape[0] >= PARALLEL_SIZE]
+    for j in big:
+        m, v, vmax = ms[j], vs[j], _NONE[ps[j].dtype]
+        args = (lr, beta1, beta2, eps, weight_decay, decoupled_decay, step, False)
+        adam_checked(ps[j], gs[j], m, v, vmax, *args)
+    if big:
+        ps, gs, ms, vs = ([a[j] for j in range(len(a)) if j not in big] for a in (ps, gs, ms, vs))
+    if not ps:
+        return
+    dtype = ps[0].dtype
+    scalars = np.array(
+        _adam_scalars(lr, beta1, beta2, eps, weight_decay, decoupled_decay, step), dtype
+    )
+    pad = (_NONE[dtype],) * (GROUP - 1)
+    for i in range(0, len(ps), GROUP):
+        p, g, m, v = ((tuple(a[i : i + GROUP]) + pad)[:GROUP] for a in (ps, gs, ms, vs))
+        adam_tuples(scalars, p, g, m, v)
 
 
 def sgd(p, g, buf, lr, momentum, dampening, weight_decay, nesterov, first_step, parallel=None):
@@ -221,7 +260,23 @@ def _sgd(p, g, buf, lr, momentum, one_minus_dampening, weight_decay, nesterov, f
         p[i] -= lr * gi
 
 
+def _adam_tuples(scalars, ps, gs, ms, vs):
+    """adam (``_adam``, amsgrad off) on each of GROUP parameters; ``scalars`` holds the
+    nine that _adam_scalars folds, in the parameters' dtype."""
+    s = scalars
+    for j in range(len(ps)):  # (v stands in for vmax, which amsgrad off never reads)
+        p, g, m, v = ps[j], gs[j], ms[j], vs[j]
+        _adam_inline(p, g, m, v, v, s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], False)
+
+
 _ADAM = f"void({', '.join(['{t}[::1]'] * 5)}, {', '.join(['{t}'] * 9)}, boolean)"
 _SGD = "void({t}[::1], {t}[::1], {t}[::1], {t}, {t}, {t}, {t}, boolean, boolean)"
 adam_update = kernel_pair(_ADAM, parallel_from=PARALLEL_SIZE)(_adam)
 sgd_update = kernel_pair(_SGD, parallel_from=PARALLEL_SIZE)(_sgd)
+# _adam itself, serial, compiled into adam_tuples with adam_update's options (no fast-math:
+# the same instructions, so the same bits)
+_adam_inline = njit(error_model="numpy", nogil=True)(_adam)
+_TUPLE = ", ".join([f"UniTuple({{t}}[::1], {GROUP})"] * 4)
+adam_tuples = kernel([f"void({t}[::1], {_TUPLE.format(t=t)})" for t in ("float32", "float64")])(
+    _adam_tuples
+)

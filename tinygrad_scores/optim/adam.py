@@ -5,7 +5,15 @@ from __future__ import annotations
 import numpy as np
 
 from ..kernels import optim as kernels
-from .optimizer import Optimizer, ParamsT, _check_nonnegative, _fresh_state, _step_tensor
+from .optimizer import (
+    Optimizer,
+    ParamsT,
+    _check_nonnegative,
+    _fresh_state,
+    _kernel_grad,
+    _state_fits,
+    _step_tensor,
+)
 
 
 def _check_betas(betas):
@@ -74,9 +82,6 @@ class Adam(Optimizer):
         step = _step_tensor(state)
         if group["maximize"]:
             grad = -grad
-        beta1, beta2 = group["betas"]
-        lr, wd = float(group["lr"]), float(group["weight_decay"])
-        decoupled = bool(group["decoupled_weight_decay"])
         amsgrad = bool(group["amsgrad"])
         vmax = state["max_exp_avg_sq"].array.ravel() if amsgrad else _EMPTY[p.dtype.char]
         kernels.adam_checked(  # Optimizer.step checked every array
@@ -85,15 +90,64 @@ class Adam(Optimizer):
             state["exp_avg"].array.ravel(),
             state["exp_avg_sq"].array.ravel(),
             vmax,
-            lr,
-            float(beta1),
-            float(beta2),
-            float(group["eps"]),
-            0.0 if decoupled else wd,
-            wd if decoupled else 0.0,
+            *_kernel_options(group),
             step,
             amsgrad,
         )
+
+    def _fused_step(self):
+        """``step()`` as a captured step's replay runs it (codegen.py calls this in its
+        place): each group's updates in kernels/optim.py's ``adam_group``, one kernel call
+        for up to four parameters, the same bits as step(). Anything step() does more
+        than that (amsgrad, maximize, a parameter without a gradient or state yet, a
+        strided or byte-swapped one, step counts or dtypes that differ within a group,
+        a gradient the full checks must look at) is step() itself, before any update."""
+        work = []
+        for group in self.param_groups:
+            if group["amsgrad"] or group["maximize"]:
+                return self.step()
+            keys = self._state_keys(group)
+            arrays, states, kinds = ([], [], [], []), [], set()
+            for p in group["params"]:
+                arr, state = p.array, self.state.get(p)
+                grad = None if p.grad is None else _kernel_grad(p)
+                if (
+                    grad is None
+                    or state is None
+                    or not (arr.flags.c_contiguous and arr.dtype.isnative)
+                    or not _state_fits(keys, state, arr)
+                ):
+                    return self.step()
+                kinds.add((arr.dtype, state["step"].array.item()))
+                states.append(state)
+                moments = (state["exp_avg"].array, state["exp_avg_sq"].array)
+                for out, a in zip(arrays, (arr, grad) + moments):
+                    out.append(a.ravel())
+            if len(kinds) > 1:
+                return self.step()
+            work.append((group, arrays, states))
+        for group, arrays, states in work:
+            for state in states:
+                step = _step_tensor(state)
+            if states:
+                kernels.adam_group(*arrays, *_kernel_options(group), step)
+        return None
+
+
+def _kernel_options(group):
+    """lr, beta1, beta2, eps, weight_decay, decoupled_decay: a group's options as the
+    kernels take them (AdamW's decay decoupled, Adam's added to the gradient)."""
+    beta1, beta2 = group["betas"]
+    wd = float(group["weight_decay"])
+    decoupled = bool(group["decoupled_weight_decay"])
+    return (
+        float(group["lr"]),
+        float(beta1),
+        float(beta2),
+        float(group["eps"]),
+        0.0 if decoupled else wd,
+        wd if decoupled else 0.0,
+    )
 
 
 _EMPTY = {"f": np.empty(0, np.float32), "d": np.empty(0, np.float64)}  # amsgrad off

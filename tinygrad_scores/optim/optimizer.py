@@ -163,21 +163,11 @@ class Optimizer:
         for group in self.param_groups:
             keys = self._state_keys(group)
             for p in group["params"]:
-                g = p.grad
-                if g is None:
+                if p.grad is None:
                     continue
                 arr = p.array
-                grad = g.array if isinstance(g, Tensor) else g
-                # The common case passes these few comparisons; anything else gets the full
-                # checks, which name the problem (their messages cost more to build).
-                if not (
-                    isinstance(grad, np.ndarray)
-                    and grad.shape == arr.shape
-                    and grad.dtype == arr.dtype
-                    and arr.dtype in _KERNEL_DTYPES
-                    and arr.flags.writeable
-                    and grad.flags.c_contiguous
-                ):
+                grad = _kernel_grad(p)
+                if grad is None:
                     grad = self._checked_grad(p, self._index()[id(p)])
                 state = self.state.get(p)
                 if state is not None and not _state_fits(keys, state, arr):
@@ -371,6 +361,25 @@ class Optimizer:
 
 
 _MISSING = object()
+
+
+def _kernel_grad(p):
+    """``p.grad``'s array when it passes the few comparisons of the common case (shape
+    and dtype of ``p``, C-contiguous; ``p`` writeable, float32 or float64), else None:
+    then the full checks run, which name the problem (their messages cost more to build)."""
+    g = p.grad
+    arr = p.array
+    grad = g.array if isinstance(g, Tensor) else g
+    if (
+        isinstance(grad, np.ndarray)
+        and grad.shape == arr.shape
+        and grad.dtype == arr.dtype
+        and arr.dtype in _KERNEL_DTYPES
+        and arr.flags.writeable
+        and grad.flags.c_contiguous
+    ):
+        return grad
+    return None
 
 
 def _state_fits(keys, state, arr):

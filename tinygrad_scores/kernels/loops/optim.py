@@ -89,3 +89,11 @@ def adam(
 def sgd(p, g, buf, lr, momentum, dampening, weight_decay, nesterov, first_step, parallel=None):
     """One SGD step on flat arrays, in place (``parallel`` is ignored: one thread here)."""
     _sgd(p, g, buf, lr, momentum, dampening, weight_decay, nesterov, first_step)
+
+
+def adam_group(ps, gs, ms, vs, lr, beta1, beta2, eps, weight_decay, decoupled_decay, step):
+    """Adam (amsgrad off) on several flat parameters that share the step count ``step``:
+    adam on each, one after another (the fast floor's adam_group does them in one call)."""
+    for p, g, m, v in zip(ps, gs, ms, vs):
+        args = (lr, beta1, beta2, eps, weight_decay, decoupled_decay, step, False)
+        adam(p, g, m, v, v[:0], *args)
