@@ -161,6 +161,9 @@ def test_adams_fused_step_gives_steps_bits_and_falls_back_where_it_must(opt_cls,
                 opt.param_groups[1]["amsgrad"] = True
                 for p in opt.param_groups[1]["params"]:
                     opt.state[p]["max_exp_avg_sq"] = ts.zeros_like(p)
+        if n == 2:  # a parameter's array replaced: the fused step sees the new one
+            for ps in (ps1, ps2):
+                ps[0].data = ts.tensor(start[0] * 2)
         step_opt.step()
         fused_opt._fused_step()
         for p, q in zip(ps1, ps2):
@@ -168,6 +171,24 @@ def test_adams_fused_step_gives_steps_bits_and_falls_back_where_it_must(opt_cls,
     for p, q in zip(ps1, ps2):
         for key, value in step_opt.state[p].items():
             np.testing.assert_array_equal(value.array, fused_opt.state[q][key].array)
+
+
+def test_adams_fused_step_runs_the_group_kernel_while_its_plan_holds(monkeypatch):
+    p = nn.Parameter(ts.tensor(np.arange(4.0, dtype=np.float32)))
+    frozen = nn.Parameter(ts.ones(2))  # never gets a gradient: step() skips it
+    opt = optim.Adam([p], lr=0.1)
+    calls = []
+    real = optim.adam.kernels.adam_group
+    monkeypatch.setattr(optim.adam.kernels, "adam_group", lambda *a: calls.append(1) or real(*a))
+    p.grad = ts.ones(4)
+    opt._fused_step()  # no state yet: step() makes it
+    assert calls == []
+    for _ in range(3):
+        opt._fused_step()
+    assert calls == [1, 1, 1]
+    opt.add_param_group({"params": [frozen]})
+    opt._fused_step()  # a parameter without a gradient: step(), which skips it
+    assert calls == [1, 1, 1] and opt.state[p]["step"].item() == 5 and frozen not in opt.state
 
 
 @pytest.mark.parametrize(

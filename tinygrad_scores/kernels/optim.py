@@ -171,7 +171,7 @@ def adam_group(ps, gs, ms, vs, lr, beta1, beta2, eps, weight_decay, decoupled_de
     )
     pad = (_NONE[dtype],) * (GROUP - 1)
     for i in range(0, len(ps), GROUP):
-        p, g, m, v = ((tuple(a[i : i + GROUP]) + pad)[:GROUP] for a in (ps, gs, ms, vs))
+        p, g, m, v = ((*a[i : i + GROUP], *pad)[:GROUP] for a in (ps, gs, ms, vs))
         adam_tuples(scalars, p, g, m, v)
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import numpy as np
 
 from ..kernels import optim as kernels
+from ..tensor import Tensor
 from .optimizer import (
+    _KERNEL_DTYPES,
     Optimizer,
     ParamsT,
     _check_nonnegative,
     _fresh_state,
-    _kernel_grad,
     _state_fits,
     _step_tensor,
 )
@@ -95,43 +96,93 @@ class Adam(Optimizer):
             amsgrad,
         )
 
+    _fused_plan = None  # what _fused_step checked once and reuses while it holds
+
     def _fused_step(self):
         """``step()`` as a captured step's replay runs it (codegen.py calls this in its
         place): each group's updates in kernels/optim.py's ``adam_group``, one kernel call
-        for up to four parameters, the same bits as step(). Anything step() does more
-        than that (amsgrad, maximize, a parameter without a gradient or state yet, a
-        strided or byte-swapped one, step counts or dtypes that differ within a group,
-        a gradient the full checks must look at) is step() itself, before any update."""
+        for up to four parameters, the same bits as step(). The full checks of step()
+        run once (``_plan_fused``); later calls check only what can change between steps
+        (each gradient, and that the parameters and their state are the same arrays).
+        Anything else (amsgrad, maximize, a missing gradient or state, a strided or
+        byte-swapped parameter, step counts or dtypes that differ within a group) is
+        step() itself, before any update."""
+        plan = self._fused_plan
+        if plan is None or plan[0] is not self.state or len(plan[1]) != len(self.param_groups):
+            plan = self._fused_plan = self._plan_fused()
+            if plan is None:
+                return self.step()
         work = []
-        for group in self.param_groups:
+        for group, (planned, params, n, entries, flat) in zip(self.param_groups, plan[1]):
+            if group is not planned or group["params"] is not params or len(params) != n:
+                self._fused_plan = None
+                return self._fused_step()
             if group["amsgrad"] or group["maximize"]:
                 return self.step()
+            grads, count = [], None
+            for p, arr, state, m, v, steps in entries:
+                g = p.grad
+                if g is None:
+                    return self.step()
+                grad = g.array if isinstance(g, Tensor) else g
+                if (
+                    p.array is not arr
+                    or self.state.get(p) is not state
+                    or state["exp_avg"].array is not m
+                    or state["exp_avg_sq"].array is not v
+                    or state["step"].array is not steps
+                ):
+                    self._fused_plan = None
+                    return self._fused_step()
+                if count is None:
+                    count = steps.item()
+                if not (
+                    grad.__class__ is np.ndarray
+                    and grad.shape == arr.shape
+                    and grad.dtype == arr.dtype
+                    and (len(grads) == 0 or steps.item() == count)
+                ):
+                    return self.step()  # its checks name what is wrong
+                grads.append(grad.ravel())
+            work.append((group, grads, entries, flat, count))
+        for group, grads, entries, (ps, ms, vs), count in work:
+            if not entries:
+                continue
+            for entry in entries:  # _step_tensor's count, once for the group's equal ones
+                entry[5][()] = count + 1
+            step = int(entries[0][5].item())
+            kernels.adam_group(ps, grads, ms, vs, *_kernel_options(group), step)
+        return None
+
+    def _plan_fused(self):
+        """Per group: the group, its params list and length, and per parameter (p, its
+        array, its state, exp_avg's and exp_avg_sq's arrays, the step counter's array),
+        and flat views of the arrays the kernel updates, if every parameter and its state
+        pass step()'s checks as the kernels take them; else None. (The gradients, new on
+        every step, are checked on every call.)"""
+        groups = []
+        for group in self.param_groups:
             keys = self._state_keys(group)
-            arrays, states, kinds = ([], [], [], []), [], set()
+            entries, dtypes = [], set()
             for p in group["params"]:
                 arr, state = p.array, self.state.get(p)
-                grad = None if p.grad is None else _kernel_grad(p)
                 if (
-                    grad is None
-                    or state is None
-                    or not (arr.flags.c_contiguous and arr.dtype.isnative)
+                    state is None
+                    or arr.dtype not in _KERNEL_DTYPES  # (native float32 or float64)
+                    or not (arr.flags.c_contiguous and arr.flags.writeable)
                     or not _state_fits(keys, state, arr)
+                    or not isinstance(state.get("step"), Tensor)
                 ):
-                    return self.step()
-                kinds.add((arr.dtype, state["step"].array.item()))
-                states.append(state)
-                moments = (state["exp_avg"].array, state["exp_avg_sq"].array)
-                for out, a in zip(arrays, (arr, grad) + moments):
-                    out.append(a.ravel())
-            if len(kinds) > 1:
-                return self.step()
-            work.append((group, arrays, states))
-        for group, arrays, states in work:
-            for state in states:
-                step = _step_tensor(state)
-            if states:
-                kernels.adam_group(*arrays, *_kernel_options(group), step)
-        return None
+                    return None
+                m, v = state["exp_avg"].array, state["exp_avg_sq"].array
+                entries.append((p, arr, state, m, v, state["step"].array))
+                dtypes.add(arr.dtype)
+            if len(dtypes) > 1:
+                return None
+            # flat views of what the kernel updates (every one of them is contiguous)
+            flat = tuple(tuple(e[i].ravel() for e in entries) for i in (1, 3, 4))
+            groups.append((group, group["params"], len(group["params"]), tuple(entries), flat))
+        return self.state, tuple(groups)
 
 
 def _kernel_options(group):
