@@ -424,3 +424,28 @@ def test_a_generated_step_keeps_eager_bits_with_a_shared_weight_and_adamw_amsgra
             np.testing.assert_array_equal(p.array, q.array)
     assert compiled[1]._replay_step is not None
     assert "AdamW.step" in compiled[1].source()
+
+
+def test_a_lambda_or_a_step_named_like_a_name_of_the_source_replays_like_eager():
+    def make(name):
+        w = ts.tensor([1.0, -2.0, 0.5], requires_grad=True)
+        opt = optim.SGD([w], lr=0.1, momentum=0.9)
+
+        def body(x):
+            opt.zero_grad()
+            y = (w * x).tanh().sum()
+            y.backward()
+            opt.step()
+            return y
+
+        body.__name__ = name
+        return w, body
+
+    x = ts.tensor([0.3, 0.2, -0.1])
+    for name in ("wrap", "array", "s0", "<lambda>"):
+        (w1, eager), (w2, step) = make(name), make(name)
+        compiled = ts.compile(step)
+        for _ in range(5):
+            np.testing.assert_array_equal(eager(x).array, compiled(x).array)
+        np.testing.assert_array_equal(w1.array, w2.array)
+        assert compiled.source().startswith(("def compiled_step(a0):", "def s0_(a0):"))

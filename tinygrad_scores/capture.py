@@ -338,6 +338,7 @@ class CompiledFunction:
         self._recordings = []
         self._replay_step = None  # the tape as one generated function, once captured
         self._source = None
+        self._freed = ()
         self._signature = None
         self.eager_reason = None  # why the function runs eagerly, once it is known
         self._warned = False
@@ -453,6 +454,8 @@ class CompiledFunction:
             getattr(self.fn, "__name__", "step"),
         )
         self._single = second.single
+        # the recording's backward freed these nodes; the first replay's forwards refill them
+        self._freed = tuple(e[2] for e in tape if e[0] == "op")
 
     def _guards_hold(self):
         """The modules are in the mode (train/eval) and the outside tensors require grad
@@ -480,6 +483,10 @@ class CompiledFunction:
             a.array if isinstance(a, autograd.Tensor) else a
             for a in list(args) + [kwargs[k] for k in sorted(kwargs)]
         ]
+        if self._freed:
+            for ctx in self._freed:
+                ctx.__dict__.pop("freed", None)
+            self._freed = ()
         results = self._replay_step(*arrays)
         return results[0] if self._single else results
 

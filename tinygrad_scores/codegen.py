@@ -11,10 +11,11 @@ no dispatch on the kind of an entry, no closures per op at replay.
 Names in the source: ``a0..`` the arguments' arrays, ``s0..`` the arrays the tape
 computes (one per slot), ``n0..`` the ops' nodes (their contexts, refilled by each
 forward), ``t0..`` tensors from outside the step (weights, read live), ``c0..``
-constants, ``g0..`` the gradient reaching a node, ``l0..`` the gradient reaching a leaf.
+constants, ``ds0..`` the gradient reaching ``s0..``, ``dt0..`` the one reaching ``t0..``.
 """
 
 import functools
+import keyword
 import math
 import re
 
@@ -23,16 +24,25 @@ import numpy as np
 from . import autograd
 
 _LITERALS = (bool, int, str, type(None))
+# the function's own variables: a label of this form gets a suffix
+_LOCALS = re.compile(r"(a|s|ds|dt|t|c)\d+|r|d|handed_out")
+
+
+def _checked(d, node, k):
+    """Input ``k`` of ``node``'s gradient ``d`` as _propagate takes it: the common case
+    as it is, a wrong shape or dtype through the engine's fix-up (or its error)."""
+    t = node.inputs[k]
+    array = t.array
+    if d.__class__ is np.ndarray and d.shape == array.shape and d.dtype == array.dtype:
+        return d
+    return autograd._checked_gradient(node, k, t, d)
 
 
 def _grad_into(prev, d, node, k):
-    """Input ``k`` of ``node`` gets gradient ``d``: checked as _propagate checks it (the
-    rare wrong shape or dtype goes to the engine's fix-up or error), added to ``prev``."""
+    """The gradient so far of node input ``k``'s producer, ``prev``, plus ``d``."""
     if d is None:
         return prev
-    array = node.inputs[k].array
-    if not (d.__class__ is np.ndarray and d.shape == array.shape and d.dtype == array.dtype):
-        d = autograd._checked_gradient(node, k, node.inputs[k], d)
+    d = _checked(d, node, k)
     return d if prev is None else prev + d
 
 
@@ -41,9 +51,7 @@ def _grad_into_leaf(prev, d, node, k):
     the leaf's ``.grad`` is edited in place."""
     if d is None:
         return prev
-    array = node.inputs[k].array
-    if not (d.__class__ is np.ndarray and d.shape == array.shape and d.dtype == array.dtype):
-        d = autograd._checked_gradient(node, k, node.inputs[k], d)
+    d = _checked(d, node, k)
     if node._saved and any(d is a for a in node._saved):
         d = np.array(d)
     return d if prev is None else prev + d
@@ -92,7 +100,8 @@ class _Source:
         if name is None:
             base = re.sub(r"\W", "_", label) if label else kind
             count = self.counts[kind] = self.counts.get(kind, -1) + 1
-            name = base if label and base not in self.env else f"{base}{count}"
+            unique = label and base not in self.env and not _LOCALS.fullmatch(base)
+            name = base if unique or kind == "n" else f"{base}{count}"
             self.names[key] = name
             self.env[name] = obj
         return name
@@ -187,7 +196,6 @@ def generate(tape, n_args, outputs, out_arrays, name="step"):
     for entry in tape:
         kind = entry[0]
         if kind == "op":
-            entry[2].__dict__.pop("freed", None)  # the recording's backward freed it
             _op_lines(src, entry, out_arrays)
         elif kind == "derived":
             _, how, ref, slot = entry
@@ -213,6 +221,10 @@ def generate(tape, n_args, outputs, out_arrays, name="step"):
     wrapped = ", ".join("None" if r is None else f"wrap({r})" for r in results)
     src.emit(f"return ({wrapped},)")
     params = ", ".join(f"a{i}" for i in range(n_args))
+    if not name.isidentifier() or keyword.iskeyword(name) or name in src.env:
+        name = "compiled_step"  # a lambda's "<lambda>", or a name the source uses
+    elif _LOCALS.fullmatch(name):
+        name += "_"
     source = f"def {name}({params}):\n" + "\n".join(src.lines) + "\n"
     namespace = dict(src.env)
     exec(compile(source, f"<compiled step {name}>", "exec"), namespace)  # noqa: S102
