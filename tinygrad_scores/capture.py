@@ -448,7 +448,7 @@ class CompiledFunction:
         self._grad_flags = tuple((t, t.requires_grad) for t in live.values())
         self._replay_step, self._source = generate(
             tape,
-            second.n_args,
+            self._signature[1 : 1 + second.n_args],
             outputs,
             dict(enumerate(second.slot_arrays)),
             getattr(self.fn, "__name__", "step"),
@@ -479,15 +479,13 @@ class CompiledFunction:
         return True
 
     def _replay(self, args, kwargs):
-        arrays = [
-            a.array if isinstance(a, autograd.Tensor) else a
-            for a in list(args) + [kwargs[k] for k in sorted(kwargs)]
-        ]
+        if kwargs:
+            args = args + tuple(kwargs[k] for k in sorted(kwargs))
         if self._freed:
             for ctx in self._freed:
                 ctx.__dict__.pop("freed", None)
             self._freed = ()
-        results = self._replay_step(*arrays)
+        results = self._replay_step(*args)
         return results[0] if self._single else results
 
     def source(self):

@@ -187,12 +187,17 @@ def _backward_lines(src, entry):
             src.emit(line, f"leaf {_describe(t.array)}")
 
 
-def generate(tape, n_args, outputs, out_arrays, name="step"):
-    """The tape as Python source and the function compiled from it: ``function(*arrays)``
-    replays one step on the arguments' arrays and returns the outputs as Tensors (None
-    where the step returned None). ``out_arrays``: slot -> the array a recording held
-    there (for the comments and 0-d results); ``outputs``: tape references."""
+def generate(tape, arguments, outputs, out_arrays, name="step"):
+    """The tape as Python source and the function compiled from it: ``function(*args)``
+    replays one step on the arguments (positional, then keyword ones by name) and returns
+    the outputs as Tensors (None where the step returned None). ``arguments``: per
+    argument its part of the capture's signature (``("T", shape, dtype, requires_grad)``
+    for a tensor); ``out_arrays``: slot -> the array a recording held there (for the
+    comments and 0-d results); ``outputs``: tape references."""
     src = _Source()
+    for i, part in enumerate(arguments):
+        if part[0] == "T":
+            src.emit(f"a{i} = a{i}.array", f"argument {i}: {np.dtype(part[2])} {list(part[1])}")
     for entry in tape:
         kind = entry[0]
         if kind == "op":
@@ -220,7 +225,7 @@ def generate(tape, n_args, outputs, out_arrays, name="step"):
     results = [_expression(src, o) if o is not None else None for o in outputs]
     wrapped = ", ".join("None" if r is None else f"wrap({r})" for r in results)
     src.emit(f"return ({wrapped},)")
-    params = ", ".join(f"a{i}" for i in range(n_args))
+    params = ", ".join(f"a{i}" for i in range(len(arguments)))
     if not name.isidentifier() or keyword.iskeyword(name) or name in src.env:
         name = "compiled_step"  # a lambda's "<lambda>", or a name the source uses
     elif _LOCALS.fullmatch(name):
