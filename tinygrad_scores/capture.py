@@ -13,10 +13,13 @@ How it works, in the spirit of tinygrad's TinyJit:
    goes), and each call of an optimizer's ``step`` / ``zero_grad`` or a scheduler's ``step``.
 2. The two tapes must agree: the same ops on the same kinds of inputs, and any tensor made
    inside ``fn`` (a constant) with the same values both times. Then the tape is kept.
-3. Later calls with arguments of the same shapes and dtypes replay the tape: the same
-   forward and backward functions on the new arrays, no Tensor objects, no graph nodes,
-   no topological sort, no checks that already passed. Arguments of another shape or
-   dtype run eagerly (with a one-time warning).
+3. The tape becomes one Python function (codegen.py), compiled once: a line per op
+   calling its forward on the slot variables, the backward node by node, the optimizer's
+   calls (Adam's fused over its parameters); ``compiled.source()`` prints it. Later calls
+   with arguments of the same shapes and dtypes run it: the same forward and backward
+   functions on the new arrays, no Tensor objects, no graph nodes, no topological sort,
+   no checks that already passed. Arguments of another shape or dtype run eagerly (with
+   a one-time warning).
 
 A function is not captured (it keeps running eagerly, with a one-time warning saying why)
 when it reads tensor values into Python (``item()``, ``float(t)``, ``if t > 0``, ...),
