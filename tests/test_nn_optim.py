@@ -1,5 +1,6 @@
 """nn modules, optimizers against NumPy transcriptions, save/load, data."""
 
+import copy
 import gzip
 import math
 import struct
@@ -189,6 +190,24 @@ def test_adams_fused_step_runs_the_group_kernel_while_its_plan_holds(monkeypatch
     opt.add_param_group({"params": [frozen]})
     opt._fused_step()  # a parameter without a gradient: step(), which skips it
     assert calls == [1, 1, 1] and opt.state[p]["step"].item() == 5 and frozen not in opt.state
+
+
+def test_a_deep_copy_of_an_optimizer_after_fused_steps_updates_its_own_parameters():
+    # the fused step's plan holds flat views of the parameters: a copy must not inherit
+    # views of the original's arrays
+    ps = [nn.Parameter(ts.tensor(np.linspace(-1, 1, 6, dtype=np.float32).reshape(2, 3)))]
+    opt = optim.Adam(ps, lr=0.1)
+    for _ in range(3):
+        ps[0].grad = ts.ones(2, 3)
+        opt._fused_step()
+    ps2, opt2 = copy.deepcopy((ps, opt))
+    for p in (ps, ps2):
+        p[0].grad = ts.full((2, 3), 0.5)
+    before = ps[0].array.copy()
+    opt.step()
+    opt2._fused_step()
+    assert not np.array_equal(ps2[0].array, before)
+    np.testing.assert_array_equal(ps2[0].array, ps[0].array)
 
 
 @pytest.mark.parametrize(

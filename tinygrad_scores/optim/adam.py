@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 
 from ..kernels import optim as kernels
@@ -96,8 +98,6 @@ class Adam(Optimizer):
             amsgrad,
         )
 
-    _fused_plan = None  # what _fused_step checked once and reuses while it holds
-
     def _fused_step(self):
         """``step()`` as a captured step's replay runs it (codegen.py calls this in its
         place): each group's updates in kernels/optim.py's ``adam_group``, one kernel call
@@ -107,15 +107,16 @@ class Adam(Optimizer):
         Anything else (amsgrad, maximize, a missing gradient or state, a strided or
         byte-swapped parameter, step counts or dtypes that differ within a group) is
         step() itself, before any update."""
-        plan = self._fused_plan
+        plan = _PLANS.get(self)
         if plan is None or plan[0] is not self.state or len(plan[1]) != len(self.param_groups):
-            plan = self._fused_plan = self._plan_fused()
+            plan = self._plan_fused()
             if plan is None:
                 return self.step()
+            _PLANS[self] = plan
         work = []
         for group, (planned, params, n, entries, flat) in zip(self.param_groups, plan[1]):
             if group is not planned or group["params"] is not params or len(params) != n:
-                self._fused_plan = None
+                del _PLANS[self]
                 return self._fused_step()
             if group["amsgrad"] or group["maximize"]:
                 return self.step()
@@ -132,7 +133,7 @@ class Adam(Optimizer):
                     or state["exp_avg_sq"].array is not v
                     or state["step"].array is not steps
                 ):
-                    self._fused_plan = None
+                    del _PLANS[self]
                     return self._fused_step()
                 if count is None:
                     count = steps.item()
@@ -202,6 +203,9 @@ def _kernel_options(group):
 
 
 _EMPTY = {"f": np.empty(0, np.float32), "d": np.empty(0, np.float64)}  # amsgrad off
+# Each optimizer's plan for _fused_step, outside the object: a saved, loaded or deep-copied
+# optimizer must not carry flat views that no longer view its parameters.
+_PLANS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 class AdamW(Adam):
