@@ -187,6 +187,11 @@ def test_adams_fused_step_runs_the_group_kernel_while_its_plan_holds(monkeypatch
     for _ in range(3):
         opt._fused_step()
     assert calls == [1, 1, 1]
+    p.array.flags.writeable = False  # step() names the problem before any update
+    with pytest.raises(RuntimeError, match="read-only"):
+        opt._fused_step()
+    assert calls == [1, 1, 1] and opt.state[p]["step"].item() == 4
+    p.array.flags.writeable = True
     opt.add_param_group({"params": [frozen]})
     opt._fused_step()  # a parameter without a gradient: step(), which skips it
     assert calls == [1, 1, 1] and opt.state[p]["step"].item() == 5 and frozen not in opt.state

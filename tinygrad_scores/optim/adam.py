@@ -138,7 +138,8 @@ class Adam(Optimizer):
                 if count is None:
                     count = steps.item()
                 if not (
-                    grad.__class__ is np.ndarray
+                    arr.flags.writeable  # (the one flag a parameter's owner may clear)
+                    and grad.__class__ is np.ndarray
                     and grad.shape == arr.shape
                     and grad.dtype == arr.dtype
                     and (len(grads) == 0 or steps.item() == count)
