@@ -66,11 +66,12 @@ def _scalar_output(node, out):
     return array
 
 
-def _as_grads(result, n):
-    """A backward's result as a tuple of (at least) ``n`` gradients, as _call_backward."""
+def _as_grads(result, node):
+    """A backward's result as a tuple of one gradient per input, as _call_backward makes
+    it (trailing Nones dropped; any other count is its error)."""
     if result.__class__ is not tuple:
         result = (result,)
-    return result + (None,) * (n - len(result)) if len(result) < n else result
+    return result if len(result) == len(node.inputs) else autograd._one_per_input(node, result)
 
 
 class _Source:
@@ -141,12 +142,17 @@ def _describe(array):
 def _op_lines(src, entry, out_arrays):
     _, cls, ctx, refs, options, slot = entry
     forward = src.bind("f", cls.forward, f"{cls.__name__}_forward")
-    args = [_node(src, slot, ctx)] + [_expression(src, r) for r in refs]
-    args += [f"{k}={_expression(src, ('value', v))}" for k, v in options.items()]
-    src.emit(
-        f"s{slot} = {forward}({', '.join(args)})",
-        f"{cls.__name__} -> {_describe(out_arrays.get(slot))}",
-    )
+    values = [_expression(src, r) for r in refs]
+    node = _node(src, slot, ctx)
+    kwargs = [f"{k}={_expression(src, ('value', v))}" for k, v in options.items()]
+    what = f"{cls.__name__} -> {_describe(out_arrays.get(slot))}"
+    if cls._setup:  # PyTorch 2's form: forward without ctx, then setup_context fills it
+        src.emit(f"s{slot} = {forward}({', '.join(values + kwargs)})", what)
+        setup = src.bind("f", cls.setup_context, f"{cls.__name__}_setup_context")
+        inputs = f"({', '.join(values)}{',' if len(values) == 1 else ''})"
+        src.emit(f"{setup}({node}, {inputs}, s{slot})")
+    else:
+        src.emit(f"s{slot} = {forward}({', '.join([node] + values + kwargs)})", what)
     if getattr(out_arrays.get(slot), "ndim", 0) == 0:  # a 0-d result may come as a scalar
         src.emit(f"if s{slot}.__class__ is not ndarray: s{slot} = scalar_output(n{slot}, s{slot})")
 
@@ -171,7 +177,8 @@ def _backward_lines(src, entry):
     for slot, node, edges in plan:
         name = node.function.__name__
         backward = src.bind("f", node.function.backward, f"{name}_backward")
-        call = f"as_grads({backward}({_node(src, slot, node)}, ds{slot}), {len(node.inputs)})"
+        n = _node(src, slot, node)
+        call = f"as_grads({backward}({n}, ds{slot}), {n})"
         src.emit(f"if ds{slot} is not None:", f"{name} backward")
         src.emit(f"    r = {call}")
         for k, kind, target in edges:
