@@ -5,6 +5,7 @@ import warnings
 
 import numpy as np
 import pytest
+from test_function_contract import CubeOnArraysWithSetup
 
 import tinygrad_scores as ts
 import tinygrad_scores.nn as nn
@@ -451,24 +452,6 @@ def test_a_lambda_or_a_step_named_like_a_name_of_the_source_replays_like_eager()
         assert compiled.source().startswith(("def compiled_step(a0):", "def s0_(a0):"))
 
 
-class _CubeWithSetup(ts.autograd.ArrayFunction):
-    """out = x**3 in PyTorch 2's form (forward without ctx, then setup_context);
-    dx = g * 3 x**2, and a trailing None past the one input (PyTorch allows it)."""
-
-    @staticmethod
-    def forward(x):
-        return x * x * x
-
-    @staticmethod
-    def setup_context(ctx, inputs, output):
-        ctx.save_for_backward(inputs[0])
-
-    @staticmethod
-    def backward(ctx, grad):
-        (x,) = ctx.saved_tensors
-        return grad * 3 * x * x, None
-
-
 def test_an_array_function_with_setup_context_replays_through_it():
     def make():
         w = ts.tensor([0.5, -1.0, 2.0], dtype=ts.float64, requires_grad=True)
@@ -476,7 +459,7 @@ def test_an_array_function_with_setup_context_replays_through_it():
 
         def step(x):
             opt.zero_grad()
-            loss = _CubeWithSetup.apply(w * x).sum()
+            loss = CubeOnArraysWithSetup.apply(w * x).sum()
             loss.backward()
             opt.step()
             return loss
@@ -489,4 +472,4 @@ def test_an_array_function_with_setup_context_replays_through_it():
         x = ts.tensor([1.0 + k, 2.0, -1.0], dtype=ts.float64)
         np.testing.assert_array_equal(eager(x).array, compiled(x).array)
         np.testing.assert_array_equal(w1.array, w2.array)
-    assert "_CubeWithSetup_setup_context(n1, (s0,), s1)" in compiled.source()
+    assert "CubeOnArraysWithSetup_setup_context(n1, (s0,), s1)" in compiled.source()
