@@ -169,6 +169,9 @@ def adam_group(ps, gs, ms, vs, lr, beta1, beta2, eps, weight_decay, decoupled_de
     scalars = np.array(
         _adam_scalars(lr, beta1, beta2, eps, weight_decay, decoupled_decay, step), dtype
     )
+    if len(ps) == GROUP:  # (tuple() of a tuple is the tuple itself: no copy)
+        adam_tuples(scalars, tuple(ps), tuple(gs), tuple(ms), tuple(vs))
+        return
     pad = (_NONE[dtype],) * (GROUP - 1)
     for i in range(0, len(ps), GROUP):
         p, g, m, v = ((*a[i : i + GROUP], *pad)[:GROUP] for a in (ps, gs, ms, vs))
