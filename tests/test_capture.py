@@ -391,6 +391,12 @@ def test_source_names_each_op_of_a_small_mlp_step_once():
     assert source.index("# Adam.zero_grad") < source.index("# backward: 4 nodes, 4 leaves")
     assert source.index("# backward:") < source.index("# Adam.step")
     compile(source, "<test>", "exec")  # the text is the Python that runs
+    # the quick check of a call, generated beside it: these arguments pass, a batch of
+    # another size does not (the full check then runs the step eagerly, with a warning)
+    assert "def step_fits(a0, a1):" in source and "a0.array.shape == (8, 6)" in source
+    x, y = _batches(1, 8, 6, 3)[0]
+    assert step._fits(x, y) is True
+    assert step._fits(*_batches(1, 5, 6, 3)[0]) is False
 
 
 def test_a_generated_step_keeps_eager_bits_with_a_shared_weight_and_adamw_amsgrad():

@@ -340,6 +340,7 @@ class CompiledFunction:
         functools.update_wrapper(self, fn)
         self._recordings = []
         self._replay_step = None  # the tape as one generated function, once captured
+        self._fits = None  # its generated quick check of a call's arguments and guards
         self._source = None
         self._freed = ()
         self._signature = None
@@ -380,6 +381,9 @@ class CompiledFunction:
             or _state.recorder is not None
         ):
             return self.fn(*args, **kwargs)
+        fits = self._fits  # the generated quick check; the full one below says why not
+        if fits is not None and not kwargs and len(args) == self._n_args and fits(*args):
+            return self._replay(args, kwargs)
         signature = self._signature_of(args, kwargs)
         if self._replay_step is not None:
             if signature == self._signature and self._guards_hold():
@@ -449,13 +453,16 @@ class CompiledFunction:
         )
         self._guards = tuple({id(m): (m, flag) for m, flag in second.modules}.values())
         self._grad_flags = tuple((t, t.requires_grad) for t in live.values())
-        self._replay_step, self._source = generate(
+        guards = self._signature[0], self._guards, self._grad_flags, self._params, self._leaves
+        self._replay_step, self._fits, self._source = generate(
             tape,
             self._signature[1 : 1 + second.n_args],
             outputs,
             dict(enumerate(second.slot_arrays)),
+            guards,
             getattr(self.fn, "__name__", "step"),
         )
+        self._n_args = second.n_args
         self._single = second.single
         # the recording's backward freed these nodes; the first replay's forwards refill them
         self._freed = tuple(e[2] for e in tape if e[0] == "op")
@@ -493,7 +500,9 @@ class CompiledFunction:
 
     def source(self):
         """The Python source the captured step replays: one line per op (a comment names
-        it), the backward pass node by node, the optimizer's calls."""
+        it), the backward pass node by node, the optimizer's calls; then the quick check
+        a call passes to replay (``<name>_fits``; with any non-tensor argument every call
+        takes the full check instead)."""
         if self._source is None:
             raise RuntimeError(
                 "no captured step yet: a compiled function is captured on its first two "

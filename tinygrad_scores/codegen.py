@@ -25,7 +25,7 @@ from . import autograd
 
 _LITERALS = (bool, int, str, type(None))
 # the function's own variables: a label of this form gets a suffix
-_LOCALS = re.compile(r"(a|s|ds|dt|t|c)\d+|r|d|handed_out")
+_LOCALS = re.compile(r"(a|s|ds|dt|t|c|m)\d+|r|handed_out|set|isinstance")
 
 
 def _checked(d, node, k):
@@ -194,13 +194,16 @@ def _backward_lines(src, entry):
             src.emit(line, f"leaf {_describe(t.array)}")
 
 
-def generate(tape, arguments, outputs, out_arrays, name="step"):
-    """The tape as Python source and the function compiled from it: ``function(*args)``
-    replays one step on the arguments (positional, then keyword ones by name) and returns
-    the outputs as Tensors (None where the step returned None). ``arguments``: per
-    argument its part of the capture's signature (``("T", shape, dtype, requires_grad)``
-    for a tensor); ``out_arrays``: slot -> the array a recording held there (for the
-    comments and 0-d results); ``outputs``: tape references."""
+def generate(tape, arguments, outputs, out_arrays, guards, name="step"):
+    """The tape as Python source and the functions compiled from it, ``(step, fits,
+    source)``. ``step(*args)`` replays one step on the arguments (positional, then keyword
+    ones by name) and returns the outputs as Tensors (None where the step returned None).
+    ``fits(*args)`` is a quick check that a call may replay (see ``_guard_lines``), or None
+    where an argument is not a tensor. ``arguments``: per argument its part of the
+    capture's signature (``("T", shape, dtype, requires_grad)`` for a tensor);
+    ``out_arrays``: slot -> the array a recording held there (for the comments and 0-d
+    results); ``outputs``: tape references; ``guards``: what must still hold (grad mode,
+    (module, training), (tensor, requires_grad), (module, name, parameter), leaves)."""
     src = _Source()
     for i, part in enumerate(arguments):
         if part[0] == "T":
@@ -238,6 +241,41 @@ def generate(tape, arguments, outputs, out_arrays, name="step"):
     elif _LOCALS.fullmatch(name):
         name += "_"
     source = f"def {name}({params}):\n" + "\n".join(src.lines) + "\n"
+    fits = None
+    if all(part[0] == "T" for part in arguments):
+        fits = f"{name}_fits"
+        lines = _guard_lines(src, arguments, *guards)
+        source += f"\n\ndef {fits}({params}):\n    return (\n" + "\n".join(lines) + "\n    )\n"
     namespace = dict(src.env)
     exec(compile(source, f"<compiled step {name}>", "exec"), namespace)  # noqa: S102
-    return namespace[name], source
+    return namespace[name], namespace.get(fits), source
+
+
+def _guard_lines(src, arguments, grad_enabled, modules, grad_flags, params, leaves):
+    """The conditions, one a line, under which a call may replay without the full checks
+    (CompiledFunction's signature and ``_guards_hold``): the same grad mode, tensor
+    arguments of the same shapes, dtypes and requires_grad, the modules in the same mode,
+    the weights requiring grad as before, the same parameters, no hooks on the leaves.
+    Stricter than the full checks (``is`` where they compare), never looser: a call that
+    fails here takes the full path, which replays or says why not."""
+    src.env["engine"] = autograd._state
+    src.env["Tensor"] = autograd.Tensor
+    conds = [(f"engine.grad_enabled is {grad_enabled!r}", "grad mode")]
+    for i, (_, shape, dtype, requires_grad) in enumerate(arguments):
+        dt = np.dtype(dtype)
+        conds.append((f"isinstance(a{i}, Tensor) and a{i}.requires_grad is {requires_grad}", ""))
+        conds.append((f"a{i}.array.shape == {shape!r}", f"argument {i}"))
+        conds.append((f"a{i}.array.dtype is {src.bind('dtype', dt, dt.name)}", ""))
+    for module, training in modules:
+        conds.append((f"{src.bind('m', module)}.training is {training}", type(module).__name__))
+    for t, requires_grad in grad_flags:
+        conds.append((f"{src.bind('t', t)}.requires_grad is {requires_grad}", ""))
+    for module, key, param in params:
+        owner, p = src.bind("m", module), src.bind("t", param)
+        conds.append((f"{owner}._parameters.get({key!r}) is {p}", "the same parameter"))
+    for t in dict.fromkeys(leaves):  # (in order, once each)
+        conds.append((f"not {src.bind('t', t)}._hooks", "no hook on a weight"))
+    return [
+        f"        {'and ' if k else ''}{cond}" + (f"  # {note}" if note else "")
+        for k, (cond, note) in enumerate(conds)
+    ]
