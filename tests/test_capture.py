@@ -479,3 +479,25 @@ def test_an_array_function_with_setup_context_replays_through_it():
         np.testing.assert_array_equal(eager(x).array, compiled(x).array)
         np.testing.assert_array_equal(w1.array, w2.array)
     assert "CubeOnArraysWithSetup_setup_context(n1, (s0,), s1)" in compiled.source()
+
+
+def test_a_step_captured_with_a_keyword_argument_is_not_replayed_for_a_positional_call():
+    w = ts.tensor([1.0, 2.0], requires_grad=True)
+    opt = optim.SGD([w], lr=0.1)
+
+    def step(x, scale=None, *, target):
+        opt.zero_grad()
+        y = ((w * x - target) ** 2).sum() if scale is None else (w * scale).sum()
+        y.backward()
+        opt.step()
+        return y
+
+    compiled = ts.compile(step)
+    x, t = ts.tensor([1.0, 1.0]), ts.tensor([0.5, 0.5])
+    for _ in range(3):
+        compiled(x, target=t)
+    assert compiled._replay_step is not None and compiled._fits is None
+    # as many arguments, all positional: the call step(x, t) itself, which lacks target
+    with pytest.warns(RuntimeWarning, match="another shape"):
+        with pytest.raises(TypeError, match="target"):
+            compiled(x, t)

@@ -463,6 +463,8 @@ class CompiledFunction:
             getattr(self.fn, "__name__", "step"),
         )
         self._n_args = second.n_args
+        if len(self._signature) > 1 + second.n_args:  # captured with keyword arguments:
+            self._fits = None  # a positional call of as many must take the full check
         self._single = second.single
         # the recording's backward freed these nodes; the first replay's forwards refill them
         self._freed = tuple(e[2] for e in tape if e[0] == "op")
