@@ -380,13 +380,12 @@ class TensorMethods:
         tensor. Where min > max every element is max, as PyTorch."""
         if min is None and max is None:
             raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
-        numbers = tuple(b is not None and not isinstance(b, TensorMethods) for b in (min, max))
         lo, hi = (_bound(self, b) for b in (min, max))
         out = self
         if any(isinstance(b, TensorMethods) and b.dtype != self.dtype for b in (lo, hi)):
             dtype = dtypes.result_type(self, *(b for b in (lo, hi) if b is not None))
             out, lo, hi = (None if b is None else b.type(dtype) for b in (self, lo, hi))
-        return ops.Clamp.apply(out, lo, hi, numbers=numbers)
+        return ops.Clamp.apply(out, lo, hi)
 
     clip = clamp
 

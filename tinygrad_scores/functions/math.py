@@ -417,19 +417,17 @@ class Frac(ArrayFunction):
 
 
 class Clamp(ArrayFunction):
-    """out = min(max(a, lo), hi); lo or hi may be None, a number or an array (PyTorch's
-    clamp: where lo > hi every element is hi).
+    """out = min(max(a, lo), hi); lo or hi may be None or an array (a number bound comes
+    as a 0-d array; PyTorch's clamp: where lo > hi every element is hi).
 
-    With m = max(a, lo):  dm/da = [a > lo],  dm/dlo = [lo > a];  then for out = min(m, hi):
-    dout/dm = [m < hi],  dout/dhi = [hi < m]. At a tie with a tensor bound each side gets
-    half (as max and minimum split ties); at a tie with a number the number keeps it, so
-    a gets 0: PyTorch's gradient at the edges of clamp(x, 0, 1).
+    PyTorch's subgradient (clamp_backward, clamp_backward_min_max), ties going to a:
+    da = g [lo <= a <= hi],  dlo = g [a < lo < hi],  dhi = g [a > hi or hi < lo]
+    (one-sided: da = g [a >= lo], dlo = g [a < lo]; da = g [a <= hi], dhi = g [a > hi]).
     """
 
     @staticmethod
-    def forward(ctx, a, lo, hi, numbers=(False, False)):
+    def forward(ctx, a, lo, hi):
         ctx.save_for_backward(a, lo, hi)
-        ctx.numbers = numbers
         out = a
         if lo is not None:
             out = np.maximum(out, lo)
@@ -440,27 +438,14 @@ class Clamp(ArrayFunction):
     @staticmethod
     def backward(ctx, grad):
         a, lo, hi = ctx.saved_tensors
-        lo_is_number, hi_is_number = ctx.numbers
-        tie_lo = 0.0 if lo_is_number else 0.5
-        tie_hi = 0.0 if hi_is_number else 0.5
-        if lo is None:
-            m, dm_da, dm_dlo = a, 1.0, 0.0
-        else:
-            m = np.maximum(a, lo)
-            dm_da = (a > lo) + tie_lo * (a == lo)
-            dm_dlo = (lo > a) + (0.5 if not lo_is_number else 0.0) * (a == lo)
-        if hi is None:
-            dout_dm, dout_dhi = 1.0, 0.0
-        else:
-            dout_dm = (m < hi) + tie_hi * (m == hi)
-            dout_dhi = (hi < m) + (0.5 if not hi_is_number else 0.0) * (m == hi)
         da = dlo = dhi = None
         if ctx.needs_input_grad[0]:
-            da = grad * (dout_dm * dm_da)
+            da = grad * (a >= lo) if lo is not None else grad
+            da = da * (a <= hi) if hi is not None else da
         if ctx.needs_input_grad[1]:
-            dlo = grad * (dout_dm * dm_dlo)
+            dlo = grad * ((a < lo) if hi is None else (a < lo) & (lo < hi))
         if ctx.needs_input_grad[2]:
-            dhi = grad * dout_dhi
+            dhi = grad * ((a > hi) if lo is None else (a > hi) | (hi < lo))
         return tuple(None if d is None else _same(d, grad) for d in (da, dlo, dhi))
 
 
