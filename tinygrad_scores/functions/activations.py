@@ -43,21 +43,24 @@ class Erf(ArrayFunction):
 
 class Softplus(ArrayFunction):
     """out = log(1 + exp(beta * a)) / beta, or a itself where beta * a > threshold
-    (PyTorch's linear region);   da = g * sigmoid(beta * a) there, g in the linear region."""
+    (PyTorch's linear region);   da = g * sigmoid(beta * a) there, g in the linear region.
+    At beta * a == threshold the slope sigmoid(threshold) is a constant: PyTorch's second
+    derivative there is 0 (softplus_double_backward masks beta * a < threshold)."""
 
     @staticmethod
     def forward(ctx, a, beta=1.0, threshold=20.0):
         z = a * a.dtype.type(beta)
-        linear = z > threshold
-        ctx.save_for_backward(a, linear)
-        ctx.beta = beta
+        linear, edge = z > threshold, z == threshold
+        ctx.save_for_backward(a, linear, edge)
+        ctx.beta, ctx.threshold = beta, threshold
         soft = (np.logaddexp(0, z) / a.dtype.type(beta)).astype(a.dtype, copy=False)
         return np.where(linear, a, soft)
 
     @staticmethod
     def backward(ctx, grad):
-        a, linear = ctx.saved_tensors
-        return np.where(linear, grad, grad * sigmoid(a * ctx.beta))
+        a, linear, edge = ctx.saved_tensors
+        at_edge = 1 / (1 + math.exp(-ctx.threshold))
+        return np.where(linear, grad, grad * np.where(edge, at_edge, sigmoid(a * ctx.beta)))
 
 
 class LeakyReLU(ArrayFunction):
@@ -79,20 +82,22 @@ class LeakyReLU(ArrayFunction):
 
 class ELU(ArrayFunction):
     """out = a if a > 0 else alpha * (exp(a) - 1);   da = g, or g * alpha * exp(a)
-    (= g * (out + alpha)) where a <= 0."""
+    (= g * (out + alpha)) where a < 0, and g * alpha at a == 0, a constant: PyTorch's
+    second derivative there is 0 (elu_double_backward masks a < 0)."""
 
     @staticmethod
     def forward(ctx, a, alpha=1.0):
-        positive = a > 0
+        positive, negative = a > 0, a < 0
         out = np.where(positive, a, a.dtype.type(alpha) * np.expm1(np.minimum(a, 0)))
-        ctx.save_for_backward(positive, out)
+        ctx.save_for_backward(positive, negative, out)
         ctx.alpha = alpha
         return out
 
     @staticmethod
     def backward(ctx, grad):
-        positive, out = ctx.saved_tensors
-        return np.where(positive, grad, grad * (out + ctx.alpha))
+        positive, negative, out = ctx.saved_tensors
+        slope = np.where(negative, out + ctx.alpha, ctx.alpha)
+        return np.where(positive, grad, grad * slope)
 
 
 class GELU(ArrayFunction):
