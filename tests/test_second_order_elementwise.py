@@ -114,6 +114,13 @@ def hardtanh_off_its_corners(data):
     return (lambda a: F.hardtanh(a, -0.5, 0.5) * a), [leaf64(x)]
 
 
+@case("PReLU")
+def prelu_one_and_per_channel_weights(data):
+    x = off_kinks(_array(data, -2, 2, (2, 3, 2)), 0.1)
+    w = _array(data, -0.5, 0.5, data.draw(st.sampled_from([(1,), (3,)])))
+    return (lambda a, b: F.prelu(a, b) * a), [leaf64(x), leaf64(w)]
+
+
 @case("Add", "Sub", "Mul", "Div")
 def arithmetic_broadcast(data):
     a, b = _pair(data, 0.5, 2.0)

@@ -10,7 +10,7 @@ from ..kernels import special
 from ._common import _KERNEL_DTYPES, _contiguous, call_op
 from .elementwise import sigmoid
 
-__all__ = ["Erf", "Softplus", "LeakyReLU", "ELU", "GELU", "SiLU", "Hardtanh"]
+__all__ = ["Erf", "Softplus", "LeakyReLU", "PReLU", "ELU", "GELU", "SiLU", "Hardtanh"]
 
 _SQRT_2 = math.sqrt(2.0)
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
@@ -78,6 +78,31 @@ class LeakyReLU(ArrayFunction):
     def backward(ctx, grad):
         (positive,) = ctx.saved_tensors
         return np.where(positive, grad, grad * ctx.slope)
+
+
+class PReLU(ArrayFunction):
+    """out = a if a > 0 else w * a (w broadcast against a);
+    da = g, or g * w where a <= 0;   dw = g * a where a < 0 (0 at a == 0 anyway).
+    PyTorch's mixed second derivative d(da)/dw = d(dw)/da is [a < 0]: 0 at a == 0, where
+    da's slope w is taken as a constant (_prelu_kernel_backward's own derivative)."""
+
+    @staticmethod
+    def forward(ctx, a, w):
+        positive, negative = a > 0, a < 0
+        ctx.save_for_backward(positive, negative, a if ctx.needs(1) else None, w)
+        ctx.slope_at_zero = w  # no graph: PyTorch's d(da)/dw is 0 at a == 0
+        return np.where(positive, a, w * a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        positive, negative, a, w = ctx.saved_tensors
+        da = dw = None
+        if ctx.needs_input_grad[0]:
+            slope = np.where(negative, w, ctx.slope_at_zero)
+            da = np.where(positive, grad, grad * slope)
+        if ctx.needs_input_grad[1]:
+            dw = np.where(negative, grad * a, 0)
+        return da, dw
 
 
 class ELU(ArrayFunction):
