@@ -36,6 +36,26 @@ SUMMED = {
 }
 
 
+# PyTorch's CPU hardsigmoid_backward multiplies by the float constant 1.0f / 6.0f in every
+# dtype (ATen's Activation kernels), so its float64 gradient is off by 5e-9 relative to
+# terms of size 1 (at x = -2 they cancel: absolute, too).
+FLOAT32_CONSTANT = {"hardsigmoid_corners"}
+
+# Where PyTorch's second derivative at a zero is a NaN or a convention we do not follow;
+# compared everywhere but at the zero entries of input 0, where ours is finite.
+AT_ZERO_DIFFERS = {
+    # vector_norm's double backward divides 0 by a zero norm (NaN; acknowledged as a bug,
+    # pytorch/functorch#1097); ours keeps the masked 0, so F.normalize of a zero row,
+    # x / eps near 0, gets its true Hessian.
+    "norm_at_0|hvp0",
+    "norm_dim_zero_row|hvp0",
+    "normalize_at_0|hvp0",
+    # _prelu_kernel_backward's derivative in grad_output takes the slope 1 at a == 0 (where
+    # self >= 0) while its value there is g * w: ours transposes g * w with w.
+    "prelu_at_0|hvp0",
+}
+
+
 @pytest.fixture(scope="module")
 def ours():
     return second_order_torch_cases.results(torch)
@@ -48,20 +68,28 @@ def ours_plain():
 
 def _compare(case, found, keys):
     rtol = 1e-8 if case in SUMMED else 1e-10
+    atol = 1e-7 if case in FLOAT32_CONSTANT else rtol * 1e-2
+    rtol = 1e-7 if case in FLOAT32_CONSTANT else rtol
     for key in keys:
         assert key in found, f"{key}: PyTorch has it, tinygrad_scores does not"
         expected, got = GOLDEN[key], np.asarray(found[key])
         if expected.dtype.kind in "US":  # a PyTorch error message (no double backward)
             continue
         assert got.shape == expected.shape, f"{key}: shape {got.shape} vs {expected.shape}"
-        np.testing.assert_allclose(got, expected, rtol=rtol, atol=rtol * 1e-2, err_msg=key)
+        if key in AT_ZERO_DIFFERS:
+            zero = np.broadcast_to(GOLDEN[f"{case}|input0"] == 0, got.shape)
+            assert np.isfinite(got[zero]).all() and (got[zero] != expected[zero]).any()
+            got, expected = got[~zero], expected[~zero]
+        np.testing.assert_allclose(got, expected, rtol=rtol, atol=atol, err_msg=key)
 
 
 @pytest.mark.parametrize("case", CASES)
 def test_second_derivatives_equal_pytorchs(case, ours):
     keys = [k for k in GOLDEN.files if k.split("|")[0] == case]
     extra = [k for k in ours if k.split("|")[0] == case and k not in GOLDEN.files]
-    assert not [k for k in extra if not k.endswith("hvp_error")], extra
+    if f"{case}|hvp_error" in GOLDEN.files:  # PyTorch cannot differentiate twice; we can
+        extra = [k for k in extra if "|hvp" not in k]
+    assert not extra, extra
     _compare(case, ours, keys)
 
 
