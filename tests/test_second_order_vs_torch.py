@@ -71,10 +71,10 @@ def _compare(case, found, keys):
     atol = 1e-7 if case in FLOAT32_CONSTANT else rtol * 1e-2
     rtol = 1e-7 if case in FLOAT32_CONSTANT else rtol
     for key in keys:
+        if key.endswith("hvp_error"):  # PyTorch's message: it has no double backward
+            continue
         assert key in found, f"{key}: PyTorch has it, tinygrad_scores does not"
         expected, got = GOLDEN[key], np.asarray(found[key])
-        if expected.dtype.kind in "US":  # a PyTorch error message (no double backward)
-            continue
         assert got.shape == expected.shape, f"{key}: shape {got.shape} vs {expected.shape}"
         if key in AT_ZERO_DIFFERS:
             zero = np.broadcast_to(GOLDEN[f"{case}|input0"] == 0, got.shape)
