@@ -311,8 +311,159 @@ def _graph_cases(torch):
             [r(4, 3), r(3, 5), r(5, 2)],
         ),
     }
+    cases.update(_more_cases(torch, r, ints))
     cases.update(_module_cases(torch, r))
     return cases
+
+
+def _more_cases(torch, r, ints):
+    """Indexing with repeated indices, masks of -inf, losses at their edges, and smooth
+    ops whose second derivative has a closed form PyTorch writes its own way."""
+    F = torch.nn.functional
+    neg_inf = torch.tensor(np.array([[0.0, -np.inf, 0.0, 0.0], [-np.inf, 0.0, 0.0, -np.inf]]))
+    repeated = ints(0, 2, 2, 1, 0)
+    return {
+        # ---------------------------------------------------------------- indexing
+        "index_repeated": (lambda x: x[repeated] ** 2, [r(3, 2)]),
+        "index_select_repeated": (lambda x: x.index_select(0, repeated) * x.sum(0), [r(3, 2)]),
+        "gather_repeated": (
+            lambda x: x.gather(1, torch.tensor(np.array([[0, 0, 2], [1, 1, 1]]))) ** 3,
+            [r(2, 3)],
+        ),
+        "scatter_add": (
+            lambda x, s: x.scatter_add(1, torch.tensor(np.array([[0, 0], [2, 2]])), s) ** 2,
+            [r(2, 3), r(2, 2)],
+        ),
+        "index_add": (lambda x, s: x.index_add(0, ints(1, 1), s) ** 2, [r(3, 2), r(2, 2)]),
+        "embedding_padding": (
+            lambda w: F.embedding(ints(0, 2, 2, 1), w, padding_idx=1) ** 2,
+            [r(3, 2)],
+        ),
+        "take_along_dim": (
+            lambda x: torch.take_along_dim(x, torch.tensor(np.array([[2, 2], [0, 1]])), 1) ** 2,
+            [r(2, 3)],
+        ),
+        # ---------------------------------------------------------------- -inf masks
+        "softmax_neg_inf_mask": (lambda x: F.softmax(x + neg_inf, dim=1) ** 2, [r(2, 4)]),
+        "log_softmax_neg_inf_mask": (
+            lambda x: F.log_softmax(x + neg_inf, dim=1).masked_fill(neg_inf < 0, 0.0) * x,
+            [r(2, 4)],
+        ),
+        "logsumexp_neg_inf": (lambda x: (x + neg_inf).logsumexp(1) ** 2, [r(2, 4)]),
+        "masked_fill_neg_inf_softmax": (
+            lambda x: F.softmax(x.masked_fill(x < 0, float("-inf")), dim=0) * x,
+            [np.array([0.5, -1.0, 2.0, 0.0])],
+        ),
+        "sdpa_mask": (
+            lambda q, k, v: F.scaled_dot_product_attention(
+                q, k, v, attn_mask=torch.tensor(np.array([[True, False, True], [True, True, False]]))
+            ),
+            [r(1, 2, 3), r(1, 3, 3), r(1, 3, 3)],
+        ),
+        "sdpa_causal": (
+            lambda q, k, v: F.scaled_dot_product_attention(q, k, v, is_causal=True) ** 2,
+            [r(2, 3, 2), r(2, 3, 2), r(2, 3, 2)],
+        ),
+        # ---------------------------------------------------------------- losses at edges
+        "bce_at_0_and_1": (
+            lambda p: F.binary_cross_entropy(p, torch.tensor(np.array([0.0, 1.0, 1.0, 0.0, 0.5]))),
+            [np.array([0.0, 1.0, 0.3, 0.6, 0.5])],
+        ),
+        "kl_div_zero_target": (
+            lambda x: F.kl_div(x, torch.tensor(np.array([0.0, 0.5, 0.5])), reduction="sum"),
+            [np.array([-1.0, -0.5, -2.0])],
+        ),
+        "cross_entropy_all_ignored": (
+            lambda x: F.cross_entropy(x, ints(-100, -100)) * 1.0,
+            [r(2, 3)],
+        ),
+        "nll_loss_none": (
+            lambda x: F.nll_loss(x, ints(0, 2, 1), reduction="none", ignore_index=2) ** 2,
+            [r(3, 3)],
+        ),
+        "poisson_nll": (
+            lambda x, y: F.poisson_nll_loss(x, y, log_input=False, full=True),
+            [np.array([0.5, 1.0, 2.0]), np.array([0.0, 1.0, 3.0])],
+        ),
+        "gaussian_nll": (
+            lambda x, v: F.gaussian_nll_loss(x, torch.tensor(np.array([0.0, 1.0, 1.0])), v),
+            [np.array([0.5, 1.0, 2.0]), np.array([0.5, 1.0, 2.0])],
+        ),
+        "margin_ranking_at_margin": (
+            lambda a, b: F.margin_ranking_loss(a, b, torch.tensor(np.array([1.0, -1.0, 1.0]))) * a.sum(),
+            [np.array([1.0, 0.0, 2.0]), np.array([1.0, 0.0, 0.5])],
+        ),
+        "hinge_embedding": (
+            lambda x: F.hinge_embedding_loss(x, torch.tensor(np.array([1.0, -1.0, -1.0]))) * x.sum(),
+            [np.array([0.5, 1.0, 0.3])],
+        ),
+        "soft_margin": (
+            lambda x: F.soft_margin_loss(x, torch.tensor(np.array([1.0, -1.0, 1.0]))),
+            [np.array([0.0, 0.5, -2.0])],
+        ),
+        "cosine_embedding": (
+            lambda a, b: F.cosine_embedding_loss(a, b, torch.tensor(np.array([1.0, -1.0]))),
+            [r(2, 3), r(2, 3)],
+        ),
+        "triplet_margin": (
+            lambda a, p, n: F.triplet_margin_loss(a, p, n, margin=1.0),
+            [r(3, 4), r(3, 4), r(3, 4)],
+        ),
+        "cosine_similarity_zero": (
+            lambda a, b: F.cosine_similarity(a, b) * a.sum(1),
+            [np.array([[0.0, 0.0, 0.0], [1.0, 2.0, -1.0]]), r(2, 3)],
+        ),
+        "pairwise_distance_equal": (
+            lambda a, b: F.pairwise_distance(a, b) * a.sum(1),
+            [np.array([[1.0, 2.0], [0.5, -1.0]]), np.array([[1.0, 2.0], [0.0, 1.0]])],
+        ),
+        # ---------------------------------------------------------------- smooth ops
+        "smooth_activations": (
+            lambda x: F.logsigmoid(x) * F.softsign(x) + F.tanhshrink(x) + F.glu(x.reshape(3, 2), 1).sum(),
+            [np.array([0.0, -1.5, 2.0, 0.3, -0.2, 1.0])],
+        ),
+        "lerp_addcmul_addcdiv": (
+            lambda a, b, c: torch.lerp(a, b, c) * torch.addcmul(a, b, c, value=0.5)
+            + torch.addcdiv(a, b, c + 3.0),
+            [r(4), r(4), r(4)],
+        ),
+        "einsum_outer": (
+            lambda a, b: torch.einsum("ij,jk->ik", a, b).tanh() + torch.outer(a[0], b[:, 0]).sum(),
+            [r(2, 3), r(3, 2)],
+        ),
+        "logaddexp_cross": (
+            lambda a, b: torch.logaddexp(a, b) * torch.cross(a, b, dim=1).sum(1, keepdim=True),
+            [r(2, 3), r(2, 3)],
+        ),
+        "conv_transpose2d": (
+            lambda x, w: F.conv_transpose2d(x, w, stride=2, padding=1) ** 2,
+            [r(1, 2, 3, 3), r(2, 3, 3, 3)],
+        ),
+        "interpolate_bilinear": (
+            lambda x: F.interpolate(x, scale_factor=2, mode="bilinear", align_corners=False) ** 2,
+            [r(1, 2, 3, 3)],
+        ),
+        "adaptive_max_pool_ties": (
+            lambda x: F.adaptive_max_pool2d(x, 2) * F.adaptive_avg_pool2d(x, 2),
+            [np.round(r(1, 2, 4, 4))],
+        ),
+        "unfold_pad_reflect": (
+            lambda x: F.unfold(F.pad(x, (1, 1, 1, 1), mode="reflect"), 2) ** 2,
+            [r(1, 1, 3, 3)],
+        ),
+        "pixel_shuffle": (lambda x: F.pixel_shuffle(x, 2).sin(), [r(1, 4, 2, 2)]),
+        "rms_like": (
+            lambda x: x * torch.rsqrt((x * x).mean(-1, keepdim=True) + 1e-6),
+            [r(3, 4)],
+        ),
+        "clamp_min_above_max": (
+            lambda x, lo, hi: torch.clamp(x, lo, hi) * x,
+            [np.array([0.5, -1.0, 3.0, 1.0]), np.ones(4), np.array([0.0, 0.0, 0.0, 1.0])],
+        ),
+        "sqrt_of_square_at_0": (lambda x: (x * x).sqrt(), [np.array([0.0, -1.0, 2.0])]),
+        "abs_pow_at_0": (lambda x: x.abs() ** 1.5, [np.array([0.0, -1.0, 2.0])]),
+        "div_by_norm": (lambda x: x / x.norm(dim=1, keepdim=True), [r(2, 3)]),
+    }
 
 
 def _module_cases(torch, r):
@@ -342,7 +493,19 @@ def _module_cases(torch, r):
             module, dict(zip(named(module), w)), (q, kv, kv)
         )[0]), [x, y] + [r(*p.shape) * 0.5 for _, p in module.named_parameters()]
 
+    rnn = nn.RNN(3, 2, nonlinearity="relu", num_layers=2, bidirectional=True).double()
+    encoder = nn.TransformerEncoderLayer(4, 2, dim_feedforward=6, dropout=0.0).double()
+    embedding = nn.Embedding(5, 3, max_norm=None).double()
     return {
+        "module_rnn_relu_bidirectional": call(rnn, r(3, 2, 3), named(rnn), lambda out: out[0]),
+        "module_transformer_encoder": call(encoder, r(3, 2, 4), named(encoder)),
+        "module_embedding": (
+            lambda w: torch.func.functional_call(
+                embedding, {"weight": w}, (torch.tensor(np.array([[0, 4, 4], [1, 0, 3]])),)
+            )
+            ** 2,
+            [r(5, 3)],
+        ),
         "module_lstm": call(lstm, r(2, 3, 3), named(lstm), lambda out: out[0]),
         "module_lstm_state": call(lstm, r(2, 3, 3), named(lstm), lambda out: out[1][1]),
         "module_lstm_two_layers": call(lstm2, r(3, 1, 2), named(lstm2), lambda out: out[0]),

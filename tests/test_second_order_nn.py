@@ -201,6 +201,27 @@ def binary_cross_entropy(data):
     return (lambda a, b: F.binary_cross_entropy(a, b, weight=w)), [p, y]
 
 
+@case("BinaryCrossEntropyBackward")
+def binary_cross_entropy_backward_twice(data):
+    shape = _shape(data)
+    p, y = leaf64(_array(data, shape, 0.05, 0.95)), leaf64(_array(data, shape, 0.0, 1.0))
+    fn = _gradient_of(lambda a, b: F.binary_cross_entropy(a, b, reduction="sum"))
+    return fn, [p, y, leaf64(np.array(data.draw(st.floats(0.5, 2.0))))]
+
+
+def test_binary_cross_entropy_second_derivative_at_a_saturated_probability_is_pytorchs():
+    """At p = 0 with y = 0 and p = 1 with y = 1 (a sigmoid saturated in float) PyTorch's
+    second derivative (p**2 - 2 p y + y) / ((p + eps)**2 (1 - p + eps)**2) is 0, where
+    differentiating the clamped first derivative gave 1 / eps = 1e12 (found by the
+    side-by-side case bce_at_0_and_1); inside (0, 1) it is 1 / p**2 or 1 / (1 - p)**2."""
+    p = leaf64(np.array([0.0, 1.0, 0.5, 0.25]))
+    y = ts.tensor(np.array([0.0, 1.0, 1.0, 0.0]))
+    (g,) = autograd_grad(F.binary_cross_entropy(p, y, reduction="sum"), [p], create_graph=True)
+    (h,) = autograd_grad(g.sum(), [p])
+    np.testing.assert_allclose(g.detach().numpy(), [0.0, 0.0, -2.0, 1 / 0.75], rtol=1e-10)
+    np.testing.assert_allclose(h.numpy(), [0.0, 0.0, 4.0, 1 / 0.75**2], rtol=1e-10)
+
+
 @case("BinaryCrossEntropyWithLogits")
 def binary_cross_entropy_with_logits(data):
     shape = _shape(data)

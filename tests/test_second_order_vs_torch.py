@@ -33,6 +33,12 @@ SUMMED = {
     "module_gru",
     "module_multihead_attention",
     "module_conv2d_reflect",
+    "module_rnn_relu_bidirectional",
+    "module_transformer_encoder",
+    "conv_transpose2d",
+    "einsum_outer",
+    "sdpa_mask",
+    "sdpa_causal",
 }
 
 
