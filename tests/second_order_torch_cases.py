@@ -189,10 +189,16 @@ def _graph_cases(torch):
             [r(3, 2, 2, 2), r(2), r(2)],
         ),
         "batch_norm_eval": (
-            lambda x, w, b: F.batch_norm(
-                x, torch.tensor(np.array([0.1, -0.2, 0.3])), torch.tensor(np.array([1.0, 2.0, 0.5])), w, b
-            )
-            * x,
+            lambda x, w, b: (
+                F.batch_norm(
+                    x,
+                    torch.tensor(np.array([0.1, -0.2, 0.3])),
+                    torch.tensor(np.array([1.0, 2.0, 0.5])),
+                    w,
+                    b,
+                )
+                * x
+            ),
             [r(4, 3), r(3), r(3)],
         ),
         "group_norm": (
@@ -230,7 +236,9 @@ def _graph_cases(torch):
             [np.array([1.0, 4.0, -0.5]), np.array([1.0, 1.5, 0.0])],
         ),
         "bce": (
-            lambda p, y: F.binary_cross_entropy(p, y, weight=torch.tensor(np.array([1.0, 2.0, 0.5]))),
+            lambda p, y: F.binary_cross_entropy(
+                p, y, weight=torch.tensor(np.array([1.0, 2.0, 0.5]))
+            ),
             [np.array([0.2, 0.7, 0.5]), np.array([0.0, 1.0, 0.3])],
         ),
         "bce_with_logits": (
@@ -312,6 +320,7 @@ def _graph_cases(torch):
         ),
     }
     cases.update(_more_cases(torch, r, ints))
+    cases.update(_random_graphs(torch))
     cases.update(_module_cases(torch, r))
     return cases
 
@@ -356,7 +365,10 @@ def _more_cases(torch, r, ints):
         ),
         "sdpa_mask": (
             lambda q, k, v: F.scaled_dot_product_attention(
-                q, k, v, attn_mask=torch.tensor(np.array([[True, False, True], [True, True, False]]))
+                q,
+                k,
+                v,
+                attn_mask=torch.tensor(np.array([[True, False, True], [True, True, False]])),
             ),
             [r(1, 2, 3), r(1, 3, 3), r(1, 3, 3)],
         ),
@@ -390,11 +402,15 @@ def _more_cases(torch, r, ints):
             [np.array([0.5, 1.0, 2.0]), np.array([0.5, 1.0, 2.0])],
         ),
         "margin_ranking_at_margin": (
-            lambda a, b: F.margin_ranking_loss(a, b, torch.tensor(np.array([1.0, -1.0, 1.0]))) * a.sum(),
+            lambda a, b: (
+                F.margin_ranking_loss(a, b, torch.tensor(np.array([1.0, -1.0, 1.0]))) * a.sum()
+            ),
             [np.array([1.0, 0.0, 2.0]), np.array([1.0, 0.0, 0.5])],
         ),
         "hinge_embedding": (
-            lambda x: F.hinge_embedding_loss(x, torch.tensor(np.array([1.0, -1.0, -1.0]))) * x.sum(),
+            lambda x: (
+                F.hinge_embedding_loss(x, torch.tensor(np.array([1.0, -1.0, -1.0]))) * x.sum()
+            ),
             [np.array([0.5, 1.0, 0.3])],
         ),
         "soft_margin": (
@@ -419,12 +435,16 @@ def _more_cases(torch, r, ints):
         ),
         # ---------------------------------------------------------------- smooth ops
         "smooth_activations": (
-            lambda x: F.logsigmoid(x) * F.softsign(x) + F.tanhshrink(x) + F.glu(x.reshape(3, 2), 1).sum(),
+            lambda x: (
+                F.logsigmoid(x) * F.softsign(x) + F.tanhshrink(x) + F.glu(x.reshape(3, 2), 1).sum()
+            ),
             [np.array([0.0, -1.5, 2.0, 0.3, -0.2, 1.0])],
         ),
         "lerp_addcmul_addcdiv": (
-            lambda a, b, c: torch.lerp(a, b, c) * torch.addcmul(a, b, c, value=0.5)
-            + torch.addcdiv(a, b, c + 3.0),
+            lambda a, b, c: (
+                torch.lerp(a, b, c) * torch.addcmul(a, b, c, value=0.5)
+                + torch.addcdiv(a, b, c + 3.0)
+            ),
             [r(4), r(4), r(4)],
         ),
         "einsum_outer": (
@@ -466,6 +486,79 @@ def _more_cases(torch, r, ints):
     }
 
 
+def _random_graphs(torch, count=60, steps=10):
+    """``count`` graphs of ``steps`` ops drawn from a seeded table: each step applies a
+    unary op to a live value or a binary op to two, all of shape (3, 4); the leaves hold
+    exact zeros and ties (values on a grid of 0.5), so kinks meet compositions."""
+    F = torch.nn.functional
+    unary = [
+        lambda a: a.sin(),
+        lambda a: a.tanh(),
+        lambda a: a.sigmoid(),
+        lambda a: F.relu(a),
+        lambda a: a.abs(),
+        lambda a: a * a,
+        lambda a: F.softplus(a),
+        lambda a: F.gelu(a),
+        lambda a: F.silu(a),
+        lambda a: F.elu(a),
+        lambda a: F.leaky_relu(a, 0.1),
+        lambda a: F.hardtanh(a),
+        lambda a: a.clamp(-1.0, 1.0),
+        lambda a: a.cumsum(-1),
+        lambda a: F.softmax(a, -1),
+        lambda a: F.log_softmax(a, 0),
+        lambda a: a - a.mean(-1, keepdim=True),
+        lambda a: a - a.max(-1, keepdim=True).values,
+        lambda a: a.amax(0, keepdim=True) * a,
+        lambda a: F.layer_norm(a, (4,)),
+        lambda a: a.flip(0).t().reshape(3, 4),
+        lambda a: (1 + a * a).log(),
+        lambda a: a.exp().clamp(max=4.0),
+        lambda a: torch.where(a > 0, a, a * a),
+        lambda a: a.cumprod(1),
+        lambda a: a.sort(-1).values,
+        lambda a: a.var(-1, keepdim=True) * a,
+        lambda a: a.norm(dim=0, keepdim=True) + a,
+        lambda a: a.prod(0, keepdim=True) + a,
+    ]
+    binary = [
+        lambda a, b: a + b,
+        lambda a, b: a * b,
+        lambda a, b: torch.maximum(a, b),
+        lambda a, b: torch.minimum(a, b),
+        lambda a, b: a / (1 + b * b),
+        lambda a, b: a @ b.t() @ b / 4,
+        lambda a, b: torch.atan2(a, 1 + b * b),
+        lambda a, b: torch.where(a > b, a, b * 0.5),
+        lambda a, b: F.mse_loss(a, b, reduction="none"),
+        lambda a, b: F.smooth_l1_loss(a, b, reduction="none", beta=0.5),
+    ]
+    rng = np.random.default_rng(2113)
+    cases = {}
+    for n in range(count):
+        plan = [
+            (
+                rng.integers(2),
+                rng.integers(len(unary)),
+                rng.integers(len(binary)),
+                rng.integers(99, size=2),
+            )
+            for _ in range(steps)
+        ]
+
+        def fn(*leaves, plan=plan):
+            live = list(leaves)
+            for is_binary, u, b, (i, j) in plan:
+                a = live[i % len(live)]
+                live.append(binary[b](a, live[j % len(live)]) if is_binary else unary[u](a))
+            return live[-1] + live[-2] * live[-3]
+
+        arrays = [np.round(rng.standard_normal((3, 4)) * 2) / 2 for _ in range(3)]
+        cases[f"random_graph_{n:02d}"] = (fn, arrays)
+    return cases
+
+
 def _module_cases(torch, r):
     """nn modules differentiated through torch.func.functional_call with float64 leaves."""
     nn = torch.nn
@@ -482,16 +575,20 @@ def _module_cases(torch, r):
             out = torch.func.functional_call(module, dict(zip(names, weights)), (x,))
             return output(out)
 
-        arrays = [x] + [r(*p.shape) * 0.5 for p in (dict(module.named_parameters())[n] for n in names)]
+        arrays = [x] + [
+            r(*p.shape) * 0.5 for p in (dict(module.named_parameters())[n] for n in names)
+        ]
         return fn, arrays
 
     def named(module):
         return [n for n, _ in module.named_parameters()]
 
     def attend(module, x, y):
-        return (lambda q, kv, *w: torch.func.functional_call(
-            module, dict(zip(named(module), w)), (q, kv, kv)
-        )[0]), [x, y] + [r(*p.shape) * 0.5 for _, p in module.named_parameters()]
+        return (
+            lambda q, kv, *w: torch.func.functional_call(
+                module, dict(zip(named(module), w)), (q, kv, kv)
+            )[0]
+        ), [x, y] + [r(*p.shape) * 0.5 for _, p in module.named_parameters()]
 
     rnn = nn.RNN(3, 2, nonlinearity="relu", num_layers=2, bidirectional=True).double()
     encoder = nn.TransformerEncoderLayer(4, 2, dim_feedforward=6, dropout=0.0).double()
@@ -500,10 +597,12 @@ def _module_cases(torch, r):
         "module_rnn_relu_bidirectional": call(rnn, r(3, 2, 3), named(rnn), lambda out: out[0]),
         "module_transformer_encoder": call(encoder, r(3, 2, 4), named(encoder)),
         "module_embedding": (
-            lambda w: torch.func.functional_call(
-                embedding, {"weight": w}, (torch.tensor(np.array([[0, 4, 4], [1, 0, 3]])),)
-            )
-            ** 2,
+            lambda w: (
+                torch.func.functional_call(
+                    embedding, {"weight": w}, (torch.tensor(np.array([[0, 4, 4], [1, 0, 3]])),)
+                )
+                ** 2
+            ),
             [r(5, 3)],
         ),
         "module_lstm": call(lstm, r(2, 3, 3), named(lstm), lambda out: out[0]),
@@ -528,8 +627,9 @@ def _evaluate(torch, name, fn, arrays, create_graph=True):
         return found
     loss = sum((o * torch.tensor(rng.standard_normal(tuple(o.shape)))).sum() for o in floats)
     grads = torch.autograd.grad(loss, leaves, create_graph=create_graph, allow_unused=True)
+    for i, (g, a) in enumerate(zip(grads, arrays)):
+        found[f"{name}|grad{i}"] = np.zeros_like(a) if g is None else g.detach().numpy().copy()
     if not create_graph:
-        found.update({f"{name}|grad{i}": g.numpy() for i, g in enumerate(grads) if g is not None})
         return found
     terms = [
         (g * torch.tensor(rng.standard_normal(a.shape))).sum()
@@ -540,12 +640,9 @@ def _evaluate(torch, name, fn, arrays, create_graph=True):
         hvps = torch.autograd.grad(sum(terms), leaves, allow_unused=True) if terms else None
     except (RuntimeError, NotImplementedError) as error:  # PyTorch has no double backward
         found[f"{name}|hvp_error"] = np.array(str(error).splitlines()[0])
-        hvps = None
-    hvps = hvps or [None] * len(arrays)
-    for i, (g, h, a) in enumerate(zip(grads, hvps, arrays)):
-        found[f"{name}|grad{i}"] = np.zeros_like(a) if g is None else g.detach().numpy().copy()
-        if f"{name}|hvp_error" not in found:
-            found[f"{name}|hvp{i}"] = np.zeros_like(a) if h is None else h.detach().numpy().copy()
+        return found
+    for i, (h, a) in enumerate(zip(hvps or [None] * len(arrays), arrays)):
+        found[f"{name}|hvp{i}"] = np.zeros_like(a) if h is None else h.detach().numpy().copy()
     return found
 
 
