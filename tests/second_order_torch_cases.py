@@ -331,6 +331,10 @@ def _more_cases(torch, r, ints):
     F = torch.nn.functional
     neg_inf = torch.tensor(np.array([[0.0, -np.inf, 0.0, 0.0], [-np.inf, 0.0, 0.0, -np.inf]]))
     repeated = ints(0, 2, 2, 1, 0)
+
+    def kinks_row():
+        return np.array([-1.5, 0.0, 0.0, 0.7, -0.2, 2.0])
+
     return {
         # ---------------------------------------------------------------- indexing
         "index_repeated": (lambda x: x[repeated] ** 2, [r(3, 2)]),
@@ -483,6 +487,56 @@ def _more_cases(torch, r, ints):
         "sqrt_of_square_at_0": (lambda x: (x * x).sqrt(), [np.array([0.0, -1.0, 2.0])]),
         "abs_pow_at_0": (lambda x: x.abs() ** 1.5, [np.array([0.0, -1.0, 2.0])]),
         "div_by_norm": (lambda x: x / x.norm(dim=1, keepdim=True), [r(2, 3)]),
+        # ---------------------------------------------------------------- more edges
+        "std_constant_row": (
+            lambda x: x.std(1) * x.sum(1),
+            [np.array([[2.0, 2.0, 2.0], [1.0, 0.0, 3.0]])],
+        ),
+        "var_correction_equals_n": (lambda x: x.var(1, correction=3), [r(2, 3)]),
+        "std_single_element": (lambda x: x.std(0, correction=0) * x.sum(0), [r(1, 3)]),
+        "softmax_all_neg_inf_row": (
+            lambda x: F.softmax(
+                x.masked_fill(torch.tensor(np.array([[True] * 3, [False] * 3])), float("-inf")), 1
+            ),
+            [r(2, 3)],
+        ),
+        "logsumexp_all_neg_inf_row": (
+            lambda x: (x + torch.tensor(np.array([[-np.inf] * 3, [0.0] * 3]))).logsumexp(1),
+            [r(2, 3)],
+        ),
+        "group_norm_constant_group": (
+            lambda x: F.group_norm(x, 2) * x,
+            [np.array([[[1.0, 1.0], [1.0, 1.0], [0.5, -1.0], [2.0, 0.0]]])],
+        ),
+        "batch_norm_constant_channel": (
+            lambda x: F.batch_norm(x, None, None, training=True) * x,
+            [np.array([[1.0, 0.5], [1.0, -1.0], [1.0, 2.0]])],
+        ),
+        "clamp_tensor_min_only": (
+            lambda x, lo: torch.clamp(x, min=lo) * x,
+            [
+                np.array([[0.0, 1.0, -1.0, 2.0]]),
+                np.array([[0.0, 0.5, -1.0, 3.0], [0.0, 1.0, 0.0, 2.0]]),
+            ],
+        ),
+        "clamp_tensor_max_broadcast": (
+            lambda x, hi: torch.clamp(x, max=hi) ** 2,
+            [np.array([[0.0, 1.0, -1.0, 2.0], [1.0, 1.0, 0.5, 0.0]]), np.array([1.0])],
+        ),
+        "maximum_broadcast_ties": (
+            lambda x, y: torch.maximum(x, y) * x,
+            [np.array([[0.0, 1.0, -1.0], [2.0, 0.0, 0.0]]), np.array([0.0])],
+        ),
+        "dropout_p0": (lambda x: F.dropout(x, p=0.0) ** 2, [r(3)]),
+        "relu_of_relu_at_0": (
+            lambda x: F.relu(F.relu(x) - 1.0) * x + F.relu(-x) ** 2,
+            [np.array([0.0, 1.0, 2.0, -1.0])],
+        ),
+        "leaky_relu_negative_slope_neg": (lambda x: F.leaky_relu(x, -0.5) * x, [kinks_row()]),
+        "abs_of_difference_ties": (
+            lambda x, y: (x - y).abs() * x,
+            [np.array([1.0, 2.0, 0.0]), np.array([1.0, 0.0, 0.0])],
+        ),
     }
 
 
