@@ -669,24 +669,29 @@ def _module_cases(torch, r):
     }
 
 
-def _evaluate(torch, name, fn, arrays, create_graph=True):
+def _evaluate(torch, name, fn, arrays, create_graph=True, dtype="float64"):
     rng = np.random.default_rng(zlib.crc32(name.encode()))
-    leaves = [torch.tensor(a, dtype=torch.float64, requires_grad=True) for a in arrays]
+    dtype = getattr(torch, dtype)
+
+    def tensor(a, requires_grad=False):
+        return torch.tensor(a, dtype=dtype, requires_grad=requires_grad)
+
+    leaves = [tensor(a, requires_grad=True) for a in arrays]
     outs = fn(*leaves)
     outs = outs if isinstance(outs, tuple) else (outs,)
     found = {f"{name}|input{i}": a for i, a in enumerate(arrays)}
     found.update({f"{name}|value{j}": o.detach().numpy().copy() for j, o in enumerate(outs)})
-    floats = [o for o in outs if o.dtype == torch.float64]
+    floats = [o for o in outs if o.dtype == dtype]
     if not floats:
         return found
-    loss = sum((o * torch.tensor(rng.standard_normal(tuple(o.shape)))).sum() for o in floats)
+    loss = sum((o * tensor(rng.standard_normal(tuple(o.shape)))).sum() for o in floats)
     grads = torch.autograd.grad(loss, leaves, create_graph=create_graph, allow_unused=True)
     for i, (g, a) in enumerate(zip(grads, arrays)):
         found[f"{name}|grad{i}"] = np.zeros_like(a) if g is None else g.detach().numpy().copy()
     if not create_graph:
         return found
     terms = [
-        (g * torch.tensor(rng.standard_normal(a.shape))).sum()
+        (g * tensor(rng.standard_normal(a.shape))).sum()
         for g, a in zip(grads, arrays)
         if g is not None and g.requires_grad
     ]
@@ -762,6 +767,8 @@ def results(torch, create_graph=True):
     found = {}
     for name, (fn, arrays) in _graph_cases(torch).items():
         found.update(_evaluate(torch, name, fn, arrays, create_graph))
+    for name, (fn, arrays) in _random_graphs(torch).items():  # float32 too: dtypes kept
+        found.update(_evaluate(torch, f"float32_{name}", fn, arrays, create_graph, "float32"))
     if not create_graph:
         return found
     for name, value in _functional_cases(torch).items():
