@@ -72,6 +72,25 @@ def relu_backward_twice(data):
     return _gradient_of(lambda a: a.relu() * a), [leaf64(x), leaf64(_array(data, shape))]
 
 
+@case("PReLUBackward")
+def prelu_backward_twice(data):
+    shape = (2, 3, 2)
+    x = off_kinks(_array(data, shape))
+    w = leaf64(_array(data, (3,), -0.5, 0.5))
+    return _gradient_of(F.prelu), [leaf64(x), w, leaf64(_array(data, shape))]
+
+
+def test_prelu_second_derivative_at_zero_is_pytorchs():
+    """PyTorch's _prelu_kernel_backward gives g * w at a == 0, but its own derivatives take
+    a == 0 on the side a >= 0: d(da)/dg is 1 there and the mixed d(da)/dw, d(dw)/da are 0.
+    So the Hessian of prelu(x, w) * x at x = 0 is 1 + w (found by the side-by-side case
+    prelu_at_0; where() gave 2 w and a mixed 1)."""
+    x, w = leaf64(np.array([0.0, -1.0, 1.0])), leaf64(np.array([0.25]))
+    hxx, hxw = ts.autograd.functional.hessian(lambda a, b: (F.prelu(a, b) * a).sum(), (x, w))[0]
+    np.testing.assert_array_equal(hxx.numpy(), np.diag([1.25, 0.5, 2.0]))
+    np.testing.assert_array_equal(hxw.numpy(), [[0.0], [-2.0], [0.0]])
+
+
 @case("GELU")
 def gelu(data):
     approximate = data.draw(st.sampled_from(["none", "tanh"]))

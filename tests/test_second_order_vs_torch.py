@@ -62,9 +62,6 @@ AT_ZERO_DIFFERS = {
     "norm_dim_zero_row|hvp0": 0,
     "normalize_at_0|hvp0": 0,
     "cosine_similarity_zero|hvp0": 0,
-    # _prelu_kernel_backward's derivative in grad_output takes the slope 1 at a == 0 (where
-    # self >= 0) while its value there is g * w: ours transposes g * w with w.
-    "prelu_at_0|hvp0": 0,
     # poisson_nll_loss(full=True) masks Stirling's term with masked_fill(target <= 1, 0),
     # whose backward multiplies that 0 by log(0): NaN in the target's gradient at 0.
     "poisson_nll|grad1": 1,

@@ -10,7 +10,17 @@ from ..kernels import special
 from ._common import _KERNEL_DTYPES, _contiguous, call_op
 from .elementwise import sigmoid
 
-__all__ = ["Erf", "Softplus", "LeakyReLU", "PReLU", "ELU", "GELU", "SiLU", "Hardtanh"]
+__all__ = [
+    "Erf",
+    "Softplus",
+    "LeakyReLU",
+    "PReLU",
+    "PReLUBackward",
+    "ELU",
+    "GELU",
+    "SiLU",
+    "Hardtanh",
+]
 
 _SQRT_2 = math.sqrt(2.0)
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
@@ -82,27 +92,39 @@ class LeakyReLU(ArrayFunction):
 
 class PReLU(ArrayFunction):
     """out = a if a > 0 else w * a (w broadcast against a);
-    da = g, or g * w where a <= 0;   dw = g * a where a < 0 (0 at a == 0 anyway).
-    PyTorch's mixed second derivative d(da)/dw = d(dw)/da is [a < 0]: 0 at a == 0, where
-    da's slope w is taken as a constant (_prelu_kernel_backward's own derivative)."""
+    da = g, or g * w where a <= 0 (PReLUBackward, an op of its own);
+    dw = g * a where a < 0 (0 at a == 0 anyway, and so is its derivative in a there, as
+    PyTorch's _prelu_kernel_backward's derivative: where(a >= 0, 0, ...))."""
 
     @staticmethod
     def forward(ctx, a, w):
-        positive, negative = a > 0, a < 0
-        ctx.save_for_backward(positive, negative, a if ctx.needs(1) else None, w)
-        ctx.slope_at_zero = w  # no graph: PyTorch's d(da)/dw is 0 at a == 0
-        return np.where(positive, a, w * a)
+        ctx.save_for_backward(a, w if ctx.needs(0) else None)
+        return np.where(a > 0, a, w * a)
 
     @staticmethod
     def backward(ctx, grad):
-        positive, negative, a, w = ctx.saved_tensors
-        da = dw = None
-        if ctx.needs_input_grad[0]:
-            slope = np.where(negative, w, ctx.slope_at_zero)
-            da = np.where(positive, grad, grad * slope)
-        if ctx.needs_input_grad[1]:
-            dw = np.where(negative, grad * a, 0)
+        a, w = ctx.saved_tensors
+        da = call_op(PReLUBackward, grad, a, w) if ctx.needs_input_grad[0] else None
+        dw = np.where(a < 0, grad * a, 0) if ctx.needs_input_grad[1] else None
         return da, dw
+
+
+class PReLUBackward(ArrayFunction):
+    """PReLU's gradient in a: out = g where a > 0, g * w where a <= 0. Its derivatives are
+    PyTorch's (derivatives.yaml, _prelu_kernel_backward), which take a == 0 on the other
+    side: dg = gg where a >= 0, gg * w where a < 0;  dw = gg * g where a < 0;  da = 0."""
+
+    @staticmethod
+    def forward(ctx, grad, a, w):
+        ctx.save_for_backward(a, w if ctx.needs(0) else None, grad if ctx.needs(2) else None)
+        return np.where(a > 0, grad, grad * w)
+
+    @staticmethod
+    def backward(ctx, gg):
+        a, w, grad = ctx.saved_tensors
+        dg = np.where(a >= 0, gg, gg * w) if ctx.needs_input_grad[0] else None
+        dw = np.where(a >= 0, 0, gg * grad) if ctx.needs_input_grad[2] else None
+        return dg, None, dw
 
 
 class ELU(ArrayFunction):
