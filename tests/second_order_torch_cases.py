@@ -637,12 +637,18 @@ def _module_cases(torch, r):
     def named(module):
         return [n for n, _ in module.named_parameters()]
 
-    def attend(module, x, y):
+    def attend(module, x, y, output=lambda out: out[0], **options):
         return (
-            lambda q, kv, *w: torch.func.functional_call(
-                module, dict(zip(named(module), w)), (q, kv, kv)
-            )[0]
+            lambda q, kv, *w: output(
+                torch.func.functional_call(
+                    module, dict(zip(named(module), w)), (q, kv, kv), options
+                )
+            )
         ), [x, y] + [r(*p.shape) * 0.5 for _, p in module.named_parameters()]
+
+    padding = torch.tensor(np.array([[False, False, True, False, True], [False] * 5]))
+    causal = torch.tensor(np.triu(np.ones((3, 3), bool), 1))
+    linear = nn.Linear(3, 2).double()
 
     rnn = nn.RNN(3, 2, nonlinearity="relu", num_layers=2, bidirectional=True).double()
     encoder = nn.TransformerEncoderLayer(4, 2, dim_feedforward=6, dropout=0.0).double()
@@ -664,6 +670,22 @@ def _module_cases(torch, r):
         "module_lstm_two_layers": call(lstm2, r(3, 1, 2), named(lstm2), lambda out: out[0]),
         "module_gru": call(gru, r(3, 2, 3), named(gru), lambda out: out[0]),
         "module_multihead_attention": attend(attention, r(2, 3, 4), r(2, 5, 4)),
+        "module_attention_padding_mask_weights": attend(
+            attention,
+            r(2, 3, 4),
+            r(2, 5, 4),
+            output=lambda out: out[0] + out[1].sum(-1, keepdim=True),
+            key_padding_mask=padding,
+        ),
+        "module_attention_causal_per_head": attend(
+            attention,
+            r(2, 3, 4),
+            r(2, 3, 4),
+            output=lambda out: out[1],
+            attn_mask=causal,
+            average_attn_weights=False,
+        ),
+        "module_linear": call(linear, r(4, 3), named(linear), lambda out: out.sin()),
         "module_conv2d_reflect": call(conv, r(1, 2, 4, 4), named(conv)),
         "module_layer_norm": call(norm, r(3, 4), named(norm)),
     }
