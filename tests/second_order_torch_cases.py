@@ -39,6 +39,10 @@ def _graph_cases(torch):
     target = ints(1, 0, 3, 2)
     probs = rng.dirichlet(np.ones(5), 4)
     image = r(2, 3, 5, 5)
+    residual_zero = [np.array([1.0, 2.0, -0.5, 0.3]), np.array([1.0, 1.5, -0.5, 0.3])]
+    # residuals 0, 0.5, -0.5, 0, -1: zeros and the beta = delta = 0.5 corners
+    x3, y3 = np.array([1.0, 4.0, -0.5]), np.array([1.0, 1.5, 0.0])
+    residual_edges = [np.array([1.0, 2.0, -0.5, 0.3, 0.0]), np.array([1.0, 1.5, 0.0, 0.3, 1.0])]
     weight = torch.tensor(np.array([1.0, 2.0, 0.5, 1.5, 3.0]))  # class weights: constants
 
     cases = {
@@ -211,30 +215,24 @@ def _graph_cases(torch):
             [np.array([[0.0, 0.0, 0.0], [1.0, -2.0, 0.5]])],
         ),
         # ---------------------------------------------------------------- losses at 0 residual
-        "mse_zero_residual": (
-            lambda x, y: F.mse_loss(x, y) * x.sum(),
-            [np.array([1.0, 2.0, -0.5, 0.3]), np.array([1.0, 1.5, -0.5, 0.3])],
-        ),
+        "mse_zero_residual": (lambda x, y: F.mse_loss(x, y) * x.sum(), residual_zero),
         "l1_zero_residual": (
             lambda x, y: F.l1_loss(x, y) * x.sum() + F.l1_loss(x, y, reduction="none"),
-            [np.array([1.0, 2.0, -0.5, 0.3]), np.array([1.0, 1.5, -0.5, 0.3])],
+            residual_zero,
         ),
         "smooth_l1_at_0_and_beta": (
             lambda x, y: F.smooth_l1_loss(x, y, beta=0.5, reduction="none") * x,
-            [np.array([1.0, 2.0, -0.5, 0.3, 0.0]), np.array([1.0, 1.5, 0.0, 0.3, 1.0])],
+            residual_edges,
+        ),
+        "huber_at_0_and_delta": (
+            lambda x, y: F.huber_loss(x, y, delta=0.5, reduction="none") * x,
+            residual_edges,
         ),
         "smooth_l1_beta_0": (
             lambda x, y: F.smooth_l1_loss(x, y, beta=0.0) * x.sum(),
             [np.array([1.0, 2.0, -0.5]), np.array([1.0, 1.5, 0.0])],
         ),
-        "huber_at_0_and_delta": (
-            lambda x, y: F.huber_loss(x, y, delta=0.5, reduction="none") * x,
-            [np.array([1.0, 2.0, -0.5, 0.3, 0.0]), np.array([1.0, 1.5, 0.0, 0.3, 1.0])],
-        ),
-        "huber_mean": (
-            lambda x, y: F.huber_loss(x, y, delta=2.0) * x.sum(),
-            [np.array([1.0, 4.0, -0.5]), np.array([1.0, 1.5, 0.0])],
-        ),
+        "huber_mean": (lambda x, y: F.huber_loss(x, y, delta=2.0) * x.sum(), [x3, y3]),
         "bce": (
             lambda p, y: F.binary_cross_entropy(
                 p, y, weight=torch.tensor(np.array([1.0, 2.0, 0.5]))
