@@ -778,6 +778,8 @@ def _functional_cases(torch):
         "func_jacrev_of_jacrev": func.jacrev(func.jacrev(kinked))(x),
         "func_vjp_aux": func.vjp(lambda x: (x.relu() * x, x.sum()), x, has_aux=True)[0::2],
         "func_jvp": func.jvp(lambda x, y: torch.maximum(x, y) * x, (x, y), (v, v)),
+        "func_vmap_grad": func.vmap(func.grad(kinked))(torch.stack([x, y, v])),
+        "func_vmap_hessian": func.vmap(func.hessian(kinked), in_dims=1)(torch.stack([x, y], 1)),
     }
 
 
