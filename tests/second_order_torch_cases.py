@@ -319,6 +319,7 @@ def _graph_cases(torch):
     }
     cases.update(_more_cases(torch, r, ints))
     cases.update(_random_graphs(torch))
+    cases.update(_random_view_graphs(torch))
     cases.update(_module_cases(torch, r))
     return cases
 
@@ -608,6 +609,79 @@ def _random_graphs(torch, count=60, steps=10):
 
         arrays = [np.round(rng.standard_normal((3, 4)) * 2) / 2 for _ in range(3)]
         cases[f"random_graph_{n:02d}"] = (fn, arrays)
+    return cases
+
+
+def _random_view_graphs(torch, count=40, steps=8):
+    """Like _random_graphs, with views, broadcasting, scatters and in-place ops on
+    intermediates (the engine's version counters and PyTorch's rebased history)."""
+    F = torch.nn.functional
+    perm, rows = torch.tensor(np.array([3, 1, 0, 2])), torch.tensor(np.array([2, 0, 0]))
+
+    def setitem(a, b):
+        out = a * 1.0
+        out[0] = b[1]
+        out[:, 1] = b[:, 2] * b[2, 3]
+        return out
+
+    def inplace_chain(a, b):
+        out = a * 2.0
+        out.mul_(b)
+        out.add_(b)
+        out.clamp_(-2.0, 2.0)
+        return out.relu_()  # relu_ keeps its output: nothing writes it afterwards
+
+    unary = [
+        lambda a: a[:, perm],
+        lambda a: a.roll(1, 0).flip(1),
+        lambda a: torch.cat([a[:, 2:], a[:, :2]], 1),
+        lambda a: a.unsqueeze(0).expand(2, 3, 4).sum(0) * 0.5,
+        lambda a: a.t().contiguous().view(3, 4),
+        lambda a: a * a.sum(0, keepdim=True) + a[:, :1],
+        lambda a: (a * 1.0).relu_() + a.abs().sqrt(),
+        lambda a: a.masked_fill(a > 0.5, 0.5),
+        lambda a: a.index_select(0, rows) * a,
+        lambda a: a.gather(1, perm.expand(3, 4)) ** 2,
+        lambda a: torch.stack([a[0], a[2], a[1]]).tanh(),
+        lambda a: a.max(1, keepdim=True).values.expand(3, 4) - a,
+        lambda a: a.cummax(0).values,
+        lambda a: F.pad(a[:, 1:3], (1, 1), mode="replicate"),
+        lambda a: torch.diagonal(a).sum() * a + a.tril(),
+    ]
+    binary = [
+        setitem,
+        inplace_chain,
+        lambda a, b: a.index_add(0, rows, b * 0.5),
+        lambda a, b: a.scatter_add(1, perm.expand(3, 4)[:, :2], b[:, :2]),
+        lambda a, b: a @ b.t() @ a / 4,
+        lambda a, b: torch.where(a > b, a * b, b[0]),
+        lambda a, b: (a.unsqueeze(1) * b.unsqueeze(0).sum(1, keepdim=True)).squeeze(1),
+        lambda a, b: torch.einsum("ij,kj->ik", a, b) @ a / 4,
+        lambda a, b: F.softmax(a + b.mean(0), 1) * b,
+        lambda a, b: torch.maximum(a, b[:1]) + torch.minimum(a, b[:, :1]),
+    ]
+    rng = np.random.default_rng(2114)
+    cases = {}
+    for n in range(count):
+        plan = [
+            (
+                rng.integers(2),
+                rng.integers(len(unary)),
+                rng.integers(len(binary)),
+                rng.integers(99, size=2),
+            )
+            for _ in range(steps)
+        ]
+
+        def fn(*leaves, plan=plan):
+            live = list(leaves)
+            for is_binary, u, b, (i, j) in plan:
+                a = live[i % len(live)]
+                live.append(binary[b](a, live[j % len(live)]) if is_binary else unary[u](a))
+            return live[-1] + live[-2] * live[-3]
+
+        arrays = [np.round(rng.standard_normal((3, 4)) * 2) / 2 for _ in range(3)]
+        cases[f"random_view_graph_{n:02d}"] = (fn, arrays)
     return cases
 
 

@@ -470,50 +470,55 @@ class Where(ArrayFunction):
 
 
 class _Extremum(ArrayFunction):
-    """Shared backward of maximum/minimum: the gradient goes to the input that was picked,
-    split in half where the two are equal (PyTorch's rule)."""
+    """Shared backward of maximum/minimum/fmax/fmin: the gradient goes to the input that
+    was picked, split in half where the two are equal (maximum/minimum). As PyTorch, the
+    input not picked gets an exact 0 (masked_fill, not a product with 0), so a NaN or inf
+    gradient reaches only the input it belongs to."""
 
     @staticmethod
     def _pick(a, b):
         raise NotImplementedError
 
+    @staticmethod
+    def _masks(a, b):
+        """(a not picked, b not picked, tie or None)."""
+        raise NotImplementedError
+
     @classmethod
     def forward(cls, ctx, a, b):
-        ctx.save_for_backward(a, b)
+        ctx.save_for_backward(*cls._masks(a, b))
         return cls._pick(a, b)
 
     @classmethod
     def backward(cls, ctx, grad):
-        a, b = ctx.saved_tensors
-        share_a = cls._share(a, b)
-        da = db = None
-        if ctx.needs_input_grad[0]:
-            da = _same(grad * share_a, grad)
-        if ctx.needs_input_grad[1]:
-            db = _same(grad * (1 - share_a), grad)
+        drop_a, drop_b, tie = ctx.saved_tensors
+        g = grad if tie is None else np.where(tie, grad / 2, grad)
+        da = _same(np.where(drop_a, 0, g), grad) if ctx.needs_input_grad[0] else None
+        db = _same(np.where(drop_b, 0, g), grad) if ctx.needs_input_grad[1] else None
         return da, db
 
 
 class Maximum(_Extremum):
     """out = max(a, b) elementwise (NaN if either is NaN);
-    da = g where a > b, g/2 where a == b;   db = the rest of g."""
+    da = g where a > b, g/2 where a == b;   db = g where b > a, g/2 where a == b
+    (both get g where either is NaN, as PyTorch's masks)."""
 
     _pick = staticmethod(np.maximum)
 
     @staticmethod
-    def _share(a, b):
-        return np.where(a == b, 0.5, (a > b).astype(np.float64))
+    def _masks(a, b):
+        return a < b, a > b, a == b
 
 
 class Minimum(_Extremum):
     """out = min(a, b) elementwise (NaN if either is NaN);
-    da = g where a < b, g/2 where a == b;   db = the rest of g."""
+    da = g where a < b, g/2 where a == b;   db = g where b < a, g/2 where a == b."""
 
     _pick = staticmethod(np.minimum)
 
     @staticmethod
-    def _share(a, b):
-        return np.where(a == b, 0.5, (a < b).astype(np.float64))
+    def _masks(a, b):
+        return a > b, a < b, a == b
 
 
 class Fmax(_Extremum):
@@ -523,8 +528,9 @@ class Fmax(_Extremum):
     _pick = staticmethod(np.fmax)
 
     @staticmethod
-    def _share(a, b):
-        return ((a >= b) | np.isnan(b)).astype(np.float64)
+    def _masks(a, b):
+        keep_a = (a >= b) | np.isnan(b)
+        return ~keep_a, keep_a, None
 
 
 class Fmin(_Extremum):
@@ -534,8 +540,9 @@ class Fmin(_Extremum):
     _pick = staticmethod(np.fmin)
 
     @staticmethod
-    def _share(a, b):
-        return ((a <= b) | np.isnan(b)).astype(np.float64)
+    def _masks(a, b):
+        keep_a = (a <= b) | np.isnan(b)
+        return ~keep_a, keep_a, None
 
 
 class Lerp(ArrayFunction):
