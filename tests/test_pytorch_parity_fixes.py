@@ -377,3 +377,30 @@ def test_padding_and_nearest_resizing_copy_an_inf_without_spreading_it():
     seed = torch.tensor([[[1.0, math.nan, 1.0, 1.0, 1.0, 1.0]]])
     (g,) = torch.autograd.grad(F.pad(x, (1, 1), mode="replicate"), [x], seed)
     np.testing.assert_array_equal(g.numpy(), [[[math.nan, 1.0, 1.0, 2.0]]])
+
+
+def test_clamp_tril_and_extremes_keep_inf_and_nan_where_pytorch_does():
+    inf, nan = math.inf, math.nan
+    # clamp with tensor bounds: an inf gradient goes to the input only, not 0 * inf = NaN
+    x = torch.tensor([0.0, 2.0], requires_grad=True)
+    lo = torch.tensor([0.0, 0.0], requires_grad=True)
+    hi = torch.tensor([1.0, 1.0], requires_grad=True)
+    grads = torch.autograd.grad(torch.clamp(x, lo, hi), [x, lo, hi], torch.tensor([inf, inf]))
+    for g, expected in zip(grads, ([inf, 0.0], [0.0, 0.0], [0.0, inf])):
+        np.testing.assert_array_equal(g.numpy(), expected)
+    # tril/triu: an inf or NaN outside the triangle is 0, and so is its gradient
+    m = torch.tensor([[1.0, inf], [nan, 2.0]], requires_grad=True)
+    np.testing.assert_array_equal(m.tril().detach().numpy(), [[1.0, 0.0], [nan, 2.0]])
+    np.testing.assert_array_equal(m.triu().detach().numpy(), [[1.0, inf], [0.0, 2.0]])
+    (g,) = torch.autograd.grad(m.tril(), [m], torch.tensor([[1.0, nan], [1.0, 1.0]]))
+    np.testing.assert_array_equal(g.numpy(), [[1.0, 0.0], [1.0, 1.0]])
+    assert torch.tensor([[True, True], [True, True]]).triu().dtype == torch.bool
+    # max(), min(), median() over all elements: shared among the NaNs when the result is
+    # NaN, and an inf gradient reaches the ties only (evenly_distribute_backward)
+    v = torch.tensor([1.0, nan, -2.0, nan, -2.0], requires_grad=True)
+    for op in (torch.Tensor.max, torch.Tensor.min, torch.Tensor.median):
+        (g,) = torch.autograd.grad(op(v), [v])
+        np.testing.assert_array_equal(g.numpy(), [0.0, 0.5, 0.0, 0.5, 0.0])
+    w = torch.tensor([1.0, 3.0, -2.0, 3.0, -2.0], requires_grad=True)
+    (g,) = torch.autograd.grad(w.min(), [w], torch.tensor(inf, dtype=torch.float32))
+    np.testing.assert_array_equal(g.numpy(), [0.0, 0.0, inf, 0.0, inf])

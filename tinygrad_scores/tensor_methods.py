@@ -569,7 +569,8 @@ class TensorMethods:
                     "input.numel() == 0. Specify the reduction dim with the "
                     "'dim' argument."
                 )
-            return ops.Amin.apply(self, dim=None)
+            # PyTorch's min() shares among ties as max() and median() do (a NaN: the NaNs)
+            return ops.PickValue.apply(self, value=np.min(self.array))
         dim = _dim(dim, self.ndim)
         indices = self.argmin(dim, keepdim=True)
         return return_types.min(*self._pick_along(indices, dim, keepdim))
@@ -1167,10 +1168,15 @@ class TensorMethods:
         return self.diagonal().sum()
 
     def tril(self, diagonal=0):
-        return self * self.wrap(np.tri(*self.array.shape[-2:], diagonal, bool))
+        return self._keep(np.tri(*self.array.shape[-2:], diagonal, bool))
 
     def triu(self, diagonal=0):
-        return self * self.wrap(~np.tri(*self.array.shape[-2:], diagonal - 1, bool))
+        return self._keep(~np.tri(*self.array.shape[-2:], diagonal - 1, bool))
+
+    def _keep(self, mask):
+        """self where ``mask``, else 0 of self's dtype: a where, not a product, so an inf
+        or NaN outside the mask gives 0, as PyTorch's tril/triu."""
+        return select_where(mask, self, self.wrap(np.zeros((), self.array.dtype)))
 
     # ------------------------------------------------------------------ more elementwise
     def signbit(self):

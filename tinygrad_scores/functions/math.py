@@ -439,13 +439,13 @@ class Clamp(ArrayFunction):
     def backward(ctx, grad):
         a, lo, hi = ctx.saved_tensors
         da = dlo = dhi = None
-        if ctx.needs_input_grad[0]:
-            da = grad * (a >= lo) if lo is not None else grad
-            da = da * (a <= hi) if hi is not None else da
+        if ctx.needs_input_grad[0]:  # where, not a product: an inf gradient gives 0, not NaN
+            da = np.where(a >= lo, grad, 0) if lo is not None else grad
+            da = np.where(a <= hi, da, 0) if hi is not None else da
         if ctx.needs_input_grad[1]:
-            dlo = grad * ((a < lo) if hi is None else (a < lo) & (lo < hi))
+            dlo = np.where((a < lo) if hi is None else (a < lo) & (lo < hi), grad, 0)
         if ctx.needs_input_grad[2]:
-            dhi = grad * ((a > hi) if lo is None else (a > hi) | (hi < lo))
+            dhi = np.where((a > hi) if lo is None else (a > hi) | (hi < lo), grad, 0)
         return tuple(None if d is None else _same(d, grad) for d in (da, dlo, dhi))
 
 
