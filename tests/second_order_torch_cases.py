@@ -11,7 +11,9 @@ gradient of ``sum(out * r)`` (``r`` a fixed weighting) taken with ``create_graph
 and the Hessian-vector product of that gradient with fixed directions ``v`` (a leaf whose
 gradient has no graph gets zeros there, as an unused one). The functional API cases record
 the results of ``torch.autograd.functional`` and ``torch.func`` on such functions, their
-nesting spelt in the key (``functional_cases.flatten``).
+nesting spelt in the key (``functional_cases.flatten``). Seeded random compositions (plain
+ops; views, scatters and in-place ops) run in float64, the plain ones in float32 too; the
+``seed_`` cases record where a NaN or inf gradient goes.
 """
 
 import zlib
@@ -857,6 +859,61 @@ def _functional_cases(torch):
     }
 
 
+def _nonfinite_seed_cases(torch):
+    """Gradients of ops seeded with a NaN at one output and an inf at another: which
+    inputs they reach (PyTorch masks with where / masked_fill, so 0 * inf never makes a
+    NaN elsewhere). Left out, PyTorch's own artefacts: bilinear resizing reads a
+    neighbour with weight 0, cumprod at a zero, and layer/group norm, cross_entropy,
+    hardswish and mish order their products differently."""
+    F = torch.nn.functional
+    idx = torch.tensor(np.array([[0, 0], [1, 3], [2, 2]]))
+    ops = {
+        "clamp": lambda a: a.clamp(-0.5, 0.5),
+        "clamp_tensor": lambda a: torch.clamp(a, a[:1] * 0.5, a[:1] + 1),
+        "relu": F.relu,
+        "hardtanh": F.hardtanh,
+        "leaky_relu": lambda a: F.leaky_relu(a, 0.1),
+        "abs": torch.abs,
+        "sum": lambda a: a.sum(1, keepdim=True).expand(3, 4),
+        "max_dim": lambda a: a.max(1).values,
+        "amax": lambda a: a.amax(1),
+        "max_all": lambda a: a.max() * a,
+        "min_all": lambda a: a.min() * a,
+        "median_dim": lambda a: a.median(1).values,
+        "sort": lambda a: a.sort(1).values,
+        "cumsum": lambda a: a.cumsum(1),
+        "cummax": lambda a: a.cummax(1).values,
+        "softmax": lambda a: F.softmax(a, 1),
+        "where": lambda a: torch.where(a > 0, a, 0.0),
+        "masked_fill": lambda a: a.masked_fill(a > 0, 0.0),
+        "index": lambda a: a[[0, 0, 2]],
+        "gather": lambda a: a.gather(1, idx),
+        "scatter_add": lambda a: a.scatter_add(1, idx, a[:, :2]),
+        "max_pool": lambda a: F.max_pool2d(a[None], 2),
+        "maximum": lambda a: torch.maximum(a, a[:1]) + torch.minimum(a, a[:, :1]),
+        "pad_replicate": lambda a: F.pad(a[None], (1, 1), mode="replicate"),
+        "pad_reflect": lambda a: F.pad(a[None], (2, 1), mode="reflect"),
+        "nearest": lambda a: F.interpolate(a[None], scale_factor=2, mode="nearest"),
+        "tril": lambda a: a.tril(),
+        "triu": lambda a: a.triu(1),
+        "mse": lambda a: F.mse_loss(a, a.flip(0), reduction="none"),
+        "smooth_l1": lambda a: F.smooth_l1_loss(a, a.flip(0), reduction="none"),
+        "nll": lambda a: F.nll_loss(a, torch.tensor(np.array([0, 2, 3])), reduction="none"),
+        "embedding": lambda a: F.embedding(torch.tensor(np.array([0, 0, 2])), a),
+    }
+    x = np.random.default_rng(3).standard_normal((3, 4))
+    x[0, 1] = 0.0
+    found = {}
+    for name, op in ops.items():
+        a = torch.tensor(x, requires_grad=True)
+        out = op(a)
+        seed = np.ones(tuple(out.shape))
+        seed.flat[1], seed.flat[-1] = np.nan, np.inf
+        (g,) = torch.autograd.grad(out, [a], torch.tensor(seed))
+        found[f"seed_{name}|at"], found[f"seed_{name}|grad0"] = x, g.numpy().copy()
+    return found
+
+
 def results(torch, create_graph=True):
     """{key: array} for every case, computed with the library ``torch``; without
     ``create_graph`` only the graph cases' values and first-order gradients."""
@@ -869,4 +926,5 @@ def results(torch, create_graph=True):
         return found
     for name, value in _functional_cases(torch).items():
         found.update({f"{name}|{path}": a for path, a in flatten(value).items()})
+    found.update(_nonfinite_seed_cases(torch))
     return found
