@@ -541,10 +541,36 @@ def _more_cases(torch, r, ints):
     }
 
 
+def _compose(unary, binary, rng, prefix, count, steps):
+    """``count`` graphs of ``steps`` ops drawn by ``rng``: each step applies a unary op to a
+    live value or a binary op to two; three (3, 4) leaves on a grid of 0.5 (zeros, ties)."""
+    cases = {}
+    for n in range(count):
+        plan = [
+            (
+                rng.integers(2),
+                rng.integers(len(unary)),
+                rng.integers(len(binary)),
+                rng.integers(99, size=2),
+            )
+            for _ in range(steps)
+        ]
+
+        def fn(*leaves, plan=plan):
+            live = list(leaves)
+            for is_binary, u, b, (i, j) in plan:
+                a = live[i % len(live)]
+                live.append(binary[b](a, live[j % len(live)]) if is_binary else unary[u](a))
+            return live[-1] + live[-2] * live[-3]
+
+        arrays = [np.round(rng.standard_normal((3, 4)) * 2) / 2 for _ in range(3)]
+        cases[f"{prefix}_{n:02d}"] = (fn, arrays)
+    return cases
+
+
 def _random_graphs(torch, count=60, steps=10):
-    """``count`` graphs of ``steps`` ops drawn from a seeded table: each step applies a
-    unary op to a live value or a binary op to two, all of shape (3, 4); the leaves hold
-    exact zeros and ties (values on a grid of 0.5), so kinks meet compositions."""
+    """Compositions of elementwise ops with kinks, scans, reductions, norms and losses,
+    all of shape (3, 4), so that kinks and ties meet each other's derivatives."""
     F = torch.nn.functional
     unary = [
         lambda a: a.sin(),
@@ -589,29 +615,7 @@ def _random_graphs(torch, count=60, steps=10):
         lambda a, b: F.mse_loss(a, b, reduction="none"),
         lambda a, b: F.smooth_l1_loss(a, b, reduction="none", beta=0.5),
     ]
-    rng = np.random.default_rng(2113)
-    cases = {}
-    for n in range(count):
-        plan = [
-            (
-                rng.integers(2),
-                rng.integers(len(unary)),
-                rng.integers(len(binary)),
-                rng.integers(99, size=2),
-            )
-            for _ in range(steps)
-        ]
-
-        def fn(*leaves, plan=plan):
-            live = list(leaves)
-            for is_binary, u, b, (i, j) in plan:
-                a = live[i % len(live)]
-                live.append(binary[b](a, live[j % len(live)]) if is_binary else unary[u](a))
-            return live[-1] + live[-2] * live[-3]
-
-        arrays = [np.round(rng.standard_normal((3, 4)) * 2) / 2 for _ in range(3)]
-        cases[f"random_graph_{n:02d}"] = (fn, arrays)
-    return cases
+    return _compose(unary, binary, np.random.default_rng(2113), "random_graph", count, steps)
 
 
 def _random_view_graphs(torch, count=40, steps=8):
@@ -662,29 +666,7 @@ def _random_view_graphs(torch, count=40, steps=8):
         lambda a, b: F.softmax(a + b.mean(0), 1) * b,
         lambda a, b: torch.maximum(a, b[:1]) + torch.minimum(a, b[:, :1]),
     ]
-    rng = np.random.default_rng(2114)
-    cases = {}
-    for n in range(count):
-        plan = [
-            (
-                rng.integers(2),
-                rng.integers(len(unary)),
-                rng.integers(len(binary)),
-                rng.integers(99, size=2),
-            )
-            for _ in range(steps)
-        ]
-
-        def fn(*leaves, plan=plan):
-            live = list(leaves)
-            for is_binary, u, b, (i, j) in plan:
-                a = live[i % len(live)]
-                live.append(binary[b](a, live[j % len(live)]) if is_binary else unary[u](a))
-            return live[-1] + live[-2] * live[-3]
-
-        arrays = [np.round(rng.standard_normal((3, 4)) * 2) / 2 for _ in range(3)]
-        cases[f"random_view_graph_{n:02d}"] = (fn, arrays)
-    return cases
+    return _compose(unary, binary, np.random.default_rng(2114), "random_view_graph", count, steps)
 
 
 def _module_cases(torch, r):
