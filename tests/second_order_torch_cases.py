@@ -846,7 +846,7 @@ def _nonfinite_seed_cases(torch):
     inputs they reach (PyTorch masks with where / masked_fill, so 0 * inf never makes a
     NaN elsewhere). Left out, PyTorch's own artefacts: bilinear resizing reads a
     neighbour with weight 0, cumprod at a zero, and layer/group norm, cross_entropy,
-    hardswish and mish order their products differently."""
+    hardswish and mish order their products differently (an inf seed gives NaN or inf)."""
     F = torch.nn.functional
     idx = torch.tensor(np.array([[0, 0], [1, 3], [2, 2]]))
     ops = {
@@ -876,6 +876,8 @@ def _nonfinite_seed_cases(torch):
         "pad_replicate": lambda a: F.pad(a[None], (1, 1), mode="replicate"),
         "pad_reflect": lambda a: F.pad(a[None], (2, 1), mode="reflect"),
         "nearest": lambda a: F.interpolate(a[None], scale_factor=2, mode="nearest"),
+        "unfold": lambda a: F.unfold(a[None, None], 2, padding=1),
+        "fold": lambda a: F.fold(a.reshape(1, 4, 3), (2, 4), 2),
         "tril": lambda a: a.tril(),
         "triu": lambda a: a.triu(1),
         "mse": lambda a: F.mse_loss(a, a.flip(0), reduction="none"),

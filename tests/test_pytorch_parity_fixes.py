@@ -404,3 +404,14 @@ def test_clamp_tril_and_extremes_keep_inf_and_nan_where_pytorch_does():
     w = torch.tensor([1.0, 3.0, -2.0, 3.0, -2.0], requires_grad=True)
     (g,) = torch.autograd.grad(w.min(), [w], torch.tensor(inf, dtype=torch.float32))
     np.testing.assert_array_equal(g.numpy(), [0.0, 0.0, inf, 0.0, inf])
+
+
+def test_unfold_and_fold_move_an_inf_without_spreading_it():
+    """They were convolutions with one-hot kernels: 0 * inf = NaN in every other column."""
+    inf = math.inf
+    x = torch.tensor([[[[1.0, inf, 2.0], [3.0, 4.0, 5.0]]]])
+    np.testing.assert_array_equal(
+        F.unfold(x, 2).numpy(), [[[1.0, inf], [inf, 2.0], [3.0, 4.0], [4.0, 5.0]]]
+    )
+    cols = torch.tensor([[[1.0, inf], [2.0, 3.0], [4.0, 5.0], [6.0, 7.0]]])
+    np.testing.assert_array_equal(F.fold(cols, (2, 3), 2).numpy(), [[[[1, inf, 3], [4, 11, 7]]]])
