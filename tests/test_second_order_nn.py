@@ -530,3 +530,15 @@ def test_relu_gradient_differentiated_through_its_mask_input_only():
     (g,) = ts.autograd.grad(ts.relu(x * x).sum(), x, create_graph=True)
     (g * g).sum().backward()
     np.testing.assert_allclose(x.grad.array, 8 * x.array)  # g = 2x, so d(g.g)/dx = 8x
+
+
+def test_second_derivative_of_a_relu_network_in_its_input_is_zeros():
+    """A ReLU network is piecewise linear in its input: PyTorch's threshold_backward
+    still takes the input, so grad(grad(f, x).sum(), x) is zeros; ours said x was not
+    used in the graph (ReluBackward gave y no gradient; found comparing with PyTorch)."""
+    ts.manual_seed(0)
+    model = ts.nn.Sequential(ts.nn.Linear(3, 4), ts.nn.ReLU(), ts.nn.Linear(4, 1))
+    x = ts.randn(5, 3, requires_grad=True)
+    (g,) = autograd_grad(model(x).sum(), [x], create_graph=True)
+    (h,) = autograd_grad(g.sum(), [x])
+    np.testing.assert_array_equal(h.numpy(), np.zeros((5, 3)))

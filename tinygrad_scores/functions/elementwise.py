@@ -92,10 +92,13 @@ class ReLU(ArrayFunction):
 class ReluBackward(ArrayFunction):
     """ReLU's gradient: out = g * (y > 0), y = relu(a) (PyTorch's threshold_backward).
     Linear in g with a piecewise-constant mask:  dg = gg * (y > 0) (ReluBackward again),
-    dy = 0.  Kernel: relu.py."""
+    dy = 0, a zero array as PyTorch's (not None): the gradient of a ReLU network still
+    depends on its input, and a second derivative in it is zeros, not "unused".
+    Kernel: relu.py."""
 
     @staticmethod
     def forward(ctx, grad, y):
+        ctx.y_like = (y.shape, y.dtype)
         if ctx.needs(0):
             ctx.save_for_backward(y)
         if y.dtype.type not in _KERNEL_DTYPES:
@@ -108,10 +111,11 @@ class ReluBackward(ArrayFunction):
 
     @staticmethod
     def backward(ctx, gg):
-        if not ctx.needs_input_grad[0]:  # only y wants a gradient, and it is zero
-            return None, None
+        dy = np.zeros(*ctx.y_like) if ctx.needs_input_grad[1] else None
+        if not ctx.needs_input_grad[0]:
+            return None, dy
         (y,) = ctx.saved_tensors
-        return call_op(ReluBackward, gg, y), None
+        return call_op(ReluBackward, gg, y), dy
 
 
 def sigmoid(x):
