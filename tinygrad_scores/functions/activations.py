@@ -8,7 +8,7 @@ import numpy as np
 from ..autograd import ArrayFunction
 from ..kernels import special
 from ._common import _KERNEL_DTYPES, _contiguous, call_op
-from .elementwise import sigmoid
+from .elementwise import sigmoid, tied_to
 
 __all__ = [
     "Erf",
@@ -80,14 +80,14 @@ class LeakyReLU(ArrayFunction):
     @staticmethod
     def forward(ctx, a, negative_slope=0.01):
         positive = a > 0
-        ctx.save_for_backward(positive)
+        ctx.save_for_backward(positive, a)  # a: the gradient is tied to it (TiedTo)
         ctx.slope = negative_slope
         return np.where(positive, a, a * a.dtype.type(negative_slope))
 
     @staticmethod
     def backward(ctx, grad):
-        (positive,) = ctx.saved_tensors
-        return np.where(positive, grad, grad * ctx.slope)
+        positive, a = ctx.saved_tensors
+        return tied_to(np.where(positive, grad, grad * ctx.slope), a)
 
 
 class PReLU(ArrayFunction):
@@ -117,14 +117,16 @@ class PReLUBackward(ArrayFunction):
     @staticmethod
     def forward(ctx, grad, a, w):
         ctx.save_for_backward(a, w if ctx.needs(0) else None, grad if ctx.needs(2) else None)
+        ctx.a_like = (a.shape, a.dtype)
         return np.where(a > 0, grad, grad * w)
 
     @staticmethod
     def backward(ctx, gg):
         a, w, grad = ctx.saved_tensors
         dg = np.where(a >= 0, gg, gg * w) if ctx.needs_input_grad[0] else None
+        da = np.zeros(*ctx.a_like) if ctx.needs_input_grad[1] else None
         dw = np.where(a >= 0, 0, gg * grad) if ctx.needs_input_grad[2] else None
-        return dg, None, dw
+        return dg, da, dw
 
 
 class ELU(ArrayFunction):
@@ -198,11 +200,11 @@ class Hardtanh(ArrayFunction):
 
     @staticmethod
     def forward(ctx, a, min_val=-1.0, max_val=1.0):
-        ctx.save_for_backward((a > min_val) & (a < max_val))
+        ctx.save_for_backward((a > min_val) & (a < max_val), a)  # a: for TiedTo
         # np.clip keeps NaN, as PyTorch
         return np.clip(a, a.dtype.type(min_val), a.dtype.type(max_val))
 
     @staticmethod
     def backward(ctx, grad):
-        (inside,) = ctx.saved_tensors
-        return np.where(inside, grad, 0)
+        inside, a = ctx.saved_tensors
+        return tied_to(np.where(inside, grad, 0), a)

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .. import kernels
+from .. import autograd, kernels
 from ..autograd import ArrayFunction
 from ._common import _KERNEL_DTYPES, call_op, kernel_array
 
@@ -54,8 +54,30 @@ class Sqrt(ArrayFunction):
             return grad / (2 * out)
 
 
+class TiedTo(ArrayFunction):
+    """out = v, read as a function of v and of a whose slope in a is 0:  dv = g,  da = 0.
+    The gradient of a piecewise-linear op (leaky_relu, hardtanh, abs) depends on its input
+    only through a mask; PyTorch's backward ops still take the input, so a second
+    derivative in it is zeros, where untied autograd.grad says it was not used."""
+
+    @staticmethod
+    def forward(ctx, v, a):
+        ctx.a_like = (a.shape, a.dtype)
+        return np.array(v)
+
+    @staticmethod
+    def backward(ctx, grad):
+        da = np.zeros(*ctx.a_like) if ctx.needs_input_grad[1] else None
+        return (grad if ctx.needs_input_grad[0] else None), da
+
+
+def tied_to(value, a):
+    """``value`` tied to ``a`` with slope 0 under create_graph (TiedTo); arrays unchanged."""
+    return TiedTo.apply(value, a) if isinstance(value, autograd.Tensor) else value
+
+
 class Abs(ArrayFunction):
-    """out = |a|;   da = g * sign(a)   (0 at a == 0, as PyTorch)."""
+    """out = |a|;   da = g * sign(a)   (0 at a == 0, as PyTorch; tied to a, TiedTo)."""
 
     @staticmethod
     def forward(ctx, a):
@@ -65,7 +87,7 @@ class Abs(ArrayFunction):
     @staticmethod
     def backward(ctx, grad):
         (a,) = ctx.saved_tensors
-        return grad * np.sign(a)
+        return tied_to(grad * np.sign(a), a)
 
 
 class ReLU(ArrayFunction):
