@@ -440,3 +440,17 @@ def test_an_element_read_by_index_and_broadcast_has_both_derivatives():
     (h,) = ts.autograd.grad((g * g).sum(), [b])  # 3 b23**2 + (sum b[:, 2])**2
     expected[:, 2], expected[2, 3] = 36.0, 66.0
     np.testing.assert_array_equal(h.numpy(), expected)
+
+
+def test_a_write_by_index_drops_a_nan_gradient_under_create_graph_too():
+    """out[0] = y: the old row 0's gradient is an exact 0, also on tensors (it was a
+    product with a 0/1 mask, so a NaN there survived as 0 * NaN; found by the side-by-side
+    probe of random view graphs)."""
+    x = leaf64(np.arange(8.0).reshape(2, 4))
+    seed = np.ones((2, 4))
+    seed[0, 3] = np.nan
+    for create_graph in (False, True):
+        out = x * 1.0
+        out[0] = x[1]
+        (g,) = ts.autograd.grad(out, [x], ts.tensor(seed), create_graph=create_graph)
+        np.testing.assert_array_equal(g.detach().numpy(), [[0, 0, 0, 0], [2, 2, 2, np.nan]])

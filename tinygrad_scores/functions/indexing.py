@@ -44,16 +44,16 @@ def add_at(shape, index, grad, unique=False):
 
 def zero_at(grad, index):
     """``grad`` with the positions ``index`` set to 0 (the gradient of what a write
-    replaced); on Tensors a product with a constant mask, so it stays differentiable."""
+    replaced); on Tensors a where with a constant mask, so it stays differentiable."""
     if isinstance(grad, np.ndarray):
         out = np.array(grad)
         out[index] = 0
         return out
     if not isinstance(grad, autograd.Tensor):  # a NumPy scalar
         return zero_at(np.asarray(grad), index)
-    mask = np.ones(grad.shape, grad.array.dtype)
-    mask[index] = 0
-    return grad * mask
+    keep = np.ones(grad.shape, bool)
+    keep[index] = False
+    return np.where(keep, grad, 0)  # not a product: a NaN there must not survive as 0 * NaN
 
 
 class Gather(ArrayFunction):
