@@ -768,9 +768,10 @@ def _evaluate(torch, name, fn, arrays, create_graph=True, dtype="float64"):
         found[f"{name}|grad{i}"] = np.zeros_like(a) if g is None else g.detach().numpy().copy()
     if not create_graph:
         return found
+    directions = [rng.standard_normal(a.shape) for a in arrays]  # drawn whatever is used
     terms = [
-        (g * tensor(rng.standard_normal(a.shape))).sum()
-        for g, a in zip(grads, arrays)
+        (g * tensor(v)).sum()
+        for g, v in zip(grads, directions)
         if g is not None and g.requires_grad
     ]
     try:
