@@ -92,20 +92,29 @@ def test_step_lr_accepts_a_float_step_size():
 
 
 def test_clamp_gradient_at_its_edges_is_pytorchs():
-    """PyTorch 2: a number bound keeps a tie (the input's gradient there is 0); a tensor
-    bound splits it in half with the input."""
+    """PyTorch 2.13 (clamp_backward, clamp_backward_min_max): a tie goes to the input, with
+    a number bound or a tensor one; a tensor bound gets the gradient only strictly outside
+    (min only while min < max; max also wherever max < min). Found by
+    tests/test_second_order_vs_torch.py (clamp_at_bounds): ties used to go to the bound."""
     x = torch.tensor([0.0, 0.5, 1.0, 2.0], requires_grad=True)
     x.clamp(0, 1).sum().backward()
-    np.testing.assert_array_equal(x.grad.array, [0.0, 1.0, 0.0, 0.0])
+    np.testing.assert_array_equal(x.grad.array, [1.0, 1.0, 1.0, 0.0])
     x = torch.tensor([0.0, 0.5, 1.0, 2.0, -1.0], requires_grad=True)
     lo = torch.zeros(5, requires_grad=True)
     hi = torch.ones(5, requires_grad=True)
     torch.clamp(x, lo, hi).sum().backward()
-    np.testing.assert_array_equal(x.grad.array, [0.5, 1.0, 0.5, 0.0, 0.0])
-    np.testing.assert_array_equal(lo.grad.array, [0.5, 0.0, 0.0, 0.0, 1.0])
-    np.testing.assert_array_equal(hi.grad.array, [0.0, 0.0, 0.5, 1.0, 0.0])
+    np.testing.assert_array_equal(x.grad.array, [1.0, 1.0, 1.0, 0.0, 0.0])
+    np.testing.assert_array_equal(lo.grad.array, [0.0, 0.0, 0.0, 0.0, 1.0])
+    np.testing.assert_array_equal(hi.grad.array, [0.0, 0.0, 0.0, 1.0, 0.0])
+    x = torch.tensor([0.5, -1.0, 3.0], requires_grad=True)
+    lo = torch.tensor([1.0, 1.0, 1.0], requires_grad=True)
+    hi = torch.tensor([0.0, 0.0, 0.0], requires_grad=True)
+    torch.clamp(x, lo, hi).sum().backward()  # min > max: every element is max, max gets it
+    np.testing.assert_array_equal(x.grad.array, [0.0, 0.0, 0.0])
+    np.testing.assert_array_equal(lo.grad.array, [0.0, 0.0, 0.0])
+    np.testing.assert_array_equal(hi.grad.array, [1.0, 1.0, 1.0])
     y = torch.tensor([0.0, 1.0], requires_grad=True)
-    y.clamp(1, 0).sum().backward()  # min > max: every element is max
+    y.clamp(1, 0).sum().backward()  # number bounds, min > max: no tie, no gradient
     np.testing.assert_array_equal(y.grad.array, [0.0, 0.0])
 
 

@@ -329,3 +329,89 @@ def test_missing_optim_names_say_so(module, name, full):
     assert not hasattr(owner, name)  # still an AttributeError for hasattr / getattr
     with pytest.raises(AttributeError):
         owner._private_helper  # noqa: B018
+
+
+# ------------------------------------------------------------- inf and NaN stay local
+# Found by tests/test_second_order_vs_torch.py (random_view_graph_22): a NaN gradient
+# spread to inputs PyTorch leaves untouched. Values from PyTorch 2.13.
+
+
+def test_maximum_family_gradients_keep_nan_where_pytorch_does():
+    inf, nan = math.inf, math.nan
+    a = torch.tensor([1.0, nan, 2.0, 3.0], requires_grad=True)
+    b = torch.tensor([1.0, 1.0, nan, 1.0], requires_grad=True)
+    expected = {
+        torch.maximum: ([0.5, 1, 1, 1], [0.5, 1, 1, 0]),  # a NaN: both get g
+        torch.minimum: ([0.5, 1, 1, 0], [0.5, 1, 1, 1]),
+        torch.fmax: ([1, 0, 1, 1], [0, 1, 0, 0]),
+        torch.fmin: ([1, 0, 1, 0], [0, 1, 0, 1]),
+    }
+    for op, (da, db) in expected.items():
+        ga, gb = torch.autograd.grad(op(a, b).sum(), [a, b])
+        np.testing.assert_array_equal(ga.numpy(), da)
+        np.testing.assert_array_equal(gb.numpy(), db)
+    # an inf gradient reaches only the input that was picked: 0, not 0 * inf = NaN
+    x = torch.tensor([2.0, -1.0], requires_grad=True)
+    y = torch.tensor([1.0, 1.0], requires_grad=True)
+    gx, gy = torch.autograd.grad(torch.maximum(x, y), [x, y], torch.tensor([inf, inf]))
+    np.testing.assert_array_equal(gx.numpy(), [inf, 0.0])
+    np.testing.assert_array_equal(gy.numpy(), [0.0, inf])
+
+
+def test_padding_and_nearest_resizing_copy_an_inf_without_spreading_it():
+    x = torch.tensor([[[1.0, math.inf, 2.0, 3.0]]], requires_grad=True)
+    inf = math.inf
+    np.testing.assert_array_equal(
+        F.pad(x, (1, 1), mode="replicate").detach().numpy(), [[[1, 1, inf, 2, 3, 3]]]
+    )
+    np.testing.assert_array_equal(
+        F.pad(x, (1, 1), mode="reflect").detach().numpy(), [[[inf, 1, inf, 2, 3, 2]]]
+    )
+    np.testing.assert_array_equal(
+        F.pad(x, (1, 1), mode="circular").detach().numpy(), [[[3, 1, inf, 2, 3, 1]]]
+    )
+    np.testing.assert_array_equal(
+        F.interpolate(x, scale_factor=2, mode="nearest").detach().numpy(),
+        [[[1, 1, inf, inf, 2, 2, 3, 3]]],
+    )
+    seed = torch.tensor([[[1.0, math.nan, 1.0, 1.0, 1.0, 1.0]]])
+    (g,) = torch.autograd.grad(F.pad(x, (1, 1), mode="replicate"), [x], seed)
+    np.testing.assert_array_equal(g.numpy(), [[[math.nan, 1.0, 1.0, 2.0]]])
+
+
+def test_clamp_tril_and_extremes_keep_inf_and_nan_where_pytorch_does():
+    inf, nan = math.inf, math.nan
+    # clamp with tensor bounds: an inf gradient goes to the input only, not 0 * inf = NaN
+    x = torch.tensor([0.0, 2.0], requires_grad=True)
+    lo = torch.tensor([0.0, 0.0], requires_grad=True)
+    hi = torch.tensor([1.0, 1.0], requires_grad=True)
+    grads = torch.autograd.grad(torch.clamp(x, lo, hi), [x, lo, hi], torch.tensor([inf, inf]))
+    for g, expected in zip(grads, ([inf, 0.0], [0.0, 0.0], [0.0, inf])):
+        np.testing.assert_array_equal(g.numpy(), expected)
+    # tril/triu: an inf or NaN outside the triangle is 0, and so is its gradient
+    m = torch.tensor([[1.0, inf], [nan, 2.0]], requires_grad=True)
+    np.testing.assert_array_equal(m.tril().detach().numpy(), [[1.0, 0.0], [nan, 2.0]])
+    np.testing.assert_array_equal(m.triu().detach().numpy(), [[1.0, inf], [0.0, 2.0]])
+    (g,) = torch.autograd.grad(m.tril(), [m], torch.tensor([[1.0, nan], [1.0, 1.0]]))
+    np.testing.assert_array_equal(g.numpy(), [[1.0, 0.0], [1.0, 1.0]])
+    assert torch.tensor([[True, True], [True, True]]).triu().dtype == torch.bool
+    # max(), min(), median() over all elements: shared among the NaNs when the result is
+    # NaN, and an inf gradient reaches the ties only (evenly_distribute_backward)
+    v = torch.tensor([1.0, nan, -2.0, nan, -2.0], requires_grad=True)
+    for op in (torch.Tensor.max, torch.Tensor.min, torch.Tensor.median):
+        (g,) = torch.autograd.grad(op(v), [v])
+        np.testing.assert_array_equal(g.numpy(), [0.0, 0.5, 0.0, 0.5, 0.0])
+    w = torch.tensor([1.0, 3.0, -2.0, 3.0, -2.0], requires_grad=True)
+    (g,) = torch.autograd.grad(w.min(), [w], torch.tensor(inf, dtype=torch.float32))
+    np.testing.assert_array_equal(g.numpy(), [0.0, 0.0, inf, 0.0, inf])
+
+
+def test_unfold_and_fold_move_an_inf_without_spreading_it():
+    """They were convolutions with one-hot kernels: 0 * inf = NaN in every other column."""
+    inf = math.inf
+    x = torch.tensor([[[[1.0, inf, 2.0], [3.0, 4.0, 5.0]]]])
+    np.testing.assert_array_equal(
+        F.unfold(x, 2).numpy(), [[[1.0, inf], [inf, 2.0], [3.0, 4.0], [4.0, 5.0]]]
+    )
+    cols = torch.tensor([[[1.0, inf], [2.0, 3.0], [4.0, 5.0], [6.0, 7.0]]])
+    np.testing.assert_array_equal(F.fold(cols, (2, 3), 2).numpy(), [[[[1, inf, 3], [4, 11, 7]]]])

@@ -114,6 +114,30 @@ def hardtanh_off_its_corners(data):
     return (lambda a: F.hardtanh(a, -0.5, 0.5) * a), [leaf64(x)]
 
 
+@case("TiedTo")
+def piecewise_linear_gradients_tied_to_their_input(data):
+    x = off_kinks(_array(data, -2, 2), 0.1)
+    x = np.where(np.abs(np.abs(x) - 1.0) < 0.1, x * 1.3, x)  # off hardtanh's corners
+    return (lambda a: a.abs() * a + F.leaky_relu(a, 0.2) * a + F.hardtanh(a) * a), [leaf64(x)]
+
+
+def test_second_derivative_of_piecewise_linear_ops_in_their_input_is_zeros():
+    """PyTorch's leaky_relu/hardtanh/abs backward ops take the input: grad of their
+    gradient in it is zeros; ours said the input was not used in the graph."""
+    x = leaf64(np.array([1.5, -2.0, 0.5]))
+    for op in (lambda a: F.leaky_relu(a, 0.1), F.hardtanh, F.relu6, ts.abs):
+        (g,) = ts.autograd.grad(op(x * 2.0).sum(), [x], create_graph=True)
+        (h,) = ts.autograd.grad(g.sum(), [x])
+        np.testing.assert_array_equal(h.numpy(), [0.0, 0.0, 0.0])
+
+
+@case("PReLU")
+def prelu_one_and_per_channel_weights(data):
+    x = off_kinks(_array(data, -2, 2, (2, 3, 2)), 0.1)
+    w = _array(data, -0.5, 0.5, data.draw(st.sampled_from([(1,), (3,)])))
+    return (lambda a, b: F.prelu(a, b) * a), [leaf64(x), leaf64(w)]
+
+
 @case("Add", "Sub", "Mul", "Div")
 def arithmetic_broadcast(data):
     a, b = _pair(data, 0.5, 2.0)

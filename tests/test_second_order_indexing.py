@@ -424,3 +424,33 @@ def test_std_of_two_values_is_linear_so_its_hessian_is_zero():
     for i in range(2):
         (row,) = ts.autograd.grad(g[i], x, retain_graph=True)
         np.testing.assert_allclose(row.array, [0.0, 0.0], atol=1e-12)
+
+
+def test_an_element_read_by_index_and_broadcast_has_both_derivatives():
+    """b[2, 3] is 0-d; multiplied by a row its gradient is summed back to shape () by the
+    engine, a NumPy scalar, which indexing's backward took for a tensor (AttributeError,
+    in a plain backward too; found by the side-by-side case random_view_graph_02).
+    y = sum(b[:, 2] * b[2, 3]):  dy/db[:, 2] = b[2, 3],  dy/db[2, 3] = sum(b[:, 2])."""
+    b = leaf64(np.arange(12.0).reshape(3, 4))
+    (b[:, 2] * b[2, 3]).sum().backward()
+    expected = np.zeros((3, 4))
+    expected[:, 2], expected[2, 3] = 11.0, 18.0
+    np.testing.assert_array_equal(b.grad.numpy(), expected)
+    (g,) = ts.autograd.grad((b[:, 2] * b[2, 3]).sum(), [b], create_graph=True)
+    (h,) = ts.autograd.grad((g * g).sum(), [b])  # 3 b23**2 + (sum b[:, 2])**2
+    expected[:, 2], expected[2, 3] = 36.0, 66.0
+    np.testing.assert_array_equal(h.numpy(), expected)
+
+
+def test_a_write_by_index_drops_a_nan_gradient_under_create_graph_too():
+    """out[0] = y: the old row 0's gradient is an exact 0, also on tensors (it was a
+    product with a 0/1 mask, so a NaN there survived as 0 * NaN; found by the side-by-side
+    probe of random view graphs)."""
+    x = leaf64(np.arange(8.0).reshape(2, 4))
+    seed = np.ones((2, 4))
+    seed[0, 3] = np.nan
+    for create_graph in (False, True):
+        out = x * 1.0
+        out[0] = x[1]
+        (g,) = ts.autograd.grad(out, [x], ts.tensor(seed), create_graph=create_graph)
+        np.testing.assert_array_equal(g.detach().numpy(), [[0, 0, 0, 0], [2, 2, 2, np.nan]])

@@ -72,6 +72,25 @@ def relu_backward_twice(data):
     return _gradient_of(lambda a: a.relu() * a), [leaf64(x), leaf64(_array(data, shape))]
 
 
+@case("PReLUBackward")
+def prelu_backward_twice(data):
+    shape = (2, 3, 2)
+    x = off_kinks(_array(data, shape))
+    w = leaf64(_array(data, (3,), -0.5, 0.5))
+    return _gradient_of(F.prelu), [leaf64(x), w, leaf64(_array(data, shape))]
+
+
+def test_prelu_second_derivative_at_zero_is_pytorchs():
+    """PyTorch's _prelu_kernel_backward gives g * w at a == 0, but its own derivatives take
+    a == 0 on the side a >= 0: d(da)/dg is 1 there and the mixed d(da)/dw, d(dw)/da are 0.
+    So the Hessian of prelu(x, w) * x at x = 0 is 1 + w (found by the side-by-side case
+    prelu_at_0; where() gave 2 w and a mixed 1)."""
+    x, w = leaf64(np.array([0.0, -1.0, 1.0])), leaf64(np.array([0.25]))
+    hxx, hxw = ts.autograd.functional.hessian(lambda a, b: (F.prelu(a, b) * a).sum(), (x, w))[0]
+    np.testing.assert_array_equal(hxx.numpy(), np.diag([1.25, 0.5, 2.0]))
+    np.testing.assert_array_equal(hxw.numpy(), [[0.0], [-2.0], [0.0]])
+
+
 @case("GELU")
 def gelu(data):
     approximate = data.draw(st.sampled_from(["none", "tanh"]))
@@ -199,6 +218,27 @@ def binary_cross_entropy(data):
     p, y = leaf64(_array(data, shape, 0.05, 0.95)), leaf64(_array(data, shape, 0.0, 1.0))
     w = ts.tensor(_array(data, shape[-1:], 0.5, 2.0))
     return (lambda a, b: F.binary_cross_entropy(a, b, weight=w)), [p, y]
+
+
+@case("BinaryCrossEntropyBackward")
+def binary_cross_entropy_backward_twice(data):
+    shape = _shape(data)
+    p, y = leaf64(_array(data, shape, 0.05, 0.95)), leaf64(_array(data, shape, 0.0, 1.0))
+    fn = _gradient_of(lambda a, b: F.binary_cross_entropy(a, b, reduction="sum"))
+    return fn, [p, y, leaf64(np.array(data.draw(st.floats(0.5, 2.0))))]
+
+
+def test_binary_cross_entropy_second_derivative_at_a_saturated_probability_is_pytorchs():
+    """At p = 0 with y = 0 and p = 1 with y = 1 (a sigmoid saturated in float) PyTorch's
+    second derivative (p**2 - 2 p y + y) / ((p + eps)**2 (1 - p + eps)**2) is 0, where
+    differentiating the clamped first derivative gave 1 / eps = 1e12 (found by the
+    side-by-side case bce_at_0_and_1); inside (0, 1) it is 1 / p**2 or 1 / (1 - p)**2."""
+    p = leaf64(np.array([0.0, 1.0, 0.5, 0.25]))
+    y = ts.tensor(np.array([0.0, 1.0, 1.0, 0.0]))
+    (g,) = autograd_grad(F.binary_cross_entropy(p, y, reduction="sum"), [p], create_graph=True)
+    (h,) = autograd_grad(g.sum(), [p])
+    np.testing.assert_allclose(g.detach().numpy(), [0.0, 0.0, -2.0, 1 / 0.75], rtol=1e-10)
+    np.testing.assert_allclose(h.numpy(), [0.0, 0.0, 4.0, 1 / 0.75**2], rtol=1e-10)
 
 
 @case("BinaryCrossEntropyWithLogits")
@@ -490,3 +530,15 @@ def test_relu_gradient_differentiated_through_its_mask_input_only():
     (g,) = ts.autograd.grad(ts.relu(x * x).sum(), x, create_graph=True)
     (g * g).sum().backward()
     np.testing.assert_allclose(x.grad.array, 8 * x.array)  # g = 2x, so d(g.g)/dx = 8x
+
+
+def test_second_derivative_of_a_relu_network_in_its_input_is_zeros():
+    """A ReLU network is piecewise linear in its input: PyTorch's threshold_backward
+    still takes the input, so grad(grad(f, x).sum(), x) is zeros; ours said x was not
+    used in the graph (ReluBackward gave y no gradient; found comparing with PyTorch)."""
+    ts.manual_seed(0)
+    model = ts.nn.Sequential(ts.nn.Linear(3, 4), ts.nn.ReLU(), ts.nn.Linear(4, 1))
+    x = ts.randn(5, 3, requires_grad=True)
+    (g,) = autograd_grad(model(x).sum(), [x], create_graph=True)
+    (h,) = autograd_grad(g.sum(), [x])
+    np.testing.assert_array_equal(h.numpy(), np.zeros((5, 3)))

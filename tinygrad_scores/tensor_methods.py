@@ -380,13 +380,12 @@ class TensorMethods:
         tensor. Where min > max every element is max, as PyTorch."""
         if min is None and max is None:
             raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
-        numbers = tuple(b is not None and not isinstance(b, TensorMethods) for b in (min, max))
         lo, hi = (_bound(self, b) for b in (min, max))
         out = self
         if any(isinstance(b, TensorMethods) and b.dtype != self.dtype for b in (lo, hi)):
             dtype = dtypes.result_type(self, *(b for b in (lo, hi) if b is not None))
             out, lo, hi = (None if b is None else b.type(dtype) for b in (self, lo, hi))
-        return ops.Clamp.apply(out, lo, hi, numbers=numbers)
+        return ops.Clamp.apply(out, lo, hi)
 
     clip = clamp
 
@@ -570,7 +569,8 @@ class TensorMethods:
                     "input.numel() == 0. Specify the reduction dim with the "
                     "'dim' argument."
                 )
-            return ops.Amin.apply(self, dim=None)
+            # PyTorch's min() shares among ties as max() and median() do (a NaN: the NaNs)
+            return ops.PickValue.apply(self, value=np.min(self.array))
         dim = _dim(dim, self.ndim)
         indices = self.argmin(dim, keepdim=True)
         return return_types.min(*self._pick_along(indices, dim, keepdim))
@@ -1168,10 +1168,15 @@ class TensorMethods:
         return self.diagonal().sum()
 
     def tril(self, diagonal=0):
-        return self * self.wrap(np.tri(*self.array.shape[-2:], diagonal, bool))
+        return self._keep(np.tri(*self.array.shape[-2:], diagonal, bool))
 
     def triu(self, diagonal=0):
-        return self * self.wrap(~np.tri(*self.array.shape[-2:], diagonal - 1, bool))
+        return self._keep(~np.tri(*self.array.shape[-2:], diagonal - 1, bool))
+
+    def _keep(self, mask):
+        """self where ``mask``, else 0 of self's dtype: a where, not a product, so an inf
+        or NaN outside the mask gives 0, as PyTorch's tril/triu."""
+        return select_where(mask, self, self.wrap(np.zeros((), self.array.dtype)))
 
     # ------------------------------------------------------------------ more elementwise
     def signbit(self):

@@ -182,7 +182,8 @@ NOTES = {
     "torch.einsum": "explicit subscripts only: no '...', no letter repeated in one operand "
     "(diagonals such as 'ii->')",
     "torch.norm": "vector norms (p = 2, 'fro', 1, inf, -inf, 0, any number) over any dims; "
-    "no matrix norms such as 'nuc'",
+    "no matrix norms such as 'nuc'; at a zero norm the second derivative is 0, not "
+    "PyTorch's NaN (pytorch/functorch#1097)",
     "torch.scatter": "`reduce='add'` only; `reduce='multiply'` raises NotImplementedError",
     "torch.Tensor.view": "refuses a non-contiguous layout as PyTorch does; `view(dtype)` is "
     "not provided",
@@ -219,6 +220,15 @@ NOTES = {
     "torch.vmap": "`torch.func.vmap`",
     "torch.Tensor.__getitem__": "integer, slice, mask and integer-array indexing; PyTorch's "
     "placement of advanced-index dims",
+    # second derivatives where PyTorch's is a NaN artefact (tests/test_second_order_vs_torch.py)
+    "torch.nn.functional.normalize": "the second derivative at a zero row is that of x / eps "
+    "(PyTorch's is NaN, from its norm's double backward)",
+    "torch.nn.functional.cosine_similarity": "the second derivative at a zero row is that of "
+    "x / eps (PyTorch's is NaN)",
+    "torch.nn.functional.poisson_nll_loss": "with `full=True` the target's gradient at a "
+    "target of 0 is finite (PyTorch's is NaN: 0 * log 0 under its mask)",
+    "torch.nn.functional.hardsigmoid": "the float64 gradient uses 1/6 exactly (PyTorch's CPU "
+    "kernel multiplies by float32's 1/6); differentiable twice (PyTorch's is not)",
 }
 
 

@@ -8,9 +8,19 @@ import numpy as np
 from ..autograd import ArrayFunction
 from ..kernels import special
 from ._common import _KERNEL_DTYPES, _contiguous, call_op
-from .elementwise import sigmoid
+from .elementwise import sigmoid, tied_to
 
-__all__ = ["Erf", "Softplus", "LeakyReLU", "ELU", "GELU", "SiLU", "Hardtanh"]
+__all__ = [
+    "Erf",
+    "Softplus",
+    "LeakyReLU",
+    "PReLU",
+    "PReLUBackward",
+    "ELU",
+    "GELU",
+    "SiLU",
+    "Hardtanh",
+]
 
 _SQRT_2 = math.sqrt(2.0)
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
@@ -43,21 +53,24 @@ class Erf(ArrayFunction):
 
 class Softplus(ArrayFunction):
     """out = log(1 + exp(beta * a)) / beta, or a itself where beta * a > threshold
-    (PyTorch's linear region);   da = g * sigmoid(beta * a) there, g in the linear region."""
+    (PyTorch's linear region);   da = g * sigmoid(beta * a) there, g in the linear region.
+    At beta * a == threshold the slope sigmoid(threshold) is a constant: PyTorch's second
+    derivative there is 0 (softplus_double_backward masks beta * a < threshold)."""
 
     @staticmethod
     def forward(ctx, a, beta=1.0, threshold=20.0):
         z = a * a.dtype.type(beta)
-        linear = z > threshold
-        ctx.save_for_backward(a, linear)
-        ctx.beta = beta
+        linear, edge = z > threshold, z == threshold
+        ctx.save_for_backward(a, linear, edge)
+        ctx.beta, ctx.threshold = beta, threshold
         soft = (np.logaddexp(0, z) / a.dtype.type(beta)).astype(a.dtype, copy=False)
         return np.where(linear, a, soft)
 
     @staticmethod
     def backward(ctx, grad):
-        a, linear = ctx.saved_tensors
-        return np.where(linear, grad, grad * sigmoid(a * ctx.beta))
+        a, linear, edge = ctx.saved_tensors
+        at_edge = 1 / (1 + math.exp(-ctx.threshold))
+        return np.where(linear, grad, grad * np.where(edge, at_edge, sigmoid(a * ctx.beta)))
 
 
 class LeakyReLU(ArrayFunction):
@@ -67,32 +80,73 @@ class LeakyReLU(ArrayFunction):
     @staticmethod
     def forward(ctx, a, negative_slope=0.01):
         positive = a > 0
-        ctx.save_for_backward(positive)
+        ctx.save_for_backward(positive, a)  # a: the gradient is tied to it (TiedTo)
         ctx.slope = negative_slope
         return np.where(positive, a, a * a.dtype.type(negative_slope))
 
     @staticmethod
     def backward(ctx, grad):
-        (positive,) = ctx.saved_tensors
-        return np.where(positive, grad, grad * ctx.slope)
+        positive, a = ctx.saved_tensors
+        return tied_to(np.where(positive, grad, grad * ctx.slope), a)
+
+
+class PReLU(ArrayFunction):
+    """out = a if a > 0 else w * a (w broadcast against a);
+    da = g, or g * w where a <= 0 (PReLUBackward, an op of its own);
+    dw = g * a where a < 0 (0 at a == 0 anyway, and so is its derivative in a there, as
+    PyTorch's _prelu_kernel_backward's derivative: where(a >= 0, 0, ...))."""
+
+    @staticmethod
+    def forward(ctx, a, w):
+        ctx.save_for_backward(a, w if ctx.needs(0) else None)
+        return np.where(a > 0, a, w * a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, w = ctx.saved_tensors
+        da = call_op(PReLUBackward, grad, a, w) if ctx.needs_input_grad[0] else None
+        dw = np.where(a < 0, grad * a, 0) if ctx.needs_input_grad[1] else None
+        return da, dw
+
+
+class PReLUBackward(ArrayFunction):
+    """PReLU's gradient in a: out = g where a > 0, g * w where a <= 0. Its derivatives are
+    PyTorch's (derivatives.yaml, _prelu_kernel_backward), which take a == 0 on the other
+    side: dg = gg where a >= 0, gg * w where a < 0;  dw = gg * g where a < 0;  da = 0."""
+
+    @staticmethod
+    def forward(ctx, grad, a, w):
+        ctx.save_for_backward(a, w if ctx.needs(0) else None, grad if ctx.needs(2) else None)
+        ctx.a_like = (a.shape, a.dtype)
+        return np.where(a > 0, grad, grad * w)
+
+    @staticmethod
+    def backward(ctx, gg):
+        a, w, grad = ctx.saved_tensors
+        dg = np.where(a >= 0, gg, gg * w) if ctx.needs_input_grad[0] else None
+        da = np.zeros(*ctx.a_like) if ctx.needs_input_grad[1] else None
+        dw = np.where(a >= 0, 0, gg * grad) if ctx.needs_input_grad[2] else None
+        return dg, da, dw
 
 
 class ELU(ArrayFunction):
     """out = a if a > 0 else alpha * (exp(a) - 1);   da = g, or g * alpha * exp(a)
-    (= g * (out + alpha)) where a <= 0."""
+    (= g * (out + alpha)) where a < 0, and g * alpha at a == 0, a constant: PyTorch's
+    second derivative there is 0 (elu_double_backward masks a < 0)."""
 
     @staticmethod
     def forward(ctx, a, alpha=1.0):
-        positive = a > 0
+        positive, negative = a > 0, a < 0
         out = np.where(positive, a, a.dtype.type(alpha) * np.expm1(np.minimum(a, 0)))
-        ctx.save_for_backward(positive, out)
+        ctx.save_for_backward(positive, negative, out)
         ctx.alpha = alpha
         return out
 
     @staticmethod
     def backward(ctx, grad):
-        positive, out = ctx.saved_tensors
-        return np.where(positive, grad, grad * (out + ctx.alpha))
+        positive, negative, out = ctx.saved_tensors
+        slope = np.where(negative, out + ctx.alpha, ctx.alpha)
+        return np.where(positive, grad, grad * slope)
 
 
 class GELU(ArrayFunction):
@@ -146,11 +200,11 @@ class Hardtanh(ArrayFunction):
 
     @staticmethod
     def forward(ctx, a, min_val=-1.0, max_val=1.0):
-        ctx.save_for_backward((a > min_val) & (a < max_val))
+        ctx.save_for_backward((a > min_val) & (a < max_val), a)  # a: for TiedTo
         # np.clip keeps NaN, as PyTorch
         return np.clip(a, a.dtype.type(min_val), a.dtype.type(max_val))
 
     @staticmethod
     def backward(ctx, grad):
-        (inside,) = ctx.saved_tensors
-        return np.where(inside, grad, 0)
+        inside, a = ctx.saved_tensors
+        return tied_to(np.where(inside, grad, 0), a)

@@ -114,7 +114,11 @@ class Pow(ArrayFunction):
 
     At a == 0 PyTorch's conventions hold: da is 0 where b == 0 (x ** 0 is constant), and
     db is 0 where b >= 0 (a**b * log(a) -> 0), instead of 0 * inf = NaN. The output is
-    saved only if db is wanted.
+    saved only if db is wanted. Written as derivatives.yaml writes them, so that second
+    derivatives agree too: a constant exponent (PyTorch's pow(Tensor, Scalar)) computes
+    no a ** -1 where b == 0, so x ** 0 at 0 has no NaN second derivative; db is
+    g * where(a == 0 & b >= 0, 0, out * log(a)), g outside the mask, so a NaN reaching g
+    stays NaN, as PyTorch's pow_backward_exponent.
     """
 
     @staticmethod
@@ -130,9 +134,12 @@ class Pow(ArrayFunction):
         da = db = None
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             if ctx.needs_input_grad[0]:
-                da = np.where(b == 0, 0, grad * b * power(a, b - 1)).astype(grad.dtype)
+                # a constant b: no a ** -1 at b == 0 (its 0 * inf would reach 2nd order)
+                lower = b - 1 if ctx.needs_input_grad[1] else np.where(b == 0, 1, b - 1)
+                da = np.where(b == 0, 0, grad * b * power(a, lower)).astype(grad.dtype)
             if ctx.needs_input_grad[1]:
-                db = np.where((a == 0) & (b >= 0), 0, grad * out * np.log(a)).astype(grad.dtype)
+                kept = np.where((a == 0) & (b >= 0), 0, out * np.log(a))
+                db = (grad * kept).astype(grad.dtype)
         return da, db
 
 

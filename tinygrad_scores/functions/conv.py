@@ -117,13 +117,26 @@ class AxisMaps(ArrayFunction):
         ctx.maps = maps
         first = a.ndim - len(maps)
         for axis, m in zip(range(first, a.ndim), maps):
-            moved = np.moveaxis(a, axis, -1)
-            a = np.moveaxis(moved @ m.astype(a.dtype, copy=False).T, -1, axis)
+            a = _through_map(a, m, axis)
         return np.ascontiguousarray(a)
 
     @staticmethod
     def backward(ctx, grad):
         return call_op(AxisMaps, grad, maps=tuple(m.T for m in ctx.maps))
+
+
+def _through_map(a, m, axis):
+    """a's ``axis`` sent through m (out_len x in_len), summing over m's nonzero entries
+    only: an inf or NaN in a reaches just the outputs it feeds, as PyTorch's copies and
+    scatters (a dense product would add 0 * inf = NaN into every output of that row)."""
+    rows, cols = np.nonzero(m)  # row-major: each output's terms are contiguous
+    moved = np.moveaxis(a, axis, -1)
+    terms = moved[..., cols] * m[rows, cols].astype(a.dtype, copy=False)
+    out = np.zeros(moved.shape[:-1] + (m.shape[0],), a.dtype)
+    if len(rows):
+        present, starts = np.unique(rows, return_index=True)
+        out[..., present] = np.add.reduceat(terms, starts, axis=-1)
+    return np.moveaxis(out, -1, axis)
 
 
 def copy_map(index, size):

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .. import kernels
+from .. import autograd, kernels
 from ..autograd import ArrayFunction
 from ._common import _KERNEL_DTYPES, call_op, kernel_array
 
@@ -54,8 +54,30 @@ class Sqrt(ArrayFunction):
             return grad / (2 * out)
 
 
+class TiedTo(ArrayFunction):
+    """out = v, read as a function of v and of a whose slope in a is 0:  dv = g,  da = 0.
+    The gradient of a piecewise-linear op (leaky_relu, hardtanh, abs) depends on its input
+    only through a mask; PyTorch's backward ops still take the input, so a second
+    derivative in it is zeros, where untied autograd.grad says it was not used."""
+
+    @staticmethod
+    def forward(ctx, v, a):
+        ctx.a_like = (a.shape, a.dtype)
+        return np.array(v)
+
+    @staticmethod
+    def backward(ctx, grad):
+        da = np.zeros(*ctx.a_like) if ctx.needs_input_grad[1] else None
+        return (grad if ctx.needs_input_grad[0] else None), da
+
+
+def tied_to(value, a):
+    """``value`` tied to ``a`` with slope 0 under create_graph (TiedTo); arrays unchanged."""
+    return TiedTo.apply(value, a) if isinstance(value, autograd.Tensor) else value
+
+
 class Abs(ArrayFunction):
-    """out = |a|;   da = g * sign(a)   (0 at a == 0, as PyTorch)."""
+    """out = |a|;   da = g * sign(a)   (0 at a == 0, as PyTorch; tied to a, TiedTo)."""
 
     @staticmethod
     def forward(ctx, a):
@@ -65,7 +87,7 @@ class Abs(ArrayFunction):
     @staticmethod
     def backward(ctx, grad):
         (a,) = ctx.saved_tensors
-        return grad * np.sign(a)
+        return tied_to(grad * np.sign(a), a)
 
 
 class ReLU(ArrayFunction):
@@ -92,10 +114,13 @@ class ReLU(ArrayFunction):
 class ReluBackward(ArrayFunction):
     """ReLU's gradient: out = g * (y > 0), y = relu(a) (PyTorch's threshold_backward).
     Linear in g with a piecewise-constant mask:  dg = gg * (y > 0) (ReluBackward again),
-    dy = 0.  Kernel: relu.py."""
+    dy = 0, a zero array as PyTorch's (not None): the gradient of a ReLU network still
+    depends on its input, and a second derivative in it is zeros, not "unused".
+    Kernel: relu.py."""
 
     @staticmethod
     def forward(ctx, grad, y):
+        ctx.y_like = (y.shape, y.dtype)
         if ctx.needs(0):
             ctx.save_for_backward(y)
         if y.dtype.type not in _KERNEL_DTYPES:
@@ -108,10 +133,11 @@ class ReluBackward(ArrayFunction):
 
     @staticmethod
     def backward(ctx, gg):
-        if not ctx.needs_input_grad[0]:  # only y wants a gradient, and it is zero
-            return None, None
+        dy = np.zeros(*ctx.y_like) if ctx.needs_input_grad[1] else None
+        if not ctx.needs_input_grad[0]:
+            return None, dy
         (y,) = ctx.saved_tensors
-        return call_op(ReluBackward, gg, y), None
+        return call_op(ReluBackward, gg, y), dy
 
 
 def sigmoid(x):

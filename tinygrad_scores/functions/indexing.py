@@ -34,6 +34,8 @@ def add_at(shape, index, grad, unique=False):
         else:
             np.add.at(out, index, grad)
         return out
+    if not isinstance(grad, autograd.Tensor):  # a NumPy scalar: a 0-d read's gradient
+        return add_at(shape, index, np.asarray(grad), unique)
     positions = np.arange(math.prod(shape)).reshape(shape)[index]
     zeros = autograd.Tensor.wrap(np.zeros(math.prod(shape), grad.array.dtype))
     flat = ScatterAdd.apply(zeros, grad.reshape(-1), index=positions.reshape(-1), dim=0)
@@ -42,14 +44,16 @@ def add_at(shape, index, grad, unique=False):
 
 def zero_at(grad, index):
     """``grad`` with the positions ``index`` set to 0 (the gradient of what a write
-    replaced); on Tensors a product with a constant mask, so it stays differentiable."""
+    replaced); on Tensors a where with a constant mask, so it stays differentiable."""
     if isinstance(grad, np.ndarray):
         out = np.array(grad)
         out[index] = 0
         return out
-    mask = np.ones(grad.shape, grad.array.dtype)
-    mask[index] = 0
-    return grad * mask
+    if not isinstance(grad, autograd.Tensor):  # a NumPy scalar
+        return zero_at(np.asarray(grad), index)
+    keep = np.ones(grad.shape, bool)
+    keep[index] = False
+    return np.where(keep, grad, 0)  # not a product: a NaN there must not survive as 0 * NaN
 
 
 class Gather(ArrayFunction):

@@ -417,19 +417,17 @@ class Frac(ArrayFunction):
 
 
 class Clamp(ArrayFunction):
-    """out = min(max(a, lo), hi); lo or hi may be None, a number or an array (PyTorch's
-    clamp: where lo > hi every element is hi).
+    """out = min(max(a, lo), hi); lo or hi may be None or an array (a number bound comes
+    as a 0-d array; PyTorch's clamp: where lo > hi every element is hi).
 
-    With m = max(a, lo):  dm/da = [a > lo],  dm/dlo = [lo > a];  then for out = min(m, hi):
-    dout/dm = [m < hi],  dout/dhi = [hi < m]. At a tie with a tensor bound each side gets
-    half (as max and minimum split ties); at a tie with a number the number keeps it, so
-    a gets 0: PyTorch's gradient at the edges of clamp(x, 0, 1).
+    PyTorch's subgradient (clamp_backward, clamp_backward_min_max), ties going to a:
+    da = g [lo <= a <= hi],  dlo = g [a < lo < hi],  dhi = g [a > hi or hi < lo]
+    (one-sided: da = g [a >= lo], dlo = g [a < lo]; da = g [a <= hi], dhi = g [a > hi]).
     """
 
     @staticmethod
-    def forward(ctx, a, lo, hi, numbers=(False, False)):
+    def forward(ctx, a, lo, hi):
         ctx.save_for_backward(a, lo, hi)
-        ctx.numbers = numbers
         out = a
         if lo is not None:
             out = np.maximum(out, lo)
@@ -440,27 +438,14 @@ class Clamp(ArrayFunction):
     @staticmethod
     def backward(ctx, grad):
         a, lo, hi = ctx.saved_tensors
-        lo_is_number, hi_is_number = ctx.numbers
-        tie_lo = 0.0 if lo_is_number else 0.5
-        tie_hi = 0.0 if hi_is_number else 0.5
-        if lo is None:
-            m, dm_da, dm_dlo = a, 1.0, 0.0
-        else:
-            m = np.maximum(a, lo)
-            dm_da = (a > lo) + tie_lo * (a == lo)
-            dm_dlo = (lo > a) + (0.5 if not lo_is_number else 0.0) * (a == lo)
-        if hi is None:
-            dout_dm, dout_dhi = 1.0, 0.0
-        else:
-            dout_dm = (m < hi) + tie_hi * (m == hi)
-            dout_dhi = (hi < m) + (0.5 if not hi_is_number else 0.0) * (m == hi)
         da = dlo = dhi = None
-        if ctx.needs_input_grad[0]:
-            da = grad * (dout_dm * dm_da)
+        if ctx.needs_input_grad[0]:  # where, not a product: an inf gradient gives 0, not NaN
+            da = np.where(a >= lo, grad, 0) if lo is not None else grad
+            da = np.where(a <= hi, da, 0) if hi is not None else da
         if ctx.needs_input_grad[1]:
-            dlo = grad * (dout_dm * dm_dlo)
+            dlo = np.where((a < lo) if hi is None else (a < lo) & (lo < hi), grad, 0)
         if ctx.needs_input_grad[2]:
-            dhi = grad * dout_dhi
+            dhi = np.where((a > hi) if lo is None else (a > hi) | (hi < lo), grad, 0)
         return tuple(None if d is None else _same(d, grad) for d in (da, dlo, dhi))
 
 
@@ -485,50 +470,55 @@ class Where(ArrayFunction):
 
 
 class _Extremum(ArrayFunction):
-    """Shared backward of maximum/minimum: the gradient goes to the input that was picked,
-    split in half where the two are equal (PyTorch's rule)."""
+    """Shared backward of maximum/minimum/fmax/fmin: the gradient goes to the input that
+    was picked, split in half where the two are equal (maximum/minimum). As PyTorch, the
+    input not picked gets an exact 0 (masked_fill, not a product with 0), so a NaN or inf
+    gradient reaches only the input it belongs to."""
 
     @staticmethod
     def _pick(a, b):
         raise NotImplementedError
 
+    @staticmethod
+    def _masks(a, b):
+        """(a not picked, b not picked, tie or None)."""
+        raise NotImplementedError
+
     @classmethod
     def forward(cls, ctx, a, b):
-        ctx.save_for_backward(a, b)
+        ctx.save_for_backward(*cls._masks(a, b))
         return cls._pick(a, b)
 
     @classmethod
     def backward(cls, ctx, grad):
-        a, b = ctx.saved_tensors
-        share_a = cls._share(a, b)
-        da = db = None
-        if ctx.needs_input_grad[0]:
-            da = _same(grad * share_a, grad)
-        if ctx.needs_input_grad[1]:
-            db = _same(grad * (1 - share_a), grad)
+        drop_a, drop_b, tie = ctx.saved_tensors
+        g = grad if tie is None else np.where(tie, grad / 2, grad)
+        da = _same(np.where(drop_a, 0, g), grad) if ctx.needs_input_grad[0] else None
+        db = _same(np.where(drop_b, 0, g), grad) if ctx.needs_input_grad[1] else None
         return da, db
 
 
 class Maximum(_Extremum):
     """out = max(a, b) elementwise (NaN if either is NaN);
-    da = g where a > b, g/2 where a == b;   db = the rest of g."""
+    da = g where a > b, g/2 where a == b;   db = g where b > a, g/2 where a == b
+    (both get g where either is NaN, as PyTorch's masks)."""
 
     _pick = staticmethod(np.maximum)
 
     @staticmethod
-    def _share(a, b):
-        return np.where(a == b, 0.5, (a > b).astype(np.float64))
+    def _masks(a, b):
+        return a < b, a > b, a == b
 
 
 class Minimum(_Extremum):
     """out = min(a, b) elementwise (NaN if either is NaN);
-    da = g where a < b, g/2 where a == b;   db = the rest of g."""
+    da = g where a < b, g/2 where a == b;   db = g where b < a, g/2 where a == b."""
 
     _pick = staticmethod(np.minimum)
 
     @staticmethod
-    def _share(a, b):
-        return np.where(a == b, 0.5, (a < b).astype(np.float64))
+    def _masks(a, b):
+        return a > b, a < b, a == b
 
 
 class Fmax(_Extremum):
@@ -538,8 +528,9 @@ class Fmax(_Extremum):
     _pick = staticmethod(np.fmax)
 
     @staticmethod
-    def _share(a, b):
-        return ((a >= b) | np.isnan(b)).astype(np.float64)
+    def _masks(a, b):
+        keep_a = (a >= b) | np.isnan(b)
+        return ~keep_a, keep_a, None
 
 
 class Fmin(_Extremum):
@@ -549,8 +540,9 @@ class Fmin(_Extremum):
     _pick = staticmethod(np.fmin)
 
     @staticmethod
-    def _share(a, b):
-        return ((a <= b) | np.isnan(b)).astype(np.float64)
+    def _masks(a, b):
+        keep_a = (a <= b) | np.isnan(b)
+        return ~keep_a, keep_a, None
 
 
 class Lerp(ArrayFunction):

@@ -12,6 +12,7 @@ from .elementwise import Sigmoid
 __all__ = [
     "NLLPerElement",
     "BinaryCrossEntropy",
+    "BinaryCrossEntropyBackward",
     "BinaryCrossEntropyWithLogits",
     "SmoothL1",
     "KLDivPointwise",
@@ -82,11 +83,38 @@ class BinaryCrossEntropy(ArrayFunction):
         p, y = ctx.saved_tensors
         dp = dy = None
         if ctx.needs_input_grad[0]:
-            dp = grad * (p - y) / np.maximum(p * (1 - p), 1e-12)
+            dp = call_op(BinaryCrossEntropyBackward, grad, p, y)
         if ctx.needs_input_grad[1]:
             log_p, log_q = _clamped_logs(p)
             dy = grad * (log_q - log_p)
         return dp, dy
+
+
+class BinaryCrossEntropyBackward(ArrayFunction):
+    """Binary cross-entropy's gradient in p: out = g * (p - y) / max(p (1 - p), 1e-12).
+    Its own derivatives are PyTorch's (binary_cross_entropy_double_backward and _target):
+    dg = gg * (p - y) / max(p (1 - p), 1e-12)  (this op again),
+    dp = gg * g * (p**2 - 2 p y + y) / ((p + 1e-12)**2 (1 - p + 1e-12)**2),
+    dy = -gg * g / max(p (1 - p), 1e-12).
+    Differentiating the clamp instead would give 1 / 1e-12 at a saturated p = 0 or 1,
+    where PyTorch's dp is 0 for a matching target."""
+
+    @staticmethod
+    def forward(ctx, grad, p, y):
+        ctx.save_for_backward(grad if ctx.needs(1) or ctx.needs(2) else None, p, y)
+        return grad * (p - y) / np.maximum(p * (1 - p), 1e-12)
+
+    @staticmethod
+    def backward(ctx, gg):
+        grad, p, y = ctx.saved_tensors
+        dg = dp = dy = None
+        if ctx.needs_input_grad[0]:
+            dg = call_op(BinaryCrossEntropyBackward, gg, p, y)
+        if ctx.needs_input_grad[1]:
+            dp = gg * grad * (p * p - 2 * p * y + y) / ((p + 1e-12) ** 2 * (1 - p + 1e-12) ** 2)
+        if ctx.needs_input_grad[2]:
+            dy = -gg * grad / np.maximum(p * (1 - p), 1e-12)
+        return dg, dp, dy
 
 
 def _softplus(z):

@@ -41,13 +41,17 @@ def _spread(grad, ctx):
     return np.broadcast_to(grad, ctx.shape)
 
 
-def share_among_ties(hits, grad, axes=None):
+def share_among_ties(hits, grad, axes=None, masked=False):
     """The gradient of an extreme (max(), amax/amin, median's pick): ``grad`` split evenly
     among the ``hits`` (the elements equal to the result) of each slice reduced over
     ``axes`` (all of them by default), PyTorch's evenly_distribute rule. The one place
-    this rule is written."""
+    this rule is written. ``masked``: an exact 0 off the hits, so a NaN or inf gradient
+    stays on them (PyTorch's evenly_distribute_backward for max(), min(), median() over
+    all elements); else a product, as its scale_grad_by_count for amax/amin."""
     count = np.add.reduce(hits, axis=axes, keepdims=True) if axes is not None else hits.sum()
-    return (hits * (grad / np.maximum(count, 1))).astype(grad.dtype, copy=False)
+    share = grad / np.maximum(count, 1)
+    out = np.where(hits, share, 0) if masked else hits * share
+    return out.astype(grad.dtype, copy=False)
 
 
 class Sum(ArrayFunction):
@@ -107,7 +111,7 @@ class Max(ArrayFunction):
                 )
             ctx.dim = None
             out = np.asarray(a.max())
-            ctx.save_for_backward(a == out)
+            ctx.save_for_backward((a == out) | (np.isnan(a) & np.isnan(out)))  # NaN: its own
             return out
         d = _axes(dim, a.ndim)
         if a.ndim == 0:  # a 0-d tensor is its own max along dim 0 or -1
@@ -126,7 +130,7 @@ class Max(ArrayFunction):
     def backward(ctx, grad):
         if ctx.dim is None:
             (ties,) = ctx.saved_tensors
-            return share_among_ties(ties, grad)
+            return share_among_ties(ties, grad, masked=True)
         if ctx.dim == ():
             return grad
         g = grad if ctx.keepdim else np.expand_dims(grad, ctx.dim)

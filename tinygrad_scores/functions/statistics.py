@@ -66,7 +66,7 @@ class PickValue(ArrayFunction):
     @staticmethod
     def backward(ctx, grad):
         a, out = ctx.saved_tensors
-        return share_among_ties((a == out) | (np.isnan(a) & np.isnan(out)), grad)
+        return share_among_ties((a == out) | (np.isnan(a) & np.isnan(out)), grad, masked=True)
 
 
 class Std(ArrayFunction):

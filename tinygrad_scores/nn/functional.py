@@ -17,7 +17,7 @@ from .. import random as _random
 from ..capture import escape
 from ..creation import cat, stack
 from ..functions._common import check_dim
-from ..functions.activations import ELU, GELU, Hardtanh, LeakyReLU, SiLU, Softplus
+from ..functions.activations import ELU, GELU, Hardtanh, LeakyReLU, PReLU, SiLU, Softplus
 from ..functions.nn_losses import (
     BinaryCrossEntropy,
     BinaryCrossEntropyWithLogits,
@@ -225,7 +225,7 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
         )
     if n != 1 or weight.ndim > 1:
         weight = weight.reshape((1, n) + (1,) * (input.ndim - 2) if input.ndim >= 2 else (n,))
-    return input.where(input > 0, weight * input)
+    return PReLU.apply(input, weight)
 
 
 # ---------------------------------------------------------------------------- layers

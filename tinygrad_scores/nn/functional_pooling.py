@@ -11,7 +11,7 @@ import math
 import numpy as np
 
 from .. import random as _random
-from ..functions.conv import AxisMaps, Conv2d, ConvTranspose2d, copy_map
+from ..functions.conv import AxisMaps, copy_map
 from ..functions.normalization import ConstantPad, Standardize
 from ..functions.pooling import AvgPool, MaxPool, MaxUnpool, max_pool_with_indices
 from ..tensor import Tensor
@@ -276,12 +276,19 @@ def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_siz
 
 
 # ---------------------------------------------------------------------------- unfold / fold
-def _one_hot_kernels(channels, kernel, dtype):
-    """Weight (C*KH*KW, 1, KH, KW) whose output channel (c, p, q) copies x[c] at (p, q):
-    unfold is a grouped convolution with these, fold its transpose."""
-    k = kernel[0] * kernel[1]
-    eye = np.eye(k, dtype=dtype).reshape(k, 1, kernel[0], kernel[1])
-    return Tensor.wrap(np.tile(eye, (channels, 1, 1, 1)))
+def _window_positions(plane, kernel, dilation, stride, blocks):
+    """(KH * KW, L) flat positions in a (H, W) ``plane`` of each window's elements: row
+    p * KW + q, column the window's index. Unfold reads them (a gather) and fold adds
+    into them (a scatter), so an inf or NaN reaches only its own windows (a convolution
+    with one-hot kernels would add 0 * inf = NaN to every other column)."""
+    p, q = np.meshgrid(
+        np.arange(kernel[0]) * dilation[0], np.arange(kernel[1]) * dilation[1], indexing="ij"
+    )
+    i, j = np.meshgrid(
+        np.arange(blocks[0]) * stride[0], np.arange(blocks[1]) * stride[1], indexing="ij"
+    )
+    rows = p.reshape(-1, 1) + i.reshape(1, -1)
+    return rows * plane[1] + q.reshape(-1, 1) + j.reshape(1, -1)
 
 
 def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
@@ -302,10 +309,11 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
             f"unfold: the kernel {list(kernel)} (dilation {list(dilation)}) does not fit the "
             f"padded input {list(x.shape[2:])}, or a stride is not positive"
         )
-    c = x.shape[1]
-    w = _one_hot_kernels(c, kernel, x.array.dtype)
-    cols = Conv2d.apply(x, w, None, stride=stride, dilation=dilation, groups=c)
-    cols = cols.reshape(cols.shape[0], cols.shape[1], -1)
+    n, c, plane = x.shape[0], x.shape[1], x.shape[2:]
+    blocks = [(f - s) // st + 1 for f, s, st in zip(plane, span, stride)]
+    positions = _window_positions(plane, kernel, dilation, stride, blocks)
+    cols = x.reshape(n, c, -1)[:, :, Tensor.wrap(positions)]  # (N, C, KH * KW, L)
+    cols = cols.reshape(n, c * positions.shape[0], positions.shape[1])
     return cols if batched else cols.squeeze(0)
 
 
@@ -333,10 +341,11 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
             f"{blocks[0]} * {blocks[1]} = {blocks[0] * blocks[1]}, but got input of size "
             f"{list(input.shape)}"
         )
-    c = x.shape[1] // k
-    x = x.reshape(x.shape[0], c * k, blocks[0], blocks[1])
-    w = _one_hot_kernels(c, kernel, x.array.dtype)
-    out = ConvTranspose2d.apply(x, w, None, stride=stride, dilation=dilation, groups=c, size=full)
+    n, c = x.shape[0], x.shape[1] // k
+    positions = _window_positions(full, kernel, dilation, stride, blocks).reshape(1, 1, -1)
+    index = Tensor.wrap(np.ascontiguousarray(np.broadcast_to(positions, (n, c, positions.size))))
+    zeros = Tensor.wrap(np.zeros((n, c, full[0] * full[1]), x.array.dtype))
+    out = zeros.scatter_add(2, index, x.reshape(n, c, -1)).reshape(n, c, *full)
     if any(padding):
         out = ConstantPad.apply(
             out, pad=(-padding[1], -padding[1], -padding[0], -padding[0]), value=0
