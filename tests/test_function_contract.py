@@ -225,3 +225,27 @@ def test_trailing_nones_past_the_inputs_are_allowed_on_arrays_too():
     x = x64()
     ScaleOnArrays.apply(x, 3.0).sum().backward()
     np.testing.assert_array_equal(x.grad.numpy(), [3.0, 3.0, 3.0])
+
+
+class SeesItsGradient(ArrayFunction):
+    """out = x;  dx = g (and it records what class of gradient it was handed)."""
+
+    seen: list = []
+
+    @staticmethod
+    def forward(ctx, x):
+        return x.copy()
+
+    @staticmethod
+    def backward(ctx, grad):
+        SeesItsGradient.seen.append(type(grad))
+        return grad
+
+
+def test_a_gradient_summed_back_to_a_0d_input_is_an_array_not_a_numpy_scalar():
+    # x (0-d) is broadcast against a vector: its gradient is summed back to shape (),
+    # and the op below it must still be handed an ndarray (a NumPy scalar broke add_at)
+    x = ts.tensor(2.0, dtype=ts.float64, requires_grad=True)
+    (SeesItsGradient.apply(x * 1) * ts.ones(3, dtype=ts.float64)).sum().backward()
+    assert SeesItsGradient.seen[-1] is np.ndarray
+    assert type(x.grad.array) is np.ndarray and x.grad.item() == 3.0

@@ -929,7 +929,8 @@ def _sum_to(g, shape):
     stretched = tuple(k for k, n in enumerate(shape) if n == 1 and g.shape[k] != 1)
     if stretched:
         g = g.sum(axis=stretched, keepdims=True)
-    return g.reshape(shape)
+    g = g.reshape(shape)
+    return np.asarray(g) if isinstance(g, np.generic) else g  # a full sum gives a scalar
 
 
 def _run_hooks(hooks, g, create_graph=False):
