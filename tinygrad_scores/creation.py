@@ -13,7 +13,7 @@ import numbers
 
 import numpy as np
 
-from . import dtypes, random
+from . import autograd, dtypes, random
 from .device import check as check_device
 from .tensor import Tensor, _shape_args, _to_array
 from .tensor_methods import _into, cat_tensors
@@ -550,8 +550,9 @@ def stack(tensors, dim=0, *, out=None, axis=None):
     tensors = [t if isinstance(t, Tensor) else tensor(t) for t in tensors]
     if not tensors:
         raise RuntimeError("stack expects a non-empty TensorList")
+    shape = tensors[0].array.shape
     for i, t in enumerate(tensors):
-        if t.shape != tensors[0].shape:
+        if t.array.shape != shape:
             raise RuntimeError(
                 f"stack expects each tensor to be equal size, but got "
                 f"{list(tensors[0].shape)} at entry 0 and {list(t.shape)} at "
@@ -562,6 +563,11 @@ def stack(tensors, dim=0, *, out=None, axis=None):
         raise IndexError(
             f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})"
         )
+    if autograd._state.recorder is None and not (
+        autograd.is_grad_enabled() and any(t.requires_grad for t in tensors)
+    ):  # no graph and no tape to record: one np.stack, not an unsqueeze per tensor
+        dtype = dtypes.result_type(*tensors)
+        return Tensor.wrap(np.stack([t.array.astype(dtype, copy=False) for t in tensors], dim % n))
     return cat([t.unsqueeze(dim % n) for t in tensors], dim=dim % n)
 
 
