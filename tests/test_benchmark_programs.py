@@ -16,17 +16,22 @@ PROGRAMS = os.path.join(ROOT, "benchmarks", "programs")
 ENV = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
 
 
-def run_ours(script, steps, tmp_path):
+def python_m(module, *args, cwd):
+    """The stdout of ``python -m module args`` run from ``cwd``, which must succeed."""
     out = subprocess.run(
-        [sys.executable, "-m", "tinygrad_scores.run", os.path.join(PROGRAMS, script), str(steps)],
+        [sys.executable, "-m", module, *args],
         capture_output=True,
         text=True,
         timeout=600,
-        cwd=tmp_path,
+        cwd=cwd,
         env=ENV,
     )
     assert out.returncode == 0, out.stderr[-4000:]
     return out.stdout
+
+
+def run_ours(script, steps, tmp_path):
+    return python_m("tinygrad_scores.run", os.path.join(PROGRAMS, script), str(steps), cwd=tmp_path)
 
 
 @pytest.mark.parametrize("script", ["bigram.py", "makemore_mlp.py"])
@@ -53,16 +58,11 @@ def test_the_data_files_are_what_make_data_writes(tmp_path):
 
 
 def test_the_harness_times_a_program_under_ours(tmp_path):
-    out = subprocess.run(
-        [sys.executable, "-m", "benchmarks", "--only", "programs", "--only", "makemore"]
-        + ["--rounds", "1", "--steps", "20", "--threads", "1", "--torch-python", "/nonexistent"]
-        + ["--json", str(tmp_path / "programs.json")],
-        capture_output=True,
-        text=True,
-        timeout=600,
+    stdout = python_m(
+        "benchmarks",
+        *("--only", "programs", "--only", "makemore", "--rounds", "1", "--steps", "20"),
+        *("--threads", "1", "--torch-python", "/nonexistent"),
         cwd=ROOT,
-        env=ENV,
     )
-    assert out.returncode == 0, out.stderr[-4000:]
-    assert "| makemore | 1 | - |" in out.stdout, out.stdout
-    assert "| start-up | 1 | - |" in out.stdout, out.stdout
+    assert "| makemore | 1 | - |" in stdout, stdout
+    assert "| start-up | 1 | - |" in stdout, stdout
