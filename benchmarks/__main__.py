@@ -1,7 +1,8 @@
 """python -m benchmarks [--quick] [--threads N[,M]] [--json PATH] [--plot PATH] [--only PART]
     [--torch-python PATH] [--jax-python PATH]
 python -m benchmarks --matmul [options of benchmarks.matmul_shapes]: every network product
-python -m benchmarks --cnn [options of benchmarks.cnn]: CNN steps against PyTorch and NumPy"""
+python -m benchmarks --cnn [options of benchmarks.cnn]: CNN steps against PyTorch and NumPy
+python -m benchmarks --only programs [options of benchmarks.programs]: whole PyTorch programs"""
 
 import os
 import sys
@@ -25,6 +26,23 @@ if "--cnn" in sys.argv[1:]:  # a process per framework and thread count
     from .cnn import main as cnn_main
 
     sys.exit(cnn_main([a for a in sys.argv[1:] if a != "--cnn"]))
+
+
+def _without_only_programs(argv):
+    """argv less its ``--only programs`` (or ``--only=programs``), or None without one."""
+    for i, arg in enumerate(argv):
+        if arg == "--only=programs":
+            return argv[:i] + argv[i + 1 :]
+        if arg == "--only" and argv[i + 1 : i + 2] == ["programs"]:
+            return argv[:i] + argv[i + 2 :]
+    return None
+
+
+_programs_argv = _without_only_programs(sys.argv[1:])
+if _programs_argv is not None:  # a fresh process per run of a program
+    from .programs.__main__ import main as programs_main
+
+    sys.exit(programs_main(_programs_argv))
 
 # Thread counts must be fixed before NumPy's BLAS and Numba start their pools.
 # The kernel table runs in this process at the first count of --threads (the workers of

@@ -501,3 +501,18 @@ def test_a_step_captured_with_a_keyword_argument_is_not_replayed_for_a_positiona
     with pytest.warns(RuntimeWarning, match="another shape"):
         with pytest.raises(TypeError, match="target"):
             compiled(x, t)
+
+
+def test_a_captured_step_that_stacks_its_arguments_replays_on_new_values():
+    def batch(x, y):
+        return ts.stack([x, y, x * 2], dim=1)
+
+    step = ts.compile(batch)
+    rng = np.random.default_rng(0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # captured: no fallback to eager
+        for _ in range(4):
+            x, y = (ts.tensor(rng.standard_normal(5).astype(np.float32)) for _ in range(2))
+            out = step(x, y)
+            expected = np.stack([x.numpy(), y.numpy(), 2 * x.numpy()], 1)
+            np.testing.assert_array_equal(out.numpy(), expected)

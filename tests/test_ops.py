@@ -244,6 +244,18 @@ def test_cat_stack_expand(data):
     assert ts.gradcheck(lambda s: s.unsqueeze(0).expand(3, *shape), (leaf(a),))
 
 
+@given(data=st.data())
+def test_stack_without_a_graph_equals_stack_with_one(data):
+    # stack of tensors that need no graph takes its own path (one np.stack)
+    shape = data.draw(shapes)
+    a, b = data.draw(values(shape)), data.draw(values(shape))
+    dim = data.draw(st.integers(-len(shape) - 1, len(shape)))
+    plain = ts.stack([ts.tensor(a), ts.tensor(b, dtype=ts.float32)], dim=dim)
+    graphed = ts.stack([leaf(a), leaf(b).float()], dim=dim)
+    assert plain.dtype == graphed.dtype == ts.float64 and plain.grad_fn is None
+    np.testing.assert_array_equal(plain.numpy(), graphed.detach().numpy())
+
+
 def test_empty_edges():
     x = ts.zeros(0, 3, dtype=ts.float64, requires_grad=True)
     x.sum().backward()

@@ -325,3 +325,14 @@ def test_randn_of_any_size_is_normal_fill_with_its_last_block_redrawn(n, seed):
         tail = ref.uniform_float32(words[n:], zero, one)
         expected[-16:] = ref.normal_blocks_float32(tail, zero, one)
     assert torch.randn(n, generator=g).numpy().tobytes() == expected.tobytes()
+
+
+@pytest.mark.parametrize("shape", [(), (0,), (3, 0, 2), (2, 3, 4), (1, 7, 1)])
+def test_a_blank_has_empty_arrays_layout_and_is_shared_read_only(shape):
+    # creation functions draw into blank(): kept per shape, so it must never be written
+    for dtype in (np.float32, np.int64, np.bool_):
+        b, e = trandom.blank(list(shape), dtype), np.empty(shape, dtype)
+        assert (b.shape, b.dtype, b.flags.c_contiguous) == (e.shape, e.dtype, e.flags.c_contiguous)
+        assert b.strides == np.empty(shape, dtype).strides or 0 in shape
+        assert not b.flags.writeable
+        assert trandom.blank(shape, dtype) is b

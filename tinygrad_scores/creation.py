@@ -13,7 +13,7 @@ import numbers
 
 import numpy as np
 
-from . import dtypes, random
+from . import autograd, dtypes, random
 from .device import check as check_device
 from .tensor import Tensor, _shape_args, _to_array
 from .tensor_methods import _into, cat_tensors
@@ -550,19 +550,30 @@ def stack(tensors, dim=0, *, out=None, axis=None):
     tensors = [t if isinstance(t, Tensor) else tensor(t) for t in tensors]
     if not tensors:
         raise RuntimeError("stack expects a non-empty TensorList")
-    for i, t in enumerate(tensors):
-        if t.shape != tensors[0].shape:
+    arrays = [t.array for t in tensors]
+    shape, dtype = arrays[0].shape, arrays[0].dtype
+    mixed = False
+    for i, a in enumerate(arrays):
+        if a.shape != shape:
             raise RuntimeError(
                 f"stack expects each tensor to be equal size, but got "
-                f"{list(tensors[0].shape)} at entry 0 and {list(t.shape)} at "
-                f"entry {i}"
+                f"{list(shape)} at entry 0 and {list(a.shape)} at entry {i}"
             )
-    n = tensors[0].ndim + 1
+        mixed = mixed or a.dtype != dtype
+    n = len(shape) + 1
     if not -n <= dim < n:
         raise IndexError(
             f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})"
         )
-    return cat([t.unsqueeze(dim % n) for t in tensors], dim=dim % n)
+    dim %= n
+    if autograd._state.recorder is None and not (
+        autograd.is_grad_enabled() and any(t.requires_grad for t in tensors)
+    ):  # no graph and no tape to record: one copy, not an unsqueeze and a node per tensor
+        joined = np.array(arrays, dtype=dtypes.result_type(*tensors) if mixed else dtype)
+        return Tensor.wrap(
+            joined if dim == 0 else np.ascontiguousarray(np.moveaxis(joined, 0, dim))
+        )
+    return cat([t.unsqueeze(dim) for t in tensors], dim=dim)
 
 
 def atleast_1d(*tensors):

@@ -17,6 +17,7 @@ visits a strided tensor in).
 """
 
 import contextlib
+import functools
 import os
 import threading
 
@@ -227,14 +228,19 @@ def blank(shape, dtype):
     sampler reads of ``like`` is its shape, dtype and layout. A creation function passes
     it instead of an empty array that would only be thrown away (a second large buffer
     freed each call makes the C library hand its memory back, and the next draw pays
-    page faults for it)."""
-    shape = tuple(shape)
-    itemsize = np.dtype(dtype).itemsize
-    strides = tuple(
-        int(np.prod(shape[i + 1 :], dtype=np.int64)) * itemsize for i in range(len(shape))
-    )
+    page faults for it). Kept per shape and dtype: a loop drawing one batch shape (a
+    ``randint`` per step) builds it once."""
+    return _blank(tuple(shape), np.dtype(dtype))
+
+
+@functools.lru_cache(maxsize=64)
+def _blank(shape, dtype):
+    strides, step = [], dtype.itemsize
+    for n in reversed(shape):
+        strides.append(step)
+        step *= n
     return np.lib.stride_tricks.as_strided(
-        np.empty(1, dtype), shape, strides, subok=False, writeable=False
+        np.empty(1, dtype), shape, tuple(reversed(strides)), subok=False, writeable=False
     )
 
 
@@ -318,11 +324,15 @@ def random_from_to(like, low, high, generator=None):
     gen = generator_or_default(generator)
     span = high - low
     with gen._lock:
-        words = (
-            gen._words(like.size).astype(np.uint64) if span < 2**32 else gen._random64(like.size)
-        )
-    values = (words % np.uint64(span)).astype(np.int64) + np.int64(low)
-    return _placed(values.astype(like.dtype), like)
+        words = gen._words(like.size) if span < 2**32 else gen._random64(like.size)
+    if span < 2**32:  # 32-bit words: int64 holds the arithmetic, in place
+        values = words.astype(np.int64)
+        np.remainder(values, span, out=values)
+    else:
+        values = (words % np.uint64(span)).astype(np.int64)
+    if low:
+        values += low
+    return _placed(values.astype(like.dtype, copy=False), like)
 
 
 # random_() without bounds: the modulus of uniform_int<T>, and whether it takes random64()
