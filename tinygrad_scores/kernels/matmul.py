@@ -358,6 +358,9 @@ def _block_a_in_place(A, B, C, accumulate, m0, m1, n0, n1, kb):
     n_panels = -(-min(nc_max, n1 - n0) // nr) if pack_b else 1
     Bp = np.empty((n_panels * kb, nr), C.dtype)  # panel jp in rows jp*kb to jp*kb+kc
     Bp_any = Bp[:, :]  # typed like B (any strides): the helpers compile once for both
+    # chosen once: a reference assigned in the tile loop costs an atomic incref and decref
+    # per tile, as much as a K = 10 tile's multiply-adds
+    panel = Bp_any if pack_b else B
     zero = np.intp(0)  # not the literal 0: each literal argument compiles a helper again
     S = local_array(256, C.dtype)  # the scratch tile, MR x NR on the stack (8 x 32 at most)
     for jc in range(n0, n1, nc_max):
@@ -376,9 +379,9 @@ def _block_a_in_place(A, B, C, accumulate, m0, m1, n0, n1, kb):
                 for jp in range(full_panels):
                     j0 = jc + jp * nr
                     if pack_b:  # (one call site: each inlined micro-kernel costs compile time)
-                        panel, p0, bj = Bp_any, jp * kb, zero
+                        p0, bj = jp * kb, zero
                     else:
-                        panel, p0, bj = B, pc, j0
+                        p0, bj = pc, j0
                     if mr == MR:  # the hot loop: whole tiles straight into C
                         _tile(kc, A, i0, MR, pc, panel, p0, bj, C, i0, j0, add)
                     else:  # the last rows: only mr of them stored
