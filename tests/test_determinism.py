@@ -184,6 +184,33 @@ def test_the_compiled_lane_sum_adds_in_the_order_its_python_definition_gives(dty
         assert _compiled_lanes_sum(u, n) == compiler.lanes_sum(u, n)
 
 
+@njit
+def _compiled_lanes_dot(u, v, n):
+    return compiler.lanes_dot(u, v, n)
+
+
+@njit
+def _compiled_lanes_dots(A, Bt, i0, j0, n, S):
+    compiler.lanes_dots(A, Bt, i0, j0, n, S)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("n", [32, 64, 96, 32 * 31])
+def test_the_blocked_lane_dots_give_each_lane_dots_bits(dtype, n):
+    """lanes_dots (two rows by two columns, in vectors of sixteen) adds each of its four
+    dot products exactly as lanes_dot (vectors of eight) does: the same bits, from any
+    rows, tail columns beyond n ignored."""
+    rng = np.random.default_rng(n)
+    A = (rng.standard_normal((4, n + 5)) * 10.0 ** rng.integers(-4, 4, (4, n + 5))).astype(dtype)
+    Bt = rng.standard_normal((3, n + 5)).astype(dtype)
+    S = np.empty(4, dtype)
+    for i0, j0 in [(0, 0), (1, 1), (2, 0)]:
+        _compiled_lanes_dots(A, Bt, i0, j0, n, S)
+        for r in range(2):
+            for c in range(2):
+                assert S[2 * r + c] == _compiled_lanes_dot(A[i0 + r], Bt[j0 + c], n)
+
+
 def test_threaded_column_sums_give_numpys_bits_signed_zeros_included():
     """Below its size, or before its threaded build is there, the bias gradient is NumPy's
     own column sum: the threaded build adds the rows in NumPy's order, from +0.0 as NumPy

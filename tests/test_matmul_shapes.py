@@ -6,8 +6,10 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from numba import njit
 
 from tinygrad_scores.kernels import matmul as mm
+from tinygrad_scores.kernels import vecmath
 
 DTYPES = [np.float32, np.float64]
 # sizes around the tile edges (8 rows, 32/16 columns, 4-row dot groups) and the K block
@@ -117,6 +119,37 @@ def test_dot_kernel(dtype, variant, m, k, n, seed, parts, accumulate):
         kern(a, w, c, accumulate, parts, True)
     expected = _expected(a, w.T) + (1.0 if accumulate else 0.0)
     np.testing.assert_allclose(c, expected, rtol=_tol(dtype, k), atol=_tol(dtype, k))
+
+
+@njit
+def _row_dots(A, Bt, C, accumulate):
+    """The few-column kernel's definition: each element one vecmath.row_dot."""
+    for i in range(A.shape[0]):
+        for j in range(Bt.shape[0]):
+            s = vecmath.row_dot(A, Bt, i, j)
+            C[i, j] = vecmath.strict_add(s, C[i, j]) if accumulate else s
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@given(
+    m=SIDES,
+    k=st.one_of(st.integers(1, 100), st.sampled_from([128, 256, 300])),
+    n=st.integers(0, mm.DOT_MAX_N),
+    seed=st.integers(0, 2**16),
+    accumulate=st.booleans(),
+)
+@settings(max_examples=30)
+def test_dot_kernel_blocks_give_each_row_dots_bits(dtype, m, k, n, seed, accumulate):
+    """The few-column kernel computes 2 x 2 blocks of C at once (odd rows and columns one
+    by one): every element has the bits of its own row_dot, however C was cut."""
+    rng = np.random.default_rng(seed)
+    a = rng.standard_normal((m, k)).astype(dtype)
+    w = rng.standard_normal((n, k)).astype(dtype)
+    start = rng.standard_normal((m, n)).astype(dtype)
+    got, want = start.copy(), start.copy()
+    mm._KERNELS[np.dtype(dtype), "dot"](a, w, got, accumulate)
+    _row_dots(a, w, want, accumulate)
+    assert got.tobytes() == want.tobytes()
 
 
 @pytest.mark.parametrize("dtype", DTYPES)

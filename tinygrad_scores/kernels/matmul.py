@@ -37,7 +37,8 @@ from numba import config, prange, types
 from numba.extending import intrinsic, overload
 
 from ._jit import helper, inlined, kernel, local_array
-from .vecmath import row_dot, strict_add
+from .compiler import lanes_dots
+from .vecmath import FMA_LANES, fma, row_dot, strict_add
 
 MR = 8  # rows of the micro-tile
 VECTOR_BYTES = 64  # one zmm register
@@ -490,14 +491,46 @@ def _gemm(A, B, C, accumulate, parts, by_cols):
 # --------------------------------------------------------------------------- few columns
 
 
+@helper
+def _dot_one(A, Bt, C, accumulate, i, j, S, s):
+    """C[i, j] (+)= A[i] . Bt[j] for the sum of the whole lanes, S[s] (lanes_dots), or,
+    with s < 0, from scratch (vecmath.row_dot): the tail k added to it either way."""
+    if s < 0:
+        total = row_dot(A, Bt, i, j)
+    else:
+        total = S[s]
+        for k in range(A.shape[1] - A.shape[1] % FMA_LANES, A.shape[1]):
+            total = fma(A[i, k], Bt[j, k], total)
+    C[i, j] = strict_add(total, C[i, j]) if accumulate else total
+
+
 @inlined
 def _dot_rows(A, Bt, C, accumulate, m0, m1):
-    """C[m0:m1] (+)= A[m0:m1] @ Bt.T as dot products along k (vecmath.row_dot: LANES lanes
-    of fused multiply-adds added in a fixed order, so every build gives the same bits)."""
-    for i in range(m0, m1):
-        for j in range(Bt.shape[0]):
-            s = row_dot(A, Bt, i, j)
-            C[i, j] = strict_add(s, C[i, j]) if accumulate else s
+    """C[m0:m1] (+)= A[m0:m1] @ Bt.T as dot products along k, each as vecmath.row_dot adds
+    it (FMA_LANES lanes of fused multiply-adds combined in a fixed order, then the tail
+    k), so every build, and every way of cutting C into blocks, gives the same bits.
+    Two rows by two columns at a time (compiler.lanes_dots), for K of a whole lane group
+    or more: one dot product alone waits on its multiply-adds' latency. The odd last row
+    and column, one at a time."""
+    K, N = A.shape[1], Bt.shape[0]
+    full = K - K % FMA_LANES
+    i_end, j_end = (m0 + (m1 - m0) // 2 * 2, N // 2 * 2) if full else (m0, 0)
+    S = local_array(4, C.dtype)  # a block's whole-lane sums, S[2 r + c]
+    none = np.intp(-1)
+    for i in range(m0, i_end, 2):
+        for j in range(0, j_end, 2):
+            lanes_dots(A, Bt, i, j, full, S)
+            if full == K and not accumulate:  # no tail: the sums are the products
+                C[i, j], C[i, j + 1], C[i + 1, j], C[i + 1, j + 1] = S[0], S[1], S[2], S[3]
+            else:
+                for b in range(4):
+                    _dot_one(A, Bt, C, accumulate, i + b // 2, j + b % 2, S, np.intp(b))
+        for j in range(j_end, N):
+            for i1 in range(i, i + 2):
+                _dot_one(A, Bt, C, accumulate, i1, j, S, none)
+    for i in range(i_end, m1):
+        for j in range(N):
+            _dot_one(A, Bt, C, accumulate, i, j, S, none)
 
 
 def _gemm_dot(A, Bt, C, accumulate, parts, by_cols):
