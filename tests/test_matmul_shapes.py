@@ -153,6 +153,39 @@ def test_dot_kernel_blocks_give_each_row_dots_bits(dtype, m, k, n, seed, accumul
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
+@given(
+    m=st.integers(1, 2),
+    k=st.one_of(st.integers(1, 80), st.sampled_from([513, 1100])),
+    n=st.integers(120, 400),
+    seed=st.integers(0, 2**16),
+    a_t=st.booleans(),
+    accumulate=st.booleans(),
+)
+@settings(max_examples=30)
+def test_one_or_two_rows_take_the_wide_tile_with_the_bits_of_the_8_row_tiles(
+    dtype, m, k, n, seed, a_t, accumulate
+):
+    """C with one or two rows takes the 2-row wide tile; the same rows computed as part of
+    a 3-row C (the 8-row blocking) come out with the same bits, K blocks (k > 512)
+    included, serial or split among threads by columns."""
+    rng = np.random.default_rng(seed)
+    a3 = _operand(rng, (3, k), dtype, "transposed_view" if a_t else "C")
+    b = rng.standard_normal((k, n)).astype(dtype)
+    start = rng.standard_normal((3, n)).astype(dtype)
+    three, few = start.copy(), start[:m].copy()
+    serial = mm._KERNELS[np.dtype(dtype), "serial"]
+    serial(a3, b, three, accumulate, 0, 3, 0, n)
+    serial(a3[:m], b, few, accumulate, 0, m, 0, n)
+    assert few.tobytes() == three[:m].tobytes()
+    if dtype == np.float32:
+        split = start[:m].copy()
+        mm._KERNELS[np.dtype(dtype), "parallel"](a3[:m], b, split, accumulate, 3, True)
+        assert split.tobytes() == few.tobytes()
+    expected = _expected(a3[:m], b) + (start[:m] if accumulate else 0)
+    np.testing.assert_allclose(few, expected, rtol=_tol(dtype, k), atol=_tol(dtype, k))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
 def test_network_products(dtype):
     """Every product of the benchmark networks (forward x @ W.T, dx = g @ W, dW = g.T @ x),
     at their real sizes, through matmul_into."""

@@ -43,6 +43,7 @@ from .vecmath import FMA_LANES, fma, row_dot, strict_add
 MR = 8  # rows of the micro-tile
 VECTOR_BYTES = 64  # one zmm register
 NV = 2  # vectors per row of the micro-tile: NR = 2 * 64 / itemsize
+WIDE = 8  # ... of the 2-row tile (_tile_wide)
 KC_A_IN_PLACE = 512  # K block when A is read in place: an 8 x 512 strip is 16 KiB of L1
 KC_A_PACKED = 256  # ... when A is packed: the packed B panel (256 x 32) is 32 KiB of L1
 PANEL_BYTES = 1 << 20  # a packed block (of B or of A) per thread: half of the 2 MiB L2
@@ -53,15 +54,15 @@ SMALL_FLOPS = 1 << 14  # M*N*K below this: the plain loop (the call is most of t
 # --------------------------------------------------------------------------- micro-kernel
 
 
-def _tile_rows(rows, kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add):
+def _tile_rows(rows, kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add, vectors=NV):
     """T[ti:ti+mr, tj:tj+NR] (+)= A[i0:i0+mr, pc:pc+kc] @ B[p0:p0+kc, j0:j0+NR] for
     mr <= rows: the tile is computed for ``rows`` rows (those past ``i0 + mr - 1`` re-read
-    that last row) and its first mr rows are stored.
+    that last row) and its first mr rows are stored. NR is ``vectors`` vectors wide.
 
     B's rows must be contiguous (a packed panel, or a C-contiguous matrix read in place).
     Plain NumPy when the JIT is off; compiled code uses the IR below.
     """
-    nr = NV * VECTOR_BYTES // B.itemsize
+    nr = vectors * VECTOR_BYTES // B.itemsize
     if T.ndim == 1:  # a flat scratch tile: rows of NR
         T = T[: MR * nr].reshape(MR, nr)
     kept = min(rows, mr)
@@ -85,6 +86,13 @@ def _tile4(kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add):
     _tile_rows(4, kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add)
 
 
+def _tile_wide(kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add):
+    """A 2-row micro-kernel WIDE vectors wide (128 float32 columns), straight into C:
+    C with one or two rows (a two-class output layer's weight gradient, g.T @ x) has
+    nothing for an 8- or 4-row tile's other rows to do; 16 accumulators, like ``_tile``."""
+    _tile_rows(2, kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add, WIDE)
+
+
 def _transpose_block(S, r0, c0, D, q, j):
     """D[q:q+W, j:j+W] = S[r0:r0+W, c0:c0+W].T for one W x W block, W = 64 / itemsize (16
     float32, 8 float64); S's rows must be contiguous. Compiled: W vector loads, a network
@@ -98,8 +106,8 @@ def _install_tile():
     from llvmlite import ir
     from numba.core import cgutils
 
-    def make_tile_ir(ROWS):
-        """The ROWS x NR micro-kernel as a Numba intrinsic."""
+    def make_tile_ir(ROWS, NV=NV):
+        """The ROWS x NR micro-kernel, NR = NV vectors, as a Numba intrinsic."""
 
         @intrinsic
         def tile_ir(typingctx, kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add):
@@ -193,7 +201,7 @@ def _install_tile():
 
         return tile_ir
 
-    tile8_ir, tile4_ir = make_tile_ir(MR), make_tile_ir(4)
+    tile8_ir, tile4_ir, tile_wide_ir = make_tile_ir(MR), make_tile_ir(4), make_tile_ir(2, WIDE)
 
     @intrinsic
     def transpose_ir(typingctx, S, r0, c0, D, q, j):
@@ -247,6 +255,12 @@ def _install_tile():
     @overload(_tile, inline="always")
     def _tile_overload(kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add):
         return lambda kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add: tile8_ir(
+            kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add
+        )
+
+    @overload(_tile_wide, inline="always")
+    def _tile_wide_overload(kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add):
+        return lambda kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add: tile_wide_ir(
             kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add
         )
 
@@ -445,6 +459,23 @@ def _block_a_packed(A, B, C, accumulate, m0, m1, n0, n1, kb):
                         )
 
 
+@inlined
+def _two_rows(A, B, C, accumulate, m0, m1, n0, n1, kb):
+    """C[m0:m1, n0:n1'] (+)= A[m0:m1] @ B[:, n0:n1'] for m1 - m0 <= 2 and B's rows
+    contiguous, by the wide tile straight from B, for the whole tiles of columns n0 to
+    n1' (returned). K is cut as _block_a_in_place cuts it, and each K block added to C as
+    there, so every element has the bits that path gives it."""
+    K = A.shape[1]
+    nw = WIDE * VECTOR_BYTES // C.itemsize
+    n_end = n0 + (n1 - n0) // nw * nw
+    for pc in range(0, K, kb):
+        kc = min(kb, K - pc)
+        add = accumulate or pc > 0
+        for j0 in range(n0, n_end, nw):
+            _tile_wide(kc, A, m0, m1 - m0, pc, B, pc, j0, C, m0, j0, add)
+    return n_end
+
+
 @helper
 def _block(A, B, C, accumulate, m0, m1, n0, n1):
     """One thread's share, C[m0:m1, n0:n1], by whichever blocking suits A's layout (and
@@ -454,6 +485,10 @@ def _block(A, B, C, accumulate, m0, m1, n0, n1):
     third of a second more of a cold start (one more compile of everything it calls) to
     save 90 ns a call."""
     K = A.shape[1]
+    if A.shape[0] <= 2 and B.strides[1] == B.itemsize:  # (C's rows, not the share's)
+        n0 = _two_rows(A, B, C, accumulate, m0, m1, n0, n1, _k_block(K, KC_A_IN_PLACE))
+        if n0 == n1:
+            return
     if A.strides[1] == A.itemsize or A.shape[0] <= 2 * MR:
         _block_a_in_place(A, B, C, accumulate, m0, m1, n0, n1, _k_block(K, KC_A_IN_PLACE))
     else:
