@@ -169,6 +169,34 @@ def test_threaded_and_serial_few_column_products_give_the_same_bits(K):
         np.testing.assert_allclose(serial, want, rtol=1e-4, atol=1e-4 * np.sqrt(K))
 
 
+@pytest.mark.parametrize("a_layout", ["C", "padded_rows", "transposed"])
+@pytest.mark.parametrize("b_layout", ["W.T", "C"])
+def test_the_one_thread_product_and_the_threaded_ones_choose_the_same_path(a_layout, b_layout):
+    """matmul_into's one-thread kernel chooses dot products or tiles in compiled code,
+    by the rule (matmul._dot_fits) matmul_into applies to choose a threaded kernel: any
+    layout gives the same bits from both."""
+    rng = np.random.default_rng(11)
+    K, N = 300, 10
+    A = rng.standard_normal((203, K + 20)).astype(np.float32)
+    A = {"C": np.ascontiguousarray(A[:, :K]), "padded_rows": A[:, :K]}.get(
+        a_layout, np.ascontiguousarray(A[:, :K].T).T
+    )
+    B = rng.standard_normal((N, K)).astype(np.float32).T
+    B = B if b_layout == "W.T" else np.ascontiguousarray(B)
+    assert matmul._dot_fits(A, B) == (a_layout != "transposed" and b_layout == "W.T")
+    for accumulate in (False, True):
+        C0 = rng.standard_normal((203, N)).astype(np.float32)
+        one, threaded = C0.copy(), C0.copy()
+        matmul._KERNELS[F32, "whole"](A, B, one, accumulate)
+        if matmul._dot_fits(A, B):
+            matmul._KERNELS[F32, "dot_parallel"](A, B.T, threaded, accumulate, 3, True)
+        else:
+            matmul._KERNELS[F32, "parallel"](A, B, threaded, accumulate, 3, False)
+        assert one.tobytes() == threaded.tobytes()
+        want = A.astype(np.float64) @ B + (C0 if accumulate else 0)
+        np.testing.assert_allclose(one, want, rtol=1e-4, atol=1e-4 * np.sqrt(K))
+
+
 @njit
 def _compiled_lanes_sum(u, n):
     return compiler.lanes_sum(u, n)

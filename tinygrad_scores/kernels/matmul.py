@@ -49,6 +49,7 @@ KC_A_PACKED = 256  # ... when A is packed: the packed B panel (256 x 32) is 32 K
 PANEL_BYTES = 1 << 20  # a packed block (of B or of A) per thread: half of the 2 MiB L2
 PARALLEL_FLOPS = 1 << 21  # M*N*K below this (~20 us): a thread team costs more than it gives
 SMALL_FLOPS = 1 << 14  # M*N*K below this: the plain loop (the call is most of the time)
+DOT_MAX_N = 16  # up to this many columns of C (and B^T contiguous): dot products
 
 
 # --------------------------------------------------------------------------- micro-kernel
@@ -480,10 +481,9 @@ def _two_rows(A, B, C, accumulate, m0, m1, n0, n1, kb):
 def _block(A, B, C, accumulate, m0, m1, n0, n1):
     """One thread's share, C[m0:m1, n0:n1], by whichever blocking suits A's layout (and
     the whole of A, not the share: every element of C then gets the same sums, in the
-    same order, however many threads share it). Its Python function is also the
-    one-thread kernel, called with the whole of C: a four-argument wrapper would cost a
-    third of a second more of a cold start (one more compile of everything it calls) to
-    save 90 ns a call."""
+    same order, however many threads share it). The one-thread kernel (``_gemm_whole``)
+    inlines its Python function, so it is compiled once there, not once more as a
+    helper linked in (a third of a second of a cold start)."""
     K = A.shape[1]
     if A.shape[0] <= 2 and B.strides[1] == B.itemsize:  # (C's rows, not the share's)
         n0 = _two_rows(A, B, C, accumulate, m0, m1, n0, n1, _k_block(K, KC_A_IN_PLACE))
@@ -568,10 +568,19 @@ def _dot_rows(A, Bt, C, accumulate, m0, m1):
             _dot_one(A, Bt, C, accumulate, i, j, S, none)
 
 
+def _dot_fits(A, B):
+    """Whether C = A @ B takes dot products: few columns, and rows of A and of B.T
+    contiguous (x @ W.T). One rule for the one-thread kernel, which asks it in compiled
+    code, and for matmul_into choosing a threaded kernel: the same path gives the same
+    bits."""
+    return B.shape[1] <= DOT_MAX_N and A.strides[1] == A.itemsize and B.strides[0] == B.itemsize
+
+
 def _gemm_dot(A, Bt, C, accumulate, parts, by_cols):
     """C (+)= A @ Bt.T for a C with few columns (Linear's output layer: x @ W.T with W
-    (N, K)), where a 32-wide tile would be mostly padding. A and Bt are C-contiguous.
-    ``parts`` shares of whole 4-row groups, one per thread; ``by_cols`` is ignored."""
+    (N, K)), where a 32-wide tile would be mostly padding. A's and Bt's rows are
+    contiguous. ``parts`` shares of whole 4-row groups, one per thread; ``by_cols`` is
+    ignored."""
     groups = -(-A.shape[0] // 4)
     for part in prange(parts):
         lo = groups * part // parts * 4
@@ -582,6 +591,23 @@ def _gemm_dot(A, Bt, C, accumulate, parts, by_cols):
 def _gemm_dot_serial(A, Bt, C, accumulate):
     """``_gemm_dot`` on one thread."""
     _dot_rows(A, Bt, C, accumulate, np.intp(0), A.shape[0])
+
+
+_dot_fits_compiled = inlined(_dot_fits)
+_block_inlined = inlined(getattr(_block, "py_func", _block))  # (one copy in the caller)
+
+
+def _gemm_whole(A, B, C, accumulate):
+    """C (+)= A @ B for K > 0 on one thread, by dot products or the blocked kernel, as
+    ``_dot_fits`` says: the one-thread path of matmul_into, which leaves the choice (two
+    flag reads and a transposed view, in Python) to compiled code; a product of a
+    microsecond is mostly its calls."""
+    M, N = A.shape[0], B.shape[1]
+    zero = np.intp(0)
+    if _dot_fits_compiled(A, B):
+        _dot_rows(A, B.T, C, accumulate, zero, M)
+    else:
+        _block_inlined(A, B, C, accumulate, zero, M, zero, N)
 
 
 # --------------------------------------------------------------------------- small
@@ -636,16 +662,15 @@ for _dt in (np.dtype(np.float32), np.dtype(np.float64)):
         _sigs(_dt.name, tail=", intp, intp, intp, intp"), fastmath=True
     )(getattr(_block, "py_func", _block))  # (A, B, C, accumulate, 0, M, 0, N); no JIT: itself
     _KERNELS[_dt, "small"] = kernel(_sigs(_dt.name, tail=""), fastmath=True)(_gemm_small)
-    _KERNELS[_dt, "dot"] = kernel(_sigs(_dt.name, "[:,::1]", "[:,::1]", tail=""), fastmath=True)(
-        _gemm_dot_serial
-    )
+    _KERNELS[_dt, "dot"] = kernel(_sigs(_dt.name, tail=""), fastmath=True)(_gemm_dot_serial)
+    _KERNELS[_dt, "whole"] = kernel(_sigs(_dt.name, tail=""), fastmath=True)(_gemm_whole)
 # Threaded for float32 only, like every kernel here (see _jit.kernel_pair): float64 is the
 # dtype of gradient checks, and each threaded build costs about two seconds of compile.
 _KERNELS[np.dtype(np.float32), "parallel"] = kernel(_sigs("float32"), fastmath=True, parallel=True)(
     _gemm
 )
 _KERNELS[np.dtype(np.float32), "dot_parallel"] = kernel(
-    _sigs("float32", "[:,::1]", "[:,::1]"), fastmath=True, parallel=True
+    _sigs("float32"), fastmath=True, parallel=True
 )(_gemm_dot)
 _FLOAT32 = np.dtype(np.float32)
 
@@ -665,8 +690,7 @@ class _Direct(dict):
         return run
 
 
-_SMALL, _DOT, _SERIAL = _Direct("small"), _Direct("dot"), _Direct("serial")
-DOT_MAX_N = 16  # up to this many columns of C (and B^T contiguous): dot products
+_SMALL, _WHOLE = _Direct("small"), _Direct("whole")
 
 
 def _split(M, N, nr, threads, a_packed):
@@ -756,29 +780,25 @@ def matmul_into(A, B, C, accumulate=False):
     M, K = A.shape
     N = B.shape[1]
     flops = M * N * K
-    dtype = C.dtype
     if flops < SMALL_FLOPS:
         if K == 0:  # an empty sum
             if not accumulate:
                 C.fill(0)
         else:
-            _SMALL[dtype](A, B, C, accumulate)
+            _SMALL[C.dtype](A, B, C, accumulate)
         return C
-    dot = N <= DOT_MAX_N and A.flags.c_contiguous and B.flags.f_contiguous
-    threaded = None  # (built on a background thread, on first need: compiler._Background)
-    if flops >= PARALLEL_FLOPS and dtype == _FLOAT32 and team_size() > 1:
-        threaded = _KERNELS[dtype, "dot_parallel" if dot else "parallel"]
-        if threaded.ready(dtype) is None:
-            threaded = None
-    if threaded is None:
-        if dot:
-            _DOT[dtype](A, B.T, C, accumulate)
-        else:
-            _SERIAL[dtype](A, B, C, accumulate, 0, M, 0, N)
-    elif dot:
-        threaded(A, B.T, C, accumulate, min(team_size.size, -(-M // 4)), True)
-    else:
-        a_packed = A.strides[1] != A.itemsize and M > 2 * MR  # as _block decides
-        parts, by_cols = _split(M, N, NV * VECTOR_BYTES // C.itemsize, team_size.size, a_packed)
-        threaded(A, B, C, accumulate, parts, by_cols)
+    if flops >= PARALLEL_FLOPS and C.dtype == _FLOAT32 and team_size() > 1:
+        dot = _dot_fits(A, B)
+        threaded = _KERNELS[_FLOAT32, "dot_parallel" if dot else "parallel"]
+        # (built on a background thread, on first need: compiler._Background)
+        if threaded.ready(_FLOAT32) is not None:
+            if dot:
+                threaded(A, B.T, C, accumulate, min(team_size.size, -(-M // 4)), True)
+            else:
+                a_packed = A.strides[1] != A.itemsize and M > 2 * MR  # as _block decides
+                nr = NV * VECTOR_BYTES // C.itemsize
+                parts, by_cols = _split(M, N, nr, team_size.size, a_packed)
+                threaded(A, B, C, accumulate, parts, by_cols)
+            return C
+    _WHOLE[C.dtype](A, B, C, accumulate)
     return C
