@@ -185,6 +185,27 @@ def test_one_or_two_rows_take_the_wide_tile_with_the_bits_of_the_8_row_tiles(
     np.testing.assert_allclose(few, expected, rtol=_tol(dtype, k), atol=_tol(dtype, k))
 
 
+@pytest.mark.parametrize("offset", range(0, 64, 4))
+def test_column_shares_meet_where_a_cache_line_of_c_begins(offset):
+    """Threads sharing C by columns split it where every row's cache line begins (C at
+    any 4-byte offset from a 64-byte boundary, rows a whole number of lines): each element
+    still written once, with the bits of one thread's product."""
+    rng = np.random.default_rng(offset)
+    m, k, n = 40, 10, 160
+    a = rng.standard_normal((m, k)).astype(np.float32)
+    b = rng.standard_normal((k, n)).astype(np.float32)
+    buffer = np.zeros(m * n + 16, np.float32)
+    start = (offset - buffer.ctypes.data) % 64 // 4
+    c = buffer[start : start + m * n].reshape(m, n)
+    assert c.ctypes.data % 64 == offset
+    whole = np.empty((m, n), np.float32)
+    mm._KERNELS[np.dtype(np.float32), "whole"](a, b, whole, False)
+    for parts in (2, 3):
+        c[:] = np.nan
+        mm._KERNELS[np.dtype(np.float32), "parallel"](a, b, c, False, parts, True)
+        assert c.tobytes() == whole.tobytes()
+
+
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_network_products(dtype):
     """Every product of the benchmark networks (forward x @ W.T, dx = g @ W, dW = g.T @ x),
