@@ -47,7 +47,9 @@ WIDE = 8  # ... of the 2-row tile (_tile_wide)
 KC_A_IN_PLACE = 512  # K block when A is read in place: an 8 x 512 strip is 16 KiB of L1
 KC_A_PACKED = 256  # ... when A is packed: the packed B panel (256 x 32) is 32 KiB of L1
 PANEL_BYTES = 1 << 20  # a packed block (of B or of A) per thread: half of the 2 MiB L2
-PARALLEL_FLOPS = 1 << 21  # M*N*K below this (~20 us): a thread team costs more than it gives
+# M*N*K below this (~8 us on one thread): a team of two costs about what it saves (two
+# threads measured 1.2-1.4x faster at 0.66 M, 0.9-1.1x at 0.33 M, the mnist output layer)
+PARALLEL_FLOPS = 1 << 19
 SMALL_FLOPS = 1 << 14  # M*N*K below this: the plain loop (the call is most of the time)
 DOT_MAX_N = 16  # up to this many columns of C (and B^T contiguous): dot products
 SMALL_B_BYTES = 1 << 18  # a B this small: threads share C by rows (see _split)
