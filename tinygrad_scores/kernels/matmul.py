@@ -24,12 +24,15 @@ two vector loads of the B panel, 8 broadcasts of A (through A's strides) and 16 
 multiply-adds into 16 zmm accumulators. LLVM's own vectoriser would choose 256-bit vectors
 on this CPU (its prefer-256-bit tuning for Intel server chips), which halves the peak;
 explicit vector types stay 512 bits wide. float32: 8 x 32 tiles; float64: 8 x 16; a 4-row
-variant (``_tile4``) for the last rows of a short C. Edge tiles are computed into a
-scratch tile and the valid part stored, so the k loop never tests a bound.
+variant (``_tile4``) for the last rows of a short C, and a 2-row one 8 vectors wide
+(``_tile_wide``) for a C of one or two rows. Edge tiles are computed into a scratch tile
+and the valid part stored, so the k loop never tests a bound.
 
-Besides: C with few columns (an output layer's ``x @ W.T``) is dot products along k
-(``_gemm_dot``); tiny products a plain loop (``_gemm_small``). Threads split C by rows or
-by columns (``_split``), as many as ``team_size`` says are free.
+Besides: C with few columns (an output layer's ``x @ W.T``) is dot products along k, two
+rows by two columns at a time (``_dot_rows``); tiny products a plain loop
+(``_gemm_small``). One compiled kernel chooses between dot products and tiles for one
+thread (``_gemm_whole``); threads split C by rows or by columns (``_split``), as many as
+``team_size`` says are free.
 """
 
 import numpy as np
