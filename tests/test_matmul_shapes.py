@@ -185,6 +185,41 @@ def test_one_or_two_rows_take_the_wide_tile_with_the_bits_of_the_8_row_tiles(
     np.testing.assert_allclose(few, expected, rtol=_tol(dtype, k), atol=_tol(dtype, k))
 
 
+@pytest.mark.parametrize("dtype", DTYPES)
+@given(
+    m=SIDES,
+    k=st.integers(1, mm.THIN_K),
+    n=st.integers(1, 300),
+    seed=st.integers(0, 2**16),
+    a_t=st.booleans(),
+    accumulate=st.booleans(),
+)
+@settings(max_examples=40)
+def test_a_thin_k_holds_b_in_registers_with_the_bits_of_the_tiles(
+    dtype, m, k, n, seed, a_t, accumulate
+):
+    """K <= THIN_K with B's rows contiguous: B's rows stay in registers while A's rows
+    stream past (kernels.matmul._thin_rows); the same product with B's rows strided (so
+    through the packed tiles) gives the same bits, serial or shared among threads."""
+    rng = np.random.default_rng(seed)
+    a = _operand(rng, (m, k), dtype, "transposed_view" if a_t else "C")
+    b = rng.standard_normal((k, n)).astype(dtype)
+    b_strided = np.repeat(b, 2, axis=1)[:, ::2]
+    start = rng.standard_normal((m, n)).astype(dtype)
+    serial = mm._KERNELS[np.dtype(dtype), "serial"]
+    thin, tiles = start.copy(), start.copy()
+    serial(a, b, thin, accumulate, 0, m, 0, n)
+    serial(a, b_strided, tiles, accumulate, 0, m, 0, n)
+    assert thin.tobytes() == tiles.tobytes()
+    if dtype == np.float32:
+        for parts, by_cols in [(2, True), (3, False)]:
+            shared = start.copy()
+            mm._KERNELS[np.dtype(dtype), "parallel"](a, b, shared, accumulate, parts, by_cols)
+            assert shared.tobytes() == thin.tobytes()
+    expected = _expected(a, b) + (start if accumulate else 0)
+    np.testing.assert_allclose(thin, expected, rtol=_tol(dtype, k), atol=_tol(dtype, k))
+
+
 @pytest.mark.parametrize("offset", range(0, 64, 4))
 def test_column_shares_meet_where_a_cache_line_of_c_begins(offset):
     """Threads sharing C by columns split it where every row's cache line begins (C at

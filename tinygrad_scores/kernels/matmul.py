@@ -47,6 +47,8 @@ MR = 8  # rows of the micro-tile
 VECTOR_BYTES = 64  # one zmm register
 NV = 2  # vectors per row of the micro-tile: NR = 2 * 64 / itemsize
 WIDE = 8  # ... of the 2-row tile (_tile_wide)
+THIN_K = 4  # K up to this: B's rows held in registers (_thin_rows), ...
+THIN_VECTORS = 4  # ... this many vectors of each
 KC_A_IN_PLACE = 512  # K block when A is read in place: an 8 x 512 strip is 16 KiB of L1
 KC_A_PACKED = 256  # ... when A is packed: the packed B panel (256 x 32) is 32 KiB of L1
 PANEL_BYTES = 1 << 20  # a packed block (of B or of A) per thread: half of the 2 MiB L2
@@ -98,6 +100,20 @@ def _tile_wide(kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add):
     C with one or two rows (a two-class output layer's weight gradient, g.T @ x) has
     nothing for an 8- or 4-row tile's other rows to do; 16 accumulators, like ``_tile``."""
     _tile_rows(2, kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add, WIDE)
+
+
+def _thin_rows(k, A, B, C, m0, m1, j0, add):
+    """C[m0:m1, j0:j0+NT] (+)= A[m0:m1, :k] @ B[:k, j0:j0+NT] for a K of ``k`` (at most
+    THIN_K), NT = THIN_VECTORS vectors: B's k x NT block stays in registers while the rows
+    of A stream past, each row k broadcasts, multiply-adds and one store per vector. The
+    arithmetic of each element is the tiles' (multiply-adds in k order from zero, then
+    added to C), so it has their bits. B's rows must be contiguous."""
+    nt = THIN_VECTORS * VECTOR_BYTES // B.itemsize
+    prod = A[m0:m1, :k] @ B[:k, j0 : j0 + nt]
+    if add:
+        C[m0:m1, j0 : j0 + nt] += prod
+    else:
+        C[m0:m1, j0 : j0 + nt] = prod
 
 
 def _transpose_block(S, r0, c0, D, q, j):
@@ -264,6 +280,106 @@ def _install_tile():
         return lambda kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add: tile8_ir(
             kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add
         )
+
+    def make_thin_ir(K):
+        """_thin_rows for a K known when compiling: the K x THIN_VECTORS vectors of B
+        loaded once, then one iteration per row of A."""
+
+        @intrinsic
+        def thin_ir(typingctx, A, B, C, m0, m1, j0, add):
+            def codegen(context, builder, sig, args):
+                a_val, b_val, c_val, m0, m1, j0, add = args
+                a = context.make_array(sig.args[0])(context, builder, a_val)
+                b = context.make_array(sig.args[1])(context, builder, b_val)
+                c = context.make_array(sig.args[2])(context, builder, c_val)
+                elem = context.get_value_type(sig.args[0].dtype)
+                size = context.get_abi_sizeof(elem)
+                width = VECTOR_BYTES // size
+                vec = ir.VectorType(elem, width)
+                intp = context.get_value_type(types.intp)
+                byte_ptr = ir.IntType(8).as_pointer()
+
+                def const(v):
+                    return ir.Constant(intp, v)
+
+                def at(base, offset, kind):
+                    return builder.bitcast(builder.gep(base, [offset]), kind.as_pointer())
+
+                fma = cgutils.get_or_insert_function(
+                    builder.module, ir.FunctionType(vec, [vec] * 3), f"llvm.fma.v{width}f{8 * size}"
+                )
+                a_row_stride, a_col_stride = cgutils.unpack_tuple(builder, a.strides, 2)
+                b_row_stride = cgutils.unpack_tuple(builder, b.strides, 2)[0]
+                c_row_stride = cgutils.unpack_tuple(builder, c.strides, 2)[0]
+                column = builder.mul(j0, const(size))
+                b_base = builder.gep(builder.bitcast(b.data, byte_ptr), [column])
+                bv = [
+                    [
+                        builder.load(
+                            at(
+                                b_base,
+                                builder.add(
+                                    builder.mul(const(k), b_row_stride), const(v * VECTOR_BYTES)
+                                ),
+                                vec,
+                            ),
+                            align=size,
+                        )
+                        for v in range(THIN_VECTORS)
+                    ]
+                    for k in range(K)
+                ]
+                a_base = builder.bitcast(a.data, byte_ptr)
+                c_base = builder.gep(builder.bitcast(c.data, byte_ptr), [column])
+                undef = ir.Constant(vec, ir.Undefined)
+                lane0 = ir.Constant(ir.IntType(32), 0)
+                splat = ir.Constant(ir.VectorType(ir.IntType(32), width), [0] * width)
+                zero = ir.Constant(vec, None)
+                with builder.if_else(add) as (then_add, otherwise):
+                    for adding in (True, False):
+                        with then_add if adding else otherwise:
+                            with cgutils.for_range_slice(builder, m0, m1, const(1)) as (i, _):
+                                a_row = builder.gep(a_base, [builder.mul(i, a_row_stride)])
+                                av = []
+                                for k in range(K):
+                                    s = builder.load(
+                                        at(a_row, builder.mul(const(k), a_col_stride), elem)
+                                    )
+                                    av.append(
+                                        builder.shuffle_vector(
+                                            builder.insert_element(undef, s, lane0), undef, splat
+                                        )
+                                    )  # broadcast A[i, k]
+                                c_row = builder.gep(c_base, [builder.mul(i, c_row_stride)])
+                                for v in range(THIN_VECTORS):
+                                    acc = zero
+                                    for k in range(K):
+                                        acc = builder.call(fma, [av[k], bv[k][v], acc])
+                                    ptr = at(c_row, const(v * VECTOR_BYTES), vec)
+                                    if adding:
+                                        acc = builder.fadd(acc, builder.load(ptr, align=size))
+                                    builder.store(acc, ptr, align=size)
+                return context.get_dummy_value()
+
+            return types.none(A, B, C, m0, m1, j0, add), codegen
+
+        return thin_ir
+
+    thin1, thin2, thin3, thin4 = (make_thin_ir(K) for K in range(1, THIN_K + 1))
+
+    @overload(_thin_rows, inline="always")
+    def _thin_rows_overload(k, A, B, C, m0, m1, j0, add):
+        def thin(k, A, B, C, m0, m1, j0, add):  # one loop per K: K is known when compiling
+            if k == 1:
+                thin1(A, B, C, m0, m1, j0, add)
+            elif k == 2:
+                thin2(A, B, C, m0, m1, j0, add)
+            elif k == 3:
+                thin3(A, B, C, m0, m1, j0, add)
+            else:
+                thin4(A, B, C, m0, m1, j0, add)
+
+        return thin
 
     @overload(_tile_wide, inline="always")
     def _tile_wide_overload(kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add):
@@ -491,6 +607,14 @@ def _block(A, B, C, accumulate, m0, m1, n0, n1):
     inlines its Python function, so it is compiled once there, not once more as a
     helper linked in (a third of a second of a cold start)."""
     K = A.shape[1]
+    if K <= THIN_K and B.strides[1] == B.itemsize:  # B's rows in registers, A streamed
+        nt = THIN_VECTORS * VECTOR_BYTES // C.itemsize
+        n_end = n0 + (n1 - n0) // nt * nt
+        for j0 in range(n0, n_end, nt):
+            _thin_rows(K, A, B, C, m0, m1, j0, accumulate)
+        n0 = n_end
+        if n0 == n1:
+            return
     if A.shape[0] <= 2 and B.strides[1] == B.itemsize:  # (C's rows, not the share's)
         n0 = _two_rows(A, B, C, accumulate, m0, m1, n0, n1, _k_block(K, KC_A_IN_PLACE))
         if n0 == n1:
