@@ -26,7 +26,11 @@ on this CPU (its prefer-256-bit tuning for Intel server chips), which halves the
 explicit vector types stay 512 bits wide. float32: 8 x 32 tiles; float64: 8 x 16; a 4-row
 variant (``_tile4``) for the last rows of a short C, and a 2-row one 8 vectors wide
 (``_tile_wide``) for a C of one or two rows. Edge tiles are computed into a scratch tile
-and the valid part stored, so the k loop never tests a bound.
+and the valid part stored, so the k loop never tests a bound. For K of 4 or less (an
+output layer's ``g @ W``), where a tile's set-up outweighs its k loop, B's rows stay in
+registers while A's rows stream past (``_thin_rows``). Every path adds each element's
+products in k order from zero, per K block, as the tiles do: the same bits whichever
+path a share of C takes.
 
 Besides: C with few columns (an output layer's ``x @ W.T``) is dot products along k, two
 rows by two columns at a time (``_dot_rows``); tiny products a plain loop
