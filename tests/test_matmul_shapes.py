@@ -152,14 +152,15 @@ def test_dot_kernel_blocks_give_each_row_dots_bits(dtype, m, k, n, seed, accumul
     assert got.tobytes() == want.tobytes()
 
 
+SEED_A_T_ACCUMULATE = dict(seed=st.integers(0, 2**16), a_t=st.booleans(), accumulate=st.booleans())
+
+
 @pytest.mark.parametrize("dtype", DTYPES)
 @given(
     m=st.integers(1, 2),
     k=st.one_of(st.integers(1, 80), st.sampled_from([513, 1100])),
     n=st.integers(120, 400),
-    seed=st.integers(0, 2**16),
-    a_t=st.booleans(),
-    accumulate=st.booleans(),
+    **SEED_A_T_ACCUMULATE,
 )
 @settings(max_examples=30)
 def test_one_or_two_rows_take_the_wide_tile_with_the_bits_of_the_8_row_tiles(
@@ -190,9 +191,7 @@ def test_one_or_two_rows_take_the_wide_tile_with_the_bits_of_the_8_row_tiles(
     m=SIDES,
     k=st.integers(1, mm.THIN_K),
     n=st.integers(1, 300),
-    seed=st.integers(0, 2**16),
-    a_t=st.booleans(),
-    accumulate=st.booleans(),
+    **SEED_A_T_ACCUMULATE,
 )
 @settings(max_examples=40)
 def test_a_thin_k_holds_b_in_registers_with_the_bits_of_the_tiles(

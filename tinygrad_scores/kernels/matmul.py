@@ -133,6 +133,12 @@ def _install_tile():
     from llvmlite import ir
     from numba.core import cgutils
 
+    def vector_type(context, dtype):
+        """(element type, its bytes, elements per vector, the 64-byte vector type)."""
+        elem = context.get_value_type(dtype)
+        size = context.get_abi_sizeof(elem)
+        return elem, size, VECTOR_BYTES // size, ir.VectorType(elem, VECTOR_BYTES // size)
+
     def make_tile_ir(ROWS, NV=NV):
         """The ROWS x NR micro-kernel, NR = NV vectors, as a Numba intrinsic."""
 
@@ -143,10 +149,7 @@ def _install_tile():
                 a = context.make_array(sig.args[1])(context, builder, a_val)
                 b = context.make_array(sig.args[5])(context, builder, b_val)
                 t = context.make_array(sig.args[8])(context, builder, t_val)
-                elem = context.get_value_type(sig.args[1].dtype)
-                size = context.get_abi_sizeof(elem)
-                width = VECTOR_BYTES // size
-                vec = ir.VectorType(elem, width)
+                elem, size, width, vec = vector_type(context, sig.args[1].dtype)
                 vptr = vec.as_pointer()
                 intp = context.get_value_type(types.intp)
                 byte_ptr = ir.IntType(8).as_pointer()
@@ -236,10 +239,8 @@ def _install_tile():
             s_val, r0, c0, d_val, q, j = args
             src = context.make_array(sig.args[0])(context, builder, s_val)
             dst = context.make_array(sig.args[3])(context, builder, d_val)
-            elem = context.get_value_type(sig.args[0].dtype)
-            size = context.get_abi_sizeof(elem)
-            width = VECTOR_BYTES // size
-            vptr = ir.VectorType(elem, width).as_pointer()
+            elem, size, width, vec = vector_type(context, sig.args[0].dtype)
+            vptr = vec.as_pointer()
             intp = context.get_value_type(types.intp)
             byte_ptr = ir.IntType(8).as_pointer()
             s_row = cgutils.unpack_tuple(builder, src.strides, 2)[0]
@@ -296,10 +297,7 @@ def _install_tile():
                 a = context.make_array(sig.args[0])(context, builder, a_val)
                 b = context.make_array(sig.args[1])(context, builder, b_val)
                 c = context.make_array(sig.args[2])(context, builder, c_val)
-                elem = context.get_value_type(sig.args[0].dtype)
-                size = context.get_abi_sizeof(elem)
-                width = VECTOR_BYTES // size
-                vec = ir.VectorType(elem, width)
+                elem, size, width, vec = vector_type(context, sig.args[0].dtype)
                 intp = context.get_value_type(types.intp)
                 byte_ptr = ir.IntType(8).as_pointer()
 
