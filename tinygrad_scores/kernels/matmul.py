@@ -26,8 +26,8 @@ on this CPU (its prefer-256-bit tuning for Intel server chips), which halves the
 explicit vector types stay 512 bits wide. float32: 8 x 32 tiles; float64: 8 x 16; a 4-row
 variant (``_tile4``) for the last rows of a short C, and a 2-row one 8 vectors wide
 (``_tile_wide``) for a C of one or two rows. Edge tiles are computed into a scratch tile
-and the valid part stored, so the k loop never tests a bound. For K of 4 or less (an
-output layer's ``g @ W``), where a tile's set-up outweighs its k loop, B's rows stay in
+and the valid part stored, so the k loop never tests a bound. For K of 1 or 2 (a
+two-class output layer's ``g @ W``), where a tile's set-up outweighs its k loop, B's rows stay in
 registers while A's rows stream past (``_thin_rows``). Every path adds each element's
 products in k order from zero, per K block, as the tiles do: the same bits whichever
 path a share of C takes.
@@ -51,7 +51,7 @@ MR = 8  # rows of the micro-tile
 VECTOR_BYTES = 64  # one zmm register
 NV = 2  # vectors per row of the micro-tile: NR = 2 * 64 / itemsize
 WIDE = 8  # ... of the 2-row tile (_tile_wide)
-THIN_K = 4  # K up to this: B's rows held in registers (_thin_rows), ...
+THIN_K = 2  # K up to this: B's rows held in registers (_thin_rows; a loop compiled per K)
 THIN_VECTORS = 4  # ... this many vectors of each
 KC_A_IN_PLACE = 512  # K block when A is read in place: an 8 x 512 strip is 16 KiB of L1
 KC_A_PACKED = 256  # ... when A is packed: the packed B panel (256 x 32) is 32 KiB of L1
@@ -367,19 +367,15 @@ def _install_tile():
 
         return thin_ir
 
-    thin1, thin2, thin3, thin4 = (make_thin_ir(K) for K in range(1, THIN_K + 1))
+    thin1, thin2 = (make_thin_ir(K) for K in range(1, THIN_K + 1))
 
     @overload(_thin_rows, inline="always")
     def _thin_rows_overload(k, A, B, C, m0, m1, j0, add):
         def thin(k, A, B, C, m0, m1, j0, add):  # one loop per K: K is known when compiling
             if k == 1:
                 thin1(A, B, C, m0, m1, j0, add)
-            elif k == 2:
-                thin2(A, B, C, m0, m1, j0, add)
-            elif k == 3:
-                thin3(A, B, C, m0, m1, j0, add)
             else:
-                thin4(A, B, C, m0, m1, j0, add)
+                thin2(A, B, C, m0, m1, j0, add)
 
         return thin
 
