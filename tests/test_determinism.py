@@ -169,6 +169,34 @@ def test_threaded_and_serial_few_column_products_give_the_same_bits(K):
         np.testing.assert_allclose(serial, want, rtol=1e-4, atol=1e-4 * np.sqrt(K))
 
 
+@pytest.mark.parametrize("a_layout", ["C", "padded_rows", "transposed"])
+@pytest.mark.parametrize("b_layout", ["W.T", "C"])
+def test_the_one_thread_product_and_the_threaded_ones_choose_the_same_path(a_layout, b_layout):
+    """matmul_into's one-thread kernel chooses dot products or tiles in compiled code,
+    by the rule (matmul._dot_fits) matmul_into applies to choose a threaded kernel: any
+    layout gives the same bits from both."""
+    rng = np.random.default_rng(11)
+    K, N = 300, 10
+    A = rng.standard_normal((203, K + 20)).astype(np.float32)
+    A = {"C": np.ascontiguousarray(A[:, :K]), "padded_rows": A[:, :K]}.get(
+        a_layout, np.ascontiguousarray(A[:, :K].T).T
+    )
+    B = rng.standard_normal((N, K)).astype(np.float32).T
+    B = B if b_layout == "W.T" else np.ascontiguousarray(B)
+    assert matmul._dot_fits(A, B) == (a_layout != "transposed" and b_layout == "W.T")
+    for accumulate in (False, True):
+        C0 = rng.standard_normal((203, N)).astype(np.float32)
+        one, threaded = C0.copy(), C0.copy()
+        matmul._KERNELS[F32, "whole"](A, B, one, accumulate)
+        if matmul._dot_fits(A, B):
+            matmul._KERNELS[F32, "dot_parallel"](A, B.T, threaded, accumulate, 3, True)
+        else:
+            matmul._KERNELS[F32, "parallel"](A, B, threaded, accumulate, 3, False)
+        assert one.tobytes() == threaded.tobytes()
+        want = A.astype(np.float64) @ B + (C0 if accumulate else 0)
+        np.testing.assert_allclose(one, want, rtol=1e-4, atol=1e-4 * np.sqrt(K))
+
+
 @njit
 def _compiled_lanes_sum(u, n):
     return compiler.lanes_sum(u, n)
@@ -182,6 +210,33 @@ def test_the_compiled_lane_sum_adds_in_the_order_its_python_definition_gives(dty
     u = (rng.standard_normal(16 * 97) * 10.0 ** rng.integers(-6, 6, 16 * 97)).astype(dtype)
     for n in (16, 160, 16 * 97):
         assert _compiled_lanes_sum(u, n) == compiler.lanes_sum(u, n)
+
+
+@njit
+def _compiled_lanes_dot(u, v, n):
+    return compiler.lanes_dot(u, v, n)
+
+
+@njit
+def _compiled_lanes_dots(A, Bt, i0, j0, n, S):
+    compiler.lanes_dots(A, Bt, i0, j0, n, S)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("n", [32, 64, 96, 32 * 31])
+def test_the_blocked_lane_dots_give_each_lane_dots_bits(dtype, n):
+    """lanes_dots (two rows by two columns, in vectors of sixteen) adds each of its four
+    dot products exactly as lanes_dot (vectors of eight) does: the same bits, from any
+    rows, tail columns beyond n ignored."""
+    rng = np.random.default_rng(n)
+    A = (rng.standard_normal((4, n + 5)) * 10.0 ** rng.integers(-4, 4, (4, n + 5))).astype(dtype)
+    Bt = rng.standard_normal((3, n + 5)).astype(dtype)
+    S = np.empty(4, dtype)
+    for i0, j0 in [(0, 0), (1, 1), (2, 0)]:
+        _compiled_lanes_dots(A, Bt, i0, j0, n, S)
+        for r in range(2):
+            for c in range(2):
+                assert S[2 * r + c] == _compiled_lanes_dot(A[i0 + r], Bt[j0 + c], n)
 
 
 def test_threaded_column_sums_give_numpys_bits_signed_zeros_included():

@@ -6,8 +6,10 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from numba import njit
 
 from tinygrad_scores.kernels import matmul as mm
+from tinygrad_scores.kernels import vecmath
 
 DTYPES = [np.float32, np.float64]
 # sizes around the tile edges (8 rows, 32/16 columns, 4-row dot groups) and the K block
@@ -117,6 +119,125 @@ def test_dot_kernel(dtype, variant, m, k, n, seed, parts, accumulate):
         kern(a, w, c, accumulate, parts, True)
     expected = _expected(a, w.T) + (1.0 if accumulate else 0.0)
     np.testing.assert_allclose(c, expected, rtol=_tol(dtype, k), atol=_tol(dtype, k))
+
+
+@njit
+def _row_dots(A, Bt, C, accumulate):
+    """The few-column kernel's definition: each element one vecmath.row_dot."""
+    for i in range(A.shape[0]):
+        for j in range(Bt.shape[0]):
+            s = vecmath.row_dot(A, Bt, i, j)
+            C[i, j] = vecmath.strict_add(s, C[i, j]) if accumulate else s
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@given(
+    m=SIDES,
+    k=st.one_of(st.integers(1, 100), st.sampled_from([128, 256, 300])),
+    n=st.integers(0, mm.DOT_MAX_N),
+    seed=st.integers(0, 2**16),
+    accumulate=st.booleans(),
+)
+@settings(max_examples=30)
+def test_dot_kernel_blocks_give_each_row_dots_bits(dtype, m, k, n, seed, accumulate):
+    """The few-column kernel computes 2 x 2 blocks of C at once (odd rows and columns one
+    by one): every element has the bits of its own row_dot, however C was cut."""
+    rng = np.random.default_rng(seed)
+    a = rng.standard_normal((m, k)).astype(dtype)
+    w = rng.standard_normal((n, k)).astype(dtype)
+    start = rng.standard_normal((m, n)).astype(dtype)
+    got, want = start.copy(), start.copy()
+    mm._KERNELS[np.dtype(dtype), "dot"](a, w, got, accumulate)
+    _row_dots(a, w, want, accumulate)
+    assert got.tobytes() == want.tobytes()
+
+
+SEED_A_T_ACCUMULATE = dict(seed=st.integers(0, 2**16), a_t=st.booleans(), accumulate=st.booleans())
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@given(
+    m=st.integers(1, 2),
+    k=st.one_of(st.integers(1, 80), st.sampled_from([513, 1100])),
+    n=st.integers(120, 400),
+    **SEED_A_T_ACCUMULATE,
+)
+@settings(max_examples=30)
+def test_one_or_two_rows_take_the_wide_tile_with_the_bits_of_the_8_row_tiles(
+    dtype, m, k, n, seed, a_t, accumulate
+):
+    """C with one or two rows takes the 2-row wide tile; the same rows computed as part of
+    a 3-row C (the 8-row blocking) come out with the same bits, K blocks (k > 512)
+    included, serial or split among threads by columns."""
+    rng = np.random.default_rng(seed)
+    a3 = _operand(rng, (3, k), dtype, "transposed_view" if a_t else "C")
+    b = rng.standard_normal((k, n)).astype(dtype)
+    start = rng.standard_normal((3, n)).astype(dtype)
+    three, few = start.copy(), start[:m].copy()
+    serial = mm._KERNELS[np.dtype(dtype), "serial"]
+    serial(a3, b, three, accumulate, 0, 3, 0, n)
+    serial(a3[:m], b, few, accumulate, 0, m, 0, n)
+    assert few.tobytes() == three[:m].tobytes()
+    if dtype == np.float32:
+        split = start[:m].copy()
+        mm._KERNELS[np.dtype(dtype), "parallel"](a3[:m], b, split, accumulate, 3, True)
+        assert split.tobytes() == few.tobytes()
+    expected = _expected(a3[:m], b) + (start[:m] if accumulate else 0)
+    np.testing.assert_allclose(few, expected, rtol=_tol(dtype, k), atol=_tol(dtype, k))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@given(
+    m=SIDES,
+    k=st.integers(1, mm.THIN_K),
+    n=st.integers(1, 300),
+    **SEED_A_T_ACCUMULATE,
+)
+@settings(max_examples=40)
+def test_a_thin_k_holds_b_in_registers_with_the_bits_of_the_tiles(
+    dtype, m, k, n, seed, a_t, accumulate
+):
+    """K <= THIN_K with B's rows contiguous: B's rows stay in registers while A's rows
+    stream past (kernels.matmul._thin_rows); the same product with B's rows strided (so
+    through the packed tiles) gives the same bits, serial or shared among threads."""
+    rng = np.random.default_rng(seed)
+    a = _operand(rng, (m, k), dtype, "transposed_view" if a_t else "C")
+    b = rng.standard_normal((k, n)).astype(dtype)
+    b_strided = np.repeat(b, 2, axis=1)[:, ::2]
+    start = rng.standard_normal((m, n)).astype(dtype)
+    serial = mm._KERNELS[np.dtype(dtype), "serial"]
+    thin, tiles = start.copy(), start.copy()
+    serial(a, b, thin, accumulate, 0, m, 0, n)
+    serial(a, b_strided, tiles, accumulate, 0, m, 0, n)
+    assert thin.tobytes() == tiles.tobytes()
+    if dtype == np.float32:
+        for parts, by_cols in [(2, True), (3, False)]:
+            shared = start.copy()
+            mm._KERNELS[np.dtype(dtype), "parallel"](a, b, shared, accumulate, parts, by_cols)
+            assert shared.tobytes() == thin.tobytes()
+    expected = _expected(a, b) + (start if accumulate else 0)
+    np.testing.assert_allclose(thin, expected, rtol=_tol(dtype, k), atol=_tol(dtype, k))
+
+
+@pytest.mark.parametrize("offset", range(0, 64, 4))
+def test_column_shares_meet_where_a_cache_line_of_c_begins(offset):
+    """Threads sharing C by columns split it where every row's cache line begins (C at
+    any 4-byte offset from a 64-byte boundary, rows a whole number of lines): each element
+    still written once, with the bits of one thread's product."""
+    rng = np.random.default_rng(offset)
+    m, k, n = 40, 10, 160
+    a = rng.standard_normal((m, k)).astype(np.float32)
+    b = rng.standard_normal((k, n)).astype(np.float32)
+    buffer = np.zeros(m * n + 16, np.float32)
+    start = (offset - buffer.ctypes.data) % 64 // 4
+    c = buffer[start : start + m * n].reshape(m, n)
+    assert c.ctypes.data % 64 == offset
+    whole = np.empty((m, n), np.float32)
+    mm._KERNELS[np.dtype(np.float32), "whole"](a, b, whole, False)
+    for parts in (2, 3):
+        c[:] = np.nan
+        mm._KERNELS[np.dtype(np.float32), "parallel"](a, b, c, False, parts, True)
+        assert c.tobytes() == whole.tobytes()
 
 
 @pytest.mark.parametrize("dtype", DTYPES)

@@ -13,12 +13,10 @@ The default ``root`` is ``$TINYGRAD_SCORES_DATA/mnist`` when that variable is se
 
 import gzip
 import hashlib
-import http.client
 import math
 import os
 import struct
 import tempfile
-import urllib.request
 import zlib
 
 import numpy as np
@@ -135,6 +133,8 @@ def _fetch(url, directory, filename, md5, timeout):
     """Download ``url`` into a temporary file in ``directory``; return its path once its
     length, MD5 and IDX contents check out. Raises OSError or ValueError otherwise, after
     deleting the temporary file."""
+    import urllib.request  # (here: ssl, http and email cost 5 ms of every import)
+
     fd, tmp = tempfile.mkstemp(prefix=f".{filename}.", suffix=".part.gz", dir=directory)
     try:
         digest, size = hashlib.md5(), 0
@@ -168,6 +168,8 @@ def download_mnist(root=None, mirrors=None, resources=None, timeout=60, log=prin
     written to a temporary file and renamed into place only after its MD5 and contents
     check out, so an interrupted or wrong download never leaves a file under the real name.
     """
+    import http.client  # (here, like urllib in _fetch: only a download needs it)
+
     root = default_root() if root is None else os.fspath(root)
     mirrors = MIRRORS if mirrors is None else mirrors
     resources = RESOURCES if resources is None else resources

@@ -425,6 +425,17 @@ def lanes_dot(u, v, n):
     )
 
 
+def lanes_dots(A, Bt, i0, j0, n, S):
+    """S[2 r + c] = lanes_dot(A[i0 + r], Bt[j0 + c], n) for r, c in 0, 1: four dot
+    products at once, each in lanes_dot's order (so the same bits), A and Bt with
+    contiguous rows. Compiled: per step, four vectors of each of the two rows of A and
+    of Bt meet in sixteen fused multiply-adds, sixteen chains under way where one
+    lanes_dot has four, whose latency (not the arithmetic) bounds a short dot product."""
+    for r in range(2):
+        for c in range(2):
+            S[2 * r + c] = lanes_dot(A[i0 + r], Bt[j0 + c], n)
+
+
 def sum_in_order(terms):
     total = terms.dtype.type(0)
     for t in terms:
@@ -559,7 +570,15 @@ def _install():
                 else:
                     total = add(total, terms[0])
                 builder.store(total, slots[h])
-        sums = [builder.load(slot) for slot in slots]
+        return combine_lanes(builder, [builder.load(slot) for slot in slots])
+
+    def combine_lanes(builder, sums):
+        """The running sums (vectors of eight lanes) combined pairwise, as ``lanes_sum``
+        says; each addition flagged "contract" alone, so never regrouped."""
+
+        def add(a, b):
+            return builder.fadd(a, b, flags=("contract",))
+
         while len(sums) > 1:  # lanes l and l + w, whole vectors apart
             half = len(sums) // 2
             sums = [add(sums[h], sums[h + half]) for h in range(half)]
@@ -574,6 +593,77 @@ def _install():
             )
             total = add(total, upper)
         return builder.extract_element(total, ir.Constant(i32, 0))
+
+    @intrinsic
+    def _lanes_dots(typingctx, A, Bt, i0, j0, n, S):
+        """lanes_dots in IR: the 2 x 2 block of lanes_dot, sharing each vector load, in
+        vectors of sixteen: lanes l and l + 8 of lanes_dot's four vectors of eight side
+        by side, each lane the same fused multiply-adds, so the same bits in half the
+        instructions; the first combining step (vector h with h + 2) is then one add."""
+        arrays = (A, Bt, S)
+        if not (
+            all(isinstance(a, nbtypes.Array) and a.dtype == A.dtype for a in arrays)
+            and isinstance(A.dtype, nbtypes.Float)
+            and A.ndim == Bt.ndim == 2
+            and S.ndim == 1
+        ):
+            return None
+
+        def codegen(context, builder, signature, args):
+            a_val, b_val, i0, j0, n, s_val = args
+            elem = context.get_value_type(A.dtype)
+            wide = ir.VectorType(elem, 16)
+            byte_ptr = ir.IntType(8).as_pointer()
+            i32 = ir.IntType(32)
+
+            def const(v):
+                return ir.Constant(n.type, v)
+
+            def rows(array_type, value, first):
+                array = context.make_array(array_type)(context, builder, value)
+                stride = cgutils.unpack_tuple(builder, array.strides, 2)[0]
+                base = builder.bitcast(array.data, byte_ptr)
+                return [
+                    builder.bitcast(
+                        builder.gep(base, [builder.mul(builder.add(first, const(r)), stride)]),
+                        wide.as_pointer(),
+                    )
+                    for r in range(2)
+                ]
+
+            a_rows, b_rows = rows(A, a_val, i0), rows(Bt, b_val, j0)
+            fma = cgutils.get_or_insert_function(
+                builder.module,
+                ir.FunctionType(wide, [wide] * 3),
+                f"llvm.fma.v16f{A.dtype.bitwidth}",
+            )
+            halves = FMA_LANES // 16  # vectors of sixteen per step: lanes 0-15, 16-31
+            slots = [
+                [cgutils.alloca_once_value(builder, ir.Constant(wide, None)) for _ in range(halves)]
+                for _ in range(4)
+            ]
+            with cgutils.for_range(builder, builder.sdiv(n, const(FMA_LANES))) as loop:
+                for h in range(halves):
+                    at = builder.add(builder.mul(loop.index, const(halves)), const(h))
+                    a = [builder.load(builder.gep(p, [at]), align=1) for p in a_rows]
+                    b = [builder.load(builder.gep(p, [at]), align=1) for p in b_rows]
+                    for r in range(2):
+                        for c in range(2):
+                            slot = slots[2 * r + c][h]
+                            builder.store(builder.call(fma, [a[r], b[c], builder.load(slot)]), slot)
+            out = context.make_array(S)(context, builder, s_val)
+            low, high = (
+                ir.Constant(ir.VectorType(i32, 8), list(range(at, at + 8))) for at in (0, 8)
+            )
+            for block in range(4):
+                first, second = (builder.load(slot) for slot in slots[block])
+                both = builder.fadd(first, second, flags=("contract",))  # vectors h + (h + 2)
+                eights = [builder.shuffle_vector(both, both, part) for part in (low, high)]
+                total = combine_lanes(builder, eights)
+                builder.store(total, builder.gep(out.data, [const(block)]))
+            return context.get_dummy_value()
+
+        return nbtypes.none(A, Bt, i0, j0, n, S), codegen
 
     def same_float_vectors(*arrays):
         return all(
@@ -618,6 +708,10 @@ def _install():
     @overload(lanes_dot, inline="always")
     def _lanes_dot_overload(u, v, n):
         return lambda u, v, n: _lanes_dot(u, v, n)
+
+    @overload(lanes_dots, inline="always")
+    def _lanes_dots_overload(A, Bt, i0, j0, n, S):
+        return lambda A, Bt, i0, j0, n, S: _lanes_dots(A, Bt, i0, j0, n, S)
 
     def make_strict(emit):
         @intrinsic

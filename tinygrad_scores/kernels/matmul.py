@@ -24,12 +24,19 @@ two vector loads of the B panel, 8 broadcasts of A (through A's strides) and 16 
 multiply-adds into 16 zmm accumulators. LLVM's own vectoriser would choose 256-bit vectors
 on this CPU (its prefer-256-bit tuning for Intel server chips), which halves the peak;
 explicit vector types stay 512 bits wide. float32: 8 x 32 tiles; float64: 8 x 16; a 4-row
-variant (``_tile4``) for the last rows of a short C. Edge tiles are computed into a
-scratch tile and the valid part stored, so the k loop never tests a bound.
+variant (``_tile4``) for the last rows of a short C, and a 2-row one 8 vectors wide
+(``_tile_wide``) for a C of one or two rows. Edge tiles are computed into a scratch tile
+and the valid part stored, so the k loop never tests a bound. For K of 1 or 2 (a
+two-class output layer's ``g @ W``), where a tile's set-up outweighs its k loop, B's rows stay in
+registers while A's rows stream past (``_thin_rows``). Every path adds each element's
+products in k order from zero, per K block, as the tiles do: the same bits whichever
+path a share of C takes.
 
-Besides: C with few columns (an output layer's ``x @ W.T``) is dot products along k
-(``_gemm_dot``); tiny products a plain loop (``_gemm_small``). Threads split C by rows or
-by columns (``_split``), as many as ``team_size`` says are free.
+Besides: C with few columns (an output layer's ``x @ W.T``) is dot products along k, two
+rows by two columns at a time (``_dot_rows``); tiny products a plain loop
+(``_gemm_small``). One compiled kernel chooses between dot products and tiles for one
+thread (``_gemm_whole``); threads split C by rows or by columns (``_split``), as many as
+``team_size`` says are free.
 """
 
 import numpy as np
@@ -37,30 +44,38 @@ from numba import config, prange, types
 from numba.extending import intrinsic, overload
 
 from ._jit import helper, inlined, kernel, local_array
-from .vecmath import row_dot, strict_add
+from .compiler import lanes_dots
+from .vecmath import FMA_LANES, fma, row_dot, strict_add
 
 MR = 8  # rows of the micro-tile
 VECTOR_BYTES = 64  # one zmm register
 NV = 2  # vectors per row of the micro-tile: NR = 2 * 64 / itemsize
+WIDE = 8  # ... of the 2-row tile (_tile_wide)
+THIN_K = 2  # K up to this: B's rows held in registers (_thin_rows; a loop compiled per K)
+THIN_VECTORS = 4  # ... this many vectors of each
 KC_A_IN_PLACE = 512  # K block when A is read in place: an 8 x 512 strip is 16 KiB of L1
 KC_A_PACKED = 256  # ... when A is packed: the packed B panel (256 x 32) is 32 KiB of L1
 PANEL_BYTES = 1 << 20  # a packed block (of B or of A) per thread: half of the 2 MiB L2
-PARALLEL_FLOPS = 1 << 21  # M*N*K below this (~20 us): a thread team costs more than it gives
+# M*N*K below this (~8 us on one thread): a team of two costs about what it saves (two
+# threads measured 1.2-1.4x faster at 0.66 M, 0.9-1.1x at 0.33 M, the mnist output layer)
+PARALLEL_FLOPS = 1 << 19
 SMALL_FLOPS = 1 << 14  # M*N*K below this: the plain loop (the call is most of the time)
+DOT_MAX_N = 16  # up to this many columns of C (and B^T contiguous): dot products
+SMALL_B_BYTES = 1 << 18  # a B this small: threads share C by rows (see _split)
 
 
 # --------------------------------------------------------------------------- micro-kernel
 
 
-def _tile_rows(rows, kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add):
+def _tile_rows(rows, kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add, vectors=NV):
     """T[ti:ti+mr, tj:tj+NR] (+)= A[i0:i0+mr, pc:pc+kc] @ B[p0:p0+kc, j0:j0+NR] for
     mr <= rows: the tile is computed for ``rows`` rows (those past ``i0 + mr - 1`` re-read
-    that last row) and its first mr rows are stored.
+    that last row) and its first mr rows are stored. NR is ``vectors`` vectors wide.
 
     B's rows must be contiguous (a packed panel, or a C-contiguous matrix read in place).
     Plain NumPy when the JIT is off; compiled code uses the IR below.
     """
-    nr = NV * VECTOR_BYTES // B.itemsize
+    nr = vectors * VECTOR_BYTES // B.itemsize
     if T.ndim == 1:  # a flat scratch tile: rows of NR
         T = T[: MR * nr].reshape(MR, nr)
     kept = min(rows, mr)
@@ -84,6 +99,27 @@ def _tile4(kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add):
     _tile_rows(4, kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add)
 
 
+def _tile_wide(kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add):
+    """A 2-row micro-kernel WIDE vectors wide (128 float32 columns), straight into C:
+    C with one or two rows (a two-class output layer's weight gradient, g.T @ x) has
+    nothing for an 8- or 4-row tile's other rows to do; 16 accumulators, like ``_tile``."""
+    _tile_rows(2, kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add, WIDE)
+
+
+def _thin_rows(k, A, B, C, m0, m1, j0, add):
+    """C[m0:m1, j0:j0+NT] (+)= A[m0:m1, :k] @ B[:k, j0:j0+NT] for a K of ``k`` (at most
+    THIN_K), NT = THIN_VECTORS vectors: B's k x NT block stays in registers while the rows
+    of A stream past, each row k broadcasts, multiply-adds and one store per vector. The
+    arithmetic of each element is the tiles' (multiply-adds in k order from zero, then
+    added to C), so it has their bits. B's rows must be contiguous."""
+    nt = THIN_VECTORS * VECTOR_BYTES // B.itemsize
+    prod = A[m0:m1, :k] @ B[:k, j0 : j0 + nt]
+    if add:
+        C[m0:m1, j0 : j0 + nt] += prod
+    else:
+        C[m0:m1, j0 : j0 + nt] = prod
+
+
 def _transpose_block(S, r0, c0, D, q, j):
     """D[q:q+W, j:j+W] = S[r0:r0+W, c0:c0+W].T for one W x W block, W = 64 / itemsize (16
     float32, 8 float64); S's rows must be contiguous. Compiled: W vector loads, a network
@@ -97,8 +133,14 @@ def _install_tile():
     from llvmlite import ir
     from numba.core import cgutils
 
-    def make_tile_ir(ROWS):
-        """The ROWS x NR micro-kernel as a Numba intrinsic."""
+    def vector_type(context, dtype):
+        """(element type, its bytes, elements per vector, the 64-byte vector type)."""
+        elem = context.get_value_type(dtype)
+        size = context.get_abi_sizeof(elem)
+        return elem, size, VECTOR_BYTES // size, ir.VectorType(elem, VECTOR_BYTES // size)
+
+    def make_tile_ir(ROWS, NV=NV):
+        """The ROWS x NR micro-kernel, NR = NV vectors, as a Numba intrinsic."""
 
         @intrinsic
         def tile_ir(typingctx, kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add):
@@ -107,10 +149,7 @@ def _install_tile():
                 a = context.make_array(sig.args[1])(context, builder, a_val)
                 b = context.make_array(sig.args[5])(context, builder, b_val)
                 t = context.make_array(sig.args[8])(context, builder, t_val)
-                elem = context.get_value_type(sig.args[1].dtype)
-                size = context.get_abi_sizeof(elem)
-                width = VECTOR_BYTES // size
-                vec = ir.VectorType(elem, width)
+                elem, size, width, vec = vector_type(context, sig.args[1].dtype)
                 vptr = vec.as_pointer()
                 intp = context.get_value_type(types.intp)
                 byte_ptr = ir.IntType(8).as_pointer()
@@ -192,7 +231,7 @@ def _install_tile():
 
         return tile_ir
 
-    tile8_ir, tile4_ir = make_tile_ir(MR), make_tile_ir(4)
+    tile8_ir, tile4_ir, tile_wide_ir = make_tile_ir(MR), make_tile_ir(4), make_tile_ir(2, WIDE)
 
     @intrinsic
     def transpose_ir(typingctx, S, r0, c0, D, q, j):
@@ -200,10 +239,8 @@ def _install_tile():
             s_val, r0, c0, d_val, q, j = args
             src = context.make_array(sig.args[0])(context, builder, s_val)
             dst = context.make_array(sig.args[3])(context, builder, d_val)
-            elem = context.get_value_type(sig.args[0].dtype)
-            size = context.get_abi_sizeof(elem)
-            width = VECTOR_BYTES // size
-            vptr = ir.VectorType(elem, width).as_pointer()
+            elem, size, width, vec = vector_type(context, sig.args[0].dtype)
+            vptr = vec.as_pointer()
             intp = context.get_value_type(types.intp)
             byte_ptr = ir.IntType(8).as_pointer()
             s_row = cgutils.unpack_tuple(builder, src.strides, 2)[0]
@@ -246,6 +283,105 @@ def _install_tile():
     @overload(_tile, inline="always")
     def _tile_overload(kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add):
         return lambda kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add: tile8_ir(
+            kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add
+        )
+
+    def make_thin_ir(K):
+        """_thin_rows for a K known when compiling: the K x THIN_VECTORS vectors of B
+        loaded once, then one iteration per row of A."""
+
+        @intrinsic
+        def thin_ir(typingctx, A, B, C, m0, m1, j0, add):
+            def codegen(context, builder, sig, args):
+                a_val, b_val, c_val, m0, m1, j0, add = args
+                a = context.make_array(sig.args[0])(context, builder, a_val)
+                b = context.make_array(sig.args[1])(context, builder, b_val)
+                c = context.make_array(sig.args[2])(context, builder, c_val)
+                elem, size, width, vec = vector_type(context, sig.args[0].dtype)
+                intp = context.get_value_type(types.intp)
+                byte_ptr = ir.IntType(8).as_pointer()
+
+                def const(v):
+                    return ir.Constant(intp, v)
+
+                def at(base, offset, kind):
+                    return builder.bitcast(builder.gep(base, [offset]), kind.as_pointer())
+
+                fma = cgutils.get_or_insert_function(
+                    builder.module, ir.FunctionType(vec, [vec] * 3), f"llvm.fma.v{width}f{8 * size}"
+                )
+                a_row_stride, a_col_stride = cgutils.unpack_tuple(builder, a.strides, 2)
+                b_row_stride = cgutils.unpack_tuple(builder, b.strides, 2)[0]
+                c_row_stride = cgutils.unpack_tuple(builder, c.strides, 2)[0]
+                column = builder.mul(j0, const(size))
+                b_base = builder.gep(builder.bitcast(b.data, byte_ptr), [column])
+                bv = [
+                    [
+                        builder.load(
+                            at(
+                                b_base,
+                                builder.add(
+                                    builder.mul(const(k), b_row_stride), const(v * VECTOR_BYTES)
+                                ),
+                                vec,
+                            ),
+                            align=size,
+                        )
+                        for v in range(THIN_VECTORS)
+                    ]
+                    for k in range(K)
+                ]
+                a_base = builder.bitcast(a.data, byte_ptr)
+                c_base = builder.gep(builder.bitcast(c.data, byte_ptr), [column])
+                undef = ir.Constant(vec, ir.Undefined)
+                lane0 = ir.Constant(ir.IntType(32), 0)
+                splat = ir.Constant(ir.VectorType(ir.IntType(32), width), [0] * width)
+                zero = ir.Constant(vec, None)
+                with builder.if_else(add) as (then_add, otherwise):
+                    for adding in (True, False):
+                        with then_add if adding else otherwise:
+                            with cgutils.for_range_slice(builder, m0, m1, const(1)) as (i, _):
+                                a_row = builder.gep(a_base, [builder.mul(i, a_row_stride)])
+                                av = []
+                                for k in range(K):
+                                    s = builder.load(
+                                        at(a_row, builder.mul(const(k), a_col_stride), elem)
+                                    )
+                                    av.append(
+                                        builder.shuffle_vector(
+                                            builder.insert_element(undef, s, lane0), undef, splat
+                                        )
+                                    )  # broadcast A[i, k]
+                                c_row = builder.gep(c_base, [builder.mul(i, c_row_stride)])
+                                for v in range(THIN_VECTORS):
+                                    acc = zero
+                                    for k in range(K):
+                                        acc = builder.call(fma, [av[k], bv[k][v], acc])
+                                    ptr = at(c_row, const(v * VECTOR_BYTES), vec)
+                                    if adding:
+                                        acc = builder.fadd(acc, builder.load(ptr, align=size))
+                                    builder.store(acc, ptr, align=size)
+                return context.get_dummy_value()
+
+            return types.none(A, B, C, m0, m1, j0, add), codegen
+
+        return thin_ir
+
+    thin1, thin2 = (make_thin_ir(K) for K in range(1, THIN_K + 1))
+
+    @overload(_thin_rows, inline="always")
+    def _thin_rows_overload(k, A, B, C, m0, m1, j0, add):
+        def thin(k, A, B, C, m0, m1, j0, add):  # one loop per K: K is known when compiling
+            if k == 1:
+                thin1(A, B, C, m0, m1, j0, add)
+            else:
+                thin2(A, B, C, m0, m1, j0, add)
+
+        return thin
+
+    @overload(_tile_wide, inline="always")
+    def _tile_wide_overload(kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add):
+        return lambda kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add: tile_wide_ir(
             kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add
         )
 
@@ -358,6 +494,9 @@ def _block_a_in_place(A, B, C, accumulate, m0, m1, n0, n1, kb):
     n_panels = -(-min(nc_max, n1 - n0) // nr) if pack_b else 1
     Bp = np.empty((n_panels * kb, nr), C.dtype)  # panel jp in rows jp*kb to jp*kb+kc
     Bp_any = Bp[:, :]  # typed like B (any strides): the helpers compile once for both
+    # chosen once: a reference assigned in the tile loop costs an atomic incref and decref
+    # per tile, as much as a K = 10 tile's multiply-adds
+    panel = Bp_any if pack_b else B
     zero = np.intp(0)  # not the literal 0: each literal argument compiles a helper again
     S = local_array(256, C.dtype)  # the scratch tile, MR x NR on the stack (8 x 32 at most)
     for jc in range(n0, n1, nc_max):
@@ -376,9 +515,9 @@ def _block_a_in_place(A, B, C, accumulate, m0, m1, n0, n1, kb):
                 for jp in range(full_panels):
                     j0 = jc + jp * nr
                     if pack_b:  # (one call site: each inlined micro-kernel costs compile time)
-                        panel, p0, bj = Bp_any, jp * kb, zero
+                        p0, bj = jp * kb, zero
                     else:
-                        panel, p0, bj = B, pc, j0
+                        p0, bj = pc, j0
                     if mr == MR:  # the hot loop: whole tiles straight into C
                         _tile(kc, A, i0, MR, pc, panel, p0, bj, C, i0, j0, add)
                     else:  # the last rows: only mr of them stored
@@ -441,15 +580,43 @@ def _block_a_packed(A, B, C, accumulate, m0, m1, n0, n1, kb):
                         )
 
 
+@inlined
+def _two_rows(A, B, C, accumulate, m0, m1, n0, n1, kb):
+    """C[m0:m1, n0:n1'] (+)= A[m0:m1] @ B[:, n0:n1'] for m1 - m0 <= 2 and B's rows
+    contiguous, by the wide tile straight from B, for the whole tiles of columns n0 to
+    n1' (returned). K is cut as _block_a_in_place cuts it, and each K block added to C as
+    there, so every element has the bits that path gives it."""
+    K = A.shape[1]
+    nw = WIDE * VECTOR_BYTES // C.itemsize
+    n_end = n0 + (n1 - n0) // nw * nw
+    for pc in range(0, K, kb):
+        kc = min(kb, K - pc)
+        add = accumulate or pc > 0
+        for j0 in range(n0, n_end, nw):
+            _tile_wide(kc, A, m0, m1 - m0, pc, B, pc, j0, C, m0, j0, add)
+    return n_end
+
+
 @helper
 def _block(A, B, C, accumulate, m0, m1, n0, n1):
     """One thread's share, C[m0:m1, n0:n1], by whichever blocking suits A's layout (and
     the whole of A, not the share: every element of C then gets the same sums, in the
-    same order, however many threads share it). Its Python function is also the
-    one-thread kernel, called with the whole of C: a four-argument wrapper would cost a
-    third of a second more of a cold start (one more compile of everything it calls) to
-    save 90 ns a call."""
+    same order, however many threads share it). The one-thread kernel (``_gemm_whole``)
+    inlines its Python function, so it is compiled once there, not once more as a
+    helper linked in (a third of a second of a cold start)."""
     K = A.shape[1]
+    if K <= THIN_K and B.strides[1] == B.itemsize:  # B's rows in registers, A streamed
+        nt = THIN_VECTORS * VECTOR_BYTES // C.itemsize
+        n_end = n0 + (n1 - n0) // nt * nt
+        for j0 in range(n0, n_end, nt):
+            _thin_rows(K, A, B, C, m0, m1, j0, accumulate)
+        n0 = n_end
+        if n0 == n1:
+            return
+    if A.shape[0] <= 2 and B.strides[1] == B.itemsize:  # (C's rows, not the share's)
+        n0 = _two_rows(A, B, C, accumulate, m0, m1, n0, n1, _k_block(K, KC_A_IN_PLACE))
+        if n0 == n1:
+            return
     if A.strides[1] == A.itemsize or A.shape[0] <= 2 * MR:
         _block_a_in_place(A, B, C, accumulate, m0, m1, n0, n1, _k_block(K, KC_A_IN_PLACE))
     else:
@@ -472,14 +639,23 @@ def _gemm(A, B, C, accumulate, parts, by_cols):
     nr = NV * VECTOR_BYTES // C.itemsize
     units = -(-N // nr) if by_cols else -(-M // MR)
     step = nr if by_cols else MR
+    end = N if by_cols else M
+    # Column shares meet on a cache line of every row of C unless the line starts there
+    # (NumPy aligns arrays to 16 bytes, not 64): two threads writing one line take it in
+    # turns, once per row and K block (1.6x slower at 512 x 10 @ 10 x 1024). So the
+    # boundaries move to where C's lines begin, when every row's lines begin alike.
+    shift = np.intp(0)
+    if by_cols and C.strides[0] % VECTOR_BYTES == 0:
+        offset = np.intp(C.ctypes.data) % VECTOR_BYTES  # (a signed address: no uint mix)
+        shift = (VECTOR_BYTES - offset) % VECTOR_BYTES // C.itemsize
     zero = np.intp(0)  # not the literal 0: each literal argument compiles a helper again
     for part in prange(parts):
-        lo = units * part // parts * step
-        hi = units * (part + 1) // parts * step
+        lo = zero if part == 0 else min(end, units * part // parts * step + shift)
+        hi = end if part == parts - 1 else min(end, units * (part + 1) // parts * step + shift)
         if by_cols:
-            r0, r1, c0, c1 = zero, M, lo, min(hi, N)
+            r0, r1, c0, c1 = zero, M, lo, hi
         else:
-            r0, r1, c0, c1 = lo, min(hi, M), zero, N
+            r0, r1, c0, c1 = lo, hi, zero, N
         if r0 < r1 and c0 < c1:
             _block(A, B, C, accumulate, r0, r1, c0, c1)
 
@@ -487,20 +663,61 @@ def _gemm(A, B, C, accumulate, parts, by_cols):
 # --------------------------------------------------------------------------- few columns
 
 
+@helper
+def _dot_one(A, Bt, C, accumulate, i, j, S, s):
+    """C[i, j] (+)= A[i] . Bt[j] for the sum of the whole lanes, S[s] (lanes_dots), or,
+    with s < 0, from scratch (vecmath.row_dot): the tail k added to it either way."""
+    if s < 0:
+        total = row_dot(A, Bt, i, j)
+    else:
+        total = S[s]
+        for k in range(A.shape[1] - A.shape[1] % FMA_LANES, A.shape[1]):
+            total = fma(A[i, k], Bt[j, k], total)
+    C[i, j] = strict_add(total, C[i, j]) if accumulate else total
+
+
 @inlined
 def _dot_rows(A, Bt, C, accumulate, m0, m1):
-    """C[m0:m1] (+)= A[m0:m1] @ Bt.T as dot products along k (vecmath.row_dot: LANES lanes
-    of fused multiply-adds added in a fixed order, so every build gives the same bits)."""
-    for i in range(m0, m1):
-        for j in range(Bt.shape[0]):
-            s = row_dot(A, Bt, i, j)
-            C[i, j] = strict_add(s, C[i, j]) if accumulate else s
+    """C[m0:m1] (+)= A[m0:m1] @ Bt.T as dot products along k, each as vecmath.row_dot adds
+    it (FMA_LANES lanes of fused multiply-adds combined in a fixed order, then the tail
+    k), so every build, and every way of cutting C into blocks, gives the same bits.
+    Two rows by two columns at a time (compiler.lanes_dots), for K of a whole lane group
+    or more: one dot product alone waits on its multiply-adds' latency. The odd last row
+    and column, one at a time."""
+    K, N = A.shape[1], Bt.shape[0]
+    full = K - K % FMA_LANES
+    i_end, j_end = (m0 + (m1 - m0) // 2 * 2, N // 2 * 2) if full else (m0, 0)
+    S = local_array(4, C.dtype)  # a block's whole-lane sums, S[2 r + c]
+    none = np.intp(-1)
+    for i in range(m0, i_end, 2):
+        for j in range(0, j_end, 2):
+            lanes_dots(A, Bt, i, j, full, S)
+            if full == K and not accumulate:  # no tail: the sums are the products
+                C[i, j], C[i, j + 1], C[i + 1, j], C[i + 1, j + 1] = S[0], S[1], S[2], S[3]
+            else:
+                for b in range(4):
+                    _dot_one(A, Bt, C, accumulate, i + b // 2, j + b % 2, S, np.intp(b))
+        for j in range(j_end, N):
+            for i1 in range(i, i + 2):
+                _dot_one(A, Bt, C, accumulate, i1, j, S, none)
+    for i in range(i_end, m1):
+        for j in range(N):
+            _dot_one(A, Bt, C, accumulate, i, j, S, none)
+
+
+def _dot_fits(A, B):
+    """Whether C = A @ B takes dot products: few columns, and rows of A and of B.T
+    contiguous (x @ W.T). One rule for the one-thread kernel, which asks it in compiled
+    code, and for matmul_into choosing a threaded kernel: the same path gives the same
+    bits."""
+    return B.shape[1] <= DOT_MAX_N and A.strides[1] == A.itemsize and B.strides[0] == B.itemsize
 
 
 def _gemm_dot(A, Bt, C, accumulate, parts, by_cols):
     """C (+)= A @ Bt.T for a C with few columns (Linear's output layer: x @ W.T with W
-    (N, K)), where a 32-wide tile would be mostly padding. A and Bt are C-contiguous.
-    ``parts`` shares of whole 4-row groups, one per thread; ``by_cols`` is ignored."""
+    (N, K)), where a 32-wide tile would be mostly padding. A's and Bt's rows are
+    contiguous. ``parts`` shares of whole 4-row groups, one per thread; ``by_cols`` is
+    ignored."""
     groups = -(-A.shape[0] // 4)
     for part in prange(parts):
         lo = groups * part // parts * 4
@@ -511,6 +728,23 @@ def _gemm_dot(A, Bt, C, accumulate, parts, by_cols):
 def _gemm_dot_serial(A, Bt, C, accumulate):
     """``_gemm_dot`` on one thread."""
     _dot_rows(A, Bt, C, accumulate, np.intp(0), A.shape[0])
+
+
+_dot_fits_compiled = inlined(_dot_fits)
+_block_inlined = inlined(getattr(_block, "py_func", _block))  # (one copy in the caller)
+
+
+def _gemm_whole(A, B, C, accumulate):
+    """C (+)= A @ B for K > 0 on one thread, by dot products or the blocked kernel, as
+    ``_dot_fits`` says: the one-thread path of matmul_into, which leaves the choice (two
+    flag reads and a transposed view, in Python) to compiled code; a product of a
+    microsecond is mostly its calls."""
+    M, N = A.shape[0], B.shape[1]
+    zero = np.intp(0)
+    if _dot_fits_compiled(A, B):
+        _dot_rows(A, B.T, C, accumulate, zero, M)
+    else:
+        _block_inlined(A, B, C, accumulate, zero, M, zero, N)
 
 
 # --------------------------------------------------------------------------- small
@@ -565,16 +799,15 @@ for _dt in (np.dtype(np.float32), np.dtype(np.float64)):
         _sigs(_dt.name, tail=", intp, intp, intp, intp"), fastmath=True
     )(getattr(_block, "py_func", _block))  # (A, B, C, accumulate, 0, M, 0, N); no JIT: itself
     _KERNELS[_dt, "small"] = kernel(_sigs(_dt.name, tail=""), fastmath=True)(_gemm_small)
-    _KERNELS[_dt, "dot"] = kernel(_sigs(_dt.name, "[:,::1]", "[:,::1]", tail=""), fastmath=True)(
-        _gemm_dot_serial
-    )
+    _KERNELS[_dt, "dot"] = kernel(_sigs(_dt.name, tail=""), fastmath=True)(_gemm_dot_serial)
+    _KERNELS[_dt, "whole"] = kernel(_sigs(_dt.name, tail=""), fastmath=True)(_gemm_whole)
 # Threaded for float32 only, like every kernel here (see _jit.kernel_pair): float64 is the
 # dtype of gradient checks, and each threaded build costs about two seconds of compile.
 _KERNELS[np.dtype(np.float32), "parallel"] = kernel(_sigs("float32"), fastmath=True, parallel=True)(
     _gemm
 )
 _KERNELS[np.dtype(np.float32), "dot_parallel"] = kernel(
-    _sigs("float32", "[:,::1]", "[:,::1]"), fastmath=True, parallel=True
+    _sigs("float32"), fastmath=True, parallel=True
 )(_gemm_dot)
 _FLOAT32 = np.dtype(np.float32)
 
@@ -594,18 +827,22 @@ class _Direct(dict):
         return run
 
 
-_SMALL, _DOT, _SERIAL = _Direct("small"), _Direct("dot"), _Direct("serial")
-DOT_MAX_N = 16  # up to this many columns of C (and B^T contiguous): dot products
+_SMALL, _WHOLE = _Direct("small"), _Direct("whole")
 
 
-def _split(M, N, nr, threads, a_packed):
+def _split(M, N, K, nr, threads, a_packed, itemsize):
     """(parts, by_cols): which way to share C among ``threads``. Each thread packs the
     operand it streams: B's panels when A is read in place (so split by column panels,
     each thread packing only its own), A's rows when A is packed (so split by row tiles).
-    Either way, only when the other way has too few whole tiles to go round."""
+    Either way, only when the other way has too few whole tiles to go round. But a B of
+    at most SMALL_B_BYTES (a thin K: g @ W of an output layer) costs little to read or
+    pack whole in each thread, and row shares write C in two long runs rather than two
+    halves of every row: 512 x 10 @ 10 x 1024 ran in 49 us by rows, 71 by columns."""
     col_units, row_units = -(-N // nr), -(-M // MR)
     if a_packed:
         by_cols = row_units < 2 * threads and col_units > row_units
+    elif K * N * itemsize <= SMALL_B_BYTES and row_units >= 2 * threads:
+        by_cols = False
     else:
         by_cols = col_units >= 2 * threads or col_units >= row_units
     return min(threads, col_units if by_cols else row_units), by_cols
@@ -685,29 +922,25 @@ def matmul_into(A, B, C, accumulate=False):
     M, K = A.shape
     N = B.shape[1]
     flops = M * N * K
-    dtype = C.dtype
     if flops < SMALL_FLOPS:
         if K == 0:  # an empty sum
             if not accumulate:
                 C.fill(0)
         else:
-            _SMALL[dtype](A, B, C, accumulate)
+            _SMALL[C.dtype](A, B, C, accumulate)
         return C
-    dot = N <= DOT_MAX_N and A.flags.c_contiguous and B.flags.f_contiguous
-    threaded = None  # (built on a background thread, on first need: compiler._Background)
-    if flops >= PARALLEL_FLOPS and dtype == _FLOAT32 and team_size() > 1:
-        threaded = _KERNELS[dtype, "dot_parallel" if dot else "parallel"]
-        if threaded.ready(dtype) is None:
-            threaded = None
-    if threaded is None:
-        if dot:
-            _DOT[dtype](A, B.T, C, accumulate)
-        else:
-            _SERIAL[dtype](A, B, C, accumulate, 0, M, 0, N)
-    elif dot:
-        threaded(A, B.T, C, accumulate, min(team_size.size, -(-M // 4)), True)
-    else:
-        a_packed = A.strides[1] != A.itemsize and M > 2 * MR  # as _block decides
-        parts, by_cols = _split(M, N, NV * VECTOR_BYTES // C.itemsize, team_size.size, a_packed)
-        threaded(A, B, C, accumulate, parts, by_cols)
+    if flops >= PARALLEL_FLOPS and C.dtype == _FLOAT32 and team_size() > 1:
+        dot = _dot_fits(A, B)
+        threaded = _KERNELS[_FLOAT32, "dot_parallel" if dot else "parallel"]
+        # (built on a background thread, on first need: compiler._Background)
+        if threaded.ready(_FLOAT32) is not None:
+            if dot:
+                threaded(A, B.T, C, accumulate, min(team_size.size, -(-M // 4)), True)
+            else:
+                a_packed = A.strides[1] != A.itemsize and M > 2 * MR  # as _block decides
+                nr = NV * VECTOR_BYTES // C.itemsize
+                parts, by_cols = _split(M, N, K, nr, team_size.size, a_packed, C.itemsize)
+                threaded(A, B, C, accumulate, parts, by_cols)
+            return C
+    _WHOLE[C.dtype](A, B, C, accumulate)
     return C
