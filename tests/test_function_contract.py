@@ -2,10 +2,15 @@
 setup_context / ctx / backward rules whichever values a Function computes on, tensors
 (PyTorch's default) or NumPy arrays (``ArrayFunction``, as every op of the package)."""
 
+import importlib
+import inspect
+import pkgutil
+
 import numpy as np
 import pytest
 
 import tinygrad_scores as ts
+from tinygrad_scores import functions
 from tinygrad_scores.autograd import ArrayFunction, Function
 from tinygrad_scores.functions import Mul
 
@@ -249,3 +254,17 @@ def test_a_gradient_summed_back_to_a_0d_input_is_an_array_not_a_numpy_scalar():
     (SeesItsGradient.apply(x * 1) * ts.ones(3, dtype=ts.float64)).sum().backward()
     assert SeesItsGradient.seen[-1] is np.ndarray
     assert type(x.grad.array) is np.ndarray and x.grad.item() == 3.0
+
+
+def test_every_op_of_the_package_is_an_array_function():
+    # ARCHITECTURE.md: every differentiable op in functions/ is one ArrayFunction class
+    ops = [
+        cls
+        for info in pkgutil.iter_modules(functions.__path__)
+        for _, cls in inspect.getmembers(
+            importlib.import_module(f"{functions.__name__}.{info.name}"), inspect.isclass
+        )
+        if issubclass(cls, Function) and cls.__module__.startswith(functions.__name__ + ".")
+    ]
+    assert len(ops) > 100
+    assert [cls.__name__ for cls in ops if not issubclass(cls, ArrayFunction)] == []

@@ -79,16 +79,20 @@ def test_matmul_into_matches_numpy(dtype, m, k, n, seed, a_layout, b_layout, acc
 @settings(max_examples=40)
 def test_blocked_kernel_every_split(variant, m, k, n, seed, parts, by_cols, a_t, b_t, accumulate):
     """The blocked kernel in any number of shares, by rows or columns: every element of C is
-    written once, the K blocks add up (k up to 600 crosses the 256 block)."""
+    written once, the K blocks add up (k up to 600 crosses the 256 block), and the shares
+    give the one-thread kernel's bits (README: same numbers at any thread count)."""
     rng = np.random.default_rng(seed)
     a = _operand(rng, (m, k), np.float32, "transposed_view" if a_t else "C")
     b = _operand(rng, (k, n), np.float32, "transposed_view" if b_t else "C")
     c = np.full((m, n), 3.0, np.float32)
-    kern = mm._KERNELS[np.dtype(np.float32), variant]
+    serial = mm._KERNELS[np.dtype(np.float32), "serial"]
     if variant == "serial":  # one share, the whole of C: no parts, no split
-        kern(a, b, c, accumulate, 0, m, 0, n)
+        serial(a, b, c, accumulate, 0, m, 0, n)
     else:
-        kern(a, b, c, accumulate, parts, by_cols)
+        mm._KERNELS[np.dtype(np.float32), variant](a, b, c, accumulate, parts, by_cols)
+        one = np.full((m, n), 3.0, np.float32)
+        serial(a, b, one, accumulate, 0, m, 0, n)
+        assert c.tobytes() == one.tobytes()
     expected = _expected(a, b) + (3.0 if accumulate else 0.0)
     tol = _tol(np.float32, k)
     np.testing.assert_allclose(c, expected, rtol=tol, atol=tol)
@@ -112,11 +116,14 @@ def test_dot_kernel(dtype, variant, m, k, n, seed, parts, accumulate):
     a = rng.standard_normal((m, k)).astype(dtype)
     w = rng.standard_normal((n, k)).astype(dtype)
     c = np.ones((m, n), dtype)
-    kern = mm._KERNELS[np.dtype(dtype), variant]
+    dot = mm._KERNELS[np.dtype(dtype), "dot"]
     if variant == "dot":
-        kern(a, w, c, accumulate)
+        dot(a, w, c, accumulate)
     else:
-        kern(a, w, c, accumulate, parts, True)
+        mm._KERNELS[np.dtype(dtype), variant](a, w, c, accumulate, parts, True)
+        one = np.ones((m, n), dtype)
+        dot(a, w, one, accumulate)
+        assert c.tobytes() == one.tobytes()  # the shares give the one-thread kernel's bits
     expected = _expected(a, w.T) + (1.0 if accumulate else 0.0)
     np.testing.assert_allclose(c, expected, rtol=_tol(dtype, k), atol=_tol(dtype, k))
 
