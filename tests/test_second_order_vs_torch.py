@@ -5,6 +5,7 @@ conventions apart, and the functional API on such functions. The golden file is 
 tools/golden_second_order.py with PyTorch; PyTorch is not imported here."""
 
 import pathlib
+import re
 
 import numpy as np
 import pytest
@@ -121,3 +122,24 @@ def test_the_golden_file_has_every_case(ours):
     changed fail their case's comparison)."""
     assert {key.split("|")[0] for key in ours} == set(CASES)
     assert len(CASES) > 300
+
+
+def test_docs_state_the_case_counts():
+    """docs/higher-order.md's counts of what this file compares are the golden file's."""
+    doc = (pathlib.Path(__file__).parents[1] / "docs" / "higher-order.md").read_text()
+    text = " ".join(doc.split())
+    seeded = [c for c in CASES if c.startswith("seed_")]
+    float32 = [c for c in CASES if c.startswith("float32_")]
+    graphs = [c for c in CASES if f"{c}|input0" in GOLDEN.files and c not in float32]
+    functional = [c for c in CASES if c not in graphs + float32 + seeded]
+    views = [c for c in graphs if c.startswith("random_view_graph")]
+    randoms = [c for c in graphs if c.startswith("random_graph")] + views
+    stated = re.search(
+        r"compares (\d+) float64 graphs .*?(\d+) seeded random compositions, (\d+) of them .*?"
+        r"(\d+) of them again in float32 .*?(\d+) calls of the functional API and (\d+) "
+        r"gradients seeded",
+        text,
+    )
+    assert stated, "docs/higher-order.md no longer states the counts"
+    counts = [len(c) for c in (graphs, randoms, views, float32, functional, seeded)]
+    assert [int(n) for n in stated.groups()] == counts
