@@ -39,6 +39,18 @@ def test_backward_by_hand_agrees_with_engine():
     assert backward_by_hand.main() < 1e-12
 
 
+def test_backward_md_shows_the_trace_the_example_prints(capsys):
+    # docs/backward.md quotes the trace of backward_by_hand.py (less each step's time)
+    import backward_by_hand
+
+    backward_by_hand.main()
+    printed = [line.rsplit(")", 1)[0] + ")" for line in capsys.readouterr().out.splitlines()]
+    with open(os.path.join(ROOT, "docs", "backward.md")) as f:
+        quoted = [line.strip() for line in f if line.strip().startswith("[backward")]
+    assert len(quoted) == 4
+    assert quoted == [line for line in printed if line.startswith("[backward")]
+
+
 def test_seed_program_runs_with_only_its_imports_changed(tmp_path):
     seed = os.path.join(ROOT, "..", "shared", "seed", "seed_program.py")
     if not os.path.exists(seed):
