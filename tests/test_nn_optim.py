@@ -315,3 +315,46 @@ def test_load_idx_reads_and_rejects(tmp_path):
     (tmp_path / "bad.idx").write_bytes(b"\x12\x34" + data[2:])
     with pytest.raises(ValueError, match="not an IDX file"):
         load_idx(tmp_path / "bad.idx")
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda ps: optim.SGD(ps, lr=0.1, momentum=0.9),
+        lambda ps: optim.Adam(ps, lr=0.1),
+        lambda ps: optim.AdamW(ps, lr=0.1),
+    ],
+    ids=["SGD", "Adam", "AdamW"],
+)
+def test_a_read_only_gradient_steps_as_a_writeable_one(make):
+    # PyTorch steps with any gradient; the kernels take writeable arrays, so a read-only
+    # one (p.grad = torch.from_numpy(a) of a read-only a) is copied, not refused by Numba
+    raw = np.array([[0.5, -1.0], [2.0, 0.25]], np.float32)
+    frozen = raw.copy()
+    frozen.flags.writeable = False
+    a, b = ts.zeros(2, 2, requires_grad=True), ts.zeros(2, 2, requires_grad=True)
+    opt_a, opt_b = make([a]), make([b])
+    for _ in range(3):
+        a.grad, b.grad = ts.from_numpy(frozen), ts.tensor(raw)
+        opt_a.step()
+        opt_b.step()
+    np.testing.assert_array_equal(a.detach().numpy(), b.detach().numpy())
+
+
+def test_a_read_only_gradient_through_a_compiled_steps_fused_adam():
+    raw = np.array([[0.5, -1.0], [2.0, 0.25]], np.float32)
+    frozen = raw.copy()
+    frozen.flags.writeable = False
+    eager, replayed = ts.zeros(2, 2, requires_grad=True), ts.zeros(2, 2, requires_grad=True)
+    opt_eager, opt = optim.Adam([eager], lr=0.1), optim.Adam([replayed], lr=0.1)
+
+    def step():
+        opt.step()
+
+    compiled = ts.compile(step)
+    for _ in range(4):
+        eager.grad, replayed.grad = ts.tensor(raw), ts.from_numpy(frozen)
+        opt_eager.step()
+        compiled()
+    assert compiled._replay_step is not None
+    np.testing.assert_array_equal(replayed.detach().numpy(), eager.detach().numpy())

@@ -142,6 +142,7 @@ class Adam(Optimizer):
                     and grad.__class__ is np.ndarray
                     and grad.shape == arr.shape
                     and grad.dtype == arr.dtype
+                    and grad.flags.writeable  # (the kernel takes no read-only array)
                     and (len(grads) == 0 or steps.item() == count)
                 ):
                     return self.step()  # its checks name what is wrong

@@ -186,8 +186,8 @@ class Optimizer:
         return loss
 
     def _checked_grad(self, p, i):
-        """``p.grad`` as a C-contiguous array of ``p``'s shape and (native) dtype, after
-        the checks a kernel cannot do for itself."""
+        """``p.grad`` as a writeable C-contiguous array of ``p``'s shape and (native) dtype,
+        after the checks a kernel cannot do for itself."""
         name = f"{type(self).__name__}: parameter {i} (shape {list(p.shape)})"
         arr, grad = p.array, p.grad
         grad = grad.array if isinstance(grad, Tensor) else grad
@@ -209,8 +209,8 @@ class Optimizer:
                 f"{name}: gradient has dtype {grad.dtype}, expected the "
                 f"parameter's dtype {arr.dtype}"
             )
-        if not (grad.flags.c_contiguous and grad.dtype.isnative):
-            grad = np.ascontiguousarray(grad, dtype=grad.dtype.newbyteorder("="))
+        if not (grad.flags.c_contiguous and grad.dtype.isnative and grad.flags.writeable):
+            grad = np.array(grad, dtype=grad.dtype.newbyteorder("="), order="C")
         return grad
 
     def _check_state(self, group, p, i, state, loading):
@@ -377,6 +377,7 @@ def _kernel_grad(p):
         and arr.dtype in _KERNEL_DTYPES
         and arr.flags.writeable
         and grad.flags.c_contiguous
+        and grad.flags.writeable  # the kernels' signatures take no read-only array
     ):
         return grad
     return None
