@@ -105,15 +105,15 @@ class Tensor(TensorMethods):
             _STATE.recorder.grad_assigned(self, value)
         self._grad = value
 
-    @classmethod
-    def wrap(cls, array: np.ndarray, grad_fn: autograd.Context | None = None) -> Tensor:
+    @staticmethod  # not a classmethod: binding cls costs a third of the call, unused
+    def wrap(array: np.ndarray, grad_fn: autograd.Context | None = None) -> Tensor:
         """The fast constructor the engine uses: no copy, no checks. ``array`` is a NumPy
         ndarray (0-d for a scalar); a NumPy scalar (what indexing one element gives) is
         made a 0-d array, so ``t.array`` is always an ndarray."""
-        if not isinstance(array, np.ndarray):
+        if array.__class__ is not _ndarray and not isinstance(array, _ndarray):
             array = np.asarray(array)
-        t = object.__new__(Tensor)
-        Tensor._init(t, array, grad_fn)
+        t = _new(Tensor)
+        _init(t, array, grad_fn)
         return t
 
     # ------------------------------------------------------------------ attributes
@@ -765,5 +765,6 @@ def _index(index):
     return index
 
 
+_ndarray, _new, _init = np.ndarray, object.__new__, Tensor._init  # Tensor.wrap's, as globals
 autograd.register_tensor_type(Tensor)
 _random.register_tensor_type(Tensor)

@@ -122,24 +122,24 @@ class Pow(ArrayFunction):
     """
 
     @staticmethod
+    @np.errstate(divide="ignore", invalid="ignore", over="ignore")  # (decorator: cheaper)
     def forward(ctx, a, b):
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            out = power(a, b)
+        out = power(a, b)
         ctx.save_for_backward(a, b, out if ctx.needs(1) else None)
         return out
 
     @staticmethod
+    @np.errstate(divide="ignore", invalid="ignore", over="ignore")
     def backward(ctx, grad):
         a, b, out = ctx.saved_tensors
         da = db = None
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            if ctx.needs_input_grad[0]:
-                # a constant b: no a ** -1 at b == 0 (its 0 * inf would reach 2nd order)
-                lower = b - 1 if ctx.needs_input_grad[1] else np.where(b == 0, 1, b - 1)
-                da = np.where(b == 0, 0, grad * b * power(a, lower)).astype(grad.dtype)
-            if ctx.needs_input_grad[1]:
-                kept = np.where((a == 0) & (b >= 0), 0, out * np.log(a))
-                db = (grad * kept).astype(grad.dtype)
+        if ctx.needs_input_grad[0]:
+            # a constant b: no a ** -1 at b == 0 (its 0 * inf would reach 2nd order)
+            lower = b - 1 if ctx.needs_input_grad[1] else np.where(b == 0, 1, b - 1)
+            da = np.where(b == 0, 0, grad * b * power(a, lower)).astype(grad.dtype)
+        if ctx.needs_input_grad[1]:
+            kept = np.where((a == 0) & (b >= 0), 0, out * np.log(a))
+            db = (grad * kept).astype(grad.dtype)
         return da, db
 
 
