@@ -9,6 +9,7 @@ backward pass that needs the old values refuses to run instead of using the new 
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Callable, Iterator
 from typing import Any, Union
@@ -27,6 +28,7 @@ _STATE = autograd._state  # per-thread engine state (grad mode, capture recorder
 
 # What the operators accept besides a Tensor: Python numbers and NumPy arrays.
 Operand = Union["Tensor", float, int, bool, np.ndarray]
+_PLAIN_NUMBERS = (float, int, bool)  # checked before the slower numbers.Number
 
 
 class Size(tuple):
@@ -36,7 +38,7 @@ class Size(tuple):
         return f"tinygrad_scores.Size({list(self)})"
 
     def numel(self):
-        return int(np.prod(self))
+        return math.prod(self)
 
 
 def _float_only(tensor, kernel):
@@ -113,7 +115,7 @@ class Tensor(TensorMethods):
         if array.__class__ is not _ndarray and not isinstance(array, _ndarray):
             array = np.asarray(array)
         t = _new(Tensor)
-        _init(t, array, grad_fn)
+        Tensor._init(t, array, grad_fn)
         return t
 
     # ------------------------------------------------------------------ attributes
@@ -495,7 +497,9 @@ class Tensor(TensorMethods):
         category (PyTorch's rule for scalars), else the promoted dtype."""
         if isinstance(other, Tensor):
             return other
-        if isinstance(other, numbers.Number) and not isinstance(other, complex):
+        if other.__class__ in _PLAIN_NUMBERS or (
+            isinstance(other, numbers.Number) and not isinstance(other, complex)
+        ):
             kind = self.array.dtype.kind
             if (
                 kind == "f"
@@ -561,11 +565,13 @@ class Tensor(TensorMethods):
         return self._binary(ops.Mul, other, reverse=True)
 
     def _true_divide(self, other, reverse):
-        # int / int is the default float dtype in PyTorch
+        dtype = self.array.dtype
+        if isinstance(other, Tensor) and other.array.dtype == dtype and dtype.kind == "f":
+            return self._binary(ops.Div, other, reverse=reverse)  # one float dtype: kept
         dtype = dtypes.result_type(
             self, other if not isinstance(other, (list, tuple)) else _to_array(other)
         )
-        if dtype.kind != "f":
+        if dtype.kind != "f":  # int / int is the default float dtype in PyTorch
             dtype = dtypes.default_float()
         return self._binary(ops.Div, other, reverse=reverse, result_dtype=dtype)
 
@@ -737,7 +743,9 @@ def _escape(reason):
 
 
 def _no_bool_subtraction(a, b):
-    bools = sum(isinstance(t, Tensor) and t.array.dtype == np.bool_ for t in (a, b))
+    bools = (isinstance(a, Tensor) and a.array.dtype.kind == "b") + (
+        isinstance(b, Tensor) and b.array.dtype.kind == "b"
+    )
     if bools == 2:
         raise NotImplementedError(
             "Subtraction, the `-` operator, with two bool tensors is not supported. Use the "
@@ -765,6 +773,6 @@ def _index(index):
     return index
 
 
-_ndarray, _new, _init = np.ndarray, object.__new__, Tensor._init  # Tensor.wrap's, as globals
+_ndarray, _new = np.ndarray, object.__new__  # Tensor.wrap's, as globals
 autograd.register_tensor_type(Tensor)
 _random.register_tensor_type(Tensor)

@@ -783,11 +783,13 @@ class TensorMethods:
         can't be re-described with the new shape (after transpose, permute) raises."""
         if len(shape) == 1 and isinstance(shape[0], (dtypes.dtype, np.dtype, type)):
             raise missing("Tensor.view(dtype)")
-        shape = _resolve_shape(_shape_args(shape), self.array.size)
-        if shape == self.array.shape:
+        array = self.array
+        shape = _resolve_shape(_shape_args(shape), array.size)
+        if shape == array.shape:
             return self
         try:
-            self.array.reshape(shape, copy=False)
+            if not array.flags.c_contiguous:  # (a C-contiguous array always has a view)
+                array.reshape(shape, copy=False)
         except ValueError:
             raise RuntimeError(
                 "view size is not compatible with input tensor's size and stride "
@@ -1547,7 +1549,7 @@ def _shape_args(shape):
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = shape[0]
     try:
-        return tuple(int(n) for n in shape)
+        return tuple(map(int, shape))
     except TypeError:
         raise TypeError(
             f"expected a sequence of integers as the shape, got "
@@ -1557,16 +1559,18 @@ def _shape_args(shape):
 
 def _resolve_shape(shape, numel):
     """``shape`` with a -1 filled in, checked against ``numel`` (PyTorch's messages)."""
-    unknown = [i for i, n in enumerate(shape) if n == -1]
-    if len(unknown) > 1:
+    unknown = shape.count(-1)
+    if unknown > 1:
         raise RuntimeError("only one dimension can be inferred")
-    if any(n < -1 for n in shape):
+    if shape and min(shape) < -1:
         raise RuntimeError(f"invalid shape dimension {min(shape)}")
-    known = math.prod([n for n in shape if n != -1])
+    known = math.prod(shape)
     if unknown:
+        known = -known  # the product had the -1 in it
         if known == 0 or numel % known:
             raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
-        shape = tuple(numel // known if n == -1 else n for n in shape)
+        i = shape.index(-1)
+        shape = shape[:i] + (numel // known,) + shape[i + 1 :]
     elif known != numel:
         raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
     return shape
@@ -1724,34 +1728,38 @@ def cat_tensors(tensors, dim):
     (PyTorch's legacy rule): ``torch.cat`` once its arguments are tensors."""
     if not tensors:
         raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
-    kept = [t for t in tensors if not (t.ndim == 1 and t.array.shape[0] == 0)] or tensors[:1]
-    ref = kept[0]
-    if ref.ndim == 0:
+    shapes = [t.array.shape for t in tensors]
+    empty = [s == (0,) for s in shapes]  # 1-D empty: left out of the join
+    kept = [t for t, e in zip(tensors, empty) if not e] or tensors[:1]
+    ref = kept[0].array.shape
+    n = len(ref)
+    if n == 0:
         raise RuntimeError("zero-dimensional tensor (at position 0) cannot be concatenated")
-    n = ref.ndim
     if not -n <= dim < n:
         raise IndexError(
             f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})"
         )
     dim %= n
     for i, t in enumerate(kept):
-        if t.ndim != n:
-            raise RuntimeError(f"Tensors must have same number of dimensions: got {n} and {t.ndim}")
+        shape = t.array.shape
+        if len(shape) != n:
+            raise RuntimeError(
+                f"Tensors must have same number of dimensions: got {n} and {len(shape)}"
+            )
         for d in range(n):
-            if d != dim and t.array.shape[d] != ref.array.shape[d]:
+            if d != dim and shape[d] != ref[d]:
                 raise RuntimeError(
                     f"Sizes of tensors must match except in dimension {dim}. "
-                    f"Expected size {ref.array.shape[d]} but got size "
-                    f"{t.array.shape[d]} for tensor number {i} in the list."
+                    f"Expected size {ref[d]} but got size "
+                    f"{shape[d]} for tensor number {i} in the list."
                 )
-    dtype = ref.array.dtype  # one dtype throughout: PyTorch's promotion keeps it
+    dtype = kept[0].array.dtype  # one dtype throughout: PyTorch's promotion keeps it
     if any(t.array.dtype != dtype for t in kept):
         dtype = dtypes.result_type(*kept)
+        tensors = [t if t.array.dtype == dtype else t.type(dtype) for t in tensors]
     # the skipped empties stay inputs (PyTorch gives them a (0,) gradient of zeros)
-    skip = tuple(i for i, t in enumerate(tensors) if n > 1 and t.ndim == 1 and t.shape[0] == 0)
-    return ops.Cat.apply(
-        *(t if t.array.dtype == dtype else t.type(dtype) for t in tensors), dim=dim, skip=skip
-    )
+    skip = tuple(i for i, e in enumerate(empty) if e) if n > 1 else ()
+    return ops.Cat.apply(*tensors, dim=dim, skip=skip)
 
 
 def _into(out, result):

@@ -9,6 +9,8 @@ from ..autograd import Context, _sum_to
 
 def check_dim(dim, ndim):
     """``dim`` wrapped into [0, ndim) (0-d tensors accept 0 and -1), or PyTorch's errors."""
+    if dim.__class__ is int and 0 <= dim < ndim:  # the common case (a bool is not an int)
+        return dim
     n = max(ndim, 1)
     if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
         raise TypeError(f"dim must be an int, got {type(dim).__name__}")

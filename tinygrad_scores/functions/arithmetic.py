@@ -4,6 +4,8 @@ Binary ops broadcast like NumPy; their backward returns each gradient at the out
 shape and the engine sums it back to the input's shape (autograd._sum_to, the one place
 that undoes broadcasting)."""
 
+import math
+
 import numpy as np
 
 from ..autograd import ArrayFunction
@@ -91,11 +93,13 @@ def power(a, b):
     sign (odd integral b) or the NaN (non-integral b) of a negative base put back."""
     if not isinstance(a, np.ndarray):  # a tensor (create_graph): the Pow op itself
         return a**b
-    if b.ndim or a.dtype.kind != "f" or not np.isfinite(b):
+    if b.ndim or a.dtype.kind != "f":
         return np.power(a, b)
     e = float(b)
     if e in _FEW_PRODUCTS:
         return _FEW_PRODUCTS[e](a).astype(a.dtype, copy=False)
+    if not math.isfinite(e):
+        return np.power(a, b)
     out = np.power(np.abs(a), b)
     if e % 2 == 1:  # odd integral: a's sign
         np.copysign(out, a, out=out)

@@ -8,11 +8,13 @@ from ..autograd import ArrayFunction
 from ._common import check_dim
 from .indexing import add_at, along
 
+_EVERY_AXIS = tuple(tuple(range(n)) for n in range(65))  # (0, ..., n - 1) by ndim n
+
 
 def _axes(dim, ndim):
     """``dim`` as a sorted tuple of axes; None and () mean every axis (PyTorch's rule)."""
     if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0):
-        return tuple(range(ndim))
+        return _EVERY_AXIS[ndim]
     dims = dim if isinstance(dim, (tuple, list)) else (dim,)
     out = [check_dim(d, ndim) for d in dims]
     return tuple(sorted(set(out))) if ndim else ()
@@ -27,13 +29,15 @@ def _expand_reduced(grad, shape, axes, keepdim):
 
 def _kept_shape(shape, axes):
     """``shape`` with the reduced axes kept as size 1 (the shape of keepdim=True)."""
-    return tuple(1 if i in axes else n for i, n in enumerate(shape))
+    if len(axes) == len(shape):
+        return (1,) * len(shape)
+    return tuple([1 if i in axes else n for i, n in enumerate(shape)])
 
 
 def _spread(grad, ctx):
     """The gradient of a reduction, spread back over the reduced axes. Small results are
     written out (a broadcast view costs more to make than to fill); large ones stay views."""
-    grad = grad.reshape(ctx.kept)
+    grad = grad.reshape(_kept_shape(ctx.shape, ctx.axes))
     if isinstance(grad, np.ndarray) and len(ctx.shape) and math.prod(ctx.shape) <= 65536:
         out = np.empty(ctx.shape, grad.dtype)
         out[...] = grad
@@ -48,10 +52,21 @@ def share_among_ties(hits, grad, axes=None, masked=False):
     this rule is written. ``masked``: an exact 0 off the hits, so a NaN or inf gradient
     stays on them (PyTorch's evenly_distribute_backward for max(), min(), median() over
     all elements); else a product, as its scale_grad_by_count for amax/amin."""
-    count = np.add.reduce(hits, axis=axes, keepdims=True) if axes is not None else hits.sum()
+    # counted in grad's float dtype where that is exact (under 2**24 elements), so the
+    # division stays in it: an int64 count would take it through float64 and back
+    dtype = None
+    if isinstance(grad, np.ndarray) and grad.dtype.type in _COUNT_DTYPES and hits.size < 1 << 24:
+        dtype = grad.dtype
+    if axes is not None:
+        count = np.add.reduce(hits, axis=axes, keepdims=True, dtype=dtype)
+    else:
+        count = hits.sum(dtype=dtype)
     share = grad / np.maximum(count, 1)
     out = np.where(hits, share, 0) if masked else hits * share
     return out.astype(grad.dtype, copy=False)
+
+
+_COUNT_DTYPES = (np.float32, np.float64)
 
 
 class Sum(ArrayFunction):
@@ -60,7 +75,7 @@ class Sum(ArrayFunction):
     @staticmethod
     def forward(ctx, a, dim=None, keepdim=False):
         axes = _axes(dim, a.ndim)
-        ctx.shape, ctx.kept = a.shape, _kept_shape(a.shape, axes)
+        ctx.shape, ctx.axes = a.shape, axes  # (the kept shape is worked out by backward)
         return np.asarray(np.add.reduce(a, axis=axes, keepdims=keepdim))  # ndarray.sum's call
 
     @staticmethod
@@ -72,18 +87,20 @@ class Mean(ArrayFunction):
     """out = mean of a over dims (n elements each);   da = g / n broadcast back."""
 
     @staticmethod
+    @np.errstate(invalid="ignore", divide="ignore")  # (as a decorator: a third of the cost)
     def forward(ctx, a, dim=None, keepdim=False):
         axes = _axes(dim, a.ndim)
-        ctx.shape, ctx.kept = a.shape, _kept_shape(a.shape, axes)
-        ctx.count = math.prod([a.shape[i] for i in axes])
-        with np.errstate(invalid="ignore", divide="ignore"):
-            if not ctx.count or a.dtype.type not in (np.float32, np.float64):
-                return np.asarray(a.mean(axis=axes, keepdims=keepdim), dtype=a.dtype)
-            # ndarray.mean's own steps for these dtypes, without its Python wrapper
-            total, count = np.add.reduce(a, axis=axes, keepdims=keepdim), np.intp(ctx.count)
-            if total.__class__ is np.ndarray:
-                return np.true_divide(total, count, out=total, casting="unsafe")
-            return np.asarray(total.dtype.type(total / count), dtype=a.dtype)
+        ctx.shape, ctx.axes = a.shape, axes  # (the kept shape is worked out by backward)
+        ctx.count = count = math.prod([a.shape[i] for i in axes])
+        if not count or a.dtype.type not in (np.float32, np.float64):
+            return np.asarray(a.mean(axis=axes, keepdims=keepdim), dtype=a.dtype)
+        # ndarray.mean's own steps for these dtypes, without its Python wrapper
+        total = np.add.reduce(a, axis=axes, keepdims=keepdim)
+        if total.__class__ is np.ndarray:
+            return np.true_divide(total, np.intp(count), out=total, casting="unsafe")
+        # a NumPy scalar: divided in float64 and rounded to a's dtype, as ndarray.mean
+        # (in Python floats: NumPy's scalar division costs 1 us)
+        return np.asarray(float(total) / count, dtype=a.dtype)
 
     @staticmethod
     def backward(ctx, grad):

@@ -33,12 +33,13 @@ class Permute(ArrayFunction):
 
     @staticmethod
     def forward(ctx, a, dims):
-        ctx.inverse = tuple(sorted(range(len(dims)), key=dims.__getitem__))  # argsort
+        ctx.dims = dims
         return a.transpose(dims)
 
     @staticmethod
     def backward(ctx, grad):
-        return np.transpose(grad, ctx.inverse)
+        dims = ctx.dims
+        return np.transpose(grad, tuple(sorted(range(len(dims)), key=dims.__getitem__)))
 
 
 class Expand(ArrayFunction):
@@ -179,9 +180,13 @@ class Cat(ArrayFunction):
     @staticmethod
     def forward(ctx, *arrays, dim=0, skip=()):
         ctx.dim, ctx.skip = dim, skip
-        sizes = (0 if i in skip else a.shape[dim] for i, a in enumerate(arrays))
+        if skip:
+            sizes = [0 if i in skip else a.shape[dim] for i, a in enumerate(arrays)]
+            arrays = [a for i, a in enumerate(arrays) if i not in skip]
+        else:
+            sizes = [a.shape[dim] for a in arrays]
         ctx.bounds = list(itertools.accumulate(sizes, initial=0))
-        return np.concatenate([a for i, a in enumerate(arrays) if i not in skip], axis=dim)
+        return np.concatenate(arrays, axis=dim)
 
     @staticmethod
     def backward(ctx, grad):

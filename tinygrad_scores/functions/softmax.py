@@ -10,12 +10,17 @@ from ._common import _contiguous, call_op, check_dim, kernel_array
 
 def _rows(x, dim):
     """x with ``dim`` moved last, as a C-contiguous 2-D array of rows."""
+    if x.ndim == 2 and dim == 1:  # already rows, if C-contiguous (the common case)
+        flags = x.flags
+        if flags.c_contiguous and flags.writeable:
+            return x, x.shape
     moved = x if dim == x.ndim - 1 else np.moveaxis(x, dim, -1)
     return _contiguous(moved).reshape(-1, x.shape[dim]), moved.shape
 
 
 def _unrows(y, moved_shape, dim):
-    y = y.reshape(moved_shape)
+    if y.shape != moved_shape:
+        y = y.reshape(moved_shape)
     return y if dim == y.ndim - 1 else np.moveaxis(y, -1, dim)
 
 
@@ -24,7 +29,7 @@ def _row_kernel(op, arrays, dim):
     new array of their shape."""
     rows = [_rows(a, dim)[0] for a in arrays[1:]]  # the first one also gives the shape
     first, moved = _rows(arrays[0], dim)
-    out = np.empty_like(first)
+    out = np.empty(first.shape, first.dtype)
     getattr(kernels.active(), op)(first, *rows, out)
     return _unrows(out, moved, dim)
 
