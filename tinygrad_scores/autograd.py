@@ -421,21 +421,21 @@ class Function:
 
     @classmethod
     def apply(cls, *inputs, **options):
+        # the hot path of every op: one pass over the inputs, the thread state read once
         values = []
         flags = []
-        requires_grad = False
         for x in inputs:
             if isinstance(x, Tensor):
                 values.append(x.array)
                 flags.append(x.requires_grad)
-                requires_grad = requires_grad or x.requires_grad
             else:
                 values.append(x)
                 flags.append(False)
-        if requires_grad and _state.grad_enabled:
+        state = _state
+        requires_grad = True in flags and state.grad_enabled
+        if requires_grad:
             ctx = Context(cls, inputs, tuple([getattr(x, "grad_fn", None) for x in inputs]))
         else:
-            requires_grad = False
             ctx = Context(cls, ())
         ctx.needs_input_grad = tuple(flags)
         if not cls.on_arrays:
@@ -448,15 +448,17 @@ class Function:
             scalar, out = out, np.asarray(out)
             if ctx._saved:  # a saved output is the array the tensor holds, not the scalar
                 ctx._saved = tuple(out if s is scalar else s for s in ctx._saved)
-        if _state.anomaly:
+        if state.anomaly:
             _check_anomaly(cls.__name__, "forward", out)
-        result = Tensor.wrap(out, ctx if requires_grad else None)
         if requires_grad:
+            result = Tensor.wrap(out, ctx)
             ctx.out_meta = (out.shape, out.dtype)
             if ctx._saved:  # forward's own node: never live, so saved_tensors is _saved
                 ctx._record_versions(inputs, result)
-        if _state.recorder is not None:
-            _state.recorder.op(cls, ctx, inputs, options, out)
+        else:
+            result = Tensor.wrap(out)
+        if state.recorder is not None:
+            state.recorder.op(cls, ctx, inputs, options, out)
         base = out.base
         if base is not None:  # a view of an input: share its version counter
             for x in inputs:
@@ -514,19 +516,19 @@ def _topological_order(roots):
     long one would run before the long path's contribution arrived.)
     """
     order = []
-    visited = set()
+    visited = set()  # nodes hash by identity
     stack = [(node, False) for node in reversed(roots)]
     while stack:
         node, inputs_done = stack.pop()
         if inputs_done:
             order.append(node)
             continue
-        if id(node) in visited:
+        if node in visited:
             continue
-        visited.add(id(node))
+        visited.add(node)
         stack.append((node, True))
         for child in node.parents:
-            if child is not None and id(child) not in visited:
+            if child is not None and child not in visited:
                 stack.append((child, False))
     order.reverse()
     return order
@@ -668,15 +670,14 @@ def _run(roots, seeds, retain_graph, capture=None, create_graph=False):
         _state.recorder.backward(root_nodes, root_seeds, order, None)  # each root's own seed
     if targets is not None:
         order = targets.prune(order)
+    arrive = None  # nothing to do as gradients arrive: no call per node for it
+    if targets is not None or any(n.hooks or n.retained is not None for n in order):
 
-    def arrive(node, grad):
-        grad = _on_arrival(node, grad, targets, create_graph)
-        if targets is not None and not targets.goes_on(node):
-            return None  # a target whose inputs lead to no other target: stop here
-        return grad
-
-    if targets is None and not any(n.hooks or n.retained is not None for n in order):
-        arrive = None  # nothing to do as gradients arrive: no call per node for it
+        def arrive(node, grad):
+            grad = _on_arrival(node, grad, targets, create_graph)
+            if targets is not None and not targets.goes_on(node):
+                return None  # a target whose inputs lead to no other target: stop here
+            return grad
 
     was_enabled = _state.grad_enabled
     _state.grad_enabled = create_graph
@@ -954,24 +955,27 @@ def _run_hooks(hooks, g, create_graph=False):
 
 
 def _accumulate_into_grad(t, g, handed_out):
+    grad = t._grad
     if isinstance(g, Tensor):  # create_graph: .grad keeps the graph, summed out of place
-        if t.grad is None:
+        if grad is None:
             t._grad = g.clone() if id(g) in handed_out else g
             handed_out.add(id(g))
         else:
-            t._grad = t.grad + g
+            t._grad = grad + g
         return
-    if t.grad is None:
+    if grad is None:
         # The same array may reach two leaves (Add hands its gradient to both inputs), and
         # a view or read-only array may not be ours: copy then, since .grad is edited in place.
         if id(g) in handed_out or g.base is not None or not g.flags.writeable:
             g = np.array(g)
         handed_out.add(id(g))
         t._grad = Tensor.wrap(g)
-    elif t.grad.array.shape == g.shape and t.grad.array.flags.writeable:
-        t.grad.array += g
+        return
+    array = grad.array
+    if array.shape == g.shape and array.flags.writeable:
+        array += g
     else:
-        t.grad.array = t.grad.array + g
+        grad.array = array + g
 
 
 _hook_ids = itertools.count()
