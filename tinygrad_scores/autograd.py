@@ -703,25 +703,29 @@ def _propagate(order, pending, leaves, retain_graph, create_graph=False, arrive=
             if grad is None:
                 continue
         input_grads = _call_backward(node, grad, create_graph)
-        for k, (t, parent, g, needed) in enumerate(
-            zip(node.inputs, node.parents, input_grads, node.needs_input_grad)
-        ):
-            if g is None or not needed:
+        needs, saved = node.needs_input_grad, node._saved
+        for k, g in enumerate(input_grads):  # (one gradient per input: _call_backward)
+            if g is None or not needs[k]:
                 continue
+            t = node.inputs[k]
             array = t.array
             if check_all or not (
                 g.__class__ is np.ndarray and g.shape == array.shape and g.dtype == array.dtype
             ):
                 g = _checked_gradient(node, k, t, g, create_graph)
+            parent = node.parents[k]
             if parent is not None:
                 key = id(parent)
                 prev = pending.get(key)
                 pending[key] = g if prev is None else prev + g
-            else:
-                if not create_graph and node._saved and any(g is a for a in node._saved):
-                    g = np.array(g)  # a saved array handed back (fused CE): .grad needs its own
-                _add_leaf(leaves, t, g)
-        if not retain_graph and node._saved:
+                continue
+            if saved and not create_graph:
+                for a in saved:
+                    if g is a:  # a saved array handed back (fused CE): .grad needs its own
+                        g = np.array(g)
+                        break
+            _add_leaf(leaves, t, g)
+        if saved and not retain_graph:
             _free(node)
 
 

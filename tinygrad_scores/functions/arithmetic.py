@@ -138,9 +138,13 @@ class Pow(ArrayFunction):
         a, b, out = ctx.saved_tensors
         da = db = None
         if ctx.needs_input_grad[0]:
-            # a constant b: no a ** -1 at b == 0 (its 0 * inf would reach 2nd order)
-            lower = b - 1 if ctx.needs_input_grad[1] else np.where(b == 0, 1, b - 1)
-            da = np.where(b == 0, 0, grad * b * power(a, lower)).astype(grad.dtype)
+            if b.ndim or b == 0:
+                # a constant b: no a ** -1 at b == 0 (its 0 * inf would reach 2nd order)
+                lower = b - 1 if ctx.needs_input_grad[1] else np.where(b == 0, 1, b - 1)
+                da = np.where(b == 0, 0, grad * b * power(a, lower))
+            else:  # a nonzero number b: nothing to pick, no copy to make (the same bits)
+                da = grad * b * power(a, b - 1)
+            da = da.astype(grad.dtype, copy=False)
         if ctx.needs_input_grad[1]:
             kept = np.where((a == 0) & (b >= 0), 0, out * np.log(a))
             db = (grad * kept).astype(grad.dtype)

@@ -173,7 +173,9 @@ class Linear(ArrayFunction):
         x2 = x if x.ndim == 2 else x.reshape(rows, x.shape[-1])
         g = grad if grad.ndim == 2 else grad.reshape(rows, weight.shape[0])
         need_x, need_w = ctx.needs_input_grad[0], ctx.needs_input_grad[1]
-        dx = mm(g, weight).reshape(ctx.lead + (weight.shape[1],)) if need_x else None
+        dx = mm(g, weight) if need_x else None
+        if need_x and x.ndim != 2:
+            dx = dx.reshape(ctx.lead + (weight.shape[1],))
         dw = mm(g.T, x2) if need_w else None
         db = _bias_grad(g) if ctx.has_bias and ctx.needs_input_grad[2] else None
         return dx, dw, db

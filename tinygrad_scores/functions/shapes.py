@@ -191,13 +191,13 @@ class Cat(ArrayFunction):
     @staticmethod
     def backward(ctx, grad):
         lead = (slice(None),) * (ctx.dim % grad.ndim)
-        return tuple(
-            None
-            if not need
-            else np.zeros(0, grad.dtype)
-            if i in ctx.skip
-            else grad[lead + (slice(lo, hi),)]
-            for i, (lo, hi, need) in enumerate(
-                zip(ctx.bounds[:-1], ctx.bounds[1:], ctx.needs_input_grad)
-            )
-        )
+        bounds, skip = ctx.bounds, ctx.skip
+        grads = []
+        for i, need in enumerate(ctx.needs_input_grad):
+            if not need:
+                grads.append(None)
+            elif i in skip:
+                grads.append(np.zeros(0, grad.dtype))
+            else:
+                grads.append(grad[lead + (slice(bounds[i], bounds[i + 1]),)])
+        return tuple(grads)

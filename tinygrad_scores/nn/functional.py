@@ -685,7 +685,8 @@ def _class_weight(weight, n_classes, dtype):
 
 def _check_label_shape(input, labels):
     """(N, C, d...) input needs (N, d...) labels; (C,) input a 0-d label."""
-    expected = () if input.ndim == 1 else (input.shape[0],) + tuple(input.shape[2:])
+    shape = input.array.shape
+    expected = () if len(shape) == 1 else (shape[0],) + shape[2:]
     if labels.shape == expected:
         return
     detail = (
@@ -752,14 +753,15 @@ def cross_entropy(
     reduction = _checked_reduction(size_average, reduce, reduction)
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
-    if input.ndim == 0:
+    ndim = input.array.ndim
+    if ndim == 0:
         raise ValueError("cross_entropy: input must have at least one dimension (C,)")
     if input.array.dtype.kind != "f":
         raise TypeError(
             f"cross_entropy: input must be floating point logits, got {input.array.dtype}"
         )
-    class_dim = 0 if input.ndim == 1 else 1
-    n_classes = input.shape[class_dim]
+    class_dim = 0 if ndim == 1 else 1
+    n_classes = input.array.shape[class_dim]
     target_array = _array(target)
     if target_array.dtype.kind == "f":
         if target_array.shape != tuple(input.shape):
@@ -772,7 +774,7 @@ def cross_entropy(
         return _cross_entropy_probabilities(
             input, _tensor(target), weight, reduction, label_smoothing
         )
-    fused = input.ndim <= 2 and label_smoothing == 0.0
+    fused = ndim <= 2 and label_smoothing == 0.0
     labels = _class_labels(target, n_classes, ignore_index, "cross_entropy", kernel_checks=fused)
     _check_label_shape(input, labels)
     w = _class_weight(weight, n_classes, input.array.dtype)
@@ -799,7 +801,7 @@ def cross_entropy(
 
 def _cross_entropy_fused(input, labels, w, ignore_index, reduction):
     """(N, C) or (C,) logits with integer labels: the fused kernel (functions/losses.py)."""
-    unbatched = input.ndim == 1
+    unbatched = input.array.ndim == 1
     logits = input.reshape(1, -1) if unbatched else input
     labels = np.ascontiguousarray(labels.reshape(1) if unbatched else labels)
     if not labels.flags.writeable:  # kernels take no read-only views
