@@ -304,37 +304,55 @@ class Context:
         roles = []
         out_array = output.array
         for saved in self._saved:
-            role = None
-            if saved.__class__ is not np.ndarray and isinstance(saved, Tensor):
-                records.append((saved._vbox, saved._vbox[0], saved.array, saved.grad_fn))
-                roles.append(role)
+            if saved.__class__ is not np.ndarray:
+                if isinstance(saved, Tensor):
+                    records.append((saved._vbox, saved._vbox[0], saved.array, saved.grad_fn))
+                elif isinstance(saved, np.ndarray):  # (a subclass)
+                    roles.append(self._record_array(saved, inputs, output, records))
+                    continue
+                roles.append(None)  # None, a number: nothing to watch
                 continue
-            if isinstance(saved, np.ndarray):
-                owner = saved if saved.base is None else saved.base
-                if out_array is saved:
-                    role = OUTPUT
-                if out_array is saved or out_array is owner:
-                    records.append((output._vbox, output._vbox[0], saved, None))
-                else:
-                    # the input that IS this array, else one sharing its storage: another
-                    # input may be a view of it (a.flip(0) * a) and must not take its role
-                    match = None
-                    for i, t in enumerate(inputs):
-                        if not isinstance(t, Tensor):
-                            continue
-                        array = t.array
-                        if array is saved:
-                            match, role = t, i
-                            break
-                        if match is None and (
-                            array is owner or array.base is owner and owner is not None
-                        ):
-                            match = t
-                    if match is not None:
-                        records.append((match._vbox, match._vbox[0], match.array, match.grad_fn))
-            roles.append(role)
+            if saved is out_array:  # the common cases first: the output, or an input itself
+                records.append((output._vbox, output._vbox[0], saved, None))
+                roles.append(OUTPUT)
+                continue
+            for i, t in enumerate(inputs):
+                if isinstance(t, Tensor) and t.array is saved and saved.base is not out_array:
+                    records.append((t._vbox, t._vbox[0], saved, t.grad_fn))
+                    roles.append(i)
+                    break
+            else:
+                roles.append(self._record_array(saved, inputs, output, records))
         self.saved_versions = records
         self.saved_roles = tuple(roles)
+
+    @staticmethod
+    def _record_array(saved, inputs, output, records):
+        """The record of a saved array that may share storage with the output or an input
+        (a view of it), and its role: OUTPUT, an input's index, or None."""
+        role = None
+        out_array = output.array
+        owner = saved if saved.base is None else saved.base
+        if out_array is saved:
+            role = OUTPUT
+        if out_array is saved or out_array is owner:
+            records.append((output._vbox, output._vbox[0], saved, None))
+            return role
+        # the input that IS this array, else one sharing its storage: another input may
+        # be a view of it (a.flip(0) * a) and must not take its role
+        match = None
+        for i, t in enumerate(inputs):
+            if not isinstance(t, Tensor):
+                continue
+            array = t.array
+            if array is saved:
+                match, role = t, i
+                break
+            if match is None and (array is owner or array.base is owner and owner is not None):
+                match = t
+        if match is not None:
+            records.append((match._vbox, match._vbox[0], match.array, match.grad_fn))
+        return role
 
     def _live_saved(self):
         """The saved values as Tensors for a create_graph backward. A saved float array

@@ -22,6 +22,7 @@ def check_dim(dim, ndim):
 
 
 _KERNEL_DTYPES = (np.float32, np.float64)
+_FLOAT32, _FLOAT64 = np.dtype(np.float32), np.dtype(np.float64)  # native byte order
 
 
 def unbroadcast(grad, shape):
@@ -36,6 +37,12 @@ def kernel_array(a, op, dtype=None, layout="C"):
     copied; with ``dtype``, ``a`` is cast to it (an upstream gradient to its output's dtype).
     Any other dtype raises RuntimeError naming the op, before a kernel sees it (PyTorch:
     '"softmax_lastdim_kernel_impl" not implemented for 'Half'')."""
+    given = a.dtype
+    if (given is _FLOAT32 or given is _FLOAT64) and (dtype is None or dtype is given):
+        flags = a.flags  # the common case: a native float32 / float64 array, kept as it is
+        if flags.writeable and (layout == "A" or flags.c_contiguous):
+            return a
+        return np.array(a, dtype=given, order="C")
     if dtype is None:
         dtype = a.dtype
         if dtype.kind != "f" or dtype.itemsize not in (4, 8):
@@ -66,7 +73,8 @@ def call_op(function, *args, **options):
     a throwaway Context: no node, no Tensor, the kernel's speed. If any arg is a Tensor (a
     create_graph backward) it is ``function.apply``: a node whose own backward is the next
     derivative."""
+    tensor = autograd.Tensor
     for a in args:
-        if isinstance(a, autograd.Tensor):
+        if isinstance(a, tensor):
             return function.apply(*args, **options)
     return function.forward(Context(function, ()), *args, **options)

@@ -144,7 +144,12 @@ class ReluBackward(ArrayFunction):
 def _float_sigmoid(x):
     """1 / (1 + exp(-x)), PyTorch's formula: exp(-x) overflows to inf below x = -88
     (float32), and 1 / inf is the right 0, so the overflow is not reported."""
-    return 1 / (1 + np.exp(-x))
+    if not x.ndim:
+        return 1 / (1 + np.exp(-x))
+    e = np.negative(x)  # the same steps in one buffer
+    np.exp(e, out=e)
+    e += 1
+    return np.divide(1, e, out=e)
 
 
 def sigmoid(x):
