@@ -1532,7 +1532,7 @@ del _name, _fn
 # ---------------------------------------------------------------------- helpers
 def _dims(dim):
     """A reduction's dim: None, an int, or a tuple (lists and Sizes become tuples)."""
-    if dim is None or isinstance(dim, numbers.Integral):
+    if dim is None or dim.__class__ is int or isinstance(dim, numbers.Integral):
         return dim
     return tuple(int(d) for d in dim)
 

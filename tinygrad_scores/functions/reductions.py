@@ -15,6 +15,9 @@ def _axes(dim, ndim):
     """``dim`` as a sorted tuple of axes; None and () mean every axis (PyTorch's rule)."""
     if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0):
         return _EVERY_AXIS[ndim]
+    if dim.__class__ is int:  # one dim, the common case
+        axis = check_dim(dim, ndim)
+        return (axis,) if ndim else ()
     dims = dim if isinstance(dim, (tuple, list)) else (dim,)
     out = [check_dim(d, ndim) for d in dims]
     return tuple(sorted(set(out))) if ndim else ()
@@ -91,7 +94,8 @@ class Mean(ArrayFunction):
     def forward(ctx, a, dim=None, keepdim=False):
         axes = _axes(dim, a.ndim)
         ctx.shape, ctx.axes = a.shape, axes  # (the kept shape is worked out by backward)
-        ctx.count = count = math.prod([a.shape[i] for i in axes])
+        count = a.size if len(axes) == a.ndim else math.prod([a.shape[i] for i in axes])
+        ctx.count = count
         if not count or a.dtype.type not in (np.float32, np.float64):
             return np.asarray(a.mean(axis=axes, keepdims=keepdim), dtype=a.dtype)
         # ndarray.mean's own steps for these dtypes, without its Python wrapper
