@@ -767,7 +767,10 @@ def _index(index):
     if isinstance(index, Tensor):
         return index.array
     if isinstance(index, tuple):
-        return tuple(i.array if isinstance(i, Tensor) else i for i in index)
+        for i in index:
+            if isinstance(i, Tensor):
+                return tuple(i.array if isinstance(i, Tensor) else i for i in index)
+        return index  # (no tensor in it: no new tuple)
     if isinstance(index, list) and any(isinstance(i, Tensor) for i in index):
         return [i.array if isinstance(i, Tensor) else i for i in index]
     return index

@@ -781,7 +781,11 @@ class TensorMethods:
     def view(self, *shape):
         """A reshape that refuses to copy, as PyTorch's view: a tensor whose memory layout
         can't be re-described with the new shape (after transpose, permute) raises."""
-        if len(shape) == 1 and isinstance(shape[0], (dtypes.dtype, np.dtype, type)):
+        if (
+            len(shape) == 1
+            and shape[0].__class__ is not int
+            and isinstance(shape[0], (dtypes.dtype, np.dtype, type))
+        ):
             raise missing("Tensor.view(dtype)")
         array = self.array
         shape = _resolve_shape(_shape_args(shape), array.size)
@@ -862,11 +866,10 @@ class TensorMethods:
     swapaxes = swapdims = transpose
 
     def t(self):
-        if self.ndim > 2:
-            raise RuntimeError(
-                f"t() expects a tensor with <= 2 dimensions, but self is {self.ndim}D"
-            )
-        return self.T
+        ndim = self.array.ndim
+        if ndim > 2:
+            raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {ndim}D")
+        return ops.Permute.apply(self, dims=tuple(range(ndim - 1, -1, -1)))  # as .T
 
     def movedim(self, source, destination):
         src = [_dim(d, self.ndim) for d in _as_list(source)]
@@ -1559,6 +1562,8 @@ def _shape_args(shape):
 
 def _resolve_shape(shape, numel):
     """``shape`` with a -1 filled in, checked against ``numel`` (PyTorch's messages)."""
+    if shape == (-1,):  # flatten, the common case
+        return (numel,)
     unknown = shape.count(-1)
     if unknown > 1:
         raise RuntimeError("only one dimension can be inferred")

@@ -62,6 +62,11 @@ def _split_index(index):
     already agrees."""
     if not isinstance(index, tuple):
         return None, index
+    for i in index:
+        if i.__class__ is not slice and i.__class__ is not int:
+            break
+    else:  # slices and integers only (a[2:5, 1]): basic indexing, as NumPy does it
+        return None, index
     ints, advanced = [], False  # one pass: most indices (a[2:5, 1]) stop here
     for i in index:
         if i is None or i is Ellipsis:
