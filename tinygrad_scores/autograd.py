@@ -674,12 +674,13 @@ def _run(roots, seeds, retain_graph, capture=None, create_graph=False):
     leaves = {}  # id(leaf) -> [leaf, its gradient so far]
     root_nodes, root_seeds = [], []
     for root, seed in zip(roots, seeds):
-        if root.grad_fn is None:
+        node = root.grad_fn
+        if node is None:
             _add_leaf(leaves, root, seed)
         else:
-            root_nodes.append(root.grad_fn)
+            root_nodes.append(node)
             root_seeds.append(seed)
-            _add_pending(pending, root.grad_fn, seed)
+            _add_pending(pending, node, seed)
     order = _topological_order(root_nodes)
     targets = _Targets(capture) if capture is not None else None
     if _state.recorder is not None:
@@ -689,7 +690,7 @@ def _run(roots, seeds, retain_graph, capture=None, create_graph=False):
     if targets is not None:
         order = targets.prune(order)
     arrive = None  # nothing to do as gradients arrive: no call per node for it
-    if targets is not None or any(n.hooks or n.retained is not None for n in order):
+    if targets is not None or _any_hooks(order):
 
         def arrive(node, grad):
             grad = _on_arrival(node, grad, targets, create_graph)
@@ -704,6 +705,14 @@ def _run(roots, seeds, retain_graph, capture=None, create_graph=False):
         return _deliver_to_leaves(leaves, targets, create_graph)
     finally:
         _state.grad_enabled = was_enabled
+
+
+def _any_hooks(order):
+    """Whether a node has hooks or a tensor that retains its grad (a loop, no generator)."""
+    for node in order:
+        if node.hooks or node.retained is not None:
+            return True
+    return False
 
 
 def _propagate(order, pending, leaves, retain_graph, create_graph=False, arrive=None):
