@@ -535,19 +535,19 @@ def _topological_order(roots):
     """
     order = []
     visited = set()  # nodes hash by identity
-    stack = [(node, False) for node in reversed(roots)]
+    stack = []
+    for node in reversed(roots):
+        stack.append((node, False))
     while stack:
         node, inputs_done = stack.pop()
         if inputs_done:
             order.append(node)
-            continue
-        if node in visited:
-            continue
-        visited.add(node)
-        stack.append((node, True))
-        for child in node.parents:
-            if child is not None and child not in visited:
-                stack.append((child, False))
+        elif node not in visited:
+            visited.add(node)
+            stack.append((node, True))
+            for child in node.parents:
+                if child is not None and child not in visited:
+                    stack.append((child, False))
     order.reverse()
     return order
 
