@@ -32,6 +32,13 @@ def test_sigmoid_is_one_over_one_plus_exp_minus_x_in_the_input_dtype(dtype):
     assert np.isnan(out[9])
 
 
+def test_float16_sigmoid_keeps_its_small_values():
+    x = ts.tensor(np.array([-12.0, -15.0], np.float16)).sigmoid().array
+    assert x.dtype == np.float16
+    # PyTorch: [6.139278411865234e-06, 2.980232238769531e-07] (float16 subnormals)
+    np.testing.assert_allclose(x, [6.139278411865234e-06, 2.980232238769531e-07], rtol=0.05)
+
+
 def test_sigmoid_of_a_0d_tensor_and_its_gradient():
     x = leaf(0.0)
     y = x.sigmoid()

@@ -157,9 +157,11 @@ def sigmoid(x):
     create_graph) it is the Sigmoid op itself."""
     if not isinstance(x, np.ndarray):
         return x.sigmoid()
-    if x.dtype.kind == "f":
+    if x.dtype.type in _KERNEL_DTYPES:
         return _float_sigmoid(x)
-    e = np.exp(-np.abs(x))  # (integers: exp of a non-positive number only)
+    # float16 (exp(-x) overflows from x = -11, where sigmoid is still 6e-6) and integers:
+    # exp of a non-positive number only
+    e = np.exp(-np.abs(x))
     d = 1 + e
     return np.where(x >= 0, 1 / d, e / d).astype(x.dtype, copy=False)
 
