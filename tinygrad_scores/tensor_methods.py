@@ -1733,9 +1733,7 @@ def cat_tensors(tensors, dim):
     (PyTorch's legacy rule): ``torch.cat`` once its arguments are tensors."""
     if not tensors:
         raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
-    shapes = [t.array.shape for t in tensors]
-    empty = [s == (0,) for s in shapes]  # 1-D empty: left out of the join
-    kept = [t for t, e in zip(tensors, empty) if not e] or tensors[:1]
+    kept = [t for t in tensors if t.array.shape != (0,)] or tensors[:1]  # 1-D empties: out
     ref = kept[0].array.shape
     n = len(ref)
     if n == 0:
@@ -1745,25 +1743,28 @@ def cat_tensors(tensors, dim):
             f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})"
         )
     dim %= n
+    dtype = kept[0].array.dtype  # one dtype throughout: PyTorch's promotion keeps it
+    mixed = False
     for i, t in enumerate(kept):
         shape = t.array.shape
         if len(shape) != n:
             raise RuntimeError(
                 f"Tensors must have same number of dimensions: got {n} and {len(shape)}"
             )
-        for d in range(n):
+        for d in range(n) if shape != ref else ():
             if d != dim and shape[d] != ref[d]:
                 raise RuntimeError(
                     f"Sizes of tensors must match except in dimension {dim}. "
                     f"Expected size {ref[d]} but got size "
                     f"{shape[d]} for tensor number {i} in the list."
                 )
-    dtype = kept[0].array.dtype  # one dtype throughout: PyTorch's promotion keeps it
-    if any(t.array.dtype != dtype for t in kept):
+        mixed = mixed or t.array.dtype != dtype
+    if mixed:
         dtype = dtypes.result_type(*kept)
         tensors = [t if t.array.dtype == dtype else t.type(dtype) for t in tensors]
-    # the skipped empties stay inputs (PyTorch gives them a (0,) gradient of zeros)
-    skip = tuple(i for i, e in enumerate(empty) if e) if n > 1 else ()
+    skip = ()  # the skipped empties stay inputs (PyTorch gives them a (0,) gradient of zeros)
+    if n > 1 and len(kept) < len(tensors):
+        skip = tuple(i for i, t in enumerate(tensors) if t.array.shape == (0,))
     return ops.Cat.apply(*tensors, dim=dim, skip=skip)
 
 
