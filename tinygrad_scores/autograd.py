@@ -463,9 +463,7 @@ class Function:
         else:
             out = cls.forward(ctx, *values, **options)
         if out.__class__ is not np.ndarray:  # NumPy gives scalars for 0-d arithmetic
-            scalar, out = out, np.asarray(out)
-            if ctx._saved:  # a saved output is the array the tensor holds, not the scalar
-                ctx._saved = tuple(out if s is scalar else s for s in ctx._saved)
+            out = _output_array(ctx, out)
         if state.anomaly:
             _check_anomaly(cls.__name__, "forward", out)
         if requires_grad:
@@ -486,6 +484,15 @@ class Function:
                         x._vbox[1] = True  # in-place on this storage would skip a graph
                     break
         return result
+
+
+def _output_array(ctx, out):
+    """A forward's result that is not an ndarray (a NumPy scalar from 0-d arithmetic) as
+    the 0-d array the tensor holds; a saved output is that array too, not the scalar."""
+    array = np.asarray(out)
+    if ctx._saved:
+        ctx._saved = tuple(array if s is out else s for s in ctx._saved)
+    return array
 
 
 class ArrayFunction(Function):
@@ -734,12 +741,7 @@ def _propagate(order, pending, leaves, retain_graph, create_graph=False, arrive=
         for k, g in enumerate(input_grads):  # (one gradient per input: _call_backward)
             if g is None or not needs[k]:
                 continue
-            t = node.inputs[k]
-            array = t.array
-            if check_all or not (
-                g.__class__ is np.ndarray and g.shape == array.shape and g.dtype == array.dtype
-            ):
-                g = _checked_gradient(node, k, t, g, create_graph)
+            g = _edge_gradient(node, k, g, check_all, create_graph)
             parent = node.parents[k]
             if parent is not None:
                 key = id(parent)
@@ -747,13 +749,32 @@ def _propagate(order, pending, leaves, retain_graph, create_graph=False, arrive=
                 pending[key] = g if prev is None else prev + g
                 continue
             if saved and not create_graph:
-                for a in saved:
-                    if g is a:  # a saved array handed back (fused CE): .grad needs its own
-                        g = np.array(g)
-                        break
-            _add_leaf(leaves, t, g)
+                g = _own_leaf_gradient(node, g)
+            _add_leaf(leaves, node.inputs[k], g)
         if saved and not retain_graph:
             _free(node)
+
+
+def _edge_gradient(node, k, g, check_all=False, create_graph=False):
+    """Input ``k``'s gradient as the engine hands it on: as it is in the common case (an
+    array of the input's shape and dtype), else through ``_checked_gradient``, which sums
+    a broadcast back, casts, or raises PyTorch's error."""
+    t = node.inputs[k]
+    array = t.array
+    if check_all or not (
+        g.__class__ is np.ndarray and g.shape == array.shape and g.dtype == array.dtype
+    ):
+        return _checked_gradient(node, k, t, g, create_graph)
+    return g
+
+
+def _own_leaf_gradient(node, g):
+    """A gradient bound for a leaf that is one of the node's saved arrays (fused
+    cross-entropy hands its saved gradient back) is copied: ``.grad`` is edited in place."""
+    for a in node._saved:
+        if g is a:
+            return np.array(g)
+    return g
 
 
 def _add_pending(pending, node, g):
@@ -797,10 +818,7 @@ def _call_backward(node, grad, create_graph):
     else:
         with no_grad():
             input_grads = function.backward(node, Tensor.wrap(grad))
-    if input_grads.__class__ is not tuple:
-        input_grads = (input_grads,)
-    if len(input_grads) != len(node.inputs):
-        input_grads = _one_per_input(node, input_grads)
+    input_grads = _per_input(node, input_grads)
     if create_graph:
         input_grads = tuple([None if g is None else _as_tensor(g) for g in input_grads])
     elif not function.on_arrays:
@@ -828,8 +846,13 @@ def _differentiable_backward(node, grad):
         node.live = None
 
 
-def _one_per_input(node, grads):
-    """Trailing Nones past the inputs are allowed (PyTorch); any other count is an error."""
+def _per_input(node, grads):
+    """A backward's result as a tuple of one gradient (or None) per input: trailing Nones
+    past the inputs are allowed (PyTorch); any other count is an error."""
+    if grads.__class__ is not tuple:
+        grads = (grads,)
+    if len(grads) == len(node.inputs):
+        return grads
     extra = grads[len(node.inputs) :]
     if extra and all(g is None for g in extra):
         return grads[: len(node.inputs)]

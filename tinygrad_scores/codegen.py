@@ -28,50 +28,21 @@ _LITERALS = (bool, int, str, type(None))
 _LOCALS = re.compile(r"(a|s|ds|dt|t|c|m)\d+|r|handed_out|set|isinstance")
 
 
-def _checked(d, node, k):
-    """Input ``k`` of ``node``'s gradient ``d`` as _propagate takes it: the common case
-    as it is, a wrong shape or dtype through the engine's fix-up (or its error)."""
-    t = node.inputs[k]
-    array = t.array
-    if d.__class__ is np.ndarray and d.shape == array.shape and d.dtype == array.dtype:
-        return d
-    return autograd._checked_gradient(node, k, t, d)
-
-
 def _grad_into(prev, d, node, k):
-    """The gradient so far of node input ``k``'s producer, ``prev``, plus ``d``."""
+    """The gradient so far of node input ``k``'s producer, ``prev``, plus ``d`` as the
+    engine's loop hands it on (``autograd._edge_gradient``)."""
     if d is None:
         return prev
-    d = _checked(d, node, k)
+    d = autograd._edge_gradient(node, k, d)
     return d if prev is None else prev + d
 
 
 def _grad_into_leaf(prev, d, node, k):
-    """``_grad_into`` for a leaf: a saved array handed back (fused CE) is copied, since
-    the leaf's ``.grad`` is edited in place."""
+    """``_grad_into`` for a leaf, with the engine's rule for a saved array handed back."""
     if d is None:
         return prev
-    d = _checked(d, node, k)
-    if node._saved and any(d is a for a in node._saved):
-        d = np.array(d)
+    d = autograd._own_leaf_gradient(node, autograd._edge_gradient(node, k, d))
     return d if prev is None else prev + d
-
-
-def _scalar_output(node, out):
-    """A forward that returned a NumPy scalar (0-d arithmetic): the array the tensor
-    would hold, and saved as such (Function.apply's rule)."""
-    array = np.asarray(out)
-    if node._saved:
-        node._saved = tuple(array if s is out else s for s in node._saved)
-    return array
-
-
-def _as_grads(result, node):
-    """A backward's result as a tuple of one gradient per input, as _call_backward makes
-    it (trailing Nones dropped; any other count is its error)."""
-    if result.__class__ is not tuple:
-        result = (result,)
-    return result if len(result) == len(node.inputs) else autograd._one_per_input(node, result)
 
 
 class _Source:
@@ -87,8 +58,8 @@ class _Source:
             "accumulate": autograd._accumulate_into_grad,
             "grad_into": _grad_into,
             "grad_into_leaf": _grad_into_leaf,
-            "scalar_output": _scalar_output,
-            "as_grads": _as_grads,
+            "output_array": autograd._output_array,
+            "per_input": autograd._per_input,
         }
         self.names = {}  # (kind, id(obj)) -> name
         self.counts = {}  # kind -> how many names of that kind so far
@@ -154,7 +125,7 @@ def _op_lines(src, entry, out_arrays):
     else:
         src.emit(f"s{slot} = {forward}({', '.join([node] + values + kwargs)})", what)
     if getattr(out_arrays.get(slot), "ndim", 0) == 0:  # a 0-d result may come as a scalar
-        src.emit(f"if s{slot}.__class__ is not ndarray: s{slot} = scalar_output(n{slot}, s{slot})")
+        src.emit(f"if s{slot}.__class__ is not ndarray: s{slot} = output_array(n{slot}, s{slot})")
 
 
 def _backward_lines(src, entry):
@@ -178,7 +149,7 @@ def _backward_lines(src, entry):
         name = node.function.__name__
         backward = src.bind("f", node.function.backward, f"{name}_backward")
         n = _node(src, slot, node)
-        call = f"as_grads({backward}({n}, ds{slot}), {n})"
+        call = f"per_input({n}, {backward}({n}, ds{slot}))"
         src.emit(f"if ds{slot} is not None:", f"{name} backward")
         src.emit(f"    r = {call}")
         for k, kind, target in edges:
