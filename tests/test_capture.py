@@ -11,6 +11,7 @@ import tinygrad_scores as ts
 import tinygrad_scores.nn as nn
 import tinygrad_scores.nn.functional as F
 import tinygrad_scores.optim as optim
+from tinygrad_scores import autograd, codegen
 
 
 def _batches(n, batch, features, classes, seed=1):
@@ -387,7 +388,12 @@ def test_source_names_each_op_of_a_small_mlp_step_once():
         "CrossEntropy",
     ]
     for name in ("CrossEntropy", "Linear", "ReLU"):
-        assert f"{name}_backward(" in source
+        assert "per_input(n" in source and f"{name}_backward(" in source
+    # the backward lines run the engine's own rules (ARCHITECTURE.md), not copies of them
+    env = step._replay_step.__globals__
+    assert env["per_input"] is autograd._per_input
+    assert env["grad_into"].__module__ == codegen.__name__
+    assert "_edge_gradient" in env["grad_into"].__code__.co_names
     assert source.index("# Adam.zero_grad") < source.index("# backward: 4 nodes, 4 leaves")
     assert source.index("# backward:") < source.index("# Adam.step")
     compile(source, "<test>", "exec")  # the text is the Python that runs
