@@ -415,3 +415,20 @@ def test_unfold_and_fold_move_an_inf_without_spreading_it():
     )
     cols = torch.tensor([[[1.0, inf], [2.0, 3.0], [4.0, 5.0], [6.0, 7.0]]])
     np.testing.assert_array_equal(F.fold(cols, (2, 3), 2).numpy(), [[[[1, inf, 3], [4, 11, 7]]]])
+
+
+def test_linear_resizing_with_an_inf_equals_the_finite_product_away_from_it():
+    """AxisMaps: a dense product for finite input, the nonzero terms only once an inf is
+    in; outputs the inf does not feed are the same either way."""
+    rng = np.random.default_rng(3)
+    base = rng.standard_normal((1, 2, 5, 6))
+    with_inf = base.copy()
+    with_inf[0, 1, 2, 3] = math.inf
+    finite = F.interpolate(torch.tensor(base), scale_factor=2, mode="bilinear").numpy()
+    out = F.interpolate(torch.tensor(with_inf), scale_factor=2, mode="bilinear").numpy()
+    fed = ~np.isfinite(out)
+    assert fed[0, 1].any() and not fed[0, 0].any()
+    np.testing.assert_allclose(out[~fed], finite[~fed], rtol=1e-12, atol=1e-15)
+    x = torch.tensor(with_inf, requires_grad=True)
+    (g,) = torch.autograd.grad(F.pad(x, (2, 2, 2, 2), mode="reflect").sum(), [x])
+    assert np.isfinite(g.numpy()).all()
