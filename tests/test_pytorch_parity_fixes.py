@@ -432,3 +432,15 @@ def test_linear_resizing_with_an_inf_equals_the_finite_product_away_from_it():
     x = torch.tensor(with_inf, requires_grad=True)
     (g,) = torch.autograd.grad(F.pad(x, (2, 2, 2, 2), mode="reflect").sum(), [x])
     assert np.isfinite(g.numpy()).all()
+
+
+def test_maximum_and_fmax_save_their_inputs_so_an_inplace_change_is_caught():
+    """As PyTorch's derivatives.yaml (self and other saved): a change before backward
+    raises, and a pass without backward saves no masks."""
+    for op in (torch.maximum, torch.minimum, torch.fmax, torch.fmin):
+        a = torch.tensor([1.0, 2.0], requires_grad=True)
+        x = a * 1
+        y = op(x, torch.tensor([2.0, 1.0]))
+        x.add_(1)
+        with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+            y.sum().backward()
