@@ -111,7 +111,7 @@ class Max(ArrayFunction):
                 )
             ctx.dim = None
             out = np.asarray(a.max())
-            ctx.save_for_backward((a == out) | (np.isnan(a) & np.isnan(out)))  # NaN: its own
+            ctx.save_for_backward(np.isnan(a) if np.isnan(out) else a == out)  # NaN: ties NaNs
             return out
         d = _axes(dim, a.ndim)
         if a.ndim == 0:  # a 0-d tensor is its own max along dim 0 or -1
