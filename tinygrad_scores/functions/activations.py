@@ -136,16 +136,18 @@ class ELU(ArrayFunction):
 
     @staticmethod
     def forward(ctx, a, alpha=1.0):
-        positive, negative = a > 0, a < 0
+        positive = a > 0
         out = np.where(positive, a, a.dtype.type(alpha) * np.expm1(np.minimum(a, 0)))
-        ctx.save_for_backward(positive, negative, out)
+        ctx.save_for_backward(positive, out)
         ctx.alpha = alpha
         return out
 
     @staticmethod
     def backward(ctx, grad):
-        positive, negative, out = ctx.saved_tensors
-        slope = np.where(negative, out + ctx.alpha, ctx.alpha)
+        positive, out = ctx.saved_tensors
+        slope = out + ctx.alpha  # exactly alpha at a == 0: only its derivative differs
+        if not isinstance(slope, np.ndarray):  # create_graph; out * alpha < 0 iff a < 0
+            slope = np.where(out * ctx.alpha < 0, slope, ctx.alpha)
         return np.where(positive, grad, grad * slope)
 
 
