@@ -423,6 +423,23 @@ def test_fold_of_unfold_counts_each_pixel_once_per_window():
     np.testing.assert_array_equal(counts, [[1, 2, 2, 1], [2, 4, 4, 2], [2, 4, 4, 2], [1, 2, 2, 1]])
 
 
+@settings(max_examples=10, deadline=None)
+@given(seed=st.integers(0, 2**16), kernel=st.tuples(st.integers(1, 3), st.integers(1, 3)))
+def test_fold_is_unfolds_adjoint_and_each_ones_gradient_is_the_other(seed, kernel):
+    """<unfold(x), y> = <x, fold(y)>, with dilation, stride and padding; unfold's
+    gradient for y is fold(y) and fold's for x is unfold(x)."""
+    rng = np.random.default_rng(seed)
+    options = dict(kernel_size=kernel, dilation=(1, 2), padding=(1, 0), stride=(2, 1))
+    x = leaf(rng.standard_normal((2, 3, 6, 7)))
+    cols = F.unfold(x, **options)
+    y = leaf(rng.standard_normal(cols.shape))
+    back = F.fold(y, (6, 7), **options)
+    np.testing.assert_allclose((cols * y).sum().item(), (x * back).sum().item(), rtol=1e-12)
+    gx, gy = ts.autograd.grad((cols * y.detach()).sum() + (back * x.detach()).sum(), [x, y])
+    np.testing.assert_array_equal(gx.numpy(), back.detach().numpy())
+    np.testing.assert_array_equal(gy.numpy(), cols.detach().numpy())
+
+
 def test_dropout2d_zeroes_whole_channels_and_batchnorm2d_normalises_channels():
     ts.manual_seed(0)
     y = F.dropout2d(ts.ones(8, 16, 3, 3), 0.5).numpy()
