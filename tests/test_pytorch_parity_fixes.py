@@ -444,3 +444,14 @@ def test_maximum_and_fmax_save_their_inputs_so_an_inplace_change_is_caught():
         x.add_(1)
         with pytest.raises(RuntimeError, match="modified by an inplace operation"):
             y.sum().backward()
+
+
+def test_prelu_of_a_zero_dim_input_is_zero_dim():
+    """PyTorch 2.13: prelu(tensor(-2.), tensor([0.25])) is tensor(-0.5), not of shape [1]."""
+    x = torch.tensor(-2.0, requires_grad=True)
+    w = torch.tensor([0.25], requires_grad=True)
+    y = F.prelu(x, w)
+    assert y.shape == ()
+    y.backward()
+    assert x.grad.shape == () and x.grad.item() == 0.25
+    np.testing.assert_array_equal(w.grad.numpy(), [-2.0])
