@@ -455,3 +455,20 @@ def test_prelu_of_a_zero_dim_input_is_zero_dim():
     y.backward()
     assert x.grad.shape == () and x.grad.item() == 0.25
     np.testing.assert_array_equal(w.grad.numpy(), [-2.0])
+
+
+def test_elu_gradient_far_below_zero_is_alpha_exp_a_in_float32():
+    """PyTorch's elu_backward takes alpha * exp(a) from a; out + alpha (= alpha * (exp(a) -
+    1) + alpha) cancels to 0 or one float32 step once exp(a) is below float32's epsilon."""
+    a = np.array([-6.0, -10.0, -17.0, -20.0], np.float32)
+    exp_a = np.exp(a.astype(np.float64))
+    selu_scale, selu_alpha = 1.0507009873554805, 1.6732632423543772
+    for f, expected in (
+        (lambda t: F.elu(t, alpha=0.5), 0.5 * exp_a),
+        (F.selu, selu_scale * selu_alpha * exp_a),
+        (lambda t: F.celu(t, alpha=2.0), np.exp(a.astype(np.float64) / 2.0)),
+    ):
+        x = torch.tensor(a, requires_grad=True)
+        (g,) = torch.autograd.grad(f(x).sum(), [x])
+        assert g.dtype == torch.float32
+        np.testing.assert_allclose(g.numpy(), expected, rtol=1e-6)
