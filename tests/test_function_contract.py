@@ -249,3 +249,32 @@ def test_a_gradient_summed_back_to_a_0d_input_is_an_array_not_a_numpy_scalar():
     (SeesItsGradient.apply(x * 1) * ts.ones(3, dtype=ts.float64)).sum().backward()
     assert SeesItsGradient.seen[-1] is np.ndarray
     assert type(x.grad.array) is np.ndarray and x.grad.item() == 3.0
+
+
+class ExpSavingItsOutput(Function):
+    """PyTorch's documentation's example: out = exp(x), saved;  dx = g * out."""
+
+    @staticmethod
+    def forward(ctx, x):
+        out = x.exp()
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return grad * out
+
+
+def test_a_tensor_functions_saved_output_is_its_output():
+    """As PyTorch: the saved output is the tensor apply returns, so a change to it in
+    place is caught (it gave a silently wrong gradient) and a second derivative flows
+    through it (it said 'does not require grad')."""
+    x = ts.tensor([0.0, 1.0], dtype=ts.float64, requires_grad=True)
+    y = ExpSavingItsOutput.apply(x)
+    y.mul_(0)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.sum().backward()
+    (g,) = ts.autograd.grad(ExpSavingItsOutput.apply(x).sum(), [x], create_graph=True)
+    (h,) = ts.autograd.grad(g.sum(), [x])
+    np.testing.assert_allclose(h.numpy(), np.exp([0.0, 1.0]), rtol=1e-15)

@@ -306,8 +306,12 @@ class Context:
         for saved in self._saved:
             role = None
             if saved.__class__ is not np.ndarray and isinstance(saved, Tensor):
-                records.append((saved._vbox, saved._vbox[0], saved.array, saved.grad_fn))
-                roles.append(role)
+                if saved.array is out_array:  # a tensor Function saved its output
+                    records.append((output._vbox, output._vbox[0], out_array, None))
+                    roles.append(OUTPUT)
+                else:
+                    records.append((saved._vbox, saved._vbox[0], saved.array, saved.grad_fn))
+                    roles.append(role)
                 continue
             if isinstance(saved, np.ndarray):
                 owner = saved if saved.base is None else saved.base
@@ -343,7 +347,7 @@ class Context:
         live = []
         for saved, role in zip(self._saved, self.saved_roles or (None,) * len(self._saved)):
             if role is OUTPUT:
-                out = Tensor.wrap(saved, self)
+                out = Tensor.wrap(saved.array if isinstance(saved, Tensor) else saved, self)
                 out.requires_grad = True
                 live.append(out)
             elif role is not None:
@@ -784,11 +788,12 @@ def _differentiable_backward(node, grad):
     calls on tensors dispatch to the package's differentiable ops (Tensor's
     ``__array_ufunc__`` / ``__array_function__``), so the same formula that runs on arrays
     in a first-order pass records a graph here."""
-    if not node.function.on_arrays:
+    on_arrays = node.function.on_arrays
+    if not on_arrays and OUTPUT not in node.saved_roles:
         return node.function.backward(node, grad)
     previous = _state.differentiating
-    node.live = node._live_saved() if node._saved else ()
-    _state.differentiating = node
+    node.live = node._live_saved() if node._saved else ()  # a saved output: the output
+    _state.differentiating = node if on_arrays else previous
     try:
         return node.function.backward(node, grad)
     finally:
