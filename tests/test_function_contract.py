@@ -252,18 +252,20 @@ def test_a_gradient_summed_back_to_a_0d_input_is_an_array_not_a_numpy_scalar():
 
 
 class ExpSavingItsOutput(Function):
-    """PyTorch's documentation's example: out = exp(x), saved;  dx = g * out."""
+    """PyTorch's documentation's example, in PyTorch 2's form: out = exp(x), saved by
+    setup_context;  dx = g * out."""
 
     @staticmethod
-    def forward(ctx, x):
-        out = x.exp()
-        ctx.save_for_backward(out)
-        return out
+    def forward(x):
+        return x.exp()
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        ctx.save_for_backward(output)
 
     @staticmethod
     def backward(ctx, grad):
-        (out,) = ctx.saved_tensors
-        return grad * out
+        return grad * ctx.saved_tensors[0]
 
 
 def test_a_tensor_functions_saved_output_is_its_output():
