@@ -472,3 +472,10 @@ def test_elu_gradient_far_below_zero_is_alpha_exp_a_in_float32():
         (g,) = torch.autograd.grad(f(x).sum(), [x])
         assert g.dtype == torch.float32
         np.testing.assert_allclose(g.numpy(), expected, rtol=1e-6)
+
+
+def test_embedding_of_zero_width_rows_has_a_zero_width_gradient():
+    """PyTorch 2.13: embedding_dim 0 works; the gradient's reshape to (-1, 0) raised."""
+    w = torch.zeros(5, 0, requires_grad=True)
+    F.embedding(torch.tensor([[1, 2], [2, 4]]), w).sum().backward()
+    assert w.grad.shape == (5, 0)
