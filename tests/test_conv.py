@@ -440,6 +440,21 @@ def test_fold_is_unfolds_adjoint_and_each_ones_gradient_is_the_other(seed, kerne
     np.testing.assert_array_equal(gy.numpy(), cols.detach().numpy())
 
 
+def test_unfold_and_fold_of_an_empty_batch_are_empty_with_empty_gradients():
+    """PyTorch 2.13: a batch of 0 gives (0, C * K, L) and (0, C, H, W); a reshape by -1
+    raised here."""
+    x = ts.zeros(0, 2, 4, 4, requires_grad=True)
+    cols = F.unfold(x, 2)
+    assert cols.shape == (0, 8, 9)
+    cols.sum().backward()
+    assert x.grad.shape == (0, 2, 4, 4)
+    c = ts.zeros(0, 8, 4, requires_grad=True)
+    out = F.fold(c, (3, 3), 2)
+    assert out.shape == (0, 2, 3, 3)
+    out.sum().backward()
+    assert c.grad.shape == (0, 8, 4)
+
+
 def test_dropout2d_zeroes_whole_channels_and_batchnorm2d_normalises_channels():
     ts.manual_seed(0)
     y = F.dropout2d(ts.ones(8, 16, 3, 3), 0.5).numpy()

@@ -45,7 +45,7 @@ class Unfold(ArrayFunction):
         cols = np.empty((n * c, kernel[0] * kernel[1], *blocks), x.dtype)
         for k, window in enumerate(_offsets(kernel, dilation, stride, blocks)):
             cols[:, k] = planes[(slice(None), *window)]
-        return cols.reshape(n, -1, blocks[0] * blocks[1])
+        return cols.reshape(n, c * kernel[0] * kernel[1], blocks[0] * blocks[1])
 
     @staticmethod
     def backward(ctx, grad):
