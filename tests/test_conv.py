@@ -423,6 +423,38 @@ def test_fold_of_unfold_counts_each_pixel_once_per_window():
     np.testing.assert_array_equal(counts, [[1, 2, 2, 1], [2, 4, 4, 2], [2, 4, 4, 2], [1, 2, 2, 1]])
 
 
+@settings(max_examples=10, deadline=None)
+@given(seed=st.integers(0, 2**16), kernel=st.tuples(st.integers(1, 3), st.integers(1, 3)))
+def test_fold_is_unfolds_adjoint_and_each_ones_gradient_is_the_other(seed, kernel):
+    """<unfold(x), y> = <x, fold(y)>, with dilation, stride and padding; unfold's
+    gradient for y is fold(y) and fold's for x is unfold(x)."""
+    rng = np.random.default_rng(seed)
+    options = dict(kernel_size=kernel, dilation=(1, 2), padding=(1, 0), stride=(2, 1))
+    x = leaf(rng.standard_normal((2, 3, 6, 7)))
+    cols = F.unfold(x, **options)
+    y = leaf(rng.standard_normal(cols.shape))
+    back = F.fold(y, (6, 7), **options)
+    np.testing.assert_allclose((cols * y).sum().item(), (x * back).sum().item(), rtol=1e-12)
+    gx, gy = ts.autograd.grad((cols * y.detach()).sum() + (back * x.detach()).sum(), [x, y])
+    np.testing.assert_array_equal(gx.numpy(), back.detach().numpy())
+    np.testing.assert_array_equal(gy.numpy(), cols.detach().numpy())
+
+
+def test_unfold_and_fold_of_an_empty_batch_are_empty_with_empty_gradients():
+    """PyTorch 2.13: a batch of 0 gives (0, C * K, L) and (0, C, H, W); a reshape by -1
+    raised here."""
+    x = ts.zeros(0, 2, 4, 4, requires_grad=True)
+    cols = F.unfold(x, 2)
+    assert cols.shape == (0, 8, 9)
+    cols.sum().backward()
+    assert x.grad.shape == (0, 2, 4, 4)
+    c = ts.zeros(0, 8, 4, requires_grad=True)
+    out = F.fold(c, (3, 3), 2)
+    assert out.shape == (0, 2, 3, 3)
+    out.sum().backward()
+    assert c.grad.shape == (0, 8, 4)
+
+
 def test_dropout2d_zeroes_whole_channels_and_batchnorm2d_normalises_channels():
     ts.manual_seed(0)
     y = F.dropout2d(ts.ones(8, 16, 3, 3), 0.5).numpy()

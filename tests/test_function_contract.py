@@ -268,3 +268,34 @@ def test_every_op_of_the_package_is_an_array_function():
     ]
     assert len(ops) > 100
     assert [cls.__name__ for cls in ops if not issubclass(cls, ArrayFunction)] == []
+
+
+class ExpSavingItsOutput(Function):
+    """PyTorch's documentation's example, in PyTorch 2's form: out = exp(x), saved by
+    setup_context;  dx = g * out."""
+
+    @staticmethod
+    def forward(x):
+        return x.exp()
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        ctx.save_for_backward(output)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * ctx.saved_tensors[0]
+
+
+def test_a_tensor_functions_saved_output_is_its_output():
+    """As PyTorch: the saved output is the tensor apply returns, so a change to it in
+    place is caught (it gave a silently wrong gradient) and a second derivative flows
+    through it (it said 'does not require grad')."""
+    x = ts.tensor([0.0, 1.0], dtype=ts.float64, requires_grad=True)
+    y = ExpSavingItsOutput.apply(x)
+    y.mul_(0)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.sum().backward()
+    (g,) = ts.autograd.grad(ExpSavingItsOutput.apply(x).sum(), [x], create_graph=True)
+    (h,) = ts.autograd.grad(g.sum(), [x])
+    np.testing.assert_allclose(h.numpy(), np.exp([0.0, 1.0]), rtol=1e-15)

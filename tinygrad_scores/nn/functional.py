@@ -223,7 +223,9 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
             f"Mismatch of parameter numbers and input channel size. Found parameter "
             f"numbers = {n} and channel size = {channels}."
         )
-    if n != 1 or weight.ndim > 1:
+    if input.ndim == 0:  # the output keeps the input's shape
+        weight = weight.reshape(())
+    elif n != 1 or weight.ndim > 1:
         weight = weight.reshape((1, n) + (1,) * (input.ndim - 2) if input.ndim >= 2 else (n,))
     return PReLU.apply(input, weight)
 

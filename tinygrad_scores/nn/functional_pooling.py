@@ -14,6 +14,7 @@ from .. import random as _random
 from ..functions.conv import AxisMaps, copy_map
 from ..functions.normalization import ConstantPad, Standardize
 from ..functions.pooling import AvgPool, MaxPool, MaxUnpool, max_pool_with_indices
+from ..functions.windows import Fold, Unfold, window_blocks
 from ..tensor import Tensor
 from .functional_conv import ntuple
 
@@ -276,21 +277,6 @@ def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_siz
 
 
 # ---------------------------------------------------------------------------- unfold / fold
-def _window_positions(plane, kernel, dilation, stride, blocks):
-    """(KH * KW, L) flat positions in a (H, W) ``plane`` of each window's elements: row
-    p * KW + q, column the window's index. Unfold reads them (a gather) and fold adds
-    into them (a scatter), so an inf or NaN reaches only its own windows (a convolution
-    with one-hot kernels would add 0 * inf = NaN to every other column)."""
-    p, q = np.meshgrid(
-        np.arange(kernel[0]) * dilation[0], np.arange(kernel[1]) * dilation[1], indexing="ij"
-    )
-    i, j = np.meshgrid(
-        np.arange(blocks[0]) * stride[0], np.arange(blocks[1]) * stride[1], indexing="ij"
-    )
-    rows = p.reshape(-1, 1) + i.reshape(1, -1)
-    return rows * plane[1] + q.reshape(-1, 1) + j.reshape(1, -1)
-
-
 def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     """Sliding windows of (N, C, H, W) input as columns: (N, C * KH * KW, L)."""
     if input.ndim not in (3, 4):
@@ -309,11 +295,7 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
             f"unfold: the kernel {list(kernel)} (dilation {list(dilation)}) does not fit the "
             f"padded input {list(x.shape[2:])}, or a stride is not positive"
         )
-    n, c, plane = x.shape[0], x.shape[1], x.shape[2:]
-    blocks = [(f - s) // st + 1 for f, s, st in zip(plane, span, stride)]
-    positions = _window_positions(plane, kernel, dilation, stride, blocks)
-    cols = x.reshape(n, c, -1)[:, :, Tensor.wrap(positions)]  # (N, C, KH * KW, L)
-    cols = cols.reshape(n, c * positions.shape[0], positions.shape[1])
+    cols = Unfold.apply(x, kernel=kernel, dilation=dilation, stride=stride)
     return cols if batched else cols.squeeze(0)
 
 
@@ -331,9 +313,7 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
     x = input if batched else input.unsqueeze(0)
     k = kernel[0] * kernel[1]
     full = tuple(s + 2 * p for s, p in zip(size, padding))
-    blocks = [
-        (f - d * (kk - 1) - 1) // st + 1 for f, d, kk, st in zip(full, dilation, kernel, stride)
-    ]
+    blocks = window_blocks(full, kernel, dilation, stride)
     if x.shape[1] % k or min(blocks) <= 0 or blocks[0] * blocks[1] != x.shape[2]:
         raise RuntimeError(
             f"Expected size of input's dimension 1 to be divisible by the product of kernel_size, "
@@ -341,11 +321,7 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
             f"{blocks[0]} * {blocks[1]} = {blocks[0] * blocks[1]}, but got input of size "
             f"{list(input.shape)}"
         )
-    n, c = x.shape[0], x.shape[1] // k
-    positions = _window_positions(full, kernel, dilation, stride, blocks).reshape(1, 1, -1)
-    index = Tensor.wrap(np.ascontiguousarray(np.broadcast_to(positions, (n, c, positions.size))))
-    zeros = Tensor.wrap(np.zeros((n, c, full[0] * full[1]), x.array.dtype))
-    out = zeros.scatter_add(2, index, x.reshape(n, c, -1)).reshape(n, c, *full)
+    out = Fold.apply(x, plane=full, kernel=kernel, dilation=dilation, stride=stride)
     if any(padding):
         out = ConstantPad.apply(
             out, pad=(-padding[1], -padding[1], -padding[0], -padding[0]), value=0
