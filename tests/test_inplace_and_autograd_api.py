@@ -418,3 +418,38 @@ def test_retain_grad_survives_an_in_place_op():
     assert h.retains_grad
     (h * 3).sum().backward()
     np.testing.assert_array_equal(h.grad.array, [3.0, 3.0])
+
+
+@pytest.mark.parametrize(
+    "value, error, message",
+    [
+        (
+            lambda: ts.zeros(3),
+            RuntimeError,
+            r"assign a gradient of size '\[3\]' to a tensor of size '\[2\]'",
+        ),
+        (lambda: ts.zeros(1, 2), RuntimeError, r"of size '\[1, 2\]'"),
+        (
+            lambda: ts.zeros(2, dtype=ts.float64),
+            RuntimeError,
+            "with dtype 'Double' to a tensor with grad_dtype 'Float'",
+        ),
+        (
+            lambda: [1.0, 2.0],
+            TypeError,
+            "assigned grad expected to be a Tensor or None but got grad of type list",
+        ),
+    ],
+)
+def test_assigning_grad_checks_it_as_pytorch_does(value, error, message):
+    # a wrong .grad used to surface later as a NumPy ValueError in backward, or stay
+    # float64 on a float32 tensor; PyTorch refuses it at the assignment
+    p = ts.ones(2, requires_grad=True)
+    with pytest.raises(error, match=message):
+        p.grad = value()
+    assert p.grad is None
+    p.grad = ts.zeros(2)  # the right shape and dtype, and None, are taken
+    (p * 2).sum().backward()
+    assert p.grad.tolist() == [2.0, 2.0]
+    p.grad = None
+    assert p.grad is None

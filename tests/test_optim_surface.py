@@ -381,13 +381,14 @@ def test_step_checks_gradient_shape_and_dtype_before_touching_anything(opt_cls):
     a, b = Parameter(np.ones(3)), Parameter(np.ones((2, 2)))
     opt = opt_cls([a, b], lr=0.1)
     a.grad = ts.ones(3, dtype=ts.float64)
+    b.grad = ts.ones(2, 2, dtype=ts.float64)
     for bad, what in [
         (ts.ones(3, dtype=ts.float64), "shape"),
         (ts.ones(4, dtype=ts.float64), "shape"),
         (ts.ones(2, 2, dtype=ts.float32), "dtype"),
         (ts.ones(2, 2, dtype=ts.int64), "dtype"),
     ]:
-        b.grad = bad
+        b.grad.data = bad  # (.data skips the checks of `b.grad = ...`, as in PyTorch)
         with pytest.raises(RuntimeError, match=rf"parameter 1 .*{what}"):
             opt.step()
         # Neither was stepped, a (whose gradient is fine) included.

@@ -103,6 +103,8 @@ class Tensor(TensorMethods):
 
     @grad.setter
     def grad(self, value: Tensor | None) -> None:
+        if value is not None:
+            _check_assigned_grad(self, value)
         if _STATE.recorder is not None:  # a compiled step must repeat ``p.grad = None``
             _STATE.recorder.grad_assigned(self, value)
         self._grad = value
@@ -733,6 +735,28 @@ def converted(t, dtype):
     if _STATE.recorder is not None:
         _STATE.recorder.derived(t, out.array, how)
     return out
+
+
+def _check_assigned_grad(t, value):
+    """PyTorch's checks of ``t.grad = value``: a tensor of t's shape and dtype."""
+    if not isinstance(value, Tensor):
+        raise TypeError(
+            f"assigned grad expected to be a Tensor or None but got grad of type "
+            f"{type(value).__name__}"
+        )
+    if value.array.shape != t.array.shape:
+        raise RuntimeError(
+            f"attempting to assign a gradient of size '{list(value.array.shape)}' to a "
+            f"tensor of size '{list(t.array.shape)}'. Please ensure that the gradient and "
+            f"the tensor are the same size"
+        )
+    if value.array.dtype.newbyteorder("=") != t.array.dtype.newbyteorder("="):
+        raise RuntimeError(
+            f"attempting to assign a gradient with dtype "
+            f"'{dtypes.type_name(value.array.dtype)}' to a tensor with grad_dtype "
+            f"'{dtypes.type_name(t.array.dtype)}'. The gradient must match the tensor's "
+            f"grad_dtype (defaults to the tensor's dtype)."
+        )
 
 
 def _escape(reason):
