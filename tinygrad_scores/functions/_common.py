@@ -3,7 +3,7 @@
 
 import numpy as np
 
-from .. import autograd
+from .. import autograd, dtypes
 from ..autograd import Context, _sum_to
 
 
@@ -23,6 +23,13 @@ def check_dim(dim, ndim):
 
 _KERNEL_DTYPES = (np.float32, np.float64)
 _FLOAT32, _FLOAT64 = np.dtype(np.float32), np.dtype(np.float64)  # native byte order
+
+
+def floating(a):
+    """An integer or bool array as the default float dtype, PyTorch's promotion for its float
+    functions (NumPy would give float64, or float16 for bool and 8-bit integers). Callers
+    test ``a.dtype.kind != "f"`` first: a float array pays no call."""
+    return a.astype(dtypes.default_float())
 
 
 def unbroadcast(grad, shape):

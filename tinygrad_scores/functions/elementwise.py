@@ -4,7 +4,7 @@ import numpy as np
 
 from .. import autograd, kernels
 from ..autograd import ArrayFunction
-from ._common import _KERNEL_DTYPES, call_op, kernel_array
+from ._common import _KERNEL_DTYPES, call_op, floating, kernel_array
 
 
 class Exp(ArrayFunction):
@@ -12,6 +12,8 @@ class Exp(ArrayFunction):
 
     @staticmethod
     def forward(ctx, a):
+        if a.dtype.kind != "f":
+            a = floating(a)
         out = np.exp(a)
         ctx.save_for_backward(out)
         return out
@@ -28,6 +30,8 @@ class Log(ArrayFunction):
     @staticmethod
     @np.errstate(divide="ignore", invalid="ignore")  # (as a decorator: a third of the cost)
     def forward(ctx, a):
+        if a.dtype.kind != "f":
+            a = floating(a)
         ctx.save_for_backward(a)
         return np.log(a)
 
@@ -43,6 +47,8 @@ class Sqrt(ArrayFunction):
 
     @staticmethod
     def forward(ctx, a):
+        if a.dtype.kind != "f":
+            a = floating(a)
         out = np.sqrt(a)
         ctx.save_for_backward(out)
         return out
@@ -153,14 +159,17 @@ def _float_sigmoid(x):
 
 
 def sigmoid(x):
-    """1 / (1 + exp(-x)) as the dtype of ``x``. On a tensor (a backward formula under
+    """1 / (1 + exp(-x)) as the dtype of ``x`` (the default float dtype for integer and bool
+    ``x``, as PyTorch). On a tensor (a backward formula under
     create_graph) it is the Sigmoid op itself."""
     if not isinstance(x, np.ndarray):
         return x.sigmoid()
     if x.dtype.type in _KERNEL_DTYPES:
         return _float_sigmoid(x)
-    # float16 (exp(-x) overflows from x = -11, where sigmoid is still 6e-6) and integers:
-    # exp of a non-positive number only
+    if x.dtype.kind != "f":  # integers and bool: PyTorch's default float dtype
+        return sigmoid(floating(x))
+    # float16 (exp(-x) overflows from x = -11, where sigmoid is still 6e-6): exp of a
+    # non-positive number only
     e = np.exp(-np.abs(x))
     d = 1 + e
     return np.where(x >= 0, 1 / d, e / d).astype(x.dtype, copy=False)
@@ -186,6 +195,8 @@ class Tanh(ArrayFunction):
 
     @staticmethod
     def forward(ctx, a):
+        if a.dtype.kind != "f":
+            a = floating(a)
         out = np.tanh(a)
         ctx.save_for_backward(out)
         return out
