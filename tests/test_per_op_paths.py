@@ -106,9 +106,9 @@ def test_division_keeps_one_float_dtype_and_promotes_integers_to_the_default_flo
 
 
 def test_subtracting_bool_tensors_is_refused():
-    with pytest.raises(NotImplementedError, match="two bool tensors"):
+    with pytest.raises(RuntimeError, match="two bool tensors"):
         ts.tensor([True]) - ts.tensor([True])
-    with pytest.raises(NotImplementedError, match="with a bool tensor"):
+    with pytest.raises(RuntimeError, match="with a bool tensor"):
         ts.tensor([True]) - 1
 
 

@@ -66,3 +66,76 @@ def test_float_tensors_keep_their_dtype():
         x = torch.tensor([0.5, 1.0, 2.0], dtype=dtype)
         for name in ("sigmoid", "exp", "log", "sqrt", "tanh"):
             assert getattr(x, name)().dtype == dtype, (name, dtype)
+
+
+# ------------------------------------------------------------------- subtraction with bools
+# PyTorch raises RuntimeError for `-` with a bool tensor; a Python bool counts as a bool
+# tensor; sub's alpha does not turn a bool into an int first.
+TWO_BOOLS = (
+    r"^Subtraction, the `-` operator, with two bool tensors is not supported\. Use the `\^` "
+    r"or `logical_xor\(\)` operator instead\.$"
+)
+ONE_BOOL = (
+    r"^Subtraction, the `-` operator, with a bool tensor is not supported\. If you are trying "
+    r"to invert a mask, use the `~` or `logical_not\(\)` operator instead\.$"
+)
+
+
+@pytest.mark.parametrize(
+    "subtract",
+    [
+        lambda b, c: b - c,
+        lambda b, c: b - True,
+        lambda b, c: True - b,
+        lambda b, c: b - torch.tensor(True),
+        lambda b, c: b.sub(c),
+        lambda b, c: b.subtract(c),
+        lambda b, c: b.sub(c, alpha=2),
+        lambda b, c: b.sub(True, alpha=True),
+        lambda b, c: b.clone().sub_(c),
+        lambda b, c: b.clone().sub_(c, alpha=2),
+        lambda b, c: torch.sub(b, c, alpha=2),
+        lambda b, c: torch.rsub(b, c),
+    ],
+)
+def test_subtracting_two_bools_raises_pytorchs_runtime_error(subtract):
+    b, c = torch.tensor([True, False]), torch.tensor([True, True])
+    with pytest.raises(RuntimeError, match=TWO_BOOLS):
+        subtract(b, c)
+
+
+@pytest.mark.parametrize(
+    "subtract",
+    [
+        lambda b, i: b - 1,
+        lambda b, i: 1 - b,
+        lambda b, i: b - 1.5,
+        lambda b, i: i - b,
+        lambda b, i: i - True,
+        lambda b, i: True - i,
+        lambda b, i: torch.tensor([1.5]) - True,
+        lambda b, i: torch.sub(b, 1),
+        lambda b, i: torch.sub(i, b, alpha=2),
+        lambda b, i: i.clone().sub_(b, alpha=2),
+        lambda b, i: torch.rsub(b, 1),
+        lambda b, i: torch.rsub(b, 1, alpha=2),
+        lambda b, i: torch.rsub(i, b),
+    ],
+)
+def test_a_bool_and_a_number_or_integer_tensor_raise_pytorchs_runtime_error(subtract):
+    b, i = torch.tensor([True, False]), torch.tensor([1, 2])
+    with pytest.raises(RuntimeError, match=ONE_BOOL):
+        subtract(b, i)
+
+
+def test_rsub_of_numbers_and_tensors_keeps_pytorchs_values_and_dtypes():
+    # PyTorch: rsub(tensor([1, 2]), 1.5) = tensor([0.5, -0.5]) (float32),
+    # rsub(tensor([1, 2]), 2, alpha=3) = tensor([-1, -4]) (int64)
+    i = torch.tensor([1, 2])
+    out = torch.rsub(i, 1.5)
+    assert out.dtype == torch.float32 and out.tolist() == [0.5, -0.5]
+    out = torch.rsub(i, 2, alpha=3)
+    assert out.dtype == torch.int64 and out.tolist() == [-1, -4]
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    torch.rsub(x, 2.0, alpha=3).sum().backward()
+    assert x.grad.tolist() == [-3.0, -3.0]

@@ -268,7 +268,8 @@ def sub(input, other, *, alpha=1, out=None):
 
 
 def rsub(input, other, *, alpha=1):
-    return other - alpha * input
+    """other - alpha * input (a bool input refused as by ``-``)."""
+    return _tensor(other, like=input).sub(input, alpha=alpha)
 
 
 def pow(input, exponent, *, out=None):  # noqa: A001

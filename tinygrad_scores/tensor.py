@@ -412,6 +412,8 @@ class Tensor(TensorMethods):
 
     def sub(self, other: Operand, *, alpha: Any = 1) -> Tensor:
         """self - alpha * other."""
+        if type(alpha) is not int or alpha != 1:  # bools refused before alpha makes them ints
+            _no_bool_subtraction(self, other)
         return self - self._times_alpha(other, alpha)
 
     subtract = sub
@@ -421,6 +423,7 @@ class Tensor(TensorMethods):
         return self._apply_inplace(lambda s: s + other, other)
 
     def sub_(self, other: Operand, *, alpha: Any = 1) -> Tensor:
+        _no_bool_subtraction(self, other)  # before alpha makes a bool an int
         other = self._times_alpha(other, alpha)
         return self._apply_inplace(lambda s: s - other, other)
 
@@ -767,16 +770,18 @@ def _escape(reason):
 
 
 def _no_bool_subtraction(a, b):
-    bools = (isinstance(a, Tensor) and a.array.dtype.kind == "b") + (
-        isinstance(b, Tensor) and b.array.dtype.kind == "b"
+    """PyTorch's errors for ``a - b`` (either order) with a bool tensor ``a`` or ``b``; a
+    Python bool counts as a bool tensor, as in PyTorch."""
+    bools = (a.array.dtype.kind == "b") + (
+        b.__class__ is bool or (isinstance(b, Tensor) and b.array.dtype.kind == "b")
     )
     if bools == 2:
-        raise NotImplementedError(
+        raise RuntimeError(
             "Subtraction, the `-` operator, with two bool tensors is not supported. Use the "
             "`^` or `logical_xor()` operator instead."
         )
     if bools:
-        raise NotImplementedError(
+        raise RuntimeError(
             "Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
             "trying to invert a mask, use the `~` or `logical_not()` operator instead."
         )
