@@ -139,3 +139,28 @@ def test_rsub_of_numbers_and_tensors_keeps_pytorchs_values_and_dtypes():
     x = torch.tensor([1.0, 2.0], requires_grad=True)
     torch.rsub(x, 2.0, alpha=3).sum().backward()
     assert x.grad.tolist() == [-3.0, -3.0]
+
+
+# ------------------------------------------------------------------- reshape's shape errors
+# PyTorch 2.13 reads the shape left to right and names the first dimension it refuses:
+# x.reshape(2, -1, -4) says "invalid shape dimension -4 at index 2 of shape [2, -1, -4]",
+# x.reshape(-1, -1, -2) says "only one dimension can be inferred".
+@pytest.mark.parametrize(
+    "shape,message",
+    [
+        ((-2, 3), "invalid shape dimension -2 at index 0 of shape [-2, 3]"),
+        ((2, -2), "invalid shape dimension -2 at index 1 of shape [2, -2]"),
+        ((-2, -3), "invalid shape dimension -2 at index 0 of shape [-2, -3]"),
+        ((-1, -2), "invalid shape dimension -2 at index 1 of shape [-1, -2]"),
+        ((2, -1, -4), "invalid shape dimension -4 at index 2 of shape [2, -1, -4]"),
+        ((0, -2), "invalid shape dimension -2 at index 1 of shape [0, -2]"),
+        ((-2, -1, -1), "invalid shape dimension -2 at index 0 of shape [-2, -1, -1]"),
+        ((-1, -1, -2), "only one dimension can be inferred"),
+    ],
+)
+def test_reshape_and_view_name_the_first_bad_dimension_as_pytorch(shape, message):
+    x = torch.arange(6.0)
+    for call in (lambda: x.reshape(*shape), lambda: x.view(shape), lambda: x.reshape(shape)):
+        with pytest.raises(RuntimeError) as info:
+            call()
+        assert str(info.value) == message

@@ -1565,10 +1565,8 @@ def _resolve_shape(shape, numel):
     if shape == (-1,):  # flatten, the common case
         return (numel,)
     unknown = shape.count(-1)
-    if unknown > 1:
-        raise RuntimeError("only one dimension can be inferred")
-    if shape and min(shape) < -1:
-        raise RuntimeError(f"invalid shape dimension {min(shape)}")
+    if unknown > 1 or (shape and min(shape) < -1):
+        raise _bad_dimension(shape)
     known = math.prod(shape)
     if unknown:
         known = -known  # the product had the -1 in it
@@ -1579,6 +1577,19 @@ def _resolve_shape(shape, numel):
     elif known != numel:
         raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
     return shape
+
+
+def _bad_dimension(shape):
+    """PyTorch's error for the first dimension of ``shape`` it refuses, read left to right."""
+    inferred = False
+    for i, n in enumerate(shape):
+        if n == -1 and not inferred:
+            inferred = True
+        elif n == -1:
+            return RuntimeError("only one dimension can be inferred")
+        elif n < 0:
+            return RuntimeError(f"invalid shape dimension {n} at index {i} of shape {list(shape)}")
+    raise AssertionError(f"no bad dimension in {shape}")
 
 
 def value_of(x):
