@@ -2,6 +2,9 @@
 messages, warnings), each stated as PyTorch behaves (checked against it by hand; expected
 values written out here)."""
 
+import math
+import warnings
+
 import numpy as np
 import pytest
 
@@ -164,3 +167,52 @@ def test_reshape_and_view_name_the_first_bad_dimension_as_pytorch(shape, message
         with pytest.raises(RuntimeError) as info:
             call()
         assert str(info.value) == message
+
+
+# ------------------------------------------------------------ reductions of empty tensors
+# PyTorch: torch.tensor([]).mean() is tensor(nan), and torch.zeros(0, 3).mean(0) is
+# tensor([nan, nan, nan]), with no warning; nanmean of a slice with no numbers is nan,
+# silently too (NumPy warns "Mean of empty slice" / "invalid value encountered in divide").
+@pytest.mark.parametrize(
+    "reduce,shape",
+    [
+        (lambda e, e2: e.mean(), ()),
+        (lambda e, e2: e2.mean(), ()),
+        (lambda e, e2: e2.mean(0), (3,)),
+        (lambda e, e2: e2.mean((0, 1)), ()),
+        (lambda e, e2: e2.mean(0, keepdim=True), (1, 3)),
+        (lambda e, e2: e.half().mean(), ()),
+        (lambda e, e2: e2.double().mean(0), (3,)),
+        (lambda e, e2: e.nanmean(), ()),
+        (lambda e, e2: e2.nanmean(0), (3,)),
+        (lambda e, e2: torch.tensor([math.nan]).nanmean(), ()),
+        (lambda e, e2: torch.var_mean(e)[1], ()),
+        (lambda e, e2: torch.std_mean(e2, 0)[1], (3,)),
+    ],
+)
+def test_the_mean_of_nothing_is_nan_without_a_warning(reduce, shape):
+    e, e2 = torch.tensor([]), torch.zeros(0, 3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = reduce(e, e2)
+    assert out.shape == shape and np.isnan(out.numpy()).all()
+
+
+def test_the_mean_of_empty_rows_is_empty_and_its_gradient_too():
+    # PyTorch: torch.zeros(0, 3).mean(1) is tensor([]); the gradient of an empty mean is empty
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert torch.zeros(0, 3).mean(1).shape == (0,)
+        x = torch.zeros(0, requires_grad=True)
+        x.mean().backward()
+    assert x.grad.shape == (0,)
+
+
+def test_nanmean_skips_nans_and_keeps_pytorchs_values():
+    # PyTorch: tensor([[nan, 1.], [nan, nan], [2., 4.]]).nanmean(1) is tensor([1., nan, 3.])
+    x = torch.tensor([[math.nan, 1.0], [math.nan, math.nan], [2.0, 4.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = x.nanmean(1)
+    np.testing.assert_array_equal(out.numpy(), [1.0, np.nan, 3.0])
+    assert out.dtype == torch.float32

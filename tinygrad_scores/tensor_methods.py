@@ -538,7 +538,8 @@ class TensorMethods:
 
     def nanmean(self, dim=None, keepdim=False):
         keep = ~self.isnan()
-        return self.nansum(dim, keepdim) / keep.sum(dim, keepdim)
+        with np.errstate(divide="ignore", invalid="ignore"):  # no values: nan, silently
+            return self.nansum(dim, keepdim) / keep.sum(dim, keepdim)
 
     def prod(self, dim=None, keepdim=False, dtype=None):
         a = self._reduction_input(dtype)

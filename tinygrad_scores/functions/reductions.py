@@ -102,7 +102,9 @@ class Mean(ArrayFunction):
         ctx.shape, ctx.axes = a.shape, axes  # (the kept shape is worked out by backward)
         count = a.size if len(axes) == a.ndim else math.prod([a.shape[i] for i in axes])
         ctx.count = count
-        if not count or a.dtype.type not in (np.float32, np.float64):
+        if not count:  # nan as PyTorch: 0 / 0 (no NumPy "Mean of empty slice" warning)
+            return np.asarray(np.add.reduce(a, axis=axes, keepdims=keepdim) / 0, dtype=a.dtype)
+        if a.dtype.type not in (np.float32, np.float64):
             return np.asarray(a.mean(axis=axes, keepdims=keepdim), dtype=a.dtype)
         # ndarray.mean's own steps for these dtypes, without its Python wrapper
         total = np.add.reduce(a, axis=axes, keepdims=keepdim)
