@@ -26,9 +26,12 @@ THREAD_VARS = (
     "BENCH_THREADS",
 )
 CLOCK = {"clock": "wall"}  # set by run.main from --clock
-# Between two requests: the worker that just ran lets its spinning threads go quiet
-# before the next process starts its block.
-PAUSE_S = 0.002
+# Between two requests: the worker that just ran lets its spinning threads go quiet, and
+# its work leaves the 0.2 s window in which our kernels count other processes' busy cores
+# (kernels/matmul._Team), before the next process starts its block, as when a user runs
+# one program after the other. (At 2 ms, our 2-thread steps ran on one thread: the last
+# framework's threads still counted as a busy core.)
+PAUSE_S = 0.3
 
 
 class WorkerFailed(RuntimeError):
