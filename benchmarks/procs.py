@@ -30,8 +30,10 @@ CLOCK = {"clock": "wall"}  # set by run.main from --clock
 # its work leaves the 0.2 s window in which our kernels count other processes' busy cores
 # (kernels/matmul._Team), before the next process starts its block, as when a user runs
 # one program after the other. (At 2 ms, our 2-thread steps ran on one thread: the last
-# framework's threads still counted as a busy core.)
-PAUSE_S = 0.3
+# framework's threads still counted as a busy core.) Workers pinned to one thread have
+# no team to spin: 2 ms.
+PAUSE_S = {1: 0.002}
+PAUSE_THREADED_S = 0.3
 
 
 class WorkerFailed(RuntimeError):
@@ -41,6 +43,7 @@ class WorkerFailed(RuntimeError):
 class Worker:
     def __init__(self, framework, python, threads):
         self.framework = framework
+        self.threads = threads
         env = dict(os.environ, PYTHONPATH=os.pathsep.join([ROOT, os.environ.get("PYTHONPATH", "")]))
         for var in THREAD_VARS:
             env[var] = str(threads)
@@ -136,7 +139,7 @@ def compare(cases, workers, repeats, min_time):
             for name in order:
                 if "error" in checks[label][name]:
                     continue
-                time.sleep(PAUSE_S)
+                time.sleep(PAUSE_S.get(workers[name].threads, PAUSE_THREADED_S))
                 seconds = workers[name].ask(cmd="time", case=case)["seconds"]
                 samples[label].setdefault(name, []).append(seconds)
     return samples, checks
