@@ -299,3 +299,29 @@ def test_a_tensor_functions_saved_output_is_its_output():
     (g,) = ts.autograd.grad(ExpSavingItsOutput.apply(x).sum(), [x], create_graph=True)
     (h,) = ts.autograd.grad(g.sum(), [x])
     np.testing.assert_allclose(h.numpy(), np.exp([0.0, 1.0]), rtol=1e-15)
+
+
+def test_two_gradients_of_a_0d_intermediate_sum_to_an_array_not_a_numpy_scalar():
+    # s is used twice (s * s): its two gradients are summed before its own backward runs,
+    # and 0-d + 0-d in NumPy is a scalar; the backward below must still get an ndarray,
+    # eagerly and in a compiled step's generated replay
+    x = ts.tensor(3.0, dtype=ts.float64, requires_grad=True)
+    s = SeesItsGradient.apply(x * 1)
+    (s * s).backward()
+    assert SeesItsGradient.seen[-1] is np.ndarray and x.grad.item() == 6.0
+    v = ts.tensor([1.0, 2.0], dtype=ts.float64, requires_grad=True)
+    (v[0] * v[0]).backward()  # GetItem's backward scatters the summed 0-d gradient
+    assert v.grad.tolist() == [2.0, 0.0]
+    opt = ts.optim.SGD([x], lr=0.0)
+
+    def step():
+        opt.zero_grad()
+        s = SeesItsGradient.apply(x * 1)
+        (s * s).backward()
+
+    compiled = ts.compile(step)
+    for _ in range(3):
+        SeesItsGradient.seen.clear()
+        compiled()
+        assert SeesItsGradient.seen == [np.ndarray] and x.grad.item() == 6.0
+    assert compiled._replay_step is not None

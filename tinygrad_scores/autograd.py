@@ -750,7 +750,7 @@ def _propagate(order, pending, leaves, retain_graph, create_graph=False, arrive=
             if parent is not None:
                 key = id(parent)
                 prev = pending.get(key)
-                pending[key] = g if prev is None else prev + g
+                pending[key] = g if prev is None else _plus(prev, g)
                 continue
             if saved and not create_graph:
                 g = _own_leaf_gradient(node, g)
@@ -783,7 +783,15 @@ def _own_leaf_gradient(node, g):
 
 def _add_pending(pending, node, g):
     prev = pending.get(id(node))
-    pending[id(node)] = g if prev is None else prev + g
+    pending[id(node)] = g if prev is None else _plus(prev, g)
+
+
+def _plus(prev, g):
+    """Two gradients of one tensor summed. Two 0-d arrays sum to a NumPy scalar: it is
+    kept a 0-d array, as every backward is handed an ndarray (or, under create_graph, a
+    Tensor)."""
+    total = prev + g
+    return np.asarray(total) if isinstance(total, np.generic) else total
 
 
 def _on_arrival(node, grad, targets, create_graph):

@@ -34,7 +34,7 @@ def _grad_into(prev, d, node, k):
     if d is None:
         return prev
     d = autograd._edge_gradient(node, k, d)
-    return d if prev is None else prev + d
+    return d if prev is None else autograd._plus(prev, d)
 
 
 def _grad_into_leaf(prev, d, node, k):
@@ -42,7 +42,7 @@ def _grad_into_leaf(prev, d, node, k):
     if d is None:
         return prev
     d = autograd._own_leaf_gradient(node, autograd._edge_gradient(node, k, d))
-    return d if prev is None else prev + d
+    return d if prev is None else autograd._plus(prev, d)
 
 
 class _Source:

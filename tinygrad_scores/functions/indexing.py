@@ -34,8 +34,6 @@ def add_at(shape, index, grad, unique=False):
         else:
             np.add.at(out, index, grad)
         return out
-    if not isinstance(grad, autograd.Tensor):  # a NumPy scalar: a 0-d read's gradient
-        return add_at(shape, index, np.asarray(grad), unique)
     positions = np.arange(math.prod(shape)).reshape(shape)[index]
     zeros = autograd.Tensor.wrap(np.zeros(math.prod(shape), grad.array.dtype))
     flat = ScatterAdd.apply(zeros, grad.reshape(-1), index=positions.reshape(-1), dim=0)
@@ -49,8 +47,6 @@ def zero_at(grad, index):
         out = np.array(grad)
         out[index] = 0
         return out
-    if not isinstance(grad, autograd.Tensor):  # a NumPy scalar
-        return zero_at(np.asarray(grad), index)
     keep = np.ones(grad.shape, bool)
     keep[index] = False
     return np.where(keep, grad, 0)  # not a product: a NaN there must not survive as 0 * NaN
