@@ -393,7 +393,7 @@ def test_source_names_each_op_of_a_small_mlp_step_once():
     env = step._replay_step.__globals__
     assert env["per_input"] is autograd._per_input
     assert env["grad_into"].__module__ == codegen.__name__
-    assert "_edge_gradient" in env["grad_into"].__code__.co_names
+    assert {"_edge_gradient", "_plus"} <= set(env["grad_into"].__code__.co_names)
     assert source.index("# Adam.zero_grad") < source.index("# backward: 4 nodes, 4 leaves")
     assert source.index("# backward:") < source.index("# Adam.step")
     compile(source, "<test>", "exec")  # the text is the Python that runs
