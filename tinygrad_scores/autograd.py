@@ -32,11 +32,13 @@ from . import dtypes
 
 OUTPUT = "output"  # the role of a saved array that is the node's own output
 Tensor = None  # the Tensor class, registered by tensor.py (so neither module imports the other)
+_new_tensor = None  # its fast constructor: (array, grad_fn=None) -> Tensor, no checks
+_ndarray = np.ndarray
 
 
-def register_tensor_type(cls):
-    global Tensor
-    Tensor = cls
+def register_tensor_type(cls, new_tensor):
+    global Tensor, _new_tensor
+    Tensor, _new_tensor = cls, new_tensor
 
 
 class _ThreadState(threading.local):
@@ -238,14 +240,14 @@ class Context:
     hooks = None
     retained = None
 
-    def __init__(self, function, inputs, parents=()):
+    def __init__(self, function, inputs, parents=(), needs_input_grad=None):
         self.function = function
         self.inputs = inputs
         # The node that produced each input, as it was when this op ran: an in-place op
         # later gives that tensor a new grad_fn, but this edge still leads to the old one.
         self.parents = parents
         self._saved = ()
-        self.needs_input_grad = None
+        self.needs_input_grad = needs_input_grad
 
     def save_for_backward(self, *arrays):
         self._saved = arrays
@@ -320,11 +322,14 @@ class Context:
                 records.append((output._vbox, output._vbox[0], saved, None))
                 roles.append(OUTPUT)
                 continue
-            for i, t in enumerate(inputs):
-                if isinstance(t, Tensor) and t.array is saved and saved.base is not out_array:
-                    records.append((t._vbox, t._vbox[0], saved, t.grad_fn))
+            i = 0
+            for t in inputs:
+                if getattr(t, "array", None) is saved and saved.base is not out_array:
+                    box = t._vbox
+                    records.append((box, box[0], saved, t.grad_fn))
                     roles.append(i)
                     break
+                i += 1
             else:
                 roles.append(self._record_array(saved, inputs, output, records))
         self.saved_versions = records
@@ -424,10 +429,12 @@ class Function:
 
     on_arrays = False
     _setup = False  # whether forward leaves ctx to setup_context (PyTorch 2's form)
+    _plain_forward = False
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         cls._setup = cls.setup_context is not Function.setup_context
+        cls._plain_forward = cls.on_arrays and not cls._setup  # forward(ctx, *arrays)
 
     @staticmethod
     def forward(ctx, *args, **kwargs):
@@ -443,51 +450,88 @@ class Function:
 
     @classmethod
     def apply(cls, *inputs, **options):
-        # the hot path of every op: one pass over the inputs, the thread state read once
+        # the hot path of every op: one pass over the inputs, the thread state read once;
+        # a call that records no graph (the common case in inference) takes the short way
         values = []
-        flags = []
+        tracked = False
         for x in inputs:
             if isinstance(x, Tensor):
                 values.append(x.array)
-                flags.append(x.requires_grad)
+                if x.requires_grad:
+                    tracked = True
             else:
                 values.append(x)
-                flags.append(False)
         state = _state
-        requires_grad = True in flags and state.grad_enabled
-        if requires_grad:
-            ctx = Context(cls, inputs, tuple([getattr(x, "grad_fn", None) for x in inputs]))
+        if tracked:
+            if state.grad_enabled:
+                return _apply_recording(cls, inputs, values, options, state)
+            flags = tuple([isinstance(x, Tensor) and x.requires_grad for x in inputs])
         else:
-            ctx = Context(cls, ())
-        ctx.needs_input_grad = tuple(flags)
-        if not cls.on_arrays:
-            out = _forward_on_tensors(cls, ctx, inputs, options)
-        elif cls._setup:
-            out = _forward_then_setup(cls, ctx, values, options)
-        else:
+            flags = (False,) * len(inputs)
+        ctx = Context(cls, (), (), flags)
+        if cls._plain_forward:
             out = cls.forward(ctx, *values, **options)
-        if out.__class__ is not np.ndarray:  # NumPy gives scalars for 0-d arithmetic
+        else:
+            out = _forward(cls, ctx, inputs, values, options)
+        if out.__class__ is not _ndarray:  # NumPy gives scalars for 0-d arithmetic
             out = _output_array(ctx, out)
         if state.anomaly:
             _check_anomaly(cls.__name__, "forward", out)
-        if requires_grad:
-            result = Tensor.wrap(out, ctx)
-            ctx.out_meta = (out.shape, out.dtype)
-            if ctx._saved:  # forward's own node: never live, so saved_tensors is _saved
-                ctx._record_versions(inputs, result)
-        else:
-            result = Tensor.wrap(out)
+        result = _new_tensor(out)
         if state.recorder is not None:
             state.recorder.op(cls, ctx, inputs, options, out)
-        base = out.base
-        if base is not None:  # a view of an input: share its version counter
-            for x in inputs:
-                if isinstance(x, Tensor) and (x.array is base or x.array.base is base):
-                    result._vbox, result._base = x._vbox, x
-                    if requires_grad:
-                        x._vbox[1] = True  # in-place on this storage would skip a graph
-                    break
+        if out.base is not None:
+            _share_versions(result, inputs, out.base, False)
         return result
+
+
+def _apply_recording(cls, inputs, values, options, state):
+    """Function.apply where the output joins the graph: its node keeps the inputs and
+    their producers, and the versions of what forward saved."""
+    flags = []
+    parents = []
+    for x in inputs:
+        if isinstance(x, Tensor):
+            flags.append(x.requires_grad)
+            parents.append(x.grad_fn)
+        else:
+            flags.append(False)
+            parents.append(None)
+    ctx = Context(cls, inputs, tuple(parents), tuple(flags))
+    if cls._plain_forward:
+        out = cls.forward(ctx, *values, **options)
+    else:
+        out = _forward(cls, ctx, inputs, values, options)
+    if out.__class__ is not _ndarray:
+        out = _output_array(ctx, out)
+    if state.anomaly:
+        _check_anomaly(cls.__name__, "forward", out)
+    result = _new_tensor(out, ctx)
+    ctx.out_meta = (out.shape, out.dtype)
+    if ctx._saved:  # forward's own node: never live, so saved_tensors is _saved
+        ctx._record_versions(inputs, result)
+    if state.recorder is not None:
+        state.recorder.op(cls, ctx, inputs, options, out)
+    if out.base is not None:
+        _share_versions(result, inputs, out.base, True)
+    return result
+
+
+def _forward(cls, ctx, inputs, values, options):
+    """A forward other than an ArrayFunction's plain ``forward(ctx, *arrays)``."""
+    if not cls.on_arrays:
+        return _forward_on_tensors(cls, ctx, inputs, options)
+    return _forward_then_setup(cls, ctx, values, options)
+
+
+def _share_versions(result, inputs, base, recorded):
+    """An output that is a view of an input shares that input's version counter."""
+    for x in inputs:
+        if isinstance(x, Tensor) and (x.array is base or x.array.base is base):
+            result._vbox, result._base = x._vbox, x
+            if recorded:
+                x._vbox[1] = True  # in-place on this storage would skip a graph
+            return
 
 
 def _output_array(ctx, out):

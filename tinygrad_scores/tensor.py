@@ -116,9 +116,7 @@ class Tensor(TensorMethods):
         made a 0-d array, so ``t.array`` is always an ndarray."""
         if array.__class__ is not _ndarray and not isinstance(array, _ndarray):
             array = np.asarray(array)
-        t = _new(Tensor)
-        Tensor._init(t, array, grad_fn)
-        return t
+        return _new_tensor(array, grad_fn)
 
     # ------------------------------------------------------------------ attributes
     @property
@@ -806,5 +804,17 @@ def _index(index):
 
 
 _ndarray, _new = np.ndarray, object.__new__  # Tensor.wrap's, as globals
-autograd.register_tensor_type(Tensor)
+
+
+def _new_tensor(array, grad_fn=None):
+    """A Tensor holding ``array`` (an ndarray), made by ``grad_fn``: every op's output."""
+    t = _new(Tensor)
+    _init(t, array, grad_fn)
+    return t
+
+
+_init = Tensor._init
+
+
+autograd.register_tensor_type(Tensor, _new_tensor)
 _random.register_tensor_type(Tensor)
