@@ -15,6 +15,17 @@ lists what exists).
 
 import math as _math
 import sys as _sys
+import warnings as _warnings
+
+# PyTorch computes 1/0, log(0) and exp(1000) silently; NumPy warns. Its floating-point
+# warnings are silenced where this package's own code does the arithmetic (a user's NumPy
+# code keeps them): a filter costs nothing until a warning is raised, np.errstate ~1 us.
+_warnings.filterwarnings(
+    "ignore",
+    message=r"(divide by zero|invalid value|overflow|underflow) encountered",
+    category=RuntimeWarning,
+    module=r"tinygrad_scores(\.|$)",
+)
 
 from . import dtypes
 from .autograd import (
