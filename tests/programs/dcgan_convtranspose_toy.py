@@ -35,7 +35,9 @@ frame = -torch.ones(1, 8, 8)
 frame[:, 0, :] = frame[:, -1, :] = frame[:, :, 0] = frame[:, :, -1] = 1.0
 images = (frame + 0.1 * torch.randn(256, 1, 8, 8)).clamp(-1, 1)
 dataset = torch.utils.data.TensorDataset(images)
-dataloader = torch.utils.data.DataLoader(dataset, batch_size=opt.batchSize, shuffle=True, drop_last=True)
+dataloader = torch.utils.data.DataLoader(
+    dataset, batch_size=opt.batchSize, shuffle=True, drop_last=True
+)
 
 
 # custom weights initialization called on netG and netD
@@ -92,7 +94,10 @@ netG.apply(weights_init)
 netD = Discriminator().to(device)
 netD.apply(weights_init)
 print(netG)
-assert abs(netG.main[1].weight.mean().item() - 1.0) < 0.05 and netG.main[1].bias.abs().sum().item() == 0
+assert (
+    abs(netG.main[1].weight.mean().item() - 1.0) < 0.05
+    and netG.main[1].bias.abs().sum().item() == 0
+)
 
 criterion = nn.BCELoss()
 fixed_noise = torch.randn(opt.batchSize, nz, 1, 1, device=device)
@@ -143,14 +148,26 @@ for epoch in range(opt.niter):
         if i % 4 == 0:
             print(
                 "[%d/%d][%d/%d] Loss_D: %.4f Loss_G: %.4f D(x): %.4f D(G(z)): %.4f / %.4f"
-                % (epoch, opt.niter, i, len(dataloader), errD.item(), errG.item(), D_x, D_G_z1, D_G_z2)
+                % (
+                    epoch,
+                    opt.niter,
+                    i,
+                    len(dataloader),
+                    errD.item(),
+                    errG.item(),
+                    D_x,
+                    D_G_z1,
+                    D_G_z2,
+                )
             )
 
 netG.eval()
 with torch.no_grad():
     fake = netG(fixed_noise).detach().cpu()
 assert fake.shape == (opt.batchSize, 1, 8, 8) and torch.isfinite(fake).all()
-border = torch.cat([fake[:, 0, 0, :], fake[:, 0, -1, :], fake[:, 0, 1:-1, 0], fake[:, 0, 1:-1, -1]], dim=1)
+border = torch.cat(
+    [fake[:, 0, 0, :], fake[:, 0, -1, :], fake[:, 0, 1:-1, 0], fake[:, 0, 1:-1, -1]], dim=1
+)
 inside = fake[:, 0, 2:-2, 2:-2].reshape(opt.batchSize, -1)
 print("border %.3f inside %.3f" % (border.mean().item(), inside.mean().item()))
 assert border.mean().item() > inside.mean().item() + 0.3

@@ -29,7 +29,9 @@ def get_y_neg(y):
     for idx, y_samp in enumerate(y):
         allowed_indices = list(range(10))
         allowed_indices.remove(y_samp.item())
-        y_neg[idx] = torch.tensor(allowed_indices)[torch.randint(len(allowed_indices), size=(1,))].item()
+        y_neg[idx] = torch.tensor(allowed_indices)[
+            torch.randint(len(allowed_indices), size=(1,))
+        ].item()
     return y_neg.to(device)
 
 
@@ -82,7 +84,9 @@ class Layer(nn.Linear):
         for i in range(self.num_epochs):
             g_pos = self.forward(x_pos).pow(2).mean(1)
             g_neg = self.forward(x_neg).pow(2).mean(1)
-            loss = torch.log1p(torch.exp(torch.cat([-g_pos + self.threshold, g_neg - self.threshold]))).mean()
+            loss = torch.log1p(
+                torch.exp(torch.cat([-g_pos + self.threshold, g_neg - self.threshold]))
+            ).mean()
             self.opt.zero_grad()
             loss.backward()
             self.opt.step()

@@ -21,7 +21,11 @@ args = parser.parse_args()
 
 class NewGELU(nn.Module):
     def forward(self, x):
-        return 0.5 * x * (1.0 + torch.tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * torch.pow(x, 3.0))))
+        return (
+            0.5
+            * x
+            * (1.0 + torch.tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * torch.pow(x, 3.0))))
+        )
 
 
 class CausalSelfAttention(nn.Module):
@@ -33,7 +37,10 @@ class CausalSelfAttention(nn.Module):
         self.attn_dropout = nn.Dropout(config.attn_pdrop)
         self.resid_dropout = nn.Dropout(config.resid_pdrop)
         self.register_buffer(
-            "bias", torch.tril(torch.ones(config.block_size, config.block_size)).view(1, 1, config.block_size, config.block_size)
+            "bias",
+            torch.tril(torch.ones(config.block_size, config.block_size)).view(
+                1, 1, config.block_size, config.block_size
+            ),
         )
         self.n_head = config.n_head
         self.n_embd = config.n_embd
@@ -85,7 +92,9 @@ class CfgNode:
 class GPT(nn.Module):
     @staticmethod
     def get_default_config():
-        return CfgNode(n_layer=2, n_head=2, n_embd=32, embd_pdrop=0.1, resid_pdrop=0.1, attn_pdrop=0.1)
+        return CfgNode(
+            n_layer=2, n_head=2, n_embd=32, embd_pdrop=0.1, resid_pdrop=0.1, attn_pdrop=0.1
+        )
 
     def __init__(self, config):
         super().__init__()
@@ -135,20 +144,30 @@ class GPT(nn.Module):
         param_dict = {pn: p for pn, p in self.named_parameters()}
         inter_params = decay & no_decay
         union_params = decay | no_decay
-        assert len(inter_params) == 0, "parameters %s made it into both decay/no_decay sets!" % (str(inter_params),)
-        assert len(param_dict.keys() - union_params) == 0, "parameters %s were not separated into either decay/no_decay set!" % (
-            str(param_dict.keys() - union_params),
+        assert len(inter_params) == 0, "parameters %s made it into both decay/no_decay sets!" % (
+            str(inter_params),
+        )
+        assert len(param_dict.keys() - union_params) == 0, (
+            "parameters %s were not separated into either decay/no_decay set!"
+            % (str(param_dict.keys() - union_params),)
         )
         optim_groups = [
-            {"params": [param_dict[pn] for pn in sorted(list(decay))], "weight_decay": train_config.weight_decay},
+            {
+                "params": [param_dict[pn] for pn in sorted(list(decay))],
+                "weight_decay": train_config.weight_decay,
+            },
             {"params": [param_dict[pn] for pn in sorted(list(no_decay))], "weight_decay": 0.0},
         ]
-        return torch.optim.AdamW(optim_groups, lr=train_config.learning_rate, betas=train_config.betas)
+        return torch.optim.AdamW(
+            optim_groups, lr=train_config.learning_rate, betas=train_config.betas
+        )
 
     def forward(self, idx, targets=None):
         device = idx.device
         b, t = idx.size()
-        assert t <= self.block_size, f"Cannot forward sequence of length {t}, block size is only {self.block_size}"
+        assert t <= self.block_size, (
+            f"Cannot forward sequence of length {t}, block size is only {self.block_size}"
+        )
         pos = torch.arange(0, t, dtype=torch.long, device=device).unsqueeze(0)
         tok_emb = self.transformer.wte(idx)
         pos_emb = self.transformer.wpe(pos)
@@ -159,7 +178,9 @@ class GPT(nn.Module):
         logits = self.lm_head(x)
         loss = None
         if targets is not None:
-            loss = F.cross_entropy(logits.view(-1, logits.size(-1)), targets.view(-1), ignore_index=-1)
+            loss = F.cross_entropy(
+                logits.view(-1, logits.size(-1)), targets.view(-1), ignore_index=-1
+            )
         return logits, loss
 
     @torch.no_grad()
@@ -204,7 +225,9 @@ class SortDataset(Dataset):
             if torch.rand(1).item() < 0.5:
                 if inp.unique().nelement() > self.length // 2:
                     continue
-            h = int("".join(map(str, inp.tolist())), 3)  # (minGPT hashes the string: random per process)
+            h = int(
+                "".join(map(str, inp.tolist())), 3
+            )  # (minGPT hashes the string: random per process)
             inp_split = "test" if h % 4 == 0 else "train"
             if inp_split == self.split:
                 break
@@ -226,7 +249,10 @@ train_config = CfgNode(learning_rate=5e-3, betas=(0.9, 0.95), weight_decay=0.1, 
 optimizer = model.configure_optimizers(train_config)
 assert [g["weight_decay"] for g in optimizer.param_groups] == [0.1, 0.0]
 assert sum(len(g["params"]) for g in optimizer.param_groups) == len(list(model.parameters()))
-assert model.transformer.h[0].attn.bias.shape == (1, 1, 9, 9) and "transformer.h.0.attn.bias" in model.state_dict()
+assert (
+    model.transformer.h[0].attn.bias.shape == (1, 1, 9, 9)
+    and "transformer.h.0.attn.bias" in model.state_dict()
+)
 
 train_loader = DataLoader(
     train_dataset,

@@ -24,6 +24,7 @@ torch.manual_seed(args.seed)
 device = torch.device("cpu")
 kwargs = {"num_workers": 0, "pin_memory": False}
 
+
 # 8x8 binary pictures: a random bar (row or column) plus noise
 def make_images(n):
     images = torch.zeros(n, 1, 8, 8)
@@ -39,9 +40,14 @@ def make_images(n):
 
 
 train_loader = DataLoader(
-    TensorDataset(make_images(256), torch.zeros(256)), batch_size=args.batch_size, shuffle=True, **kwargs
+    TensorDataset(make_images(256), torch.zeros(256)),
+    batch_size=args.batch_size,
+    shuffle=True,
+    **kwargs,
 )
-test_loader = DataLoader(TensorDataset(make_images(64), torch.zeros(64)), batch_size=args.batch_size, **kwargs)
+test_loader = DataLoader(
+    TensorDataset(make_images(64), torch.zeros(64)), batch_size=args.batch_size, **kwargs
+)
 
 
 class VAE(nn.Module):

@@ -14,7 +14,9 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-parser = argparse.ArgumentParser(description="PyTorch Wikitext-2 RNN/LSTM/GRU/Transformer Language Model")
+parser = argparse.ArgumentParser(
+    description="PyTorch Wikitext-2 RNN/LSTM/GRU/Transformer Language Model"
+)
 parser.add_argument("--emsize", type=int, default=16)
 parser.add_argument("--nhid", type=int, default=16)
 parser.add_argument("--nlayers", type=int, default=2)
@@ -62,7 +64,11 @@ class Corpus(object):
 
 
 # a tiny grammar: the model can learn which words follow which
-subjects, verbs, objects = ["the cat", "a dog", "my friend", "the bird"], ["sees", "likes", "eats"], ["fish", "seeds", "bread"]
+subjects, verbs, objects = (
+    ["the cat", "a dog", "my friend", "the bird"],
+    ["sees", "likes", "eats"],
+    ["fish", "seeds", "bread"],
+)
 gen = torch.Generator().manual_seed(0)
 
 
@@ -86,7 +92,10 @@ train_data = batchify(corpus.train, args.batch_size)
 val_data = batchify(corpus.valid, eval_batch_size)
 test_data = batchify(corpus.test, eval_batch_size)
 ntokens = len(corpus.dictionary)
-assert train_data.shape == (corpus.train.size(0) // args.batch_size, args.batch_size) and train_data.is_contiguous()
+assert (
+    train_data.shape == (corpus.train.size(0) // args.batch_size, args.batch_size)
+    and train_data.is_contiguous()
+)
 
 
 class RNNModel(nn.Module):
@@ -125,7 +134,10 @@ class RNNModel(nn.Module):
     def init_hidden(self, bsz):
         weight = next(self.parameters())
         if self.rnn_type == "LSTM":
-            return (weight.new_zeros(self.nlayers, bsz, self.nhid), weight.new_zeros(self.nlayers, bsz, self.nhid))
+            return (
+                weight.new_zeros(self.nlayers, bsz, self.nhid),
+                weight.new_zeros(self.nlayers, bsz, self.nhid),
+            )
         else:
             return weight.new_zeros(self.nlayers, bsz, self.nhid)
 
@@ -246,7 +258,11 @@ def fit(model, lr, tmp):
     for epoch in range(1, args.epochs + 1):
         train(model, lr)
         val_loss = evaluate(model, val_data)
-        print("| end of epoch {:3d} | valid loss {:5.2f} | valid ppl {:8.2f}".format(epoch, val_loss, math.exp(val_loss)))
+        print(
+            "| end of epoch {:3d} | valid loss {:5.2f} | valid ppl {:8.2f}".format(
+                epoch, val_loss, math.exp(val_loss)
+            )
+        )
         if not best_val_loss or val_loss < best_val_loss:
             with open(save, "wb") as f:
                 torch.save(model, f)
@@ -258,7 +274,11 @@ def fit(model, lr, tmp):
         if model.model_type != "Transformer":
             model.rnn.flatten_parameters()
     test_loss = evaluate(model, test_data)
-    print("| End of training | test loss {:5.2f} | test ppl {:8.2f}".format(test_loss, math.exp(test_loss)))
+    print(
+        "| End of training | test loss {:5.2f} | test ppl {:8.2f}".format(
+            test_loss, math.exp(test_loss)
+        )
+    )
     return model, test_loss
 
 
@@ -266,7 +286,9 @@ def fit(model, lr, tmp):
 uniform = math.log(ntokens)
 with tempfile.TemporaryDirectory() as tmp:
     for rnn_type in ["LSTM", "GRU", "RNN_TANH"]:
-        model = RNNModel(rnn_type, ntokens, args.emsize, args.nhid, args.nlayers, args.dropout, True).to(device)
+        model = RNNModel(
+            rnn_type, ntokens, args.emsize, args.nhid, args.nlayers, args.dropout, True
+        ).to(device)
         model.model_type = rnn_type
         assert model.decoder.weight is model.encoder.weight
         assert len(list(model.parameters())) == len(model.state_dict()) - 1  # the tied weight once
@@ -274,7 +296,9 @@ with tempfile.TemporaryDirectory() as tmp:
         assert model.decoder.weight is model.encoder.weight  # tying survives save/load
         assert test_loss < 0.75 * uniform, (rnn_type, test_loss, uniform)
 
-    model = TransformerModel(ntokens, args.emsize, args.nhead, args.nhid, args.nlayers, args.dropout).to(device)
+    model = TransformerModel(
+        ntokens, args.emsize, args.nhead, args.nhid, args.nlayers, args.dropout
+    ).to(device)
     assert model.src_mask is None and model.pos_encoder.pe.shape == (5000, 1, args.emsize)
     assert "pos_encoder.pe" in model.state_dict() and isinstance(model.encoder.norm, nn.LayerNorm)
     model, test_loss = fit(model, 0.5, tmp)
