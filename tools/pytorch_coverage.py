@@ -153,6 +153,11 @@ NAMES = {
         empty_cache get_device_name amp
     """,
     "torch.backends": "mps cudnn",
+    "torch.distributions": """
+        Distribution Categorical Normal Bernoulli Uniform Independent kl_divergence
+        register_kl constraints MultivariateNormal OneHotCategorical Beta Gamma Dirichlet
+        Exponential Laplace LogNormal Poisson Binomial TransformedDistribution
+    """,
 }
 
 # Deliberate differences from PyTorch, by name: kept next to the table they annotate.
@@ -204,6 +209,7 @@ NOTES = {
     "torch.set_default_device": "'cpu' only; another device raises at once",
     "torch.onnx.export": "raises NotImplementedError (no ONNX export)",
     "torch.accelerator": "answers as PyTorch on a machine without an accelerator",
+    "torch.distributions.constraints": "the constraints the provided distributions use",
     "torch.nn.modules": "each file holds the classes of PyTorch's file that exist here",
     "torch.autograd.functional.jacobian": "`vectorize=True` runs the same loop; "
     "`strategy='forward-mode'` raises NotImplementedError (no forward-mode AD)",
