@@ -31,6 +31,7 @@ from .tensor import Tensor
 _DIGITS = os.path.join(os.path.dirname(__file__), "datasets", "digits.npz")
 
 _T = TypeVar("_T")
+_EXHAUSTED = object()
 _T_co = TypeVar("_T_co", covariant=True)
 
 
@@ -56,6 +57,69 @@ class SizedDataset(Protocol[_T_co]):
     def __getitem__(self, index: Any) -> _T_co: ...
 
     def __len__(self) -> int: ...
+
+
+class IterableDataset(Dataset[_T_co]):
+    """A stream of samples: ``iter(dataset)`` yields them; a DataLoader batches them in
+    the order they come (no sampler, no shuffle)."""
+
+    def __iter__(self) -> Iterator[_T_co]:
+        raise NotImplementedError("Subclasses of IterableDataset should implement __iter__.")
+
+    def __add__(self, other: Dataset[_T_co]) -> ChainDataset[_T_co]:  # type: ignore[override]
+        return ChainDataset([self, other])
+
+
+class ChainDataset(IterableDataset[_T_co]):
+    """The streams one after another."""
+
+    def __init__(self, datasets: Iterable[Dataset[_T_co]]) -> None:
+        super().__init__()
+        self.datasets = datasets
+
+    def __iter__(self) -> Iterator[_T_co]:
+        for d in self.datasets:
+            if not isinstance(d, IterableDataset):
+                raise AssertionError("ChainDataset only supports IterableDataset")
+            yield from d
+
+    def __len__(self) -> int:
+        return sum(len(d) for d in self.datasets)  # type: ignore[arg-type]
+
+
+class WorkerInfo:
+    """What ``get_worker_info()`` gives inside a worker: ``id``, ``num_workers``, ``seed``
+    (the loader's base seed plus the id, as PyTorch's) and ``dataset``."""
+
+    def __init__(self, id: int, num_workers: int, seed: int, dataset: Any) -> None:  # noqa: A002
+        self.id, self.num_workers, self.seed, self.dataset = id, num_workers, seed, dataset
+
+    def __repr__(self) -> str:
+        return f"WorkerInfo(id={self.id}, num_workers={self.num_workers}, seed={self.seed})"
+
+
+_current_worker: WorkerInfo | None = None
+
+
+def get_worker_info() -> WorkerInfo | None:
+    """The worker an IterableDataset is being read for (DataLoader with ``num_workers`` >
+    0), else None, as in PyTorch's main process."""
+    return _current_worker
+
+
+def _in_worker(info: WorkerInfo, batches: Iterator[Any]) -> Iterator[Any]:
+    """``batches`` advanced with ``info`` as the current worker (their code runs lazily,
+    at each ``next``)."""
+    global _current_worker
+    while True:
+        previous, _current_worker = _current_worker, info
+        try:
+            batch = next(batches)
+        except StopIteration:
+            return
+        finally:
+            _current_worker = previous
+        yield batch
 
 
 class TensorDataset(Dataset[tuple[Tensor, ...]]):
@@ -295,7 +359,19 @@ class DataLoader:
         pin_memory_device: str = "",
         in_order: bool = True,
     ) -> None:
-        if not hasattr(dataset, "__getitem__") or (
+        iterable = isinstance(dataset, IterableDataset)
+        if iterable:
+            for option, value in (
+                ("shuffle", shuffle),
+                ("sampler", sampler),
+                ("batch_sampler", batch_sampler),
+            ):
+                if value not in (None, False):
+                    raise ValueError(
+                        f"DataLoader with IterableDataset: expected unspecified {option} "
+                        f"option, but got {option}={value}"
+                    )
+        elif not hasattr(dataset, "__getitem__") or (
             sampler is None and batch_sampler is None and not hasattr(dataset, "__len__")
         ):
             raise TypeError(
@@ -338,13 +414,13 @@ class DataLoader:
             raise TypeError(f"collate_fn must be callable, got {type(collate_fn).__name__}")
         if generator is not None and not isinstance(generator, Generator):
             raise TypeError(f"generator must be a Generator, got {type(generator).__name__}")
-        if sampler is None:
+        if sampler is None and not iterable:
             sampler = (
                 RandomSampler(dataset, generator=generator)
                 if shuffle
                 else SequentialSampler(dataset)
             )
-        if batch_size is not None and batch_sampler is None:
+        if batch_size is not None and batch_sampler is None and not iterable:
             batch_sampler = BatchSampler(sampler, int(batch_size), bool(drop_last))
         self.dataset = dataset
         self.batch_size = None if batch_size is None else int(batch_size)
@@ -364,16 +440,58 @@ class DataLoader:
         self._default_collate = collate_fn is None
 
     def __len__(self) -> int:
+        if isinstance(self.dataset, IterableDataset):
+            length = len(self.dataset)  # type: ignore[arg-type]  # TypeError if none
+            if self.batch_size is None:
+                return length
+            rounding = math.floor if self.drop_last else math.ceil
+            return rounding(length / self.batch_size)
         sampler = self.batch_sampler if self.batch_sampler is not None else self.sampler
         return len(sampler)  # type: ignore[arg-type]  # TypeError if it has no len, as PyTorch
 
     def __iter__(self) -> Iterator[Any]:
-        indices = iter(self.batch_sampler if self.batch_sampler is not None else self.sampler)
+        iterable = isinstance(self.dataset, IterableDataset)
+        if not iterable:
+            indices = iter(self.batch_sampler if self.batch_sampler is not None else self.sampler)
         # PyTorch's iterator draws a base seed for its workers from the loader's generator
         # when it is created, whatever the number of workers: drawn here too, at the same
         # moment, so the generators' streams stay in step with PyTorch's
-        empty((), dtype=dtypes.int64).random_(generator=self.generator)
+        base_seed = empty((), dtype=dtypes.int64).random_(generator=self.generator).item()
+        if iterable:
+            return self._stream(int(base_seed))
         return self._batches(indices)
+
+    def _stream(self, base_seed: int) -> Iterator[Any]:
+        """An IterableDataset's batches. With workers, each worker reads its own copy of
+        the stream (its ``get_worker_info()`` set) and the batches come round-robin, worker
+        0 first, as PyTorch's in-order loader gives them; here all in this process, on the
+        one dataset object, without reseeding the global generator per worker."""
+        if self.num_workers == 0:
+            yield from self._stream_batches()
+            return
+        active = [
+            _in_worker(WorkerInfo(i, self.num_workers, base_seed + i, self.dataset), batches)
+            for i, batches in enumerate(self._stream_batches() for _ in range(self.num_workers))
+        ]
+        while active:
+            for worker in list(active):
+                batch = next(worker, _EXHAUSTED)
+                if batch is _EXHAUSTED:
+                    active.remove(worker)
+                else:
+                    yield batch
+
+    def _stream_batches(self) -> Iterator[Any]:
+        items = iter(self.dataset)  # type: ignore[call-overload]
+        if self.batch_size is None:
+            for item in items:
+                yield self.collate_fn(item)
+            return
+        while True:
+            batch = list(itertools.islice(items, self.batch_size))
+            if not batch or (self.drop_last and len(batch) < self.batch_size):
+                return
+            yield self.collate_fn(batch)
 
     def _batches(self, indices: Iterator[Any]) -> Iterator[Any]:
         if self.batch_sampler is None:
@@ -418,6 +536,9 @@ from .datasets.mnist import load_idx, load_mnist  # noqa: E402,F401
 
 __all__ = [
     "Dataset",
+    "IterableDataset",
+    "ChainDataset",
+    "get_worker_info",
     "TensorDataset",
     "Subset",
     "ConcatDataset",
