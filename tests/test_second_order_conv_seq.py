@@ -120,7 +120,7 @@ def axis_map_padding(data):
 
 @case("AxisMaps", label="interpolate")
 def axis_map_interpolate(data):
-    mode = data.draw(st.sampled_from(["nearest", "bilinear"]))
+    mode = data.draw(st.sampled_from(["nearest", "bilinear", "bicubic"]))
     x = leaf64(_array(data, (1, 2, 3, 2)))
     size = (data.draw(st.integers(1, 5)), data.draw(st.integers(1, 5)))
     return (lambda a: F.interpolate(a, size=size, mode=mode) ** 2), [x]

@@ -355,7 +355,30 @@ def _linear_map(in_size, out_size, scale_factor, align_corners):
     return m
 
 
-_LINEAR_MODES = {"linear": 3, "bilinear": 4}
+def _cubic_map(in_size, out_size, scale_factor, align_corners):
+    """PyTorch's bicubic weights: Keys' cubic convolution with A = -0.75 on the four source
+    pixels around each output pixel, the source position not clamped at the border but the
+    pixels read there clamped to the edge."""
+    scale = _source_scale(in_size, out_size, scale_factor, align_corners)
+    dst = np.arange(out_size)
+    src = dst * scale if align_corners else (dst + 0.5) * scale - 0.5
+    i0 = np.floor(src).astype(np.int64)
+    t = src - i0
+    a = -0.75
+
+    def near(x):  # |x| <= 1
+        return ((a + 2) * x - (a + 3)) * x * x + 1
+
+    def far(x):  # 1 < |x| < 2
+        return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a
+
+    m = np.zeros((out_size, in_size))
+    for offset, weight in zip((-1, 0, 1, 2), (far(t + 1), near(t), near(1 - t), far(2 - t))):
+        np.add.at(m, (dst, np.clip(i0 + offset, 0, in_size - 1)), weight)
+    return m
+
+
+_LINEAR_MODES = {"linear": 3, "bilinear": 4, "bicubic": 4}
 
 
 def interpolate(
@@ -368,10 +391,12 @@ def interpolate(
     antialias=False,
 ):
     """Resize the spatial dims of (N, C, L) or (N, C, H, W) input: 'nearest' copies the
-    nearest (floor) source pixel, 'linear' / 'bilinear' interpolate between the two nearest."""
-    if mode not in ("nearest", "linear", "bilinear") or antialias:
+    nearest (floor) source pixel, 'linear' / 'bilinear' interpolate between the two nearest,
+    'bicubic' weighs the four nearest by PyTorch's cubic convolution."""
+    if mode not in ("nearest", "linear", "bilinear", "bicubic") or antialias:
         raise NotImplementedError(
-            f"interpolate: mode '{mode}' is not implemented (nearest, linear, bilinear are)"
+            f"interpolate: mode '{mode}' is not implemented (nearest, linear, bilinear, "
+            "bicubic are; antialias is not)"
         )
     if mode == "nearest" and align_corners is not None:
         raise ValueError(
@@ -412,9 +437,9 @@ def interpolate(
     if mode == "nearest":
         maps = [_nearest_map(i, o, s) for i, o, s in zip(in_sizes, out_sizes, scales)]
     else:
+        weights = _cubic_map if mode == "bicubic" else _linear_map
         maps = [
-            _linear_map(i, o, s, bool(align_corners))
-            for i, o, s in zip(in_sizes, out_sizes, scales)
+            weights(i, o, s, bool(align_corners)) for i, o, s in zip(in_sizes, out_sizes, scales)
         ]
     return AxisMaps.apply(input, maps=tuple(maps))
 
