@@ -22,8 +22,8 @@ parser = argparse.ArgumentParser(description="PyTorch Super Res Example")
 parser.add_argument("--upscale_factor", type=int, default=2, help="super resolution upscale factor")
 parser.add_argument("--batchSize", type=int, default=16, help="training batch size")
 parser.add_argument("--testBatchSize", type=int, default=32, help="testing batch size")
-parser.add_argument("--nEpochs", type=int, default=30, help="number of epochs to train for")
-parser.add_argument("--lr", type=float, default=0.003, help="Learning Rate. Default=0.01")
+parser.add_argument("--nEpochs", type=int, default=50, help="number of epochs to train for")
+parser.add_argument("--lr", type=float, default=0.01, help="Learning Rate. Default=0.01")
 parser.add_argument("--seed", type=int, default=123, help="random seed to use. Default=123")
 opt = parser.parse_args()
 print(opt)
@@ -62,30 +62,46 @@ def pictures(n, size=16):
     xs = torch.linspace(0, 1, size).view(1, 1, size)
     out = torch.zeros(n, size, size)
     for _ in range(3):
-        fy, fx, phase = torch.rand(n, 1, 1) * 6, torch.rand(n, 1, 1) * 6, torch.rand(n, 1, 1) * 2 * math.pi
+        fy, fx, phase = (
+            torch.rand(n, 1, 1) * 6,
+            torch.rand(n, 1, 1) * 6,
+            torch.rand(n, 1, 1) * 2 * math.pi,
+        )
         out += torch.sin(2 * math.pi * (fy * ys + fx * xs) / 3 + phase)
-    out = (out - out.amin(dim=(1, 2), keepdim=True)) / (out.amax(dim=(1, 2), keepdim=True) - out.amin(dim=(1, 2), keepdim=True))
+    out = (out - out.amin(dim=(1, 2), keepdim=True)) / (
+        out.amax(dim=(1, 2), keepdim=True) - out.amin(dim=(1, 2), keepdim=True)
+    )
     return out.unsqueeze(1)
 
 
 def make_set(n):
     target = pictures(n)
-    low = F.interpolate(target, scale_factor=1 / opt.upscale_factor, mode="bilinear", align_corners=False)
+    low = F.interpolate(
+        target, scale_factor=1 / opt.upscale_factor, mode="bilinear", align_corners=False
+    )
     return TensorDataset(low, target)
 
 
 train_set, test_set = make_set(192), make_set(64)
 assert train_set[0][0].shape == (1, 8, 8) and train_set[0][1].shape == (1, 16, 16)
-assert torch.allclose(F.avg_pool2d(test_set.tensors[1], 2), test_set.tensors[0], atol=1e-6)  # bilinear at 1/2 = 2x2 mean
-training_data_loader = DataLoader(dataset=train_set, num_workers=0, batch_size=opt.batchSize, shuffle=True)
-testing_data_loader = DataLoader(dataset=test_set, num_workers=0, batch_size=opt.testBatchSize, shuffle=False)
+assert torch.allclose(
+    F.avg_pool2d(test_set.tensors[1], 2), test_set.tensors[0], atol=1e-6
+)  # bilinear at 1/2 = 2x2 mean
+training_data_loader = DataLoader(
+    dataset=train_set, num_workers=0, batch_size=opt.batchSize, shuffle=True
+)
+testing_data_loader = DataLoader(
+    dataset=test_set, num_workers=0, batch_size=opt.testBatchSize, shuffle=False
+)
 
 print("===> Building model")
 model = Net(upscale_factor=opt.upscale_factor).to(device)
 criterion = nn.MSELoss()
 optimizer = optim.Adam(model.parameters(), lr=opt.lr)
 w = model.conv2.weight.view(16, -1)
-assert torch.allclose(w @ w.T, torch.eye(16) * init.calculate_gain("relu") ** 2, atol=1e-4)  # orthogonal rows
+assert torch.allclose(
+    w @ w.T, torch.eye(16) * init.calculate_gain("relu") ** 2, atol=1e-4
+)  # orthogonal rows
 
 
 def train(epoch):
@@ -97,7 +113,11 @@ def train(epoch):
         epoch_loss += loss.item()
         loss.backward()
         optimizer.step()
-    print("===> Epoch {} Complete: Avg. Loss: {:.4f}".format(epoch, epoch_loss / len(training_data_loader)))
+    print(
+        "===> Epoch {} Complete: Avg. Loss: {:.4f}".format(
+            epoch, epoch_loss / len(training_data_loader)
+        )
+    )
 
 
 def test():
@@ -131,9 +151,13 @@ for epoch in range(1, opt.nEpochs + 1):
 
 # bicubic upsampling of the same inputs, the baseline to beat
 low, high = test_set.tensors
-bicubic = F.interpolate(low, scale_factor=opt.upscale_factor, mode="bicubic", align_corners=False).clamp(0, 1)
+bicubic = F.interpolate(
+    low, scale_factor=opt.upscale_factor, mode="bicubic", align_corners=False
+).clamp(0, 1)
 psnr_bicubic = 10 * log10(1 / F.mse_loss(bicubic, high).item())
 print("bicubic PSNR: {:.4f} dB, network: {:.4f} dB".format(psnr_bicubic, psnr))
+bilinear = F.interpolate(low, scale_factor=opt.upscale_factor, mode="bilinear", align_corners=False)
+print("bilinear PSNR: {:.4f} dB".format(10 * log10(1 / F.mse_loss(bilinear, high).item())))
 assert psnr > psnr_bicubic + 1.0, (psnr, psnr_bicubic)
 
 # super_resolve.py: load the whole model and upscale one picture
