@@ -11,7 +11,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent / "tinygrad_scores"
 
 # Lowest first. A module belongs to the first layer whose prefix matches its dotted name.
 LAYERS = [
-    ("arrays", "dtypes device _missing return_types kernels backends cuda accelerator onnx"),
+    ("arrays", "dtypes device _missing return_types kernels backends cuda accelerator onnx version"),
     ("engine", "autograd"),
     ("ops", "functions"),
     # random works on arrays; it sits here because a draw tells capture's recorder
@@ -20,7 +20,7 @@ LAYERS = [
         "creation",
         "creation function_forms legacy gradcheck viz autograd_function autograd_functional func",
     ),
-    ("library", "nn optim samplers data utils serialization datasets warmup compiling distributions"),
+    ("library", "nn optim samplers data utils serialization datasets warmup compiling distributions amp cuda_amp"),
     ("entry", "run __init__"),
 ]
 

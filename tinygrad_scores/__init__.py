@@ -14,6 +14,7 @@ lists what exists).
 """
 
 import math as _math
+import numbers as _numbers
 import sys as _sys
 import warnings as _warnings
 
@@ -43,6 +44,7 @@ from .compiling import compile  # noqa: A004  (capture and replay a training ste
 from .creation import *  # noqa: F401,F403
 from .device import device, get_default_device, set_default_device
 from .dtypes import (
+    bfloat16,
     bool_,
     can_cast,
     dtype,
@@ -134,6 +136,20 @@ def are_deterministic_algorithms_enabled():
     return _deterministic
 
 
+_interop_threads = [1]
+
+
+def set_num_interop_threads(n):
+    """Accepted and read back: no op here runs on an inter-op thread pool."""
+    if not isinstance(n, _numbers.Integral) or n is True or n is False or n <= 0:
+        raise RuntimeError("Expected positive number of threads")
+    _interop_threads[0] = n
+
+
+def get_num_interop_threads():
+    return _interop_threads[0]
+
+
 # the sub-packages `import torch` brings along; last, since they import the names above
 from . import autograd, backends, cuda, nn, optim, return_types, utils  # noqa: E402  # noqa: E402,F401
 from .nn import functional as _functional  # noqa: E402,F401
@@ -165,8 +181,19 @@ from .legacy import Variable as _Variable  # noqa: E402
 
 autograd.Variable = _Variable  # type: ignore[attr-defined]  # torch.autograd.Variable
 
+# torch.amp, torch.cuda.amp, torch.distributions, torch.version
+from . import amp, cuda_amp, distributions, version  # noqa: E402,F401
+from .amp import autocast  # noqa: E402,F401  (torch.autocast)
+from .backends.cuda import (  # noqa: E402,F401
+    get_float32_matmul_precision,
+    set_float32_matmul_precision,
+)
+
+version.__version__ = __version__  # type: ignore[attr-defined]
+cuda.amp = cuda_amp  # type: ignore[attr-defined]
+_sys.modules[__name__ + ".cuda.amp"] = cuda_amp
+
 from . import accelerator, onnx  # noqa: E402,F401  (torch.accelerator, torch.onnx)
-from . import distributions  # noqa: E402,F401  (torch.distributions)
 from ._missing import module_getattr as _module_getattr  # noqa: E402
 
 __getattr__ = _module_getattr(__name__, "torch")

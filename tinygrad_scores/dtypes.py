@@ -16,6 +16,8 @@ import functools
 
 import numpy as np
 
+from ._missing import missing
+
 
 class dtype:  # noqa: N801  (PyTorch's name)
     """A tensor element type: ``tinygrad_scores.float32`` and friends."""
@@ -68,6 +70,26 @@ float32 = dtype(np.float32, "float32")
 float64 = dtype(np.float64, "float64")
 
 ALL = (bool_, uint8, int8, int16, int32, int64, float16, float32, float64)
+
+
+class UnstorableDtype:
+    """A PyTorch dtype named here but not stored (NumPy has no bfloat16): a program may
+    compare it, print it or keep it in a dict (nanoGPT's ``{'bfloat16': torch.bfloat16, ...}``);
+    making a tensor of it raises NotImplementedError."""
+
+    __slots__ = ("name", "itemsize", "is_floating_point", "is_complex", "is_signed")
+
+    def __init__(self, name, itemsize):
+        self.name, self.itemsize = name, itemsize
+        self.is_floating_point, self.is_complex, self.is_signed = True, False, True
+
+    def __repr__(self):
+        return f"tinygrad_scores.{self.name}"
+
+    __str__ = __repr__
+
+
+bfloat16 = UnstorableDtype("bfloat16", 2)
 _BY_NUMPY = {d.dtype: d for d in ALL}
 _ALIASES = {
     "float": float32,
@@ -104,6 +126,8 @@ def as_dtype(spec):
     NumPy reads it; ``float`` is refused by PyTorch too, so callers pass our constants)."""
     if isinstance(spec, dtype):
         return spec
+    if isinstance(spec, UnstorableDtype):
+        raise missing(f"{spec.name} tensors (NumPy has no {spec.name}: use float32)")
     if isinstance(spec, type) and isinstance(getattr(spec, "dtype", None), dtype):
         return spec.dtype  # a legacy type: torch.FloatTensor
     if isinstance(spec, str):

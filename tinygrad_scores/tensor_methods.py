@@ -142,7 +142,7 @@ class TensorMethods:
         for arg in args:
             if isinstance(arg, TensorMethods):
                 dtype = arg.dtype
-            elif isinstance(arg, (dtypes.dtype, np.dtype, type)):
+            elif isinstance(arg, (dtypes.dtype, dtypes.UnstorableDtype, np.dtype, type)):
                 dtype = arg
             elif isinstance(arg, bool):
                 continue  # non_blocking or copy given positionally

@@ -51,6 +51,8 @@ NAMES = {
         compile jit fft linalg special distributions sparse autocast amp cuda backends nn optim
         utils autograd return_types searchsorted bucketize histogram accelerator onnx
         serialization set_default_device get_default_device func vmap
+        set_float32_matmul_precision get_float32_matmul_precision get_num_interop_threads
+        set_num_interop_threads version
     """,
     "torch.Tensor": """
         item tolist numpy backward grad requires_grad requires_grad_ detach detach_
@@ -152,7 +154,8 @@ NAMES = {
         is_available device_count manual_seed manual_seed_all current_device synchronize
         empty_cache get_device_name amp
     """,
-    "torch.backends": "mps cudnn",
+    "torch.backends": "mps cudnn cuda",
+    "torch.amp": "GradScaler autocast",
     "torch.distributions": """
         Distribution Categorical Normal Bernoulli Uniform Independent kl_divergence
         register_kl constraints MultivariateNormal OneHotCategorical Beta Gamma Dirichlet
@@ -210,6 +213,16 @@ NOTES = {
     "torch.onnx.export": "raises NotImplementedError (no ONNX export)",
     "torch.accelerator": "answers as PyTorch on a machine without an accelerator",
     "torch.distributions.constraints": "the constraints the provided distributions use",
+    "torch.bfloat16": "can be named, compared and kept in a dict; a tensor of it raises "
+    "NotImplementedError (NumPy has no bfloat16)",
+    "torch.autocast": "`device_type='cuda'` warns and disables itself, as PyTorch without "
+    "CUDA; `enabled=False` does nothing; CPU autocast raises NotImplementedError (no bfloat16)",
+    "torch.amp.GradScaler": "the CUDA default warns and disables itself, as PyTorch without "
+    "CUDA; `GradScaler('cpu')` scales, unscales, skips non-finite steps as PyTorch",
+    "torch.amp.autocast": "see torch.autocast",
+    "torch.set_float32_matmul_precision": "read back and sets "
+    "`backends.cuda.matmul.allow_tf32`; the CPU kernels compute float32 in float32 anyway",
+    "torch.cuda.amp": "PyTorch's deprecated GradScaler / autocast: warn, then disabled (no CUDA)",
     "torch.nn.modules": "each file holds the classes of PyTorch's file that exist here",
     "torch.autograd.functional.jacobian": "`vectorize=True` runs the same loop; "
     "`strategy='forward-mode'` raises NotImplementedError (no forward-mode AD)",
