@@ -8,6 +8,7 @@ back for super_resolve.py's inference with .clamp(0, 1); the network beats bicub
 import argparse
 import math
 import os
+import shutil
 import tempfile
 from math import log10
 
@@ -171,4 +172,5 @@ out_img_y *= 255.0
 out_img_y = out_img_y.clip(0, 255)
 assert out_img_y.dtype.name == "float32" and out_img_y.shape == (1, 16, 16)
 assert torch.equal(loaded(img), model(img))
+shutil.rmtree(tmp)
 print("ok")

@@ -10,6 +10,7 @@ CosineAnnealingWarmRestarts, SequentialLR, and get_last_lr() / state_dict()."""
 import copy
 import math
 import os
+import shutil
 import tempfile
 import time
 
@@ -229,4 +230,5 @@ seq, sched = lrs(
 near(seq, [0.5, 0.75, 1.0, 0.5, 0.25])
 state = sched.state_dict()
 assert state["last_epoch"] == 4 and "_schedulers" in state
+shutil.rmtree(tmp)
 print("ok")
