@@ -52,7 +52,7 @@ NAMES = {
         utils autograd return_types searchsorted bucketize histogram accelerator onnx
         serialization set_default_device get_default_device func vmap
         set_float32_matmul_precision get_float32_matmul_precision get_num_interop_threads
-        set_num_interop_threads version
+        set_num_interop_threads version testing
     """,
     "torch.Tensor": """
         item tolist numpy backward grad requires_grad requires_grad_ detach detach_
@@ -156,6 +156,7 @@ NAMES = {
     """,
     "torch.backends": "mps cudnn cuda",
     "torch.amp": "GradScaler autocast",
+    "torch.testing": "assert_close assert_allclose make_tensor",
     "torch.distributions": """
         Distribution Categorical Normal Bernoulli Uniform Independent kl_divergence
         register_kl constraints MultivariateNormal OneHotCategorical Beta Gamma Dirichlet
