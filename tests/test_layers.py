@@ -11,16 +11,24 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent / "tinygrad_scores"
 
 # Lowest first. A module belongs to the first layer whose prefix matches its dotted name.
 LAYERS = [
-    ("arrays", "dtypes device _missing return_types kernels backends cuda accelerator onnx version"),
+    (
+        "arrays",
+        "dtypes device _missing return_types kernels backends cuda accelerator onnx version",
+    ),
     ("engine", "autograd"),
     ("ops", "functions"),
     # random works on arrays; it sits here because a draw tells capture's recorder
     ("tensor", "histograms numpy_dispatch formatting tensor_methods tensor codegen capture random"),
     (
         "creation",
-        "creation function_forms legacy gradcheck viz autograd_function autograd_functional func",
+        "creation function_forms legacy gradcheck viz autograd_function autograd_functional func "
+        "linalg",
     ),
-    ("library", "nn optim samplers data utils serialization datasets warmup compiling distributions amp cuda_amp testing"),
+    (
+        "library",
+        "nn optim samplers data utils serialization datasets warmup compiling distributions amp "
+        "cuda_amp testing function_forms_extra",
+    ),
     ("entry", "run __init__"),
 ]
 

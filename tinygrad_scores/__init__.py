@@ -181,13 +181,14 @@ from .legacy import Variable as _Variable  # noqa: E402
 
 autograd.Variable = _Variable  # type: ignore[attr-defined]  # torch.autograd.Variable
 
-# torch.amp, torch.cuda.amp, torch.distributions, torch.testing, torch.version
-from . import amp, cuda_amp, distributions, testing, version  # noqa: E402,F401
+# torch.amp, torch.cuda.amp, torch.distributions, torch.linalg, torch.testing, torch.version
+from . import amp, cuda_amp, distributions, linalg, testing, version  # noqa: E402,F401
 from .amp import autocast  # noqa: E402,F401  (torch.autocast)
 from .backends.cuda import (  # noqa: E402,F401
     get_float32_matmul_precision,
     set_float32_matmul_precision,
 )
+from .function_forms_extra import cdist, cosine_similarity, isin, logit  # noqa: E402,F401
 
 version.__version__ = __version__  # type: ignore[attr-defined]
 cuda.amp = cuda_amp  # type: ignore[attr-defined]

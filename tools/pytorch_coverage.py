@@ -52,7 +52,7 @@ NAMES = {
         utils autograd return_types searchsorted bucketize histogram accelerator onnx
         serialization set_default_device get_default_device func vmap
         set_float32_matmul_precision get_float32_matmul_precision get_num_interop_threads
-        set_num_interop_threads version testing
+        set_num_interop_threads version testing logit isin cosine_similarity
     """,
     "torch.Tensor": """
         item tolist numpy backward grad requires_grad requires_grad_ detach detach_
@@ -157,6 +157,10 @@ NAMES = {
     "torch.backends": "mps cudnn cuda",
     "torch.amp": "GradScaler autocast",
     "torch.testing": "assert_close assert_allclose make_tensor",
+    "torch.linalg": """
+        norm vector_norm matrix_norm inv det slogdet solve lstsq svd svdvals eigh eigvalsh
+        eig qr cholesky pinv matrix_rank matrix_power cross
+    """,
     "torch.distributions": """
         Distribution Categorical Normal Bernoulli Uniform Independent kl_divergence
         register_kl constraints MultivariateNormal OneHotCategorical Beta Gamma Dirichlet
@@ -214,6 +218,10 @@ NOTES = {
     "torch.onnx.export": "raises NotImplementedError (no ONNX export)",
     "torch.accelerator": "answers as PyTorch on a machine without an accelerator",
     "torch.distributions.constraints": "the constraints the provided distributions use",
+    "torch.cdist": "the norm of the broadcast differences at every size (PyTorch switches "
+    "to a matrix-product formula for large inputs, which rounds differently)",
+    "torch.linalg.matrix_norm": "'fro', 1, -1, inf, -inf; 'nuc', 2, -2 (singular values) "
+    "raise NotImplementedError",
     "torch.bfloat16": "can be named, compared and kept in a dict; a tensor of it raises "
     "NotImplementedError (NumPy has no bfloat16)",
     "torch.autocast": "`device_type='cuda'` warns and disables itself, as PyTorch without "
