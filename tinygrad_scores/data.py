@@ -84,7 +84,7 @@ class ChainDataset(IterableDataset[_T_co]):
             yield from d
 
     def __len__(self) -> int:
-        return sum(len(d) for d in self.datasets)  # type: ignore[arg-type]
+        return sum(len(d) for d in self.datasets)  # TypeError if one has no len
 
 
 class WorkerInfo:
@@ -441,7 +441,7 @@ class DataLoader:
 
     def __len__(self) -> int:
         if isinstance(self.dataset, IterableDataset):
-            length = len(self.dataset)  # type: ignore[arg-type]  # TypeError if none
+            length = len(self.dataset)  # TypeError if it has none, as PyTorch
             if self.batch_size is None:
                 return length
             rounding = math.floor if self.drop_last else math.ceil
@@ -482,7 +482,7 @@ class DataLoader:
                     yield batch
 
     def _stream_batches(self) -> Iterator[Any]:
-        items = iter(self.dataset)  # type: ignore[call-overload]
+        items = iter(self.dataset)
         if self.batch_size is None:
             for item in items:
                 yield self.collate_fn(item)
