@@ -109,6 +109,7 @@ NAMES = {
         scaled_dot_product_attention multi_head_attention_forward
         conv_transpose1d avg_pool1d adaptive_avg_pool1d
         adaptive_max_pool1d adaptive_max_pool2d max_unpool2d pixel_shuffle pixel_unshuffle
+        gumbel_softmax
     """,
     "torch.nn.init": """
         uniform_ normal_ constant_ ones_ zeros_ eye_ xavier_uniform_ xavier_normal_

@@ -41,6 +41,7 @@ from .functional_conv import (  # noqa: F401  (re-exported: F.conv2d, ...)
     pad_by_copies,
 )
 from .functional_pooling import *  # noqa: F401,F403  (pooling, unfold/fold, interpolate, ...)
+from .functional_sampling import gumbel_softmax  # noqa: F401  (re-exported)
 
 _REDUCTIONS = ("mean", "sum", "none")
 
