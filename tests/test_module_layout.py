@@ -73,7 +73,7 @@ def test_cuda_and_backends_say_absent():
         (torch, "fft"),
         (torch, "jit"),
         (torch.cuda, "nvtx"),  # (amp exists: GradScaler and autocast, disabled without CUDA)
-        (torch.nn.utils, "weight_norm"),  # was a bare AttributeError
+        (torch.nn.utils, "spectral_norm"),  # was a bare AttributeError
         (torch.utils, "checkpoint"),  # (tensorboard exists: the optional extra)
         (torch.zeros(1), "stft"),
     ],

@@ -219,6 +219,8 @@ NOTES = {
     "torch.onnx.export": "raises NotImplementedError (no ONNX export)",
     "torch.accelerator": "answers as PyTorch on a machine without an accelerator",
     "torch.distributions.constraints": "the constraints the provided distributions use",
+    "torch.nn.utils.weight_norm": "the deprecated hook form (weight_g, weight_v); "
+    "torch.nn.utils.parametrizations is not provided",
     "torch.cdist": "the norm of the broadcast differences at every size (PyTorch switches "
     "to a matrix-product formula for large inputs, which rounds differently)",
     "torch.linalg.matrix_norm": "'fro', 1, -1, inf, -inf; 'nuc', 2, -2 (singular values) "
