@@ -25,6 +25,8 @@ class WeightNorm:
     """w = g * v / ||v||:  dw/dg = v / ||v||, dw/dv = g / ||v|| (I - u u^T), u = v / ||v||
     (per slice along ``dim``), by the composed ops' own gradients."""
 
+    handle: Any  # the forward pre-hook's handle, set by apply
+
     def __init__(self, name: str, dim: int | None) -> None:
         self.name = name
         self.dim = -1 if dim is None else dim
