@@ -179,8 +179,8 @@ NOTES = {
     "torch.sort": "always stable (PyTorch's `stable=True`), whatever `stable` says",
     "torch.topk": "results always sorted, whatever `sorted` says",
     "torch.unique": "always sorted",
-    "torch.einsum": "explicit subscripts only: no '...', no letter repeated in one operand "
-    "(diagonals such as 'ii->')",
+    "torch.einsum": "'...' and size-1 broadcasting as PyTorch; no letter repeated in one "
+    "operand (diagonals such as 'ii->')",
     "torch.norm": "vector norms (p = 2, 'fro', 1, inf, -inf, 0, any number) over any dims; "
     "no matrix norms such as 'nuc'; at a zero norm the second derivative is 0, not "
     "PyTorch's NaN (pytorch/functorch#1097)",
