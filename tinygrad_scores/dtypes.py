@@ -99,6 +99,13 @@ def type_name(np_dtype):
     return _TYPE_NAMES.get(np.dtype(np_dtype).name, str(np_dtype))
 
 
+def float_only(array, kernel):
+    """PyTorch's error for a float-only kernel (``kernel``, its name in PyTorch's message)
+    called on a bool or integer array: raised before anything is computed."""
+    if array.dtype.kind != "f":
+        raise NotImplementedError(f'"{kernel}" not implemented for {type_name(array.dtype)!r}')
+
+
 def as_dtype(spec):
     """Our dtype for a dtype, a NumPy dtype, a name or a Python type (float -> float64 as
     NumPy reads it; ``float`` is refused by PyTorch too, so callers pass our constants)."""

@@ -401,6 +401,17 @@ def dropout_mask(like, p, generator=None):
     return bernoulli_scalar(like, 1.0 - p, generator) * (dtype(1) / dtype(1.0 - p))
 
 
+def rrelu_noise(like, lower, upper, generator=None):
+    """F.rrelu's slopes in training, shaped as ``like``: 1 where like > 0 (or NaN), else
+    one uniform_real_distribution<double>(lower, upper) draw per element, in C order, as
+    PyTorch's _rrelu_with_noise_train; float64 for a float64 ``like``, float32 else (its
+    opmath type)."""
+    negative = like <= 0
+    noise = np.ones(like.shape, np.float64 if like.dtype == np.float64 else np.float32)
+    noise[negative] = uniform(np.empty(np.count_nonzero(negative)), lower, upper, generator)
+    return noise
+
+
 def bernoulli_tensor(probs, dtype, generator=None):
     """``bernoulli(probs)``: per element, a uniform of probs' precision (24 random bits
     for float32 probabilities, 53 for float64) below the probability."""

@@ -43,10 +43,7 @@ class Size(tuple):
 
 def _float_only(tensor, kernel):
     """PyTorch's error for a float-only random kernel called on another dtype."""
-    if tensor.array.dtype.kind != "f":
-        raise NotImplementedError(
-            f'"{kernel}" not implemented for {dtypes.type_name(tensor.array.dtype)!r}'
-        )
+    dtypes.float_only(tensor.array, kernel)
 
 
 class Tensor(TensorMethods):

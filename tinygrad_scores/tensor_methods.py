@@ -271,6 +271,11 @@ class TensorMethods:
     def softplus(self, beta=1.0, threshold=20.0):
         return ops.Softplus.apply(self._floating(), beta=beta, threshold=threshold)
 
+    def hardshrink(self, lambd=0.5):
+        """self where |self| > lambd, else 0 (floating dtypes only, as PyTorch)."""
+        dtypes.float_only(self.array, "hardshrink_cpu")
+        return ops.Hardshrink.apply(self, lambd=lambd)
+
     def sign(self):
         if self.array.dtype == np.bool_:
             return self.clone()

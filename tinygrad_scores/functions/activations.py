@@ -1,5 +1,6 @@
 """Activation functions beyond relu/sigmoid/tanh: leaky_relu, elu, gelu, silu, softplus,
-hardtanh (relu6 is hardtanh(0, 6)) and erf. Each backward uses only saved arrays."""
+hardtanh (relu6 is hardtanh(0, 6)), hardshrink, softshrink and erf. Each backward uses only
+saved arrays."""
 
 import math
 
@@ -20,6 +21,8 @@ __all__ = [
     "GELU",
     "SiLU",
     "Hardtanh",
+    "Hardshrink",
+    "Softshrink",
 ]
 
 _SQRT_2 = math.sqrt(2.0)
@@ -211,3 +214,35 @@ class Hardtanh(ArrayFunction):
     def backward(ctx, grad):
         inside, a = ctx.saved_tensors
         return tied_to(np.where(inside, grad, 0), a)
+
+
+class _Shrink(ArrayFunction):
+    """The shrinkages' shared backward: the gradient passes where |a| > lambd, 0 inside
+    [-lambd, lambd] (boundaries included; NaN passes), as PyTorch's shrink backward."""
+
+    @staticmethod
+    def backward(ctx, grad):
+        inside, a = ctx.saved_tensors
+        return tied_to(np.where(inside, 0, grad), a)
+
+
+class Hardshrink(_Shrink):
+    """out = a where |a| > lambd, else 0;   da = g where |a| > lambd, else 0."""
+
+    @staticmethod
+    def forward(ctx, a, lambd=0.5):
+        lambd = a.dtype.type(lambd)
+        inside = (a >= -lambd) & (a <= lambd)
+        ctx.save_for_backward(inside, a)  # a: for TiedTo
+        return np.where(inside, a.dtype.type(0), a)
+
+
+class Softshrink(_Shrink):
+    """out = a - lambd where a > lambd, a + lambd where a < -lambd, else a * 0 (-0.0 for a
+    negative a, as PyTorch);   da = g where |a| > lambd, else 0."""
+
+    @staticmethod
+    def forward(ctx, a, lambd=0.5):
+        lambd = a.dtype.type(lambd)
+        ctx.save_for_backward((a >= -lambd) & (a <= lambd), a)  # a: for TiedTo
+        return np.where(a > lambd, a - lambd, np.where(a < -lambd, a + lambd, a * 0))

@@ -12,12 +12,23 @@ from typing import Any
 
 import numpy as np
 
+from .. import dtypes
 from .. import functions as ops
 from .. import random as _random
 from ..capture import escape
 from ..creation import cat, stack
 from ..functions._common import check_dim
-from ..functions.activations import ELU, GELU, Hardtanh, LeakyReLU, PReLU, SiLU, Softplus
+from ..functions.activations import (
+    ELU,
+    GELU,
+    Hardshrink,
+    Hardtanh,
+    LeakyReLU,
+    PReLU,
+    SiLU,
+    Softplus,
+    Softshrink,
+)
 from ..functions.nn_losses import (
     BinaryCrossEntropy,
     BinaryCrossEntropyWithLogits,
@@ -78,26 +89,31 @@ def relu6(input: Tensor, inplace: bool = False) -> Tensor:
 
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
+    dtypes.float_only(input.array, "leaky_relu_cpu")
     return _maybe_inplace(
         input, inplace, lambda x: LeakyReLU.apply(x, negative_slope=negative_slope)
     )
 
 
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    dtypes.float_only(input.array, "elu_cpu")
     return _maybe_inplace(input, inplace, lambda x: ELU.apply(x, alpha=alpha))
 
 
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     if approximate not in ("none", "tanh"):
         raise RuntimeError("approximate argument must be either none or tanh.")
+    dtypes.float_only(input.array, "GeluKernelImpl")
     return GELU.apply(input, approximate=approximate)
 
 
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
+    dtypes.float_only(input.array, "silu_cpu")
     return _maybe_inplace(input, inplace, SiLU.apply)
 
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    dtypes.float_only(input.array, "softplus_cpu")
     return Softplus.apply(input, beta=beta, threshold=threshold)
 
 
@@ -106,6 +122,11 @@ def hardtanh(
 ) -> Tensor:
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
+    kind = input.array.dtype.kind
+    if kind == "b":
+        raise RuntimeError("Bool inputs not supported for hardtanh")
+    if kind == "u" and (min_val < 0 or max_val < 0):
+        raise RuntimeError("cannot do hardtanh on an unsigned type with negative limits")
     return _maybe_inplace(
         input, inplace, lambda x: Hardtanh.apply(x, min_val=min_val, max_val=max_val)
     )
@@ -142,6 +163,7 @@ _SELU_SCALE = 1.0507009873554804934193349852946
 
 def selu(input: Tensor, inplace: bool = False) -> Tensor:
     """scale * elu(input, alpha) with SELU's self-normalising constants."""
+    dtypes.float_only(input.array, "elu_cpu")
     return _maybe_inplace(input, inplace, lambda x: ELU.apply(x, alpha=_SELU_ALPHA) * _SELU_SCALE)
 
 
@@ -149,17 +171,20 @@ def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """max(0, x) + min(0, alpha * (exp(x / alpha) - 1)), i.e. alpha * elu(x / alpha)."""
     if alpha == 0:
         raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
+    dtypes.float_only(input.array, "elu_cpu")
     return _maybe_inplace(input, inplace, lambda x: ELU.apply(x / alpha, alpha=1.0) * alpha)
 
 
 def mish(input: Tensor, inplace: bool = False) -> Tensor:
     """x * tanh(softplus(x))."""
+    dtypes.float_only(input.array, "mish_cpu")
     return _maybe_inplace(input, inplace, lambda x: x * ops.Tanh.apply(Softplus.apply(x)))
 
 
 def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     """relu6(x + 3) / 6: 0 below -3, 1 above 3, linear between (gradient 1/6 strictly
     inside, 0 on the edges, as PyTorch)."""
+    dtypes.float_only(input.array, "hardsigmoid_cpu")
     return _maybe_inplace(
         input, inplace, lambda x: Hardtanh.apply(x + 3.0, min_val=0.0, max_val=6.0) / 6.0
     )
@@ -167,13 +192,16 @@ def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
 
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     """x * relu6(x + 3) / 6."""
+    dtypes.float_only(input.array, "hardswish_cpu")
     return _maybe_inplace(
         input, inplace, lambda x: x * (Hardtanh.apply(x + 3.0, min_val=0.0, max_val=6.0) / 6.0)
     )
 
 
 def softsign(input: Tensor) -> Tensor:
-    """x / (1 + |x|)."""
+    """x / (1 + |x|) (bool refused by abs, as PyTorch)."""
+    if input.array.dtype == np.bool_:
+        dtypes.float_only(input.array, "abs_cpu")
     return input / (input.abs() + 1.0)
 
 
@@ -184,11 +212,14 @@ def tanhshrink(input: Tensor) -> Tensor:
 
 def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
     """x where x > threshold, else ``value`` (no gradient there)."""
+    if input.array.dtype == np.bool_:
+        dtypes.float_only(input.array, "threshold_cpu")
     return _maybe_inplace(input, inplace, lambda x: x.where(x > threshold, value))
 
 
 def logsigmoid(input: Tensor) -> Tensor:
     """log(sigmoid(x)) = -softplus(-x), computed without overflow."""
+    dtypes.float_only(input.array, "log_sigmoid_cpu")
     return -Softplus.apply(-input, beta=1.0, threshold=math.inf)
 
 
@@ -200,6 +231,7 @@ def glu(input: Tensor, dim: int = -1) -> Tensor:
     size = input.shape[d]
     if size % 2:
         raise RuntimeError(f"Halving dimension must be even, but dimension {d} is size {size}")
+    dtypes.float_only(input.array, "glu_cpu")
     a, b = input.split(size // 2, d)
     return a * ops.Sigmoid.apply(b)
 
@@ -215,7 +247,13 @@ def softmin(
 
 def prelu(input: Tensor, weight: Tensor) -> Tensor:
     """x where x > 0, else weight * x; ``weight`` has one entry, or one per channel
-    (dim 1; a 1-D input has one channel)."""
+    (dim 1; a 1-D input has one channel); both of one floating dtype, as PyTorch."""
+    if input.array.dtype != weight.array.dtype:
+        raise RuntimeError(
+            f"prelu: Type promoting not supported. Got {dtypes.type_name(input.array.dtype)} "
+            f"and {dtypes.type_name(weight.array.dtype)}"
+        )
+    dtypes.float_only(input.array, "prelu_cpu")
     channels = input.shape[1] if input.ndim >= 2 else 1
     n = weight.numel()
     if n != 1 and n != channels:
@@ -228,6 +266,82 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
     elif n != 1 or weight.ndim > 1:
         weight = weight.reshape((1, n) + (1,) * (input.ndim - 2) if input.ndim >= 2 else (n,))
     return PReLU.apply(input, weight)
+
+
+def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
+    """x where |x| > lambd, else 0."""
+    return input.hardshrink(lambd)
+
+
+def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
+    """x - lambd above lambd, x + lambd below -lambd, else 0; lambd in [0, the dtype's
+    largest value]."""
+    dtypes.float_only(input.array, "softshrink_check")
+    largest = float(np.finfo(input.array.dtype).max)
+    if not 0 <= lambd <= largest:
+        raise RuntimeError(
+            f"lambda must be in range [0, {largest:g}] for input dtype "
+            f"{dtypes.type_name(input.array.dtype)}, but found {lambd:g}"
+        )
+    return Softshrink.apply(input, lambd=lambd)
+
+
+def rrelu(
+    input: Tensor,
+    lower: float = 1.0 / 8,
+    upper: float = 1.0 / 3,
+    training: bool = False,
+    inplace: bool = False,
+) -> Tensor:
+    """leaky_relu with a random slope for each x <= 0, drawn from U(lower, upper) by the
+    global generator when training (PyTorch's draws: ``random.rrelu_noise``), the mean
+    slope (lower + upper) / 2 when not."""
+    if lower > upper:
+        raise RuntimeError("Lower bound should be less than or equal to the upper bound")
+    if not training:
+        return leaky_relu(input, (lower + upper) / 2, inplace)
+    dtypes.float_only(input.array, "rrelu_with_noise_out_cpu")
+    noise = Tensor.wrap(_random.rrelu_noise(input.array, lower, upper))
+    # the product in noise's dtype, float32 for float16, rounded back, as PyTorch's
+    return _maybe_inplace(input, inplace, lambda x: (x * noise).to(x.dtype))
+
+
+# the in-place forms PyTorch's functional has
+def relu_(input: Tensor) -> Tensor:
+    return relu(input, inplace=True)
+
+
+def elu_(input: Tensor, alpha: float = 1.0) -> Tensor:
+    return elu(input, alpha, inplace=True)
+
+
+def leaky_relu_(input: Tensor, negative_slope: float = 0.01) -> Tensor:
+    return leaky_relu(input, negative_slope, inplace=True)
+
+
+def hardtanh_(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
+    return hardtanh(input, min_val, max_val, inplace=True)
+
+
+_threshold = threshold  # hidden inside threshold_ by its parameter of that name
+
+
+def threshold_(input: Tensor, threshold: float, value: float) -> Tensor:
+    return _threshold(input, threshold, value, inplace=True)
+
+
+def celu_(input: Tensor, alpha: float = 1.0) -> Tensor:
+    return celu(input, alpha, inplace=True)
+
+
+def selu_(input: Tensor) -> Tensor:
+    return selu(input, inplace=True)
+
+
+def rrelu_(
+    input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool = False
+) -> Tensor:
+    return rrelu(input, lower, upper, training, inplace=True)
 
 
 # ---------------------------------------------------------------------------- layers
@@ -248,6 +362,11 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
     if not training or p == 0.0 or input.numel() == 0:
         return input
+    if p < 1.0 and input.array.dtype.kind != "f":  # the scale 1 / (1 - p) is a float
+        raise RuntimeError(
+            f"result type Float can't be cast to the desired output type "
+            f"{dtypes.type_name(input.array.dtype)}"
+        )
     mask = _random.dropout_mask(np.empty_like(input.array), p)
     return _maybe_inplace(input, inplace, lambda x: x * Tensor.wrap(mask))
 
@@ -269,6 +388,7 @@ def layer_norm(
             f"[*, {', '.join(map(str, shape))}], but got input of size"
             f"{list(input.shape)}"
         )
+    dtypes.float_only(input.array, "LayerNormKernelImpl")
     out = Standardize.apply(input, axes=tuple(range(input.ndim - k, input.ndim)), eps=eps)
     if weight is not None:
         out = out * weight
@@ -544,6 +664,11 @@ def normalize(
         raise NotImplementedError("normalize: out= is not supported")
     if not p > 0:
         raise NotImplementedError(f"normalize: p={p} is not supported (p must be positive)")
+    if input.array.dtype.kind != "f":
+        raise RuntimeError(
+            "linalg.vector_norm: Expected a floating point or complex tensor as input. "
+            f"Got {dtypes.type_name(input.array.dtype)}"
+        )
     dim = check_dim(dim, input.ndim)
     norm = VectorNorm.apply(input, p=float(p), dim=dim, keepdim=True)
     return input / ClampMin.apply(norm, min_val=eps)
