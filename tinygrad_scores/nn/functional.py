@@ -21,7 +21,6 @@ from ..functions._common import check_dim
 from ..functions.activations import (
     ELU,
     GELU,
-    Hardshrink,
     Hardtanh,
     LeakyReLU,
     PReLU,
