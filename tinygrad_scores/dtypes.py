@@ -99,10 +99,11 @@ def type_name(np_dtype):
     return _TYPE_NAMES.get(np.dtype(np_dtype).name, str(np_dtype))
 
 
-def float_only(array, kernel):
+def float_only(array, kernel, half=True):
     """PyTorch's error for a float-only kernel (``kernel``, its name in PyTorch's message)
-    called on a bool or integer array: raised before anything is computed."""
-    if array.dtype.kind != "f":
+    called on a bool or integer array (or float16, for a kernel without ``half``): raised
+    before anything is computed."""
+    if array.dtype.kind != "f" or not half and array.dtype == np.float16:
         raise NotImplementedError(f'"{kernel}" not implemented for {type_name(array.dtype)!r}')
 
 

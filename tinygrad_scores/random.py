@@ -402,19 +402,19 @@ def dropout_mask(like, p, generator=None):
 
 
 def rrelu_noise(like, lower, upper, generator=None):
-    """F.rrelu's slopes in training, shaped as ``like``: 1 where like > 0 (or NaN), else
-    one uniform_real_distribution<double> draw per element, in C order, as PyTorch's
-    _rrelu_with_noise_train: its bounds first rounded to the opmath type (float32 for a
-    float32 or float16 ``like``, float64 for float64), the value u * (upper - lower) +
-    lower rounded twice (no fma there, unlike uniform_), then to the opmath type."""
-    opmath = np.float64 if like.dtype == np.float64 else np.float32
-    low, high = float(opmath(lower)), float(opmath(upper))
+    """F.rrelu's slopes in training, shaped as ``like`` (float32 or float64): 1 where
+    like > 0 (or NaN), else one uniform_real_distribution<double> draw per element, in C
+    order, as PyTorch's _rrelu_with_noise_train: its bounds first rounded to like's dtype,
+    the value u * (upper - lower) + lower rounded twice (no fma there, unlike uniform_),
+    then to like's dtype."""
+    dtype = like.dtype.type
+    low, high = float(dtype(lower)), float(dtype(upper))
     negative = like <= 0
     gen = generator_or_default(generator)
     with gen._lock:
         words = gen._random64(np.count_nonzero(negative))
     u = (words & np.uint64(2**53 - 1)).astype(np.float64) * 2.0**-53
-    noise = np.ones(like.shape, opmath)
+    noise = np.ones(like.shape, dtype)
     noise[negative] = u * (high - low) + low
     return noise
 

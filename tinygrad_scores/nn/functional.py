@@ -299,10 +299,9 @@ def rrelu(
         raise RuntimeError("Lower bound should be less than or equal to the upper bound")
     if not training:
         return leaky_relu(input, (lower + upper) / 2, inplace)
-    dtypes.float_only(input.array, "rrelu_with_noise_out_cpu")
+    dtypes.float_only(input.array, "rrelu_with_noise_out_cpu", half=False)
     noise = Tensor.wrap(_random.rrelu_noise(input.array, lower, upper))
-    # the product in noise's dtype, float32 for float16, rounded back, as PyTorch's
-    return _maybe_inplace(input, inplace, lambda x: (x * noise).to(x.dtype))
+    return _maybe_inplace(input, inplace, lambda x: x * noise)
 
 
 # the in-place forms PyTorch's functional has
