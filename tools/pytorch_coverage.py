@@ -72,6 +72,7 @@ NAMES = {
         is_floating_point is_complex is_sparse clone __format__ __len__ __iter__ __float__
         __int__ __bool__ __index__ __floordiv__ __mod__ __and__ __or__ __xor__ __invert__
         __matmul__ __setitem__ __getitem__
+        hardshrink
     """,
     "torch.nn": """
         Module Parameter Linear Bilinear Identity Flatten Unflatten Sequential ModuleList
@@ -88,6 +89,7 @@ NAMES = {
         MaxUnpool2d Unfold Fold PixelShuffle PixelUnshuffle InstanceNorm2d
         ZeroPad2d ConstantPad2d ReflectionPad2d ReplicationPad2d UpsamplingNearest2d
         UpsamplingBilinear2d
+        Softshrink Hardshrink RReLU Softmax2d
         functional init utils modules parameter
     """,
     "torch.nn.modules": """
@@ -107,6 +109,8 @@ NAMES = {
         scaled_dot_product_attention multi_head_attention_forward
         conv_transpose1d avg_pool1d adaptive_avg_pool1d
         adaptive_max_pool1d adaptive_max_pool2d max_unpool2d pixel_shuffle pixel_unshuffle
+        softshrink hardshrink rrelu relu_ elu_ leaky_relu_ hardtanh_ threshold_ celu_ selu_
+        rrelu_
     """,
     "torch.nn.init": """
         uniform_ normal_ constant_ ones_ zeros_ eye_ xavier_uniform_ xavier_normal_
@@ -164,6 +168,8 @@ NOTES = {
     "for bit on x86-64 with AVX2 (docs/random.md); `Generator(seed)` with an int is a "
     "shorthand for `Generator().manual_seed(seed)`",
     "torch.get_rng_state": "PyTorch's 5056-byte state: it loads in either library",
+    "torch.nn.functional.rrelu": "training: the slopes PyTorch draws for the same seed "
+    "(float32, float64)",
     "torch.empty": "the memory is zero-filled",
     "torch.empty_like": "the memory is zero-filled",
     "torch.device": "'cpu' only; any other device raises a RuntimeError saying so",
