@@ -42,6 +42,7 @@ FLOAT_ONLY = [
     ("layer_norm", lambda x: F.layer_norm(x, (3,)), "LayerNormKernelImpl"),
     ("hardshrink", F.hardshrink, "hardshrink_cpu"),
     ("Tensor.hardshrink", lambda x: x.hardshrink(), "hardshrink_cpu"),
+    ("torch.hardshrink", ts.hardshrink, "hardshrink_cpu"),
     ("softshrink", F.softshrink, "softshrink_check"),
     ("glu", lambda x: F.glu(ts.cat([x, x], 1)), "glu_cpu"),
     # the module forms and the in-place forms go through the same check
@@ -191,6 +192,7 @@ def test_hardshrink_values_as_pytorch():
     # a negative lambd shrinks nothing
     assert F.hardshrink(ts.tensor([-0.5, 0.2]), -0.5).tolist() == [-0.5, pytest.approx(0.2)]
     assert ts.tensor([-1.0, 0.2, 0.7]).hardshrink().tolist() == [-1.0, 0.0, pytest.approx(0.7)]
+    assert ts.hardshrink(ts.tensor([-1.0, 0.2]), 0.1).tolist() == [-1.0, pytest.approx(0.2)]
 
 
 def test_softshrink_values_as_pytorch():

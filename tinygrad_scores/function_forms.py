@@ -70,6 +70,7 @@ _METHOD_FORMS = (
     "sigmoid",
     "tanh",
     "erf",
+    "hardshrink",
     "clamp",
     "clip",
     "clamp_min",
