@@ -99,6 +99,12 @@ def type_name(np_dtype):
     return _TYPE_NAMES.get(np.dtype(np_dtype).name, str(np_dtype))
 
 
+def not_implemented(kernel, np_dtype):
+    """PyTorch's error for a kernel with no version for a dtype (raise what it returns):
+    NotImplementedError: "frac_cpu" not implemented for 'Long'."""
+    return NotImplementedError(f'"{kernel}" not implemented for {type_name(np_dtype)!r}')
+
+
 def as_dtype(spec):
     """Our dtype for a dtype, a NumPy dtype, a name or a Python type (float -> float64 as
     NumPy reads it; ``float`` is refused by PyTorch too, so callers pass our constants)."""
