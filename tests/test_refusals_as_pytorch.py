@@ -108,3 +108,24 @@ def test_edge_results_are_pytorchs():
     assert (I**-1.0).dtype == ts.float32  # a float exponent promotes
     assert (I % 3).tolist() == [[0, 2, 2], [0, 2, 2]]
     np.testing.assert_array_equal((F // 1).numpy(), np.floor(F.numpy()))
+
+
+@pytest.mark.parametrize(
+    "data, error, message",
+    [
+        (None, RuntimeError, "Could not infer dtype of NoneType"),
+        ([1.5, None], RuntimeError, "Could not infer dtype of NoneType"),
+        ({}, RuntimeError, "Could not infer dtype of dict"),
+        (object(), RuntimeError, "Could not infer dtype of object"),
+        ("abc", TypeError, "new\\(\\): invalid data type 'str'"),
+        ([1, "a"], TypeError, "new\\(\\): invalid data type 'str'"),
+        (["a"], ValueError, "too many dimensions 'str'"),
+        ([[1, 2], [3]], ValueError, "expected sequence of length 2 at dim 1 \\(got 1\\)"),
+        ([[1], []], ValueError, "expected sequence of length 1 at dim 1 \\(got 0\\)"),
+        ([[[1], [2]], [[3], [4, 5]]], ValueError, "expected sequence of length 1 at dim 2"),
+    ],
+)
+def test_tensor_refuses_data_as_pytorch(data, error, message):
+    with pytest.raises(error, match=message):
+        ts.tensor(data)
+    assert tuple(ts.tensor([[], []]).shape) == (2, 0)  # empty rows of one length: fine

@@ -1866,19 +1866,65 @@ def _to_array(data, dtype=None):
     else:
         if isinstance(data, (list, tuple)):
             data = _unwrap_nested(data)
-        arr = np.asarray(data)
+        try:
+            arr = np.asarray(data)
+        except ValueError:  # a ragged list
+            raise _ragged(data, 0) or ValueError(
+                "expected a rectangular nest of sequences"
+            ) from None
         if arr.dtype.kind == "f" and dtype is None:
             arr = arr.astype(dtypes.default_float())
         elif arr.dtype.kind in "iu" and dtype is None:
             arr = arr.astype(np.int64)
         elif arr.dtype.kind not in "fiub":
-            raise TypeError(
-                f"can't convert data of type {type(data).__name__} "
-                f"(numpy dtype {arr.dtype}) to a tensor"
-            )
+            raise _unconvertible(data)
     if dtype is not None and arr.dtype != dtype:
         arr = arr.astype(dtype)
     return arr
+
+
+def _ragged(data, depth):
+    """PyTorch's error for the first list whose length differs from its siblings'."""
+    if not isinstance(data, (list, tuple)) or not data:
+        return None
+    lengths = [len(x) if isinstance(x, (list, tuple)) else None for x in data]
+    for n in lengths[1:]:
+        if n != lengths[0] and None not in (n, lengths[0]):
+            return ValueError(
+                f"expected sequence of length {lengths[0]} at dim {depth + 1} (got {n})"
+            )
+    for x in data:
+        error = _ragged(x, depth + 1)
+        if error is not None:
+            return error
+    return None
+
+
+def _unconvertible(data):
+    """PyTorch's error for data that holds no numbers: None, a dict, a string, an object."""
+    first = data
+    while isinstance(first, (list, tuple)) and first:
+        first = first[0]
+    leaves = [first] if first is data else list(_leaves(data))
+    bad = next((x for x in leaves if not isinstance(x, (numbers.Number, np.generic))), first)
+    if isinstance(bad, str):
+        if first is not data and isinstance(first, str):
+            return ValueError("too many dimensions 'str'")
+        return TypeError("new(): invalid data type 'str'")
+    if isinstance(bad, (numbers.Number, np.generic)):  # complex
+        return TypeError(
+            f"can't convert data of type {type(data).__name__} (numpy dtype "
+            f"{np.asarray(data).dtype}) to a tensor: complex numbers are not supported"
+        )
+    return RuntimeError(f"Could not infer dtype of {type(bad).__name__}")
+
+
+def _leaves(data):
+    for x in data:
+        if isinstance(x, (list, tuple)):
+            yield from _leaves(x)
+        else:
+            yield x
 
 
 def _unwrap_nested(data):
