@@ -87,7 +87,7 @@ NAMES = {
         ConvTranspose1d AvgPool1d AdaptiveAvgPool1d AdaptiveMaxPool1d AdaptiveMaxPool2d
         MaxUnpool2d Unfold Fold PixelShuffle PixelUnshuffle InstanceNorm2d
         ZeroPad2d ConstantPad2d ReflectionPad2d ReplicationPad2d UpsamplingNearest2d
-        UpsamplingBilinear2d
+        UpsamplingBilinear2d LocalResponseNorm MultiMarginLoss
         functional init utils modules parameter
     """,
     "torch.nn.modules": """
@@ -107,6 +107,7 @@ NAMES = {
         scaled_dot_product_attention multi_head_attention_forward
         conv_transpose1d avg_pool1d adaptive_avg_pool1d
         adaptive_max_pool1d adaptive_max_pool2d max_unpool2d pixel_shuffle pixel_unshuffle
+        local_response_norm multi_margin_loss
     """,
     "torch.nn.init": """
         uniform_ normal_ constant_ ones_ zeros_ eye_ xavier_uniform_ xavier_normal_
