@@ -99,12 +99,18 @@ def type_name(np_dtype):
     return _TYPE_NAMES.get(np.dtype(np_dtype).name, str(np_dtype))
 
 
+def not_implemented(kernel, np_dtype):
+    """PyTorch's error for a kernel with no version for a dtype (raise what it returns):
+    NotImplementedError: "frac_cpu" not implemented for 'Long'."""
+    return NotImplementedError(f'"{kernel}" not implemented for {type_name(np_dtype)!r}')
+
+
 def float_only(array, kernel, half=True):
-    """PyTorch's error for a float-only kernel (``kernel``, its name in PyTorch's message)
-    called on a bool or integer array (or float16, for a kernel without ``half``): raised
-    before anything is computed."""
+    """Raise PyTorch's error for a float-only kernel (``kernel``, its name in PyTorch's
+    message) called on a bool or integer array (or float16, for a kernel without
+    ``half``), before anything is computed."""
     if array.dtype.kind != "f" or not half and array.dtype == np.float16:
-        raise NotImplementedError(f'"{kernel}" not implemented for {type_name(array.dtype)!r}')
+        raise not_implemented(kernel, array.dtype)
 
 
 def as_dtype(spec):

@@ -365,6 +365,27 @@ def tensordot(a, b, dims=2, out=None):
     return _into(out, einsum("".join(sub_a) + "," + "".join(sub_b) + "->" + "".join(keep), a, b))
 
 
+def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
+    """out[..., i, j] = ||x1[..., i, :] - x2[..., j, :]||_p, batched over leading dims.
+    Always from the differences, not PyTorch's matrix-product shortcut for p = 2 past 25
+    rows (no cancellation); a zero distance has gradient 0, as in PyTorch."""
+    for name, x in (("X1", x1), ("X2", x2)):
+        if x.ndim < 2:
+            raise RuntimeError(f"cdist only supports at least 2D tensors, {name} got: {x.ndim}D")
+        if x.array.dtype.kind != "f":
+            raise RuntimeError(
+                f"cdist only supports floating-point dtypes, {name} got: "
+                f"{dtypes.type_name(x.array.dtype)}"
+            )
+    if x1.shape[-1] != x2.shape[-1]:
+        raise RuntimeError(
+            f"X1 and X2 must have the same number of columns. X1: {x1.shape[-1]} X2: {x2.shape[-1]}"
+        )
+    if p < 0:
+        raise RuntimeError("cdist only supports non-negative p values")
+    return (x1.unsqueeze(-2) - x2.unsqueeze(-3)).norm(p, dim=-1)
+
+
 def kron(input, other, *, out=None):
     """Kronecker product: every element of input times the whole of other."""
     n = builtins.max(input.ndim, other.ndim)
@@ -563,6 +584,7 @@ __all__ = list(_METHOD_FORMS) + [
     "addmv",
     "baddbmm",
     "tensordot",
+    "cdist",
     "kron",
     "cross",
     "searchsorted",

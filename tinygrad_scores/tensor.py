@@ -43,7 +43,8 @@ class Size(tuple):
 
 def _float_only(tensor, kernel):
     """PyTorch's error for a float-only random kernel called on another dtype."""
-    dtypes.float_only(tensor.array, kernel)
+    if tensor.array.dtype.kind != "f":
+        raise dtypes.not_implemented(kernel, tensor.array.dtype)
 
 
 class Tensor(TensorMethods):
@@ -582,6 +583,12 @@ class Tensor(TensorMethods):
         return self._true_divide(other, reverse=True)
 
     def __pow__(self, other: Operand) -> Tensor:
+        if (
+            other.__class__ is int
+            and other < 0
+            and self.array.dtype.kind in "iub"  # (a tensor exponent gives 0, 1 or -1)
+        ):
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
         return self._binary(ops.Pow, other)
 
     def __rpow__(self, other: Operand) -> Tensor:
@@ -605,6 +612,8 @@ class Tensor(TensorMethods):
                 other = Tensor.wrap(_to_array(other))
             else:
                 return NotImplemented
+        if self.array.dtype == np.bool_ or other.array.dtype == np.bool_:
+            raise dtypes.not_implemented(_bool_product(self.ndim, other.ndim), np.bool_)
         return ops.MatMul.apply(self, other)
 
     def __rmatmul__(self, other):
@@ -700,6 +709,8 @@ class Tensor(TensorMethods):
         return ops.Sqrt.apply(self)
 
     def abs(self) -> Tensor:
+        if self.array.dtype == np.bool_:
+            raise dtypes.not_implemented("abs_cpu", np.bool_)
         return ops.Abs.apply(self)
 
     def relu(self) -> Tensor:
@@ -710,6 +721,13 @@ class Tensor(TensorMethods):
 
     def tanh(self) -> Tensor:
         return ops.Tanh.apply(self)
+
+
+def _bool_product(a_ndim, b_ndim):
+    """The kernel PyTorch names when it refuses a product of bool tensors."""
+    if a_ndim == 1 and b_ndim == 1:
+        return "dot"
+    return "bmm" if a_ndim > 2 or b_ndim > 2 else "addmm_impl_cpu_"
 
 
 def _cast(t, dtype):

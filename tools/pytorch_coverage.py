@@ -89,7 +89,7 @@ NAMES = {
         ConvTranspose1d AvgPool1d AdaptiveAvgPool1d AdaptiveMaxPool1d AdaptiveMaxPool2d
         MaxUnpool2d Unfold Fold PixelShuffle PixelUnshuffle InstanceNorm2d
         ZeroPad2d ConstantPad2d ReflectionPad2d ReplicationPad2d UpsamplingNearest2d
-        UpsamplingBilinear2d
+        UpsamplingBilinear2d LocalResponseNorm MultiMarginLoss
         Softshrink Hardshrink RReLU Softmax2d
         functional init utils modules parameter
     """,
@@ -110,6 +110,7 @@ NAMES = {
         scaled_dot_product_attention multi_head_attention_forward
         conv_transpose1d avg_pool1d adaptive_avg_pool1d
         adaptive_max_pool1d adaptive_max_pool2d max_unpool2d pixel_shuffle pixel_unshuffle
+        local_response_norm multi_margin_loss
         softshrink hardshrink rrelu relu_ elu_ leaky_relu_ hardtanh_ threshold_ celu_ selu_
         rrelu_
     """,

@@ -199,8 +199,6 @@ def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
 
 def softsign(input: Tensor) -> Tensor:
     """x / (1 + |x|) (bool refused by abs, as PyTorch)."""
-    if input.array.dtype == np.bool_:
-        dtypes.float_only(input.array, "abs_cpu")
     return input / (input.abs() + 1.0)
 
 
@@ -523,6 +521,69 @@ def pairwise_distance(
     return diff.norm(p, dim=-1, keepdim=keepdim)
 
 
+def local_response_norm(
+    input: Tensor, size: int, alpha: float = 1e-4, beta: float = 0.75, k: float = 1.0
+) -> Tensor:
+    """input / (k + alpha * mean of input**2 over ``size`` neighbouring channels) ** beta,
+    the window running from c - size // 2 to c + (size - 1) // 2, zeros past the edges."""
+    if input.ndim < 3:
+        raise ValueError(
+            f"Expected 3D or higher dimensionality input (got {input.ndim} dimensions)"
+        )
+    if input.numel() == 0:
+        return input
+    squares = input * input
+    channels = input.shape[1]
+    padded = pad(squares.transpose(1, -1), (size // 2, (size - 1) // 2)).transpose(1, -1)
+    window = padded.narrow(1, 0, channels)
+    for shift in range(1, size):
+        window = window + padded.narrow(1, shift, channels)
+    return input / (window * (alpha / size) + k) ** beta
+
+
+def multi_margin_loss(
+    input: Tensor,
+    target: Tensor,
+    p: int = 1,
+    margin: float = 1.0,
+    weight: Tensor | None = None,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+) -> Tensor:
+    """Per sample: sum over classes i != y of max(0, margin - x[y] + x[i]) ** p, times
+    weight[y], divided by the number of classes."""
+    reduction = _checked_reduction(size_average, reduce, reduction)
+    if p not in (1, 2):
+        raise ValueError("only p == 1 and p == 2 supported")
+    target = _tensor(target)
+    if target.array.dtype.kind not in "iu":
+        raise RuntimeError(
+            f"expected scalar type Long but found {dtypes.type_name(target.array.dtype)}"
+        )
+    x = input.reshape(1, -1) if input.ndim <= 1 else input
+    y = target.reshape(-1)
+    if y.shape[0] != x.shape[0]:
+        raise RuntimeError(
+            f"multi_margin_loss: target tensor should be 1-D with size equal to the number of "
+            f"input samples (batch size). Expected target size [{x.shape[0]}], but got "
+            f"{list(target.shape)}. Input has shape {list(input.shape)}."
+        )
+    classes = x.shape[1]
+    if y.numel() and (int(y.min()) < 0 or int(y.max()) >= classes):
+        raise RuntimeError("target out of range")
+    hinge = (x - x.gather(1, y.unsqueeze(1)) + margin).clamp(min=0)
+    if p == 2:
+        hinge = hinge * hinge
+    if weight is not None:
+        hinge = hinge * weight[y].unsqueeze(1)
+    others = _tensor(np.arange(classes) != y.array[:, None], dtype=hinge.dtype)
+    losses = (hinge * others).sum(1) / classes
+    if input.ndim <= 1 and reduction == "none":
+        losses = losses.reshape(())
+    return _reduce(losses, reduction)
+
+
 def embedding(
     input: Tensor,
     weight: Tensor,
@@ -662,13 +723,8 @@ def normalize(
         raise NotImplementedError("normalize: out= is not supported")
     if not p > 0:
         raise NotImplementedError(f"normalize: p={p} is not supported (p must be positive)")
-    if input.array.dtype.kind != "f":
-        raise RuntimeError(
-            "linalg.vector_norm: Expected a floating point or complex tensor as input. "
-            f"Got {dtypes.type_name(input.array.dtype)}"
-        )
     dim = check_dim(dim, input.ndim)
-    norm = VectorNorm.apply(input, p=float(p), dim=dim, keepdim=True)
+    norm = input.norm(float(p), dim, keepdim=True)  # refuses bool and integer inputs
     return input / ClampMin.apply(norm, min_val=eps)
 
 

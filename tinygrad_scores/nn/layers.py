@@ -600,6 +600,21 @@ class LayerNorm(Module):
         )
 
 
+class LocalResponseNorm(Module):
+    """Each channel divided by (k + alpha * mean square of ``size`` neighbouring
+    channels) ** beta (AlexNet's normalisation)."""
+
+    def __init__(self, size: int, alpha: float = 1e-4, beta: float = 0.75, k: float = 1.0):
+        super().__init__()
+        self.size, self.alpha, self.beta, self.k = size, alpha, beta, k
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.local_response_norm(input, self.size, self.alpha, self.beta, self.k)
+
+    def extra_repr(self) -> str:
+        return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"
+
+
 class GroupNorm(Module):
     """Normalises each sample over groups of channels (``num_groups`` of them), then
     scales and shifts each channel (``affine``)."""
