@@ -419,3 +419,18 @@ def test_modules_apply_their_options():
     np.testing.assert_allclose(nn.Softshrink(0.5)(x).numpy(), [-0.5, 0.0, 0.2], rtol=1e-6)
     np.testing.assert_allclose(nn.Hardshrink(0.1)(x).numpy(), [-1.0, 0.2, 0.7])
     assert nn.modules.activation.Softmax2d is nn.Softmax2d
+
+
+def test_threshold_casts_its_numbers_to_the_input_dtype_as_pytorch():
+    # PyTorch 2.13: int64 [0, 1, 2] with (-0.5, 9) -> [9, 1, 2]; (1.9, 9.7) -> [9, 9, 2];
+    # uint8 [0, 1, 200] with (1, -1) -> [255, 255, 200]; float32 (0.99999999999, 9) -> [9, 9, 2]
+    x = ts.tensor([0, 1, 2])
+    assert F.threshold(x, -0.5, 9).tolist() == [9, 1, 2]
+    assert F.threshold(x, 1.9, 9.7).tolist() == [9, 9, 2]
+    u = F.threshold(ts.tensor([0, 1, 200], dtype=ts.uint8), 1, -1)
+    assert u.dtype == ts.uint8 and u.tolist() == [255, 255, 200]
+    assert F.threshold(ts.tensor([0.0, 1, 2]), 0.99999999999, 9).tolist() == [9.0, 9.0, 2.0]
+    d = F.threshold(ts.tensor([0.0, 1], dtype=ts.float64), 0.5, 1e-300)
+    assert d.tolist() == [1e-300, 1.0]
+    y = ts.tensor([[-2, 0, 3]])
+    assert F.threshold_(y, 0.5, 1.5) is y and y.tolist() == [[1, 1, 3]]

@@ -208,10 +208,13 @@ def tanhshrink(input: Tensor) -> Tensor:
 
 
 def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
-    """x where x > threshold, else ``value`` (no gradient there)."""
-    if input.array.dtype == np.bool_:
+    """x where x > threshold, else ``value`` (no gradient there); both numbers first cast
+    to the input's dtype, as PyTorch (int64: 1.9 -> 1, uint8: -1 -> 255)."""
+    dtype = input.array.dtype
+    if dtype == np.bool_:
         dtypes.float_only(input.array, "threshold_cpu")
-    return _maybe_inplace(input, inplace, lambda x: x.where(x > threshold, value))
+    limit, fill = (np.asarray(number).astype(dtype)[()] for number in (threshold, value))
+    return _maybe_inplace(input, inplace, lambda x: x.where(x > limit, fill))
 
 
 def logsigmoid(input: Tensor) -> Tensor:
