@@ -434,3 +434,27 @@ def test_threshold_casts_its_numbers_to_the_input_dtype_as_pytorch():
     assert d.tolist() == [1e-300, 1.0]
     y = ts.tensor([[-2, 0, 3]])
     assert F.threshold_(y, 0.5, 1.5) is y and y.tolist() == [[1, 1, 3]]
+
+
+def test_torch_function_forms_of_the_activations():
+    # PyTorch 2.13 (float32): torch.selu_(-1) -1.1113307476043701, torch.celu_(-1, 2.0)
+    # -0.7869386672973633, torch.rrelu(-1) -0.2291666716337204, torch.threshold_(-1, 0, 5) 5
+    for fn, args, expected in [
+        (ts.selu_, (), -1.1113307476043701),
+        (ts.celu_, (2.0,), -0.7869386672973633),
+        (ts.rrelu_, (), -0.2291666716337204),
+        (ts.threshold_, (0.0, 5.0), 5.0),
+        (ts.relu_, (), 0.0),
+    ]:
+        x = ts.tensor([-1.0])
+        assert fn(x, *args) is x
+        assert x.item() == pytest.approx(expected, rel=1e-7)
+    x = ts.tensor([-1.0])
+    assert ts.selu(x).item() == pytest.approx(-1.1113307476043701, rel=1e-7)
+    assert ts.celu(x, 2.0).item() == pytest.approx(-0.7869386672973633, rel=1e-7)
+    assert ts.rrelu(x).item() == pytest.approx(-0.2291666716337204, rel=1e-7)
+    assert ts.threshold(x, 0.0, 5.0).item() == 5.0
+    assert ts.prelu(x, ts.tensor([0.5])).item() == -0.5
+    assert x.item() == -1.0
+    with pytest.raises(NotImplementedError, match="\"elu_cpu\" not implemented for 'Long'"):
+        ts.selu_(ts.tensor([1]))

@@ -138,6 +138,18 @@ def are_deterministic_algorithms_enabled():
 from . import autograd, backends, cuda, nn, optim, return_types, utils  # noqa: E402  # noqa: E402,F401
 from .nn import functional as _functional  # noqa: E402,F401
 from .nn import init as _init  # noqa: E402,F401
+from .nn.functional import (  # noqa: E402,F401  (torch.selu, torch.relu_, ...: F's functions)
+    celu,
+    celu_,
+    prelu,
+    relu_,
+    rrelu,
+    rrelu_,
+    selu,
+    selu_,
+    threshold,
+    threshold_,
+)
 from .optim import lr_scheduler as _lr_scheduler  # noqa: E402,F401
 from .utils import data as _data  # noqa: E402,F401
 

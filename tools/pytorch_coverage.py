@@ -51,7 +51,7 @@ NAMES = {
         compile jit fft linalg special distributions sparse autocast amp cuda backends nn optim
         utils autograd return_types searchsorted bucketize histogram accelerator onnx
         serialization set_default_device get_default_device func vmap
-        hardshrink
+        hardshrink selu selu_ celu celu_ rrelu rrelu_ threshold threshold_ relu_ prelu
     """,
     "torch.Tensor": """
         item tolist numpy backward grad requires_grad requires_grad_ detach detach_
