@@ -458,3 +458,15 @@ def test_torch_function_forms_of_the_activations():
     assert x.item() == -1.0
     with pytest.raises(NotImplementedError, match="\"elu_cpu\" not implemented for 'Long'"):
         ts.selu_(ts.tensor([1]))
+
+
+@pytest.mark.parametrize("approximate", ["none", "tanh"])
+def test_float16_gelu_is_computed_in_float32_as_pytorch(approximate):
+    # x**3 and x**2 overflow float16 at |x| = 1000: the tanh form's gradient was NaN there.
+    # PyTorch 2.13: values [-0.0, -0.0, 40.0, 1000.0], gradients [0.0, 0.0, 1.0, 1.0]
+    x = ts.tensor([-1000.0, -50.0, 40.0, 1000.0], dtype=ts.float16, requires_grad=True)
+    y = F.gelu(x, approximate=approximate)
+    y.sum().backward()
+    assert y.dtype == x.grad.dtype == ts.float16
+    assert y.tolist() == [-0.0, -0.0, 40.0, 1000.0]
+    assert x.grad.tolist() == [0.0, 0.0, 1.0, 1.0]
