@@ -155,3 +155,23 @@ def test_tensor_unfold_windows_gradient_and_errors():
     ]:
         with pytest.raises(RuntimeError, match=message):
             call()
+
+
+def test_softmax_without_dim_takes_pytorchs_implicit_dim_and_warns():
+    x2, x3 = ts.randn(2, 3), ts.randn(2, 3, 4)
+    for fn, name in (
+        (ts.nn.functional.softmax, "softmax"),
+        (ts.nn.functional.log_softmax, "log_softmax"),
+    ):
+        with pytest.warns(UserWarning, match=f"Implicit dimension choice for {name}"):
+            out = fn(x2)
+        np.testing.assert_allclose(out.numpy(), fn(x2, dim=1).numpy())  # 2-D: dim 1
+        with pytest.warns(UserWarning):
+            np.testing.assert_allclose(fn(x3).numpy(), fn(x3, dim=0).numpy())  # 3-D: dim 0
+    with pytest.warns(UserWarning, match="Implicit dimension choice for softmin"):
+        np.testing.assert_allclose(
+            ts.nn.functional.softmin(x2).numpy(), ts.nn.functional.softmin(x2, 1).numpy()
+        )
+    with pytest.warns(UserWarning, match="Implicit dimension choice for softmax"):
+        y = ts.nn.Softmax()(ts.tensor([1.0, 2.0]))  # 1-D: dim 0
+    np.testing.assert_allclose(y.numpy(), [0.26894142, 0.73105858], rtol=1e-6)
