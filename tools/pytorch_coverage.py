@@ -184,6 +184,7 @@ NOTES = {
     "torch.backends": "`mps.is_available()` is False; `cudnn` flags are settable and unused",
     "torch.float16": "storage and NumPy arithmetic only; the Numba kernels refuse float16",
     "torch.Tensor.half": "float16 storage (see torch.float16)",
+    "torch.Tensor.unfold": "a copy of the windows, not a view: writing into it leaves self",
     "torch.sort": "always stable (PyTorch's `stable=True`), whatever `stable` says",
     "torch.topk": "results always sorted, whatever `sorted` says",
     "torch.unique": "always sorted",

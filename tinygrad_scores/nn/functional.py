@@ -139,17 +139,33 @@ def tanh(input: Tensor) -> Tensor:
     return ops.Tanh.apply(input)
 
 
-def softmax(input: Tensor, dim: int | None = None, dtype: Any = None) -> Tensor:
+def _implicit_softmax_dim(name: str, ndim: int, stacklevel: int) -> int:
+    """PyTorch's deprecated choice when no dim is given: 0 for 0-, 1- and 3-D input, else 1,
+    with its warning."""
+    warnings.warn(
+        f"Implicit dimension choice for {name} has been deprecated. Change the call to "
+        f"include dim=X as an argument.",
+        UserWarning,
+        stacklevel=stacklevel,
+    )
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def softmax(
+    input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None
+) -> Tensor:
     if dim is None:
-        raise TypeError("softmax() needs dim= (implicit dim choice is deprecated in PyTorch)")
+        dim = _implicit_softmax_dim("softmax", input.ndim, _stacklevel)
     if dtype is not None:
         input = input.to(dtype)
     return ops.Softmax.apply(input, dim=dim)
 
 
-def log_softmax(input: Tensor, dim: int | None = None, dtype: Any = None) -> Tensor:
+def log_softmax(
+    input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None
+) -> Tensor:
     if dim is None:
-        raise TypeError("log_softmax() needs dim= (implicit dim choice is deprecated in PyTorch)")
+        dim = _implicit_softmax_dim("log_softmax", input.ndim, _stacklevel)
     if dtype is not None:
         input = input.to(dtype)
     return ops.LogSoftmax.apply(input, dim=dim)
@@ -241,8 +257,8 @@ def softmin(
 ) -> Tensor:
     """softmax(-input) along ``dim``."""
     if dim is None:
-        raise TypeError("softmin() needs dim= (implicit dim choice is deprecated in PyTorch)")
-    return softmax(-input, dim, dtype)
+        dim = _implicit_softmax_dim("softmin", input.ndim, _stacklevel)
+    return softmax(-input, dim, dtype=dtype)
 
 
 def prelu(input: Tensor, weight: Tensor) -> Tensor:
