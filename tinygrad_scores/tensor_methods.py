@@ -274,7 +274,7 @@ class TensorMethods:
     def hardshrink(self, lambd=0.5):
         """self where |self| > lambd, else 0 (floating dtypes only, as PyTorch)."""
         dtypes.float_only(self.array, "hardshrink_cpu")
-        return ops.Hardshrink.apply(self, lambd=lambd)
+        return ops.Hardshrink.apply(self, lambd=dtypes.scalar_to(lambd, self.array.dtype))
 
     def sign(self):
         if self.array.dtype == np.bool_:

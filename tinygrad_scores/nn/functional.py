@@ -224,13 +224,20 @@ def tanhshrink(input: Tensor) -> Tensor:
 
 
 def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
-    """x where x > threshold, else ``value`` (no gradient there); both numbers first cast
-    to the input's dtype, as PyTorch (int64: 1.9 -> 1, uint8: -1 -> 255)."""
+    """``value`` where x <= threshold, else x (NaN passes; no gradient where replaced);
+    both numbers first converted as PyTorch converts them (int64: 1.9 -> 1, uint8: -1 ->
+    255, overflow refused), the threshold to the type it compares in (float32 for float16)."""
     dtype = input.array.dtype
     if dtype == np.bool_:
         dtypes.float_only(input.array, "threshold_cpu")
-    limit, fill = (np.asarray(number).astype(dtype)[()] for number in (threshold, value))
-    return _maybe_inplace(input, inplace, lambda x: x.where(x > limit, fill))
+    half = dtype == np.float16
+    limit = dtypes.scalar_to(threshold, np.float32 if half else dtype)
+    fill = dtypes.scalar_to(value, dtype)
+
+    def compute(x: Tensor) -> Tensor:
+        return x.where(~((x.float() if half else x) <= limit), fill)
+
+    return _maybe_inplace(input, inplace, compute)
 
 
 def logsigmoid(input: Tensor) -> Tensor:
