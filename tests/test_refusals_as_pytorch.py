@@ -175,3 +175,43 @@ def test_softmax_without_dim_takes_pytorchs_implicit_dim_and_warns():
     with pytest.warns(UserWarning, match="Implicit dimension choice for softmax"):
         y = ts.nn.Softmax()(ts.tensor([1.0, 2.0]))  # 1-D: dim 0
     np.testing.assert_allclose(y.numpy(), [0.26894142, 0.73105858], rtol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "call, error, message",
+    [
+        (
+            lambda F: F.cross_entropy(ts.ones(2, 3, dtype=ts.int64), ts.tensor([0, 1])),
+            NotImplementedError,
+            "\"log_softmax_lastdim_kernel_impl\" not implemented for 'Long'",
+        ),
+        (
+            lambda F: F.cross_entropy(ts.randn(2, 3), ts.tensor([0.5, 1.0])),
+            RuntimeError,
+            "expected target dtype to be Long or Byte, but got Float",
+        ),
+        (
+            lambda F: F.cross_entropy(ts.randn(2, 3), ts.tensor([True, False])),
+            RuntimeError,
+            "expected target dtype to be Long or Byte, but got Bool",
+        ),
+        (
+            lambda F: F.cross_entropy(ts.tensor(1.0), ts.tensor(0)),
+            RuntimeError,
+            "at least one dimension",
+        ),
+        (
+            lambda F: F.nll_loss(ts.ones(2, 3, dtype=ts.int64), ts.tensor([0, 1])),
+            NotImplementedError,
+            "\"nll_loss_out_frame\" not implemented for 'Long'",
+        ),
+        (
+            lambda F: F.nll_loss(ts.ones(2, 3, 4, dtype=ts.int64), ts.zeros(2, 4, dtype=ts.int64)),
+            NotImplementedError,
+            '"nll_loss2d_forward_out_frame"',
+        ),
+    ],
+)
+def test_classification_losses_refuse_as_pytorch(call, error, message):
+    with pytest.raises(error, match=message):
+        call(ts.nn.functional)

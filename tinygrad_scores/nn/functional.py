@@ -925,6 +925,9 @@ def nll_loss(
     reduction = _checked_reduction(size_average, reduce, reduction)
     if input.ndim == 0:
         raise ValueError("nll_loss: input must have at least one dimension (C,)")
+    if input.array.dtype.kind != "f":
+        kernel = "nll_loss_out_frame" if input.ndim <= 2 else "nll_loss2d_forward_out_frame"
+        raise dtypes.not_implemented(kernel, input.array.dtype)
     n_classes = input.shape[0] if input.ndim == 1 else input.shape[1]
     labels = _class_labels(target, n_classes, ignore_index, "nll_loss")
     _check_label_shape(input, labels)
@@ -962,22 +965,22 @@ def cross_entropy(
         raise ValueError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
     ndim = input.array.ndim
     if ndim == 0:
-        raise ValueError("cross_entropy: input must have at least one dimension (C,)")
-    if input.array.dtype.kind != "f":
-        raise TypeError(
-            f"cross_entropy: input must be floating point logits, got {input.array.dtype}"
-        )
+        raise RuntimeError("cross_entropy: input must have at least one dimension (C,)")
+    if input.array.dtype.kind != "f":  # PyTorch's log_softmax refuses it
+        raise dtypes.not_implemented("log_softmax_lastdim_kernel_impl", input.array.dtype)
     class_dim = 0 if ndim == 1 else 1
     n_classes = input.array.shape[class_dim]
     target_array = _array(target)
+    if target_array.dtype.kind in "fb" and (
+        target_array.dtype.kind == "b" or target_array.shape != tuple(input.shape)
+    ):
+        raise RuntimeError(
+            f"expected target dtype to be Long or Byte, but got "
+            f"{dtypes.type_name(target_array.dtype)} (a target of class indices holds "
+            f"integers; a floating point target of class probabilities has the input's "
+            f"shape {list(input.shape)})"
+        )
     if target_array.dtype.kind == "f":
-        if target_array.shape != tuple(input.shape):
-            raise TypeError(
-                f"cross_entropy: a target of shape {target_array.shape} must hold "
-                f"integer class indices (int64), got dtype {target_array.dtype}; "
-                f"a floating point target holds class probabilities and has the "
-                f"input's shape {tuple(input.shape)}"
-            )
         return _cross_entropy_probabilities(
             input, _tensor(target), weight, reduction, label_smoothing
         )
