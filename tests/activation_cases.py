@@ -50,6 +50,13 @@ ACTIVATIONS = {
     "dropout_all": lambda F, x: F.dropout(x, 1.0),
     "dropout_eval": lambda F, x: F.dropout(x, training=False),
     "layer_norm": lambda F, x: F.layer_norm(x, (3,)),
+    "softmax": lambda F, x: F.softmax(x, 1),
+    "softmax_dim0": lambda F, x: F.softmax(x, 0),
+    "softmax_dtype": lambda F, x: F.softmax(x, 1, dtype=x.new_zeros(()).double().dtype),
+    "log_softmax": lambda F, x: F.log_softmax(x, -1),
+    "log_softmax_dim0": lambda F, x: F.log_softmax(x, 0),
+    "softmin": lambda F, x: F.softmin(x, 1),
+    "softmax2d": lambda F, x: F.softmax(x.reshape(1, 3, 1, 1), -3),
 }  # fmt: skip
 
 # the in-place forms, the module forms and the torch.* forms
@@ -147,6 +154,7 @@ def _special_cases():
     cases["softmax2d/4d"] = lambda t: [t.nn.Softmax2d()(t.tensor([[[[0.0, 1]], [[1, 3]]]]))]
     cases["softmax2d/3d"] = lambda t: [t.nn.Softmax2d()(t.tensor([[[0.0, 1]], [[1, 3]]]))]
     cases["softmax2d/2d"] = lambda t: [t.nn.Softmax2d()(t.zeros(2, 2))]
+    cases["softmax2d/int64"] = lambda t: [t.nn.Softmax2d()(t.zeros(1, 2, 2, 2, dtype=t.int64))]
     cases["softmax2d/5d"] = lambda t: [t.nn.Softmax2d()(t.zeros(1, 2, 1, 1, 1))]
     for approximate in ("none", "tanh"):
         cases[f"gelu/float16_far/{approximate}"] = lambda t, a=approximate: _gelu_far(t, a)

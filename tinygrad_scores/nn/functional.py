@@ -158,6 +158,8 @@ def softmax(
         dim = _implicit_softmax_dim("softmax", input.ndim, _stacklevel)
     if dtype is not None:
         input = input.to(dtype)
+    if input.array.dtype.type not in _KERNEL_FLOATS:
+        return _softmax_other_dtypes(ops.Softmax, input, dim, "softmax")
     return ops.Softmax.apply(input, dim=dim)
 
 
@@ -168,7 +170,23 @@ def log_softmax(
         dim = _implicit_softmax_dim("log_softmax", input.ndim, _stacklevel)
     if dtype is not None:
         input = input.to(dtype)
+    if input.array.dtype.type not in _KERNEL_FLOATS:
+        return _softmax_other_dtypes(ops.LogSoftmax, input, dim, "log_softmax")
     return ops.LogSoftmax.apply(input, dim=dim)
+
+
+_KERNEL_FLOATS = (np.float32, np.float64)
+
+
+def _softmax_other_dtypes(op: Any, input: Tensor, dim: int, name: str) -> Tensor:
+    """Softmax / LogSoftmax of a float16 input, computed in float32 and rounded back (as
+    PyTorch's kernels compute it); for a bool or integer input, PyTorch's error (its kernel's
+    name says whether ``dim`` is the last one)."""
+    if input.array.dtype.kind != "f":
+        last = input.ndim == 0 or check_dim(dim, input.ndim) == input.ndim - 1
+        kernel = f"{name}_lastdim_kernel_impl" if last else f"{name}_kernel_impl"
+        dtypes.float_only(input.array, kernel)
+    return op.apply(input.float(), dim=dim).to(input.dtype)
 
 
 # SELU's constants (Klambauer et al., 2017), as PyTorch's.
