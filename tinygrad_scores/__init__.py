@@ -136,6 +136,7 @@ def are_deterministic_algorithms_enabled():
 
 # the sub-packages `import torch` brings along; last, since they import the names above
 from . import autograd, backends, cuda, nn, optim, return_types, utils  # noqa: E402  # noqa: E402,F401
+from . import distributions  # noqa: E402,F401
 from .nn import functional as _functional  # noqa: E402,F401
 from .nn import init as _init  # noqa: E402,F401
 from .optim import lr_scheduler as _lr_scheduler  # noqa: E402,F401
