@@ -136,7 +136,6 @@ def are_deterministic_algorithms_enabled():
 
 # the sub-packages `import torch` brings along; last, since they import the names above
 from . import autograd, backends, cuda, nn, optim, return_types, utils  # noqa: E402  # noqa: E402,F401
-from . import distributions  # noqa: E402,F401
 from .nn import functional as _functional  # noqa: E402,F401
 from .nn import init as _init  # noqa: E402,F401
 from .optim import lr_scheduler as _lr_scheduler  # noqa: E402,F401
@@ -170,3 +169,6 @@ from . import accelerator, onnx  # noqa: E402,F401  (torch.accelerator, torch.on
 from ._missing import module_getattr as _module_getattr  # noqa: E402
 
 __getattr__ = _module_getattr(__name__, "torch")
+
+
+from . import distributions  # noqa: E402,F401  (after nn, which it uses)

@@ -9,7 +9,7 @@ argument checks and, for the same seed, PyTorch's samples.
 ``log_prob``, ``entropy``, ``rsample`` and ``kl_divergence`` are compositions of the
 package's differentiable ops, so they have gradients (of any order)."""
 
-from . import constraints, kl
+from . import constraints, kl  # noqa: F401  (torch.distributions.kl, as PyTorch)
 from .bernoulli import Bernoulli
 from .categorical import Categorical, OneHotCategorical
 from .distribution import Distribution
