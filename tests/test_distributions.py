@@ -450,6 +450,104 @@ def test_kl_divergence_gradients_to_second_order():
     check_both_orders(lambda a, b: D.kl_divergence(D.Uniform(a, b), D.Uniform(-1.0, 2.0)), lo, hi)
 
 
+# ------------------------------------------------------------------ MultivariateNormal
+COV = np.array([[4.0, 1.0], [1.0, 1.25]])  # = L L^T with L = [[2, 0], [0.5, 1]]
+
+
+def test_multivariate_normal_values_match_the_formulas_for_each_parameterisation():
+    loc, x = f64(1.0, -1.0), f64(0.5, 0.2)
+    d = x.numpy() - loc.numpy()
+    log_prob = -0.5 * (2 * math.log(2 * math.pi) + d @ np.linalg.inv(COV) @ d)
+    log_prob -= 0.5 * math.log(np.linalg.det(COV))
+    entropy = 1 + math.log(2 * math.pi) + 0.5 * math.log(np.linalg.det(COV))
+    for parameter in (
+        {"covariance_matrix": torch.tensor(COV)},
+        {"scale_tril": torch.tensor([[2.0, 0.0], [0.5, 1.0]], dtype=torch.float64)},
+        {"precision_matrix": torch.tensor(np.linalg.inv(COV))},
+    ):
+        dist = D.MultivariateNormal(loc, **parameter)
+        np.testing.assert_allclose(dist.log_prob(x).item(), log_prob, rtol=1e-12)
+        np.testing.assert_allclose(dist.entropy().item(), entropy, rtol=1e-12)
+        np.testing.assert_allclose(dist.covariance_matrix.numpy(), COV, rtol=1e-12)
+        np.testing.assert_allclose(dist.precision_matrix.numpy(), np.linalg.inv(COV), rtol=1e-12)
+        np.testing.assert_allclose(dist.scale_tril.numpy(), np.linalg.cholesky(COV), rtol=1e-12)
+        np.testing.assert_allclose(dist.variance.numpy(), np.diag(COV), rtol=1e-12)
+
+
+def test_multivariate_normal_shapes_and_batched_factors():
+    dist = D.MultivariateNormal(torch.zeros(3, 2), scale_tril=torch.eye(2))
+    assert (dist.batch_shape, dist.event_shape) == (Size((3,)), Size((2,)))
+    assert dist.sample((4,)).shape == (4, 3, 2)
+    assert dist.log_prob(torch.zeros(3, 2)).shape == (3,) and dist.entropy().shape == (3,)
+    assert dist.expand((5, 3)).rsample().shape == (5, 3, 2)
+    covs = torch.tensor(np.stack([COV, 2 * COV]))
+    batched = D.MultivariateNormal(torch.zeros(2, dtype=torch.float64), covs)
+    np.testing.assert_allclose(batched.scale_tril.numpy()[1], np.linalg.cholesky(2 * COV))
+
+
+def test_multivariate_normal_rsample_is_pytorchs():
+    torch.manual_seed(0)
+    tril = torch.tensor([[2.0, 0.0], [0.5, 1.0]])
+    got = D.MultivariateNormal(torch.tensor([1.0, -1.0]), scale_tril=tril).rsample((3,))
+    want = f32(4.081992149353027, -0.5229308605194092, -3.357578754425049)
+    want = np.append(want, f32(-1.520963430404663, -1.1690447330474854, -2.940856695175171))
+    np.testing.assert_array_equal(got.numpy().ravel(), want)
+
+
+def test_kl_multivariate_normal_is_the_closed_form():
+    p = D.MultivariateNormal(f64(1.0, -1.0), torch.tensor(COV))
+    q = D.MultivariateNormal(f64(0.0, 0.0), torch.tensor(2 * COV))
+    d = np.array([-1.0, 1.0])
+    inv_q = np.linalg.inv(2 * COV)
+    want = 0.5 * (np.trace(inv_q @ COV) + d @ inv_q @ d - 2 + math.log(4.0))
+    np.testing.assert_allclose(D.kl_divergence(p, q).item(), want, rtol=1e-12)
+
+
+def test_multivariate_normal_refuses_bad_arguments_as_pytorch():
+    with pytest.raises(ValueError, match=r"covariance_matrix .* constraint PositiveDefinite\(\)"):
+        D.MultivariateNormal(torch.zeros(2), torch.tensor([[1.0, 2.0], [2.0, 1.0]]))
+    with pytest.raises(ValueError, match=r"PositiveDefinite"):  # not symmetric
+        D.MultivariateNormal(torch.zeros(2), torch.tensor([[1.0, 2.0], [0.0, 1.0]]))
+    with pytest.raises(ValueError, match=r"scale_tril .* constraint LowerCholesky\(\)"):
+        D.MultivariateNormal(torch.zeros(2), scale_tril=torch.tensor([[1.0, 1.0], [0.0, 1.0]]))
+    with pytest.raises(ValueError, match="Exactly one of covariance_matrix or precision_matrix"):
+        D.MultivariateNormal(torch.zeros(2))
+    with pytest.raises(ValueError, match="loc must be at least one-dimensional."):
+        D.MultivariateNormal(torch.tensor(0.0), torch.eye(2))
+    with pytest.raises(ValueError, match="scale_tril matrix must be at least two-dimensional"):
+        D.MultivariateNormal(torch.zeros(2), scale_tril=torch.ones(2))
+    with pytest.raises(RuntimeError, match="the leading minor of order 2 is not positive-definite"):
+        bad = torch.tensor([[1.0, 2.0], [2.0, 1.0]])
+        D.MultivariateNormal(torch.zeros(2), bad, validate_args=False)
+
+
+def test_multivariate_normal_gradients_to_second_order():
+    loc, x = leaf(np.array([0.3, -0.2])), leaf(np.array([0.5, 0.1]))
+    tril = leaf(np.array([[1.5, 0.0], [0.4, 0.8]]))
+    cov = leaf(COV)
+
+    def by_tril(m, lower, v):
+        return D.MultivariateNormal(m, scale_tril=lower, validate_args=False).log_prob(v)
+
+    def by_cov(c, v):  # Cholesky reads the lower triangle only: the upper one gets 0
+        return D.MultivariateNormal(
+            torch.zeros(2, dtype=torch.float64), c, validate_args=False
+        ).log_prob(v)
+
+    def draw(m, lower):
+        torch.manual_seed(2)
+        return D.MultivariateNormal(m, scale_tril=lower, validate_args=False).rsample((3,))
+
+    def kl(m, lower, c):
+        p = D.MultivariateNormal(m, scale_tril=lower, validate_args=False)
+        return D.kl_divergence(p, D.MultivariateNormal(-m, c, validate_args=False))
+
+    check_both_orders(by_tril, loc, tril, x)
+    check_both_orders(by_cov, cov, x)
+    check_both_orders(draw, loc, tril)
+    check_both_orders(kl, loc, tril, cov)
+
+
 # ----------------------------------------------------------------- programs using them
 def test_reinforce_gradient_is_onehot_minus_softmax_times_reward():
     torch.manual_seed(0)

@@ -3,6 +3,10 @@
 ``check(value)`` answers elementwise with a bool tensor (over the event's dimensions for an
 event constraint); ``Distribution`` raises ValueError when any element is outside."""
 
+import numpy as np
+
+from .. import creation
+
 
 class Constraint:
     """A region of valid values; ``is_discrete`` and ``event_dim`` as PyTorch's."""
@@ -155,6 +159,19 @@ class _LowerCholesky(Constraint):
         return triangular & positive
 
 
+class _PositiveDefinite(Constraint):
+    """Symmetric matrices (within 1e-6) whose eigenvalues are all positive."""
+
+    event_dim = 2
+
+    def check(self, value):
+        array = value.detach().numpy()
+        symmetric = np.isclose(array, np.swapaxes(array, -1, -2), atol=1e-6).all((-2, -1))
+        if not symmetric.all():
+            return creation.tensor(symmetric)
+        return creation.tensor(np.linalg.eigvalsh(array).min(-1) > 0)
+
+
 dependent = _Dependent()
 dependent_property = _DependentProperty
 independent = _IndependentConstraint
@@ -166,6 +183,7 @@ positive = _GreaterThan(0.0)
 unit_interval = _Interval(0.0, 1.0)
 simplex = _Simplex()
 lower_cholesky = _LowerCholesky()
+positive_definite = _PositiveDefinite()
 greater_than = _GreaterThan
 less_than = _LessThan
 interval = _Interval

@@ -11,6 +11,7 @@ from .bernoulli import Bernoulli
 from .categorical import Categorical, OneHotCategorical
 from .distribution import Distribution
 from .independent import Independent
+from .multivariate_normal import MultivariateNormal, _half_log_det, _solve_lower
 from .normal import Normal
 from .uniform import Uniform
 from .utils import _sum_rightmost
@@ -128,6 +129,23 @@ def _kl_uniform_uniform(p, q):
     """log((high_q - low_q) / (high_p - low_p)), inf unless [low_p, high_p] lies in q's."""
     result = ((q.high - q.low) / (p.high - p.low)).log()
     return fn.where((q.low > p.low) | (q.high < p.high), math.inf, result)
+
+
+@register_kl(MultivariateNormal, MultivariateNormal)
+def _kl_multivariatenormal_multivariatenormal(p, q):
+    """1/2 (tr(S_q^-1 S_p) + |L_q^-1 (mu_q - mu_p)|**2 - n) + log|L_q| - log|L_p|, the
+    trace as the squared entries of L_q^-1 L_p."""
+    if p.event_shape != q.event_shape:
+        raise ValueError(
+            "KL-divergence between two Multivariate Normals with different event shapes "
+            "cannot be computed"
+        )
+    lp, lq = p._unbroadcasted_scale_tril, q._unbroadcasted_scale_tril
+    half_term1 = _half_log_det(lq) - _half_log_det(lp)
+    # the columns of L_p as a batch: rows of L_q^-1 L_p's transpose
+    term2 = _solve_lower(lq.unsqueeze(-3), lp.transpose(-1, -2)).pow(2).sum((-2, -1))
+    term3 = _solve_lower(lq, q.loc - p.loc).pow(2).sum(-1)
+    return half_term1 + 0.5 * (term2 + term3 - p.event_shape[0])
 
 
 @register_kl(Independent, Independent)
