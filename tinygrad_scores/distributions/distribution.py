@@ -9,6 +9,14 @@ from . import constraints
 from .utils import _extended, lazy_property
 
 
+def _invalid(subject, value, wanted):
+    """PyTorch's ValueError for a parameter or a value outside its constraint."""
+    return ValueError(
+        f"Expected {subject} ({type(value).__name__} of shape {tuple(value.shape)}) "
+        f"{wanted}, but found invalid values:\n{value}"
+    )
+
+
 class Distribution:
     """A batch of probability distributions of shape ``batch_shape``, each over values
     of shape ``event_shape``. With ``validate_args`` (on by default, as PyTorch, unless
@@ -50,11 +58,8 @@ class Distribution:
                 continue  # a lazily computed parameter: the given one was checked
             value = getattr(self, param)
             if not constraints._all_true(constraint.check(value)):
-                raise ValueError(
-                    f"Expected parameter {param} ({type(value).__name__} of shape "
-                    f"{tuple(value.shape)}) of distribution {self!r} to satisfy the "
-                    f"constraint {constraint!r}, but found invalid values:\n{value}"
-                )
+                wanted = f"of distribution {self!r} to satisfy the constraint {constraint!r}"
+                raise _invalid(f"parameter {param}", value, wanted)
 
     def expand(self, batch_shape, _instance=None):
         raise NotImplementedError
@@ -158,11 +163,8 @@ class Distribution:
             )
             return
         if not constraints._all_true(support.check(value)):
-            raise ValueError(
-                f"Expected value argument ({type(value).__name__} of shape "
-                f"{tuple(value.shape)}) to be within the support ({support!r}) of the "
-                f"distribution {self!r}, but found invalid values:\n{value}"
-            )
+            wanted = f"to be within the support ({support!r}) of the distribution {self!r}"
+            raise _invalid("value argument", value, wanted)
 
     def _get_checked_instance(self, cls, _instance=None):
         if _instance is None and type(self).__init__ != cls.__init__:
