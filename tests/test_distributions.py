@@ -122,6 +122,21 @@ def test_categorical_normalises_probs_and_logits_as_pytorch():
     )
 
 
+@given(st.lists(st.integers(1, 3), min_size=1, max_size=3), st.integers(0, 2**16))
+def test_categorical_log_prob_and_entropy_are_log_softmax_on_any_batch(shape, seed):
+    rng = np.random.default_rng(seed)
+    logits = rng.standard_normal(shape)
+    values = rng.integers(0, shape[-1], shape[:-1])
+    dist = D.Categorical(logits=torch.tensor(logits))
+    log_softmax = logits - np.log(np.exp(logits).sum(-1, keepdims=True))
+    want = np.take_along_axis(log_softmax, values[..., None], -1)[..., 0]
+    np.testing.assert_allclose(dist.log_prob(torch.tensor(values)).numpy(), want, rtol=1e-12)
+    entropy = -(np.exp(log_softmax) * log_softmax).sum(-1)
+    # one category: entropy 0, which numpy's sum rounds to about -1e-16
+    np.testing.assert_allclose(dist.entropy().numpy(), entropy, rtol=1e-12, atol=1e-15)
+    assert dist.batch_shape == tuple(shape[:-1])
+
+
 def test_categorical_entropy_counts_a_zero_probability_as_nothing():
     # logits -inf for the empty category: clamped, so 0 * log 0 gives 0, not nan
     dist = D.Categorical(probs=f64(0.5, 0.5, 0.0))
