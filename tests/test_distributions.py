@@ -75,6 +75,10 @@ def test_expand_broadcasts_the_parameters_to_the_new_batch_shape():
     assert vector.base_dist.batch_shape == (5, 3)
     assert D.Bernoulli(torch.tensor([0.5])).expand((2, 1)).sample().shape == (2, 1)
     assert D.Uniform(0.0, 1.0).expand((2,)).entropy().shape == (2,)
+    bernoulli = D.Bernoulli(logits=torch.zeros(2))
+    assert bernoulli.probs.shape == (2,)  # computed now: expand carries both
+    both = bernoulli.expand((3, 2))
+    assert both.__dict__["probs"].shape == both.__dict__["logits"].shape == (3, 2)
 
 
 # ------------------------------------------------------------------------------ values

@@ -8,7 +8,7 @@ from .. import function_forms as fn
 from ..autograd import no_grad
 from ..nn import functional as F
 from . import constraints
-from .categorical import _one_parameter
+from .categorical import _expand_probs_or_logits, _one_parameter
 from .distribution import Distribution
 from .utils import broadcast_all, lazy_property, logits_to_probs, probs_to_logits
 
@@ -35,14 +35,7 @@ class Bernoulli(Distribution):
         super().__init__(shape, validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
-        given = {
-            k: self.__dict__[k].expand(batch_shape)
-            for k in ("probs", "logits")
-            if k in self.__dict__
-        }
-        new = self._expanded(Bernoulli, batch_shape, _instance, **given)
-        new._param = given["probs" if "probs" in self.__dict__ else "logits"]
-        return new
+        return _expand_probs_or_logits(self, Bernoulli, batch_shape, batch_shape, _instance)
 
     @lazy_property
     def logits(self):

@@ -16,6 +16,15 @@ def _one_parameter(probs, logits):
         raise ValueError("Either `probs` or `logits` must be specified, but not both.")
 
 
+def _expand_probs_or_logits(dist, cls, batch_shape, param_shape, _instance):
+    """``expand`` for a distribution given by probs or logits: whichever of the two it
+    holds (both, once the other was computed) expanded to ``param_shape``."""
+    given = {k: v.expand(param_shape) for k, v in dist.__dict__.items() if k in ("probs", "logits")}
+    new = dist._expanded(cls, batch_shape, _instance, **given)
+    new._param = given["logits"] if "logits" in given else given["probs"]
+    return new
+
+
 class Categorical(Distribution):
     """K categories 0..K-1 along the last dimension of ``probs`` (normalised to sum 1)
     or ``logits`` (normalised as logits - logsumexp(logits)).
@@ -41,11 +50,7 @@ class Categorical(Distribution):
 
     def expand(self, batch_shape, _instance=None):
         shape = tuple(batch_shape) + (self._num_events,)
-        given = {
-            k: self.__dict__[k].expand(shape) for k in ("probs", "logits") if k in self.__dict__
-        }
-        new = self._expanded(Categorical, batch_shape, _instance, **given)
-        new._param = given["probs" if "probs" in self.__dict__ else "logits"]
+        new = _expand_probs_or_logits(self, Categorical, batch_shape, shape, _instance)
         new._num_events = self._num_events
         return new
 
