@@ -81,6 +81,19 @@ def test_expand_broadcasts_the_parameters_to_the_new_batch_shape():
     assert both.__dict__["probs"].shape == both.__dict__["logits"].shape == (3, 2)
 
 
+def test_empty_batches_and_edges_behave_as_pytorch():
+    empty = D.Normal(torch.zeros(0), 1.0)
+    assert empty.sample((2,)).shape == (2, 0) and empty.log_prob(torch.zeros(0)).shape == (0,)
+    with pytest.raises(RuntimeError, match="cannot sample n_sample <= 0 samples"):
+        D.Categorical(logits=torch.zeros(3)).sample((0,))
+    assert D.Categorical(logits=torch.zeros(4)).perplexity().item() == pytest.approx(4.0)
+    support = D.Bernoulli(torch.tensor([0.3, 0.6])).enumerate_support()
+    np.testing.assert_array_equal(support.numpy(), [[0.0, 0.0], [1.0, 1.0]])
+    # an integer value is scored as PyTorch does (promoted with the float parameters)
+    assert D.Normal(0.0, 1.0).log_prob(torch.tensor(1)).item() == pytest.approx(-0.5 - LOG_SQRT_2PI)
+    assert D.Uniform(0.0, 2.0).log_prob(torch.tensor(1)).item() == pytest.approx(-math.log(2.0))
+
+
 # ------------------------------------------------------------------------------ values
 def test_normal_values_match_the_formulas():
     normal = D.Normal(f64(1.0, -1.0), f64(2.0, 0.5))
