@@ -215,3 +215,12 @@ def test_softmax_without_dim_takes_pytorchs_implicit_dim_and_warns():
 def test_classification_losses_refuse_as_pytorch(call, error, message):
     with pytest.raises(error, match=message):
         call(ts.nn.functional)
+
+
+def test_size_joined_or_repeated_stays_a_size():
+    s = ts.Size([2, 3])
+    for joined in (s + ts.Size([4]), s + (4,)):
+        assert isinstance(joined, ts.Size) and joined == (2, 3, 4)
+    assert isinstance((4,) + s, ts.Size) and (4,) + s == (4, 2, 3)
+    assert isinstance(s * 2, ts.Size) and isinstance(2 * s, ts.Size)
+    assert repr(s + (4,)) == "tinygrad_scores.Size([2, 3, 4])"
