@@ -1,0 +1,32 @@
+"""Write PyTorch's learning-rate sequences for the cases of tests/scheduler_cases.py to
+tests/golden/schedulers.json (floats written with repr, so they read back exactly).
+
+Needs PyTorch (the scratch venv, never a dependency):
+    /work/torchvenv/bin/python tools/golden_optim.py
+tests/test_lr_schedulers.py reruns every case with tinygrad_scores and compares.
+"""
+
+import json
+import pathlib
+import sys
+import warnings
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+import scheduler_cases  # noqa: E402
+import torch  # noqa: E402
+
+
+def main():
+    warnings.simplefilter("ignore")  # PyTorch's notices about step(epoch)
+    found = {name: case(torch) for name, case in scheduler_cases.CASES.items()}
+    found["torch_version"] = torch.__version__
+    out = ROOT / "tests" / "golden" / "schedulers.json"
+    lines = [f"{json.dumps(k)}: {json.dumps(v)}" for k, v in found.items()]
+    out.write_text("{\n" + ",\n".join(lines) + "\n}\n")  # one case a line
+    print(f"wrote {out.relative_to(ROOT)} ({len(found) - 1} cases, torch {torch.__version__})")
+
+
+if __name__ == "__main__":
+    main()
