@@ -174,6 +174,7 @@ def test_len_comes_from_the_dataset():
     [
         (dict(shuffle=True), "expected unspecified shuffle option, but got shuffle=True"),
         (dict(sampler=[0, 1]), "expected unspecified sampler option, but got sampler="),
+        (dict(sampler=np.arange(2)), "expected unspecified sampler option"),
         (dict(batch_sampler=[[0]]), "expected unspecified batch_sampler option"),
         (dict(batch_size=None, drop_last=True), "mutually exclusive with drop_last"),
     ],

@@ -14,6 +14,7 @@ import itertools
 import math
 import numbers
 import os
+import threading
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
@@ -302,24 +303,23 @@ class WorkerInfo:
     dataset: Any
 
 
-_worker: WorkerInfo | None = None  # the worker whose samples are being read, if any
+_worker = threading.local()  # .info: the worker whose samples this thread is reading
 
 
 def get_worker_info() -> WorkerInfo | None:
     """The current DataLoader worker's WorkerInfo, or None in the main process (PyTorch's
     contract). The workers run in this process, one at a time, so this is the worker
     whose dataset iterator (or ``worker_init_fn``) is running."""
-    return _worker
+    return getattr(_worker, "info", None)
 
 
 @contextlib.contextmanager
 def _in_worker(info: WorkerInfo) -> Iterator[None]:
-    global _worker
-    outer, _worker = _worker, info
+    outer, _worker.info = get_worker_info(), info
     try:
         yield
     finally:
-        _worker = outer
+        _worker.info = outer
 
 
 _ENDED = object()
@@ -347,7 +347,9 @@ class DataLoader:
     in the main process either way); ``pin_memory`` and the worker options have no effect.
     For a TensorDataset with the default collation a batch is one fancy-indexing slice per
     tensor (no Python loop over samples); other datasets are indexed sample by sample and
-    collated.
+    collated. Over an IterableDataset a batch is the next ``batch_size`` samples its
+    iterator yields; with ``num_workers`` > 0 each worker's copy is iterated in turn, in
+    this process, as PyTorch's worker processes would (``get_worker_info``).
     """
 
     # Declared: __init__'s isinstance(..., numbers.Integral) checks defer its inference.
@@ -389,12 +391,12 @@ class DataLoader:
     ) -> None:
         iterable = isinstance(dataset, IterableDataset)
         if iterable:
-            for name, value in (
-                ("shuffle", shuffle),
-                ("sampler", sampler),
-                ("batch_sampler", batch_sampler),
+            for name, value, given in (
+                ("shuffle", shuffle, shuffle not in (None, False)),
+                ("sampler", sampler, sampler is not None),
+                ("batch_sampler", batch_sampler, batch_sampler is not None),
             ):
-                if value not in (None, False):
+                if given:
                     raise ValueError(
                         f"DataLoader with IterableDataset: expected unspecified {name} "
                         f"option, but got {name}={value}"
