@@ -148,6 +148,7 @@ def test_step_with_an_epoch_uses_the_closed_form_and_warns():
         (lambda o: S.CosineAnnealingWarmRestarts(o, 2, T_mult=0), ValueError, "T_mult >= 1"),
         (lambda o: S.CosineAnnealingWarmRestarts(o, 2, eta_min="0"), ValueError, "eta_min"),
         (lambda o: S.CyclicLR(o, 0.1, 1.0, mode="sine"), ValueError, "mode is invalid"),
+        (lambda o: S.CyclicLR(o, 0.1, 1.0, step_size_up=0), ValueError, "step_size_up must"),
         (lambda o: S.CyclicLR(o, [0.1, 0.2], 1.0), ValueError, "base_lr must have the same"),
         (lambda o: S.SequentialLR(o, [], []), ValueError, "at least one scheduler"),
         (

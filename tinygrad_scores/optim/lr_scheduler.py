@@ -605,6 +605,11 @@ class CyclicLR(LRScheduler):
         self.max_lrs = _per_group("max_lr", optimizer, max_lr)
         up = float(step_size_up)
         down = float(step_size_down) if step_size_down is not None else up
+        if not (up > 0 and down >= 0):  # (PyTorch divides by zero later)
+            raise ValueError(
+                f"step_size_up must be positive and step_size_down non-negative, got "
+                f"{step_size_up} and {step_size_down}"
+            )
         self.total_size = up + down
         self.step_ratio = up / self.total_size
         if mode not in ("triangular", "triangular2", "exp_range") and scale_fn is None:
@@ -619,7 +624,8 @@ class CyclicLR(LRScheduler):
                 optimizer, max_momentum, base_momentum, last_epoch
             )
         super().__init__(optimizer, last_epoch)
-        self.base_lrs = base_lrs  # after the first step, as PyTorch (which used initial_lr)
+        # set after construction's step, which (as PyTorch's) scaled from initial_lr
+        self.base_lrs = base_lrs
 
     def _init_scale_fn(self) -> None:
         if self._scale_fn_custom is None:
