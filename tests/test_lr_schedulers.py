@@ -130,6 +130,25 @@ def test_resuming_from_last_epoch_keeps_the_lr_there():
     assert _lrs(resumed, 1) == [[0.0]]  # (1 - 4/4) / (1 - 3/4)
 
 
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda o, e: S.ExponentialLR(o, 0.5, last_epoch=e),
+        lambda o, e: S.LinearLR(o, 0.5, total_iters=4, last_epoch=e),
+        lambda o, e: S.CosineAnnealingLR(o, 10, last_epoch=e),
+        lambda o, e: S.MultiplicativeLR(o, lambda k: 0.5, last_epoch=e),
+        lambda o, e: S.PolynomialLR(o, total_iters=8, last_epoch=e),
+    ],
+)
+def test_construction_with_last_epoch_keeps_the_optimizers_lr(make):
+    """PyTorch 2.13's _initial_mode: a resumed scheduler's first step moves no lr."""
+    opt = _sgd(lr=1.0)
+    make(opt, -1)
+    opt.param_groups[0]["lr"] = 0.3
+    resumed = make(opt, 3)
+    assert resumed.get_last_lr() == [0.3] and resumed.last_epoch == 4
+
+
 def test_step_with_an_epoch_uses_the_closed_form_and_warns():
     sched = S.ConstantLR(_sgd(lr=1.0), factor=0.5, total_iters=3)
     with pytest.warns(UserWarning, match="epoch parameter"):

@@ -38,7 +38,8 @@ from .optimizer import Optimizer, ParamsT, _check_nonnegative, _fresh_state, _st
 
 def _fma(a, b, c):
     """a * b + c rounded once, as PyTorch's vectorised multiply-add: for float32 in
-    float64 (the product is exact there); for float64 with the product's and the sum's
+    float64 (the product is exact there; the sum rounds twice, which differs from one
+    rounding only in rare near-ties); for float64 with the product's and the sum's
     rounding errors carried (Dekker's split, Knuth's two-sum) and added back at the end."""
     if c.dtype == np.float32:
         return (np.asarray(a, np.float64) * np.asarray(b, np.float64) + c).astype(np.float32)
