@@ -51,7 +51,9 @@ def _fma(a, b, c):
     total = product + c
     back = total - product
     sum_error = (product - (total - back)) + (c - back)
-    return total + (sum_error + product_error)
+    fused = total + (sum_error + product_error)
+    # beyond 2**996 the split overflows: there, the plain sum
+    return np.where(np.isfinite(fused), fused, total)
 
 
 def _split(x):
