@@ -180,3 +180,15 @@ def test_nadam_checks_momentum_decay_and_a_loaded_mu_product():
     fresh = optim.NAdam([p])
     fresh.load_state_dict(state)
     assert fresh.state[p]["mu_product"].dtype == ts.float32
+
+
+def test_the_multiply_add_rounds_once_as_pytorchs_and_survives_huge_values():
+    from tinygrad_scores.optim.adam_variants import _fma
+
+    a, b = np.array([1 + 2.0**-30]), np.array([1 - 2.0**-30])
+    assert (a * b - 1)[0] == 0.0  # two roundings lose the -2**-60
+    assert _fma(a, b, np.array([-1.0]))[0] == -(2.0**-60)
+    b32 = np.array([1 - 2.0**-12], np.float32)
+    assert _fma(np.float32(1 + 2.0**-12), b32, np.array([-1.0], np.float32))[0] == -(2.0**-24)
+    huge = _fma(np.float64(0.1), np.array([1e305]), np.array([1.0]))
+    assert huge[0] == pytest.approx(1e304) and np.isfinite(huge[0])

@@ -45,13 +45,14 @@ def _fma(a, b, c):
         return (np.asarray(a, np.float64) * np.asarray(b, np.float64) + c).astype(np.float32)
     a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
     product = a * b
-    a_hi, a_lo = _split(a)
-    b_hi, b_lo = _split(b)
-    product_error = ((a_hi * b_hi - product) + a_hi * b_lo + a_lo * b_hi) + a_lo * b_lo
     total = product + c
-    back = total - product
-    sum_error = (product - (total - back)) + (c - back)
-    fused = total + (sum_error + product_error)
+    with np.errstate(over="ignore", invalid="ignore"):
+        a_hi, a_lo = _split(a)
+        b_hi, b_lo = _split(b)
+        product_error = ((a_hi * b_hi - product) + a_hi * b_lo + a_lo * b_hi) + a_lo * b_lo
+        back = total - product
+        sum_error = (product - (total - back)) + (c - back)
+        fused = total + (sum_error + product_error)
     # beyond 2**996 the split overflows: there, the plain sum
     return np.where(np.isfinite(fused), fused, total)
 
