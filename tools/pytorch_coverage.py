@@ -130,7 +130,7 @@ NAMES = {
         Dataset IterableDataset TensorDataset DataLoader Subset ConcatDataset random_split
         default_collate Sampler RandomSampler SequentialSampler BatchSampler
         WeightedRandomSampler SubsetRandomSampler get_worker_info dataloader dataset
-        sampler
+        sampler ChainDataset
     """,
     "torch.serialization": """
         save load add_safe_globals safe_globals get_safe_globals clear_safe_globals
