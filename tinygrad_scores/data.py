@@ -125,7 +125,7 @@ class ConcatDataset(Dataset[_T_co]):
             raise ValueError("datasets should not be an empty iterable")
         for d in self.datasets:
             if isinstance(d, IterableDataset):
-                raise TypeError("ConcatDataset does not support IterableDataset")
+                raise AssertionError("ConcatDataset does not support IterableDataset")
         self.cumulative_sizes = list(itertools.accumulate(len(d) for d in self.datasets))
 
     def __len__(self) -> int:
@@ -166,7 +166,7 @@ class ChainDataset(IterableDataset[_T_co]):
     def _checked(self) -> Iterator[Any]:
         for d in self.datasets:
             if not isinstance(d, IterableDataset):
-                raise TypeError(
+                raise AssertionError(  # (PyTorch's assert, kept under python -O too)
                     f"ChainDataset only supports IterableDataset, got {type(d).__name__}"
                 )
             yield d
