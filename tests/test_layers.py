@@ -20,7 +20,10 @@ LAYERS = [
         "creation",
         "creation function_forms legacy gradcheck viz autograd_function autograd_functional func",
     ),
-    ("library", "nn optim samplers data utils serialization datasets warmup compiling"),
+    (
+        "library",
+        "nn optim samplers data utils serialization datasets warmup compiling distributions",
+    ),
     ("entry", "run __init__"),
 ]
 

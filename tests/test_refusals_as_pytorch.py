@@ -215,3 +215,33 @@ def test_softmax_without_dim_takes_pytorchs_implicit_dim_and_warns():
 def test_classification_losses_refuse_as_pytorch(call, error, message):
     with pytest.raises(error, match=message):
         call(ts.nn.functional)
+
+
+def test_size_joined_or_repeated_stays_a_size():
+    s = ts.Size([2, 3])
+    for joined in (s + ts.Size([4]), s + (4,)):
+        assert isinstance(joined, ts.Size) and joined == (2, 3, 4)
+    assert isinstance((4,) + s, ts.Size) and (4,) + s == (4, 2, 3)
+    assert isinstance(s * 2, ts.Size) and isinstance(2 * s, ts.Size)
+    assert repr(s + (4,)) == "tinygrad_scores.Size([2, 3, 4])"
+
+
+@pytest.mark.parametrize(
+    "call, shape",
+    [
+        (lambda: ts.zeros(2, -1), "[2, -1]"),
+        (lambda: ts.ones(-3), "[-3]"),
+        (lambda: ts.empty(-1), "[-1]"),
+        (lambda: ts.rand(2, -2), "[2, -2]"),
+        (lambda: ts.randn(-1), "[-1]"),
+        (lambda: ts.full((-1,), 2.0), "[-1]"),
+        (lambda: ts.randint(0, 5, (-1,)), "[-1]"),
+        (lambda: ts.zeros(2).new_zeros(-1), "[-1]"),
+    ],
+)
+def test_negative_sizes_are_refused_as_pytorch(call, shape):
+    with pytest.raises(
+        RuntimeError, match="Trying to create tensor with negative dimension"
+    ) as info:
+        call()
+    assert str(info.value).endswith(shape)

@@ -116,7 +116,7 @@ class TensorMethods:
 
     def _new(self, make, size, dtype, device, requires_grad):
         check(device)
-        t = self.wrap(make(_shape_args(size), dtypes.to_numpy(dtype) or self.array.dtype))
+        t = self.wrap(make(_new_shape(size), dtypes.to_numpy(dtype) or self.array.dtype))
         return t.requires_grad_() if requires_grad else t
 
     # ------------------------------------------------------------------ devices, dtypes
@@ -1637,6 +1637,17 @@ def _shape_args(shape):
             f"expected a sequence of integers as the shape, got "
             f"{tuple(type(n).__name__ for n in shape)}"
         ) from None
+
+
+def _new_shape(size):
+    """The shape of a tensor to create: integers, none negative (PyTorch's error)."""
+    shape = _shape_args(size)
+    for n in shape:
+        if n < 0:
+            raise RuntimeError(
+                f"Trying to create tensor with negative dimension {n}: {list(shape)}"
+            )
+    return shape
 
 
 def _resolve_shape(shape, numel):

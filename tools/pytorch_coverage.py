@@ -135,7 +135,7 @@ NAMES = {
         Dataset IterableDataset TensorDataset DataLoader Subset ConcatDataset random_split
         default_collate Sampler RandomSampler SequentialSampler BatchSampler
         WeightedRandomSampler SubsetRandomSampler get_worker_info dataloader dataset
-        sampler
+        sampler ChainDataset
     """,
     "torch.serialization": """
         save load add_safe_globals safe_globals get_safe_globals clear_safe_globals
@@ -159,6 +159,11 @@ NAMES = {
         empty_cache get_device_name amp
     """,
     "torch.backends": "mps cudnn",
+    "torch.distributions": """
+        Distribution Normal Categorical Bernoulli Uniform Independent OneHotCategorical
+        MultivariateNormal Beta Gamma Dirichlet Exponential Laplace LogNormal Poisson Binomial
+        TransformedDistribution kl_divergence register_kl constraints kl
+    """,
 }
 
 # Deliberate differences from PyTorch, by name: kept next to the table they annotate.
@@ -213,6 +218,9 @@ NOTES = {
     "torch.set_default_device": "'cpu' only; another device raises at once",
     "torch.onnx.export": "raises NotImplementedError (no ONNX export)",
     "torch.accelerator": "answers as PyTorch on a machine without an accelerator",
+    "torch.distributions": "samples equal PyTorch's for the same seed (the same draws, "
+    "tests/test_distributions.py); no ExponentialFamily base class",
+    "torch.distributions.kl_divergence": "registered: each provided distribution with itself",
     "torch.nn.modules": "each file holds the classes of PyTorch's file that exist here",
     "torch.autograd.functional.jacobian": "`vectorize=True` runs the same loop; "
     "`strategy='forward-mode'` raises NotImplementedError (no forward-mode AD)",
