@@ -20,5 +20,8 @@ if __name__ == "__main__":
         for name, (case, _) in activation_cases.all_cases().items()
     }
     out = ROOT / "tests" / "activation_golden.json"
-    out.write_text(json.dumps({"torch": torch.__version__, "cases": golden}, indent=0) + "\n")
+    lines = ",\n".join(f"{json.dumps(name)}: {json.dumps(r)}" for name, r in golden.items())
+    out.write_text(
+        f'{{"torch": "{torch.__version__}", "cases": {{\n{lines}\n}}}}\n'
+    )  # a case a line
     print(f"wrote {out.relative_to(ROOT)} ({len(golden)} cases, torch {torch.__version__})")
