@@ -128,7 +128,7 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
     """The vector ``ord``-norm over ``dim`` (every element when None): any number,
     inf or -inf; 0 counts the nonzero elements."""
     if isinstance(ord, str):
-        raise TypeError(f"linalg_vector_norm(): argument 'ord' must be Number, not str")
+        raise TypeError("linalg_vector_norm(): argument 'ord' must be Number, not str")
     _check_floating("linalg.vector_norm", x)
     if dtype is not None:
         wanted = dtypes.as_dtype(dtype).dtype
@@ -245,10 +245,20 @@ def solve(A, B, *, left=True, out=None):
             f"{name}: Incompatible shapes of A and B for the equation AX = B "
             f"({n}x{n} and {rows}x{cols})"
         )
-    np.broadcast_shapes(A.shape[:-2], matrix.shape[:-2])  # PyTorch's broadcast error
+    _check_broadcast(matrix.shape[:-2], A.shape[:-2])
     _nonsingular(name, A, solve=True)
     X = ops.Solve.apply(A, matrix)
     return X.squeeze(-1) if vector else X
+
+
+def _check_broadcast(a, b):
+    """PyTorch's error for batch shapes that do not broadcast."""
+    for i in builtins.range(1, min(len(a), len(b)) + 1):
+        if a[-i] != b[-i] and 1 not in (a[-i], b[-i]):
+            raise RuntimeError(
+                f"The size of tensor a ({a[-i]}) must match the size of tensor b ({b[-i]}) "
+                f"at non-singleton dimension {max(len(a), len(b)) - i}"
+            )
 
 
 def det(A, *, out=None):
@@ -327,7 +337,7 @@ def cross(input, other, *, dim=-1, out=None):
 def pinv(A, *, atol=None, rtol=None, hermitian=False, out=None):
     """The Moore-Penrose pseudo-inverse: singular values at most max(atol, rtol * the
     largest) count as zero (rtol defaults to eps * max(m, n) when atol is 0 or None)."""
-    _check_matrices("linalg.pinv", A, square=hermitian)
+    _check_matrices("linalg.eigh" if hermitian else "linalg.pinv", A, square=hermitian)
     tolerances = {
         "atol": None if atol is None else _per_matrix(atol),
         "rtol": None if rtol is None else _per_matrix(rtol),

@@ -75,7 +75,8 @@ class Solve(ArrayFunction):
 
 
 class Det(ArrayFunction):
-    """d = det(A);   dA = g d A^-T (Jacobi's formula, A invertible)."""
+    """d = det(A);   dA = g d A^-T (Jacobi's formula); 0 where d == 0 exactly, as
+    PyTorch gives (the inverse is taken of the identity there instead)."""
 
     @staticmethod
     def forward(ctx, a):
@@ -86,7 +87,9 @@ class Det(ArrayFunction):
     @staticmethod
     def backward(ctx, grad):
         a, out = ctx.saved_tensors
-        return _scalar_per_matrix(grad * out) * mT(call_op(Inv, a))
+        singular = _scalar_per_matrix(out == 0)
+        invertible = np.where(singular, np.eye(a.shape[-1], dtype=_dtype(a)), a)
+        return _scalar_per_matrix(grad * out) * mT(call_op(Inv, invertible))
 
 
 class LogAbsDet(ArrayFunction):
@@ -236,9 +239,19 @@ class Qr(ArrayFunction):
         q, r = ctx.parts
         if not isinstance(grad, np.ndarray):  # create_graph: the parts as ops of a
             q, r = (call_op(Qr, a, part=i, mode=ctx.mode) for i in (0, 1))
+        m, n = a.shape[-2:]
+        if ctx.mode == "r":
+            raise RuntimeError(
+                "The derivative of linalg.qr depends on Q, which is not computed when "
+                "mode='r'. Please use linalg.qr(A, mode='reduced') if you are going to "
+                "differentiate through linalg.qr."
+            )
+        if ctx.mode == "complete" and m > n:
+            raise RuntimeError(
+                "The QR decomposition is not differentiable when mode='complete' and nrows > ncols."
+            )
         zero = np.zeros((), _dtype(r))
         grad_q, grad_r = (grad, zero * r) if ctx.part == 0 else (zero * q, grad)
-        m, n = a.shape[-2:]
         if m >= n:
             return _qr_backward(q, r, grad_q, grad_r)
         y, r_x, g_ry = a[..., m:], r[..., :m], grad_r[..., m:]
