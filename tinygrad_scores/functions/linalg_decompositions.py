@@ -41,7 +41,7 @@ def _scalar_per_matrix(g):
 
 
 class Inv(ArrayFunction):
-    """out = A^-1;   dA = -out^T g out^T."""
+    """out = A^-1;   da = -out^T g out^T."""
 
     @staticmethod
     def forward(ctx, a):
@@ -58,7 +58,7 @@ class Inv(ArrayFunction):
 
 class Solve(ArrayFunction):
     """X = A^-1 B (B a batch of matrices; batch dims broadcast);
-    dB = solve(A^T, g),   dA = -dB X^T."""
+    db = solve(A^T, g),   da = -db X^T."""
 
     @staticmethod
     def forward(ctx, a, b):
@@ -75,7 +75,7 @@ class Solve(ArrayFunction):
 
 
 class Det(ArrayFunction):
-    """d = det(A);   dA = g d A^-T (Jacobi's formula); 0 where d == 0 exactly, as
+    """d = det(A);   da = g d A^-T (Jacobi's formula); 0 where d == 0 exactly, as
     PyTorch gives (the inverse is taken of the identity there instead)."""
 
     @staticmethod
@@ -93,7 +93,7 @@ class Det(ArrayFunction):
 
 
 class LogAbsDet(ArrayFunction):
-    """l = log|det(A)|;   dA = g A^-T."""
+    """l = log|det(A)|;   da = g A^-T."""
 
     @staticmethod
     def forward(ctx, a):
@@ -113,7 +113,7 @@ def _lower(n, dtype, k=0):
 class Cholesky(ArrayFunction):
     """L = cholesky(A), lower (A symmetric positive definite, read from its lower triangle);
     with M = tril(L^T g) and P = (M + tril(M, -1)^T) / 2 (M's diagonal halved, mirrored):
-    dA = L^-T P L^-1 (Murray 2016, PyTorch's cholesky_backward)."""
+    da = L^-T P L^-1 (Murray 2016, PyTorch's cholesky_backward)."""
 
     @staticmethod
     def forward(ctx, a):
@@ -137,7 +137,7 @@ def _eigh(a, uplo):
 
 class Eigh(ArrayFunction):
     """part 0: eigenvalues L, part 1: eigenvectors V of a symmetric A = V diag(L) V^T;
-    dA = V (diag(gL) + skew(V^T gV) / E) V^T, with skew(X) = (X - X^T) / 2 and
+    da = V (diag(gL) + skew(V^T gV) / E) V^T, with skew(X) = (X - X^T) / 2 and
     E_ij = L_j - L_i (1 on the diagonal). Eigenvalues must be distinct for gV."""
 
     @staticmethod
@@ -166,7 +166,7 @@ class Eigh(ArrayFunction):
 class Svd(ArrayFunction):
     """part 0, 1, 2: U, S, Vh of A = U diag(S) Vh (k = min(m, n) singular values); with
     V = Vh^T, skew(X) = X - X^T, E_ij = S_j^2 - S_i^2 (1 on the diagonal), the reduced U, V:
-    dA = U [skew(U^T gU) / E diag(S) + diag(S) skew(V^T gV) / E + diag(gS)] V^T
+    da = U [skew(U^T gU) / E diag(S) + diag(S) skew(V^T gV) / E + diag(gS)] V^T
          + (I - U U^T) gU diag(1/S) V^T + U diag(1/S) gV^T (I - V V^T)
     (PyTorch's svd_backward; full_matrices: the extra columns' gradients are ignored, as
     they are any basis of their subspace). Singular values must be distinct and nonzero
@@ -210,7 +210,7 @@ class Svd(ArrayFunction):
 
 
 def _qr_backward(q, r, grad_q, grad_r):
-    """m >= n: M = R gR^T - gQ^T Q,  dA = (gQ + Q copyltu(M)) R^-T, where copyltu(M)
+    """m >= n: M = R gR^T - gQ^T Q,  da = (gQ + Q copyltu(M)) R^-T, where copyltu(M)
     mirrors M's lower triangle onto its upper one."""
     n = r.shape[-1]
     m = np.matmul(r, mT(grad_r)) - np.matmul(mT(grad_q), q)
@@ -221,9 +221,9 @@ def _qr_backward(q, r, grad_q, grad_r):
 
 class Qr(ArrayFunction):
     """part 0, 1: Q, R of A = QR (reduced, or complete with m <= n). For m >= n:
-    M = R gR^T - gQ^T Q, dA = (gQ + Q copyltu(M)) R^-T, copyltu(M) the symmetric matrix
+    M = R gR^T - gQ^T Q, da = (gQ + Q copyltu(M)) R^-T, copyltu(M) the symmetric matrix
     with M's lower triangle; for m < n, A = [X | Y] with X square:
-    dY = Q gR_Y, dX = the m >= n formula with gQ + Y gR_Y^T and gR_X.
+    dy = Q gR_Y, dx = the m >= n formula with gQ + Y gR_Y^T and gR_X.
     (Walter & Lehmann 2018; PyTorch's linalg_qr_backward.) R's diagonal must be nonzero."""
 
     @staticmethod
@@ -261,7 +261,7 @@ class Qr(ArrayFunction):
 
 class Pinv(ArrayFunction):
     """P = pinv(A): singular values above ``cutoff`` inverted, the rest dropped;
-    dA = -P^T g P^T + (I - A P) g^T P P^T + P^T P g^T (I - P A)   (constant rank)."""
+    da = -P^T g P^T + (I - A P) g^T P P^T + P^T P g^T (I - P A)   (constant rank)."""
 
     @staticmethod
     def forward(ctx, a, atol=None, rtol=None):
