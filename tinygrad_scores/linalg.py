@@ -16,8 +16,9 @@ import numpy as np
 from . import dtypes, return_types
 from . import functions as ops
 from ._missing import module_getattr
-from .creation import tensor
+from .creation import cat, tensor
 from .function_forms import cross as _cross
+from .functions.linalg_decompositions import svd_cutoff
 from .tensor import Tensor
 
 
@@ -62,10 +63,9 @@ def _batch_note(A, index):
 def _first_zero_pivot(a):
     """The 1-based row of the first zero pivot of LU with partial pivoting (LAPACK's
     getrf, which PyTorch's inv and solve run), or 0 when there is none."""
-    a = np.array(a, dtype=np.float64)
-    n = a.shape[0]
+    a = np.array(a)
     found = 0
-    for k in builtins.range(n):
+    for k in builtins.range(a.shape[0]):
         p = k + int(np.argmax(np.abs(a[k:, k])))
         if a[p, k] == 0:
             found = found or k + 1
@@ -75,50 +75,78 @@ def _first_zero_pivot(a):
     return found
 
 
-def _singular(name, A, solve=False):
-    """Raise PyTorch's LinAlgError for the first matrix of ``A`` that LU finds singular."""
-    for index in np.ndindex(A.shape[:-2]):
-        pivot = _first_zero_pivot(A.array[index])
-        if pivot:
-            where = _batch_note(A, index)
-            if solve:
-                raise LinAlgError(
-                    f"torch.{name}: {where}The solver failed because the input matrix is singular."
-                )
-            raise LinAlgError(
-                f"{name}: {where}The diagonal element {pivot} is zero, the inversion could "
-                "not be completed because the input matrix is singular."
-            )
+def _first_bad_minor(a):
+    """The order of the first leading minor of ``a`` that is not positive-definite (the
+    ``info`` of LAPACK's potrf), or 0 when ``a`` is positive-definite."""
+    for k in builtins.range(1, a.shape[-1] + 1):
+        try:
+            np.linalg.cholesky(a[:k, :k])
+        except np.linalg.LinAlgError:
+            return k
+    return 0
+
+
+def _infos(A, find, suspect):
+    """LAPACK's ``info`` for each matrix of ``A`` (int32): ``find`` on those that
+    ``suspect`` (one bool per matrix) says may fail, 0 for the rest."""
+    info = np.zeros(A.shape[:-2], np.int32)
+    for index in np.ndindex(info.shape):
+        if suspect[index]:
+            info[index] = find(A.array[index])
+    return info
+
+
+def _pivot_infos(A):
+    """The first zero pivot of each matrix (its determinant is 0 when it has one)."""
+    suspect = np.linalg.det(A.array) == 0 if A.array.size else np.zeros(A.shape[:-2], bool)
+    return _infos(A, _first_zero_pivot, suspect)
+
+
+def _cholesky_infos(A):
+    """The first leading minor of each matrix that is not positive-definite."""
+    try:
+        np.linalg.cholesky(A.array)
+        return np.zeros(A.shape[:-2], np.int32)
+    except np.linalg.LinAlgError:
+        return _infos(A, _first_bad_minor, np.ones(A.shape[:-2], bool))
+
+
+def _first_failure(info):
+    """The batch index and info of the first failed matrix, or None."""
+    for index in np.ndindex(info.shape):
+        if info[index]:
+            return index, int(info[index])
+    return None
 
 
 def _nonsingular(name, A, solve=False):
-    if A.array.size and np.any(np.linalg.det(A.array) == 0):
-        _singular(name, A, solve)
+    """Raise PyTorch's LinAlgError for the first matrix of ``A`` that LU finds singular."""
+    failure = _first_failure(_pivot_infos(A))
+    if failure is None:
+        return
+    index, pivot = failure
+    where = _batch_note(A, index)
+    if solve:
+        raise LinAlgError(
+            f"torch.{name}: {where}The solver failed because the input matrix is singular."
+        )
+    raise LinAlgError(
+        f"{name}: {where}The diagonal element {pivot} is zero, the inversion could "
+        "not be completed because the input matrix is singular."
+    )
 
 
 def _positive_definite(A):
     """Raise PyTorch's LinAlgError naming the first leading minor that is not positive."""
-    for index in np.ndindex(A.shape[:-2]):
-        a = A.array[index]
-        try:
-            np.linalg.cholesky(a)
-            continue
-        except np.linalg.LinAlgError:
-            pass
-        order = next(k for k in builtins.range(1, a.shape[-1] + 1) if not _is_cholesky(a[:k, :k]))
-        raise LinAlgError(
-            f"linalg.cholesky: {_batch_note(A, index)}The factorization could not be "
-            "completed because the input is not positive-definite (the leading minor of "
-            f"order {order} is not positive-definite)."
-        )
-
-
-def _is_cholesky(a):
-    try:
-        np.linalg.cholesky(a)
-        return True
-    except np.linalg.LinAlgError:
-        return False
+    failure = _first_failure(_cholesky_infos(A))
+    if failure is None:
+        return
+    index, order = failure
+    raise LinAlgError(
+        f"linalg.cholesky: {_batch_note(A, index)}The factorization could not be "
+        "completed because the input is not positive-definite (the leading minor of "
+        f"order {order} is not positive-definite)."
+    )
 
 
 # ----------------------------------------------------------------------------- norms
@@ -237,7 +265,12 @@ def solve(A, B, *, left=True, out=None):
     if not left:
         return solve(A.mT, B.mT).mT
     vector = _as_matrix_rhs(A, B)
-    matrix = B.unsqueeze(-1) if vector else B
+    X = _solve_matrices(A, B.unsqueeze(-1) if vector else B)
+    return X.squeeze(-1) if vector else X
+
+
+def _solve_matrices(A, matrix):
+    name = "linalg.solve"
     n = A.shape[-1]
     if matrix.shape[-2] != n:
         rows, cols = matrix.shape[-2:]
@@ -247,8 +280,7 @@ def solve(A, B, *, left=True, out=None):
         )
     _check_broadcast(matrix.shape[:-2], A.shape[:-2])
     _nonsingular(name, A, solve=True)
-    X = ops.Solve.apply(A, matrix)
-    return X.squeeze(-1) if vector else X
+    return ops.Solve.apply(A, matrix)
 
 
 def _check_broadcast(a, b):
@@ -428,8 +460,7 @@ def lstsq(A, B, rcond=None, *, driver=None):
     rtol = rcond if rcond is not None and rcond > 0 else None
     X = pinv(A, rtol=rtol) @ matrix
     s = np.linalg.svd(A.array, compute_uv=False)
-    cutoff = (rtol or np.finfo(A.array.dtype).eps * max(m, n)) * s[..., :1]
-    ranks = (s > cutoff).sum(-1)
+    ranks = (s > svd_cutoff(s, A.shape, rtol=rtol)).sum(-1)
     dtype = A.array.dtype
     residuals = np.empty((0,), dtype)
     if driver != "gelsy" and m > n and np.all(ranks == n):
@@ -442,6 +473,185 @@ def lstsq(A, B, rcond=None, *, driver=None):
         Tensor.wrap(np.asarray(rank)),
         Tensor.wrap(np.asarray(singular, dtype)),
     )
+
+
+# ----------------------------------------------------------------------------- the rest
+
+
+def _with_failures_nan(result, info, dims=2):
+    """``result`` with the matrices (``dims=1``: vectors) whose ``info`` is nonzero set to
+    NaN: LAPACK leaves them undefined (PyTorch returns whatever the factorization left)."""
+    if not info.any():
+        return result
+    kept = Tensor.wrap(np.expand_dims(info == 0, tuple(builtins.range(-dims, 0))))
+    return result.where(kept, Tensor.wrap(np.array(np.nan, result.array.dtype)))
+
+
+def _identity_where(A, info):
+    """``A`` with each matrix whose ``info`` is nonzero replaced by the identity, so that
+    the op runs on every matrix (the failed ones are set to NaN after)."""
+    if not info.any():
+        return A
+    failed = Tensor.wrap(np.expand_dims(info != 0, (-1, -2)))
+    return Tensor.wrap(np.eye(A.shape[-1], dtype=A.array.dtype)).where(failed, A)
+
+
+def inv_ex(A, *, check_errors=False, out=None):
+    """(inverse, info): info is 0, or the first zero pivot of a singular matrix, whose
+    inverse is then NaN (``check_errors=True``: inv's error instead)."""
+    _check_matrices("linalg.inv_ex", A)
+    if check_errors:
+        return return_types.linalg_inv_ex(inv(A), Tensor.wrap(np.zeros(A.shape[:-2], np.int32)))
+    info = _pivot_infos(A)
+    inverse = _with_failures_nan(ops.Inv.apply(_identity_where(A, info)), info)
+    return return_types.linalg_inv_ex(inverse, Tensor.wrap(info))
+
+
+def cholesky_ex(A, *, upper=False, check_errors=False, out=None):
+    """(L, info): info is 0, or the order of the first leading minor that is not
+    positive-definite, whose L is then NaN (``check_errors=True``: cholesky's error)."""
+    _check_matrices("linalg.cholesky_ex", A)
+    if check_errors:
+        _positive_definite(A)
+    info = _cholesky_infos(A)
+    low = _with_failures_nan(ops.Cholesky.apply(_identity_where(A, info)), info)
+    return return_types.linalg_cholesky_ex(low.mT if upper else low, Tensor.wrap(info))
+
+
+def solve_ex(A, B, *, left=True, check_errors=False, out=None):
+    """(result, info) of ``solve``: info is 0, or the first zero pivot of a singular A,
+    whose result is then NaN (``check_errors=True``: solve's error)."""
+    _check_matrices("linalg.solve_ex", A)
+    if check_errors:
+        result = solve(A, B, left=left)
+        return return_types.linalg_solve_ex(result, Tensor.wrap(np.zeros(A.shape[:-2], np.int32)))
+    info = _pivot_infos(A)
+    result = solve(_identity_where(A, info), B, left=left)
+    dims = 1 if left and _as_matrix_rhs(A, B) else 2
+    return return_types.linalg_solve_ex(_with_failures_nan(result, info, dims), Tensor.wrap(info))
+
+
+def solve_triangular(A, B, *, upper, left=True, unitriangular=False, out=None):
+    """X with A X = B (``left=False``: X A = B), reading only A's upper or lower triangle
+    (its diagonal taken as ones if ``unitriangular``); B a batch of matrices."""
+    _check_matrices("linalg.solve_triangular", A)
+    if B.ndim < 2:
+        raise RuntimeError(
+            "linalg.solve_triangular: The input tensor B must have at least 2 dimensions."
+        )
+    n = A.shape[-1]
+    keep = np.triu(np.ones((n, n), bool)) if upper else np.tril(np.ones((n, n), bool))
+    if unitriangular:
+        keep &= ~np.eye(n, dtype=bool)
+    triangle = A * Tensor.wrap(keep.astype(A.array.dtype))
+    if unitriangular:
+        triangle = triangle + Tensor.wrap(np.eye(n, dtype=A.array.dtype))
+    if not left:
+        return _solve_matrices(triangle.mT, B.mT).mT
+    return _solve_matrices(triangle, B)
+
+
+def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, out=None):
+    """The number of singular values (|eigenvalues| if ``hermitian``) above max(atol,
+    rtol * the largest), as int64; rtol defaults as in ``pinv``."""
+    _check_matrices("linalg.matrix_rank", A, square=hermitian)
+    if hermitian:
+        s = np.sort(np.abs(np.linalg.eigvalsh(A.array)), axis=-1)[..., ::-1]
+    else:
+        s = np.linalg.svd(A.array, compute_uv=False)
+    tolerances = [None if t is None else _per_matrix(t) for t in (atol, rtol)]
+    cutoff = svd_cutoff(s, A.shape, *tolerances)
+    return Tensor.wrap(np.asarray((s > cutoff).sum(-1), np.int64))
+
+
+def cond(A, p=None, *, out=None):
+    """The condition number in the ``p`` norm: the ratio of the extreme singular values
+    for p = None, 2 or -2 (any shape), else norm(A) * norm(A^-1) (square; inf where A is
+    singular)."""
+    if p in (None, 2, -2):
+        _check_matrices("linalg.cond", A, square=False)
+        s = svdvals(A)
+        ratio = s[..., 0] / s[..., -1]
+        return 1 / ratio if p == -2 else ratio
+    _check_matrices(f"linalg.cond(ord={p})", A)
+    info = _pivot_infos(A)
+    value = matrix_norm(A, p) * matrix_norm(ops.Inv.apply(_identity_where(A, info)), p)
+    invertible = Tensor.wrap(info == 0)
+    return value.where(invertible, Tensor.wrap(np.array(np.inf, A.array.dtype)))
+
+
+def matrix_exp(A):
+    """exp(A) = I + A + A^2/2! + ...: Taylor to degree 18 on A / 2^s (its 1-norm at most
+    1/2, the truncation below float64's rounding), squared s times. Every step is a
+    product or a sum, so the gradient is that of the computation."""
+    _check_matrices("linalg.matrix_exp", A)
+    n = A.shape[-1]
+    norm1 = np.abs(A.array).sum(-2).max() if A.array.size else 0.0
+    squarings = max(0, int(np.ceil(np.log2(norm1 / 0.5)))) if norm1 > 0.5 else 0
+    scaled = A / (2.0**squarings)
+    identity = Tensor.wrap(np.eye(n, dtype=A.array.dtype))
+    result = identity
+    for k in builtins.range(18, 0, -1):  # Horner: I + X/1 (I + X/2 (I + ... (I + X/18)))
+        result = identity + (scaled @ result) / k
+    for _ in builtins.range(squarings):
+        result = result @ result
+    return result
+
+
+def vecdot(x, y, *, dim=-1, out=None):
+    """The dot product of vectors along ``dim``, inputs broadcast."""
+    if x.array.dtype != y.array.dtype:
+        raise RuntimeError(
+            f"linalg.vecdot: Expected x and y to have the same dtype, but found x of type "
+            f"{dtypes.type_name(x.array.dtype)} and y of type "
+            f"{dtypes.type_name(y.array.dtype)} instead"
+        )
+    return (x * y).sum(dim)
+
+
+def matmul(input, other, *, out=None):
+    """``torch.matmul``."""
+    return input @ other
+
+
+def diagonal(A, *, offset=0, dim1=-2, dim2=-1):
+    """The diagonals of the matrices in the last two dims (``Tensor.diagonal``)."""
+    return A.diagonal(offset, dim1, dim2)
+
+
+def vander(x, *, N=None):
+    """The Vandermonde matrix: columns x^0, x^1, ..., x^(N-1) (N = len(x) by default)."""
+    N = (x.shape[-1] if x.ndim else 0) if N is None else N
+    if N <= 1:
+        raise RuntimeError("N must be greater than 1.")
+    ones = Tensor.wrap(np.ones(x.shape + (1,), x.array.dtype))
+    return cat([ones, x.unsqueeze(-1).expand(*x.shape, N - 1).cumprod(-1)], -1)
+
+
+def tensorinv(A, ind=2, *, out=None):
+    """The inverse of A as a linear map from its last dims to its first ``ind`` dims."""
+    rows, cols = math.prod(A.shape[:ind]), math.prod(A.shape[ind:])
+    if ind <= 0 or rows != cols:
+        raise RuntimeError(
+            f"Expected self to satisfy the requirement prod(self.shape[ind:]) == "
+            f"prod(self.shape[:ind]), but got {cols} != {rows}"
+        )
+    return inv(A.reshape(rows, cols)).reshape(A.shape[ind:] + A.shape[:ind])
+
+
+def tensorsolve(A, B, dims=None, *, out=None):
+    """X with tensordot(A, X, X.ndim) = B; ``dims``: A's dims moved to the end first."""
+    if dims is not None:
+        dims = [d % A.ndim for d in dims]
+        A = A.permute(*[d for d in builtins.range(A.ndim) if d not in dims], *dims)
+    rest = A.shape[B.ndim :]
+    if math.prod(rest) != B.numel():
+        raise RuntimeError(
+            "Expected self to satisfy the requirement prod(self.shape[other.ndim:]) == "
+            f"prod(self.shape[:other.ndim]), but got {math.prod(rest)} != {B.numel()}"
+        )
+    X = solve(A.reshape(B.numel(), math.prod(rest)), B.reshape(-1))
+    return X.reshape(rest)
 
 
 __getattr__ = module_getattr(__name__, "torch.linalg")

@@ -259,6 +259,17 @@ class Qr(ArrayFunction):
         return np.concatenate([grad_x, np.matmul(q, g_ry)], axis=-1)
 
 
+def svd_cutoff(s, shape, atol=None, rtol=None):
+    """PyTorch's tolerance for singular values ``s`` (..., k) of (..., m, n) matrices:
+    max(atol, rtol * the largest), rtol eps * max(m, n) when neither is given, 0 when only
+    atol is. Values at most this count as zero (pinv, matrix_rank, lstsq's rank)."""
+    if rtol is None:
+        zero_atol = atol is None or np.all(np.asarray(atol) == 0)
+        rtol = np.finfo(s.dtype).eps * max(shape[-2:]) if zero_atol else 0.0
+    largest = s[..., :1] if s.shape[-1] else s
+    return np.maximum(0.0 if atol is None else atol, rtol * largest)
+
+
 class Pinv(ArrayFunction):
     """P = pinv(A): singular values above ``cutoff`` inverted, the rest dropped;
     da = -P^T g P^T + (I - A P) g^T P P^T + P^T P g^T (I - P A)   (constant rank)."""
@@ -266,12 +277,7 @@ class Pinv(ArrayFunction):
     @staticmethod
     def forward(ctx, a, atol=None, rtol=None):
         u, s, vh = np.linalg.svd(a, full_matrices=False)
-        if rtol is None:
-            zero_atol = atol is None or np.all(np.asarray(atol) == 0)
-            rtol = np.finfo(a.dtype).eps * max(a.shape[-2:]) if zero_atol else 0.0
-        largest = s[..., :1] if s.shape[-1] else s
-        cutoff = np.maximum(0.0 if atol is None else atol, rtol * largest)
-        kept = s > cutoff
+        kept = s > svd_cutoff(s, a.shape, atol, rtol)
         s_inv = np.where(kept, 1 / np.where(kept, s, 1), 0).astype(a.dtype)
         out = np.matmul(mT(vh) * np.expand_dims(s_inv, -2), mT(u))
         ctx.save_for_backward(a, out)
