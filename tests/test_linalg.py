@@ -168,6 +168,76 @@ def test_float32_stays_float32(fn):
     assert fn(a).dtype == ts.float32
 
 
+def test_ex_forms_report_failures_in_info_and_raise_only_when_asked():
+    singular = np.array([[1.0, 2.0], [2.0, 4.0]])
+    batch = ts.tensor(np.stack([singular, 2 * np.eye(2)]))
+    inverse, info = LA.inv_ex(batch)
+    assert info.dtype == ts.int32 and info.tolist() == [2, 0]
+    assert np.isnan(inverse.numpy()[0]).all()  # undefined there (PyTorch: whatever LU left)
+    close(inverse[1], np.eye(2) / 2)
+    result, info = LA.solve_ex(batch, ts.ones(2, 2, dtype=ts.float64))
+    assert info.tolist() == [2, 0] and np.isnan(result.numpy()[0]).all()
+    close(result[1], [0.5, 0.5])
+    low, info = LA.cholesky_ex(ts.tensor(np.stack([-np.eye(2), 4 * np.eye(2)])))
+    assert info.tolist() == [1, 0]
+    close(low[1], 2 * np.eye(2))
+    with pytest.raises(LA.LinAlgError, match=r"\(Batch element 0\): The diagonal element 2"):
+        LA.inv_ex(batch, check_errors=True)
+    with pytest.raises(LA.LinAlgError, match="leading minor of order 1"):
+        LA.cholesky_ex(-ts.eye(2), check_errors=True)
+
+
+def test_solve_triangular_reads_one_triangle():
+    a, b = matrices(0, (2, 3, 3), shift=3), matrices(1, (2, 3, 2))
+    A, B = ts.tensor(a), ts.tensor(b)
+    close(LA.solve_triangular(A, B, upper=True), np.linalg.solve(np.triu(a), b))
+    close(LA.solve_triangular(A, B, upper=False), np.linalg.solve(np.tril(a), b))
+    unit = np.tril(a, -1) + np.eye(3)
+    close(LA.solve_triangular(A, B, upper=False, unitriangular=True), np.linalg.solve(unit, b))
+    x = LA.solve_triangular(A, B.mT, upper=True, left=False)
+    close(x @ ts.tensor(np.triu(a)), B.mT.numpy())
+    with pytest.raises(TypeError):
+        LA.solve_triangular(A, B)  # upper has no default, as in PyTorch
+
+
+def test_matrix_rank_cond_and_matrix_exp_match_numpy():
+    a = matrices(0, (2, 4, 3))
+    low_rank = a[..., :2] @ matrices(1, (2, 2, 3))
+    assert LA.matrix_rank(ts.tensor(a)).tolist() == [3, 3]
+    assert LA.matrix_rank(ts.tensor(low_rank)).tolist() == [2, 2]
+    assert LA.matrix_rank(ts.ones(3, 3), hermitian=True).item() == 1
+    assert LA.matrix_rank(ts.eye(3), atol=1.0, rtol=0.0).item() == 0
+    assert LA.matrix_rank(ts.tensor(a)).dtype == ts.int64
+    w = matrices(2, (2, 3, 3), shift=1)
+    for p in (None, 2, -2, "fro", "nuc", 1, -1, math.inf, -math.inf):
+        close(LA.cond(ts.tensor(w), p), np.linalg.cond(w, p))
+    close(LA.cond(ts.tensor(a)), np.linalg.cond(a))
+    assert LA.cond(ts.tensor([[1.0, 2.0], [2.0, 4.0]]), "fro").item() == math.inf
+    angle = ts.tensor([[0.0, 1.0], [-1.0, 0.0]], dtype=ts.float64)
+    close(LA.matrix_exp(angle), [[math.cos(1), math.sin(1)], [-math.sin(1), math.cos(1)]])
+    s = w + w.swapaxes(-1, -2)
+    values, vectors = np.linalg.eigh(s)
+    expected = (vectors * np.exp(values)[..., None, :]) @ vectors.swapaxes(-1, -2)
+    np.testing.assert_allclose(LA.matrix_exp(ts.tensor(s)).numpy(), expected, rtol=1e-12)
+
+
+def test_vecdot_matmul_diagonal_vander_tensorinv_tensorsolve():
+    x, y = matrices(0, (2, 3)), matrices(1, (3,))
+    close(LA.vecdot(ts.tensor(x), ts.tensor(y)), x @ y)
+    close(LA.matmul(ts.tensor(x), ts.tensor(y)), x @ y)
+    b = matrices(2, (2, 3, 3))
+    close(LA.diagonal(ts.tensor(b)), np.diagonal(b, axis1=-2, axis2=-1))
+    close(LA.diagonal(ts.tensor(b), offset=1, dim1=0, dim2=2), np.diagonal(b, 1, 0, 2))
+    close(LA.vander(ts.tensor(y)), np.vander(y, increasing=True))
+    close(LA.vander(ts.tensor(x), N=5), np.stack([np.vander(r, 5, increasing=True) for r in x]))
+    t = matrices(3, (4, 2, 2)) + 4 * np.eye(4).reshape(4, 2, 2)
+    close(LA.tensorinv(ts.tensor(t), ind=1), np.linalg.tensorinv(t, ind=1))
+    a, rhs = matrices(4, (2, 3, 6)) + 4 * np.eye(6).reshape(2, 3, 6), matrices(5, (2, 3))
+    close(LA.tensorsolve(ts.tensor(a), ts.tensor(rhs)), np.linalg.tensorsolve(a, rhs))
+    moved = ts.tensor(np.moveaxis(a, -1, 0))  # dims=(0,) moves its dim 0 back to the end
+    close(LA.tensorsolve(moved, ts.tensor(rhs), dims=(0,)), np.linalg.tensorsolve(a, rhs))
+
+
 # ----------------------------------------------------------------------------- norms
 
 
@@ -259,6 +329,30 @@ GRADIENT_CASES = {
     "matrix_norm inf": (lambda a: LA.matrix_norm(a, math.inf, dim=(0, 2)), [T]),
     "norm fro": (lambda a: LA.norm(a, dim=(1, 2)), [T]),
     "vector_norm 3": (lambda a: LA.vector_norm(a, 3, dim=(0, 2)), [T]),
+    "inv_ex": (lambda a: LA.inv_ex(a).inverse, [W]),
+    "cholesky_ex": (lambda a: LA.cholesky_ex(spd(a)).L, [T]),
+    "solve_ex": (lambda a, b: LA.solve_ex(a, b).result, [W, matrices(3, (3,))]),
+    "solve_triangular upper": (
+        lambda a, b: LA.solve_triangular(a, b, upper=True),
+        [W, matrices(1, (2, 3, 2))],
+    ),
+    "solve_triangular unit left=False": (
+        lambda a, b: LA.solve_triangular(a, b, upper=False, left=False, unitriangular=True),
+        [W, matrices(1, (2, 2, 3))],
+    ),
+    "cond": (LA.cond, [T]),
+    "cond 1": (lambda a: LA.cond(a, 1), [W]),
+    "matrix_exp": (LA.matrix_exp, [W / 3]),
+    "vander": (lambda x: LA.vander(x, N=4), [matrices(1, (2, 3))]),
+    "vecdot": (LA.vecdot, [T, matrices(1, (3,))]),
+    "tensorinv": (
+        lambda a: LA.tensorinv(a, ind=1),
+        [matrices(2, (4, 2, 2), shift=0) + 4 * np.eye(4).reshape(4, 2, 2)],
+    ),
+    "tensorsolve": (
+        LA.tensorsolve,
+        [matrices(3, (2, 3, 6)) + 4 * np.eye(6).reshape(2, 3, 6), matrices(4, (2, 3))],
+    ),
 }
 
 
