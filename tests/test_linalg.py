@@ -139,6 +139,10 @@ def test_empty_matrices_as_pytorch():
     assert LA.inv(ts.zeros(0, 0)).shape == (0, 0)
     assert LA.det(ts.zeros(0, 0)).item() == 1.0
     np.testing.assert_array_equal(LA.det(ts.zeros(2, 0, 0)).numpy(), [1.0, 1.0])
+    np.testing.assert_array_equal(LA.cond(ts.zeros(2, 0, 0)).numpy(), [0.0, 0.0])
+    assert LA.cond(ts.zeros(3, 0)).item() == 0.0 and LA.cond(ts.zeros(0, 0), "fro").item() == 0.0
+    assert LA.svdvals(ts.zeros(0, 3, 2)).shape == (0, 2)
+    assert LA.eigh(ts.zeros(2, 0, 0)).eigenvectors.shape == (2, 0, 0)
 
 
 @pytest.mark.parametrize(

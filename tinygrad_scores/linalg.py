@@ -570,10 +570,14 @@ def cond(A, p=None, *, out=None):
     singular)."""
     if p in (None, 2, -2):
         _check_matrices("linalg.cond", A, square=False)
+    else:
+        _check_matrices(f"linalg.cond(ord={p})", A)
+    if 0 in A.shape[-2:]:  # PyTorch: 0 for empty matrices
+        return Tensor.wrap(np.zeros(A.shape[:-2], A.array.dtype))
+    if p in (None, 2, -2):
         s = svdvals(A)
         ratio = s[..., 0] / s[..., -1]
         return 1 / ratio if p == -2 else ratio
-    _check_matrices(f"linalg.cond(ord={p})", A)
     info = _pivot_infos(A)
     value = matrix_norm(A, p) * matrix_norm(ops.Inv.apply(_identity_where(A, info)), p)
     invertible = Tensor.wrap(info == 0)
