@@ -545,3 +545,13 @@ def test_torch_linalg_through_the_import_hook_and_a_missing_name():
     ).stdout.split("\n")
     assert out[0] == "2.0"
     assert out[1] == "tinygrad_scores has no torch.linalg.eig"
+
+
+def test_out_receives_the_result():
+    a = ts.tensor(matrices(0, (3, 3), shift=3))
+    out = ts.empty(0, dtype=ts.float64)
+    LA.inv(a, out=out)
+    close(out, np.linalg.inv(a.numpy()))
+    sign, logabsdet = ts.empty(0, dtype=ts.float64), ts.empty(0, dtype=ts.float64)
+    LA.slogdet(a, out=(sign, logabsdet))
+    close(logabsdet, np.linalg.slogdet(a.numpy())[1])

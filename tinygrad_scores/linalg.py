@@ -16,7 +16,7 @@ import numpy as np
 from . import dtypes, return_types
 from . import functions as ops
 from ._missing import module_getattr
-from .creation import cat, tensor
+from .creation import _with_out, cat, tensor
 from .function_forms import cross as _cross
 from .functions.linalg_decompositions import svd_cutoff
 from .tensor import Tensor
@@ -152,7 +152,8 @@ def _positive_definite(A):
 # ----------------------------------------------------------------------------- norms
 
 
-def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
+@_with_out
+def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
     """The vector ``ord``-norm over ``dim`` (every element when None): any number,
     inf or -inf; 0 counts the nonzero elements."""
     if isinstance(ord, str):
@@ -182,7 +183,8 @@ def _dims_text(dim):
     return " ".join(map(str, dim)) if isinstance(dim, (tuple, list)) else str(dim)
 
 
-def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=None):
+@_with_out
+def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
     """The matrix norm over the two dims ``dim``: 'fro', 'nuc' (sum of the singular
     values), 2 / -2 (largest / smallest singular value), 1 / -1 (max / min column sum of
     |A|), inf / -inf (max / min row sum)."""
@@ -209,7 +211,8 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=No
     return result if keepdim else result.squeeze((d0, d1))
 
 
-def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None, out=None):
+@_with_out
+def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):
     """A vector norm (``dim`` an int, or ``A`` 1-D) or a matrix norm (``dim`` a pair, or
     ``A`` 2-D, or ``ord`` a string); with neither ``ord`` nor ``dim``, the 2-norm of every
     element."""
@@ -238,7 +241,8 @@ def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None, out=None):
 # ----------------------------------------------------------------------------- inverses
 
 
-def inv(A, *, out=None):
+@_with_out
+def inv(A):
     """The inverse of each square matrix of ``A``."""
     _check_matrices("linalg.inv", A)
     _nonsingular("linalg.inv", A)
@@ -251,7 +255,8 @@ def _as_matrix_rhs(A, B):
     return B.ndim == 1 or (B.ndim == A.ndim - 1 and B.shape == A.shape[:-1])
 
 
-def solve(A, B, *, left=True, out=None):
+@_with_out
+def solve(A, B, *, left=True):
     """X with A X = B (``left=False``: X A = B), batches broadcast."""
     name = "linalg.solve"
     _check_matrices(name, A)
@@ -293,13 +298,15 @@ def _check_broadcast(a, b):
             )
 
 
-def det(A, *, out=None):
+@_with_out
+def det(A):
     """The determinant of each square matrix of ``A``."""
     _check_matrices("linalg.det", A)
     return ops.Det.apply(A)
 
 
-def slogdet(A, *, out=None):
+@_with_out
+def slogdet(A):
     """(sign, log|det|) of each square matrix: the sign as a constant, log|det|
     differentiable."""
     _check_matrices("linalg.slogdet", A)
@@ -307,7 +314,8 @@ def slogdet(A, *, out=None):
     return return_types.linalg_slogdet(Tensor.wrap(sign), ops.LogAbsDet.apply(A))
 
 
-def cholesky(A, *, upper=False, out=None):
+@_with_out
+def cholesky(A, *, upper=False):
     """L lower triangular with A = L L^T (``upper``: U = L^T, A = U^T U), A symmetric
     positive-definite (its lower triangle is read)."""
     _check_matrices("linalg.cholesky", A)
@@ -316,7 +324,8 @@ def cholesky(A, *, upper=False, out=None):
     return low.mT if upper else low
 
 
-def matrix_power(A, n, *, out=None):
+@_with_out
+def matrix_power(A, n):
     """A @ A @ ... (n times) by repeated squaring; n = 0 the identity, n < 0 powers of
     the inverse."""
     _check_matrices("linalg.matrix_power", A, floating=False)
@@ -336,7 +345,8 @@ def matrix_power(A, n, *, out=None):
     return result
 
 
-def multi_dot(tensors, *, out=None):
+@_with_out
+def multi_dot(tensors):
     """The product of a chain of matrices; the first may be a row vector (1-D) and the
     last a column vector (1-D), as in the result's shape."""
     if len(tensors) < 2:
@@ -361,12 +371,14 @@ def multi_dot(tensors, *, out=None):
     return result
 
 
-def cross(input, other, *, dim=-1, out=None):
+@_with_out
+def cross(input, other, *, dim=-1):
     """The 3-vector cross product along ``dim`` (default the last), inputs broadcast."""
-    return _cross(input, other, dim, out=out)
+    return _cross(input, other, dim)
 
 
-def pinv(A, *, atol=None, rtol=None, hermitian=False, out=None):
+@_with_out
+def pinv(A, *, atol=None, rtol=None, hermitian=False):
     """The Moore-Penrose pseudo-inverse: singular values at most max(atol, rtol * the
     largest) count as zero (rtol defaults to eps * max(m, n) when atol is 0 or None)."""
     _check_matrices("linalg.eigh" if hermitian else "linalg.pinv", A, square=hermitian)
@@ -385,7 +397,8 @@ def _per_matrix(tol):
 # ----------------------------------------------------------------------------- decompositions
 
 
-def svd(A, full_matrices=True, *, driver=None, out=None):
+@_with_out
+def svd(A, full_matrices=True, *, driver=None):
     """(U, S, Vh) with A = U diag(S) Vh, S descending; ``full_matrices=False``: the
     reduced U (m x k) and Vh (k x n), k = min(m, n)."""
     _check_matrices("linalg.svd", A, square=False)
@@ -393,7 +406,8 @@ def svd(A, full_matrices=True, *, driver=None, out=None):
     return return_types.linalg_svd(*parts)
 
 
-def svdvals(A, *, driver=None, out=None):
+@_with_out
+def svdvals(A, *, driver=None):
     """The singular values of each matrix, descending."""
     _check_matrices("linalg.svdvals", A, square=False)
     return ops.Svd.apply(A, part=1)
@@ -411,7 +425,8 @@ def _check_eigh(name, A, UPLO):
     _check_uplo(UPLO)
 
 
-def eigh(A, UPLO="L", *, out=None):
+@_with_out
+def eigh(A, UPLO="L"):
     """(eigenvalues ascending, eigenvectors as columns) of each symmetric matrix, read
     from its lower (``UPLO='L'``) or upper triangle."""
     _check_eigh("linalg.eigh", A, UPLO)
@@ -419,13 +434,15 @@ def eigh(A, UPLO="L", *, out=None):
     return return_types.linalg_eigh(*parts)
 
 
-def eigvalsh(A, UPLO="L", *, out=None):
+@_with_out
+def eigvalsh(A, UPLO="L"):
     """The eigenvalues of each symmetric matrix, ascending."""
     _check_eigh("linalg.eigvalsh", A, UPLO)
     return ops.Eigh.apply(A, part=0, uplo=UPLO)
 
 
-def qr(A, mode="reduced", *, out=None):
+@_with_out
+def qr(A, mode="reduced"):
     """(Q, R) with A = QR, Q orthonormal columns, R upper triangular; ``mode``: 'reduced'
     (Q m x k), 'complete' (Q m x m) or 'r' (Q empty)."""
     _check_matrices("linalg.qr", A, square=False)
@@ -496,7 +513,8 @@ def _identity_where(A, info):
     return Tensor.wrap(np.eye(A.shape[-1], dtype=A.array.dtype)).where(failed, A)
 
 
-def inv_ex(A, *, check_errors=False, out=None):
+@_with_out
+def inv_ex(A, *, check_errors=False):
     """(inverse, info): info is 0, or the first zero pivot of a singular matrix, whose
     inverse is then NaN (``check_errors=True``: inv's error instead)."""
     _check_matrices("linalg.inv_ex", A)
@@ -507,7 +525,8 @@ def inv_ex(A, *, check_errors=False, out=None):
     return return_types.linalg_inv_ex(inverse, Tensor.wrap(info))
 
 
-def cholesky_ex(A, *, upper=False, check_errors=False, out=None):
+@_with_out
+def cholesky_ex(A, *, upper=False, check_errors=False):
     """(L, info): info is 0, or the order of the first leading minor that is not
     positive-definite, whose L is then NaN (``check_errors=True``: cholesky's error)."""
     _check_matrices("linalg.cholesky_ex", A)
@@ -518,7 +537,8 @@ def cholesky_ex(A, *, upper=False, check_errors=False, out=None):
     return return_types.linalg_cholesky_ex(low.mT if upper else low, Tensor.wrap(info))
 
 
-def solve_ex(A, B, *, left=True, check_errors=False, out=None):
+@_with_out
+def solve_ex(A, B, *, left=True, check_errors=False):
     """(result, info) of ``solve``: info is 0, or the first zero pivot of a singular A,
     whose result is then NaN (``check_errors=True``: solve's error)."""
     _check_matrices("linalg.solve_ex", A)
@@ -531,7 +551,8 @@ def solve_ex(A, B, *, left=True, check_errors=False, out=None):
     return return_types.linalg_solve_ex(_with_failures_nan(result, info, dims), Tensor.wrap(info))
 
 
-def solve_triangular(A, B, *, upper, left=True, unitriangular=False, out=None):
+@_with_out
+def solve_triangular(A, B, *, upper, left=True, unitriangular=False):
     """X with A X = B (``left=False``: X A = B), reading only A's upper or lower triangle
     (its diagonal taken as ones if ``unitriangular``); B a batch of matrices."""
     _check_matrices("linalg.solve_triangular", A)
@@ -551,7 +572,8 @@ def solve_triangular(A, B, *, upper, left=True, unitriangular=False, out=None):
     return _solve_matrices(triangle, B)
 
 
-def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, out=None):
+@_with_out
+def matrix_rank(A, *, atol=None, rtol=None, hermitian=False):
     """The number of singular values (|eigenvalues| if ``hermitian``) above max(atol,
     rtol * the largest), as int64; rtol defaults as in ``pinv``."""
     _check_matrices("linalg.matrix_rank", A, square=hermitian)
@@ -564,7 +586,8 @@ def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, out=None):
     return Tensor.wrap(np.asarray((s > cutoff).sum(-1), np.int64))
 
 
-def cond(A, p=None, *, out=None):
+@_with_out
+def cond(A, p=None):
     """The condition number in the ``p`` norm: the ratio of the extreme singular values
     for p = None, 2 or -2 (any shape), else norm(A) * norm(A^-1) (square; inf where A is
     singular)."""
@@ -602,7 +625,8 @@ def matrix_exp(A):
     return result
 
 
-def vecdot(x, y, *, dim=-1, out=None):
+@_with_out
+def vecdot(x, y, *, dim=-1):
     """The dot product of vectors along ``dim``, inputs broadcast."""
     if x.array.dtype != y.array.dtype:
         raise RuntimeError(
@@ -613,7 +637,8 @@ def vecdot(x, y, *, dim=-1, out=None):
     return (x * y).sum(dim)
 
 
-def matmul(input, other, *, out=None):
+@_with_out
+def matmul(input, other):
     """``torch.matmul``."""
     return input @ other
 
@@ -632,7 +657,8 @@ def vander(x, *, N=None):
     return cat([ones, x.unsqueeze(-1).expand(*x.shape, N - 1).cumprod(-1)], -1)
 
 
-def tensorinv(A, ind=2, *, out=None):
+@_with_out
+def tensorinv(A, ind=2):
     """The inverse of A as a linear map from its last dims to its first ``ind`` dims."""
     rows, cols = math.prod(A.shape[:ind]), math.prod(A.shape[ind:])
     if ind <= 0 or rows != cols:
@@ -643,7 +669,8 @@ def tensorinv(A, ind=2, *, out=None):
     return inv(A.reshape(rows, cols)).reshape(A.shape[ind:] + A.shape[:ind])
 
 
-def tensorsolve(A, B, dims=None, *, out=None):
+@_with_out
+def tensorsolve(A, B, dims=None):
     """X with tensordot(A, X, X.ndim) = B; ``dims``: A's dims moved to the end first."""
     if dims is not None:
         dims = [d % A.ndim for d in dims]
