@@ -131,8 +131,23 @@ class Cholesky(ArrayFunction):
         return np.matmul(np.matmul(mT(low_inv), p), low_inv)
 
 
-def _eigh(a, uplo):
-    return np.linalg.eigh(a, UPLO=uplo)
+def _keep_parts(ctx, a, part, parts, **options):
+    """Forward's end for an op with several outputs: save the input, which part this node
+    returns, and every part (a first-order backward reads them); return that part."""
+    ctx.save_for_backward(a)
+    ctx.part, ctx.parts, ctx.options = part, parts, options
+    return parts[part]
+
+
+def _parts(ctx, grad, function):
+    """Backward's start for an op with several outputs: the input and every part, as
+    forward computed them (first order) or recomputed as ops of the input (create_graph:
+    tensors of the graph, so the formula differentiates again)."""
+    (a,) = ctx.saved_tensors
+    if isinstance(grad, np.ndarray):
+        return a, ctx.parts
+    count = len(ctx.parts)
+    return a, tuple(call_op(function, a, part=i, **ctx.options) for i in range(count))
 
 
 class Eigh(ArrayFunction):
@@ -142,17 +157,11 @@ class Eigh(ArrayFunction):
 
     @staticmethod
     def forward(ctx, a, part, uplo="L"):
-        values, vectors = _eigh(a, uplo)
-        ctx.save_for_backward(a)
-        ctx.part, ctx.uplo, ctx.parts = part, uplo, (values, vectors)
-        return (values, vectors)[part]
+        return _keep_parts(ctx, a, part, tuple(np.linalg.eigh(a, UPLO=uplo)), uplo=uplo)
 
     @staticmethod
     def backward(ctx, grad):
-        (a,) = ctx.saved_tensors
-        values, vectors = ctx.parts
-        if not isinstance(grad, np.ndarray):  # create_graph: the parts as ops of a
-            values, vectors = (call_op(Eigh, a, part=i, uplo=ctx.uplo) for i in (0, 1))
+        _, (values, vectors) = _parts(ctx, grad, Eigh)
         if ctx.part == 0:
             inner = diag_embed(grad)
         else:
@@ -174,17 +183,12 @@ class Svd(ArrayFunction):
 
     @staticmethod
     def forward(ctx, a, part, full_matrices=False):
-        u, s, vh = np.linalg.svd(a, full_matrices=full_matrices)
-        ctx.save_for_backward(a)
-        ctx.part, ctx.full, ctx.parts = part, full_matrices, (u, s, vh)
-        return (u, s, vh)[part]
+        parts = tuple(np.linalg.svd(a, full_matrices=full_matrices))
+        return _keep_parts(ctx, a, part, parts, full_matrices=full_matrices)
 
     @staticmethod
     def backward(ctx, grad):
-        (a,) = ctx.saved_tensors
-        u, s, vh = ctx.parts
-        if not isinstance(grad, np.ndarray):  # create_graph: the parts as ops of a
-            u, s, vh = (call_op(Svd, a, part=i) for i in (0, 1, 2))
+        a, (u, s, vh) = _parts(ctx, grad, Svd)
         m, n = a.shape[-2:]
         k = min(m, n)
         u, vh = u[..., :k], vh[..., :k, :]
@@ -228,25 +232,20 @@ class Qr(ArrayFunction):
 
     @staticmethod
     def forward(ctx, a, part, mode="reduced"):
-        q, r = np.linalg.qr(a, mode="complete" if mode == "complete" else "reduced")
-        ctx.save_for_backward(a)
-        ctx.part, ctx.mode, ctx.parts = part, mode, (q, r)
-        return (q, r)[part]
+        parts = tuple(np.linalg.qr(a, mode="complete" if mode == "complete" else "reduced"))
+        return _keep_parts(ctx, a, part, parts, mode=mode)
 
     @staticmethod
     def backward(ctx, grad):
-        (a,) = ctx.saved_tensors
-        q, r = ctx.parts
-        if not isinstance(grad, np.ndarray):  # create_graph: the parts as ops of a
-            q, r = (call_op(Qr, a, part=i, mode=ctx.mode) for i in (0, 1))
+        a, (q, r) = _parts(ctx, grad, Qr)
         m, n = a.shape[-2:]
-        if ctx.mode == "r":
+        if ctx.options["mode"] == "r":
             raise RuntimeError(
                 "The derivative of linalg.qr depends on Q, which is not computed when "
                 "mode='r'. Please use linalg.qr(A, mode='reduced') if you are going to "
                 "differentiate through linalg.qr."
             )
-        if ctx.mode == "complete" and m > n:
+        if ctx.options["mode"] == "complete" and m > n:
             raise RuntimeError(
                 "The QR decomposition is not differentiable when mode='complete' and nrows > ncols."
             )
