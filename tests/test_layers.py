@@ -19,7 +19,7 @@ LAYERS = [
     (
         "creation",
         "creation function_forms legacy gradcheck viz autograd_function autograd_functional func "
-        "linalg",
+        "linalg linalg_forms",
     ),
     ("library", "nn optim samplers data utils serialization datasets warmup compiling"),
     ("entry", "run __init__"),

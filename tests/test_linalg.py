@@ -555,3 +555,26 @@ def test_out_receives_the_result():
     sign, logabsdet = ts.empty(0, dtype=ts.float64), ts.empty(0, dtype=ts.float64)
     LA.slogdet(a, out=(sign, logabsdet))
     close(logabsdet, np.linalg.slogdet(a.numpy())[1])
+
+
+def test_the_older_torch_forms():
+    a = ts.tensor([[1.0, 2.0], [3.0, 4.0]], dtype=ts.float64)
+    assert ts.det(a).item() == pytest.approx(-2.0)
+    close(ts.inverse(a), np.linalg.inv(a.numpy()))
+    close(ts.pinverse(a), np.linalg.inv(a.numpy()))
+    assert math.isnan(ts.logdet(a).item())  # PyTorch: NaN for a negative determinant
+    assert ts.logdet(-a[:, [1, 0]]).item() == pytest.approx(math.log(2))
+    assert ts.logdet(ts.zeros(2, 2)).item() == -math.inf
+    sign, logabsdet = ts.slogdet(a)
+    assert type(ts.slogdet(a)).__name__ == "slogdet" and sign.item() == -1.0
+    x = ts.tensor(matrices(0, (4, 3)))
+    U, S, V = ts.svd(x)  # V, not Vh; reduced by default
+    assert U.shape == (4, 3) and V.shape == (3, 3)
+    np.testing.assert_allclose((U.numpy() * S.numpy()) @ V.numpy().T, x.numpy(), atol=1e-12)
+    U, S, V = ts.svd(x, compute_uv=False)
+    assert not U.numpy().any() and U.shape == (4, 4) and V.shape == (3, 3)
+    assert ts.qr(x, some=False).Q.shape == (4, 4) and ts.qr(x).Q.shape == (4, 3)
+    close(ts.cholesky(4 * ts.eye(2, dtype=ts.float64), True), 2 * np.eye(2))
+    close(ts.matrix_power(a, 2), a.numpy() @ a.numpy())
+    x = leaf(matrices(1, (3, 3), shift=3))
+    assert gradcheck(lambda t: ts.logdet(t @ t.mT), [x])

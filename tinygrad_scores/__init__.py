@@ -74,6 +74,7 @@ from .legacy import (
     LongTensor,
     ShortTensor,
 )
+from .linalg_forms import *  # noqa: F401,F403  (torch.det, torch.inverse, torch.svd, ...)
 from .random import (
     Generator,
     default_generator,

@@ -37,3 +37,6 @@ linalg_lstsq = _pair("linalg_lstsq", ("solution", "residuals", "rank", "singular
 linalg_inv_ex = _pair("linalg_inv_ex", ("inverse", "info"))
 linalg_cholesky_ex = _pair("linalg_cholesky_ex", ("L", "info"))
 linalg_solve_ex = _pair("linalg_solve_ex", ("result", "info"))
+slogdet = _pair("slogdet", ("sign", "logabsdet"))
+svd = _pair("svd", ("U", "S", "V"))
+qr = _pair("qr", ("Q", "R"))

@@ -51,6 +51,7 @@ NAMES = {
         compile jit fft linalg special distributions sparse autocast amp cuda backends nn optim
         utils autograd return_types searchsorted bucketize histogram accelerator onnx
         serialization set_default_device get_default_device func vmap
+        det logdet slogdet inverse pinverse matrix_power matrix_exp svd qr cholesky
     """,
     "torch.Tensor": """
         item tolist numpy backward grad requires_grad requires_grad_ detach detach_
