@@ -516,8 +516,10 @@ def test_singular_and_indefinite_matrices_raise_linalg_error_naming_the_pivot():
         "linalg.cholesky: The factorization could not be completed because the input is not "
         "positive-definite (the leading minor of order 2 is not positive-definite).",
         LA.cholesky,
-        ts.tensor([[1.0, 2.0], [2.0, 1.0]]),
+        ts.tensor([[1.0, 2.0], [2.0, 1.0]], requires_grad=True),
     )
+    with pytest.raises(LA.LinAlgError, match="The diagonal element 2 is zero"):
+        LA.inv(ts.tensor([[1.0, 2.0], [2.0, 4.0]], requires_grad=True))
 
 
 def test_qr_backward_refuses_what_pytorch_refuses():

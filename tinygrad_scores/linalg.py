@@ -26,9 +26,6 @@ class LinAlgError(RuntimeError):
     """A matrix the decomposition cannot handle (singular, not positive-definite)."""
 
 
-LinAlgError.__module__ = "torch.linalg"
-
-
 # ----------------------------------------------------------------------------- checks
 
 
@@ -134,6 +131,17 @@ def _nonsingular(name, A, solve=False):
         f"{name}: {where}The diagonal element {pivot} is zero, the inversion could "
         "not be completed because the input matrix is singular."
     )
+
+
+def _lapack(run, explain):
+    """``run()``, an op whose forward calls LAPACK through NumPy; where LAPACK refuses a
+    matrix, ``explain()`` raises PyTorch's LinAlgError naming it (checking first would
+    factor every matrix twice)."""
+    try:
+        return run()
+    except np.linalg.LinAlgError as error:
+        explain()
+        raise LinAlgError(str(error)) from None  # (explain found no zero pivot: rounding)
 
 
 def _positive_definite(A):
@@ -245,8 +253,7 @@ def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):
 def inv(A):
     """The inverse of each square matrix of ``A``."""
     _check_matrices("linalg.inv", A)
-    _nonsingular("linalg.inv", A)
-    return ops.Inv.apply(A)
+    return _lapack(lambda: ops.Inv.apply(A), lambda: _nonsingular("linalg.inv", A))
 
 
 def _as_matrix_rhs(A, B):
@@ -284,8 +291,7 @@ def _solve_matrices(A, matrix):
             f"({n}x{n} and {rows}x{cols})"
         )
     _check_broadcast(matrix.shape[:-2], A.shape[:-2])
-    _nonsingular(name, A, solve=True)
-    return ops.Solve.apply(A, matrix)
+    return _lapack(lambda: ops.Solve.apply(A, matrix), lambda: _nonsingular(name, A, True))
 
 
 def _check_broadcast(a, b):
@@ -319,8 +325,7 @@ def cholesky(A, *, upper=False):
     """L lower triangular with A = L L^T (``upper``: U = L^T, A = U^T U), A symmetric
     positive-definite (its lower triangle is read)."""
     _check_matrices("linalg.cholesky", A)
-    _positive_definite(A)
-    low = ops.Cholesky.apply(A)
+    low = _lapack(lambda: ops.Cholesky.apply(A), lambda: _positive_definite(A))
     return low.mT if upper else low
 
 
