@@ -21,7 +21,10 @@ LAYERS = [
         "creation function_forms legacy gradcheck viz autograd_function autograd_functional func "
         "linalg linalg_forms",
     ),
-    ("library", "nn optim samplers data utils serialization datasets warmup compiling"),
+    (
+        "library",
+        "nn optim samplers data utils serialization datasets warmup compiling distributions",
+    ),
     ("entry", "run __init__"),
 ]
 

@@ -4,8 +4,10 @@ the same inputs (/tmp scripts, not part of the tests: torch is never imported he
 
 import numpy as np
 import pytest
+from strategies import leaf
 
 import tinygrad_scores as ts
+from tinygrad_scores.autograd import gradgradcheck
 
 E = ts.tensor([])  # 1-D, empty
 Z = ts.tensor(2.5)  # 0-d
@@ -129,3 +131,117 @@ def test_tensor_refuses_data_as_pytorch(data, error, message):
     with pytest.raises(error, match=message):
         ts.tensor(data)
     assert tuple(ts.tensor([[], []]).shape) == (2, 0)  # empty rows of one length: fine
+
+
+def test_tensor_unfold_windows_gradient_and_errors():
+    x = ts.arange(7.0)
+    assert x.unfold(0, 3, 2).tolist() == [[0, 1, 2], [2, 3, 4], [4, 5, 6]]
+    grid = ts.arange(12.0).reshape(3, 4)
+    assert tuple(grid.unfold(1, 2, 1).shape) == (3, 3, 2)  # shapes PyTorch 2.13 gives
+    assert tuple(grid.unfold(0, 2, 1).shape) == (2, 4, 2)
+    assert grid.unfold(0, 2, 1)[1, 3].tolist() == [7.0, 11.0]  # rows 1, 2 of column 3
+    assert ts.tensor(5.0).unfold(0, 1, 1).tolist() == [5.0]
+    assert tuple(ts.zeros(0).unfold(0, 0, 1).shape) == (1, 0)
+    y = ts.arange(6.0, requires_grad=True)
+    y.unfold(0, 3, 1).sum().backward()
+    assert y.grad.tolist() == [1, 2, 3, 3, 2, 1]  # how many windows hold each element
+    w = leaf(np.random.default_rng(0).standard_normal((3, 5)))
+    assert ts.gradcheck(lambda t: t.unfold(1, 2, 2) ** 2, [w])
+    assert gradgradcheck(lambda t: t.unfold(1, 2, 2) ** 2, [w])
+    for call, message in [
+        (lambda: x.unfold(0, 8, 1), "maximum size for tensor at dimension 0 is 7 but size is 8"),
+        (lambda: x.unfold(0, 2, 0), "step is 0 but must be > 0"),
+        (lambda: x.unfold(0, -1, 1), "size is -1 but must be >= 0"),
+    ]:
+        with pytest.raises(RuntimeError, match=message):
+            call()
+
+
+def test_softmax_without_dim_takes_pytorchs_implicit_dim_and_warns():
+    x2, x3 = ts.randn(2, 3), ts.randn(2, 3, 4)
+    for fn, name in (
+        (ts.nn.functional.softmax, "softmax"),
+        (ts.nn.functional.log_softmax, "log_softmax"),
+    ):
+        with pytest.warns(UserWarning, match=f"Implicit dimension choice for {name}"):
+            out = fn(x2)
+        np.testing.assert_allclose(out.numpy(), fn(x2, dim=1).numpy())  # 2-D: dim 1
+        with pytest.warns(UserWarning):
+            np.testing.assert_allclose(fn(x3).numpy(), fn(x3, dim=0).numpy())  # 3-D: dim 0
+    with pytest.warns(UserWarning, match="Implicit dimension choice for softmin"):
+        np.testing.assert_allclose(
+            ts.nn.functional.softmin(x2).numpy(), ts.nn.functional.softmin(x2, 1).numpy()
+        )
+    with pytest.warns(UserWarning, match="Implicit dimension choice for softmax"):
+        y = ts.nn.Softmax()(ts.tensor([1.0, 2.0]))  # 1-D: dim 0
+    np.testing.assert_allclose(y.numpy(), [0.26894142, 0.73105858], rtol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "call, error, message",
+    [
+        (
+            lambda F: F.cross_entropy(ts.ones(2, 3, dtype=ts.int64), ts.tensor([0, 1])),
+            NotImplementedError,
+            "\"log_softmax_lastdim_kernel_impl\" not implemented for 'Long'",
+        ),
+        (
+            lambda F: F.cross_entropy(ts.randn(2, 3), ts.tensor([0.5, 1.0])),
+            RuntimeError,
+            "expected target dtype to be Long or Byte, but got Float",
+        ),
+        (
+            lambda F: F.cross_entropy(ts.randn(2, 3), ts.tensor([True, False])),
+            RuntimeError,
+            "expected target dtype to be Long or Byte, but got Bool",
+        ),
+        (
+            lambda F: F.cross_entropy(ts.tensor(1.0), ts.tensor(0)),
+            RuntimeError,
+            "at least one dimension",
+        ),
+        (
+            lambda F: F.nll_loss(ts.ones(2, 3, dtype=ts.int64), ts.tensor([0, 1])),
+            NotImplementedError,
+            "\"nll_loss_out_frame\" not implemented for 'Long'",
+        ),
+        (
+            lambda F: F.nll_loss(ts.ones(2, 3, 4, dtype=ts.int64), ts.zeros(2, 4, dtype=ts.int64)),
+            NotImplementedError,
+            '"nll_loss2d_forward_out_frame"',
+        ),
+    ],
+)
+def test_classification_losses_refuse_as_pytorch(call, error, message):
+    with pytest.raises(error, match=message):
+        call(ts.nn.functional)
+
+
+def test_size_joined_or_repeated_stays_a_size():
+    s = ts.Size([2, 3])
+    for joined in (s + ts.Size([4]), s + (4,)):
+        assert isinstance(joined, ts.Size) and joined == (2, 3, 4)
+    assert isinstance((4,) + s, ts.Size) and (4,) + s == (4, 2, 3)
+    assert isinstance(s * 2, ts.Size) and isinstance(2 * s, ts.Size)
+    assert repr(s + (4,)) == "tinygrad_scores.Size([2, 3, 4])"
+
+
+@pytest.mark.parametrize(
+    "call, shape",
+    [
+        (lambda: ts.zeros(2, -1), "[2, -1]"),
+        (lambda: ts.ones(-3), "[-3]"),
+        (lambda: ts.empty(-1), "[-1]"),
+        (lambda: ts.rand(2, -2), "[2, -2]"),
+        (lambda: ts.randn(-1), "[-1]"),
+        (lambda: ts.full((-1,), 2.0), "[-1]"),
+        (lambda: ts.randint(0, 5, (-1,)), "[-1]"),
+        (lambda: ts.zeros(2).new_zeros(-1), "[-1]"),
+    ],
+)
+def test_negative_sizes_are_refused_as_pytorch(call, shape):
+    with pytest.raises(
+        RuntimeError, match="Trying to create tensor with negative dimension"
+    ) as info:
+        call()
+    assert str(info.value).endswith(shape)

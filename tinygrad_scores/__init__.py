@@ -170,3 +170,6 @@ from . import accelerator, linalg, onnx  # noqa: E402,F401  (torch.accelerator, 
 from ._missing import module_getattr as _module_getattr  # noqa: E402
 
 __getattr__ = _module_getattr(__name__, "torch")
+
+
+from . import distributions  # noqa: E402,F401  (after nn, which it uses)

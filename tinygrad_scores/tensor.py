@@ -40,6 +40,19 @@ class Size(tuple):
     def numel(self):
         return math.prod(self)
 
+    # a Size stays a Size when joined or repeated, as torch.Size does (a slice is a tuple
+    # here: overriding __getitem__ would make every shape[i] ten times slower)
+    def __add__(self, other):
+        return Size(tuple.__add__(self, tuple(other)))
+
+    def __radd__(self, other):
+        return Size(tuple(other) + tuple(self))
+
+    def __mul__(self, n):
+        return Size(tuple.__mul__(self, n))
+
+    __rmul__ = __mul__
+
 
 def _float_only(tensor, kernel):
     """PyTorch's error for a float-only random kernel called on another dtype."""
@@ -79,7 +92,7 @@ class Tensor(TensorMethods):
                 array = np.array(_to_array(data, dtypes.to_numpy(dtype) or dtypes.default_float()))
         else:
             array = np.empty(_shape_args(args), dtypes.to_numpy(dtype) or dtypes.default_float())
-        Tensor._init(self, array, None)
+        _init(self, array, None)
         if requires_grad:
             self.requires_grad_(True)
 
@@ -828,7 +841,7 @@ def _new_tensor(array, grad_fn=None):
     return t
 
 
-_init = Tensor._init
+_init = Tensor._init  # every tensor's fields are set here (a test counts the calls)
 
 
 autograd.register_tensor_type(Tensor, _new_tensor)

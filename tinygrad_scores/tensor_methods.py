@@ -116,7 +116,7 @@ class TensorMethods:
 
     def _new(self, make, size, dtype, device, requires_grad):
         check(device)
-        t = self.wrap(make(_shape_args(size), dtypes.to_numpy(dtype) or self.array.dtype))
+        t = self.wrap(make(_new_shape(size), dtypes.to_numpy(dtype) or self.array.dtype))
         return t.requires_grad_() if requires_grad else t
 
     # ------------------------------------------------------------------ devices, dtypes
@@ -1093,6 +1093,29 @@ class TensorMethods:
         idx = _check_index(self.flatten(), index, 0, "take", same_rank=False)
         return self.flatten()[idx]
 
+    def unfold(self, dimension, size, step):
+        """Every window of ``size`` elements along ``dimension``, ``step`` apart, as a new
+        last dim (a copy: PyTorch returns a view, so writing into the windows does not reach
+        self here); the gradient adds each window back where it came from."""
+        a = self if self.ndim else self.reshape(1)
+        dim = _dim(dimension, a.ndim)
+        length = a.array.shape[dim]
+        if size < 0:
+            raise RuntimeError(f"size is {size} but must be >= 0")
+        if size > length:
+            raise RuntimeError(
+                f"maximum size for tensor at dimension {dim} is {length} but size is {size}"
+            )
+        if step <= 0:
+            raise RuntimeError(f"step is {step} but must be > 0")
+        starts = np.arange(0, length - size + 1, step)
+        index = (starts[:, None] + np.arange(size)).reshape(-1)
+        windows = ops.IndexSelect.apply(a, index=index, dim=dim)
+        if not self.ndim:  # a 0-d tensor's one window: shape [size]
+            return windows.reshape(size)
+        shape = a.array.shape[:dim] + (len(starts), size) + a.array.shape[dim + 1 :]
+        return windows.reshape(shape).movedim(dim + 1, -1)
+
     def index_select(self, dim, index):
         dim = _dim(dim, self.ndim)
         idx = _index_array(index, "index_select")
@@ -1609,6 +1632,17 @@ def _shape_args(shape):
             f"expected a sequence of integers as the shape, got "
             f"{tuple(type(n).__name__ for n in shape)}"
         ) from None
+
+
+def _new_shape(size):
+    """The shape of a tensor to create: integers, none negative (PyTorch's error)."""
+    shape = _shape_args(size)
+    for n in shape:
+        if n < 0:
+            raise RuntimeError(
+                f"Trying to create tensor with negative dimension {n}: {list(shape)}"
+            )
+    return shape
 
 
 def _resolve_shape(shape, numel):

@@ -131,7 +131,7 @@ NAMES = {
         Dataset IterableDataset TensorDataset DataLoader Subset ConcatDataset random_split
         default_collate Sampler RandomSampler SequentialSampler BatchSampler
         WeightedRandomSampler SubsetRandomSampler get_worker_info dataloader dataset
-        sampler
+        sampler ChainDataset
     """,
     "torch.serialization": """
         save load add_safe_globals safe_globals get_safe_globals clear_safe_globals
@@ -161,6 +161,11 @@ NAMES = {
         cond matrix_power matrix_exp multi_dot cross vecdot matmul diagonal lu lu_factor
         lu_solve householder_product tensorinv tensorsolve vander LinAlgError
     """,
+    "torch.distributions": """
+        Distribution Normal Categorical Bernoulli Uniform Independent OneHotCategorical
+        MultivariateNormal Beta Gamma Dirichlet Exponential Laplace LogNormal Poisson Binomial
+        TransformedDistribution kl_divergence register_kl constraints kl
+    """,
 }
 
 # Deliberate differences from PyTorch, by name: kept next to the table they annotate.
@@ -184,6 +189,7 @@ NOTES = {
     "torch.backends": "`mps.is_available()` is False; `cudnn` flags are settable and unused",
     "torch.float16": "storage and NumPy arithmetic only; the Numba kernels refuse float16",
     "torch.Tensor.half": "float16 storage (see torch.float16)",
+    "torch.Tensor.unfold": "a copy of the windows, not a view: writing into it leaves self",
     "torch.sort": "always stable (PyTorch's `stable=True`), whatever `stable` says",
     "torch.topk": "results always sorted, whatever `sorted` says",
     "torch.unique": "always sorted",
@@ -216,6 +222,9 @@ NOTES = {
     "torch.set_default_device": "'cpu' only; another device raises at once",
     "torch.onnx.export": "raises NotImplementedError (no ONNX export)",
     "torch.accelerator": "answers as PyTorch on a machine without an accelerator",
+    "torch.distributions": "samples equal PyTorch's for the same seed (the same draws, "
+    "tests/test_distributions.py); no ExponentialFamily base class",
+    "torch.distributions.kl_divergence": "registered: each provided distribution with itself",
     "torch.nn.modules": "each file holds the classes of PyTorch's file that exist here",
     "torch.autograd.functional.jacobian": "`vectorize=True` runs the same loop; "
     "`strategy='forward-mode'` raises NotImplementedError (no forward-mode AD)",

@@ -120,17 +120,33 @@ def tanh(input: Tensor) -> Tensor:
     return ops.Tanh.apply(input)
 
 
-def softmax(input: Tensor, dim: int | None = None, dtype: Any = None) -> Tensor:
+def _implicit_softmax_dim(name: str, ndim: int, stacklevel: int) -> int:
+    """PyTorch's deprecated choice when no dim is given: 0 for 0-, 1- and 3-D input, else 1,
+    with its warning."""
+    warnings.warn(
+        f"Implicit dimension choice for {name} has been deprecated. Change the call to "
+        f"include dim=X as an argument.",
+        UserWarning,
+        stacklevel=stacklevel,
+    )
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def softmax(
+    input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None
+) -> Tensor:
     if dim is None:
-        raise TypeError("softmax() needs dim= (implicit dim choice is deprecated in PyTorch)")
+        dim = _implicit_softmax_dim("softmax", input.ndim, _stacklevel)
     if dtype is not None:
         input = input.to(dtype)
     return ops.Softmax.apply(input, dim=dim)
 
 
-def log_softmax(input: Tensor, dim: int | None = None, dtype: Any = None) -> Tensor:
+def log_softmax(
+    input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None
+) -> Tensor:
     if dim is None:
-        raise TypeError("log_softmax() needs dim= (implicit dim choice is deprecated in PyTorch)")
+        dim = _implicit_softmax_dim("log_softmax", input.ndim, _stacklevel)
     if dtype is not None:
         input = input.to(dtype)
     return ops.LogSoftmax.apply(input, dim=dim)
@@ -210,8 +226,8 @@ def softmin(
 ) -> Tensor:
     """softmax(-input) along ``dim``."""
     if dim is None:
-        raise TypeError("softmin() needs dim= (implicit dim choice is deprecated in PyTorch)")
-    return softmax(-input, dim, dtype)
+        dim = _implicit_softmax_dim("softmin", input.ndim, _stacklevel)
+    return softmax(-input, dim, dtype=dtype)
 
 
 def prelu(input: Tensor, weight: Tensor) -> Tensor:
@@ -784,6 +800,9 @@ def nll_loss(
     reduction = _checked_reduction(size_average, reduce, reduction)
     if input.ndim == 0:
         raise ValueError("nll_loss: input must have at least one dimension (C,)")
+    if input.array.dtype.kind != "f":
+        kernel = "nll_loss_out_frame" if input.ndim <= 2 else "nll_loss2d_forward_out_frame"
+        raise dtypes.not_implemented(kernel, input.array.dtype)
     n_classes = input.shape[0] if input.ndim == 1 else input.shape[1]
     labels = _class_labels(target, n_classes, ignore_index, "nll_loss")
     _check_label_shape(input, labels)
@@ -821,22 +840,22 @@ def cross_entropy(
         raise ValueError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
     ndim = input.array.ndim
     if ndim == 0:
-        raise ValueError("cross_entropy: input must have at least one dimension (C,)")
-    if input.array.dtype.kind != "f":
-        raise TypeError(
-            f"cross_entropy: input must be floating point logits, got {input.array.dtype}"
-        )
+        raise RuntimeError("cross_entropy: input must have at least one dimension (C,)")
+    if input.array.dtype.kind != "f":  # PyTorch's log_softmax refuses it
+        raise dtypes.not_implemented("log_softmax_lastdim_kernel_impl", input.array.dtype)
     class_dim = 0 if ndim == 1 else 1
     n_classes = input.array.shape[class_dim]
     target_array = _array(target)
+    if target_array.dtype.kind in "fb" and (
+        target_array.dtype.kind == "b" or target_array.shape != tuple(input.shape)
+    ):
+        raise RuntimeError(
+            f"expected target dtype to be Long or Byte, but got "
+            f"{dtypes.type_name(target_array.dtype)} (a target of class indices holds "
+            f"integers; a floating point target of class probabilities has the input's "
+            f"shape {list(input.shape)})"
+        )
     if target_array.dtype.kind == "f":
-        if target_array.shape != tuple(input.shape):
-            raise TypeError(
-                f"cross_entropy: a target of shape {target_array.shape} must hold "
-                f"integer class indices (int64), got dtype {target_array.dtype}; "
-                f"a floating point target holds class probabilities and has the "
-                f"input's shape {tuple(input.shape)}"
-            )
         return _cross_entropy_probabilities(
             input, _tensor(target), weight, reduction, label_smoothing
         )

@@ -2,8 +2,10 @@
 
 from ..._missing import module_getattr as _module_getattr
 from ...data import (  # noqa: F401
+    ChainDataset,
     ConcatDataset,
     Dataset,
+    IterableDataset,
     Subset,
     TensorDataset,
     random_split,
