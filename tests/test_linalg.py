@@ -470,6 +470,13 @@ def test_errors_as_pytorchs():
     )
     raises(RuntimeError, "multi_dot(): expected at least 2 tensors but got 1", LA.multi_dot, [rect])
     raises(
+        TypeError,
+        "matrix_power(): argument 'n' must be int, not float",
+        LA.matrix_power,
+        ts.eye(2),
+        2.0,
+    )
+    raises(
         RuntimeError,
         "multi_dot(): tensors 0 and 1 with shapes [2, 3] and [2, 3] cannot be multiplied",
         LA.multi_dot,

@@ -334,6 +334,8 @@ def matrix_power(A, n):
     """A @ A @ ... (n times) by repeated squaring; n = 0 the identity, n < 0 powers of
     the inverse."""
     _check_matrices("linalg.matrix_power", A, floating=False)
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
+        raise TypeError(f"matrix_power(): argument 'n' must be int, not {type(n).__name__}")
     if n < 0:
         A, n = inv(A), -n
     if n == 0:
@@ -619,7 +621,7 @@ def matrix_exp(A):
     _check_matrices("linalg.matrix_exp", A)
     n = A.shape[-1]
     norm1 = np.abs(A.array).sum(-2).max() if A.array.size else 0.0
-    squarings = max(0, int(np.ceil(np.log2(norm1 / 0.5)))) if norm1 > 0.5 else 0
+    squarings = int(np.ceil(np.log2(norm1 / 0.5))) if 0.5 < norm1 < np.inf else 0
     scaled = A / (2.0**squarings)
     identity = Tensor.wrap(np.eye(n, dtype=A.array.dtype))
     result = identity
