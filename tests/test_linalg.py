@@ -127,6 +127,10 @@ def test_multi_dot_chains_vectors_and_matrices():
     close(LA.multi_dot([ts.tensor(a), ts.tensor(b), ts.tensor(c)]), a @ b @ c)
     d = matrices(3, (2,))
     assert LA.multi_dot([ts.tensor(a), ts.tensor(b), ts.tensor(c), ts.tensor(d)]).ndim == 0
+    # the cheapest order, as PyTorch: (1000x2)((2x1000)(1000x2)), never the 1000x1000 product
+    assert LA._cheapest_split([1000, 2, 1000, 2])[0][2] == 0
+    tall, wide = matrices(4, (1000, 2)), matrices(5, (2, 1000))
+    close(LA.multi_dot([ts.tensor(tall), ts.tensor(wide), ts.tensor(tall)]), tall @ (wide @ tall))
 
 
 def test_cross_is_along_the_last_dim_by_default_and_broadcasts():

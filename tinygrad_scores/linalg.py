@@ -372,10 +372,32 @@ def multi_dot(tensors):
                 f"multi_dot(): tensors {i} and {i + 1} with shapes {list(a.shape)} and "
                 f"{list(b.shape)} cannot be multiplied"
             )
-    result = tensors[0]
-    for t in tensors[1:]:
-        result = result @ t
-    return result
+    dims = [tensors[0].shape[0] if tensors[0].ndim == 2 else 1]
+    dims += [t.shape[-1] if t.ndim == 2 or i == 0 else 1 for i, t in enumerate(tensors)]
+    return _chain(list(tensors), _cheapest_split(dims), 0, last)
+
+
+def _cheapest_split(dims):
+    """The matrix-chain order (the classic dynamic programme): split[i][j] is where the
+    product of matrices i..j, matrix k of size dims[k] x dims[k + 1], is best cut."""
+    n = len(dims) - 1
+    cost = [[0] * n for _ in builtins.range(n)]
+    split = [[0] * n for _ in builtins.range(n)]
+    for length in builtins.range(1, n):
+        for i in builtins.range(n - length):
+            j = i + length
+            cost[i][j], split[i][j] = min(
+                (cost[i][k] + cost[k + 1][j] + dims[i] * dims[k + 1] * dims[j + 1], k)
+                for k in builtins.range(i, j)
+            )
+    return split
+
+
+def _chain(tensors, split, i, j):
+    if i == j:
+        return tensors[i]
+    k = split[i][j]
+    return _chain(tensors, split, i, k) @ _chain(tensors, split, k + 1, j)
 
 
 @_with_out
