@@ -21,6 +21,41 @@ from .function_forms import cross as _cross
 from .functions.linalg_decompositions import svd_cutoff
 from .tensor import Tensor
 
+__all__ = [
+    "LinAlgError",
+    "vector_norm",
+    "matrix_norm",
+    "norm",
+    "inv",
+    "inv_ex",
+    "solve",
+    "solve_ex",
+    "solve_triangular",
+    "det",
+    "slogdet",
+    "cholesky",
+    "cholesky_ex",
+    "matrix_power",
+    "matrix_exp",
+    "multi_dot",
+    "cross",
+    "pinv",
+    "svd",
+    "svdvals",
+    "eigh",
+    "eigvalsh",
+    "qr",
+    "lstsq",
+    "matrix_rank",
+    "cond",
+    "vecdot",
+    "matmul",
+    "diagonal",
+    "vander",
+    "tensorinv",
+    "tensorsolve",
+]
+
 
 class LinAlgError(RuntimeError):
     """A matrix the decomposition cannot handle (singular, not positive-definite)."""
