@@ -3,6 +3,7 @@ central differences (first and second order, float64, well-conditioned matrices)
 norms' dispatch as PyTorch's documentation states it, and PyTorch 2.13's errors."""
 
 import math
+import os
 import subprocess
 import sys
 
@@ -134,8 +135,10 @@ def test_multi_dot_chains_vectors_and_matrices():
 
 
 def test_cross_is_along_the_last_dim_by_default_and_broadcasts():
-    a, b = matrices(0, (2, 3)), matrices(1, (3,))
+    a, b = matrices(0, (2, 3)), matrices(1, (1, 3))
     close(LA.cross(ts.tensor(a), ts.tensor(b)), np.cross(a, b))
+    with pytest.raises(RuntimeError, match="inputs must have the same number of dimensions"):
+        LA.cross(ts.tensor(a), ts.tensor(b[0]))
     close(LA.cross(ts.tensor(a.T), ts.tensor(a.T[:, ::-1].copy()), dim=0), np.cross(a, a[::-1]).T)
 
 
@@ -329,7 +332,7 @@ GRADIENT_CASES = {
         lambda a, b, c: LA.multi_dot([a, b, c]),
         [matrices(5, (3,)), F, matrices(6, (4,))],
     ),
-    "cross": (LA.cross, [matrices(1, (2, 3)), matrices(2, (3,))]),
+    "cross": (LA.cross, [matrices(1, (2, 3)), matrices(2, (1, 3))]),
     "matrix_norm nuc": (lambda a: LA.matrix_norm(a, "nuc"), [T]),
     "matrix_norm 2": (lambda a: LA.matrix_norm(a, 2), [T]),
     "matrix_norm -2": (lambda a: LA.matrix_norm(a, -2), [T]),
@@ -370,6 +373,25 @@ def test_gradient_and_second_derivative_match_central_differences(name):
     inputs = [leaf(a) for a in arrays]
     assert gradcheck(fn, inputs)
     assert gradgradcheck(fn, inputs, atol=1e-5, rtol=1e-3)
+
+
+GOLDEN = np.load(os.path.join(os.path.dirname(__file__), "golden", "linalg_pytorch.npz"))
+GOLDEN_CASES = dict(zip(GOLDEN["names"], GOLDEN["sources"]))
+
+
+@pytest.mark.parametrize("name", sorted(GOLDEN_CASES))
+def test_values_and_gradients_are_pytorchs(name):
+    """tools/make_linalg_golden.py: PyTorch 2.13's outputs and input gradients."""
+    count = sum(1 for key in GOLDEN.files if key.startswith(f"{name}/in"))
+    inputs = [leaf(GOLDEN[f"{name}/in{i}"]) for i in range(count)]
+    out = eval(GOLDEN_CASES[name], {"L": LA, "torch": ts})(*inputs)
+    outs = out if isinstance(out, tuple) else (out,)
+    loss = sum((o * ts.tensor(GOLDEN[f"{name}/w{j}"])).sum() for j, o in enumerate(outs))
+    grads = ts.autograd.grad(loss, inputs)
+    for j, o in enumerate(outs):
+        np.testing.assert_allclose(o.detach().numpy(), GOLDEN[f"{name}/out{j}"], atol=1e-10)
+    for i, g in enumerate(grads):
+        np.testing.assert_allclose(g.numpy(), GOLDEN[f"{name}/grad{i}"], rtol=1e-8, atol=1e-10)
 
 
 def test_det_gradient_is_the_cofactor_matrix_and_zero_at_a_singular_matrix_as_pytorch():

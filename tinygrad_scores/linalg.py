@@ -437,7 +437,10 @@ def _chain(tensors, split, i, j):
 
 @_with_out
 def cross(input, other, *, dim=-1):
-    """The 3-vector cross product along ``dim`` (default the last), inputs broadcast."""
+    """The 3-vector cross product along ``dim`` (default the last); inputs of the same
+    number of dims broadcast."""
+    if input.ndim != other.ndim:
+        raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
     return _cross(input, other, dim)
 
 
