@@ -516,6 +516,13 @@ def test_errors_as_pytorchs():
         rect,
         driver="x",
     )
+    raises(
+        RuntimeError,
+        "torch.linalg.lstsq: input.size(-2) should match other.size(-2)",
+        LA.lstsq,
+        ts.ones(5, 3),
+        ts.ones(4, 2),
+    )
 
 
 def test_singular_and_indefinite_matrices_raise_linalg_error_naming_the_pivot():

@@ -4,8 +4,9 @@ of) real matrices, with PyTorch's names, arguments, results and errors.
 The values come from NumPy's LAPACK (float32 stays float32); each differentiable piece is
 an op in ``functions/linalg_decompositions.py`` whose backward is PyTorch's formula, so
 gradients and second derivatives (create_graph) follow. Input is checked here, before any
-op runs: at least 2 dims, square where the maths needs it, a floating dtype, and a
-singular or indefinite matrix raises ``LinAlgError`` (a RuntimeError) with PyTorch's text.
+op runs: at least 2 dims, square where the maths needs it, a floating dtype. A matrix that
+LAPACK refuses (singular, not positive-definite) raises ``LinAlgError`` (a RuntimeError)
+with PyTorch's text, naming the batch element and the zero pivot or the failing minor.
 """
 
 import builtins
@@ -538,9 +539,19 @@ def lstsq(A, B, rcond=None, *, driver=None):
             "torch.linalg.lstsq: parameter `driver` should be one of (gels, gelsy, gelsd, gelss)"
         )
     _check_matrices("linalg.lstsq", A, square=False)
+    if A.array.dtype != B.array.dtype:
+        raise RuntimeError(
+            "torch.linalg.lstsq: Expected input and other to have the same dtype, but got "
+            f"input's dtype {dtypes.type_name(A.array.dtype)} and other's dtype "
+            f"{dtypes.type_name(B.array.dtype)}"
+        )
     vector = B.ndim == A.ndim - 1
     matrix = B.unsqueeze(-1) if vector else B
     m, n = A.shape[-2:]
+    if matrix.shape[-2] != m:
+        raise RuntimeError(
+            f"torch.linalg.lstsq: input.size(-2) should match other.size({-1 if vector else -2})"
+        )
     rtol = rcond if rcond is not None and rcond > 0 else None
     X = pinv(A, rtol=rtol) @ matrix
     s = np.linalg.svd(A.array, compute_uv=False)

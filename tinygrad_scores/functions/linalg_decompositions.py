@@ -10,7 +10,8 @@ linear in the outputs' gradients, so each part's node adds its own share. Backwa
 the other parts from ``ctx`` (first order) or recomputes them as ops of the input (under
 create_graph, so they are tensors of the graph).
 
-Input checks (square, floating, singular) are in ``linalg.py``, before these run.
+Input checks (square, floating) are in ``linalg.py``, before these run; where LAPACK
+refuses a matrix (singular, indefinite), ``linalg.py`` turns NumPy's error into PyTorch's.
 """
 
 import numpy as np
