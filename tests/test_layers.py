@@ -18,7 +18,8 @@ LAYERS = [
     ("tensor", "histograms numpy_dispatch formatting tensor_methods tensor codegen capture random"),
     (
         "creation",
-        "creation function_forms legacy gradcheck viz autograd_function autograd_functional func",
+        "creation function_forms legacy gradcheck viz autograd_function autograd_functional func "
+        "linalg linalg_forms",
     ),
     (
         "library",

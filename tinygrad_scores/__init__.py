@@ -74,6 +74,7 @@ from .legacy import (
     LongTensor,
     ShortTensor,
 )
+from .linalg_forms import *  # noqa: F401,F403  (torch.det, torch.inverse, torch.svd, ...)
 from .random import (
     Generator,
     default_generator,
@@ -177,7 +178,7 @@ from .legacy import Variable as _Variable  # noqa: E402
 
 autograd.Variable = _Variable  # type: ignore[attr-defined]  # torch.autograd.Variable
 
-from . import accelerator, onnx  # noqa: E402,F401  (torch.accelerator, torch.onnx)
+from . import accelerator, linalg, onnx  # noqa: E402,F401  (torch.accelerator, .linalg, .onnx)
 from ._missing import module_getattr as _module_getattr  # noqa: E402
 
 __getattr__ = _module_getattr(__name__, "torch")

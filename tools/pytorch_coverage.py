@@ -52,6 +52,7 @@ NAMES = {
         utils autograd return_types searchsorted bucketize histogram accelerator onnx
         serialization set_default_device get_default_device func vmap
         hardshrink selu selu_ celu celu_ rrelu rrelu_ threshold threshold_ relu_ prelu
+        det logdet slogdet inverse pinverse matrix_power matrix_exp svd qr cholesky
     """,
     "torch.Tensor": """
         item tolist numpy backward grad requires_grad requires_grad_ detach detach_
@@ -159,6 +160,12 @@ NAMES = {
         empty_cache get_device_name amp
     """,
     "torch.backends": "mps cudnn",
+    "torch.linalg": """
+        norm vector_norm matrix_norm inv inv_ex solve solve_ex solve_triangular det slogdet
+        cholesky cholesky_ex qr svd svdvals eigh eigvalsh eig eigvals pinv lstsq matrix_rank
+        cond matrix_power matrix_exp multi_dot cross vecdot matmul diagonal lu lu_factor
+        lu_solve householder_product tensorinv tensorsolve vander LinAlgError
+    """,
     "torch.distributions": """
         Distribution Normal Categorical Bernoulli Uniform Independent OneHotCategorical
         MultivariateNormal Beta Gamma Dirichlet Exponential Laplace LogNormal Poisson Binomial
@@ -198,6 +205,10 @@ NOTES = {
     "torch.norm": "vector norms (p = 2, 'fro', 1, inf, -inf, 0, any number) over any dims; "
     "no matrix norms such as 'nuc'; at a zero norm the second derivative is 0, not "
     "PyTorch's NaN (pytorch/functorch#1097)",
+    "torch.linalg.lstsq": "the solution is pinv(A) @ B; residuals, rank and singular_values "
+    "as PyTorch's CPU drivers return them",
+    "torch.linalg.det": "the gradient at an exactly singular matrix is 0, as PyTorch 2.13 gives",
+    "torch.linalg.qr": "mode='r' computes Q too (and refuses to differentiate, as PyTorch)",
     "torch.scatter": "`reduce='add'` only; `reduce='multiply'` raises NotImplementedError",
     "torch.Tensor.view": "refuses a non-contiguous layout as PyTorch does; `view(dtype)` is "
     "not provided",
