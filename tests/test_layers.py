@@ -22,7 +22,7 @@ LAYERS = [
     (
         "creation",
         "creation function_forms legacy gradcheck viz autograd_function autograd_functional func "
-        "linalg",
+        "linalg linalg_forms",
     ),
     (
         "library",

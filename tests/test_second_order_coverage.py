@@ -8,12 +8,13 @@ import inspect
 import test_second_order_conv_seq as conv_seq
 import test_second_order_elementwise as elementwise
 import test_second_order_indexing as indexing
+import test_second_order_linalg as linalg
 import test_second_order_nn as nn
 
 from tinygrad_scores import functions
 from tinygrad_scores.autograd import ArrayFunction
 
-MODULES = [elementwise, indexing, nn, conv_seq]
+MODULES = [elementwise, indexing, nn, conv_seq, linalg]
 
 # Ops whose backward has no derivative in PyTorch either (derivatives.yaml marks them
 # not_implemented or non-differentiable), so create_graph raises naming them.

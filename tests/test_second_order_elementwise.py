@@ -114,6 +114,13 @@ def hardtanh_off_its_corners(data):
     return (lambda a: F.hardtanh(a, -0.5, 0.5) * a), [leaf64(x)]
 
 
+@case("Hardshrink", "Softshrink")
+def shrinkage_off_its_edges(data):
+    x = _array(data, -2, 2)
+    x = np.where(np.abs(np.abs(x) - 0.5) < 0.1, x * 1.5, x)  # off the edges at +-0.5
+    return (lambda a: F.hardshrink(a) * a + F.softshrink(a) * a), [leaf64(x)]
+
+
 @case("TiedTo")
 def piecewise_linear_gradients_tied_to_their_input(data):
     x = off_kinks(_array(data, -2, 2), 0.1)

@@ -391,11 +391,55 @@ def test_einsum_forward_and_gradient(equation, shapes_):
     assert ts.gradcheck(lambda *t: ts.einsum(equation, *t), [leaf(a) for a in arrays])
 
 
-def test_einsum_refuses_diagonals_and_ellipsis_clearly():
+def test_einsum_refuses_diagonals_clearly():
     with pytest.raises(NotImplementedError, match="einsum"):
         ts.einsum("ii->", ts.zeros(3, 3))
-    with pytest.raises(NotImplementedError, match="ellipsis"):
-        ts.einsum("...ij->...ji", ts.zeros(3, 3))
+
+
+_BY_HAND = {  # what each equation computes, spelled with NumPy's operators
+    "...j,jk->...k": lambda x, y: x @ y,
+    "...j,jk": lambda x, y: x @ y,
+    "b...,b...->b": lambda x, y: (x * y).sum(axis=(1, 2)),
+    "...ij,...jk": lambda x, y: x @ y,
+    "i...->...": lambda x: x.sum(axis=0),
+    "...": lambda x: x,
+    "...->": lambda x: x.sum(),
+    "ba,...": lambda x, y: y[:, None, None] * x.T[None],
+    "...ij,...ji->...": lambda x, y: (x * y.transpose(0, 2, 1)).sum(axis=(1, 2)),
+    "ij,ij->ij": lambda x, y: x * y,
+}
+
+
+@pytest.mark.parametrize(
+    "equation, shapes_, out_shape",
+    [  # out_shape: PyTorch 2.13's result for the same equation and shapes
+        ("...j,jk->...k", [(2, 3, 4), (4, 5)], (2, 3, 5)),
+        ("...j,jk", [(2, 3, 4), (4, 5)], (2, 3, 5)),  # implicit: the ellipsis first
+        ("b...,b...->b", [(2, 3, 4), (2, 3, 4)], (2,)),
+        ("...ij,...jk", [(3, 2, 4), (4, 5)], (3, 2, 5)),  # ellipses of 1 and 0 dimensions
+        ("i...->...", [(3, 2, 4)], (2, 4)),
+        ("...", [(3,)], (3,)),
+        ("...->", [(3, 2)], ()),
+        ("ba,...", [(2, 3), (4,)], (4, 3, 2)),  # an outer product, ellipsis then a, b
+        ("...ij,...ji->...", [(1, 3, 2), (4, 2, 3)], (4,)),  # size 1 broadcast in '...'
+        ("ij,ij->ij", [(1, 3), (2, 3)], (2, 3)),  # a letter of size 1 broadcast
+    ],
+)
+def test_einsum_ellipsis_and_broadcasting(equation, shapes_, out_shape):
+    rng = np.random.default_rng(1)
+    arrays = [rng.standard_normal(s) for s in shapes_]
+    out = ts.einsum(equation, *map(ts.tensor, arrays))
+    assert tuple(out.shape) == out_shape
+    np.testing.assert_allclose(out.array, _BY_HAND[equation](*arrays), rtol=1e-12, atol=1e-12)
+    assert ts.gradcheck(lambda *t: ts.einsum(equation, *t), [leaf(a) for a in arrays])
+    assert ts.autograd.gradgradcheck(lambda *t: ts.einsum(equation, *t), [leaf(a) for a in arrays])
+
+
+def test_einsum_ellipsis_errors_are_pytorchs():
+    with pytest.raises(RuntimeError, match=r"\(3\) is more than the number of dimensions \(2\)"):
+        ts.einsum("ij...k", ts.zeros(3, 2))
+    with pytest.raises(RuntimeError, match="operands do not broadcast"):
+        ts.einsum("ij,ij->ij", ts.zeros(2, 3), ts.zeros(4, 3))
 
 
 # ---------------------------------------------------------------------------- in place

@@ -76,6 +76,7 @@ from .legacy import (
     LongTensor,
     ShortTensor,
 )
+from .linalg_forms import *  # noqa: F401,F403  (torch.det, torch.inverse, torch.svd, ...)
 from .random import (
     Generator,
     default_generator,
@@ -154,6 +155,18 @@ def get_num_interop_threads():
 from . import autograd, backends, cuda, nn, optim, return_types, utils  # noqa: E402  # noqa: E402,F401
 from .nn import functional as _functional  # noqa: E402,F401
 from .nn import init as _init  # noqa: E402,F401
+from .nn.functional import (  # noqa: E402,F401  (torch.selu, torch.relu_, ...: F's functions)
+    celu,
+    celu_,
+    prelu,
+    relu_,
+    rrelu,
+    rrelu_,
+    selu,
+    selu_,
+    threshold,
+    threshold_,
+)
 from .optim import lr_scheduler as _lr_scheduler  # noqa: E402,F401
 from .utils import data as _data  # noqa: E402,F401
 
@@ -181,20 +194,23 @@ from .legacy import Variable as _Variable  # noqa: E402
 
 autograd.Variable = _Variable  # type: ignore[attr-defined]  # torch.autograd.Variable
 
-# torch.amp, torch.cuda.amp, torch.distributions, torch.linalg, torch.testing, torch.version
-from . import amp, cuda_amp, distributions, linalg, testing, version  # noqa: E402,F401
+# torch.amp, torch.cuda.amp, torch.testing, torch.version
+from . import amp, cuda_amp, testing, version  # noqa: E402,F401
 from .amp import autocast  # noqa: E402,F401  (torch.autocast)
 from .backends.cuda import (  # noqa: E402,F401
     get_float32_matmul_precision,
     set_float32_matmul_precision,
 )
-from .function_forms_extra import cdist, cosine_similarity, isin, logit  # noqa: E402,F401
+from .function_forms_extra import cosine_similarity, isin, logit  # noqa: E402,F401
 
 version.__version__ = __version__  # type: ignore[attr-defined]
 cuda.amp = cuda_amp  # type: ignore[attr-defined]
 _sys.modules[__name__ + ".cuda.amp"] = cuda_amp
 
-from . import accelerator, onnx  # noqa: E402,F401  (torch.accelerator, torch.onnx)
+from . import accelerator, linalg, onnx  # noqa: E402,F401  (torch.accelerator, .linalg, .onnx)
 from ._missing import module_getattr as _module_getattr  # noqa: E402
 
 __getattr__ = _module_getattr(__name__, "torch")
+
+
+from . import distributions  # noqa: E402,F401  (after nn, which it uses)

@@ -15,8 +15,8 @@ import numpy as np
 
 from . import autograd, dtypes, random
 from .device import check as check_device
-from .tensor import Tensor, _shape_args, _to_array
-from .tensor_methods import _into, cat_tensors
+from .tensor import Tensor, _to_array
+from .tensor_methods import _into, _new_shape, cat_tensors
 
 __all__ = [
     "tensor",
@@ -82,9 +82,7 @@ def _finish(array, requires_grad, device=None):
 
 
 def _size(size, kwargs_size=None):
-    if kwargs_size is not None:
-        return _shape_args((kwargs_size,))
-    return _shape_args(size)
+    return _new_shape((kwargs_size,) if kwargs_size is not None else size)
 
 
 def _float_dtype(dtype):
@@ -175,7 +173,7 @@ def full(
         fill = fill_value.item() if isinstance(fill_value, Tensor) else fill_value
         dtype = _to_array(fill).dtype
     return _finish(
-        np.full(_shape_args((size,)), _value(fill_value), dtypes.to_numpy(dtype)),
+        np.full(_size((size,)), _value(fill_value), dtypes.to_numpy(dtype)),
         requires_grad,
         device,
     )
@@ -376,7 +374,7 @@ def randint(
         raise RuntimeError(
             f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}"
         )
-    like = random.blank(_shape_args((size,)), dtypes.to_numpy(dtype) or np.int64)
+    like = random.blank(_size((size,)), dtypes.to_numpy(dtype) or np.int64)
     return _finish(random.random_from_to(like, low, high, generator), requires_grad, device)
 
 
@@ -472,7 +470,7 @@ def normal(
             )
         if std < 0:
             raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
-        like = random.blank(_shape_args((size,)), _float_dtype(dtype))
+        like = random.blank(_size((size,)), _float_dtype(dtype))
         return _finish(random.normal(like, mean, std, generator), requires_grad)
     if size is not None:
         raise TypeError("normal(): size is only accepted with a float mean and std")

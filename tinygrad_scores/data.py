@@ -1,14 +1,20 @@
 """Datasets and batching with PyTorch's names (``torch.utils.data``): ``Dataset``,
-``TensorDataset``, ``Subset``, ``ConcatDataset``, ``random_split``, ``DataLoader`` and its
+``TensorDataset``, ``Subset``, ``ConcatDataset``, ``random_split``, the streams
+``IterableDataset`` and ``ChainDataset`` with ``get_worker_info``, ``DataLoader`` and its
 default collation; plus the shipped digits and MNIST readers."""
 
 from __future__ import annotations
 
 import bisect
+import collections
+import contextlib
+import copy
+import dataclasses
 import itertools
 import math
 import numbers
 import os
+import threading
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
@@ -31,7 +37,6 @@ from .tensor import Tensor
 _DIGITS = os.path.join(os.path.dirname(__file__), "datasets", "digits.npz")
 
 _T = TypeVar("_T")
-_EXHAUSTED = object()
 _T_co = TypeVar("_T_co", covariant=True)
 
 
@@ -57,69 +62,6 @@ class SizedDataset(Protocol[_T_co]):
     def __getitem__(self, index: Any) -> _T_co: ...
 
     def __len__(self) -> int: ...
-
-
-class IterableDataset(Dataset[_T_co]):
-    """A stream of samples: ``iter(dataset)`` yields them; a DataLoader batches them in
-    the order they come (no sampler, no shuffle)."""
-
-    def __iter__(self) -> Iterator[_T_co]:
-        raise NotImplementedError("Subclasses of IterableDataset should implement __iter__.")
-
-    def __add__(self, other: Dataset[_T_co]) -> ChainDataset[_T_co]:  # type: ignore[override]
-        return ChainDataset([self, other])
-
-
-class ChainDataset(IterableDataset[_T_co]):
-    """The streams one after another."""
-
-    def __init__(self, datasets: Iterable[Dataset[_T_co]]) -> None:
-        super().__init__()
-        self.datasets = datasets
-
-    def __iter__(self) -> Iterator[_T_co]:
-        for d in self.datasets:
-            if not isinstance(d, IterableDataset):
-                raise AssertionError("ChainDataset only supports IterableDataset")
-            yield from d
-
-    def __len__(self) -> int:
-        return sum(len(d) for d in self.datasets)  # TypeError if one has no len
-
-
-class WorkerInfo:
-    """What ``get_worker_info()`` gives inside a worker: ``id``, ``num_workers``, ``seed``
-    (the loader's base seed plus the id, as PyTorch's) and ``dataset``."""
-
-    def __init__(self, id: int, num_workers: int, seed: int, dataset: Any) -> None:  # noqa: A002
-        self.id, self.num_workers, self.seed, self.dataset = id, num_workers, seed, dataset
-
-    def __repr__(self) -> str:
-        return f"WorkerInfo(id={self.id}, num_workers={self.num_workers}, seed={self.seed})"
-
-
-_current_worker: WorkerInfo | None = None
-
-
-def get_worker_info() -> WorkerInfo | None:
-    """The worker an IterableDataset is being read for (DataLoader with ``num_workers`` >
-    0), else None, as in PyTorch's main process."""
-    return _current_worker
-
-
-def _in_worker(info: WorkerInfo, batches: Iterator[Any]) -> Iterator[Any]:
-    """``batches`` advanced with ``info`` as the current worker (their code runs lazily,
-    at each ``next``)."""
-    global _current_worker
-    while True:
-        previous, _current_worker = _current_worker, info
-        try:
-            batch = next(batches)
-        except StopIteration:
-            return
-        finally:
-            _current_worker = previous
-        yield batch
 
 
 class TensorDataset(Dataset[tuple[Tensor, ...]]):
@@ -181,6 +123,9 @@ class ConcatDataset(Dataset[_T_co]):
         self.datasets = list(datasets)
         if not self.datasets:
             raise ValueError("datasets should not be an empty iterable")
+        for d in self.datasets:
+            if isinstance(d, IterableDataset):
+                raise AssertionError("ConcatDataset does not support IterableDataset")
         self.cumulative_sizes = list(itertools.accumulate(len(d) for d in self.datasets))
 
     def __len__(self) -> int:
@@ -196,6 +141,42 @@ class ConcatDataset(Dataset[_T_co]):
         which = bisect.bisect_right(self.cumulative_sizes, idx)
         start = self.cumulative_sizes[which - 1] if which else 0
         return self.datasets[which][idx - start]
+
+
+class IterableDataset(Dataset[_T_co], Iterable[_T_co]):
+    """A stream of samples (``__iter__``), for data read as it comes: the DataLoader
+    batches what the iterator yields, with no sampler. Under ``num_workers`` > 0 every
+    worker iterates its own copy, so ``__iter__`` (or ``worker_init_fn``) splits the
+    stream with ``get_worker_info()``; else each worker yields every sample, as in
+    PyTorch."""
+
+    def __iter__(self) -> Iterator[_T_co]:
+        raise NotImplementedError("Subclasses of IterableDataset should implement __iter__.")
+
+    def __add__(self, other: Dataset[_T_co]) -> ChainDataset[_T_co]:  # type: ignore[override]
+        return ChainDataset([self, other])
+
+
+class ChainDataset(IterableDataset[_T_co]):
+    """IterableDatasets one after another, chained as they are iterated."""
+
+    def __init__(self, datasets: Iterable[Dataset[_T_co]]) -> None:
+        self.datasets = datasets
+
+    def _checked(self) -> Iterator[Any]:
+        for d in self.datasets:
+            if not isinstance(d, IterableDataset):
+                raise AssertionError(  # (PyTorch's assert, kept under python -O too)
+                    f"ChainDataset only supports IterableDataset, got {type(d).__name__}"
+                )
+            yield d
+
+    def __iter__(self) -> Iterator[_T_co]:
+        for d in self._checked():
+            yield from d
+
+    def __len__(self) -> int:
+        return sum(len(d) for d in self._checked())
 
 
 def random_split(
@@ -307,6 +288,51 @@ def default_convert(data: Any) -> Any:
     return data
 
 
+# ---------------------------------------------------------------------------- workers
+
+
+@dataclasses.dataclass(frozen=True)
+class WorkerInfo:
+    """What ``get_worker_info()`` returns inside a DataLoader worker: its ``id`` (0 to
+    ``num_workers`` - 1), ``num_workers``, its ``seed``, and its own copy of the
+    ``dataset``."""
+
+    id: int
+    num_workers: int
+    seed: int
+    dataset: Any
+
+
+_worker = threading.local()  # .info: the worker whose samples this thread is reading
+
+
+def get_worker_info() -> WorkerInfo | None:
+    """The current DataLoader worker's WorkerInfo, or None in the main process (PyTorch's
+    contract). The workers run in this process, one at a time, so this is the worker
+    whose dataset iterator (or ``worker_init_fn``) is running."""
+    return getattr(_worker, "info", None)
+
+
+@contextlib.contextmanager
+def _in_worker(info: WorkerInfo) -> Iterator[None]:
+    outer, _worker.info = get_worker_info(), info
+    try:
+        yield
+    finally:
+        _worker.info = outer
+
+
+_ENDED = object()
+
+
+class _InfiniteConstantSampler(Sampler[None]):
+    """The sampler of a DataLoader over an IterableDataset (PyTorch's): no indices."""
+
+    def __iter__(self) -> Iterator[None]:
+        while True:
+            yield None
+
+
 # ---------------------------------------------------------------------------- loader
 
 
@@ -321,7 +347,9 @@ class DataLoader:
     in the main process either way); ``pin_memory`` and the worker options have no effect.
     For a TensorDataset with the default collation a batch is one fancy-indexing slice per
     tensor (no Python loop over samples); other datasets are indexed sample by sample and
-    collated.
+    collated. Over an IterableDataset a batch is the next ``batch_size`` samples its
+    iterator yields; with ``num_workers`` > 0 each worker's copy is iterated in turn, in
+    this process, as PyTorch's worker processes would (``get_worker_info``).
     """
 
     # Declared: __init__'s isinstance(..., numbers.Integral) checks defer its inference.
@@ -337,6 +365,8 @@ class DataLoader:
     batch_sampler: Sampler[list[Any]] | Iterable[list[Any]] | None
     collate_fn: Callable[[Any], Any]
     _default_collate: bool
+    worker_init_fn: Callable[[int], None] | None
+    _iterable: bool
 
     def __init__(
         self,
@@ -361,16 +391,17 @@ class DataLoader:
     ) -> None:
         iterable = isinstance(dataset, IterableDataset)
         if iterable:
-            for option, value in (
-                ("shuffle", shuffle),
-                ("sampler", sampler),
-                ("batch_sampler", batch_sampler),
+            for name, value, given in (
+                ("shuffle", shuffle, shuffle not in (None, False)),
+                ("sampler", sampler, sampler is not None),
+                ("batch_sampler", batch_sampler, batch_sampler is not None),
             ):
-                if value not in (None, False):
+                if given:
                     raise ValueError(
-                        f"DataLoader with IterableDataset: expected unspecified {option} "
-                        f"option, but got {option}={value}"
+                        f"DataLoader with IterableDataset: expected unspecified {name} "
+                        f"option, but got {name}={value}"
                     )
+            sampler = _InfiniteConstantSampler()
         elif not hasattr(dataset, "__getitem__") or (
             sampler is None and batch_sampler is None and not hasattr(dataset, "__len__")
         ):
@@ -414,13 +445,13 @@ class DataLoader:
             raise TypeError(f"collate_fn must be callable, got {type(collate_fn).__name__}")
         if generator is not None and not isinstance(generator, Generator):
             raise TypeError(f"generator must be a Generator, got {type(generator).__name__}")
-        if sampler is None and not iterable:
+        if sampler is None:
             sampler = (
                 RandomSampler(dataset, generator=generator)
                 if shuffle
                 else SequentialSampler(dataset)
             )
-        if batch_size is not None and batch_sampler is None and not iterable:
+        if batch_size is not None and batch_sampler is None:
             batch_sampler = BatchSampler(sampler, int(batch_size), bool(drop_last))
         self.dataset = dataset
         self.batch_size = None if batch_size is None else int(batch_size)
@@ -432,6 +463,8 @@ class DataLoader:
         self.pin_memory = pin_memory
         self.timeout = timeout
         self.generator = generator
+        self.worker_init_fn = worker_init_fn
+        self._iterable = iterable
         self.collate_fn = (
             collate_fn
             if collate_fn is not None
@@ -440,58 +473,67 @@ class DataLoader:
         self._default_collate = collate_fn is None
 
     def __len__(self) -> int:
-        if isinstance(self.dataset, IterableDataset):
-            length = len(self.dataset)  # TypeError if it has none, as PyTorch
+        if self._iterable:  # the dataset's own count (TypeError without one, as PyTorch)
+            n = len(self.dataset)
             if self.batch_size is None:
-                return length
-            rounding = math.floor if self.drop_last else math.ceil
-            return rounding(length / self.batch_size)
+                return n
+            return n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
         sampler = self.batch_sampler if self.batch_sampler is not None else self.sampler
         return len(sampler)  # type: ignore[arg-type]  # TypeError if it has no len, as PyTorch
 
     def __iter__(self) -> Iterator[Any]:
-        iterable = isinstance(self.dataset, IterableDataset)
-        if not iterable:
-            indices = iter(self.batch_sampler if self.batch_sampler is not None else self.sampler)
+        indices = iter(self.batch_sampler if self.batch_sampler is not None else self.sampler)
         # PyTorch's iterator draws a base seed for its workers from the loader's generator
         # when it is created, whatever the number of workers: drawn here too, at the same
         # moment, so the generators' streams stay in step with PyTorch's
-        base_seed = empty((), dtype=dtypes.int64).random_(generator=self.generator).item()
-        if iterable:
-            return self._stream(int(base_seed))
+        seed = empty((), dtype=dtypes.int64).random_(generator=self.generator).item()
+        if self._iterable:
+            if self.num_workers == 0:
+                return self._stream(cast(IterableDataset, self.dataset))
+            return self._workers_streams(int(seed))
         return self._batches(indices)
 
-    def _stream(self, base_seed: int) -> Iterator[Any]:
-        """An IterableDataset's batches. With workers, each worker reads its own copy of
-        the stream (its ``get_worker_info()`` set) and the batches come round-robin, worker
-        0 first, as PyTorch's in-order loader gives them; here all in this process, on the
-        one dataset object, without reseeding the global generator per worker."""
-        if self.num_workers == 0:
-            yield from self._stream_batches()
-            return
-        active = [
-            _in_worker(WorkerInfo(i, self.num_workers, base_seed + i, self.dataset), batches)
-            for i, batches in enumerate(self._stream_batches() for _ in range(self.num_workers))
-        ]
-        while active:
-            for worker in list(active):
-                batch = next(worker, _EXHAUSTED)
-                if batch is _EXHAUSTED:
-                    active.remove(worker)
-                else:
-                    yield batch
-
-    def _stream_batches(self) -> Iterator[Any]:
-        items = iter(self.dataset)
+    def _stream(self, dataset: IterableDataset[Any]) -> Iterator[Any]:
+        """Batches of ``batch_size`` samples as ``dataset``'s iterator yields them; the
+        last one short, or dropped under ``drop_last``."""
+        samples = iter(dataset)
         if self.batch_size is None:
-            for item in items:
-                yield self.collate_fn(item)
+            for sample in samples:
+                yield self.collate_fn(sample)
             return
         while True:
-            batch = list(itertools.islice(items, self.batch_size))
-            if not batch or (self.drop_last and len(batch) < self.batch_size):
-                return
-            yield self.collate_fn(batch)
+            batch = list(itertools.islice(samples, self.batch_size))
+            if len(batch) == self.batch_size:
+                yield self.collate_fn(batch)
+                continue
+            if batch and not self.drop_last:
+                yield self.collate_fn(batch)
+            return
+
+    def _workers_streams(self, base_seed: int) -> Iterator[Any]:
+        """PyTorch's worker processes, in this process: worker w iterates its own copy of
+        the dataset with ``get_worker_info()`` describing it (seed base_seed + w), after
+        ``worker_init_fn(w)``; batches come from the workers in turn, an exhausted worker
+        leaving the rotation, the order PyTorch's loader yields them in."""
+        workers: collections.deque[tuple[WorkerInfo, Iterator[Any]]] = collections.deque()
+        for w in range(self.num_workers):
+            info = WorkerInfo(
+                id=w,
+                num_workers=self.num_workers,
+                seed=base_seed + w,
+                dataset=copy.deepcopy(self.dataset),
+            )
+            with _in_worker(info):
+                if self.worker_init_fn is not None:
+                    self.worker_init_fn(w)
+            workers.append((info, self._stream(info.dataset)))
+        while workers:
+            info, batches = workers.popleft()
+            with _in_worker(info):
+                batch = next(batches, _ENDED)
+            if batch is not _ENDED:
+                workers.append((info, batches))
+                yield batch
 
     def _batches(self, indices: Iterator[Any]) -> Iterator[Any]:
         if self.batch_sampler is None:
@@ -536,12 +578,12 @@ from .datasets.mnist import load_idx, load_mnist  # noqa: E402,F401
 
 __all__ = [
     "Dataset",
-    "IterableDataset",
-    "ChainDataset",
-    "get_worker_info",
     "TensorDataset",
     "Subset",
     "ConcatDataset",
+    "IterableDataset",
+    "ChainDataset",
+    "get_worker_info",
     "random_split",
     "DataLoader",
     "Sampler",

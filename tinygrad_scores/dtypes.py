@@ -13,6 +13,7 @@ int tensor + 2.5 is the default float dtype.
 """
 
 import functools
+import math
 
 import numpy as np
 
@@ -119,6 +120,56 @@ _TYPE_NAMES = {
 def type_name(np_dtype):
     """PyTorch's name for a NumPy dtype's scalar type: Float, Double, Long, ..."""
     return _TYPE_NAMES.get(np.dtype(np_dtype).name, str(np_dtype))
+
+
+def not_implemented(kernel, np_dtype):
+    """PyTorch's error for a kernel with no version for a dtype (raise what it returns):
+    NotImplementedError: "frac_cpu" not implemented for 'Long'."""
+    return NotImplementedError(f'"{kernel}" not implemented for {type_name(np_dtype)!r}')
+
+
+def float_only(array, kernel, half=True):
+    """Raise PyTorch's error for a float-only kernel (``kernel``, its name in PyTorch's
+    message) called on a bool or integer array (or float16, for a kernel without
+    ``half``), before anything is computed."""
+    if array.dtype.kind != "f" or not half and array.dtype == np.float16:
+        raise not_implemented(kernel, array.dtype)
+
+
+# the C++ names in PyTorch's "value cannot be converted to type ... without overflow"
+_C_NAMES = {
+    "float16": "c10::Half",
+    "float32": "float",
+    "float64": "double",
+    "int64": "int64_t",
+    "int32": "int",
+    "int16": "int16_t",
+    "int8": "int8_t",
+    "uint8": "uint8_t",
+    "bool": "bool",
+}
+
+
+def scalar_to(number, np_dtype):
+    """A Python number as a NumPy scalar of ``np_dtype``, checked as PyTorch converts an op's
+    number argument to the tensor's type (c10::checked_convert): a float out of the type's
+    range, or NaN / infinity into an integer type, is an error; a negative int wraps into
+    an unsigned type down to -max (uint8: -1 is 255); a float into an integer truncates."""
+    np_dtype = np.dtype(np_dtype)
+    if np_dtype.kind == "f":
+        low, high = float(np.finfo(np_dtype).min), float(np.finfo(np_dtype).max)
+        bad = math.isfinite(number) and not low <= number <= high
+    elif np_dtype.kind in "iu" and not isinstance(number, bool):
+        info = np.iinfo(np_dtype)
+        low = -int(info.max) if np_dtype.kind == "u" and isinstance(number, int) else info.min
+        bad = not (math.isfinite(number) and low <= number <= info.max)
+    else:
+        bad = False
+    if bad:
+        raise RuntimeError(
+            f"value cannot be converted to type {_C_NAMES[np_dtype.name]} without overflow"
+        )
+    return np.asarray(number).astype(np_dtype)[()]
 
 
 def as_dtype(spec):

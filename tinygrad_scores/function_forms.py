@@ -70,6 +70,7 @@ _METHOD_FORMS = (
     "sigmoid",
     "tanh",
     "erf",
+    "hardshrink",
     "clamp",
     "clip",
     "clamp_min",
@@ -364,6 +365,27 @@ def tensordot(a, b, dims=2, out=None):
     return _into(out, einsum("".join(sub_a) + "," + "".join(sub_b) + "->" + "".join(keep), a, b))
 
 
+def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
+    """out[..., i, j] = ||x1[..., i, :] - x2[..., j, :]||_p, batched over leading dims.
+    Always from the differences, not PyTorch's matrix-product shortcut for p = 2 past 25
+    rows (no cancellation); a zero distance has gradient 0, as in PyTorch."""
+    for name, x in (("X1", x1), ("X2", x2)):
+        if x.ndim < 2:
+            raise RuntimeError(f"cdist only supports at least 2D tensors, {name} got: {x.ndim}D")
+        if x.array.dtype.kind != "f":
+            raise RuntimeError(
+                f"cdist only supports floating-point dtypes, {name} got: "
+                f"{dtypes.type_name(x.array.dtype)}"
+            )
+    if x1.shape[-1] != x2.shape[-1]:
+        raise RuntimeError(
+            f"X1 and X2 must have the same number of columns. X1: {x1.shape[-1]} X2: {x2.shape[-1]}"
+        )
+    if p < 0:
+        raise RuntimeError("cdist only supports non-negative p values")
+    return (x1.unsqueeze(-2) - x2.unsqueeze(-3)).norm(p, dim=-1)
+
+
 def kron(input, other, *, out=None):
     """Kronecker product: every element of input times the whole of other."""
     n = builtins.max(input.ndim, other.ndim)
@@ -466,14 +488,13 @@ def broadcast_tensors(*tensors):
 
 
 def einsum(equation, *operands):
-    """Einstein summation over explicit subscripts (``'ij,jk->ik'``, ``'bi,bi->b'``,
-    ``'ij->ji'``, ...). Not provided: '...' and a letter repeated inside one operand
-    (diagonals such as ``'ii->'``)."""
+    """Einstein summation (``'ij,jk->ik'``, ``'bi,bi->b'``, ``'...ij,jk->...ik'``): '...'
+    stands for the dimensions no letter names, broadcast across operands from the right
+    (and put first in an implicit output), as is a letter of size 1 against a larger one.
+    Not provided: a letter repeated inside one operand (diagonals such as ``'ii->'``)."""
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
     equation = equation.replace(" ", "")
-    if "..." in equation:
-        raise missing("torch.einsum with '...' (ellipsis)")
     lhs, arrow, output = equation.partition("->")
     inputs = lhs.split(",")
     if len(inputs) != len(operands):
@@ -482,30 +503,52 @@ def einsum(equation, *operands):
             if len(operands) > len(inputs)
             else "einsum(): fewer operands were provided than specified in the equation"
         )
-    if not arrow:  # implicit output: the letters that appear once, alphabetically
-        letters = "".join(inputs)
-        output = "".join(sorted(c for c in set(letters) if letters.count(c) == 1))
-    for subs, t in zip(inputs, operands):
+    inputs, output = _einsum_letters(inputs, output, arrow, operands)
+    for subs in inputs:
         if len(set(subs)) != len(subs):
             raise missing(f"torch.einsum with a repeated subscript in one operand ('{subs}')")
-        if len(subs) != t.ndim:
-            raise RuntimeError(
-                f"einsum(): the number of subscripts in the equation "
-                f"({len(subs)}) does not match the number of dimensions "
-                f"({t.ndim}) for operand {inputs.index(subs)} and no ellipsis "
-                f"was given"
-            )
     sizes = {}
     for subs, t in zip(inputs, operands):
         for c, n in zip(subs, t.shape):
-            if sizes.setdefault(c, n) != n:
+            if sizes.get(c, 1) == 1:
+                sizes[c] = n
+            elif n not in (1, sizes[c]):
                 raise RuntimeError(
                     f"einsum(): operands do not broadcast with remapped shapes "
-                    f"(original->remapped): subscript '{c}' has size "
-                    f"{sizes[c]} and {n}"
+                    f"(original->remapped): subscript '{c}' has size {sizes[c]} and {n}"
                 )
     dtype = dtypes.result_type(*operands)
+    operands = [  # a letter of size 1 against a larger one: broadcast, as PyTorch does
+        t.expand(*[sizes[c] for c in subs]) if t.shape != tuple(sizes[c] for c in subs) else t
+        for subs, t in zip(inputs, operands)
+    ]
     return ops.Einsum.apply(*(t.type(dtype) for t in operands), inputs=tuple(inputs), output=output)
+
+
+def _einsum_letters(inputs, output, arrow, operands):
+    """The equation with every '...' spelled as letters the equation does not use (an
+    operand's dimensions aligned from the right) and the implicit output made explicit:
+    the ellipsis' letters, then the letters that appear once, alphabetically."""
+    used = set("".join(inputs) + output) - {"."}
+    spare = [c for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" if c not in used]
+    widths = []
+    for i, (subs, t) in enumerate(zip(inputs, operands)):
+        named = len(subs.replace("...", ""))
+        if "..." not in subs and named != t.ndim or named > t.ndim:
+            relation = "is more than" if named > t.ndim else "does not match"
+            raise RuntimeError(
+                f"einsum(): the number of subscripts in the equation ({named}) {relation} "
+                f"the number of dimensions ({t.ndim}) for operand {i}"
+                + ("" if "..." in subs else " and no ellipsis was given")
+            )
+        widths.append(t.ndim - named if "..." in subs else 0)
+    ellipsis = "".join(spare[: builtins.max(widths, default=0)])
+    inputs = [subs.replace("...", ellipsis[len(ellipsis) - w :]) for subs, w in zip(inputs, widths)]
+    if arrow:
+        return inputs, output.replace("...", ellipsis)
+    letters = "".join(inputs)
+    once = sorted(c for c in set(letters) if letters.count(c) == 1 and c not in ellipsis)
+    return inputs, ellipsis + "".join(once)
 
 
 for _name, _fn in list(globals().items()):
@@ -541,6 +584,7 @@ __all__ = list(_METHOD_FORMS) + [
     "addmv",
     "baddbmm",
     "tensordot",
+    "cdist",
     "kron",
     "cross",
     "searchsorted",

@@ -15,20 +15,16 @@ import numbers
 
 import numpy as np
 
-from . import return_types
-
-# PyTorch's scalar-type names, for its "not implemented for 'Long'" errors
-_TYPE_NAMES = {"?": "Bool", "b": "Char", "B": "Byte", "h": "Short", "i": "Int", "l": "Long"}
-_TYPE_NAMES.update({"q": "Long", "e": "Half", "f": "Float", "d": "Double"})
+from . import dtypes, return_types
 
 
 def _type_name(array):
-    return _TYPE_NAMES.get(array.dtype.char, str(array.dtype))
+    return dtypes.type_name(array.dtype)
 
 
 def _floating(array, op):
     if array.dtype.kind != "f":
-        raise NotImplementedError(f'"{op}" not implemented for {_type_name(array)!r}')
+        raise dtypes.not_implemented(op, array.dtype)
 
 
 def _check_bins(bins):
@@ -152,7 +148,7 @@ def bincount(input, weights=None, minlength=0):
     sums, any others float64, as PyTorch)."""
     x = input.array
     if x.dtype.kind not in "iu":
-        raise NotImplementedError(f'"bincount_cpu" not implemented for {_type_name(x)!r}')
+        raise dtypes.not_implemented("bincount_cpu", x.dtype)
     if x.ndim != 1 or (x.size and x.min() < 0):
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
     if minlength < 0:

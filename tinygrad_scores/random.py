@@ -401,6 +401,24 @@ def dropout_mask(like, p, generator=None):
     return bernoulli_scalar(like, 1.0 - p, generator) * (dtype(1) / dtype(1.0 - p))
 
 
+def rrelu_noise(like, lower, upper, generator=None):
+    """F.rrelu's slopes in training, shaped as ``like`` (float32 or float64): 1 where
+    like > 0 (or NaN), else one uniform_real_distribution<double> draw per element, in C
+    order, as PyTorch's _rrelu_with_noise_train: its bounds first rounded to like's dtype,
+    the value u * (upper - lower) + lower rounded twice (no fma there, unlike uniform_),
+    then to like's dtype."""
+    dtype = like.dtype.type
+    low, high = float(dtype(lower)), float(dtype(upper))
+    negative = like <= 0
+    gen = generator_or_default(generator)
+    with gen._lock:
+        words = gen._random64(np.count_nonzero(negative))
+    u = (words & np.uint64(2**53 - 1)).astype(np.float64) * 2.0**-53
+    noise = np.ones(like.shape, dtype)
+    noise[negative] = u * (high - low) + low
+    return noise
+
+
 def bernoulli_tensor(probs, dtype, generator=None):
     """``bernoulli(probs)``: per element, a uniform of probs' precision (24 random bits
     for float32 probabilities, 53 for float64) below the probability."""

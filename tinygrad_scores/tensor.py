@@ -40,13 +40,24 @@ class Size(tuple):
     def numel(self):
         return math.prod(self)
 
+    # a Size stays a Size when joined or repeated, as torch.Size does (a slice is a tuple
+    # here: overriding __getitem__ would make every shape[i] ten times slower)
+    def __add__(self, other):
+        return Size(tuple.__add__(self, tuple(other)))
+
+    def __radd__(self, other):
+        return Size(tuple(other) + tuple(self))
+
+    def __mul__(self, n):
+        return Size(tuple.__mul__(self, n))
+
+    __rmul__ = __mul__
+
 
 def _float_only(tensor, kernel):
     """PyTorch's error for a float-only random kernel called on another dtype."""
     if tensor.array.dtype.kind != "f":
-        raise NotImplementedError(
-            f'"{kernel}" not implemented for {dtypes.type_name(tensor.array.dtype)!r}'
-        )
+        raise dtypes.not_implemented(kernel, tensor.array.dtype)
 
 
 class Tensor(TensorMethods):
@@ -81,7 +92,7 @@ class Tensor(TensorMethods):
                 array = np.array(_to_array(data, dtypes.to_numpy(dtype) or dtypes.default_float()))
         else:
             array = np.empty(_shape_args(args), dtypes.to_numpy(dtype) or dtypes.default_float())
-        Tensor._init(self, array, None)
+        _init(self, array, None)
         if requires_grad:
             self.requires_grad_(True)
 
@@ -585,6 +596,12 @@ class Tensor(TensorMethods):
         return self._true_divide(other, reverse=True)
 
     def __pow__(self, other: Operand) -> Tensor:
+        if (
+            other.__class__ is int
+            and other < 0
+            and self.array.dtype.kind in "iub"  # (a tensor exponent gives 0, 1 or -1)
+        ):
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
         return self._binary(ops.Pow, other)
 
     def __rpow__(self, other: Operand) -> Tensor:
@@ -608,6 +625,8 @@ class Tensor(TensorMethods):
                 other = Tensor.wrap(_to_array(other))
             else:
                 return NotImplemented
+        if self.array.dtype == np.bool_ or other.array.dtype == np.bool_:
+            raise dtypes.not_implemented(_bool_product(self.ndim, other.ndim), np.bool_)
         return ops.MatMul.apply(self, other)
 
     def __rmatmul__(self, other):
@@ -703,6 +722,8 @@ class Tensor(TensorMethods):
         return ops.Sqrt.apply(self)
 
     def abs(self) -> Tensor:
+        if self.array.dtype == np.bool_:
+            raise dtypes.not_implemented("abs_cpu", np.bool_)
         return ops.Abs.apply(self)
 
     def relu(self) -> Tensor:
@@ -713,6 +734,13 @@ class Tensor(TensorMethods):
 
     def tanh(self) -> Tensor:
         return ops.Tanh.apply(self)
+
+
+def _bool_product(a_ndim, b_ndim):
+    """The kernel PyTorch names when it refuses a product of bool tensors."""
+    if a_ndim == 1 and b_ndim == 1:
+        return "dot"
+    return "bmm" if a_ndim > 2 or b_ndim > 2 else "addmm_impl_cpu_"
 
 
 def _cast(t, dtype):
@@ -813,7 +841,7 @@ def _new_tensor(array, grad_fn=None):
     return t
 
 
-_init = Tensor._init
+_init = Tensor._init  # every tensor's fields are set here (a test counts the calls)
 
 
 autograd.register_tensor_type(Tensor, _new_tensor)

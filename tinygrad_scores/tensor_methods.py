@@ -116,7 +116,7 @@ class TensorMethods:
 
     def _new(self, make, size, dtype, device, requires_grad):
         check(device)
-        t = self.wrap(make(_shape_args(size), dtypes.to_numpy(dtype) or self.array.dtype))
+        t = self.wrap(make(_new_shape(size), dtypes.to_numpy(dtype) or self.array.dtype))
         return t.requires_grad_() if requires_grad else t
 
     # ------------------------------------------------------------------ devices, dtypes
@@ -271,6 +271,11 @@ class TensorMethods:
     def softplus(self, beta=1.0, threshold=20.0):
         return ops.Softplus.apply(self._floating(), beta=beta, threshold=threshold)
 
+    def hardshrink(self, lambd=0.5):
+        """self where |self| > lambd, else 0 (floating dtypes only, as PyTorch)."""
+        dtypes.float_only(self.array, "hardshrink_cpu")
+        return ops.Hardshrink.apply(self, lambd=dtypes.scalar_to(lambd, self.array.dtype))
+
     def sign(self):
         if self.array.dtype == np.bool_:
             return self.clone()
@@ -294,6 +299,8 @@ class TensorMethods:
 
     def _round_op(self, op, decimals=0):
         if self.array.dtype.kind != "f":  # integers are already whole
+            if self.array.dtype == np.bool_:
+                raise dtypes.not_implemented(f"{op}_vml_cpu", np.bool_)
             return self.clone()
         op_class = {"floor": ops.Floor, "ceil": ops.Ceil, "round": ops.Round, "trunc": ops.Trunc}[
             op
@@ -302,7 +309,7 @@ class TensorMethods:
 
     def frac(self):
         if self.array.dtype.kind != "f":
-            raise RuntimeError(f"\"frac_cpu\" not implemented for '{_long_name(self)}'")
+            raise dtypes.not_implemented("frac_cpu", self.array.dtype)
         return ops.Frac.apply(self)
 
     def positive(self):
@@ -362,6 +369,8 @@ class TensorMethods:
 
     def lerp(self, end, weight):
         """self + weight * (end - self); weight a number or a tensor."""
+        if self.array.dtype.kind != "f" and not isinstance(weight, TensorMethods):
+            raise dtypes.not_implemented("lerp_kernel_scalar", self.array.dtype)
         weight = (
             weight
             if isinstance(weight, TensorMethods)
@@ -419,8 +428,9 @@ class TensorMethods:
         return self._logical(np.logical_xor, other)
 
     def _bitwise(self, op, other, name):
-        if self.array.dtype.kind == "f" or np.asarray(value_of(other)).dtype.kind == "f":
-            raise RuntimeError(f"\"{name}_cpu\" not implemented for 'Float'")
+        for side in (self.array, np.asarray(value_of(other))):
+            if side.dtype.kind == "f":
+                raise dtypes.not_implemented(f"{name}_cpu", side.dtype)
         b = other.array if isinstance(other, TensorMethods) else other
         out = op(self.array, b)
         if not isinstance(other, TensorMethods):
@@ -438,13 +448,19 @@ class TensorMethods:
 
     def bitwise_not(self):
         if self.array.dtype.kind == "f":
-            raise RuntimeError("\"bitwise_not_cpu\" not implemented for 'Float'")
+            raise dtypes.not_implemented("bitwise_not_cpu", self.array.dtype)
         return self.wrap(np.invert(self.array))
+
+    def __invert__(self):
+        if self.array.dtype.kind == "f":
+            raise TypeError(
+                "~ (operator.invert) is only implemented on integer and Boolean-type tensors"
+            )
+        return self.bitwise_not()
 
     __and__ = bitwise_and
     __or__ = bitwise_or
     __xor__ = bitwise_xor
-    __invert__ = bitwise_not
 
     def __rand__(self, other):
         return self.bitwise_and(other)
@@ -532,7 +548,7 @@ class TensorMethods:
             raise RuntimeError(
                 f"mean(): could not infer output dtype. Input dtype must be "
                 f"either a floating point or complex dtype. Got: "
-                f"{_long_name(a)}"
+                f"{dtypes.type_name(a.array.dtype)}"
             )
         return ops.Mean.apply(a, dim=_dims(dim), keepdim=keepdim)
 
@@ -592,15 +608,22 @@ class TensorMethods:
         return ops.Amin.apply(self, dim=_dims(dim), keepdim=keepdim)
 
     def aminmax(self, *, dim=None, keepdim=False):
+        if self.array.size == 0 and (dim is None or self.array.shape[_dim(dim, self.ndim)] == 0):
+            raise RuntimeError(
+                "aminmax(): cannot compute aminmax over an empty dimension as the operation "
+                "has no identity."
+            )
         return return_types.aminmax(
             self.amin(dim if dim is not None else (), keepdim),
             self.amax(dim if dim is not None else (), keepdim),
         )
 
     def _arg_extreme(self, find, name, dim, keepdim):
+        if self.array.dtype == np.bool_:
+            raise RuntimeError(f"{name}(): does not support bool input")
         if dim is None:
             if self.array.size == 0:
-                raise RuntimeError(
+                raise IndexError(
                     f"{name}(): Expected reduction dim to be specified for input.numel() == 0."
                 )
             return self.wrap(np.asarray(find(self.array), dtype=np.int64))
@@ -640,7 +663,12 @@ class TensorMethods:
         """Vector p-norm over ``dim`` (every element when None): p = 2 / 'fro', 1, inf,
         -inf, 0 or any other number. Matrix norms ('nuc', p over a pair of dims except
         'fro') are not provided."""
-        a = (self.type(dtype) if dtype is not None else self)._floating()
+        a = self.type(dtype) if dtype is not None else self
+        if a.array.dtype.kind != "f":
+            raise RuntimeError(
+                f"linalg.vector_norm: Expected a floating point or complex tensor as input. "
+                f"Got {dtypes.type_name(a.array.dtype)}"
+            )
         if p == "fro" or p is None:
             p = 2
         if isinstance(p, str):
@@ -697,6 +725,8 @@ class TensorMethods:
 
     def topk(self, k, dim=-1, largest=True, sorted=True):  # noqa: A002
         """The k largest (or smallest) elements along ``dim``, in sorted order."""
+        if self.array.dtype == np.bool_:
+            raise RuntimeError("topk does not support bool dtypes on CPU")
         size = self.array.shape[_dim(dim, self.ndim)] if self.ndim else 1
         if not 0 <= k <= size:
             raise RuntimeError("selected index k out of range")
@@ -709,6 +739,8 @@ class TensorMethods:
 
     def kthvalue(self, k, dim=-1, keepdim=False):
         """The k-th smallest element (1-based) along ``dim`` and its index."""
+        if self.array.dtype == np.bool_:
+            raise dtypes.not_implemented("kthvalue_cpu", np.bool_)
         size = self.array.shape[_dim(dim, self.ndim)] if self.ndim else 1
         if not 1 <= k <= size:
             raise IndexError(f"kthvalue(): selected number k out of range for dimension {dim}")
@@ -723,6 +755,8 @@ class TensorMethods:
         """median(): the lower median of all elements (NaN if any is NaN);
         median(dim): (values, indices) of the lower median along ``dim``."""
         a = self.array
+        if a.dtype == np.bool_:
+            raise dtypes.not_implemented("median_cpu", np.bool_)
         if dim is None:
             if a.size == 0:
                 return self.wrap(np.asarray(np.nan, a.dtype if a.dtype.kind == "f" else np.float32))
@@ -992,6 +1026,8 @@ class TensorMethods:
         return self[(slice(None),) * dim + (index,)]
 
     def split(self, split_size_or_sections, dim=0):
+        if self.ndim == 0:
+            raise RuntimeError("split expects at least a 1-dimensional tensor")
         dim = _dim(dim, self.ndim)
         size = self.array.shape[dim]
         if isinstance(split_size_or_sections, numbers.Integral):
@@ -1025,8 +1061,12 @@ class TensorMethods:
         and there may be fewer pieces, as PyTorch)."""
         if chunks <= 0:
             raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
+        if self.ndim == 0:
+            raise RuntimeError("chunk expects at least a 1-dimensional tensor")
         size = self.array.shape[_dim(dim, self.ndim)]
-        return self.split(max(-(-size // chunks), 1) if size else 1, dim)
+        if size == 0:  # ``chunks`` empty pieces, as PyTorch
+            return tuple(self.narrow(dim, 0, 0) for _ in range(chunks))
+        return self.split(-(-size // chunks), dim)
 
     def unbind(self, dim=0):
         dim = _dim(dim, self.ndim)
@@ -1057,6 +1097,29 @@ class TensorMethods:
     def take(self, index):
         idx = _check_index(self.flatten(), index, 0, "take", same_rank=False)
         return self.flatten()[idx]
+
+    def unfold(self, dimension, size, step):
+        """Every window of ``size`` elements along ``dimension``, ``step`` apart, as a new
+        last dim (a copy: PyTorch returns a view, so writing into the windows does not reach
+        self here); the gradient adds each window back where it came from."""
+        a = self if self.ndim else self.reshape(1)
+        dim = _dim(dimension, a.ndim)
+        length = a.array.shape[dim]
+        if size < 0:
+            raise RuntimeError(f"size is {size} but must be >= 0")
+        if size > length:
+            raise RuntimeError(
+                f"maximum size for tensor at dimension {dim} is {length} but size is {size}"
+            )
+        if step <= 0:
+            raise RuntimeError(f"step is {step} but must be > 0")
+        starts = np.arange(0, length - size + 1, step)
+        index = (starts[:, None] + np.arange(size)).reshape(-1)
+        windows = ops.IndexSelect.apply(a, index=index, dim=dim)
+        if not self.ndim:  # a 0-d tensor's one window: shape [size]
+            return windows.reshape(size)
+        shape = a.array.shape[:dim] + (len(starts), size) + a.array.shape[dim + 1 :]
+        return windows.reshape(shape).movedim(dim + 1, -1)
 
     def index_select(self, dim, index):
         dim = _dim(dim, self.ndim)
@@ -1142,8 +1205,10 @@ class TensorMethods:
 
     def nonzero(self, as_tuple=False):
         where = np.argwhere(self.array) if self.ndim else np.argwhere(self.array.reshape(1))
-        if as_tuple:
+        if as_tuple:  # a 0-d tensor counts as one element: (tensor([0]),) when nonzero
             return tuple(self.wrap(np.ascontiguousarray(c, dtype=np.int64)) for c in where.T)
+        if not self.ndim:  # one row per nonzero element, no columns: [1, 0] or [0, 0]
+            where = where[:, :0]
         return self.wrap(where.astype(np.int64))
 
     def argwhere(self):
@@ -1171,12 +1236,16 @@ class TensorMethods:
     def trace(self):
         if self.ndim != 2:
             raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {self.ndim}")
+        if self.array.dtype == np.bool_:
+            raise dtypes.not_implemented("trace", np.bool_)
         return self.diagonal().sum()
 
     def tril(self, diagonal=0):
+        _at_least_2d(self, "tril")
         return self._keep(np.tri(*self.array.shape[-2:], diagonal, bool))
 
     def triu(self, diagonal=0):
+        _at_least_2d(self, "triu")
         return self._keep(~np.tri(*self.array.shape[-2:], diagonal - 1, bool))
 
     def _keep(self, mask):
@@ -1221,7 +1290,10 @@ class TensorMethods:
         return ops.Where.apply(self, self.wrap(fill.astype(a.dtype)), cond=np.isfinite(a))
 
     def diff(self, n=1, dim=-1, prepend=None, append=None):
-        """n-th forward difference along ``dim`` (after joining prepend / append)."""
+        """n-th forward difference along ``dim`` (after joining prepend / append); of a bool
+        tensor, whether neighbours differ (xor), as PyTorch."""
+        if self.ndim == 0:
+            raise RuntimeError("diff expects input to be at least one-dimensional")
         dim = _dim(dim, self.ndim)
         out = (
             cat_tensors([t for t in (prepend, self, append) if t is not None], dim)
@@ -1232,7 +1304,8 @@ class TensorMethods:
             size = out.shape[dim]
             if size == 0:
                 break
-            out = out.narrow(dim, 1, size - 1) - out.narrow(dim, 0, size - 1)
+            ahead, behind = out.narrow(dim, 1, size - 1), out.narrow(dim, 0, size - 1)
+            out = ahead ^ behind if out.array.dtype == np.bool_ else ahead - behind
         return out
 
     def rot90(self, k=1, dims=(0, 1)):
@@ -1415,12 +1488,17 @@ class TensorMethods:
                 f"elements, but got {self.array.shape[0]} and "
                 f"{other.array.shape[0]} elements respectively"
             )
+        if self.array.dtype == np.bool_ or other.array.dtype == np.bool_:
+            raise dtypes.not_implemented("dot", np.bool_)
         return (self * other).sum()
 
     inner = dot
     vdot = dot
 
     def outer(self, vec2):
+        for name, v in (("self", self), ("vec2", vec2)):
+            if v.ndim != 1:
+                raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {v.ndim}-D")
         return self.reshape(-1, 1) * vec2.reshape(1, -1)
 
     ger = outer
@@ -1561,6 +1639,17 @@ def _shape_args(shape):
         ) from None
 
 
+def _new_shape(size):
+    """The shape of a tensor to create: integers, none negative (PyTorch's error)."""
+    shape = _shape_args(size)
+    for n in shape:
+        if n < 0:
+            raise RuntimeError(
+                f"Trying to create tensor with negative dimension {n}: {list(shape)}"
+            )
+    return shape
+
+
 def _resolve_shape(shape, numel):
     """``shape`` with a -1 filled in, checked against ``numel`` (PyTorch's messages)."""
     if shape == (-1,):  # flatten, the common case
@@ -1609,10 +1698,6 @@ def _largest_random(dtype):
 def _check_probabilities(probs):
     if probs.size and not ((probs >= 0) & (probs <= 1)).all():
         raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.")
-
-
-def _long_name(t):
-    return {"f": "Float", "i": "Long", "u": "Byte", "b": "Bool"}[t.array.dtype.kind]
 
 
 def _tensor_only(other, name):
@@ -1820,19 +1905,65 @@ def _to_array(data, dtype=None):
     else:
         if isinstance(data, (list, tuple)):
             data = _unwrap_nested(data)
-        arr = np.asarray(data)
+        try:
+            arr = np.asarray(data)
+        except ValueError:  # a ragged list
+            raise _ragged(data, 0) or ValueError(
+                "expected a rectangular nest of sequences"
+            ) from None
         if arr.dtype.kind == "f" and dtype is None:
             arr = arr.astype(dtypes.default_float())
         elif arr.dtype.kind in "iu" and dtype is None:
             arr = arr.astype(np.int64)
         elif arr.dtype.kind not in "fiub":
-            raise TypeError(
-                f"can't convert data of type {type(data).__name__} "
-                f"(numpy dtype {arr.dtype}) to a tensor"
-            )
+            raise _unconvertible(data)
     if dtype is not None and arr.dtype != dtype:
         arr = arr.astype(dtype)
     return arr
+
+
+def _ragged(data, depth):
+    """PyTorch's error for the first list whose length differs from its siblings'."""
+    if not isinstance(data, (list, tuple)) or not data:
+        return None
+    lengths = [len(x) if isinstance(x, (list, tuple)) else None for x in data]
+    for n in lengths[1:]:
+        if n != lengths[0] and None not in (n, lengths[0]):
+            return ValueError(
+                f"expected sequence of length {lengths[0]} at dim {depth + 1} (got {n})"
+            )
+    for x in data:
+        error = _ragged(x, depth + 1)
+        if error is not None:
+            return error
+    return None
+
+
+def _unconvertible(data):
+    """PyTorch's error for data that holds no numbers: None, a dict, a string, an object."""
+    first = data
+    while isinstance(first, (list, tuple)) and first:
+        first = first[0]
+    leaves = [first] if first is data else list(_leaves(data))
+    bad = next((x for x in leaves if not isinstance(x, (numbers.Number, np.generic))), first)
+    if isinstance(bad, str):
+        if first is not data and isinstance(first, str):
+            return ValueError("too many dimensions 'str'")
+        return TypeError("new(): invalid data type 'str'")
+    if isinstance(bad, (numbers.Number, np.generic)):  # complex
+        return TypeError(
+            f"can't convert data of type {type(data).__name__} (numpy dtype "
+            f"{np.asarray(data).dtype}) to a tensor: complex numbers are not supported"
+        )
+    return RuntimeError(f"Could not infer dtype of {type(bad).__name__}")
+
+
+def _leaves(data):
+    for x in data:
+        if isinstance(x, (list, tuple)):
+            yield from _leaves(x)
+        else:
+            yield x
 
 
 def _unwrap_nested(data):
@@ -1846,3 +1977,8 @@ def _unwrap_nested(data):
         else:
             out.append(x)
     return out
+
+
+def _at_least_2d(t, name):
+    if t.ndim < 2:
+        raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")

@@ -51,6 +51,8 @@ NAMES = {
         compile jit fft linalg special distributions sparse autocast amp cuda backends nn optim
         utils autograd return_types searchsorted bucketize histogram accelerator onnx
         serialization set_default_device get_default_device func vmap
+        hardshrink selu selu_ celu celu_ rrelu rrelu_ threshold threshold_ relu_ prelu
+        det logdet slogdet inverse pinverse matrix_power matrix_exp svd qr cholesky
         set_float32_matmul_precision get_float32_matmul_precision get_num_interop_threads
         set_num_interop_threads version testing logit isin cosine_similarity
     """,
@@ -74,6 +76,7 @@ NAMES = {
         is_floating_point is_complex is_sparse clone __format__ __len__ __iter__ __float__
         __int__ __bool__ __index__ __floordiv__ __mod__ __and__ __or__ __xor__ __invert__
         __matmul__ __setitem__ __getitem__
+        hardshrink
     """,
     "torch.nn": """
         Module Parameter Linear Bilinear Identity Flatten Unflatten Sequential ModuleList
@@ -89,7 +92,8 @@ NAMES = {
         ConvTranspose1d AvgPool1d AdaptiveAvgPool1d AdaptiveMaxPool1d AdaptiveMaxPool2d
         MaxUnpool2d Unfold Fold PixelShuffle PixelUnshuffle InstanceNorm2d
         ZeroPad2d ConstantPad2d ReflectionPad2d ReplicationPad2d UpsamplingNearest2d
-        UpsamplingBilinear2d
+        UpsamplingBilinear2d LocalResponseNorm MultiMarginLoss
+        Softshrink Hardshrink RReLU Softmax2d
         functional init utils modules parameter
     """,
     "torch.nn.modules": """
@@ -109,6 +113,9 @@ NAMES = {
         scaled_dot_product_attention multi_head_attention_forward
         conv_transpose1d avg_pool1d adaptive_avg_pool1d
         adaptive_max_pool1d adaptive_max_pool2d max_unpool2d pixel_shuffle pixel_unshuffle
+        local_response_norm multi_margin_loss
+        softshrink hardshrink rrelu relu_ elu_ leaky_relu_ hardtanh_ threshold_ celu_ selu_
+        rrelu_
         gumbel_softmax
     """,
     "torch.nn.init": """
@@ -132,7 +139,7 @@ NAMES = {
         Dataset IterableDataset TensorDataset DataLoader Subset ConcatDataset random_split
         default_collate Sampler RandomSampler SequentialSampler BatchSampler
         WeightedRandomSampler SubsetRandomSampler get_worker_info dataloader dataset
-        sampler
+        sampler ChainDataset
     """,
     "torch.serialization": """
         save load add_safe_globals safe_globals get_safe_globals clear_safe_globals
@@ -159,13 +166,15 @@ NAMES = {
     "torch.amp": "GradScaler autocast",
     "torch.testing": "assert_close assert_allclose make_tensor",
     "torch.linalg": """
-        norm vector_norm matrix_norm inv det slogdet solve lstsq svd svdvals eigh eigvalsh
-        eig qr cholesky pinv matrix_rank matrix_power cross
+        norm vector_norm matrix_norm inv inv_ex solve solve_ex solve_triangular det slogdet
+        cholesky cholesky_ex qr svd svdvals eigh eigvalsh eig eigvals pinv lstsq matrix_rank
+        cond matrix_power matrix_exp multi_dot cross vecdot matmul diagonal lu lu_factor
+        lu_solve householder_product tensorinv tensorsolve vander LinAlgError
     """,
     "torch.distributions": """
-        Distribution Categorical Normal Bernoulli Uniform Independent kl_divergence
-        register_kl constraints MultivariateNormal OneHotCategorical Beta Gamma Dirichlet
-        Exponential Laplace LogNormal Poisson Binomial TransformedDistribution
+        Distribution Normal Categorical Bernoulli Uniform Independent OneHotCategorical
+        MultivariateNormal Beta Gamma Dirichlet Exponential Laplace LogNormal Poisson Binomial
+        TransformedDistribution kl_divergence register_kl constraints kl
     """,
 }
 
@@ -178,6 +187,8 @@ NOTES = {
     "for bit on x86-64 with AVX2 (docs/random.md); `Generator(seed)` with an int is a "
     "shorthand for `Generator().manual_seed(seed)`",
     "torch.get_rng_state": "PyTorch's 5056-byte state: it loads in either library",
+    "torch.nn.functional.rrelu": "training: the slopes PyTorch draws for the same seed "
+    "(float32, float64)",
     "torch.empty": "the memory is zero-filled",
     "torch.empty_like": "the memory is zero-filled",
     "torch.device": "'cpu' only; any other device raises a RuntimeError saying so",
@@ -190,14 +201,19 @@ NOTES = {
     "torch.backends": "`mps.is_available()` is False; `cudnn` flags are settable and unused",
     "torch.float16": "storage and NumPy arithmetic only; the Numba kernels refuse float16",
     "torch.Tensor.half": "float16 storage (see torch.float16)",
+    "torch.Tensor.unfold": "a copy of the windows, not a view: writing into it leaves self",
     "torch.sort": "always stable (PyTorch's `stable=True`), whatever `stable` says",
     "torch.topk": "results always sorted, whatever `sorted` says",
     "torch.unique": "always sorted",
-    "torch.einsum": "explicit subscripts only: no '...', no letter repeated in one operand "
-    "(diagonals such as 'ii->')",
+    "torch.einsum": "'...' and size-1 broadcasting as PyTorch; no letter repeated in one "
+    "operand (diagonals such as 'ii->')",
     "torch.norm": "vector norms (p = 2, 'fro', 1, inf, -inf, 0, any number) over any dims; "
     "no matrix norms such as 'nuc'; at a zero norm the second derivative is 0, not "
     "PyTorch's NaN (pytorch/functorch#1097)",
+    "torch.linalg.lstsq": "the solution is pinv(A) @ B; residuals, rank and singular_values "
+    "as PyTorch's CPU drivers return them",
+    "torch.linalg.det": "the gradient at an exactly singular matrix is 0, as PyTorch 2.13 gives",
+    "torch.linalg.qr": "mode='r' computes Q too (and refuses to differentiate, as PyTorch)",
     "torch.scatter": "`reduce='add'` only; `reduce='multiply'` raises NotImplementedError",
     "torch.Tensor.view": "refuses a non-contiguous layout as PyTorch does; `view(dtype)` is "
     "not provided",
@@ -218,13 +234,11 @@ NOTES = {
     "torch.set_default_device": "'cpu' only; another device raises at once",
     "torch.onnx.export": "raises NotImplementedError (no ONNX export)",
     "torch.accelerator": "answers as PyTorch on a machine without an accelerator",
-    "torch.distributions.constraints": "the constraints the provided distributions use",
+    "torch.distributions": "samples equal PyTorch's for the same seed (the same draws, "
+    "tests/test_distributions.py); no ExponentialFamily base class",
+    "torch.distributions.kl_divergence": "registered: each provided distribution with itself",
     "torch.nn.utils.weight_norm": "the deprecated hook form (weight_g, weight_v); "
     "torch.nn.utils.parametrizations is not provided",
-    "torch.cdist": "the norm of the broadcast differences at every size (PyTorch switches "
-    "to a matrix-product formula for large inputs, which rounds differently)",
-    "torch.linalg.matrix_norm": "'fro', 1, -1, inf, -inf; 'nuc', 2, -2 (singular values) "
-    "raise NotImplementedError",
     "torch.bfloat16": "can be named, compared and kept in a dict; a tensor of it raises "
     "NotImplementedError (NumPy has no bfloat16)",
     "torch.autocast": "`device_type='cuda'` warns and disables itself, as PyTorch without "

@@ -1,94 +1,68 @@
-"""``torch.distributions.Distribution``: shapes, argument and sample validation, and the
-helpers the distributions share. A distribution here is built from the package's tensor ops,
-so ``log_prob``, ``entropy`` and ``rsample`` are differentiable with no op of their own."""
+"""``Distribution``: the base class, its shapes, and argument validation as PyTorch's."""
 
-from __future__ import annotations
+import warnings
 
-import numbers
-
-from .. import creation, dtypes
+from .. import function_forms as fn
 from ..autograd import no_grad
-from ..function_forms import broadcast_tensors
 from ..tensor import Size, Tensor
 from . import constraints
-
-_NO_SHAPE = Size()  # the default sample_shape: one draw
-
-
-def broadcast_all(*values):
-    """The values as tensors of one broadcast shape; numbers take the dtype of the tensors
-    among them, else the default dtype (PyTorch's ``distributions.utils.broadcast_all``)."""
-    like = next((v for v in values if isinstance(v, Tensor)), None)
-    for v in values:
-        if not isinstance(v, (Tensor, numbers.Number)):
-            raise ValueError("Input arguments must all be instances of Number or torch.Tensor.")
-    dtype = like.dtype if like is not None else dtypes.get_default_dtype()
-    tensors = [v if isinstance(v, Tensor) else creation.tensor(v, dtype=dtype) for v in values]
-    return broadcast_tensors(*tensors)
+from .utils import _extended, lazy_property
 
 
-def clamp_probs(probs):
-    eps = dtypes.finfo(probs.dtype).eps
-    return probs.clamp(min=eps, max=1 - eps)
-
-
-class lazy_property:  # noqa: N801  (PyTorch's name)
-    """Computed on first access, then kept in the instance's ``__dict__`` (so ``repr`` lists
-    it, as PyTorch's does)."""
-
-    def __init__(self, wrapped):
-        self.wrapped = wrapped
-        self.__doc__ = wrapped.__doc__
-
-    def __get__(self, instance, owner=None):
-        if instance is None:
-            return self
-        value = self.wrapped(instance)
-        instance.__dict__[self.wrapped.__name__] = value
-        return value
-
-
-def _invalid(what, value, tail):
-    shape = tuple(value.shape)
+def _invalid(subject, value, wanted):
+    """PyTorch's ValueError for a parameter or a value outside its constraint."""
     return ValueError(
-        f"Expected {what} (Tensor of shape {shape}) {tail}, but found invalid values:\n{value}"
+        f"Expected {subject} ({type(value).__name__} of shape {tuple(value.shape)}) "
+        f"{wanted}, but found invalid values:\n{value}"
     )
 
 
 class Distribution:
-    """The base class: ``batch_shape`` (independent draws) and ``event_shape`` (one draw);
-    ``sample``/``rsample`` with a ``sample_shape`` in front. Arguments and ``log_prob``'s
-    values are checked against ``arg_constraints`` / ``support`` unless validation is off
-    (``validate_args=False`` or ``Distribution.set_default_validate_args(False)``)."""
+    """A batch of probability distributions of shape ``batch_shape``, each over values
+    of shape ``event_shape``. With ``validate_args`` (on by default, as PyTorch, unless
+    Python runs with -O) parameters and scored values are checked, with ValueError."""
 
     has_rsample = False
     has_enumerate_support = False
     _validate_args = __debug__
-    arg_constraints: dict = {}
-    support: constraints.Constraint | None = None
 
     @staticmethod
     def set_default_validate_args(value):
-        if value not in (True, False):
+        if value not in [True, False]:
             raise ValueError
         Distribution._validate_args = value
 
-    def __init__(self, batch_shape=_NO_SHAPE, event_shape=_NO_SHAPE, validate_args=None):
+    def __init__(self, batch_shape=(), event_shape=(), validate_args=None):
         self._batch_shape = Size(batch_shape)
         self._event_shape = Size(event_shape)
         if validate_args is not None:
             self._validate_args = validate_args
         if self._validate_args:
-            for param, constraint in self.arg_constraints.items():
-                if constraint is constraints.dependent or param not in self.__dict__:
-                    continue  # dependent, or a lazily computed form of another parameter
-                value = getattr(self, param)
-                if not bool(constraint.check(value).all()):
-                    raise _invalid(
-                        f"parameter {param}",
-                        value,
-                        f"of distribution {self!r} to satisfy the constraint {constraint!r}",
-                    )
+            self._check_parameters()
+
+    def _check_parameters(self):
+        try:
+            arg_constraints = self.arg_constraints
+        except NotImplementedError:
+            arg_constraints = {}
+            warnings.warn(
+                f"{self.__class__} does not define `arg_constraints`. Please set "
+                "`arg_constraints = {}` or initialize the distribution with "
+                "`validate_args=False` to turn off validation.",
+                stacklevel=3,
+            )
+        for param, constraint in arg_constraints.items():
+            if constraints.is_dependent(constraint):
+                continue
+            if param not in self.__dict__ and isinstance(getattr(type(self), param), lazy_property):
+                continue  # a lazily computed parameter: the given one was checked
+            value = getattr(self, param)
+            if not constraints._all_true(constraint.check(value)):
+                wanted = f"of distribution {self!r} to satisfy the constraint {constraint!r}"
+                raise _invalid(f"parameter {param}", value, wanted)
+
+    def expand(self, batch_shape, _instance=None):
+        raise NotImplementedError
 
     @property
     def batch_shape(self):
@@ -99,12 +73,20 @@ class Distribution:
         return self._event_shape
 
     @property
+    def arg_constraints(self):
+        raise NotImplementedError
+
+    @property
+    def support(self):
+        raise NotImplementedError
+
+    @property
     def mean(self):
         raise NotImplementedError
 
     @property
     def mode(self):
-        raise NotImplementedError(f"{type(self)} does not implement mode")
+        raise NotImplementedError(f"{self.__class__} does not implement mode")
 
     @property
     def variance(self):
@@ -114,14 +96,21 @@ class Distribution:
     def stddev(self):
         return self.variance.sqrt()
 
-    def sample(self, sample_shape=_NO_SHAPE):
+    def sample(self, sample_shape=()):
+        """A sample of shape ``sample_shape + batch_shape + event_shape``, no graph."""
         with no_grad():
             return self.rsample(sample_shape)
 
-    def rsample(self, sample_shape=_NO_SHAPE):
+    def rsample(self, sample_shape=()):
+        """A reparameterized sample: differentiable in the parameters."""
         raise NotImplementedError
 
     def sample_n(self, n):
+        warnings.warn(
+            "`sample_n(n)` will be deprecated. Use `sample((n,))` instead.",
+            FutureWarning,
+            stacklevel=2,
+        )
         return self.sample(Size((n,)))
 
     def log_prob(self, value):
@@ -130,46 +119,74 @@ class Distribution:
     def cdf(self, value):
         raise NotImplementedError
 
+    def icdf(self, value):
+        raise NotImplementedError
+
+    def enumerate_support(self, expand=True):
+        raise NotImplementedError
+
     def entropy(self):
         raise NotImplementedError
 
     def perplexity(self):
-        return self.entropy().exp()
+        return fn.exp(self.entropy())
 
-    def _extended_shape(self, sample_shape=_NO_SHAPE):
-        if not isinstance(sample_shape, Size):
-            sample_shape = Size(sample_shape)
-        return Size(tuple(sample_shape) + tuple(self._batch_shape) + tuple(self._event_shape))
+    def _extended_shape(self, sample_shape=()):
+        return _extended(sample_shape, self._batch_shape, self._event_shape)
 
     def _validate_sample(self, value):
+        """ValueError unless ``value`` is a tensor whose right-most dimensions broadcast
+        with batch_shape + event_shape and whose elements lie in the support."""
         if not isinstance(value, Tensor):
             raise ValueError("The value argument to log_prob must be a Tensor")
-        event_dim_start = len(value.size()) - len(self._event_shape)
-        if value.size()[event_dim_start:] != self._event_shape:
+        event_start = value.dim() - len(self._event_shape)
+        if Size(value.shape[event_start:]) != self._event_shape:
             raise ValueError(
-                f"The right-most size of value must match event_shape: {Size(value.size())!r} "
-                f"vs {self._event_shape!r}."
+                "The right-most size of value must match event_shape: "
+                f"{value.shape} vs {self._event_shape}."
             )
-        actual_shape = value.size()
-        expected_shape = tuple(self._batch_shape) + tuple(self._event_shape)
-        for i, j in zip(reversed(actual_shape), reversed(expected_shape)):
+        expected = self._extended_shape()
+        for i, j in zip(reversed(value.shape), reversed(expected)):
             if i != 1 and j != 1 and i != j:
                 raise ValueError(
-                    f"Value is not broadcastable with batch_shape+event_shape: "
-                    f"{Size(actual_shape)!r} vs {Size(expected_shape)!r}."
+                    "Value is not broadcastable with batch_shape+event_shape: "
+                    f"{value.shape} vs {expected}."
                 )
-        support = self.support
-        if not bool(support.check(value).all()):
-            raise _invalid(
-                "value argument",
-                value,
-                f"to be within the support ({support!r}) of the distribution {self!r}",
+        try:
+            support = self.support
+        except NotImplementedError:
+            warnings.warn(
+                f"{self.__class__} does not define `support` to enable sample validation. "
+                "Please initialize the distribution with `validate_args=False` to turn "
+                "off validation.",
+                stacklevel=3,
             )
+            return
+        if not constraints._all_true(support.check(value)):
+            wanted = f"to be within the support ({support!r}) of the distribution {self!r}"
+            raise _invalid("value argument", value, wanted)
+
+    def _get_checked_instance(self, cls, _instance=None):
+        if _instance is None and type(self).__init__ != cls.__init__:
+            raise NotImplementedError(
+                f"Subclass {self.__class__.__name__} of {cls.__name__} that defines a "
+                "custom __init__ method must also define a custom .expand() method."
+            )
+        return self.__new__(type(self)) if _instance is None else _instance
+
+    def _expanded(self, cls, batch_shape, _instance, **parameters):
+        """``expand``'s common part: a new instance with the given (already expanded)
+        parameters, the new batch shape, and this one's validation setting."""
+        new = self._get_checked_instance(cls, _instance)
+        new.__dict__.update(parameters)
+        Distribution.__init__(new, batch_shape, self._event_shape, validate_args=False)
+        new._validate_args = self._validate_args
+        return new
 
     def __repr__(self):
         names = [k for k in self.arg_constraints if k in self.__dict__]
-        values = [self.__dict__[p] for p in names]
-        shown = ", ".join(
-            f"{p}: {v if v.numel() == 1 else v.size()}" for p, v in zip(names, values)
-        )
-        return f"{type(self).__name__}({shown})"
+        shown = [
+            f"{p}: {self.__dict__[p] if self.__dict__[p].numel() == 1 else self.__dict__[p].size()}"
+            for p in names
+        ]
+        return self.__class__.__name__ + "(" + ", ".join(shown) + ")"

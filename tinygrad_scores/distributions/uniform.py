@@ -1,35 +1,42 @@
-"""``Uniform(low, high)``: constant density on [low, high), reparameterisable."""
+"""``Uniform(low, high)``."""
 
-from __future__ import annotations
-
-import numbers
+import math
+from numbers import Number
 
 from .. import creation
-from ..tensor import Size
+from .. import function_forms as fn
 from . import constraints
-from .distribution import _NO_SHAPE, Distribution, _invalid, broadcast_all
+from .distribution import Distribution
+from .utils import broadcast_all
 
 
 class Uniform(Distribution):
-    """log_prob(x) = -log(high - low) on [low, high), -inf outside; rsample = low + u (high -
-    low), u ~ U(0, 1), so d rsample / d low = 1 - u and d rsample / d high = u."""
+    """The uniform distribution on [low, high).
 
-    arg_constraints = {"low": constraints.dependent, "high": constraints.dependent}
+    log p(x) = -log(high - low) inside, -inf outside; entropy = log(high - low);
+    rsample = low + u (high - low), u ~ U[0, 1)."""
+
     has_rsample = True
+
+    @property
+    def arg_constraints(self):
+        return {"low": constraints.less_than(self.high), "high": constraints.greater_than(self.low)}
 
     def __init__(self, low, high, validate_args=None):
         self.low, self.high = broadcast_all(low, high)
-        scalar = isinstance(low, numbers.Number) and isinstance(high, numbers.Number)
-        super().__init__(Size() if scalar else self.low.size(), validate_args=validate_args)
-        if self._validate_args and not bool((self.low < self.high).all()):
-            bound = self.high if self.high.numel() == 1 else self.high.size()
-            raise _invalid(
-                "parameter low",
-                self.low,
-                f"of distribution {self!r} to satisfy the constraint LessThan(upper_bound={bound})",
-            )
+        numbers = isinstance(low, Number) and isinstance(high, Number)
+        super().__init__(() if numbers else self.low.size(), validate_args=validate_args)
 
-    @property
+    def expand(self, batch_shape, _instance=None):
+        return self._expanded(
+            Uniform,
+            batch_shape,
+            _instance,
+            low=self.low.expand(batch_shape),
+            high=self.high.expand(batch_shape),
+        )
+
+    @constraints.dependent_property(is_discrete=False, event_dim=0)
     def support(self):
         return constraints.interval(self.low, self.high)
 
@@ -39,7 +46,7 @@ class Uniform(Distribution):
 
     @property
     def mode(self):
-        return self.high * float("nan")
+        return math.nan * self.high
 
     @property
     def stddev(self):
@@ -49,23 +56,24 @@ class Uniform(Distribution):
     def variance(self):
         return (self.high - self.low).pow(2) / 12
 
-    def rsample(self, sample_shape=_NO_SHAPE):
+    def rsample(self, sample_shape=()):
         shape = self._extended_shape(sample_shape)
-        rand = creation.rand(shape, dtype=self.low.dtype)
-        return self.low + rand * (self.high - self.low)
+        u = creation.rand(shape, dtype=self.low.dtype)
+        return self.low + u * (self.high - self.low)
 
     def log_prob(self, value):
         if self._validate_args:
             self._validate_sample(value)
-        lb = self.low.le(value).type_as(self.low)
-        ub = self.high.gt(value).type_as(self.low)
-        return lb.mul(ub).log() - (self.high - self.low).log()
+        inside = (self.low.le(value) & self.high.gt(value)).type_as(self.low)
+        return fn.log(inside) - fn.log(self.high - self.low)
 
     def cdf(self, value):
         if self._validate_args:
             self._validate_sample(value)
-        result = (value - self.low) / (self.high - self.low)
-        return result.clamp(min=0, max=1)
+        return ((value - self.low) / (self.high - self.low)).clamp(min=0, max=1)
+
+    def icdf(self, value):
+        return value * (self.high - self.low) + self.low
 
     def entropy(self):
-        return (self.high - self.low).log()
+        return fn.log(self.high - self.low)

@@ -1,5 +1,6 @@
 """Activation functions beyond relu/sigmoid/tanh: leaky_relu, elu, gelu, silu, softplus,
-hardtanh (relu6 is hardtanh(0, 6)) and erf. Each backward uses only saved arrays."""
+hardtanh (relu6 is hardtanh(0, 6)), hardshrink, softshrink and erf. Each backward uses only
+saved arrays."""
 
 import math
 
@@ -20,6 +21,8 @@ __all__ = [
     "GELU",
     "SiLU",
     "Hardtanh",
+    "Hardshrink",
+    "Softshrink",
 ]
 
 _SQRT_2 = math.sqrt(2.0)
@@ -152,26 +155,34 @@ class ELU(ArrayFunction):
         return np.where(positive, grad, grad * slope)
 
 
+def _opmath(a):
+    """A float16 array as float32, PyTorch's opmath type for it (a**3 overflows float16
+    from |a| = 40 on); anything else unchanged."""
+    return a.astype(np.float32) if isinstance(a, np.ndarray) and a.dtype == np.float16 else a
+
+
 class GELU(ArrayFunction):
     """approximate='none':  out = a * Phi(a), Phi(a) = (1 + erf(a / sqrt 2)) / 2;
         da = g * (Phi(a) + a * phi(a)),  phi(a) = exp(-a**2 / 2) / sqrt(2 pi).
     approximate='tanh':  out = a / 2 * (1 + t),  t = tanh(k (a + 0.044715 a**3)), k = sqrt(2/pi);
         da = g * ((1 + t) / 2 + a / 2 * (1 - t**2) * k * (1 + 3 * 0.044715 a**2)).
-    Second order: erf is the Erf op (call_op), so the same formula is differentiable again."""
+    Second order: erf is the Erf op (call_op), so the same formula is differentiable again.
+    float16 is computed in float32, as PyTorch."""
 
     @staticmethod
     def forward(ctx, a, approximate="none"):
         ctx.save_for_backward(a)
         ctx.approximate = approximate
+        x = _opmath(a)
         if approximate == "tanh":
-            t = np.tanh(_SQRT_2_OVER_PI * (a + 0.044715 * a**3))
-            return (0.5 * a * (1 + t)).astype(a.dtype, copy=False)
-        cdf = 0.5 * (1 + erf(a / a.dtype.type(_SQRT_2)))
-        return (a * cdf).astype(a.dtype, copy=False)
+            t = np.tanh(_SQRT_2_OVER_PI * (x + 0.044715 * x**3))
+            return (0.5 * x * (1 + t)).astype(a.dtype, copy=False)
+        cdf = 0.5 * (1 + erf(x / x.dtype.type(_SQRT_2)))
+        return (x * cdf).astype(a.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
-        (a,) = ctx.saved_tensors
+        a = _opmath(ctx.saved_tensors[0])
         if ctx.approximate == "tanh":
             t = np.tanh(_SQRT_2_OVER_PI * (a + 0.044715 * a**3))
             d = 0.5 * (1 + t) + 0.5 * a * (1 - t * t) * _SQRT_2_OVER_PI * (1 + 3 * 0.044715 * a * a)
@@ -211,3 +222,35 @@ class Hardtanh(ArrayFunction):
     def backward(ctx, grad):
         inside, a = ctx.saved_tensors
         return tied_to(np.where(inside, grad, 0), a)
+
+
+class _Shrink(ArrayFunction):
+    """The shrinkages' shared backward: the gradient passes where |a| > lambd, 0 inside
+    [-lambd, lambd] (boundaries included; NaN passes), as PyTorch's shrink backward."""
+
+    @staticmethod
+    def backward(ctx, grad):
+        inside, a = ctx.saved_tensors
+        return tied_to(np.where(inside, 0, grad), a)
+
+
+class Hardshrink(_Shrink):
+    """out = a where |a| > lambd, else 0;   da = g where |a| > lambd, else 0."""
+
+    @staticmethod
+    def forward(ctx, a, lambd=0.5):
+        lambd = a.dtype.type(lambd)
+        inside = (a >= -lambd) & (a <= lambd)
+        ctx.save_for_backward(inside, a)  # a: for TiedTo
+        return np.where(inside, a.dtype.type(0), a)
+
+
+class Softshrink(_Shrink):
+    """out = a - lambd where a > lambd, a + lambd where a < -lambd, else a * 0 (-0.0 for a
+    negative a, as PyTorch);   da = g where |a| > lambd, else 0."""
+
+    @staticmethod
+    def forward(ctx, a, lambd=0.5):
+        lambd = a.dtype.type(lambd)
+        ctx.save_for_backward((a >= -lambd) & (a <= lambd), a)  # a: for TiedTo
+        return np.where(a > lambd, a - lambd, np.where(a < -lambd, a + lambd, a * 0))

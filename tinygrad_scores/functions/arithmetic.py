@@ -86,6 +86,14 @@ _FEW_PRODUCTS = {
 }
 
 
+def _integer_power(a, b):
+    """Integers to integer powers, some negative: 1 ** -n is 1, (-1) ** -n is 1 or -1, any
+    other base 0 (PyTorch's integer pow; NumPy refuses)."""
+    out = np.power(a, np.maximum(b, 0))
+    below = np.where(a == 1, 1, np.where(a == -1, 1 - 2 * (b % 2), 0))
+    return np.where(b < 0, below, out).astype(out.dtype, copy=False)
+
+
 def power(a, b):
     """``np.power(a, b)``, fast for a float array and one finite exponent. NumPy's vector
     pow leaves its fast path (about 150x slower) for a negative base, even x ** 3.0: so
@@ -94,6 +102,8 @@ def power(a, b):
     if not isinstance(a, np.ndarray):  # a tensor (create_graph): the Pow op itself
         return a**b
     if b.ndim or a.dtype.kind != "f":
+        if b.dtype.kind in "iu" and a.dtype.kind in "iu" and (b < 0).any():
+            return _integer_power(a, b)
         return np.power(a, b)
     e = float(b)
     if e in _FEW_PRODUCTS:

@@ -103,6 +103,8 @@ class ReLU(ArrayFunction):
     @staticmethod
     def forward(ctx, a):
         if a.dtype.type not in _KERNEL_DTYPES:  # integers, float16: NumPy (PyTorch takes them)
+            if a.dtype == np.bool_:
+                raise RuntimeError("Boolean inputs not supported for relu")
             out = np.maximum(a, 0)
         else:
             a = kernel_array(a, "relu")

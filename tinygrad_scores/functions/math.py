@@ -10,6 +10,7 @@ import math
 
 import numpy as np
 
+from .. import dtypes
 from ..autograd import ArrayFunction
 
 __all__ = [
@@ -635,6 +636,11 @@ class _Modulo(ArrayFunction):
 
     @classmethod
     def forward(cls, ctx, a, b):
+        if a.dtype.kind in "iub":
+            if a.dtype == np.bool_:
+                raise dtypes.not_implemented(f"{cls.__name__.lower()}_cpu", a.dtype)
+            if not np.all(b):  # NumPy gives 0; PyTorch refuses
+                raise RuntimeError("ZeroDivisionError")
         ctx.save_for_backward(a, b)
         with np.errstate(**_QUIET):
             return np.asarray(cls._op(a, b))

@@ -14,6 +14,18 @@ __all__ = ["Amax", "Amin", "PickValue", "Var", "Std", "Prod", "LogSumExp", "CumS
 _QUIET = dict(divide="ignore", invalid="ignore", over="ignore")
 
 
+def _refuse_empty(name, a, dim, axes):
+    """PyTorch's errors for a max or min over no elements (they have no identity)."""
+    if dim is None or dim == ():  # every dimension
+        raise RuntimeError(
+            f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
+            f"Specify the reduction dim with the 'dim' argument."
+        )
+    for i in axes:
+        if a.shape[i] == 0:
+            raise IndexError(f"{name}(): Expected reduction dim {i} to have non-zero size.")
+
+
 class _AmaxAmin(ArrayFunction):
     """Shared code of amax/amin: the gradient is split evenly among the elements equal to
     the result in each reduced slice (PyTorch's rule for amax, amin, max(), min())."""
@@ -23,10 +35,8 @@ class _AmaxAmin(ArrayFunction):
     @classmethod
     def forward(cls, ctx, a, dim=None, keepdim=False):
         axes = _axes(dim, a.ndim)
-        if a.size == 0 and (not axes or any(a.shape[i] == 0 for i in axes)):
-            raise IndexError(
-                f"{cls.__name__.lower()}(): Expected reduction dim to have non-zero size."
-            )
+        if a.size == 0:
+            _refuse_empty(cls.__name__.lower(), a, dim, axes)
         out = np.asarray(cls._reduce(a, axis=axes, keepdims=keepdim))
         ctx.save_for_backward(a, out)
         ctx.axes, ctx.keepdim = axes, keepdim

@@ -12,12 +12,22 @@ from typing import Any
 
 import numpy as np
 
+from .. import dtypes
 from .. import functions as ops
 from .. import random as _random
 from ..capture import escape
 from ..creation import cat, stack
 from ..functions._common import check_dim
-from ..functions.activations import ELU, GELU, Hardtanh, LeakyReLU, PReLU, SiLU, Softplus
+from ..functions.activations import (
+    ELU,
+    GELU,
+    Hardtanh,
+    LeakyReLU,
+    PReLU,
+    SiLU,
+    Softplus,
+    Softshrink,
+)
 from ..functions.nn_losses import (
     BinaryCrossEntropy,
     BinaryCrossEntropyWithLogits,
@@ -79,26 +89,31 @@ def relu6(input: Tensor, inplace: bool = False) -> Tensor:
 
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
+    dtypes.float_only(input.array, "leaky_relu_cpu")
     return _maybe_inplace(
         input, inplace, lambda x: LeakyReLU.apply(x, negative_slope=negative_slope)
     )
 
 
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    dtypes.float_only(input.array, "elu_cpu")
     return _maybe_inplace(input, inplace, lambda x: ELU.apply(x, alpha=alpha))
 
 
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     if approximate not in ("none", "tanh"):
         raise RuntimeError("approximate argument must be either none or tanh.")
+    dtypes.float_only(input.array, "GeluKernelImpl")
     return GELU.apply(input, approximate=approximate)
 
 
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
+    dtypes.float_only(input.array, "silu_cpu")
     return _maybe_inplace(input, inplace, SiLU.apply)
 
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    dtypes.float_only(input.array, "softplus_cpu")
     return Softplus.apply(input, beta=beta, threshold=threshold)
 
 
@@ -107,6 +122,11 @@ def hardtanh(
 ) -> Tensor:
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
+    kind = input.array.dtype.kind
+    if kind == "b":
+        raise RuntimeError("Bool inputs not supported for hardtanh")
+    if kind == "u" and (min_val < 0 or max_val < 0):
+        raise RuntimeError("cannot do hardtanh on an unsigned type with negative limits")
     return _maybe_inplace(
         input, inplace, lambda x: Hardtanh.apply(x, min_val=min_val, max_val=max_val)
     )
@@ -120,20 +140,54 @@ def tanh(input: Tensor) -> Tensor:
     return ops.Tanh.apply(input)
 
 
-def softmax(input: Tensor, dim: int | None = None, dtype: Any = None) -> Tensor:
+def _implicit_softmax_dim(name: str, ndim: int, stacklevel: int) -> int:
+    """PyTorch's deprecated choice when no dim is given: 0 for 0-, 1- and 3-D input, else 1,
+    with its warning."""
+    warnings.warn(
+        f"Implicit dimension choice for {name} has been deprecated. Change the call to "
+        f"include dim=X as an argument.",
+        UserWarning,
+        stacklevel=stacklevel,
+    )
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def softmax(
+    input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None
+) -> Tensor:
     if dim is None:
-        raise TypeError("softmax() needs dim= (implicit dim choice is deprecated in PyTorch)")
+        dim = _implicit_softmax_dim("softmax", input.ndim, _stacklevel)
     if dtype is not None:
         input = input.to(dtype)
+    if input.array.dtype.type not in _KERNEL_FLOATS:
+        return _softmax_other_dtypes(ops.Softmax, input, dim, "softmax")
     return ops.Softmax.apply(input, dim=dim)
 
 
-def log_softmax(input: Tensor, dim: int | None = None, dtype: Any = None) -> Tensor:
+def log_softmax(
+    input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None
+) -> Tensor:
     if dim is None:
-        raise TypeError("log_softmax() needs dim= (implicit dim choice is deprecated in PyTorch)")
+        dim = _implicit_softmax_dim("log_softmax", input.ndim, _stacklevel)
     if dtype is not None:
         input = input.to(dtype)
+    if input.array.dtype.type not in _KERNEL_FLOATS:
+        return _softmax_other_dtypes(ops.LogSoftmax, input, dim, "log_softmax")
     return ops.LogSoftmax.apply(input, dim=dim)
+
+
+_KERNEL_FLOATS = (np.float32, np.float64)
+
+
+def _softmax_other_dtypes(op: Any, input: Tensor, dim: int, name: str) -> Tensor:
+    """Softmax / LogSoftmax of a float16 input, computed in float32 and rounded back (as
+    PyTorch's kernels compute it); for a bool or integer input, PyTorch's error (its kernel's
+    name says whether ``dim`` is the last one)."""
+    if input.array.dtype.kind != "f":
+        last = input.ndim == 0 or check_dim(dim, input.ndim) == input.ndim - 1
+        kernel = f"{name}_lastdim_kernel_impl" if last else f"{name}_kernel_impl"
+        dtypes.float_only(input.array, kernel)
+    return op.apply(input.float(), dim=dim).to(input.dtype)
 
 
 # SELU's constants (Klambauer et al., 2017), as PyTorch's.
@@ -143,6 +197,7 @@ _SELU_SCALE = 1.0507009873554804934193349852946
 
 def selu(input: Tensor, inplace: bool = False) -> Tensor:
     """scale * elu(input, alpha) with SELU's self-normalising constants."""
+    dtypes.float_only(input.array, "elu_cpu")
     return _maybe_inplace(input, inplace, lambda x: ELU.apply(x, alpha=_SELU_ALPHA) * _SELU_SCALE)
 
 
@@ -150,17 +205,20 @@ def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """max(0, x) + min(0, alpha * (exp(x / alpha) - 1)), i.e. alpha * elu(x / alpha)."""
     if alpha == 0:
         raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
+    dtypes.float_only(input.array, "elu_cpu")
     return _maybe_inplace(input, inplace, lambda x: ELU.apply(x / alpha, alpha=1.0) * alpha)
 
 
 def mish(input: Tensor, inplace: bool = False) -> Tensor:
     """x * tanh(softplus(x))."""
+    dtypes.float_only(input.array, "mish_cpu")
     return _maybe_inplace(input, inplace, lambda x: x * ops.Tanh.apply(Softplus.apply(x)))
 
 
 def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     """relu6(x + 3) / 6: 0 below -3, 1 above 3, linear between (gradient 1/6 strictly
     inside, 0 on the edges, as PyTorch)."""
+    dtypes.float_only(input.array, "hardsigmoid_cpu")
     return _maybe_inplace(
         input, inplace, lambda x: Hardtanh.apply(x + 3.0, min_val=0.0, max_val=6.0) / 6.0
     )
@@ -168,13 +226,14 @@ def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
 
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     """x * relu6(x + 3) / 6."""
+    dtypes.float_only(input.array, "hardswish_cpu")
     return _maybe_inplace(
         input, inplace, lambda x: x * (Hardtanh.apply(x + 3.0, min_val=0.0, max_val=6.0) / 6.0)
     )
 
 
 def softsign(input: Tensor) -> Tensor:
-    """x / (1 + |x|)."""
+    """x / (1 + |x|) (bool refused by abs, as PyTorch)."""
     return input / (input.abs() + 1.0)
 
 
@@ -184,12 +243,25 @@ def tanhshrink(input: Tensor) -> Tensor:
 
 
 def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
-    """x where x > threshold, else ``value`` (no gradient there)."""
-    return _maybe_inplace(input, inplace, lambda x: x.where(x > threshold, value))
+    """``value`` where x <= threshold, else x (NaN passes; no gradient where replaced);
+    both numbers first converted as PyTorch converts them (int64: 1.9 -> 1, uint8: -1 ->
+    255, overflow refused), the threshold to the type it compares in (float32 for float16)."""
+    dtype = input.array.dtype
+    if dtype == np.bool_:
+        dtypes.float_only(input.array, "threshold_cpu")
+    half = dtype == np.float16
+    limit = dtypes.scalar_to(threshold, np.float32 if half else dtype)
+    fill = dtypes.scalar_to(value, dtype)
+
+    def compute(x: Tensor) -> Tensor:
+        return x.where(~((x.float() if half else x) <= limit), fill)
+
+    return _maybe_inplace(input, inplace, compute)
 
 
 def logsigmoid(input: Tensor) -> Tensor:
     """log(sigmoid(x)) = -softplus(-x), computed without overflow."""
+    dtypes.float_only(input.array, "log_sigmoid_cpu")
     return -Softplus.apply(-input, beta=1.0, threshold=math.inf)
 
 
@@ -201,6 +273,7 @@ def glu(input: Tensor, dim: int = -1) -> Tensor:
     size = input.shape[d]
     if size % 2:
         raise RuntimeError(f"Halving dimension must be even, but dimension {d} is size {size}")
+    dtypes.float_only(input.array, "glu_cpu")
     a, b = input.split(size // 2, d)
     return a * ops.Sigmoid.apply(b)
 
@@ -210,13 +283,19 @@ def softmin(
 ) -> Tensor:
     """softmax(-input) along ``dim``."""
     if dim is None:
-        raise TypeError("softmin() needs dim= (implicit dim choice is deprecated in PyTorch)")
-    return softmax(-input, dim, dtype)
+        dim = _implicit_softmax_dim("softmin", input.ndim, _stacklevel)
+    return softmax(-input, dim, dtype=dtype)
 
 
 def prelu(input: Tensor, weight: Tensor) -> Tensor:
     """x where x > 0, else weight * x; ``weight`` has one entry, or one per channel
-    (dim 1; a 1-D input has one channel)."""
+    (dim 1; a 1-D input has one channel); both of one floating dtype, as PyTorch."""
+    if input.array.dtype != weight.array.dtype:
+        raise RuntimeError(
+            f"prelu: Type promoting not supported. Got {dtypes.type_name(input.array.dtype)} "
+            f"and {dtypes.type_name(weight.array.dtype)}"
+        )
+    dtypes.float_only(input.array, "prelu_cpu")
     channels = input.shape[1] if input.ndim >= 2 else 1
     n = weight.numel()
     if n != 1 and n != channels:
@@ -229,6 +308,81 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
     elif n != 1 or weight.ndim > 1:
         weight = weight.reshape((1, n) + (1,) * (input.ndim - 2) if input.ndim >= 2 else (n,))
     return PReLU.apply(input, weight)
+
+
+def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
+    """x where |x| > lambd, else 0."""
+    return input.hardshrink(lambd)
+
+
+def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
+    """x - lambd above lambd, x + lambd below -lambd, else 0; lambd in [0, the dtype's
+    largest value]."""
+    dtypes.float_only(input.array, "softshrink_check")
+    largest = float(np.finfo(input.array.dtype).max)
+    if not 0 <= lambd <= largest:
+        raise RuntimeError(
+            f"lambda must be in range [0, {largest:g}] for input dtype "
+            f"{dtypes.type_name(input.array.dtype)}, but found {lambd:g}"
+        )
+    return Softshrink.apply(input, lambd=lambd)
+
+
+def rrelu(
+    input: Tensor,
+    lower: float = 1.0 / 8,
+    upper: float = 1.0 / 3,
+    training: bool = False,
+    inplace: bool = False,
+) -> Tensor:
+    """leaky_relu with a random slope for each x <= 0, drawn from U(lower, upper) by the
+    global generator when training (PyTorch's draws: ``random.rrelu_noise``), the mean
+    slope (lower + upper) / 2 when not."""
+    if lower > upper:
+        raise RuntimeError("Lower bound should be less than or equal to the upper bound")
+    if not training:
+        return leaky_relu(input, (lower + upper) / 2, inplace)
+    dtypes.float_only(input.array, "rrelu_with_noise_out_cpu", half=False)
+    noise = Tensor.wrap(_random.rrelu_noise(input.array, lower, upper))
+    return _maybe_inplace(input, inplace, lambda x: x * noise)
+
+
+# the in-place forms PyTorch's functional has
+def relu_(input: Tensor) -> Tensor:
+    return relu(input, inplace=True)
+
+
+def elu_(input: Tensor, alpha: float = 1.0) -> Tensor:
+    return elu(input, alpha, inplace=True)
+
+
+def leaky_relu_(input: Tensor, negative_slope: float = 0.01) -> Tensor:
+    return leaky_relu(input, negative_slope, inplace=True)
+
+
+def hardtanh_(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
+    return hardtanh(input, min_val, max_val, inplace=True)
+
+
+_threshold = threshold  # hidden inside threshold_ by its parameter of that name
+
+
+def threshold_(input: Tensor, threshold: float, value: float) -> Tensor:
+    return _threshold(input, threshold, value, inplace=True)
+
+
+def celu_(input: Tensor, alpha: float = 1.0) -> Tensor:
+    return celu(input, alpha, inplace=True)
+
+
+def selu_(input: Tensor) -> Tensor:
+    return selu(input, inplace=True)
+
+
+def rrelu_(
+    input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool = False
+) -> Tensor:
+    return rrelu(input, lower, upper, training, inplace=True)
 
 
 # ---------------------------------------------------------------------------- layers
@@ -249,6 +403,11 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
     if not training or p == 0.0 or input.numel() == 0:
         return input
+    if p < 1.0 and input.array.dtype.kind != "f":  # the scale 1 / (1 - p) is a float
+        raise RuntimeError(
+            f"result type Float can't be cast to the desired output type "
+            f"{dtypes.type_name(input.array.dtype)}"
+        )
     mask = _random.dropout_mask(np.empty_like(input.array), p)
     return _maybe_inplace(input, inplace, lambda x: x * Tensor.wrap(mask))
 
@@ -270,6 +429,7 @@ def layer_norm(
             f"[*, {', '.join(map(str, shape))}], but got input of size"
             f"{list(input.shape)}"
         )
+    dtypes.float_only(input.array, "LayerNormKernelImpl")
     out = Standardize.apply(input, axes=tuple(range(input.ndim - k, input.ndim)), eps=eps)
     if weight is not None:
         out = out * weight
@@ -404,6 +564,69 @@ def pairwise_distance(
     if diff.ndim == 0:  # PyTorch treats a 0-d pair as one 1-element vector
         diff = diff.reshape(1)
     return diff.norm(p, dim=-1, keepdim=keepdim)
+
+
+def local_response_norm(
+    input: Tensor, size: int, alpha: float = 1e-4, beta: float = 0.75, k: float = 1.0
+) -> Tensor:
+    """input / (k + alpha * mean of input**2 over ``size`` neighbouring channels) ** beta,
+    the window running from c - size // 2 to c + (size - 1) // 2, zeros past the edges."""
+    if input.ndim < 3:
+        raise ValueError(
+            f"Expected 3D or higher dimensionality input (got {input.ndim} dimensions)"
+        )
+    if input.numel() == 0:
+        return input
+    squares = input * input
+    channels = input.shape[1]
+    padded = pad(squares.transpose(1, -1), (size // 2, (size - 1) // 2)).transpose(1, -1)
+    window = padded.narrow(1, 0, channels)
+    for shift in range(1, size):
+        window = window + padded.narrow(1, shift, channels)
+    return input / (window * (alpha / size) + k) ** beta
+
+
+def multi_margin_loss(
+    input: Tensor,
+    target: Tensor,
+    p: int = 1,
+    margin: float = 1.0,
+    weight: Tensor | None = None,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+) -> Tensor:
+    """Per sample: sum over classes i != y of max(0, margin - x[y] + x[i]) ** p, times
+    weight[y], divided by the number of classes."""
+    reduction = _checked_reduction(size_average, reduce, reduction)
+    if p not in (1, 2):
+        raise ValueError("only p == 1 and p == 2 supported")
+    target = _tensor(target)
+    if target.array.dtype.kind not in "iu":
+        raise RuntimeError(
+            f"expected scalar type Long but found {dtypes.type_name(target.array.dtype)}"
+        )
+    x = input.reshape(1, -1) if input.ndim <= 1 else input
+    y = target.reshape(-1)
+    if y.shape[0] != x.shape[0]:
+        raise RuntimeError(
+            f"multi_margin_loss: target tensor should be 1-D with size equal to the number of "
+            f"input samples (batch size). Expected target size [{x.shape[0]}], but got "
+            f"{list(target.shape)}. Input has shape {list(input.shape)}."
+        )
+    classes = x.shape[1]
+    if y.numel() and (int(y.min()) < 0 or int(y.max()) >= classes):
+        raise RuntimeError("target out of range")
+    hinge = (x - x.gather(1, y.unsqueeze(1)) + margin).clamp(min=0)
+    if p == 2:
+        hinge = hinge * hinge
+    if weight is not None:
+        hinge = hinge * weight[y].unsqueeze(1)
+    others = _tensor(np.arange(classes) != y.array[:, None], dtype=hinge.dtype)
+    losses = (hinge * others).sum(1) / classes
+    if input.ndim <= 1 and reduction == "none":
+        losses = losses.reshape(())
+    return _reduce(losses, reduction)
 
 
 def embedding(
@@ -546,7 +769,7 @@ def normalize(
     if not p > 0:
         raise NotImplementedError(f"normalize: p={p} is not supported (p must be positive)")
     dim = check_dim(dim, input.ndim)
-    norm = VectorNorm.apply(input, p=float(p), dim=dim, keepdim=True)
+    norm = input.norm(float(p), dim, keepdim=True)  # refuses bool and integer inputs
     return input / ClampMin.apply(norm, min_val=eps)
 
 
@@ -721,6 +944,9 @@ def nll_loss(
     reduction = _checked_reduction(size_average, reduce, reduction)
     if input.ndim == 0:
         raise ValueError("nll_loss: input must have at least one dimension (C,)")
+    if input.array.dtype.kind != "f":
+        kernel = "nll_loss_out_frame" if input.ndim <= 2 else "nll_loss2d_forward_out_frame"
+        raise dtypes.not_implemented(kernel, input.array.dtype)
     n_classes = input.shape[0] if input.ndim == 1 else input.shape[1]
     labels = _class_labels(target, n_classes, ignore_index, "nll_loss")
     _check_label_shape(input, labels)
@@ -758,22 +984,22 @@ def cross_entropy(
         raise ValueError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
     ndim = input.array.ndim
     if ndim == 0:
-        raise ValueError("cross_entropy: input must have at least one dimension (C,)")
-    if input.array.dtype.kind != "f":
-        raise TypeError(
-            f"cross_entropy: input must be floating point logits, got {input.array.dtype}"
-        )
+        raise RuntimeError("cross_entropy: input must have at least one dimension (C,)")
+    if input.array.dtype.kind != "f":  # PyTorch's log_softmax refuses it
+        raise dtypes.not_implemented("log_softmax_lastdim_kernel_impl", input.array.dtype)
     class_dim = 0 if ndim == 1 else 1
     n_classes = input.array.shape[class_dim]
     target_array = _array(target)
+    if target_array.dtype.kind in "fb" and (
+        target_array.dtype.kind == "b" or target_array.shape != tuple(input.shape)
+    ):
+        raise RuntimeError(
+            f"expected target dtype to be Long or Byte, but got "
+            f"{dtypes.type_name(target_array.dtype)} (a target of class indices holds "
+            f"integers; a floating point target of class probabilities has the input's "
+            f"shape {list(input.shape)})"
+        )
     if target_array.dtype.kind == "f":
-        if target_array.shape != tuple(input.shape):
-            raise TypeError(
-                f"cross_entropy: a target of shape {target_array.shape} must hold "
-                f"integer class indices (int64), got dtype {target_array.dtype}; "
-                f"a floating point target holds class probabilities and has the "
-                f"input's shape {tuple(input.shape)}"
-            )
         return _cross_entropy_probabilities(
             input, _tensor(target), weight, reduction, label_smoothing
         )

@@ -218,6 +218,35 @@ class MarginRankingLoss(_MarginLoss):
         )
 
 
+class MultiMarginLoss(_WeightedLoss):
+    """Per sample, sum over classes i != y of max(0, margin - x[y] + x[i]) ** p (times
+    weight[y]) over the number of classes: a multi-class hinge loss."""
+
+    def __init__(
+        self,
+        p: int = 1,
+        margin: float = 1.0,
+        weight: Tensor | None = None,
+        size_average: bool | None = None,
+        reduce: bool | None = None,
+        reduction: str = "mean",
+    ) -> None:
+        if p not in (1, 2):
+            raise ValueError("only p == 1 and p == 2 supported")
+        super().__init__(weight, size_average, reduce, reduction)
+        self.p, self.margin = p, margin
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        return F.multi_margin_loss(
+            input,
+            target,
+            p=self.p,
+            margin=self.margin,
+            weight=self.weight,
+            reduction=self.reduction,
+        )
+
+
 class HingeEmbeddingLoss(_MarginLoss):
     """x for target 1, max(0, margin - x) for target -1."""
 

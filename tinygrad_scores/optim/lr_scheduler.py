@@ -31,9 +31,10 @@ __all__ = [
     "LinearLR",
     "OneCycleLR",
     "ReduceLROnPlateau",
-    "ConstantLR",
     "MultiplicativeLR",
+    "ConstantLR",
     "PolynomialLR",
+    "CyclicLR",
     "CosineAnnealingWarmRestarts",
     "SequentialLR",
     "ChainedScheduler",
@@ -81,8 +82,19 @@ class LRScheduler:
                     )
         self.base_lrs = [group["initial_lr"] for group in optimizer.param_groups]
         self.last_epoch = last_epoch
+        self._initial_step()
+
+    # True during construction's step: get_lr keeps the lrs that are there (PyTorch's
+    # _initial_mode), so resuming with last_epoch >= 0 does not move one step ahead.
+    _is_initial = False
+
+    def _initial_step(self) -> None:
         self._step_count = 0
-        self.step()
+        self._is_initial = True
+        try:
+            self.step()
+        finally:
+            self._is_initial = False
 
     def get_lr(self) -> list[float]:
         raise NotImplementedError
@@ -94,16 +106,22 @@ class LRScheduler:
     @replayable
     def step(self, epoch: int | None = None) -> None:
         self._step_count += 1
-        if epoch is None:
-            self.last_epoch += 1
-            values = self.get_lr()
-        else:
+        if epoch is not None:
             warnings.warn(
                 "The epoch parameter in `scheduler.step()` was not necessary and is "
                 "being deprecated where possible.",
                 UserWarning,
                 stacklevel=2,
             )
+        self._update_lr(epoch)
+
+    def _update_lr(self, epoch: int | None = None) -> None:
+        """Move to the next epoch (recursive form) or to ``epoch`` (closed form where
+        there is one) and set the groups' lrs."""
+        if epoch is None:
+            self.last_epoch += 1
+            values = self.get_lr()
+        else:
             self.last_epoch = epoch
             closed = getattr(self, "_get_closed_form_lr", None)
             values = closed() if closed is not None else self.get_lr()
@@ -113,20 +131,6 @@ class LRScheduler:
 
     def _current_lrs(self):
         return [group["lr"] for group in self.optimizer.param_groups]
-
-    def _initial_step(self):
-        """Construction's step again (SequentialLR starts its first scheduler with it)."""
-        self._step_count = 0
-        self.step()
-
-    def _update_lr(self, epoch):
-        """``step(epoch)`` without its deprecation warning (SequentialLR, at a milestone)."""
-        self.last_epoch = epoch
-        closed = getattr(self, "_get_closed_form_lr", None)
-        values = closed() if closed is not None else self.get_lr()
-        for group, lr in zip(self.optimizer.param_groups, values):
-            group["lr"] = lr
-        self._last_lr = self._current_lrs()
 
     def state_dict(self) -> dict[str, Any]:
         """Everything but the optimizer (PyTorch's ``__dict__`` minus ``optimizer``)."""
@@ -141,8 +145,8 @@ class LRScheduler:
 _LRScheduler = LRScheduler
 
 
-class LambdaLR(LRScheduler):
-    """lr = base_lr * lr_lambda(epoch); ``lr_lambda`` is one function or one per group."""
+class _LambdaScheduler(LRScheduler):
+    """A schedule driven by ``lr_lambda``: one function, or one per group."""
 
     def __init__(
         self,
@@ -159,9 +163,6 @@ class LambdaLR(LRScheduler):
                 raise TypeError(f"lr_lambda must be callable, got {type(fn).__name__}")
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self) -> list[float]:
-        return [base * fn(self.last_epoch) for fn, base in zip(self.lr_lambdas, self.base_lrs)]
-
     def state_dict(self) -> dict[str, Any]:
         """Functions are not saved (PyTorch keeps only callable objects' ``__dict__``);
         ``lr_lambdas`` is a list of None, and ``load_state_dict`` keeps the current ones."""
@@ -173,6 +174,22 @@ class LambdaLR(LRScheduler):
         state = dict(state_dict)
         state.pop("lr_lambdas", None)
         super().load_state_dict(state)
+
+
+class LambdaLR(_LambdaScheduler):
+    """lr = base_lr * lr_lambda(epoch); ``lr_lambda`` is one function or one per group."""
+
+    def get_lr(self) -> list[float]:
+        return [base * fn(self.last_epoch) for fn, base in zip(self.lr_lambdas, self.base_lrs)]
+
+
+class MultiplicativeLR(_LambdaScheduler):
+    """lr = previous lr * lr_lambda(epoch), from the second step on."""
+
+    def get_lr(self) -> list[float]:
+        if self._is_initial:
+            return self._current_lrs()
+        return [lr * fn(self.last_epoch) for fn, lr in zip(self.lr_lambdas, self._current_lrs())]
 
 
 class StepLR(LRScheduler):
@@ -243,7 +260,7 @@ class ExponentialLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
-        if self.last_epoch == 0:
+        if self._is_initial:
             return self._current_lrs()
         return [lr * self.gamma for lr in self._current_lrs()]
 
@@ -274,7 +291,7 @@ class CosineAnnealingLR(LRScheduler):
 
     def get_lr(self) -> list[float]:
         t, T, eta = self.last_epoch, self.T_max, self.eta_min
-        if t == 0:
+        if self._is_initial:
             return self._current_lrs()
         if self._step_count == 1 and t > 0:  # constructed with last_epoch > -1
             return [
@@ -337,7 +354,7 @@ class LinearLR(LRScheduler):
         t, s, e, n = self.last_epoch, self.start_factor, self.end_factor, self.total_iters
         if t == 0:
             return [lr * s for lr in self._current_lrs()]
-        if t > n:
+        if self._is_initial or t > n:
             return self._current_lrs()
         return [lr * (1.0 + (e - s) / (n * s + (t - 1) * (e - s))) for lr in self._current_lrs()]
 
@@ -346,11 +363,92 @@ class LinearLR(LRScheduler):
         return [base * (s + (e - s) * min(n, t) / n) for base in self.base_lrs]
 
 
+class ConstantLR(LRScheduler):
+    """Scale the lr by ``factor`` until epoch ``total_iters``, then restore it."""
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        factor: float = 1.0 / 3,
+        total_iters: int = 5,
+        last_epoch: int = -1,
+    ) -> None:
+        if factor > 1.0 or factor < 0:
+            raise ValueError("Constant multiplicative factor expected to be between 0 and 1.")
+        self.factor = factor
+        self.total_iters = total_iters
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list[float]:
+        if self.last_epoch == 0:
+            return [lr * self.factor for lr in self._current_lrs()]
+        if self.last_epoch != self.total_iters:
+            return self._current_lrs()
+        return [lr * (1.0 / self.factor) for lr in self._current_lrs()]
+
+    def _get_closed_form_lr(self):
+        done = self.last_epoch >= self.total_iters
+        return [base * (self.factor + done * (1 - self.factor)) for base in self.base_lrs]
+
+
+class PolynomialLR(LRScheduler):
+    """lr = base_lr * (1 - min(epoch, total_iters) / total_iters) ** power, stepped
+    recursively as the ratio of two consecutive factors."""
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        total_iters: int = 5,
+        power: float = 1.0,
+        last_epoch: int = -1,
+    ) -> None:
+        self.total_iters = total_iters
+        self.power = power
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list[float]:
+        t, n = self.last_epoch, self.total_iters
+        if self._is_initial or t > n:
+            return self._current_lrs()
+        decay = ((1.0 - t / n) / (1.0 - (t - 1) / n)) ** self.power
+        return [lr * decay for lr in self._current_lrs()]
+
+    def _get_closed_form_lr(self):
+        n = self.total_iters
+        return [base * (1.0 - min(n, self.last_epoch) / n) ** self.power for base in self.base_lrs]
+
+
 def _positive_int(name, value):
     """``value`` as an int, or ValueError (PyTorch's wording) unless a positive integer."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
         raise ValueError(f"Expected positive integer {name}, but got {value}")
     return int(value)
+
+
+def _set_momentum(group, use_beta1, value):
+    if use_beta1:
+        group["betas"] = (value, *group["betas"][1:])
+    else:
+        group["momentum"] = value
+
+
+def _cycled_momentum(optimizer, max_momentum, base_momentum, last_epoch):
+    """Check that the optimizer has a momentum (or Adam's beta1) to cycle; on a fresh
+    start set it to ``max_momentum`` and note both bounds in each group. Returns
+    (use_beta1, max momentums, base momentums), one per group."""
+    if "momentum" not in optimizer.defaults and "betas" not in optimizer.defaults:
+        raise ValueError(
+            "optimizer must support momentum or beta1 with `cycle_momentum` option enabled"
+        )
+    use_beta1 = "betas" in optimizer.defaults
+    maxes = _per_group("max_momentum", optimizer, max_momentum)
+    bases = _per_group("base_momentum", optimizer, base_momentum)
+    if last_epoch == -1:
+        for top, bottom, group in zip(maxes, bases, optimizer.param_groups):
+            _set_momentum(group, use_beta1, top)
+            group["max_momentum"] = top
+            group["base_momentum"] = bottom
+    return use_beta1, maxes, bases
 
 
 class OneCycleLR(LRScheduler):
@@ -439,21 +537,9 @@ class OneCycleLR(LRScheduler):
                 group["min_lr"] = group["initial_lr"] / final_div_factor
         self.cycle_momentum = cycle_momentum
         if cycle_momentum:
-            if "momentum" not in optimizer.defaults and "betas" not in optimizer.defaults:
-                raise ValueError(
-                    "optimizer must support momentum or beta1 with `cycle_momentum` option enabled"
-                )
-            self.use_beta1 = "betas" in optimizer.defaults
-            maxes = _per_group("max_momentum", optimizer, max_momentum)
-            bases = _per_group("base_momentum", optimizer, base_momentum)
-            if last_epoch == -1:
-                for top, bottom, group in zip(maxes, bases, optimizer.param_groups):
-                    if self.use_beta1:
-                        group["betas"] = (top, *group["betas"][1:])
-                    else:
-                        group["momentum"] = top
-                    group["max_momentum"] = top
-                    group["base_momentum"] = bottom
+            self.use_beta1, _, _ = _cycled_momentum(
+                optimizer, max_momentum, base_momentum, last_epoch
+            )
         super().__init__(optimizer, last_epoch)
 
     def _anneal(self, start, end, pct):
@@ -484,11 +570,289 @@ class OneCycleLR(LRScheduler):
                 start = end
             lrs.append(lr)
             if self.cycle_momentum:
-                if self.use_beta1:
-                    group["betas"] = (momentum, *group["betas"][1:])
-                else:
-                    group["momentum"] = momentum
+                _set_momentum(group, self.use_beta1, momentum)
         return lrs
+
+
+class CyclicLR(LRScheduler):
+    """Cyclical learning rates (Smith): the lr goes from ``base_lr`` up to ``max_lr`` in
+    ``step_size_up`` steps and back in ``step_size_down``; the amplitude is scaled by
+    ``mode`` (triangular: 1, triangular2: halved every cycle, exp_range: gamma**step) or
+    by ``scale_fn``. Momentum (or Adam's beta1) cycles the other way. Stepped per batch."""
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        base_lr: float | Sequence[float],
+        max_lr: float | Sequence[float],
+        step_size_up: int = 2000,
+        step_size_down: int | None = None,
+        mode: str = "triangular",
+        gamma: float = 1.0,
+        scale_fn: Callable[[float], float] | None = None,
+        scale_mode: str = "cycle",
+        cycle_momentum: bool = True,
+        base_momentum: float | Sequence[float] = 0.8,
+        max_momentum: float | Sequence[float] = 0.9,
+        last_epoch: int = -1,
+    ) -> None:
+        _check_optimizer(optimizer)
+        self.optimizer = optimizer
+        base_lrs = _per_group("base_lr", optimizer, base_lr)
+        if last_epoch == -1:
+            for lr, group in zip(base_lrs, optimizer.param_groups):
+                group["lr"] = lr
+        self.max_lrs = _per_group("max_lr", optimizer, max_lr)
+        up = float(step_size_up)
+        down = float(step_size_down) if step_size_down is not None else up
+        if not (up > 0 and down >= 0):  # (PyTorch divides by zero later)
+            raise ValueError(
+                f"step_size_up must be positive and step_size_down non-negative, got "
+                f"{step_size_up} and {step_size_down}"
+            )
+        self.total_size = up + down
+        self.step_ratio = up / self.total_size
+        if mode not in ("triangular", "triangular2", "exp_range") and scale_fn is None:
+            raise ValueError("mode is invalid and scale_fn is None")
+        self.mode, self.gamma = mode, gamma
+        self._scale_fn_custom = scale_fn
+        self.scale_mode = scale_mode
+        self._init_scale_fn()
+        self.cycle_momentum = cycle_momentum
+        if cycle_momentum:
+            self.use_beta1, self.max_momentums, self.base_momentums = _cycled_momentum(
+                optimizer, max_momentum, base_momentum, last_epoch
+            )
+        super().__init__(optimizer, last_epoch)
+        # set after construction's step, which (as PyTorch's) scaled from initial_lr
+        self.base_lrs = base_lrs
+
+    def _init_scale_fn(self) -> None:
+        if self._scale_fn_custom is None:
+            self.scale_mode = "iterations" if self.mode == "exp_range" else "cycle"
+
+    def scale_fn(self, x: float) -> float:
+        """The amplitude's scale at cycle (or step) ``x``."""
+        if self._scale_fn_custom is not None:
+            return self._scale_fn_custom(x)
+        if self.mode == "triangular":
+            return 1.0
+        if self.mode == "triangular2":
+            return 1 / (2.0 ** (x - 1))
+        return self.gamma**x
+
+    def get_lr(self) -> list[float]:
+        cycle = math.floor(1 + self.last_epoch / self.total_size)
+        x = 1.0 + self.last_epoch / self.total_size - cycle
+        if x <= self.step_ratio:
+            scale_factor = x / self.step_ratio
+        else:
+            scale_factor = (x - 1) / (self.step_ratio - 1)
+        scale = self.scale_fn(cycle if self.scale_mode == "cycle" else self.last_epoch)
+        lrs = [
+            base + ((top - base) * scale_factor) * scale
+            for base, top in zip(self.base_lrs, self.max_lrs)
+        ]
+        if self.cycle_momentum:
+            for group, bottom, top in zip(
+                self.optimizer.param_groups, self.base_momentums, self.max_momentums
+            ):
+                _set_momentum(group, self.use_beta1, top - ((top - bottom) * scale_factor) * scale)
+        return lrs
+
+    def state_dict(self) -> dict[str, Any]:
+        """A ``scale_fn`` is not saved (PyTorch keeps only callable objects' ``__dict__``)."""
+        state = super().state_dict()
+        state["_scale_fn_custom"] = None
+        return state
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        state = dict(state_dict)
+        state.pop("_scale_fn_custom", None)  # keep this scheduler's own scale_fn
+        super().load_state_dict(state)
+        self._init_scale_fn()
+
+
+class CosineAnnealingWarmRestarts(LRScheduler):
+    """SGDR: eta_min + (base_lr - eta_min) * (1 + cos(pi * T_cur / T_i)) / 2, where
+    T_cur counts the epochs since the last restart and T_i, the length of the current
+    cycle, starts at ``T_0`` and is multiplied by ``T_mult`` at each restart.
+    ``step(epoch)`` takes a fractional epoch (step once per batch with
+    ``epoch + i / iters``)."""
+
+    # Declared: __init__'s isinstance(..., int) checks defer its inference.
+    T_0: int
+    T_i: int
+    T_mult: int
+    T_cur: float
+    eta_min: float
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        T_0: int,  # noqa: N803
+        T_mult: int = 1,  # noqa: N803
+        eta_min: float = 0.0,
+        last_epoch: int = -1,
+    ) -> None:
+        if isinstance(T_0, bool) or not isinstance(T_0, numbers.Integral) or T_0 <= 0:
+            raise ValueError(f"Expected positive integer T_0, but got {T_0}")
+        if isinstance(T_mult, bool) or not isinstance(T_mult, numbers.Integral) or T_mult < 1:
+            raise ValueError(f"Expected integer T_mult >= 1, but got {T_mult}")
+        if isinstance(eta_min, bool) or not isinstance(eta_min, numbers.Real):
+            raise ValueError(
+                f"Expected float or int eta_min, but got {eta_min} of type {type(eta_min)}"
+            )
+        self.T_0 = self.T_i = int(T_0)
+        self.T_mult = int(T_mult)
+        self.eta_min = eta_min
+        self.T_cur = last_epoch
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list[float]:
+        eta = self.eta_min
+        cos = math.cos(math.pi * self.T_cur / self.T_i)
+        return [eta + (base - eta) * (1 + cos) / 2 for base in self.base_lrs]
+
+    @replayable
+    def step(self, epoch: float | None = None) -> None:
+        if epoch is None and self.last_epoch < 0:
+            epoch = 0
+        if epoch is None:
+            epoch = self.last_epoch + 1
+            self.T_cur = self.T_cur + 1
+            if self.T_cur >= self.T_i:
+                self.T_cur = self.T_cur % self.T_i
+                self.T_i = self.T_i * self.T_mult
+        elif epoch < 0:
+            raise ValueError(f"Expected non-negative epoch, but got {epoch}")
+        elif epoch >= self.T_0:
+            if self.T_mult == 1:
+                self.T_cur = epoch % self.T_0
+            else:  # restarts so far: the n with T_0 * (T_mult**n - 1) / (T_mult - 1) <= epoch
+                n = int(math.log(epoch / self.T_0 * (self.T_mult - 1) + 1, self.T_mult))
+                self.T_cur = epoch - self.T_0 * (self.T_mult**n - 1) / (self.T_mult - 1)
+                self.T_i = self.T_0 * self.T_mult**n
+        else:
+            self.T_i = self.T_0
+            self.T_cur = epoch
+        self.last_epoch = math.floor(epoch)
+        for group, lr in zip(self.optimizer.param_groups, self.get_lr()):
+            group["lr"] = lr
+        self._last_lr = self._current_lrs()
+
+
+def _check_schedulers(kind, optimizer, schedulers):
+    for i, scheduler in enumerate(schedulers):
+        if not hasattr(scheduler, "optimizer"):
+            raise TypeError(f"{kind} at index {i} should have `optimizer` as its attribute.")
+        if isinstance(scheduler, ReduceLROnPlateau):
+            raise ValueError(
+                f"{kind} does not support `ReduceLROnPlateau` scheduler as it requires "
+                f"additional kwargs to be specified when calling `step`, but got one at "
+                f"index {i} in the given schedulers sequence."
+            )
+        if optimizer is not scheduler.optimizer:
+            raise ValueError(
+                f"{kind} expects all schedulers to belong to the same optimizer, but got "
+                f"scheduler {type(scheduler).__name__} at index {i} has "
+                f"{scheduler.optimizer}, which is different from {type(optimizer).__name__}."
+            )
+
+
+class _SchedulerList(LRScheduler):
+    """A scheduler made of schedulers: their states are saved with its own."""
+
+    _schedulers: list[LRScheduler]
+
+    def state_dict(self) -> dict[str, Any]:
+        state = {k: v for k, v in self.__dict__.items() if k not in ("optimizer", "_schedulers")}
+        state["_schedulers"] = [s.state_dict() for s in self._schedulers]
+        return state
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        state = dict(state_dict)
+        inner = state.pop("_schedulers")
+        super().load_state_dict(state)
+        for scheduler, saved in zip(self._schedulers, inner):
+            scheduler.load_state_dict(saved)
+
+
+class SequentialLR(_SchedulerList):
+    """Run ``schedulers[0]`` until epoch ``milestones[0]``, then ``schedulers[1]`` from
+    its own epoch 0, and so on (e.g. a LinearLR warmup, then CosineAnnealingLR)."""
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        schedulers: Sequence[LRScheduler],
+        milestones: Sequence[int],
+        last_epoch: int = -1,
+    ) -> None:
+        if len(schedulers) < 1:
+            raise ValueError("SequentialLR expects at least one scheduler, but got no scheduler.")
+        _check_schedulers("SequentialLR", optimizer, schedulers)
+        if len(milestones) != len(schedulers) - 1:
+            raise ValueError(
+                "Sequential Schedulers expects number of schedulers provided to be one more "
+                f"than the number of milestone points, but got number of schedulers "
+                f"{len(schedulers)} and the number of milestones to be equal to "
+                f"{len(milestones)}"
+            )
+        self._schedulers = list(schedulers)
+        self._milestones = list(milestones)
+        self.last_epoch = last_epoch + 1
+        self.optimizer = optimizer
+        for group in optimizer.param_groups:
+            group["lr"] = group["initial_lr"]
+        self._undo_steps(self)  # the schedulers' construction steps
+        first = self._schedulers[bisect_right(self._milestones, 0)]
+        first._initial_step()
+        self._last_lr = first.get_last_lr()
+
+    def _undo_steps(self, scheduler):
+        inner = getattr(scheduler, "_schedulers", None)
+        if inner is not None:
+            for s in inner:
+                self._undo_steps(s)
+        elif hasattr(scheduler, "last_epoch"):
+            scheduler.last_epoch -= 1
+
+    @replayable
+    def step(self) -> None:  # type: ignore[override]
+        self.last_epoch += 1
+        idx = bisect_right(self._milestones, self.last_epoch)
+        scheduler = self._schedulers[idx]
+        if idx > 0 and self._milestones[idx - 1] == self.last_epoch:
+            scheduler._update_lr(0)  # its epoch 0, closed form where it has one
+        else:
+            scheduler.step()
+        self._last_lr = scheduler.get_last_lr()
+
+
+class ChainedScheduler(_SchedulerList):
+    """Step every scheduler of ``schedulers`` on each ``step()``, in order, each scaling
+    the lr the one before it set."""
+
+    def __init__(
+        self, schedulers: Sequence[LRScheduler], optimizer: Optimizer | None = None
+    ) -> None:
+        if len(schedulers) < 1:
+            raise ValueError(
+                "ChainedScheduler expects at least one scheduler to be chained, but got no "
+                "scheduler."
+            )
+        optimizer = optimizer or schedulers[0].optimizer
+        _check_schedulers("ChainedScheduler", optimizer, schedulers)
+        self._schedulers = list(schedulers)
+        self.optimizer = optimizer
+        self._last_lr = self._current_lrs()
+
+    @replayable
+    def step(self) -> None:  # type: ignore[override]
+        for scheduler in self._schedulers:
+            scheduler.step()
+        self._last_lr = self._current_lrs()
 
 
 class ReduceLROnPlateau:
@@ -581,253 +945,6 @@ class ReduceLROnPlateau:
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         self.__dict__.update(state_dict)
         self._init_is_better(self.mode, self.threshold, self.threshold_mode)
-
-
-class ConstantLR(LRScheduler):
-    """The lr times ``factor`` for the first ``total_iters`` epochs, then the base lr."""
-
-    def __init__(
-        self,
-        optimizer: Optimizer,
-        factor: float = 1.0 / 3,
-        total_iters: int = 5,
-        last_epoch: int = -1,
-    ) -> None:
-        if factor > 1.0 or factor < 0:
-            raise ValueError("Constant multiplicative factor expected to be between 0 and 1.")
-        self.factor, self.total_iters = factor, total_iters
-        super().__init__(optimizer, last_epoch)
-
-    def get_lr(self) -> list[float]:
-        if self.last_epoch == 0:
-            return [lr * self.factor for lr in self._current_lrs()]
-        if self.last_epoch != self.total_iters:
-            return self._current_lrs()
-        return [lr * (1.0 / self.factor) for lr in self._current_lrs()]
-
-    def _get_closed_form_lr(self):
-        after = self.last_epoch >= self.total_iters
-        return [base * (self.factor + after * (1 - self.factor)) for base in self.base_lrs]
-
-
-class MultiplicativeLR(LRScheduler):
-    """Multiply the lr by ``lr_lambda(epoch)`` every epoch after the first."""
-
-    def __init__(
-        self,
-        optimizer: Optimizer,
-        lr_lambda: Callable[[int], float] | Sequence[Callable[[int], float]],
-        last_epoch: int = -1,
-    ) -> None:
-        _check_optimizer(optimizer)
-        self.optimizer = optimizer
-        groups = len(optimizer.param_groups)
-        if isinstance(lr_lambda, (list, tuple)) and len(lr_lambda) != groups:
-            raise ValueError(f"Expected {groups} lr_lambdas, but got {len(lr_lambda)}")
-        self.lr_lambdas = _per_group("lr_lambda", optimizer, lr_lambda)
-        for fn in self.lr_lambdas:
-            if not callable(fn):
-                raise TypeError(f"lr_lambda should be a function, but got {type(fn).__name__}")
-        super().__init__(optimizer, last_epoch)
-
-    def get_lr(self) -> list[float]:
-        if self.last_epoch > 0:
-            return [
-                lr * fn(self.last_epoch) for fn, lr in zip(self.lr_lambdas, self._current_lrs())
-            ]
-        return self._current_lrs()
-
-    def state_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if k not in ("optimizer", "lr_lambdas")}
-
-
-class PolynomialLR(LRScheduler):
-    """base_lr * (1 - min(epoch, total_iters) / total_iters) ** power."""
-
-    def __init__(
-        self,
-        optimizer: Optimizer,
-        total_iters: int = 5,
-        power: float = 1.0,
-        last_epoch: int = -1,
-    ) -> None:
-        self.total_iters, self.power = total_iters, power
-        super().__init__(optimizer, last_epoch)
-
-    def get_lr(self) -> list[float]:
-        t, n = self.last_epoch, self.total_iters
-        if t == 0 or t > n:
-            return self._current_lrs()
-        decay = ((1.0 - t / n) / (1.0 - (t - 1) / n)) ** self.power
-        return [lr * decay for lr in self._current_lrs()]
-
-    def _get_closed_form_lr(self):
-        t, n = self.last_epoch, self.total_iters
-        return [base * (1.0 - min(n, t) / n) ** self.power for base in self.base_lrs]
-
-
-class CosineAnnealingWarmRestarts(LRScheduler):
-    """eta_min + (base_lr - eta_min) * (1 + cos(pi * T_cur / T_i)) / 2, where T_cur counts
-    the epochs since the last restart and the period T_i starts at ``T_0`` and is multiplied
-    by ``T_mult`` at each restart (SGDR)."""
-
-    def __init__(
-        self,
-        optimizer: Optimizer,
-        T_0: int,  # noqa: N803
-        T_mult: int = 1,  # noqa: N803
-        eta_min: float = 0.0,
-        last_epoch: int = -1,
-    ) -> None:
-        if T_0 <= 0 or not isinstance(T_0, int):
-            raise ValueError(f"Expected positive integer T_0, but got {T_0}")
-        if T_mult < 1 or not isinstance(T_mult, int):
-            raise ValueError(f"Expected integer T_mult >= 1, but got {T_mult}")
-        if not isinstance(eta_min, (float, int)):
-            raise ValueError(
-                f"Expected float or int eta_min, but got {eta_min} of type {type(eta_min)}"
-            )
-        self.T_0, self.T_i, self.T_mult, self.eta_min = T_0, T_0, T_mult, eta_min
-        self.T_cur = last_epoch
-        super().__init__(optimizer, last_epoch)
-
-    def get_lr(self) -> list[float]:
-        cosine = (1 + math.cos(math.pi * self.T_cur / self.T_i)) / 2
-        return [self.eta_min + (base - self.eta_min) * cosine for base in self.base_lrs]
-
-    @replayable
-    def step(self, epoch=None) -> None:
-        """``step()`` moves one epoch on; ``step(epoch)`` (a float too, for steps within
-        an epoch) sets the position in the cycles directly."""
-        self._step_count += 1
-        if epoch is None and self.last_epoch < 0:
-            epoch = 0
-        if epoch is None:
-            epoch = self.last_epoch + 1
-            self.T_cur = self.T_cur + 1
-            if self.T_cur >= self.T_i:
-                self.T_cur = self.T_cur % self.T_i
-                self.T_i = self.T_i * self.T_mult
-        elif epoch < 0:
-            raise ValueError(f"Expected non-negative epoch, but got {epoch}")
-        elif epoch >= self.T_0:
-            if self.T_mult == 1:
-                self.T_cur = epoch % self.T_0
-            else:
-                n = int(math.log((epoch / self.T_0 * (self.T_mult - 1) + 1), self.T_mult))
-                self.T_cur = epoch - self.T_0 * (self.T_mult**n - 1) / (self.T_mult - 1)
-                self.T_i = self.T_0 * self.T_mult**n
-        else:
-            self.T_i = self.T_0
-            self.T_cur = epoch
-        self.last_epoch = math.floor(epoch)
-        for group, lr in zip(self.optimizer.param_groups, self.get_lr()):
-            group["lr"] = lr
-        self._last_lr = self._current_lrs()
-
-
-def _check_schedulers(owner, optimizer, schedulers):
-    for i, scheduler in enumerate(schedulers):
-        if not hasattr(scheduler, "optimizer"):
-            raise TypeError(f"{owner} at index {i} should have `optimizer` as its attribute.")
-        if isinstance(scheduler, ReduceLROnPlateau):
-            raise ValueError(
-                f"{owner} does not support `ReduceLROnPlateau` scheduler as it requires "
-                "additional kwargs to be specified when calling `step`, but got one at index "
-                f"{i} in the given schedulers sequence."
-            )
-        if optimizer is not scheduler.optimizer:
-            raise ValueError(
-                f"{owner} expects all schedulers to belong to the same optimizer, but got "
-                f"scheduler {type(scheduler).__name__} at index {i} has "
-                f"{scheduler.optimizer}, which is different from {type(optimizer).__name__}."
-            )
-
-
-class _Composite(LRScheduler):
-    """A scheduler made of schedulers: its state holds each one's state."""
-
-    _schedulers: list
-
-    def state_dict(self) -> dict[str, Any]:
-        state = {k: v for k, v in self.__dict__.items() if k not in ("optimizer", "_schedulers")}
-        state["_schedulers"] = [s.state_dict() for s in self._schedulers]
-        return state
-
-    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        state = dict(state_dict)
-        inner = state.pop("_schedulers")
-        self.__dict__.update(state)
-        for scheduler, s in zip(self._schedulers, inner):
-            scheduler.load_state_dict(s)
-
-
-class SequentialLR(_Composite):
-    """Run ``schedulers[0]`` until ``milestones[0]``, then ``schedulers[1]`` (restarted at
-    its epoch 0), and so on."""
-
-    def __init__(
-        self,
-        optimizer: Optimizer,
-        schedulers: list[LRScheduler],
-        milestones: list[int],
-        last_epoch: int = -1,
-    ) -> None:
-        owner = type(self).__name__
-        if len(schedulers) < 1:
-            raise ValueError(f"{owner} expects at least one scheduler, but got no scheduler.")
-        _check_schedulers(owner, optimizer, schedulers)
-        if len(milestones) != len(schedulers) - 1:
-            raise ValueError(
-                "Sequential Schedulers expects number of schedulers provided to be one more "
-                "than the number of milestone points, but got number of schedulers "
-                f"{len(schedulers)} and the number of milestones to be equal to "
-                f"{len(milestones)}"
-            )
-        self._schedulers = list(schedulers)
-        self._milestones = list(milestones)
-        self.last_epoch = last_epoch + 1
-        self.optimizer = optimizer
-        for group in optimizer.param_groups:
-            group["lr"] = group["initial_lr"]
-        for scheduler in self._schedulers:  # undo the step each made when constructed
-            scheduler.last_epoch -= 1
-        idx = bisect_right(self._milestones, 0)
-        self._schedulers[idx]._initial_step()
-        self._last_lr = self._schedulers[idx].get_last_lr()
-
-    @replayable
-    def step(self) -> None:  # type: ignore[override]
-        self.last_epoch += 1
-        idx = bisect_right(self._milestones, self.last_epoch)
-        scheduler = self._schedulers[idx]
-        if idx > 0 and self._milestones[idx - 1] == self.last_epoch:
-            scheduler._update_lr(0)
-        else:
-            scheduler.step()
-        self._last_lr = scheduler.get_last_lr()
-
-
-class ChainedScheduler(_Composite):
-    """Step every scheduler in turn at each step: their factors multiply."""
-
-    def __init__(self, schedulers: Sequence[LRScheduler], optimizer: Optimizer | None = None):
-        owner = type(self).__name__
-        if len(schedulers) < 1:
-            raise ValueError(
-                f"{owner} expects at least one scheduler to be chained, but got no scheduler."
-            )
-        optimizer = optimizer or schedulers[0].optimizer
-        _check_schedulers(owner, optimizer, schedulers)
-        self._schedulers = list(schedulers)
-        self.optimizer = optimizer
-        self._last_lr = self._current_lrs()
-
-    @replayable
-    def step(self) -> None:  # type: ignore[override]
-        for scheduler in self._schedulers:
-            scheduler.step()
-        self._last_lr = self._current_lrs()
 
 
 __getattr__ = module_getattr(__name__, "torch.optim.lr_scheduler")  # a name not provided here
