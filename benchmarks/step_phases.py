@@ -18,6 +18,8 @@ import time
 
 import numpy as np
 
+from .worker import step_model
+
 SHAPES = {"mnist": (128, 784, 256, 10), "bigger": (512, 784, 1024, 10)}
 PHASES = ("forward", "loss", "zero_grad", "backward", "adam", "item")
 
@@ -28,17 +30,8 @@ def _timer(clock):
 
 def phase_times(T, shape, steps, clock):
     """Median microseconds per phase over ``steps`` steps of a warm step in framework T."""
-    from .worker import step_data
-
-    batch, n_in, hidden, n_out = shape
-    params, x, y = step_data(batch, n_in, hidden, n_out)
     nn = T.nn
-    model = nn.Sequential(nn.Linear(n_in, hidden), nn.ReLU(), nn.Linear(hidden, n_out))
-    with T.no_grad():
-        for p, a in zip(model.parameters(), params):
-            p.copy_(T.from_numpy(a))
-    opt = T.optim.Adam(model.parameters(), lr=1e-3)
-    tx, ty = T.from_numpy(x), T.from_numpy(y)
+    model, opt, tx, ty = step_model(T, *shape)
     now = _timer(clock)
     samples = {name: [] for name in PHASES}
     for i in range(steps + 20):  # the first 20: warm-up
