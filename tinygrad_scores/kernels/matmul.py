@@ -13,7 +13,7 @@ compute C in register tiles with a *micro-kernel* that holds a whole tile in vec
 registers for a K block. Two blockings, chosen by A's layout (``_block``):
 
 - A with contiguous rows (x in ``x @ W.T``, g in ``g @ W``), or few rows: A is read in
-  place, a 12-row strip (12 x up to 512, in L1) meeting every 32-column panel of B. B is
+  place, an 8-row strip (8 x up to 512, in L1) meeting every 32-column panel of B. B is
   packed into panels (in L2) unless it is C-contiguous already; W.T is packed by 16 x 16
   block transposes written in IR (``_transpose_block``), not element by element.
 - A with strided rows (g.T in ``g.T @ x``): A's 8-row micro-panels are packed (in L2),
@@ -21,8 +21,7 @@ registers for a K block. Two blockings, chosen by A's layout (``_block``):
 
 The micro-kernel is written in LLVM IR (``_tile``) with explicit 512-bit vectors: per k,
 two vector loads of the B panel, 8 broadcasts of A (through A's strides) and 16 fused
-multiply-adds into 16 zmm accumulators (12 rows, 24 accumulators, where A is read in
-place: ``_tile_tall``). LLVM's own vectoriser would choose 256-bit vectors
+multiply-adds into 16 zmm accumulators. LLVM's own vectoriser would choose 256-bit vectors
 on this CPU (its prefer-256-bit tuning for Intel server chips), which halves the peak;
 explicit vector types stay 512 bits wide. float32: 8 x 32 tiles; float64: 8 x 16; a 4-row
 variant (``_tile4``) for the last rows of a short C, and a 2-row one 8 vectors wide
@@ -48,8 +47,7 @@ from ._jit import helper, inlined, kernel, local_array
 from .compiler import lanes_dots
 from .vecmath import FMA_LANES, fma, row_dot, strict_add
 
-MR = 8  # rows of the micro-tile (of a packed A: an 8-float row of a micro-panel per k)
-MR_TALL = 12  # ... where A is read in place: 24 accumulators, 14 loads per 24 multiply-adds
+MR = 8  # rows of the micro-tile
 VECTOR_BYTES = 64  # one zmm register
 NV = 2  # vectors per row of the micro-tile: NR = 2 * 64 / itemsize
 WIDE = 8  # ... of the 2-row tile (_tile_wide)
@@ -79,7 +77,7 @@ def _tile_rows(rows, kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add, vectors=NV):
     """
     nr = vectors * VECTOR_BYTES // B.itemsize
     if T.ndim == 1:  # a flat scratch tile: rows of NR
-        T = T[: T.shape[0] // nr * nr].reshape(-1, nr)
+        T = T[: MR * nr].reshape(MR, nr)
     kept = min(rows, mr)
     picked = [min(i0 + r, i0 + mr - 1) for r in range(rows)]
     prod = (A[picked, pc : pc + kc] @ B[p0 : p0 + kc, j0 : j0 + nr])[:kept]
@@ -92,14 +90,6 @@ def _tile_rows(rows, kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add, vectors=NV):
 def _tile(kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add):
     """The MR x NR micro-kernel (see ``_tile_rows``): 16 vector accumulators."""
     _tile_rows(MR, kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add)
-
-
-def _tile_tall(kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add):
-    """The MR_TALL x NR micro-kernel, 24 vector accumulators, for an A read in place: per
-    k, 2 loads of B and 12 broadcasts for 24 multiply-adds (8 and 16 in ``_tile``), which
-    measured 8% faster at 512 x 784 @ 784 x 1024 (x @ W.T). Not for a packed A, whose
-    12-float micro-panel rows would straddle cache lines (12% slower at g.T @ x)."""
-    _tile_rows(MR_TALL, kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add)
 
 
 def _tile4(kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add):
@@ -249,7 +239,6 @@ def _install_tile():
         return tile_ir
 
     tile8_ir, tile4_ir, tile_wide_ir = make_tile_ir(MR), make_tile_ir(4), make_tile_ir(2, WIDE)
-    tile_tall_ir = make_tile_ir(MR_TALL)
 
     @intrinsic
     def transpose_ir(typingctx, S, r0, c0, D, q, j):
@@ -430,12 +419,6 @@ def _install_tile():
             kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add
         )
 
-    @overload(_tile_tall, inline="always")
-    def _tile_tall_overload(kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add):
-        return lambda kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add: tile_tall_ir(
-            kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add
-        )
-
     @overload(_tile4, inline="always")
     def _tile4_overload(kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add):
         return lambda kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add: tile4_ir(
@@ -514,13 +497,11 @@ def _store_part(S, C, i0, j0, mr, nr, add):
 @helper
 def _last_rows(kc, A, i0, mr, pc, B, p0, bj, C, ci, j0, add):
     """C[ci:ci+mr, j0:j0+NR] (+)= A[i0:i0+mr, pc:pc+kc] @ B[p0:p0+kc, bj:bj+NR] for the
-    last mr rows of a strip, by the smallest micro-kernel that holds them."""
+    last mr < MR rows, by the 4-row micro-kernel where it is enough."""
     if mr <= 4:
         _tile4(kc, A, i0, mr, pc, B, p0, bj, C, ci, j0, add)
-    elif mr <= MR:
-        _tile(kc, A, i0, mr, pc, B, p0, bj, C, ci, j0, add)
     else:
-        _tile_tall(kc, A, i0, mr, pc, B, p0, bj, C, ci, j0, add)
+        _tile(kc, A, i0, mr, pc, B, p0, bj, C, ci, j0, add)
 
 
 @helper
@@ -529,14 +510,17 @@ def _edge_tile(kc, A, i0, mr, pc, B, p0, bj, S, C, ci, j0, width, add):
     bj:bj+NR], through the scratch tile S. One function for every edge, so the
     micro-kernel's code is not repeated at each call site (compile time)."""
     zero = np.intp(0)
-    _last_rows(kc, A, i0, mr, pc, B, p0, bj, S, zero, zero, False)
+    if mr <= 4:
+        _tile4(kc, A, i0, mr, pc, B, p0, bj, S, zero, zero, False)
+    else:
+        _tile(kc, A, i0, mr, pc, B, p0, bj, S, zero, zero, False)
     _store_part(S, C, ci, j0, mr, width, add)
 
 
 @inlined
 def _block_a_in_place(A, B, C, accumulate, m0, m1, n0, n1, kb):
     """C[m0:m1, n0:n1] (+)= A[m0:m1] @ B[:, n0:n1] with A read in place (its rows are
-    contiguous, or there are few of them): per K block, each MR_TALL-row strip of A (in L1)
+    contiguous, or there are few of them): per K block, each MR-row strip of A (in L1)
     meets every NR-column panel of B. A C-contiguous B is read in place (its rows are the
     panels' rows already) unless the strip count makes a contiguous copy pay (over 256
     rows); other layouts (W.T) are packed into panels, up to PANEL_BYTES of them (in L2).
@@ -552,7 +536,7 @@ def _block_a_in_place(A, B, C, accumulate, m0, m1, n0, n1, kb):
     # per tile, as much as a K = 10 tile's multiply-adds
     panel = Bp_any if pack_b else B
     zero = np.intp(0)  # not the literal 0: each literal argument compiles a helper again
-    S = local_array(384, C.dtype)  # the scratch tile on the stack (MR_TALL x 32 at most)
+    S = local_array(256, C.dtype)  # the scratch tile, MR x NR on the stack (8 x 32 at most)
     for jc in range(n0, n1, nc_max):
         nc = min(nc_max, n1 - jc)
         for pc in range(0, K, kb):
@@ -564,16 +548,16 @@ def _block_a_in_place(A, B, C, accumulate, m0, m1, n0, n1, kb):
             elif nc % nr:
                 _pack_b(B, Bp, zero, pc, kc, jc + nc - nc % nr, nc % nr)
             full_panels = nc // nr
-            for i0 in range(m0, m1, MR_TALL):
-                mr = min(MR_TALL, m1 - i0)
+            for i0 in range(m0, m1, MR):
+                mr = min(MR, m1 - i0)
                 for jp in range(full_panels):
                     j0 = jc + jp * nr
                     if pack_b:  # (one call site: each inlined micro-kernel costs compile time)
                         p0, bj = jp * kb, zero
                     else:
                         p0, bj = pc, j0
-                    if mr == MR_TALL:  # the hot loop: whole tiles straight into C
-                        _tile_tall(kc, A, i0, MR_TALL, pc, panel, p0, bj, C, i0, j0, add)
+                    if mr == MR:  # the hot loop: whole tiles straight into C
+                        _tile(kc, A, i0, MR, pc, panel, p0, bj, C, i0, j0, add)
                     else:  # the last rows: only mr of them stored
                         _last_rows(kc, A, i0, mr, pc, panel, p0, bj, C, i0, j0, add)
                 if nc % nr:  # the last, partial panel: packed either way
@@ -608,7 +592,7 @@ def _block_a_packed(A, B, C, accumulate, m0, m1, n0, n1, kb):
     ApT = Ap.T[:, :]  # ... read by the micro-kernel as columns t*kb... (typed like A)
     Bp = np.empty((kb, nr), C.dtype)
     Bp_any = Bp[:, :]
-    S = local_array(384, C.dtype)  # the scratch tile on the stack (MR_TALL x 32 at most)
+    S = local_array(256, C.dtype)  # the scratch tile, MR x NR on the stack (8 x 32 at most)
     zero = np.intp(0)  # not the literal 0: each literal argument compiles a helper again
     for pc in range(0, K, kb):
         kc = min(kb, K - pc)
@@ -671,20 +655,10 @@ def _block(A, B, C, accumulate, m0, m1, n0, n1):
         n0 = _two_rows(A, B, C, accumulate, m0, m1, n0, n1, _k_block(K, KC_A_IN_PLACE))
         if n0 == n1:
             return
-    if not _a_packed_compiled(A):
+    if A.strides[1] == A.itemsize or A.shape[0] <= 2 * MR:
         _block_a_in_place(A, B, C, accumulate, m0, m1, n0, n1, _k_block(K, KC_A_IN_PLACE))
     else:
         _block_a_packed(A, B, C, accumulate, m0, m1, n0, n1, _k_block(K, KC_A_PACKED))
-
-
-def _a_packed(A):
-    """Whether the blocked kernel packs A (its rows strided, more than two tiles of them)
-    rather than reading it in place: one rule for ``_block``, the row shares of ``_gemm``
-    and ``_split``."""
-    return A.strides[1] != A.itemsize and A.shape[0] > 2 * MR
-
-
-_a_packed_compiled = inlined(_a_packed)
 
 
 @inlined
@@ -701,9 +675,8 @@ def _gemm(A, B, C, accumulate, parts, by_cols):
     M, K = A.shape
     N = B.shape[1]
     nr = NV * VECTOR_BYTES // C.itemsize
-    mr = MR if _a_packed_compiled(A) else MR_TALL
-    units = -(-N // nr) if by_cols else -(-M // mr)
-    step = nr if by_cols else mr
+    units = -(-N // nr) if by_cols else -(-M // MR)
+    step = nr if by_cols else MR
     end = N if by_cols else M
     # Column shares meet on a cache line of every row of C unless the line starts there
     # (NumPy aligns arrays to 16 bytes, not 64): two threads writing one line take it in
@@ -903,7 +876,7 @@ def _split(M, N, K, nr, threads, a_packed, itemsize):
     at most SMALL_B_BYTES (a thin K: g @ W of an output layer) costs little to read or
     pack whole in each thread, and row shares write C in two long runs rather than two
     halves of every row: 512 x 10 @ 10 x 1024 ran in 49 us by rows, 71 by columns."""
-    col_units, row_units = -(-N // nr), -(-M // (MR if a_packed else MR_TALL))
+    col_units, row_units = -(-N // nr), -(-M // MR)
     if a_packed:
         by_cols = row_units < 2 * threads and col_units > row_units
     elif K * N * itemsize <= SMALL_B_BYTES and row_units >= 2 * threads:
@@ -1002,8 +975,9 @@ def matmul_into(A, B, C, accumulate=False):
             if dot:
                 threaded(A, B.T, C, accumulate, min(team_size.size, -(-M // 4)), True)
             else:
+                a_packed = A.strides[1] != A.itemsize and M > 2 * MR  # as _block decides
                 nr = NV * VECTOR_BYTES // C.itemsize
-                parts, by_cols = _split(M, N, K, nr, team_size.size, _a_packed(A), C.itemsize)
+                parts, by_cols = _split(M, N, K, nr, team_size.size, a_packed, C.itemsize)
                 threaded(A, B, C, accumulate, parts, by_cols)
             return C
     _WHOLE[C.dtype](A, B, C, accumulate)
