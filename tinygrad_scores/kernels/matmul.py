@@ -129,13 +129,6 @@ def _transpose_block(S, r0, c0, D, q, j):
     D[q : q + w, j : j + w] = S[r0 : r0 + w, c0 : c0 + w].T
 
 
-def _copy_strip(S, r, c, D, q):
-    """D[q, :MR] = S[r, c:c+MR], S's rows contiguous: one vector load and store (packing
-    the rows of g.T, a transposed view, whose micro-panel rows are runs of g's rows; an
-    element loop through unknown strides copies one element per cycle)."""
-    D[q, :MR] = S[r, c : c + MR]
-
-
 def _install_tile():
     from llvmlite import ir
     from numba.core import cgutils
@@ -286,33 +279,6 @@ def _install_tile():
     @overload(_transpose_block, inline="always")
     def _transpose_overload(S, r0, c0, D, q, j):
         return lambda S, r0, c0, D, q, j: transpose_ir(S, r0, c0, D, q, j)
-
-    @intrinsic
-    def copy_strip_ir(typingctx, S, r, c, D, q):
-        def codegen(context, builder, sig, args):
-            s_val, r, c, d_val, q = args
-            src = context.make_array(sig.args[0])(context, builder, s_val)
-            dst = context.make_array(sig.args[3])(context, builder, d_val)
-            elem, size, _, _ = vector_type(context, sig.args[0].dtype)
-            run = ir.VectorType(elem, MR)
-            intp = context.get_value_type(types.intp)
-            byte_ptr = ir.IntType(8).as_pointer()
-
-            def at(arr, row, offset):
-                stride = cgutils.unpack_tuple(builder, arr.strides, 2)[0]
-                off = builder.add(builder.mul(row, stride), offset)
-                ptr = builder.gep(builder.bitcast(arr.data, byte_ptr), [off])
-                return builder.bitcast(ptr, run.as_pointer())
-
-            value = builder.load(at(src, r, builder.mul(c, ir.Constant(intp, size))), align=size)
-            builder.store(value, at(dst, q, ir.Constant(intp, 0)), align=size)
-            return context.get_dummy_value()
-
-        return types.none(S, r, c, D, q), codegen
-
-    @overload(_copy_strip, inline="always")
-    def _copy_strip_overload(S, r, c, D, q):
-        return lambda S, r, c, D, q: copy_strip_ir(S, r, c, D, q)
 
     @overload(_tile, inline="always")
     def _tile_overload(kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add):
@@ -468,11 +434,7 @@ def _pack_a(A, Ap, q, i0, mr, pc, kc):
     """Ap[q + p, r] = A[i0 + r, pc + p], rows past mr repeating the last: one micro-panel of
     A, contiguous, for an A whose rows are strided (a transposed view, where reading in
     place would touch a new cache line, and a new page, at every k)."""
-    if mr == MR and A.strides[0] == A.itemsize:  # g.T: each k's MR values one run of g
-        At = A.T
-        for p in range(kc):
-            _copy_strip(At, pc + p, i0, Ap, q + p)
-    elif mr == MR:
+    if mr == MR:
         for p in range(kc):
             for r in range(MR):
                 Ap[q + p, r] = A[i0 + r, pc + p]
