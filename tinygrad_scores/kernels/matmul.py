@@ -50,6 +50,7 @@ from .vecmath import FMA_LANES, fma, row_dot, strict_add
 MR = 8  # rows of the micro-tile
 VECTOR_BYTES = 64  # one zmm register
 NV = 2  # vectors per row of the micro-tile: NR = 2 * 64 / itemsize
+B_AHEAD = 16  # steps of k ahead that _tile_stream fetches B's rows
 WIDE = 8  # ... of the 2-row tile (_tile_wide)
 THIN_K = 2  # K up to this: B's rows held in registers (_thin_rows; a loop compiled per K)
 THIN_VECTORS = 4  # ... this many vectors of each
@@ -89,6 +90,14 @@ def _tile_rows(rows, kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add, vectors=NV):
 
 def _tile(kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add):
     """The MR x NR micro-kernel (see ``_tile_rows``): 16 vector accumulators."""
+    _tile_rows(MR, kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add)
+
+
+def _tile_stream(kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add):
+    """``_tile`` that also fetches B's rows B_AHEAD steps of k ahead: for a B streamed
+    from L2 past an A strip held in L1 (the in-place blocking). 4-5% faster there (x @ W.T
+    at 512 x 784 x 1024 and 128 x 784 x 256); 6% slower where B's panel sits in L1 (the
+    packed blocking), whose load slots the fetches take."""
     _tile_rows(MR, kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add)
 
 
@@ -139,8 +148,9 @@ def _install_tile():
         size = context.get_abi_sizeof(elem)
         return elem, size, VECTOR_BYTES // size, ir.VectorType(elem, VECTOR_BYTES // size)
 
-    def make_tile_ir(ROWS, NV=NV):
-        """The ROWS x NR micro-kernel, NR = NV vectors, as a Numba intrinsic."""
+    def make_tile_ir(ROWS, NV=NV, ahead=0):
+        """The ROWS x NR micro-kernel, NR = NV vectors, as a Numba intrinsic; ``ahead``:
+        rows of B fetched that many steps of k ahead (0: none)."""
 
         @intrinsic
         def tile_ir(typingctx, kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add):
@@ -186,9 +196,19 @@ def _install_tile():
                 undef = ir.Constant(vec, ir.Undefined)
                 lane0 = ir.Constant(ir.IntType(32), 0)
                 splat = ir.Constant(ir.VectorType(ir.IntType(32), width), [0] * width)
+                prefetch = cgutils.get_or_insert_function(
+                    builder.module,
+                    ir.FunctionType(ir.VoidType(), [byte_ptr] + [ir.IntType(32)] * 3),
+                    "llvm.prefetch.p0i8",
+                )
+                i32 = ir.IntType(32)
+                b_ahead = builder.mul(const(ahead), b_row_stride)
                 with cgutils.for_range(builder, kc) as loop:
                     p = loop.index
                     b_row = builder.gep(b_base, [builder.mul(p, b_row_stride)])
+                    for v in range(NV if ahead else 0):  # (read, keep in all caches, data)
+                        at = builder.gep(b_row, [builder.add(b_ahead, const(v * VECTOR_BYTES))])
+                        builder.call(prefetch, [at, i32(0), i32(3), i32(1)])
                     bv = [
                         builder.load(vec_at(b_row, const(v * VECTOR_BYTES)), align=size)
                         for v in range(NV)
@@ -232,6 +252,7 @@ def _install_tile():
         return tile_ir
 
     tile8_ir, tile4_ir, tile_wide_ir = make_tile_ir(MR), make_tile_ir(4), make_tile_ir(2, WIDE)
+    tile_stream_ir = make_tile_ir(MR, ahead=B_AHEAD)
 
     @intrinsic
     def transpose_ir(typingctx, S, r0, c0, D, q, j):
@@ -385,6 +406,12 @@ def _install_tile():
             kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add
         )
 
+    @overload(_tile_stream, inline="always")
+    def _tile_stream_overload(kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add):
+        return lambda kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add: tile_stream_ir(
+            kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add
+        )
+
     @overload(_tile4, inline="always")
     def _tile4_overload(kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add):
         return lambda kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add: tile4_ir(
@@ -519,7 +546,7 @@ def _block_a_in_place(A, B, C, accumulate, m0, m1, n0, n1, kb):
                     else:
                         p0, bj = pc, j0
                     if mr == MR:  # the hot loop: whole tiles straight into C
-                        _tile(kc, A, i0, MR, pc, panel, p0, bj, C, i0, j0, add)
+                        _tile_stream(kc, A, i0, MR, pc, panel, p0, bj, C, i0, j0, add)
                     else:  # the last rows: only mr of them stored
                         _last_rows(kc, A, i0, mr, pc, panel, p0, bj, C, i0, j0, add)
                 if nc % nr:  # the last, partial panel: packed either way
