@@ -15,7 +15,9 @@ registers for a K block. Two blockings, chosen by A's layout (``_block``):
 - A with contiguous rows (x in ``x @ W.T``, g in ``g @ W``), or few rows: A is read in
   place, an 8-row strip (8 x up to 512, in L1) meeting every 32-column panel of B. B is
   packed into panels (in L2) unless it is C-contiguous already; W.T is packed by 16 x 16
-  block transposes written in IR (``_transpose_block``), not element by element.
+  block transposes written in IR (``_transpose_block``), not element by element. The
+  panels stream from L2 past the strip, so the tile fetches B's rows ahead
+  (``_tile_stream``).
 - A with strided rows (g.T in ``g.T @ x``): A's 8-row micro-panels are packed (in L2),
   each K-block of a 32-column panel of B is packed into L1, and meets every micro-panel.
 
