@@ -53,6 +53,7 @@ MR = 8  # rows of the micro-tile
 VECTOR_BYTES = 64  # one zmm register
 NV = 2  # vectors per row of the micro-tile: NR = 2 * 64 / itemsize
 B_AHEAD = 16  # steps of k ahead that _tile_stream fetches B's rows
+STREAM_MIN_K = 4 * B_AHEAD  # ... for K blocks this long (at K = 10, 1.35x slower with them)
 WIDE = 8  # ... of the 2-row tile (_tile_wide)
 THIN_K = 2  # K up to this: B's rows held in registers (_thin_rows; a loop compiled per K)
 THIN_VECTORS = 4  # ... this many vectors of each
@@ -547,8 +548,10 @@ def _block_a_in_place(A, B, C, accumulate, m0, m1, n0, n1, kb):
                         p0, bj = jp * kb, zero
                     else:
                         p0, bj = pc, j0
-                    if mr == MR:  # the hot loop: whole tiles straight into C
+                    if mr == MR and kc >= STREAM_MIN_K:  # the hot loop: whole tiles into C
                         _tile_stream(kc, A, i0, MR, pc, panel, p0, bj, C, i0, j0, add)
+                    elif mr == MR:  # a short K: the fetches would only compete with C's
+                        _tile(kc, A, i0, MR, pc, panel, p0, bj, C, i0, j0, add)
                     else:  # the last rows: only mr of them stored
                         _last_rows(kc, A, i0, mr, pc, panel, p0, bj, C, i0, j0, add)
                 if nc % nr:  # the last, partial panel: packed either way
