@@ -141,6 +141,25 @@ def _transpose_block(S, r0, c0, D, q, j):
     D[q : q + w, j : j + w] = S[r0 : r0 + w, c0 : c0 + w].T
 
 
+def _copy_run(S, r, c, D, q):
+    """D[q, :n] = S[r, c:c+n] for n = D's row length (MR: a micro-panel row of A; NR: a
+    panel row of B), S's rows contiguous. Compiled: n elements as one vector load and
+    store, n known when compiling; an element loop through S's strides (unknown to
+    LLVM) copies about one element per cycle."""
+    n = D.shape[1]
+    D[q, :n] = S[r, c : c + n]
+
+
+def _copy_strip(S, r, c, D, q):
+    """``_copy_run`` of MR elements: a row of A's micro-panel (g.T's rows are g's runs)."""
+    _copy_run(S, r, c, D, q)
+
+
+def _copy_panel_row(S, r, c, D, q):
+    """``_copy_run`` of NR elements: a row of B's panel from a B with contiguous rows."""
+    _copy_run(S, r, c, D, q)
+
+
 def _install_tile():
     from llvmlite import ir
     from numba.core import cgutils
@@ -304,6 +323,46 @@ def _install_tile():
     def _transpose_overload(S, r0, c0, D, q, j):
         return lambda S, r0, c0, D, q, j: transpose_ir(S, r0, c0, D, q, j)
 
+    def make_copy_ir(count):
+        """_copy_run for runs of ``count(element bytes)`` elements."""
+
+        @intrinsic
+        def copy_ir(typingctx, S, r, c, D, q):
+            def codegen(context, builder, sig, args):
+                s_val, r, c, d_val, q = args
+                src = context.make_array(sig.args[0])(context, builder, s_val)
+                dst = context.make_array(sig.args[3])(context, builder, d_val)
+                elem, size, _, _ = vector_type(context, sig.args[0].dtype)
+                run = ir.VectorType(elem, count(size))
+                intp = context.get_value_type(types.intp)
+                byte_ptr = ir.IntType(8).as_pointer()
+
+                def at(arr, row, offset):
+                    stride = cgutils.unpack_tuple(builder, arr.strides, 2)[0]
+                    off = builder.add(builder.mul(row, stride), offset)
+                    ptr = builder.gep(builder.bitcast(arr.data, byte_ptr), [off])
+                    return builder.bitcast(ptr, run.as_pointer())
+
+                start = builder.mul(c, ir.Constant(intp, size))
+                value = builder.load(at(src, r, start), align=size)
+                builder.store(value, at(dst, q, ir.Constant(intp, 0)), align=size)
+                return context.get_dummy_value()
+
+            return types.none(S, r, c, D, q), codegen
+
+        return copy_ir
+
+    copy_strip_ir = make_copy_ir(lambda size: MR)
+    copy_panel_row_ir = make_copy_ir(lambda size: NV * VECTOR_BYTES // size)
+
+    @overload(_copy_strip, inline="always")
+    def _copy_strip_overload(S, r, c, D, q):
+        return lambda S, r, c, D, q: copy_strip_ir(S, r, c, D, q)
+
+    @overload(_copy_panel_row, inline="always")
+    def _copy_panel_row_overload(S, r, c, D, q):
+        return lambda S, r, c, D, q: copy_panel_row_ir(S, r, c, D, q)
+
     @overload(_tile, inline="always")
     def _tile_overload(kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add):
         return lambda kc, A, i0, mr, pc, B, p0, j0, T, ti, tj, add: tile8_ir(
@@ -434,7 +493,10 @@ def _pack_b(B, Bp, q, pc, kc, j0, width):
     """Bp[q:q+kc, :] = B[pc:pc+kc, j0:j0+width], zero-padded to the panel width. The loop
     order follows B's layout, so reads run along B's contiguous axis."""
     nr = Bp.shape[1]
-    if B.strides[1] <= B.strides[0]:
+    if width == nr and B.strides[1] == B.itemsize:  # whole rows of a panel: one run each
+        for p in range(kc):
+            _copy_panel_row(B, pc + p, j0, Bp, q + p)
+    elif B.strides[1] <= B.strides[0]:
         for p in range(kc):
             for j in range(width):
                 Bp[q + p, j] = B[pc + p, j0 + j]
@@ -464,7 +526,11 @@ def _pack_a(A, Ap, q, i0, mr, pc, kc):
     """Ap[q + p, r] = A[i0 + r, pc + p], rows past mr repeating the last: one micro-panel of
     A, contiguous, for an A whose rows are strided (a transposed view, where reading in
     place would touch a new cache line, and a new page, at every k)."""
-    if mr == MR:
+    if mr == MR and A.strides[0] == A.itemsize:  # g.T: each k's MR values one run of g
+        At = A.T
+        for p in range(kc):
+            _copy_strip(At, pc + p, i0, Ap, q + p)
+    elif mr == MR:
         for p in range(kc):
             for r in range(MR):
                 Ap[q + p, r] = A[i0 + r, pc + p]
