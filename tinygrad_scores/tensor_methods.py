@@ -1830,8 +1830,13 @@ def cat_tensors(tensors, dim):
     (PyTorch's legacy rule): ``torch.cat`` once its arguments are tensors."""
     if not tensors:
         raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
-    kept = [t for t in tensors if t.array.shape != (0,)] or tensors[:1]  # 1-D empties: out
-    ref = kept[0].array.shape
+    kept = tensors
+    for t in tensors:
+        if t.array.shape == (0,):  # 1-D empties: out (rare, so looked for first)
+            kept = [t for t in tensors if t.array.shape != (0,)] or tensors[:1]
+            break
+    first = kept[0].array
+    ref = first.shape
     n = len(ref)
     if n == 0:
         raise RuntimeError("zero-dimensional tensor (at position 0) cannot be concatenated")
@@ -1840,22 +1845,25 @@ def cat_tensors(tensors, dim):
             f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})"
         )
     dim %= n
-    dtype = kept[0].array.dtype  # one dtype throughout: PyTorch's promotion keeps it
+    dtype = first.dtype  # one dtype throughout: PyTorch's promotion keeps it
     mixed = False
     for i, t in enumerate(kept):
-        shape = t.array.shape
-        if len(shape) != n:
-            raise RuntimeError(
-                f"Tensors must have same number of dimensions: got {n} and {len(shape)}"
-            )
-        for d in range(n) if shape != ref else ():
-            if d != dim and shape[d] != ref[d]:
+        a = t.array
+        shape = a.shape
+        if shape != ref:  # (an equal shape passes both checks)
+            if len(shape) != n:
                 raise RuntimeError(
-                    f"Sizes of tensors must match except in dimension {dim}. "
-                    f"Expected size {ref[d]} but got size "
-                    f"{shape[d]} for tensor number {i} in the list."
+                    f"Tensors must have same number of dimensions: got {n} and {len(shape)}"
                 )
-        mixed = mixed or t.array.dtype != dtype
+            for d in range(n):
+                if d != dim and shape[d] != ref[d]:
+                    raise RuntimeError(
+                        f"Sizes of tensors must match except in dimension {dim}. "
+                        f"Expected size {ref[d]} but got size "
+                        f"{shape[d]} for tensor number {i} in the list."
+                    )
+        if a.dtype is not dtype:
+            mixed = mixed or a.dtype != dtype
     if mixed:
         dtype = dtypes.result_type(*kept)
         tensors = [t if t.array.dtype == dtype else t.type(dtype) for t in tensors]

@@ -184,13 +184,12 @@ class Cat(ArrayFunction):
 
     @staticmethod
     def forward(ctx, *arrays, dim=0, skip=()):
-        ctx.dim, ctx.skip = dim, skip
-        if skip:
+        if True in ctx.needs_input_grad:  # where backward slices g (not needed without it)
+            ctx.dim, ctx.skip = dim, skip
             sizes = [0 if i in skip else a.shape[dim] for i, a in enumerate(arrays)]
+            ctx.bounds = list(itertools.accumulate(sizes, initial=0))
+        if skip:
             arrays = [a for i, a in enumerate(arrays) if i not in skip]
-        else:
-            sizes = [a.shape[dim] for a in arrays]
-        ctx.bounds = list(itertools.accumulate(sizes, initial=0))
         return np.concatenate(arrays, axis=dim)
 
     @staticmethod
