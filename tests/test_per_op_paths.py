@@ -75,6 +75,24 @@ def test_amax_with_dim_splits_each_rows_gradient_between_its_ties(dtype):
     assert y.grad.tolist() == [[1.0, 1.0, 1.0]]
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape", [(5,), (3, 4), (2, 3, 4)])
+def test_amax_over_the_last_dim_takes_a_nan_and_keeps_shape_and_dtype(dtype, shape):
+    x = np.arange(np.prod(shape), dtype=dtype).reshape(shape) % 7
+    x[(0,) * (len(shape) - 1) + (1,)] = np.nan  # the first row has a NaN: it wins (PyTorch)
+    for dim, keepdim in [(-1, False), (len(shape) - 1, True)]:
+        out = ts.tensor(x).amax(dim, keepdim=keepdim).array
+        expected = np.max(x, axis=-1, keepdims=keepdim)  # NaN where the row has one
+        assert out.dtype == dtype and out.shape == expected.shape
+        np.testing.assert_array_equal(out, expected)
+    if len(shape) > 1:  # a transposed view (not C-contiguous) gives the same values
+        np.testing.assert_array_equal(ts.tensor(x).mT.amax(-2).array, np.max(x, axis=-1))
+    with pytest.raises(
+        IndexError, match=r"amax\(\): Expected reduction dim \d to have non-zero size"
+    ):
+        ts.tensor(np.zeros(shape[:-1] + (0,), dtype)).amax(-1)
+
+
 def test_pow_gradient_for_a_number_exponent_and_for_zero():
     x = leaf([0.0, 1.0, 2.0])
     (x**2).sum().backward()
