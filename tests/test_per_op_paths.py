@@ -213,3 +213,31 @@ def test_wrap_makes_a_0d_array_of_a_numpy_scalar():
     assert isinstance(t.array, np.ndarray) and t.shape == () and t.item() == 1.5
     p = ts.nn.Parameter(ts.zeros(2))
     assert type(p.wrap(np.zeros(2))) is ts.Tensor  # the plain Tensor, as before
+
+
+def test_shapes_take_ints_numpy_ints_and_0d_tensors_and_refuse_floats_and_bools():
+    x = ts.ones(2, 3)
+    for shape in [
+        (3, 2),
+        ((3, 2),),
+        ([3, 2],),
+        (x.t().shape,),
+        (np.int64(3), 2),
+        (ts.tensor(3), -1),
+    ]:
+        assert x.reshape(*shape).shape == (3, 2) and x.view(*shape).shape == (3, 2)
+    assert ts.zeros(np.int32(2), 3).shape == (2, 3)
+    # PyTorch: TypeError ("must be tuple of ints"), where int() would take 2.5 as 2
+    for bad in [(2.5, 2), (True, 6), ("6",), (None,)]:
+        with pytest.raises(TypeError, match="sequence of integers"):
+            x.reshape(*bad)
+    with pytest.raises(TypeError, match="sequence of integers"):
+        ts.zeros(2.0)
+
+
+def test_t_reverses_up_to_two_dims_and_refuses_more():
+    x = ts.tensor(np.arange(6.0).reshape(2, 3))
+    assert x.t().tolist() == [[0.0, 3.0], [1.0, 4.0], [2.0, 5.0]]
+    assert ts.ones(3).t().shape == (3,) and ts.ones(()).t().shape == ()
+    with pytest.raises(RuntimeError, match="expects a tensor with <= 2 dimensions"):
+        ts.ones(2, 2, 2).t()

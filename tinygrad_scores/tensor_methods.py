@@ -12,6 +12,7 @@ import functools
 import inspect
 import math
 import numbers
+import operator
 
 import numpy as np
 
@@ -904,7 +905,7 @@ class TensorMethods:
         ndim = self.array.ndim
         if ndim > 2:
             raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {ndim}D")
-        return ops.Permute.apply(self, dims=tuple(range(ndim - 1, -1, -1)))  # as .T
+        return ops.Permute.apply(self, dims=_REVERSED[ndim])  # as .T
 
     def movedim(self, source, destination):
         src = [_dim(d, self.ndim) for d in _as_list(source)]
@@ -1627,11 +1628,21 @@ def _as_list(x):
     return list(x) if isinstance(x, (tuple, list)) else [x]
 
 
+_REVERSED = ((), (0,), (1, 0))  # t()'s permutation by ndim
+
+
 def _shape_args(shape):
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = shape[0]
-    try:
-        return tuple(map(int, shape))
+    for n in shape:  # the common case, Python ints, as they are (map(int) costs twice this)
+        if n.__class__ is not int:
+            break
+    else:
+        return shape if shape.__class__ is tuple else tuple(shape)
+    try:  # NumPy integers, 0-d integer tensors; not floats, strings or bools (PyTorch's rule)
+        if True in [n.__class__ is bool for n in shape]:
+            raise TypeError
+        return tuple(map(operator.index, shape))
     except TypeError:
         raise TypeError(
             f"expected a sequence of integers as the shape, got "
