@@ -1665,6 +1665,8 @@ def _resolve_shape(shape, numel):
     """``shape`` with a -1 filled in, checked against ``numel`` (PyTorch's messages)."""
     if shape == (-1,):  # flatten, the common case
         return (numel,)
+    if len(shape) == 2 and shape[1] == -1 and shape[0] > 0 and not numel % shape[0]:
+        return (shape[0], numel // shape[0])  # x.view(batch, -1), the other one
     unknown = shape.count(-1)
     if unknown > 1 or (shape and min(shape) < -1):
         raise _bad_dimension(shape)

@@ -103,8 +103,8 @@ class GetItem(ArrayFunction):
         if ctx.first is not None:
             a = a[ctx.first]
             ctx.first_shape = a.shape
-        try:
-            return np.asarray(a[ctx.index])
+        try:  # (an element is a NumPy scalar: Function.apply makes it a 0-d array)
+            return a[ctx.index]
         except IndexError as exc:
             raise IndexError(str(exc).replace("axis", "dimension")) from None
 
