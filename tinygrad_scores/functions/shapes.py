@@ -98,13 +98,14 @@ class GetItem(ArrayFunction):
 
     @staticmethod
     def forward(ctx, a, index):
-        ctx.shape = a.shape
-        ctx.first, ctx.index = _split_index(index)
-        if ctx.first is not None:
-            a = a[ctx.first]
+        first, index = _split_index(index)
+        if True in ctx.needs_input_grad:  # what backward scatters g back with
+            ctx.shape, ctx.first, ctx.index = a.shape, first, index
+        if first is not None:
+            a = a[first]
             ctx.first_shape = a.shape
         try:  # (an element is a NumPy scalar: Function.apply makes it a 0-d array)
-            return a[ctx.index]
+            return a[index]
         except IndexError as exc:
             raise IndexError(str(exc).replace("axis", "dimension")) from None
 
