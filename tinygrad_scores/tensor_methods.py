@@ -530,7 +530,7 @@ class TensorMethods:
     def sum(self, dim=None, keepdim=False, dtype=None):
         """Sum over ``dim`` (an int, a list, or every dim); integers and bools sum in int64
         as PyTorch."""
-        a = self._reduction_input(dtype)
+        a = self if dtype is None and self.array.dtype.kind == "f" else self._reduction_input(dtype)
         return ops.Sum.apply(a, dim=_dims(dim), keepdim=keepdim)
 
     def _reduction_input(self, dtype):
