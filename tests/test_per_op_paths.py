@@ -241,3 +241,33 @@ def test_t_reverses_up_to_two_dims_and_refuses_more():
     assert ts.ones(3).t().shape == (3,) and ts.ones(()).t().shape == ()
     with pytest.raises(RuntimeError, match="expects a tensor with <= 2 dimensions"):
         ts.ones(2, 2, 2).t()
+
+
+@pytest.mark.parametrize("requires_grad", [False, True])
+def test_cat_refuses_what_pytorch_refuses_before_joining(requires_grad):
+    a, b = leaf(np.ones((2, 3))), ts.ones(4, 3)
+    a.requires_grad_(requires_grad)
+    cases = [
+        (([a, b], 2), IndexError, r"Dimension out of range \(expected to be in range of \[-2, 1\]"),
+        (([a, b], -3), IndexError, "but got -3"),
+        (([a, ts.ones(3)], 0), RuntimeError, "same number of dimensions: got 2 and 1"),
+        (
+            ([a, ts.ones(2, 4)], 0),
+            RuntimeError,
+            "Expected size 3 but got size 4 for tensor number 1",
+        ),
+        (([ts.ones(())], 0), RuntimeError, "zero-dimensional tensor"),
+    ]
+    for (tensors, dim), error, message in cases:
+        with pytest.raises(error, match=message):
+            ts.cat(tensors, dim)
+
+
+def test_cat_joins_along_a_negative_dim_and_skips_1d_empties_with_their_gradients():
+    a, b, empty = leaf(np.ones((2, 3))), leaf(np.zeros((2, 1))), leaf(np.zeros(0))
+    y = ts.cat([a, empty, b], -1)
+    assert y.shape == (2, 4) and y.tolist() == [[1.0, 1.0, 1.0, 0.0]] * 2
+    (y * ts.tensor([1.0, 2.0, 3.0, 4.0])).sum().backward()
+    assert a.grad.tolist() == [[1.0, 2.0, 3.0]] * 2 and b.grad.tolist() == [[4.0]] * 2
+    assert empty.grad.shape == (0,)
+    assert ts.cat([a, b.double()], 1).dtype == ts.float64  # promoted, as PyTorch

@@ -1843,6 +1843,16 @@ def cat_tensors(tensors, dim):
     (PyTorch's legacy rule): ``torch.cat`` once its arguments are tensors."""
     if not tensors:
         raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
+    if dim.__class__ is int:
+        dtype = tensors[0].array.dtype
+        for t in tensors:
+            if t.array.dtype is not dtype:
+                break
+        else:  # one dtype: where NumPy joins them PyTorch does too (1-D empties included)
+            try:
+                return ops.Cat.apply(*tensors, dim=dim, skip=())
+            except ValueError:  # (AxisError too) the checks below give PyTorch's error
+                pass
     kept = tensors
     for t in tensors:
         if t.array.shape == (0,):  # 1-D empties: out (rare, so looked for first)

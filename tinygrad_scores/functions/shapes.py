@@ -185,13 +185,13 @@ class Cat(ArrayFunction):
 
     @staticmethod
     def forward(ctx, *arrays, dim=0, skip=()):
+        joined = [a for i, a in enumerate(arrays) if i not in skip] if skip else arrays
+        out = np.concatenate(joined, axis=dim)  # (first: its errors before any a.shape[dim])
         if True in ctx.needs_input_grad:  # where backward slices g (not needed without it)
             ctx.dim, ctx.skip = dim, skip
             sizes = [0 if i in skip else a.shape[dim] for i, a in enumerate(arrays)]
             ctx.bounds = list(itertools.accumulate(sizes, initial=0))
-        if skip:
-            arrays = [a for i, a in enumerate(arrays) if i not in skip]
-        return np.concatenate(arrays, axis=dim)
+        return out
 
     @staticmethod
     def backward(ctx, grad):
