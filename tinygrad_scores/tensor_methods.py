@@ -810,9 +810,7 @@ class TensorMethods:
     # ------------------------------------------------------------------ shape methods
     def reshape(self, *shape):
         shape = _resolve_shape(_shape_args(shape), self.array.size)
-        if shape == self.array.shape:
-            return self
-        return ops.Reshape.apply(self, shape=shape)
+        return ops.Reshape.apply(self, shape=shape)  # a new view even to the same shape
 
     def view(self, *shape):
         """A reshape that refuses to copy, as PyTorch's view: a tensor whose memory layout
@@ -825,8 +823,6 @@ class TensorMethods:
             raise missing("Tensor.view(dtype)")
         array = self.array
         shape = _resolve_shape(_shape_args(shape), array.size)
-        if shape == array.shape:
-            return self
         try:
             if not array.flags.c_contiguous:  # (a C-contiguous array always has a view)
                 array.reshape(shape, copy=False)
@@ -851,10 +847,13 @@ class TensorMethods:
         start, end = _dim(start_dim, self.ndim), _dim(end_dim, self.ndim)
         if start > end:
             raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+        if start == end:  # nothing to join: PyTorch returns the tensor itself
+            return self
         middle = int(np.prod(shape[start : end + 1]))
         return self.reshape(shape[:start] + (middle,) + shape[end + 1 :])
 
-    ravel = flatten
+    def ravel(self):
+        return self.reshape(-1)  # always a new tensor (flatten may return self)
 
     def unflatten(self, dim, sizes):
         dim = _dim(dim, self.ndim)
