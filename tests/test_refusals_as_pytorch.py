@@ -259,3 +259,15 @@ def test_view_and_reshape_to_the_same_shape_make_a_new_view():
     b = ts.ones(2, 3)
     assert b.flatten(1, 1) is b and b.flatten(0, 0) is b  # nothing joined
     assert b.ravel() is not b and a.ravel() is not a
+
+
+def test_joining_no_tensors_is_refused_as_pytorch():
+    for join in (ts.cat, lambda t: ts.cat(tuple(t))):
+        with pytest.raises(
+            ValueError, match=r"torch.cat\(\): expected a non-empty list of Tensors"
+        ):
+            join([])
+    for name in ("stack", "hstack", "vstack"):
+        with pytest.raises(RuntimeError, match=f"{name} expects a non-empty TensorList"):
+            getattr(ts, name)([])
+    assert ts.hstack([ts.ones(2), ts.zeros(1)]).tolist() == [1.0, 1.0, 0.0]

@@ -1841,7 +1841,7 @@ def cat_tensors(tensors, dim):
     """Tensors joined along an existing dimension, dtypes promoted, 1-D empty ones skipped
     (PyTorch's legacy rule): ``torch.cat`` once its arguments are tensors."""
     if not tensors:
-        raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
+        raise ValueError("torch.cat(): expected a non-empty list of Tensors")
     if dim.__class__ is int:
         dtype = tensors[0].array.dtype
         for t in tensors:
