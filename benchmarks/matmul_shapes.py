@@ -46,7 +46,8 @@ def _operands(rng, m, k, n, a_t, b_t, dtype):
 
 
 def measure(fns, repeats, min_time, clock="wall"):
-    """name -> median seconds per call over ``repeats`` interleaved rounds; each round runs
+    """name -> median seconds per call over ``repeats`` interleaved rounds, in alternating
+    order; each round runs
     every fn untimed for a few ms first (so the other library's thread pool is asleep), then
     a timed block of about ``min_time / repeats`` seconds, timed by the wall clock or by
     this process's CPU time (``clock="cpu"``: with one thread, time another process takes
@@ -63,8 +64,10 @@ def measure(fns, repeats, min_time, clock="wall"):
             fn()
             n += 1
         calls[name] = max(1, int(n / (time.perf_counter() - t0) * min_time / repeats))
+    order = list(fns.items())
     for _ in range(repeats):
-        for name, fn in fns.items():
+        order.reverse()  # whichever runs first in a round gains a few %: alternate
+        for name, fn in order:
             t0 = time.perf_counter()
             while time.perf_counter() - t0 < 0.003:
                 fn()

@@ -38,9 +38,8 @@ def step_data(batch, n_in, hidden, n_out):
     return params, x, y
 
 
-def torch_like_step(T, captured, batch, n_in, hidden, n_out):
-    """Forward, cross-entropy, backward and Adam in PyTorch or tinygrad_scores (``T``),
-    the loss read each step; ``captured`` wraps the step in tinygrad_scores.compile."""
+def step_model(T, batch, n_in, hidden, n_out):
+    """(model, Adam, inputs, labels) of the step in PyTorch or tinygrad_scores (``T``)."""
     params, x, y = step_data(batch, n_in, hidden, n_out)
     nn = T.nn
     model = nn.Sequential(nn.Linear(n_in, hidden), nn.ReLU(), nn.Linear(hidden, n_out))
@@ -48,7 +47,14 @@ def torch_like_step(T, captured, batch, n_in, hidden, n_out):
         for p, a in zip(model.parameters(), params):
             p.copy_(T.from_numpy(a))
     opt = T.optim.Adam(model.parameters(), lr=1e-3)
-    tx, ty = T.from_numpy(x), T.from_numpy(y)
+    return model, opt, T.from_numpy(x), T.from_numpy(y)
+
+
+def torch_like_step(T, captured, batch, n_in, hidden, n_out):
+    """Forward, cross-entropy, backward and Adam in PyTorch or tinygrad_scores (``T``),
+    the loss read each step; ``captured`` wraps the step in tinygrad_scores.compile."""
+    nn = T.nn
+    model, opt, tx, ty = step_model(T, batch, n_in, hidden, n_out)
 
     def step(tx, ty):
         loss = nn.functional.cross_entropy(model(tx), ty)

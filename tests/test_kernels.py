@@ -10,7 +10,7 @@ from optimizer_twins import run_adam, run_sgd
 
 from tinygrad_scores.kernels import cross_entropy as ce
 from tinygrad_scores.kernels import matmul as mm
-from tinygrad_scores.kernels import optim, relu, softmax, vecmath
+from tinygrad_scores.kernels import optim, relu, softmax, special, vecmath
 from tinygrad_scores.kernels import reference as ref
 from tinygrad_scores.kernels._jit import FAST
 from tinygrad_scores.kernels.loops import optim as loop_optim
@@ -362,3 +362,48 @@ def test_cross_entropy_kernel_refuses_a_scratch_of_another_shape():
         ce.cross_entropy_forward(
             x, np.zeros(3, np.int64), np.ones(3), -100, 1.0, np.empty(3), np.empty((0, 3)), False
         )
+
+
+# ---------------------------------------------------------------- special: sigmoid, row_amax
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@given(n=st.integers(0, 300), scale=st.sampled_from([1.0, 30.0, 300.0]), seed=st.integers(0, 2**16))
+def test_sigmoid_kernel_is_within_two_ulps_of_its_twin_in_float64(dtype, n, scale, seed):
+    x = _rand(np.random.default_rng(seed), n, dtype, scale)
+    out = np.empty_like(x)
+    special.sigmoid_forward(x, out)
+    # exp within 1 ulp (vecmath), then 1 + e and the division each round once; float64's
+    # twin rounds as often itself, so it is compared with the twin's own float64 value
+    exact = ref.sigmoid_forward(x.astype(np.float64))
+    ulps = 2 if dtype == np.float32 else 4
+    # below the smallest normal number exp(-x) overflows first: 0, as PyTorch's (and NumPy's)
+    bound = ulps * np.spacing(exact.astype(dtype)) + np.finfo(dtype).tiny
+    assert (np.abs(out - exact) <= bound).all()
+
+
+def test_sigmoid_kernel_special_values():
+    for dtype in DTYPES:
+        x = np.array([np.nan, -np.inf, np.inf, 0.0, -0.0, -100.0, -1000.0, 1000.0], dtype)
+        out = np.empty_like(x)
+        special.sigmoid_forward(x, out)
+        assert np.isnan(out[0])
+        at_100 = ref.sigmoid_forward(x[5])  # float32: exp(100) overflows, 0 as PyTorch's
+        np.testing.assert_array_equal(out[1:], [0.0, 1.0, 0.5, 0.5, at_100, 0.0, 1.0])
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@given(
+    n=st.integers(0, 6),
+    c=st.integers(1, 40),
+    nans=st.lists(st.tuples(st.integers(0, 5), st.integers(0, 39)), max_size=3),
+    seed=st.integers(0, 2**16),
+)
+def test_row_amax_matches_its_twin_and_lets_a_nan_win(dtype, n, c, nans, seed):
+    x = _rand(np.random.default_rng(seed), (n, c), dtype)
+    for i, j in nans:
+        if i < n and j < c:
+            x[i, j] = np.nan
+    out = np.empty(n, dtype)
+    special.row_amax(x, out)
+    np.testing.assert_array_equal(out, ref.row_amax(x))  # a max is exact: the same bits

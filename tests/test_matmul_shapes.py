@@ -341,3 +341,31 @@ def test_negative_and_zero_strides(dtype, m, k, n, seed, a_kind, b_kind):
     c = np.empty((m, n), dtype)
     mm.matmul_into(a, b, c)
     np.testing.assert_allclose(c, _expected(a, b), rtol=_tol(dtype, k), atol=_tol(dtype, k))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@settings(deadline=None, max_examples=20)
+@given(m=st.integers(17, 80), k=st.integers(1, 300), n=st.integers(1, 100), seed=st.integers(0, 99))
+def test_packing_by_runs_gives_the_element_loops_bits(dtype, m, k, n, seed):
+    """g.T's micro-panels and a C-contiguous B's panels are packed by one vector copy per
+    run (_copy_run); the same values in strided views are packed element by element, and
+    the products are the same bits (the fetching tile included, K from 64)."""
+    rng = np.random.default_rng(seed)
+    g = rng.standard_normal((k, m)).astype(dtype)
+    x = rng.standard_normal((k, n)).astype(dtype)
+    g_gaps = np.zeros((k, 2 * m), dtype)
+    g_gaps[:, ::2] = g
+    x_gaps = np.zeros((k, 2 * n), dtype)
+    x_gaps[:, ::2] = x
+    by_runs, by_elements = np.empty((m, n), dtype), np.empty((m, n), dtype)
+    mm._KERNELS[np.dtype(dtype), "serial"](g.T, x, by_runs, False, 0, m, 0, n)
+    mm._KERNELS[np.dtype(dtype), "serial"](
+        g_gaps[:, ::2].T, x_gaps[:, ::2], by_elements, False, 0, m, 0, n
+    )
+    assert by_runs.tobytes() == by_elements.tobytes()
+    np.testing.assert_allclose(by_runs, _expected(g.T, x), rtol=0, atol=_tol(dtype, k))
+    a = rng.standard_normal((300, k)).astype(dtype)  # in place, B packed (more than 256 rows)
+    a_runs, a_elements = np.empty((300, n), dtype), np.empty((300, n), dtype)
+    mm._KERNELS[np.dtype(dtype), "serial"](a, x, a_runs, False, 0, 300, 0, n)
+    mm._KERNELS[np.dtype(dtype), "serial"](a, x_gaps[:, ::2], a_elements, False, 0, 300, 0, n)
+    assert a_runs.tobytes() == a_elements.tobytes()

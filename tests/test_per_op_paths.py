@@ -75,6 +75,24 @@ def test_amax_with_dim_splits_each_rows_gradient_between_its_ties(dtype):
     assert y.grad.tolist() == [[1.0, 1.0, 1.0]]
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape", [(5,), (3, 4), (2, 3, 4)])
+def test_amax_over_the_last_dim_takes_a_nan_and_keeps_shape_and_dtype(dtype, shape):
+    x = np.arange(np.prod(shape), dtype=dtype).reshape(shape) % 7
+    x[(0,) * (len(shape) - 1) + (1,)] = np.nan  # the first row has a NaN: it wins (PyTorch)
+    for dim, keepdim in [(-1, False), (len(shape) - 1, True)]:
+        out = ts.tensor(x).amax(dim, keepdim=keepdim).array
+        expected = np.max(x, axis=-1, keepdims=keepdim)  # NaN where the row has one
+        assert out.dtype == dtype and out.shape == expected.shape
+        np.testing.assert_array_equal(out, expected)
+    if len(shape) > 1:  # a transposed view (not C-contiguous) gives the same values
+        np.testing.assert_array_equal(ts.tensor(x).mT.amax(-2).array, np.max(x, axis=-1))
+    with pytest.raises(
+        IndexError, match=r"amax\(\): Expected reduction dim \d to have non-zero size"
+    ):
+        ts.tensor(np.zeros(shape[:-1] + (0,), dtype)).amax(-1)
+
+
 def test_pow_gradient_for_a_number_exponent_and_for_zero():
     x = leaf([0.0, 1.0, 2.0])
     (x**2).sum().backward()
@@ -195,3 +213,61 @@ def test_wrap_makes_a_0d_array_of_a_numpy_scalar():
     assert isinstance(t.array, np.ndarray) and t.shape == () and t.item() == 1.5
     p = ts.nn.Parameter(ts.zeros(2))
     assert type(p.wrap(np.zeros(2))) is ts.Tensor  # the plain Tensor, as before
+
+
+def test_shapes_take_ints_numpy_ints_and_0d_tensors_and_refuse_floats_and_bools():
+    x = ts.ones(2, 3)
+    for shape in [
+        (3, 2),
+        ((3, 2),),
+        ([3, 2],),
+        (x.t().shape,),
+        (np.int64(3), 2),
+        (ts.tensor(3), -1),
+    ]:
+        assert x.reshape(*shape).shape == (3, 2) and x.view(*shape).shape == (3, 2)
+    assert ts.zeros(np.int32(2), 3).shape == (2, 3)
+    # PyTorch: TypeError ("must be tuple of ints"), where int() would take 2.5 as 2
+    for bad in [(2.5, 2), (True, 6), ("6",), (None,)]:
+        with pytest.raises(TypeError, match="sequence of integers"):
+            x.reshape(*bad)
+    with pytest.raises(TypeError, match="sequence of integers"):
+        ts.zeros(2.0)
+
+
+def test_t_reverses_up_to_two_dims_and_refuses_more():
+    x = ts.tensor(np.arange(6.0).reshape(2, 3))
+    assert x.t().tolist() == [[0.0, 3.0], [1.0, 4.0], [2.0, 5.0]]
+    assert ts.ones(3).t().shape == (3,) and ts.ones(()).t().shape == ()
+    with pytest.raises(RuntimeError, match="expects a tensor with <= 2 dimensions"):
+        ts.ones(2, 2, 2).t()
+
+
+@pytest.mark.parametrize("requires_grad", [False, True])
+def test_cat_refuses_what_pytorch_refuses_before_joining(requires_grad):
+    a, b = leaf(np.ones((2, 3))), ts.ones(4, 3)
+    a.requires_grad_(requires_grad)
+    cases = [
+        (([a, b], 2), IndexError, r"Dimension out of range \(expected to be in range of \[-2, 1\]"),
+        (([a, b], -3), IndexError, "but got -3"),
+        (([a, ts.ones(3)], 0), RuntimeError, "same number of dimensions: got 2 and 1"),
+        (
+            ([a, ts.ones(2, 4)], 0),
+            RuntimeError,
+            "Expected size 3 but got size 4 for tensor number 1",
+        ),
+        (([ts.ones(())], 0), RuntimeError, "zero-dimensional tensor"),
+    ]
+    for (tensors, dim), error, message in cases:
+        with pytest.raises(error, match=message):
+            ts.cat(tensors, dim)
+
+
+def test_cat_joins_along_a_negative_dim_and_skips_1d_empties_with_their_gradients():
+    a, b, empty = leaf(np.ones((2, 3))), leaf(np.zeros((2, 1))), leaf(np.zeros(0))
+    y = ts.cat([a, empty, b], -1)
+    assert y.shape == (2, 4) and y.tolist() == [[1.0, 1.0, 1.0, 0.0]] * 2
+    (y * ts.tensor([1.0, 2.0, 3.0, 4.0])).sum().backward()
+    assert a.grad.tolist() == [[1.0, 2.0, 3.0]] * 2 and b.grad.tolist() == [[4.0]] * 2
+    assert empty.grad.shape == (0,)
+    assert ts.cat([a, b.double()], 1).dtype == ts.float64  # promoted, as PyTorch

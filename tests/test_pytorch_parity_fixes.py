@@ -317,7 +317,7 @@ def test_power_by_a_number_has_the_right_gradient(exponent):
     "module,name,full",
     [
         ("optim", "SparseAdam", "torch.optim.SparseAdam"),
-        ("optim.lr_scheduler", "CyclicLR", "torch.optim.lr_scheduler.CyclicLR"),
+        ("optim", "Rprop", "torch.optim.Rprop"),
     ],
 )
 def test_missing_optim_names_say_so(module, name, full):

@@ -245,3 +245,29 @@ def test_negative_sizes_are_refused_as_pytorch(call, shape):
     ) as info:
         call()
     assert str(info.value).endswith(shape)
+
+
+def test_view_and_reshape_to_the_same_shape_make_a_new_view():
+    x = ts.ones(2, 3, requires_grad=True)
+    for y in (x.view(2, 3), x.reshape(2, 3), x.view(-1, 3)):
+        assert y is not x and y.grad_fn is not None and not y.is_leaf  # PyTorch: ViewBackward0
+    a = ts.ones(3)
+    v = a.view(3)
+    v.add_(1)  # one storage: the write shows through
+    assert a.tolist() == [2.0, 2.0, 2.0]
+    assert a.flatten() is a  # PyTorch returns a 1-D tensor itself from flatten
+    b = ts.ones(2, 3)
+    assert b.flatten(1, 1) is b and b.flatten(0, 0) is b  # nothing joined
+    assert b.ravel() is not b and a.ravel() is not a
+
+
+def test_joining_no_tensors_is_refused_as_pytorch():
+    for join in (ts.cat, lambda t: ts.cat(tuple(t))):
+        with pytest.raises(
+            ValueError, match=r"torch.cat\(\): expected a non-empty list of Tensors"
+        ):
+            join([])
+    for name in ("stack", "hstack", "vstack"):
+        with pytest.raises(RuntimeError, match=f"{name} expects a non-empty TensorList"):
+            getattr(ts, name)([])
+    assert ts.hstack([ts.ones(2), ts.zeros(1)]).tolist() == [1.0, 1.0, 0.0]

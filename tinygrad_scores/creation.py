@@ -600,24 +600,32 @@ def atleast_3d(*tensors):
     return out[0] if len(out) == 1 else tuple(out)
 
 
+def _stack_list(tensors, name):
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError(f"{name} expects a non-empty TensorList")
+    return tensors
+
+
 @_with_out
 def hstack(tensors, *, out=None):
-    tensors = [atleast_1d(t) for t in tensors]
+    tensors = [atleast_1d(t) for t in _stack_list(tensors, "hstack")]
     return cat(tensors, 0 if tensors[0].ndim == 1 else 1)
 
 
 @_with_out
 def vstack(tensors, *, out=None):
-    return cat([atleast_2d(t) for t in tensors], 0)
+    return cat([atleast_2d(t) for t in _stack_list(tensors, "vstack")], 0)
 
 
 @_with_out
 def dstack(tensors, *, out=None):
-    return cat([atleast_3d(t) for t in tensors], 2)
+    return cat([atleast_3d(t) for t in _stack_list(tensors, "dstack")], 2)
 
 
 @_with_out
 def column_stack(tensors, *, out=None):
+    tensors = _stack_list(tensors, "column_stack")
     return cat([t.reshape(-1, 1) if t.ndim <= 1 else t for t in tensors], 1)
 
 

@@ -12,6 +12,7 @@ import functools
 import inspect
 import math
 import numbers
+import operator
 
 import numpy as np
 
@@ -529,7 +530,7 @@ class TensorMethods:
     def sum(self, dim=None, keepdim=False, dtype=None):
         """Sum over ``dim`` (an int, a list, or every dim); integers and bools sum in int64
         as PyTorch."""
-        a = self._reduction_input(dtype)
+        a = self if dtype is None and self.array.dtype.kind == "f" else self._reduction_input(dtype)
         return ops.Sum.apply(a, dim=_dims(dim), keepdim=keepdim)
 
     def _reduction_input(self, dtype):
@@ -809,9 +810,7 @@ class TensorMethods:
     # ------------------------------------------------------------------ shape methods
     def reshape(self, *shape):
         shape = _resolve_shape(_shape_args(shape), self.array.size)
-        if shape == self.array.shape:
-            return self
-        return ops.Reshape.apply(self, shape=shape)
+        return ops.Reshape.apply(self, shape=shape)  # a new view even to the same shape
 
     def view(self, *shape):
         """A reshape that refuses to copy, as PyTorch's view: a tensor whose memory layout
@@ -824,8 +823,6 @@ class TensorMethods:
             raise missing("Tensor.view(dtype)")
         array = self.array
         shape = _resolve_shape(_shape_args(shape), array.size)
-        if shape == array.shape:
-            return self
         try:
             if not array.flags.c_contiguous:  # (a C-contiguous array always has a view)
                 array.reshape(shape, copy=False)
@@ -850,10 +847,13 @@ class TensorMethods:
         start, end = _dim(start_dim, self.ndim), _dim(end_dim, self.ndim)
         if start > end:
             raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+        if start == end:  # nothing to join: PyTorch returns the tensor itself
+            return self
         middle = int(np.prod(shape[start : end + 1]))
         return self.reshape(shape[:start] + (middle,) + shape[end + 1 :])
 
-    ravel = flatten
+    def ravel(self):
+        return self.reshape(-1)  # always a new tensor (flatten may return self)
 
     def unflatten(self, dim, sizes):
         dim = _dim(dim, self.ndim)
@@ -904,7 +904,7 @@ class TensorMethods:
         ndim = self.array.ndim
         if ndim > 2:
             raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {ndim}D")
-        return ops.Permute.apply(self, dims=tuple(range(ndim - 1, -1, -1)))  # as .T
+        return ops.Permute.apply(self, dims=_REVERSED[ndim])  # as .T
 
     def movedim(self, source, destination):
         src = [_dim(d, self.ndim) for d in _as_list(source)]
@@ -1627,11 +1627,21 @@ def _as_list(x):
     return list(x) if isinstance(x, (tuple, list)) else [x]
 
 
+_REVERSED = ((), (0,), (1, 0))  # t()'s permutation by ndim
+
+
 def _shape_args(shape):
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = shape[0]
-    try:
-        return tuple(map(int, shape))
+    for n in shape:  # the common case, Python ints, as they are (map(int) costs twice this)
+        if n.__class__ is not int:
+            break
+    else:
+        return shape if shape.__class__ is tuple else tuple(shape)
+    try:  # NumPy integers, 0-d integer tensors; not floats, strings or bools (PyTorch's rule)
+        if True in [n.__class__ is bool for n in shape]:
+            raise TypeError
+        return tuple(map(operator.index, shape))
     except TypeError:
         raise TypeError(
             f"expected a sequence of integers as the shape, got "
@@ -1654,6 +1664,8 @@ def _resolve_shape(shape, numel):
     """``shape`` with a -1 filled in, checked against ``numel`` (PyTorch's messages)."""
     if shape == (-1,):  # flatten, the common case
         return (numel,)
+    if len(shape) == 2 and shape[1] == -1 and shape[0] > 0 and not numel % shape[0]:
+        return (shape[0], numel // shape[0])  # x.view(batch, -1), the other one
     unknown = shape.count(-1)
     if unknown > 1 or (shape and min(shape) < -1):
         raise _bad_dimension(shape)
@@ -1829,9 +1841,24 @@ def cat_tensors(tensors, dim):
     """Tensors joined along an existing dimension, dtypes promoted, 1-D empty ones skipped
     (PyTorch's legacy rule): ``torch.cat`` once its arguments are tensors."""
     if not tensors:
-        raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
-    kept = [t for t in tensors if t.array.shape != (0,)] or tensors[:1]  # 1-D empties: out
-    ref = kept[0].array.shape
+        raise ValueError("torch.cat(): expected a non-empty list of Tensors")
+    if dim.__class__ is int:
+        dtype = tensors[0].array.dtype
+        for t in tensors:
+            if t.array.dtype is not dtype:
+                break
+        else:  # one dtype: where NumPy joins them PyTorch does too (1-D empties included)
+            try:
+                return ops.Cat.apply(*tensors, dim=dim, skip=())
+            except ValueError:  # (AxisError too) the checks below give PyTorch's error
+                pass
+    kept = tensors
+    for t in tensors:
+        if t.array.shape == (0,):  # 1-D empties: out (rare, so looked for first)
+            kept = [t for t in tensors if t.array.shape != (0,)] or tensors[:1]
+            break
+    first = kept[0].array
+    ref = first.shape
     n = len(ref)
     if n == 0:
         raise RuntimeError("zero-dimensional tensor (at position 0) cannot be concatenated")
@@ -1840,22 +1867,25 @@ def cat_tensors(tensors, dim):
             f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})"
         )
     dim %= n
-    dtype = kept[0].array.dtype  # one dtype throughout: PyTorch's promotion keeps it
+    dtype = first.dtype  # one dtype throughout: PyTorch's promotion keeps it
     mixed = False
     for i, t in enumerate(kept):
-        shape = t.array.shape
-        if len(shape) != n:
-            raise RuntimeError(
-                f"Tensors must have same number of dimensions: got {n} and {len(shape)}"
-            )
-        for d in range(n) if shape != ref else ():
-            if d != dim and shape[d] != ref[d]:
+        a = t.array
+        shape = a.shape
+        if shape != ref:  # (an equal shape passes both checks)
+            if len(shape) != n:
                 raise RuntimeError(
-                    f"Sizes of tensors must match except in dimension {dim}. "
-                    f"Expected size {ref[d]} but got size "
-                    f"{shape[d]} for tensor number {i} in the list."
+                    f"Tensors must have same number of dimensions: got {n} and {len(shape)}"
                 )
-        mixed = mixed or t.array.dtype != dtype
+            for d in range(n):
+                if d != dim and shape[d] != ref[d]:
+                    raise RuntimeError(
+                        f"Sizes of tensors must match except in dimension {dim}. "
+                        f"Expected size {ref[d]} but got size "
+                        f"{shape[d]} for tensor number {i} in the list."
+                    )
+        if a.dtype is not dtype:
+            mixed = mixed or a.dtype != dtype
     if mixed:
         dtype = dtypes.result_type(*kept)
         tensors = [t if t.array.dtype == dtype else t.type(dtype) for t in tensors]

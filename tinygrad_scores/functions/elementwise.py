@@ -4,6 +4,7 @@ import numpy as np
 
 from .. import autograd, kernels
 from ..autograd import ArrayFunction
+from ..kernels import special
 from ._common import _KERNEL_DTYPES, call_op, floating, kernel_array
 
 
@@ -148,16 +149,14 @@ class ReluBackward(ArrayFunction):
         return call_op(ReluBackward, gg, y), dy
 
 
-@np.errstate(over="ignore")  # the decorator form: a third of the ``with`` block's cost
 def _float_sigmoid(x):
-    """1 / (1 + exp(-x)), PyTorch's formula: exp(-x) overflows to inf below x = -88
-    (float32), and 1 / inf is the right 0, so the overflow is not reported."""
-    if not x.ndim:
-        return 1 / (1 + np.exp(-x))
-    e = np.negative(x)  # the same steps in one buffer
-    np.exp(e, out=e)
-    e += 1
-    return np.divide(1, e, out=e)
+    """1 / (1 + exp(-x)), PyTorch's formula, of a float32 / float64 array, in one pass
+    (kernels/special.py): exp(-x) overflows to inf below x = -88 (float32), and 1 / inf
+    is the right 0."""
+    x = kernel_array(x, "sigmoid")
+    out = np.empty(x.shape, x.dtype)
+    special.sigmoid_forward(x.reshape(-1), out.reshape(-1))
+    return out
 
 
 def sigmoid(x):

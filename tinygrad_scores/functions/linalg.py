@@ -141,30 +141,36 @@ class Linear(ArrayFunction):
         if x.shape[-1] != weight.shape[1]:
             rows = math.prod(x.shape[:-1])
             raise shape_mismatch((rows, x.shape[-1]), (weight.shape[1], weight.shape[0]))
-        if x.dtype != weight.dtype:
+        dtype = x.dtype
+        if dtype is not weight.dtype and dtype != weight.dtype:
             raise RuntimeError(
                 f"mat1 and mat2 must have the same dtype, but got {x.dtype} and {weight.dtype}"
             )
-        lead = x.shape[:-1]
-        rows = math.prod(x.shape[:-1])  # (not -1: a (0,) input is one row of nothing)
-        x2 = x if x.ndim == 2 else _contiguous(x).reshape(rows, x.shape[-1])
         ctx.save_for_backward(x, weight)
-        ctx.lead = lead
         ctx.has_bias = bias is not None
-        out = np.empty((x2.shape[0], weight.shape[0]), x.dtype.newbyteorder("="))
-        if x.dtype.type not in _KERNEL_DTYPES:
+        if x.ndim == 2:
+            x2 = x
+        else:
+            ctx.lead = x.shape[:-1]
+            rows = math.prod(ctx.lead)  # (not -1: a (0,) input is one row of nothing)
+            x2 = _contiguous(x).reshape(rows, x.shape[-1])
+        if not dtype.isnative:
+            dtype = dtype.newbyteorder("=")
+        out = np.empty((x2.shape[0], weight.shape[0]), dtype)
+        if dtype.type not in _KERNEL_DTYPES:
             np.matmul(x2, weight.T, out=out)
             if bias is not None:
                 out += bias
         else:
-            a = kernel_array(x2, "linear", out.dtype, layout="A")
-            w_t = kernel_array(weight, "linear", out.dtype, layout="A").T
+            a = kernel_array(x2, "linear", dtype, layout="A")
+            w_t = kernel_array(weight, "linear", dtype, layout="A").T
+            floor = kernels.active()
             if bias is not None and bias.shape == (out.shape[1],):
-                kernels.active().bias_rows(out, kernel_array(bias, "linear", out.dtype))
+                floor.bias_rows(out, kernel_array(bias, "linear", dtype))
             elif bias is not None:  # any other broadcastable shape
                 out[...] = bias
-            kernels.active().matmul_into(a, w_t, out, accumulate=bias is not None)
-        return out if x.ndim == 2 else out.reshape(lead + (weight.shape[0],))
+            floor.matmul_into(a, w_t, out, accumulate=bias is not None)
+        return out if x.ndim == 2 else out.reshape(ctx.lead + (weight.shape[0],))
 
     @staticmethod
     def backward(ctx, grad):

@@ -26,11 +26,11 @@ class CrossEntropy(ArrayFunction):
     def forward(ctx, logits, labels, weight=None, ignore_index=-100, reduction="mean"):
         x = kernel_array(logits, "cross_entropy")
         n, c = x.shape
-        w = (
-            kernel_array(weight, "cross_entropy", x.dtype)
-            if weight is not None
-            else np.ones(c, x.dtype)
-        )
+        if weight is not None:
+            w = kernel_array(weight, "cross_entropy", x.dtype)
+        else:  # (np.ones is empty and copyto in Python: twice this)
+            w = np.empty(c, x.dtype)
+            w.fill(1)
         floor = kernels.active()
         bad, total_weight = floor.check_labels(labels, c, ignore_index, w)
         if bad >= 0:

@@ -85,7 +85,8 @@ class Sum(ArrayFunction):
     def forward(ctx, a, dim=None, keepdim=False):
         axes = _axes(dim, a.ndim)
         ctx.shape, ctx.axes = a.shape, axes  # (the kept shape is worked out by backward)
-        return np.asarray(np.add.reduce(a, axis=axes, keepdims=keepdim))  # ndarray.sum's call
+        # ndarray.sum's call (a NumPy scalar over every dim: Function.apply makes it 0-d)
+        return np.add.reduce(a, axis=axes, keepdims=keepdim)
 
     @staticmethod
     def backward(ctx, grad):

@@ -98,13 +98,14 @@ class GetItem(ArrayFunction):
 
     @staticmethod
     def forward(ctx, a, index):
-        ctx.shape = a.shape
-        ctx.first, ctx.index = _split_index(index)
-        if ctx.first is not None:
-            a = a[ctx.first]
+        first, index = _split_index(index)
+        if True in ctx.needs_input_grad:  # what backward scatters g back with
+            ctx.shape, ctx.first, ctx.index = a.shape, first, index
+        if first is not None:
+            a = a[first]
             ctx.first_shape = a.shape
-        try:
-            return np.asarray(a[ctx.index])
+        try:  # (an element is a NumPy scalar: Function.apply makes it a 0-d array)
+            return a[index]
         except IndexError as exc:
             raise IndexError(str(exc).replace("axis", "dimension")) from None
 
@@ -184,14 +185,13 @@ class Cat(ArrayFunction):
 
     @staticmethod
     def forward(ctx, *arrays, dim=0, skip=()):
-        ctx.dim, ctx.skip = dim, skip
-        if skip:
+        joined = [a for i, a in enumerate(arrays) if i not in skip] if skip else arrays
+        out = np.concatenate(joined, axis=dim)  # (first: its errors before any a.shape[dim])
+        if True in ctx.needs_input_grad:  # where backward slices g (not needed without it)
+            ctx.dim, ctx.skip = dim, skip
             sizes = [0 if i in skip else a.shape[dim] for i, a in enumerate(arrays)]
-            arrays = [a for i, a in enumerate(arrays) if i not in skip]
-        else:
-            sizes = [a.shape[dim] for a in arrays]
-        ctx.bounds = list(itertools.accumulate(sizes, initial=0))
-        return np.concatenate(arrays, axis=dim)
+            ctx.bounds = list(itertools.accumulate(sizes, initial=0))
+        return out
 
     @staticmethod
     def backward(ctx, grad):

@@ -5,7 +5,16 @@ import numpy as np
 
 from .. import kernels
 from ..autograd import ArrayFunction
-from ._common import _contiguous, call_op, check_dim, kernel_array
+from ._common import _FLOAT32, _FLOAT64, _contiguous, call_op, check_dim, kernel_array
+
+
+def _are_rows(x, dim):
+    """Whether ``x`` is already what the kernels take: a native float32 / float64 2-D array
+    of C-contiguous writeable rows, ``dim`` 1 (the common case)."""
+    if dim != 1 or x.ndim != 2:
+        return False
+    dtype, flags = x.dtype, x.flags
+    return (dtype is _FLOAT32 or dtype is _FLOAT64) and flags.c_contiguous and flags.writeable
 
 
 def _rows(x, dim):
@@ -41,6 +50,7 @@ class _RowWise(ArrayFunction):
     kernels/__init__.py) and the 0-d case."""
 
     op = None
+    forward_kernel = None  # the name of its forward kernel among the entry points
     gradient: type[ArrayFunction]
 
     @staticmethod
@@ -49,13 +59,17 @@ class _RowWise(ArrayFunction):
 
     @classmethod
     def forward(cls, ctx, x, dim):
-        ctx.dim = check_dim(dim, x.ndim)
-        x = kernel_array(x, cls.op, layout="A")  # refuses float16, integers (as PyTorch)
-        if x.ndim == 0 or x.size == 0:  # nothing to normalise over
-            with np.errstate(invalid="ignore"):
-                y = cls.scalar(x) if x.ndim == 0 else np.empty_like(x)
+        ctx.dim = dim = check_dim(dim, x.ndim)
+        if x.size and _are_rows(x, dim):  # the common case: no copy, no reshape
+            y = np.empty(x.shape, x.dtype)
+            getattr(kernels.active(), cls.forward_kernel)(x, y)
         else:
-            y = _row_kernel(cls.op + "_forward", [x], ctx.dim)
+            x = kernel_array(x, cls.op, layout="A")  # refuses float16, integers (as PyTorch)
+            if x.ndim == 0 or x.size == 0:  # nothing to normalise over
+                with np.errstate(invalid="ignore"):
+                    y = cls.scalar(x) if x.ndim == 0 else np.empty_like(x)
+            else:
+                y = _row_kernel(cls.forward_kernel, [x], dim)
         ctx.save_for_backward(y)  # the output itself: create_graph hands its tensor back
         return y
 
@@ -70,6 +84,7 @@ class _RowWiseBackward(ArrayFunction):
     one element (0-d) or no rows give zeros: the op's output is constant there."""
 
     op = None
+    backward_kernel = None  # the name of its kernel among the entry points
 
     @classmethod
     def forward(cls, ctx, grad, y, dim):
@@ -77,9 +92,13 @@ class _RowWiseBackward(ArrayFunction):
         ctx.dim = dim
         if grad.ndim == 0 or grad.size == 0:
             return np.zeros_like(grad)
+        if grad.dtype is y.dtype and _are_rows(y, dim) and _are_rows(grad, dim):
+            grad_in = np.empty(y.shape, y.dtype)  # the common case, as forward's
+            getattr(kernels.active(), cls.backward_kernel)(y, grad, grad_in)
+            return grad_in
         y = kernel_array(y, cls.op, layout="A")
         grad = kernel_array(grad, cls.op, y.dtype, layout="A")
-        return _row_kernel(cls.op + "_backward", [y, grad], dim)
+        return _row_kernel(cls.backward_kernel, [y, grad], dim)
 
     @classmethod
     def backward(cls, ctx, gg):
@@ -101,6 +120,7 @@ class SoftmaxBackward(_RowWiseBackward):
         dy = gg * (g - sum(g * y)) - g * sum(gg * y)."""
 
     op = "softmax"
+    backward_kernel = "softmax_backward"
 
     @staticmethod
     def derivative(g, y, gg, dim, needs):
@@ -118,6 +138,7 @@ class LogSoftmaxBackward(_RowWiseBackward):
         dg = gg - sum(gg * exp(y)),   dy = -gg * exp(y) * sum(g)."""
 
     op = "log_softmax"
+    backward_kernel = "log_softmax_backward"
 
     @staticmethod
     def derivative(g, y, gg, dim, needs):
@@ -136,6 +157,7 @@ class Softmax(_RowWise):
     or NaN."""
 
     op = "softmax"
+    forward_kernel = "softmax_forward"
     gradient = SoftmaxBackward
 
     @staticmethod
@@ -149,6 +171,7 @@ class LogSoftmax(_RowWise):
     NaN."""
 
     op = "log_softmax"
+    forward_kernel = "log_softmax_forward"
     gradient = LogSoftmaxBackward
 
     @staticmethod

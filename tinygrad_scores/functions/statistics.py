@@ -7,6 +7,8 @@ and the value pick that median() and min() use.
 import numpy as np
 
 from ..autograd import ArrayFunction
+from ..kernels import special
+from ._common import _FLOAT32, _FLOAT64
 from .reductions import _axes, _expand_reduced, _kept_shape, share_among_ties, ties_of
 
 __all__ = ["Amax", "Amin", "PickValue", "Var", "Std", "Prod", "LogSumExp", "CumSum", "CumProd"]
@@ -26,18 +28,40 @@ def _refuse_empty(name, a, dim, axes):
             raise IndexError(f"{name}(): Expected reduction dim {i} to have non-zero size.")
 
 
+def _last_axis_rows(a, axes):
+    """Whether reducing ``a`` over ``axes`` is a row kernel's job: the last axis only, of
+    a float32 / float64 array with elements, C-contiguous and writeable as kernels take it."""
+    dtype, flags = a.dtype, a.flags
+    return (
+        len(axes) == 1
+        and axes[0] == a.ndim - 1
+        and (dtype is _FLOAT32 or dtype is _FLOAT64)
+        and a.size
+        and flags.c_contiguous
+        and flags.writeable
+    )
+
+
 class _AmaxAmin(ArrayFunction):
     """Shared code of amax/amin: the gradient is split evenly among the elements equal to
     the result in each reduced slice (PyTorch's rule for amax, amin, max(), min())."""
 
     _reduce = None
+    _rows_kernel = None  # the kernel over the rows of a reduction along the last axis
 
     @classmethod
     def forward(cls, ctx, a, dim=None, keepdim=False):
         axes = _axes(dim, a.ndim)
-        if a.size == 0:
-            _refuse_empty(cls.__name__.lower(), a, dim, axes)
-        out = np.asarray(cls._reduce(a, axis=axes, keepdims=keepdim))
+        if cls._rows_kernel is not None and _last_axis_rows(a, axes):
+            rows = a if a.ndim == 2 else a.reshape(-1, a.shape[-1])
+            out = np.empty(rows.shape[0], a.dtype)  # one value per row
+            cls._rows_kernel(rows, out)
+            if keepdim or a.ndim != 2:
+                out = out.reshape(a.shape[:-1] + (1,) * keepdim)
+        else:
+            if a.size == 0:
+                _refuse_empty(cls.__name__.lower(), a, dim, axes)
+            out = np.asarray(cls._reduce(a, axis=axes, keepdims=keepdim))
         ctx.save_for_backward(a, out)
         ctx.axes, ctx.keepdim = axes, keepdim
         return out
@@ -55,6 +79,7 @@ class Amax(_AmaxAmin):
     """out = max of a over dims;   da = g / k at each of the k maxima of its slice."""
 
     _reduce = staticmethod(np.maximum.reduce)  # np.max without its Python wrapper
+    _rows_kernel = staticmethod(special.row_amax)  # NumPy's is one element at a time
 
 
 class Amin(_AmaxAmin):

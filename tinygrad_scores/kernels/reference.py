@@ -18,6 +18,15 @@ def relu_backward(out, grad):
     return grad * (out > 0)
 
 
+def sigmoid_forward(x):
+    with np.errstate(over="ignore"):  # exp(-x) = inf: 1 / inf is the right 0
+        return 1 / (1 + np.exp(-x))
+
+
+def row_amax(x):
+    return x.max(axis=1)
+
+
 def softmax_forward(x):
     e = np.exp(x - x.max(axis=-1, keepdims=True))
     e /= e.sum(axis=-1, keepdims=True)

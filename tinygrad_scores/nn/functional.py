@@ -1032,9 +1032,10 @@ def _cross_entropy_fused(input, labels, w, ignore_index, reduction):
     """(N, C) or (C,) logits with integer labels: the fused kernel (functions/losses.py)."""
     unbatched = input.array.ndim == 1
     logits = input.reshape(1, -1) if unbatched else input
-    labels = np.ascontiguousarray(labels.reshape(1) if unbatched else labels)
-    if not labels.flags.writeable:  # kernels take no read-only views
-        labels = labels.copy()
+    labels = labels.reshape(1) if unbatched else labels
+    flags = labels.flags
+    if not (flags.c_contiguous and flags.writeable):  # kernels take no strided or read-only views
+        labels = np.array(labels, order="C")
     out = ops.CrossEntropy.apply(
         logits, labels, weight=w, ignore_index=int(ignore_index), reduction=reduction
     )
