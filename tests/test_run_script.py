@@ -128,3 +128,26 @@ def test_usage_and_a_missing_script(tmp_path):
         env=env,
     )
     assert missing.returncode == 2 and "can't open file" in missing.stderr
+
+
+def test_a_script_prints_pytorchs_names(tmp_path):
+    """Under the runner dtypes, sizes and named results print as PyTorch 2.13 prints them
+    (this script's output, byte for byte), so a script's output can be diffed with its
+    PyTorch run; imported as tinygrad_scores they keep the package's name."""
+    source = textwrap.dedent("""\
+        import torch
+        x = torch.tensor([[1, 2], [3, 4]], dtype=torch.int32)
+        print(x, x.shape, x.dtype, x.float().dtype)
+        print(x.max(1))
+        print(torch.FloatTensor)
+    """)
+    out = run(tmp_path, source)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == (
+        "tensor([[1, 2],\n        [3, 4]], dtype=torch.int32) torch.Size([2, 2]) torch.int32"
+        " torch.float32\ntorch.return_types.max(\nvalues=tensor([2, 4], dtype=torch.int32),\n"
+        "indices=tensor([1, 1]))\n<class 'torch.FloatTensor'>\n"
+    )
+    import tinygrad_scores as ts
+
+    assert repr(ts.float32) == "tinygrad_scores.float32"  # (this process: not the runner)

@@ -396,7 +396,7 @@ class Context:
                 )
                 raise RuntimeError(
                     f"one of the variables needed for gradient computation has been modified "
-                    f"by an inplace operation: [tinygrad_scores.{kind}Tensor "
+                    f"by an inplace operation: [{dtypes.NAMESPACE}.{kind}Tensor "
                     f"{list(array.shape)}], which is {made}, is at version {box[0]}; "
                     f"expected version {version} instead. Hint: the tensor was changed in "
                     f"place (+=, add_, x[i] = ...) after it was used; use an out-of-place op "

@@ -19,6 +19,10 @@ import numpy as np
 
 from ._missing import missing
 
+# The name printed before dtypes, Size and return types: ``python -m tinygrad_scores.run``
+# sets "torch", so a PyTorch script prints what it prints under PyTorch.
+NAMESPACE = "tinygrad_scores"
+
 
 class dtype:  # noqa: N801  (PyTorch's name)
     """A tensor element type: ``tinygrad_scores.float32`` and friends."""
@@ -38,7 +42,7 @@ class dtype:  # noqa: N801  (PyTorch's name)
         return self.dtype.kind
 
     def __repr__(self):
-        return f"tinygrad_scores.{self.name}"
+        return f"{NAMESPACE}.{self.name}"
 
     __str__ = __repr__
 
@@ -85,7 +89,7 @@ class UnstorableDtype:
         self.is_floating_point, self.is_complex, self.is_signed = True, False, True
 
     def __repr__(self):
-        return f"tinygrad_scores.{self.name}"
+        return f"{NAMESPACE}.{self.name}"
 
     __str__ = __repr__
 

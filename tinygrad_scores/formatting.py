@@ -184,7 +184,7 @@ def format_tensor(t):
     if a.size == 0 and a.ndim != 1:
         suffixes.append(f"size={tuple(a.shape)}")
     if a.dtype not in (dtypes.default_float(), np.int64, np.bool_):
-        suffixes.append(f"dtype=tinygrad_scores.{dtypes.of(a).name}")
+        suffixes.append(f"dtype={dtypes.NAMESPACE}.{dtypes.of(a).name}")
     if t.grad_fn is not None:
         suffixes.append(f"grad_fn=<{t.grad_fn.name()}>")
     elif t.requires_grad:

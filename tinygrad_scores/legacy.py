@@ -23,7 +23,7 @@ class _LegacyType(type):
         return isinstance(obj, Tensor) and obj.array.dtype == cls.dtype.dtype
 
     def __repr__(cls) -> str:
-        return f"<class 'tinygrad_scores.{cls.__name__}'>"
+        return f"<class '{dtypes.NAMESPACE}.{cls.__name__}'>"
 
 
 def _legacy(name: str, dtype: dtypes.dtype) -> type:

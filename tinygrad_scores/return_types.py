@@ -3,11 +3,13 @@
 
 from collections import namedtuple
 
+from . import dtypes
+
 
 def _repr(self):
     """PyTorch's layout: the qualified name, then one field a line."""
     fields = ",\n".join(f"{name}={value!r}" for name, value in zip(self._fields, self))
-    return f"tinygrad_scores.return_types.{type(self).__name__}(\n{fields})"
+    return f"{dtypes.NAMESPACE}.return_types.{type(self).__name__}(\n{fields})"
 
 
 def _pair(name, fields=("values", "indices")):

@@ -20,6 +20,7 @@ import runpy
 import sys
 import traceback
 
+from . import dtypes
 from ._missing import MissingFeatureError
 
 _PACKAGE = "tinygrad_scores"  # (not __name__'s package: run with -m, this is __main__)
@@ -117,6 +118,7 @@ def main(argv=None):
         print(f"tinygrad_scores.run: can't open file {script!r}", file=sys.stderr)
         return 2
     install()
+    dtypes.NAMESPACE = "torch"  # torch.float32, torch.Size([2, 3]), as the script expects
     sys.argv = args
     sys.path.insert(0, os.path.dirname(os.path.abspath(script)))
     try:

@@ -35,7 +35,7 @@ class Size(tuple):
     """A shape, printed as PyTorch prints ``torch.Size``."""
 
     def __repr__(self):
-        return f"tinygrad_scores.Size({list(self)})"
+        return f"{dtypes.NAMESPACE}.Size({list(self)})"
 
     def numel(self):
         return math.prod(self)
