@@ -22,11 +22,6 @@ def _type_name(array):
     return dtypes.type_name(array.dtype)
 
 
-def _floating(array, op):
-    if array.dtype.kind != "f":
-        raise dtypes.not_implemented(op, array.dtype)
-
-
 def _check_bins(bins):
     if isinstance(bins, bool) or not isinstance(bins, numbers.Integral) or bins <= 0:
         raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
@@ -55,7 +50,7 @@ def histc(input, bins=100, min=0, max=0):  # noqa: A002  (PyTorch's names)
     """Counts of ``input``'s values in ``bins`` equal bins over [min, max]; when min equals
     max the data's own minimum and maximum are used (and widened by 1 if those are equal)."""
     x = input.array
-    _floating(x, "histogram_cpu")
+    dtypes.float_only(x, "histogram_cpu")
     bins = _check_bins(bins)
     lo, hi = float(min), float(max)
     if lo > hi:
@@ -78,7 +73,7 @@ def histogram(input, bins, *, range=None, weight=None, density=False):  # noqa: 
     maximum by default), or the given 1-D tensor of increasing edges. ``weight`` gives
     each value's weight; ``density`` divides by the total and the bin widths."""
     x = input.array
-    _floating(x, "histogramdd")
+    dtypes.float_only(x, "histogramdd")
     if hasattr(bins, "array"):
         if range is not None:
             raise TypeError("histogram(): range= cannot be given with a tensor of bin edges")

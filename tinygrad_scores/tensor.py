@@ -54,12 +54,6 @@ class Size(tuple):
     __rmul__ = __mul__
 
 
-def _float_only(tensor, kernel):
-    """PyTorch's error for a float-only random kernel called on another dtype."""
-    if tensor.array.dtype.kind != "f":
-        raise dtypes.not_implemented(kernel, tensor.array.dtype)
-
-
 class Tensor(TensorMethods):
     """An n-dimensional array that can record how it was computed.
 
@@ -482,7 +476,7 @@ class Tensor(TensorMethods):
 
     def normal_(self, mean=0.0, std=1.0, *, generator=None):
         """Normal samples, PyTorch's stream (random.normal says how they are drawn)."""
-        _float_only(self, "normal_kernel_cpu")
+        dtypes.float_only(self.array, "normal_kernel_cpu")
         if std < 0:
             raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
         return self._fill_values(_random.normal(self.array, mean, std, generator))
@@ -492,7 +486,7 @@ class Tensor(TensorMethods):
         from_ = kwargs.pop("from", from_)
         if kwargs:
             raise TypeError(f"uniform_() got an unexpected keyword argument '{next(iter(kwargs))}'")
-        _float_only(self, "uniform_kernel_cpu")
+        dtypes.float_only(self.array, "uniform_kernel_cpu")
         if from_ > to:
             raise RuntimeError(
                 f"uniform_ expects to return a [from, to) range, but found from={from_} > to={to}"

@@ -309,8 +309,7 @@ class TensorMethods:
         return op_class.apply(self, decimals=decimals)
 
     def frac(self):
-        if self.array.dtype.kind != "f":
-            raise dtypes.not_implemented("frac_cpu", self.array.dtype)
+        dtypes.float_only(self.array, "frac_cpu")
         return ops.Frac.apply(self)
 
     def positive(self):
@@ -1971,21 +1970,19 @@ def _ragged(data, depth):
 
 def _unconvertible(data):
     """PyTorch's error for data that holds no numbers: None, a dict, a string, an object."""
-    first = data
-    while isinstance(first, (list, tuple)) and first:
-        first = first[0]
-    leaves = [first] if first is data else list(_leaves(data))
-    bad = next((x for x in leaves if not isinstance(x, (numbers.Number, np.generic))), first)
-    if isinstance(bad, str):
-        if first is not data and isinstance(first, str):
-            return ValueError("too many dimensions 'str'")
-        return TypeError("new(): invalid data type 'str'")
-    if isinstance(bad, (numbers.Number, np.generic)):  # complex
+    nested = isinstance(data, (list, tuple))
+    leaves = list(_leaves(data)) if nested else [data]
+    bad = [x for x in leaves if not isinstance(x, (numbers.Number, np.generic))]
+    if not bad:  # numbers all, so complex ones
         return TypeError(
             f"can't convert data of type {type(data).__name__} (numpy dtype "
             f"{np.asarray(data).dtype}) to a tensor: complex numbers are not supported"
         )
-    return RuntimeError(f"Could not infer dtype of {type(bad).__name__}")
+    if isinstance(bad[0], str):
+        if nested and isinstance(leaves[0], str):  # PyTorch reads a string as a sequence
+            return ValueError("too many dimensions 'str'")
+        return TypeError("new(): invalid data type 'str'")
+    return RuntimeError(f"Could not infer dtype of {type(bad[0]).__name__}")
 
 
 def _leaves(data):
