@@ -271,3 +271,37 @@ def test_joining_no_tensors_is_refused_as_pytorch():
         with pytest.raises(RuntimeError, match=f"{name} expects a non-empty TensorList"):
             getattr(ts, name)([])
     assert ts.hstack([ts.ones(2), ts.zeros(1)]).tolist() == [1.0, 1.0, 0.0]
+
+
+def test_same_shape_views_in_a_graph_with_reused_intermediates_and_two_outputs():
+    """A same-shape view is a node now: reused twice, mixed with a constant made under
+    no_grad from a tensor that requires grad (the apply path that records nothing), it gives
+    two outputs whose gradients match the hand-derived ones and central differences, first
+    and second order."""
+    rng = np.random.default_rng(3)
+    w = leaf(rng.standard_normal((2, 3)))
+
+    def outputs(x):
+        v = x.view(x.shape)  # used twice below
+        with ts.no_grad():
+            c = w.reshape(w.shape) * 2.0  # a constant: no graph, though w requires grad
+        assert not c.requires_grad
+        h = v * v + v.reshape(x.shape) * c
+        return h.sum(), (h * v).exp().sum()
+
+    x = leaf(rng.standard_normal((2, 3)) * 0.3)
+    first, second = outputs(x)
+    (both,) = ts.autograd.grad([first, second], [x], retain_graph=True)  # the sum of the two
+    (g1,) = ts.autograd.grad(first, [x], retain_graph=True)
+    (g2,) = ts.autograd.grad(second, [x])
+    np.testing.assert_allclose(both.numpy(), g1.numpy() + g2.numpy(), rtol=1e-12)
+    xa, ca = x.detach().numpy(), 2.0 * w.detach().numpy()
+    np.testing.assert_allclose(g1.numpy(), 2 * xa + ca, rtol=1e-12)  # d/dx sum(x^2 + x c)
+    h = xa * xa + xa * ca
+    np.testing.assert_allclose(  # d/dx sum(exp(h x)), h' = 2x + c
+        g2.numpy(), np.exp(h * xa) * ((2 * xa + ca) * xa + h), rtol=1e-12
+    )
+    assert w.grad is None  # nothing reached the no_grad side
+    for k in range(2):
+        assert ts.gradcheck(lambda t: outputs(t)[k], [x])
+        assert gradgradcheck(lambda t: outputs(t)[k], [x])
